@@ -1,0 +1,103 @@
+"""The ``guided`` command line: a thin, lazily loaded group.
+
+Each command lives in a module under ``guided.commands`` grouped by concern and is
+imported only when used, so ``guided play`` starts fast. Errors meant for the user
+(``GuidedError``) print as one line with no traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from guided import __version__
+from guided.errors import GuidedError
+
+# command name -> "module:attribute"
+COMMANDS: dict[str, str] = {
+    "play": "guided.commands.play:play",
+    "export": "guided.commands.export:export",
+    "check": "guided.commands.scripts:check",
+    "list": "guided.commands.scripts:list_scripts",
+    "preview": "guided.commands.scripts:preview",
+    "schema": "guided.commands.scripts:schema",
+    "new": "guided.commands.authoring:new",
+    "edit": "guided.commands.authoring:edit",
+    "say": "guided.commands.authoring:say",
+    "journey": "guided.commands.journey:journey",
+    "bundle": "guided.commands.bundle:bundle",
+    "log": "guided.commands.log:log",
+    "voices": "guided.commands.speech:voices",
+    "cache": "guided.commands.speech:cache",
+    "devices": "guided.commands.play:devices",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._load(name) is not None]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self._load(name)
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:  # command not built yet
+                return None
+            raise
+        return getattr(module, attr, None)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="guided")
+def cli() -> None:
+    """Calm, spoken practices with real, exactly timed silences.
+
+    \b
+    Listen now:            guided play grounding
+    Keep an MP3:           guided export grounding -o grounding.mp3
+    Check your own script: guided check client.yaml
+
+    SCRIPT is the name of a practice (see `guided list`) or a path to a YAML file.
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="guided", standalone_mode=False)
+    except GuidedError as exc:
+        click.echo(f"guided: {exc}" if exc.pos is None else str(exc), err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Stopped.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+        if os.environ.get("GUIDED_DEBUG"):
+            raise
+        click.echo(
+            f"guided: internal error: {type(exc).__name__}: {exc} "
+            "(run again with GUIDED_DEBUG=1 to see the details, and please report it)",
+            err=True,
+        )
+        sys.exit(70)
+    sys.exit(0)

@@ -1,0 +1,1 @@
+"""Command modules, one per concern; ``guided.cli.COMMANDS`` maps names to them."""

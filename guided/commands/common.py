@@ -1,0 +1,49 @@
+"""Options and helpers shared by several commands (one definition, many commands)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from guided.errors import GuidedError
+
+
+def parse_vars(values: tuple[str, ...]) -> dict[str, str]:
+    """``--var name=value`` pairs as a dict; a malformed pair is a one-line error."""
+    result: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise GuidedError(f"--var expects name=value, got {item!r}")
+        result[name.strip()] = value
+    return result
+
+
+def var_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--var", "variables", multiple=True, metavar="NAME=VALUE",
+        help="Fill a {NAME} placeholder in the script (repeatable).",
+    )(f)
+
+
+def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--pace", type=click.FloatRange(0.25, 4.0), default=None,
+        help="Multiply every pause (and breath holds); replaces the script's pace. 1.5 = 50% more time.",
+    )(f)
+
+
+def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--rate", type=click.IntRange(80, 300), default=None,
+                     help="Speaking rate in words per minute (default: the script's, else 140).")(f)
+    f = click.option("--voice", default=None, help="Voice id or name (see `guided voices`).")(f)
+    return f
+
+
+def cache_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--cache-dir", type=click.Path(file_okay=False), default=None, envvar="GUIDED_CACHE_DIR",
+        help="Audio cache folder (default: GUIDED_CACHE_DIR, else audio_cache/ of a checkout, else the user cache).",
+    )(f)

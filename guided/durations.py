@@ -1,0 +1,77 @@
+"""Durations as written in scripts: ``5``, ``2.5``, ``500ms``, ``5s``, ``2m``, ``1m30s``."""
+
+from __future__ import annotations
+
+import math
+import re
+
+_PART = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)")
+
+
+def parse_duration(value: object) -> float:
+    """Return seconds for a duration value; raise ``ValueError`` with a user-facing reason.
+
+    Numbers are seconds. Strings are one or more ``<number><unit>`` parts with units
+    ``h``, ``m``, ``s`` or ``ms`` in decreasing order (``1m30s``), or a bare number.
+    """
+    if isinstance(value, bool) or value is None:
+        raise ValueError("expected a duration such as 5, 2.5, '500ms', '5s', '2m' or '1m30s'")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str):
+        seconds = _parse_text(value.strip())
+    else:
+        raise ValueError("expected a duration such as 5, 2.5, '500ms', '5s', '2m' or '1m30s'")
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"duration must be zero or more seconds, got {value!r}")
+    return seconds
+
+
+_ORDER = {"h": 0, "m": 1, "s": 2, "ms": 3}
+_SCALE = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def _parse_text(text: str) -> float:
+    bad = ValueError(
+        f"bad duration {text!r}: use seconds (5, 2.5) or units like '500ms', '5s', '2m', '1m30s'"
+    )
+    if not text:
+        raise bad
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    pos = 0
+    total = 0.0
+    last = -1
+    for match in _PART.finditer(text):
+        if match.start() != pos:
+            raise bad
+        unit = match.group(2)
+        if _ORDER[unit] <= last:
+            raise bad
+        last = _ORDER[unit]
+        total += float(match.group(1)) * _SCALE[unit]
+        pos = match.end()
+    if pos != len(text) or last < 0:
+        raise bad
+    return total
+
+
+def format_clock(seconds: float) -> str:
+    """``m:ss`` (or ``h:mm:ss``) for previews and progress bars."""
+    seconds = max(0, int(round(seconds)))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def format_length(seconds: float) -> str:
+    """Human length: ``45s``, ``7m``, ``1h 05m``."""
+    if seconds < 60:
+        return f"{seconds:.0f}s"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{minutes:.0f}m" if minutes >= 10 else f"{minutes:.1f}m".replace(".0m", "m")
+    h, m = divmod(int(round(minutes)), 60)
+    return f"{h}h {m:02d}m"

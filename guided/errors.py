@@ -1,0 +1,52 @@
+"""Errors a user can act on.
+
+Every error that reaches the user is one line: where (``file:line:col`` when the
+problem is in a script) and what to do. The CLI prints ``GuidedError`` as is and
+never shows a traceback for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Pos:
+    """A place in a source file (1-based line and column)."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.col}"
+        return self.file
+
+
+class GuidedError(Exception):
+    """An error with a one-line message meant for the user."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, pos: Pos | None = None):
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+    def __str__(self) -> str:
+        return f"{self.pos}: {self.message}" if self.pos else self.message
+
+
+class ScriptError(GuidedError):
+    """A problem in a practice script (or journey / vars file)."""
+
+
+class AudioDeviceError(GuidedError):
+    """No usable audio output (PortAudio missing, no device)."""
+
+    exit_code = 3
+
+
+class SpeechError(GuidedError):
+    """The speech engine failed or produced no audio."""

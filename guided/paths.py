@@ -1,0 +1,60 @@
+"""Where things live on disk. Every location has an environment override so tests
+(and careful users) can redirect it.
+
+- ``GUIDED_HOME``: the user's data folder (session log, own scripts, journeys, settings);
+  default: the platform's user data folder (``~/.local/share/guided`` on Linux).
+- ``GUIDED_CACHE_DIR``: the audio cache; default ``audio_cache/`` of a source checkout,
+  else the platform's user cache folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_ROOT = PACKAGE_DIR.parent
+
+
+def guided_home() -> Path:
+    env = os.environ.get("GUIDED_HOME")
+    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("guided"))
+
+
+def user_scripts_dir() -> Path:
+    return guided_home() / "scripts"
+
+
+def user_journeys_dir() -> Path:
+    return guided_home() / "journeys"
+
+
+def settings_file() -> Path:
+    return guided_home() / "settings.yaml"
+
+
+def builtin_scripts_dir() -> Path:
+    """The built-in library: ``guided/scripts`` inside a wheel, ``scripts/`` in a checkout."""
+    packaged = PACKAGE_DIR / "scripts"
+    if packaged.is_dir():
+        return packaged
+    return SOURCE_ROOT / "scripts"
+
+
+def is_source_checkout() -> bool:
+    return (SOURCE_ROOT / "pyproject.toml").is_file() and (SOURCE_ROOT / "audio_cache").is_dir()
+
+
+def cache_dir(option: str | os.PathLike[str] | None = None) -> Path:
+    """``--cache-dir``, else ``GUIDED_CACHE_DIR``, else a checkout's ``audio_cache/``,
+    else the user cache folder."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get("GUIDED_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    if is_source_checkout():
+        return SOURCE_ROOT / "audio_cache"
+    return Path(platformdirs.user_cache_dir("guided"))

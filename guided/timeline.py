@@ -1,0 +1,320 @@
+"""The timeline: the one place where time is decided.
+
+``plan`` turns a loaded ``Script`` (plus the listener's variables and pace) into
+events with exact start samples. Captions, chapters, transcripts, previews,
+progress bars and skip-to-section all read these events, so they cannot
+disagree with the audio the renderer produces from the same events.
+
+Speech lengths come from ``measure(text)``: the real length of the trimmed,
+cached clip when there is one, else an estimate from the word count and rate.
+``Timeline.exact`` says whether every length was real.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from guided.audio import SAMPLE_RATE, seconds_to_samples
+from guided.durations import format_clock
+from guided.errors import Pos, ScriptError
+from guided.model import (
+    MAX_TOTAL_SECONDS,
+    Bell,
+    Breathe,
+    Include,
+    Pause,
+    Repeat,
+    Say,
+    Script,
+    Section,
+    Step,
+)
+
+# Event kinds
+SPEECH = "speech"  # text: what is said (placeholders filled)
+SILENCE = "silence"
+BELL = "bell"  # text: bell sound name
+TONE = "tone"  # text: breath phase name; a breath-cue tone lasting the whole phase
+SECTION = "section"  # zero length marker; text: section title
+TAIL = "tail"  # closing silence after the last sound, where an ambience bed fades out
+
+BREATH_PHASES = ("inhale", "hold", "exhale", "hold-out")
+# What the voice says at the start of each breath phase (cue: voice).
+BREATH_CUE_WORDS = {
+    "inhale": "Breathing in",
+    "hold": "Holding",
+    "exhale": "Breathing out",
+    "hold-out": "Resting",
+}
+# Lengths of the synthesized bells (guided.sounds renders them to exactly this many seconds).
+BELL_SECONDS = {"bell": 4.0, "soft-bell": 3.0, "chime": 2.5}
+AMBIENCE_TAIL_SECONDS = 4.0
+DEFAULT_RATE = 140  # words per minute, inside the calm 130-150 range
+MAX_EVENTS = 200_000  # guard against scripts that expand into millions of tiny steps
+
+Measure = Callable[[str], "int | None"]
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    start: int  # sample offset from the start of the session
+    length: int  # samples
+    text: str = ""
+    section: str = ""  # title of the section this event belongs to ("" before the first)
+    phase: str = ""  # breath phase for events made by `breathe`
+    pos: Pos | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+    @property
+    def start_seconds(self) -> float:
+        return self.start / SAMPLE_RATE
+
+    @property
+    def end_seconds(self) -> float:
+        return self.end / SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    script: Script
+    events: tuple[Event, ...]
+    length: int  # samples
+    rate: int  # words per minute used
+    pace: float
+    exact: bool  # every speech length came from a real clip
+    variables: Mapping[str, str] = field(default_factory=dict)
+    sample_rate: int = SAMPLE_RATE
+
+    @property
+    def seconds(self) -> float:
+        return self.length / self.sample_rate
+
+    def speech_texts(self) -> list[str]:
+        """Distinct texts to synthesize, in order of first use."""
+        seen: dict[str, None] = {}
+        for ev in self.events:
+            if ev.kind == SPEECH:
+                seen.setdefault(ev.text, None)
+        return list(seen)
+
+    def chapters(self) -> list[Chapter]:
+        """One chapter per section; a lead-in before the first section becomes its own chapter
+        named after the script, so chapters always cover the whole session."""
+        marks = [(ev.start, ev.text) for ev in self.events if ev.kind == SECTION]
+        if not marks:
+            return [Chapter(self.script.title, 0, self.length)]
+        if marks[0][0] > 0:
+            marks.insert(0, (0, self.script.title))
+        chapters = []
+        for i, (start, title) in enumerate(marks):
+            end = marks[i + 1][0] if i + 1 < len(marks) else self.length
+            if end > start or i + 1 == len(marks):
+                chapters.append(Chapter(title, start, end))
+        return chapters
+
+    def section_starts(self) -> list[int]:
+        return [ev.start for ev in self.events if ev.kind == SECTION]
+
+    def event_at(self, sample: int) -> Event | None:
+        for ev in self.events:
+            if ev.start <= sample < ev.end and ev.kind != SECTION:
+                return ev
+        return None
+
+
+def estimate_samples(text: str, rate: int) -> int:
+    """Estimated spoken length before a clip exists: words at `rate` wpm plus a little air."""
+    words = max(1, len(text.split()))
+    return seconds_to_samples(words * 60.0 / rate + 0.2)
+
+
+def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> str:
+    """Fill ``{name}`` placeholders; ``{{`` and ``}}`` are literal braces."""
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        name = match.group(1)
+        if name is None:
+            raise ScriptError(
+                f"unmatched '{token}' in text (write '{token * 2}' for a literal brace)", pos
+            )
+        name = name.strip()
+        if not _NAME.match(name):
+            raise ScriptError(
+                f"'{{{name}}}' is not a variable name (use letters, digits, '_' or '-'; "
+                "write '{{' for a literal brace)",
+                pos,
+            )
+        if name not in variables:
+            raise ScriptError(
+                f"variable '{name}' has no value: add it under 'variables:' or pass --var {name}=...",
+                pos,
+            )
+        return str(variables[name])
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def normalise_text(text: str) -> str:
+    """Collapse whitespace (YAML block scalars keep newlines) so captions and cache keys are stable."""
+    return " ".join(text.split())
+
+
+def plan(
+    script: Script,
+    *,
+    variables: Mapping[str, str] | None = None,
+    pace: float | None = None,
+    rate: int | None = None,
+    measure: Measure | None = None,
+) -> Timeline:
+    """Plan the whole session. See ``iter_plan`` for the meaning of the arguments."""
+    exact = [True]
+
+    def counting_measure(text: str) -> int | None:
+        n = measure(text) if measure else None
+        if n is None:
+            exact[0] = False
+        return n
+
+    used_rate = rate or script.rate or DEFAULT_RATE
+    used_pace = pace if pace is not None else script.pace
+    values = merged_variables(script, variables)
+    events = tuple(iter_plan(script, variables=values, pace=used_pace, rate=used_rate,
+                             measure=counting_measure))
+    length = events[-1].end if events else 0
+    return Timeline(script, events, length, used_rate, used_pace, exact[0], values)
+
+
+def merged_variables(script: Script, variables: Mapping[str, str] | None) -> dict[str, str]:
+    values = dict(script.variables)
+    values.update(variables or {})
+    return values
+
+
+def iter_plan(
+    script: Script,
+    *,
+    variables: Mapping[str, str] | None = None,
+    pace: float | None = None,
+    rate: int | None = None,
+    measure: Measure | None = None,
+) -> Iterator[Event]:
+    """Yield events in order, lazily, so a player can start before later clips exist.
+
+    ``variables`` override the script's defaults (``--var``); ``pace`` replaces the
+    script's pace; ``rate`` replaces the script's rate. ``measure(text)`` returns the
+    real length in samples of the clip for ``text`` or ``None`` to estimate it.
+    """
+    values = merged_variables(script, variables)
+    used_pace = pace if pace is not None else script.pace
+    used_rate = rate or script.rate or DEFAULT_RATE
+    limit = seconds_to_samples(MAX_TOTAL_SECONDS)
+    state = _State(values, used_pace, used_rate, measure, limit, script.file)
+    yield from state.steps(script.steps)
+    if script.ambience != "none" and state.cursor > 0:
+        yield state.emit(TAIL, seconds_to_samples(AMBIENCE_TAIL_SECONDS), None)
+
+
+class _State:
+    def __init__(self, variables, pace, rate, measure, limit, file):
+        self.variables = variables
+        self.pace = pace
+        self.rate = rate
+        self.measure = measure
+        self.limit = limit
+        self.file = file
+        self.cursor = 0
+        self.section = ""
+        self.count = 0
+
+    def emit(self, kind: str, length: int, pos: Pos | None, text: str = "", phase: str = "") -> Event:
+        ev = Event(kind, self.cursor, length, text, self.section, phase, pos)
+        self.cursor += length
+        self.count += 1
+        if self.cursor > self.limit:
+            raise ScriptError(
+                f"practice is longer than the 4-hour limit (reaches {format_clock(self.cursor / SAMPLE_RATE)})",
+                pos or Pos(self.file),
+            )
+        if self.count > MAX_EVENTS:
+            raise ScriptError(f"practice expands to more than {MAX_EVENTS} steps", pos or Pos(self.file))
+        return ev
+
+    def speech_length(self, text: str) -> int:
+        n = self.measure(text) if self.measure else None
+        return n if n is not None else estimate_samples(text, self.rate)
+
+    def steps(self, steps: tuple[Step, ...]) -> Iterator[Event]:
+        for step in steps:
+            yield from self.step(step)
+
+    def step(self, step: Step) -> Iterator[Event]:
+        if isinstance(step, Say):
+            text = normalise_text(fill_variables(step.text, self.variables, step.pos))
+            if text:
+                yield self.emit(SPEECH, self.speech_length(text), step.pos, text)
+        elif isinstance(step, Pause):
+            yield self.emit(SILENCE, seconds_to_samples(step.seconds * self.pace), step.pos)
+        elif isinstance(step, Bell):
+            yield self.emit(BELL, seconds_to_samples(BELL_SECONDS[step.sound]), step.pos, step.sound)
+        elif isinstance(step, Section):
+            self.section = step.title
+            yield self.emit(SECTION, 0, step.pos, step.title)
+        elif isinstance(step, Breathe):
+            yield from self.breathe(step)
+        elif isinstance(step, Repeat):
+            for _ in range(step.count):
+                yield from self.steps(step.steps)
+        elif isinstance(step, Include):
+            yield from self.steps(step.steps)
+        else:  # pragma: no cover - the loader only builds the kinds above
+            raise TypeError(f"unknown step {step!r}")
+
+    def breathe(self, step: Breathe) -> Iterator[Event]:
+        # Holds are the rests inside `breathe`: `pace` stretches them; in/out keep their count.
+        phases = [
+            ("inhale", step.inhale),
+            ("hold", step.hold * self.pace),
+            ("exhale", step.exhale),
+            ("hold-out", step.hold_out * self.pace),
+        ]
+        for _ in range(step.cycles):
+            for phase, seconds in phases:
+                if seconds <= 0:
+                    continue
+                total = seconds_to_samples(seconds)
+                if step.cue == "tone":
+                    yield self.emit(TONE, total, step.pos, phase, phase)
+                    continue
+                words = BREATH_CUE_WORDS[phase]
+                cue = self.speech_length(words)
+                if cue > total:
+                    raise ScriptError(
+                        f"the spoken cue '{words}' ({cue / SAMPLE_RATE:.1f}s) is longer than the "
+                        f"{seconds:g}s {phase} phase: lengthen the phase or use 'cue: tone'",
+                        step.pos,
+                    )
+                yield self.emit(SPEECH, cue, step.pos, words, phase)
+                if total > cue:
+                    yield self.emit(SILENCE, total - cue, step.pos, "", phase)
