@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
 
 from guided.errors import Pos
 
@@ -81,7 +80,7 @@ class Include:
     pos: Pos
 
 
-Step = Union[Say, Pause, Bell, Section, Breathe, Repeat, Include]
+Step = Say | Pause | Bell | Section | Breathe | Repeat | Include
 
 
 @dataclass(frozen=True)

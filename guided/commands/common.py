@@ -22,10 +22,25 @@ def parse_vars(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def var_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds ``--var NAME=VALUE`` (repeatable) and ``--vars-file FILE``; read both with
+    ``collect_vars(variables, vars_file)``."""
+    f = click.option(
+        "--vars-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+        help="A YAML file of variable values for one client (name: Sam).",
+    )(f)
     return click.option(
         "--var", "variables", multiple=True, metavar="NAME=VALUE",
-        help="Fill a {NAME} placeholder in the script (repeatable).",
+        help="Fill a {NAME} placeholder in the script (repeatable; wins over --vars-file).",
     )(f)
+
+
+def collect_vars(variables: tuple[str, ...], vars_file: str | None) -> dict[str, str]:
+    """Values from ``--vars-file`` then ``--var`` (``--var`` wins)."""
+    from guided.varsfile import load_vars_file
+
+    result = load_vars_file(vars_file) if vars_file else {}
+    result.update(parse_vars(variables))
+    return result
 
 
 def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
