@@ -1,0 +1,181 @@
+"""``guided log``: look back at past sessions, share them, or turn logging off."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from guided.durations import format_clock
+
+
+@click.group(invoke_without_command=True)
+@click.option("--limit", "-n", type=click.IntRange(1), default=20, show_default=True,
+              help="How many recent sessions to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the sessions as JSON.")
+@click.pass_context
+def log(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """Your past sessions, newest first. Everything stays on this computer.
+
+    \b
+    guided log                 recent sessions as a table
+    guided log stats           minutes per week, days in a row, distress change
+    guided log export -o f.csv share with your therapist
+    guided log off / on        stop or resume logging
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from guided.sessionlog import SessionLog
+
+    with SessionLog() as db:
+        sessions = db.recent(limit)
+    if as_json:
+        click.echo(json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False))
+        return
+    if not sessions:
+        click.echo("No sessions yet. When you play a practice, it will appear here.")
+        return
+    rows = [("when", "practice", "listened", "outcome", "before", "after", "note")]
+    for s in sessions:
+        rows.append((
+            s.started[:16].replace("T", " "), s.script,
+            f"{format_clock(s.listened_seconds)}/{format_clock(s.planned_seconds)}",
+            s.outcome, _num(s.distress_before), _num(s.distress_after), _short(s.note),
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@log.command()
+@click.option("--no-streak", is_flag=True,
+              help="Leave out the days-in-a-row count (see also `guided log streak off`).")
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+def stats(no_streak: bool, as_json: bool) -> None:
+    """Minutes per week, days practised in a row, and the average change in distress per practice."""
+    from guided import sessionlog
+
+    with sessionlog.SessionLog() as db:
+        result = sessionlog.stats(db.all())
+    show_streak = not no_streak and sessionlog.streak_enabled()
+    if as_json:
+        data = {"sessions": result.sessions, "total_minutes": result.total_minutes,
+                "minutes_per_week": dict(result.minutes_per_week),
+                "distress_change": [{"script": n, "average_change": c, "rated_sessions": k}
+                                    for n, c, k in result.distress_change]}
+        if show_streak:
+            data["days_in_a_row"] = result.streak_days
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(f"Sessions: {result.sessions}, {result.total_minutes:g} minutes in all.")
+    click.echo("Minutes per week:")
+    for week, minutes in result.minutes_per_week:
+        click.echo(f"  {week}  {minutes:6.1f}  {'#' * min(40, round(minutes / 2))}")
+    if show_streak:
+        days = result.streak_days
+        click.echo(f"Days practised in a row: {days}" + (" (today is a fine day to start)" if not days else ""))
+    if result.distress_change:
+        click.echo("Average change in distress (after minus before, 0-10):")
+        for name, change, count in result.distress_change:
+            click.echo(f"  {name}: {change:+.1f} over {count} rated session{'s' if count != 1 else ''}")
+    else:
+        click.echo("No rated sessions yet: ratings before and after show what helps.")
+
+
+@log.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="File format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file (default: print).")
+def export_log(fmt: str, output: str | None) -> None:
+    """Every session, oldest first, as CSV or JSON, to share with your therapist."""
+    from guided.sessionlog import SessionLog
+
+    with SessionLog() as db:
+        sessions = db.all()
+    if fmt == "json":
+        text = json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False) + "\n"
+    else:
+        buf = io.StringIO()
+        rows = [s.to_dict() for s in sessions]
+        fields = list(rows[0]) if rows else _fields()
+        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            if not isinstance(row["reflection"], (str, type(None))):
+                row["reflection"] = json.dumps(row["reflection"], ensure_ascii=False)
+            writer.writerow(row)
+        text = buf.getvalue()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    _write_atomic(Path(output), text)
+    click.echo(f"Wrote {len(sessions)} session{'s' if len(sessions) != 1 else ''} to {output}", err=True)
+
+
+@log.command()
+def path() -> None:
+    """Print where the session log is kept."""
+    from guided.sessionlog import db_path
+
+    click.echo(str(db_path()))
+
+
+@log.command()
+def off() -> None:
+    """Stop logging sessions (nothing new is written until `guided log on`)."""
+    from guided.sessionlog import set_logging
+
+    set_logging(False)
+    click.echo("Session logging is off. Past sessions are kept; `guided log on` resumes.")
+
+
+@log.command()
+def on() -> None:
+    """Resume logging sessions."""
+    from guided.sessionlog import set_logging
+
+    set_logging(True)
+    click.echo("Session logging is on.")
+
+
+@log.command()
+@click.argument("state", type=click.Choice(["on", "off"]))
+def streak(state: str) -> None:
+    """Show or hide the days-in-a-row count in `guided log stats`."""
+    from guided.sessionlog import set_streak
+
+    set_streak(state == "on")
+    click.echo("Streaks are shown." if state == "on" else
+               "Streaks are hidden. Every bit of practice counts, in a row or not.")
+
+
+def _num(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def _short(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _fields() -> list[str]:
+    from guided.sessionlog import Session
+
+    return list(Session.__dataclass_fields__)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,300 @@
+"""The session log: one SQLite row per listening session, kept on this computer.
+
+The database lives at ``guided_home()/sessions.db`` (``GUIDED_HOME`` moves it).
+Its schema is versioned with ``PRAGMA user_version`` and grows through plain
+numbered migration functions (``MIGRATIONS``), like simonw/llm does: add a new
+function at the end, never edit an old one.
+
+A row is written the moment playback starts (outcome ``interrupted``, nothing
+listened yet), its ``listened_seconds`` is refreshed every few seconds while
+playing, and the final outcome is set at the end. So a session that is killed
+mid-way (even ``kill -9``) is still there afterwards, marked ``interrupted``,
+with the time actually listened up to the last refresh. Every write is its own
+short transaction in WAL mode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from guided.errors import GuidedError
+from guided.paths import guided_home
+
+COMPLETED = "completed"
+STOPPED = "stopped"
+INTERRUPTED = "interrupted"
+OUTCOMES = (COMPLETED, STOPPED, INTERRUPTED)
+
+_OFF_FILE = "logging-off"  # present in GUIDED_HOME when the user turned logging off
+_NO_STREAK_FILE = "streak-off"  # present when the user asked not to see streaks
+
+
+def db_path() -> Path:
+    return guided_home() / "sessions.db"
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+# --- migrations: numbered, append-only -------------------------------------------
+
+
+def _m001_sessions(db: sqlite3.Connection) -> None:
+    db.execute(
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            script TEXT NOT NULL,
+            title TEXT NOT NULL,
+            content_hash TEXT NOT NULL DEFAULT '',
+            voice TEXT NOT NULL DEFAULT '',
+            engine TEXT NOT NULL DEFAULT '',
+            rate INTEGER,
+            started TEXT NOT NULL,
+            ended TEXT,
+            planned_seconds REAL NOT NULL DEFAULT 0,
+            listened_seconds REAL NOT NULL DEFAULT 0,
+            outcome TEXT NOT NULL DEFAULT 'interrupted',
+            distress_before INTEGER CHECK (distress_before BETWEEN 0 AND 10),
+            distress_after INTEGER CHECK (distress_after BETWEEN 0 AND 10),
+            note TEXT NOT NULL DEFAULT '',
+            reflection TEXT,
+            journey TEXT,
+            journey_day INTEGER
+        )
+        """
+    )
+    db.execute("CREATE INDEX sessions_started ON sessions (started)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions]
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Bring the schema up to date; each migration commits with its version bump."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db:
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")
+
+
+# --- model -------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    id: int
+    script: str
+    title: str
+    content_hash: str
+    voice: str
+    engine: str
+    rate: int | None
+    started: str
+    ended: str | None
+    planned_seconds: float
+    listened_seconds: float
+    outcome: str
+    distress_before: int | None
+    distress_after: int | None
+    note: str
+    reflection: str | None
+    journey: str | None
+    journey_day: int | None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        if self.reflection:
+            with contextlib.suppress(ValueError):
+                data["reflection"] = json.loads(self.reflection)
+        return data
+
+
+_COLUMNS = [f for f in Session.__dataclass_fields__]
+
+
+class SessionLog:
+    """The open session database. Use as a context manager or call ``close()``."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or db_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=10)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            migrate(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise GuidedError(f"cannot open the session log {self.path}: {exc}") from None
+        except OSError as exc:
+            raise GuidedError(f"cannot open the session log {self.path}: {exc.strerror}") from None
+
+    def __enter__(self) -> SessionLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # writing: each call is one short, committed transaction
+
+    def start(self, *, script: str, title: str, content_hash: str = "", voice: str = "",
+              engine: str = "", rate: int | None = None, planned_seconds: float = 0.0,
+              distress_before: int | None = None, journey: str | None = None,
+              journey_day: int | None = None) -> int:
+        """Insert the row as playback starts (outcome 'interrupted' until told otherwise)."""
+        with self.db:
+            cur = self.db.execute(
+                "INSERT INTO sessions (script, title, content_hash, voice, engine, rate, started,"
+                " planned_seconds, listened_seconds, outcome, distress_before, journey, journey_day)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                (script, title, content_hash, voice, engine, rate, now_iso(), planned_seconds,
+                 INTERRUPTED, distress_before, journey, journey_day),
+            )
+        return int(cur.lastrowid)
+
+    def progress(self, session_id: int, listened_seconds: float,
+                 planned_seconds: float | None = None) -> None:
+        """Refresh the listened time (called every few seconds while playing)."""
+        with self.db:
+            self.db.execute(
+                "UPDATE sessions SET listened_seconds = ?, ended = ?,"
+                " planned_seconds = COALESCE(?, planned_seconds) WHERE id = ?",
+                (round(listened_seconds, 2), now_iso(), planned_seconds, session_id),
+            )
+
+    def finish(self, session_id: int, outcome: str, listened_seconds: float,
+               planned_seconds: float | None = None) -> None:
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}")
+        with self.db:
+            self.db.execute(
+                "UPDATE sessions SET outcome = ?, listened_seconds = ?, ended = ?,"
+                " planned_seconds = COALESCE(?, planned_seconds) WHERE id = ?",
+                (outcome, round(listened_seconds, 2), now_iso(), planned_seconds, session_id),
+            )
+
+    def rate_after(self, session_id: int, distress_after: int | None = None,
+                   note: str | None = None, reflection: object | None = None) -> None:
+        """Store what the listener said afterwards (rating, a one-line note, a reflection)."""
+        with self.db:
+            if distress_after is not None:
+                self.db.execute("UPDATE sessions SET distress_after = ? WHERE id = ?",
+                                (distress_after, session_id))
+            if note:
+                self.db.execute("UPDATE sessions SET note = ? WHERE id = ?", (note, session_id))
+            if reflection is not None:
+                self.db.execute("UPDATE sessions SET reflection = ? WHERE id = ?",
+                                (json.dumps(reflection, ensure_ascii=False), session_id))
+
+    # reading
+
+    def get(self, session_id: int) -> Session | None:
+        rows = list(self._select("WHERE id = ?", (session_id,)))
+        return rows[0] if rows else None
+
+    def recent(self, limit: int | None = 20) -> list[Session]:
+        """Newest first."""
+        if limit is None:
+            return list(self._select("ORDER BY started DESC, id DESC", ()))
+        return list(self._select("ORDER BY started DESC, id DESC LIMIT ?", (limit,)))
+
+    def all(self) -> list[Session]:
+        """Oldest first (for exports)."""
+        return list(self._select("ORDER BY started, id", ()))
+
+    def _select(self, tail: str, params: tuple) -> Iterator[Session]:
+        cur = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM sessions {tail}", params)
+        for row in cur:
+            yield Session(*row)
+
+
+# --- on / off -------------------------------------------------------------------------
+
+
+def logging_enabled() -> bool:
+    return not (guided_home() / _OFF_FILE).exists()
+
+
+def set_logging(enabled: bool) -> None:
+    marker = guided_home() / _OFF_FILE
+    if enabled:
+        marker.unlink(missing_ok=True)
+    else:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("Session logging is off. Turn it back on with: guided log on\n")
+
+
+def streak_enabled() -> bool:
+    return not (guided_home() / _NO_STREAK_FILE).exists()
+
+
+def set_streak(enabled: bool) -> None:
+    marker = guided_home() / _NO_STREAK_FILE
+    if enabled:
+        marker.unlink(missing_ok=True)
+    else:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("Streaks are hidden. Show them again with: guided log streak on\n")
+
+
+# --- stats ------------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    sessions: int
+    total_minutes: float
+    minutes_per_week: list[tuple[str, float]]  # (ISO week "2026-W47", minutes), oldest first
+    streak_days: int  # days practised in a row, ending today or yesterday
+    distress_change: list[tuple[str, float, int]]  # (script, average after-before, sessions rated)
+
+
+def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8) -> Stats:
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    per_week: dict[str, float] = {}
+    days: set[dt.date] = set()
+    changes: dict[str, list[int]] = {}
+    total = 0.0
+    for s in sessions:
+        day = _day(s.started)
+        minutes = s.listened_seconds / 60
+        total += minutes
+        if day is None:
+            continue
+        if s.listened_seconds > 0:
+            days.add(day)
+        year, week, _ = day.isocalendar()
+        key = f"{year}-W{week:02d}"
+        per_week[key] = per_week.get(key, 0.0) + minutes
+        if s.distress_before is not None and s.distress_after is not None:
+            changes.setdefault(s.script, []).append(s.distress_after - s.distress_before)
+    recent_weeks = []
+    for back in range(weeks - 1, -1, -1):
+        year, week, _ = (today - dt.timedelta(weeks=back)).isocalendar()
+        key = f"{year}-W{week:02d}"
+        recent_weeks.append((key, round(per_week.get(key, 0.0), 1)))
+    streak = 0
+    day = today if today in days else today - dt.timedelta(days=1)
+    while day in days:
+        streak += 1
+        day -= dt.timedelta(days=1)
+    distress = sorted((name, round(sum(v) / len(v), 1), len(v)) for name, v in changes.items())
+    return Stats(len(sessions), round(total, 1), recent_weeks, streak, distress)
+
+
+def _day(iso: str) -> dt.date | None:
+    try:
+        return dt.datetime.fromisoformat(iso).date()
+    except ValueError:
+        return None
