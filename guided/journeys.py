@@ -1,0 +1,400 @@
+"""Journeys: multi-week programmes of daily practices with reflection questions.
+
+A journey is a YAML file (see docs/journeys.md)::
+
+    format: 1
+    title: Six weeks toward secure connection
+    description: One short practice a day.
+    weeks:
+      - title: Understanding your patterns
+        theme: Noticing what happens in the body when closeness or distance shows up.
+        days:
+          - practice: grounding
+            reflection: Where in your body did you feel most settled today?
+          - practices: [orienting, breath-awareness]
+          - safe-place            # a bare name is a day with one practice
+
+Journeys are found by name in the user's journeys folder (``GUIDED_HOME/journeys``)
+before the built-in ones (``scripts/journeys``), or by path. Days run one per
+calendar day from the day the journey is started; progress lives in
+``GUIDED_HOME/journey-progress.json`` and practised days come from the session log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from guided.errors import GuidedError, Pos, ScriptError
+from guided.paths import builtin_scripts_dir, guided_home, user_journeys_dir
+
+MAX_BYTES = 1024 * 1024
+MAX_WEEKS = 52
+MAX_DAYS_PER_WEEK = 7
+MAX_PRACTICES_PER_DAY = 5
+MAX_TEXT = 2000
+
+TOP_KEYS = ("format", "title", "description", "author", "weeks")
+WEEK_KEYS = ("title", "theme", "days")
+DAY_KEYS = ("title", "practice", "practices", "reflection", "note")
+
+_STR = "tag:yaml.org,2002:str"
+_SCALARS = {_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
+@dataclass(frozen=True)
+class PracticeRef:
+    """A practice named in a journey: a library name or a path relative to the journey file."""
+
+    ref: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Day:
+    number: int  # 1-based, counted across the whole journey
+    week: int  # 1-based
+    practices: tuple[PracticeRef, ...]
+    title: str = ""
+    reflection: str = ""
+    note: str = ""
+    pos: Pos = Pos("<journey>")
+
+
+@dataclass(frozen=True)
+class Week:
+    number: int
+    title: str
+    days: tuple[Day, ...]
+    theme: str = ""
+    pos: Pos = Pos("<journey>")
+
+
+@dataclass(frozen=True)
+class Journey:
+    name: str
+    title: str
+    weeks: tuple[Week, ...]
+    path: Path | None = None
+    description: str = ""
+    author: str = ""
+
+    @property
+    def days(self) -> tuple[Day, ...]:
+        return tuple(day for week in self.weeks for day in week.days)
+
+    def day(self, number: int) -> Day:
+        days = self.days
+        if not 1 <= number <= len(days):
+            raise GuidedError(f"'{self.name}' has days 1 to {len(days)}; there is no day {number}")
+        return days[number - 1]
+
+    def practice_refs(self) -> list[PracticeRef]:
+        """Every distinct practice, in order of first use."""
+        seen: dict[str, PracticeRef] = {}
+        for day in self.days:
+            for ref in day.practices:
+                seen.setdefault(ref.ref, ref)
+        return list(seen.values())
+
+
+# ---------------------------------------------------------------------------- finding
+
+
+def builtin_journeys_dir() -> Path:
+    return builtin_scripts_dir() / "journeys"
+
+
+def journey_dirs() -> list[tuple[str, Path]]:
+    """Where journeys are looked up by name, in order: the user's own, then the built-ins."""
+    return [("yours", user_journeys_dir()), ("built-in", builtin_journeys_dir())]
+
+
+def looks_like_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or os.sep in ref
+
+
+def find_journey(ref: str) -> Path:
+    """The file for a journey name (user folder first) or path; a clear error if none."""
+    if looks_like_path(ref):
+        path = Path(ref).expanduser()
+        if path.is_file():
+            return path
+        raise GuidedError(f"no journey file at {ref}")
+    for _, folder in journey_dirs():
+        for suffix in (".yaml", ".yml"):
+            candidate = folder / f"{ref}{suffix}"
+            if candidate.is_file():
+                return candidate
+    names = ", ".join(name for name, _, _ in iter_journeys()) or "none yet"
+    raise GuidedError(f"no journey called '{ref}' (journeys: {names}; see `guided journey list`)")
+
+
+def iter_journeys() -> Iterator[tuple[str, str, Path]]:
+    """``(name, origin, path)`` for every journey by name; a user journey hides a built-in one."""
+    seen: set[str] = set()
+    for origin, folder in journey_dirs():
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.y*ml")):
+            if path.suffix not in (".yaml", ".yml") or path.stem in seen:
+                continue
+            seen.add(path.stem)
+            yield path.stem, origin, path
+
+
+def load_journey(ref: str | Path) -> Journey:
+    path = find_journey(str(ref)) if not isinstance(ref, Path) else ref
+    return parse_journey(path)
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def parse_journey(path: Path) -> Journey:
+    """Read and validate a journey file; every problem is a ``file:line:col`` ScriptError."""
+    where = Pos(str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ScriptError(f"cannot read journey: {exc.strerror}", where) from None
+    if len(data) > MAX_BYTES:
+        raise ScriptError("journey file is larger than 1 MiB", where)
+    try:
+        node = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
+    except UnicodeDecodeError as exc:
+        raise ScriptError(f"not UTF-8 text (bad byte at offset {exc.start})", where) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = Pos(str(path), mark.line + 1, mark.column + 1) if mark else where
+        raise ScriptError(f"YAML syntax: {exc.problem or exc.context}", pos) from None
+    except yaml.YAMLError as exc:
+        raise ScriptError(f"YAML: {exc}", where) from None
+    if node is None:
+        raise ScriptError("the journey is empty: it needs a 'title' and 'weeks'", where)
+    return _Parser(path).journey(node)
+
+
+def _suggest(word: str, choices: tuple[str, ...]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(choices)})"
+
+
+class _Parser:
+    def __init__(self, path: Path):
+        self.path = path
+        self.day_number = 0
+
+    def pos(self, node: yaml.Node) -> Pos:
+        return Pos(str(self.path), node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def mapping(self, node: yaml.Node, what: str, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode) or node.tag != "tag:yaml.org,2002:map":
+            raise ScriptError(f"expected {what} as a mapping of keys ({', '.join(keys)})", self.pos(node))
+        result: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else None
+            if name not in keys:
+                raise ScriptError(f"unknown key '{name}' in {what}{_suggest(str(name), keys)}", self.pos(key))
+            if name in result:
+                raise ScriptError(f"'{name}' appears twice in {what}", self.pos(key))
+            result[name] = value
+        return result
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _SCALARS:
+            raise ScriptError(f"expected text for {what}", self.pos(node))
+        value = " ".join(str(node.value).split())
+        if len(value) > MAX_TEXT:
+            raise ScriptError(f"{what} is longer than {MAX_TEXT} characters", self.pos(node))
+        return value
+
+    def sequence(self, node: yaml.Node, what: str, low: int, high: int) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise ScriptError(f"expected {what} as a list (each item starting with '- ')", self.pos(node))
+        if not low <= len(node.value) <= high:
+            raise ScriptError(f"{what} needs {low} to {high} items, found {len(node.value)}", self.pos(node))
+        return node.value
+
+    def journey(self, node: yaml.Node) -> Journey:
+        top = self.mapping(node, "the journey", TOP_KEYS)
+        if "format" in top:
+            fmt = top["format"]
+            if not isinstance(fmt, yaml.ScalarNode) or fmt.value != "1":
+                raise ScriptError("unknown journey format: only 'format: 1' exists", self.pos(fmt))
+        for required in ("title", "weeks"):
+            if required not in top:
+                raise ScriptError(f"the journey needs a '{required}'", self.pos(node))
+        title = self.text(top["title"], "the title")
+        if not title:
+            raise ScriptError("the title is empty", self.pos(top["title"]))
+        weeks = tuple(
+            self.week(item, i)
+            for i, item in enumerate(self.sequence(top["weeks"], "'weeks'", 1, MAX_WEEKS), 1)
+        )
+        return Journey(
+            name=self.path.stem,
+            title=title,
+            weeks=weeks,
+            path=self.path,
+            description=self.text(top["description"], "the description") if "description" in top else "",
+            author=self.text(top["author"], "the author") if "author" in top else "",
+        )
+
+    def week(self, node: yaml.Node, number: int) -> Week:
+        what = f"week {number}"
+        keys = self.mapping(node, what, WEEK_KEYS)
+        if "title" not in keys:
+            raise ScriptError(f"{what} needs a 'title'", self.pos(node))
+        if "days" not in keys:
+            raise ScriptError(f"{what} needs 'days' (a list of practices)", self.pos(node))
+        items = self.sequence(keys["days"], f"the days of {what}", 1, MAX_DAYS_PER_WEEK)
+        return Week(
+            number=number,
+            title=self.text(keys["title"], f"the title of {what}"),
+            theme=self.text(keys["theme"], f"the theme of {what}") if "theme" in keys else "",
+            days=tuple(self.day(item, number) for item in items),
+            pos=self.pos(node),
+        )
+
+    def day(self, node: yaml.Node, week: int) -> Day:
+        self.day_number += 1
+        number = self.day_number
+        what = f"day {number}"
+        if isinstance(node, yaml.ScalarNode):  # shorthand: `- grounding`
+            return Day(number, week, (self.ref(node),), pos=self.pos(node))
+        keys = self.mapping(node, what, DAY_KEYS)
+        if ("practice" in keys) == ("practices" in keys):
+            raise ScriptError(f"{what} needs either 'practice: NAME' or 'practices: [A, B]'", self.pos(node))
+        if "practice" in keys:
+            refs: tuple[PracticeRef, ...] = (self.ref(keys["practice"]),)
+        else:
+            items = self.sequence(keys["practices"], f"the practices of {what}", 1, MAX_PRACTICES_PER_DAY)
+            refs = tuple(self.ref(item) for item in items)
+        return Day(
+            number=number,
+            week=week,
+            practices=refs,
+            title=self.text(keys["title"], f"the title of {what}") if "title" in keys else "",
+            reflection=self.text(keys["reflection"], f"the reflection of {what}") if "reflection" in keys else "",
+            note=self.text(keys["note"], f"the note of {what}") if "note" in keys else "",
+            pos=self.pos(node),
+        )
+
+    def ref(self, node: yaml.Node) -> PracticeRef:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != _STR or not str(node.value).strip():
+            raise ScriptError("expected a practice name (like 'grounding') or a path to a script", self.pos(node))
+        return PracticeRef(str(node.value).strip(), self.pos(node))
+
+
+# ---------------------------------------------------------------------------- practices
+
+
+def resolve_practice(journey: Journey, ref: PracticeRef) -> str:
+    """What to hand the library: a path for relative paths (relative to the journey
+    file), otherwise the name unchanged."""
+    if looks_like_path(ref.ref) and journey.path is not None:
+        path = Path(ref.ref).expanduser()
+        if not path.is_absolute():
+            path = journey.path.parent / path
+        return str(path)
+    return ref.ref
+
+
+def load_practice(journey: Journey, ref: PracticeRef, variables: dict[str, str] | None = None):
+    """Load one practice of a journey with the library loader; errors point at the journey line."""
+    from guided import library
+
+    target = resolve_practice(journey, ref)
+    try:
+        return library.load(target, variables=variables) if variables else library.load(target)
+    except ScriptError:
+        raise
+    except GuidedError as exc:
+        raise ScriptError(exc.message, ref.pos) from None
+
+
+def check_journey(journey: Journey) -> list[str]:
+    """Load every practice the journey names; raise at the first one that is missing or broken.
+    Returns the distinct practice titles (for a friendly summary)."""
+    titles = []
+    for ref in journey.practice_refs():
+        script = load_practice(journey, ref)
+        titles.append(script.title)
+    return titles
+
+
+# ---------------------------------------------------------------------------- progress
+
+
+@dataclass(frozen=True)
+class Progress:
+    journey: str  # the name or path it was started with
+    started: dt.date
+
+
+def progress_file() -> Path:
+    return guided_home() / "journey-progress.json"
+
+
+def _read_state() -> dict:
+    path = progress_file()
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise GuidedError(
+            f"cannot read {path}: it may be damaged; start the journey again with `guided journey start`"
+        ) from None
+    return data if isinstance(data, dict) else {}
+
+
+def _write_state(state: dict) -> None:
+    path = progress_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".journey-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(state, fh, indent=2)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def start_journey(ref: str, on: dt.date | None = None) -> Progress:
+    """Make ``ref`` the current journey, starting on ``on`` (today by default)."""
+    started = on or dt.date.today()
+    state = _read_state()
+    state["current"] = ref
+    state.setdefault("started", {})[ref] = started.isoformat()
+    _write_state(state)
+    return Progress(ref, started)
+
+
+def current_progress() -> Progress | None:
+    state = _read_state()
+    ref = state.get("current")
+    started = (state.get("started") or {}).get(ref) if ref else None
+    if not ref or not started:
+        return None
+    try:
+        return Progress(ref, dt.date.fromisoformat(started))
+    except ValueError:
+        return None
+
+
+def day_number(progress: Progress, today: dt.date | None = None) -> int:
+    """1 on the start day, 2 the day after, and so on (never below 1)."""
+    return max(1, ((today or dt.date.today()) - progress.started).days + 1)
