@@ -1,0 +1,718 @@
+"""Load a practice script (format 1) from YAML into the immutable ``guided.model.Script``.
+
+The YAML is *composed* (never constructed) with PyYAML's safe loader, so no tag can
+build an object; the model is then built from the node tree by hand, which keeps
+every line and column for error messages. Every problem is a one-line
+``ScriptError`` pointing at ``file:line:col`` and saying what was expected.
+
+Limits from the format contract are enforced here, before anything is expanded:
+file size, ``say`` length, nesting depth, aliases expanding too far, and the
+4-hour total, which is estimated by multiplying through repeats instead of
+unrolling them, so a hostile script is rejected at once instead of hanging.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from guided.audio import SAMPLE_RATE
+from guided.durations import format_length, parse_duration
+from guided.errors import Pos, ScriptError
+from guided.model import (
+    AMBIENCES,
+    BELL_SOUNDS,
+    BREATH_CUES,
+    FORMAT_VERSION,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_SAY_CHARS,
+    MAX_TOTAL_SECONDS,
+    PACE_RANGE,
+    PRACTICE_KINDS,
+    RATE_RANGE,
+    REPEAT_RANGE,
+    Bell,
+    Breathe,
+    Include,
+    Pause,
+    Repeat,
+    Say,
+    Script,
+    Section,
+    Step,
+)
+from guided.timeline import BELL_SECONDS, DEFAULT_RATE, MAX_EVENTS, estimate_samples, fill_variables
+
+TOP_LEVEL_KEYS = (
+    "format", "title", "practice", "description", "author", "language",
+    "rate", "pace", "variables", "ambience", "steps",
+)
+STEP_KEYS = ("say", "pause", "bell", "section", "breathe", "repeat", "include")
+BREATHE_KEYS = ("in", "hold", "out", "hold_out", "cycles", "cue")
+BREATHE_CYCLES_DEFAULT = 1
+CYCLES_RANGE = (1, 100)
+# How many YAML nodes the builder may visit in one file, counting each alias again:
+# a "billion laughs" document is small on disk but huge once aliases are followed.
+NODE_BUDGET = 100_000
+SCRIPT_SUFFIXES = (".yaml", ".yml")
+MAX_BRACKET_DEPTH = 64
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_BRACKETS = re.compile(r"[\[\]{}]")
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+_MAP, _SEQ = _TAG + "map", _TAG + "seq"
+_SAFE_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ, _TAG + "timestamp"})
+_DURATION_HELP = "a duration such as 5, 2.5, '500ms', '5s', '2m' or '1m30s'"
+
+
+def load_script(path: Path | str, *, name: str = "") -> Script:
+    """Load and validate the script at ``path`` (errors show ``path`` as given).
+
+    ``name`` is the short name shown on the command line; it defaults to the file stem.
+    Raises ``ScriptError`` for anything wrong with the file or what it includes.
+    """
+    path = Path(path)
+    session = _Session()
+    script = _load_file(path, str(path), session, chain=(), depth=0)
+    _check_limits(script)
+    return _replace(script, name=name or path.stem, source_hash=session.hasher.hexdigest())
+
+
+def estimate_seconds(script: Script) -> float:
+    """Estimated length without planning or expanding (speech from words and rate)."""
+    rate = script.rate or DEFAULT_RATE
+    return _Estimate(rate, script.pace).steps(script.steps)[0]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Session:
+    """State of one ``load_script`` call (shared by the files it includes)."""
+
+    hasher: Any = field(default_factory=hashlib.sha256)  # a hashlib sha256 object
+
+
+def _load_file(path: Path, display: str, session: _Session, chain: tuple[Path, ...],
+               depth: int) -> Script:
+    where = Pos(display)
+    data = _read_bytes(path, where)
+    session.hasher.update(data)
+    text = _decode(data, display)
+    root = _compose(text, display)
+    builder = _Builder(display, path, session, chain + (path.resolve(),))
+    return builder.script(root, depth)
+
+
+def _read_bytes(path: Path, where: Pos) -> bytes:
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise ScriptError("is a folder, not a script file", where)
+        if size > MAX_FILE_BYTES:
+            raise ScriptError(
+                f"file is {size / 1024 / 1024:.1f} MiB; a script may be at most 1 MiB", where
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ScriptError("no such file", where) from None
+    except OSError as exc:
+        raise ScriptError(f"cannot read the file: {exc.strerror or exc}", where) from None
+    if len(data) > MAX_FILE_BYTES:  # the file grew between stat and read
+        raise ScriptError("file is larger than 1 MiB, the most a script may be", where)
+    return data
+
+
+def _decode(data: bytes, display: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start:exc.start].decode("utf-8")) + 1
+        raise ScriptError(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read; save the file as UTF-8",
+            Pos(display, line, col),
+        ) from None
+    if not text.strip() or text.strip() == "\ufeff":
+        raise ScriptError(
+            "file is empty: a script needs at least 'title' and 'steps'", Pos(display, 1, 1)
+        )
+    return text
+
+
+def _compose(text: str, display: str) -> yaml.Node:
+    _check_bracket_depth(text, display)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = Pos(display, mark.line + 1, mark.column + 1) if mark else Pos(display)
+        problem = exc.problem or exc.context or "cannot be read"
+        if "another document" in problem:
+            problem = "a script is a single YAML document; remove the second '---' and what follows"
+        raise ScriptError(f"YAML syntax: {_one_line(problem)}", pos) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        raise ScriptError(
+            f"the control character U+{exc.character:04X} is not allowed in YAML; remove it",
+            Pos(display, line, col),
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ScriptError(f"YAML syntax: {_one_line(str(exc))}", Pos(display)) from None
+    except RecursionError:
+        raise ScriptError("YAML is nested far too deeply to be a practice script", Pos(display)) from None
+    if node is None:
+        raise ScriptError(
+            "file is empty: a script needs at least 'title' and 'steps'", Pos(display, 1, 1)
+        )
+    _check_tags(node, display)
+    return node
+
+
+def _check_bracket_depth(text: str, display: str) -> None:
+    """Refuse absurdly nested ``[``/``{`` before PyYAML spends seconds (and its stack) on them.
+
+    Counts brackets anywhere, even inside text: a practice script never has 64 unclosed ones.
+    """
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_BRACKET_DEPTH:
+            line, col = _line_col(text, match.start())
+            raise ScriptError(
+                f"more than {MAX_BRACKET_DEPTH} nested '[' or '{{': too deep for a practice script",
+                Pos(display, line, col),
+            )
+
+
+def _check_tags(root: yaml.Node, display: str) -> None:
+    """Reject tags that are not plain YAML types (e.g. ``!!python/object``), in document order."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in _SAFE_TAGS:
+            tag = node.tag.replace(_TAG, "!!")
+            raise ScriptError(
+                f"the YAML tag '{tag}' is not allowed: scripts use plain text, numbers, lists "
+                "and mappings only",
+                _pos(display, node),
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _pos(display: str, node: yaml.Node) -> Pos:
+    return Pos(display, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    """`` (did you mean 'pause'?)`` when ``word`` is close to one of ``choices``, else ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# --------------------------------------------------------------------------- building
+
+
+class _Builder:
+    """Builds the model from one file's node tree."""
+
+    def __init__(self, display: str, path: Path, session: _Session, chain: tuple[Path, ...]):
+        self.display = display
+        self.path = path
+        self.session = session
+        self.chain = chain
+        self.visits = 0
+
+    # -- helpers
+
+    def pos(self, node: yaml.Node) -> Pos:
+        return _pos(self.display, node)
+
+    def fail(self, message: str, node: yaml.Node) -> ScriptError:
+        return ScriptError(message, self.pos(node))
+
+    def visit(self, node: yaml.Node) -> None:
+        self.visits += 1
+        if self.visits > NODE_BUDGET:
+            raise self.fail(
+                f"the script expands to more than {NODE_BUDGET} YAML nodes "
+                "(too many aliases '*' to anchors '&')",
+                node,
+            )
+
+    def mapping(self, node: yaml.Node, expected: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
+        """(key, key node, value node) for a mapping with plain, unique keys."""
+        self.visit(node)
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(f"expected {expected}, found {_kind(node)}", node)
+        items: list[tuple[str, yaml.Node, yaml.Node]] = []
+        seen: set[str] = set()
+        for key, value in node.value:
+            self.visit(key)
+            if key.tag == _TAG + "merge":
+                raise self.fail("merge keys ('<<') are not supported in scripts; write the keys out", key)
+            if not isinstance(key, yaml.ScalarNode) or key.tag == _NULL:
+                raise self.fail("expected a plain name as the key here", key)
+            if key.value in seen:
+                raise self.fail(f"'{key.value}' appears twice here; keep one", key)
+            seen.add(key.value)
+            items.append((key.value, key, value))
+        return items
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        """Any plain scalar as the text written (numbers stay as written: ``say: 5`` says "5")."""
+        self.visit(node)
+        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
+            raise self.fail(f"expected text for {what}, found {_kind(node)}", node)
+        return node.value
+
+    def integer(self, node: yaml.Node, what: str, lo: int, hi: int) -> int:
+        self.visit(node)
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == _INT):
+            raise self.fail(f"expected a whole number {lo}..{hi} for {what}, found {_kind(node)}", node)
+        value = _construct(node)
+        if not lo <= value <= hi:
+            raise self.fail(f"{what} must be {lo}..{hi}, got {node.value}", node)
+        return value
+
+    def number(self, node: yaml.Node, what: str, lo: float, hi: float) -> float:
+        self.visit(node)
+        if not (isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT)):
+            raise self.fail(f"expected a number {lo:g}..{hi:g} for {what}, found {_kind(node)}", node)
+        value = float(_construct(node))
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise self.fail(f"{what} must be {lo:g}..{hi:g}, got {node.value}", node)
+        return value
+
+    def duration(self, node: yaml.Node, what: str, *, positive: bool = False) -> float:
+        self.visit(node)
+        if not isinstance(node, yaml.ScalarNode) or node.tag in (_NULL, _BOOL):
+            raise self.fail(f"expected {_DURATION_HELP} for {what}, found {_kind(node)}", node)
+        value = _construct(node) if node.tag in (_INT, _FLOAT) else node.value
+        try:
+            seconds = parse_duration(value)
+        except ValueError as exc:
+            raise self.fail(f"{what}: {exc}", node) from None
+        if positive and seconds <= 0:
+            raise self.fail(f"{what} must be longer than 0 seconds", node)
+        if seconds > MAX_TOTAL_SECONDS:
+            raise self.fail(f"{what} is longer than the 4-hour limit of a whole practice", node)
+        return seconds
+
+    def choice(self, node: yaml.Node, what: str, choices: tuple[str, ...]) -> str:
+        value = self.text(node, what)
+        if value not in choices:
+            raise self.fail(
+                f"unknown {what} '{value}'{did_you_mean(value, choices)}; "
+                f"expected one of: {', '.join(choices)}",
+                node,
+            )
+        return value
+
+    # -- the script
+
+    def script(self, root: yaml.Node, depth: int) -> Script:
+        if not isinstance(root, yaml.MappingNode):
+            raise self.fail(
+                f"expected a mapping with 'title:' and 'steps:' at the top, found {_kind(root)}", root
+            )
+        fields: dict[str, object] = {}
+        steps: tuple[Step, ...] | None = None
+        for key, key_node, value in self.mapping(root, "a mapping"):
+            if key not in TOP_LEVEL_KEYS:
+                hint = did_you_mean(key, TOP_LEVEL_KEYS + STEP_KEYS)
+                if key in STEP_KEYS:
+                    hint = " (steps go in the list under 'steps:')"
+                raise self.fail(f"unknown key '{key}'{hint}", key_node)
+            if key == "steps":
+                steps = self.steps(value, depth, "'steps'")
+            else:
+                fields[key] = self.top_level(key, value)
+        if "title" not in fields:
+            raise self.fail("missing 'title': every script needs a title", root)
+        if steps is None:
+            raise self.fail("missing 'steps': add a list of steps, e.g. '- say: Welcome.'", root)
+        return Script(
+            steps=steps, path=self.path, pos=self.pos(root), **fields  # type: ignore[arg-type]
+        )
+
+    def top_level(self, key: str, node: yaml.Node) -> object:
+        if key == "format":
+            self.visit(node)
+            if not (isinstance(node, yaml.ScalarNode) and node.tag == _INT):
+                raise self.fail(f"expected the format version number ({FORMAT_VERSION})", node)
+            version = _construct(node)
+            if version != FORMAT_VERSION:
+                raise self.fail(
+                    f"unknown format version {node.value}: this guided reads format {FORMAT_VERSION}",
+                    node,
+                )
+            return version
+        if key == "title":
+            title = self.text(node, "'title'").strip()
+            if not title:
+                raise self.fail("'title' is empty: give the practice a short name", node)
+            return title
+        if key == "practice":
+            return self.choice(node, "practice kind", PRACTICE_KINDS)
+        if key == "ambience":
+            return self.choice(node, "ambience", AMBIENCES)
+        if key in ("description", "author", "language"):
+            return self.text(node, f"'{key}'").strip()
+        if key == "rate":
+            return self.integer(node, "'rate' (words per minute)", *RATE_RANGE)
+        if key == "pace":
+            return self.number(node, "'pace'", *PACE_RANGE)
+        if key == "variables":
+            return self.variables(node)
+        raise AssertionError(key)  # pragma: no cover - TOP_LEVEL_KEYS are all handled
+
+    def variables(self, node: yaml.Node) -> dict[str, str]:
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+            return {}
+        result: dict[str, str] = {}
+        for name, key_node, value in self.mapping(node, "a mapping of names to default text"):
+            if not _NAME.match(name):
+                raise self.fail(
+                    f"'{name}' is not a variable name: use letters, digits, '_' or '-', "
+                    "starting with a letter",
+                    key_node,
+                )
+            self.visit(value)
+            if isinstance(value, yaml.ScalarNode) and value.tag == _NULL:
+                continue  # declared without a default: --var must supply it
+            result[name] = self.text(value, f"variable '{name}'")
+        return result
+
+    # -- steps
+
+    def steps(self, node: yaml.Node, depth: int, what: str) -> tuple[Step, ...]:
+        self.visit(node)
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(f"expected a list of steps under {what}, found {_kind(node)}", node)
+        if not node.value:
+            raise self.fail(f"{what} is empty: add at least one step", node)
+        return tuple(self.step(item, depth) for item in node.value)
+
+    def step(self, node: yaml.Node, depth: int) -> Step:
+        self.visit(node)
+        if isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
+            return self.bare_step(node)
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(f"expected a step such as '- say: ...' or '- bell', found {_kind(node)}", node)
+        items = self.mapping(node, "a step")
+        if not items:
+            raise self.fail("empty step: write e.g. '- say: ...' or '- pause: 5s'", node)
+        keys = [key for key, _, _ in items if key in STEP_KEYS]
+        if not keys:
+            key, key_node, _ = items[0]
+            if key == "steps":
+                raise self.fail("'steps:' inside a step belongs beside 'repeat: N'", key_node)
+            raise self.fail(f"unknown step '{key}'{did_you_mean(key, STEP_KEYS)}", key_node)
+        if len(keys) > 1:
+            second = next(k for k in items if k[0] == keys[1])
+            raise self.fail(
+                f"one step per list item: found '{keys[0]}' and '{keys[1]}' "
+                "(start each step with its own '- ')",
+                second[1],
+            )
+        kind = keys[0]
+        extras = [(key, key_node, value) for key, key_node, value in items if key != kind]
+        value = next(v for k, _, v in items if k == kind)
+        if kind == "repeat":
+            return self.repeat(node, value, {k: (kn, v) for k, kn, v in extras}, depth)
+        if extras and kind in ("bell", "breathe") and _is_null(value):
+            # Options written beside the step key instead of indented under it:
+            #   - breathe:
+            #     in: 4
+            # Unambiguous, and a very common indentation slip, so it is read as meant.
+            value = _mapping_node(extras)
+        else:
+            for key, key_node, _ in extras:
+                if key == "steps":
+                    raise self.fail(f"'steps:' belongs beside 'repeat: N', not beside '{kind}'",
+                                    key_node)
+                hint = did_you_mean(key, STEP_KEYS)
+                if hint:
+                    raise self.fail(f"unknown step '{key}'{hint}", key_node)
+                raise self.fail(f"'{kind}' takes no option '{key}' beside it", key_node)
+        pos = self.pos(node)
+        if kind == "say":
+            return self.say(value, pos)
+        if kind == "pause":
+            return Pause(self.duration(value, "'pause'"), pos)
+        if kind == "bell":
+            return self.bell(value, pos)
+        if kind == "section":
+            title = self.text(value, "'section' (its title)").strip()
+            if not title:
+                raise self.fail("'section' needs a title, e.g. '- section: Breathing'", value)
+            return Section(title, pos)
+        if kind == "breathe":
+            return self.breathe(value, pos)
+        return self.include(value, pos, depth)
+
+    def bare_step(self, node: yaml.ScalarNode) -> Step:
+        word = node.value.strip()
+        if word == "bell":
+            return Bell("bell", self.pos(node))
+        if word in STEP_KEYS:
+            example = {"say": "say: Welcome.", "pause": "pause: 5s", "section": "section: Arriving",
+                       "breathe": "breathe: {in: 4, out: 6, cycles: 3}",
+                       "repeat": "repeat: 2' with 'steps:' beside it",
+                       "include": "include: other.yaml"}[word]
+            raise self.fail(f"'{word}' needs a value, e.g. '- {example}'", node)
+        head = word.split(":")[0].split()[0] if word.split() else word
+        if ":" in word and head in STEP_KEYS:
+            raise self.fail(f"put a space after the colon: '- {head}: ...'", node)
+        hint = did_you_mean(head, STEP_KEYS)
+        if hint:
+            raise self.fail(f"unknown step '{head}'{hint}", node)
+        raise self.fail(
+            f"expected a step such as '- say: ...' or '- bell', found the text '{_short(word)}'", node
+        )
+
+    def say(self, node: yaml.Node, pos: Pos) -> Say:
+        text = self.text(node, "'say'")
+        if len(text) > MAX_SAY_CHARS:
+            raise self.fail(
+                f"this 'say' has {len(text)} characters; one 'say' may have at most "
+                f"{MAX_SAY_CHARS} (split it into several)",
+                node,
+            )
+        if not text.strip():
+            raise self.fail("'say' is empty: give it something to say", node)
+        fill_variables(text, _AnyVariable(), self.pos(node))  # placeholder syntax only
+        return Say(text, pos)
+
+    def bell(self, node: yaml.Node, pos: Pos) -> Bell:
+        self.visit(node)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _NULL:
+                return Bell("bell", pos)
+            return Bell(self.choice(node, "bell sound", BELL_SOUNDS), pos)
+        sound = "bell"
+        for key, key_node, value in self.mapping(node, "'sound: ...' under 'bell'"):
+            if key != "sound":
+                raise self.fail(f"'bell' has only the option 'sound'{did_you_mean(key, ('sound',))}",
+                                key_node)
+            sound = self.choice(value, "bell sound", BELL_SOUNDS)
+        return Bell(sound, pos)
+
+    def breathe(self, node: yaml.Node, pos: Pos) -> Breathe:
+        options: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key, key_node, value in self.mapping(node, "a mapping such as {in: 4, out: 6, cycles: 3}"):
+            if key not in BREATHE_KEYS:
+                raise self.fail(
+                    f"unknown 'breathe' option '{key}'{did_you_mean(key, BREATHE_KEYS)}; "
+                    f"expected: {', '.join(BREATHE_KEYS)}",
+                    key_node,
+                )
+            options[key] = (key_node, value)
+        for required in ("in", "out"):
+            if required not in options:
+                raise self.fail(f"'breathe' needs '{required}:' (seconds)", node)
+        inhale = self.duration(options["in"][1], "breathe 'in'", positive=True)
+        exhale = self.duration(options["out"][1], "breathe 'out'", positive=True)
+        hold = self.duration(options["hold"][1], "breathe 'hold'") if "hold" in options else 0.0
+        hold_out = (self.duration(options["hold_out"][1], "breathe 'hold_out'")
+                    if "hold_out" in options else 0.0)
+        cycles = (self.integer(options["cycles"][1], "breathe 'cycles'", *CYCLES_RANGE)
+                  if "cycles" in options else BREATHE_CYCLES_DEFAULT)
+        cue = self.choice(options["cue"][1], "breathe 'cue'", BREATH_CUES) if "cue" in options else "voice"
+        return Breathe(inhale=inhale, exhale=exhale, cycles=cycles, hold=hold, hold_out=hold_out,
+                       cue=cue, pos=pos)
+
+    def repeat(self, node: yaml.Node, value: yaml.Node,
+               extras: Mapping[str, tuple[yaml.Node, yaml.Node]], depth: int) -> Repeat:
+        for key, (key_node, _) in extras.items():
+            if key != "steps":
+                hint = did_you_mean(key, ("steps",) + STEP_KEYS)
+                raise self.fail(f"'repeat' takes only 'steps:' beside it, not '{key}'{hint}", key_node)
+        count = self.integer(value, "'repeat' (how many times)", *REPEAT_RANGE)
+        if "steps" not in extras:
+            raise self.fail("'repeat' needs 'steps:' beside it, indented like 'repeat'", node)
+        if depth + 1 > MAX_DEPTH:
+            raise self.fail(f"repeat/include nested more than {MAX_DEPTH} deep", node)
+        steps = self.steps(extras["steps"][1], depth + 1, "'repeat'")
+        return Repeat(count, steps, self.pos(node))
+
+    def include(self, node: yaml.Node, pos: Pos, depth: int) -> Include:
+        ref = self.text(node, "'include' (a path relative to this script)").strip()
+        if depth + 1 > MAX_DEPTH:
+            raise self.fail(f"repeat/include nested more than {MAX_DEPTH} deep", node)
+        if not ref:
+            raise self.fail("'include' needs the path of another script", node)
+        if Path(ref).is_absolute() or ref.startswith("~"):
+            raise self.fail("'include' takes a path relative to this script's folder", node)
+        folder = self.path.parent.resolve()
+        target = (folder / ref).resolve()
+        if not target.is_relative_to(folder):
+            raise self.fail(
+                f"cannot include '{ref}': included scripts must be in this script's folder or below it",
+                node,
+            )
+        if target in self.chain:
+            names = [_short_path(p, folder) for p in self.chain[self.chain.index(target):]]
+            names.append(_short_path(target, folder))
+            raise self.fail(f"include cycle: {' → '.join(names)}", node)
+        if not target.is_file():
+            raise self.fail(f"cannot include '{ref}': no such file", node)
+        display = str(Path(self.display).parent / ref)
+        included = _load_file(self.path.parent / ref, display, self.session, self.chain, depth + 1)
+        return Include(target, included.steps, pos)
+
+
+class _AnyVariable(Mapping[str, str]):
+    """Claims every name, so ``fill_variables`` checks only placeholder syntax."""
+
+    def __getitem__(self, key: str) -> str:
+        return ""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
+
+
+def _mapping_node(items: list[tuple[str, yaml.Node, yaml.Node]]) -> yaml.MappingNode:
+    pairs = [(key_node, value) for _, key_node, value in items]
+    return yaml.MappingNode(_MAP, pairs, pairs[0][0].start_mark, pairs[-1][1].end_mark)
+
+
+def _construct(node: yaml.ScalarNode) -> int | float:
+    constructor = yaml.constructor.SafeConstructor()
+    if node.tag == _INT:
+        return constructor.construct_yaml_int(node)
+    return constructor.construct_yaml_float(node)
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _NULL:
+        return "nothing"
+    if node.tag == _BOOL:
+        return f"yes/no value '{node.value}'"
+    if node.tag in (_INT, _FLOAT):
+        return f"the number {node.value}"
+    return f"the text '{_short(node.value)}'"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _short_path(path: Path, folder: Path) -> str:
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return path.name
+
+
+def _replace(script: Script, **changes: object) -> Script:
+    from dataclasses import replace
+
+    return replace(script, **changes)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- limits
+
+
+class _Estimate:
+    """Seconds and event count of steps, multiplying through repeats instead of unrolling."""
+
+    def __init__(self, rate: int, pace: float):
+        self.rate = rate
+        self.pace = pace
+        self.memo: dict[int, tuple[float, int]] = {}
+
+    def steps(self, steps: tuple[Step, ...]) -> tuple[float, int]:
+        key = id(steps)
+        if key not in self.memo:
+            seconds, events = 0.0, 0
+            for step in steps:
+                s, e = self.step(step)
+                seconds += s
+                events += e
+            self.memo[key] = (seconds, events)
+        return self.memo[key]
+
+    def step(self, step: Step) -> tuple[float, int]:
+        if isinstance(step, Say):
+            return estimate_samples(step.text, self.rate) / SAMPLE_RATE, 1
+        if isinstance(step, Pause):
+            return step.seconds * self.pace, 1
+        if isinstance(step, Bell):
+            return BELL_SECONDS[step.sound], 1
+        if isinstance(step, Section):
+            return 0.0, 1
+        if isinstance(step, Breathe):
+            cycle = step.inhale + step.exhale + (step.hold + step.hold_out) * self.pace
+            return cycle * step.cycles, 8 * step.cycles
+        if isinstance(step, Repeat):
+            seconds, events = self.steps(step.steps)
+            return seconds * step.count, events * step.count
+        seconds, events = self.steps(step.steps)
+        return seconds, events
+
+
+def _check_limits(script: Script) -> None:
+    """The 4-hour and event limits, pointing at the step where the total crosses them."""
+    estimate = _Estimate(script.rate or DEFAULT_RATE, script.pace)
+    seconds, events = 0.0, 0
+    for step in script.steps:
+        s, e = estimate.step(step)
+        seconds += s
+        events += e
+        if seconds > MAX_TOTAL_SECONDS:
+            total = estimate.steps(script.steps)[0]
+            shown = "far longer" if total > 1000 * 3600 else f"about {format_length(total)}"
+            raise ScriptError(
+                f"practice would last {shown}, over the 4-hour limit (check repeat counts and pauses)",
+                step.pos,
+            )
+        if events > MAX_EVENTS:
+            raise ScriptError(
+                f"practice expands to more than {MAX_EVENTS} steps (check repeat counts)", step.pos
+            )
