@@ -1,0 +1,160 @@
+"""The default engine: pyttsx3 (espeak-ng on Linux, the platform voices on macOS
+and Windows).
+
+pyttsx3 can hang or fail silently after many utterances, so it never runs in the
+program's own process: ``create()`` returns a ``WorkerEngine`` hosting
+``Pyttsx3Backend`` in a worker process (see ``guided.speech.worker``). The backend
+imports nothing heavy, so a worker is ready in well under 0.1 s.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import tempfile
+import wave
+from pathlib import Path
+from typing import Any
+
+from guided.errors import SpeechError
+from guided.speech.worker import WorkerEngine
+
+NAME = "pyttsx3"
+BACKEND = "guided.speech.pyttsx3_engine:Pyttsx3Backend"
+
+
+def create() -> WorkerEngine:
+    """The engine as the rest of the program uses it: pyttsx3 in a worker process."""
+    return WorkerEngine(NAME, BACKEND, version=engine_version)
+
+
+def engine_version() -> str:
+    """pyttsx3's version plus the platform speech library's (espeak-ng's on Linux);
+    part of every cache key, so upgrading either makes clips anew."""
+    return f"pyttsx3 {_pyttsx3_version()}; {_backend_version()}"
+
+
+def _pyttsx3_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("pyttsx3")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _backend_version() -> str:
+    system = platform.system()
+    if system in ("Darwin", "Windows"):
+        return f"{system} {platform.release()}"
+    try:
+        from pyttsx3.drivers import _espeak  # loads libespeak-ng; espeak_Info needs no init
+
+        info = _espeak.Info(None)
+        return f"espeak-ng {info.decode() if isinstance(info, bytes) else info}"
+    except Exception:  # noqa: BLE001 - no espeak-ng: synthesis will say so clearly
+        return "espeak-ng unknown"
+
+
+class Pyttsx3Backend:
+    """pyttsx3 in the current process (one per process: pyttsx3 keeps global state).
+    Speaks the worker's plain-data protocol."""
+
+    def __init__(self) -> None:
+        try:
+            import pyttsx3
+
+            self._engine = pyttsx3.init()
+        except Exception as exc:  # noqa: BLE001 - missing espeak-ng and friends
+            raise SpeechError(
+                f"could not start pyttsx3 ({exc}); on Debian or Ubuntu, install espeak-ng"
+            ) from exc
+        self._voices: list[dict[str, str]] | None = None
+        self._resolved: dict[str, str] = {}
+        self._tmp = Path(tempfile.mkdtemp(prefix="guided-speech-"))
+
+    def version(self) -> str:
+        return engine_version()
+
+    def voices(self) -> list[dict[str, str]]:
+        if self._voices is None:
+            self._voices = [_voice_dict(v) for v in self._engine.getProperty("voices")]
+        return self._voices
+
+    def default_voice(self, language: str) -> str | None:
+        """The voice for ``language`` (``en``, ``de``, ``pt-br`` ...), or None for
+        the engine's own default."""
+        return match_language(self.voices(), language)
+
+    def resolve_voice(self, voice: str) -> str:
+        """A voice id for an id, a name or a language code (case does not matter)."""
+        if voice not in self._resolved:
+            wanted = voice.strip().lower()
+            found = next((v["id"] for v in self.voices()
+                          if wanted in (v["id"].lower(), v["name"].lower())), None)
+            found = found or match_language(self.voices(), wanted)
+            if not found:
+                raise SpeechError(
+                    f"there is no voice {voice!r}; `guided voices` lists the voices you can use"
+                )
+            self._resolved[voice] = found
+        return self._resolved[voice]
+
+    def synthesize_pcm16(self, text: str, voice: str | None, rate: int) -> tuple[bytes, int]:
+        if voice:
+            self._engine.setProperty("voice", self.resolve_voice(voice))
+        self._engine.setProperty("rate", int(rate))
+        frames, rate_hz = self._speak_to_wav(text)
+        if not frames:  # pyttsx3 now and then loses an utterance: try once more here
+            frames, rate_hz = self._speak_to_wav(text)
+        if not frames:  # the worker is restarted and the text tried again
+            raise RuntimeError("pyttsx3 produced no audio")
+        return frames, rate_hz
+
+    def _speak_to_wav(self, text: str) -> tuple[bytes, int]:
+        path = self._tmp / "clip.wav"
+        path.unlink(missing_ok=True)
+        self._engine.save_to_file(text, str(path))
+        self._engine.runAndWait()
+        if not path.is_file():
+            return b"", 0
+        with wave.open(str(path), "rb") as f:
+            rate_hz, width, channels = f.getframerate(), f.getsampwidth(), f.getnchannels()
+            frames = f.readframes(f.getnframes())
+        path.unlink(missing_ok=True)
+        if width != 2 or channels != 1:
+            raise RuntimeError(f"unexpected WAV from pyttsx3 ({channels} ch, {8 * width}-bit)")
+        return frames, rate_hz
+
+    def close(self) -> None:
+        for p in self._tmp.glob("*"):
+            p.unlink(missing_ok=True)
+        os.rmdir(self._tmp)
+
+
+def match_language(voices: list[dict[str, str]], language: str) -> str | None:
+    """The best voice for a language code: an exact id or language match, else the
+    first voice of that language family (``en`` -> ``en-gb``)."""
+    lang = language.strip().lower().replace("_", "-")
+    if not lang:
+        return None
+    for v in voices:
+        if v["id"].lower().rsplit("/", 1)[-1] == lang or v["language"].lower() == lang:
+            return v["id"]
+    for v in voices:
+        if v["language"].lower().startswith(lang + "-"):
+            return v["id"]
+    return None
+
+
+def _voice_dict(v: Any) -> dict[str, str]:
+    languages = [_text(x) for x in (getattr(v, "languages", None) or [])]
+    return {"id": str(v.id), "name": str(v.name or v.id),
+            "language": languages[0] if languages else "",
+            "gender": str(getattr(v, "gender", "") or "").lower(), "engine": NAME}
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace").lstrip("\x05")
+    return str(value)

@@ -1,0 +1,304 @@
+"""The ``Speaker``: trimmed clips for the current voice and rate, from the cache or
+freshly synthesized, by a small pool of engine workers.
+
+Every other part of the program gets speech from here::
+
+    with Speaker(SpeechSettings(voice=None, rate=140, language="en")) as speaker:
+        speaker.ensure(texts)            # export: fill the cache, both cores busy
+        samples = speaker.clip(text)     # float32 mono at guided.audio.SAMPLE_RATE
+
+For live play, ``prefetch(texts)`` starts synthesizing in order in the background and
+``clip(text)`` waits for (or jumps the queue with) the text it needs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from guided.audio import SAMPLE_RATE
+from guided.cache import ClipCache, CorruptClip, clip_key, normalise
+from guided.errors import SpeechError
+from guided.paths import cache_dir as default_cache_dir
+from guided.speech import engines
+from guided.speech.base import Engine
+from guided.speech.trim import clean, to_int16
+from guided.timeline import DEFAULT_RATE
+
+URGENT, BACKGROUND = 0, 1  # job priorities: a clip someone waits for goes first
+FIRST_CLIP_HEAD_START = 0.3  # seconds the first worker runs alone while the cache is cold
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    engine: str = engines.DEFAULT_ENGINE  # a name from guided.speech.engines (or "auto")
+    voice: str | None = None  # None = the engine's default voice for `language`
+    rate: int = DEFAULT_RATE  # words per minute
+    language: str = "en"  # the script's language; picks the default voice
+
+
+@dataclass
+class SpeakerStats:
+    hits: int = 0  # clips served from the cache
+    synthesized: int = 0  # clips made by the engine (cache misses)
+    recovered: int = 0  # damaged cache entries detected and made again
+
+
+@dataclass
+class _Job:
+    key: str
+    text: str
+    future: Future = field(default_factory=Future)
+    claimed: bool = False
+
+
+class Speaker:
+    """Implements ``guided.speech.base.ClipSource``. Thread-safe; close it when done
+    (or use it as a context manager)."""
+
+    def __init__(self, settings: SpeechSettings, cache_dir: Path | None = None,
+                 workers: int | None = None):
+        self.settings = settings
+        self.engine_name = engines.resolve(settings.engine)
+        self.cache = ClipCache(Path(cache_dir) if cache_dir else default_cache_dir())
+        self.stats = SpeakerStats()
+        self._factory = engines.engine_factory(self.engine_name)
+        self._n_workers = workers or min(2, os.cpu_count() or 1)
+        self._voice_key = (settings.voice or f"default:{settings.language}").strip().lower()
+        self._version: str | None = None
+        self._voice_arg: str | None = settings.voice
+        self._voice_resolved = settings.voice is not None
+        self._lock = threading.Lock()
+        self._jobs: dict[str, _Job] = {}
+        self._queue: queue.PriorityQueue[tuple[int, int, _Job | None]] = queue.PriorityQueue()
+        self._seq = itertools.count()
+        self._engines: list[Engine] = []
+        self._threads: list[threading.Thread] = []
+        self._closed = False
+        self._first_done = threading.Event()
+
+    # -- ClipSource ------------------------------------------------------------------
+    def clip(self, text: str) -> np.ndarray:
+        """The trimmed clip for ``text``: float32 mono at ``SAMPLE_RATE``."""
+        key = self.key(text)
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is not None and not job.claimed:
+                self._queue.put((URGENT, next(self._seq), job))  # jump the queue
+        if job is None:
+            samples = self._load(key)
+            if samples is not None:
+                return samples
+            job = self._submit(key, text, URGENT)
+        return _as_float(job.future.result())
+
+    def cached_length(self, text: str) -> int | None:
+        """Length in samples if the clip is cached (reads only its header)."""
+        return self.cache.read_length(self.key(text))
+
+    def measure(self, text: str) -> int:
+        """Length in samples, synthesizing the clip if needed."""
+        n = self.cached_length(text)
+        return n if n is not None else len(self.clip(text))
+
+    def ensure(self, texts: Iterable[str], progress: Callable[[int], None] | None = None) -> None:
+        """Synthesize every text not yet cached, on all workers; ``progress(n)`` is
+        called with the number of texts done since the last call."""
+        jobs: list[_Job] = []
+        ready = 0
+        seen: set[str] = set()
+        for text in texts:
+            key = self.key(text)
+            if key in seen:
+                continue
+            seen.add(key)
+            with self._lock:
+                job = self._jobs.get(key)
+            if job is None and self._cached_ok(key):
+                ready += 1
+                continue
+            jobs.append(job or self._submit(key, text, BACKGROUND))
+        if progress and ready:
+            progress(ready)
+        for job in jobs:
+            job.future.result()  # raises the job's SpeechError
+            if progress:
+                progress(1)
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Start synthesizing the missing texts in the background, in this order."""
+        for text in texts:
+            key = self.key(text)
+            with self._lock:
+                if key in self._jobs:
+                    continue
+            if self.cache.read_length(key) is None:
+                self._submit(key, text, BACKGROUND)
+
+    def key(self, text: str) -> str:
+        return clip_key(self.engine_name, self._engine_version(), self._voice_key,
+                        self.settings.rate, text)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            threads = list(self._threads)
+        for _ in threads:
+            self._queue.put((URGENT - 1, next(self._seq), None))  # stop, ahead of pending work
+        for t in threads:
+            t.join()
+        for engine in self._engines:
+            engine.close()
+        with self._lock:
+            pending = list(self._jobs.values())
+            self._jobs.clear()
+        for job in pending:
+            if not job.future.done():
+                job.future.set_exception(SpeechError("speech was stopped before this clip was made"))
+
+    def __enter__(self) -> Speaker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals -------------------------------------------------------------------
+    def _engine_version(self) -> str:
+        if self._version is None:
+            with self._lock:
+                if not self._engines:  # made now, started only when a clip is missing
+                    self._engines.append(self._factory())
+                first = self._engines[0]
+            self._version = first.version()
+        return self._version
+
+    def _load(self, key: str) -> np.ndarray | None:
+        try:
+            samples = self.cache.load(key)
+        except CorruptClip:
+            self.cache.discard(key)
+            with self._lock:
+                self.stats.recovered += 1
+            return None
+        if samples is not None:
+            with self._lock:
+                self.stats.hits += 1
+            return _as_float(samples)
+        return None
+
+    def _cached_ok(self, key: str) -> bool:
+        """Whether a sound clip is cached (fully verified, so ``ensure`` repairs damage)."""
+        if self.cache.read_length(key) is None:
+            if self.cache.path(key).exists():
+                self.cache.discard(key)
+                with self._lock:
+                    self.stats.recovered += 1
+            return False
+        try:
+            self.cache.load(key)
+        except CorruptClip:
+            self.cache.discard(key)
+            with self._lock:
+                self.stats.recovered += 1
+            return False
+        return True
+
+    def _submit(self, key: str, text: str, priority: int) -> _Job:
+        with self._lock:
+            if self._closed:
+                raise SpeechError("the speaker is closed")
+            job = self._jobs.get(key)
+            if job is None:
+                job = _Job(key, text)
+                self._jobs[key] = job
+                self._queue.put((priority, next(self._seq), job))
+        self._start_workers()
+        return job
+
+    def _start_workers(self) -> None:
+        with self._lock:
+            if self._threads or self._closed:
+                return
+            while len(self._engines) < self._n_workers:
+                self._engines.append(self._factory())
+            for i, engine in enumerate(self._engines):
+                if i == 0:
+                    _start(engine)  # warms up while we carry on
+                t = threading.Thread(target=self._run, args=(engine, i), daemon=True,
+                                     name=f"guided-speech-{i}")
+                self._threads.append(t)
+                t.start()
+
+    def _run(self, engine: Engine, index: int) -> None:
+        if index > 0:
+            # Let the first worker have the CPU to itself until its first clip is out,
+            # so live play starts sooner; then join in.
+            self._first_done.wait(FIRST_CLIP_HEAD_START)
+            _start(engine)
+        while True:
+            _prio, _seq, job = self._queue.get()
+            if job is None:
+                return
+            with self._lock:
+                if job.claimed:
+                    continue
+                job.claimed = True
+            try:
+                samples = self._synthesize(engine, job.text)
+                self.cache.store(job.key, samples)
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
+                with self._lock:
+                    self._jobs.pop(job.key, None)
+                job.future.set_exception(exc)
+                continue
+            with self._lock:
+                self.stats.synthesized += 1
+                self._jobs.pop(job.key, None)
+            job.future.set_result(samples)
+            self._first_done.set()
+
+    def _synthesize(self, engine: Engine, text: str) -> np.ndarray:
+        voice = self._voice_for(engine)
+        pcm, rate = engine.synthesize(normalise(text), voice, self.settings.rate)
+        if pcm is None or len(pcm) == 0:
+            raise SpeechError(f"the speech engine made no audio for {_quote(text)}")
+        samples = clean(pcm, rate)
+        if len(samples) == 0:
+            raise SpeechError(f"the speech engine made only silence for {_quote(text)}")
+        return to_int16(samples)
+
+    def _voice_for(self, engine: Engine) -> str | None:
+        if not self._voice_resolved:
+            pick = getattr(engine, "default_voice", None)
+            voice = pick(self.settings.language) if callable(pick) else None
+            with self._lock:
+                if not self._voice_resolved:
+                    self._voice_arg, self._voice_resolved = voice, True
+        return self._voice_arg
+
+
+def _start(engine: Engine) -> None:
+    start = getattr(engine, "start", None)  # engines in worker processes can warm up early
+    if callable(start):
+        start()
+
+
+def _as_float(samples: np.ndarray) -> np.ndarray:
+    return samples.astype(np.float32) / np.float32(32768.0)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+__all__ = ["SAMPLE_RATE", "SpeechSettings", "Speaker", "SpeakerStats"]
