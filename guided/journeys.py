@@ -310,13 +310,13 @@ def resolve_practice(journey: Journey, ref: PracticeRef) -> str:
     return ref.ref
 
 
-def load_practice(journey: Journey, ref: PracticeRef, variables: dict[str, str] | None = None):
+def load_practice(journey: Journey, ref: PracticeRef):
     """Load one practice of a journey with the library loader; errors point at the journey line."""
     from guided import library
 
     target = resolve_practice(journey, ref)
     try:
-        return library.load(target, variables=variables) if variables else library.load(target)
+        return library.load(target)
     except ScriptError:
         raise
     except GuidedError as exc:

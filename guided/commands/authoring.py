@@ -1,0 +1,280 @@
+"""Writing your own practices: ``guided new``, ``guided edit`` and ``guided say``."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import click
+
+from guided.commands.common import collect_vars, var_option, voice_options
+from guided.errors import GuidedError
+from guided.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, iter_steps
+from guided.paths import PACKAGE_DIR, user_scripts_dir
+
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+FALLBACK_EDITORS = ("sensible-editor", "nano", "vim", "vi")
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def user_script_path(name: str) -> Path:
+    """Where ``guided new NAME`` writes: ``GUIDED_HOME/scripts/NAME.yaml``."""
+    if not _NAME.match(name):
+        raise GuidedError(
+            f"'{name}' cannot be a script name: use letters, digits, '-' or '_' "
+            "(for example: sam-evening)"
+        )
+    return user_scripts_dir() / f"{name}.yaml"
+
+
+def title_from_name(name: str) -> str:
+    words = re.split(r"[-_]+", name)
+    text = " ".join(w for w in words if w)
+    return text[:1].upper() + text[1:]
+
+
+def starter_text(name: str, practice: str = "custom") -> str:
+    """The commented starter script for ``practice`` (one of the script kinds)."""
+    if practice not in PRACTICE_KINDS:
+        raise GuidedError(f"unknown practice kind '{practice}' (choose from: {', '.join(PRACTICE_KINDS)})")
+    template = (TEMPLATES_DIR / f"{practice}.yaml").read_text(encoding="utf-8")
+    return (template.replace("__NAME__", name).replace("__TITLE__", title_from_name(name))
+            .replace("__PRACTICE__", practice))
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet, atomically (temp file, then a no-clobber link)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrites
+    except FileExistsError:
+        raise GuidedError(f"{path} already exists; open it with `guided edit {path.stem}`") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def included_files(script: Script) -> list[Path]:
+    return [step.path for step in iter_steps(script.steps) if isinstance(step, Include)]
+
+
+def copy_script(source: Script, target: Path) -> list[Path]:
+    """Copy ``source``'s file (comments and all) to ``target``, with the files it includes
+    at the same relative places. Returns the files written."""
+    if source.path is None:
+        raise GuidedError(f"'{source.name or source.title}' has no file to copy")
+    base = source.path.parent
+    plan: list[tuple[Path, Path]] = [(source.path, target)]
+    for inc in included_files(source):
+        dest = target.parent / inc.resolve().relative_to(base.resolve())
+        if (inc, dest) not in plan:
+            plan.append((inc, dest))
+    written = []
+    for src, dest in plan:
+        if dest != target and dest.exists():
+            if dest.read_bytes() == src.read_bytes():
+                continue
+            raise GuidedError(
+                f"{dest} already exists and differs from {src}; move it away or copy by hand"
+            )
+        write_new(dest, src.read_bytes())
+        written.append(dest)
+    return written
+
+
+def check_file(path: Path):
+    """Load the script at ``path`` the way `guided check` does; returns the Script or raises."""
+    from guided import library
+
+    return library.load(str(path))
+
+
+def find_editor() -> list[str]:
+    for var in ("VISUAL", "EDITOR"):
+        value = os.environ.get(var, "").strip()
+        if value:
+            return shlex.split(value)
+    for name in FALLBACK_EDITORS:
+        found = shutil.which(name)
+        if found:
+            return [found]
+    raise GuidedError(
+        "no text editor found: set EDITOR (for example `export EDITOR=nano`) "
+        "or open the file in any editor you like"
+    )
+
+
+def edit_target(ref: str) -> Path:
+    """The file ``guided edit REF`` opens: a path, or a script in your own folder."""
+    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+        path = Path(ref).expanduser()
+        if not path.is_file():
+            raise GuidedError(f"no script file at {ref}")
+        return path
+    path = user_script_path(ref)
+    if path.is_file():
+        return path
+    from guided import library
+
+    try:
+        found = library.find_script(ref)
+    except GuidedError:
+        raise GuidedError(f"you have no script called '{ref}' yet; start one with `guided new {ref}`") from None
+    raise GuidedError(
+        f"'{ref}' is a built-in practice ({found}); edit your own copy instead: "
+        f"guided new my-{ref} --from {ref}"
+    )
+
+
+def _report_check(path: Path) -> bool:
+    try:
+        script = check_file(path)
+    except GuidedError as exc:
+        click.echo(f"Check: {exc}", err=True)
+        click.echo(f"Fix the line above, then run `guided edit {path.stem}` again.", err=True)
+        return False
+    from guided.durations import format_length
+    from guided.loader import estimate_seconds
+
+    click.echo(f"Check: all good. '{script.title}', about {format_length(estimate_seconds(script))}.")
+    return True
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+@click.command()
+@click.argument("name")
+@click.option("--practice", "practice", type=click.Choice(PRACTICE_KINDS), default=None,
+              help="The kind of practice to start from (default: custom).")
+@click.option("--from", "source", metavar="SCRIPT", default=None,
+              help="Start from a copy of an existing practice (built-in or your own).")
+def new(name: str, practice: str | None, source: str | None) -> None:
+    """Start your own practice script NAME in your scripts folder.
+
+    The new file is full of notes explaining each line. It is found by name
+    before the built-in practices, so `guided play NAME` plays it.
+
+    \b
+    guided new sam-evening
+    guided new sam-breathing --practice breath
+    guided new my-grounding --from grounding
+    """
+    if practice and source:
+        raise GuidedError("choose either --practice or --from, not both")
+    path = user_script_path(name)
+    if path.exists():
+        raise GuidedError(f"you already have a script called '{name}' ({path}); open it with `guided edit {name}`")
+    if source:
+        from guided import library
+
+        written = copy_script(library.load(source), path)
+        click.echo(f"Copied '{source}' to {path}")
+        for extra in written[1:]:
+            click.echo(f"  and the part it includes: {extra}")
+    else:
+        write_new(path, starter_text(name, practice or "custom").encode("utf-8"))
+        click.echo(f"Created {path}")
+    _report_check(path)
+    click.echo("\nNext steps:")
+    click.echo(f"  guided edit {name}     change the words and pauses")
+    click.echo(f"  guided check {name}    check it for mistakes")
+    click.echo(f"  guided play {name}     listen to it")
+
+
+@click.command()
+@click.argument("name")
+def edit(name: str) -> None:
+    """Open your practice NAME in your text editor, then check it.
+
+    The editor is $VISUAL or $EDITOR, else nano or vi.
+    """
+    path = edit_target(name)
+    command = find_editor()
+    try:
+        result = subprocess.run([*command, str(path)], check=False)
+    except OSError as exc:
+        raise GuidedError(f"could not start the editor '{command[0]}': {exc.strerror}") from None
+    if result.returncode != 0:
+        click.echo(f"The editor closed with status {result.returncode}; checking the file anyway.", err=True)
+    if not _report_check(path):
+        raise SystemExit(1)
+
+
+def write_wav(path: Path, samples, sample_rate: int) -> None:
+    """Write mono float32 samples as a 16-bit WAV, atomically (temp file, then rename)."""
+    import wave
+
+    from guided.speech.trim import to_int16
+
+    path = path.expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        with wave.open(tmp, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(sample_rate)
+            out.writeframes(to_int16(samples).tobytes())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def speak(text: str, voice: str | None, rate: int | None):
+    """The trimmed clip for ``text`` (float32 at ``SAMPLE_RATE``), through the clip cache."""
+    from guided.speech.speaker import Speaker, SpeechSettings
+    from guided.timeline import DEFAULT_RATE
+
+    with Speaker(SpeechSettings(voice=voice, rate=rate or DEFAULT_RATE)) as speaker:
+        return speaker.clip(text)
+
+
+@click.command()
+@click.argument("text")
+@voice_options
+@var_option
+@click.option("--device", default=None, help="Output device (see `guided devices`).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE.wav",
+              help="Write the phrase to a WAV file instead of playing it.")
+def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ...],
+        vars_file: str | None, device: str | None, output: str | None) -> None:
+    """Hear one phrase, to try out wording, voice and speed.
+
+    \b
+    guided say "Let your shoulders soften." --rate 130
+    guided say "Welcome, {name}." --var name=Sam -o welcome.wav
+    """
+    from guided.audio import SAMPLE_RATE
+    from guided.timeline import fill_variables, normalise_text
+
+    values = collect_vars(variables, vars_file)
+    phrase = normalise_text(fill_variables(text, values, None))
+    if not phrase:
+        raise GuidedError("there is nothing to say: give a phrase in quotes")
+    if len(phrase) > MAX_SAY_CHARS:
+        raise GuidedError(f"a phrase can be at most {MAX_SAY_CHARS} characters")
+    samples = speak(phrase, voice, rate)
+    seconds = len(samples) / SAMPLE_RATE
+    if output:
+        write_wav(Path(output), samples, SAMPLE_RATE)
+        click.echo(f"Wrote {output} ({seconds:.1f}s).")
+        return
+    play_samples(samples, device)
+
+
+def play_samples(samples, device: str | None) -> None:
+    """Play a short clip on the speakers (or ``device``)."""
+    raise GuidedError("playing a phrase is not ready yet; write it to a file with -o phrase.wav")

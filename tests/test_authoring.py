@@ -1,0 +1,150 @@
+"""Authoring: `guided new`, `guided edit`, `guided say`, the user's scripts folder and vars files."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import pytest
+
+from guided import library
+from guided.model import PRACTICE_KINDS
+
+EDITOR_FIX = "sed -i s/friend/Sam/"  # a stand-in editor: changes the file and exits
+
+
+def user_script(home: Path, name: str) -> Path:
+    return home / "scripts" / f"{name}.yaml"
+
+
+@pytest.mark.parametrize("kind", PRACTICE_KINDS)
+def test_new_writes_a_commented_starter_that_loads(guided, isolated_home, kind):
+    result = guided("new", f"client-{kind}", "--practice", kind)
+    assert result.returncode == 0, result.stderr
+    path = user_script(isolated_home, f"client-{kind}")
+    text = path.read_text()
+    assert text.count("#") >= 10  # notes explain the keys and steps
+    assert f"practice: {kind}" in text
+    assert "Check: all good" in result.stdout
+    for step in ("guided check", "guided play"):
+        assert f"{step} client-{kind}" in result.stdout
+    script = library.load(f"client-{kind}")
+    assert script.path == path and script.practice == kind
+
+
+def test_new_refuses_to_overwrite_and_suggests_edit(guided, isolated_home):
+    assert guided("new", "sam").returncode == 0
+    path = user_script(isolated_home, "sam")
+    path.write_text(path.read_text() + "# my notes\n")
+    again = guided("new", "sam")
+    assert again.returncode == 1
+    assert "guided edit sam" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert path.read_text().endswith("# my notes\n")
+
+
+def test_new_rejects_a_name_that_is_not_a_file_name(guided):
+    result = guided("new", "../escape")
+    assert result.returncode == 1
+    assert "cannot be a script name" in result.stderr
+
+
+def test_new_from_copies_a_builtin_with_its_included_parts(guided, isolated_home):
+    result = guided("new", "my-breathing", "--from", "coherent-breathing")
+    assert result.returncode == 0, result.stderr
+    copy = library.load("my-breathing")
+    original = library.load("coherent-breathing")
+    assert copy.path == user_script(isolated_home, "my-breathing")
+    assert len(copy.steps) == len(original.steps)
+    parts = [p for p in (isolated_home / "scripts").rglob("*.yaml") if p.parent.name != "scripts"]
+    assert parts, "included files are copied beside the script"
+    assert "and the part it includes" in result.stdout
+
+
+def test_user_folder_is_searched_before_builtins(guided, isolated_home):
+    builtin = library.load("grounding")
+    assert builtin.path.parent != isolated_home / "scripts"
+    folder = isolated_home / "scripts"
+    folder.mkdir()
+    (folder / "grounding.yaml").write_text("title: Sam's grounding\nsteps:\n  - say: Hello.\n")
+    assert library.load("grounding").title == "Sam's grounding"
+    assert library.find_script("orienting").parent != folder  # other names still find built-ins
+    entry = next(e for e in library.iter_library() if e.name == "grounding")
+    assert entry.source == library.USER
+
+
+def test_edit_opens_the_editor_then_checks(guided, isolated_home):
+    assert guided("new", "sam").returncode == 0
+    result = guided("edit", "sam", env={"EDITOR": EDITOR_FIX, "VISUAL": ""})
+    assert result.returncode == 0, result.stderr
+    assert "Check: all good" in result.stdout
+    assert "name: Sam" in user_script(isolated_home, "sam").read_text()
+
+
+def test_edit_reports_a_mistake_with_its_line(guided, isolated_home):
+    assert guided("new", "sam").returncode == 0
+    result = guided("edit", "sam", env={"EDITOR": "sed -i s/pause:/pasue:/", "VISUAL": ""})
+    assert result.returncode == 1
+    assert "sam.yaml:" in result.stderr and "did you mean 'pause'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_edit_a_builtin_suggests_a_copy(guided):
+    result = guided("edit", "grounding", env={"EDITOR": "true"})
+    assert result.returncode == 1
+    assert "guided new my-grounding --from grounding" in result.stderr
+
+
+def test_edit_without_any_editor_says_what_to_do(guided, tmp_path):
+    assert guided("new", "sam").returncode == 0
+    env = {k: "" for k in ("EDITOR", "VISUAL")}
+    env["PATH"] = str(tmp_path)  # no editor on the PATH (python itself is run by full path)
+    result = guided("edit", "sam", env=env)
+    assert result.returncode == 1
+    assert "no text editor found" in result.stderr and "EDITOR" in result.stderr
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path)) as w:
+        return w.getnframes() / w.getframerate()
+
+
+def test_say_writes_the_phrase_to_a_wav(guided, tmp_path):
+    out = tmp_path / "phrase.wav"
+    result = guided("say", "Let your shoulders soften.", "--rate", "130", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert 0.8 < wav_seconds(out) < 5
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_say_fills_variables_from_a_vars_file(guided, tmp_path):
+    vars_file = tmp_path / "sam.yaml"
+    vars_file.write_text("variables:\n  name: Samantha Josephine\n")
+    short, long = tmp_path / "short.wav", tmp_path / "long.wav"
+    assert guided("say", "Welcome, {name}.", "--var", "name=Al", "-o", str(short)).returncode == 0
+    result = guided("say", "Welcome, {name}.", "--vars-file", str(vars_file), "-o", str(long))
+    assert result.returncode == 0, result.stderr
+    assert wav_seconds(long) > wav_seconds(short) + 0.3  # the longer name was spoken
+
+
+def test_say_names_a_missing_variable(guided, tmp_path):
+    result = guided("say", "Welcome, {name}.", "-o", str(tmp_path / "x.wav"))
+    assert result.returncode == 1
+    assert "variable 'name' has no value" in result.stderr
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_vars_file_errors_point_at_the_line(guided, tmp_path):
+    vars_file = tmp_path / "sam.yaml"
+    vars_file.write_text("name: Sam\nplaces:\n  - beach\n")
+    result = guided("say", "Hi {name}", "--vars-file", str(vars_file), "-o", str(tmp_path / "x.wav"))
+    assert result.returncode == 1
+    assert f"{vars_file}:3:3: variable 'places' must be plain text" in result.stderr
+
+
+def test_edit_uses_visual_before_editor(guided, isolated_home):
+    assert guided("new", "sam").returncode == 0
+    env = {"VISUAL": EDITOR_FIX, "EDITOR": "false"}
+    result = guided("edit", "sam", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "name: Sam" in user_script(isolated_home, "sam").read_text()
