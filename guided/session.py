@@ -1,0 +1,98 @@
+"""The shared "prepare" step: script → synthesized clips → exact timeline.
+
+Export, bundles and previews all start here::
+
+    with prepare("grounding", variables={"name": "Sam"}) as prep:
+        for block in render(prep.timeline.events, prep.speaker, ambience=prep.script.ambience):
+            ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from guided.model import Script
+from guided.speech.engines import DEFAULT_ENGINE
+from guided.speech.speaker import Speaker, SpeechSettings
+from guided.timeline import DEFAULT_RATE, Timeline, plan
+
+
+@dataclass
+class Prepared:
+    """A loaded script, a speaker whose cache holds every clip, and the exact timeline."""
+
+    script: Script
+    speaker: Speaker
+    timeline: Timeline
+
+    def close(self) -> None:
+        self.speaker.close()
+
+    def __enter__(self) -> Prepared:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def load(ref: str | Path | Script) -> Script:
+    """A script from a library name, a path, or an already loaded ``Script``."""
+    if isinstance(ref, Script):
+        return ref
+    try:
+        from guided.library import load as library_load
+    except ModuleNotFoundError:  # pragma: no cover - only before the library module exists
+        from guided.loader import load_script
+
+        return load_script(ref)
+    return library_load(str(ref))
+
+
+def speech_settings(script: Script, *, voice: str | None = None, rate: int | None = None,
+                    engine: str = DEFAULT_ENGINE) -> SpeechSettings:
+    """Settings for this script: ``--rate`` wins over the script's rate, else the default."""
+    return SpeechSettings(engine=engine, voice=voice, rate=rate or script.rate or DEFAULT_RATE,
+                          language=script.language or "en")
+
+
+def prepare(
+    ref_or_script: str | Path | Script,
+    *,
+    variables: Mapping[str, str] | None = None,
+    pace: float | None = None,
+    settings: SpeechSettings | None = None,
+    voice: str | None = None,
+    rate: int | None = None,
+    cache_dir: Path | str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Prepared:
+    """Load the script, synthesize the clips it needs, and plan it exactly.
+
+    ``settings`` (if given) is used as is; otherwise it is made from ``voice``, ``rate``
+    and the script. ``progress(done, total)`` is called as clips become ready.
+    """
+    script = load(ref_or_script)
+    settings = settings or speech_settings(script, voice=voice, rate=rate)
+    speaker = Speaker(settings, Path(cache_dir) if cache_dir else None)
+    try:
+        # A first plan with what the cache already knows tells which texts are needed
+        # (breath cue words included); then every length is real.
+        first = plan(script, variables=variables, pace=pace, rate=settings.rate,
+                     measure=speaker.cached_length)
+        texts = first.speech_texts()
+        done = [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            if progress:
+                progress(done[0], len(texts))
+
+        speaker.ensure(texts, step)
+        timeline = plan(script, variables=variables, pace=pace, rate=settings.rate,
+                        measure=speaker.measure)
+    except BaseException:
+        speaker.close()
+        raise
+    return Prepared(script, speaker, timeline)
