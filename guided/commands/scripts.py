@@ -1,0 +1,274 @@
+"""Working with scripts: ``guided check``, ``guided list``, ``guided preview``, ``guided schema``."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from guided.audio import SAMPLE_RATE
+from guided.commands.common import collect_vars, pace_option, var_option, voice_options
+from guided.errors import GuidedError
+from guided.model import Breathe, iter_steps
+from guided.timeline import Event, Timeline
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, metavar="SCRIPT...")
+@var_option
+@click.option("--strict", is_flag=True, help="Treat warnings as failures too.")
+def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | None,
+          strict: bool) -> None:
+    """Check scripts for mistakes before anyone listens to them.
+
+    Prints one calm "ok" line per good script, and one line per problem
+    (file:line:col: error: ...) for the others. Warnings (a very long pause, fast
+    speech, a long practice with no sections) are shown but only fail with --strict.
+    Exits with 0 when every script is fine, 1 otherwise.
+
+    SCRIPT is a path to a YAML file or the name of a practice (see `guided list`).
+    """
+    from guided.checks import WARNING, check_file
+    from guided.durations import format_length
+    from guided.library import find_script
+
+    values = collect_vars(variables, vars_file)
+    failed = False
+    for ref in files:
+        try:
+            path = find_script(ref)
+        except GuidedError as exc:
+            click.echo(f"{ref}: error: {exc.message}", err=True)
+            failed = True
+            continue
+        report = check_file(path, values, name=path.stem)
+        for problem in report.problems:
+            click.echo(str(problem), err=True)
+        if report.failed(strict=strict) or report.script is None or report.timeline is None:
+            failed = True
+            continue
+        warnings = sum(1 for p in report.problems if p.severity == WARNING)
+        note = f" (with {warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+        length = format_length(report.timeline.seconds)
+        click.echo(f"{path}: ok{note} — {report.script.title}, about {length}")
+    if failed:
+        raise SystemExit(1)
+
+
+@click.command("list")
+@click.option("--practice", "kind", default=None, metavar="KIND",
+              help="Only practices of this kind (grounding, orienting, breath, self-compassion, "
+                   "body, parts, custom).")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def list_scripts(kind: str | None, as_json: bool) -> None:
+    """Every practice you can play: the built-in ones and your own.
+
+    Your own scripts live in the `scripts` folder of your guided folder; one with the
+    same name as a built-in practice is used instead of it.
+    """
+    from guided.durations import format_length
+    from guided.library import iter_library
+    from guided.loader import did_you_mean, estimate_seconds
+    from guided.model import PRACTICE_KINDS
+
+    if kind is not None and kind not in PRACTICE_KINDS:
+        raise GuidedError(
+            f"there is no practice kind '{kind}'{did_you_mean(kind, PRACTICE_KINDS)}; "
+            f"choose one of: {', '.join(PRACTICE_KINDS)}"
+        )
+    entries = [e for e in iter_library()
+               if kind is None or (e.script is not None and e.script.practice == kind)]
+    if as_json:
+        items = []
+        for e in entries:
+            item: dict[str, object] = {"name": e.name, "source": e.source, "path": str(e.path)}
+            if e.script is not None:
+                seconds = estimate_seconds(e.script)
+                item.update(title=e.script.title, practice=e.script.practice,
+                            length_seconds=round(seconds, 1), length=format_length(seconds))
+            else:
+                item["error"] = str(e.error)
+            items.append(item)
+        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        click.echo("No practices of that kind yet." if kind else "No practices found.")
+        return
+    rows = [("name", "title", "practice", "length", "source")]
+    for e in entries:
+        if e.script is not None:
+            rows.append((e.name, e.script.title, e.script.practice,
+                         format_length(estimate_seconds(e.script)), e.source))
+        else:
+            rows.append((e.name, "(cannot be read: see `guided check`)", "-", "-", e.source))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+@click.command()
+@click.argument("script_ref", metavar="SCRIPT")
+@var_option
+@pace_option
+@voice_options
+def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
+            pace: float | None, rate: int | None, voice: str | None) -> None:
+    """Show the practice as a timeline: when each thing is said, every pause,
+    section and breath, and the total length.
+
+    Lengths of speech are real once the clips are in the audio cache (after the
+    practice was played or exported with the same voice and rate); until then they
+    are estimated from the words and the rate, and the preview says so.
+    """
+    from guided.library import load
+    from guided.timeline import plan
+
+    script = load(script_ref)
+    values = collect_vars(variables, vars_file)
+    used_rate = rate or script.rate
+    measure, close = _cached_lengths(script.language, used_rate, voice)
+    try:
+        timeline = plan(script, variables=values, pace=pace, rate=rate, measure=measure)
+    finally:
+        close()
+    for line in preview_lines(timeline):
+        click.echo(line)
+
+
+def _cached_lengths(language: str, rate: int | None, voice: str | None):
+    """A measure reading clip lengths from the speech cache, or None if that is unavailable."""
+    try:
+        from guided.speech.speaker import Speaker, SpeechSettings
+        from guided.timeline import DEFAULT_RATE
+
+        speaker = Speaker(SpeechSettings(voice=voice, rate=rate or DEFAULT_RATE, language=language))
+    except (ImportError, GuidedError):
+        return None, lambda: None
+
+    def measure(text: str) -> int | None:
+        try:
+            return speaker.cached_length(text)
+        except GuidedError:
+            return None
+
+    return measure, speaker.close
+
+
+@click.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the schema to FILE instead of printing it.")
+def schema(output: str | None) -> None:
+    """Print the JSON Schema of the script format, for editors.
+
+    With it, an editor that uses the YAML language server (VS Code's YAML extension,
+    and others) completes script keys, explains them, and marks mistakes as you type.
+    See docs/editor-setup.md.
+    """
+    from guided.schema import script_schema
+
+    text = json.dumps(script_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(output).expanduser()
+    _write_atomic(target, text.encode("utf-8"))
+    click.echo(f"Wrote the schema to {target}")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise GuidedError(f"cannot write {path}: the folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------------------- preview text
+
+
+def preview_lines(timeline: Timeline) -> Iterator[str]:
+    """The timeline as text, one line per thing that happens; a `breathe` step is one line."""
+    from guided.durations import format_clock, format_length
+
+    script = timeline.script
+    estimated = "" if timeline.exact else ", estimated"
+    yield f"{script.title}  ({script.practice} · about {format_length(timeline.seconds)}{estimated})"
+    breaths = {step.pos: step for step in iter_steps(script.steps) if isinstance(step, Breathe)}
+    events = timeline.events
+    i = 0
+    while i < len(events):
+        ev = events[i]
+        if ev.phase:
+            j = _breath_end(events, i, breaths.get(ev.pos))
+            yield f"{format_clock(ev.start_seconds):>7}  {_breath_text(breaths.get(ev.pos))}" \
+                  f"  [{format_clock(events[j - 1].end_seconds - ev.start_seconds)}]"
+            i = j
+            continue
+        line = _event_text(ev)
+        if line:
+            yield f"{format_clock(ev.start_seconds):>7}  {line}"
+        i += 1
+    total = format_clock(timeline.seconds)
+    if timeline.exact:
+        yield f"{total:>7}  end — {format_length(timeline.seconds)} in all"
+    else:
+        yield f"{total:>7}  end — about {format_length(timeline.seconds)} in all (estimated: " \
+              "speech lengths are real once the practice has been played or exported)"
+
+
+def _event_text(ev: Event) -> str:
+    from guided.timeline import BELL, SECTION, SILENCE, SPEECH, TAIL
+
+    if ev.kind == SECTION:
+        return f"§ {ev.text}"
+    if ev.kind == SPEECH:
+        return f'say      "{ev.text}"'
+    if ev.kind == SILENCE:
+        return f"pause    {_seconds(ev.length / SAMPLE_RATE)}"
+    if ev.kind == BELL:
+        return "bell" if ev.text == "bell" else f"bell     ({ev.text})"
+    if ev.kind == TAIL:
+        return f"ambience fades out ({_seconds(ev.length / SAMPLE_RATE)})"
+    return ev.kind
+
+
+def _breath_end(events: tuple[Event, ...], start: int, step: Breathe | None) -> int:
+    """Index just past the events of one run of a `breathe` step starting at ``start``."""
+    cycles = step.cycles if step else 1
+    inhales = 0
+    j = start
+    while j < len(events) and events[j].phase and events[j].pos == events[start].pos:
+        if events[j].phase == "inhale" and (j == start or events[j - 1].phase != "inhale"):
+            inhales += 1
+            if inhales > cycles:
+                break
+        j += 1
+    return j
+
+
+def _breath_text(step: Breathe | None) -> str:
+    if step is None:  # pragma: no cover - every breath event comes from a Breathe step
+        return "breathe"
+    parts = [f"in {_seconds(step.inhale, unit='')}"]
+    if step.hold:
+        parts.append(f"hold {_seconds(step.hold, unit='')}")
+    parts.append(f"out {_seconds(step.exhale, unit='')}")
+    if step.hold_out:
+        parts.append(f"rest {_seconds(step.hold_out, unit='')}")
+    cues = "voice cues" if step.cue == "voice" else "tones"
+    return f"breathe  {' · '.join(parts)} × {step.cycles} ({cues})"
+
+
+def _seconds(seconds: float, unit: str = "s") -> str:
+    text = f"{seconds:.1f}".rstrip("0").rstrip(".")
+    return f"{text}{unit}"

@@ -1,0 +1,111 @@
+"""Finding scripts: a path, or a name from the user's folder or the built-in library.
+
+A SCRIPT argument containing a path separator or ending in ``.yaml``/``.yml`` is a
+file. Anything else is a name, looked up first in the user's scripts folder
+(``guided.paths.user_scripts_dir()``) and then in the built-in library, so a user can
+keep their own version of a built-in under the same name. Subfolders (such as
+``scripts/journeys/``) are not scripts and are ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from guided.errors import GuidedError, ScriptError
+from guided.loader import SCRIPT_SUFFIXES, did_you_mean, load_script
+from guided.model import Script
+from guided.paths import builtin_scripts_dir, user_scripts_dir
+
+USER = "user"
+BUILT_IN = "built-in"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One script found in a library folder; ``script`` is None when it failed to load."""
+
+    name: str
+    path: Path
+    source: str  # USER or BUILT_IN
+    script: Script | None = None
+    error: ScriptError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.script is not None
+
+
+def is_path_ref(ref: str) -> bool:
+    """True when ``ref`` names a file rather than a script in the library."""
+    separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
+    return any(sep in ref for sep in separators) or ref.lower().endswith(SCRIPT_SUFFIXES)
+
+
+def find_script(ref: str) -> Path:
+    """The file for a SCRIPT argument (a path, or a name in the user's or built-in library)."""
+    if is_path_ref(ref):
+        path = Path(ref).expanduser()
+        if not path.is_file():
+            raise GuidedError(f"no such file: {ref}")
+        return path
+    for folder in (user_scripts_dir(), builtin_scripts_dir()):
+        for suffix in SCRIPT_SUFFIXES:
+            candidate = folder / f"{ref}{suffix}"
+            if candidate.is_file():
+                return candidate
+    names = sorted({entry_name for entry_name, _ in _script_files()})
+    raise GuidedError(
+        f"there is no practice called '{ref}'{did_you_mean(ref, names)}; "
+        "see `guided list` for the ones you have, or give the path to a .yaml file"
+    )
+
+
+def load(ref: str) -> Script:
+    """Find and load a SCRIPT argument. Library scripts are named by their short name."""
+    path = find_script(ref)
+    return load_script(path, name=path.stem)
+
+
+def iter_library() -> list[Entry]:
+    """Every script in the user's folder and the built-in library, sorted by name.
+
+    A user script with the name of a built-in shadows it and is listed once, as the user's.
+    Broken user scripts are listed with their error instead of stopping the listing.
+    """
+    entries: list[Entry] = []
+    for name, (path, source) in sorted(_by_name().items()):
+        try:
+            entries.append(Entry(name, path, source, load_script(path, name=name)))
+        except ScriptError as exc:
+            entries.append(Entry(name, path, source, error=exc))
+    return entries
+
+
+def _by_name() -> dict[str, tuple[Path, str]]:
+    found: dict[str, tuple[Path, str]] = {}
+    for name, (path, source) in _script_files_with_source():
+        found.setdefault(name, (path, source))  # the user's folder comes first and wins
+    return found
+
+
+def _script_files_with_source() -> list[tuple[str, tuple[Path, str]]]:
+    result = []
+    for folder, source in ((user_scripts_dir(), USER), (builtin_scripts_dir(), BUILT_IN)):
+        for path in _files_in(folder):
+            result.append((path.stem, (path, source)))
+    return result
+
+
+def _script_files() -> list[tuple[str, Path]]:
+    return [(name, path) for name, (path, _) in _script_files_with_source()]
+
+
+def _files_in(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir()
+        if p.suffix.lower() in SCRIPT_SUFFIXES and p.is_file() and not p.name.startswith(".")
+    )
