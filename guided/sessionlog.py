@@ -199,6 +199,12 @@ class SessionLog:
 
     # reading
 
+    def has_ratings(self) -> bool:
+        """Whether any session was ever rated (the 0-10 scale is explained until then)."""
+        row = self.db.execute("SELECT 1 FROM sessions WHERE distress_before IS NOT NULL"
+                              " OR distress_after IS NOT NULL LIMIT 1").fetchone()
+        return row is not None
+
     def get(self, session_id: int) -> Session | None:
         rows = list(self._select("WHERE id = ?", (session_id,)))
         return rows[0] if rows else None

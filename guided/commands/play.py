@@ -1,0 +1,131 @@
+"""``guided play`` and ``guided devices``: listening now, on this computer's speakers."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from guided.commands.common import (
+    cache_option,
+    collect_vars,
+    pace_option,
+    var_option,
+    voice_options,
+)
+
+
+@click.command()
+@click.argument("script")
+@var_option
+@voice_options
+@pace_option
+@click.option("--device", default=None, metavar="D",
+              help="Output device number or name (see `guided devices`; default: the system's).")
+@click.option("--delay", default=None, metavar="TIME",
+              help="A quiet countdown before starting, e.g. 10s, to settle in first.")
+@click.option("--loop", is_flag=True, help="Play again and again until you press q or Ctrl-C.")
+@click.option("--from", "start_section", default=None, metavar="SECTION",
+              help="Start at a section: its number or title (see `guided preview`).")
+@click.option("--no-prompt", is_flag=True, help="Never ask for ratings or a reflection.")
+@click.option("--before", type=click.IntRange(0, 10), default=None, metavar="N",
+              help="Distress before, 0-10, without being asked.")
+@click.option("--after", type=click.IntRange(0, 10), default=None, metavar="N",
+              help="Distress after, 0-10, without being asked.")
+@click.option("--note", default=None, metavar="TEXT", help="A one-line note to keep with this session.")
+@cache_option
+def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: str | None,
+         rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,
+         start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
+         note: str | None, cache_dir: str | None) -> None:
+    """Play a practice now, with captions and keys on a terminal.
+
+    \b
+    Keys: space pause/resume · n next section · b back to the section start
+          (twice quickly: the section before) · q quit · Ctrl-C stop
+    On a terminal you are asked how you feel (0-10) before and after; Enter skips.
+    Piped or in scripts it plays quietly, asks nothing, and reads no keys.
+    Each session is kept in your log on this computer (see `guided log`).
+    """
+    from guided import player, sessionlog, terminal
+    from guided.library import load
+
+    delay_seconds = _parse_delay(delay)
+    values = collect_vars(variables, vars_file)
+    loaded = load(script)
+    found = player.check_output(device)  # before asking anything: no device, no questions
+    interactive = terminal.is_interactive()
+    ask = interactive and not no_prompt
+
+    log = None
+    if sessionlog.logging_enabled():
+        log = sessionlog.SessionLog()
+    else:
+        click.echo("Session logging is off, so this session will not be saved "
+                   "(`guided log on` turns it back on).", err=True)
+    try:
+        if before is None and ask:
+            explain = log is None or not log.has_ratings()
+            before = terminal.ask_rating("How much distress do you feel right now?", explain)
+        options = player.PlayOptions(
+            device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
+            start_section=start_section, cache_dir=cache_dir, interactive=interactive,
+            log=log, distress_before=before)
+        while True:
+            if delay_seconds:
+                terminal.countdown(delay_seconds, interactive=interactive)
+            result = player.play_script(loaded, options)
+            if result.outcome == player.INTERRUPTED:
+                click.echo(f"\nStopped after {_clock(result.listened_seconds)}."
+                           + (" The session is in your log." if log else ""), err=True)
+                sys.exit(130)
+            if not loop or result.outcome != player.COMPLETED:
+                break
+            options.distress_before = None  # the rating belonged to the first round
+        if ask and after is None:
+            after = terminal.ask_rating("And now, how much distress do you feel?")
+        if ask and note is None:
+            note = terminal.ask_line("Anything you noticed, in one line?")
+        if log is not None and result.session_id is not None:
+            log.rate_after(result.session_id, distress_after=after, note=note or None)
+        if interactive:
+            click.echo("Thank you for taking this time." if result.outcome == player.COMPLETED
+                       else f"Stopped after {_clock(result.listened_seconds)}. That counts too.")
+    finally:
+        if log is not None:
+            log.close()
+
+
+@click.command()
+def devices() -> None:
+    """List the audio outputs `guided play --device` can use."""
+    from guided.player import list_output_devices
+
+    found = list_output_devices()
+    if not found:
+        from guided.errors import AudioDeviceError
+        from guided.player import NO_DEVICE_HINT
+
+        raise AudioDeviceError(NO_DEVICE_HINT)
+    width = max(len(d.name) for d in found)
+    for d in found:
+        marker = "*" if d.default else " "
+        click.echo(f"{marker} {d.index:>3}  {d.name.ljust(width)}  {d.hostapi}")
+    click.echo("(* = default; pass the number or name to `guided play --device`)")
+
+
+def _parse_delay(delay: str | None) -> float:
+    if not delay:
+        return 0.0
+    from guided.durations import parse_duration
+
+    try:
+        return parse_duration(delay)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--delay") from None
+
+
+def _clock(seconds: float) -> str:
+    from guided.durations import format_clock
+
+    return format_clock(seconds)

@@ -1,0 +1,154 @@
+"""Virtual audio output devices for the playback tests (and the first-sound benchmark).
+
+Each fixture returns an ``AudioEnv``: the environment variables under which a
+subprocess (``guided play …``) sees exactly one kind of output device through
+PortAudio's ALSA host API, and the device name to pass to ``--device``.
+
+- ``alsa_file_sink``: an ALSA ``type file`` PCM with a ``null`` slave. Every byte
+  PortAudio writes lands in ``out.raw``; the null slave does not pace in real time,
+  so playback runs as fast as the player can render (fine for byte checks).
+- ``pulse_null_sink``: a private PulseAudio daemon with a null sink, reached through
+  the ALSA ``pulse`` plugin (libasound2-plugins). The null sink consumes audio in
+  real time, so pauses, skips and interrupts can be timed; the daemon is killed at
+  teardown.
+- ``no_audio_device``: an ALSA configuration with no PCM devices at all and no
+  PulseAudio server, so PortAudio lists no output.
+
+Register with ``pytest_plugins = ["tests.audio_devices"]`` or import the fixtures.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+SYSTEM_ALSA_CONF = Path("/usr/share/alsa/alsa.conf")
+
+
+@dataclass
+class AudioEnv:
+    env: dict[str, str]  # environment overrides for the subprocess
+    device: str  # value for --device
+    output: Path | None = None  # raw PCM written by the file sink
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def merged(self) -> dict[str, str]:
+        full = dict(os.environ)
+        for key in ("PULSE_SERVER", "PULSE_RUNTIME_PATH", "ALSA_CONFIG_PATH"):
+            full.pop(key, None)
+        full.update(self.env)
+        return full
+
+
+def _base_env(root: Path) -> dict[str, str]:
+    home = root / "home"
+    runtime = root / "runtime"
+    home.mkdir(parents=True, exist_ok=True)
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # HOME and XDG_RUNTIME_DIR point at empty folders so a desktop's own ~/.asoundrc or
+    # PulseAudio session cannot leak into the test.
+    return {"HOME": str(home), "XDG_RUNTIME_DIR": str(runtime),
+            "PULSE_RUNTIME_PATH": str(runtime / "pulse")}
+
+
+def make_file_sink(root: Path, name: str = "guidedfile") -> AudioEnv:
+    """An ALSA file sink named ``name`` writing raw PCM to ``root/out.raw``."""
+    root.mkdir(parents=True, exist_ok=True)
+    out = root / "out.raw"
+    conf = root / "asound.conf"
+    conf.write_text(
+        f'pcm.{name} {{\n  type file\n  slave.pcm "null"\n  file "{out}"\n  format "raw"\n}}\n'
+    )
+    env = _base_env(root)
+    env["ALSA_CONFIG_PATH"] = f"{SYSTEM_ALSA_CONF}:{conf}"
+    env["PULSE_SERVER"] = f"unix:{root}/no-pulse-here"
+    return AudioEnv(env, name, out)
+
+
+class PulseDaemon:
+    """A private PulseAudio server with one null sink; ``stop()`` kills it."""
+
+    def __init__(self, root: Path, sink: str = "guided_null"):
+        if shutil.which("pulseaudio") is None:
+            pytest.fail("pulseaudio is not installed: run `make setup` (APT_PACKAGES)")
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        self.sink = sink
+        self.socket = root / "pulse.sock"
+        env = _base_env(root)
+        env["PULSE_SERVER"] = f"unix:{self.socket}"
+        # only the system alsa.conf: its pulse plugin config gives the `pulse` PCM
+        env["ALSA_CONFIG_PATH"] = str(SYSTEM_ALSA_CONF)
+        self.env = env
+        self.log = root / "pulseaudio.log"
+        full = dict(os.environ)
+        full.update(env)
+        self.proc = subprocess.Popen(
+            ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit",
+             "--use-pid-file=no", "--disable-shm=yes", "--log-target=stderr",
+             "-L", f"module-null-sink sink_name={sink} rate=22050 channels=1",
+             "-L", f"module-native-protocol-unix socket={self.socket} auth-anonymous=1",
+             "-L", "module-always-sink"],
+            env=full, stdout=subprocess.DEVNULL, stderr=self.log.open("wb"),
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                pytest.fail(f"pulseaudio exited: {self.log.read_text()[-800:]}")
+            if self.socket.exists() and self._ready(full):
+                return
+            time.sleep(0.05)
+        self.stop()
+        pytest.fail("pulseaudio did not start within 10 s")
+
+    def _ready(self, env: dict[str, str]) -> bool:
+        result = subprocess.run(["pactl", "info"], env=env, capture_output=True, timeout=5)
+        return result.returncode == 0
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture
+def alsa_file_sink(tmp_path: Path) -> AudioEnv:
+    return make_file_sink(tmp_path / "alsa-file")
+
+
+@pytest.fixture
+def pulse_null_sink(tmp_path_factory: pytest.TempPathFactory):
+    # a short root: unix socket paths are limited to 108 bytes
+    root = Path(os.environ.get("TMPDIR", "/tmp")) / f"gpulse-{os.getpid()}-{time.monotonic_ns()}"
+    daemon = PulseDaemon(root)
+    try:
+        yield AudioEnv(daemon.env, "pulse", extra={"sink": daemon.sink})
+    finally:
+        daemon.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def no_audio_device(tmp_path: Path) -> AudioEnv:
+    root = tmp_path / "no-audio"
+    root.mkdir()
+    conf = root / "empty.conf"
+    # An ALSA configuration whose only devices point at a card that does not exist
+    # (a truly empty one makes alsa-lib abort), and no PulseAudio server.
+    conf.write_text("pcm.!default { type hw card 99 }\nctl.!default { type hw card 99 }\n")
+    env = _base_env(root)
+    env["ALSA_CONFIG_PATH"] = str(conf)
+    env["PULSE_SERVER"] = f"unix:{root}/no-pulse-here"
+    return AudioEnv(env, "")
