@@ -146,3 +146,12 @@ def test_shared_snippets_are_inlined():
     assert {step.path.name for step in includes} == {"arriving.yaml", "returning.yaml"}
     spoken = plan(script).speech_texts()
     assert any(text.startswith("Welcome. Take a moment to arrive") for text in spoken)
+
+
+def test_library_finds_practices_by_name_but_not_snippets():
+    from guided.library import BUILT_IN, iter_library, load
+
+    entries = [entry for entry in iter_library() if entry.source == BUILT_IN]
+    assert sorted(entry.name for entry in entries) == sorted(path.stem for path in PRACTICES)
+    assert all(entry.ok for entry in entries), [str(e.error) for e in entries if not e.ok]
+    assert load("grounding").path.resolve() == (SCRIPTS / "grounding.yaml").resolve()
