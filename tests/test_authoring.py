@@ -5,10 +5,16 @@ from __future__ import annotations
 import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from guided import library
 from guided.model import PRACTICE_KINDS
+from tests import audio_devices
+
+# the virtual output devices the playback tests use
+alsa_file_sink = audio_devices.alsa_file_sink
+no_audio_device = audio_devices.no_audio_device
 
 EDITOR_FIX = "sed -i s/friend/Sam/"  # a stand-in editor: changes the file and exits
 
@@ -148,3 +154,18 @@ def test_edit_uses_visual_before_editor(guided, isolated_home):
     result = guided("edit", "sam", env=env)
     assert result.returncode == 0, result.stderr
     assert "name: Sam" in user_script(isolated_home, "sam").read_text()
+
+
+def test_say_plays_through_the_output_device(guided, alsa_file_sink):
+    result = guided("say", "Breathe out slowly.", "--device", alsa_file_sink.device,
+                    env=alsa_file_sink.merged())
+    assert result.returncode == 0, result.stderr
+    played = np.frombuffer(alsa_file_sink.output.read_bytes(), dtype="<i2")
+    assert len(played) / 22050 > 0.6  # 16-bit mono at 22050 Hz: the whole phrase reached the device
+    assert np.abs(played).max() > 3000  # speech, not silence
+
+
+def test_say_without_a_device_says_so_in_one_line(guided, no_audio_device):
+    result = guided("say", "Hello.", env=no_audio_device.merged())
+    assert result.returncode == 3
+    assert "no audio output device" in result.stderr and "Traceback" not in result.stderr

@@ -276,5 +276,17 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
 
 
 def play_samples(samples, device: str | None) -> None:
-    """Play a short clip on the speakers (or ``device``)."""
-    raise GuidedError("playing a phrase is not ready yet; write it to a file with -o phrase.wav")
+    """Play a short clip on the default output (or ``device``) and wait until it has been heard."""
+    from guided.audio import SAMPLE_RATE
+    from guided.errors import AudioDeviceError
+    from guided.player import check_output, to_pcm16
+
+    output = check_output(device)  # a clear AudioDeviceError when there is nothing to play on
+    import sounddevice as sd
+
+    try:
+        with sd.OutputStream(samplerate=SAMPLE_RATE, channels=1, dtype="int16",
+                             device=output.index) as stream:
+            stream.write(to_pcm16(samples).reshape(-1, 1))
+    except sd.PortAudioError as exc:
+        raise AudioDeviceError(f"cannot play on '{output.name}': {exc}") from None
