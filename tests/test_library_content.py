@@ -155,3 +155,9 @@ def test_library_finds_practices_by_name_but_not_snippets():
     assert sorted(entry.name for entry in entries) == sorted(path.stem for path in PRACTICES)
     assert all(entry.ok for entry in entries), [str(e.error) for e in entries if not e.ok]
     assert load("grounding").path.resolve() == (SCRIPTS / "grounding.yaml").resolve()
+
+
+def test_every_practice_is_described_in_the_library_guide():
+    guide = (REPO / "docs" / "library.md").read_text(encoding="utf-8")
+    missing = [path.stem for path in PRACTICES if f"`{path.stem}`" not in guide]
+    assert not missing, f"docs/library.md does not describe: {missing}"
