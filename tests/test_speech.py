@@ -1,0 +1,199 @@
+"""Speech: real pyttsx3 + espeak-ng in worker processes, trimming, robustness."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guided.audio import SAMPLE_RATE
+from guided.errors import GuidedError, SpeechError
+from guided.speech import engines
+from guided.speech.pyttsx3_engine import BACKEND
+from guided.speech.speaker import Speaker, SpeechSettings
+from guided.speech.trim import THRESHOLD_DBFS, clean, resample, trim
+from guided.speech.worker import WorkerEngine
+
+LOUD = 10 ** (THRESHOLD_DBFS / 20)
+MS10 = SAMPLE_RATE // 100
+
+
+@pytest.fixture
+def speaker(tmp_path: Path):
+    with Speaker(SpeechSettings(), cache_dir=tmp_path / "cache") as s:
+        yield s
+
+
+def test_clip_is_float32_at_the_pipeline_rate_and_trimmed(speaker: Speaker) -> None:
+    clip = speaker.clip("Notice your feet on the floor.")
+    assert clip.dtype == np.float32 and clip.ndim == 1
+    assert 0.8 * SAMPLE_RATE < len(clip) < 4 * SAMPLE_RATE
+    # Sound starts and ends right at the edges: no leading or trailing silence.
+    assert np.abs(clip[:MS10]).max() > LOUD
+    assert np.abs(clip[-MS10:]).max() > LOUD
+    first_loud = np.flatnonzero(np.abs(clip) > LOUD)[0]
+    assert first_loud < 0.020 * SAMPLE_RATE
+    assert abs(clip[0]) < 0.01 and abs(clip[-1]) < 0.01  # faded, no click
+    assert speaker.cached_length("Notice your feet on the floor.") == len(clip)
+    assert speaker.measure("Notice your feet on the floor.") == len(clip)
+
+
+def test_trim_cuts_engine_padding_exactly() -> None:
+    rng = np.random.default_rng(1)
+    tone = (0.3 * np.sin(np.arange(SAMPLE_RATE) * 0.05)).astype(np.float32)
+    padded = np.concatenate([np.zeros(4000), 1e-4 * rng.standard_normal(500), tone,
+                             np.zeros(7000)]).astype(np.float32)
+    out = trim(padded)
+    # The near-silent noise (-80 dBFS) and the zeros go; the tone stays whole.
+    assert abs(len(out) - len(tone)) <= 2
+    assert trim(np.zeros(1000, dtype=np.float32)).size == 0
+
+
+def test_resample_and_int_input() -> None:
+    x = (np.sin(np.arange(44100) * 0.01) * 20000).astype(np.int16)
+    out = clean(x, 44100)
+    assert out.dtype == np.float32
+    assert abs(len(resample(x.astype(np.float32) / 32768, 44100)) - SAMPLE_RATE) <= 1
+    assert 0.55 < np.abs(out).max() < 0.65
+
+
+def test_three_hundred_utterances_in_one_ensure(speaker: Speaker) -> None:
+    texts = [f"Breath number {i}, and rest." for i in range(300)]
+    done: list[int] = []
+    speaker.ensure(texts, progress=done.append)
+    assert sum(done) == 300
+    assert speaker.stats.synthesized == 300
+    digests = set()
+    for text in texts:
+        clip = speaker.clip(text)
+        assert len(clip) > 0.5 * SAMPLE_RATE and np.abs(clip).max() > 0.05, text
+        digests.add(hashlib.sha256(clip.tobytes()).hexdigest())
+    assert len(digests) == 300  # every clip is its own, none dropped or duplicated
+    assert speaker.stats.hits == 300
+
+
+def test_a_killed_worker_is_restarted_and_nothing_is_lost(speaker: Speaker) -> None:
+    texts = [f"Let the ground hold you, moment {i}." for i in range(80)]
+    progress: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            speaker.ensure(texts, progress=progress.append)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while sum(progress) < 5 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    victims = [e.pid for e in speaker._engines if e.pid]
+    assert victims and sum(progress) < len(texts)
+    for pid in victims:
+        os.kill(pid, signal.SIGKILL)
+    thread.join(60)
+    assert not errors and not thread.is_alive()
+    assert sum(e.restarts for e in speaker._engines) >= 1
+    assert all(speaker.cached_length(t) for t in texts)
+    assert speaker.stats.synthesized == len(texts)
+
+
+def test_a_hung_worker_is_killed_after_its_deadline() -> None:
+    engine = WorkerEngine("pyttsx3", BACKEND, timeout=1.5)
+    try:
+        pcm, rate = engine.synthesize("First.", None, 140)
+        assert rate == SAMPLE_RATE and len(pcm) > 0
+        os.kill(engine.pid, signal.SIGSTOP)  # frozen: answers nothing, never exits
+        started = time.monotonic()
+        pcm, rate = engine.synthesize("Second, after the freeze.", None, 140)
+        assert len(pcm) > 0 and engine.restarts == 1
+        assert time.monotonic() - started < 10
+    finally:
+        engine.close()
+
+
+def test_silence_only_text_is_an_error_naming_it(speaker: Speaker) -> None:
+    with pytest.raises(SpeechError, match=r"'\.\.\.'"):
+        speaker.clip("...")
+
+
+def test_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
+    with Speaker(SpeechSettings(voice="no-such-voice"), cache_dir=tmp_path) as s, \
+            pytest.raises(SpeechError, match="no-such-voice.*guided voices"):
+        s.clip("Hello.")
+
+
+def test_voice_rate_and_language_change_the_sound(tmp_path: Path) -> None:
+    text = "Welcome back to this quiet moment."
+    lengths = {}
+    clips = {}
+    for label, settings in {
+        "default": SpeechSettings(), "slow": SpeechSettings(rate=90),
+        "fast": SpeechSettings(rate=220), "us": SpeechSettings(voice="English (America)"),
+        "german": SpeechSettings(language="de"),
+    }.items():
+        with Speaker(settings, cache_dir=tmp_path) as s:
+            clips[label] = s.clip(text)
+            lengths[label] = len(clips[label])
+            assert s.stats.synthesized == 1
+    assert lengths["slow"] > 1.6 * lengths["fast"]
+    assert not np.array_equal(clips["default"], clips["us"])
+    assert not np.array_equal(clips["default"], clips["german"])
+
+
+def test_prefetch_in_order_and_clip_waits_for_it(speaker: Speaker) -> None:
+    texts = [f"Step {i} of the practice." for i in range(12)]
+    speaker.prefetch(texts)
+    clips = [speaker.clip(t) for t in texts]
+    assert all(len(c) > 0 for c in clips)
+    assert speaker.stats.synthesized == 12  # each made once, prefetch and clip shared it
+
+
+def test_engine_registry() -> None:
+    assert "pyttsx3" in engines.available_engines()
+    assert engines.resolve("auto") in engines.ENGINES
+    with pytest.raises(GuidedError, match="no speech engine 'nope'"):
+        engines.resolve("nope")
+    engine = engines.get_engine("pyttsx3")
+    try:
+        assert "espeak-ng 1." in engine.version() and "pyttsx3 2." in engine.version()
+        assert any(v.language.startswith("en") for v in engine.voices())
+    finally:
+        engine.close()
+
+
+def test_no_engine_chatter_on_stdout(tmp_path: Path, guided) -> None:
+    code = (
+        "from guided.speech.speaker import Speaker, SpeechSettings\n"
+        "import sys\n"
+        f"with Speaker(SpeechSettings(), cache_dir={str(tmp_path)!r}) as s:\n"
+        "    s.ensure(['One small word.', 'Two small words.'])\n"
+        "    print('clip', len(s.clip('One small word.')))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("clip ") and "Audio saved" not in run.stdout + run.stderr
+    cli = guided("say", "A calm sentence for the file.", "-o", str(tmp_path / "p.wav"))
+    assert cli.returncode == 0, cli.stderr
+    assert "Audio saved" not in cli.stdout + cli.stderr
+    assert (tmp_path / "p.wav").stat().st_size > 10_000
+
+
+def test_guided_voices_lists_english(guided) -> None:
+    run = guided("voices", "--language", "en")
+    assert run.returncode == 0, run.stderr
+    assert "gmw/en-us" in run.stdout and "English (America)" in run.stdout
+    assert "German" not in run.stdout
+    data = json.loads(guided("voices", "--language", "en-us", "--json").stdout)
+    assert data and all(v["language"].startswith("en-us") for v in data)
+    assert {"id", "name", "language", "gender"} <= set(data[0])
