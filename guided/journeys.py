@@ -398,3 +398,26 @@ def current_progress() -> Progress | None:
 def day_number(progress: Progress, today: dt.date | None = None) -> int:
     """1 on the start day, 2 the day after, and so on (never below 1)."""
     return max(1, ((today or dt.date.today()) - progress.started).days + 1)
+
+
+def session_day(started_iso: str) -> dt.date | None:
+    """The listener's local calendar date of a logged session start (stored in UTC)."""
+    try:
+        return dt.datetime.fromisoformat(started_iso).astimezone().date()
+    except ValueError:
+        return None
+
+
+def practised_days(journey: str, progress: Progress, sessions) -> set[int]:
+    """Journey days with at least some listening logged since the journey was started.
+
+    ``sessions`` are ``guided.sessionlog.Session`` rows; a day counts when any of its
+    practices was played (even partly) with ``journey`` set to this journey's name."""
+    days: set[int] = set()
+    for s in sessions:
+        if s.journey != journey or not s.journey_day or s.listened_seconds <= 0:
+            continue
+        when = session_day(s.started)
+        if when is not None and when >= progress.started:
+            days.add(int(s.journey_day))
+    return days

@@ -1,0 +1,217 @@
+"""``guided journey``: multi-week programmes of daily practices (see docs/journeys.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from guided import journeys
+from guided.commands.common import collect_vars, pace_option, var_option, voice_options
+from guided.errors import GuidedError
+from guided.journeys import Day, Journey, Progress
+
+
+def _current() -> tuple[Journey, Progress]:
+    progress = journeys.current_progress()
+    if progress is None:
+        raise GuidedError("no journey started yet; see `guided journey list`, then `guided journey start NAME`")
+    return journeys.load_journey(progress.journey), progress
+
+
+def _script_lengths(journey: Journey, day: Day) -> list[tuple[str, str]]:
+    """``(title, about-length)`` for each practice of a day."""
+    from guided.durations import format_length
+    from guided.loader import estimate_seconds
+
+    result = []
+    for ref in day.practices:
+        script = journeys.load_practice(journey, ref)
+        result.append((script.title, format_length(estimate_seconds(script))))
+    return result
+
+
+def _show_day(journey: Journey, day: Day, is_today: bool) -> None:
+    week = journey.weeks[day.week - 1]
+    click.echo(f"{journey.title}")
+    click.echo(f"Week {week.number}: {week.title}")
+    if week.theme:
+        click.echo(click.wrap_text(week.theme, initial_indent="  ", subsequent_indent="  "))
+    click.echo("")
+    title = f": {day.title}" if day.title else ""
+    click.echo(f"{'Today · ' if is_today else ''}Day {day.number} of {len(journey.days)}{title}")
+    for name, length in _script_lengths(journey, day):
+        click.echo(f"  Practice: {name} (about {length})")
+    if day.note:
+        click.echo(click.wrap_text(day.note, initial_indent="  ", subsequent_indent="  "))
+    if day.reflection:
+        click.echo("")
+        click.echo(click.wrap_text(f"To reflect on afterwards: {day.reflection}",
+                                   initial_indent="  ", subsequent_indent="  "))
+
+
+@click.group()
+def journey() -> None:
+    """Multi-week journeys: one short practice a day, with a question to reflect on.
+
+    \b
+    guided journey list               the journeys you can start
+    guided journey start six-weeks    begin today
+    guided journey today              today's practice and question
+    guided journey today --play       play it, then note your reflection
+    guided journey status             where you are and the days you practised
+    """
+
+
+@journey.command("list")
+def list_journeys() -> None:
+    """Show the journeys you can start (yours first, then the built-in ones)."""
+    progress = journeys.current_progress()
+    found = False
+    for name, origin, path in journeys.iter_journeys():
+        found = True
+        try:
+            j = journeys.parse_journey(path)
+        except GuidedError as exc:
+            click.echo(f"{name:<20} ({origin}) cannot be read: {exc}")
+            continue
+        mark = " (current)" if progress and progress.journey in (name, str(path)) else ""
+        click.echo(f"{name:<20} {j.title} · {len(j.weeks)} weeks, {len(j.days)} days · {origin}{mark}")
+    if not found:
+        click.echo("No journeys found.")
+    click.echo(f"\nYour own journeys live in {journeys.user_journeys_dir()}")
+
+
+@journey.command()
+@click.argument("name")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="The day you began (default: today).")
+def start(name: str, on: dt.datetime | None) -> None:
+    """Start the journey NAME today (or --on the day you began).
+
+    Starting again begins again from day 1; your logged sessions stay.
+    """
+    j = journeys.load_journey(name)
+    journeys.check_journey(j)
+    ref = str(Path(name).expanduser().resolve()) if journeys.looks_like_path(name) else name
+    progress = journeys.start_journey(ref, on.date() if on else None)
+    click.echo(f"Started '{j.title}' on {progress.started.isoformat()}: "
+               f"{len(j.weeks)} weeks, {len(j.days)} days.")
+    click.echo("One short practice a day is plenty, and a missed day is fine.")
+    click.echo("See today's practice with: guided journey today")
+
+
+@journey.command()
+@click.option("--day", "day_number", type=click.IntRange(min=1), default=None,
+              help="Show (or play) another day instead, to catch up or repeat.")
+@click.option("--play", "play_now", is_flag=True, help="Play today's practice now.")
+@click.option("--reflection", default=None, metavar="TEXT",
+              help="Your answer to the day's question (otherwise you are asked after playing).")
+@click.option("--no-prompt", is_flag=True, help="Do not ask anything; just play.")
+@click.option("--device", default=None, help="Output device (see `guided devices`).")
+@voice_options
+@pace_option
+@var_option
+def today(day_number: int | None, play_now: bool, reflection: str | None, no_prompt: bool,
+          device: str | None, voice: str | None, rate: int | None, pace: float | None,
+          variables: tuple[str, ...], vars_file: str | None) -> None:
+    """Show today's practice and question, and offer to play it."""
+    j, progress = _current()
+    number = day_number or journeys.day_number(progress)
+    if number > len(j.days):
+        click.echo(f"You have reached the end of '{j.title}' ({len(j.days)} days). Well done for showing up.")
+        click.echo("Any practice is still here for you: `guided list`, or repeat a day with --day N.")
+        return
+    day = j.day(number)
+    _show_day(j, day, day_number is None)
+    if not play_now and (no_prompt or not sys.stdin.isatty()
+                         or not click.confirm("\nPlay it now?", default=False)):
+        click.echo(f"\nWhen you are ready: guided journey today{f' --day {number}' if day_number else ''} --play")
+        return
+    values = collect_vars(variables, vars_file)
+    _play_day(j, day, device=device, voice=voice, rate=rate, pace=pace, variables=values,
+              reflection=reflection, ask=not no_prompt)
+
+
+def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, reflection, ask) -> None:
+    from guided import sessionlog
+    from guided.player import PlayOptions, check_output, play_script
+
+    check_output(device)  # before anything else, so nobody waits for a session that cannot play
+    log = sessionlog.SessionLog() if sessionlog.logging_enabled() else None
+    try:
+        last = None
+        for ref in day.practices:
+            script = journeys.load_practice(j, ref)
+            click.echo(f"\nPlaying {script.title}. Stop any time with Ctrl-C.")
+            options = PlayOptions(device=device, variables=dict(variables), pace=pace, rate=rate,
+                                  voice=voice, interactive=sys.stdin.isatty() and sys.stdout.isatty(),
+                                  log=log, journey=j.name, journey_day=day.number)
+            last = play_script(script, options)
+            if last.outcome != sessionlog.COMPLETED:
+                break
+        if last is None:
+            return
+        answer = reflection
+        if answer is None and day.reflection and ask:
+            click.echo("")
+            answer = click.prompt(click.wrap_text(day.reflection) + "\n(Enter to skip)",
+                                  default="", show_default=False)
+        if answer and answer.strip():
+            if log is not None and last.session_id is not None:
+                log.rate_after(last.session_id, reflection={"question": day.reflection,
+                                                            "answer": answer.strip()})
+                click.echo("Your reflection is saved with this session (see `guided log`).")
+            else:
+                click.echo("Session logging is off, so the reflection was not saved.")
+    finally:
+        if log is not None:
+            log.close()
+
+
+@journey.command()
+def status() -> None:
+    """Where you are in your journey, and the days you practised (from the session log)."""
+    from guided import sessionlog
+
+    j, progress = _current()
+    number = journeys.day_number(progress)
+    total = len(j.days)
+    with sessionlog.SessionLog() as log:
+        done = journeys.practised_days(j.name, progress, log.all())
+    click.echo(j.title)
+    if number > total:
+        click.echo(f"Started {progress.started.isoformat()}; all {total} days have passed.")
+    else:
+        week = j.weeks[j.day(number).week - 1]
+        click.echo(f"Started {progress.started.isoformat()} · day {number} of {total} · "
+                   f"week {week.number}: {week.title}")
+    so_far = min(number, total)
+    click.echo(f"Days practised: {len(done)} of {so_far} so far.")
+    click.echo("")
+    for week in j.weeks:
+        marks = []
+        for d in week.days:
+            if d.number in done:
+                marks.append("●")
+            elif d.number <= so_far:
+                marks.append("○")
+            else:
+                marks.append("·")
+        click.echo(f"  Week {week.number}  {' '.join(marks)}  {week.title}")
+    click.echo("\n  ● practised   ○ not yet   · still to come")
+    if not sessionlog.logging_enabled():
+        click.echo("Session logging is off, so new practice is not counted (`guided log on`).")
+    click.echo("Missed days are fine. Catch up or repeat any day with: guided journey today --day N")
+
+
+@journey.command()
+@click.argument("name")
+def check(name: str) -> None:
+    """Check a journey file and every practice it names."""
+    j = journeys.load_journey(name)
+    titles = journeys.check_journey(j)
+    click.echo(f"All good: '{j.title}', {len(j.weeks)} weeks, {len(j.days)} days, "
+               f"{len(titles)} different practices.")

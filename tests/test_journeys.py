@@ -1,0 +1,189 @@
+"""Journeys: the journey format, the shipped six-week journey, progress and the session log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from guided import journeys, sessionlog
+from guided.errors import ScriptError
+from tests import audio_devices
+
+alsa_file_sink = audio_devices.alsa_file_sink  # a virtual output device (fixture)
+
+TINY = "title: Tiny\nsteps:\n  - say: Hello, {name}.\n  - pause: 1s\n"
+JOURNEY = """\
+title: Two small weeks
+weeks:
+  - title: Arriving
+    days:
+      - practice: tiny
+        reflection: What did you notice?
+      - tiny
+  - title: Staying
+    theme: A little longer.
+    days:
+      - practices: [tiny, tiny]
+        note: Write a line in your journal.
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def small_journey(isolated_home: Path) -> Path:
+    write(isolated_home / "scripts" / "tiny.yaml", TINY)
+    return write(isolated_home / "journeys" / "small.yaml", JOURNEY)
+
+
+def test_six_weeks_is_complete_and_every_practice_exists():
+    j = journeys.load_journey("six-weeks")
+    assert [w.title for w in j.weeks] == [
+        "Understanding your patterns", "Caring for the anxious side", "Caring for the avoidant side",
+        "Breaking the cycles", "Building secure connection", "Bringing it together",
+    ]
+    assert len(j.days) == 42 and [d.number for d in j.days] == list(range(1, 43))
+    assert all(d.practices and d.reflection.endswith("?") for d in j.days)
+    titles = journeys.check_journey(j)  # loads every practice from the library
+    assert len(titles) >= 10
+
+
+def test_parse_small_journey_with_shorthand_days(small_journey):
+    j = journeys.load_journey("small")
+    assert j.path == small_journey
+    assert [len(w.days) for w in j.weeks] == [2, 1]
+    assert [r.ref for r in j.day(2).practices] == ["tiny"]
+    assert j.day(3).note == "Write a line in your journal." and j.day(3).week == 2
+    assert [r.ref for r in j.practice_refs()] == ["tiny"]
+
+
+@pytest.mark.parametrize("text, where, message", [
+    ("title: T\nweeks:\n  - title: W\n    dayz: []\n", "4:5", "unknown key 'dayz' in week 1 (did you mean 'days'?)"),
+    ("title: T\nweeks:\n  - title: W\n    days:\n      - reflection: Why?\n", "5:9",
+     "day 1 needs either 'practice: NAME' or 'practices: [A, B]'"),
+    ("title: T\nweeks: []\n", "2:8", "'weeks' needs 1 to 52 items, found 0"),
+    ("weeks:\n  - title: W\n    days: [tiny]\n", "1:1", "the journey needs a 'title'"),
+    ("title: T\nformat: 2\nweeks: []\n", "2:9", "unknown journey format"),
+    ("title: [a\n", "", "YAML syntax"),
+])
+def test_journey_errors_name_file_line_and_column(tmp_path, text, where, message):
+    path = write(tmp_path / "j.yaml", text)
+    with pytest.raises(ScriptError) as info:
+        journeys.parse_journey(path)
+    assert str(info.value).startswith(f"{path}:{where}" if where else str(path))
+    assert message in str(info.value)
+
+
+def test_a_missing_practice_points_at_the_journey_line(guided, tmp_path):
+    path = write(tmp_path / "j.yaml", "title: T\nweeks:\n  - title: W\n    days:\n      - grounding\n      - practice: groundnig\n")
+    result = guided("journey", "check", str(path))
+    assert result.returncode == 1
+    assert f"{path}:6:19:" in result.stderr and "'groundnig'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_relative_practice_paths_are_relative_to_the_journey(guided, tmp_path):
+    write(tmp_path / "client" / "mine.yaml", TINY)
+    path = write(tmp_path / "client" / "j.yaml", "title: T\nweeks:\n  - title: W\n    days: [mine.yaml]\n")
+    result = guided("journey", "check", str(path), cwd=tmp_path.parent)
+    assert result.returncode == 0, result.stderr
+    assert "1 different practices" in result.stdout
+
+
+def test_user_journeys_come_before_builtins(guided, isolated_home, small_journey):
+    write(isolated_home / "journeys" / "six-weeks.yaml", JOURNEY.replace("Two small weeks", "My six weeks"))
+    assert journeys.load_journey("six-weeks").title == "My six weeks"
+    listing = guided("journey", "list").stdout
+    assert "six-weeks" in listing and "My six weeks" in listing and "yours" in listing
+    assert "Six Weeks Toward Secure Connection" not in listing
+
+
+def test_start_then_today_shows_the_day_and_question(guided, small_journey):
+    start = guided("journey", "start", "small")
+    assert start.returncode == 0, start.stderr
+    assert f"on {dt.date.today().isoformat()}" in start.stdout
+    today = guided("journey", "today")
+    assert today.returncode == 0, today.stderr
+    assert "Day 1 of 3" in today.stdout and "Practice: Tiny" in today.stdout
+    assert "What did you notice?" in today.stdout
+    assert "guided journey today --play" in today.stdout
+
+
+def test_today_before_starting_says_how_to_start(guided):
+    result = guided("journey", "today")
+    assert result.returncode == 1
+    assert "guided journey start NAME" in result.stderr
+
+
+def test_days_follow_the_calendar_and_end_gently(guided, small_journey):
+    two_days_ago = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    assert guided("journey", "start", "small", "--on", two_days_ago).returncode == 0
+    assert "Day 3 of 3" in guided("journey", "today").stdout
+    long_ago = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    assert guided("journey", "start", "small", "--on", long_ago).returncode == 0
+    ended = guided("journey", "today")
+    assert ended.returncode == 0 and "reached the end" in ended.stdout
+
+
+def log_session(log: sessionlog.SessionLog, journey: str, day: int, listened: float = 30.0) -> int:
+    sid = log.start(script="tiny", title="Tiny", journey=journey, journey_day=day, planned_seconds=30)
+    log.finish(sid, sessionlog.COMPLETED, listened)
+    return sid
+
+
+def test_status_counts_practised_days_from_the_log(guided, small_journey):
+    start = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    assert guided("journey", "start", "small", "--on", start).returncode == 0
+    with sessionlog.SessionLog() as log:
+        log_session(log, "small", 1)
+        log_session(log, "small", 1)  # the same day twice counts once
+        log_session(log, "small", 3)
+        log_session(log, "small", 2, listened=0)  # opened but nothing heard
+        log_session(log, "other-journey", 2)
+    result = guided("journey", "status")
+    assert result.returncode == 0, result.stderr
+    assert "day 3 of 3" in result.stdout
+    assert "Days practised: 2 of 3 so far." in result.stdout
+    assert "Week 1  ● ○  Arriving" in result.stdout and "Week 2  ●  Staying" in result.stdout
+
+
+def test_play_today_logs_the_day_and_saves_the_reflection(guided, small_journey, alsa_file_sink, tmp_path):
+    assert guided("journey", "start", "small").returncode == 0
+    vars_file = write(tmp_path / "sam.yaml", "name: Sam\n")
+    result = guided("journey", "today", "--play", "--device", alsa_file_sink.device,
+                    "--vars-file", str(vars_file), input="My feet felt warm.\n",
+                    env=alsa_file_sink.merged())
+    assert result.returncode == 0, result.stderr
+    assert "What did you notice?" in result.stdout and "reflection is saved" in result.stdout
+    assert alsa_file_sink.output.stat().st_size > 22050 * 2  # over a second of sound was played
+    with sessionlog.SessionLog() as log:
+        (row,) = log.all()
+    assert (row.journey, row.journey_day, row.title) == ("small", 1, "Tiny")
+    assert json.loads(row.reflection) == {"question": "What did you notice?", "answer": "My feet felt warm."}
+    status = guided("journey", "status").stdout
+    assert "Days practised: 1 of 1 so far." in status
+
+
+def test_progress_file_is_replaced_atomically(isolated_home, small_journey):
+    journeys.start_journey("small", dt.date(2026, 1, 5))
+    journeys.start_journey("six-weeks", dt.date(2026, 2, 1))
+    state = json.loads(journeys.progress_file().read_text())
+    assert state == {"current": "six-weeks", "started": {"small": "2026-01-05", "six-weeks": "2026-02-01"}}
+    assert [p.name for p in isolated_home.iterdir() if p.suffix == ".tmp"] == []
+    assert journeys.day_number(journeys.current_progress(), dt.date(2026, 2, 3)) == 3
+
+
+def test_play_without_the_clients_values_names_the_missing_variable(guided, small_journey, alsa_file_sink):
+    assert guided("journey", "start", "small").returncode == 0
+    result = guided("journey", "today", "--play", "--no-prompt", "--device", alsa_file_sink.device,
+                    env=alsa_file_sink.merged())
+    assert result.returncode == 1
+    assert "tiny.yaml:3:5: variable 'name' has no value" in result.stderr
+    assert "Traceback" not in result.stderr
