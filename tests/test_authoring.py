@@ -36,6 +36,9 @@ def test_new_writes_a_commented_starter_that_loads(guided, isolated_home, kind):
         assert f"{step} client-{kind}" in result.stdout
     script = library.load(f"client-{kind}")
     assert script.path == path and script.practice == kind
+    strict = guided("check", "--strict", f"client-{kind}")
+    assert strict.returncode == 0, strict.stderr
+    assert f"{path}: ok" in strict.stdout
 
 
 def test_new_refuses_to_overwrite_and_suggests_edit(guided, isolated_home):

@@ -92,13 +92,6 @@ def copy_script(source: Script, target: Path) -> list[Path]:
     return written
 
 
-def check_file(path: Path):
-    """Load the script at ``path`` the way `guided check` does; returns the Script or raises."""
-    from guided import library
-
-    return library.load(str(path))
-
-
 def find_editor() -> list[str]:
     for var in ("VISUAL", "EDITOR"):
         value = os.environ.get(var, "").strip()
@@ -137,16 +130,20 @@ def edit_target(ref: str) -> Path:
 
 
 def _report_check(path: Path) -> bool:
-    try:
-        script = check_file(path)
-    except GuidedError as exc:
-        click.echo(f"Check: {exc}", err=True)
+    """Run `guided check` on ``path`` and say how it went; True when it can be played."""
+    from guided.checks import WARNING, check_file
+    from guided.durations import format_length
+
+    report = check_file(path, name=path.stem)
+    for problem in report.problems:
+        click.echo(f"Check: {problem}", err=True)
+    if report.failed() or report.script is None or report.timeline is None:
         click.echo(f"Fix the line above, then run `guided edit {path.stem}` again.", err=True)
         return False
-    from guided.durations import format_length
-    from guided.loader import estimate_seconds
-
-    click.echo(f"Check: all good. '{script.title}', about {format_length(estimate_seconds(script))}.")
+    warnings = sum(1 for p in report.problems if p.severity == WARNING)
+    note = f" ({warnings} warning{'s' if warnings != 1 else ''} to look at)" if warnings else ""
+    click.echo(f"Check: all good{note}. '{report.script.title}', about "
+               f"{format_length(report.timeline.seconds)}.")
     return True
 
 
