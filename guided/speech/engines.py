@@ -22,10 +22,11 @@ AUTO = "auto"
 # engine name -> "module:factory" (the factory takes no arguments and returns an Engine)
 ENGINES = MappingProxyType({
     "pyttsx3": "guided.speech.pyttsx3_engine:create",
+    "piper": "guided.speech.piper_engine:create",  # optional extra guided[neural]
 })
 
 # What `auto` tries, best first; the last entry should always be available.
-AUTO_ORDER: tuple[str, ...] = ("pyttsx3",)
+AUTO_ORDER: tuple[str, ...] = ("piper", "pyttsx3")
 
 
 def available_engines() -> list[str]:

