@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: speech, PortAudio, ffmpeg, and the virtual audio devices the tests play into.
 APT_PACKAGES := espeak-ng libportaudio2 ffmpeg pulseaudio pulseaudio-utils alsa-utils libasound2-plugins
-EXTRAS := dev
+EXTRAS := dev,neural
 
 .PHONY: setup system demo test bench lint clean
 
@@ -36,6 +36,7 @@ test: setup
 	$(PY) -m pytest
 
 bench: setup
+	$(PY) -m pip install -q -e '.[$(EXTRAS),bench]'  # the offline recogniser for the voice bench
 	$(PY) bench/run.py
 
 lint: setup
