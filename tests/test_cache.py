@@ -1,0 +1,124 @@
+"""The clip cache: keys, hits and misses, damage detection, concurrent writers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guided.cache import HEADER, ClipCache, CorruptClip, clip_key
+from guided.speech.speaker import Speaker, SpeechSettings
+
+TEXTS = ["Welcome, friend.", "Notice five things you can see.", "Feel your feet on the floor."]
+
+
+def test_key_covers_engine_version_voice_rate_and_text() -> None:
+    base = clip_key("pyttsx3", "1", "gmw/en", 140, "Hello there.")
+    assert base == clip_key("pyttsx3", "1", "gmw/en", 140, "  Hello \n there. ")
+    others = {
+        clip_key("piper", "1", "gmw/en", 140, "Hello there."),
+        clip_key("pyttsx3", "2", "gmw/en", 140, "Hello there."),
+        clip_key("pyttsx3", "1", "gmw/en-us", 140, "Hello there."),
+        clip_key("pyttsx3", "1", "gmw/en", 141, "Hello there."),
+        clip_key("pyttsx3", "1", "gmw/en", 140, "Hello there!"),
+    }
+    assert base not in others and len(others) == 5
+
+
+def test_store_and_load_round_trip_in_fan_out_layout(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path)
+    key = "ab" + "c" * 62
+    samples = (np.arange(-500, 500) * 30).astype(np.int16)
+    path = cache.store(key, samples)
+    assert path == tmp_path / "ab" / f"{key}.clip"
+    assert np.array_equal(cache.load(key), samples)
+    assert cache.read_length(key) == 1000
+    assert cache.load("cd" + "0" * 62) is None and cache.read_length("cd" + "0" * 62) is None
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
+
+
+def test_damage_is_detected(tmp_path: Path) -> None:
+    cache = ClipCache(tmp_path)
+    key = "ef" + "1" * 62
+    path = cache.store(key, np.full(400, 1000, dtype=np.int16))
+    data = bytearray(path.read_bytes())
+    data[HEADER.size + 10] ^= 0x40
+    path.write_bytes(bytes(data))
+    assert cache.read_length(key) == 400  # header only: cheap, damage found on load
+    with pytest.raises(CorruptClip):
+        cache.load(key)
+    path.write_bytes(bytes(data[:-7]))
+    assert cache.read_length(key) is None
+    with pytest.raises(CorruptClip):
+        cache.load(key)
+
+
+def test_second_speaker_synthesizes_nothing_and_one_edit_makes_one_clip(tmp_path: Path) -> None:
+    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:
+        s.ensure(TEXTS)
+        assert s.stats.synthesized == 3
+    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:
+        s.ensure(TEXTS)
+        for t in TEXTS:
+            s.clip(t)
+        assert (s.stats.synthesized, s.stats.hits) == (0, 3)
+    edited = [*TEXTS[:2], "Feel your feet resting on the floor."]
+    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:
+        s.ensure(edited)
+        assert s.stats.synthesized == 1
+    with Speaker(SpeechSettings(rate=120), cache_dir=tmp_path) as s:
+        s.ensure(TEXTS)
+        assert s.stats.synthesized == 3  # another rate is another clip
+    with Speaker(SpeechSettings(voice="gmw/en-us"), cache_dir=tmp_path) as s:
+        assert s.cached_length(TEXTS[0]) is None  # another voice is another clip
+    assert ClipCache(tmp_path).info().entries == 7
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip"])
+def test_damaged_clip_is_made_again(tmp_path: Path, damage: str) -> None:
+    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:
+        good = s.clip(TEXTS[0])
+        path = s.cache.path(s.key(TEXTS[0]))
+    data = bytearray(path.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    else:
+        data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:
+        again = s.clip(TEXTS[0])
+        assert (s.stats.recovered, s.stats.synthesized, s.stats.hits) == (1, 1, 0)
+    # espeak-ng varies by a few samples between runs; the same words come back.
+    assert abs(len(again) - len(good)) < 0.03 * len(good)
+    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:  # ensure() repairs too
+        path.write_bytes(path.read_bytes()[:-3])
+        s.ensure(TEXTS[:1])
+        assert (s.stats.recovered, s.stats.synthesized) == (1, 1)
+        assert abs(len(s.clip(TEXTS[0])) - len(good)) < 0.03 * len(good)
+
+
+FILL = """
+import sys
+from guided.speech.speaker import Speaker, SpeechSettings
+with Speaker(SpeechSettings(), cache_dir=sys.argv[1]) as s:
+    s.ensure([f"Shared sentence number {i}." for i in range(40)])
+    for i in range(40):
+        assert len(s.clip(f"Shared sentence number {i}.")) > 0
+print(s.stats.synthesized, s.stats.hits)
+"""
+
+
+def test_two_processes_fill_one_cache_safely(tmp_path: Path) -> None:
+    procs = [subprocess.Popen([sys.executable, "-c", FILL, str(tmp_path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    cache = ClipCache(tmp_path)
+    assert cache.info().entries == 40
+    for path in cache.entries():
+        assert cache.load(path.stem) is not None  # every entry whole and verified
+    leftovers = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".clip"]
+    assert leftovers == [] and not list(tmp_path.rglob(".tmp-*"))

@@ -1,0 +1,89 @@
+"""``guided cache info|clear|prune`` as a user runs them."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guided.cache import ClipCache, clip_key
+from guided.commands.speech import parse_age
+from guided.errors import GuidedError
+
+
+def fill(root: Path, n: int, age_days: float = 0) -> list[Path]:
+    cache = ClipCache(root)
+    paths = []
+    for i in range(n):
+        key = clip_key("pyttsx3", "test", "v", 140, f"clip {i} aged {age_days}")
+        path = cache.store(key, np.full(5000, i, dtype=np.int16))
+        when = time.time() - age_days * 86400
+        os.utime(path, (when, when))
+        paths.append(path)
+    return paths
+
+
+def test_info_shows_location_count_and_size(tmp_path: Path, guided) -> None:
+    fill(tmp_path, 3)
+    run = guided("cache", "info", "--cache-dir", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert f"Location: {tmp_path}" in run.stdout
+    assert "Clips:    3" in run.stdout and "30 KB" in run.stdout
+
+
+def test_info_follows_guided_cache_dir(tmp_path: Path, guided) -> None:
+    run = guided("cache", "info", env={"GUIDED_CACHE_DIR": str(tmp_path / "elsewhere")})
+    assert run.returncode == 0 and str(tmp_path / "elsewhere") in run.stdout
+    assert "Clips:    0" in run.stdout
+
+
+def test_clear_removes_everything(tmp_path: Path, guided) -> None:
+    fill(tmp_path, 4)
+    (tmp_path / "ab").mkdir(exist_ok=True)
+    (tmp_path / "ab" / ".tmp-left-behind.clip").write_bytes(b"partial")
+    run = guided("cache", "clear", "--yes", "--cache-dir", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert "Deleted 4 clips" in run.stdout
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_prune_deletes_only_old_clips(tmp_path: Path, guided) -> None:
+    old = fill(tmp_path, 2, age_days=40)
+    new = fill(tmp_path, 3, age_days=2)
+    run = guided("cache", "prune", "--older-than", "30d", "--cache-dir", str(tmp_path))
+    assert run.returncode == 0, run.stderr
+    assert "Deleted 2 clips not used for 30d" in run.stdout
+    assert not any(p.exists() for p in old) and all(p.exists() for p in new)
+    run = guided("cache", "prune", "--older-than", "1w", "--cache-dir", str(tmp_path))
+    assert "Deleted 0 clips" in run.stdout and all(p.exists() for p in new)
+
+
+def test_prune_with_a_bad_age_is_one_line(tmp_path: Path, guided) -> None:
+    run = guided("cache", "prune", "--older-than", "soon", "--cache-dir", str(tmp_path))
+    assert run.returncode == 1
+    assert run.stderr.strip().count("\n") == 0 and "30d, 12h or 2w" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_cache_hit_counts_as_use(tmp_path: Path) -> None:
+    (path,) = fill(tmp_path, 1, age_days=40)
+    ClipCache(tmp_path).load(path.stem)
+    assert time.time() - path.stat().st_mtime < 60
+    assert ClipCache(tmp_path).prune(parse_age("30d")) == (0, 0)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("30d", 30 * 86400), ("12h", 12 * 3600), ("2w", 14 * 86400), ("1d12h", 36 * 3600),
+    ("90m", 5400), ("1.5d", 1.5 * 86400),
+])
+def test_parse_age(text: str, seconds: float) -> None:
+    assert parse_age(text) == seconds
+
+
+def test_parse_age_rejects_nonsense() -> None:
+    for bad in ("", "d", "30x", "-3d"):
+        with pytest.raises(GuidedError):
+            parse_age(bad)
