@@ -187,3 +187,16 @@ def test_play_without_the_clients_values_names_the_missing_variable(guided, smal
     assert result.returncode == 1
     assert "tiny.yaml:3:5: variable 'name' has no value" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_reflection_can_be_given_on_the_command_line(guided, small_journey, alsa_file_sink):
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert guided("journey", "start", "small", "--on", yesterday).returncode == 0
+    result = guided("journey", "today", "--day", "1", "--play", "--no-prompt", "--var", "name=Al",
+                    "--reflection", "Calmer than I expected.", "--device", alsa_file_sink.device,
+                    env=alsa_file_sink.merged())
+    assert result.returncode == 0, result.stderr
+    with sessionlog.SessionLog() as log:
+        (row,) = log.all()
+    assert row.journey_day == 1 and json.loads(row.reflection)["answer"] == "Calmer than I expected."
+    assert "Days practised: 1 of 2 so far." in guided("journey", "status").stdout

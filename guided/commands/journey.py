@@ -136,36 +136,48 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
 
 
 def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, reflection, ask) -> None:
-    from guided import sessionlog
-    from guided.player import PlayOptions, check_output, play_script
+    """Play the day's practices in turn (like `guided play`), logged with the journey and
+    day; then ask the day's question and keep the answer with the last session."""
+    from guided import player, sessionlog, terminal
 
-    check_output(device)  # before anything else, so nobody waits for a session that cannot play
+    scripts = [journeys.load_practice(j, ref) for ref in day.practices]
+    found = player.check_output(device)  # before asking anything: no device, no questions
+    interactive = terminal.is_interactive()
+    rate_it = interactive and ask
     log = sessionlog.SessionLog() if sessionlog.logging_enabled() else None
     try:
-        last = None
-        for ref in day.practices:
-            script = journeys.load_practice(j, ref)
-            click.echo(f"\nPlaying {script.title}. Stop any time with Ctrl-C.")
-            options = PlayOptions(device=device, variables=dict(variables), pace=pace, rate=rate,
-                                  voice=voice, interactive=sys.stdin.isatty() and sys.stdout.isatty(),
-                                  log=log, journey=j.name, journey_day=day.number)
-            last = play_script(script, options)
-            if last.outcome != sessionlog.COMPLETED:
+        before = terminal.ask_rating("How much distress do you feel right now?") if rate_it else None
+        result = None
+        for script in scripts:
+            click.echo(f"\nPlaying {script.title}. You can stop at any time with Ctrl-C.")
+            options = player.PlayOptions(
+                device=found.index, variables=dict(variables), pace=pace, rate=rate, voice=voice,
+                interactive=interactive, log=log, distress_before=before,
+                journey=j.name, journey_day=day.number)
+            result = player.play_script(script, options)
+            before = None  # the rating belonged to the first practice
+            if result.outcome == player.INTERRUPTED:
+                click.echo("\nStopped. That counts too." + (" The session is in your log." if log else ""),
+                           err=True)
+                sys.exit(130)
+            if result.outcome != player.COMPLETED:
                 break
-        if last is None:
+        if result is None:
             return
+        after = terminal.ask_rating("And now, how much distress do you feel?") if rate_it else None
         answer = reflection
         if answer is None and day.reflection and ask:
             click.echo("")
-            answer = click.prompt(click.wrap_text(day.reflection) + "\n(Enter to skip)",
-                                  default="", show_default=False)
-        if answer and answer.strip():
-            if log is not None and last.session_id is not None:
-                log.rate_after(last.session_id, reflection={"question": day.reflection,
-                                                            "answer": answer.strip()})
+            click.echo(click.wrap_text(day.reflection))
+            answer = terminal.ask_line("Your reflection, in a line or two?")
+        saved = {"question": day.reflection, "answer": answer.strip()} if answer and answer.strip() else None
+        if log is not None and result.session_id is not None:
+            log.rate_after(result.session_id, distress_after=after, reflection=saved)
+            if saved:
                 click.echo("Your reflection is saved with this session (see `guided log`).")
-            else:
-                click.echo("Session logging is off, so the reflection was not saved.")
+        elif saved:
+            click.echo("Session logging is off, so the reflection was not saved.")
+        click.echo("Thank you for taking this time.")
     finally:
         if log is not None:
             log.close()
