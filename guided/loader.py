@@ -70,7 +70,7 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _BRACKETS = re.compile(r"[\[\]{}]")
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
-_MAP, _SEQ = _TAG + "map", _TAG + "seq"
+_MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
 _SAFE_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ, _TAG + "timestamp"})
 _DURATION_HELP = "a duration such as 5, 2.5, '500ms', '5s', '2m' or '1m30s'"
 
@@ -206,6 +206,9 @@ def _check_tags(root: yaml.Node, display: str) -> None:
         if id(node) in seen:
             continue
         seen.add(id(node))
+        if node.tag == _MERGE:
+            raise ScriptError("merge keys ('<<') are not supported in scripts; write the keys out",
+                              _pos(display, node))
         if node.tag not in _SAFE_TAGS:
             tag = node.tag.replace(_TAG, "!!")
             raise ScriptError(
@@ -278,8 +281,6 @@ class _Builder:
         seen: set[str] = set()
         for key, value in node.value:
             self.visit(key)
-            if key.tag == _TAG + "merge":
-                raise self.fail("merge keys ('<<') are not supported in scripts; write the keys out", key)
             if not isinstance(key, yaml.ScalarNode) or key.tag == _NULL:
                 raise self.fail("expected a plain name as the key here", key)
             if key.value in seen:
@@ -707,9 +708,9 @@ def _check_limits(script: Script) -> None:
         events += e
         if seconds > MAX_TOTAL_SECONDS:
             total = estimate.steps(script.steps)[0]
-            shown = "far longer" if total > 1000 * 3600 else f"about {format_length(total)}"
+            shown = "far more than" if total > 1000 * 3600 else f"about {format_length(total)}, over"
             raise ScriptError(
-                f"practice would last {shown}, over the 4-hour limit (check repeat counts and pauses)",
+                f"practice would last {shown} the 4-hour limit (check repeat counts and pauses)",
                 step.pos,
             )
         if events > MAX_EVENTS:
