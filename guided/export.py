@@ -1,0 +1,246 @@
+"""Export a practice to an audio file: two constant-memory passes over the render.
+
+1. Render once and measure integrated loudness and true peak (``guided.loudness``).
+2. Render again with one linear gain to -19 LUFS (mono), through a gentle look-ahead
+   limiter only if that gain would push the true peak over -1 dBTP, and pipe the
+   float PCM into ffmpeg to encode. Tags and chapters are then written with mutagen.
+
+The output only appears when complete: ffmpeg writes a hidden temporary file in the
+same folder, which is renamed over the target at the very end. Any error or Ctrl-C
+removes the temporary file and leaves no half-written output.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from guided.audio import SAMPLE_RATE
+from guided.errors import GuidedError
+from guided.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
+from guided.render import render
+from guided.speech.base import ClipSource
+from guided.timeline import Timeline
+
+FORMATS: Mapping[str, tuple[str, ...]] = {
+    # format: ffmpeg output arguments (mono, 22050 Hz like the clips)
+    "mp3": ("-c:a", "libmp3lame", "-b:a", "64k", "-id3v2_version", "0", "-write_id3v1", "0",
+            "-f", "mp3"),
+    "ogg": ("-c:a", "libvorbis", "-q:a", "4", "-f", "ogg"),
+    "flac": ("-c:a", "flac", "-compression_level", "5", "-f", "flac"),
+    "wav": ("-c:a", "pcm_s16le", "-f", "wav"),
+}
+EXPORT_BLOCK = 8192  # bigger blocks than playback: fewer Python steps per second of audio
+ALBUM = "guided practices"
+GENRE = "Guided practice"
+DEFAULT_ARTIST = "guided"
+
+Progress = Callable[[float], None]  # called with seconds of audio just processed
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    seconds: float
+    measured: Loudness  # before the gain
+    gain_db: float
+    limited: bool  # the limiter was needed for the true-peak ceiling
+
+
+def format_for(path: Path, fmt: str | None = None) -> str:
+    """The format from ``--format`` or else the file's extension."""
+    name = (fmt or path.suffix.lstrip(".")).lower()
+    if name == "oga":
+        name = "ogg"
+    if name not in FORMATS:
+        shown = f"'{path.suffix}'" if not fmt and path.suffix else f"'{name}'" if name else "none"
+        raise GuidedError(
+            f"cannot tell which audio format to write (got {shown}); use a file name ending in "
+            f"{', '.join('.' + f for f in FORMATS)} or pass --format"
+        )
+    return name
+
+
+def export_timeline(
+    timeline: Timeline,
+    clips: ClipSource,
+    out: Path | str,
+    *,
+    fmt: str | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Render ``timeline`` (clips from ``clips``) into the file ``out``, normalised and tagged."""
+    out = Path(out)
+    fmt = format_for(out, fmt)
+    if not shutil.which("ffmpeg"):
+        raise GuidedError("ffmpeg is not installed; install it (e.g. `apt install ffmpeg`) to export")
+    if out.is_dir():
+        raise GuidedError(f"{out} is a folder; give a file name such as {out / 'practice.mp3'}")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise GuidedError(f"the folder {folder} does not exist")
+    ambience = timeline.script.ambience
+
+    def blocks() -> Iterable[np.ndarray]:
+        for block in render(timeline.events, clips, ambience=ambience, block_size=EXPORT_BLOCK):
+            if progress:
+                progress(len(block) / SAMPLE_RATE)
+            yield block
+
+    meter = Meter()
+    for block in blocks():
+        meter.feed(block)
+    measured = meter.result()
+    gain = measured.gain_db(TARGET_LUFS_MONO)
+    limited = not math.isinf(measured.true_peak) and measured.true_peak + gain > LIMIT_AT
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        _encode(normalised(blocks(), gain, limit=limited), tmp, fmt)
+        write_tags(tmp, fmt, timeline)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return ExportResult(out, timeline.seconds, measured, gain, limited)
+
+
+def _encode(blocks: Iterable[np.ndarray], path: Path, fmt: str) -> None:
+    cmd = ["ffmpeg", "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+           "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+           "-map_metadata", "-1", *FORMATS[fmt], str(path)]
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=errors)
+        try:
+            assert proc.stdin is not None
+            try:
+                for block in blocks:
+                    proc.stdin.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
+                proc.stdin.close()
+            except BrokenPipeError:
+                pass  # ffmpeg stopped early: its message says why
+            code = proc.wait()
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        if code != 0:
+            errors.seek(0)
+            detail = errors.read().decode(errors="replace").strip().splitlines()
+            reason = detail[-1] if detail else f"exit status {code}"
+            raise GuidedError(f"ffmpeg could not encode {fmt}: {reason}")
+
+
+# --- tags and chapters ------------------------------------------------------------------
+
+
+def tag_values(timeline: Timeline) -> dict[str, str]:
+    script = timeline.script
+    return {"title": script.title, "artist": script.author or DEFAULT_ARTIST, "album": ALBUM,
+            "genre": GENRE, "comment": script.description}
+
+
+def write_tags(path: Path, fmt: str, timeline: Timeline) -> None:
+    """Title, artist, album, genre, comment and one chapter per section.
+
+    mp3 and wav get ID3v2.3 (CHAP frames under a top-level, ordered CTOC); ogg and flac
+    get Vorbis comments with chapters the Vorbis way (CHAPTER001=00:00:00.000,
+    CHAPTER001NAME=...)."""
+    if fmt in ("mp3", "wav"):
+        _write_id3(path, fmt, timeline)
+    else:
+        _write_vorbis(path, fmt, timeline)
+
+
+def _ms(samples: int, rate: int) -> int:
+    return int(round(samples * 1000 / rate))
+
+
+def _write_id3(path: Path, fmt: str, timeline: Timeline) -> None:
+    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TIT2, TPE1, CTOCFlags
+
+    values = tag_values(timeline)
+    tags = _ordered_id3() if fmt == "mp3" else ID3()
+    tags.add(TIT2(encoding=3, text=[values["title"]]))
+    tags.add(TPE1(encoding=3, text=[values["artist"]]))
+    tags.add(TALB(encoding=3, text=[values["album"]]))
+    tags.add(TCON(encoding=3, text=[values["genre"]]))
+    if values["comment"]:
+        tags.add(COMM(encoding=3, lang="eng", desc="", text=[values["comment"]]))
+    chapters = timeline.chapters()
+    ids = [f"chp{i}" for i in range(len(chapters))]
+    rate = timeline.sample_rate
+    for element_id, chapter in zip(ids, chapters, strict=True):
+        tags.add(CHAP(element_id=element_id, start_time=_ms(chapter.start, rate),
+                      end_time=_ms(chapter.end, rate),
+                      sub_frames=[TIT2(encoding=3, text=[chapter.title])]))
+    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                  child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=["Sections"])]))
+    if fmt == "mp3":
+        tags.save(path, v2_version=3)
+    else:
+        from mutagen.wave import WAVE
+
+        wav = WAVE(path)
+        wav.add_tags()
+        for frame in tags.values():
+            wav.tags.add(frame)
+        wav.save(v2_version=3)
+
+
+def _ordered_id3():
+    """An ID3 tag that writes frames in the order they were added. mutagen sorts frames
+    by size, which scrambles the CHAP frames; players that follow the CTOC don't mind,
+    but ffprobe and simpler players list chapters in file order."""
+    from mutagen.id3 import ID3
+
+    try:
+        from mutagen.id3._tags import save_frame
+    except ImportError:  # pragma: no cover - a future mutagen: fall back to its order
+        return ID3()
+
+    class OrderedID3(ID3):
+        def _write(self, config):  # type: ignore[override]
+            return bytearray().join(save_frame(f, config=config) for f in self.values())
+
+    return OrderedID3()
+
+
+def clock_ms(samples: int, rate: int) -> str:
+    """``HH:MM:SS.mmm`` as Vorbis chapters and WebVTT use it."""
+    ms = _ms(samples, rate)
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def _write_vorbis(path: Path, fmt: str, timeline: Timeline) -> None:
+    if fmt == "ogg":
+        from mutagen.oggvorbis import OggVorbis as Audio
+    else:
+        from mutagen.flac import FLAC as Audio
+
+    audio = Audio(path)
+    if audio.tags is None:
+        audio.add_tags()
+    values = tag_values(timeline)
+    for key, value in values.items():
+        if value:
+            audio[key.upper()] = [value]
+    if values["comment"]:
+        audio["DESCRIPTION"] = [values["comment"]]
+    for i, chapter in enumerate(timeline.chapters(), start=1):
+        audio[f"CHAPTER{i:03d}"] = [clock_ms(chapter.start, timeline.sample_rate)]
+        audio[f"CHAPTER{i:03d}NAME"] = [chapter.title]
+    audio.save()
