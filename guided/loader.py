@@ -50,7 +50,14 @@ from guided.model import (
     Section,
     Step,
 )
-from guided.timeline import BELL_SECONDS, DEFAULT_RATE, MAX_EVENTS, estimate_samples, fill_variables
+from guided.timeline import (
+    AMBIENCE_TAIL_SECONDS,
+    BELL_SECONDS,
+    DEFAULT_RATE,
+    MAX_EVENTS,
+    estimate_samples,
+    fill_variables,
+)
 
 TOP_LEVEL_KEYS = (
     "format", "title", "practice", "description", "author", "language",
@@ -91,7 +98,8 @@ def load_script(path: Path | str, *, name: str = "") -> Script:
 def estimate_seconds(script: Script) -> float:
     """Estimated length without planning or expanding (speech from words and rate)."""
     rate = script.rate or DEFAULT_RATE
-    return _Estimate(rate, script.pace).steps(script.steps)[0]
+    seconds = _Estimate(rate, script.pace).steps(script.steps)[0]
+    return seconds + (AMBIENCE_TAIL_SECONDS if script.ambience != "none" else 0.0)
 
 
 # --------------------------------------------------------------------------- reading
