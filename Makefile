@@ -6,8 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages: speech, PortAudio, ffmpeg, and the virtual audio devices the tests play into.
-APT_PACKAGES := espeak-ng libportaudio2 ffmpeg pulseaudio pulseaudio-utils alsa-utils libasound2-plugins
+# Debian packages: speech, PortAudio, ffmpeg, and the virtual audio devices the tests play into. Chromium checks the client bundle page.
+APT_PACKAGES := espeak-ng libportaudio2 ffmpeg pulseaudio pulseaudio-utils alsa-utils libasound2-plugins chromium
 EXTRAS := dev,neural
 
 .PHONY: setup system demo test bench lint clean
