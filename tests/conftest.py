@@ -31,6 +31,8 @@ def isolated_home(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("GUIDED_HOME", str(home))
     monkeypatch.setenv("GUIDED_CACHE_DIR", str(shared_cache))
     monkeypatch.delenv("GUIDED_DEBUG", raising=False)
+    # Tests speak with espeak-ng (fast, always there) unless they choose Piper themselves.
+    monkeypatch.setenv("GUIDED_ENGINE", "pyttsx3")
     return home
 
 

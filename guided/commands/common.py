@@ -53,8 +53,31 @@ def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option("--rate", type=click.IntRange(80, 300), default=None,
                      help="Speaking rate in words per minute (default: the script's, else 140).")(f)
-    f = click.option("--voice", default=None, help="Voice id or name (see `guided voices`).")(f)
-    return f
+    f = click.option("--voice", default=_settings_voice,
+                     help="Voice id or name (see `guided voices`; default: your settings', "
+                          "else the engine's).")(f)
+    return click.option(
+        "--engine", type=click.Choice(["auto", "pyttsx3", "piper"]), default=None,
+        expose_value=False, is_eager=True, callback=_use_engine,
+        help="Speech engine: piper (natural, needs guided[neural]), pyttsx3 (espeak-ng), "
+             "or auto: Piper when installed (default: your settings', else auto).",
+    )(f)
+
+
+def _settings_voice() -> str | None:
+    from guided.settings import default_voice
+
+    return default_voice()
+
+
+def _use_engine(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """``--engine X`` means GUIDED_ENGINE=X for this run (read by guided.settings)."""
+    if value:
+        import os
+
+        from guided.settings import ENGINE_ENV
+
+        os.environ[ENGINE_ENV] = value
 
 
 def cache_option(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -16,7 +16,10 @@ from types import MappingProxyType
 from guided.errors import GuidedError
 from guided.speech.base import Engine
 
-DEFAULT_ENGINE = "pyttsx3"
+# The default is the user's choice (--engine, GUIDED_ENGINE, settings.yaml; see
+# guided.settings), and when that is `auto` too, the best available engine.
+DEFAULT_ENGINE = "auto"
+FALLBACK_ENGINE = "pyttsx3"  # always available
 AUTO = "auto"
 
 # engine name -> "module:factory" (the factory takes no arguments and returns an Engine)
@@ -47,13 +50,18 @@ def get_engine(name: str = DEFAULT_ENGINE) -> Engine:
 
 
 def resolve(name: str) -> str:
-    """The concrete engine name for ``name``; ``auto`` becomes the best available one."""
+    """The concrete engine name for ``name``; ``auto`` becomes the user's choice
+    (``guided.settings.engine_choice()``), else the best available one."""
     name = (name or DEFAULT_ENGINE).strip().lower()
     if name == AUTO:
-        for candidate in AUTO_ORDER:
-            if is_available(candidate):
-                return candidate
-        return DEFAULT_ENGINE
+        from guided.settings import announce_engine, engine_choice
+
+        chosen = engine_choice()
+        if chosen != AUTO:
+            return resolve(chosen)
+        picked = next((c for c in AUTO_ORDER if is_available(c)), FALLBACK_ENGINE)
+        announce_engine(picked)
+        return picked
     if name not in ENGINES:
         raise GuidedError(
             f"there is no speech engine {name!r}; choose one of: {', '.join(available_engines())}"

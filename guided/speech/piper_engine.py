@@ -164,7 +164,8 @@ class PiperEngine:
         result = []
         for files in self._all().values():
             info = files.describe()
-            language = (info.get("language") or {}).get("code", "")
+            # "en_US" -> "en-us", the form the other engine's voices use
+            language = (info.get("language") or {}).get("code", "").replace("_", "-").lower()
             quality = (info.get("audio") or {}).get("quality", "")
             dataset = info.get("dataset") or files.id
             name = f"{dataset} ({', '.join(p for p in (language, quality) if p)})"
