@@ -127,6 +127,12 @@ def test_silence_only_text_is_an_error_naming_it(speaker: Speaker) -> None:
         speaker.clip("...")
 
 
+def test_blank_text_is_an_empty_clip(speaker: Speaker) -> None:
+    assert speaker.clip("  \n ").size == 0 and speaker.cached_length(" ") == 0
+    speaker.ensure(["", "   "])
+    assert speaker.stats.synthesized == 0
+
+
 def test_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
     with Speaker(SpeechSettings(voice="no-such-voice"), cache_dir=tmp_path) as s, \
             pytest.raises(SpeechError, match="no-such-voice.*guided voices"):
@@ -197,3 +203,20 @@ def test_guided_voices_lists_english(guided) -> None:
     data = json.loads(guided("voices", "--language", "en-us", "--json").stdout)
     assert data and all(v["language"].startswith("en-us") for v in data)
     assert {"id", "name", "language", "gender"} <= set(data[0])
+
+
+def test_pyttsx3_event_loop_path_gives_the_same_speech(monkeypatch: pytest.MonkeyPatch) -> None:
+    # macOS and Windows go through pyttsx3's own loop (save_to_file + runAndWait);
+    # on Linux it is available with GUIDED_PYTTSX3_LOOP=1 and must agree with the fast path.
+    direct = WorkerEngine("pyttsx3", BACKEND)
+    direct.start()  # before the switch below: workers read it when they start
+    monkeypatch.setenv("GUIDED_PYTTSX3_LOOP", "1")
+    looped = WorkerEngine("pyttsx3", BACKEND)
+    try:
+        a = clean(*direct.synthesize("Rest here for a moment.", "gmw/en-us", 150))
+        b = clean(*looped.synthesize("Rest here for a moment.", "gmw/en-us", 150))
+        assert len(a) > 0.5 * SAMPLE_RATE
+        assert abs(len(a) - len(b)) < 0.03 * len(a)
+    finally:
+        direct.close()
+        looped.close()

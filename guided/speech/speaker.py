@@ -87,7 +87,10 @@ class Speaker:
 
     # -- ClipSource ------------------------------------------------------------------
     def clip(self, text: str) -> np.ndarray:
-        """The trimmed clip for ``text``: float32 mono at ``SAMPLE_RATE``."""
+        """The trimmed clip for ``text``: float32 mono at ``SAMPLE_RATE`` (empty for
+        blank text)."""
+        if not normalise(text):
+            return np.zeros(0, dtype=np.float32)
         key = self.key(text)
         with self._lock:
             job = self._jobs.get(key)
@@ -102,6 +105,8 @@ class Speaker:
 
     def cached_length(self, text: str) -> int | None:
         """Length in samples if the clip is cached (reads only its header)."""
+        if not normalise(text):
+            return 0
         return self.cache.read_length(self.key(text))
 
     def measure(self, text: str) -> int:
@@ -116,6 +121,8 @@ class Speaker:
         ready = 0
         seen: set[str] = set()
         for text in texts:
+            if not normalise(text):
+                continue
             key = self.key(text)
             if key in seen:
                 continue
@@ -136,6 +143,8 @@ class Speaker:
     def prefetch(self, texts: Iterable[str]) -> None:
         """Start synthesizing the missing texts in the background, in this order."""
         for text in texts:
+            if not normalise(text):
+                continue
             key = self.key(text)
             with self._lock:
                 if key in self._jobs:

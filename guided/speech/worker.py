@@ -67,7 +67,7 @@ class WorkerEngine:
         self.restarts = 0  # workers started after the first (hangs and crashes survived)
         self._version = version
         self._proc: subprocess.Popen[bytes] | None = None
-        self._buffer = b""
+        self._buffer = bytearray()  # bytes read from the worker, not yet used
 
     # -- Engine -----------------------------------------------------------------
     def version(self) -> str:
@@ -119,7 +119,7 @@ class WorkerEngine:
                 stderr=None if os.environ.get("GUIDED_DEBUG") else subprocess.DEVNULL,
                 env=_worker_env(), close_fds=True,
             )
-            self._buffer = b""
+            self._buffer = bytearray()
 
     @property
     def pid(self) -> int | None:
@@ -167,15 +167,17 @@ class WorkerEngine:
         return header, payload
 
     def _read_until(self, sep: bytes, deadline: float) -> bytes:
-        while sep not in self._buffer:
+        while (end := self._buffer.find(sep)) < 0:
             self._fill(deadline)
-        line, _, self._buffer = self._buffer.partition(sep)
+        line = bytes(self._buffer[:end])
+        del self._buffer[: end + len(sep)]
         return line
 
     def _read_exact(self, n: int, deadline: float) -> bytes:
         while len(self._buffer) < n:
             self._fill(deadline)
-        data, self._buffer = self._buffer[:n], self._buffer[n:]
+        data = bytes(self._buffer[:n])
+        del self._buffer[:n]
         return data
 
     def _fill(self, deadline: float) -> None:
