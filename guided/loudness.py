@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from guided.audio import SAMPLE_RATE
 
@@ -86,9 +87,15 @@ _INTERP_BOUND = float(np.abs(_INTERP).sum(axis=1).max())  # |interpolated| <= bo
 
 
 def _oversampled(z: np.ndarray) -> np.ndarray:
-    """|x| at the 3 in-between points; column i holds the points just before z[i - _HALF + 1]
-    (valid from i = 2*_HALF - 1)."""
-    return np.abs(np.stack([np.convolve(z, row, mode="full")[:len(z)] for row in _INTERP]))
+    """The largest |x| among the 3 in-between points of 4x oversampling; entry i covers the
+    points between z[i - _HALF] and z[i - _HALF + 1] (valid from i = 2*_HALF - 1; 0 before).
+    One small matrix product instead of three convolutions."""
+    taps = 2 * _HALF
+    out = np.zeros(len(z))
+    if len(z) >= taps:
+        windows = sliding_window_view(z, taps)  # windows[i] = z[i : i + taps]
+        out[taps - 1:] = np.abs(windows @ _INTERP[:, ::-1].T).max(axis=1)
+    return out
 
 
 class Meter:
@@ -177,7 +184,7 @@ class Meter:
     def _true_peak(self, x: np.ndarray, peak: float) -> None:
         if peak * _INTERP_BOUND > self._peak:  # only blocks that might raise the peak
             z = np.concatenate([self._tp_hist, x])
-            self._peak = max(self._peak, peak, float(_oversampled(z)[:, 2 * _HALF - 1:].max()))
+            self._peak = max(self._peak, peak, float(_oversampled(z).max()))
         self._tp_hist = np.concatenate([self._tp_hist, x])[-(2 * _HALF - 1):]
 
     def result(self) -> Loudness:
@@ -222,11 +229,10 @@ class Limiter:
         if float(np.max(np.abs(z))) * _INTERP_BOUND <= self.threshold:
             return z[first:first + n].astype(np.float32)
         w = self.window
-        over = _oversampled(z)  # column i: points between z[i-_HALF] and z[i-_HALF+1]
+        over = _oversampled(z)[_HALF:]  # entry c: points between z[c] and z[c+1]
         env = np.abs(z).copy()
-        env[: len(z) - _HALF] = np.maximum(env[: len(z) - _HALF], over[:, _HALF:].max(axis=0))
-        env[1: len(z) - _HALF + 1] = np.maximum(env[1: len(z) - _HALF + 1],
-                                                over[:, _HALF:].max(axis=0))
+        env[: len(z) - _HALF] = np.maximum(env[: len(z) - _HALF], over)
+        env[1: len(z) - _HALF + 1] = np.maximum(env[1: len(z) - _HALF + 1], over)
         need = np.minimum(1.0, self.threshold / np.maximum(env, 1e-12))
         if need.min() >= 1.0:
             return z[first:first + n].astype(np.float32)

@@ -26,9 +26,11 @@ class Prepared:
     script: Script
     speaker: Speaker
     timeline: Timeline
+    owns_speaker: bool = True  # False when the caller lent its own speaker
 
     def close(self) -> None:
-        self.speaker.close()
+        if self.owns_speaker:
+            self.speaker.close()
 
     def __enter__(self) -> Prepared:
         return self
@@ -67,15 +69,20 @@ def prepare(
     rate: int | None = None,
     cache_dir: Path | str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    speaker: Speaker | None = None,
 ) -> Prepared:
     """Load the script, synthesize the clips it needs, and plan it exactly.
 
     ``settings`` (if given) is used as is; otherwise it is made from ``voice``, ``rate``
-    and the script. ``progress(done, total)`` is called as clips become ready.
+    and the script. ``progress(done, total)`` is called as clips become ready. Pass a
+    ``speaker`` to reuse one (it must match the settings; the caller closes it).
     """
     script = load(ref_or_script)
-    settings = settings or speech_settings(script, voice=voice, rate=rate)
-    speaker = Speaker(settings, Path(cache_dir) if cache_dir else None)
+    settings = speaker.settings if speaker else settings or speech_settings(
+        script, voice=voice, rate=rate)
+    owns = speaker is None
+    if speaker is None:
+        speaker = Speaker(settings, Path(cache_dir) if cache_dir else None)
     try:
         # A first plan with what the cache already knows tells which texts are needed
         # (breath cue words included); then every length is real.
@@ -93,6 +100,7 @@ def prepare(
         timeline = plan(script, variables=variables, pace=pace, rate=settings.rate,
                         measure=speaker.measure)
     except BaseException:
-        speaker.close()
+        if owns:
+            speaker.close()
         raise
-    return Prepared(script, speaker, timeline)
+    return Prepared(script, speaker, timeline, owns)

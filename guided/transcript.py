@@ -1,0 +1,124 @@
+"""Timed transcripts (WebVTT, SubRip, LRC) read straight from the timeline.
+
+Every spoken line is a cue that starts and ends exactly where its clip does in the
+audio; sections become headings (a ``NOTE`` in WebVTT, a ``[Title]`` line above the
+section's first cue in SubRip, a line of their own in LRC).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from guided.errors import GuidedError
+from guided.timeline import SECTION, SPEECH, Event, Timeline
+
+TRANSCRIPT_FORMATS = ("vtt", "srt", "lrc")
+
+
+def _clock(seconds: float, sep: str) -> str:
+    ms = int(round(seconds * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def _lrc_clock(seconds: float) -> str:
+    cs = int(round(seconds * 100))
+    m, rest = divmod(cs, 6000)
+    s, cs = divmod(rest, 100)
+    return f"[{m:02d}:{s:02d}.{cs:02d}]"
+
+
+def _cues(timeline: Timeline) -> Iterator[tuple[str, Event]]:
+    """("section", event) and ("speech", event) in time order."""
+    for ev in timeline.events:
+        if ev.kind == SECTION:
+            yield "section", ev
+        elif ev.kind == SPEECH:
+            yield "speech", ev
+
+
+def to_vtt(timeline: Timeline) -> str:
+    lines = [f"WEBVTT - {_one_line(timeline.script.title)}", ""]
+    n = 0
+    for kind, ev in _cues(timeline):
+        if kind == "section":
+            lines += [f"NOTE Section: {_one_line(ev.text)} ({_clock(ev.start_seconds, '.')})", ""]
+            continue
+        n += 1
+        lines += [str(n), f"{_clock(ev.start_seconds, '.')} --> {_clock(ev.end_seconds, '.')}",
+                  _vtt_escape(ev.text), ""]
+    return "\n".join(lines)
+
+
+def to_srt(timeline: Timeline) -> str:
+    lines: list[str] = []
+    heading = ""
+    n = 0
+    for kind, ev in _cues(timeline):
+        if kind == "section":
+            heading = ev.text
+            continue
+        n += 1
+        lines += [str(n), f"{_clock(ev.start_seconds, ',')} --> {_clock(ev.end_seconds, ',')}"]
+        if heading:
+            lines.append(f"[{_one_line(heading)}]")
+            heading = ""
+        lines += [ev.text, ""]
+    return "\n".join(lines)
+
+
+def to_lrc(timeline: Timeline) -> str:
+    script = timeline.script
+    total = timeline.seconds
+    lines = [f"[ti:{_one_line(script.title)}]", f"[ar:{_one_line(script.author or 'guided')}]",
+             "[al:guided practices]", f"[length:{int(total // 60):02d}:{int(total % 60):02d}]",
+             "[re:guided]"]
+    for kind, ev in _cues(timeline):
+        if kind == "section":
+            lines.append(f"{_lrc_clock(ev.start_seconds)}— {_one_line(ev.text)} —")
+            continue
+        lines.append(f"{_lrc_clock(ev.start_seconds)}{_one_line(ev.text)}")
+        lines.append(_lrc_clock(ev.end_seconds))  # an empty line clears the text in the pause
+    return "\n".join(lines) + "\n"
+
+
+_WRITERS = {"vtt": to_vtt, "srt": to_srt, "lrc": to_lrc}
+
+
+def transcript_text(timeline: Timeline, fmt: str) -> str:
+    if fmt not in _WRITERS:
+        raise GuidedError(f"unknown transcript format {fmt!r}; choose one of: {', '.join(TRANSCRIPT_FORMATS)}")
+    return _WRITERS[fmt](timeline)
+
+
+def transcript_path(audio: Path, fmt: str) -> Path:
+    """The transcript beside an audio file: same folder, same stem."""
+    return audio.with_suffix(f".{fmt}")
+
+
+def write_transcript(timeline: Timeline, fmt: str, path: Path) -> Path:
+    """Write the transcript atomically (temporary file, then rename)."""
+    from guided.export import new_temp_file
+
+    text = transcript_text(timeline, fmt)
+    tmp = new_temp_file(path)
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _vtt_escape(text: str) -> str:
+    # "-->" would end a cue timing line early; & and < start entities and tags in WebVTT.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
