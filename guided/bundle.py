@@ -1,0 +1,361 @@
+"""Client bundles: a folder (or .zip) a client opens on any device, offline, with nothing to install.
+
+::
+
+    Sam's practices/
+      index.html        plain HTML5 audio, chapter list, transcript that follows the audio
+      README.txt        what is inside, how to open it, gentle reminders
+      audio/01-grounding.mp3
+      captions/01-grounding.vtt
+
+Everything the page needs is inside it (inline CSS, JS and cue data: ``file://`` pages
+cannot fetch local files in some browsers), so it works from a USB stick, an unzipped
+email attachment or a phone's file manager. The MP3s come from ``guided.export`` and
+the chapters and captions from the same timeline, so page, captions and audio agree.
+
+The bundle is built in a hidden temporary folder next to the target and renamed into
+place at the end; an error or Ctrl-C leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from guided import journeys
+from guided.durations import format_clock
+from guided.errors import GuidedError
+from guided.journeys import Journey
+from guided.model import Script
+from guided.paths import PACKAGE_DIR
+from guided.timeline import SPEECH, Timeline
+
+PAGE_TEMPLATE = PACKAGE_DIR / "bundle_page.html"
+AUDIO_DIR = "audio"
+CAPTIONS_DIR = "captions"
+
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float  # seconds
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class ChapterMark:
+    title: str
+    start: float  # seconds
+
+
+@dataclass(frozen=True)
+class Item:
+    """One practice in the bundle, as the page sees it."""
+
+    id: str  # "01-grounding": file stem inside the bundle
+    name: str
+    title: str
+    description: str
+    audio: str  # path relative to the bundle folder
+    captions: str
+    duration: float
+    chapters: list[ChapterMark] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    path: Path
+    title: str
+    items: list[Item]
+    journey: Journey | None = None
+
+
+# ---------------------------------------------------------------------------- what goes in
+
+
+@dataclass(frozen=True)
+class Contents:
+    scripts: list[Script]
+    journey: Journey | None
+    days: dict[int, list[str]] = field(default_factory=dict)  # journey day -> script names
+
+
+def _is_journey_file(path: Path) -> bool:
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(k, yaml.ScalarNode) and k.value == "weeks" for k, _ in node.value)
+
+
+def collect(refs: list[str]) -> Contents:
+    """Scripts and at most one journey from SCRIPT|JOURNEY arguments (a script name wins
+    over a journey of the same name; a file with ``weeks:`` is a journey)."""
+    from guided import library
+
+    scripts: dict[str, Script] = {}
+    journey: Journey | None = None
+    days: dict[int, list[str]] = {}
+
+    def add(script: Script) -> str:
+        key = str(script.path) if script.path else script.name
+        scripts.setdefault(key, script)
+        return key
+
+    for ref in refs:
+        as_journey: Journey | None = None
+        if library.is_path_ref(ref):
+            path = Path(ref).expanduser()
+            if path.is_file() and _is_journey_file(path):
+                as_journey = journeys.parse_journey(path)
+        else:
+            try:
+                library.find_script(ref)
+            except GuidedError:
+                try:
+                    as_journey = journeys.load_journey(ref)
+                except GuidedError:
+                    raise GuidedError(
+                        f"there is no practice or journey called '{ref}' "
+                        "(see `guided list` and `guided journey list`)") from None
+        if as_journey is None:
+            add(library.load(ref))
+            continue
+        if journey is not None:
+            raise GuidedError("a bundle holds one journey; make a separate bundle for each journey")
+        journey = as_journey
+        loaded = {r.ref: journeys.load_practice(journey, r) for r in journey.practice_refs()}
+        for day in journey.days:
+            days[day.number] = [add(loaded[r.ref]) for r in day.practices]
+    if not scripts:
+        raise GuidedError("name at least one practice or journey to put in the bundle")
+    ordered = list(scripts.values())
+    index = {key: i for i, key in enumerate(scripts)}
+    return Contents(ordered, journey, {d: [str(index[k]) for k in keys] for d, keys in days.items()})
+
+
+# ---------------------------------------------------------------------------- timeline → page
+
+
+def cues_of(timeline: Timeline) -> list[Cue]:
+    """What is said and when: one cue per spoken event (the same events the audio is made of)."""
+    return [Cue(round(ev.start_seconds, 3), round(ev.end_seconds, 3), ev.text)
+            for ev in timeline.events if ev.kind == SPEECH]
+
+
+def chapters_of(timeline: Timeline) -> list[ChapterMark]:
+    rate = timeline.sample_rate
+    return [ChapterMark(ch.title, round(ch.start / rate, 3)) for ch in timeline.chapters()]
+
+
+def _vtt_time(seconds: float) -> str:
+    ms = int(round(seconds * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def write_vtt(path: Path, cues: list[Cue]) -> None:
+    """WebVTT captions for the page's download link and for any media player."""
+    lines = ["WEBVTT", ""]
+    for i, cue in enumerate(cues, 1):
+        lines += [str(i), f"{_vtt_time(cue.start)} --> {_vtt_time(cue.end)}",
+                  cue.text.replace("-->", "→"), ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def slug(text: str) -> str:
+    value = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+    return value[:40] or "practice"
+
+
+def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> dict:
+    data: dict = {"title": title, "intro": intro, "items": [asdict(item) for item in items]}
+    j = contents.journey
+    if j is not None:
+        ids = [item.id for item in items]
+        data["journey"] = {
+            "title": j.title,
+            "description": j.description,
+            "weeks": [{
+                "number": w.number, "title": w.title, "theme": w.theme,
+                "days": [{"number": d.number, "title": d.title, "reflection": d.reflection,
+                          "note": d.note, "items": [ids[int(i)] for i in contents.days[d.number]]}
+                         for d in w.days],
+            } for w in j.weeks],
+        }
+    return data
+
+
+def render_page(data: dict, language: str = "en") -> str:
+    """index.html with the data inlined (as JSON that cannot close its <script> element)."""
+    payload = (json.dumps(data, ensure_ascii=False, indent=1)
+               .replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+    page = PAGE_TEMPLATE.read_text(encoding="utf-8")
+    return (page.replace("__LANG__", html.escape(language or "en", quote=True))
+            .replace("__TITLE__", html.escape(data["title"]))
+            .replace("__DATA__", payload))
+
+
+def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date) -> str:
+    """README.txt: a short, plain note for the client."""
+    lines = [title, "=" * len(title), "", f"Made for you on {when.isoformat()}.", "",
+             "WHAT IS INSIDE",
+             "  index.html   open this to listen: it opens in your web browser",
+             f"  {AUDIO_DIR}/       the practices as MP3 files (they play in any music app too)",
+             f"  {CAPTIONS_DIR}/    the words of each practice, as captions",
+             "",
+             "HOW TO OPEN IT",
+             "  1. If this came as a .zip file, unzip it first",
+             "     (on a phone: open it in Files and choose Extract or Unzip).",
+             "  2. Open index.html. No internet and no installing are needed.",
+             "  3. Choose a practice and press play. The words appear as they are spoken,",
+             "     and the chapter list lets you jump to any part.",
+             "",
+             "GENTLE REMINDERS",
+             "  - Listen somewhere comfortable, never while driving.",
+             "  - Your eyes can stay open. You can move, pause or stop at any time.",
+             "  - There is no right way to do this; noticing is enough.",
+             "  - A few minutes, often, tends to help more than a long session now and then.",
+             "  - These recordings do not replace care from a person. If something feels",
+             "    like too much, stop, and reach out to your therapist or someone you trust.",
+             "",
+             "PRACTICES"]
+    for n, item in enumerate(items, 1):
+        lines.append(f"  {n}. {item.title} ({format_clock(item.duration)})  {item.audio}")
+    journey = contents.journey
+    if journey is not None:
+        lines += ["", f"YOUR JOURNEY: {journey.title}",
+                  "  One practice a day; skip or repeat days as you need."]
+        for week in journey.weeks:
+            lines += ["", f"  Week {week.number}: {week.title}"]
+            for day in week.days:
+                practised = ", ".join(items[int(i)].title for i in contents.days[day.number])
+                lines.append(f"    Day {day.number}: {practised}")
+                if day.reflection:
+                    lines.append(f"      To reflect on: {day.reflection}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- building
+
+
+def default_title(contents: Contents, variables: Mapping[str, str]) -> str:
+    name = (variables.get("name") or "").strip()
+    if contents.journey is not None:
+        base = contents.journey.title
+    elif len(contents.scripts) == 1:
+        base = contents.scripts[0].title
+    else:
+        base = "Your practices"
+    return f"{base} · for {name}" if name else base
+
+
+def build_bundle(
+    refs: list[str],
+    out: Path | str,
+    *,
+    variables: Mapping[str, str] | None = None,
+    title: str | None = None,
+    voice: str | None = None,
+    rate: int | None = None,
+    pace: float | None = None,
+    force: bool = False,
+    report: Report | None = None,
+    today: dt.date | None = None,
+) -> Bundle:
+    """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file."""
+    from guided.export import export_timeline
+    from guided.session import prepare
+
+    out = Path(out).expanduser()
+    as_zip = out.suffix.lower() == ".zip"
+    if out.exists() and not force:
+        raise GuidedError(f"{out} already exists; choose another name or add --force to replace it")
+    if as_zip and out.is_dir():
+        raise GuidedError(f"{out} is a folder; give a name ending in .zip, or a folder name")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise GuidedError(f"the folder {parent} does not exist")
+    say = report or (lambda _msg: None)
+    values = dict(variables or {})
+    contents = collect(refs)
+    bundle_title = title or default_title(contents, values)
+
+    work = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", suffix=".building", dir=parent))
+    try:
+        work.chmod(0o755)  # mkdtemp makes it private; the finished bundle is meant to be shared
+        (work / AUDIO_DIR).mkdir()
+        (work / CAPTIONS_DIR).mkdir()
+        items: list[Item] = []
+        total = len(contents.scripts)
+        for n, script in enumerate(contents.scripts, 1):
+            stem = f"{n:02d}-{slug(script.name or script.title)}"
+            say(f"[{n}/{total}] {script.title}")
+            with prepare(script, variables=values, pace=pace, voice=voice, rate=rate) as prep:
+                audio = f"{AUDIO_DIR}/{stem}.mp3"
+                export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3")
+                cues = cues_of(prep.timeline)
+                captions = f"{CAPTIONS_DIR}/{stem}.vtt"
+                write_vtt(work / captions, cues)
+                items.append(Item(stem, script.name, script.title, script.description, audio,
+                                  captions, round(prep.timeline.seconds, 3),
+                                  chapters_of(prep.timeline), cues))
+        intro = contents.journey.description if contents.journey else (
+            items[0].description if len(items) == 1 else "")
+        data = page_data(bundle_title, intro, items, contents)
+        language = contents.scripts[0].language or "en"
+        (work / "index.html").write_text(render_page(data, language), encoding="utf-8")
+        (work / "README.txt").write_text(
+            readme_text(bundle_title, items, contents, today or dt.date.today()),
+            encoding="utf-8")
+        _move_into_place(work, out, as_zip)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return Bundle(out, bundle_title, items, contents.journey)
+
+
+def _move_into_place(work: Path, out: Path, as_zip: bool) -> None:
+    for path in work.rglob("*"):
+        if path.is_file():
+            path.chmod(0o644)  # exports are written private; a bundle is meant to be shared
+    if as_zip:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+        os.close(fd)
+        try:
+            folder = out.stem
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in sorted(work.rglob("*")):
+                    if path.is_file():
+                        archive.write(path, f"{folder}/{path.relative_to(work).as_posix()}")
+            os.replace(tmp, out)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        shutil.rmtree(work, ignore_errors=True)
+        return
+    old = None
+    if out.exists():  # --force: swap the new folder in, then remove the old one
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(work, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)

@@ -1,0 +1,42 @@
+"""``guided bundle``: practices (or a journey) as a folder a client can open anywhere."""
+
+from __future__ import annotations
+
+import click
+
+from guided.commands.common import collect_vars, pace_option, var_option, voice_options
+
+
+@click.command()
+@click.argument("refs", nargs=-1, required=True, metavar="SCRIPT|JOURNEY...")
+@click.option("-o", "--output", required=True, type=click.Path(), metavar="DIR|FILE.zip",
+              help="The folder to create, or a .zip file to send.")
+@var_option
+@voice_options
+@pace_option
+@click.option("--title", default=None, help="The heading of the page (default: from the contents).")
+@click.option("--force", is_flag=True, help="Replace the folder or .zip if it already exists.")
+def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_file: str | None,
+           voice: str | None, rate: int | None, pace: float | None, title: str | None,
+           force: bool) -> None:
+    """Make a folder (or .zip) for a client: MP3s, captions and a page that plays them.
+
+    The client opens index.html in any web browser, with no internet and nothing to
+    install. The page lists the practices, with chapters to jump to and the words
+    following along; a journey also shows its weeks, days and reflection questions.
+    README.txt explains how to open it, with a few gentle reminders.
+
+    \b
+    guided bundle grounding self-compassion -o "Sam's practices"
+    guided bundle six-weeks --vars-file sam.yaml -o sam-six-weeks.zip
+    """
+    from guided.bundle import build_bundle
+
+    values = collect_vars(variables, vars_file)
+    made = build_bundle(list(refs), output, variables=values, title=title, voice=voice, rate=rate,
+                        pace=pace, force=force, report=lambda msg: click.echo(f"Exporting {msg}"))
+    click.echo(f"Made {made.path}: {len(made.items)} practice{'s' if len(made.items) != 1 else ''}"
+               + (f" and the journey '{made.journey.title}'" if made.journey else "") + ".")
+    opener = "unzip it and open index.html" if made.path.suffix.lower() == ".zip" else \
+        f"open {made.path / 'index.html'}"
+    click.echo(f"To try it yourself, {opener} in a web browser.")
