@@ -220,3 +220,36 @@ def test_pyttsx3_event_loop_path_gives_the_same_speech(monkeypatch: pytest.Monke
     finally:
         direct.close()
         looped.close()
+
+
+INTERRUPTED = """
+import sys, time
+from guided.speech.speaker import Speaker, SpeechSettings
+texts = [f"An unhurried sentence, number {i}, to be spoken slowly." for i in range(3000)]
+with Speaker(SpeechSettings(), cache_dir=sys.argv[1]) as s:
+    s.prefetch(texts)
+    s.clip(texts[0])
+    time.sleep(0.3)  # the second worker joins in shortly after the first clip
+    print(*[e.pid for e in s._engines], flush=True)
+    s.ensure(texts)
+"""
+
+
+def test_ctrl_c_stops_quickly_and_leaves_only_whole_clips(tmp_path: Path) -> None:
+    from guided.cache import ClipCache
+
+    proc = subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    proc.wait(timeout=20)
+    assert proc.returncode != 0 and time.monotonic() - started < 5
+    cache = ClipCache(tmp_path)
+    clips = list(cache.entries())
+    assert 2 < len(clips) < 3000
+    assert all(cache.load(p.stem) is not None for p in clips)
+    for pid in pids:  # the workers are gone too
+        status = Path(f"/proc/{pid}/status")
+        assert not status.exists() or "State:\tZ" in status.read_text()

@@ -101,7 +101,15 @@ class Speaker:
             if samples is not None:
                 return samples
             job = self._submit(key, text, URGENT)
-        return _as_float(job.future.result())
+        job.future.result()  # raises the job's SpeechError
+        stored = self.cache.load(key)  # just written; read back so no job holds audio
+        if stored is None:  # cleared meanwhile by another process: make it again
+            job = self._submit(key, text, URGENT)
+            job.future.result()
+            stored = self.cache.load(key)
+        if stored is None:
+            raise SpeechError(f"could not keep the clip for {_quote(text)} in {self.cache.root}")
+        return _as_float(stored)
 
     def cached_length(self, text: str) -> int | None:
         """Length in samples if the clip is cached (reads only its header)."""
@@ -162,6 +170,12 @@ class Speaker:
                 return
             self._closed = True
             threads = list(self._threads)
+            busy = bool(self._jobs)
+        if busy:  # stopped early (Ctrl-C, an error): do not finish the queue
+            for engine in self._engines:
+                abort = getattr(engine, "abort", None)
+                if callable(abort):
+                    abort()
         for _ in threads:
             self._queue.put((URGENT - 1, next(self._seq), None))  # stop, ahead of pending work
         for t in threads:
@@ -273,7 +287,7 @@ class Speaker:
             with self._lock:
                 self.stats.synthesized += 1
                 self._jobs.pop(job.key, None)
-            job.future.set_result(samples)
+            job.future.set_result(None)  # waiters read the clip from the cache
             self._first_done.set()
 
     def _synthesize(self, engine: Engine, text: str) -> np.ndarray:

@@ -29,6 +29,7 @@ import importlib
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import time
@@ -68,6 +69,7 @@ class WorkerEngine:
         self._version = version
         self._proc: subprocess.Popen[bytes] | None = None
         self._buffer = bytearray()  # bytes read from the worker, not yet used
+        self._aborted = False
 
     # -- Engine -----------------------------------------------------------------
     def version(self) -> str:
@@ -107,8 +109,18 @@ class WorkerEngine:
             if proc.stdout:
                 proc.stdout.close()
 
+    def abort(self) -> None:
+        """Stop at once, from any thread: the worker is killed, the request in
+        progress fails with ``SpeechError`` and no new worker is started."""
+        self._aborted = True
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+
     def start(self) -> None:
         """Start the worker now (it warms up while the caller does other work)."""
+        if self._aborted:
+            raise SpeechError("speech was stopped")
         if self._proc is None or self._proc.poll() is not None:
             if self._proc is not None:
                 self.restarts += 1
@@ -234,6 +246,7 @@ def _worker_env() -> dict[str, str]:
 
 def serve(target: str) -> int:
     """The worker's loop: requests on stdin, answers on the original stdout."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     proto = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # engine chatter on fd 1 (C or Python) goes nowhere
