@@ -156,7 +156,7 @@ class Ambience:
             count = rng.poisson(6.0 * _CHUNK / SAMPLE_RATE)
             onsets = np.sort(rng.integers(0, _CHUNK, count)) + k * _CHUNK
             freqs = rng.integers(0, len(_DROPLETS), count)
-            amps = AMBIENCE_RMS * rng.uniform(0.5, 2.5, count)
+            amps = AMBIENCE_RMS * rng.uniform(2.0, 6.0, count)
             drops = list(zip(onsets.tolist(), freqs.tolist(), amps.tolist(), strict=True))
             if len(self._drops) >= 4:
                 self._drops.pop(min(self._drops))
