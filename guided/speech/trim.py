@@ -49,10 +49,12 @@ def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
     """Cut leading and trailing silence (below ``threshold_dbfs``) and fade the cut
     ends over ``fade_seconds``. Returns an empty array when nothing is audible."""
     threshold = 10.0 ** (threshold_dbfs / 20.0)
-    loud = np.flatnonzero(np.abs(samples) > threshold)
-    if len(loud) == 0:
+    loud = np.abs(samples) > threshold
+    first = int(loud.argmax())
+    if not loud[first]:
         return np.zeros(0, dtype=np.float32)
-    out = np.array(samples[loud[0]: loud[-1] + 1], dtype=np.float32)
+    last = len(loud) - int(loud[::-1].argmax())
+    out = np.array(samples[first:last], dtype=np.float32)
     fade = min(int(fade_seconds * sample_rate), len(out) // 2)
     if fade > 0:
         ramp = np.linspace(0.0, 1.0, fade, endpoint=False, dtype=np.float32)
