@@ -269,7 +269,7 @@ class _Builder:
         return _pos(self.display, node)
 
     def fail(self, message: str, node: yaml.Node) -> ScriptError:
-        return ScriptError(message, self.pos(node))
+        return ScriptError(_one_line(message), self.pos(node))
 
     def visit(self, node: yaml.Node) -> None:
         self.visits += 1
@@ -341,7 +341,7 @@ class _Builder:
         value = self.text(node, what)
         if value not in choices:
             raise self.fail(
-                f"unknown {what} '{value}'{did_you_mean(value, choices)}; "
+                f"unknown {what} '{_short(value)}'{did_you_mean(value, choices)}; "
                 f"expected one of: {', '.join(choices)}",
                 node,
             )
@@ -361,7 +361,7 @@ class _Builder:
                 hint = did_you_mean(key, TOP_LEVEL_KEYS + STEP_KEYS)
                 if key in STEP_KEYS:
                     hint = " (steps go in the list under 'steps:')"
-                raise self.fail(f"unknown key '{key}'{hint}", key_node)
+                raise self.fail(f"unknown key '{_short(key)}'{hint}", key_node)
             if key == "steps":
                 steps = self.steps(value, depth, "'steps'")
             else:
@@ -412,7 +412,7 @@ class _Builder:
         for name, key_node, value in self.mapping(node, "a mapping of names to default text"):
             if not _NAME.match(name):
                 raise self.fail(
-                    f"'{name}' is not a variable name: use letters, digits, '_' or '-', "
+                    f"'{_short(name)}' is not a variable name: use letters, digits, '_' or '-', "
                     "starting with a letter",
                     key_node,
                 )
@@ -446,7 +446,7 @@ class _Builder:
             key, key_node, _ = items[0]
             if key == "steps":
                 raise self.fail("'steps:' inside a step belongs beside 'repeat: N'", key_node)
-            raise self.fail(f"unknown step '{key}'{did_you_mean(key, STEP_KEYS)}", key_node)
+            raise self.fail(f"unknown step '{_short(key)}'{did_you_mean(key, STEP_KEYS)}", key_node)
         if len(keys) > 1:
             second = next(k for k in items if k[0] == keys[1])
             raise self.fail(
@@ -472,8 +472,8 @@ class _Builder:
                                     key_node)
                 hint = did_you_mean(key, STEP_KEYS)
                 if hint:
-                    raise self.fail(f"unknown step '{key}'{hint}", key_node)
-                raise self.fail(f"'{kind}' takes no option '{key}' beside it", key_node)
+                    raise self.fail(f"unknown step '{_short(key)}'{hint}", key_node)
+                raise self.fail(f"'{kind}' takes no option '{_short(key)}' beside it", key_node)
         pos = self.pos(node)
         if kind == "say":
             return self.say(value, pos)
@@ -542,7 +542,7 @@ class _Builder:
         for key, key_node, value in self.mapping(node, "a mapping such as {in: 4, out: 6, cycles: 3}"):
             if key not in BREATHE_KEYS:
                 raise self.fail(
-                    f"unknown 'breathe' option '{key}'{did_you_mean(key, BREATHE_KEYS)}; "
+                    f"unknown 'breathe' option '{_short(key)}'{did_you_mean(key, BREATHE_KEYS)}; "
                     f"expected: {', '.join(BREATHE_KEYS)}",
                     key_node,
                 )
@@ -566,7 +566,7 @@ class _Builder:
         for key, (key_node, _) in extras.items():
             if key != "steps":
                 hint = did_you_mean(key, ("steps",) + STEP_KEYS)
-                raise self.fail(f"'repeat' takes only 'steps:' beside it, not '{key}'{hint}", key_node)
+                raise self.fail(f"'repeat' takes only 'steps:' beside it, not '{_short(key)}'{hint}", key_node)
         count = self.integer(value, "'repeat' (how many times)", *REPEAT_RANGE)
         if "steps" not in extras:
             raise self.fail("'repeat' needs 'steps:' beside it, indented like 'repeat'", node)
@@ -587,7 +587,7 @@ class _Builder:
         target = (folder / ref).resolve()
         if not target.is_relative_to(folder):
             raise self.fail(
-                f"cannot include '{ref}': included scripts must be in this script's folder or below it",
+                f"cannot include '{_short(ref)}': included scripts must be in this script's folder or below it",
                 node,
             )
         if target in self.chain:
@@ -595,7 +595,7 @@ class _Builder:
             names.append(_short_path(target, folder))
             raise self.fail(f"include cycle: {' → '.join(names)}", node)
         if not target.is_file():
-            raise self.fail(f"cannot include '{ref}': no such file", node)
+            raise self.fail(f"cannot include '{_short(ref)}': no such file", node)
         display = str(Path(self.display).parent / ref)
         included = _load_file(self.path.parent / ref, display, self.session, self.chain, depth + 1)
         return Include(target, included.steps, pos)
