@@ -26,7 +26,6 @@ from guided.model import (
 from guided.timeline import DEFAULT_RATE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
-SCHEMA_ID = f"https://guided.invalid/schema/script-format-{FORMAT_VERSION}.json"
 
 # A number of seconds, or "<number><unit>" parts in the order h, m, s, ms ("1m30s").
 _NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
@@ -130,7 +129,6 @@ def script_schema() -> dict[str, Any]:
     bare = {"const": "bell", "description": "A bell (the same as `- bell:`)."}
     return {
         "$schema": DRAFT,
-        "$id": SCHEMA_ID,
         "title": f"guided practice script, format {FORMAT_VERSION}",
         "description": "A spoken practice for `guided`: a title and a list of steps. "
                        "Check it with `guided check FILE`.",
