@@ -109,7 +109,9 @@ def clear(cache_dir: str | None, yes: bool) -> None:
         if entries == 0:
             click.echo("The cache is already empty.")
             return
-        click.confirm(f"Delete all {_clips(entries)} in {store.root}?", abort=True)
+        if not click.confirm(f"Delete all {_clips(entries)} in {store.root}?"):
+            click.echo("Nothing was deleted.")
+            return
     count, size = store.clear()
     click.echo(f"Deleted {_clips(count)} ({_size(size)}).")
 
