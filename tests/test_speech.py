@@ -253,3 +253,13 @@ def test_ctrl_c_stops_quickly_and_leaves_only_whole_clips(tmp_path: Path) -> Non
     for pid in pids:  # the workers are gone too
         status = Path(f"/proc/{pid}/status")
         assert not status.exists() or "State:\tZ" in status.read_text()
+
+
+def test_a_worker_that_cannot_start_fails_with_the_text_named() -> None:
+    engine = WorkerEngine("pyttsx3", "guided.speech.pyttsx3_engine:NoSuchBackend", retries=1)
+    try:
+        with pytest.raises(SpeechError, match=r"'Settle in\.'.*stopped unexpectedly"):
+            engine.synthesize("Settle in.", None, 140)
+        assert engine.restarts == 1
+    finally:
+        engine.close()

@@ -251,16 +251,20 @@ def serve(target: str) -> int:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # engine chatter on fd 1 (C or Python) goes nowhere
     os.close(devnull)
-    backend = load_class(target)()
+    try:
+        backend = load_class(target)()
+    except GuidedError as exc:  # e.g. espeak-ng missing: say so to every request
+        backend, refusal = None, {"ok": False, "error": str(exc)}
     try:
         for line in sys.stdin.buffer:
             if not line.strip():
                 continue
-            header, payload = _handle(backend, json.loads(line))
+            header, payload = (refusal, b"") if backend is None else _handle(backend, json.loads(line))
             proto.write(json.dumps(header).encode() + b"\n" + payload)
             proto.flush()
     finally:
-        backend.close()
+        if backend is not None:
+            backend.close()
     return 0
 
 
