@@ -263,3 +263,17 @@ def test_a_worker_that_cannot_start_fails_with_the_text_named() -> None:
         assert engine.restarts == 1
     finally:
         engine.close()
+
+
+def test_closing_early_is_quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    crashes: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", crashes.append)
+    speaker = Speaker(SpeechSettings(), cache_dir=tmp_path)
+    speaker.prefetch([f"Closing before this is said, {i}." for i in range(50)])
+    started = time.monotonic()
+    speaker.close()
+    assert time.monotonic() - started < 5
+    assert all(not t.is_alive() for t in speaker._threads)
+    assert crashes == []
+    with pytest.raises(SpeechError):
+        speaker.clip("Too late now.")

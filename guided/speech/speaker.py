@@ -13,6 +13,7 @@ For live play, ``prefetch(texts)`` starts synthesizing in order in the backgroun
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import queue
@@ -171,6 +172,7 @@ class Speaker:
             self._closed = True
             threads = list(self._threads)
             busy = bool(self._jobs)
+        self._first_done.set()  # no head start to wait for any more
         if busy:  # stopped early (Ctrl-C, an error): do not finish the queue
             for engine in self._engines:
                 abort = getattr(engine, "abort", None)
@@ -256,7 +258,8 @@ class Speaker:
                 self._engines.append(self._factory())
             for i, engine in enumerate(self._engines):
                 if i == 0:
-                    _start(engine)  # warms up while we carry on
+                    with contextlib.suppress(Exception):  # a failed start shows up per job
+                        _start(engine)  # warms up while we carry on
                 t = threading.Thread(target=self._run, args=(engine, i), daemon=True,
                                      name=f"guided-speech-{i}")
                 self._threads.append(t)
@@ -267,7 +270,8 @@ class Speaker:
             # Let the first worker have the CPU to itself until its first clip is out,
             # so live play starts sooner; then join in.
             self._first_done.wait(FIRST_CLIP_HEAD_START)
-            _start(engine)
+            with contextlib.suppress(Exception):  # a failed start shows up per job below
+                _start(engine)
         while True:
             _prio, _seq, job = self._queue.get()
             if job is None:
