@@ -5,16 +5,22 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 
 from guided.audio import SAMPLE_RATE
-from guided.commands.common import collect_vars, pace_option, var_option, voice_options
+from guided.commands.common import (
+    cache_option,
+    collect_vars,
+    pace_option,
+    var_option,
+    voice_options,
+)
 from guided.errors import GuidedError
-from guided.model import Breathe, iter_steps
-from guided.timeline import Event, Timeline
+from guided.model import Breathe, Script, iter_steps
+from guided.timeline import Event, Measure, Timeline
 
 
 @click.command()
@@ -115,8 +121,10 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
 @var_option
 @pace_option
 @voice_options
+@cache_option
 def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
-            pace: float | None, rate: int | None, voice: str | None) -> None:
+            pace: float | None, rate: int | None, voice: str | None,
+            cache_dir: str | None) -> None:
     """Show the practice as a timeline: when each thing is said, every pause,
     section and breath, and the total length.
 
@@ -129,8 +137,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
 
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
-    used_rate = rate or script.rate
-    measure, close = _cached_lengths(script.language, used_rate, voice)
+    measure, close = _cached_lengths(script, rate, voice, cache_dir)
     try:
         timeline = plan(script, variables=values, pace=pace, rate=rate, measure=measure)
     finally:
@@ -139,20 +146,23 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
         click.echo(line)
 
 
-def _cached_lengths(language: str, rate: int | None, voice: str | None):
-    """A measure reading clip lengths from the speech cache, or None if that is unavailable."""
+def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_dir: str | None
+                    ) -> tuple[Measure | None, Callable[[], None]]:
+    """Read real clip lengths from the speech cache (the same voice and rate `play` uses);
+    without a usable speech stack, (None, no-op) and the preview estimates."""
     try:
-        from guided.speech.speaker import Speaker, SpeechSettings
-        from guided.timeline import DEFAULT_RATE
+        from guided.session import speech_settings
+        from guided.speech.speaker import Speaker
 
-        speaker = Speaker(SpeechSettings(voice=voice, rate=rate or DEFAULT_RATE, language=language))
+        speaker = Speaker(speech_settings(script, voice=voice, rate=rate),
+                          Path(cache_dir) if cache_dir else None)
     except (ImportError, GuidedError):
         return None, lambda: None
 
     def measure(text: str) -> int | None:
         try:
             return speaker.cached_length(text)
-        except GuidedError:
+        except (GuidedError, OSError):
             return None
 
     return measure, speaker.close
@@ -210,7 +220,8 @@ def preview_lines(timeline: Timeline) -> Iterator[str]:
         ev = events[i]
         if ev.phase:
             j = _breath_end(events, i, breaths.get(ev.pos))
-            yield f"{format_clock(ev.start_seconds):>7}  {_breath_text(breaths.get(ev.pos))}" \
+            text = _breath_text(breaths.get(ev.pos), timeline.pace)
+            yield f"{format_clock(ev.start_seconds):>7}  {text}" \
                   f"  [{format_clock(events[j - 1].end_seconds - ev.start_seconds)}]"
             i = j
             continue
@@ -256,15 +267,16 @@ def _breath_end(events: tuple[Event, ...], start: int, step: Breathe | None) -> 
     return j
 
 
-def _breath_text(step: Breathe | None) -> str:
+def _breath_text(step: Breathe | None, pace: float) -> str:
+    """One line for a breathe step, with the holds as long as `pace` makes them."""
     if step is None:  # pragma: no cover - every breath event comes from a Breathe step
         return "breathe"
     parts = [f"in {_seconds(step.inhale, unit='')}"]
     if step.hold:
-        parts.append(f"hold {_seconds(step.hold, unit='')}")
+        parts.append(f"hold {_seconds(step.hold * pace, unit='')}")
     parts.append(f"out {_seconds(step.exhale, unit='')}")
     if step.hold_out:
-        parts.append(f"rest {_seconds(step.hold_out, unit='')}")
+        parts.append(f"rest {_seconds(step.hold_out * pace, unit='')}")
     cues = "voice cues" if step.cue == "voice" else "tones"
     return f"breathe  {' · '.join(parts)} × {step.cycles} ({cues})"
 

@@ -1,0 +1,239 @@
+"""`guided check`, `list`, `preview` and `schema`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+from guided.durations import format_clock
+
+TINY = """\
+title: Tiny
+practice: breath
+variables: {name: friend}
+steps:
+  - bell: {sound: chime}
+  - section: Arriving
+  - say: Hello, {name}. Let yourself arrive.
+  - pause: 3s
+  - breathe: {in: 4, hold: 2, out: 6, cycles: 2}
+  - repeat: 2
+    steps:
+      - say: Feet on the floor.
+      - pause: 1.5
+  - breathe: {in: 3, out: 3, cue: tone}
+  - bell
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+# --- check ------------------------------------------------------------------------------
+
+
+def test_check_ok_is_one_calm_line(guided, tmp_path):
+    write(tmp_path, "tiny.yaml", TINY)
+    result = guided("check", "tiny.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"tiny\.yaml: ok — Tiny, about \d+s\n", result.stdout), result.stdout
+    assert result.stderr == ""
+
+
+def test_check_accepts_built_in_names(guided):
+    result = guided("check", "grounding")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"grounding\.yaml: ok — .+, about \d", result.stdout)
+
+
+def test_check_several_files_reports_each(guided, tmp_path):
+    write(tmp_path, "good.yaml", TINY)
+    write(tmp_path, "bad.yaml", "title: Bad\nsteps:\n  - say: hi\n  - pause: 2 secs\n")
+    result = guided("check", "good.yaml", "bad.yaml", "gone.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("good.yaml: ok — Tiny")
+    assert result.stderr.splitlines() == [
+        "bad.yaml:4:12: error: 'pause': bad duration '2 secs': use seconds (5, 2.5) or units "
+        "like '500ms', '5s', '2m', '1m30s'",
+        "gone.yaml: error: no such file: gone.yaml",
+    ]
+
+
+def test_check_plans_with_the_given_variables(guided, tmp_path):
+    write(tmp_path, "v.yaml", "title: V\nsteps:\n  - say: Hello {name}, at {place}.\n")
+    (tmp_path / "sam.yaml").write_text("name: Sam\n")
+    result = guided("check", "v.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("v.yaml:3:5: error: variable 'name' has no value")
+    result = guided("check", "v.yaml", "--vars-file", "sam.yaml", "--var", "place=home",
+                    cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_warnings_pass_unless_strict(guided, tmp_path):
+    write(tmp_path, "w.yaml", """\
+        title: Warnings
+        rate: 200
+        steps:
+          - say: Settle in.
+          - repeat: 4
+            steps:
+              - pause: 100s
+          - pause: 3m
+        """)
+    result = guided("check", "w.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("w.yaml: ok (with 3 warnings) — Warnings")
+    lines = result.stderr.splitlines()
+    assert lines[0] == ("w.yaml:8:5: warning: a pause of 180s is over 2 minutes: a listener may "
+                        "wonder whether the practice has stopped (a short word in between helps)")
+    assert lines[1].startswith("w.yaml:1:1: warning: speaking rate 200 words per minute is faster than 180")
+    assert lines[2].startswith("w.yaml:1:1: warning: this practice lasts about 10 minutes with no 'section'")
+    strict = guided("check", "--strict", "w.yaml", cwd=tmp_path)
+    assert strict.returncode == 1
+    assert strict.stdout == ""
+    assert strict.stderr == result.stderr
+
+
+def test_pace_stretches_pauses_into_a_warning(guided, tmp_path):
+    write(tmp_path, "p.yaml", "title: P\npace: 2\nsteps:\n  - section: One\n  - pause: 61\n")
+    result = guided("check", "p.yaml", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "p.yaml:5:5: warning: a pause of 122s is over 2 minutes" in result.stderr
+
+
+# --- list -------------------------------------------------------------------------------
+
+
+def test_list_shows_built_ins_and_user_scripts(guided, isolated_home):
+    write(isolated_home / "scripts", "sam-evening.yaml",
+          "title: Sam's evening\npractice: self-compassion\nsteps:\n  - say: Hello.\n  - pause: 1m\n")
+    write(isolated_home / "scripts", "broken.yaml", "title: B\nsteps: [{pasue: 1}]\n")
+    result = guided("list")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["name", "title", "practice", "length", "source"]
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert re.search(r"Sam's evening\s+self-compassion\s+1m\s+user$", rows["sam-evening"])
+    assert rows["broken"].endswith("user") and "cannot be read" in rows["broken"]
+    assert rows["grounding"].endswith("built-in")
+
+
+def test_list_filters_by_kind_and_prints_json(guided):
+    result = guided("list", "--practice", "breath", "--json")
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert items and all(item["practice"] == "breath" for item in items)
+    first = items[0]
+    assert set(first) == {"name", "title", "practice", "length", "length_seconds", "source", "path"}
+    assert first["source"] == "built-in" and Path(first["path"]).is_file()
+    assert first["length_seconds"] > 0
+
+
+def test_list_unknown_kind_suggests(guided):
+    result = guided("list", "--practice", "breathing")
+    assert result.returncode == 1
+    assert result.stderr.startswith("guided: there is no practice kind 'breathing' (did you mean 'breath'?)")
+
+
+# --- preview ----------------------------------------------------------------------------
+
+
+def test_preview_shows_the_timeline(guided, tmp_path):
+    write(tmp_path, "tiny.yaml", TINY)
+    result = guided("preview", "tiny.yaml", "--var", "name=Sam", cwd=tmp_path,
+                    env={"GUIDED_CACHE_DIR": str(tmp_path / "empty-cache")})
+    assert result.returncode == 0, result.stderr
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    assert lines[0] == "Tiny  (breath · about 49s, estimated)"
+    assert lines[1:12] == [
+        "0:00  bell     (chime)",
+        "0:02  § Arriving",
+        '0:02  say      "Hello, Sam. Let yourself arrive."',
+        "0:05  pause    3s",
+        "0:08  breathe  in 4 · hold 2 · out 6 × 2 (voice cues)  [0:24]",
+        '0:32  say      "Feet on the floor."',
+        "0:34  pause    1.5s",
+        '0:35  say      "Feet on the floor."',
+        "0:37  pause    1.5s",
+        "0:39  breathe  in 3 · out 3 × 1 (tones)  [0:06]",
+        "0:45  bell",
+    ]
+    assert lines[12].startswith("0:49  end — about 49s in all (estimated")
+
+
+def test_preview_pace_replaces_the_scripts_pace(guided, tmp_path):
+    write(tmp_path, "tiny.yaml", "pace: 3\n" + TINY)
+    result = guided("preview", "tiny.yaml", "--pace", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "pause    6s" in result.stdout
+    assert "breathe  in 4 · hold 4 · out 6 × 2 (voice cues)  [0:28]" in result.stdout  # holds x2
+
+
+def test_preview_uses_real_clip_lengths_once_cached(guided, tmp_path, monkeypatch):
+    from guided.loader import load_script
+    from guided.session import speech_settings
+    from guided.speech.speaker import Speaker
+    from guided.timeline import plan
+
+    monkeypatch.setenv("GUIDED_ENGINE", "pyttsx3")  # the espeak-ng voice: quick and always here
+    path = write(tmp_path, "short.yaml", """\
+        title: Short
+        steps:
+          - say: Hello there.
+          - pause: 2
+          - breathe: {in: 3, out: 3}
+        """)
+    script = load_script(path)
+    with Speaker(speech_settings(script)) as speaker:
+        speaker.ensure(plan(script).speech_texts())
+        exact = plan(script, measure=speaker.cached_length)
+    assert exact.exact
+    result = guided("preview", "short.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "estimated" not in result.stdout
+    last = result.stdout.splitlines()[-1].strip()
+    assert last.startswith(f"{format_clock(exact.seconds)}  end — ")
+    pause_line = next(line for line in result.stdout.splitlines() if "pause    2s" in line)
+    assert pause_line.strip().startswith(format_clock(exact.events[1].start_seconds))
+
+
+def test_preview_of_a_built_in_by_name(guided):
+    result = guided("preview", "breathing-4-7-8")
+    assert result.returncode == 0, result.stderr
+    assert "breathe  in 4 · hold 7 · out 8" in result.stdout
+    assert "§ " in result.stdout
+
+
+# --- schema -----------------------------------------------------------------------------
+
+
+def test_schema_prints_and_writes(guided, tmp_path):
+    result = guided("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    out = tmp_path / "out"
+    out.mkdir()
+    written = guided("schema", "-o", "guided.schema.json", cwd=out)
+    assert written.returncode == 0
+    assert json.loads((out / "guided.schema.json").read_text()) == schema
+    assert "guided.schema.json" in written.stdout
+    assert [p.name for p in out.iterdir()] == ["guided.schema.json"]  # no temp file left
+    missing = guided("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)
+    assert missing.returncode == 1
+    assert missing.stderr.count("\n") == 1 and "does not exist" in missing.stderr
+
+
+def test_help_texts(guided):
+    for command, words in {"check": "--strict", "list": "--practice", "preview": "--pace",
+                           "schema": "editor"}.items():
+        result = guided(command, "--help")
+        assert result.returncode == 0
+        assert words in result.stdout
