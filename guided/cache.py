@@ -86,7 +86,7 @@ class ClipCache:
             with open(self.path(key), "rb") as f:
                 head = f.read(HEADER.size)
                 size = os.fstat(f.fileno()).st_size
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         try:
             return _parse_header(head, size)
@@ -101,7 +101,7 @@ class ClipCache:
             with open(path, "rb") as f:
                 st = os.fstat(f.fileno())
                 data = f.read()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         n = _parse_header(data[: HEADER.size], len(data))
         payload = data[HEADER.size:]

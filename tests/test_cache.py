@@ -122,3 +122,12 @@ def test_two_processes_fill_one_cache_safely(tmp_path: Path) -> None:
         assert cache.load(path.stem) is not None  # every entry whole and verified
     leftovers = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".clip"]
     assert leftovers == [] and not list(tmp_path.rglob(".tmp-*"))
+
+
+def test_an_unwritable_cache_is_a_clear_error(tmp_path: Path, guided) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    run = guided("say", "Hello there.", "-o", str(tmp_path / "out.wav"), "--rate", "133",
+                 env={"GUIDED_CACHE_DIR": str(blocked)})
+    assert run.returncode == 1
+    assert "cannot write to the audio cache" in run.stderr and "Traceback" not in run.stderr

@@ -27,7 +27,7 @@ import numpy as np
 
 from guided.audio import SAMPLE_RATE
 from guided.cache import ClipCache, CorruptClip, clip_key, normalise
-from guided.errors import SpeechError
+from guided.errors import GuidedError, SpeechError
 from guided.paths import cache_dir as default_cache_dir
 from guided.speech import engines
 from guided.speech.base import Engine
@@ -282,7 +282,7 @@ class Speaker:
                 job.claimed = True
             try:
                 samples = self._synthesize(engine, job.text)
-                self.cache.store(job.key, samples)
+                self._store(job.key, samples)
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
                 with self._lock:
                     self._jobs.pop(job.key, None)
@@ -293,6 +293,15 @@ class Speaker:
                 self._jobs.pop(job.key, None)
             job.future.set_result(None)  # waiters read the clip from the cache
             self._first_done.set()
+
+    def _store(self, key: str, samples: np.ndarray) -> None:
+        try:
+            self.cache.store(key, samples)
+        except OSError as exc:
+            raise GuidedError(
+                f"cannot write to the audio cache {self.cache.root} ({exc.strerror or exc}); "
+                "choose another folder with --cache-dir or GUIDED_CACHE_DIR"
+            ) from exc
 
     def _synthesize(self, engine: Engine, text: str) -> np.ndarray:
         voice = self._voice_for(engine)
