@@ -20,6 +20,7 @@ from guided.timeline import BELL_SECONDS
 BELL_PEAK = 0.5  # -6 dBFS
 TONE_LEVEL = 0.08  # peak of a breath tone, about -22 dBFS
 HOLD_LEVEL = 0.03  # the soft marker at the start of a hold
+TONE_GAP_SECONDS = 0.03  # silence at the end of each breath tone
 AMBIENCE_RMS = 10 ** (-48 / 20)  # about -48 dBFS, roughly 27 dB under espeak-ng's voice
 AMBIENCE_SEED = 20240611
 AMBIENCES = ("brown-noise", "pink-noise", "rain-like")
@@ -77,7 +78,8 @@ def tone(phase: str, length: int, offset: int = 0, count: int | None = None) -> 
     if phase in _HOLD_MARK:
         freq, dur = _HOLD_MARK[phase]
         dur = min(dur, total)
-        env = np.where(t < dur, np.exp(-t / (dur / 4)) * np.minimum(1.0, t / 0.01), 0.0)
+        close = 0.5 + 0.5 * np.cos(np.pi * np.clip(t / dur, 0.0, 1.0))  # ends at exactly 0
+        env = np.where(t < dur, np.exp(-t / (dur / 4)) * np.minimum(1.0, t / 0.01) * close, 0.0)
         return (HOLD_LEVEL * env * np.sin(2 * np.pi * freq * t)).astype(np.float32)
     f0, f1, harmonics = _TONE_SHAPES[phase]
     # Instantaneous frequency glides linearly from f0 to f1 over the phase.
@@ -86,9 +88,13 @@ def tone(phase: str, length: int, offset: int = 0, count: int | None = None) -> 
     wave = wave / sum(harmonics)
     fade_in = min(0.4, total / 4)
     fade_out = min(0.8, total / 3)
-    env = np.minimum(1.0, np.minimum(t / fade_in, (total - t) / fade_out))
-    env = np.clip(env, 0.0, 1.0)
-    env = 0.5 - 0.5 * np.cos(np.pi * env)  # raised-cosine fades
+    # A quarter-sine fade in (it starts at once, so the onset is exactly the phase's start,
+    # yet softly) and a raised-cosine fade out to silence a breath (30 ms) before the next
+    # phase, so each phase is heard as its own tone.
+    ends = total - min(TONE_GAP_SECONDS, total / 10)
+    rise = np.sin(0.5 * np.pi * np.clip(t / fade_in, 0.0, 1.0))
+    fall = 0.5 - 0.5 * np.cos(np.pi * np.clip((ends - t) / fade_out, 0.0, 1.0))
+    env = rise * fall
     return (TONE_LEVEL * env * wave).astype(np.float32)
 
 

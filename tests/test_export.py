@@ -1,0 +1,315 @@
+"""``guided export`` on real files: pauses, breath timing, loudness, tags, chapters, cache,
+atomic output. Everything is measured from the exported audio (decoded by ffmpeg) and
+read back with ffprobe and mutagen, never taken from the timeline."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import mutagen
+import numpy as np
+import pytest
+
+from guided.audio import SAMPLE_RATE
+
+SR = SAMPLE_RATE
+
+PRACTICE = """\
+format: 1
+title: Pause check
+author: Test Clinic
+description: Two short lines, a chime and a breath.
+rate: 160
+steps:
+  - section: Arriving
+  - say: Breathe gently.
+  - pause: 3s
+  - say: And again, slowly.
+  - pause: 1s
+  - section: Bell and breath
+  - bell: {sound: chime}
+  - breathe: {in: 2, hold: 1, out: 3, cycles: 2, cue: tone}
+  - pause: 2s
+  - say: Done.
+"""
+
+AMBIENT = """\
+format: 1
+title: Quiet bed
+ambience: brown-noise
+steps:
+  - say: Notice the sound of the room.
+  - pause: 6s
+  - say: That is all.
+"""
+
+
+# --- helpers that measure the audio (shared with test_transcript) -------------------------
+
+
+def decode(path: Path) -> np.ndarray:
+    """The file's samples as float32 mono at 22050 Hz, decoded by ffmpeg."""
+    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1",
+                          "-ar", str(SR), "-"], capture_output=True, check=True).stdout
+    return np.frombuffer(out, dtype="<f4")
+
+
+def onsets(x: np.ndarray, threshold: float = 1e-4, quiet: float = 0.01) -> list[int]:
+    """Samples where sound starts after at least ``quiet`` seconds under ``threshold``."""
+    loud = np.flatnonzero(np.abs(x) >= threshold)
+    if not len(loud):
+        return []
+    gaps = np.diff(loud) > quiet * SR
+    return [int(loud[0])] + [int(i) for i in loud[1:][gaps]]
+
+
+def regions(x: np.ndarray, threshold: float = 1e-4, min_gap: float = 0.5) -> list[tuple[int, int]]:
+    """(start, end) of the sounding stretches separated by at least ``min_gap`` s of quiet."""
+    loud = np.flatnonzero(np.abs(x) >= threshold)
+    cuts = np.flatnonzero(np.diff(loud) > min_gap * SR)
+    starts = [loud[0], *loud[cuts + 1]]
+    ends = [*loud[cuts] + 1, loud[-1] + 1]
+    return [(int(s), int(e)) for s, e in zip(starts, ends, strict=True)]
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) as ffmpeg's ebur128 filter measures them."""
+    err = subprocess.run(["ffmpeg", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
+                          "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
+    summary = err[err.rindex("Summary:"):]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
+    return integrated, peak
+
+
+def ffprobe(path: Path) -> dict:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-of", "json",
+                          str(path)], capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def cli_env(home: Path, cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GUIDED_HOME=str(home), GUIDED_CACHE_DIR=str(cache), GUIDED_ENGINE="pyttsx3")
+    env.pop("GUIDED_DEBUG", None)
+    return env
+
+
+def export_cli(*args: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "guided", "export", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=180)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, shared_cache) -> dict[str, Path]:
+    """The practice exported once as wav, mp3, ogg and flac (the formats share one cache)."""
+    folder = tmp_path_factory.mktemp("export")
+    script = folder / "pause-check.yaml"
+    script.write_text(PRACTICE)
+    env = cli_env(tmp_path_factory.mktemp("home"), shared_cache)
+    files = {}
+    for fmt in ("wav", "mp3", "ogg", "flac"):
+        out = folder / f"pause-check.{fmt}"
+        result = export_cli(str(script), "-o", str(out), env=env)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str(out)
+        files[fmt] = out
+    return files
+
+
+# --- timing measured from the audio ---------------------------------------------------------
+
+
+def test_pause_is_three_seconds_between_sounds_in_wav(exported):
+    x = decode(exported["wav"])
+    first, second = regions(x)[:2]
+    assert abs((second[0] - first[1]) / SR - 3.0) <= 0.020
+
+
+def test_mp3_keeps_the_gaps_within_20ms(exported):
+    wav, mp3 = decode(exported["wav"]), decode(exported["mp3"])
+    gaps = []
+    for x in (wav, mp3):
+        spans = regions(x, threshold=3e-3)
+        gaps.append([(b[0] - a[1]) / SR for a, b in zip(spans, spans[1:], strict=False)])
+    assert len(gaps[0]) == len(gaps[1]) >= 2
+    assert np.max(np.abs(np.subtract(gaps[0], gaps[1]))) <= 0.020, gaps
+    # and the MP3 starts where the WAV does (the encoder delay is compensated)
+    assert abs(regions(mp3, 3e-3)[0][0] - regions(wav, 3e-3)[0][0]) / SR <= 0.020
+
+
+def test_tone_breathing_phases_are_exact_onset_to_onset(exported):
+    x = decode(exported["wav"])
+    chime_start = regions(x)[2][0]
+    chime_end = chime_start + int(2.5 * SR)  # the chime's fixed length
+    starts = [s for s in onsets(x) if s >= chime_end - 5]
+    # inhale 2 s, hold 1 s, exhale 3 s, twice; then "Done." 2 s after the last exhale
+    phase_starts = starts[:6]
+    gaps = np.diff(phase_starts) / SR
+    np.testing.assert_allclose(gaps, [2.0, 1.0, 3.0, 2.0, 1.0], atol=0.002)
+    assert abs((phase_starts[0] - chime_end) / SR) <= 0.002  # right after the chime
+    assert abs((starts[6] - phase_starts[-1]) / SR - (3.0 + 2.0)) <= 0.020
+
+
+# --- loudness -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["wav", "mp3", "ogg"])
+def test_loudness_is_minus_19_lufs_with_true_peak_under_minus_1(exported, fmt):
+    integrated, peak = ebur128(exported[fmt])
+    assert abs(integrated - -19.0) <= 1.0
+    assert peak <= -1.0
+
+
+def test_silences_stay_silent(exported):
+    x = decode(exported["wav"])
+    first, second = regions(x)[:2]
+    assert not np.any(x[first[1] + 10: second[0] - 10])  # linear gain: zeros stay zeros
+
+
+def test_ambience_is_present_but_well_under_the_voice(tmp_path, shared_cache):
+    script = tmp_path / "bed.yaml"
+    script.write_text(AMBIENT)
+    out = tmp_path / "bed.wav"
+    result = export_cli(str(script), "-o", str(out), env=cli_env(tmp_path, shared_cache))
+    assert result.returncode == 0, result.stderr
+    x = decode(out).astype(np.float64)
+    loud = regions(x, threshold=0.05, min_gap=1.0)
+    assert len(loud) == 2
+    voice = np.sqrt(np.mean(x[loud[0][0]:loud[0][1]] ** 2))
+    pause = x[loud[0][1] + SR: loud[1][0] - SR]
+    bed = np.sqrt(np.mean(pause ** 2))
+    assert bed > 10 ** (-80 / 20)  # the bed is there
+    assert 20 * np.log10(voice / bed) >= 24  # and well under the voice
+    assert np.sqrt(np.mean(x[-SR // 10:] ** 2)) < bed / 10  # faded out at the end
+
+
+# --- tags and chapters ----------------------------------------------------------------------
+
+
+def test_mp3_tags_and_chapters(exported):
+    info = ffprobe(exported["mp3"])
+    tags = info["format"]["tags"]
+    assert tags["title"] == "Pause check"
+    assert tags["artist"] == "Test Clinic"
+    assert tags["album"] == "guided practices"
+    assert tags["genre"] == "Guided practice"
+    assert tags["comment"] == "Two short lines, a chime and a breath."
+    chapters = info["chapters"]
+    assert [c["tags"]["title"] for c in chapters] == ["Arriving", "Bell and breath"]
+    # The second chapter starts where the chime sounds in the audio (WAV is sample exact).
+    wav = decode(exported["wav"])
+    chime = regions(wav)[2][0] / SR
+    assert float(chapters[0]["start_time"]) == 0.0
+    assert abs(float(chapters[1]["start_time"]) - chime) <= 0.002
+    assert abs(float(chapters[-1]["end_time"]) - len(wav) / SR) <= 0.002
+
+    id3 = mutagen.File(exported["mp3"]).tags
+    toc = id3.getall("CTOC")[0]
+    assert toc.flags & 0x03 == 0x03  # top level and ordered
+    chaps = {c.element_id: c for c in id3.getall("CHAP")}
+    assert [chaps[i].sub_frames["TIT2"].text[0] for i in toc.child_element_ids] == [
+        "Arriving", "Bell and breath"]
+    assert id3["COMM::eng"].text[0] == "Two short lines, a chime and a breath."
+
+
+@pytest.mark.parametrize("fmt", ["ogg", "flac"])
+def test_vorbis_tags_and_chapters(exported, fmt):
+    audio = mutagen.File(exported[fmt])
+    assert audio["title"] == ["Pause check"]
+    assert audio["artist"] == ["Test Clinic"]
+    assert audio["genre"] == ["Guided practice"]
+    assert audio["chapter001"] == ["00:00:00.000"]
+    assert audio["chapter002name"] == ["Bell and breath"]
+    chapters = ffprobe(exported[fmt])["chapters"]
+    assert [c["tags"]["title"] for c in chapters] == ["Arriving", "Bell and breath"]
+    chime = regions(decode(exported["wav"]))[2][0] / SR
+    assert abs(float(chapters[1]["start_time"]) - chime) <= 0.002
+
+
+def test_all_formats_have_the_same_length(exported):
+    lengths = {fmt: len(decode(path)) / SR for fmt, path in exported.items()}
+    assert max(lengths.values()) - min(lengths.values()) <= 0.05, lengths
+
+
+# --- cache ----------------------------------------------------------------------------------
+
+
+def test_second_export_synthesizes_nothing_and_one_edit_one_clip(tmp_path):
+    from guided.export import export_timeline
+    from guided.loader import load_script
+    from guided.session import prepare
+
+    cache = tmp_path / "cache"
+    path = tmp_path / "p.yaml"
+    path.write_text(PRACTICE)
+
+    def export_once(name: str):
+        with prepare(load_script(path), cache_dir=cache) as prep:
+            export_timeline(prep.timeline, prep.speaker, tmp_path / name)
+            return prep.speaker.stats
+
+    first = export_once("a.mp3")
+    assert first.synthesized == 3 and first.recovered == 0  # three distinct lines
+    assert export_once("b.mp3").synthesized == 0
+    path.write_text(PRACTICE.replace("And again, slowly.", "And once more, slowly."))
+    assert export_once("c.mp3").synthesized == 1
+    # A damaged cache entry is noticed and made again; the export still succeeds.
+    clip = max(cache.rglob("*"), key=lambda p: p.stat().st_mtime if p.is_file() else 0)
+    clip.write_bytes(clip.read_bytes()[: clip.stat().st_size // 2])
+    stats = export_once("d.mp3")
+    assert stats.recovered == 1 and stats.synthesized == 1
+    assert abs(len(decode(tmp_path / "d.mp3")) - len(decode(tmp_path / "c.mp3"))) <= 1
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_export_leaves_nothing_behind(tmp_path, shared_cache, sig):
+    script = tmp_path / "long.yaml"
+    script.write_text("title: Long\nambience: rain-like\nsteps:\n  - say: Rest.\n"
+                      "  - pause: 45m\n  - say: Rest.\n")
+    out = tmp_path / "out" / "long.mp3"
+    out.parent.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "guided", "export", str(script), "-o", str(out)],
+                            env=cli_env(tmp_path, shared_cache), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(out.parent.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the temporary file appears when encoding starts
+    assert proc.poll() is None, proc.communicate()
+    assert list(out.parent.iterdir()), "the export never started encoding"
+    time.sleep(0.3)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert list(out.parent.iterdir()) == []
+
+
+def test_format_errors_are_one_friendly_line(tmp_path, guided):
+    result = guided("export", "whatever", "-o", str(tmp_path / "x.txt"))
+    assert result.returncode == 1
+    assert "--format" in result.stderr and "Traceback" not in result.stderr
+    result = guided("export", "--all")
+    assert result.returncode == 1 and "-d DIR" in result.stderr
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_default_output_name_and_format_option(tmp_path, shared_cache):
+    script = tmp_path / "tiny.yaml"
+    script.write_text("title: Tiny\nsteps:\n  - say: Hello.\n")
+    env = cli_env(tmp_path, shared_cache)
+    result = export_cli(str(script), "--format", "ogg", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "tiny.ogg"
+    assert ffprobe(tmp_path / "tiny.ogg")["format"]["format_name"] == "ogg"
+    assert result.stderr == ""  # quiet when not on a terminal
