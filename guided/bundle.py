@@ -153,7 +153,8 @@ def collect(refs: list[str]) -> Contents:
 
 
 def cues_of(timeline: Timeline) -> list[Cue]:
-    """What is said and when: one cue per spoken event (the same events the audio is made of)."""
+    """What is said and when, for the page: one cue per spoken event, exactly the cues of
+    the VTT captions (``guided.transcript``) and the same events the audio is made of."""
     return [Cue(round(ev.start_seconds, 3), round(ev.end_seconds, 3), ev.text)
             for ev in timeline.events if ev.kind == SPEECH]
 
@@ -161,23 +162,6 @@ def cues_of(timeline: Timeline) -> list[Cue]:
 def chapters_of(timeline: Timeline) -> list[ChapterMark]:
     rate = timeline.sample_rate
     return [ChapterMark(ch.title, round(ch.start / rate, 3)) for ch in timeline.chapters()]
-
-
-def _vtt_time(seconds: float) -> str:
-    ms = int(round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
-
-
-def write_vtt(path: Path, cues: list[Cue]) -> None:
-    """WebVTT captions for the page's download link and for any media player."""
-    lines = ["WEBVTT", ""]
-    for i, cue in enumerate(cues, 1):
-        lines += [str(i), f"{_vtt_time(cue.start)} --> {_vtt_time(cue.end)}",
-                  cue.text.replace("-->", "→"), ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
 
 
 def slug(text: str) -> str:
@@ -284,6 +268,7 @@ def build_bundle(
     """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file."""
     from guided.export import export_timeline
     from guided.session import prepare
+    from guided.transcript import write_transcript
 
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"
@@ -314,7 +299,7 @@ def build_bundle(
                 export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3")
                 cues = cues_of(prep.timeline)
                 captions = f"{CAPTIONS_DIR}/{stem}.vtt"
-                write_vtt(work / captions, cues)
+                write_transcript(prep.timeline, "vtt", work / captions)
                 items.append(Item(stem, script.name, script.title, script.description, audio,
                                   captions, round(prep.timeline.seconds, 3),
                                   chapters_of(prep.timeline), cues))
