@@ -43,6 +43,14 @@ def engine_version() -> str:
 
 
 def _pyttsx3_version() -> str:
+    # The dist-info folder beside the package names the version; reading it directly
+    # keeps importlib.metadata (about 20 ms) off the path to the first spoken line.
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyttsx3")
+    if spec and spec.origin:
+        for info in Path(spec.origin).parent.parent.glob("pyttsx3-*.dist-info"):
+            return info.name[len("pyttsx3-"):-len(".dist-info")]
     from importlib import metadata
 
     try:
