@@ -5,6 +5,12 @@ that returns a ready ``guided.speech.base.Engine``. The module is imported only 
 that engine is used. A module may also define ``available() -> bool`` (e.g. "is a
 voice model installed?"); ``resolve("auto")`` picks the first available engine in
 ``AUTO_ORDER``.
+
+Besides the ``Engine`` protocol, the ``Speaker`` uses these methods when an engine
+has them: ``default_voice(language) -> str | None`` (the voice for a script's
+language when no ``--voice`` is given), ``start()`` (warm up now, e.g. start a
+worker process) and ``abort()`` (stop at once, from another thread, on Ctrl-C). The
+``Speaker`` makes one engine per parallel slot (two on two cores).
 """
 
 from __future__ import annotations

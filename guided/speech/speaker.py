@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-from guided.audio import SAMPLE_RATE
 from guided.cache import ClipCache, CorruptClip, clip_key, normalise
 from guided.errors import GuidedError, SpeechError
 from guided.paths import cache_dir as default_cache_dir
@@ -336,5 +335,3 @@ def _as_float(samples: np.ndarray) -> np.ndarray:
 def _quote(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
-
-__all__ = ["SAMPLE_RATE", "SpeechSettings", "Speaker", "SpeakerStats"]
