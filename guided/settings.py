@@ -67,23 +67,23 @@ def load_settings(path: Path | None = None) -> Settings:
     if not isinstance(data, dict):
         raise GuidedError("settings should be a mapping such as 'engine: auto'",
                           _pos(path, node))
-    positions = _key_positions(path, node)
+    keys, values = _positions(path, node)
     for key in data:
         if key not in KEYS:
             raise GuidedError(f"unknown setting {key!r}; known settings: {', '.join(KEYS)}",
-                              positions.get(key, Pos(str(path))))
+                              keys.get(key, Pos(str(path))))
     engine = data.get("engine", AUTO)
     if not isinstance(engine, str) or engine.strip().lower() not in ENGINE_CHOICES:
         raise GuidedError(f"engine should be one of {', '.join(ENGINE_CHOICES)}, got {engine!r}",
-                          positions.get("engine", Pos(str(path))))
+                          values.get("engine", Pos(str(path))))
     voice = data.get("voice")
     if voice is not None and (not isinstance(voice, str) or not voice.strip()):
         raise GuidedError("voice should be a voice id (see `guided voices`)",
-                          positions.get("voice", Pos(str(path))))
+                          values.get("voice", Pos(str(path))))
     engine = engine.strip().lower()
     if voice is not None and engine == AUTO:
         raise GuidedError("a voice belongs to one engine: add 'engine: pyttsx3' or "
-                          "'engine: piper' beside it", positions.get("voice", Pos(str(path))))
+                          "'engine: piper' beside it", keys.get("voice", Pos(str(path))))
     return Settings(engine=engine, voice=voice.strip() if voice else None)
 
 
@@ -128,8 +128,10 @@ def _pos(path: Path, node: yaml.Node | None) -> Pos:
     return Pos(str(path), node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _key_positions(path: Path, node: yaml.Node | None) -> dict[object, Pos]:
+def _positions(path: Path, node: yaml.Node | None) -> tuple[dict[object, Pos], dict[object, Pos]]:
+    """Where each top-level key, and each key's value, is written."""
     if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {key.value: _pos(path, key) for key, _value in node.value
-            if isinstance(key, yaml.ScalarNode)}
+        return {}, {}
+    pairs = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
+    return ({k.value: _pos(path, k) for k, _ in pairs},
+            {k.value: _pos(path, v) for k, v in pairs})

@@ -42,12 +42,14 @@ DEFAULT_VOICE = "en_US-joe-medium"
 VOICES_DIR_ENV = "GUIDED_VOICES_DIR"
 
 # Calibration (bench/piper_bench.py re-measures it; tests/test_piper.py checks it):
-# with the joe voice, seconds per word grow linearly with Piper's length scale,
-# measured from the first to the last voiced sample of eight plain sentences
-# (sentence gaps included): seconds_per_word = BASE + PER_SCALE * length_scale.
-# Solving for 60 / rate makes ``rate: 140`` come out near 140 words per minute.
+# with the joe voice, seconds per word grow linearly with Piper's length scale. Fitted
+# over 40 `say` texts of the built-in library (718 words), each timed from its first
+# to its last voiced sample, sentence gaps included:
+# seconds_per_word = BASE + PER_SCALE * length_scale. Solving for 60 / rate makes
+# ``rate: 140`` come out near 140 words per minute on typical practice wording (a
+# single sentence of long words runs slower, one of short words faster).
 SECONDS_PER_WORD_BASE = 0.067
-SECONDS_PER_WORD_PER_SCALE = 0.203
+SECONDS_PER_WORD_PER_SCALE = 0.2165
 LENGTH_SCALE_RANGE = (0.5, 3.0)
 # Silence between the sentences Piper speaks one by one (Piper itself joins them
 # with none); it stretches with the length scale, as a slower speaker breathes longer.
@@ -264,10 +266,10 @@ class _LoadedModels:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._models: dict[tuple[Path, int], Any] = {}
+        self._models: dict[tuple[Path, Path, int], Any] = {}
 
     def get(self, files: PiperVoiceFiles, threads: int) -> Any:
-        key = (files.model, threads)
+        key = (files.model, files.config, threads)
         with self._lock:
             model = self._models.get(key)
             if model is None:

