@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import wave
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def test_user_folder_is_searched_before_builtins(guided, isolated_home):
     entry = next(e for e in library.iter_library() if e.name == "grounding")
     assert entry.source == library.USER
     rows = [line.split() for line in guided("list").stdout.splitlines()]
-    assert ["grounding", "Sam's", "grounding"] == rows[[r[0] for r in rows].index("grounding")][:3]
+    assert rows[[r[0] for r in rows].index("grounding")][:3] == ["grounding", "Sam's", "grounding"]
     assert rows[[r[0] for r in rows].index("grounding")][-1] == "user"
     assert rows[[r[0] for r in rows].index("orienting")][-1] == "built-in"
     checked = guided("check", "grounding")
@@ -178,3 +179,38 @@ def test_say_without_a_device_says_so_in_one_line(guided, no_audio_device):
     result = guided("say", "Hello.", env=no_audio_device.merged())
     assert result.returncode == 3
     assert "no audio output device" in result.stderr and "Traceback" not in result.stderr
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+EXAMPLES = DOCS / "examples"
+
+
+def example_scripts() -> list[Path]:
+    return sorted(p for p in EXAMPLES.rglob("*.yaml") if p.parent.name not in ("clients", "journeys"))
+
+
+def test_every_example_script_passes_strict_check(guided):
+    files = example_scripts()
+    assert len(files) >= 8
+    result = guided("check", "--strict", *map(str, files))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": ok") == len(files)
+    with_client = guided("check", "--strict", str(EXAMPLES / "for-a-client.yaml"),
+                         "--vars-file", str(EXAMPLES / "clients" / "sam.yaml"))
+    assert with_client.returncode == 0, with_client.stderr
+    journey = guided("journey", "check", str(EXAMPLES / "journeys" / "two-weeks.yaml"))
+    assert journey.returncode == 0, journey.stderr
+
+
+def test_the_tutorial_shows_each_example_file_exactly():
+    text = (DOCS / "authoring.md").read_text()
+    blocks = dict(re.findall(r"<!-- example: (\S+) -->\n```yaml\n(.*?)```", text, re.S))
+    shown = {EXAMPLES / name for name in blocks}
+    for name, block in blocks.items():
+        assert (EXAMPLES / name).read_text() == block, f"docs/authoring.md and examples/{name} differ"
+    in_tutorial = {p for p in EXAMPLES.rglob("*.yaml") if p.parent.name != "journeys"}
+    assert shown == in_tutorial  # every example file is in the tutorial, and nothing else
+
+
+def test_the_tutorial_first_script_is_five_lines():
+    assert len((EXAMPLES / "first.yaml").read_text().splitlines()) == 5
