@@ -200,3 +200,10 @@ def test_reflection_can_be_given_on_the_command_line(guided, small_journey, alsa
         (row,) = log.all()
     assert row.journey_day == 1 and json.loads(row.reflection)["answer"] == "Calmer than I expected."
     assert "Days practised: 1 of 2 so far." in guided("journey", "status").stdout
+
+
+def test_docs_show_the_example_journey_exactly():
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    text = (docs / "journeys.md").read_text()
+    example = (docs / "examples" / "journeys" / "two-weeks.yaml").read_text()
+    assert f"```yaml\n{example}```" in text
