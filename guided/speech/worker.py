@@ -28,10 +28,11 @@ import contextlib
 import importlib
 import json
 import os
-import selectors
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -70,6 +71,7 @@ class WorkerEngine:
         self._proc: subprocess.Popen[bytes] | None = None
         self._buffer = bytearray()  # bytes read from the worker, not yet used
         self._aborted = False
+        self._chunks: queue.Queue[bytes] | None = None  # what the reader thread got
 
     # -- Engine -----------------------------------------------------------------
     def version(self) -> str:
@@ -132,6 +134,11 @@ class WorkerEngine:
                 env=_worker_env(), close_fds=True,
             )
             self._buffer = bytearray()
+            # A reader thread per process (pipes cannot be waited on with a timeout on
+            # Windows); a new process gets a new queue, so no stale bytes mix in.
+            self._chunks = queue.Queue()
+            threading.Thread(target=_pump, args=(self._proc.stdout, self._chunks),
+                             daemon=True, name=f"guided-{self.name}-reader").start()
 
     @property
     def pid(self) -> int | None:
@@ -193,15 +200,12 @@ class WorkerEngine:
         return data
 
     def _fill(self, deadline: float) -> None:
-        proc = self._proc
-        assert proc is not None and proc.stdout is not None
-        fd = proc.stdout.fileno()
-        with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not sel.select(remaining):
-                raise _WorkerFailed("no answer in time; the worker was restarted")
-        chunk = os.read(fd, 1 << 20)
+        proc, chunks = self._proc, self._chunks
+        assert proc is not None and chunks is not None
+        try:
+            chunk = chunks.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise _WorkerFailed("no answer in time; the worker was restarted") from None
         if not chunk:
             raise _WorkerFailed(f"worker stopped unexpectedly (exit code {proc.poll()})")
         self._buffer += chunk
@@ -224,6 +228,16 @@ class WorkerEngine:
     def __del__(self) -> None:  # a forgotten close() must not leave a stray process
         with contextlib.suppress(Exception):  # interpreter shutdown
             self._kill()
+
+
+def _pump(stream: Any, chunks: queue.Queue[bytes]) -> None:
+    """Move everything the worker writes into ``chunks``; ``b""`` marks its end."""
+    try:
+        while chunk := stream.read1(1 << 20):
+            chunks.put(chunk)
+    except (OSError, ValueError):  # closed under us: the worker is being replaced
+        pass
+    chunks.put(b"")
 
 
 class _WorkerFailed(Exception):
