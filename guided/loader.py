@@ -67,8 +67,8 @@ STEP_KEYS = ("say", "pause", "bell", "section", "breathe", "repeat", "include")
 BREATHE_KEYS = ("in", "hold", "out", "hold_out", "cycles", "cue")
 BREATHE_CYCLES_DEFAULT = 1
 CYCLES_RANGE = (1, 100)
-# How many YAML nodes the builder may visit in one file, counting each alias again:
-# a "billion laughs" document is small on disk but huge once aliases are followed.
+# How many YAML nodes one load may visit (all included files together), counting each
+# alias again: a "billion laughs" document is small on disk but huge once aliases are followed.
 NODE_BUDGET = 100_000
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 MAX_BRACKET_DEPTH = 64
@@ -110,6 +110,10 @@ class _Session:
     """State of one ``load_script`` call (shared by the files it includes)."""
 
     hasher: Any = field(default_factory=hashlib.sha256)  # a hashlib sha256 object
+    visits: int = 0  # YAML nodes visited so far, against NODE_BUDGET
+    # Included files already loaded, by (resolved path, depth): a file included many times
+    # is read once, so includes cannot multiply into an exponential number of loads.
+    included: dict[tuple[Path, int], Script] = field(default_factory=dict)
 
 
 def _load_file(path: Path, display: str, session: _Session, chain: tuple[Path, ...],
@@ -261,7 +265,6 @@ class _Builder:
         self.path = path
         self.session = session
         self.chain = chain
-        self.visits = 0
 
     # -- helpers
 
@@ -272,8 +275,8 @@ class _Builder:
         return ScriptError(_one_line(message), self.pos(node))
 
     def visit(self, node: yaml.Node) -> None:
-        self.visits += 1
-        if self.visits > NODE_BUDGET:
+        self.session.visits += 1
+        if self.session.visits > NODE_BUDGET:
             raise self.fail(
                 f"the script expands to more than {NODE_BUDGET} YAML nodes "
                 "(too many aliases '*' to anchors '&')",
@@ -597,7 +600,12 @@ class _Builder:
         if not target.is_file():
             raise self.fail(f"cannot include '{_short(ref)}': no such file", node)
         display = str(Path(self.display).parent / ref)
-        included = _load_file(self.path.parent / ref, display, self.session, self.chain, depth + 1)
+        key = (target, depth + 1)
+        included = self.session.included.get(key)
+        if included is None:
+            included = _load_file(self.path.parent / ref, display, self.session, self.chain,
+                                  depth + 1)
+            self.session.included[key] = included
         return Include(target, included.steps, pos)
 
 
@@ -723,5 +731,5 @@ def _check_limits(script: Script) -> None:
             )
         if events > MAX_EVENTS:
             raise ScriptError(
-                f"practice expands to more than {MAX_EVENTS} steps (check repeat counts)", step.pos
+                f"practice expands to more than {MAX_EVENTS} steps (check repeat counts and includes)", step.pos
             )

@@ -262,3 +262,12 @@ def test_preview_reports_the_same_one_line(guided, tmp_path):
     assert result.returncode == 1
     assert result.stderr == "s.yaml:3:5: unknown step 'pasue' (did you mean 'pause'?)\n"
     assert result.stdout == ""
+
+
+def test_include_bomb_is_refused_at_once(guided, tmp_path):
+    # Each file includes the next one nine times: 9**6 steps if every include were unrolled.
+    for i in range(6):
+        _write(tmp_path, f"l{i}.yaml", T + f"  - include: l{i + 1}.yaml\n" * 9)
+    _write(tmp_path, "l6.yaml", T + "  - pause: 0\n")
+    result = guided("check", "l0.yaml", cwd=tmp_path, timeout=20)
+    _assert_one_error(result, "l0.yaml", "6:5", "more than 200000 steps")
