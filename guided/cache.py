@@ -121,9 +121,9 @@ class ClipCache:
         fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=SUFFIX, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                os.fchmod(f.fileno(), 0o644)  # mkstemp's 0600 would hide clips from other users
                 f.write(header)
                 f.write(payload)
+            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide clips from other users
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
