@@ -75,6 +75,7 @@ MAX_BRACKET_DEPTH = 64
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _BRACKETS = re.compile(r"[\[\]{}]")
+_LEADING_WORD = re.compile(r"\s*([A-Za-z_]+)")
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
 _MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
@@ -503,12 +504,13 @@ class _Builder:
                        "repeat": "repeat: 2' with 'steps:' beside it",
                        "include": "include: other.yaml"}[word]
             raise self.fail(f"'{word}' needs a value, e.g. '- {example}'", node)
-        head = word.split(":")[0].split()[0] if word.split() else word
+        match = _LEADING_WORD.match(word)
+        head = match.group(1) if match else word
         if ":" in word and head in STEP_KEYS:
             raise self.fail(f"put a space after the colon: '- {head}: ...'", node)
         hint = did_you_mean(head, STEP_KEYS)
         if hint:
-            raise self.fail(f"unknown step '{head}'{hint}", node)
+            raise self.fail(f"unknown step '{_short(head)}'{hint}", node)
         raise self.fail(
             f"expected a step such as '- say: ...' or '- bell', found the text '{_short(word)}'", node
         )
@@ -523,7 +525,10 @@ class _Builder:
             )
         if not text.strip():
             raise self.fail("'say' is empty: give it something to say", node)
-        fill_variables(text, _AnyVariable(), self.pos(node))  # placeholder syntax only
+        try:
+            fill_variables(text, _AnyVariable(), None)  # placeholder syntax only
+        except ScriptError as exc:
+            raise self.fail(exc.message, node) from None
         return Say(text, pos)
 
     def bell(self, node: yaml.Node, pos: Pos) -> Bell:

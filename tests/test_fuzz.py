@@ -128,6 +128,18 @@ def test_random_mutations_of_a_valid_script(folder, data):
     _outcome(path)
 
 
+WORDS = st.text(st.sampled_from(list("sayplbcionudr_:{}- \n.")), max_size=16)
+
+
+@FUZZ
+@given(word=WORDS, as_say=st.booleans())
+def test_random_words_as_steps_and_speech(folder, word, as_say):
+    path = folder / "words.yaml"
+    step = {"say": word} if as_say else word
+    path.write_text(yaml.safe_dump({"title": "T", "steps": [step]}), encoding="utf-8")
+    _outcome(path)
+
+
 @settings(max_examples=100, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.binary(max_size=200))

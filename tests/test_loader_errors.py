@@ -76,6 +76,7 @@ CASES: dict[str, tuple[str | bytes, str | None, str]] = {
     "repeat without steps": (T + "  - repeat: 2\n", "3:5", "'repeat' needs 'steps:' beside it"),
     "pause without value": (T + "  - pause\n", "3:5", "'pause' needs a value"),
     "no space after colon": (T + "  - pause:5s\n", "3:5", "put a space after the colon"),
+    "bare text starting with a colon": (T + "  - :x\n", "3:5", "found the text ':x'"),
     "breathe without out": (T + "  - breathe: {in: 4}\n", "3:14", "'breathe' needs 'out:'"),
     "breathe bad cue": (T + "  - breathe: {in: 4, out: 4, cue: hum}\n", "3:35", "unknown breathe 'cue' 'hum'"),
     "variable bad name": ("title: T\nvariables:\n  my name: Sam\nsteps: [bell]\n", "3:3", "not a variable name"),
@@ -92,6 +93,7 @@ CASES: dict[str, tuple[str | bytes, str | None, str]] = {
                                  "variable 'name' has no value"),
     "unmatched brace": (T + "  - say: Hello {name\n", "3:10", "unmatched '{'"),
     "bad placeholder": (T + "  - say: Hello {two words}\n", "3:10", "is not a variable name"),
+    "placeholder across lines": (T + '  - say: "a {b\\nc} d"\n', "3:10", "'{b c}' is not a variable name"),
     # --- YAML itself
     "syntax error": (T + "  - say: [a, b\n  - bell\n", "5:1", "YAML syntax"),
     "tab indentation": ("title: T\nsteps:\n\t- bell\n", "3:1", "YAML syntax"),
