@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import math
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,15 +130,19 @@ def _load_file(path: Path, display: str, session: _Session, chain: tuple[Path, .
 
 
 def _read_bytes(path: Path, where: Pos) -> bytes:
+    """The file's bytes, refusing folders, devices, pipes and anything over the size limit."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise ScriptError("is a folder, not a script file", where)
-        if size > MAX_FILE_BYTES:
+        if not stat.S_ISREG(info.st_mode):
+            raise ScriptError("is not a regular file", where)
+        if info.st_size > MAX_FILE_BYTES:
             raise ScriptError(
-                f"file is {size / 1024 / 1024:.1f} MiB; a script may be at most 1 MiB", where
+                f"file is {info.st_size / 1024 / 1024:.1f} MiB; a script may be at most 1 MiB", where
             )
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise ScriptError("no such file", where) from None
     except OSError as exc:
@@ -602,8 +607,10 @@ class _Builder:
             names = [_short_path(p, folder) for p in self.chain[self.chain.index(target):]]
             names.append(_short_path(target, folder))
             raise self.fail(f"include cycle: {' → '.join(names)}", node)
-        if not target.is_file():
+        if not target.exists():
             raise self.fail(f"cannot include '{_short(ref)}': no such file", node)
+        if not target.is_file():
+            raise self.fail(f"cannot include '{_short(ref)}': it is not a script file", node)
         display = str(Path(self.display).parent / ref)
         key = (target, depth + 1)
         included = self.session.included.get(key)
