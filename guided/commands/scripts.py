@@ -62,7 +62,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         length = format_length(report.timeline.seconds)
         click.echo(f"{path}: ok{note} — {report.script.title}, about {length}")
     if failed:
-        raise SystemExit(1)
+        raise click.exceptions.Exit(1)
 
 
 @click.command("list")
