@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,7 +63,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         length = format_length(report.timeline.seconds)
         click.echo(f"{path}: ok{note} — {report.script.title}, about {length}")
     if failed:
-        raise click.exceptions.Exit(1)
+        sys.exit(1)
 
 
 @click.command("list")
