@@ -91,11 +91,13 @@ class Bundle:
 class Contents:
     scripts: list[Script]
     journey: Journey | None
-    days: dict[int, list[str]] = field(default_factory=dict)  # journey day -> script names
+    days: dict[int, list[int]] = field(default_factory=dict)  # journey day -> indexes into scripts
 
 
 def _is_journey_file(path: Path) -> bool:
     try:
+        if path.stat().st_size > journeys.MAX_BYTES:
+            return False  # the script loader then says the file is too large
         node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return False
@@ -146,7 +148,7 @@ def collect(refs: list[str]) -> Contents:
         raise GuidedError("name at least one practice or journey to put in the bundle")
     ordered = list(scripts.values())
     index = {key: i for i, key in enumerate(scripts)}
-    return Contents(ordered, journey, {d: [str(index[k]) for k in keys] for d, keys in days.items()})
+    return Contents(ordered, journey, {d: [index[k] for k in keys] for d, keys in days.items()})
 
 
 # ---------------------------------------------------------------------------- timeline → page
@@ -180,7 +182,7 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> 
             "weeks": [{
                 "number": w.number, "title": w.title, "theme": w.theme,
                 "days": [{"number": d.number, "title": d.title, "reflection": d.reflection,
-                          "note": d.note, "items": [ids[int(i)] for i in contents.days[d.number]]}
+                          "note": d.note, "items": [ids[i] for i in contents.days[d.number]]}
                          for d in w.days],
             } for w in j.weeks],
         }
@@ -230,7 +232,7 @@ def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date
         for week in journey.weeks:
             lines += ["", f"  Week {week.number}: {week.title}"]
             for day in week.days:
-                practised = ", ".join(items[int(i)].title for i in contents.days[day.number])
+                practised = ", ".join(items[i].title for i in contents.days[day.number])
                 lines.append(f"    Day {day.number}: {practised}")
                 if day.reflection:
                     lines.append(f"      To reflect on: {day.reflection}")
