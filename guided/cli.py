@@ -74,7 +74,9 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="guided", standalone_mode=False)
+        # Not standalone, so GuidedError reaches us; Click then *returns* the code given
+        # to ctx.exit(n) instead of raising, so pass it on.
+        code = cli.main(args=argv, prog_name="guided", standalone_mode=False)
     except GuidedError as exc:
         click.echo(f"guided: {exc}" if exc.pos is None else str(exc), err=True)
         sys.exit(exc.exit_code)
@@ -100,4 +102,4 @@ def main(argv: list[str] | None = None) -> None:
             err=True,
         )
         sys.exit(70)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

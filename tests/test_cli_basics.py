@@ -18,3 +18,16 @@ def test_unknown_command_is_one_line_error(guided):
     result = guided("plya")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
+
+
+def test_exit_codes_from_ctx_exit_reach_the_shell():
+    import subprocess
+    import sys
+
+    code = (
+        "import click, guided.cli as c\n"
+        "@click.command()\n@click.pass_context\ndef boom(ctx): ctx.exit(4)\n"
+        "c.cli.add_command(boom)\nc.main(['boom'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 4
