@@ -33,9 +33,10 @@ from guided.timeline import Timeline
 FORMATS: Mapping[str, tuple[str, ...]] = {
     # format: ffmpeg output arguments (mono, 22050 Hz like the clips). MP3 is VBR (-q:a 2):
     # at 22050 Hz a CBR of 64-96 kbps cuts the highs (and 0.5 LU of loudness) while VBR
-    # keeps them and spends almost nothing on the silences.
-    "mp3": ("-c:a", "libmp3lame", "-q:a", "2", "-id3v2_version", "0", "-write_id3v1", "0",
-            "-f", "mp3"),
+    # keeps them and spends almost nothing on the silences. LAME's faster search
+    # (compression_level 7) costs nothing audible on a single calm voice and saves ~30%.
+    "mp3": ("-c:a", "libmp3lame", "-q:a", "2", "-compression_level", "7",
+            "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"),
     "ogg": ("-c:a", "libvorbis", "-q:a", "4", "-f", "ogg"),
     "flac": ("-c:a", "flac", "-sample_fmt", "s16", "-compression_level", "5", "-f", "flac"),
     "wav": ("-c:a", "pcm_s16le", "-f", "wav"),

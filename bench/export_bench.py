@@ -1,0 +1,159 @@
+"""Export benchmark (issue 3): the built-in library, cold and warm, against the bare tools.
+
+Measures, in one run on this machine:
+- cold export of the whole library (empty cache) and warm export (full cache), wall time
+  and real-time factor (audio length / wall time), through the real command line;
+- clips synthesized on a warm re-run (should be 0);
+- the bare engine (every distinct text synthesized once, one engine, no cache) plus the
+  bare encoder (ffmpeg encoding the same rendered audio to the same MP3 settings), to
+  compare with the cold export;
+- peak memory (max RSS) of exporting a 5-minute and a 4-hour practice with an ambience bed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_WARM_RTF = 300.0
+TARGET_COLD_RTF = 100.0
+TARGET_VS_BARE = 1.25
+TARGET_MEMORY_RATIO = 1.3
+
+
+def _env(home: Path, cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GUIDED_HOME=str(home), GUIDED_CACHE_DIR=str(cache), GUIDED_ENGINE="pyttsx3")
+    return env
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and max RSS (KiB) of a command."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"{cmd} failed: {proc.stderr.read().decode()[-500:]}")
+    return wall, usage.ru_maxrss
+
+
+def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
+    """The bare engine on every distinct text, and ffmpeg alone on the rendered audio."""
+    import numpy as np
+
+    from guided.export import EXPORT_BLOCK, FORMATS
+    from guided.render import render
+    from guided.session import prepare
+    from guided.speech.engines import get_engine
+
+    texts: dict[str, int] = {}
+    raws = []
+    audio = 0.0
+    warm_synthesized = 0
+    for i, entry in enumerate(entries):
+        with prepare(entry.script, cache_dir=cache) as prep:
+            warm_synthesized += prep.speaker.stats.synthesized
+            for text in prep.timeline.speech_texts():
+                texts.setdefault(text, prep.speaker.settings.rate)
+            raw = work / f"{i}.f32"
+            with raw.open("wb") as f:
+                for block in render(prep.timeline.events, prep.speaker,
+                                    ambience=entry.script.ambience, block_size=EXPORT_BLOCK):
+                    f.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
+            raws.append(raw)
+            audio += prep.timeline.seconds
+    engine = get_engine("pyttsx3")
+    try:
+        started = time.perf_counter()
+        for text, rate in texts.items():
+            engine.synthesize(text, None, rate)
+        engine_seconds = time.perf_counter() - started
+    finally:
+        engine.close()
+    started = time.perf_counter()
+    for raw in raws:
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "f32le", "-ar", "22050", "-ac", "1",
+                        "-i", str(raw), *FORMATS["mp3"], str(raw.with_suffix(".mp3"))],
+                       check=True)
+    encoder_seconds = time.perf_counter() - started
+    return {"texts": len(texts), "engine_seconds": engine_seconds,
+            "encoder_seconds": encoder_seconds, "audio_seconds": audio,
+            "warm_clips_synthesized": warm_synthesized}
+
+
+def _memory(work: Path, env: dict[str, str]) -> dict[str, float]:
+    result = {}
+    for label, minutes in (("5min", 5), ("4h", 239)):
+        script = work / f"mem-{label}.yaml"
+        steps = "".join("  - say: Let the breath come and go.\n  - pause: 55s\n"
+                        for _ in range(minutes))
+        script.write_text(f"title: Memory {label}\nambience: rain-like\nsteps:\n{steps}")
+        wall, rss = _timed([sys.executable, "-m", "guided", "export", str(script), "-o",
+                            str(work / f"mem-{label}.mp3")], env)
+        result[f"{label}_max_rss_mib"] = round(rss / 1024, 1)
+        result[f"{label}_wall_seconds"] = round(wall, 2)
+    return result
+
+
+def run() -> dict:
+    with tempfile.TemporaryDirectory(prefix="guided-bench-") as tmp:
+        work = Path(tmp)
+        cache, home, out = work / "cache", work / "home", work / "out"
+        home.mkdir()
+        env = _env(home, cache)
+        os.environ.update(GUIDED_HOME=str(home), GUIDED_ENGINE="pyttsx3")  # for in-process steps
+        cmd = [sys.executable, "-m", "guided", "export", "--all", "-d", str(out)]
+        cold, _ = _timed(cmd, env)
+        warm, _ = _timed(cmd, env)
+        from guided.library import iter_library
+
+        entries = [e for e in iter_library() if e.ok]
+        bare = _bare(entries, cache, work)
+        memory = _memory(work, env)
+    audio = bare["audio_seconds"]
+    bare_total = bare["engine_seconds"] + bare["encoder_seconds"]
+    result = {
+        "scripts": len(entries),
+        "audio_minutes": round(audio / 60, 1),
+        "cold_seconds": round(cold, 2),
+        "warm_seconds": round(warm, 2),
+        "cold_rtf": round(audio / cold, 1),
+        "warm_rtf": round(audio / warm, 1),
+        "warm_clips_synthesized": bare["warm_clips_synthesized"],
+        "bare_engine_seconds": round(bare["engine_seconds"], 2),
+        "bare_encoder_seconds": round(bare["encoder_seconds"], 2),
+        "distinct_texts": bare["texts"],
+        "cold_vs_bare": round(cold / bare_total, 2),
+        **memory,
+    }
+    result["memory_ratio_4h_vs_5min"] = round(memory["4h_max_rss_mib"] / memory["5min_max_rss_mib"], 2)
+    result["targets"] = {
+        "warm_rtf>=300": result["warm_rtf"] >= TARGET_WARM_RTF,
+        "cold_rtf>=100": result["cold_rtf"] >= TARGET_COLD_RTF,
+        "cold<=1.25x(bare engine+encoder)": result["cold_vs_bare"] <= TARGET_VS_BARE,
+        "warm_synthesizes_nothing": result["warm_clips_synthesized"] == 0,
+        "4h_memory<=1.3x_5min": result["memory_ratio_4h_vs_5min"] <= TARGET_MEMORY_RATIO,
+    }
+    result["summary"] = [
+        f"library: {result['scripts']} practices, {result['audio_minutes']} min of audio",
+        f"cold export {result['cold_seconds']} s ({result['cold_rtf']}x real time), "
+        f"warm {result['warm_seconds']} s ({result['warm_rtf']}x)",
+        f"bare engine {result['bare_engine_seconds']} s + bare encoder "
+        f"{result['bare_encoder_seconds']} s; cold export is {result['cold_vs_bare']}x that",
+        f"clips synthesized on the warm re-run: {result['warm_clips_synthesized']}",
+        f"peak memory: 5 min {result['5min_max_rss_mib']} MiB, 4 h {result['4h_max_rss_mib']} MiB "
+        f"(ratio {result['memory_ratio_4h_vs_5min']})",
+    ]
+    return result
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(), indent=2))
