@@ -128,7 +128,7 @@ def test_version_names_every_model_and_changes_with_it(voices_dir: Path) -> None
     config.write_text(json.dumps(data))
     assert PiperEngine().version() != with_calm  # a changed model never reuses old clips
     # The model's hash is remembered by path, size and mtime.
-    store = json.loads((Path(os.environ["GUIDED_CACHE_DIR"]) / "voice-ids.json").read_text())
+    store = json.loads((Path(os.environ["GUIDED_CACHE_DIR"]) / "piper" / "voice-ids.json").read_text())
     assert any(key.startswith(str(find_voices()[0].model.resolve())) for key in store)
 
 
