@@ -38,10 +38,11 @@ COMMANDS: dict[str, str] = {
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if self._load(name) is not None]
+        lazy = [name for name in COMMANDS if self._load(name) is not None]
+        return lazy + sorted(set(self.commands) - set(lazy))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return self._load(name)
+        return self._load(name) or super().get_command(ctx, name)
 
     @staticmethod
     def _load(name: str) -> click.Command | None:
