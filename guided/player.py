@@ -241,14 +241,16 @@ def play_script(script: Script, options: PlayOptions) -> PlayResult:
 
     Raises ``AudioDeviceError`` (exit code 3) when there is nothing to play on,
     ``GuidedError`` for script or speech problems."""
-    from guided.speech.speaker import Speaker, SpeechSettings
+    from guided.session import speech_settings
+    from guided.speech.speaker import Speaker
     from guided.timeline import merged_variables, plan
 
     device = check_output(options.device)
-    speaker = Speaker(SpeechSettings(options.engine, options.voice, options.rate),
-                      _cache_dir(options.cache_dir))
+    settings = speech_settings(script, voice=options.voice, rate=options.rate,
+                               **({"engine": options.engine} if options.engine else {}))
+    speaker = Speaker(settings, _cache_dir(options.cache_dir))
     try:
-        rate = options.rate or script.rate
+        rate = settings.rate
         # A quick estimate of the whole session (real lengths where clips are cached):
         # for the progress bar, the speech to prefetch, and --from.
         estimate = plan(script, variables=options.variables, pace=options.pace, rate=rate,
@@ -347,18 +349,20 @@ class _Session:
         screen = PlayerScreen(enabled=self.options.interactive)
         player = _Playback(self, device, screen, start)  # opens the stream first
         log = self.options.log
-        session_id = None
-        if log is not None:
-            settings = getattr(self.speaker, "settings", None)
-            session_id = log.start(
+        settings = self.speaker.settings
+
+        def open_row() -> int:
+            return log.start(
                 script=self.script.name or self.script.file, title=self.script.title,
                 content_hash=self.script.source_hash,
-                voice=str(getattr(settings, "voice", None) or self.options.voice or ""),
-                engine=str(getattr(settings, "engine", None) or self.options.engine or ""),
-                rate=self.options.rate or self.script.rate,
+                voice=str(settings.voice or f"default:{settings.language}"),
+                engine=str(getattr(self.speaker, "engine_name", settings.engine)),
+                rate=settings.rate,
                 planned_seconds=round(planned, 2), distress_before=self.options.distress_before,
                 journey=self.options.journey, journey_day=self.options.journey_day)
-        player.log, player.session_id = log, session_id
+
+        if log is not None:
+            player.log, player.open_row = log, open_row
         outcome = INTERRUPTED
         previous = _install_sigterm()
         try:
@@ -372,9 +376,9 @@ class _Session:
             screen.finish()
             _restore_sigterm(previous)
             planned = (self.total_samples() - start) / SAMPLE_RATE
-            if log is not None and session_id is not None:
-                log.finish(session_id, outcome, player.listened_seconds, round(planned, 2))
-        return PlayResult(outcome, player.listened_seconds, planned, session_id)
+            if player.session_id is not None:
+                log.finish(player.session_id, outcome, player.listened_seconds, round(planned, 2))
+        return PlayResult(outcome, player.listened_seconds, planned, player.session_id)
 
 
 class _NoKeys:
@@ -430,7 +434,7 @@ class _Renderer(threading.Thread):
             while not self.stopping.is_set():
                 if not self.commands.empty():
                     generation, kind, position, double = self.commands.get()
-                    pos = self._target(kind, position, double)
+                    pos = self._seek_target(kind, position, double)
                     blocks = self.session.render_from(pos) if pos is not None else None
                     continue
                 block = next(blocks, None) if blocks is not None else None
@@ -444,7 +448,7 @@ class _Renderer(threading.Thread):
         except BaseException as exc:  # handed to the main thread, which raises it
             self._put(("error", 0, exc), force=True)
 
-    def _target(self, kind: str, position: int, double: bool) -> int | None:
+    def _seek_target(self, kind: str, position: int, double: bool) -> int | None:
         plan = self.session.plan
         floor = self.session.floor
         if kind == "next":
@@ -472,10 +476,13 @@ class _Playback:
     def __init__(self, session: _Session, device: OutputDevice, screen: Any, start: int):
         self.session = session
         self.screen = screen
-        self.log: Any = None  # the session log and row to refresh, set once the row exists
+        self.log: Any = None  # the session log
+        self.open_row: Callable[[], int] | None = None  # writes the row at the first sound
         self.session_id: int | None = None
         self.start = start
         self.position = start  # session sample just after the last block written
+        self.segment = start  # where the current stretch of continuous playback began
+        self.awaiting = False  # a jump was asked for and its first block has not come yet
         self.listened = 0  # samples actually written to the device
         self.generation = 0
         self.paused = False
@@ -520,6 +527,12 @@ class _Playback:
                 self.stream.stop()  # let the last blocks play out
                 self.position = pos
                 return COMPLETED
+            if self.session_id is None and self.open_row is not None:
+                self.session_id = self.open_row()  # the first sound: the session begins
+                self._last_log = time.monotonic()
+            if self.awaiting:  # the first block after a jump
+                self.awaiting = False
+                self.segment = pos
             self.stream.write(to_pcm16(block))
             self.position = pos + len(block)
             self.listened += len(block)
@@ -533,6 +546,7 @@ class _Playback:
             self.paused = not self.paused
             if self.paused:
                 self.stream.stop()
+                self._log_progress(now=True)  # a pause is a natural moment to save
             else:
                 self.stream.start()
             self._draw(force=True)
@@ -542,15 +556,22 @@ class _Playback:
             if key == "b":
                 self._last_back = now
             self.generation += 1
-            heard = max(self.start, self.position - self.latency)
+            heard = self.heard()
+            self.awaiting = True
             self.renderer.seek(self.generation, "next" if key == "n" else "back", heard, double)
             self.stream.abort()  # drop what is buffered: the jump is heard at once
             self.stream.start()
             self.paused = False
         return None
 
+    def heard(self) -> int:
+        """The session sample the listener hears about now (what was written, minus latency)."""
+        return max(self.segment, self.position - self.latency)
+
     def _draw(self, force: bool = False) -> None:
-        heard = max(self.start, self.position - self.latency)
+        if self.awaiting:
+            return
+        heard = self.heard()
         ev = self.session.plan.event_at(heard)
         if ev is not None:
             text = ev.text if ev.kind == SPEECH else ""
@@ -558,11 +579,11 @@ class _Playback:
         total = (self.session.total_samples() - self.start) / SAMPLE_RATE
         self.screen.progress((heard - self.start) / SAMPLE_RATE, total, self.paused, force)
 
-    def _log_progress(self) -> None:
-        now = time.monotonic()
-        if self.log is None or self.session_id is None or now - self._last_log < LOG_EVERY:
+    def _log_progress(self, now: bool = False) -> None:
+        clock = time.monotonic()
+        if self.session_id is None or (not now and clock - self._last_log < LOG_EVERY):
             return
-        self._last_log = now
+        self._last_log = clock
         self.log.progress(self.session_id, self.listened_seconds)
 
     def close(self) -> None:

@@ -90,10 +90,11 @@ class PulseDaemon:
         self.log = root / "pulseaudio.log"
         full = dict(os.environ)
         full.update(env)
+        self.keepalive: subprocess.Popen | None = None
         self.proc = subprocess.Popen(
             ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disallow-exit",
              "--use-pid-file=no", "--disable-shm=yes", "--log-target=stderr",
-             "-L", f"module-null-sink sink_name={sink} rate=22050 channels=1",
+             "-L", f"module-null-sink sink_name={sink}",
              "-L", f"module-native-protocol-unix socket={self.socket} auth-anonymous=1",
              "-L", "module-always-sink"],
             env=full, stdout=subprocess.DEVNULL, stderr=self.log.open("wb"),
@@ -104,23 +105,41 @@ class PulseDaemon:
             if self.proc.poll() is not None:
                 pytest.fail(f"pulseaudio exited: {self.log.read_text()[-800:]}")
             if self.socket.exists() and self._ready(full):
-                return
+                break
             time.sleep(0.05)
-        self.stop()
-        pytest.fail("pulseaudio did not start within 10 s")
+        else:
+            self.stop()
+            pytest.fail("pulseaudio did not start within 10 s")
+        # An idle null sink sleeps with a ~2 s latency and only notices a new stream when
+        # it wakes, which delays the start of every stream by up to 2 s. A quiet client
+        # asking for low latency keeps it awake and pacing in small steps, like real
+        # hardware. (It mixes in digital silence, so it changes no sample.)
+        self.keepalive = subprocess.Popen(
+            ["pacat", "--playback", "--latency-msec=30", "--raw", "--format=s16le",
+             "--channels=1", "--rate=22050", "/dev/zero"],
+            env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        while time.monotonic() < deadline + 5:
+            inputs = subprocess.run(["pactl", "list", "short", "sink-inputs"], env=full,
+                                    capture_output=True, text=True, timeout=5).stdout
+            if inputs.strip():
+                break
+            time.sleep(0.05)
+        time.sleep(1.0)  # let the sink settle into the low latency
 
     def _ready(self, env: dict[str, str]) -> bool:
         result = subprocess.run(["pactl", "info"], env=env, capture_output=True, timeout=5)
         return result.returncode == 0
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        for proc in (self.keepalive, self.proc):
+            if proc is not None and proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
 
 
 @pytest.fixture

@@ -1,0 +1,257 @@
+"""`guided play` for real, through PortAudio into virtual output devices.
+
+- ALSA file sink: the bytes that reached the device equal the rendered session.
+- PulseAudio null sink (real-time): pause, skip and quit through a real pseudo-terminal,
+  and Ctrl-C / SIGKILL mid-session leave a correct `interrupted` row.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from guided.player import to_pcm16
+from guided.render import render
+from guided.session import prepare
+from guided.sessionlog import SessionLog
+from tests.audio_devices import (  # noqa: F401 - fixtures
+    alsa_file_sink,
+    no_audio_device,
+    pulse_null_sink,
+)
+
+pytestmark = pytest.mark.audio
+
+
+@pytest.fixture(autouse=True)
+def espeak_voice(monkeypatch):
+    """The espeak-ng voice (always installed, quick), here and in every subprocess."""
+    monkeypatch.setenv("GUIDED_ENGINE", "pyttsx3")
+
+SHORT = """\
+title: Three short sections
+ambience: brown-noise
+steps:
+  - section: Arriving
+  - say: Hello, {name}.
+  - pause: 1s
+  - section: Feet
+  - say: Feel your feet.
+  - bell: {sound: chime}
+  - section: Leaving
+  - say: Thank you.
+variables:
+  name: friend
+"""
+
+THREE_SECTIONS = """\
+title: Timed sections
+steps:
+  - section: One
+  - say: One.
+  - pause: 3s
+  - section: Two
+  - say: Two.
+  - pause: 3s
+  - section: Three
+  - say: Three.
+  - pause: 3s
+"""
+
+
+def _script(tmp_path: Path, text: str, name: str = "practice.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _rendered_pcm(path: Path, **kw) -> tuple[bytes, object]:
+    with prepare(str(path), **kw) as prep:
+        blocks = render(prep.timeline.events, prep.speaker, ambience=prep.script.ambience)
+        pcm = b"".join(to_pcm16(b).tobytes() for b in blocks)
+        return pcm, prep.timeline
+
+
+def _rows():
+    with SessionLog() as db:
+        return db.recent(None)
+
+
+def _wait_for_row(timeout: float = 30) -> float:
+    """When the session row appears (playback has started): a monotonic timestamp."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _rows():
+            return time.monotonic()
+        time.sleep(0.02)
+    raise AssertionError("playback never started")
+
+
+def _run(args, env, **kw):
+    return subprocess.Popen([sys.executable, "-m", "guided", *args], env=env, **kw)
+
+
+# --- byte-exact: ALSA file sink -------------------------------------------------------------
+
+
+def test_bytes_played_equal_the_rendered_session(guided, tmp_path, alsa_file_sink):  # noqa: F811
+    path = _script(tmp_path, SHORT)
+    result = guided("play", str(path), "--no-prompt", "--device", alsa_file_sink.device,
+                    "--var", "name=Sam", env=alsa_file_sink.env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""  # piped: quiet
+    played = alsa_file_sink.output.read_bytes()
+    expected, timeline = _rendered_pcm(path, variables={"name": "Sam"})
+    assert len(played) == len(expected) == 2 * timeline.length
+    assert played == expected
+    (row,) = _rows()
+    assert row.outcome == "completed" and row.script == "practice"
+    assert row.listened_seconds == pytest.approx(timeline.seconds, abs=0.01)
+    assert row.planned_seconds == pytest.approx(timeline.seconds, abs=0.01)
+
+
+def test_from_section_plays_exactly_the_rest(guided, tmp_path, alsa_file_sink):  # noqa: F811
+    path = _script(tmp_path, THREE_SECTIONS)
+    result = guided("play", str(path), "--no-prompt", "--device", alsa_file_sink.device,
+                    "--from", "two", env=alsa_file_sink.env)
+    assert result.returncode == 0, result.stderr
+    expected, timeline = _rendered_pcm(path)
+    two = timeline.chapters()[1].start
+    assert alsa_file_sink.output.read_bytes() == expected[2 * two:]
+    bad = guided("play", str(path), "--no-prompt", "--device", alsa_file_sink.device,
+                 "--from", "seven", env=alsa_file_sink.env)
+    assert bad.returncode == 1 and "1 One, 2 Two, 3 Three" in bad.stderr
+
+
+def test_no_device_fails_before_any_question(guided, tmp_path, no_audio_device):  # noqa: F811
+    path = _script(tmp_path, THREE_SECTIONS)
+    result = guided("play", str(path), env=no_audio_device.env)
+    assert result.returncode == 3
+    assert result.stderr.count("\n") == 1 and "guided export" in result.stderr
+    assert "Traceback" not in result.stderr and _rows() == []
+
+
+# --- real time: PulseAudio null sink ---------------------------------------------------------
+
+
+def test_plays_in_real_time(tmp_path, pulse_null_sink):  # noqa: F811
+    path = _script(tmp_path, "title: Three seconds\nsteps:\n  - say: Hello.\n  - pause: 3s\n")
+    proc = _run(["play", str(path), "--no-prompt", "--device", "pulse"], pulse_null_sink.merged(),
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    started = _wait_for_row()
+    _, err = proc.communicate(timeout=60)
+    wall = time.monotonic() - started
+    assert proc.returncode == 0, err
+    (row,) = _rows()
+    assert row.planned_seconds > 3.0
+    # from the moment playback began: the whole length, less what the sink still buffers
+    assert wall >= row.planned_seconds - 0.5
+    assert row.outcome == "completed"
+    assert row.listened_seconds == pytest.approx(row.planned_seconds, abs=0.05)
+
+
+class _Pty:
+    """`guided play` under a real pseudo-terminal: keys in, screen text out."""
+
+    def __init__(self, args: list[str], env: dict[str, str]):
+        master, slave = os.openpty()
+        self.master = master
+        self.proc = _run(args, env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+        os.close(slave)
+        self.text = ""
+        self._lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            with self._lock:
+                self.text += data.decode("utf-8", "replace")
+
+    def wait_for(self, needle: str, timeout: float = 20) -> float:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if needle in self.text:
+                    return time.monotonic()
+            time.sleep(0.02)
+        raise AssertionError(f"{needle!r} not shown; screen so far:\n{self.text[-1500:]}")
+
+    def send(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+
+def test_keys_pause_skip_quit_and_ratings(tmp_path, pulse_null_sink):  # noqa: F811
+    path = _script(tmp_path, THREE_SECTIONS)
+    env = pulse_null_sink.merged()
+    env["TERM"] = "xterm"
+    term = _Pty(["play", str(path), "--device", "pulse"], env)
+    try:
+        term.wait_for("0 means completely calm")  # the scale is explained the first time
+        term.wait_for("(0-10, Enter to skip)")
+        term.send("eleven\n")
+        term.wait_for("A whole number from 0 to 10")
+        term.send("7\n")
+        shown = term.wait_for("── One ──")
+        term.wait_for("One.")
+        term.send("n")  # skip to section two long before One's 3 s pause ends
+        skipped = term.wait_for("── Two ──", timeout=3)
+        assert skipped - shown < 3.0
+        time.sleep(0.5)
+        term.send(" ")
+        term.wait_for("paused")
+        time.sleep(0.3)
+        (row,) = _rows()
+        time.sleep(2.5)  # paused: listened time must not grow
+        (during,) = _rows()
+        assert during.listened_seconds - row.listened_seconds < 0.3
+        paused_at = during.listened_seconds
+        term.send(" ")
+        time.sleep(0.5)
+        term.send("q")
+        term.wait_for("And now, how much distress")
+        term.send("3\n")
+        term.wait_for("Anything you noticed")
+        term.send("feet felt warm\n")
+        term.proc.wait(timeout=20)
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    assert "── Three ──" not in term.text
+    (row,) = _rows()
+    assert row.outcome == "stopped"
+    assert (row.distress_before, row.distress_after, row.note) == (7, 3, "feet felt warm")
+    # heard: a little of One, then Two for about a second; never the whole 9+ s practice
+    assert paused_at <= row.listened_seconds < row.planned_seconds - 3
+    assert 0.5 < row.listened_seconds < 4.0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_interrupted_session_is_logged(tmp_path, pulse_null_sink, sig):  # noqa: F811
+    path = _script(tmp_path, THREE_SECTIONS)
+    proc = _run(["play", str(path), "--no-prompt", "--device", "pulse"], pulse_null_sink.merged(),
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    started = _wait_for_row()
+    time.sleep(4.5)
+    proc.send_signal(sig)
+    elapsed = time.monotonic() - started
+    _, err = proc.communicate(timeout=20)
+    (row,) = _rows()
+    assert row.outcome == "interrupted"
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130 and "Traceback" not in err.decode()
+        assert row.listened_seconds == pytest.approx(elapsed, abs=1.0)
+    else:  # killed: the last periodic refresh (every 2 s) holds the time listened
+        assert elapsed - 3.0 <= row.listened_seconds <= elapsed + 0.5
