@@ -341,6 +341,7 @@ def _move_into_place(work: Path, out: Path, as_zip: bool) -> None:
                 for path in sorted(work.rglob("*")):
                     if path.is_file():
                         archive.write(path, f"{folder}/{path.relative_to(work).as_posix()}")
+            os.chmod(tmp, 0o644)
             os.replace(tmp, out)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
