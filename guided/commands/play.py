@@ -47,6 +47,7 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     Piped or in scripts it plays quietly, asks nothing, and reads no keys.
     Each session is kept in your log on this computer (see `guided log`).
     """
+    _warm_up_audio()
     from guided import player, sessionlog, terminal
     from guided.library import load
 
@@ -112,6 +113,19 @@ def devices() -> None:
         marker = "*" if d.default else " "
         click.echo(f"{marker} {d.index:>3}  {d.name.ljust(width)}  {d.hostapi}")
     click.echo("(* = default; pass the number or name to `guided play --device`)")
+
+
+def _warm_up_audio() -> None:
+    """Start PortAudio (its device scan takes ~0.1 s) while the script loads."""
+    import contextlib
+    import threading
+
+    def warm() -> None:
+        # a missing PortAudio is reported properly by player.check_output
+        with contextlib.suppress(Exception):
+            import sounddevice  # noqa: F401
+
+    threading.Thread(target=warm, name="guided-audio-warm-up", daemon=True).start()
 
 
 def _parse_delay(delay: str | None) -> float:

@@ -1,0 +1,121 @@
+"""Time to first sound: from starting `guided play` to the first non-silent audio
+reaching the output device.
+
+The device is an ALSA file sink (see tests/audio_devices.py): every sample PortAudio
+hands to ALSA is appended to a raw file at once, so polling that file for the first
+non-zero sample, with a high-resolution clock started just before the process,
+measures what a listener would hear first (minus the device's own output latency,
+which is the same for every player). Cold = an empty audio cache, warm = the same
+cache again. Two practices: the built-in `grounding` (opens with a bell) and a
+practice whose first sound is speech (so a cold run must synthesize before it can
+play). Voice: espeak-ng (pyttsx3). Target: under 0.5 s, cold.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.audio_devices import make_file_sink  # noqa: E402
+
+RUNS = int(os.environ.get("FIRST_SOUND_RUNS", "5"))
+TARGET_SECONDS = 0.5
+SPEECH_FIRST = """\
+title: Speech first
+steps:
+  - say: Hello, and welcome. Let yourself arrive, just as you are, with nothing to fix.
+  - pause: 2s
+  - say: Notice your feet on the floor.
+  - pause: 30s
+"""
+
+
+def first_sound(script: str, cache: Path, root: Path, timeout: float = 30.0) -> float:
+    sink = make_file_sink(root)
+    sink.output.unlink(missing_ok=True)
+    env = sink.merged()
+    env.update({"GUIDED_CACHE_DIR": str(cache), "GUIDED_HOME": str(root / "home-guided"),
+                "GUIDED_ENGINE": "pyttsx3"})
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "guided", "play", script, "--no-prompt", "--device", sink.device],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    seen = 0
+    try:
+        while time.perf_counter() - started < timeout:
+            try:
+                with sink.output.open("rb") as fh:
+                    fh.seek(seen)
+                    data = fh.read()
+            except FileNotFoundError:
+                data = b""
+            usable = len(data) - len(data) % 2
+            samples = memoryview(data[:usable]).cast("h")
+            if any(samples):
+                return time.perf_counter() - started
+            seen += usable
+            if proc.poll() is not None:
+                raise RuntimeError(f"guided play ended without sound: {proc.stderr.read().decode()[-500:]}")
+            time.sleep(0.001)
+        raise RuntimeError("no sound within the timeout")
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def _median_ms(values: list[float]) -> float:
+    return round(statistics.median(values) * 1000, 1)
+
+
+def run() -> dict:
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="guided-first-sound-") as tmp:
+        tmp_path = Path(tmp)
+        speech_first = tmp_path / "speech-first.yaml"
+        speech_first.write_text(SPEECH_FIRST)
+        for label, script in (("grounding", "grounding"), ("speech-first", str(speech_first))):
+            cold, warm = [], []
+            for i in range(RUNS):
+                cache = tmp_path / f"cache-{label}-{i}"
+                cold.append(first_sound(script, cache, tmp_path / f"run-{label}-{i}-cold"))
+                warm.append(first_sound(script, cache, tmp_path / f"run-{label}-{i}-warm"))
+            results[label] = {
+                "cold_ms": [round(v * 1000, 1) for v in cold],
+                "warm_ms": [round(v * 1000, 1) for v in warm],
+                "cold_median_ms": _median_ms(cold),
+                "warm_median_ms": _median_ms(warm),
+                "target_ms": TARGET_SECONDS * 1000,
+                "cold_target_met": statistics.median(cold) < TARGET_SECONDS,
+            }
+    summary = [
+        f"{label}: first sound {r['cold_median_ms']:.0f} ms cold, {r['warm_median_ms']:.0f} ms warm "
+        f"(median of {RUNS}; target < {TARGET_SECONDS * 1000:.0f} ms cold: "
+        f"{'met' if r['cold_target_met'] else 'NOT met'})"
+        for label, r in results.items()
+    ]
+    load = [round(x, 1) for x in os.getloadavg()]
+    summary.append(f"load average during the run: {load} on {os.cpu_count()} cores "
+                   "(other work on the machine inflates these times)")
+    return {"runs": RUNS, "engine": "pyttsx3 (espeak-ng)", "device": "ALSA file sink",
+            "cpus": os.cpu_count(), "load_average": load, "results": results, "summary": summary}
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(), indent=2))
