@@ -57,7 +57,15 @@ def write_new(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrites
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrites
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(tmp, path)
     except FileExistsError:
         raise GuidedError(f"{path} already exists; open it with `guided edit {path.stem}`") from None
     finally:
