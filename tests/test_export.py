@@ -168,6 +168,38 @@ def test_loudness_is_minus_19_lufs_with_true_peak_under_minus_1(exported, fmt):
     assert peak <= -1.0
 
 
+def test_meter_reads_the_bs1770_reference_levels():
+    from guided.loudness import measure
+
+    t = np.arange(10 * SR) / SR
+    sine = (0.1 * np.sin(2 * np.pi * 997 * t)).astype(np.float32)  # -20 dBFS peak
+    blocks = [sine[i:i + 3000] for i in range(0, len(sine), 3000)]  # odd block size
+    result = measure([np.zeros(SR, np.float32), *blocks, np.zeros(5 * SR, np.float32)])
+    assert abs(result.integrated - (-23.01)) <= 0.1  # -3.01 LUFS at full scale, gates ignore silence
+    # A quarter-rate sine sampled 45 degrees off its crests: sample peak -3 dB, true peak 0 dB.
+    quarter = np.sin(2 * np.pi * (np.arange(SR) + 0.5) / 4).astype(np.float32)
+    assert abs(20 * np.log10(np.max(np.abs(quarter))) - -3.01) < 0.05
+    assert abs(measure([quarter]).true_peak) <= 0.3
+
+
+def test_limiter_keeps_timing_and_holds_the_ceiling():
+    from guided.loudness import LIMIT_AT, measure, normalised
+
+    rng = np.random.default_rng(7)
+    x = np.zeros(3 * SR, np.float32)
+    x[SR: SR + 2000] = rng.uniform(-1, 1, 2000)  # a burst of peaks at 0 dBFS
+    x[2 * SR] = 0.9  # and a single click
+    quiet = np.zeros(3 * SR, np.float32)
+    quiet[SR // 2: SR // 2 + 100] = 0.01  # quiet sound: untouched by the limiter
+    blocks = [np.concatenate([quiet, x])[i:i + 4096] for i in range(0, 6 * SR, 4096)]
+    out = np.concatenate(list(normalised(blocks, 3.0, limit=True)))
+    assert len(out) == 6 * SR
+    gain = 10 ** (3 / 20)
+    np.testing.assert_allclose(out[: 3 * SR], quiet * gain, rtol=1e-6)  # same place, same level
+    assert not np.any(out[3 * SR: 4 * SR - 300])  # silence stays silent
+    assert measure([out]).true_peak <= LIMIT_AT + 0.05
+
+
 def test_silences_stay_silent(exported):
     x = decode(exported["wav"])
     first, second = regions(x)[:2]
