@@ -29,8 +29,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
 	@touch $@
 
+# Plays grounding; where there is no audio output (`guided play` exits with 3), exports it instead.
 demo: setup
-	$(VENV)/bin/guided play grounding --no-prompt || true
+	@$(VENV)/bin/guided play grounding --no-prompt; rc=$$?; \
+	if [ $$rc = 3 ]; then \
+	  echo "No audio output here, so making grounding.mp3 instead."; \
+	  $(VENV)/bin/guided export grounding -o grounding.mp3; \
+	elif [ $$rc != 0 ] && [ $$rc != 130 ]; then exit $$rc; fi
 
 test: setup
 	$(PY) -m pytest

@@ -255,3 +255,23 @@ def test_interrupted_session_is_logged(tmp_path, pulse_null_sink, sig):  # noqa:
         assert row.listened_seconds == pytest.approx(elapsed, abs=1.0)
     else:  # killed: the last periodic refresh (every 2 s) holds the time listened
         assert elapsed - 3.0 <= row.listened_seconds <= elapsed + 0.5
+
+
+def test_delay_then_loop_until_ctrl_c(tmp_path, alsa_file_sink):  # noqa: F811
+    path = _script(tmp_path, "title: Tiny\nsteps:\n  - say: Hello.\n  - pause: 1s\n")
+    env = alsa_file_sink.merged()
+    started = time.monotonic()
+    proc = _run(["play", str(path), "--no-prompt", "--device", alsa_file_sink.device,
+                 "--delay", "1s", "--loop"], env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = _wait_for_row()
+    assert first - started >= 1.0  # the countdown came first
+    deadline = time.monotonic() + 30
+    while len([r for r in _rows() if r.outcome == "completed"]) < 2:
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130 and "Traceback" not in err.decode()
+    rows = _rows()  # newest first: each round is its own session
+    assert len(rows) >= 2 and all(r.outcome == "completed" for r in rows[1:])
+    assert rows[0].outcome in ("interrupted", "completed")
