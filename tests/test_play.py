@@ -157,13 +157,23 @@ def test_plays_in_real_time(tmp_path, pulse_null_sink):  # noqa: F811
     assert row.listened_seconds == pytest.approx(row.planned_seconds, abs=0.05)
 
 
+def _controlling_terminal() -> None:
+    """In the child: a new session whose controlling terminal is the pty (so ^C is SIGINT)."""
+    import fcntl
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class _Pty:
     """`guided play` under a real pseudo-terminal: keys in, screen text out."""
 
     def __init__(self, args: list[str], env: dict[str, str]):
         master, slave = os.openpty()
         self.master = master
-        self.proc = _run(args, env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+        self.proc = _run(args, env, stdin=slave, stdout=slave, stderr=slave,
+                         preexec_fn=_controlling_terminal)
         os.close(slave)
         self.text = ""
         self._lock = threading.Lock()
@@ -275,3 +285,37 @@ def test_delay_then_loop_until_ctrl_c(tmp_path, alsa_file_sink):  # noqa: F811
     rows = _rows()  # newest first: each round is its own session
     assert len(rows) >= 2 and all(r.outcome == "completed" for r in rows[1:])
     assert rows[0].outcome in ("interrupted", "completed")
+
+
+def test_ctrl_c_at_the_terminal_restores_it(tmp_path, pulse_null_sink):  # noqa: F811
+    import termios
+
+    path = _script(tmp_path, THREE_SECTIONS)
+    env = pulse_null_sink.merged()
+    env["TERM"] = "xterm"
+    term = _Pty(["play", str(path), "--device", "pulse", "--no-prompt"], env)
+    before = termios.tcgetattr(term.master)
+    try:
+        term.wait_for("One.")
+        assert termios.tcgetattr(term.master)[3] & termios.ICANON == 0  # keys mode while playing
+        time.sleep(1.0)
+        term.send("\x03")  # Ctrl-C, through the terminal's own line discipline
+        term.proc.wait(timeout=20)
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    assert term.proc.returncode == 130
+    assert termios.tcgetattr(term.master) == before  # echo and line mode are back
+    assert "Traceback" not in term.text
+    (row,) = _rows()
+    assert row.outcome == "interrupted" and row.listened_seconds > 0.5
+
+
+def test_logging_off_plays_without_a_row(guided, tmp_path, alsa_file_sink):  # noqa: F811
+    path = _script(tmp_path, "title: Tiny\nsteps:\n  - say: Hello.\n")
+    assert guided("log", "off").returncode == 0
+    result = guided("play", str(path), "--no-prompt", "--device", alsa_file_sink.device,
+                    env=alsa_file_sink.env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("logging is off") == 1
+    assert alsa_file_sink.output.stat().st_size > 0 and _rows() == []
