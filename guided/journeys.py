@@ -183,10 +183,9 @@ def parse_journey(path: Path) -> Journey:
 
 
 def _suggest(word: str, choices: tuple[str, ...]) -> str:
-    import difflib
+    from guided.loader import did_you_mean
 
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(choices)})"
+    return did_you_mean(word, choices) or f" (expected one of: {', '.join(choices)})"
 
 
 class _Parser:
