@@ -371,6 +371,7 @@ class _Session:
                 outcome = player.loop(keys)
         except (KeyboardInterrupt, _Terminated):
             outcome = INTERRUPTED
+            player.drop_buffered()
         finally:
             player.close()
             screen.finish()
@@ -541,6 +542,7 @@ class _Playback:
 
     def _key(self, key: str) -> str | None:
         if key == "q":
+            self.drop_buffered()
             return STOPPED
         if key == " ":
             self.paused = not self.paused
@@ -557,12 +559,19 @@ class _Playback:
                 self._last_back = now
             self.generation += 1
             heard = self.heard()
+            self.drop_buffered()
             self.awaiting = True
             self.renderer.seek(self.generation, "next" if key == "n" else "back", heard, double)
             self.stream.abort()  # drop what is buffered: the jump is heard at once
             self.stream.start()
             self.paused = False
         return None
+
+    def drop_buffered(self) -> None:
+        """Before aborting the stream: what is still buffered will never be heard."""
+        if not self.awaiting:  # after a jump nothing new was written yet
+            self.listened = max(0, self.listened - (self.position - self.heard()))
+            self.segment = self.position
 
     def heard(self) -> int:
         """The session sample the listener hears about now (what was written, minus latency)."""
