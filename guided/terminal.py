@@ -42,6 +42,7 @@ class Keys:
         self.stream = stream or sys.stdin
         self.fd: int | None = None
         self._saved: list | None = None
+        self._pending: list[str] = []  # keys read together (typed quickly), handed out one by one
 
     def __enter__(self) -> Keys:
         try:
@@ -70,6 +71,8 @@ class Keys:
 
     def read(self, timeout: float = 0.0) -> str | None:
         """One key, or None if none was pressed within ``timeout`` seconds."""
+        if self._pending:
+            return self._pending.pop(0)
         if self.fd is None:
             if timeout:
                 time.sleep(timeout)
@@ -77,12 +80,13 @@ class Keys:
         ready, _, _ = select.select([self.fd], [], [], timeout)
         if not ready:
             return None
-        data = os.read(self.fd, 16)
+        data = os.read(self.fd, 64)
         if not data:
             return None
-        if data.startswith(b"\x1b"):
+        if data.startswith(b"\x1b"):  # an arrow or function key: one escape sequence
             return "escape"
-        return data[:1].decode("utf-8", errors="replace").lower()
+        self._pending = list(data.decode("utf-8", errors="replace").lower())
+        return self._pending.pop(0)
 
 
 class PlayerScreen:

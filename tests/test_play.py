@@ -230,6 +230,12 @@ def test_keys_pause_skip_quit_and_ratings(tmp_path, pulse_null_sink):  # noqa: F
         paused_at = during.listened_seconds
         term.send(" ")
         time.sleep(0.5)
+        term.send("bb")  # twice quickly: back to the section before
+        deadline = time.monotonic() + 3
+        while term.text.count("── One ──") < 2:
+            assert time.monotonic() < deadline, term.text[-800:]
+            time.sleep(0.02)
+        time.sleep(0.5)
         term.send("q")
         term.wait_for("And now, how much distress")
         term.send("3\n")
@@ -248,7 +254,7 @@ def test_keys_pause_skip_quit_and_ratings(tmp_path, pulse_null_sink):  # noqa: F
     assert 0.5 < row.listened_seconds < 4.0
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
 def test_interrupted_session_is_logged(tmp_path, pulse_null_sink, sig):  # noqa: F811
     path = _script(tmp_path, THREE_SECTIONS)
     proc = _run(["play", str(path), "--no-prompt", "--device", "pulse"], pulse_null_sink.merged(),
@@ -260,7 +266,7 @@ def test_interrupted_session_is_logged(tmp_path, pulse_null_sink, sig):  # noqa:
     _, err = proc.communicate(timeout=20)
     (row,) = _rows()
     assert row.outcome == "interrupted"
-    if sig == signal.SIGINT:
+    if sig in (signal.SIGINT, signal.SIGTERM):
         assert proc.returncode == 130 and "Traceback" not in err.decode()
         assert row.listened_seconds == pytest.approx(elapsed, abs=1.0)
     else:  # killed: the last periodic refresh (every 2 s) holds the time listened
