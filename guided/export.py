@@ -41,7 +41,7 @@ FORMATS: Mapping[str, tuple[str, ...]] = {
     "flac": ("-c:a", "flac", "-sample_fmt", "s16", "-compression_level", "5", "-f", "flac"),
     "wav": ("-c:a", "pcm_s16le", "-f", "wav"),
 }
-EXPORT_BLOCK = 8192  # bigger blocks than playback: fewer Python steps per second of audio
+EXPORT_BLOCK = 15360  # bigger blocks than playback; with the 1024-tap K-weighting, one 16384 FFT each
 ALBUM = "guided practices"
 GENRE = "Guided practice"
 DEFAULT_ARTIST = "guided"

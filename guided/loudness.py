@@ -26,7 +26,7 @@ LIMIT_AT = -2.0  # dBTP the limiter aims for, leaving room for lossy encoders' o
 _ABSOLUTE_GATE = -70.0
 _BINS_PER_LU = 100
 _BIN_LOW, _BIN_HIGH = -70.0, 10.0
-_IR_TAPS = 4096
+_IR_TAPS = 1024  # the K-weighting response has decayed below -100 dB by then
 _OVERSAMPLE = 4
 _HALF = 6  # interpolation taps each side (12 taps per phase)
 _QUIET = 10 ** (-30 / 20)  # blocks peaking 30 dB under the loudest so far skip K-weighting
@@ -61,7 +61,7 @@ def _k_weighting_ir(rate: int) -> np.ndarray:
     for b, a in ((shelf_b, shelf_a), (hp_b, hp_a)):
         y = []
         x1 = x2 = y1 = y2 = 0.0
-        for v in x:  # runs once per meter on 4096 samples
+        for v in x:  # runs once per meter on _IR_TAPS samples
             out = b[0] * v + b[1] * x1 + b[2] * x2 - a[0] * y1 - a[1] * y2
             x2, x1, y2, y1 = x1, v, y1, out
             y.append(out)

@@ -345,3 +345,21 @@ def test_default_output_name_and_format_option(tmp_path, shared_cache):
     assert result.stdout.strip() == "tiny.ogg"
     assert ffprobe(tmp_path / "tiny.ogg")["format"]["format_name"] == "ogg"
     assert result.stderr == ""  # quiet when not on a terminal
+
+
+@pytest.mark.slow
+def test_all_exports_the_whole_library(tmp_path, shared_cache):
+    from guided.library import iter_library
+
+    names = [entry.name for entry in iter_library() if entry.ok]
+    assert names
+    out = tmp_path / "library"
+    result = export_cli("--all", "-d", str(out), "--format", "ogg",
+                        env=cli_env(tmp_path / "home", shared_cache))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(out / f"{name}.ogg") for name in names]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.ogg" for name in names)
+    for name in names[:3]:
+        info = ffprobe(out / f"{name}.ogg")
+        assert float(info["format"]["duration"]) > 30
+        assert info["chapters"]

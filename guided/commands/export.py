@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,7 +23,12 @@ from guided.commands.common import (
 )
 from guided.errors import GuidedError
 
+if TYPE_CHECKING:
+    from guided.model import Script
+    from guided.speech.speaker import Speaker
+
 FORMAT_CHOICES = ("mp3", "ogg", "flac", "wav")
+EXPORT_WORKERS = 2  # --all: practices exported at once (each is a thread plus an ffmpeg)
 TRANSCRIPT_CHOICES = ("vtt", "srt", "lrc")
 
 
@@ -54,23 +63,22 @@ def export(script: str | None, output: str | None, fmt: str | None, export_all: 
     lifting the silences, each section becomes a chapter, and the file only
     appears once it is complete.
     """
-    values = collect_vars(variables, vars_file)
+    opts = _Options(fmt, collect_vars(variables, vars_file), voice, rate, pace, cache_dir,
+                    transcript)
     with _stop_on_terminate():
         if export_all:
             if script or output:
                 raise GuidedError("--all exports the whole library into -d DIR; leave out SCRIPT and -o")
             if not folder:
                 raise GuidedError("--all needs a folder: add -d DIR")
-            _export_library(Path(folder), fmt or "mp3", values, voice, rate, pace, cache_dir,
-                            transcript)
+            _export_library(Path(folder), replace(opts, fmt=fmt or "mp3"))
             return
         if not script:
             raise GuidedError("which practice? give a name (see `guided list`) or a .yaml file, "
                               "or use --all -d DIR")
         if folder:
             raise GuidedError("-d is for --all; for one practice use -o FILE")
-        _export_one(script, _output_for(script, output, fmt), fmt, values, voice, rate, pace,
-                    cache_dir, transcript)
+        _export_one(script, _output_for(script, output, fmt), opts)
 
 
 def _output_for(script: str, output: str | None, fmt: str | None) -> Path:
@@ -79,68 +87,131 @@ def _output_for(script: str, output: str | None, fmt: str | None) -> Path:
     return Path(f"{Path(script).stem}.{fmt or 'mp3'}")
 
 
-def _export_one(ref: object, out: Path, fmt: str | None, values: dict[str, str],
-                voice: str | None, rate: int | None, pace: float | None,
-                cache_dir: str | None, transcript: str | None, speakers: dict | None = None) -> None:
-    from guided.export import export_timeline, format_for
-    from guided.session import load as load_script
-    from guided.session import prepare, speech_settings
+@dataclass(frozen=True)
+class _Options:
+    fmt: str | None
+    values: dict[str, str]
+    voice: str | None
+    rate: int | None
+    pace: float | None
+    cache_dir: str | None
+    transcript: str | None
+
+
+class _Cancelled(Exception):
+    """Raised inside a worker's export when the whole run is being stopped."""
+
+
+def _export_file(script: Script, out: Path, opts: _Options, speaker: Speaker | None = None,
+                 on_clips: Callable[[int, int], None] | None = None,
+                 on_audio: Callable[[float], None] | None = None,
+                 on_timeline: Callable[[float], None] | None = None) -> list[Path]:
+    """Export one practice (and its transcript); returns the files written."""
+    from guided.export import export_timeline
+    from guided.session import prepare
     from guided.transcript import transcript_path, write_transcript
 
-    fmt = format_for(out, fmt)  # a wrong extension fails before any work
-    script = load_script(ref)  # type: ignore[arg-type]
-    speaker = None
-    if speakers is not None:  # --all: one speaker per voice and rate, reused
-        settings = speech_settings(script, voice=voice, rate=rate)
-        if settings not in speakers:
-            from guided.speech.speaker import Speaker
-
-            speakers[settings] = Speaker(settings, Path(cache_dir) if cache_dir else None)
-        speaker = speakers[settings]
-    with _bar(f"Preparing {script.name or script.title}", 1) as synth_bar:
-        def on_clips(done: int, total: int) -> None:
-            synth_bar.length = max(1, total)
-            synth_bar.update(done - synth_bar.pos)
-
-        prepared = prepare(script, variables=values, pace=pace, voice=voice, rate=rate,
-                           cache_dir=cache_dir, progress=on_clips, speaker=speaker)
-    with prepared:
+    with prepare(script, variables=opts.values, pace=opts.pace, voice=opts.voice,
+                 rate=opts.rate, cache_dir=opts.cache_dir, progress=on_clips,
+                 speaker=speaker) as prepared:
         timeline = prepared.timeline
-        with _bar(f"Exporting {out.name}", max(1, int(2 * timeline.seconds))) as bar:
-            done = [0.0]
-
-            def on_audio(seconds: float) -> None:
-                done[0] += seconds
-                bar.update(int(done[0]) - bar.pos)
-
-            result = export_timeline(timeline, prepared.speaker, out, fmt=fmt, progress=on_audio)
-        click.echo(str(result.path))
-        if transcript:
-            click.echo(str(write_transcript(timeline, transcript,
-                                            transcript_path(result.path, transcript))))
+        if on_timeline:
+            on_timeline(timeline.seconds)
+        result = export_timeline(timeline, prepared.speaker, out, fmt=opts.fmt, progress=on_audio)
+        written = [result.path]
+        if opts.transcript:
+            written.append(write_transcript(timeline, opts.transcript,
+                                            transcript_path(result.path, opts.transcript)))
+    return written
 
 
-def _export_library(folder: Path, fmt: str, values: dict[str, str], voice: str | None,
-                    rate: int | None, pace: float | None, cache_dir: str | None,
-                    transcript: str | None) -> None:
+def _export_one(ref: str, out: Path, opts: _Options) -> None:
+    from guided.export import format_for
+    from guided.session import load as load_script
+
+    format_for(out, opts.fmt)  # a wrong extension fails before any work
+    script = load_script(ref)
+    with ExitStack() as stack:
+        synth = stack.enter_context(_bar(f"Preparing {script.name or script.title}", 1))
+        bars: list = []
+
+        def on_clips(done: int, total: int) -> None:
+            synth.length = max(1, total)
+            synth.update(done - synth.pos)
+
+        def on_timeline(seconds: float) -> None:
+            stack.close()  # the preparing bar is done
+            bars.append(stack.enter_context(_bar(f"Exporting {out.name}", max(1, int(2 * seconds)))))
+
+        done = [0.0]
+
+        def on_audio(seconds: float) -> None:
+            done[0] += seconds
+            bars[0].update(int(done[0]) - bars[0].pos)
+
+        written = _export_file(script, out, opts, on_clips=on_clips, on_audio=on_audio,
+                               on_timeline=on_timeline)
+    for path in written:
+        click.echo(str(path))
+
+
+def _export_library(folder: Path, opts: _Options) -> None:
+    """Every practice in the library, two at a time on a multi-core machine (each export
+    is one Python thread feeding one ffmpeg), printed in library order."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from guided.library import iter_library
+    from guided.session import speech_settings
+    from guided.speech.speaker import Speaker
 
+    fmt = opts.fmt or "mp3"
     folder.mkdir(parents=True, exist_ok=True)
+    entries = iter_library()
     speakers: dict = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def speaker_for(script: Script) -> Speaker:
+        settings = speech_settings(script, voice=opts.voice, rate=opts.rate)
+        with lock:  # one speaker per voice and rate, shared by the practices that use it
+            if settings not in speakers:
+                speakers[settings] = Speaker(settings, Path(opts.cache_dir) if opts.cache_dir else None)
+            return speakers[settings]
+
+    def check(*_args: object) -> None:
+        if stop.is_set():
+            raise _Cancelled
+
+    def work(script: Script, out: Path) -> list[Path]:
+        check()
+        return _export_file(script, out, opts, speaker_for(script), on_clips=check, on_audio=check)
+
     failed = 0
+    workers = min(EXPORT_WORKERS, os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="guided-export")
     try:
-        for entry in iter_library():
-            if entry.script is None:
-                click.echo(f"Skipped {entry.name}: {entry.error}", err=True)
-                failed += 1
-                continue
-            try:
-                _export_one(entry.script, folder / f"{entry.name}.{fmt}", fmt, values, voice,
-                            rate, pace, cache_dir, transcript, speakers)
-            except GuidedError as exc:  # one broken practice doesn't stop the others
-                click.echo(f"Skipped {entry.name}: {exc}", err=True)
-                failed += 1
+        futures = {entry.name: pool.submit(work, entry.script, folder / f"{entry.name}.{fmt}")
+                   for entry in entries if entry.script is not None}
+        with _bar("Exporting the library", max(1, len(entries))) as bar:
+            for entry in entries:
+                bar.update(1)
+                if entry.script is None:
+                    click.echo(f"Skipped {entry.name}: {entry.error}", err=True)
+                    failed += 1
+                    continue
+                try:
+                    written = futures[entry.name].result()
+                except GuidedError as exc:  # one broken practice doesn't stop the others
+                    click.echo(f"Skipped {entry.name}: {exc}", err=True)
+                    failed += 1
+                    continue
+                for path in written:
+                    click.echo(str(path))
+    except BaseException:
+        stop.set()  # running exports stop at their next block and remove their temporary files
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         for speaker in speakers.values():
             speaker.close()
     if failed:
