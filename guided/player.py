@@ -33,7 +33,7 @@ import numpy as np
 from guided.audio import BLOCK_SIZE, SAMPLE_RATE
 from guided.errors import AudioDeviceError, GuidedError
 from guided.model import Script
-from guided.timeline import SECTION, SPEECH, Event, Timeline
+from guided.timeline import BREATH_CUE_WORDS, SECTION, SPEECH, TONE, Event, Timeline
 
 INSTALL_HINT = ("PortAudio is not installed: run `sudo apt-get install libportaudio2`, "
                 "or make an MP3 instead with `guided export SCRIPT -o FILE.mp3`")
@@ -584,6 +584,8 @@ class _Playback:
         ev = self.session.plan.event_at(heard)
         if ev is not None:
             text = ev.text if ev.kind == SPEECH else ""
+            if ev.kind == TONE and ev.phase in BREATH_CUE_WORDS:  # a breath tone: say which phase
+                text = f"({BREATH_CUE_WORDS[ev.phase].lower()})"
             self.screen.caption(ev.section, (ev.start, ev.kind), text)
         total = (self.session.total_samples() - self.start) / SAMPLE_RATE
         self.screen.progress((heard - self.start) / SAMPLE_RATE, total, self.paused, force)
