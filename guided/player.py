@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -248,7 +249,7 @@ def play_script(script: Script, options: PlayOptions) -> PlayResult:
     device = check_output(options.device)
     settings = speech_settings(script, voice=options.voice, rate=options.rate,
                                **({"engine": options.engine} if options.engine else {}))
-    speaker = Speaker(settings, _cache_dir(options.cache_dir))
+    speaker = Speaker(settings, Path(options.cache_dir) if options.cache_dir else None)
     try:
         rate = settings.rate
         # A quick estimate of the whole session (real lengths where clips are cached):
@@ -265,12 +266,6 @@ def play_script(script: Script, options: PlayOptions) -> PlayResult:
         return session.run(device)
     finally:
         speaker.close()
-
-
-def _cache_dir(option: str | None):
-    from guided.paths import cache_dir
-
-    return cache_dir(option)
 
 
 def _texts_from(estimate: Timeline, start_ordinal: int) -> list[str]:
