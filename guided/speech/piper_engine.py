@@ -380,7 +380,15 @@ def _session(files: PiperVoiceFiles, threads: int, ort: Any) -> Any:
         opts.optimized_model_filepath = str(tmp)
     except OSError:  # a read-only cache folder: just load the slow way each time
         tmp = None
-    session = ort.InferenceSession(str(files.model), sess_options=opts, providers=providers)
+    try:
+        session = ort.InferenceSession(str(files.model), sess_options=opts, providers=providers)
+    except Exception:  # noqa: BLE001 - perhaps only the copy could not be saved: try without
+        if tmp is None:
+            raise
+        tmp.unlink(missing_ok=True)
+        tmp = None
+        session = ort.InferenceSession(str(files.model), sess_options=options(levels.ORT_ENABLE_EXTENDED),
+                                       providers=providers)
     if tmp is not None:
         with contextlib.suppress(OSError):
             if tmp.is_file() and tmp.stat().st_size > 0:
