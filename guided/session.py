@@ -43,12 +43,8 @@ def load(ref: str | Path | Script) -> Script:
     """A script from a library name, a path, or an already loaded ``Script``."""
     if isinstance(ref, Script):
         return ref
-    try:
-        from guided.library import load as library_load
-    except ModuleNotFoundError:  # pragma: no cover - only before the library module exists
-        from guided.loader import load_script
+    from guided.library import load as library_load
 
-        return load_script(ref)
     return library_load(str(ref))
 
 
