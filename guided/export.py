@@ -118,8 +118,11 @@ def export_timeline(
 def new_temp_file(target: Path) -> Path:
     """A hidden temporary file beside ``target`` (same folder, so the final rename is
     atomic), readable like any new file (mkstemp alone would make it private)."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                dir=target.parent if str(target.parent) else ".")
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise GuidedError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
     os.close(fd)
     mask = os.umask(0o022)
     os.umask(mask)

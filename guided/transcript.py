@@ -109,8 +109,10 @@ def write_transcript(timeline: Timeline, fmt: str, path: Path) -> Path:
     try:
         tmp.write_text(text, encoding="utf-8", newline="\n")
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise GuidedError(f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
     return path
 
