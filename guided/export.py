@@ -72,6 +72,20 @@ def format_for(path: Path, fmt: str | None = None) -> str:
     return name
 
 
+def check_output(out: Path, fmt: str | None = None) -> str:
+    """Everything that can be said about ``out`` before any work: the format, ffmpeg, the
+    folder. Returns the format."""
+    fmt = format_for(out, fmt)
+    if not shutil.which("ffmpeg"):
+        raise GuidedError("ffmpeg is not installed; install it (e.g. `apt install ffmpeg`) to export")
+    if out.is_dir():
+        raise GuidedError(f"{out} is a folder; give a file name such as {out / 'practice.mp3'}")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise GuidedError(f"the folder {folder} does not exist")
+    return fmt
+
+
 def export_timeline(
     timeline: Timeline,
     clips: ClipSource,
@@ -82,14 +96,7 @@ def export_timeline(
 ) -> ExportResult:
     """Render ``timeline`` (clips from ``clips``) into the file ``out``, normalised and tagged."""
     out = Path(out)
-    fmt = format_for(out, fmt)
-    if not shutil.which("ffmpeg"):
-        raise GuidedError("ffmpeg is not installed; install it (e.g. `apt install ffmpeg`) to export")
-    if out.is_dir():
-        raise GuidedError(f"{out} is a folder; give a file name such as {out / 'practice.mp3'}")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise GuidedError(f"the folder {folder} does not exist")
+    fmt = check_output(out, fmt)
     ambience = timeline.script.ambience
 
     def blocks() -> Iterable[np.ndarray]:

@@ -126,10 +126,10 @@ def _export_file(script: Script, out: Path, opts: _Options, speaker: Speaker | N
 
 
 def _export_one(ref: str, out: Path, opts: _Options) -> None:
-    from guided.export import format_for
+    from guided.export import check_output
     from guided.session import load as load_script
 
-    format_for(out, opts.fmt)  # a wrong extension fails before any work
+    check_output(out, opts.fmt)  # a wrong extension or folder fails before any work
     script = load_script(ref)
     with ExitStack() as stack:
         synth = stack.enter_context(_bar(f"Preparing {script.name or script.title}", 1))
