@@ -130,6 +130,18 @@ def test_from_section_plays_exactly_the_rest(guided, tmp_path, alsa_file_sink): 
     assert bad.returncode == 1 and "1 One, 2 Two, 3 Three" in bad.stderr
 
 
+def test_preview_play_from_auditions_a_section_without_logging(guided, tmp_path, alsa_file_sink):  # noqa: F811
+    path = _script(tmp_path, THREE_SECTIONS)
+    result = guided("preview", str(path), "--play-from", "3", "--device", alsa_file_sink.device,
+                    env=alsa_file_sink.env)
+    assert result.returncode == 0, result.stderr
+    assert "§ Three" in result.stdout
+    expected, timeline = _rendered_pcm(path)
+    three = timeline.chapters()[2].start
+    assert alsa_file_sink.output.read_bytes() == expected[2 * three:]
+    assert _rows() == []
+
+
 def test_no_device_fails_before_any_question(guided, tmp_path, no_audio_device):  # noqa: F811
     path = _script(tmp_path, THREE_SECTIONS)
     result = guided("play", str(path), env=no_audio_device.env)

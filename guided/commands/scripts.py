@@ -123,21 +123,33 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
 @pace_option
 @voice_options
 @cache_option
+@click.option("--play-from", "play_from", default=None, metavar="SECTION",
+              help="Then play it from SECTION (its number or title), to hear how it sounds. "
+                   "Auditions are not kept in your session log.")
+@click.option("--device", default=None, metavar="D",
+              help="Output device for --play-from (see `guided devices`).")
 def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
             pace: float | None, rate: int | None, voice: str | None,
-            cache_dir: str | None) -> None:
+            cache_dir: str | None, play_from: str | None, device: str | None) -> None:
     """Show the practice as a timeline: when each thing is said, every pause,
     section and breath, and the total length.
 
     Lengths of speech are real once the clips are in the audio cache (after the
     practice was played or exported with the same voice and rate); until then they
     are estimated from the words and the rate, and the preview says so.
+
+    With --play-from SECTION it then plays the practice from that section, the way
+    `guided play --from` does, so you can listen to the part you are working on.
     """
     from guided.library import load
     from guided.timeline import plan
 
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
+    if play_from is not None:
+        from guided import player
+
+        found = player.check_output(device)  # no device: say so before printing anything
     measure, close = _cached_lengths(script, rate, voice, cache_dir)
     try:
         timeline = plan(script, variables=values, pace=pace, rate=rate, measure=measure)
@@ -145,6 +157,14 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
         close()
     for line in preview_lines(timeline):
         click.echo(line)
+    if play_from is not None:
+        from guided import terminal
+
+        options = player.PlayOptions(
+            device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
+            start_section=play_from, cache_dir=cache_dir, interactive=terminal.is_interactive(),
+            log=None)
+        player.play_script(script, options)
 
 
 def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_dir: str | None
