@@ -215,8 +215,15 @@ def test_pyttsx3_event_loop_path_gives_the_same_speech(monkeypatch: pytest.Monke
     try:
         a = clean(*direct.synthesize("Rest here for a moment.", "gmw/en-us", 150))
         b = clean(*looped.synthesize("Rest here for a moment.", "gmw/en-us", 150))
-        assert len(a) > 0.5 * SAMPLE_RATE
-        assert abs(len(a) - len(b)) < 0.03 * len(a)
+        assert len(a) > 0.5 * SAMPLE_RATE and len(b) > 0.5 * SAMPLE_RATE
+        # The same speech, sample for sample. pyttsx3's espeak driver writes its WAV on the
+        # "message terminated" event and drops audio that arrives in that same callback
+        # (drivers/espeak.py, _onSynth breaks before appending), so under load the loop's
+        # clip can lose its last chunk: one reason Linux uses the direct path. So the loop
+        # may be shorter, never longer, and what it has must match the direct path.
+        assert len(b) <= len(a)
+        n = len(b) - int(0.01 * SAMPLE_RATE)  # before the short fade at the trimmed end
+        np.testing.assert_allclose(b[:n], a[:n], atol=1e-6)
     finally:
         direct.close()
         looped.close()
