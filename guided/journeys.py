@@ -34,6 +34,7 @@ import yaml
 
 from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import builtin_scripts_dir, guided_home, user_journeys_dir
+from guided.yamlfile import load_nodes, node_pos
 
 MAX_BYTES = 1024 * 1024
 MAX_WEEKS = 52
@@ -160,25 +161,10 @@ def load_journey(ref: str | Path) -> Journey:
 
 def parse_journey(path: Path) -> Journey:
     """Read and validate a journey file; every problem is a ``file:line:col`` ScriptError."""
-    where = Pos(str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScriptError(f"cannot read journey: {exc.strerror}", where) from None
-    if len(data) > MAX_BYTES:
-        raise ScriptError("journey file is larger than 1 MiB", where)
-    try:
-        node = yaml.compose(data.decode("utf-8"), Loader=yaml.SafeLoader)
-    except UnicodeDecodeError as exc:
-        raise ScriptError(f"not UTF-8 text (bad byte at offset {exc.start})", where) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = Pos(str(path), mark.line + 1, mark.column + 1) if mark else where
-        raise ScriptError(f"YAML syntax: {exc.problem or exc.context}", pos) from None
-    except yaml.YAMLError as exc:
-        raise ScriptError(f"YAML: {exc}", where) from None
+    node = load_nodes(path, max_bytes=MAX_BYTES, what="a journey")
     if node is None:
-        raise ScriptError("the journey is empty: it needs a 'title' and 'weeks'", where)
+        raise ScriptError("the journey is empty: it needs a 'title' and 'weeks'",
+                          Pos(str(path), 1, 1))
     return _Parser(path).journey(node)
 
 
@@ -194,7 +180,7 @@ class _Parser:
         self.day_number = 0
 
     def pos(self, node: yaml.Node) -> Pos:
-        return Pos(str(self.path), node.start_mark.line + 1, node.start_mark.column + 1)
+        return node_pos(str(self.path), node)
 
     def mapping(self, node: yaml.Node, what: str, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode) or node.tag != "tag:yaml.org,2002:map":

@@ -17,7 +17,6 @@ import difflib
 import hashlib
 import math
 import re
-import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +58,21 @@ from guided.timeline import (
     estimate_samples,
     fill_variables,
 )
+from guided.yamlfile import (
+    BOOL,
+    FLOAT,
+    INT,
+    MAP,
+    NULL,
+    SEQ,
+    STR,
+    compose,
+    decode,
+    is_blank,
+    node_pos,
+    one_line,
+    read_bytes,
+)
 
 TOP_LEVEL_KEYS = (
     "format", "title", "practice", "description", "author", "language",
@@ -72,15 +86,10 @@ CYCLES_RANGE = (1, 100)
 # alias again: a "billion laughs" document is small on disk but huge once aliases are followed.
 NODE_BUDGET = 100_000
 SCRIPT_SUFFIXES = (".yaml", ".yml")
-MAX_BRACKET_DEPTH = 64
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_BRACKETS = re.compile(r"[\[\]{}]")
 _LEADING_WORD = re.compile(r"\s*([A-Za-z_]+)")
-_TAG = "tag:yaml.org,2002:"
-_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
-_MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
-_SAFE_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ, _TAG + "timestamp"})
+_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ = STR, INT, FLOAT, BOOL, NULL, MAP, SEQ
 _DURATION_HELP = "a duration such as 5, 2.5, '500ms', '5s', '2m' or '1m30s'"
 
 
@@ -120,138 +129,20 @@ class _Session:
 
 def _load_file(path: Path, display: str, session: _Session, chain: tuple[Path, ...],
                depth: int) -> Script:
-    where = Pos(display)
-    data = _read_bytes(path, where)
+    data = read_bytes(path, Pos(display), max_bytes=MAX_FILE_BYTES, what="a script")
     session.hasher.update(data)
-    text = _decode(data, display)
-    root = _compose(text, display)
+    text = decode(data, display)
+    root = None if is_blank(text) else compose(text, display, single="a script")
+    if root is None:
+        raise ScriptError(
+            "file is empty: a script needs at least 'title' and 'steps'", Pos(display, 1, 1)
+        )
     builder = _Builder(display, path, session, chain + (path.resolve(),))
     return builder.script(root, depth)
 
 
-def _read_bytes(path: Path, where: Pos) -> bytes:
-    """The file's bytes, refusing folders, devices, pipes and anything over the size limit."""
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise ScriptError("is a folder, not a script file", where)
-        if not stat.S_ISREG(info.st_mode):
-            raise ScriptError("is not a regular file", where)
-        if info.st_size > MAX_FILE_BYTES:
-            raise ScriptError(
-                f"file is {info.st_size / 1024 / 1024:.1f} MiB; a script may be at most 1 MiB", where
-            )
-        with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ScriptError("no such file", where) from None
-    except OSError as exc:
-        raise ScriptError(f"cannot read the file: {exc.strerror or exc}", where) from None
-    if len(data) > MAX_FILE_BYTES:  # the file grew between stat and read
-        raise ScriptError("file is larger than 1 MiB, the most a script may be", where)
-    return data
-
-
-def _decode(data: bytes, display: str) -> str:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        col = len(data[line_start:exc.start].decode("utf-8")) + 1
-        raise ScriptError(
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be read; save the file as UTF-8",
-            Pos(display, line, col),
-        ) from None
-    if not text.strip() or text.strip() == "\ufeff":
-        raise ScriptError(
-            "file is empty: a script needs at least 'title' and 'steps'", Pos(display, 1, 1)
-        )
-    return text
-
-
-def _compose(text: str, display: str) -> yaml.Node:
-    _check_bracket_depth(text, display)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        pos = Pos(display, mark.line + 1, mark.column + 1) if mark else Pos(display)
-        problem = exc.problem or exc.context or "cannot be read"
-        if "another document" in problem:
-            problem = "a script is a single YAML document; remove the second '---' and what follows"
-        raise ScriptError(f"YAML syntax: {_one_line(problem)}", pos) from None
-    except yaml.reader.ReaderError as exc:
-        line, col = _line_col(text, exc.position)
-        raise ScriptError(
-            f"the control character U+{exc.character:04X} is not allowed in YAML; remove it",
-            Pos(display, line, col),
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ScriptError(f"YAML syntax: {_one_line(str(exc))}", Pos(display)) from None
-    except RecursionError:
-        raise ScriptError("YAML is nested far too deeply to be a practice script", Pos(display)) from None
-    if node is None:
-        raise ScriptError(
-            "file is empty: a script needs at least 'title' and 'steps'", Pos(display, 1, 1)
-        )
-    _check_tags(node, display)
-    return node
-
-
-def _check_bracket_depth(text: str, display: str) -> None:
-    """Refuse absurdly nested ``[``/``{`` before PyYAML spends seconds (and its stack) on them.
-
-    Counts brackets anywhere, even inside text: a practice script never has 64 unclosed ones.
-    """
-    depth = 0
-    for match in _BRACKETS.finditer(text):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > MAX_BRACKET_DEPTH:
-            line, col = _line_col(text, match.start())
-            raise ScriptError(
-                f"more than {MAX_BRACKET_DEPTH} nested '[' or '{{': too deep for a practice script",
-                Pos(display, line, col),
-            )
-
-
-def _check_tags(root: yaml.Node, display: str) -> None:
-    """Reject tags that are not plain YAML types (e.g. ``!!python/object``), in document order."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if node.tag == _MERGE:
-            raise ScriptError("merge keys ('<<') are not supported in scripts; write the keys out",
-                              _pos(display, node))
-        if node.tag not in _SAFE_TAGS:
-            tag = node.tag.replace(_TAG, "!!")
-            raise ScriptError(
-                f"the YAML tag '{tag}' is not allowed: scripts use plain text, numbers, lists "
-                "and mappings only",
-                _pos(display, node),
-            )
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in reversed(node.value):
-                stack.extend((value, key))
-
-
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split())
-
-
 def _pos(display: str, node: yaml.Node) -> Pos:
-    return Pos(display, node.start_mark.line + 1, node.start_mark.column + 1)
+    return node_pos(display, node)
 
 
 def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
@@ -278,7 +169,7 @@ class _Builder:
         return _pos(self.display, node)
 
     def fail(self, message: str, node: yaml.Node) -> ScriptError:
-        return ScriptError(_one_line(message), self.pos(node))
+        return ScriptError(one_line(message), self.pos(node))
 
     def visit(self, node: yaml.Node) -> None:
         self.session.visits += 1

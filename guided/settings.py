@@ -25,6 +25,7 @@ import yaml
 
 from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
+from guided.yamlfile import load_nodes, node_pos
 
 ENGINE_ENV = "GUIDED_ENGINE"
 AUTO = "auto"
@@ -48,20 +49,10 @@ class Settings:
 def load_settings(path: Path | None = None) -> Settings:
     """The settings file (default ``settings_file()``); defaults when it does not exist."""
     path = path or settings_file()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GuidedError(f"cannot read your settings ({exc})", Pos(str(path))) from exc
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = Pos(str(path), mark.line + 1, mark.column + 1) if mark else Pos(str(path))
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise GuidedError(f"settings are not valid YAML: {problem}", where) from None
+    node = load_nodes(path, max_bytes=64 * 1024, what="a settings file")
+    data = None if node is None else yaml.SafeLoader("").construct_document(node)
     if data is None:
         return Settings()
     if not isinstance(data, dict):
@@ -123,9 +114,7 @@ def announce_engine(engine: str) -> None:
 
 
 def _pos(path: Path, node: yaml.Node | None) -> Pos:
-    if node is None:
-        return Pos(str(path))
-    return Pos(str(path), node.start_mark.line + 1, node.start_mark.column + 1)
+    return Pos(str(path)) if node is None else node_pos(str(path), node)
 
 
 def _positions(path: Path, node: yaml.Node | None) -> tuple[dict[object, Pos], dict[object, Pos]]:

@@ -213,9 +213,9 @@ def test_settings_errors_point_at_the_line(isolated_home: Path) -> None:
         "engine: pipr\n": "1:9: engine should be one of auto, pyttsx3, piper",
         "engine: auto\nspeed: 3\n": "2:1: unknown setting 'speed'",
         "engine: auto\nvoice: joe\n": "2:1: a voice belongs to one engine",
-        "engine: [piper\n": "settings are not valid YAML",
+        "engine: [piper\n": "2:1: YAML syntax: expected ',' or ']'",
         "- piper\n": "1:1: settings should be a mapping",
-        "engine: !!python/object:os.system piper\n": "not valid YAML",
+        "engine: !!python/object:os.system piper\n": "1:9: the YAML tag '!!python/object:os.system' is not allowed",
     }
     for text, expected in cases.items():
         path.write_text(text)
