@@ -134,10 +134,11 @@ class Meter:
         self._fft_size = 0
         self._ir_fft: np.ndarray | None = None
         self._carry = np.zeros(_IR_TAPS - 1)
+        self._carry_silent = True  # the K-weighting tail of earlier blocks is all zero
         self._segment = rate // 10  # 100 ms
         self._partial = 0.0  # sum of squares in the unfinished segment
         self._partial_n = 0
-        self._last = [0.0, 0.0, 0.0]  # the three previous 100 ms energies
+        self._last = np.zeros(3)  # the three previous 100 ms energies
         self._segments = 0
         bins = int((_BIN_HIGH - _BIN_LOW) * _BINS_PER_LU) + 1
         self._hist_count = np.zeros(bins, dtype=np.int64)
@@ -150,19 +151,27 @@ class Meter:
         if not len(x):
             return
         peak = float(np.max(np.abs(x)))
-        self._true_peak(x, peak)
+        if peak == 0.0:  # digital silence, most of a practice: no peak, only the filter's tail
+            self._tp_hist = np.concatenate([self._tp_hist, x])[-(2 * _HALF - 1):]
+            if self._carry_silent:
+                self._energies(x)
+                return
+        else:
+            self._true_peak(x, peak)
         self._energies(self._k_weight(x, peak))
 
     def _k_weight(self, x: np.ndarray, peak: float) -> np.ndarray:
         n = len(x)
-        if peak < self._peak * _QUIET:
-            # Far below the loudest sound so far (silence, an ambience bed): such blocks
+        if peak == 0.0 or peak < self._peak * _QUIET:
+            # Silence, or far below the loudest sound so far (an ambience bed): such blocks
             # only count towards the gates, 30 dB under anything that is kept, so their
-            # exact K-weighting does not matter. Skip the FFT; keep the earlier tail.
+            # exact K-weighting does not matter (for silence it is exact: only the earlier
+            # tail remains). Skip the FFT; keep the earlier tail.
             y = x.copy()
             m = min(n, _IR_TAPS - 1)
             y[:m] += self._carry[:m]
             self._carry = np.concatenate([self._carry[m:], np.zeros(m)])
+            self._carry_silent = not self._carry.any()
             return y
         size = 1 << (n + _IR_TAPS - 1 - 1).bit_length()
         if size != self._fft_size:
@@ -171,6 +180,7 @@ class Meter:
         y = np.fft.irfft(np.fft.rfft(x, size) * self._ir_fft, size)[: n + _IR_TAPS - 1]
         y[: _IR_TAPS - 1] += self._carry  # the tail of earlier blocks (overlap-add)
         self._carry = y[n:].copy()
+        self._carry_silent = False
         return y[:n]
 
     def _energies(self, y: np.ndarray) -> None:
@@ -178,35 +188,41 @@ class Meter:
         pos = 0
         n = len(sq)
         seg = self._segment
+        done = []
         if self._partial_n:
             take = min(n, seg - self._partial_n)
             self._partial += float(sq[:take].sum())
             self._partial_n += take
             pos = take
             if self._partial_n == seg:
-                self._segment_done(self._partial / seg)
+                done.append(np.array([self._partial / seg]))
                 self._partial, self._partial_n = 0.0, 0
         whole = (n - pos) // seg
         if whole:
-            means = sq[pos:pos + whole * seg].reshape(whole, seg).mean(axis=1)
-            for energy in means.tolist():
-                self._segment_done(energy)
+            done.append(sq[pos:pos + whole * seg].reshape(whole, seg).mean(axis=1))
             pos += whole * seg
         if pos < n:
             self._partial = float(sq[pos:].sum())
             self._partial_n = n - pos
+        if done:
+            self._segments_done(np.concatenate(done) if len(done) > 1 else done[0])
 
-    def _segment_done(self, energy: float) -> None:
-        self._segments += 1
-        if self._segments >= 4:  # a 400 ms gating block ends here
-            z = (self._last[0] + self._last[1] + self._last[2] + energy) / 4
-            if z > 0:
-                level = -0.691 + 10 * math.log10(z)
-                if level > _ABSOLUTE_GATE:
-                    i = min(len(self._hist_count) - 1, int((level - _BIN_LOW) * _BINS_PER_LU))
-                    self._hist_count[i] += 1
-                    self._hist_energy[i] += z
-        self._last = [self._last[1], self._last[2], energy]
+    def _segments_done(self, energies: np.ndarray) -> None:
+        """Add the 400 ms gating blocks that end with each of these 100 ms energies."""
+        e = np.concatenate([self._last, energies])
+        z = (e[:-3] + e[1:-2] + e[2:-1] + e[3:]) / 4  # z[i]: the block ending at energies[i]
+        z = z[max(0, 3 - self._segments):]  # the first three segments end no whole block
+        self._segments += len(energies)
+        self._last = e[-3:]
+        z = z[z > 0]
+        if not len(z):
+            return
+        level = -0.691 + 10 * np.log10(z)
+        keep = level > _ABSOLUTE_GATE
+        z, level = z[keep], level[keep]
+        bins = np.minimum(len(self._hist_count) - 1, ((level - _BIN_LOW) * _BINS_PER_LU).astype(np.int64))
+        np.add.at(self._hist_count, bins, 1)
+        np.add.at(self._hist_energy, bins, z)
 
     def _true_peak(self, x: np.ndarray, peak: float) -> None:
         if peak * _INTERP_BOUND > self._peak:  # only blocks that might raise the peak
@@ -246,10 +262,15 @@ class Limiter:
         self.window = window
         self.delay = window + _HALF
         self._hist = np.zeros(2 * window + 2 * _HALF + 4)
+        self._hist_silent = True  # the look-ahead history is all zero
 
     def process(self, x: np.ndarray) -> np.ndarray:
         n = len(x)
         h = len(self._hist)
+        silent = not np.any(x)
+        if silent and self._hist_silent:  # silence in, silence out (and the history stays zero)
+            return np.zeros(n, dtype=np.float32)
+        self._hist_silent = silent and n >= h
         z = np.concatenate([self._hist, np.asarray(x, dtype=np.float64)])
         self._hist = z[-h:]
         first = h - self.delay  # output z[first : first + n]
