@@ -1,7 +1,8 @@
 """Export a practice to an audio file: two constant-memory passes over the render.
 
-1. Render once and measure integrated loudness and true peak (``guided.loudness``).
-2. Render again with one linear gain to -19 LUFS (mono), through a gentle look-ahead
+1. Render once and measure integrated loudness and true peak (``guided.loudness``),
+   keeping the rendered audio in a temporary file beside the output.
+2. Read it back with one linear gain to -19 LUFS (mono), through a gentle look-ahead
    limiter only if that gain would push the true peak over -1 dBTP, and pipe the
    float PCM into ffmpeg to encode. Tags and chapters are then written with mutagen.
 
@@ -17,7 +18,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,27 +101,72 @@ def export_timeline(
     fmt = check_output(out, fmt)
     ambience = timeline.script.ambience
 
-    def blocks() -> Iterable[np.ndarray]:
+    folder = out.parent if str(out.parent) else Path(".")
+    with _Spool(folder) as spool:
+        meter = Meter()
         for block in render(timeline.events, clips, ambience=ambience, block_size=EXPORT_BLOCK):
+            meter.feed(block)
+            spool.write(block)
             if progress:
                 progress(len(block) / SAMPLE_RATE)
-            yield block
+        measured = meter.result()
+        gain = measured.gain_db(TARGET_LUFS_MONO)
+        limited = not math.isinf(measured.true_peak) and measured.true_peak + gain > LIMIT_AT
 
-    meter = Meter()
-    for block in blocks():
-        meter.feed(block)
-    measured = meter.result()
-    gain = measured.gain_db(TARGET_LUFS_MONO)
-    limited = not math.isinf(measured.true_peak) and measured.true_peak + gain > LIMIT_AT
-    tmp = new_temp_file(out)
-    try:
-        _encode(normalised(blocks(), gain, limit=limited), tmp, fmt)
-        write_tags(tmp, fmt, timeline)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        def blocks() -> Iterable[np.ndarray]:
+            for block in spool.read():
+                if progress:
+                    progress(len(block) / SAMPLE_RATE)
+                yield block
+
+        tmp = new_temp_file(out)
+        try:
+            _encode(normalised(blocks(), gain, limit=limited), tmp, fmt)
+            write_tags(tmp, fmt, timeline)
+            os.replace(tmp, out)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     return ExportResult(out, timeline.seconds, measured, gain, limited)
+
+
+class _Spool:
+    """The rendered audio kept between the two passes, so it is rendered only once: an
+    unnamed temporary file beside the output (the system removes it however we stop;
+    memory stays constant). Blocks of digital silence, most of a practice, are only
+    counted, never written."""
+
+    def __init__(self, folder: Path):
+        try:
+            self._file = tempfile.TemporaryFile(prefix=".guided-render-", dir=folder)  # noqa: SIM115 (closed by __exit__)
+        except OSError as exc:
+            raise GuidedError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
+        self._lengths = array("q")  # per block: samples written, or minus the length of a silence
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+
+    def write(self, block: np.ndarray) -> None:
+        if block.any():
+            self._file.write(memoryview(np.ascontiguousarray(block, dtype=np.float32)).cast("B"))
+            self._lengths.append(len(block))
+        else:
+            self._lengths.append(-len(block))
+
+    def read(self) -> Iterator[np.ndarray]:
+        self._file.flush()
+        self._file.seek(0)
+        for n in self._lengths:
+            if n < 0:
+                yield np.zeros(-n, dtype=np.float32)
+                continue
+            block = np.empty(n, dtype=np.float32)
+            if self._file.readinto(memoryview(block).cast("B")) != 4 * n:
+                raise GuidedError("the temporary audio file was cut short; is the disk full?")
+            yield block
 
 
 def new_temp_file(target: Path) -> Path:
@@ -148,7 +195,7 @@ def _encode(blocks: Iterable[np.ndarray], path: Path, fmt: str) -> None:
             assert proc.stdin is not None
             try:
                 for block in blocks:
-                    proc.stdin.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
+                    proc.stdin.write(memoryview(np.ascontiguousarray(block, dtype="<f4")).cast("B"))
                 proc.stdin.close()
             except BrokenPipeError:
                 pass  # ffmpeg stopped early: its message says why
