@@ -316,7 +316,9 @@ def test_ctrl_c_at_the_terminal_restores_it(tmp_path, pulse_null_sink):  # noqa:
     try:
         term.wait_for("One.")
         assert termios.tcgetattr(term.master)[3] & termios.ICANON == 0  # keys mode while playing
-        time.sleep(1.0)
+        # The caption appears as the words are queued; the sink may take a moment to start
+        # on a busy machine, so play for 2 s before asking for more than 0.5 s listened.
+        time.sleep(2.0)
         term.send("\x03")  # Ctrl-C, through the terminal's own line discipline
         term.proc.wait(timeout=20)
     finally:
