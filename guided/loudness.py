@@ -274,23 +274,40 @@ class Limiter:
         z = np.concatenate([self._hist, np.asarray(x, dtype=np.float64)])
         self._hist = z[-h:]
         first = h - self.delay  # output z[first : first + n]
-        if float(np.max(np.abs(z))) * _INTERP_BOUND <= self.threshold:
-            return z[first:first + n].astype(np.float32)
+        a = np.abs(z)
+        th = self.threshold
+        plain = z[first:first + n].astype(np.float32)
+        if float(a.max()) * _INTERP_BOUND <= th:
+            return plain
         w = self.window
-        over = _oversampled_near(z, self.threshold)[_HALF:]  # entry c: between z[c] and z[c+1]
-        env = np.abs(z).copy()
-        env[: len(z) - _HALF] = np.maximum(env[: len(z) - _HALF], over)
-        env[1: len(z) - _HALF + 1] = np.maximum(env[1: len(z) - _HALF + 1], over)
-        need = np.minimum(1.0, self.threshold / np.maximum(env, 1e-12))
-        if need.min() >= 1.0:
-            return z[first:first + n].astype(np.float32)
-        lows = _sliding_min(need, w)  # lows[j] = min(need[j : j+w])
+        size = len(z)
+        over = _oversampled_near(z, th)[_HALF:]  # entry c: between z[c] and z[c+1]
+        # The envelope of z[j] is the largest of |z[j]| and the in-between points on either
+        # side; only where it is over the ceiling (``hot``) is less than unity gain needed.
+        ov = np.flatnonzero(over > th)
+        hot = np.union1d(np.flatnonzero(a > th), np.concatenate([ov, ov + 1]))
+        if not len(hot):
+            return plain
+        env = a[hot]
+        left = hot < size - _HALF
+        env[left] = np.maximum(env[left], over[hot[left]])
+        right = (hot >= 1) & (hot <= size - _HALF)
+        env[right] = np.maximum(env[right], over[hot[right] - 1])
+        # The gain for z[k] is the mean of lows[k-w+1 .. k], lows[j] = min(need[j : j+w]):
+        # below 1 only within w - 1 samples of a hot sample, so only that span is computed.
+        lo = max(first, int(hot[0]) - w + 1)
+        hi = min(first + n - 1, int(hot[-1]) + w - 1)
+        if lo > hi:
+            return plain
+        base = lo - w + 1
+        need = np.ones(hi - lo + 2 * w - 1)
+        inside = (hot >= base) & (hot < base + len(need))
+        need[hot[inside] - base] = th / env[inside]
+        lows = _sliding_min(need, w)
         sums = np.concatenate([[0.0], np.cumsum(lows)])
-        smooth = (sums[w:] - sums[:-w]) / w  # smooth[j] = mean(lows[j : j+w])
-        # gain for z[k] is smooth[k - w + 1]: every sample it covers is at or under the ceiling.
-        k = np.arange(first, first + n)
-        gain = smooth[k - w + 1]
-        return (z[first:first + n] * gain).astype(np.float32)
+        gain = (sums[w:] - sums[:-w]) / w  # gain[i] for z[lo + i]
+        plain[lo - first:hi - first + 1] = (z[lo:hi + 1] * gain).astype(np.float32)
+        return plain
 
 
 def _sliding_min(a: np.ndarray, w: int) -> np.ndarray:
