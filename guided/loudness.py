@@ -152,7 +152,7 @@ class Meter:
             return
         peak = float(np.max(np.abs(x)))
         if peak == 0.0:  # digital silence, most of a practice: no peak, only the filter's tail
-            self._tp_hist = np.concatenate([self._tp_hist, x])[-(2 * _HALF - 1):]
+            self._keep_tp_history(x)
             if self._carry_silent:
                 self._energies(x)
                 return
@@ -228,7 +228,15 @@ class Meter:
         if peak * _INTERP_BOUND > self._peak:  # only blocks that might raise the peak
             z = np.concatenate([self._tp_hist, x])
             self._peak = max(self._peak, peak, float(_oversampled_near(z, self._peak).max()))
-        self._tp_hist = np.concatenate([self._tp_hist, x])[-(2 * _HALF - 1):]
+        self._keep_tp_history(x)
+
+    def _keep_tp_history(self, x: np.ndarray) -> None:
+        """The last samples, for the oversampling windows that straddle the next block."""
+        keep = 2 * _HALF - 1
+        if len(x) >= keep:
+            self._tp_hist = x[-keep:].copy()
+        else:
+            self._tp_hist = np.concatenate([self._tp_hist, x])[-keep:]
 
     def result(self) -> Loudness:
         count = self._hist_count
