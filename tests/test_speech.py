@@ -200,6 +200,8 @@ def test_guided_voices_lists_english(guided) -> None:
     assert run.returncode == 0, run.stderr
     assert "gmw/en-us" in run.stdout and "English (America)" in run.stdout
     assert "German" not in run.stdout
+    header, first = run.stdout.splitlines()[:2]
+    assert header.split()[-1] == "ENGINE" and first.split()[-1] == "pyttsx3"
     data = json.loads(guided("voices", "--language", "en-us", "--json").stdout)
     assert data and all(v["language"].startswith("en-us") for v in data)
     assert {"id", "name", "language", "gender"} <= set(data[0])

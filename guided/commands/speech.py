@@ -67,9 +67,10 @@ def voices(language: str | None, engine: str, as_json: bool) -> None:
         return
     width_id = max(len(v.id) for v in found)
     width_name = max(len(v.name) for v in found)
-    click.echo(f"{'ID':<{width_id}}  {'NAME':<{width_name}}  {'LANGUAGE':<15}  GENDER")
+    click.echo(f"{'ID':<{width_id}}  {'NAME':<{width_name}}  {'LANGUAGE':<15}  {'GENDER':<7}  ENGINE")
     for v in found:
-        click.echo(f"{v.id:<{width_id}}  {v.name:<{width_name}}  {v.language:<15}  {v.gender or '-'}")
+        click.echo(f"{v.id:<{width_id}}  {v.name:<{width_name}}  {v.language:<15}  "
+                   f"{v.gender or '-':<7}  {v.engine or '-'}")
 
 
 @click.group()
