@@ -34,7 +34,7 @@ import yaml
 
 from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import builtin_scripts_dir, guided_home, user_journeys_dir
-from guided.yamlfile import load_nodes, node_pos
+from guided.yamlfile import FLOAT, INT, MAP, STR, load_nodes, node_pos
 
 MAX_BYTES = 1024 * 1024
 MAX_WEEKS = 52
@@ -46,8 +46,7 @@ TOP_KEYS = ("format", "title", "description", "author", "weeks")
 WEEK_KEYS = ("title", "theme", "days")
 DAY_KEYS = ("title", "practice", "practices", "reflection", "note")
 
-_STR = "tag:yaml.org,2002:str"
-_SCALARS = {_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_SCALARS = {STR, INT, FLOAT}
 
 
 @dataclass(frozen=True)
@@ -183,7 +182,7 @@ class _Parser:
         return node_pos(str(self.path), node)
 
     def mapping(self, node: yaml.Node, what: str, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
-        if not isinstance(node, yaml.MappingNode) or node.tag != "tag:yaml.org,2002:map":
+        if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
             raise ScriptError(f"expected {what} as a mapping of keys ({', '.join(keys)})", self.pos(node))
         result: dict[str, yaml.Node] = {}
         for key, value in node.value:
@@ -276,7 +275,7 @@ class _Parser:
         )
 
     def ref(self, node: yaml.Node) -> PracticeRef:
-        if not isinstance(node, yaml.ScalarNode) or node.tag != _STR or not str(node.value).strip():
+        if not isinstance(node, yaml.ScalarNode) or node.tag != STR or not str(node.value).strip():
             raise ScriptError("expected a practice name (like 'grounding') or a path to a script", self.pos(node))
         return PracticeRef(str(node.value).strip(), self.pos(node))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from guided.errors import ScriptError
-from guided.yamlfile import load_nodes, node_pos
+from guided.yamlfile import BOOL, FLOAT, INT, MAP, STR, load_nodes, node_pos
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _MAX_BYTES = 64 * 1024
@@ -41,15 +41,12 @@ def load_vars_file(path: str | Path) -> dict[str, str]:
     return result
 
 
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-}
+_SCALAR_TAGS = {STR, INT, FLOAT, BOOL}
 
 
 def _unwrap(node: yaml.Node, path: Path) -> yaml.MappingNode:
     def expect_mapping(n: yaml.Node) -> yaml.MappingNode:
-        if not isinstance(n, yaml.MappingNode) or n.tag != "tag:yaml.org,2002:map":
+        if not isinstance(n, yaml.MappingNode) or n.tag != MAP:
             raise ScriptError(
                 "expected a mapping of variable names to text, e.g. 'name: Sam'",
                 node_pos(str(path), n),
