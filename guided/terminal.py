@@ -16,6 +16,7 @@ import math
 import os
 import select
 import sys
+import textwrap
 import time
 from typing import TextIO
 
@@ -122,7 +123,8 @@ class PlayerScreen:
             lines.append(f"\n── {section} ──")
         self._section = section
         if text and key != self._caption_key:
-            lines.append(f"  {text}")
+            width = max(20, self._columns() - 1)  # the last column would wrap on some terminals
+            lines.extend(textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="  "))
         self._caption_key = key
         if lines:
             self._write("\r\x1b[K" + "\n".join(lines) + "\n")
