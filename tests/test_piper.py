@@ -262,3 +262,24 @@ def test_abort_stops_a_long_line_between_sentences(engine: PiperEngine) -> None:
     thread.join(timeout=60)
     assert not thread.is_alive()
     assert isinstance(outcome[0], SpeechError) and "stopped" in str(outcome[0])
+
+
+def test_clips_key_on_their_own_voice_model_only(tmp_path: Path, voices_dir: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def keys() -> tuple[str, str]:
+        with Speaker(SpeechSettings(engine="piper"), cache_dir=tmp_path) as joe, \
+                Speaker(SpeechSettings(engine="piper", voice="en_US-calm-medium"),
+                        cache_dir=tmp_path) as calm:
+            return joe.key(PHRASE), calm.key(PHRASE)
+
+    joe_key, calm_key = keys()
+    config = voices_dir / "en_US-calm-medium.onnx.json"
+    data = json.loads(config.read_text())
+    data["inference"]["noise_scale"] = 0.4
+    config.write_text(json.dumps(data))
+    joe_after, calm_after = keys()
+    assert calm_after != calm_key  # its own model changed: its clips are made anew
+    assert joe_after == joe_key  # another voice changed: joe's clips are still good
+    monkeypatch.delenv("GUIDED_VOICES_DIR")  # the other voice removed altogether
+    with Speaker(SpeechSettings(engine="piper"), cache_dir=tmp_path) as joe:
+        assert joe.key(PHRASE) == joe_key

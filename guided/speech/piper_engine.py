@@ -162,13 +162,19 @@ class PiperEngine:
     # -- the Engine protocol -------------------------------------------------
 
     def version(self) -> str:
-        """Piper's version and the identity of every installed voice model: the clip
-        cache cannot tell which voice a default will pick, so any change of model
-        (replaced, added, removed) makes Piper's clips anew."""
+        """Piper's version and the identity of every installed voice model."""
         if self._version is None:
             models = ", ".join(f"{v.id}@{voice_identity(v)[:12]}" for v in self._resolve_all())
             self._version = f"piper-tts {_piper_version()}; {models}"
         return self._version
+
+    def voice_version(self, voice: str | None, language: str) -> str:
+        """Piper's version and the identity of the one model that speaks for ``voice``
+        (or the default voice for ``language``): the clip cache keys on this, so a
+        replaced model makes its clips anew while adding or changing *other* voices
+        leaves them alone."""
+        files = self._resolve(voice if voice else self.default_voice(language))
+        return f"piper-tts {_piper_version()}; {files.id}@{voice_identity(files)[:12]}"
 
     def voices(self) -> list[Voice]:
         result = []

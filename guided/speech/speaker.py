@@ -203,7 +203,11 @@ class Speaker:
                 if not self._engines:  # made now, started only when a clip is missing
                     self._engines.append(self._factory())
                 first = self._engines[0]
-            self._version = first.version()
+            # An engine that can name the model behind one voice (Piper) keys clips on
+            # that alone, so installing another voice does not make every clip again.
+            per_voice = getattr(first, "voice_version", None)
+            self._version = (per_voice(self.settings.voice, self.settings.language)
+                             if callable(per_voice) else first.version())
         return self._version
 
     def _load(self, key: str) -> np.ndarray | None:
