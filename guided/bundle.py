@@ -34,6 +34,7 @@ from pathlib import Path
 import yaml
 
 from guided import journeys
+from guided.atomic import replacing
 from guided.durations import format_clock
 from guided.errors import GuidedError
 from guided.journeys import Journey
@@ -333,19 +334,10 @@ def _move_into_place(work: Path, out: Path, as_zip: bool) -> None:
         if path.is_file():
             path.chmod(0o644)  # exports are written private; a bundle is meant to be shared
     if as_zip:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-        os.close(fd)
-        try:
-            folder = out.stem
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-                for path in sorted(work.rglob("*")):
-                    if path.is_file():
-                        archive.write(path, f"{folder}/{path.relative_to(work).as_posix()}")
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with replacing(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(work.rglob("*")):
+                if path.is_file():
+                    archive.write(path, f"{out.stem}/{path.relative_to(work).as_posix()}")
         shutil.rmtree(work, ignore_errors=True)
         return
     old = None

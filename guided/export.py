@@ -14,7 +14,6 @@ removes the temporary file and leaves no half-written output.
 from __future__ import annotations
 
 import math
-import os
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from guided.atomic import replacing
 from guided.audio import SAMPLE_RATE
 from guided.errors import GuidedError
 from guided.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
@@ -119,14 +119,9 @@ def export_timeline(
                     progress(len(block) / SAMPLE_RATE)
                 yield block
 
-        tmp = new_temp_file(out)
-        try:
+        with replacing(out) as tmp:
             _encode(normalised(blocks(), gain, limit=limited), tmp, fmt)
             write_tags(tmp, fmt, timeline)
-            os.replace(tmp, out)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
     return ExportResult(out, timeline.seconds, measured, gain, limited)
 
 
@@ -167,21 +162,6 @@ class _Spool:
             if self._file.readinto(memoryview(block).cast("B")) != 4 * n:
                 raise GuidedError("the temporary audio file was cut short; is the disk full?")
             yield block
-
-
-def new_temp_file(target: Path) -> Path:
-    """A hidden temporary file beside ``target`` (same folder, so the final rename is
-    atomic), readable like any new file (mkstemp alone would make it private)."""
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise GuidedError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
-    os.close(fd)
-    mask = os.umask(0o022)
-    os.umask(mask)
-    os.chmod(name, 0o666 & ~mask)
-    return Path(name)
 
 
 def _encode(blocks: Iterable[np.ndarray], path: Path, fmt: str) -> None:

@@ -25,13 +25,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from guided.atomic import write_atomic
 from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import builtin_scripts_dir, guided_home, user_journeys_dir
 from guided.yamlfile import FLOAT, INT, MAP, STR, load_nodes, node_pos
@@ -346,15 +346,7 @@ def _read_state() -> dict:
 def _write_state(state: dict) -> None:
     path = progress_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".journey-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(state, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(state, indent=2) + "\n")
 
 
 def start_journey(ref: str, on: dt.date | None = None) -> Progress:

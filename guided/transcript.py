@@ -7,7 +7,6 @@ section's first cue in SubRip, a line of their own in LRC).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,18 +101,13 @@ def transcript_path(audio: Path, fmt: str) -> Path:
 
 def write_transcript(timeline: Timeline, fmt: str, path: Path) -> Path:
     """Write the transcript atomically (temporary file, then rename)."""
-    from guided.export import new_temp_file
+    from guided.atomic import write_atomic
 
     text = transcript_text(timeline, fmt)
-    tmp = new_temp_file(path)
     try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise GuidedError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        raise
+        write_atomic(path, text)
+    except OSError as exc:
+        raise GuidedError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
 
 

@@ -363,3 +363,18 @@ def test_all_exports_the_whole_library(tmp_path, shared_cache):
         info = ffprobe(out / f"{name}.ogg")
         assert float(info["format"]["duration"]) > 30
         assert info["chapters"]
+
+
+def test_atomic_writes_leave_the_old_file_on_failure(tmp_path):
+    from guided.atomic import replacing, write_atomic
+
+    target = tmp_path / "kept.txt"
+    write_atomic(target, "first\n")
+    try:
+        with replacing(target) as tmp:
+            tmp.write_text("half")
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert target.read_text() == "first\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.txt"]  # no temporary left

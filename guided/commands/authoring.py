@@ -220,22 +220,16 @@ def write_wav(path: Path, samples, sample_rate: int) -> None:
     """Write mono float32 samples as a 16-bit WAV, atomically (temp file, then rename)."""
     import wave
 
+    from guided.atomic import replacing
     from guided.speech.trim import to_int16
 
     path = path.expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        with wave.open(tmp, "wb") as out:
-            out.setnchannels(1)
-            out.setsampwidth(2)
-            out.setframerate(sample_rate)
-            out.writeframes(to_int16(samples).tobytes())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(path) as tmp, wave.open(str(tmp), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(sample_rate)
+        out.writeframes(to_int16(samples).tobytes())
 
 
 def speak(text: str, voice: str | None, rate: int | None):
