@@ -368,7 +368,9 @@ def test_all_exports_the_whole_library(tmp_path, shared_cache):
 def test_atomic_writes_leave_the_old_file_on_failure(tmp_path):
     from guided.atomic import replacing, write_atomic
 
-    target = tmp_path / "kept.txt"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "kept.txt"
     write_atomic(target, "first\n")
     try:
         with replacing(target) as tmp:
@@ -377,4 +379,4 @@ def test_atomic_writes_leave_the_old_file_on_failure(tmp_path):
     except KeyboardInterrupt:
         pass
     assert target.read_text() == "first\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.txt"]  # no temporary left
+    assert sorted(p.name for p in folder.iterdir()) == ["kept.txt"]  # no temporary left
