@@ -66,6 +66,15 @@ def format_clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def format_timestamp(ms: int, sep: str = ".") -> str:
+    """``HH:MM:SS.mmm`` from whole milliseconds, as WebVTT and Vorbis chapters write
+    time (SubRip uses ``sep=","``)."""
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
 def format_length(seconds: float) -> str:
     """Human length: ``45s``, ``7m``, ``1h 05m``."""
     if seconds < 60:

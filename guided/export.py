@@ -26,6 +26,7 @@ import numpy as np
 
 from guided.atomic import replacing
 from guided.audio import SAMPLE_RATE
+from guided.durations import format_timestamp
 from guided.errors import GuidedError
 from guided.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
 from guided.render import render
@@ -266,15 +267,6 @@ def _ordered_id3():
     return OrderedID3()
 
 
-def clock_ms(samples: int, rate: int) -> str:
-    """``HH:MM:SS.mmm`` as Vorbis chapters and WebVTT use it."""
-    ms = _ms(samples, rate)
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
-
-
 def _write_vorbis(path: Path, fmt: str, timeline: Timeline) -> None:
     if fmt == "ogg":
         from mutagen.oggvorbis import OggVorbis as Audio
@@ -291,6 +283,6 @@ def _write_vorbis(path: Path, fmt: str, timeline: Timeline) -> None:
     if values["comment"]:
         audio["DESCRIPTION"] = [values["comment"]]
     for i, chapter in enumerate(timeline.chapters(), start=1):
-        audio[f"CHAPTER{i:03d}"] = [clock_ms(chapter.start, timeline.sample_rate)]
+        audio[f"CHAPTER{i:03d}"] = [format_timestamp(_ms(chapter.start, timeline.sample_rate))]
         audio[f"CHAPTER{i:03d}NAME"] = [chapter.title]
     audio.save()

@@ -10,18 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from guided.durations import format_timestamp
 from guided.errors import GuidedError
-from guided.timeline import SECTION, SPEECH, Event, Timeline
+from guided.timeline import SECTION, SPEECH, Event, Timeline, normalise_text
 
 TRANSCRIPT_FORMATS = ("vtt", "srt", "lrc")
 
 
 def _clock(seconds: float, sep: str) -> str:
-    ms = int(round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+    return format_timestamp(int(round(seconds * 1000)), sep)
 
 
 def _lrc_clock(seconds: float) -> str:
@@ -41,11 +38,11 @@ def _cues(timeline: Timeline) -> Iterator[tuple[str, Event]]:
 
 
 def to_vtt(timeline: Timeline) -> str:
-    lines = [f"WEBVTT - {_one_line(timeline.script.title)}", ""]
+    lines = [f"WEBVTT - {normalise_text(timeline.script.title)}", ""]
     n = 0
     for kind, ev in _cues(timeline):
         if kind == "section":
-            lines += [f"NOTE Section: {_one_line(ev.text)} ({_clock(ev.start_seconds, '.')})", ""]
+            lines += [f"NOTE Section: {normalise_text(ev.text)} ({_clock(ev.start_seconds, '.')})", ""]
             continue
         n += 1
         lines += [str(n), f"{_clock(ev.start_seconds, '.')} --> {_clock(ev.end_seconds, '.')}",
@@ -64,7 +61,7 @@ def to_srt(timeline: Timeline) -> str:
         n += 1
         lines += [str(n), f"{_clock(ev.start_seconds, ',')} --> {_clock(ev.end_seconds, ',')}"]
         if heading:
-            lines.append(f"[{_one_line(heading)}]")
+            lines.append(f"[{normalise_text(heading)}]")
             heading = ""
         lines += [ev.text, ""]
     return "\n".join(lines)
@@ -73,14 +70,14 @@ def to_srt(timeline: Timeline) -> str:
 def to_lrc(timeline: Timeline) -> str:
     script = timeline.script
     total = timeline.seconds
-    lines = [f"[ti:{_one_line(script.title)}]", f"[ar:{_one_line(script.author or 'guided')}]",
+    lines = [f"[ti:{normalise_text(script.title)}]", f"[ar:{normalise_text(script.author or 'guided')}]",
              "[al:guided practices]", f"[length:{int(total // 60):02d}:{int(total % 60):02d}]",
              "[re:guided]"]
     for kind, ev in _cues(timeline):
         if kind == "section":
-            lines.append(f"{_lrc_clock(ev.start_seconds)}— {_one_line(ev.text)} —")
+            lines.append(f"{_lrc_clock(ev.start_seconds)}— {normalise_text(ev.text)} —")
             continue
-        lines.append(f"{_lrc_clock(ev.start_seconds)}{_one_line(ev.text)}")
+        lines.append(f"{_lrc_clock(ev.start_seconds)}{normalise_text(ev.text)}")
         lines.append(_lrc_clock(ev.end_seconds))  # an empty line clears the text in the pause
     return "\n".join(lines) + "\n"
 
@@ -109,10 +106,6 @@ def write_transcript(timeline: Timeline, fmt: str, path: Path) -> Path:
     except OSError as exc:
         raise GuidedError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _vtt_escape(text: str) -> str:

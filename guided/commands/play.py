@@ -13,6 +13,7 @@ from guided.commands.common import (
     var_option,
     voice_options,
 )
+from guided.durations import format_clock
 
 
 @click.command()
@@ -77,7 +78,7 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
                 terminal.countdown(delay_seconds, interactive=interactive)
             result = player.play_script(loaded, options)
             if result.outcome == player.INTERRUPTED:
-                click.echo(f"\nStopped after {_clock(result.listened_seconds)}."
+                click.echo(f"\nStopped after {format_clock(result.listened_seconds)}."
                            + (" The session is in your log." if log else ""), err=True)
                 sys.exit(130)
             if not loop or result.outcome != player.COMPLETED:
@@ -91,7 +92,7 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
             log.rate_after(result.session_id, distress_after=after, note=note or None)
         if interactive:
             click.echo("Thank you for taking this time." if result.outcome == player.COMPLETED
-                       else f"Stopped after {_clock(result.listened_seconds)}. That counts too.")
+                       else f"Stopped after {format_clock(result.listened_seconds)}. That counts too.")
     finally:
         if log is not None:
             log.close()
@@ -139,7 +140,3 @@ def _parse_delay(delay: str | None) -> float:
         raise click.BadParameter(str(exc), param_hint="--delay") from None
 
 
-def _clock(seconds: float) -> str:
-    from guided.durations import format_clock
-
-    return format_clock(seconds)
