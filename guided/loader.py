@@ -53,10 +53,10 @@ from guided.model import (
 from guided.timeline import (
     AMBIENCE_TAIL_SECONDS,
     BELL_SECONDS,
-    DEFAULT_RATE,
     MAX_EVENTS,
     estimate_samples,
     fill_variables,
+    speaking_rate,
 )
 from guided.yamlfile import (
     BOOL,
@@ -108,8 +108,7 @@ def load_script(path: Path | str, *, name: str = "") -> Script:
 
 def estimate_seconds(script: Script) -> float:
     """Estimated length without planning or expanding (speech from words and rate)."""
-    rate = script.rate or DEFAULT_RATE
-    seconds = _Estimate(rate, script.pace).steps(script.steps)[0]
+    seconds = _Estimate(speaking_rate(script), script.pace).steps(script.steps)[0]
     return seconds + (AMBIENCE_TAIL_SECONDS if script.ambience != "none" else 0.0)
 
 
@@ -619,7 +618,7 @@ class _Estimate:
 
 def _check_limits(script: Script) -> None:
     """The 4-hour and event limits, pointing at the step where the total crosses them."""
-    estimate = _Estimate(script.rate or DEFAULT_RATE, script.pace)
+    estimate = _Estimate(speaking_rate(script), script.pace)
     seconds, events = 0.0, 0
     for step in script.steps:
         s, e = estimate.step(step)

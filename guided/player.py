@@ -244,7 +244,7 @@ def play_script(script: Script, options: PlayOptions) -> PlayResult:
     ``GuidedError`` for script or speech problems."""
     from guided.session import speech_settings
     from guided.speech.speaker import Speaker
-    from guided.timeline import merged_variables, plan
+    from guided.timeline import plan
 
     device = check_output(options.device)
     settings = speech_settings(script, voice=options.voice, rate=options.rate,
@@ -262,7 +262,7 @@ def play_script(script: Script, options: PlayOptions) -> PlayResult:
         texts = _texts_from(estimate, start_ordinal)
         speaker.prefetch(texts)
         session = _Session(script, options, speaker, estimate, start_ordinal,
-                           merged_variables(script, options.variables), rate)
+                           estimate.variables, rate)
         return session.run(device)
     finally:
         speaker.close()

@@ -16,7 +16,7 @@ from pathlib import Path
 from guided.model import Script
 from guided.speech.engines import DEFAULT_ENGINE
 from guided.speech.speaker import Speaker, SpeechSettings
-from guided.timeline import DEFAULT_RATE, Timeline, plan
+from guided.timeline import Timeline, plan, speaking_rate
 
 
 @dataclass
@@ -51,7 +51,7 @@ def load(ref: str | Path | Script) -> Script:
 def speech_settings(script: Script, *, voice: str | None = None, rate: int | None = None,
                     engine: str = DEFAULT_ENGINE) -> SpeechSettings:
     """Settings for this script: ``--rate`` wins over the script's rate, else the default."""
-    return SpeechSettings(engine=engine, voice=voice, rate=rate or script.rate or DEFAULT_RATE,
+    return SpeechSettings(engine=engine, voice=voice, rate=speaking_rate(script, rate),
                           language=script.language or "en")
 
 

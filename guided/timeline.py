@@ -197,13 +197,15 @@ def plan(
             exact[0] = False
         return n
 
-    used_rate = rate or script.rate or DEFAULT_RATE
-    used_pace = pace if pace is not None else script.pace
-    values = merged_variables(script, variables)
-    events = tuple(iter_plan(script, variables=values, pace=used_pace, rate=used_rate,
-                             measure=counting_measure))
-    length = events[-1].end if events else 0
-    return Timeline(script, events, length, used_rate, used_pace, exact[0], values)
+    state = _State.for_script(script, variables, pace, rate, counting_measure)
+    events = tuple(state.session(script))
+    return Timeline(script, events, state.cursor, state.rate, state.pace, exact[0],
+                    state.variables)
+
+
+def speaking_rate(script: Script, rate: int | None = None) -> int:
+    """Words per minute: ``rate`` (``--rate``), else the script's, else the default."""
+    return rate or script.rate or DEFAULT_RATE
 
 
 def merged_variables(script: Script, variables: Mapping[str, str] | None) -> dict[str, str]:
@@ -226,14 +228,7 @@ def iter_plan(
     script's pace; ``rate`` replaces the script's rate. ``measure(text)`` returns the
     real length in samples of the clip for ``text`` or ``None`` to estimate it.
     """
-    values = merged_variables(script, variables)
-    used_pace = pace if pace is not None else script.pace
-    used_rate = rate or script.rate or DEFAULT_RATE
-    limit = seconds_to_samples(MAX_TOTAL_SECONDS)
-    state = _State(values, used_pace, used_rate, measure, limit, script.file)
-    yield from state.steps(script.steps)
-    if script.ambience != "none" and state.cursor > 0:
-        yield state.emit(TAIL, seconds_to_samples(AMBIENCE_TAIL_SECONDS), None)
+    yield from _State.for_script(script, variables, pace, rate, measure).session(script)
 
 
 class _State:
@@ -247,6 +242,20 @@ class _State:
         self.cursor = 0
         self.section = ""
         self.count = 0
+
+    @classmethod
+    def for_script(cls, script: Script, variables: Mapping[str, str] | None, pace: float | None,
+                   rate: int | None, measure: Measure | None) -> _State:
+        """The listener's choices resolved once: ``--var`` over the script's defaults,
+        ``--pace`` and ``--rate`` replacing the script's values."""
+        return cls(merged_variables(script, variables),
+                   pace if pace is not None else script.pace, speaking_rate(script, rate),
+                   measure, seconds_to_samples(MAX_TOTAL_SECONDS), script.file)
+
+    def session(self, script: Script) -> Iterator[Event]:
+        yield from self.steps(script.steps)
+        if script.ambience != "none" and self.cursor > 0:
+            yield self.emit(TAIL, seconds_to_samples(AMBIENCE_TAIL_SECONDS), None)
 
     def emit(self, kind: str, length: int, pos: Pos | None, text: str = "", phase: str = "") -> Event:
         ev = Event(kind, self.cursor, length, text, self.section, phase, pos)
