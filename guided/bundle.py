@@ -270,8 +270,7 @@ def build_bundle(
 ) -> Bundle:
     """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file."""
     from guided.export import export_timeline
-    from guided.session import prepare, speech_settings
-    from guided.speech.speaker import Speaker, SpeechSettings
+    from guided.session import Speakers, prepare
     from guided.transcript import write_transcript
 
     out = Path(out).expanduser()
@@ -288,7 +287,7 @@ def build_bundle(
     contents = collect(refs)
     bundle_title = title or default_title(contents, values)
 
-    speakers: dict[SpeechSettings, Speaker] = {}  # one per voice and rate, shared by the practices
+    speakers = Speakers(voice=voice, rate=rate)
     work = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", suffix=".building", dir=parent))
     try:
         work.chmod(0o755)  # mkdtemp makes it private; the finished bundle is meant to be shared
@@ -299,10 +298,8 @@ def build_bundle(
         for n, script in enumerate(contents.scripts, 1):
             stem = f"{n:02d}-{slug(script.name or script.title)}"
             say(f"[{n}/{total}] {script.title}")
-            settings = speech_settings(script, voice=voice, rate=rate)
-            if settings not in speakers:
-                speakers[settings] = Speaker(settings)
-            with prepare(script, variables=values, pace=pace, speaker=speakers[settings]) as prep:
+            with prepare(script, variables=values, pace=pace,
+                         speaker=speakers.for_script(script)) as prep:
                 audio = f"{AUDIO_DIR}/{stem}.mp3"
                 export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3")
                 cues = cues_of(prep.timeline)
@@ -324,8 +321,7 @@ def build_bundle(
         shutil.rmtree(work, ignore_errors=True)
         raise
     finally:
-        for speaker in speakers.values():
-            speaker.close()
+        speakers.close()
     return Bundle(out, bundle_title, items, contents.journey)
 
 

@@ -9,6 +9,7 @@ Export, bundles and previews all start here::
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,37 @@ def speech_settings(script: Script, *, voice: str | None = None, rate: int | Non
     """Settings for this script: ``--rate`` wins over the script's rate, else the default."""
     return SpeechSettings(engine=engine, voice=voice, rate=speaking_rate(script, rate),
                           language=script.language or "en")
+
+
+class Speakers:
+    """One ``Speaker`` per voice and rate, shared by the practices that use it (safe to
+    call from several threads); ``close`` closes them all. For exporting many practices."""
+
+    def __init__(self, *, voice: str | None = None, rate: int | None = None,
+                 cache_dir: Path | str | None = None):
+        self._voice, self._rate = voice, rate
+        self._cache_dir = Path(cache_dir) if cache_dir else None
+        self._lock = threading.Lock()
+        self._speakers: dict[SpeechSettings, Speaker] = {}
+
+    def for_script(self, script: Script) -> Speaker:
+        settings = speech_settings(script, voice=self._voice, rate=self._rate)
+        with self._lock:
+            if settings not in self._speakers:
+                self._speakers[settings] = Speaker(settings, self._cache_dir)
+            return self._speakers[settings]
+
+    def close(self) -> None:
+        with self._lock:
+            speakers, self._speakers = list(self._speakers.values()), {}
+        for speaker in speakers:
+            speaker.close()
+
+    def __enter__(self) -> Speakers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def prepare(

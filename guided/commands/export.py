@@ -161,22 +161,13 @@ def _export_library(folder: Path, opts: _Options) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from guided.library import iter_library
-    from guided.session import speech_settings
-    from guided.speech.speaker import Speaker
+    from guided.session import Speakers
 
     fmt = opts.fmt or "mp3"
     folder.mkdir(parents=True, exist_ok=True)
     entries = iter_library()
-    speakers: dict = {}
-    lock = threading.Lock()
+    speakers = Speakers(voice=opts.voice, rate=opts.rate, cache_dir=opts.cache_dir)
     stop = threading.Event()
-
-    def speaker_for(script: Script) -> Speaker:
-        settings = speech_settings(script, voice=opts.voice, rate=opts.rate)
-        with lock:  # one speaker per voice and rate, shared by the practices that use it
-            if settings not in speakers:
-                speakers[settings] = Speaker(settings, Path(opts.cache_dir) if opts.cache_dir else None)
-            return speakers[settings]
 
     def check(*_args: object) -> None:
         if stop.is_set():
@@ -184,7 +175,7 @@ def _export_library(folder: Path, opts: _Options) -> None:
 
     def work(script: Script, out: Path) -> list[Path]:
         check()
-        return _export_file(script, out, opts, speaker_for(script), on_clips=check, on_audio=check)
+        return _export_file(script, out, opts, speakers.for_script(script), on_clips=check, on_audio=check)
 
     failed = 0
     workers = min(EXPORT_WORKERS, os.cpu_count() or 1)
@@ -212,8 +203,7 @@ def _export_library(folder: Path, opts: _Options) -> None:
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        for speaker in speakers.values():
-            speaker.close()
+        speakers.close()
     if failed:
         raise GuidedError(f"{failed} practice(s) could not be exported (see above)")
 
