@@ -128,14 +128,6 @@ class Timeline:
                 chapters.append(Chapter(title, start, end))
         return chapters
 
-    def section_starts(self) -> list[int]:
-        return [ev.start for ev in self.events if ev.kind == SECTION]
-
-    def event_at(self, sample: int) -> Event | None:
-        for ev in self.events:
-            if ev.start <= sample < ev.end and ev.kind != SECTION:
-                return ev
-        return None
 
 
 def estimate_samples(text: str, rate: int) -> int:
