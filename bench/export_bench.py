@@ -60,9 +60,9 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
     """The bare engine on every distinct text, and ffmpeg alone on the rendered audio."""
     import numpy as np
 
-    from guided.export import EXPORT_BLOCK, FORMATS
-    from guided.render import render
-    from guided.session import prepare
+    from guided.audio.render import render
+    from guided.outputs.export import EXPORT_BLOCK, FORMATS
+    from guided.practice.prepare import prepare
     from guided.speech.engines import get_engine
 
     texts: dict[str, int] = {}
@@ -136,7 +136,7 @@ def run() -> dict:
             warms.append(_timed(cmd, env)[0])
         cold, warm = statistics.median(colds), statistics.median(warms)
         cold_cpu = statistics.median(cold_cpus)
-        from guided.library import iter_library
+        from guided.script.library import iter_library
 
         entries = [e for e in iter_library() if e.ok]
         bare = _bare(entries, work / "cache0", work)

@@ -3,7 +3,7 @@
 Everything guided writes for the user (exports, transcripts, schemas, log exports,
 WAV auditions) and its own small state files are written to a hidden temporary file
 in the target's folder and renamed into place, so Ctrl-C or a crash never leaves a
-half-written file behind. (The clip cache keeps its own variant in ``guided.cache``:
+half-written file behind. (The clip cache keeps its own variant in ``guided.speech.cache``:
 its temporary names are ones ``guided cache prune`` knows to clean up.)
 """
 

@@ -25,7 +25,7 @@ import yaml
 
 from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
-from guided.yamlfile import load_nodes, node_pos
+from guided.script.yamlfile import load_nodes, node_pos
 
 ENGINE_ENV = "GUIDED_ENGINE"
 AUTO = "auto"

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guided import library
-from guided.model import PRACTICE_KINDS
+from guided.script import library
+from guided.script.model import PRACTICE_KINDS
 from tests import audio_devices
 
 # the virtual output devices the playback tests use

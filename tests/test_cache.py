@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guided.cache import HEADER, ClipCache, CorruptClip, clip_key
+from guided.speech.cache import HEADER, ClipCache, CorruptClip, clip_key
 from guided.speech.speaker import Speaker, SpeechSettings
 
 TEXTS = ["Welcome, friend.", "Notice five things you can see.", "Feel your feet on the floor."]

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guided.cache import ClipCache, clip_key
 from guided.commands.speech import parse_age
 from guided.errors import GuidedError
+from guided.speech.cache import ClipCache, clip_key
 
 
 def fill(root: Path, n: int, age_days: float = 0) -> list[Path]:

@@ -17,7 +17,7 @@ import mutagen
 import numpy as np
 import pytest
 
-from guided.audio import SAMPLE_RATE
+from guided.audio.format import SAMPLE_RATE
 
 SR = SAMPLE_RATE
 
@@ -169,7 +169,7 @@ def test_loudness_is_minus_19_lufs_with_true_peak_under_minus_1(exported, fmt):
 
 
 def test_meter_reads_the_bs1770_reference_levels():
-    from guided.loudness import measure
+    from guided.audio.loudness import measure
 
     t = np.arange(10 * SR) / SR
     sine = (0.1 * np.sin(2 * np.pi * 997 * t)).astype(np.float32)  # -20 dBFS peak
@@ -183,7 +183,7 @@ def test_meter_reads_the_bs1770_reference_levels():
 
 
 def test_limiter_keeps_timing_and_holds_the_ceiling():
-    from guided.loudness import LIMIT_AT, measure, normalised
+    from guided.audio.loudness import LIMIT_AT, measure, normalised
 
     rng = np.random.default_rng(7)
     x = np.zeros(3 * SR, np.float32)
@@ -275,9 +275,9 @@ def test_all_formats_have_the_same_length(exported):
 
 
 def test_second_export_synthesizes_nothing_and_one_edit_one_clip(tmp_path):
-    from guided.export import export_timeline
-    from guided.loader import load_script
-    from guided.session import prepare
+    from guided.outputs.export import export_timeline
+    from guided.practice.prepare import prepare
+    from guided.script.loader import load_script
 
     cache = tmp_path / "cache"
     path = tmp_path / "p.yaml"
@@ -349,7 +349,7 @@ def test_default_output_name_and_format_option(tmp_path, shared_cache):
 
 @pytest.mark.slow
 def test_all_exports_the_whole_library(tmp_path, shared_cache):
-    from guided.library import iter_library
+    from guided.script.library import iter_library
 
     names = [entry.name for entry in iter_library() if entry.ok]
     assert names

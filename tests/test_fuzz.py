@@ -10,10 +10,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guided.checks import check_script
 from guided.errors import ScriptError
-from guided.loader import BREATHE_KEYS, STEP_KEYS, TOP_LEVEL_KEYS, load_script
-from guided.model import Script
+from guided.script.checks import check_script
+from guided.script.loader import BREATHE_KEYS, STEP_KEYS, TOP_LEVEL_KEYS, load_script
+from guided.script.model import Script
 
 VALID = """\
 format: 1

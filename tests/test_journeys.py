@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from guided import journeys, sessionlog
 from guided.errors import ScriptError
+from guided.practice import journeys, sessionlog
 from tests import audio_devices
 
 alsa_file_sink = audio_devices.alsa_file_sink  # a virtual output device (fixture)

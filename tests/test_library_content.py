@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from guided.loader import load_script
-from guided.model import Bell, Breathe, Include, Pause, Repeat, Say, Section, iter_steps
-from guided.timeline import SILENCE, SPEECH, TONE, plan
+from guided.script.loader import load_script
+from guided.script.model import Bell, Breathe, Include, Pause, Repeat, Say, Section, iter_steps
+from guided.timeline.plan import SILENCE, SPEECH, TONE, plan
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = REPO / "scripts"
@@ -149,7 +149,7 @@ def test_shared_snippets_are_inlined():
 
 
 def test_library_finds_practices_by_name_but_not_snippets():
-    from guided.library import BUILT_IN, iter_library, load
+    from guided.script.library import BUILT_IN, iter_library, load
 
     entries = [entry for entry in iter_library() if entry.source == BUILT_IN]
     assert sorted(entry.name for entry in entries) == sorted(path.stem for path in PRACTICES)

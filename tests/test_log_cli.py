@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from guided.sessionlog import SessionLog
+from guided.practice.sessionlog import SessionLog
 
 
 def _two_sessions():
@@ -60,7 +60,7 @@ def test_log_stats_and_streak_setting(guided):
 def test_log_path_and_off_on(guided, isolated_home):
     assert guided("log", "path").stdout.strip() == str(isolated_home / "sessions.db")
     assert "off" in guided("log", "off").stdout
-    from guided.sessionlog import logging_enabled
+    from guided.practice.sessionlog import logging_enabled
 
     assert not logging_enabled()
     guided("log", "on")

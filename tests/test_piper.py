@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guided.audio import SAMPLE_RATE
-from guided.cache import SUFFIX
+from guided.audio.format import SAMPLE_RATE
 from guided.errors import GuidedError, SpeechError
 from guided.settings import Settings, load_settings
 from guided.speech import piper_engine
+from guided.speech.cache import SUFFIX
 from guided.speech.piper_engine import DEFAULT_VOICE, PiperEngine, find_voices, length_scale
 from guided.speech.speaker import Speaker, SpeechSettings
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from guided.player import to_pcm16
-from guided.render import render
-from guided.session import prepare
-from guided.sessionlog import SessionLog
+from guided.audio.render import render
+from guided.outputs.player import to_pcm16
+from guided.practice.prepare import prepare
+from guided.practice.sessionlog import SessionLog
 from tests.audio_devices import (  # noqa: F401 - fixtures
     alsa_file_sink,
     no_audio_device,

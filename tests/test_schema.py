@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from guided.errors import ScriptError
-from guided.loader import load_script
-from guided.schema import script_schema
+from guided.script.loader import load_script
+from guided.script.schema import script_schema
 
 REPO = Path(__file__).resolve().parent.parent
 BUILT_INS = sorted((REPO / "scripts").glob("*.yaml")) + sorted((REPO / "scripts" / "parts").glob("*.yaml"))

@@ -7,7 +7,7 @@ import re
 import textwrap
 from pathlib import Path
 
-from guided.durations import format_clock
+from guided.script.durations import format_clock
 
 TINY = """\
 title: Tiny
@@ -177,10 +177,10 @@ def test_preview_pace_replaces_the_scripts_pace(guided, tmp_path):
 
 
 def test_preview_uses_real_clip_lengths_once_cached(guided, tmp_path, monkeypatch):
-    from guided.loader import load_script
-    from guided.session import speech_settings
+    from guided.practice.prepare import speech_settings
+    from guided.script.loader import load_script
     from guided.speech.speaker import Speaker
-    from guided.timeline import plan
+    from guided.timeline.plan import plan
 
     monkeypatch.setenv("GUIDED_ENGINE", "pyttsx3")  # the espeak-ng voice: quick and always here
     path = write(tmp_path, "short.yaml", """\
@@ -221,11 +221,11 @@ def test_schema_prints_and_writes(guided, tmp_path):
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     out = tmp_path / "out"
     out.mkdir()
-    written = guided("schema", "-o", "guided.schema.json", cwd=out)
+    written = guided("schema", "-o", "guided.script.schema.json", cwd=out)
     assert written.returncode == 0
-    assert json.loads((out / "guided.schema.json").read_text()) == schema
-    assert "guided.schema.json" in written.stdout
-    assert [p.name for p in out.iterdir()] == ["guided.schema.json"]  # no temp file left
+    assert json.loads((out / "guided.script.schema.json").read_text()) == schema
+    assert "guided.script.schema.json" in written.stdout
+    assert [p.name for p in out.iterdir()] == ["guided.script.schema.json"]  # no temp file left
     missing = guided("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)
     assert missing.returncode == 1
     assert missing.stderr.count("\n") == 1 and "does not exist" in missing.stderr

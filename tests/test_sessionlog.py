@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from guided import sessionlog
-from guided.sessionlog import SessionLog
+from guided.practice import sessionlog
+from guided.practice.sessionlog import SessionLog
 
 
 def test_database_lives_in_guided_home_and_is_migrated(isolated_home):

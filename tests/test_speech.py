@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guided.audio import SAMPLE_RATE
+from guided.audio.format import SAMPLE_RATE
 from guided.errors import GuidedError, SpeechError
 from guided.speech import engines
 from guided.speech.pyttsx3_engine import BACKEND
@@ -245,7 +245,7 @@ with Speaker(SpeechSettings(), cache_dir=sys.argv[1]) as s:
 
 
 def test_ctrl_c_stops_quickly_and_leaves_only_whole_clips(tmp_path: Path) -> None:
-    from guided.cache import ClipCache
+    from guided.speech.cache import ClipCache
 
     proc = subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(tmp_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

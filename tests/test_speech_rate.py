@@ -1,9 +1,9 @@
 """The rate a user asks for is the rate they hear: espeak-ng speaks faster than its own
 setting, so the engine calibrates it (measured here on the built-in library's lines)."""
 
-from guided.audio import SAMPLE_RATE
-from guided.library import iter_library
-from guided.model import Say, iter_steps
+from guided.audio.format import SAMPLE_RATE
+from guided.script.library import iter_library
+from guided.script.model import Say, iter_steps
 from guided.speech.speaker import Speaker, SpeechSettings
 
 

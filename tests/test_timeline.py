@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from guided.audio import SAMPLE_RATE
+from guided.audio.format import SAMPLE_RATE
 from guided.errors import Pos, ScriptError
-from guided.model import Bell, Breathe, Include, Pause, Repeat, Say, Script, Section
-from guided.timeline import (
+from guided.script.model import Bell, Breathe, Include, Pause, Repeat, Say, Script, Section
+from guided.timeline.plan import (
     BELL,
     BELL_SECONDS,
     BREATH_CUE_WORDS,

@@ -7,11 +7,11 @@ import re
 import pytest
 from test_export import cli_env, decode, export_cli, regions
 
-from guided.audio import SAMPLE_RATE
+from guided.audio.format import SAMPLE_RATE
 from guided.errors import GuidedError, Pos
-from guided.model import Pause, Say, Script, Section
-from guided.timeline import plan
-from guided.transcript import transcript_text, write_transcript
+from guided.outputs.transcript import transcript_text, write_transcript
+from guided.script.model import Pause, Say, Script, Section
+from guided.timeline.plan import plan
 
 P = Pos("t.yaml", 1, 1)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from guided.errors import GuidedError
-from guided.journeys import parse_journey
-from guided.loader import load_script
+from guided.practice.journeys import parse_journey
+from guided.script.loader import load_script
+from guided.script.varsfile import load_vars_file
 from guided.settings import load_settings
-from guided.varsfile import load_vars_file
 
 READERS = {
     "script": load_script,

@@ -14,8 +14,8 @@ import click
 
 from guided.commands.common import collect_vars, var_option, voice_options
 from guided.errors import GuidedError
-from guided.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, iter_steps
 from guided.paths import PACKAGE_DIR, user_scripts_dir
+from guided.script.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, iter_steps
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -125,7 +125,7 @@ def edit_target(ref: str) -> Path:
     path = user_script_path(ref)
     if path.is_file():
         return path
-    from guided import library
+    from guided.script import library
 
     try:
         found = library.find_script(ref)
@@ -139,8 +139,8 @@ def edit_target(ref: str) -> Path:
 
 def _report_check(path: Path) -> bool:
     """Run `guided check` on ``path`` and say how it went; True when it can be played."""
-    from guided.checks import WARNING, check_file
-    from guided.durations import format_length
+    from guided.script.checks import WARNING, check_file
+    from guided.script.durations import format_length
 
     report = check_file(path, name=path.stem)
     for problem in report.problems:
@@ -181,7 +181,7 @@ def new(name: str, practice: str | None, source: str | None) -> None:
     if path.exists():
         raise GuidedError(f"you already have a script called '{name}' ({path}); open it with `guided edit {name}`")
     if source:
-        from guided import library
+        from guided.script import library
 
         written = copy_script(library.load(source), path)
         click.echo(f"Copied '{source}' to {path}")
@@ -235,7 +235,7 @@ def write_wav(path: Path, samples, sample_rate: int) -> None:
 def speak(text: str, voice: str | None, rate: int | None):
     """The trimmed clip for ``text`` (float32 at ``SAMPLE_RATE``), through the clip cache."""
     from guided.speech.speaker import Speaker, SpeechSettings
-    from guided.timeline import DEFAULT_RATE
+    from guided.timeline.plan import DEFAULT_RATE
 
     with Speaker(SpeechSettings(voice=voice, rate=rate or DEFAULT_RATE)) as speaker:
         return speaker.clip(text)
@@ -256,8 +256,8 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
     guided say "Let your shoulders soften." --rate 130
     guided say "Welcome, {name}." --var name=Sam -o welcome.wav
     """
-    from guided.audio import SAMPLE_RATE
-    from guided.timeline import fill_variables, normalise_text
+    from guided.audio.format import SAMPLE_RATE
+    from guided.timeline.plan import fill_variables, normalise_text
 
     values = collect_vars(variables, vars_file)
     phrase = normalise_text(fill_variables(text, values, None))
@@ -276,9 +276,9 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
 
 def play_samples(samples, device: str | None) -> None:
     """Play a short clip on the default output (or ``device``) and wait until it has been heard."""
-    from guided.audio import SAMPLE_RATE
+    from guided.audio.format import SAMPLE_RATE
     from guided.errors import AudioDeviceError
-    from guided.player import check_output, to_pcm16
+    from guided.outputs.player import check_output, to_pcm16
 
     output = check_output(device)  # a clear AudioDeviceError when there is nothing to play on
     import sounddevice as sd

@@ -30,7 +30,7 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
     guided bundle grounding self-compassion -o "Sam's practices"
     guided bundle six-weeks --vars-file sam.yaml -o sam-six-weeks.zip
     """
-    from guided.bundle import build_bundle
+    from guided.outputs.bundle import build_bundle
 
     values = collect_vars(variables, vars_file)
     made = build_bundle(list(refs), output, variables=values, title=title, voice=voice, rate=rate,

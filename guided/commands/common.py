@@ -36,7 +36,7 @@ def var_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def collect_vars(variables: tuple[str, ...], vars_file: str | None) -> dict[str, str]:
     """Values from ``--vars-file`` then ``--var`` (``--var`` wins)."""
-    from guided.varsfile import load_vars_file
+    from guided.script.varsfile import load_vars_file
 
     result = load_vars_file(vars_file) if vars_file else {}
     result.update(parse_vars(variables))

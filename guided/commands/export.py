@@ -24,7 +24,7 @@ from guided.commands.common import (
 from guided.errors import GuidedError
 
 if TYPE_CHECKING:
-    from guided.model import Script
+    from guided.script.model import Script
     from guided.speech.speaker import Speaker
 
 FORMAT_CHOICES = ("mp3", "ogg", "flac", "wav")
@@ -107,9 +107,9 @@ def _export_file(script: Script, out: Path, opts: _Options, speaker: Speaker | N
                  on_audio: Callable[[float], None] | None = None,
                  on_timeline: Callable[[float], None] | None = None) -> list[Path]:
     """Export one practice (and its transcript); returns the files written."""
-    from guided.export import export_timeline
-    from guided.session import prepare
-    from guided.transcript import transcript_path, write_transcript
+    from guided.outputs.export import export_timeline
+    from guided.outputs.transcript import transcript_path, write_transcript
+    from guided.practice.prepare import prepare
 
     with prepare(script, variables=opts.values, pace=opts.pace, voice=opts.voice,
                  rate=opts.rate, cache_dir=opts.cache_dir, progress=on_clips,
@@ -126,8 +126,8 @@ def _export_file(script: Script, out: Path, opts: _Options, speaker: Speaker | N
 
 
 def _export_one(ref: str, out: Path, opts: _Options) -> None:
-    from guided.export import check_output
-    from guided.session import load as load_script
+    from guided.outputs.export import check_output
+    from guided.practice.prepare import load as load_script
 
     check_output(out, opts.fmt)  # a wrong extension or folder fails before any work
     script = load_script(ref)
@@ -160,8 +160,8 @@ def _export_library(folder: Path, opts: _Options) -> None:
     is one Python thread feeding one ffmpeg), printed in library order."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from guided.library import iter_library
-    from guided.session import Speakers
+    from guided.practice.prepare import Speakers
+    from guided.script.library import iter_library
 
     fmt = opts.fmt or "mp3"
     folder.mkdir(parents=True, exist_ok=True)

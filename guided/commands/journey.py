@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from guided import journeys
 from guided.commands.common import collect_vars, pace_option, var_option, voice_options
 from guided.errors import GuidedError
-from guided.journeys import Day, Journey, Progress
+from guided.practice import journeys
+from guided.practice.journeys import Day, Journey, Progress
 
 
 def _current() -> tuple[Journey, Progress]:
@@ -23,8 +23,8 @@ def _current() -> tuple[Journey, Progress]:
 
 def _script_lengths(journey: Journey, day: Day) -> list[tuple[str, str]]:
     """``(title, about-length)`` for each practice of a day."""
-    from guided.durations import format_length
-    from guided.loader import estimate_seconds
+    from guided.script.durations import format_length
+    from guided.script.loader import estimate_seconds
 
     result = []
     for ref in day.practices:
@@ -138,7 +138,8 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
 def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, reflection, ask) -> None:
     """Play the day's practices in turn (like `guided play`), logged with the journey and
     day; then ask the day's question and keep the answer with the last session."""
-    from guided import player, sessionlog, terminal
+    from guided.outputs import player, terminal
+    from guided.practice import sessionlog
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
     found = player.check_output(device)  # before asking anything: no device, no questions
@@ -186,7 +187,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
 @journey.command()
 def status() -> None:
     """Where you are in your journey, and the days you practised (from the session log)."""
-    from guided import sessionlog
+    from guided.practice import sessionlog
 
     j, progress = _current()
     number = journeys.day_number(progress)

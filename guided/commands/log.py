@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from guided.durations import format_clock
+from guided.script.durations import format_clock
 
 
 @click.group(invoke_without_command=True)
@@ -28,7 +28,7 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from guided.sessionlog import SessionLog
+    from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as db:
         sessions = db.recent(limit)
@@ -56,7 +56,7 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
 def stats(no_streak: bool, as_json: bool) -> None:
     """Minutes per week, days practised in a row, and the average change in distress per practice."""
-    from guided import sessionlog
+    from guided.practice import sessionlog
 
     with sessionlog.SessionLog() as db:
         result = sessionlog.stats(db.all())
@@ -92,7 +92,7 @@ def stats(no_streak: bool, as_json: bool) -> None:
               help="Write to this file (default: print).")
 def export_log(fmt: str, output: str | None) -> None:
     """Every session, oldest first, as CSV or JSON, to share with your therapist."""
-    from guided.sessionlog import SessionLog
+    from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as db:
         sessions = db.all()
@@ -119,7 +119,7 @@ def export_log(fmt: str, output: str | None) -> None:
 @log.command()
 def path() -> None:
     """Print where the session log is kept."""
-    from guided.sessionlog import db_path
+    from guided.practice.sessionlog import db_path
 
     click.echo(str(db_path()))
 
@@ -127,7 +127,7 @@ def path() -> None:
 @log.command()
 def off() -> None:
     """Stop logging sessions (nothing new is written until `guided log on`)."""
-    from guided.sessionlog import set_logging
+    from guided.practice.sessionlog import set_logging
 
     set_logging(False)
     click.echo("Session logging is off. Past sessions are kept; `guided log on` resumes.")
@@ -136,7 +136,7 @@ def off() -> None:
 @log.command()
 def on() -> None:
     """Resume logging sessions."""
-    from guided.sessionlog import set_logging
+    from guided.practice.sessionlog import set_logging
 
     set_logging(True)
     click.echo("Session logging is on.")
@@ -146,7 +146,7 @@ def on() -> None:
 @click.argument("state", type=click.Choice(["on", "off"]))
 def streak(state: str) -> None:
     """Show or hide the days-in-a-row count in `guided log stats`."""
-    from guided.sessionlog import set_streak
+    from guided.practice.sessionlog import set_streak
 
     set_streak(state == "on")
     click.echo("Streaks are shown." if state == "on" else
@@ -162,7 +162,7 @@ def _short(text: str, width: int = 30) -> str:
 
 
 def _fields() -> list[str]:
-    from guided.sessionlog import Session
+    from guided.practice.sessionlog import Session
 
     return list(Session.__dataclass_fields__)
 

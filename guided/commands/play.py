@@ -13,7 +13,7 @@ from guided.commands.common import (
     var_option,
     voice_options,
 )
-from guided.durations import format_clock
+from guided.script.durations import format_clock
 
 
 @click.command()
@@ -49,8 +49,9 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     Each session is kept in your log on this computer (see `guided log`).
     """
     _warm_up_audio()
-    from guided import player, sessionlog, terminal
-    from guided.library import load
+    from guided.outputs import player, terminal
+    from guided.practice import sessionlog
+    from guided.script.library import load
 
     delay_seconds = _parse_delay(delay)
     values = collect_vars(variables, vars_file)
@@ -101,12 +102,12 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
 @click.command()
 def devices() -> None:
     """List the audio outputs `guided play --device` can use."""
-    from guided.player import list_output_devices
+    from guided.outputs.player import list_output_devices
 
     found = list_output_devices()
     if not found:
         from guided.errors import AudioDeviceError
-        from guided.player import NO_DEVICE_HINT
+        from guided.outputs.player import NO_DEVICE_HINT
 
         raise AudioDeviceError(NO_DEVICE_HINT)
     width = max(len(d.name) for d in found)
@@ -132,7 +133,7 @@ def _warm_up_audio() -> None:
 def _parse_delay(delay: str | None) -> float:
     if not delay:
         return 0.0
-    from guided.durations import parse_duration
+    from guided.script.durations import parse_duration
 
     try:
         return parse_duration(delay)

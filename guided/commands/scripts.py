@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from guided.audio import SAMPLE_RATE
+from guided.audio.format import SAMPLE_RATE
 from guided.commands.common import (
     cache_option,
     collect_vars,
@@ -18,8 +18,8 @@ from guided.commands.common import (
     voice_options,
 )
 from guided.errors import GuidedError
-from guided.model import Breathe, Script, iter_steps
-from guided.timeline import Event, Measure, Timeline
+from guided.script.model import Breathe, Script, iter_steps
+from guided.timeline.plan import Event, Measure, Timeline
 
 
 @click.command()
@@ -37,9 +37,9 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
 
     SCRIPT is a path to a YAML file or the name of a practice (see `guided list`).
     """
-    from guided.checks import WARNING, check_file
-    from guided.durations import format_length
-    from guided.library import find_script
+    from guided.script.checks import WARNING, check_file
+    from guided.script.durations import format_length
+    from guided.script.library import find_script
 
     values = collect_vars(variables, vars_file)
     failed = False
@@ -75,10 +75,10 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
     Your own scripts live in the `scripts` folder of your guided folder; one with the
     same name as a built-in practice is used instead of it.
     """
-    from guided.durations import format_length
-    from guided.library import iter_library
-    from guided.loader import did_you_mean, estimate_seconds
-    from guided.model import PRACTICE_KINDS
+    from guided.script.durations import format_length
+    from guided.script.library import iter_library
+    from guided.script.loader import did_you_mean, estimate_seconds
+    from guided.script.model import PRACTICE_KINDS
 
     if kind is not None and kind not in PRACTICE_KINDS:
         raise GuidedError(
@@ -139,13 +139,13 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     With --play-from SECTION it then plays the practice from that section, the way
     `guided play --from` does, so you can listen to the part you are working on.
     """
-    from guided.library import load
-    from guided.timeline import plan
+    from guided.script.library import load
+    from guided.timeline.plan import plan
 
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
     if play_from is not None:
-        from guided import player
+        from guided.outputs import player
 
         found = player.check_output(device)  # no device: say so before printing anything
     measure, close = _cached_lengths(script, rate, voice, cache_dir)
@@ -156,7 +156,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     for line in preview_lines(timeline):
         click.echo(line)
     if play_from is not None:
-        from guided import terminal
+        from guided.outputs import terminal
 
         options = player.PlayOptions(
             device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
@@ -170,7 +170,7 @@ def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_d
     """Read real clip lengths from the speech cache (the same voice and rate `play` uses);
     without a usable speech stack, (None, no-op) and the preview estimates."""
     try:
-        from guided.session import speech_settings
+        from guided.practice.prepare import speech_settings
         from guided.speech.speaker import Speaker
 
         speaker = Speaker(speech_settings(script, voice=voice, rate=rate),
@@ -197,7 +197,7 @@ def schema(output: str | None) -> None:
     and others) completes script keys, explains them, and marks mistakes as you type.
     See docs/editor-setup.md.
     """
-    from guided.schema import script_schema
+    from guided.script.schema import script_schema
 
     text = json.dumps(script_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
@@ -222,7 +222,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def preview_lines(timeline: Timeline) -> Iterator[str]:
     """The timeline as text, one line per thing that happens; a `breathe` step is one line."""
-    from guided.durations import format_clock, format_length
+    from guided.script.durations import format_clock, format_length
 
     script = timeline.script
     estimated = "" if timeline.exact else ", estimated"
@@ -252,7 +252,7 @@ def preview_lines(timeline: Timeline) -> Iterator[str]:
 
 
 def _event_text(ev: Event) -> str:
-    from guided.timeline import BELL, SECTION, SILENCE, SPEECH, TAIL
+    from guided.timeline.plan import BELL, SECTION, SILENCE, SPEECH, TAIL
 
     if ev.kind == SECTION:
         return f"§ {ev.text}"

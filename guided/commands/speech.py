@@ -18,7 +18,7 @@ _LONG_UNITS = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*w)?\s*(?:(\d+(?:\.\d+)?)\s*d
 def parse_age(text: str) -> float:
     """Seconds for ``30d``, ``12h``, ``2w``, ``1d12h``, ``90m`` (weeks and days on top of
     the units scripts use)."""
-    from guided.durations import parse_duration
+    from guided.script.durations import parse_duration
 
     bad = GuidedError(f"--older-than expects an age like 30d, 12h or 2w, got {text!r}")
     match = _LONG_UNITS.match(text)
@@ -83,8 +83,8 @@ def cache() -> None:
 
 
 def _open(cache_dir: str | None):
-    from guided.cache import ClipCache
     from guided.paths import cache_dir as find_cache_dir
+    from guided.speech.cache import ClipCache
 
     return ClipCache(find_cache_dir(cache_dir))
 

@@ -34,7 +34,7 @@ class Engine(Protocol):
 
 class ClipSource(Protocol):
     """What the timeline and the renderer need from speech: trimmed float32 clips at
-    ``guided.audio.SAMPLE_RATE`` for the current voice and rate."""
+    ``guided.audio.format.SAMPLE_RATE`` for the current voice and rate."""
 
     def clip(self, text: str) -> np.ndarray: ...
 

@@ -5,7 +5,7 @@ Every other part of the program gets speech from here::
 
     with Speaker(SpeechSettings(voice=None, rate=140, language="en")) as speaker:
         speaker.ensure(texts)            # export: fill the cache, both cores busy
-        samples = speaker.clip(text)     # float32 mono at guided.audio.SAMPLE_RATE
+        samples = speaker.clip(text)     # float32 mono at guided.audio.format.SAMPLE_RATE
 
 For live play, ``prefetch(texts)`` starts synthesizing in order in the background and
 ``clip(text)`` waits for (or jumps the queue with) the text it needs.
@@ -25,13 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
-from guided.cache import ClipCache, CorruptClip, clip_key, normalise
 from guided.errors import GuidedError, SpeechError
 from guided.paths import cache_dir as default_cache_dir
 from guided.speech import engines
 from guided.speech.base import Engine
+from guided.speech.cache import ClipCache, CorruptClip, clip_key, normalise
 from guided.speech.trim import clean, to_int16
-from guided.timeline import DEFAULT_RATE
+from guided.timeline.plan import DEFAULT_RATE
 
 URGENT, BACKGROUND = 0, 1  # job priorities: a clip someone waits for goes first
 FIRST_CLIP_HEAD_START = 0.3  # seconds the first worker runs alone while the cache is cold

@@ -34,7 +34,7 @@ import yaml
 from guided.atomic import write_atomic
 from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import builtin_scripts_dir, guided_home, user_journeys_dir
-from guided.yamlfile import FLOAT, INT, MAP, STR, load_nodes, node_pos
+from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes, node_pos
 
 MAX_BYTES = 1024 * 1024
 MAX_WEEKS = 52
@@ -168,7 +168,7 @@ def parse_journey(path: Path) -> Journey:
 
 
 def _suggest(word: str, choices: tuple[str, ...]) -> str:
-    from guided.loader import did_you_mean
+    from guided.script.loader import did_you_mean
 
     return did_you_mean(word, choices) or f" (expected one of: {', '.join(choices)})"
 
@@ -296,7 +296,7 @@ def resolve_practice(journey: Journey, ref: PracticeRef) -> str:
 
 def load_practice(journey: Journey, ref: PracticeRef):
     """Load one practice of a journey with the library loader; errors point at the journey line."""
-    from guided import library
+    from guided.script import library
 
     target = resolve_practice(journey, ref)
     try:
@@ -387,7 +387,7 @@ def session_day(started_iso: str) -> dt.date | None:
 def practised_days(journey: str, progress: Progress, sessions) -> set[int]:
     """Journey days with at least some listening logged since the journey was started.
 
-    ``sessions`` are ``guided.sessionlog.Session`` rows; a day counts when any of its
+    ``sessions`` are ``guided.practice.sessionlog.Session`` rows; a day counts when any of its
     practices was played (even partly) with ``journey`` set to this journey's name."""
     days: set[int] = set()
     for s in sessions:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from guided.durations import format_timestamp
 from guided.errors import GuidedError
-from guided.timeline import SECTION, SPEECH, Event, Timeline, normalise_text
+from guided.script.durations import format_timestamp
+from guided.timeline.plan import SECTION, SPEECH, Event, Timeline, normalise_text
 
 TRANSCRIPT_FORMATS = ("vtt", "srt", "lrc")
 

@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from guided.model import Script
+from guided.script.model import Script
 from guided.speech.engines import DEFAULT_ENGINE
 from guided.speech.speaker import Speaker, SpeechSettings
-from guided.timeline import Timeline, plan, speaking_rate
+from guided.timeline.plan import Timeline, plan, speaking_rate
 
 
 @dataclass
@@ -44,7 +44,7 @@ def load(ref: str | Path | Script) -> Script:
     """A script from a library name, a path, or an already loaded ``Script``."""
     if isinstance(ref, Script):
         return ref
-    from guided.library import load as library_load
+    from guided.script.library import load as library_load
 
     return library_load(str(ref))
 

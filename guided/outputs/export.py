@@ -1,6 +1,6 @@
 """Export a practice to an audio file: two constant-memory passes over the render.
 
-1. Render once and measure integrated loudness and true peak (``guided.loudness``),
+1. Render once and measure integrated loudness and true peak (``guided.audio.loudness``),
    keeping the rendered audio in a temporary file beside the output.
 2. Read it back with one linear gain to -19 LUFS (mono), through a gentle look-ahead
    limiter only if that gain would push the true peak over -1 dBTP, and pipe the
@@ -25,13 +25,13 @@ from pathlib import Path
 import numpy as np
 
 from guided.atomic import replacing
-from guided.audio import SAMPLE_RATE
-from guided.durations import format_timestamp
+from guided.audio.format import SAMPLE_RATE
+from guided.audio.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
+from guided.audio.render import render
 from guided.errors import GuidedError
-from guided.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
-from guided.render import render
+from guided.script.durations import format_timestamp
 from guided.speech.base import ClipSource
-from guided.timeline import Timeline
+from guided.timeline.plan import Timeline
 
 FORMATS: Mapping[str, tuple[str, ...]] = {
     # format: ffmpeg output arguments (mono, 22050 Hz like the clips). MP3 is VBR (-q:a 2):

@@ -10,7 +10,7 @@
 
 Everything the page needs is inside it (inline CSS, JS and cue data: ``file://`` pages
 cannot fetch local files in some browsers), so it works from a USB stick, an unzipped
-email attachment or a phone's file manager. The MP3s come from ``guided.export`` and
+email attachment or a phone's file manager. The MP3s come from ``guided.outputs.export`` and
 the chapters and captions from the same timeline, so page, captions and audio agree.
 
 The bundle is built in a hidden temporary folder next to the target and renamed into
@@ -33,16 +33,16 @@ from pathlib import Path
 
 import yaml
 
-from guided import journeys
 from guided.atomic import replacing
-from guided.durations import format_clock
 from guided.errors import GuidedError
-from guided.journeys import Journey
-from guided.model import Script
 from guided.paths import PACKAGE_DIR
-from guided.timeline import SPEECH, Timeline
+from guided.practice import journeys
+from guided.practice.journeys import Journey
+from guided.script.durations import format_clock
+from guided.script.model import Script
+from guided.timeline.plan import SPEECH, Timeline
 
-PAGE_TEMPLATE = PACKAGE_DIR / "bundle_page.html"
+PAGE_TEMPLATE = PACKAGE_DIR / "templates" / "bundle_page.html"
 AUDIO_DIR = "audio"
 CAPTIONS_DIR = "captions"
 
@@ -109,7 +109,7 @@ def _is_journey_file(path: Path) -> bool:
 def collect(refs: list[str]) -> Contents:
     """Scripts and at most one journey from SCRIPT|JOURNEY arguments (a script name wins
     over a journey of the same name; a file with ``weeks:`` is a journey)."""
-    from guided import library
+    from guided.script import library
 
     scripts: dict[str, Script] = {}
     journey: Journey | None = None
@@ -157,7 +157,7 @@ def collect(refs: list[str]) -> Contents:
 
 def cues_of(timeline: Timeline) -> list[Cue]:
     """What is said and when, for the page: one cue per spoken event, exactly the cues of
-    the VTT captions (``guided.transcript``) and the same events the audio is made of."""
+    the VTT captions (``guided.outputs.transcript``) and the same events the audio is made of."""
     return [Cue(round(ev.start_seconds, 3), round(ev.end_seconds, 3), ev.text)
             for ev in timeline.events if ev.kind == SPEECH]
 
@@ -269,9 +269,9 @@ def build_bundle(
     today: dt.date | None = None,
 ) -> Bundle:
     """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file."""
-    from guided.export import export_timeline
-    from guided.session import Speakers, prepare
-    from guided.transcript import write_transcript
+    from guided.outputs.export import export_timeline
+    from guided.outputs.transcript import write_transcript
+    from guided.practice.prepare import Speakers, prepare
 
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"

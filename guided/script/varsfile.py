@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from guided.errors import ScriptError
-from guided.yamlfile import BOOL, FLOAT, INT, MAP, STR, load_nodes, node_pos
+from guided.script.yamlfile import BOOL, FLOAT, INT, MAP, STR, load_nodes, node_pos
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _MAX_BYTES = 64 * 1024

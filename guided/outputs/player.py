@@ -31,10 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from guided.audio import BLOCK_SIZE, SAMPLE_RATE
+from guided.audio.format import BLOCK_SIZE, SAMPLE_RATE
 from guided.errors import AudioDeviceError, GuidedError
-from guided.model import Script
-from guided.timeline import BREATH_CUE_WORDS, SECTION, SPEECH, TONE, Event, Timeline
+from guided.script.model import Script
+from guided.timeline.plan import BREATH_CUE_WORDS, SECTION, SPEECH, TONE, Event, Timeline
 
 INSTALL_HINT = ("PortAudio is not installed: run `sudo apt-get install libportaudio2`, "
                 "or make an MP3 instead with `guided export SCRIPT -o FILE.mp3`")
@@ -216,7 +216,7 @@ class PlayOptions:
     start_section: str | None = None  # number or title (--from)
     cache_dir: str | None = None
     interactive: bool = False  # captions, progress and keys (a terminal on both ends)
-    log: Any = None  # an open guided.sessionlog.SessionLog, or None for no logging
+    log: Any = None  # an open guided.practice.sessionlog.SessionLog, or None for no logging
     distress_before: int | None = None
     journey: str | None = None
     journey_day: int | None = None
@@ -242,9 +242,9 @@ def play_script(script: Script, options: PlayOptions) -> PlayResult:
 
     Raises ``AudioDeviceError`` (exit code 3) when there is nothing to play on,
     ``GuidedError`` for script or speech problems."""
-    from guided.session import speech_settings
+    from guided.practice.prepare import speech_settings
     from guided.speech.speaker import Speaker
-    from guided.timeline import plan
+    from guided.timeline.plan import plan
 
     device = check_output(options.device)
     settings = speech_settings(script, voice=options.voice, rate=options.rate,
@@ -282,7 +282,7 @@ def _texts_from(estimate: Timeline, start_ordinal: int) -> list[str]:
 class _Session:
     def __init__(self, script: Script, options: PlayOptions, speaker: Any, estimate: Timeline,
                  start_ordinal: int, variables: dict[str, str], rate: int | None):
-        from guided.timeline import iter_plan
+        from guided.timeline.plan import iter_plan
 
         self.script = script
         self.options = options
@@ -330,13 +330,13 @@ class _Session:
         return self.plan.length
 
     def render_from(self, sample: int) -> Iterator[np.ndarray]:
-        from guided.render import render
+        from guided.audio.render import render
 
         return render(self.plan.iter_from(0), self.speaker, ambience=self.script.ambience,
                       start=sample, block_size=BLOCK_SIZE)
 
     def run(self, device: OutputDevice) -> PlayResult:
-        from guided.terminal import Keys, PlayerScreen
+        from guided.outputs.terminal import Keys, PlayerScreen
 
         start = self.start_sample()
         self.floor = start

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from guided.loader import BREATHE_CYCLES_DEFAULT, CYCLES_RANGE
-from guided.model import (
+from guided.script.loader import BREATHE_CYCLES_DEFAULT, CYCLES_RANGE
+from guided.script.model import (
     AMBIENCES,
     BELL_SOUNDS,
     BREATH_CUES,
@@ -23,7 +23,7 @@ from guided.model import (
     RATE_RANGE,
     REPEAT_RANGE,
 )
-from guided.timeline import DEFAULT_RATE
+from guided.timeline.plan import DEFAULT_RATE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 

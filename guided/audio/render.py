@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from guided.audio import BLOCK_SIZE, seconds_to_samples
-from guided.sounds import Ambience, bell, tone
+from guided.audio.format import BLOCK_SIZE, seconds_to_samples
+from guided.audio.sounds import Ambience, bell, tone
 from guided.speech.base import ClipSource
-from guided.timeline import BELL, SPEECH, TAIL, TONE, Event
+from guided.timeline.plan import BELL, SPEECH, TAIL, TONE, Event
 
 AMBIENCE_FADE_IN_SECONDS = 3.0
 

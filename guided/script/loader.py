@@ -1,4 +1,4 @@
-"""Load a practice script (format 1) from YAML into the immutable ``guided.model.Script``.
+"""Load a practice script (format 1) from YAML into the immutable ``guided.script.model.Script``.
 
 The YAML is *composed* (never constructed) with PyYAML's safe loader, so no tag can
 build an object; the model is then built from the node tree by hand, which keeps
@@ -24,10 +24,10 @@ from typing import Any
 
 import yaml
 
-from guided.audio import SAMPLE_RATE
-from guided.durations import format_length, parse_duration
+from guided.audio.format import SAMPLE_RATE
 from guided.errors import Pos, ScriptError
-from guided.model import (
+from guided.script.durations import format_length, parse_duration
+from guided.script.model import (
     AMBIENCES,
     BELL_SOUNDS,
     BREATH_CUES,
@@ -50,15 +50,7 @@ from guided.model import (
     Section,
     Step,
 )
-from guided.timeline import (
-    AMBIENCE_TAIL_SECONDS,
-    BELL_SECONDS,
-    MAX_EVENTS,
-    estimate_samples,
-    fill_variables,
-    speaking_rate,
-)
-from guided.yamlfile import (
+from guided.script.yamlfile import (
     BOOL,
     FLOAT,
     INT,
@@ -72,6 +64,14 @@ from guided.yamlfile import (
     node_pos,
     one_line,
     read_bytes,
+)
+from guided.timeline.plan import (
+    AMBIENCE_TAIL_SECONDS,
+    BELL_SECONDS,
+    MAX_EVENTS,
+    estimate_samples,
+    fill_variables,
+    speaking_rate,
 )
 
 TOP_LEVEL_KEYS = (

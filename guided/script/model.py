@@ -1,8 +1,8 @@
 """The plain, immutable model of a practice script (format version 1).
 
-The loader (``guided.loader``) builds these from YAML; every node keeps the
+The loader (``guided.script.loader``) builds these from YAML; every node keeps the
 ``Pos`` it came from so any later error can point at the source. Nothing here
-knows about audio or time: the timeline (``guided.timeline``) decides time.
+knows about audio or time: the timeline (``guided.timeline.plan``) decides time.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guided.errors import GuidedError, ScriptError
-from guided.loader import SCRIPT_SUFFIXES, did_you_mean, load_script
-from guided.model import Script
 from guided.paths import builtin_scripts_dir, user_scripts_dir
+from guided.script.loader import SCRIPT_SUFFIXES, did_you_mean, load_script
+from guided.script.model import Script
 
 USER = "user"
 BUILT_IN = "built-in"

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from guided.audio import SAMPLE_RATE
-from guided.timeline import normalise_text
+from guided.audio.format import SAMPLE_RATE
+from guided.timeline.plan import normalise_text
 
 FORMAT_VERSION = 1
 MAGIC = b"GCLP"

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guided.errors import Pos, ScriptError
-from guided.model import Pause, Say, Script, Section, iter_steps
-from guided.timeline import SPEECH, Measure, Timeline, fill_variables, normalise_text, plan
+from guided.script.model import Pause, Say, Script, Section, iter_steps
+from guided.timeline.plan import SPEECH, Measure, Timeline, fill_variables, normalise_text, plan
 
 ERROR = "error"
 WARNING = "warning"
@@ -61,7 +61,7 @@ class Report:
 def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
                name: str = "", measure: Measure | None = None) -> Report:
     """Load and check a file; a loading error becomes the single problem."""
-    from guided.loader import load_script
+    from guided.script.loader import load_script
 
     try:
         script = load_script(path, name=name)

@@ -7,7 +7,7 @@
 - ``ask_rating`` / ``ask_line``: the gentle 0-10 distress question and the optional
   one-line reflection, asked before the keys take over the terminal.
 
-Nothing here knows about audio; ``guided.player`` calls it.
+Nothing here knows about audio; ``guided.outputs.player`` calls it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import textwrap
 import time
 from typing import TextIO
 
-from guided.durations import format_clock
+from guided.script.durations import format_clock
 
 SCALE_HINT = "0 means completely calm, 10 the most distress you can imagine. Enter skips."
 KEY_HELP = "space pause · n next section · b back · q quit"

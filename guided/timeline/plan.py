@@ -16,10 +16,10 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from guided.audio import SAMPLE_RATE, seconds_to_samples
-from guided.durations import format_clock
+from guided.audio.format import SAMPLE_RATE, seconds_to_samples
 from guided.errors import Pos, ScriptError
-from guided.model import (
+from guided.script.durations import format_clock
+from guided.script.model import (
     MAX_TOTAL_SECONDS,
     Bell,
     Breathe,
@@ -48,7 +48,7 @@ BREATH_CUE_WORDS = {
     "exhale": "Breathing out",
     "hold-out": "Resting",
 }
-# Lengths of the synthesized bells (guided.sounds renders them to exactly this many seconds).
+# Lengths of the synthesized bells (guided.audio.sounds renders them to exactly this many seconds).
 BELL_SECONDS = {"bell": 4.0, "soft-bell": 3.0, "chime": 2.5}
 AMBIENCE_TAIL_SECONDS = 4.0
 DEFAULT_RATE = 140  # words per minute, inside the calm 130-150 range
