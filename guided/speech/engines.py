@@ -32,6 +32,7 @@ AUTO = "auto"
 ENGINES = MappingProxyType({
     "pyttsx3": "guided.speech.pyttsx3_engine:create",
     "piper": "guided.speech.piper_engine:create",  # optional extra guided[neural]
+    "recorded": "guided.speech.recorded:create",  # the therapist's own takes (guided record)
 })
 
 # What `auto` tries, best first; the last entry should always be available.
