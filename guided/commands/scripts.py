@@ -26,8 +26,11 @@ from guided.timeline.plan import Event, Measure, Timeline
 @click.argument("files", nargs=-1, required=True, metavar="SCRIPT...")
 @var_option
 @click.option("--strict", is_flag=True, help="Treat warnings as failures too.")
+@click.option("--voice", "recorded", default=None, metavar="NAME",
+              help="Also name each line your recorded voice NAME has no take for yet "
+                   "(a warning; an error with --strict).")
 def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | None,
-          strict: bool) -> None:
+          strict: bool, recorded: str | None) -> None:
     """Check scripts for mistakes before anyone listens to them.
 
     Prints one calm "ok" line per good script, and one line per problem
@@ -42,6 +45,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
     from guided.script.library import find_script
 
     values = collect_vars(variables, vars_file)
+    store = _recorded_voice(recorded) if recorded else None
     failed = False
     for ref in files:
         try:
@@ -51,6 +55,8 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
             failed = True
             continue
         report = check_file(path, values, name=path.stem)
+        if store is not None and report.timeline is not None:
+            report = _with_missing_takes(report, store, ref, strict)
         for problem in report.problems:
             click.echo(str(problem), err=True)
         if report.failed(strict=strict) or report.script is None or report.timeline is None:
@@ -62,6 +68,37 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         click.echo(f"{path}: ok{note} — {report.script.title}, about {length}")
     if failed:
         sys.exit(1)
+
+
+def _recorded_voice(name: str):
+    from guided.speech.recorded.store import VoiceStore
+
+    store = VoiceStore.find(name)
+    if store is None:
+        raise GuidedError(f"there is no recorded voice called {name!r} (see `guided voices`; "
+                          "record one with `guided record SCRIPT --as NAME`)")
+    return store
+
+
+def _with_missing_takes(report, store, ref: str, strict: bool):
+    """The report plus one warning (an error with --strict) per line the recorded voice
+    has no take for."""
+    from dataclasses import replace
+
+    from guided.errors import Pos
+    from guided.script.checks import ERROR, WARNING, Problem
+    from guided.timeline.plan import SPEECH
+
+    extra, seen = [], set()
+    for ev in report.timeline.events:
+        if ev.kind != SPEECH or ev.text in seen or store.has(ev.text):
+            continue
+        seen.add(ev.text)
+        extra.append(Problem(ev.pos or Pos(str(report.path)),
+                             f"no recording of \u201c{ev.text}\u201d in {store.name}'s voice yet: "
+                             f"the default voice speaks it (guided record {ref} --as {store.name})",
+                             ERROR if strict else WARNING))
+    return replace(report, problems=(*report.problems, *extra))
 
 
 @click.command("list")

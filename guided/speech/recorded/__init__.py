@@ -86,10 +86,9 @@ class RecordedLines:
             self._reported.update(new)
         if not new:
             return
-        lines = "1 line has" if len(new) == 1 else f"{len(new)} lines have"
+        lines, it = ("1 line has", "it") if len(new) == 1 else (f"{len(new)} lines have", "them")
         print(f"{lines} no recording in {self.name}'s voice yet, so the default voice speaks "
-              f"{'it' if len(new) == 1 else 'them'} (`guided check SCRIPT --voice {self.name}` "
-              "names them).", file=sys.stderr)
+              f"{it} (`guided check SCRIPT --voice {self.name}` names {it}).", file=sys.stderr)
 
 
 def prepared_clip(store: VoiceStore, text: str) -> np.ndarray:
