@@ -144,6 +144,13 @@ def test_recordings_survive_cache_clear_and_exports_are_byte_identical(guided, s
     listing = guided("voices")
     assert "anna  5 lines" in listing.stdout
 
+    bundle = guided("bundle", str(script), "--var", "name=Sam", "--voice", "anna", "-o",
+                    str(tmp_path / "sam"), env={"GUIDED_CACHE_DIR": str(cache)})
+    assert bundle.returncode == 0, bundle.stderr
+    assert "no recording" not in bundle.stderr
+    (mp3,) = (tmp_path / "sam" / "audio").glob("*.mp3")
+    assert mp3.stat().st_size > 20_000
+
 
 def test_missing_lines_are_named_by_check_and_spoken_by_the_default_voice(guided, script, tmp_path):
     takes = make_takes(tmp_path / "takes", [1, 2, 5])
@@ -207,6 +214,22 @@ def test_take_preparation_cuts_a_breath_and_resamples_without_aliasing(tmp_path)
     low = resample(0.5 * np.sin(2 * np.pi * 1000 * t), 48000, SAMPLE_RATE)
     assert np.abs(high[500:-500]).max() < 0.005
     assert np.abs(low[500:-500]).max() == pytest.approx(0.5, abs=0.01)
+
+
+def test_takes_that_clip_are_too_quiet_or_noisy_are_noted(tmp_path):
+    words = read_audio(espeak(LINES[1], tmp_path / "line.wav"))[0][:, 0].astype(np.float64)
+    words /= np.abs(words).max()
+    rng = np.random.default_rng(5)
+    room = np.zeros(11025)
+
+    def notes(take: np.ndarray) -> str:
+        return " ".join(prepare(take, 22050).warnings)
+
+    assert notes(np.concatenate([room, 0.5 * words, room])) == ""
+    assert "clipped" in notes(np.clip(np.concatenate([room, 3 * words, room]), -1, 1))
+    assert "very quiet" in notes(np.concatenate([room, 0.004 * words, room]))
+    noisy = np.concatenate([room, 0.3 * words, room])
+    assert "room is loud" in notes(noisy + rng.normal(0, 0.01, len(noisy)))
 
 
 def test_import_reads_mp3_and_reports_unusable_takes(guided, script, tmp_path):
@@ -317,6 +340,8 @@ def test_recording_from_a_microphone_and_ctrl_c_keeps_earlier_takes(script, tmp_
         time.sleep(0.4)
         term.send("\r")
         term.wait_for("Enter or k: keep")
+        term.send("l")  # listen back (into the virtual speakers), then keep
+        term.wait_for("Enter or k: keep", count=2)
         term.send("k")
         term.wait_for("Kept.")
         term.wait_for("002/005")
@@ -343,3 +368,17 @@ def test_recording_from_a_microphone_and_ctrl_c_keeps_earlier_takes(script, tmp_
     assert abs(len(heard) - len(spoken)) / SAMPLE_RATE < 0.05
     manifest = json.loads((store.folder / "voice.json").read_text())
     assert [v["text"] for v in manifest["lines"].values()] == [LINES[0]]
+
+    # the next sitting carries on at the first line not yet kept
+    again = _Pty([str(script), "--var", "name=Sam", "--as", "anna", "--device", "pulse"],
+                 pulse_microphone.merged())
+    try:
+        again.wait_for("Recording 4 of 5 lines into anna's voice")
+        again.wait_for("Enter: start recording")
+        again.send("q")
+        assert again.proc.wait(timeout=30) == 0
+    finally:
+        if again.proc.poll() is None:
+            again.proc.kill()
+    assert "001/005" not in again.text and "002/005" in again.text
+    assert "4 lines still to record (002, 003, 004, 005)" in again.text
