@@ -276,9 +276,9 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
 
 def play_samples(samples, device: str | None) -> None:
     """Play a short clip on the default output (or ``device``) and wait until it has been heard."""
+    from guided.audio.device import check_output, to_pcm16
     from guided.audio.format import SAMPLE_RATE
     from guided.errors import AudioDeviceError
-    from guided.outputs.player import check_output, to_pcm16
 
     output = check_output(device)  # a clear AudioDeviceError when there is nothing to play on
     import sounddevice as sd

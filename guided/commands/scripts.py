@@ -145,9 +145,9 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
     if play_from is not None:
-        from guided.outputs import player
+        from guided.audio.device import check_output
 
-        found = player.check_output(device)  # no device: say so before printing anything
+        found = check_output(device)  # no device: say so before printing anything
     measure, close = _cached_lengths(script, rate, voice, cache_dir)
     try:
         timeline = plan(script, variables=values, pace=pace, rate=rate, measure=measure)
@@ -156,13 +156,13 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     for line in preview_lines(timeline):
         click.echo(line)
     if play_from is not None:
-        from guided.outputs import terminal
+        from guided.outputs.player import PlayOptions, play_script
+        from guided.outputs.player.screen import is_interactive
 
-        options = player.PlayOptions(
+        options = PlayOptions(
             device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
-            start_section=play_from, cache_dir=cache_dir, interactive=terminal.is_interactive(),
-            log=None)
-        player.play_script(script, options)
+            start_section=play_from, cache_dir=cache_dir, interactive=is_interactive())
+        play_script(script, options)
 
 
 def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_dir: str | None
