@@ -24,7 +24,7 @@ def _current() -> tuple[Journey, Progress]:
 def _script_lengths(journey: Journey, day: Day) -> list[tuple[str, str]]:
     """``(title, about-length)`` for each practice of a day."""
     from guided.script.durations import format_length
-    from guided.script.loader import estimate_seconds
+    from guided.timeline.estimate import estimate_seconds
 
     result = []
     for ref in day.practices:

@@ -77,8 +77,9 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
     """
     from guided.script.durations import format_length
     from guided.script.library import iter_library
-    from guided.script.loader import did_you_mean, estimate_seconds
     from guided.script.model import PRACTICE_KINDS
+    from guided.script.suggest import did_you_mean
+    from guided.timeline.estimate import estimate_seconds
 
     if kind is not None and kind not in PRACTICE_KINDS:
         raise GuidedError(

@@ -168,7 +168,7 @@ def parse_journey(path: Path) -> Journey:
 
 
 def _suggest(word: str, choices: tuple[str, ...]) -> str:
-    from guided.script.loader import did_you_mean
+    from guided.script.suggest import did_you_mean
 
     return did_you_mean(word, choices) or f" (expected one of: {', '.join(choices)})"
 

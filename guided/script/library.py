@@ -15,8 +15,9 @@ from pathlib import Path
 
 from guided.errors import GuidedError, ScriptError
 from guided.paths import builtin_scripts_dir, user_scripts_dir
-from guided.script.loader import SCRIPT_SUFFIXES, did_you_mean, load_script
+from guided.script.loader import SCRIPT_SUFFIXES, load_script
 from guided.script.model import Script
+from guided.script.suggest import did_you_mean
 
 USER = "user"
 BUILT_IN = "built-in"

@@ -129,11 +129,32 @@ class Timeline:
         return chapters
 
 
-
 def estimate_samples(text: str, rate: int) -> int:
     """Estimated spoken length before a clip exists: words at `rate` wpm plus a little air."""
     words = max(1, len(text.split()))
     return seconds_to_samples(words * 60.0 / rate + 0.2)
+
+
+def pause_samples(step: Pause, pace: float) -> int:
+    """A pause stretched by ``pace``."""
+    return seconds_to_samples(step.seconds * pace)
+
+
+def bell_samples(sound: str) -> int:
+    return seconds_to_samples(BELL_SECONDS[sound])
+
+
+def breath_phases(step: Breathe, pace: float) -> list[tuple[str, float]]:
+    """(phase, seconds) of one breath cycle, without the phases of length 0.
+
+    Holds are the rests inside ``breathe``: ``pace`` stretches them; in and out keep their count."""
+    phases = [
+        ("inhale", step.inhale),
+        ("hold", step.hold * pace),
+        ("exhale", step.exhale),
+        ("hold-out", step.hold_out * pace),
+    ]
+    return [(phase, seconds) for phase, seconds in phases if seconds > 0]
 
 
 def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> str:
@@ -276,9 +297,9 @@ class _State:
             if text:
                 yield self.emit(SPEECH, self.speech_length(text), step.pos, text)
         elif isinstance(step, Pause):
-            yield self.emit(SILENCE, seconds_to_samples(step.seconds * self.pace), step.pos)
+            yield self.emit(SILENCE, pause_samples(step, self.pace), step.pos)
         elif isinstance(step, Bell):
-            yield self.emit(BELL, seconds_to_samples(BELL_SECONDS[step.sound]), step.pos, step.sound)
+            yield self.emit(BELL, bell_samples(step.sound), step.pos, step.sound)
         elif isinstance(step, Section):
             self.section = step.title
             yield self.emit(SECTION, 0, step.pos, step.title)
@@ -293,17 +314,9 @@ class _State:
             raise TypeError(f"unknown step {step!r}")
 
     def breathe(self, step: Breathe) -> Iterator[Event]:
-        # Holds are the rests inside `breathe`: `pace` stretches them; in/out keep their count.
-        phases = [
-            ("inhale", step.inhale),
-            ("hold", step.hold * self.pace),
-            ("exhale", step.exhale),
-            ("hold-out", step.hold_out * self.pace),
-        ]
+        phases = breath_phases(step, self.pace)
         for _ in range(step.cycles):
             for phase, seconds in phases:
-                if seconds <= 0:
-                    continue
                 total = seconds_to_samples(seconds)
                 if step.cue == "tone":
                     yield self.emit(TONE, total, step.pos, phase, phase)
