@@ -211,7 +211,7 @@ def plan(
         return n
 
     state = _State.for_script(script, variables, pace, rate, counting_measure)
-    events = tuple(state.session(script))
+    events = tuple(state.events(script))
     return Timeline(script, events, state.cursor, state.rate, state.pace, exact[0],
                     state.variables)
 
@@ -241,7 +241,7 @@ def iter_plan(
     script's pace; ``rate`` replaces the script's rate. ``measure(text)`` returns the
     real length in samples of the clip for ``text`` or ``None`` to estimate it.
     """
-    yield from _State.for_script(script, variables, pace, rate, measure).session(script)
+    yield from _State.for_script(script, variables, pace, rate, measure).events(script)
 
 
 class _State:
@@ -265,7 +265,7 @@ class _State:
                    pace if pace is not None else script.pace, speaking_rate(script, rate),
                    measure, seconds_to_samples(MAX_TOTAL_SECONDS), script.file)
 
-    def session(self, script: Script) -> Iterator[Event]:
+    def events(self, script: Script) -> Iterator[Event]:
         yield from self.steps(script.steps)
         if script.ambience != "none" and self.cursor > 0:
             yield self.emit(TAIL, seconds_to_samples(AMBIENCE_TAIL_SECONDS), None)
