@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from guided.audio.format import BLOCK_SIZE, SAMPLE_RATE
+from guided.audio.format import BLOCK_SIZE, CHANNELS, SAMPLE_RATE
 from guided.errors import AudioDeviceError
 
 INSTALL_HINT = ("PortAudio is not installed: run `sudo apt-get install libportaudio2`, "
@@ -93,7 +93,7 @@ def open_stream(device: OutputDevice) -> Any:
     """A started int16 mono output stream on ``device`` (``AudioDeviceError`` if it cannot open)."""
     sd = _sounddevice()
     try:
-        stream = sd.OutputStream(samplerate=SAMPLE_RATE, channels=1, dtype="int16",
+        stream = sd.OutputStream(samplerate=SAMPLE_RATE, channels=CHANNELS, dtype="int16",
                                  device=device.index, blocksize=BLOCK_SIZE)
         stream.start()
     except sd.PortAudioError as exc:

@@ -54,10 +54,6 @@ class CacheInfo:
     entries: int
     size_bytes: int
 
-    @property
-    def size_mb(self) -> float:
-        return self.size_bytes / 1_000_000
-
 
 def normalise(text: str) -> str:
     """The text as it takes part in the key: Unicode NFC, whitespace collapsed."""

@@ -148,13 +148,8 @@ def breath_phases(step: Breathe, pace: float) -> list[tuple[str, float]]:
     """(phase, seconds) of one breath cycle, without the phases of length 0.
 
     Holds are the rests inside ``breathe``: ``pace`` stretches them; in and out keep their count."""
-    phases = [
-        ("inhale", step.inhale),
-        ("hold", step.hold * pace),
-        ("exhale", step.exhale),
-        ("hold-out", step.hold_out * pace),
-    ]
-    return [(phase, seconds) for phase, seconds in phases if seconds > 0]
+    lengths = (step.inhale, step.hold * pace, step.exhale, step.hold_out * pace)
+    return [(phase, seconds) for phase, seconds in zip(BREATH_PHASES, lengths, strict=True) if seconds > 0]
 
 
 def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> str:
