@@ -14,7 +14,7 @@ import click
 
 from guided.commands.common import collect_vars, var_option, voice_options
 from guided.errors import GuidedError
-from guided.paths import PACKAGE_DIR, user_scripts_dir
+from guided.paths import PACKAGE_DIR, is_path_ref, user_scripts_dir
 from guided.script.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, iter_steps
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -117,7 +117,7 @@ def find_editor() -> list[str]:
 
 def edit_target(ref: str) -> Path:
     """The file ``guided edit REF`` opens: a path, or a script in your own folder."""
-    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+    if is_path_ref(ref):
         path = Path(ref).expanduser()
         if not path.is_file():
             raise GuidedError(f"no script file at {ref}")

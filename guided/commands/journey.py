@@ -10,6 +10,7 @@ import click
 
 from guided.commands.common import collect_vars, pace_option, var_option, voice_options
 from guided.errors import GuidedError
+from guided.paths import is_path_ref
 from guided.practice import journeys
 from guided.practice.journeys import Day, Journey, Progress
 
@@ -95,7 +96,7 @@ def start(name: str, on: dt.datetime | None) -> None:
     """
     j = journeys.load_journey(name)
     journeys.check_journey(j)
-    ref = str(Path(name).expanduser().resolve()) if journeys.looks_like_path(name) else name
+    ref = str(Path(name).expanduser().resolve()) if is_path_ref(name) else name
     progress = journeys.start_journey(ref, on.date() if on else None)
     click.echo(f"Started '{j.title}' on {progress.started.isoformat()}: "
                f"{len(j.weeks)} weeks, {len(j.days)} days.")

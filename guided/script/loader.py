@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from guided.errors import Pos, ScriptError
+from guided.paths import YAML_SUFFIXES
 from guided.script.model import (
     AMBIENCES,
     BELL_SOUNDS,
@@ -34,6 +35,7 @@ from guided.script.model import (
     PRACTICE_KINDS,
     RATE_RANGE,
     REPEAT_RANGE,
+    VARIABLE_NAME,
     Bell,
     Breathe,
     Include,
@@ -73,9 +75,8 @@ STEP_KEYS = ("say", "pause", "bell", "section", "breathe", "repeat", "include")
 BREATHE_KEYS = ("in", "hold", "out", "hold_out", "cycles", "cue")
 BREATHE_CYCLES_DEFAULT = 1
 CYCLES_RANGE = (1, 100)
-SCRIPT_SUFFIXES = (".yaml", ".yml")
+SCRIPT_SUFFIXES = YAML_SUFFIXES
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _LEADING_WORD = re.compile(r"\s*([A-Za-z_]+)")
 
 
@@ -195,7 +196,7 @@ class _Builder(NodeReader):
             return {}
         result: dict[str, str] = {}
         for name, key_node, value in self.mapping(node, "a mapping of names to default text"):
-            if not _NAME.match(name):
+            if not VARIABLE_NAME.match(name):
                 raise self.fail(
                     f"'{short(name)}' is not a variable name: use letters, digits, '_' or '-', "
                     "starting with a letter",

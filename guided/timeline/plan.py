@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from guided.audio.format import SAMPLE_RATE, seconds_to_samples
 from guided.errors import Pos, ScriptError
 from guided.script.durations import format_clock
 from guided.script.model import (
     MAX_TOTAL_SECONDS,
+    VARIABLE_NAME,
     Bell,
     Breathe,
     Include,
@@ -33,12 +35,14 @@ from guided.script.model import (
 )
 
 # Event kinds
-SPEECH = "speech"  # text: what is said (placeholders filled)
-SILENCE = "silence"
-BELL = "bell"  # text: bell sound name
-TONE = "tone"  # text: breath phase name; a breath-cue tone lasting the whole phase
-SECTION = "section"  # zero length marker; text: section title
-TAIL = "tail"  # closing silence after the last sound, where an ambience bed fades out
+EventKind = Literal["speech", "silence", "bell", "tone", "section", "tail"]
+SPEECH: EventKind = "speech"  # text: what is said (placeholders filled)
+SILENCE: EventKind = "silence"
+BELL: EventKind = "bell"  # text: bell sound name
+TONE: EventKind = "tone"  # text: breath phase name; a breath-cue tone lasting the whole phase
+SECTION: EventKind = "section"  # zero length marker; text: section title
+TAIL: EventKind = "tail"  # closing silence after the last sound, where an ambience bed fades out
+EVENT_KINDS: tuple[EventKind, ...] = (SPEECH, SILENCE, BELL, TONE, SECTION, TAIL)
 
 BREATH_PHASES = ("inhale", "hold", "exhale", "hold-out")
 # What the voice says at the start of each breath phase (cue: voice).
@@ -57,12 +61,11 @@ MAX_EVENTS = 200_000  # guard against scripts that expand into millions of tiny 
 Measure = Callable[[str], "int | None"]
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
 class Event:
-    kind: str
+    kind: EventKind
     start: int  # sample offset from the start of the session
     length: int  # samples
     text: str = ""
@@ -167,7 +170,7 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> 
                 f"unmatched '{token}' in text (write '{token * 2}' for a literal brace)", pos
             )
         name = name.strip()
-        if not _NAME.match(name):
+        if not VARIABLE_NAME.match(name):
             raise ScriptError(
                 f"'{{{name}}}' is not a variable name (use letters, digits, '_' or '-'; "
                 "write '{{' for a literal brace)",
@@ -265,7 +268,7 @@ class _State:
         if script.ambience != "none" and self.cursor > 0:
             yield self.emit(TAIL, seconds_to_samples(AMBIENCE_TAIL_SECONDS), None)
 
-    def emit(self, kind: str, length: int, pos: Pos | None, text: str = "", phase: str = "") -> Event:
+    def emit(self, kind: EventKind, length: int, pos: Pos | None, text: str = "", phase: str = "") -> Event:
         ev = Event(kind, self.cursor, length, text, self.section, phase, pos)
         self.cursor += length
         self.count += 1
