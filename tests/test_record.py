@@ -177,8 +177,8 @@ def test_missing_lines_are_named_by_check_and_spoken_by_the_default_voice(guided
 
 
 def test_play_speaks_the_recorded_takes(guided, script, tmp_path, alsa_file_sink):  # noqa: F811
+    from guided.audio.device import to_pcm16
     from guided.audio.render import render
-    from guided.outputs.player import to_pcm16
     from guided.practice.prepare import prepare as prepare_practice
 
     takes = make_takes(tmp_path / "takes", [1, 2, 3, 4, 5])

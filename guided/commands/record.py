@@ -131,7 +131,7 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool) -> None:
 
 
 def record_takes(store, lines: list[str], device: str | None, redo: bool) -> None:
-    from guided.outputs.terminal import Keys
+    from guided.outputs.player.keys import Keys
     from guided.speech.recorded.capture import Recorder, check_input
 
     todo = [(n, text) for n, text in enumerate(lines, 1) if redo or not store.has(text)]
