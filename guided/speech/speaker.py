@@ -170,7 +170,10 @@ class Speaker:
 
     def prefetch(self, texts: Iterable[str]) -> None:
         """Start synthesizing the missing texts in the background, in this order."""
-        for text in self._recorded_first(texts):
+        texts = self._recorded_first(texts)
+        if self.recorded:
+            self.recorded.prefetch(texts)
+        for text in texts:
             if not normalise(text) or (self.recorded and self.recorded.has(text)):
                 continue
             key = self.key(text)
@@ -187,6 +190,8 @@ class Speaker:
                         self.settings.rate, text)
 
     def close(self) -> None:
+        if self.recorded:
+            self.recorded.close()
         with self._lock:
             if self._closed:
                 return

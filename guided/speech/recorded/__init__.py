@@ -37,6 +37,7 @@ class RecordedLines:
         self.cache = cache
         self._reported: set[str] = set()
         self._lock = threading.Lock()
+        self._stop = threading.Event()
 
     @property
     def name(self) -> str:
@@ -67,6 +68,27 @@ class RecordedLines:
 
     def prepared(self, text: str) -> np.ndarray:
         return prepared_clip(self.store, text)
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Prepare the recorded lines among ``texts`` that are not cached yet, in order,
+        in the background (a first play then never waits for a long take)."""
+        todo = [t for t in texts if self.has(t) and self.cached_length(t) is None]
+        if not todo:
+            return
+
+        def run() -> None:
+            for text in todo:
+                if self._stop.is_set():
+                    return
+                try:
+                    self.clip(text)
+                except Exception:  # noqa: BLE001 - clip() says what is wrong when it is needed
+                    return
+
+        threading.Thread(target=run, daemon=True, name="guided-recorded").start()
+
+    def close(self) -> None:
+        self._stop.set()
 
     def missing(self, texts: Iterable[str]) -> list[str]:
         """The texts (normalised, in order, once each) with no take."""
