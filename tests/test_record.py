@@ -197,13 +197,15 @@ def test_play_speaks_the_recorded_takes(guided, script, tmp_path, alsa_file_sink
     assert played[: len(expected)] == expected
 
 
-def test_take_preparation_cuts_a_breath_and_resamples_without_aliasing(tmp_path):
+def test_take_preparation_cuts_a_breath_and_a_click_and_resamples_without_aliasing(tmp_path):
     words = read_audio(espeak(LINES[1], tmp_path / "line.wav"))[0][:, 0].astype(np.float64)
     words = resample(words, 22050, 48000)
     rng = np.random.default_rng(3)
     breath = rng.normal(0, 0.012, int(0.35 * 48000)) * np.hanning(int(0.35 * 48000))
     room = np.zeros(24000)
-    take = np.concatenate([room, breath, np.zeros(9600), words, room])
+    click = np.zeros(9600)
+    click[4800:4900] = 0.6 * np.sin(np.arange(100))  # a key press after the words
+    take = np.concatenate([room, breath, np.zeros(9600), words, click, room])
     take += rng.normal(0, 0.0004, len(take))
     prepared = trim(prepare(take, 48000).samples)
     reference = clean(words, 48000)

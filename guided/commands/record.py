@@ -13,6 +13,7 @@ from guided.errors import GuidedError
 
 KEYS_BEFORE = "Enter: start recording · s: skip this line · q: stop here"
 KEYS_AFTER = "Enter or k: keep · l: listen · r: redo · s: skip · q: stop here"
+ENTER_SOUND_SECONDS = 0.12  # the end of a take holds the sound of the key that stopped it
 _TAKE_FILE = re.compile(r"^(\d{1,3})(?!\d)")
 
 
@@ -222,7 +223,7 @@ def _capture(mic, keys) -> object:
         samples = mic.stop()
         sys.stdout.write("\r\x1b[K")
         sys.stdout.flush()
-    return samples
+    return samples[: max(0, len(samples) - int(ENTER_SOUND_SECONDS * mic.rate))]
 
 
 def _wait(keys, accepted: str) -> str:

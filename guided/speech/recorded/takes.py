@@ -8,8 +8,9 @@ sits beside synthesized speech:
    aliasing, unlike the linear interpolation that is good enough for engines);
 3. DC offset removed and a gentle linear-phase high-pass at 70 Hz (desk thumps,
    traffic rumble and breath pops on the microphone go; the voice stays);
-4. cut to the speech: leading and trailing room noise, and a breath or click before
-   the first word or after the last, go, so a ``pause`` after the line is exact;
+4. cut to the speech: leading and trailing room noise, and a breath or click (a key
+   press, a lip) before the first word or after the last, go, so a ``pause`` after the
+   line is exact;
 5. its loudness matched to the synthesized voices (``TARGET_LUFS``), never letting a
    peak past -1 dBFS.
 
@@ -41,6 +42,7 @@ ABOVE_NOISE_DB = 10.0  # ... nor frames this close to the room's noise floor
 BRIDGE_SECONDS = 0.25  # quieter gaps shorter than this are inside the speech
 BREATH_MAX_SECONDS = 0.7  # a short, quiet sound apart from the words (breath, click) ...
 BREATH_BELOW_DB = 12.0  # ... this far under the speech is not a word
+CLICK_MAX_SECONDS = 0.06  # a sound this short, apart from the words, is a click (a key, a lip)
 HANG_SECONDS = 0.03  # kept around the speech so soft onsets and endings are not clipped
 TOO_QUIET_DBFS = -42.0  # speech level (RMS of speech frames) below this: move closer
 NOISY_SNR_DB = 25.0  # speech less than this far above the room: a noisy take
@@ -188,7 +190,9 @@ def speech_bounds(x: np.ndarray, rate: int = SAMPLE_RATE) -> tuple[int, int, flo
 
     def is_breath(i: int) -> bool:
         a, b = runs[i]
-        return (b - a) * FRAME_SECONDS <= BREATH_MAX_SECONDS and peak_of[i] < speech_peak - BREATH_BELOW_DB
+        seconds = (b - a) * FRAME_SECONDS
+        return seconds <= CLICK_MAX_SECONDS or (
+            seconds <= BREATH_MAX_SECONDS and peak_of[i] < speech_peak - BREATH_BELOW_DB)
 
     while len(runs) > 1 and is_breath(0):
         runs.pop(0)
