@@ -161,7 +161,8 @@ def record_takes(store, lines: list[str], device: str | None, redo: bool) -> Non
                    "run the same command to carry on.", err=True)
         sys.exit(130)
     missing = [f"{n:03d}" for n, text in enumerate(lines, 1) if not store.has(text)]
-    click.echo(f"\n{_takes(kept).capitalize()} kept in {store.name}'s voice.")
+    click.echo(f"\n{_takes(kept).capitalize()} kept in {store.name}'s voice." if kept
+               else "\nNothing new was kept this time, and that is fine.")
     click.echo(_still_missing(missing, store.name))
 
 
@@ -180,7 +181,7 @@ def _one_line(store, mic, keys, number: int, total: int, text: str, following: s
         try:
             take = prepare(samples, mic.rate)
         except GuidedError as exc:
-            click.echo(f"  {exc.message}: let's try that again.")
+            click.echo(f"  {exc.message[:1].upper()}{exc.message[1:]}; let's try that once more.")
             continue
         seconds = len(take.samples) / _session_rate()
         click.echo(f"  {seconds:.1f} s of speech.")
