@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from guided.audio.format import SAMPLE_RATE
+from guided.audio.loudness import measure
 from guided.speech.recorded.store import VoiceStore
 from guided.speech.recorded.takes import prepare, read_audio, resample
 from guided.speech.trim import clean, trim
@@ -207,9 +208,15 @@ def test_take_preparation_cuts_a_breath_and_a_click_and_resamples_without_aliasi
     click[4800:4900] = 0.6 * np.sin(np.arange(100))  # a key press after the words
     take = np.concatenate([room, breath, np.zeros(9600), words, click, room])
     take += rng.normal(0, 0.0004, len(take))
-    prepared = trim(prepare(take, 48000).samples)
+    prepared = trim(prepare(take * 0.1, 48000).samples)  # a quiet microphone, 20 dB down
     reference = clean(words, 48000)
     assert abs(len(prepared) - len(reference)) / SAMPLE_RATE < 0.02
+    # its loudness matches the synthesized voice's clip of the same line (within 1 LU)
+    from guided.speech.speaker import Speaker, SpeechSettings
+
+    with Speaker(SpeechSettings(engine="pyttsx3"), tmp_path / "cache") as speaker:
+        synthesized = measure([speaker.clip(LINES[1])]).integrated
+    assert measure([prepared]).integrated == pytest.approx(synthesized, abs=1.0)
     # a 15 kHz tone (above the session's Nyquist) must vanish, a 1 kHz tone stay whole
     t = np.arange(48000) / 48000
     high = resample(0.5 * np.sin(2 * np.pi * 15000 * t), 48000, SAMPLE_RATE)
