@@ -198,6 +198,33 @@ def test_play_speaks_the_recorded_takes(guided, script, tmp_path, alsa_file_sink
     assert played[: len(expected)] == expected
 
 
+def test_a_journey_day_plays_in_the_recorded_voice(guided, script, tmp_path,
+                                                    alsa_file_sink):  # noqa: F811
+    takes = make_takes(tmp_path / "takes", [1, 2, 3, 4, 5])
+    assert guided("record", str(script), "--as", "anna", "--var", "name=Sam", "--import",
+                  str(takes)).returncode == 0
+    journeys = Path(os.environ["GUIDED_HOME"]) / "journeys"
+    journeys.mkdir()
+    (journeys / "own.yaml").write_text(SCRIPT)
+    (journeys / "mine.yaml").write_text("title: A week in Anna's voice\nweeks:\n  - title: One\n"
+                                        "    days:\n      - practice: own.yaml\n")
+    assert guided("journey", "start", "mine").returncode == 0
+    env = alsa_file_sink.merged()
+    env["GUIDED_HOME"] = os.environ["GUIDED_HOME"]
+    result = guided("journey", "today", "--play", "--no-prompt", "--voice", "anna", "--var",
+                    "name=Sam", "--device", alsa_file_sink.device, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "no recording" not in result.stderr
+    from guided.audio.device import to_pcm16
+    from guided.audio.render import render
+    from guided.practice.prepare import prepare as prepare_practice
+
+    with prepare_practice(script, variables={"name": "Sam"}, voice="anna") as prep:
+        expected = b"".join(to_pcm16(b).tobytes() for b in render(
+            prep.timeline.events, prep.speaker, ambience=prep.script.ambience))
+    assert alsa_file_sink.output.read_bytes()[: len(expected)] == expected
+
+
 def test_take_preparation_cuts_a_breath_and_a_click_and_resamples_without_aliasing(tmp_path):
     words = read_audio(espeak(LINES[1], tmp_path / "line.wav"))[0][:, 0].astype(np.float64)
     words = resample(words, 22050, 48000)
