@@ -13,6 +13,7 @@ from guided.errors import GuidedError
 
 KEYS_BEFORE = "Enter: start recording · s: skip this line · q: stop here"
 KEYS_AFTER = "Enter or k: keep · l: listen · r: redo · s: skip · q: stop here"
+WORDS_PER_MINUTE = 130  # a calm reading pace, for the time a sitting will take
 ENTER_SOUND_SECONDS = 0.12  # the end of a take holds the sound of the key that stopped it
 _TAKE_FILE = re.compile(r"^(\d{1,3})(?!\d)")
 
@@ -143,6 +144,10 @@ def record_takes(store, lines: list[str], device: str | None, redo: bool) -> Non
     mic = Recorder(check_input(device))
     click.echo(f"Recording {len(todo)} of {len(lines)} lines into {store.name}'s voice, "
                f"from {mic.device.name}.")
+    words = sum(len(text.split()) for _, text in todo)
+    speech = max(1, round(words / WORDS_PER_MINUTE))
+    click.echo(f"That is about {speech} minute{'s' if speech != 1 else ''} of speech; allow "
+               f"about {3 * speech + 5} minutes, with time to listen back and redo a line.")
     click.echo("Take your time. Each take you keep is saved at once; q or Ctrl-C stops "
                "and keeps them all.\n")
     kept = 0
