@@ -277,10 +277,12 @@ def test_import_reads_mp3_and_reports_unusable_takes(guided, script, tmp_path):
         w.setframerate(44100)
         w.writeframes(b"\0\0" * 44100)
     (takes / "009.wav").write_bytes(silent.read_bytes())
+    (takes / "003 breathing in.wav").write_text("not audio at all")
     result = guided("record", str(script), "--var", "name=Sam", "--as", "anna", "--import", str(takes))
     assert result.returncode == 0, result.stderr
     assert "002.wav: left out: no speech was heard in this take" in result.stderr
     assert "009.wav: left out: the practice has 5 lines" in result.stderr
+    assert "003 breathing in.wav: left out: cannot read" in result.stderr
     assert "Imported 1 take into anna's voice." in result.stdout
     assert "4 lines still to record (002, 003, 004, 005)" in result.stdout
     assert VoiceStore("anna").has(LINES[0])

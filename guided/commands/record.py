@@ -111,8 +111,8 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool) -> None:
         if store.has(text) and not redo:
             left += 1
             continue
-        samples, rate = read_audio(path)
         try:
+            samples, rate = read_audio(path)
             take = prepare(samples, rate)
         except GuidedError as exc:
             click.echo(f"{path.name}: left out: {exc.message}", err=True)
@@ -122,7 +122,8 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool) -> None:
         store.keep(text, samples, rate, source="imported")
         kept += 1
     missing = [f"{n:03d}" for n, text in enumerate(lines, 1) if not store.has(text)]
-    summary = f"Imported {_takes(kept)} into {store.name}'s voice"
+    summary = (f"Imported {_takes(kept)} into {store.name}'s voice" if kept
+               else f"No new takes for {store.name}'s voice")
     if left:
         summary += f" ({left} already there were left as they are; --redo replaces them)"
     click.echo(summary + ".")
