@@ -143,7 +143,7 @@ class Speaker:
         jobs: list[_Job] = []
         ready = 0
         seen: set[str] = set()
-        texts = self._recorded_first(texts)
+        texts = self._note_missing(texts)
         for text in texts:
             if not normalise(text):
                 continue
@@ -170,7 +170,7 @@ class Speaker:
 
     def prefetch(self, texts: Iterable[str]) -> None:
         """Start synthesizing the missing texts in the background, in this order."""
-        texts = self._recorded_first(texts)
+        texts = self._note_missing(texts)
         if self.recorded:
             self.recorded.prefetch(texts)
         for text in texts:
@@ -224,7 +224,7 @@ class Speaker:
         self.close()
 
     # -- internals -------------------------------------------------------------------
-    def _recorded_first(self, texts: Iterable[str]) -> list[str]:
+    def _note_missing(self, texts: Iterable[str]) -> list[str]:
         """The texts, after saying (once) how many a recorded voice has no take for."""
         texts = list(texts)
         if self.recorded:
