@@ -371,10 +371,12 @@ def test_recording_from_a_microphone_and_ctrl_c_keeps_earlier_takes(script, tmp_
     try:
         term.wait_for("001/005")
         term.wait_for("Enter: start recording")
+        time.sleep(1.0)  # the microphone is open and listening
+        speaking = speak_into(pulse_microphone, said[0])
+        time.sleep(0.25)  # the first word is already under way when Enter is pressed ...
         term.send("\r")
         term.wait_for("recording")
-        time.sleep(0.3)
-        speak_into(pulse_microphone, said[0]).wait(timeout=30)
+        speaking.wait(timeout=30)  # ... and is kept whole (the take starts a moment earlier)
         time.sleep(0.4)
         term.send("\r")
         term.wait_for("Enter or k: keep")

@@ -153,7 +153,7 @@ def record_takes(store, lines: list[str], device: str | None, redo: bool) -> Non
                "and keeps them all.\n")
     kept = 0
     try:
-        with Keys() as keys:
+        with mic, Keys() as keys:
             for position, (number, text) in enumerate(todo):
                 following = todo[position + 1][1] if position + 1 < len(todo) else None
                 outcome = _one_line(store, mic, keys, number, len(lines), text, following)
@@ -161,7 +161,6 @@ def record_takes(store, lines: list[str], device: str | None, redo: bool) -> Non
                 if outcome == "quit":
                     break
     except KeyboardInterrupt:
-        mic.stop()
         click.echo("")
         click.echo(f"Stopped. {_takes(kept).capitalize()} kept in {store.name}'s voice; "
                    "run the same command to carry on.", err=True)

@@ -1,4 +1,4 @@
-"""The microphone side of ``guided record``: finding an input, capturing a take with a
+"""The microphone side of ``guided record``: finding an input, capturing takes with a
 live level, and playing a take back. Uses PortAudio through sounddevice directly."""
 
 from __future__ import annotations
@@ -65,27 +65,40 @@ def check_input(device: str | None = None) -> InputDevice:
 
 
 class Recorder:
-    """One take at a time: ``start()``, watch ``level_db``, ``stop()`` returns the samples."""
+    """The microphone, open for a whole sitting: ``open()``, then per take ``start()``,
+    watch ``level_db``, ``stop()`` returns the samples; ``close()`` at the end.
+
+    The stream runs between takes too, so a take also holds the moment just before
+    Enter was pressed (``PRE_ROLL_SECONDS``): a first word spoken at once is never lost
+    to the time a device takes to start."""
+
+    PRE_ROLL_SECONDS = 0.3
 
     def __init__(self, device: InputDevice):
         self.device = device
         self.rate = device.rate
         self.level_db = -math.inf  # peak of the latest block, for the meter
         self._blocks: list[np.ndarray] = []
+        self._pre_roll: list[np.ndarray] = []
+        self._recording = False
         self._lock = threading.Lock()
         self._stream: Any = None
 
-    def start(self) -> None:
+    def open(self) -> None:
         sd = _sounddevice()
-        self._blocks = []
-        self.level_db = -math.inf
+        keep = int(self.PRE_ROLL_SECONDS * self.rate)
 
         def callback(indata: np.ndarray, frames: int, time: Any, status: Any) -> None:
             block = indata[:, 0].copy()
             peak = float(np.abs(block).max()) if len(block) else 0.0
             with self._lock:
-                self._blocks.append(block)
                 self.level_db = 20 * math.log10(peak) if peak > 0 else -math.inf
+                if self._recording:
+                    self._blocks.append(block)
+                    return
+                self._pre_roll.append(block)
+                while len(self._pre_roll) > 1 and sum(map(len, self._pre_roll[1:])) >= keep:
+                    self._pre_roll.pop(0)
 
         try:
             self._stream = sd.InputStream(device=self.device.index, channels=1,
@@ -97,21 +110,37 @@ class Recorder:
             raise AudioDeviceError(f"cannot record from {self.device.name!r} ({exc}); "
                                    "choose another microphone with --device") from None
 
-    def stop(self) -> np.ndarray:
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                stream.stop()
-                stream.close()
-            except Exception:  # noqa: BLE001 - a vanished device: keep what was captured
-                pass
+    def start(self) -> None:
         with self._lock:
+            self._blocks = list(self._pre_roll)
+            self._recording = True
+
+    def stop(self) -> np.ndarray:
+        with self._lock:
+            self._recording = False
             blocks, self._blocks = self._blocks, []
+            self._pre_roll = []
         return np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
 
     def seconds(self) -> float:
         with self._lock:
             return sum(len(b) for b in self._blocks) / self.rate
+
+    def close(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.stop()
+                stream.close()
+            except Exception:  # noqa: BLE001 - a vanished device: nothing left to close
+                pass
+
+    def __enter__(self) -> Recorder:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def play_back(samples: np.ndarray, rate: int) -> str | None:
