@@ -301,12 +301,20 @@ def test_voices_remove_asks_first(guided, script, tmp_path):
     refused = guided("voices", "remove", "anna")  # no terminal to ask on
     assert refused.returncode == 1 and "--yes" in refused.stderr
     assert VoiceStore.find("anna") is not None
-    removed = guided("voices", "remove", "anna", "--yes")
-    assert removed.returncode == 0 and VoiceStore.find("anna") is None
+    term = _Pty(["voices", "remove", "anna"], dict(os.environ))
+    term.wait_for("Delete anna's voice and its 1 recorded line")
+    term.send("n\r")
+    assert term.proc.wait(timeout=30) == 0
+    assert "Nothing was deleted." in term.text and VoiceStore.find("anna") is not None
+    term = _Pty(["voices", "remove", "anna"], dict(os.environ))
+    term.wait_for("They cannot be made again")
+    term.send("y\r")
+    assert term.proc.wait(timeout=30) == 0
+    assert "Removed anna's voice." in term.text and VoiceStore.find("anna") is None
 
 
 def test_no_microphone_is_one_line(guided, script, no_audio_device):  # noqa: F811
-    term = _Pty([str(script), "--as", "anna"], no_audio_device.merged())
+    term = _Pty(["record", str(script), "--as", "anna"], no_audio_device.merged())
     code = term.proc.wait(timeout=60)
     assert code == 3
     assert "no microphone found" in term.text and "Traceback" not in term.text
@@ -324,13 +332,13 @@ def _controlling_terminal() -> None:
 
 
 class _Pty:
-    """`guided record` under a pseudo-terminal: keys in, screen text out."""
+    """`guided …` under a pseudo-terminal: keys in, screen text out."""
 
     def __init__(self, args: list[str], env: dict[str, str]):
         env = dict(env, TERM="xterm", GUIDED_HOME=os.environ["GUIDED_HOME"])
         master, slave = os.openpty()
         self.master = master
-        self.proc = subprocess.Popen([sys.executable, "-m", "guided", "record", *args], env=env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "guided", *args], env=env,
                                      stdin=slave, stdout=slave, stderr=slave,
                                      preexec_fn=_controlling_terminal)
         os.close(slave)
@@ -366,7 +374,7 @@ class _Pty:
 def test_recording_from_a_microphone_and_ctrl_c_keeps_earlier_takes(script, tmp_path,
                                                                     pulse_microphone):  # noqa: F811
     said = [espeak(LINES[0], tmp_path / "one.wav"), espeak(LINES[1], tmp_path / "two.wav")]
-    term = _Pty([str(script), "--var", "name=Sam", "--as", "anna", "--device", "pulse"],
+    term = _Pty(["record", str(script), "--var", "name=Sam", "--as", "anna", "--device", "pulse"],
                 pulse_microphone.merged())
     try:
         term.wait_for("001/005")
@@ -410,7 +418,7 @@ def test_recording_from_a_microphone_and_ctrl_c_keeps_earlier_takes(script, tmp_
     assert [v["text"] for v in manifest["lines"].values()] == [LINES[0]]
 
     # the next sitting carries on at the first line not yet kept
-    again = _Pty([str(script), "--var", "name=Sam", "--as", "anna", "--device", "pulse"],
+    again = _Pty(["record", str(script), "--var", "name=Sam", "--as", "anna", "--device", "pulse"],
                  pulse_microphone.merged())
     try:
         again.wait_for("Recording 4 of 5 lines into anna's voice")
