@@ -22,6 +22,7 @@ from guided.commands.common import (
     voice_options,
 )
 from guided.errors import GuidedError
+from guided.outputs.terminal import printable
 from guided.outputs.formats import AUDIO_FORMATS, DEFAULT_AUDIO_FORMAT, TRANSCRIPT_FORMATS
 
 if TYPE_CHECKING:
@@ -186,13 +187,16 @@ def _export_library(folder: Path, opts: _Options) -> None:
             for entry in entries:
                 bar.update(1)
                 if entry.script is None:
-                    click.echo(f"Skipped {entry.name}: {entry.error}", err=True)
+                    click.echo(printable(f"Skipped {entry.name}: {entry.error}"), err=True)
                     failed += 1
                     continue
                 try:
                     written = futures[entry.name].result()
-                except GuidedError as exc:  # one broken practice doesn't stop the others
-                    click.echo(f"Skipped {entry.name}: {exc}", err=True)
+                except _Cancelled:
+                    raise
+                except (GuidedError, OSError, ValueError) as exc:  # one broken practice never stops the rest
+                    reason = str(exc) if isinstance(exc, GuidedError) else f"{type(exc).__name__}: {exc}"
+                    click.echo(printable(f"Skipped {entry.name}: {reason}"), err=True)
                     failed += 1
                     continue
                 for path in written:

@@ -23,6 +23,7 @@ import yaml
 
 from guided.errors import Pos, ScriptError
 from guided.paths import YAML_SUFFIXES
+from guided.script.hygiene import NOTHING_TO_SAY, speakable
 from guided.script.model import (
     AMBIENCES,
     BELL_SOUNDS,
@@ -307,10 +308,13 @@ class _Builder(NodeReader):
             )
         if not text.strip():
             raise self.fail("'say' is empty: give it something to say", node)
+        names = _AnyVariable()
         try:
-            fill_variables(text, _AnyVariable(), None)  # placeholder syntax only
+            fill_variables(text, names, None)  # placeholder syntax only
         except ScriptError as exc:
             raise self.fail(exc.message, node) from None
+        if not names.used and not speakable(text):  # with placeholders: checked once filled
+            raise self.fail(NOTHING_TO_SAY, node)
         return Say(text, pos)
 
     def bell(self, node: yaml.Node, pos: Pos) -> Bell:
@@ -374,7 +378,14 @@ class _Builder(NodeReader):
         if Path(ref).is_absolute() or ref.startswith("~"):
             raise self.fail("'include' takes a path relative to this script's folder", node)
         folder = self.path.parent.resolve()
-        target = (folder / ref).resolve()
+        try:
+            target = (folder / ref).resolve()
+            target.stat()
+        except FileNotFoundError:
+            pass  # said below, after the folder and cycle rules
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or "not a usable path"
+            raise self.fail(f"cannot include '{short(ref)}': {reason.lower()}", node) from None
         if not target.is_relative_to(folder):
             raise self.fail(
                 f"cannot include '{short(ref)}': included scripts must be in this script's folder or below it",
@@ -399,9 +410,13 @@ class _Builder(NodeReader):
 
 
 class _AnyVariable(Mapping[str, str]):
-    """Claims every name, so ``fill_variables`` checks only placeholder syntax."""
+    """Claims every name, so ``fill_variables`` checks only placeholder syntax;
+    ``used`` says whether the text had any placeholder."""
+
+    used = False
 
     def __getitem__(self, key: str) -> str:
+        self.used = True
         return ""
 
     def __contains__(self, key: object) -> bool:
