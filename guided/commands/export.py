@@ -22,8 +22,8 @@ from guided.commands.common import (
     voice_options,
 )
 from guided.errors import GuidedError
-from guided.outputs.terminal import printable
 from guided.outputs.formats import AUDIO_FORMATS, DEFAULT_AUDIO_FORMAT, TRANSCRIPT_FORMATS
+from guided.outputs.terminal import printable
 
 if TYPE_CHECKING:
     from guided.script.model import Script
