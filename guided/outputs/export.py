@@ -222,10 +222,24 @@ def write_tags(path: Path, fmt: str, timeline: Timeline) -> None:
         else:
             _write_vorbis(path, fmt, timeline)
     except (OSError, MutagenError) as exc:  # mutagen wraps the OSError of a full disk
-        cause = exc if isinstance(exc, OSError) else exc.__cause__
-        reason = disk_problem(cause) if isinstance(cause, OSError) else str(exc)
+        cause = _os_error_in(exc)
+        reason = disk_problem(cause) if cause is not None else str(exc)
         raise GuidedError(f"cannot write the chapters and titles into {path.parent}: "
                           f"{reason}") from exc
+
+
+def _os_error_in(exc: BaseException) -> OSError | None:
+    """The ``OSError`` behind an exception (mutagen wraps it, as its argument or cause)."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, OSError):
+            return item
+        if isinstance(item, BaseException) and id(item) not in seen:
+            seen.add(id(item))
+            todo.extend([*item.args, item.__cause__, item.__context__])
+    return None
 
 
 def _ms(samples: int, rate: int) -> int:
