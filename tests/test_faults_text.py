@@ -69,6 +69,13 @@ def test_control_characters_are_file_line_col_errors(guided, tmp_path, case):
     assert "remove it" in line
 
 
+def test_control_characters_in_a_journey(guided, tmp_path):
+    write(tmp_path, "j.yaml", "title: Weeks\nweeks:\n  - title: One\n    days:\n"
+                              "      - practice: grounding\n        reflection: \"What \\e]0;x\\a now?\"\n")
+    one_error_line(guided("journey", "check", "j.yaml", cwd=tmp_path), "j.yaml:6:21: ",
+                   "U+001B (escape)")
+
+
 def test_tab_and_newline_escapes_stay_allowed(guided, tmp_path):
     write(tmp_path, "s.yaml", 'title: T\nsteps:\n  - say: "one\\tbreath,\\nthen another."\n')
     result = guided("check", "s.yaml", cwd=tmp_path)

@@ -39,6 +39,7 @@ from guided.paths import (
     is_path_ref,
     user_journeys_dir,
 )
+from guided.script.hygiene import text_problem
 from guided.script.nodes import NodeBudget, NodeReader
 from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes
 
@@ -203,6 +204,9 @@ class _Parser(NodeReader):
         self.visit(node)
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _SCALARS:
             raise ScriptError(f"expected text for {what}", self.pos(node))
+        problem = text_problem(str(node.value))
+        if problem:
+            raise ScriptError(f"{what}: {problem}", self.pos(node))
         value = " ".join(str(node.value).split())
         if len(value) > MAX_TEXT:
             raise ScriptError(f"{what} is longer than {MAX_TEXT} characters", self.pos(node))
