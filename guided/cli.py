@@ -15,7 +15,7 @@ import click
 
 from guided import __version__
 from guided.errors import GuidedError, disk_problem
-from guided.outputs.terminal import printable
+from guided.outputs.safetext import printable
 
 # command name -> "module:attribute"
 COMMANDS: dict[str, str] = {
@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Stopped.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
+        exc.message = printable(exc.message)  # it may quote what was typed
         exc.show()
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:

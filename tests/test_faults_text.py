@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from guided.outputs.terminal import printable, printable_json
+from guided.outputs.safetext import printable, printable_json
 
 ESC = "\x1b"
 T = "title: T\nsteps:\n"

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from guided.errors import GuidedError
-from guided.outputs.terminal import printable
+from guided.outputs.safetext import printable
 from guided.script.hygiene import text_problem
 from guided.script.model import PACE_RANGE, RATE_RANGE
 

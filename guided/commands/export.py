@@ -23,7 +23,7 @@ from guided.commands.common import (
 )
 from guided.errors import GuidedError
 from guided.outputs.formats import AUDIO_FORMATS, DEFAULT_AUDIO_FORMAT, TRANSCRIPT_FORMATS
-from guided.outputs.terminal import printable
+from guided.outputs.safetext import printable
 
 if TYPE_CHECKING:
     from guided.script.model import Script

@@ -18,7 +18,7 @@ from guided.commands.common import (
     voice_options,
 )
 from guided.errors import GuidedError
-from guided.outputs.terminal import printable, printable_json
+from guided.outputs.safetext import printable, printable_json
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
 

@@ -11,7 +11,7 @@ import textwrap
 import time
 from typing import TextIO
 
-from guided.outputs.terminal import printable
+from guided.outputs.safetext import printable
 from guided.script.durations import format_clock
 
 KEY_HELP = "space pause · n next section · b back · q quit"
