@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,7 @@ from guided.script.yamlfile import (
     read_bytes,
 )
 from guided.timeline.estimate import check_limits
-from guided.timeline.plan import fill_variables
+from guided.timeline.plan import placeholder_names
 
 TOP_LEVEL_KEYS = (
     "format", "title", "practice", "description", "author", "language",
@@ -308,12 +308,11 @@ class _Builder(NodeReader):
             )
         if not text.strip():
             raise self.fail("'say' is empty: give it something to say", node)
-        names = _AnyVariable()
         try:
-            fill_variables(text, names, None)  # placeholder syntax only
+            names = placeholder_names(text)  # checks placeholder syntax
         except ScriptError as exc:
             raise self.fail(exc.message, node) from None
-        if not names.used and not speakable(text):  # with placeholders: checked once filled
+        if not names and not speakable(text):  # with placeholders: checked once filled
             raise self.fail(NOTHING_TO_SAY, node)
         return Say(text, pos)
 
@@ -407,26 +406,6 @@ class _Builder(NodeReader):
                                   depth + 1)
             self.state.included[key] = included
         return Include(target, included.steps, pos)
-
-
-class _AnyVariable(Mapping[str, str]):
-    """Claims every name, so ``fill_variables`` checks only placeholder syntax;
-    ``used`` says whether the text had any placeholder."""
-
-    used = False
-
-    def __getitem__(self, key: str) -> str:
-        self.used = True
-        return ""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 def _short_path(path: Path, folder: Path) -> str:

@@ -188,6 +188,23 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> 
     return _PLACEHOLDER.sub(replace, text)
 
 
+def placeholder_names(text: str) -> list[str]:
+    """The variable names ``text`` uses, in order; a ``ScriptError`` (without a position)
+    for placeholder syntax that is wrong."""
+    names: list[str] = []
+
+    class Recorder(dict):
+        def __contains__(self, key: object) -> bool:
+            return True
+
+        def __getitem__(self, key: str) -> str:
+            names.append(key)
+            return ""
+
+    fill_variables(text, Recorder(), None)
+    return names
+
+
 def filled_say(step: Say, variables: Mapping[str, str]) -> str:
     """A ``say``'s text with its placeholders filled, held to the rules the loader keeps
     for text as written: no control characters, at most ``MAX_SAY_CHARS``, and something
