@@ -4,7 +4,7 @@ The loader refuses control characters in scripts, but text reaches the screen fr
 other places too: a key that is not known, a file name, an error quoting what it
 read. A terminal obeys escape sequences (clear the screen, set the window title,
 write the clipboard) and cannot print half a character, so everything guided prints
-that came from outside passes through ``printable`` (one line) or ``printable_lines``.
+that came from outside passes through ``printable`` (``printable_json`` for JSON).
 Harmless text is returned unchanged.
 
 Control characters (C0, DEL, C1), lone surrogates and the bidirectional overrides
@@ -18,7 +18,7 @@ import re
 
 # C0 and C1 controls, DEL, lone surrogates, bidirectional embeddings, overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_IN_JSON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _SPACES = {"\t": " ", "\n": " ", "\r": " "}
 
 
@@ -28,17 +28,12 @@ def printable(text: object) -> str:
     return _UNSAFE.sub(_escape, str(text))
 
 
-def printable_lines(text: object) -> str:
-    """Like ``printable`` but keeps tabs and line breaks (for text of several lines)."""
-    return _UNSAFE_KEEP_LINES.sub(_escape, str(text))
-
-
 def printable_json(text: str) -> str:
     """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the characters
     ``printable`` would escape written as JSON ``\\uXXXX`` escapes: the same data,
     safe on a terminal. (``json.dumps`` already escapes C0 inside strings, so the
     line breaks and tabs left are the layout's own.)"""
-    return _UNSAFE_KEEP_LINES.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _escape(match: re.Match[str]) -> str:

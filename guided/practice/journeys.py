@@ -366,7 +366,7 @@ def _read_state(*, repair: bool = False) -> dict:
                    if isinstance(started, dict) else {}}
     if isinstance(data.get("current"), str):
         sound["current"] = data["current"]
-    if not repair and sound != {"started": {}, **data}:
+    if not repair and (sound["started"] != started or sound.get("current") != data.get("current")):
         raise damaged
     return sound
 
