@@ -27,7 +27,7 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 @click.option("--device", default=None, metavar="D",
               help="Output device number or name (see `guided devices`; default: the system's).")
 @click.option("--delay", default=None, metavar="TIME",
-              help="A quiet countdown before starting, e.g. 10s, to settle in first.")
+              help="A quiet countdown before starting, e.g. 10s, to settle in first (up to an hour).")
 @click.option("--loop", is_flag=True, help="Play again and again until you press q or Ctrl-C.")
 @click.option("--from", "start_section", default=None, metavar="SECTION",
               help="Start at a section: its number or title (see `guided preview`).")
