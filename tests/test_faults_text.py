@@ -182,6 +182,14 @@ def test_say_with_nothing_speakable_is_an_error(guided, tmp_path, case):
                    "nothing a voice can speak")
 
 
+def test_guided_say_holds_to_the_same_rules(guided, tmp_path):
+    for phrase, part in (("...", "the phrase has nothing a voice can speak"),
+                         ("Hello\x1b]0;x\x07", "U+001B (escape) after 'Hello'")):
+        result = guided("say", phrase, "-o", "p.wav", cwd=tmp_path)
+        one_error_line(result, "guided: ", part)
+    assert not (tmp_path / "p.wav").exists()
+
+
 def test_nul_inside_say_is_an_error_not_half_spoken(guided, tmp_path):
     write(tmp_path, "s.yaml", T + '  - say: "Breathe in\\0 and out."\n')
     one_error_line(guided("check", "s.yaml", cwd=tmp_path), "s.yaml:3:10: error: ",
