@@ -301,3 +301,20 @@ def test_export_all_skips_a_broken_script_and_exports_the_rest(tmp_path, isolate
     assert errors[1].startswith("Skipped c-no-value: ") and "variable 'name' has no value" in errors[1]
     assert errors[2] == "guided: 2 practice(s) could not be exported (see above)"
     assert sorted(p.name for p in out.iterdir()) == ["b-fine.wav", "d-fine.wav"]
+
+
+def test_session_log_shows_notes_and_names_safely(guided):
+    """A note typed (or pasted) with escapes, and a row from an older version: shown as text."""
+    from guided.practice.sessionlog import SessionLog
+
+    with SessionLog() as db:
+        row = db.start(script="x\x1b]0;t\x07", title="T", planned_seconds=60)
+        db.finish(row, "completed", 60)
+        db.rate_after(row, note="warm \x1b[2J feet \x9b1m")
+    table = guided("log")
+    assert table.returncode == 0, table.stderr
+    assert ESC not in table.stdout and "\x9b" not in table.stdout and "\x07" not in table.stdout
+    assert "x\\x1b]0;t\\x07" in table.stdout and "warm \\x1b[2J feet" in table.stdout
+    listed = guided("log", "--json")
+    assert ESC not in listed.stdout and "\x9b" not in listed.stdout
+    assert json.loads(listed.stdout)[0]["note"] == "warm \x1b[2J feet \x9b1m"
