@@ -152,7 +152,7 @@ def _export_one(ref: str, out: Path, opts: _Options) -> None:
         written = _export_file(script, out, opts, on_clips=on_clips, on_audio=on_audio,
                                on_timeline=on_timeline)
     for path in written:
-        click.echo(str(path))
+        click.echo(printable(path))
 
 
 def _export_library(folder: Path, opts: _Options) -> None:
@@ -200,7 +200,7 @@ def _export_library(folder: Path, opts: _Options) -> None:
                     failed += 1
                     continue
                 for path in written:
-                    click.echo(str(path))
+                    click.echo(printable(path))
     except BaseException:
         stop.set()  # running exports stop at their next block and remove their temporary files
         raise
@@ -226,7 +226,7 @@ def _bar(label: str, length: int) -> Iterator:
     if not sys.stderr.isatty():
         yield _QuietBar()
         return
-    with click.progressbar(length=length, label=label, file=sys.stderr,
+    with click.progressbar(length=length, label=printable(label), file=sys.stderr,
                            show_percent=True, width=24) as bar:
         yield bar
 
