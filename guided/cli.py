@@ -49,8 +49,12 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:
-            # Click would turn this into exit status 1; `guided list | head -1` is fine.
-            raise OutputClosed() from None
+            # Click would turn this into a silent exit status 1; `guided list | head -1`
+            # is fine, and a pipe to a helper (ffmpeg, a speech worker) is reported.
+            if _stdout_closed():
+                raise OutputClosed() from None
+            raise GuidedError("a helper program (ffmpeg or a speech worker) stopped early; "
+                              "please try again") from None
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return self._load(name) or super().get_command(ctx, name)
@@ -87,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     except GuidedError as exc:
         click.echo(printable(f"guided: {exc}" if exc.pos is None else str(exc)), err=True)
         sys.exit(exc.exit_code)
-    except (OutputClosed, BrokenPipeError):
+    except OutputClosed:
         _quiet_exit()
     except click.exceptions.Abort:
         click.echo("Stopped.", err=True)
@@ -118,9 +122,21 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(70)
     try:
         sys.stdout.flush()
-    except (BrokenPipeError, ValueError):
+    except (BrokenPipeError, ValueError):  # the reader went away after our last line
         _quiet_exit()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _stdout_closed() -> bool:
+    """Whether the reader of our standard output has gone (its pipe reports an error)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _quiet_exit() -> None:
