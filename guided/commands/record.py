@@ -85,6 +85,7 @@ def script_lines(script, variables: dict[str, str]) -> list[str]:
 
 
 def import_takes(store, lines: list[str], folder: Path, redo: bool) -> None:
+    from guided.outputs.safetext import printable
     from guided.speech.recorded.takes import DECODED, prepare, read_audio
 
     if not folder.is_dir():
@@ -105,7 +106,8 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool) -> None:
     kept = left = 0
     for number, path in sorted(found.items()):
         if number < 1 or number > len(lines):
-            click.echo(f"{path.name}: left out: the practice has {len(lines)} lines", err=True)
+            click.echo(f"{printable(path.name)}: left out: the practice has {len(lines)} lines",
+                       err=True)
             continue
         text = lines[number - 1]
         if store.has(text) and not redo:
@@ -115,10 +117,10 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool) -> None:
             samples, rate = read_audio(path)
             take = prepare(samples, rate)
         except GuidedError as exc:
-            click.echo(f"{path.name}: left out: {exc.message}", err=True)
+            click.echo(f"{printable(path.name)}: left out: {printable(exc.message)}", err=True)
             continue
         for warning in take.warnings:
-            click.echo(f"{path.name}: {warning}", err=True)
+            click.echo(f"{printable(path.name)}: {warning}", err=True)
         store.keep(text, samples, rate, source="imported")
         kept += 1
     missing = [f"{n:03d}" for n, text in enumerate(lines, 1) if not store.has(text)]
