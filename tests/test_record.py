@@ -177,6 +177,7 @@ def test_missing_lines_are_named_by_check_and_spoken_by_the_default_voice(guided
     assert unknown.returncode == 1 and len(unknown.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.audio
 def test_play_speaks_the_recorded_takes(guided, script, tmp_path, alsa_file_sink):  # noqa: F811
     from guided.audio.device import to_pcm16
     from guided.audio.render import render
@@ -198,6 +199,7 @@ def test_play_speaks_the_recorded_takes(guided, script, tmp_path, alsa_file_sink
     assert played[: len(expected)] == expected
 
 
+@pytest.mark.audio
 def test_a_journey_day_plays_in_the_recorded_voice(guided, script, tmp_path,
                                                     alsa_file_sink):  # noqa: F811
     takes = make_takes(tmp_path / "takes", [1, 2, 3, 4, 5])
@@ -313,6 +315,7 @@ def test_voices_remove_asks_first(guided, script, tmp_path):
     assert "Removed anna's voice." in term.text and VoiceStore.find("anna") is None
 
 
+@pytest.mark.audio
 def test_no_microphone_is_one_line(guided, script, no_audio_device):  # noqa: F811
     term = _Pty(["record", str(script), "--as", "anna"], no_audio_device.merged())
     code = term.proc.wait(timeout=60)
@@ -371,6 +374,7 @@ class _Pty:
         os.write(self.master, keys.encode())
 
 
+@pytest.mark.audio
 def test_recording_from_a_microphone_and_ctrl_c_keeps_earlier_takes(script, tmp_path,
                                                                     pulse_microphone):  # noqa: F811
     said = [espeak(LINES[0], tmp_path / "one.wav"), espeak(LINES[1], tmp_path / "two.wav")]
