@@ -140,12 +140,14 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     day; then ask the day's question and keep the answer with the last session."""
     from guided.outputs import player, terminal
     from guided.practice import sessionlog
+    from guided.practice.practicelog import open_for_practice
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
     found = player.check_output(device)  # before asking anything: no device, no questions
     interactive = terminal.is_interactive()
     rate_it = interactive and ask
-    log = sessionlog.SessionLog() if sessionlog.logging_enabled() else None
+    log = (open_for_practice(warn=lambda message: click.echo(message, err=True))
+           if sessionlog.logging_enabled() else None)  # never stops the practice
     try:
         before = terminal.ask_rating("How much distress do you feel right now?") if rate_it else None
         result = None

@@ -51,6 +51,7 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     _warm_up_audio()
     from guided.outputs import player, terminal
     from guided.practice import sessionlog
+    from guided.practice.practicelog import open_for_practice
     from guided.script.library import load
 
     delay_seconds = _parse_delay(delay)
@@ -61,8 +62,8 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     ask = interactive and not no_prompt
 
     log = None
-    if sessionlog.logging_enabled():
-        log = sessionlog.SessionLog()
+    if sessionlog.logging_enabled():  # never stops the practice (guided.practice.practicelog)
+        log = open_for_practice(warn=lambda message: click.echo(message, err=True))
     else:
         click.echo("Session logging is off, so this session will not be saved "
                    "(`guided log on` turns it back on).", err=True)
