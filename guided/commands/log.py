@@ -152,7 +152,8 @@ def _as_csv(sessions: list) -> str:
     buf = io.StringIO()
     rows = [s.to_dict() for s in sessions]
     fields = list(rows[0]) if rows else _fields()
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    # RFC 4180 line ends: a cell holding a carriage return is then quoted, not split
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         if not isinstance(row["reflection"], (str, type(None))):

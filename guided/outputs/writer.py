@@ -113,7 +113,7 @@ def check_target(target: Path | str, *, force: bool = False, guard: Guard | None
         guard.check(path, what)
     try:
         st = os.stat(real)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # the folders on the way are checked below
         st = None
     except OSError as exc:
         raise GuidedError(f"cannot write {path}: {exc.strerror or exc}") from None
