@@ -150,12 +150,12 @@ class SessionLog:
                 self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             else:
                 self.db = sqlite3.connect(self.path, timeout=timeout)
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]  # before any write
             if version > len(MIGRATIONS):
                 self.read_only = self.newer = True
             elif not self.read_only:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
                 migrate(self.db)
                 self._merge_pending()
         except sqlite3.DatabaseError as exc:
@@ -304,8 +304,13 @@ class SessionLog:
         return list(self._select("ORDER BY started, id", ()))
 
     def _select(self, tail: str, params: tuple) -> Iterator[Session]:
-        cur = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM sessions {tail}", params)
-        for row in cur:
+        try:
+            rows = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM sessions {tail}",
+                                   params).fetchall()
+        except sqlite3.Error as exc:
+            later = " (it comes from a newer version of guided)" if self.newer else ""
+            raise GuidedError(f"cannot read the session log {self.path}{later}: {exc}") from None
+        for row in rows:
             yield Session(*row)
 
 
