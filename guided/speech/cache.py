@@ -156,7 +156,8 @@ class ClipCache:
         for attempt in range(5):
             try:
                 self._make_folder(path.parent)
-                fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=SUFFIX, dir=path.parent)
+                fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=SUFFIX,
+                                           dir=path.parent)
             except FileNotFoundError:  # the fan-out folder was cleared under us
                 continue
             try:
@@ -238,15 +239,15 @@ class ClipCache:
 
     def clear(self) -> tuple[int, int]:
         """Delete every clip (and leftover temp files); returns (clips, bytes) freed.
-        Temporary files younger than a minute belong to a running export and stay."""
-        return self._remove(lambda _mtime: True, temps_older_than=60.0)
+        A temporary file that a running process is writing right now stays."""
+        return self._remove(lambda _mtime: True)
 
     def prune(self, older_than_seconds: float) -> tuple[int, int]:
         """Delete clips not used for ``older_than_seconds``; returns (clips, bytes)."""
         cutoff = time.time() - older_than_seconds
-        return self._remove(lambda mtime: mtime < cutoff, temps_older_than=STALE_TEMP_SECONDS)
+        return self._remove(lambda mtime: mtime < cutoff)
 
-    def _remove(self, doomed, temps_older_than: float) -> tuple[int, int]:
+    def _remove(self, doomed) -> tuple[int, int]:
         """Remove clips (and anything damaged in a clip's place) on any cache content; a
         cache that cannot be changed is one line saying so."""
         count = size = 0
@@ -260,7 +261,7 @@ class ClipCache:
                     except FileNotFoundError:
                         continue
                     if name.startswith(TEMP_PREFIX):
-                        if now - st.st_mtime >= temps_older_than:
+                        if not _being_written(name) or now - st.st_mtime >= STALE_TEMP_SECONDS:
                             _remove_any(p)
                         continue
                     if name.endswith(SUFFIX) and (doomed(st.st_mtime) or not stat.S_ISREG(st.st_mode)):
@@ -283,6 +284,23 @@ class ClipCache:
 
 def _clips(n: int) -> str:
     return f"{n} clip{'s' if n != 1 else ''}"
+
+
+_TEMP_OWNER = re.compile(r"^" + re.escape(TEMP_PREFIX) + r"(\d+)-")
+
+
+def _being_written(name: str) -> bool:
+    """Whether a temporary clip's process (its pid is in the name) is still running."""
+    match = _TEMP_OWNER.match(name)
+    if not match:
+        return False
+    try:
+        os.kill(int(match.group(1)), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _remove_any(path: Path) -> None:
