@@ -34,9 +34,13 @@ steps:
 """
 
 
-def _start(args: list[str], cwd: Path | None = None) -> subprocess.Popen:
+def _start(args: list[str], tmp: Path | None = None) -> subprocess.Popen:
+    env = dict(os.environ)
+    if tmp is not None:  # the system's temporary folder, to see what is left in it
+        tmp.mkdir(exist_ok=True)
+        env["TMPDIR"] = str(tmp)
     return subprocess.Popen([sys.executable, "-m", "guided", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=dict(os.environ), cwd=cwd)
+                            stderr=subprocess.PIPE, text=True, env=env)
 
 
 def _descendants(pid: int) -> set[int]:
@@ -90,10 +94,12 @@ def test_a_signal_during_export_leaves_nothing(tmp_path, sig):
     script = tmp_path / "long.yaml"
     script.write_text(LONG)
     out = tmp_path / "out"
-    proc = _start(["export", str(script), "-o", str(out / "long.mp3"), "--transcript", "vtt"])
+    proc = _start(["export", str(script), "-o", str(out / "long.mp3"), "--transcript", "vtt"],
+                  tmp_path / "tmp")
     _wait_until(lambda: out.is_dir() and any(out.iterdir()))  # the render spool or the encoder
     time.sleep(0.5)
     _stop_and_check(proc, sig, out)
+    assert list((tmp_path / "tmp").iterdir()) == []  # nor in the system's temporary folder
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
@@ -103,10 +109,11 @@ def test_a_signal_during_bundle_leaves_nothing(tmp_path, sig):
     script.write_text(LONG)
     out = tmp_path / "out"
     out.mkdir()
-    proc = _start(["bundle", str(script), "-o", str(out / "for-sam")])
+    proc = _start(["bundle", str(script), "-o", str(out / "for-sam")], tmp_path / "tmp")
     _wait_until(lambda: any(out.iterdir()))
     time.sleep(1.0)
     _stop_and_check(proc, sig, out)
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 def test_leftovers_of_a_killed_export_are_removed_by_the_next_run(tmp_path):
