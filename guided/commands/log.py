@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from guided.errors import GuidedError
+from guided.outputs.formats import LOG_FORMATS
 from guided.script.durations import format_clock
 
 
@@ -84,9 +85,6 @@ def stats(no_streak: bool, as_json: bool) -> None:
             click.echo(f"  {name}: {change:+.1f} over {count} rated session{'s' if count != 1 else ''}")
     else:
         click.echo("No rated sessions yet: ratings before and after show what helps.")
-
-
-LOG_FORMATS = ("csv", "json")
 
 
 @log.command("export")
