@@ -36,7 +36,7 @@ def practice(tmp_path: Path) -> Path:
 
 def _expected_pcm_bytes(path: Path) -> int:
     from guided.audio.render import render
-    from guided.outputs.player import to_pcm16
+    from guided.audio.device import to_pcm16
     from guided.practice.prepare import prepare
 
     with prepare(str(path)) as prep:
