@@ -13,6 +13,7 @@ import os
 import sqlite3
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,32 @@ def test_csv_cells_are_safe_in_a_spreadsheet(guided, isolated_home, tmp_path, no
     # JSON is data, not a spreadsheet: kept exactly
     printed = guided("log", "export", "--format", "json")
     assert json.loads(printed.stdout)[0]["note"] == note
+
+
+def test_a_hard_link_to_the_script_is_still_the_script(guided, tiny, tmp_path):
+    other_name = tmp_path / "other.mp3"
+    os.link(tiny, other_name)
+    before = tiny.read_bytes()
+    one_line_error(guided("export", str(tiny), "-o", str(other_name), "--force"),
+                   "the practice script")
+    assert tiny.read_bytes() == before
+
+
+def test_stale_temporary_files_go_and_live_ones_stay(tmp_path):
+    from guided.outputs.writer import sweep_stale
+
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    try:
+        (tmp_path / f".a.mp3.{live.pid}.x1y2.part").write_bytes(b"being written")
+        (tmp_path / f".b.mp3.{dead.pid}.x1y2.part").write_bytes(b"left by a killed run")
+        (tmp_path / f".c.{dead.pid}.x1y2.building").mkdir()
+        (tmp_path / f".c.{dead.pid}.x1y2.building" / "index.html").write_text("half")
+        (tmp_path / ".notes.part").write_text("not ours: no process number")
+        assert sweep_stale(tmp_path) == 2
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == sorted(
+            [f".a.mp3.{live.pid}.x1y2.part", ".notes.part"])
+    finally:
+        live.kill()
+        live.wait()
