@@ -102,7 +102,7 @@ class Guard:
 
 
 def check_target(target: Path | str, *, force: bool = False, guard: Guard | None = None,
-                 what: str = "the output", folder_ok: bool = False) -> Path:
+                 what: str = "the output") -> Path:
     """Everything that can be said about writing ``target`` before any work. Returns the
     path to write (a symlink's target). Raises one-line ``GuidedError``s."""
     path = Path(target).expanduser()
@@ -118,9 +118,9 @@ def check_target(target: Path | str, *, force: bool = False, guard: Guard | None
     except OSError as exc:
         raise GuidedError(f"cannot write {path}: {exc.strerror or exc}") from None
     if st is not None:
-        if stat.S_ISDIR(st.st_mode) and not folder_ok:
+        if stat.S_ISDIR(st.st_mode):
             raise GuidedError(f"{path} is a folder; give the name of a file (inside it, if you like)")
-        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+        if not stat.S_ISREG(st.st_mode):
             raise GuidedError(f"{path} is not a regular file (a device, pipe or socket); "
                               "give the name of a file to write")
         if not force:
