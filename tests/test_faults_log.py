@@ -35,8 +35,8 @@ def practice(tmp_path: Path) -> Path:
 
 
 def _expected_pcm_bytes(path: Path) -> int:
-    from guided.audio.render import render
     from guided.audio.device import to_pcm16
+    from guided.audio.render import render
     from guided.practice.prepare import prepare
 
     with prepare(str(path)) as prep:
