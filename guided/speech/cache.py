@@ -149,12 +149,14 @@ class ClipCache:
         header = HEADER.pack(MAGIC, FORMAT_VERSION, 0, sample_rate, len(payload) // 2,
                              zlib.crc32(payload))
         path = self.path(key)
+        last: OSError | None = None
         for attempt in range(5):
             try:
                 self._make_folder(path.parent)
                 fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=SUFFIX,
                                            dir=path.parent)
-            except FileNotFoundError:  # the fan-out folder was cleared under us
+            except (FileNotFoundError, FileExistsError) as exc:  # a clear removed the folder
+                last = exc  # between our mkdir and its check, or before mkstemp
                 continue
             try:
                 with os.fdopen(fd, "wb") as f:
@@ -174,7 +176,8 @@ class ClipCache:
                     raise
             finally:
                 Path(tmp).unlink(missing_ok=True)
-        raise FileNotFoundError(errno.ENOENT, "the cache folder keeps disappearing", str(path.parent))
+        raise last or FileNotFoundError(errno.ENOENT, "the cache folder keeps disappearing",
+                                        str(path.parent))
 
     def _make_folder(self, folder: Path) -> None:
         """The fan-out folder; anything else with its name (a file, a pipe, a link) goes."""
