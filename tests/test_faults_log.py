@@ -149,8 +149,10 @@ def test_a_lock_taken_mid_play_does_not_stop_the_audio(tmp_path, isolated_home,
     assert proc.returncode == 0, err
     assert took < planned + 3.5, (took, planned)  # it played on in real time
     assert "Traceback" not in err and err.count("\n") == 1 and "busy" in err
-    row = _log_rows()[0]
-    assert row["script"] == "longer" and row["outcome"] == "completed"
+    rows = _log_rows()
+    assert [r["script"] for r in rows] == ["longer", "earlier"]  # the row is finished, not doubled
+    row = rows[0]
+    assert row["outcome"] == "completed"
     assert row["listened_seconds"] >= planned - 1.0  # heard to the end, as without a lock
 
 

@@ -157,7 +157,9 @@ class PracticeLog:
             self._warn(f"guided: {message}. The practice goes on.")
 
     def _to_side_file(self) -> None:
-        lines = "".join(json.dumps({"key": f"{self._key}-{local}", **self._rows[local]},
+        # a row already in the log carries its id, so it is updated there, not added twice
+        lines = "".join(json.dumps({"key": f"{self._key}-{local}", **self._rows[local],
+                                    "id": self._saved.get(local)},
                                    ensure_ascii=False) + "\n" for local in sorted(self._dirty))
         try:
             self.side_file.parent.mkdir(parents=True, exist_ok=True)

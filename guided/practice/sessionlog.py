@@ -216,8 +216,14 @@ class SessionLog:
                     rows[str(row.get("key"))] = row  # the last snapshot of a row wins
         try:
             for row in rows.values():
-                self.insert_row(row)
-        except sqlite3.Error:
+                saved = row.get("id")
+                there = self.get(saved) if isinstance(saved, int) else None
+                if there is not None and (there.script, there.started) == (row["script"],
+                                                                             row["started"]):
+                    self.update_row(there.id, row)  # written at the start, finished here
+                else:
+                    self.insert_row(row)
+        except (sqlite3.Error, GuidedError):
             with contextlib.suppress(OSError), side.open("a", encoding="utf-8") as fh:
                 fh.write(text)  # try again next time
         taken.unlink(missing_ok=True)
