@@ -25,6 +25,7 @@ from guided.errors import GuidedError
 
 if TYPE_CHECKING:
     from guided.script.model import Script
+    from guided.speech.choice import VoiceChoice
     from guided.speech.speaker import Speaker
 
 FORMAT_CHOICES = ("mp3", "ogg", "flac", "wav")
@@ -50,7 +51,7 @@ TRANSCRIPT_CHOICES = ("vtt", "srt", "lrc")
 @cache_option
 def export(script: str | None, output: str | None, fmt: str | None, export_all: bool,
            folder: str | None, transcript: str | None, variables: tuple[str, ...],
-           vars_file: str | None, voice: str | None, rate: int | None, pace: float | None,
+           vars_file: str | None, voice: VoiceChoice, rate: int | None, pace: float | None,
            cache_dir: str | None) -> None:
     """Save a practice as an audio file to keep, for example on your phone.
 
@@ -91,7 +92,7 @@ def _output_for(script: str, output: str | None, fmt: str | None) -> Path:
 class _Options:
     fmt: str | None
     values: dict[str, str]
-    voice: str | None
+    voice: VoiceChoice
     rate: int | None
     pace: float | None
     cache_dir: str | None

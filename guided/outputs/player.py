@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -45,6 +45,9 @@ QUEUE_BLOCKS = 4  # rendered blocks kept ready ahead of the device (about 0.37 s
 DOUBLE_BACK = 2.0  # a second `b` within this many seconds goes to the previous section
 
 COMPLETED, STOPPED, INTERRUPTED = "completed", "stopped", "interrupted"
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 
 # --- devices --------------------------------------------------------------------------
@@ -211,7 +214,7 @@ class PlayOptions:
     variables: dict[str, str] = field(default_factory=dict)
     pace: float | None = None
     rate: int | None = None
-    voice: str | None = None
+    voice: VoiceChoice | str | None = None  # guided.speech.choice
     engine: str | None = None
     start_section: str | None = None  # number or title (--from)
     cache_dir: str | None = None

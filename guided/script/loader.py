@@ -75,7 +75,7 @@ from guided.timeline.plan import (
 )
 
 TOP_LEVEL_KEYS = (
-    "format", "title", "practice", "description", "author", "language",
+    "format", "title", "practice", "description", "author", "language", "voice",
     "rate", "pace", "variables", "ambience", "steps",
 )
 STEP_KEYS = ("say", "pause", "bell", "section", "breathe", "repeat", "include")
@@ -296,6 +296,12 @@ class _Builder:
             return self.choice(node, "ambience", AMBIENCES)
         if key in ("description", "author", "language"):
             return self.text(node, f"'{key}'").strip()
+        if key == "voice":
+            voice = self.text(node, "'voice' (a voice id, see `guided voices`)").strip()
+            if not voice:
+                raise self.fail("'voice' is empty: name a voice id (see `guided voices`) "
+                                "or leave the key out", node)
+            return voice
         if key == "rate":
             return self.integer(node, "'rate' (words per minute)", *RATE_RANGE)
         if key == "pace":

@@ -36,12 +36,10 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
 
 
 def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
-    """Linear-interpolation resampling; good enough for speech between common rates."""
-    if rate == target or len(samples) == 0:
-        return samples
-    n_out = max(1, int(round(len(samples) * target / rate)))
-    positions = np.arange(n_out, dtype=np.float64) * (rate / target)
-    return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
+    """Band-limited (windowed-sinc) resampling; see ``guided.speech.resample``."""
+    from guided.speech.resample import resample as band_limited
+
+    return band_limited(samples, rate, target)
 
 
 def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,

@@ -1,0 +1,235 @@
+"""hibari: the default natural voice (PyPI ``hibari-tts``, Apache-2.0).
+
+hibari is a small English text-to-speech model (about 8 MB, distilled from
+Kokoro-82M) with its lexicon and a pure-Python phonemizer inside the wheel; it needs
+only numpy and onnxruntime and speaks at 24 kHz, the session's sample rate.
+
+Voices: ``heart`` (American English, female) ships in the package. hibari knows
+other voices (fenrir, emma, fable, kore) that it would download on first use; guided
+never reaches the network, so it lists and uses one of those only when its file is
+already in hibari's voice folder (``HIBARI_HOME``, else the user cache's ``hibari/``;
+``hibari "Hello" --voice emma`` run once by the user puts it there). Models are
+always opened through ``voice_path(..., download_missing=False)`` and handed to
+``Hibari(model=...)``, so no code path here can start a download.
+
+Every clip is seeded from its voice, rate and text, so the same text always gives
+the same samples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from guided.errors import SpeechError
+from guided.speech.base import Voice
+
+ENGINE_NAME = "hibari"
+DEFAULT_VOICE = "heart"
+HIBARI_RATE = 24000
+
+# Calibration (bench/calibrate.py re-measures it): at speed 1.0 the heart voice
+# speaks the built-in library's `say` texts at WORDS_PER_MINUTE_AT_1 words per
+# minute (each clip timed from its first to its last voiced sample, over 40 texts);
+# hibari's durations scale as 1/speed, so speed = rate / WORDS_PER_MINUTE_AT_1.
+WORDS_PER_MINUTE_AT_1 = 170.0
+SPEED_RANGE = (0.5, 2.0)
+
+
+def installed() -> bool:
+    try:
+        return importlib.util.find_spec("hibari") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def available() -> bool:
+    return installed()
+
+
+def speed(rate: int) -> float:
+    """hibari's ``speed`` for a speaking rate in words per minute."""
+    low, high = SPEED_RANGE
+    return round(min(high, max(low, rate / WORDS_PER_MINUTE_AT_1)), 3)
+
+
+def voice_files() -> dict[str, tuple[Path, dict[str, Any]]]:
+    """The hibari voices present on this computer: name -> (model file, registry entry).
+    Never downloads: voices not on disk are left out."""
+    if not installed():
+        return {}
+    from hibari.voices import VOICES, voice_path
+
+    found = {}
+    for name, info in VOICES.items():
+        try:
+            path = Path(voice_path(name, download_missing=False))
+        except (FileNotFoundError, ValueError):
+            continue
+        if path.is_file():
+            found[name] = (path, info)
+    return found
+
+
+def missing_voices() -> list[str]:
+    """hibari voices that could be added (not on disk yet)."""
+    if not installed():
+        return []
+    from hibari.voices import VOICES
+
+    present = voice_files()
+    return [name for name in VOICES if name not in present]
+
+
+def voice_list() -> list[Voice]:
+    result = []
+    for name, (_path, info) in voice_files().items():
+        language = str(info.get("language", "")).lower()
+        label = f"{name} ({info.get('accent', '')} English, hibari)".replace(" ,", ",")
+        result.append(Voice(id=name, name=label, language=language,
+                            gender=str(info.get("gender", "")), engine=ENGINE_NAME))
+    return result
+
+
+def clip_seed(voice: str, rate: int, text: str) -> int:
+    """The noise seed of one clip: from what the clip key is made of."""
+    digest = hashlib.sha256(f"{voice}\x1f{rate}\x1f{text}".encode()).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+def _hibari_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("hibari-tts")
+    except Exception:  # noqa: BLE001 - a source checkout without metadata
+        return "unknown"
+
+
+class _Model:
+    """One voice, loaded once per process and shared by every speech thread: the
+    onnxruntime session is thread-safe; the phonemizer runs under a lock."""
+
+    def __init__(self, name: str, path: Path):
+        self.name, self.path = name, path
+        self._lock = threading.Lock()
+        self._g2p_lock = threading.Lock()
+        self._tts: Any = None
+        self._g2p: Any = None
+
+    def tts(self) -> Any:
+        with self._lock:
+            if self._tts is None:
+                from hibari import Hibari
+
+                self._tts = Hibari(voice=self.name, model=str(self.path), threads=1)
+            return self._tts
+
+    def phonemize(self, text: str) -> list[str]:
+        tts = self.tts()
+        with self._g2p_lock:
+            return list(tts.phonemize(text))
+
+
+_MODELS: dict[str, _Model] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _model(name: str, path: Path) -> _Model:
+    with _MODELS_LOCK:
+        return _MODELS.setdefault(name, _Model(name, path))
+
+
+class HibariEngine:
+    """The hibari engine (``guided.speech.base.Engine``), in the program's own process."""
+
+    name = ENGINE_NAME
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+
+    def version(self) -> str:
+        return f"hibari-tts {_hibari_version()}; speed = rate / {WORDS_PER_MINUTE_AT_1:g}"
+
+    def voice_version(self, voice: str | None, language: str) -> str:
+        name = voice or self.default_voice(language) or DEFAULT_VOICE
+        path, info = self._files(name)
+        return f"{self.version()}; {name}@{str(info.get('sha256', ''))[:12] or path.name}"
+
+    def voices(self) -> list[Voice]:
+        return voice_list()
+
+    def default_voice(self, language: str) -> str | None:
+        wanted = (language or "en").strip().lower().replace("_", "-")
+        voices = voice_list()
+        exact = [v.id for v in voices if v.language == wanted]
+        family = [v.id for v in voices if v.language.split("-")[0] == wanted.split("-")[0]]
+        picks = exact or family
+        if DEFAULT_VOICE in picks:
+            return DEFAULT_VOICE
+        return picks[0] if picks else None
+
+    def start(self) -> None:
+        """Load the default voice and its phonemizer now, in the background."""
+        threading.Thread(target=self._warm, daemon=True, name="guided-hibari-warm").start()
+
+    def _warm(self) -> None:
+        try:
+            path, _ = self._files(DEFAULT_VOICE)
+            _model(DEFAULT_VOICE, path).phonemize("Hello.")
+        except Exception:  # noqa: BLE001 - a real failure shows up when a clip is made
+            pass
+
+    def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
+        name = voice or DEFAULT_VOICE
+        path, _ = self._files(name)
+        model = _model(name, path)
+        try:
+            tts = model.tts()
+            rng = np.random.default_rng(clip_seed(name, rate, text))
+            parts = []
+            for phonemes in model.phonemize(text):
+                if self._stop.is_set():
+                    raise SpeechError("speech was stopped")
+                parts.append(tts.from_ids(tts.ids(phonemes), speed(rate), rng))
+        except SpeechError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - onnxruntime / phonemizer errors
+            raise SpeechError(f"hibari could not speak {text[:40]!r}: {exc}") from exc
+        if not parts:
+            raise SpeechError(f"hibari found nothing to say in {text[:40]!r}")
+        return np.concatenate(parts).astype(np.float32, copy=False), HIBARI_RATE
+
+    def close(self) -> None:
+        """Nothing to release: the loaded model stays warm for the rest of the process."""
+
+    def abort(self) -> None:
+        self._stop.set()
+
+    def _files(self, name: str) -> tuple[Path, dict[str, Any]]:
+        if not installed():
+            raise SpeechError("hibari is not installed; reinstall guided (pip install guided)")
+        files = voice_files()
+        if name not in files:
+            raise SpeechError(f"the hibari voice {name!r} is not on this computer; "
+                              f"{how_to_add(name)}")
+        return files[name]
+
+
+def how_to_add(name: str = "emma") -> str:
+    """One sentence: how a user adds a hibari voice (guided never downloads it)."""
+    from hibari.voices import cache_dir
+
+    folder = cache_dir()  # hibari's own folder (HIBARI_HOME, else the user cache)
+    return (f"to add it, run `hibari \"Hello\" --voice {name}` once while online "
+            f"(it keeps the voice in {folder})")
+
+
+def create(cache_dir: Path | None = None) -> HibariEngine:
+    """The engine as ``guided.speech.engines`` makes it (hibari keeps nothing in the cache folder)."""
+    return HibariEngine()
