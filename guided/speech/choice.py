@@ -221,6 +221,19 @@ def _by_language(choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings:
     return _settings(voice, choice, lang, rate, fallback)
 
 
+def script_problems(language: str | None, voice: str | None) -> list[str]:
+    """What would stop a script's ``language`` or ``voice`` from being spoken here
+    (for ``guided check``)."""
+    problems = []
+    lang = normalise_language(language)
+    if not any(voice_for_language(engine, lang) for engine in ENGINE_NAMES):
+        problems.append(no_voice_message(lang))
+    if voice and not find_voice(voice):
+        problems.append(f"there is no voice {voice!r} on this computer; "
+                        "`guided voices` lists the ones you can use")
+    return problems
+
+
 def no_voice_message(lang: str) -> str:
     import difflib
 
@@ -228,7 +241,7 @@ def no_voice_message(lang: str) -> str:
     close = difflib.get_close_matches(lang.split("-")[0], spoken, n=1, cutoff=0.5)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return (f"no voice on this computer speaks the language {lang!r}{hint}; "
-            "`guided voices` lists the languages that can be spoken")
+            "use a language code such as 'en' or 'de' (`guided voices` lists them)")
 
 
 def _settings(voice: Voice, choice: VoiceChoice, lang: str, rate: int, note: str) -> SpeechSettings:

@@ -222,12 +222,12 @@ class HibariEngine:
 
 
 def how_to_add(name: str = "emma") -> str:
-    """One sentence: how a user adds a hibari voice (guided never downloads it)."""
+    """How a user adds a hibari voice (guided never downloads it)."""
     from hibari.voices import cache_dir
 
     folder = cache_dir()  # hibari's own folder (HIBARI_HOME, else the user cache)
-    return (f"to add it, run `hibari \"Hello\" --voice {name}` once while online "
-            f"(it keeps the voice in {folder})")
+    return (f"add one by running `hibari \"Hello\" --voice {name}` once while online "
+            f"(hibari keeps its voices in {folder})")
 
 
 def create(cache_dir: Path | None = None) -> HibariEngine:
