@@ -79,11 +79,16 @@ def engine_available(engine: str) -> bool:
 
 
 def voices_of(engine: str) -> list[Voice]:
-    """Every voice ``engine`` has on this computer (empty when it cannot run here);
-    remembered for the rest of the process."""
+    """Every voice ``engine`` has on this computer (empty when it cannot run here).
+    espeak-ng's list (asked of a worker process) is remembered for the rest of the
+    process; the natural voices are files, looked at each time."""
     with _CATALOG_LOCK:
         if engine in _CATALOG:
             return _CATALOG[engine]
+    if engine == HIBARI:
+        from guided.speech.hibari_engine import voice_list
+
+        return voice_list()
     found: list[Voice] = []
     if engine_available(engine):
         from guided.speech.engines import get_engine
@@ -95,8 +100,9 @@ def voices_of(engine: str) -> list[Voice]:
             found = []
         finally:
             speech.close()
-    with _CATALOG_LOCK:
-        _CATALOG[engine] = found
+    if engine == PYTTSX3:
+        with _CATALOG_LOCK:
+            _CATALOG[engine] = found
     return found
 
 
@@ -193,11 +199,23 @@ def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: st
             raise GuidedError(f"the voice {name!r} could be any of: {options}; "
                               "give its full id, or choose the engine with --engine")
         if where == "--voice" or choice.engine == AUTO:
+            _not_added(name, engines)
             engine_part = "" if choice.engine == AUTO else f" in {ENGINE_LABELS[choice.engine]}"
             raise GuidedError(f"there is no voice {name!r}{engine_part} on this computer "
                               f"({where}); `guided voices` lists the ones you can use")
         # a script's or the settings' voice of another engine: --engine wins
     return _by_language(choice, lang, rate)
+
+
+def _not_added(name: str, engines: tuple[str, ...]) -> None:
+    """A hibari voice known to hibari but not on disk: say how to add it."""
+    if HIBARI not in engines:
+        return
+    from guided.speech.hibari_engine import how_to_add, missing_voices
+
+    if name.lower() in missing_voices():
+        raise GuidedError(f"the hibari voice {name.lower()!r} is not on this computer yet; "
+                          f"{how_to_add(name.lower())}")
 
 
 def _by_language(choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings:

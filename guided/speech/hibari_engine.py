@@ -33,12 +33,18 @@ ENGINE_NAME = "hibari"
 DEFAULT_VOICE = "heart"
 HIBARI_RATE = 24000
 
-# Calibration (bench/calibrate.py re-measures it): at speed 1.0 the heart voice
-# speaks the built-in library's `say` texts at WORDS_PER_MINUTE_AT_1 words per
-# minute (each clip timed from its first to its last voiced sample, over 40 texts);
-# hibari's durations scale as 1/speed, so speed = rate / WORDS_PER_MINUTE_AT_1.
-WORDS_PER_MINUTE_AT_1 = 170.0
-SPEED_RANGE = (0.5, 2.0)
+# Calibration (bench/voice_bench.py re-measures it): words per minute heard from the
+# heart voice at each of hibari's speeds, over 40 `say` texts of the built-in
+# library (684 words), each clip timed from its first to its last voiced sample, as
+# for espeak-ng and Piper. hibari's pace is not proportional to its speed (durations
+# are whole frames), so the speed for a rate is read off this table, linearly between
+# points: `rate: 140` is speed 0.70.
+SPEED_TO_WPM = (
+    (0.45, 93.6), (0.55, 105.2), (0.65, 125.6), (0.70, 140.6), (0.75, 145.6), (0.80, 160.7),
+    (0.85, 180.8), (0.90, 192.1), (1.00, 200.9), (1.10, 207.8), (1.30, 233.4), (1.60, 328.2),
+    (2.00, 367.3),
+)
+SPEED_RANGE = (0.4, 2.0)
 
 
 def installed() -> bool:
@@ -54,8 +60,15 @@ def available() -> bool:
 
 def speed(rate: int) -> float:
     """hibari's ``speed`` for a speaking rate in words per minute."""
+    speeds = [s for s, _ in SPEED_TO_WPM]
+    wpms = [w for _, w in SPEED_TO_WPM]
+    if rate < wpms[0]:  # slower than measured: extend the first segment
+        slope = (speeds[1] - speeds[0]) / (wpms[1] - wpms[0])
+        value = speeds[0] - (wpms[0] - rate) * slope
+    else:
+        value = float(np.interp(rate, wpms, speeds))
     low, high = SPEED_RANGE
-    return round(min(high, max(low, rate / WORDS_PER_MINUTE_AT_1)), 3)
+    return round(min(high, max(low, value)), 3)
 
 
 def voice_files() -> dict[str, tuple[Path, dict[str, Any]]]:
@@ -154,7 +167,7 @@ class HibariEngine:
         self._stop = threading.Event()
 
     def version(self) -> str:
-        return f"hibari-tts {_hibari_version()}; speed = rate / {WORDS_PER_MINUTE_AT_1:g}"
+        return f"hibari-tts {_hibari_version()}; seeded; speed for 140 wpm {speed(140):g}"
 
     def voice_version(self, voice: str | None, language: str) -> str:
         name = voice or self.default_voice(language) or DEFAULT_VOICE
