@@ -55,7 +55,7 @@ steps:
 
 
 def decode(path: Path) -> np.ndarray:
-    """The file's samples as float32 mono at 22050 Hz, decoded by ffmpeg."""
+    """The file's samples as float32 mono at the session rate, decoded by ffmpeg."""
     out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1",
                           "-ar", str(SR), "-"], capture_output=True, check=True).stdout
     return np.frombuffer(out, dtype="<f4")

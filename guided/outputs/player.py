@@ -3,7 +3,7 @@
 Nothing waits for the whole session: the timeline is planned lazily (``iter_plan``
 with the speaker's real clip lengths), speech is prefetched in order in the
 background, and a render thread keeps a short queue of blocks ahead of the
-device. The main thread writes blocks to the stream (int16 mono at 22050 Hz,
+device. The main thread writes blocks to the stream (int16 mono at SAMPLE_RATE,
 converted by ``to_pcm16``), reads keys, draws captions and keeps the session log
 up to date.
 

@@ -33,7 +33,7 @@ ENGINE_NAME = "hibari"
 DEFAULT_VOICE = "heart"
 HIBARI_RATE = 24000
 
-# Calibration (bench/voice_bench.py re-measures it): words per minute heard from the
+# Calibration (bench/voice_bench.py reports the rate heard at 140): words per minute from the
 # heart voice at each of hibari's speeds, over 40 `say` texts of the built-in
 # library (684 words), each clip timed from its first to its last voiced sample, as
 # for espeak-ng and Piper. hibari's pace is not proportional to its speed (durations
@@ -124,38 +124,79 @@ def _hibari_version() -> str:
         return "unknown"
 
 
+class _G2P:
+    """hibari's phonemizer, loaded in a background thread (while the voice model loads
+    beside it) and shared by every voice of one accent. Most of its start-up, 0.5 to
+    1 s on a busy machine, is parsing its gzipped JSON tables."""
+
+    def __init__(self, british: bool):
+        self._british = british
+        self._ready = threading.Event()
+        self._real: Any = None
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+        threading.Thread(target=self._load, daemon=True, name="guided-hibari-g2p").start()
+
+    def _load(self) -> None:
+        try:
+            from hibari.g2p import G2P
+
+            self._real = G2P(british=self._british)
+        except BaseException as exc:  # noqa: BLE001 - raised where it is used
+            self._error = exc
+        finally:
+            self._ready.set()
+
+    def __call__(self, text: str) -> str:
+        self._ready.wait()
+        if self._error is not None:
+            raise SpeechError(f"hibari's phonemizer could not start ({self._error})")
+        with self._lock:  # pure Python with caches: one sentence at a time
+            return self._real(text)
+
+
 class _Model:
     """One voice, loaded once per process and shared by every speech thread: the
-    onnxruntime session is thread-safe; the phonemizer runs under a lock."""
+    onnxruntime session is thread-safe; the phonemizer loads beside it, in parallel."""
 
-    def __init__(self, name: str, path: Path):
+    def __init__(self, name: str, path: Path, british: bool):
         self.name, self.path = name, path
         self._lock = threading.Lock()
-        self._g2p_lock = threading.Lock()
+        self._g2p = _g2p(british)
         self._tts: Any = None
-        self._g2p: Any = None
 
     def tts(self) -> Any:
         with self._lock:
             if self._tts is None:
                 from hibari import Hibari
 
-                self._tts = Hibari(voice=self.name, model=str(self.path), threads=1)
+                self._tts = Hibari(voice=self.name, model=str(self.path), threads=1, g2p=self._g2p)
             return self._tts
 
     def phonemize(self, text: str) -> list[str]:
-        tts = self.tts()
-        with self._g2p_lock:
-            return list(tts.phonemize(text))
+        return list(self.tts().phonemize(text))
 
 
 _MODELS: dict[str, _Model] = {}
+_G2PS: dict[bool, _G2P] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def _model(name: str, path: Path) -> _Model:
+def _g2p(british: bool) -> _G2P:
     with _MODELS_LOCK:
-        return _MODELS.setdefault(name, _Model(name, path))
+        if british not in _G2PS:
+            _G2PS[british] = _G2P(british)
+        return _G2PS[british]
+
+
+def _model(name: str, path: Path, info: dict[str, Any]) -> _Model:
+    with _MODELS_LOCK:
+        found = _MODELS.get(name)
+    if found is None:
+        made = _Model(name, path, bool(info.get("british")))
+        with _MODELS_LOCK:
+            found = _MODELS.setdefault(name, made)
+    return found
 
 
 class HibariEngine:
@@ -193,15 +234,15 @@ class HibariEngine:
 
     def _warm(self) -> None:
         try:
-            path, _ = self._files(DEFAULT_VOICE)
-            _model(DEFAULT_VOICE, path).phonemize("Hello.")
+            path, info = self._files(DEFAULT_VOICE)
+            _model(DEFAULT_VOICE, path, info).tts()
         except Exception:  # noqa: BLE001 - a real failure shows up when a clip is made
             pass
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
         name = voice or DEFAULT_VOICE
-        path, _ = self._files(name)
-        model = _model(name, path)
+        path, info = self._files(name)
+        model = _model(name, path, info)
         try:
             tts = model.tts()
             rng = np.random.default_rng(clip_seed(name, rate, text))
@@ -244,5 +285,6 @@ def how_to_add(name: str = "emma") -> str:
 
 
 def create(cache_dir: Path | None = None) -> HibariEngine:
-    """The engine as ``guided.speech.engines`` makes it (hibari keeps nothing in the cache folder)."""
+    """The engine as ``guided.speech.engines`` makes it (hibari keeps nothing in the
+    cache folder)."""
     return HibariEngine()

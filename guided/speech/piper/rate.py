@@ -1,6 +1,7 @@
 """Piper's speaking rate.
 
-Calibration (bench/piper_bench.py re-measures it; tests/test_piper.py checks it):
+Calibration (tests/test_piper.py checks it; bench/voice_bench.py reports the words per
+minute heard at rate 140):
 with the joe voice, seconds per word grow linearly with Piper's length scale. Fitted
 over 40 `say` texts of the built-in library (718 words), each timed from its first
 to its last voiced sample, sentence gaps included:
