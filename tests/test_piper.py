@@ -194,7 +194,7 @@ def test_without_the_extra_piper_voices_are_a_calm_line(guided, tmp_path: Path,
     assert "no voice 'joe'" in result.stderr and "guided voices" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     # Asking for Piper by name there is a one-line error that says what to install.
-    result = guided("say", PHRASE, "--engine", "piper", "-o", str(out), env=env)
+    result = guided("say", PHRASE, "--engine", "piper", "-o", str(out), "--force", env=env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 

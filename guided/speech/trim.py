@@ -35,11 +35,11 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
     return np.round(np.clip(samples, -1.0, 32767 / 32768) * 32768.0).astype(np.int16)
 
 
-def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
-    """Band-limited (windowed-sinc) resampling; see ``guided.speech.resample``."""
+def resample(samples: np.ndarray, sample_rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
+    """Band-limited (windowed-sinc) resampling, Hz to Hz; see ``guided.speech.resample``."""
     from guided.speech.resample import resample as band_limited
 
-    return band_limited(samples, rate, target)
+    return band_limited(samples, sample_rate, target)
 
 
 def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
@@ -61,6 +61,6 @@ def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
     return out
 
 
-def clean(pcm: np.ndarray, rate: int) -> np.ndarray:
-    """Engine output to a finished clip: float32, ``SAMPLE_RATE``, trimmed."""
-    return trim(resample(to_float32(pcm), rate), SAMPLE_RATE)
+def clean(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Engine output at ``sample_rate`` Hz to a finished clip: float32, ``SAMPLE_RATE``, trimmed."""
+    return trim(resample(to_float32(pcm), sample_rate), SAMPLE_RATE)
