@@ -189,7 +189,7 @@ def test_without_the_extra_piper_voices_are_a_calm_line(guided, tmp_path: Path,
     assert result.returncode == 0, result.stderr
     rate, frames = _wav(out)
     assert rate == SAMPLE_RATE and frames > SAMPLE_RATE // 2
-    result = guided("say", PHRASE, "--voice", "joe", "-o", str(out), env=env)
+    result = guided("say", PHRASE, "--voice", "joe", "-o", str(tmp_path / "joe.wav"), env=env)
     assert result.returncode == 1
     assert "no voice 'joe'" in result.stderr and "guided voices" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -312,7 +312,7 @@ def test_clips_key_on_their_own_voice_model_only(tmp_path: Path, voices_dir: Pat
 
 
 @pytest.mark.slow
-def test_a_long_run_on_line_stays_in_bounded_memory(tmp_path: Path) -> None:
+def test_a_long_run_on_line_stays_in_bounded_memory(tmp_path: Path, use_auto: None) -> None:
     """Issue 10: a 2,000-character run-on sentence used 3.3 GB, 4,987 characters 8.3 GB.
     Cut into bounded pieces, the whole `say` stays well under 1.5 GB."""
     import subprocess
@@ -321,9 +321,9 @@ def test_a_long_run_on_line_stays_in_bounded_memory(tmp_path: Path) -> None:
     words = "and the breath moves slowly through the body while the shoulders soften"
     text = " ".join([words] * 80)[:4980]  # one sentence, no punctuation, within the 5,000 limit
     proc = subprocess.Popen(
-        [sys.executable, "-m", "guided", "say", text, "--voice", "joe", "-o", str(tmp_path / "long.wav"),
-         "--cache-dir", str(tmp_path / "cache")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [sys.executable, "-m", "guided", "say", text, "--voice", "joe", "-o", str(tmp_path / "long.wav")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "GUIDED_CACHE_DIR": str(tmp_path / "cache")})
     _, status, usage = os.wait4(proc.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read().decode()[-400:]
     peak_mib = usage.ru_maxrss / 1024

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,6 +45,7 @@ class PiperEngine:
         self._files: dict[str, PiperVoiceFiles] | None = None
         self._version: str | None = None
         self._stop = threading.Event()
+        self._running: Any = None  # the onnxruntime RunOptions of the run in progress
 
     # -- the Engine protocol -------------------------------------------------
 
@@ -84,11 +86,17 @@ class PiperEngine:
         return DEFAULT_VOICE if DEFAULT_VOICE in ids else ids[0]
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
+        import onnxruntime
         from piper import SynthesisConfig
 
         files = self._resolve(voice)
         scale = length_scale(rate)
         model = seeded_voice(files, self._threads, self._store, clip_seed(files.id, rate, text))
+        run_options = onnxruntime.RunOptions()
+        model.session = _Stoppable(model.session, run_options)
+        self._running = run_options
+        if self._stop.is_set():
+            raise SpeechError("speech was stopped")
         sample_rate = int(model.config.sample_rate)
         gap = np.zeros(int(SENTENCE_GAP_SECONDS * scale * sample_rate), dtype=np.float32)
         config = SynthesisConfig(length_scale=scale)
@@ -104,7 +112,11 @@ class PiperEngine:
         except SpeechError:
             raise
         except Exception as exc:  # onnxruntime / phonemizer errors carry no user meaning
+            if self._stop.is_set():  # the run was cut short by abort()
+                raise SpeechError("speech was stopped") from None
             raise SpeechError(f"Piper could not speak {text[:40]!r}: {exc}") from exc
+        finally:
+            self._running = None
         if not parts:
             raise SpeechError(f"Piper produced no audio for {text[:40]!r}")
         audio = np.concatenate(parts)
@@ -115,8 +127,12 @@ class PiperEngine:
         """Nothing to release."""
 
     def abort(self) -> None:
-        """Stop the synthesis in progress after its current sentence (from any thread)."""
+        """Stop the synthesis in progress at once (from any thread): onnxruntime is told
+        to end the run it is in the middle of."""
         self._stop.set()
+        running = self._running
+        if running is not None:
+            running.terminate = True
 
     # -- internals -------------------------------------------------------------
 
@@ -154,3 +170,17 @@ class PiperEngine:
             f"no Piper voice called {voice!r}; installed: {', '.join(sorted(voices))} "
             "(see `guided voices --engine piper`)"
         )
+
+
+class _Stoppable:
+    """An onnxruntime session whose runs carry ``run_options``, so that setting its
+    ``terminate`` from another thread ends the run in progress."""
+
+    def __init__(self, session: Any, run_options: Any):
+        self._session, self._run_options = session, run_options
+
+    def run(self, output_names: Any, input_feed: Any, run_options: Any = None) -> Any:
+        return self._session.run(output_names, input_feed, run_options or self._run_options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
