@@ -21,20 +21,22 @@ import numpy as np
 from guided.errors import SpeechError
 from guided.speech.base import Voice
 from guided.speech.cache import ClipCache, CorruptClip, clip_key, normalise
+from guided.speech.choice import RECORDED, SpeechSettings, VoiceChoice, settle
 from guided.speech.recorded.store import VoiceStore, recorded_voices
 from guided.speech.recorded.takes import PREP_VERSION, prepare
 from guided.speech.trim import to_int16, trim
 
-ENGINE = "recorded"
+ENGINE = RECORDED
 
 
 class RecordedLines:
     """Prepared clips of one recorded voice (implements the clip part of
     ``guided.speech.base.ClipSource`` for the lines that have a take)."""
 
-    def __init__(self, store: VoiceStore, cache: ClipCache):
+    def __init__(self, store: VoiceStore, cache: ClipCache, fallback: SpeechSettings):
         self.store = store
         self.cache = cache
+        self.fallback = fallback  # the synthesized voice for lines with no take
         self._reported: set[str] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -130,10 +132,17 @@ def prepared_clip(store: VoiceStore, text: str) -> np.ndarray:
     return clip
 
 
-def lines_for(voice: str | None, cache: ClipCache) -> RecordedLines | None:
-    """The recorded voice ``voice`` names, or None when it names a synthesized one."""
-    store = VoiceStore.find(voice)
-    return RecordedLines(store, cache) if store is not None else None
+def lines_for(settings: SpeechSettings, cache: ClipCache) -> RecordedLines | None:
+    """The recorded voice ``settings`` speak with (engine ``recorded``), else None."""
+    if settings.engine != ENGINE:
+        return None
+    store = VoiceStore.find(settings.voice)
+    if store is None:
+        raise SpeechError(f"there is no recorded voice called {settings.voice!r}; "
+                          "`guided voices` lists yours")
+    fallback = settings.fallback or settle(VoiceChoice(), language=settings.language,
+                                           rate=settings.rate)
+    return RecordedLines(store, cache, fallback)
 
 
 class RecordedEngine:
@@ -165,5 +174,5 @@ def _count(n: int) -> str:
     return "1 line" if n == 1 else f"{n} lines"
 
 
-def create() -> RecordedEngine:
+def create(cache_dir: object = None) -> RecordedEngine:
     return RecordedEngine()

@@ -4,8 +4,8 @@
 sits beside synthesized speech:
 
 1. to mono (channels averaged);
-2. resampled to the session rate with a windowed-sinc filter (band-limited, so no
-   aliasing, unlike the linear interpolation that is good enough for engines);
+2. resampled to the session rate with the band-limited windowed-sinc filter the
+   engines use (``guided.speech.resample``), so nothing folds back as aliasing;
 3. DC offset removed and a gentle linear-phase high-pass at 70 Hz (desk thumps,
    traffic rumble and breath pops on the microphone go; the voice stays);
 4. cut to the speech: leading and trailing room noise, and a breath or click (a key
@@ -24,7 +24,6 @@ from __future__ import annotations
 import math
 import wave
 from dataclasses import dataclass, field
-from math import gcd
 from pathlib import Path
 
 import numpy as np
@@ -119,31 +118,11 @@ def to_mono(samples: np.ndarray) -> np.ndarray:
     return data.mean(axis=1) if data.ndim > 1 else data
 
 
-def resample(x: np.ndarray, rate: int, target: int = SAMPLE_RATE, zeros: int = 16) -> np.ndarray:
-    """Band-limited resampling: each output sample is the input convolved with a
-    Blackman-windowed sinc (``zeros`` zero crossings each side), cut off just under
-    the lower of the two Nyquist frequencies."""
-    if rate == target or len(x) == 0:
-        return np.asarray(x, dtype=np.float64)
-    g = gcd(int(rate), int(target))
-    up, down = target // g, rate // g
-    n_out = (len(x) * up) // down
-    cutoff = 0.5 * min(1.0, target / rate) * 0.94  # cycles per input sample
-    half = int(math.ceil(zeros / (2 * cutoff)))
-    padded = np.concatenate([np.zeros(half + 1), np.asarray(x, dtype=np.float64), np.zeros(half + 2)])
-    offsets = np.arange(-half, half + 1)
-    # Only `up` distinct fractional positions occur: one row of filter taps for each.
-    d = offsets[None, :] - (np.arange(up) / up)[:, None]
-    window = 0.42 + 0.5 * np.cos(np.pi * d / (half + 1)) + 0.08 * np.cos(2 * np.pi * d / (half + 1))
-    table = 2 * cutoff * np.sinc(2 * cutoff * d) * window
-    out = np.empty(n_out)
-    chunk = 8192
-    for start in range(0, n_out, chunk):
-        n = np.arange(start, min(n_out, start + chunk), dtype=np.int64)
-        base = (n * down) // up  # the input position's integer part, exactly
-        taps = padded[(base + half + 1)[:, None] + offsets[None, :]]
-        out[start:start + len(n)] = np.einsum("ij,ij->i", taps, table[(n * down) % up])
-    return out
+def resample(x: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
+    """Band-limited resampling (``guided.speech.resample``, the engines' own)."""
+    from guided.speech.resample import resample as band_limited
+
+    return band_limited(np.asarray(x, dtype=np.float32), int(rate), int(target)).astype(np.float64)
 
 
 def high_pass(x: np.ndarray, rate: int = SAMPLE_RATE, cutoff: float = HIGH_PASS_HZ) -> np.ndarray:
