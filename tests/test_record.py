@@ -173,6 +173,15 @@ def test_missing_lines_are_named_by_check_and_spoken_by_the_default_voice(guided
     notes = [line for line in result.stderr.splitlines() if "no recording" in line]
     assert notes == ["2 lines have no recording in anna's voice yet, so the default voice speaks "
                      "them (`guided check SCRIPT --voice anna` names them)."]
+    # a script that names the recorded voice itself (`voice: anna`) is checked and spoken the same way
+    own = script.with_name("own-voice.yaml")
+    own.write_text(SCRIPT.replace("practice: custom\n", "practice: custom\nvoice: anna\n"))
+    named = guided("check", str(own), "--var", "name=Sam")
+    assert named.returncode == 0 and named.stderr.count("no recording") == 2, named.stderr
+    same = tmp_path / "named.wav"
+    result = guided("export", str(own), "--var", "name=Sam", "-o", str(same))
+    assert result.returncode == 0, result.stderr
+    assert same.read_bytes() == out.read_bytes()
     unknown = guided("check", str(script), "--voice", "nobody")
     assert unknown.returncode == 1 and len(unknown.stderr.strip().splitlines()) == 1
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 @click.option("--strict", is_flag=True, help="Treat warnings as failures too.")
 @click.option("--voice", "recorded", default=None, metavar="NAME",
               help="Also name each line your recorded voice NAME has no take for yet "
-                   "(a warning; an error with --strict).")
+                   "(a warning; an error with --strict). A script's own `voice:` counts too.")
 def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | None,
           strict: bool, recorded: str | None) -> None:
     """Check scripts for mistakes before anyone listens to them.
@@ -61,8 +61,9 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
             failed = True
             continue
         report = check_file(path, values, name=path.stem)
-        if store is not None and report.timeline is not None:
-            report = _with_missing_takes(report, store, ref, strict)
+        own = store or _script_recorded_voice(report.script)
+        if own is not None and report.timeline is not None:
+            report = _with_missing_takes(report, own, ref, strict)
         for problem in report.problems:
             click.echo(printable(problem), err=True)
         if report.failed(strict=strict) or report.script is None or report.timeline is None:
@@ -84,6 +85,13 @@ def _recorded_voice(name: str):
         raise GuidedError(f"there is no recorded voice called {name!r} (see `guided voices`; "
                           "record one with `guided record SCRIPT --as NAME`)")
     return store
+
+
+def _script_recorded_voice(script: Script | None):
+    """The recorded voice a script names with ``voice:``, if it names one."""
+    from guided.speech.recorded.store import VoiceStore
+
+    return VoiceStore.find(script.voice) if script is not None and script.voice else None
 
 
 def _with_missing_takes(report, store, ref: str, strict: bool):
