@@ -73,7 +73,8 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
     """Every practice you can play: the built-in ones and your own.
 
     Your own scripts live in the `scripts` folder of your guided folder; one with the
-    same name as a built-in practice is used instead of it.
+    same name as a built-in practice is used instead of it, and is marked
+    "hides the built-in".
     """
     from guided.script.durations import format_length
     from guided.script.library import iter_library
@@ -91,6 +92,8 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
         items = []
         for e in entries:
             item: dict[str, object] = {"name": e.name, "source": e.source, "path": str(e.path)}
+            if e.hides is not None:
+                item["hides"] = str(e.hides)
             if e.script is not None:
                 seconds = estimate_seconds(e.script)
                 item.update(title=e.script.title, practice=e.script.practice,
@@ -105,14 +108,21 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
         return
     rows = [("name", "title", "practice", "length", "source")]
     for e in entries:
+        source = f"{e.source}, hides the built-in" if e.hides is not None else e.source
         if e.script is not None:
             rows.append((e.name, e.script.title, e.script.practice,
-                         format_length(estimate_seconds(e.script)), e.source))
+                         format_length(estimate_seconds(e.script)), source))
         else:
-            rows.append((e.name, "(cannot be read: see `guided check`)", "-", "-", e.source))
+            rows.append((e.name, "(cannot be read: see `guided check`)", "-", "-", source))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    hiding = [e.name for e in entries if e.hides is not None]
+    if hiding:
+        names = ", ".join(f"'{n}'" for n in hiding)
+        click.echo(f"\nYour own {names} hide{'s' if len(hiding) == 1 else ''} the built-in "
+                   f"practice{'s' if len(hiding) > 1 else ''} of the same name; "
+                   "`guided remove NAME` moves yours to the trash and brings the built-in back.")
 
 
 @click.command()
