@@ -131,6 +131,9 @@ def _export_one(ref: str, out: Path, opts: _Options) -> None:
 
     check_output(out, opts.fmt)  # a wrong extension or folder fails before any work
     script = load_script(ref)
+    from guided.script.checks import require_known_variables
+
+    require_known_variables(opts.values, [script])  # a mistyped --var name: before any speech
     with ExitStack() as stack:
         synth = stack.enter_context(_bar(f"Preparing {script.name or script.title}", 1))
         bars: list = []

@@ -56,6 +56,9 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     delay_seconds = _parse_delay(delay)
     values = collect_vars(variables, vars_file)
     loaded = load(script)
+    from guided.script.checks import require_known_variables
+
+    require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
     found = player.check_output(device)  # before asking anything: no device, no questions
     interactive = terminal.is_interactive()
     ask = interactive and not no_prompt

@@ -37,24 +37,37 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
 
     SCRIPT is a path to a YAML file or the name of a practice (see `guided list`).
     """
-    from guided.script.checks import WARNING, check_file
+    from guided.script.checks import WARNING, Report, check_file, unknown_variables
     from guided.script.durations import format_length
     from guided.script.library import find_script
 
     values = collect_vars(variables, vars_file)
     failed = False
+    reports: list[Report | str] = []  # a report, or the message for a file not found
     for ref in files:
         try:
             path = find_script(ref)
         except GuidedError as exc:
-            click.echo(f"{ref}: error: {exc.message}", err=True)
+            reports.append(f"{ref}: error: {exc.message}")
+            continue
+        reports.append(check_file(path, values, name=path.stem))
+    loaded = [r.script for r in reports if not isinstance(r, str) and r.script is not None]
+    unknown = unknown_variables(values, loaded) if loaded else []
+    for problem in unknown:  # the values given come before the files they fill
+        click.echo(str(problem), err=True)
+        failed = True
+    for report in reports:
+        if isinstance(report, str):
+            click.echo(report, err=True)
             failed = True
             continue
-        report = check_file(path, values, name=path.stem)
+        path = report.path
         for problem in report.problems:
             click.echo(str(problem), err=True)
         if report.failed(strict=strict) or report.script is None or report.timeline is None:
             failed = True
+            continue
+        if unknown:
             continue
         warnings = sum(1 for p in report.problems if p.severity == WARNING)
         note = f" (with {warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
@@ -152,8 +165,11 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     from guided.script.library import load
     from guided.timeline.plan import plan
 
+    from guided.script.checks import require_known_variables
+
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
+    require_known_variables(values, [script])
     if play_from is not None:
         from guided.outputs import player
 

@@ -283,8 +283,11 @@ def build_bundle(
     if not parent.is_dir():
         raise GuidedError(f"the folder {parent} does not exist")
     say = report or (lambda _msg: None)
-    values = dict(variables or {})
+    from guided.script.checks import require_known_variables
+
     contents = collect(refs)
+    require_known_variables(variables or {}, contents.scripts)  # before anything is spoken
+    values = dict(variables or {})
     bundle_title = title or default_title(contents, values)
 
     speakers = Speakers(voice=voice, rate=rate)

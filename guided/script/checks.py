@@ -156,6 +156,46 @@ def empty_speech(ctx: Context) -> Iterator[Problem]:
 WARNINGS: tuple[Check, ...] = (long_pauses, fast_speech, missing_sections, empty_speech)
 
 
+# ---------------------------------------------------------------------------- variable names
+
+
+def used_variables(script: Script) -> set[str]:
+    """The variable names a script declares or writes as ``{name}`` (included parts too)."""
+    from guided.timeline.plan import _PLACEHOLDER
+
+    names = set(script.variables)
+    for step in iter_steps(script.steps):
+        if isinstance(step, Say):
+            names.update(m.group(1).strip() for m in _PLACEHOLDER.finditer(step.text) if m.group(1))
+    return names
+
+
+def unknown_variables(values: Mapping[str, str], scripts: Iterable[Script]) -> list[Problem]:
+    """An error for each given value (``--var``, ``--vars-file``) whose name none of
+    ``scripts`` uses: almost always a typo, which would leave the default in its place."""
+    from guided.script.loader import did_you_mean
+
+    scripts = list(scripts)
+    known = sorted(set().union(*(used_variables(s) for s in scripts))) if scripts else []
+    origins = getattr(values, "origins", {})
+    what = f"'{scripts[0].title}' has no variable" if len(scripts) == 1 else "none of these practices has a variable"
+    listing = f"the variables are: {', '.join(known)}" if known else "it uses no variables"
+    problems = []
+    for name in values:
+        if name not in known:
+            problems.append(Problem(origins.get(name) or Pos(f"--var {name}"),
+                                    f"{what} '{name}'{did_you_mean(name, known)}; {listing}"))
+    return problems
+
+
+def require_known_variables(values: Mapping[str, str], scripts: Iterable[Script]) -> None:
+    """Raise the first of ``unknown_variables`` (before anything is spoken or written)."""
+    problems = unknown_variables(values, scripts)
+    if problems:
+        more = f" (and {len(problems) - 1} more unknown)" if len(problems) > 1 else ""
+        raise ScriptError(problems[0].message + more, problems[0].pos)
+
+
 def has_errors(problems: Iterable[Problem], *, strict: bool = False) -> bool:
     """True when the problems should fail a check (warnings count only when ``strict``)."""
     return any(p.severity == ERROR or strict for p in problems)

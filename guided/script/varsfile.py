@@ -16,20 +16,34 @@ from pathlib import Path
 
 import yaml
 
-from guided.errors import ScriptError
+from guided.errors import Pos, ScriptError
 from guided.script.yamlfile import BOOL, FLOAT, INT, MAP, STR, load_nodes, node_pos
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _MAX_BYTES = 64 * 1024
 
 
-def load_vars_file(path: str | Path) -> dict[str, str]:
+class Values(dict[str, str]):
+    """Variable values given on the command line (``--var``, ``--vars-file``), remembering
+    where each came from, so a name no practice uses can be pointed out at its place."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.origins: dict[str, Pos] = {}
+
+    def give(self, name: str, value: str, origin: Pos) -> None:
+        self[name] = value
+        self.origins[name] = origin
+
+
+def load_vars_file(path: str | Path) -> Values:
+    """The values in a variables file, each with the place of its name."""
     path = Path(path)
+    result = Values()
     node = load_nodes(path, max_bytes=_MAX_BYTES, what="a variables file")
     if node is None:
-        return {}
+        return result
     node = _unwrap(node, path)
-    result: dict[str, str] = {}
     for key, value in node.value:
         pos = node_pos(str(path), key)
         if not isinstance(key, yaml.ScalarNode) or not _NAME.match(str(key.value)):
@@ -37,7 +51,7 @@ def load_vars_file(path: str | Path) -> dict[str, str]:
         if not isinstance(value, yaml.ScalarNode) or value.tag not in _SCALAR_TAGS:
             raise ScriptError(f"variable '{key.value}' must be plain text",
                               node_pos(str(path), value))
-        result[key.value] = value.value
+        result.give(key.value, value.value, pos)
     return result
 
 
