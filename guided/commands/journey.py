@@ -140,7 +140,6 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     day; then ask the day's question and keep the answer with the last session."""
     from guided.outputs import player, terminal
     from guided.practice import sessionlog
-
     from guided.script.checks import require_known_variables
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]

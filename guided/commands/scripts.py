@@ -162,10 +162,9 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     With --play-from SECTION it then plays the practice from that section, the way
     `guided play --from` does, so you can listen to the part you are working on.
     """
+    from guided.script.checks import require_known_variables
     from guided.script.library import load
     from guided.timeline.plan import plan
-
-    from guided.script.checks import require_known_variables
 
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
