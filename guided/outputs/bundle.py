@@ -35,6 +35,7 @@ import yaml
 
 from guided.atomic import replacing
 from guided.errors import GuidedError
+from guided.outputs.progress import ExportTracker, Progress
 from guided.paths import PACKAGE_DIR
 from guided.practice import journeys
 from guided.practice.journeys import Journey
@@ -267,8 +268,12 @@ def build_bundle(
     force: bool = False,
     report: Report | None = None,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> Bundle:
-    """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file."""
+    """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file.
+
+    ``report`` hears "[n/N] Title" as each practice starts; ``progress`` (if given) is
+    set to the seconds of audio to make and moved along as clips and audio are made."""
     from guided.outputs.export import export_timeline
     from guided.outputs.transcript import write_transcript
     from guided.practice.prepare import Speakers, prepare
@@ -298,13 +303,15 @@ def build_bundle(
         (work / CAPTIONS_DIR).mkdir()
         items: list[Item] = []
         total = len(contents.scripts)
+        tracker = ExportTracker(progress, contents.scripts, pace)
         for n, script in enumerate(contents.scripts, 1):
             stem = f"{n:02d}-{slug(script.name or script.title)}"
             say(f"[{n}/{total}] {script.title}")
-            with prepare(script, variables=values, pace=pace,
-                         speaker=speakers.for_script(script)) as prep:
+            with prepare(script, variables=values, pace=pace, speaker=speakers.for_script(script),
+                         progress=tracker.clips(n)) as prep:
                 audio = f"{AUDIO_DIR}/{stem}.mp3"
-                export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3")
+                export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3",
+                                progress=tracker.audio(n, prep.timeline.seconds))
                 cues = cues_of(prep.timeline)
                 captions = f"{CAPTIONS_DIR}/{stem}.vtt"
                 write_transcript(prep.timeline, "vtt", work / captions)
