@@ -175,6 +175,10 @@ def slug(text: str) -> str:
 
 def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> dict:
     data: dict = {"title": title, "intro": intro, "items": [asdict(item) for item in items]}
+    for item in data["items"]:  # lengths written once, in Python, as README.txt writes them
+        item["length"] = format_clock(item["duration"])
+        for chapter in item["chapters"]:
+            chapter["at"] = format_clock(chapter["start"])
     j = contents.journey
     if j is not None:
         ids = [item.id for item in items]
