@@ -16,7 +16,7 @@ import click
 
 from guided.commands.common import collect_vars, var_option, voice_options
 from guided.errors import GuidedError
-from guided.paths import PACKAGE_DIR, user_scripts_dir
+from guided.paths import PACKAGE_DIR, is_path_ref, user_scripts_dir
 from guided.script.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, iter_steps
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -130,7 +130,7 @@ def edit_target(ref: str) -> Path:
     """The file ``guided edit REF`` opens: a path, or a script in your own folder."""
     from guided.script import library
 
-    if library.is_path_ref(ref):
+    if is_path_ref(ref):
         path = Path(ref).expanduser()
         if not path.is_file():
             own = library.user_path(Path(ref).stem) if Path(ref).suffix else None
@@ -280,13 +280,14 @@ def remove(name: str, yes: bool) -> None:
     if yours hid one of the same name, the built-in is used again.
     """
     from guided.script import library
+    from guided.script.suggest import did_you_mean
 
     path = library.user_path(name)
     if path is None:
         if library.builtin_path(name) is not None:
             raise GuidedError(f"'{name}' is a built-in practice, which stays; only your own scripts can be removed")
         names = [p.stem for p in library.user_files()]
-        raise GuidedError(f"you have no script called '{name}'{library.did_you_mean(name, names)}; "
+        raise GuidedError(f"you have no script called '{name}'{did_you_mean(name, names)}; "
                           "`guided list` shows yours (source: user)")
     if not yes:
         if not sys.stdin.isatty():
@@ -378,9 +379,9 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
 
 def play_samples(samples, device: str | None) -> None:
     """Play a short clip on the default output (or ``device``) and wait until it has been heard."""
+    from guided.audio.device import check_output, to_pcm16
     from guided.audio.format import SAMPLE_RATE
     from guided.errors import AudioDeviceError
-    from guided.outputs.player import check_output, to_pcm16
 
     output = check_output(device)  # a clear AudioDeviceError when there is nothing to play on
     import sounddevice as sd

@@ -173,7 +173,7 @@ def used_variables(script: Script) -> set[str]:
 def unknown_variables(values: Mapping[str, str], scripts: Iterable[Script]) -> list[Problem]:
     """An error for each given value (``--var``, ``--vars-file``) whose name none of
     ``scripts`` uses: almost always a typo, which would leave the default in its place."""
-    from guided.script.loader import did_you_mean
+    from guided.script.suggest import did_you_mean
 
     scripts = list(scripts)
     known = sorted(set().union(*(used_variables(s) for s in scripts))) if scripts else []
