@@ -88,3 +88,24 @@ def test_journey_check_fills_every_practice_with_the_values(guided, sam, tmp_pat
     assert good.returncode == 0, good.stderr
     assert "All good" in good.stdout
     assert guided("journey", "check", str(journey), "--var", "place=the beach").returncode == 0
+
+
+def test_check_star_yaml_checks_a_journey_as_a_journey(guided, sam, tmp_path):
+    (tmp_path / "fortnight.yaml").write_text(JOURNEY)
+    (tmp_path / "sam-values.yaml").write_text("name: Sam\n")
+    result = guided("check", "fortnight.yaml", "sam.yaml", "sam-values.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "unknown key 'weeks'" not in result.stderr
+    assert ("fortnight.yaml: ok — a journey, 'Sam's fortnight': 1 week, 2 days, every practice "
+            "checked (as `guided journey check fortnight.yaml` does)") in result.stdout
+    assert ("sam-values.yaml: a variables file (name), not a practice script: use it with "
+            "--vars-file sam-values.yaml") in result.stderr
+
+    sam.write_text(sam.read_text().replace("  place: a place where you feel at ease\n", "  place:\n"))
+    broken = guided("check", "fortnight.yaml", cwd=tmp_path)
+    assert broken.returncode == 1
+    assert broken.stderr.splitlines() == [
+        "sam.yaml:9:5: error: variable 'place' has no value: add it under 'variables:' or pass --var place=...",
+        "fortnight.yaml: this is a journey, not a practice script; "
+        "`guided journey check fortnight.yaml` checks it on its own",
+    ]

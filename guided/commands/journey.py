@@ -241,14 +241,12 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     guided journey check six-weeks
     guided journey check sam-journey.yaml --vars-file sam.yaml
     """
-    from guided.script.checks import ERROR, check_script, unknown_variables
+    from guided.script.checks import check_practices, unknown_variables
 
     values = collect_vars(variables, vars_file)
     j = journeys.load_journey(name)
     scripts = [journeys.load_practice(j, ref) for ref in j.practice_refs()]
-    problems = list(unknown_variables(values, scripts))
-    for script in scripts:
-        problems += [p for p in check_script(script, values) if p.severity == ERROR]
+    problems = unknown_variables(values, scripts) + check_practices(scripts, values)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:

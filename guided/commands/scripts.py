@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from guided.commands.common import (
     var_option,
     voice_options,
 )
-from guided.errors import GuidedError
+from guided.errors import GuidedError, Pos
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
 
@@ -37,21 +38,33 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
 
     SCRIPT is a path to a YAML file or the name of a practice (see `guided list`).
     """
+    from guided.outputs.bundle import is_journey_file
     from guided.script.checks import WARNING, Report, check_file, unknown_variables
     from guided.script.durations import format_length
     from guided.script.library import find_script
 
     values = collect_vars(variables, vars_file)
     failed = False
-    reports: list[Report | str] = []  # a report, or the message for a file not found
+    # per file: a report, a checked journey, or the message for a file not found
+    reports: list[Report | _JourneyCheck | str] = []
     for ref in files:
         try:
             path = find_script(ref)
         except GuidedError as exc:
             reports.append(f"{ref}: error: {exc.message}")
             continue
-        reports.append(check_file(path, values, name=path.stem))
-    loaded = [r.script for r in reports if not isinstance(r, str) and r.script is not None]
+        if is_journey_file(path):  # `check *.yaml` in a folder with a journey in it
+            reports.append(_check_journey_file(path, values))
+            continue
+        report = check_file(path, values, name=path.stem)
+        names = _variables_file_names(report)
+        if names is not None:  # `check *.yaml` beside a client's variables file
+            reports.append(f"{path}: a variables file ({', '.join(names) or 'empty'}), not a "
+                           f"practice script: use it with --vars-file {shlex.quote(str(path))}")
+            continue
+        reports.append(report)
+    loaded = [s for r in reports if isinstance(r, _JourneyCheck) for s in r.practices]
+    loaded += [r.script for r in reports if isinstance(r, Report) and r.script is not None]
     unknown = unknown_variables(values, loaded) if loaded else []
     for problem in unknown:  # the values given come before the files they fill
         click.echo(str(problem), err=True)
@@ -59,7 +72,10 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
     for report in reports:
         if isinstance(report, str):
             click.echo(report, err=True)
-            failed = True
+            failed = failed or ": error: " in report
+            continue
+        if isinstance(report, _JourneyCheck):
+            failed = report.show(quiet=bool(unknown)) or failed
             continue
         path = report.path
         for problem in report.problems:
@@ -75,6 +91,60 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         click.echo(f"{path}: ok{note} — {report.script.title}, about {length}")
     if failed:
         sys.exit(1)
+
+
+class _JourneyCheck:
+    """A journey file met by `guided check`: checked the way `guided journey check` does."""
+
+    def __init__(self, path: Path, journey, practices: list[Script], problems: list):
+        self.path, self.journey, self.practices, self.problems = path, journey, practices, problems
+
+    def show(self, quiet: bool) -> bool:
+        """Print the outcome; True when the journey has problems."""
+        for problem in self.problems:
+            click.echo(str(problem), err=True)
+        where = shlex.quote(str(self.path))
+        if self.problems or self.journey is None:
+            click.echo(f"{self.path}: this is a journey, not a practice script; "
+                       f"`guided journey check {where}` checks it on its own", err=True)
+            return True
+        if not quiet:
+            j = self.journey
+            weeks = f"{len(j.weeks)} week{'s' if len(j.weeks) != 1 else ''}"
+            click.echo(f"{self.path}: ok — a journey, '{j.title}': {weeks}, "
+                       f"{len(j.days)} days, every practice checked "
+                       f"(as `guided journey check {where}` does)")
+        return False
+
+
+def _variables_file_names(report) -> list[str] | None:
+    """The names in a file that failed to load as a script because it is a variables file
+    (no 'title' or 'steps', only names and text); else None."""
+    if report.script is not None or not report.problems:
+        return None
+    if not report.problems[0].message.startswith(("unknown key", "missing 'title'", "missing 'steps'")):
+        return None
+    from guided.script.varsfile import load_vars_file
+
+    try:
+        values = load_vars_file(report.path)
+    except GuidedError:
+        return None
+    if {"title", "steps"} & set(values):
+        return None
+    return list(values)
+
+
+def _check_journey_file(path: Path, values) -> _JourneyCheck:
+    from guided.practice import journeys
+    from guided.script.checks import Problem, check_practices
+
+    try:
+        j = journeys.parse_journey(path)
+        practices = [journeys.load_practice(j, ref) for ref in j.practice_refs()]
+    except GuidedError as exc:
+        return _JourneyCheck(path, None, [], [Problem(exc.pos or Pos(str(path)), exc.message)])
+    return _JourneyCheck(path, j, practices, check_practices(practices, values))
 
 
 @click.command("list")

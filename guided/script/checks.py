@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guided.errors import Pos, ScriptError
+from guided.script.durations import format_clock
 from guided.script.model import Pause, Say, Script, Section, iter_steps
 from guided.timeline.plan import SPEECH, Measure, Timeline, fill_variables, normalise_text, plan
 
@@ -94,9 +95,12 @@ def long_pauses(ctx: Context) -> Iterator[Problem]:
     pace = ctx.timeline.pace
     for step in iter_steps(ctx.script.steps):
         if isinstance(step, Pause) and step.seconds * pace > LONG_PAUSE_SECONDS:
+            written = f"'pause: {step.written}'" if step.written else "this pause"
+            stretched = f", stretched by pace {pace:g} to {format_clock(step.seconds * pace)}," \
+                if pace != 1 else ""
             yield Problem(
                 step.pos,
-                f"a pause of {step.seconds * pace:g}s is over 2 minutes: a listener may wonder "
+                f"{written}{stretched} is over 2 minutes of silence: a listener may wonder "
                 "whether the practice has stopped (a short word in between helps)",
                 WARNING,
             )
@@ -139,7 +143,7 @@ def missing_sections(ctx: Context) -> Iterator[Problem]:
         return
     yield Problem(
         ctx.script.pos,
-        f"this practice lasts about {ctx.timeline.seconds / 60:.0f} minutes with no 'section': "
+        f"this practice lasts about {format_clock(ctx.timeline.seconds)} with no 'section': "
         "sections let listeners skip ahead and become chapters in exported MP3s",
         WARNING,
     )
@@ -194,6 +198,16 @@ def require_known_variables(values: Mapping[str, str], scripts: Iterable[Script]
     if problems:
         more = f" (and {len(problems) - 1} more unknown)" if len(problems) > 1 else ""
         raise ScriptError(problems[0].message + more, problems[0].pos)
+
+
+def check_practices(scripts: Iterable[Script], values: Mapping[str, str] | None = None
+                    ) -> list[Problem]:
+    """The errors (not warnings) of each script planned with ``values``: what would stop
+    it from playing, as for the practices of a journey."""
+    problems: list[Problem] = []
+    for script in scripts:
+        problems += [p for p in check_script(script, values) if p.severity == ERROR]
+    return problems
 
 
 def has_errors(problems: Iterable[Problem], *, strict: bool = False) -> bool:

@@ -264,7 +264,8 @@ class _Builder(NodeReader):
         if kind == "say":
             return self.say(value, pos)
         if kind == "pause":
-            return Pause(self.duration(value, "'pause'"), pos)
+            written = value.value if isinstance(value, yaml.ScalarNode) else ""
+            return Pause(self.duration(value, "'pause'"), pos, written=written)
         if kind == "bell":
             return self.bell(value, pos)
         if kind == "section":
