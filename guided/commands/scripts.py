@@ -22,6 +22,8 @@ from guided.errors import GuidedError, Pos
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
 
+MAX_PROBLEMS_SHOWN = 20  # per file; then "and N more"
+
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, metavar="SCRIPT...")
@@ -32,13 +34,13 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
     """Check scripts for mistakes before anyone listens to them.
 
     Prints one calm "ok" line per good script, and one line per problem
-    (file:line:col: error: ...) for the others. Warnings (a very long pause, fast
+    (file:line:col: error: ...) for the others: every mistake in a file at once,
+    in file order (up to 20, then how many more). Warnings (a very long pause, fast
     speech, a long practice with no sections) are shown but only fail with --strict.
     Exits with 0 when every script is fine, 1 otherwise.
 
     SCRIPT is a path to a YAML file or the name of a practice (see `guided list`).
     """
-    from guided.outputs.bundle import is_journey_file
     from guided.script.checks import WARNING, Report, check_file, unknown_variables
     from guided.script.durations import format_length
     from guided.script.library import find_script
@@ -53,7 +55,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         except GuidedError as exc:
             reports.append(f"{ref}: error: {exc.message}")
             continue
-        if is_journey_file(path):  # `check *.yaml` in a folder with a journey in it
+        if _is_journey_file(path):  # `check *.yaml` in a folder with a journey in it
             reports.append(_check_journey_file(path, values))
             continue
         report = check_file(path, values, name=path.stem)
@@ -78,8 +80,11 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
             failed = report.show(quiet=bool(unknown)) or failed
             continue
         path = report.path
-        for problem in report.problems:
+        for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
             click.echo(str(problem), err=True)
+        hidden = len(report.problems) - MAX_PROBLEMS_SHOWN
+        if hidden > 0:
+            click.echo(f"{path}: and {hidden} more; fix these first, then check again", err=True)
         if report.failed(strict=strict) or report.script is None or report.timeline is None:
             failed = True
             continue
@@ -115,6 +120,22 @@ class _JourneyCheck:
                        f"{len(j.days)} days, every practice checked "
                        f"(as `guided journey check {where}` does)")
         return False
+
+
+def _is_journey_file(path: Path) -> bool:
+    """True for a YAML file whose top level has ``weeks:`` (a journey, not a script),
+    read the same careful way as any script; False for anything that cannot be read."""
+    import yaml
+
+    from guided.practice.journeys import MAX_BYTES
+    from guided.script.yamlfile import load_nodes
+
+    try:
+        node = load_nodes(path, max_bytes=MAX_BYTES, what="a journey")
+    except GuidedError:
+        return False  # the script loader then says what is wrong
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(k, yaml.ScalarNode) and k.value == "weeks" for k, _ in node.value)
 
 
 def _variables_file_names(report) -> list[str] | None:

@@ -96,8 +96,7 @@ class Contents:
     days: dict[int, list[int]] = field(default_factory=dict)  # journey day -> indexes into scripts
 
 
-def is_journey_file(path: Path) -> bool:
-    """True for a YAML file whose top level has ``weeks:`` (a journey, not a script)."""
+def _is_journey_file(path: Path) -> bool:
     try:
         if path.stat().st_size > journeys.MAX_BYTES:
             return False  # the script loader then says the file is too large
@@ -126,7 +125,7 @@ def collect(refs: list[str]) -> Contents:
         as_journey: Journey | None = None
         if is_path_ref(ref):
             path = Path(ref).expanduser()
-            if path.is_file() and is_journey_file(path):
+            if path.is_file() and _is_journey_file(path):
                 as_journey = journeys.parse_journey(path)
         else:
             try:

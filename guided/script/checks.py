@@ -16,7 +16,15 @@ from pathlib import Path
 from guided.errors import Pos, ScriptError
 from guided.script.durations import format_clock
 from guided.script.model import Pause, Say, Script, Section, iter_steps
-from guided.timeline.plan import SPEECH, Measure, Timeline, fill_variables, normalise_text, plan
+from guided.timeline.plan import (
+    SPEECH,
+    Measure,
+    Timeline,
+    fill_variables,
+    merged_variables,
+    normalise_text,
+    plan,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -67,7 +75,12 @@ def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
     try:
         script = load_script(path, name=name)
     except ScriptError as exc:
-        return Report(path, None, None, (Problem(exc.pos or Pos(str(path)), exc.message),))
+        errors = getattr(exc, "errors", None) or [exc]  # every independent mistake
+        problems = [Problem(e.pos or Pos(str(path)), e.message) for e in errors]
+        partial = getattr(exc, "partial", None)
+        if partial is not None:  # the steps that did load can still lack a value
+            problems += _missing_values(partial, variables)
+        return Report(path, None, None, tuple(_in_file_order(problems, str(path))))
     timeline, problems = _check(script, variables, measure)
     return Report(path, script, timeline, tuple(problems))
 
@@ -83,12 +96,31 @@ def _check(script: Script, variables: Mapping[str, str] | None,
     try:
         timeline = plan(script, variables=variables, measure=measure)
     except ScriptError as exc:
-        return None, [Problem(exc.pos or script.pos, exc.message)]
+        return None, _missing_values(script, variables) or [Problem(exc.pos or script.pos, exc.message)]
     context = Context(script, timeline)
     problems: list[Problem] = []
     for check in WARNINGS:
         problems.extend(check(context))
     return timeline, problems
+
+
+def _in_file_order(problems: list[Problem], main: str) -> list[Problem]:
+    """The script's own problems by line and column, then those of included files."""
+    return sorted(problems, key=lambda p: (p.pos.file != main, p.pos.file, p.pos.line, p.pos.col))
+
+
+def _missing_values(script: Script, variables: Mapping[str, str] | None) -> list[Problem]:
+    """Every `say` whose variables have no value (planning stops at the first one)."""
+    values = merged_variables(script, variables)
+    problems: dict[tuple[Pos, str], Problem] = {}  # a part included twice is reported once
+    for step in iter_steps(script.steps):
+        if isinstance(step, Say):
+            try:
+                fill_variables(step.text, values, step.pos)
+            except ScriptError as exc:
+                problem = Problem(exc.pos or step.pos, exc.message)
+                problems.setdefault((problem.pos, problem.message), problem)
+    return list(problems.values())
 
 
 def long_pauses(ctx: Context) -> Iterator[Problem]:
