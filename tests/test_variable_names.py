@@ -110,3 +110,13 @@ def test_check_star_yaml_checks_a_journey_as_a_journey(guided, sam, tmp_path):
         "fortnight.yaml: this is a journey, not a practice script; "
         "`guided journey check fortnight.yaml` checks it on its own",
     ]
+
+
+def test_a_clients_values_for_other_practices_are_fine(guided, tmp_path):
+    """One client's variables file serves many practices: only a near miss is a mistake."""
+    values = tmp_path / "sam-values.yaml"
+    values.write_text("name: Sam\nplace: the beach\nsafe_person: Grandma\n")
+    result = guided("check", "grounding", "--vars-file", str(values))
+    assert result.returncode == 0, result.stderr
+    typed = guided("check", "grounding", "--var", "place=the beach")  # typed for this command
+    assert typed.returncode == 1 and "'Grounding' has no variable 'place'" in typed.stderr

@@ -207,8 +207,11 @@ def used_variables(script: Script) -> set[str]:
 
 
 def unknown_variables(values: Mapping[str, str], scripts: Iterable[Script]) -> list[Problem]:
-    """An error for each given value (``--var``, ``--vars-file``) whose name none of
-    ``scripts`` uses: almost always a typo, which would leave the default in its place."""
+    """An error for each given name that is almost surely a typo, which would leave the
+    default in its place: a ``--var`` name none of ``scripts`` uses, and a variables-file
+    name none of them uses that is close to one they use and that the file leaves out
+    (``plce`` for ``place``). Other names in a variables file are fine: one client's file
+    may serve many practices."""
     from guided.script.suggest import did_you_mean
 
     scripts = list(scripts)
@@ -216,11 +219,16 @@ def unknown_variables(values: Mapping[str, str], scripts: Iterable[Script]) -> l
     origins = getattr(values, "origins", {})
     what = f"'{scripts[0].title}' has no variable" if len(scripts) == 1 else "none of these practices has a variable"
     listing = f"the variables are: {', '.join(known)}" if known else "it uses no variables"
+    missing = [name for name in known if name not in values]
     problems = []
     for name in values:
-        if name not in known:
-            problems.append(Problem(origins.get(name) or Pos(f"--var {name}"),
-                                    f"{what} '{name}'{did_you_mean(name, known)}; {listing}"))
+        if name in known:
+            continue
+        origin = origins.get(name) or Pos(f"--var {name}")
+        if not origin.file.startswith("--var ") and not did_you_mean(name, missing):
+            continue  # a value for some other practice
+        hint = did_you_mean(name, missing) or did_you_mean(name, known)
+        problems.append(Problem(origin, f"{what} '{name}'{hint}; {listing}"))
     return problems
 
 
