@@ -78,3 +78,12 @@ def test_yaml_slips_get_a_plain_hint_at_their_place(guided, tmp_path: Path, case
     assert len(lines) == 1 and "Traceback" not in result.stderr
     assert lines[0].startswith(f"{path}:{where}: error: YAML syntax: ")
     assert hint in lines[0]
+
+
+def test_no_space_after_the_first_dash_is_pointed_out(guided, tmp_path: Path):
+    path = tmp_path / "sam.yaml"
+    path.write_text("title: T\nsteps:\n  -say: Hello.\n  -pause: 3s\n")
+    result = guided("check", str(path))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"{path}:3:3: error: expected a list of steps under 'steps', found "
+                                     "a mapping; put a space after the '-' of each step: '- say: ...'")

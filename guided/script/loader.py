@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,7 @@ def load_script(path: Path | str, *, name: str = "") -> Script:
         partial = None if state.variables_failed else script
         raise ScriptErrors(state.errors, partial=partial)
     check_limits(script)
-    return _replace(script, name=name or path.stem, source_hash=state.hasher.hexdigest())
+    return replace(script, name=name or path.stem, source_hash=state.hasher.hexdigest())
 
 
 # --------------------------------------------------------------------------- reading
@@ -235,7 +235,9 @@ class _Builder(NodeReader):
     def steps(self, node: yaml.Node, depth: int, what: str) -> tuple[Step, ...]:
         self.visit(node)
         if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(f"expected a list of steps under {what}, found {describe(node)}", node)
+            dash = isinstance(node, yaml.MappingNode) and str(node.value[0][0].value).startswith("-")
+            hint = "; put a space after the '-' of each step: '- say: ...'" if dash else ""
+            raise self.fail(f"expected a list of steps under {what}, found {describe(node)}{hint}", node)
         if not node.value:
             raise self.fail(f"{what} is empty: add at least one step", node)
         steps = (self.attempt(self.step, item, depth) for item in node.value)
@@ -444,8 +446,3 @@ def _short_path(path: Path, folder: Path) -> str:
     except ValueError:
         return path.name
 
-
-def _replace(script: Script, **changes: object) -> Script:
-    from dataclasses import replace
-
-    return replace(script, **changes)  # type: ignore[arg-type]
