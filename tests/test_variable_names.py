@@ -120,3 +120,11 @@ def test_a_clients_values_for_other_practices_are_fine(guided, tmp_path):
     assert result.returncode == 0, result.stderr
     typed = guided("check", "grounding", "--var", "place=the beach")  # typed for this command
     assert typed.returncode == 1 and "'Grounding' has no variable 'place'" in typed.stderr
+
+
+def test_say_points_out_a_mistyped_var_before_speaking(guided, tmp_path):
+    out = tmp_path / "welcome.wav"
+    result = guided("say", "Welcome, {name}.", "--var", "nmae=Sam", "-o", str(out))
+    assert result.returncode == 1
+    assert "--var nmae=Sam: 'the phrase' has no variable 'nmae' (did you mean 'name'?)" in result.stderr
+    assert not out.exists()

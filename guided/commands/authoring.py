@@ -360,9 +360,13 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
     guided say "Welcome, {name}." --var name=Sam -o welcome.wav
     """
     from guided.audio.format import SAMPLE_RATE
+    from guided.errors import Pos
+    from guided.script.checks import require_known_variables
+    from guided.script.model import Say
     from guided.timeline.plan import fill_variables, normalise_text
 
     values = collect_vars(variables, vars_file)
+    require_known_variables(values, [Script(title="the phrase", steps=(Say(text, Pos("phrase")),))])
     phrase = normalise_text(fill_variables(text, values, None))
     if not phrase:
         raise GuidedError("there is nothing to say: give a phrase in quotes")
