@@ -128,3 +128,13 @@ def test_say_points_out_a_mistyped_var_before_speaking(guided, tmp_path):
     assert result.returncode == 1
     assert "--var nmae=Sam: 'the phrase' has no variable 'nmae' (did you mean 'name'?)" in result.stderr
     assert not out.exists()
+
+
+def test_journey_today_play_points_out_a_mistyped_var_first(guided, sam, tmp_path):
+    journey = tmp_path / "fortnight.yaml"
+    journey.write_text(JOURNEY)
+    assert guided("journey", "start", str(journey)).returncode == 0
+    result = guided("journey", "today", "--play", "--no-prompt", "--day", "2", "--var", "nmae=Sam")
+    assert result.returncode == 1, result.stdout
+    assert "none of these practices has a variable 'nmae' (did you mean 'name'?)" in result.stderr
+    assert "Traceback" not in result.stderr
