@@ -56,7 +56,7 @@ HINTS = {
     "a step indented less": ("title: T\nsteps:\n  - say: Hello.\n- pause: 5s\n", "4:1",
                              "starts in column 1, but the ones above it start in column 3"),
     "a colon in text": ("title: T\nsteps:\n  - say: Notice this: your breath\n", "3:21",
-                        "put the whole text in double quotes, e.g. say: \"Notice this: your breath\""),
+                        "put the whole text in quotes, e.g. say: \"Notice this: your breath\""),
     "curly quotes": ("title: T\nsteps:\n  - say: \u201cRest: you are safe\u201d\n", "3:15",
                      "curly quotes (\u201c), as a word processor writes them, do not count as quotes"),
     "an unclosed quote": ('title: T\nsteps:\n  - say: "Hello\n  - pause: 5s\n  - say: "Bye"\n', "3:10",

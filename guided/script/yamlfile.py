@@ -160,9 +160,9 @@ def syntax_hint(text: str, exc: yaml.MarkedYAMLError) -> tuple[str, tuple[int, i
         if curly:
             return (f"this text has ': ' in it, and its curly quotes ({curly}), as a word processor "
                     "writes them, do not count as quotes in YAML: put the whole text in straight "
-                    f"double quotes{example}", at(row, mark.column))
+                    f"quotes{example}", at(row, mark.column))
         return ("this text has ': ' in it, which YAML reads as the start of a new name: put the "
-                f"whole text in double quotes{example}", at(row, mark.column))
+                f"whole text in quotes{example}", at(row, mark.column))
     if "block end" in problem and here.lstrip().startswith("-"):
         dash = len(here) - len(here.lstrip())
         expected = _list_column(lines, row)
@@ -195,8 +195,10 @@ def _quoted_example(line: str) -> str:
     if not match:
         return ""
     key, value = match.groups()
-    value = value.replace("\\", "\\\\").replace('"', '\\"')
     shown = value if len(value) <= 40 else value[:39] + "…"
+    if '"' in value and "'" not in value:  # text with double quotes: single quotes around it
+        return f", e.g. {key}: '{shown}'"
+    shown = shown.replace("\\", "\\\\").replace('"', '\\"')
     return f', e.g. {key}: "{shown}"'
 
 
