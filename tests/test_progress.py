@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 
 from guided.outputs import progress as progress_module
 from guided.outputs.progress import Progress
@@ -99,3 +100,15 @@ def test_bundle_shows_a_bar_with_time_left_on_a_terminal(tmp_path):
     made = [line for line in shown if "Made out" in line]
     assert made == ["Made out: 1 practice."]  # on its own line, not glued to the bar
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_export_all_shows_time_left_and_lists_files_on_their_own_lines(tmp_path):
+    code, raw = run_on_terminal(["export", "--all", "-d", "lib", "--engine", "pyttsx3"], tmp_path,
+                                timeout=600)
+    assert code == 0, raw[-2000:]
+    assert re.search(r"Exporting the library  \[[#-]{20}\] +\d+%  about \d+:\d\d left", raw)
+    shown = screen_lines(raw)
+    files = [line for line in shown if line.endswith(".mp3")]
+    assert files and all(re.fullmatch(r"lib/[\w-]+\.mp3", line) for line in files)
+    assert shown[-2].startswith("Exporting the library  [####################] 100%")
