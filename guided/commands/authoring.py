@@ -362,6 +362,7 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
     from guided.audio.format import SAMPLE_RATE
     from guided.errors import Pos
     from guided.script.checks import require_known_variables
+    from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
     from guided.script.model import Say
     from guided.timeline.plan import fill_variables, normalise_text
 
@@ -372,6 +373,9 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
         raise GuidedError("there is nothing to say: give a phrase in quotes")
     if len(phrase) > MAX_SAY_CHARS:
         raise GuidedError(f"a phrase can be at most {MAX_SAY_CHARS} characters")
+    problem = text_problem(phrase)
+    if problem or not speakable(phrase):
+        raise GuidedError(problem or NOTHING_TO_SAY.replace("this 'say'", "the phrase"))
     samples = speak(phrase, voice, rate)
     seconds = len(samples) / SAMPLE_RATE
     if output:

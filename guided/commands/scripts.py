@@ -19,6 +19,7 @@ from guided.commands.common import (
     voice_options,
 )
 from guided.errors import GuidedError, Pos
+from guided.outputs.safetext import printable, printable_json
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
 
@@ -69,11 +70,11 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
     loaded += [r.script for r in reports if isinstance(r, Report) and r.script is not None]
     unknown = unknown_variables(values, loaded) if loaded else []
     for problem in unknown:  # the values given come before the files they fill
-        click.echo(str(problem), err=True)
+        click.echo(printable(problem), err=True)
         failed = True
     for report in reports:
         if isinstance(report, str):
-            click.echo(report, err=True)
+            click.echo(printable(report), err=True)
             failed = failed or ": error: " in report
             continue
         if isinstance(report, _JourneyCheck):
@@ -81,10 +82,11 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
             continue
         path = report.path
         for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
-            click.echo(str(problem), err=True)
+            click.echo(printable(problem), err=True)
         hidden = len(report.problems) - MAX_PROBLEMS_SHOWN
         if hidden > 0:
-            click.echo(f"{path}: and {hidden} more; fix these first, then check again", err=True)
+            click.echo(printable(f"{path}: and {hidden} more; fix these first, then check again"),
+                       err=True)
         if report.failed(strict=strict) or report.script is None or report.timeline is None:
             failed = True
             continue
@@ -93,7 +95,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         warnings = sum(1 for p in report.problems if p.severity == WARNING)
         note = f" (with {warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
         length = format_length(report.timeline.seconds)
-        click.echo(f"{path}: ok{note} — {report.script.title}, about {length}")
+        click.echo(printable(f"{path}: ok{note} — {report.script.title}, about {length}"))
     if failed:
         sys.exit(1)
 
@@ -107,18 +109,18 @@ class _JourneyCheck:
     def show(self, quiet: bool) -> bool:
         """Print the outcome; True when the journey has problems."""
         for problem in self.problems:
-            click.echo(str(problem), err=True)
+            click.echo(printable(problem), err=True)
         where = shlex.quote(str(self.path))
         if self.problems or self.journey is None:
-            click.echo(f"{self.path}: this is a journey, not a practice script; "
-                       f"`guided journey check {where}` checks it on its own", err=True)
+            click.echo(printable(f"{self.path}: this is a journey, not a practice script; "
+                                 f"`guided journey check {where}` checks it on its own"), err=True)
             return True
         if not quiet:
             j = self.journey
             weeks = f"{len(j.weeks)} week{'s' if len(j.weeks) != 1 else ''}"
-            click.echo(f"{self.path}: ok — a journey, '{j.title}': {weeks}, "
-                       f"{len(j.days)} days, every practice checked "
-                       f"(as `guided journey check {where}` does)")
+            click.echo(printable(f"{self.path}: ok — a journey, '{j.title}': {weeks}, "
+                                 f"{len(j.days)} days, every practice checked "
+                                 f"(as `guided journey check {where}` does)"))
         return False
 
 
@@ -206,7 +208,7 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
             else:
                 item["error"] = str(e.error)
             items.append(item)
-        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        click.echo(printable_json(json.dumps(items, indent=2, ensure_ascii=False)))
         return
     if not entries:
         click.echo("No practices of that kind yet." if kind else "No practices found.")
@@ -218,16 +220,21 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
             rows.append((e.name, e.script.title, e.script.practice,
                          format_length(estimate_seconds(e.script)), source))
         else:
-            rows.append((e.name, "(cannot be read: see `guided check`)", "-", "-", source))
+            rows.append((e.name, "(cannot be read: see below)", "-", "-", source))
+    rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    for e in entries:  # one line each, after the table, so the rest is listed first
+        if e.error is not None:
+            click.echo(printable(e.error), err=True)
     hiding = [e.name for e in entries if e.hides is not None]
     if hiding:
         names = ", ".join(f"'{n}'" for n in hiding)
-        click.echo(f"\nYour own {names} hide{'s' if len(hiding) == 1 else ''} the built-in "
-                   f"practice{'s' if len(hiding) > 1 else ''} of the same name; "
-                   "`guided remove NAME` moves yours to the trash and brings the built-in back.")
+        click.echo("")
+        click.echo(printable(f"Your own {names} hide{'s' if len(hiding) == 1 else ''} the built-in "
+                             f"practice{'s' if len(hiding) > 1 else ''} of the same name; "
+                             "`guided remove NAME` moves yours to the trash and brings the built-in back."))
 
 
 @click.command()
@@ -271,7 +278,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     finally:
         close()
     for line in preview_lines(timeline):
-        click.echo(line)
+        click.echo(printable(line))
     if play_from is not None:
         from guided.outputs.player import PlayOptions, play_script
         from guided.outputs.player.screen import is_interactive
