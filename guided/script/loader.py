@@ -172,16 +172,11 @@ class _Builder(NodeReader):
             missing.append(self.fail("missing 'title': every script needs a title", root))
         if "steps" not in seen:
             missing.append(self.fail("missing 'steps': add a list of steps, e.g. '- say: Welcome.'", root))
-        if missing:  # they point at the top of the file, so they come first
-            self.errors[before:before] = missing
-        if len(self.errors) > before:
-            # what did load, for checks that can still be made; load_script raises
+        self.errors[before:before] = missing  # they point at the top of the file: first
+        if len(self.errors) > before:  # what did load, for further checks; load_script raises
             fields.setdefault("title", "?")
-            return Script(steps=steps or (), path=self.path, pos=self.pos(root),
-                          **fields)  # type: ignore[arg-type]
-        return Script(
-            steps=steps, path=self.path, pos=self.pos(root), **fields  # type: ignore[arg-type]
-        )
+        return Script(steps=steps or (), path=self.path, pos=self.pos(root),
+                      **fields)  # type: ignore[arg-type]
 
     def top_level(self, key: str, node: yaml.Node) -> object:
         if key == "format":
@@ -204,7 +199,9 @@ class _Builder(NodeReader):
             return self.choice(node, "practice kind", PRACTICE_KINDS)
         if key == "ambience":
             return self.choice(node, "ambience", AMBIENCES)
-        if key in ("description", "author", "language"):
+        if key == "language":
+            return self.language(node)
+        if key in ("description", "author"):
             return self.text(node, f"'{key}'").strip()
         if key == "rate":
             return self.integer(node, "'rate' (words per minute)", *RATE_RANGE)
@@ -213,6 +210,15 @@ class _Builder(NodeReader):
         if key == "variables":
             return self.variables(node)
         raise AssertionError(key)  # pragma: no cover - TOP_LEVEL_KEYS are all handled
+
+    def language(self, node: yaml.Node) -> str:
+        from guided.script.langtag import language_problem
+
+        tag = self.text(node, "'language'").strip()
+        problem = language_problem(tag)
+        if problem:
+            raise self.fail(problem, node)
+        return tag
 
     def variables(self, node: yaml.Node) -> dict[str, str]:
         if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
