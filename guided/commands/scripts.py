@@ -6,7 +6,9 @@ import json
 import shlex
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +24,9 @@ from guided.errors import GuidedError, Pos
 from guided.outputs.safetext import printable, printable_json
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 MAX_PROBLEMS_SHOWN = 20  # per file; then "and N more"
 
@@ -249,7 +254,7 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
 @click.option("--device", default=None, metavar="D",
               help="Output device for --play-from (see `guided devices`).")
 def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
-            pace: float | None, rate: int | None, voice: str | None,
+            pace: float | None, rate: int | None, voice: VoiceChoice,
             cache_dir: str | None, play_from: str | None, device: str | None) -> None:
     """Show the practice as a timeline: when each thing is said, every pause,
     section and breath, and the total length.
@@ -268,6 +273,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
     require_known_variables(values, [script])
+    voice = replace(voice, announce=None)  # a preview never announces the voice
     if play_from is not None:
         from guided.audio.device import check_output
 
@@ -289,7 +295,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
         play_script(script, options)
 
 
-def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_dir: str | None
+def _cached_lengths(script: Script, rate: int | None, voice: VoiceChoice, cache_dir: str | None
                     ) -> tuple[Measure | None, Callable[[], None]]:
     """Read real clip lengths from the speech cache (the same voice and rate `play` uses);
     without a usable speech stack, (None, no-op) and the preview estimates."""

@@ -55,6 +55,7 @@ from guided.script.nodes import (
     is_null,
     mapping_node,
     short,
+    short_path,
 )
 from guided.script.suggest import did_you_mean
 from guided.script.yamlfile import (
@@ -69,7 +70,7 @@ from guided.timeline.estimate import check_limits
 from guided.timeline.plan import placeholder_names
 
 TOP_LEVEL_KEYS = (
-    "format", "title", "practice", "description", "author", "language",
+    "format", "title", "practice", "description", "author", "language", "voice",
     "rate", "pace", "variables", "ambience", "steps",
 )
 STEP_KEYS = ("say", "pause", "bell", "section", "breathe", "repeat", "include")
@@ -203,6 +204,12 @@ class _Builder(NodeReader):
             return self.language(node)
         if key in ("description", "author"):
             return self.text(node, f"'{key}'").strip()
+        if key == "voice":
+            voice = self.text(node, "'voice' (a voice id, see `guided voices`)").strip()
+            if not voice:
+                raise self.fail("'voice' is empty: name a voice id (see `guided voices`) "
+                                "or leave the key out", node)
+            return voice
         if key == "rate":
             return self.integer(node, "'rate' (words per minute)", *RATE_RANGE)
         if key == "pace":
@@ -423,8 +430,8 @@ class _Builder(NodeReader):
                 node,
             )
         if target in self.chain:
-            names = [_short_path(p, folder) for p in self.chain[self.chain.index(target):]]
-            names.append(_short_path(target, folder))
+            names = [short_path(p, folder) for p in self.chain[self.chain.index(target):]]
+            names.append(short_path(target, folder))
             raise self.fail(f"include cycle: {' → '.join(names)}", node)
         if not target.exists():
             raise self.fail(f"cannot include '{short(ref)}': no such file", node)
@@ -438,11 +445,4 @@ class _Builder(NodeReader):
                                   depth + 1)
             self.state.included[key] = included
         return Include(target, included.steps, pos)
-
-
-def _short_path(path: Path, folder: Path) -> str:
-    try:
-        return str(path.relative_to(folder))
-    except ValueError:
-        return path.name
 

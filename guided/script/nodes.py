@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
@@ -190,3 +191,11 @@ def describe(node: yaml.Node) -> str:
 def short(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def short_path(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder`` when it is inside it, else its name."""
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return path.name
