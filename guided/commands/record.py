@@ -81,6 +81,48 @@ def script_lines(script, variables: dict[str, str]) -> list[str]:
     return list(seen.values())
 
 
+# -- guided check --voice NAME ------------------------------------------------------
+
+
+def recorded_voice(name: str):
+    """The recorded voice ``check --voice NAME`` names, or a one-line error."""
+    from guided.speech.recorded.store import VoiceStore
+
+    store = VoiceStore.find(name)
+    if store is None:
+        raise GuidedError(f"there is no recorded voice called {name!r} (see `guided voices`; "
+                          "record one with `guided record SCRIPT --as NAME`)")
+    return store
+
+
+def with_missing_takes(report, store, ref: str, strict: bool):
+    """``guided check``'s report plus one warning (an error with --strict) per line the
+    recorded voice (``store``, else the one the script names with ``voice:``) has no
+    take for."""
+    from dataclasses import replace
+
+    from guided.errors import Pos
+    from guided.script.checks import ERROR, WARNING, Problem
+    from guided.speech.recorded.store import VoiceStore
+    from guided.timeline.plan import SPEECH
+
+    script = report.script
+    if store is None and script is not None and script.voice:
+        store = VoiceStore.find(script.voice)
+    if store is None or report.timeline is None:
+        return report
+    extra, seen = [], set()
+    for ev in report.timeline.events:
+        if ev.kind != SPEECH or ev.text in seen or store.has(ev.text):
+            continue
+        seen.add(ev.text)
+        extra.append(Problem(ev.pos or Pos(str(report.path)),
+                             f"no recording of \u201c{ev.text}\u201d in {store.name}'s voice yet: "
+                             f"the default voice speaks it (guided record {ref} --as {store.name})",
+                             ERROR if strict else WARNING))
+    return replace(report, problems=(*report.problems, *extra))
+
+
 # -- import ----------------------------------------------------------------------------
 
 
