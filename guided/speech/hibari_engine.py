@@ -28,6 +28,7 @@ import numpy as np
 
 from guided.errors import SpeechError
 from guided.speech.base import Voice
+from guided.speech.chunking import pieces
 
 ENGINE_NAME = "hibari"
 DEFAULT_VOICE = "heart"
@@ -247,10 +248,15 @@ class HibariEngine:
             tts = model.tts()
             rng = np.random.default_rng(clip_seed(name, rate, text))
             parts = []
-            for phonemes in model.phonemize(text):
-                if self._stop.is_set():
-                    raise SpeechError("speech was stopped")
-                parts.append(tts.from_ids(tts.ids(phonemes), speed(rate), rng))
+            # Bounded pieces (guided.speech.chunking): hibari cuts only at sentence and
+            # clause ends, so one run-on sentence would be one run whose memory grows
+            # with its length (2.2 GB at 5,000 characters). Pieces are joined as hibari
+            # joins its own sentences, with nothing between them.
+            for piece in pieces(text):
+                for phonemes in model.phonemize(piece):
+                    if self._stop.is_set():
+                        raise SpeechError("speech was stopped")
+                    parts.append(tts.from_ids(tts.ids(phonemes), speed(rate), rng))
         except SpeechError:
             raise
         except Exception as exc:  # noqa: BLE001 - onnxruntime / phonemizer errors

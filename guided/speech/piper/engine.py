@@ -2,8 +2,9 @@
 Piper neither hangs nor chatters.
 
 ``threads`` is onnxruntime's thread count per synthesis, by default every core (at
-most 4), with idle threads sleeping rather than spinning. Text is spoken in bounded
-pieces (``guided.speech.piper.text``) with a noise seed per clip
+most 4), with idle threads sleeping rather than spinning. Text is spoken in runs of
+bounded length (``guided.speech.piper.runs``), so memory stays bounded and ``abort``
+(Ctrl-C) ends a run within a fraction of a second, with a noise seed per clip
 (``guided.speech.piper.models``), so the same text always gives the same samples.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +22,7 @@ from guided.speech.base import Voice
 from guided.speech.piper.identity import piper_cache_dir, voice_identity
 from guided.speech.piper.models import clip_seed, seeded_voice
 from guided.speech.piper.rate import SENTENCE_GAP_SECONDS, length_scale
-from guided.speech.piper.text import pieces
+from guided.speech.piper.runs import phoneme_runs, synthesize_ids
 from guided.speech.piper.voices import (
     DEFAULT_VOICE,
     VOICES_DIR_ENV,
@@ -44,6 +46,8 @@ class PiperEngine:
         self._files: dict[str, PiperVoiceFiles] | None = None
         self._version: str | None = None
         self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._running: Any = None  # the onnxruntime.RunOptions of the run in progress
 
     # -- the Engine protocol -------------------------------------------------
 
@@ -84,26 +88,23 @@ class PiperEngine:
         return DEFAULT_VOICE if DEFAULT_VOICE in ids else ids[0]
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
-        from piper import SynthesisConfig
-
         files = self._resolve(voice)
         scale = length_scale(rate)
         model = seeded_voice(files, self._threads, self._store, clip_seed(files.id, rate, text))
         sample_rate = int(model.config.sample_rate)
         gap = np.zeros(int(SENTENCE_GAP_SECONDS * scale * sample_rate), dtype=np.float32)
-        config = SynthesisConfig(length_scale=scale)
         parts: list[np.ndarray] = []
         try:
-            for piece in pieces(text):
-                for chunk in model.synthesize(piece, syn_config=config):
-                    if self._stop.is_set():  # checked per sentence of a bounded piece
-                        raise SpeechError("speech was stopped")
-                    if parts:
-                        parts.append(gap)
-                    parts.append(chunk.audio_float_array)
+            for ids in phoneme_runs(model, text):
+                audio = self._run(model, ids, scale)
+                if parts:
+                    parts.append(gap)
+                parts.append(audio)
         except SpeechError:
             raise
         except Exception as exc:  # onnxruntime / phonemizer errors carry no user meaning
+            if self._stop.is_set():
+                raise SpeechError("speech was stopped") from None
             raise SpeechError(f"Piper could not speak {text[:40]!r}: {exc}") from exc
         if not parts:
             raise SpeechError(f"Piper produced no audio for {text[:40]!r}")
@@ -111,12 +112,31 @@ class PiperEngine:
         pcm = np.clip(audio * 32767.0, -32767, 32767).astype(np.int16)
         return pcm, sample_rate
 
+    def _run(self, model: Any, ids: list[int], scale: float) -> np.ndarray:
+        """One run of the model, which ``abort`` can end between its steps."""
+        import onnxruntime
+
+        options = onnxruntime.RunOptions()
+        with self._lock:
+            if self._stop.is_set():
+                raise SpeechError("speech was stopped")
+            self._running = options
+        try:
+            return synthesize_ids(model, ids, scale, options)
+        finally:
+            with self._lock:
+                self._running = None
+
     def close(self) -> None:
         """Nothing to release."""
 
     def abort(self) -> None:
-        """Stop the synthesis in progress after its current sentence (from any thread)."""
-        self._stop.set()
+        """Stop the synthesis in progress at once (from any thread): onnxruntime ends
+        the run at its next step, and no further run starts."""
+        with self._lock:
+            self._stop.set()
+            if self._running is not None:
+                self._running.terminate = True
 
     # -- internals -------------------------------------------------------------
 
