@@ -288,16 +288,18 @@ def test_sentences_beyond_the_run_limit_are_cut_between_words(engine: PiperEngin
     """Other scripts under an English voice are spelled out ("Chinese letter ..."):
     a few characters make hundreds of phonemes, and no run may exceed the limit."""
     from guided.speech.piper.models import seeded_voice
-    from guided.speech.piper.runs import MAX_RUN_PHONEMES, phoneme_runs, split_phonemes
+    from guided.speech.piper.runs import phoneme_runs, run_limit, split_phonemes
 
     files = engine._resolve(None)
     model = seeded_voice(files, 1, engine._store, 1)
     text = "慢慢地呼吸 дышите медленно " * 8  # 208 characters: one piece
+    scale = length_scale(140)
     spelled = sum(len(s) for s in model.phonemize(text))
-    assert spelled > 2 * MAX_RUN_PHONEMES
-    runs = list(phoneme_runs(model, text))
+    assert spelled > 2 * run_limit(scale)
+    runs = list(phoneme_runs(model, text, scale))
     assert len(runs) >= 3
-    assert all(len(ids) <= 2 * MAX_RUN_PHONEMES + 3 for ids in runs)  # ids: a pad after each
+    assert all(len(ids) <= 2 * run_limit(scale) + 3 for ids in runs)  # ids: a pad after each
+    assert run_limit(length_scale(80)) < run_limit(scale) < run_limit(length_scale(250))
     words = list("ab cd ef gh")
     assert split_phonemes(words, 5) == [list("ab cd"), list("ef gh")]
     assert split_phonemes(words, 100) == [words]  # a sentence that fits is left alone

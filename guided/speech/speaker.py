@@ -317,6 +317,7 @@ class Speaker:
         if pcm is None or len(pcm) == 0:
             raise SpeechError(f"the speech engine made no audio for {_quote(text)}")
         samples = clean(pcm, rate)
+        del pcm  # a long clip is not kept twice while it is made int16
         if len(samples) == 0:
             raise SpeechError(f"the speech engine made only silence for {_quote(text)}")
         return to_int16(samples)

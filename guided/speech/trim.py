@@ -22,7 +22,9 @@ def to_float32(pcm: np.ndarray) -> np.ndarray:
     if pcm.ndim > 1:  # channels last, as soundfile and wave readers give it
         pcm = pcm.mean(axis=-1)
     if pcm.dtype == np.int16:
-        return pcm.astype(np.float32) / 32768.0
+        out = pcm.astype(np.float32)
+        out /= 32768.0  # in place: a long clip is not held twice
+        return out
     if pcm.dtype == np.int32:
         return (pcm / 2147483648.0).astype(np.float32)
     if pcm.dtype == np.uint8:
@@ -32,7 +34,10 @@ def to_float32(pcm: np.ndarray) -> np.ndarray:
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
     """float32 in [-1, 1] as int16 (what the cache stores)."""
-    return np.round(np.clip(samples, -1.0, 32767 / 32768) * 32768.0).astype(np.int16)
+    scaled = np.clip(samples, -1.0, 32767 / 32768)
+    scaled *= 32768.0  # in place, so a long clip costs one float copy, not three
+    np.round(scaled, out=scaled)
+    return scaled.astype(np.int16)
 
 
 def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
@@ -47,11 +52,10 @@ def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
     """Cut leading and trailing silence (below ``threshold_dbfs``) and fade the cut
     ends over ``fade_seconds``. Returns an empty array when nothing is audible."""
     threshold = 10.0 ** (threshold_dbfs / 20.0)
-    loud = np.abs(samples) > threshold
-    first = int(loud.argmax())
-    if not loud[first]:
+    first = _first_loud(samples, threshold)
+    if first is None:
         return np.zeros(0, dtype=np.float32)
-    last = len(loud) - int(loud[::-1].argmax())
+    last = len(samples) - _first_loud(samples[::-1], threshold)
     out = np.array(samples[first:last], dtype=np.float32)
     fade = min(int(fade_seconds * sample_rate), len(out) // 2)
     if fade > 0:
@@ -59,6 +63,16 @@ def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
         out[:fade] *= ramp
         out[-fade:] *= ramp[::-1]
     return out
+
+
+def _first_loud(samples: np.ndarray, threshold: float, block: int = 1 << 18) -> int | None:
+    """Index of the first sample louder than ``threshold``, looked for block by block
+    (a long clip is never copied whole for this)."""
+    for start in range(0, len(samples), block):
+        hits = np.flatnonzero(np.abs(samples[start:start + block]) > threshold)
+        if hits.size:
+            return start + int(hits[0])
+    return None
 
 
 def clean(pcm: np.ndarray, rate: int) -> np.ndarray:

@@ -92,14 +92,15 @@ class PiperEngine:
         scale = length_scale(rate)
         model = seeded_voice(files, self._threads, self._store, clip_seed(files.id, rate, text))
         sample_rate = int(model.config.sample_rate)
-        gap = np.zeros(int(SENTENCE_GAP_SECONDS * scale * sample_rate), dtype=np.float32)
-        parts: list[np.ndarray] = []
+        gap = np.zeros(int(SENTENCE_GAP_SECONDS * scale * sample_rate), dtype=np.int16)
+        parts: list[np.ndarray] = []  # int16 as each run ends: half the memory of float32
         try:
-            for ids in phoneme_runs(model, text):
+            for ids in phoneme_runs(model, text, scale):
                 audio = self._run(model, ids, scale)
                 if parts:
                     parts.append(gap)
-                parts.append(audio)
+                parts.append(np.clip(audio * 32767.0, -32767, 32767).astype(np.int16))
+                del audio
         except SpeechError:
             raise
         except Exception as exc:  # onnxruntime / phonemizer errors carry no user meaning
@@ -108,15 +109,15 @@ class PiperEngine:
             raise SpeechError(f"Piper could not speak {text[:40]!r}: {exc}") from exc
         if not parts:
             raise SpeechError(f"Piper produced no audio for {text[:40]!r}")
-        audio = np.concatenate(parts)
-        pcm = np.clip(audio * 32767.0, -32767, 32767).astype(np.int16)
-        return pcm, sample_rate
+        return np.concatenate(parts), sample_rate
 
     def _run(self, model: Any, ids: list[int], scale: float) -> np.ndarray:
         """One run of the model, which ``abort`` can end between its steps."""
         import onnxruntime
 
         options = onnxruntime.RunOptions()
+        # give the run's working memory back when it ends (see guided.speech.piper.runs)
+        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
         with self._lock:
             if self._stop.is_set():
                 raise SpeechError("speech was stopped")

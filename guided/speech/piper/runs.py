@@ -6,9 +6,14 @@ text that espeak-ng spells out letter by letter (other scripts under an English
 voice: "Chinese letter ...") gives five or more phonemes per character. So text is
 cut twice: into pieces of at most ``MAX_PIECE_CHARS`` characters at sentence,
 clause and word boundaries (``guided.speech.chunking``), then each of Piper's
-sentences into runs of at most ``MAX_RUN_PHONEMES`` phonemes, at the same kinds of
+sentences into runs of at most ``run_limit(length_scale)`` phonemes (fewer when
+speaking slowly, as each phoneme then lasts longer), at the same kinds of
 boundaries in the phoneme string. Ordinary English sentences fit in one run and
 are spoken exactly as Piper speaks them.
+
+Each run gives its working memory back when it ends (onnxruntime's arena shrinks),
+so a long text does not keep the largest run's memory while the next ones grow
+beside it.
 """
 
 from __future__ import annotations
@@ -20,18 +25,27 @@ import numpy as np
 
 from guided.speech.chunking import MAX_PIECE_CHARS, pieces
 
-MAX_RUN_PHONEMES = 320  # about 20 s of speech and 500 MB at most per run
+# Phonemes times length scale per run: about 24 s of speech and 500 MB of working
+# memory, measured with the joe voice (memory grows with the seconds of speech made).
+RUN_BUDGET = 480  # every sentence of the built-in library fits in one run, even at rate 80
+MIN_RUN_PHONEMES = 40
 
 
-def phoneme_runs(model: Any, text: str) -> Iterator[list[int]]:
+def run_limit(length_scale: float) -> int:
+    """The most phonemes one run may hold at ``length_scale``."""
+    return max(MIN_RUN_PHONEMES, int(RUN_BUDGET / max(length_scale, 0.1)))
+
+
+def phoneme_runs(model: Any, text: str, length_scale: float) -> Iterator[list[int]]:
     """The phoneme ids of each run, in order, for a ``piper.PiperVoice``."""
+    limit = run_limit(length_scale)
     for piece in pieces(text, MAX_PIECE_CHARS):
         for sentence in model.phonemize(piece):
-            for run in split_phonemes(sentence, MAX_RUN_PHONEMES):
+            for run in split_phonemes(sentence, limit):
                 yield model.phonemes_to_ids(run)
 
 
-def split_phonemes(phonemes: list[str], limit: int = MAX_RUN_PHONEMES) -> list[list[str]]:
+def split_phonemes(phonemes: list[str], limit: int) -> list[list[str]]:
     """One sentence's phonemes as runs of at most ``limit``, cut between words (or
     clauses) where it must be cut at all."""
     if not phonemes:
