@@ -104,7 +104,7 @@ class ClipCache:
         except (FileNotFoundError, NotADirectoryError):
             return None
         n = _parse_header(data[: HEADER.size], len(data))
-        payload = data[HEADER.size:]
+        payload = memoryview(data)[HEADER.size:]  # no copy of a long clip
         if zlib.crc32(payload) != HEADER.unpack_from(data)[5]:
             raise CorruptClip(f"{path.name}: checksum mismatch")
         if time.time() - st.st_mtime > TOUCH_EVERY:

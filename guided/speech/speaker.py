@@ -339,7 +339,9 @@ def _start(engine: Engine) -> None:
 
 
 def _as_float(samples: np.ndarray) -> np.ndarray:
-    return samples.astype(np.float32) / np.float32(32768.0)
+    out = samples.astype(np.float32)
+    out /= np.float32(32768.0)  # in place: a long clip is not held twice as float
+    return out
 
 
 def _quote(text: str, limit: int = 60) -> str:

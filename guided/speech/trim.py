@@ -14,6 +14,7 @@ from guided.audio.format import SAMPLE_RATE
 
 THRESHOLD_DBFS = -50.0  # anything quieter than this at either end counts as silence
 FADE_SECONDS = 0.005  # a tiny fade at both cut points so the clip never starts with a click
+BLOCK = 1 << 18  # samples per step when a long clip is worked through in blocks
 
 
 def to_float32(pcm: np.ndarray) -> np.ndarray:
@@ -33,11 +34,15 @@ def to_float32(pcm: np.ndarray) -> np.ndarray:
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:
-    """float32 in [-1, 1] as int16 (what the cache stores)."""
-    scaled = np.clip(samples, -1.0, 32767 / 32768)
-    scaled *= 32768.0  # in place, so a long clip costs one float copy, not three
-    np.round(scaled, out=scaled)
-    return scaled.astype(np.int16)
+    """float32 in [-1, 1] as int16 (what the cache stores), block by block so a long
+    clip is never copied whole as float."""
+    out = np.empty(len(samples), dtype=np.int16)
+    for start in range(0, len(samples), BLOCK):
+        scaled = np.clip(samples[start:start + BLOCK], -1.0, 32767 / 32768)
+        scaled *= 32768.0
+        np.round(scaled, out=scaled)
+        out[start:start + BLOCK] = scaled
+    return out
 
 
 def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
@@ -48,15 +53,17 @@ def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.nd
 
 
 def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
-         threshold_dbfs: float = THRESHOLD_DBFS, fade_seconds: float = FADE_SECONDS) -> np.ndarray:
+         threshold_dbfs: float = THRESHOLD_DBFS, fade_seconds: float = FADE_SECONDS,
+         copy: bool = True) -> np.ndarray:
     """Cut leading and trailing silence (below ``threshold_dbfs``) and fade the cut
-    ends over ``fade_seconds``. Returns an empty array when nothing is audible."""
+    ends over ``fade_seconds``. Returns an empty array when nothing is audible.
+    ``copy=False`` fades a float32 ``samples`` in place and returns a view of it."""
     threshold = 10.0 ** (threshold_dbfs / 20.0)
     first = _first_loud(samples, threshold)
     if first is None:
         return np.zeros(0, dtype=np.float32)
     last = len(samples) - _first_loud(samples[::-1], threshold)
-    out = np.array(samples[first:last], dtype=np.float32)
+    out = np.array(samples[first:last], dtype=np.float32, copy=copy or None)
     fade = min(int(fade_seconds * sample_rate), len(out) // 2)
     if fade > 0:
         ramp = np.linspace(0.0, 1.0, fade, endpoint=False, dtype=np.float32)
@@ -65,7 +72,7 @@ def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
     return out
 
 
-def _first_loud(samples: np.ndarray, threshold: float, block: int = 1 << 18) -> int | None:
+def _first_loud(samples: np.ndarray, threshold: float, block: int = BLOCK) -> int | None:
     """Index of the first sample louder than ``threshold``, looked for block by block
     (a long clip is never copied whole for this)."""
     for start in range(0, len(samples), block):
@@ -76,5 +83,12 @@ def _first_loud(samples: np.ndarray, threshold: float, block: int = 1 << 18) -> 
 
 
 def clean(pcm: np.ndarray, rate: int) -> np.ndarray:
-    """Engine output to a finished clip: float32, ``SAMPLE_RATE``, trimmed."""
-    return trim(resample(to_float32(pcm), rate), SAMPLE_RATE)
+    """Engine output to a finished clip: float32, ``SAMPLE_RATE``, trimmed. The only
+    whole-length float array made is the result (int16 is converted block by block
+    while resampling), so a clip of an hour costs little more than itself."""
+    pcm = np.asarray(pcm)
+    if pcm.ndim == 1 and pcm.dtype == np.int16 and rate != SAMPLE_RATE:
+        from guided.speech.resample import resample as band_limited
+
+        return trim(band_limited(pcm, rate, SAMPLE_RATE), SAMPLE_RATE, copy=False)
+    return trim(resample(to_float32(pcm), rate), SAMPLE_RATE, copy=False)
