@@ -14,13 +14,23 @@ from pathlib import Path
 
 import platformdirs
 
+YAML_SUFFIXES = (".yaml", ".yml")  # scripts, journeys, variables files
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parent
 
 
 def guided_home() -> Path:
+    """The user's guided folder; a one-line error when something other than a folder
+    is in its place (``GUIDED_HOME`` pointing at a file)."""
     env = os.environ.get("GUIDED_HOME")
-    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("guided"))
+    home = Path(env).expanduser() if env else Path(platformdirs.user_data_dir("guided"))
+    if os.path.lexists(home) and not home.is_dir():
+        from guided.errors import GuidedError
+
+        where = "GUIDED_HOME points at" if env else "your guided folder is"
+        raise GuidedError(f"{where} {home}, which is not a folder: point it at a folder "
+                          "(it is made if missing)")
+    return home
 
 
 def user_scripts_dir() -> Path:
@@ -58,3 +68,10 @@ def cache_dir(option: str | os.PathLike[str] | None = None) -> Path:
     if is_source_checkout():
         return SOURCE_ROOT / "audio_cache"
     return Path(platformdirs.user_cache_dir("guided"))
+
+
+def is_path_ref(ref: str) -> bool:
+    """True when ``ref`` (a SCRIPT or journey argument) names a file rather than something
+    in a library: it has a folder separator or ends in .yaml/.yml."""
+    separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
+    return any(sep in ref for sep in separators) or ref.lower().endswith(YAML_SUFFIXES)

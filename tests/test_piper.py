@@ -188,12 +188,12 @@ def test_without_the_extra_piper_voices_are_a_calm_line(guided, tmp_path: Path,
     assert result.returncode == 0, result.stderr
     rate, frames = _wav(out)
     assert rate == SAMPLE_RATE and frames > SAMPLE_RATE // 2
-    result = guided("say", PHRASE, "--voice", "joe", "-o", str(out), env=env)
+    result = guided("say", PHRASE, "--voice", "joe", "-o", str(tmp_path / "joe.wav"), env=env)
     assert result.returncode == 1
     assert "no voice 'joe'" in result.stderr and "guided voices" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     # Asking for Piper by name there is a one-line error that says what to install.
-    result = guided("say", PHRASE, "--engine", "piper", "-o", str(out), env=env)
+    result = guided("say", PHRASE, "--engine", "piper", "-o", str(out), "--force", env=env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
@@ -324,3 +324,46 @@ def test_clips_key_on_their_own_voice_model_only(tmp_path: Path, voices_dir: Pat
     monkeypatch.delenv("GUIDED_VOICES_DIR")  # the other voice removed altogether
     with Speaker(SpeechSettings(engine="piper"), cache_dir=tmp_path) as joe:
         assert joe.key(PHRASE) == joe_key
+
+
+@pytest.mark.slow
+def test_a_long_run_on_line_stays_in_bounded_memory(tmp_path: Path, use_auto: None) -> None:
+    """Issue 10: a 2,000-character run-on sentence used 3.3 GB, 4,987 characters 8.3 GB.
+    Cut into bounded pieces, the whole `say` stays well under 1.5 GB."""
+    import subprocess
+    import sys
+
+    words = "and the breath moves slowly through the body while the shoulders soften"
+    text = " ".join([words] * 80)[:4980]  # one sentence, no punctuation, within the 5,000 limit
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "guided", "say", text, "--voice", "joe", "-o", str(tmp_path / "long.wav")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "GUIDED_CACHE_DIR": str(tmp_path / "cache")})
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read().decode()[-400:]
+    peak_mib = usage.ru_maxrss / 1024
+    assert peak_mib < 1536, f"peak {peak_mib:.0f} MiB"
+    with wave.open(str(tmp_path / "long.wav")) as w:
+        assert w.getnframes() / w.getframerate() > 120  # the whole text was spoken
+
+
+def test_abort_is_heard_within_a_second(engine: PiperEngine) -> None:
+    engine.synthesize(PHRASE, None, 140)  # warm
+    worker = PiperEngine()
+    done = threading.Event()
+    outcome: list[object] = []
+
+    def speak() -> None:
+        try:
+            outcome.append(worker.synthesize(" ".join(["breathe in and let it go"] * 150), None, 140))
+        except SpeechError as exc:
+            outcome.append(exc)
+        done.set()
+
+    threading.Thread(target=speak, daemon=True).start()
+    time.sleep(1.0)
+    asked = time.monotonic()
+    worker.abort()
+    assert done.wait(timeout=10)
+    assert isinstance(outcome[0], SpeechError)
+    assert time.monotonic() - asked < 1.0

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from guided.audio.device import to_pcm16
 from guided.audio.render import render
-from guided.outputs.player import to_pcm16
 from guided.practice.prepare import prepare
 from guided.practice.sessionlog import SessionLog
 from tests.audio_devices import (  # noqa: F401 - fixtures
@@ -73,6 +73,9 @@ def _script(tmp_path: Path, text: str, name: str = "practice.yaml") -> Path:
 
 
 def _rendered_pcm(path: Path, **kw) -> tuple[bytes, object]:
+    from guided.speech.choice import VoiceChoice
+
+    kw.setdefault("voice", VoiceChoice(engine="pyttsx3"))  # what `play` speaks with here
     with prepare(str(path), **kw) as prep:
         blocks = render(prep.timeline.events, prep.speaker, ambience=prep.script.ambience)
         pcm = b"".join(to_pcm16(b).tobytes() for b in blocks)

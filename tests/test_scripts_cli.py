@@ -179,6 +179,7 @@ def test_preview_pace_replaces_the_scripts_pace(guided, tmp_path):
 def test_preview_uses_real_clip_lengths_once_cached(guided, tmp_path, monkeypatch):
     from guided.practice.prepare import speech_settings
     from guided.script.loader import load_script
+    from guided.speech.choice import VoiceChoice
     from guided.speech.speaker import Speaker
     from guided.timeline.plan import plan
 
@@ -191,7 +192,7 @@ def test_preview_uses_real_clip_lengths_once_cached(guided, tmp_path, monkeypatc
           - breathe: {in: 3, out: 3}
         """)
     script = load_script(path)
-    with Speaker(speech_settings(script)) as speaker:
+    with Speaker(speech_settings(script, voice=VoiceChoice(engine="pyttsx3"))) as speaker:
         speaker.ensure(plan(script).speech_texts())
         exact = plan(script, measure=speaker.cached_length)
     assert exact.exact
@@ -226,9 +227,12 @@ def test_schema_prints_and_writes(guided, tmp_path):
     assert json.loads((out / "guided.script.schema.json").read_text()) == schema
     assert "guided.script.schema.json" in written.stdout
     assert [p.name for p in out.iterdir()] == ["guided.script.schema.json"]  # no temp file left
-    missing = guided("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)
-    assert missing.returncode == 1
-    assert missing.stderr.count("\n") == 1 and "does not exist" in missing.stderr
+    made = guided("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)  # -o makes folders, like -d
+    assert made.returncode == 0, made.stderr
+    assert json.loads((tmp_path / "no/such/folder/s.json").read_text()) == schema
+    again = guided("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)  # kept without --force
+    assert again.returncode == 1
+    assert again.stderr.count("\n") == 1 and "--force" in again.stderr
 
 
 def test_help_texts(guided):

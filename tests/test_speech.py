@@ -287,3 +287,34 @@ def test_closing_early_is_quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert crashes == []
     with pytest.raises(SpeechError):
         speaker.clip("Too late now.")
+
+
+def test_espeak_gives_the_same_samples_whatever_it_said_before() -> None:
+    """Issue 10, point 14: espeak-ng keeps state between lines; each line is spoken in a
+    forked copy of the worker, so a text always gives the same samples."""
+    engine = WorkerEngine("pyttsx3", BACKEND)
+    try:
+        first, _ = engine.synthesize("Let your shoulders soften.", None, 140)
+        engine.synthesize("Breathe in slowly, and notice the air. Twelve thousand!", "gmw/de", 200)
+        again, _ = engine.synthesize("Let your shoulders soften.", None, 140)
+    finally:
+        engine.close()
+    assert len(first) > 10_000 and np.array_equal(first, again)
+
+
+def test_resampling_is_band_limited_not_linear() -> None:
+    """22,050 Hz engine output into the 24 kHz session: a 5 kHz tone keeps its level and
+    shape (linear interpolation dulls it and adds images)."""
+    from guided.speech.resample import resample as band_limited
+
+    t = np.arange(22050) / 22050
+    tone = np.sin(2 * np.pi * 5000 * t).astype(np.float32)
+    out = band_limited(tone, 22050, SAMPLE_RATE)
+    assert len(out) == SAMPLE_RATE
+    ideal = np.sin(2 * np.pi * 5000 * np.arange(len(out)) / SAMPLE_RATE)
+    middle = slice(1000, -1000)
+    assert np.max(np.abs(out[middle] - ideal[middle])) < 0.01
+    spectrum = np.abs(np.fft.rfft(out[middle] * np.hanning(len(out[middle]))))
+    freqs = np.fft.rfftfreq(len(out[middle]), 1 / SAMPLE_RATE)
+    image = spectrum[(freqs > 6000)].max() / spectrum.max()
+    assert image < 10 ** (-60 / 20)  # nothing folded above the tone: at least 60 dB down

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from guided.errors import GuidedError
+from guided.outputs.safetext import printable
+from guided.script.hygiene import text_problem
+from guided.script.model import PACE_RANGE, RATE_RANGE
 
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
@@ -23,6 +26,10 @@ def parse_vars(values: tuple[str, ...]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise GuidedError(f"--var expects name=value, got {item!r}")
+        problem = text_problem(value)
+        if problem:
+            # A byte that is not UTF-8 arrives as a lone surrogate (Python's surrogateescape).
+            raise GuidedError(f"--var {printable(name.strip())}: {problem}")
         result[name.strip()] = value
     return result
 
@@ -51,7 +58,7 @@ def collect_vars(variables: tuple[str, ...], vars_file: str | None) -> dict[str,
 
 def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--pace", type=click.FloatRange(0.25, 4.0), default=None,
+        "--pace", type=click.FloatRange(*PACE_RANGE), default=None,
         help="Multiply every pause (and breath holds); replaces the script's pace. 1.5 = 50% more time.",
     )(f)
 
@@ -67,7 +74,7 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
                 **kwargs: Any) -> Any:
         return f(*args, voice=voice_choice(engine, voice, rate), rate=rate, **kwargs)
 
-    command = click.option("--rate", type=click.IntRange(80, 300), default=None,
+    command = click.option("--rate", type=click.IntRange(*RATE_RANGE), default=None,
                            help="Speaking rate in words per minute (default: the script's, else 140).")(command)
     command = click.option("--voice", default=None,
                            help="Voice id (see `guided voices`); it picks its engine "
@@ -77,7 +84,7 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
         "--engine", type=click.Choice(ENGINE_CHOICES), default=None, envvar="GUIDED_ENGINE",
         help="Speech engine: hibari (natural, English), piper (natural, needs guided[neural]), "
              "pyttsx3 (espeak-ng, many languages), or auto: a natural voice for the script's "
-             "language, else espeak-ng (default: your settings', else auto).",
+             "language, else espeak-ng (default: GUIDED_ENGINE, your settings', else auto).",
     )(command)
 
 

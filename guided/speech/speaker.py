@@ -106,7 +106,9 @@ class Speaker:
             job = self._submit(key, text, URGENT)
         job.future.result()  # raises the job's SpeechError
         stored = self.cache.load(key)  # just written; read back so no job holds audio
-        if stored is None:  # cleared meanwhile by another process: make it again
+        for _ in range(3):  # cleared meanwhile by another process: make it again
+            if stored is not None:
+                break
             job = self._submit(key, text, URGENT)
             job.future.result()
             stored = self.cache.load(key)
@@ -313,10 +315,10 @@ class Speaker:
 
     def _synthesize(self, engine: Engine, text: str) -> np.ndarray:
         voice = self._voice_for(engine)
-        pcm, rate = engine.synthesize(normalise(text), voice, self.settings.rate)
+        pcm, sample_rate = engine.synthesize(normalise(text), voice, self.settings.rate)
         if pcm is None or len(pcm) == 0:
             raise SpeechError(f"the speech engine made no audio for {_quote(text)}")
-        samples = clean(pcm, rate)
+        samples = clean(pcm, sample_rate)
         del pcm  # a long clip is not kept twice while it is made int16
         if len(samples) == 0:
             raise SpeechError(f"the speech engine made only silence for {_quote(text)}")

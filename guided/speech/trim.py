@@ -45,11 +45,11 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
     return out
 
 
-def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
-    """Band-limited (windowed-sinc) resampling; see ``guided.speech.resample``."""
+def resample(samples: np.ndarray, sample_rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
+    """Band-limited (windowed-sinc) resampling, Hz to Hz; see ``guided.speech.resample``."""
     from guided.speech.resample import resample as band_limited
 
-    return band_limited(samples, rate, target)
+    return band_limited(samples, sample_rate, target)
 
 
 def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
@@ -82,13 +82,13 @@ def _first_loud(samples: np.ndarray, threshold: float, block: int = BLOCK) -> in
     return None
 
 
-def clean(pcm: np.ndarray, rate: int) -> np.ndarray:
-    """Engine output to a finished clip: float32, ``SAMPLE_RATE``, trimmed. The only
-    whole-length float array made is the result (int16 is converted block by block
-    while resampling), so a clip of an hour costs little more than itself."""
+def clean(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Engine output at ``sample_rate`` Hz to a finished clip: float32, ``SAMPLE_RATE``,
+    trimmed. The only whole-length float array made is the result (int16 is converted
+    block by block while resampling), so a clip of an hour costs little more than itself."""
     pcm = np.asarray(pcm)
-    if pcm.ndim == 1 and pcm.dtype == np.int16 and rate != SAMPLE_RATE:
+    if pcm.ndim == 1 and pcm.dtype == np.int16 and sample_rate != SAMPLE_RATE:
         from guided.speech.resample import resample as band_limited
 
-        return trim(band_limited(pcm, rate, SAMPLE_RATE), SAMPLE_RATE, copy=False)
-    return trim(resample(to_float32(pcm), rate), SAMPLE_RATE, copy=False)
+        return trim(band_limited(pcm, sample_rate, SAMPLE_RATE), SAMPLE_RATE, copy=False)
+    return trim(resample(to_float32(pcm), sample_rate), SAMPLE_RATE, copy=False)

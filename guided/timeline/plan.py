@@ -15,12 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from guided.audio.format import SAMPLE_RATE, seconds_to_samples
 from guided.errors import Pos, ScriptError
 from guided.script.durations import format_clock
+from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
 from guided.script.model import (
+    MAX_SAY_CHARS,
     MAX_TOTAL_SECONDS,
+    VARIABLE_NAME,
     Bell,
     Breathe,
     Include,
@@ -33,12 +37,14 @@ from guided.script.model import (
 )
 
 # Event kinds
-SPEECH = "speech"  # text: what is said (placeholders filled)
-SILENCE = "silence"
-BELL = "bell"  # text: bell sound name
-TONE = "tone"  # text: breath phase name; a breath-cue tone lasting the whole phase
-SECTION = "section"  # zero length marker; text: section title
-TAIL = "tail"  # closing silence after the last sound, where an ambience bed fades out
+EventKind = Literal["speech", "silence", "bell", "tone", "section", "tail"]
+SPEECH: EventKind = "speech"  # text: what is said (placeholders filled)
+SILENCE: EventKind = "silence"
+BELL: EventKind = "bell"  # text: bell sound name
+TONE: EventKind = "tone"  # text: breath phase name; a breath-cue tone lasting the whole phase
+SECTION: EventKind = "section"  # zero length marker; text: section title
+TAIL: EventKind = "tail"  # closing silence after the last sound, where an ambience bed fades out
+EVENT_KINDS: tuple[EventKind, ...] = (SPEECH, SILENCE, BELL, TONE, SECTION, TAIL)
 
 BREATH_PHASES = ("inhale", "hold", "exhale", "hold-out")
 # What the voice says at the start of each breath phase (cue: voice).
@@ -57,12 +63,11 @@ MAX_EVENTS = 200_000  # guard against scripts that expand into millions of tiny 
 Measure = Callable[[str], "int | None"]
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
 class Event:
-    kind: str
+    kind: EventKind
     start: int  # sample offset from the start of the session
     length: int  # samples
     text: str = ""
@@ -129,11 +134,27 @@ class Timeline:
         return chapters
 
 
-
 def estimate_samples(text: str, rate: int) -> int:
     """Estimated spoken length before a clip exists: words at `rate` wpm plus a little air."""
     words = max(1, len(text.split()))
     return seconds_to_samples(words * 60.0 / rate + 0.2)
+
+
+def pause_samples(step: Pause, pace: float) -> int:
+    """A pause stretched by ``pace``."""
+    return seconds_to_samples(step.seconds * pace)
+
+
+def bell_samples(sound: str) -> int:
+    return seconds_to_samples(BELL_SECONDS[sound])
+
+
+def breath_phases(step: Breathe, pace: float) -> list[tuple[str, float]]:
+    """(phase, seconds) of one breath cycle, without the phases of length 0.
+
+    Holds are the rests inside ``breathe``: ``pace`` stretches them; in and out keep their count."""
+    lengths = (step.inhale, step.hold * pace, step.exhale, step.hold_out * pace)
+    return [(phase, seconds) for phase, seconds in zip(BREATH_PHASES, lengths, strict=True) if seconds > 0]
 
 
 def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> str:
@@ -151,7 +172,7 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> 
                 f"unmatched '{token}' in text (write '{token * 2}' for a literal brace)", pos
             )
         name = name.strip()
-        if not _NAME.match(name):
+        if not VARIABLE_NAME.match(name):
             raise ScriptError(
                 f"'{{{name}}}' is not a variable name (use letters, digits, '_' or '-'; "
                 "write '{{' for a literal brace)",
@@ -165,6 +186,42 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> 
         return str(variables[name])
 
     return _PLACEHOLDER.sub(replace, text)
+
+
+def placeholder_names(text: str) -> list[str]:
+    """The variable names ``text`` uses, in order; a ``ScriptError`` (without a position)
+    for placeholder syntax that is wrong."""
+    names: list[str] = []
+
+    class Recorder(dict):
+        def __contains__(self, key: object) -> bool:
+            return True
+
+        def __getitem__(self, key: str) -> str:
+            names.append(key)
+            return ""
+
+    fill_variables(text, Recorder(), None)
+    return names
+
+
+def filled_say(step: Say, variables: Mapping[str, str]) -> str:
+    """A ``say``'s text with its placeholders filled, held to the rules the loader keeps
+    for text as written: no control characters, at most ``MAX_SAY_CHARS``, and something
+    to speak unless it is empty (an optional variable left blank is skipped)."""
+    text = fill_variables(step.text, variables, step.pos)
+    if text == step.text:
+        return text  # no placeholders: the loader has checked it already
+    problem = text_problem(text)
+    if problem:
+        raise ScriptError(f"once its variables are filled in, {problem}", step.pos)
+    if len(text) > MAX_SAY_CHARS:
+        raise ScriptError(
+            f"once its variables are filled in, this 'say' has {len(text)} characters; "
+            f"one 'say' may have at most {MAX_SAY_CHARS} (use a shorter value)", step.pos)
+    if text.strip() and not speakable(text):
+        raise ScriptError(f"once its variables are filled in, {NOTHING_TO_SAY}", step.pos)
+    return text
 
 
 def normalise_text(text: str) -> str:
@@ -190,7 +247,7 @@ def plan(
         return n
 
     state = _State.for_script(script, variables, pace, rate, counting_measure)
-    events = tuple(state.session(script))
+    events = tuple(state.events(script))
     return Timeline(script, events, state.cursor, state.rate, state.pace, exact[0],
                     state.variables)
 
@@ -220,7 +277,7 @@ def iter_plan(
     script's pace; ``rate`` replaces the script's rate. ``measure(text)`` returns the
     real length in samples of the clip for ``text`` or ``None`` to estimate it.
     """
-    yield from _State.for_script(script, variables, pace, rate, measure).session(script)
+    yield from _State.for_script(script, variables, pace, rate, measure).events(script)
 
 
 class _State:
@@ -244,12 +301,12 @@ class _State:
                    pace if pace is not None else script.pace, speaking_rate(script, rate),
                    measure, seconds_to_samples(MAX_TOTAL_SECONDS), script.file)
 
-    def session(self, script: Script) -> Iterator[Event]:
+    def events(self, script: Script) -> Iterator[Event]:
         yield from self.steps(script.steps)
         if script.ambience != "none" and self.cursor > 0:
             yield self.emit(TAIL, seconds_to_samples(AMBIENCE_TAIL_SECONDS), None)
 
-    def emit(self, kind: str, length: int, pos: Pos | None, text: str = "", phase: str = "") -> Event:
+    def emit(self, kind: EventKind, length: int, pos: Pos | None, text: str = "", phase: str = "") -> Event:
         ev = Event(kind, self.cursor, length, text, self.section, phase, pos)
         self.cursor += length
         self.count += 1
@@ -272,13 +329,13 @@ class _State:
 
     def step(self, step: Step) -> Iterator[Event]:
         if isinstance(step, Say):
-            text = normalise_text(fill_variables(step.text, self.variables, step.pos))
+            text = normalise_text(filled_say(step, self.variables))
             if text:
                 yield self.emit(SPEECH, self.speech_length(text), step.pos, text)
         elif isinstance(step, Pause):
-            yield self.emit(SILENCE, seconds_to_samples(step.seconds * self.pace), step.pos)
+            yield self.emit(SILENCE, pause_samples(step, self.pace), step.pos)
         elif isinstance(step, Bell):
-            yield self.emit(BELL, seconds_to_samples(BELL_SECONDS[step.sound]), step.pos, step.sound)
+            yield self.emit(BELL, bell_samples(step.sound), step.pos, step.sound)
         elif isinstance(step, Section):
             self.section = step.title
             yield self.emit(SECTION, 0, step.pos, step.title)
@@ -293,17 +350,9 @@ class _State:
             raise TypeError(f"unknown step {step!r}")
 
     def breathe(self, step: Breathe) -> Iterator[Event]:
-        # Holds are the rests inside `breathe`: `pace` stretches them; in/out keep their count.
-        phases = [
-            ("inhale", step.inhale),
-            ("hold", step.hold * self.pace),
-            ("exhale", step.exhale),
-            ("hold-out", step.hold_out * self.pace),
-        ]
+        phases = breath_phases(step, self.pace)
         for _ in range(step.cycles):
             for phase, seconds in phases:
-                if seconds <= 0:
-                    continue
                 total = seconds_to_samples(seconds)
                 if step.cue == "tone":
                     yield self.emit(TONE, total, step.pos, phase, phase)
