@@ -277,6 +277,22 @@ class HibariEngine:
         return files[name]
 
 
+def preload(engine: str, voices: tuple[str | None, ...], cache_dir: str | Path | None) -> None:
+    """Start loading hibari's default voice and phonemizer in the background now, when
+    it is the voice most likely to speak (``engine`` auto or hibari, no other voice
+    named), so that it is ready, or nearly, when the first clip is wanted. The
+    ``Speaker`` made later for ``cache_dir`` finds it loaded (or loading): nothing is
+    loaded twice. Wasted only when the script turns out to choose another voice."""
+    if engine not in ("auto", ENGINE_NAME) or any(v not in (None, DEFAULT_VOICE) for v in voices):
+        return
+    if not installed():
+        return
+    from guided.paths import cache_dir as default_cache_dir
+
+    root = Path(cache_dir) if cache_dir else default_cache_dir()  # as the Speaker does
+    HibariEngine(root / "hibari").start()
+
+
 def how_to_add(name: str = "emma") -> str:
     """How a user adds a hibari voice (guided never downloads it)."""
     from hibari.voices import cache_dir
