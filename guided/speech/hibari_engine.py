@@ -116,12 +116,9 @@ def clip_seed(voice: str, rate: int, text: str) -> int:
 
 
 def _hibari_version() -> str:
-    try:
-        from importlib.metadata import version
+    from guided.speech.hibari_fast import hibari_version
 
-        return version("hibari-tts")
-    except Exception:  # noqa: BLE001 - a source checkout without metadata
-        return "unknown"
+    return hibari_version()
 
 
 class _G2P:

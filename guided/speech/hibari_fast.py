@@ -24,6 +24,7 @@ the same sample for sample as with hibari's own loading (tests/test_hibari_fast.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import marshal
@@ -41,7 +42,9 @@ _UNSET = object()
 _LOCK = threading.Lock()  # one writer per process; other processes use temp names
 
 
-def _hibari_version() -> str:
+@functools.cache
+def hibari_version() -> str:
+    """hibari's release (read once: importlib.metadata scans the installed packages)."""
     try:
         from importlib.metadata import version
 
@@ -65,7 +68,7 @@ def _tables(british: bool) -> dict[str, str]:
 def _g2p_key(british: bool) -> str:
     assets = _assets()
     sizes = ",".join(f"{n}:{(assets / n).stat().st_size}" for n in sorted(_tables(british).values()))
-    raw = f"{FORMAT}|{_hibari_version()}|{british}|{sizes}"
+    raw = f"{FORMAT}|{hibari_version()}|{british}|{sizes}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -266,7 +269,7 @@ def model_session(model: Path, folder: Path | None, threads: int = 1) -> Any:
     providers = ["CPUExecutionProvider"]
     if folder is None:
         return ort.InferenceSession(str(model), _options(ort, False, threads), providers=providers)
-    key = hashlib.sha256(f"{model.name}|{st.st_size}|{_hibari_version()}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{model.name}|{st.st_size}|{hibari_version()}".encode()).hexdigest()[:16]
     kept = folder / f"{model.stem}-{key}-ort{ort.__version__}-{platform.machine()}.onnx"
     if kept.is_file():
         try:
