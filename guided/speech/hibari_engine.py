@@ -18,6 +18,7 @@ the same samples.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib.util
 import threading
@@ -180,6 +181,17 @@ _G2PS: dict[tuple[bool, Path | None], _G2P] = {}
 _MODELS_LOCK = threading.Lock()
 
 
+_WARMING: list[threading.Thread] = []
+
+
+def _finish_warming() -> None:
+    """At exit (an error before the first clip, say): let a model still loading finish
+    first. onnxruntime aborts the process ("terminate called ...") if the interpreter
+    shuts down while one of its sessions is being made."""
+    for thread in list(_WARMING):
+        thread.join(10.0)
+
+
 def _g2p(british: bool, folder: Path | None) -> _G2P:
     with _MODELS_LOCK:
         if (british, folder) not in _G2PS:
@@ -229,7 +241,12 @@ class HibariEngine:
 
     def start(self) -> None:
         """Load the default voice and its phonemizer now, in the background."""
-        threading.Thread(target=self._warm, daemon=True, name="guided-hibari-warm").start()
+        thread = threading.Thread(target=self._warm, daemon=True, name="guided-hibari-warm")
+        with _MODELS_LOCK:
+            if not _WARMING:
+                atexit.register(_finish_warming)
+            _WARMING.append(thread)
+        thread.start()
 
     def _warm(self) -> None:
         try:
