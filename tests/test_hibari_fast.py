@@ -122,3 +122,16 @@ def test_the_engine_keeps_its_files_in_the_cache_folder(tmp_path: Path) -> None:
     assert names == [".bin", ".onnx"]
     plain, _ = hibari_engine.HibariEngine().synthesize("Notice your feet on the floor.", None, 140)
     assert np.array_equal(pcm, plain)
+
+
+def test_play_preloads_the_default_voice_only_when_it_is_the_likely_one(tmp_path: Path) -> None:
+    for engine, voices in (("pyttsx3", (None, None)), ("auto", ("gmw/de", None)),
+                           ("auto", (None, "en_US-joe-medium"))):
+        hibari_engine.preload(engine, voices, tmp_path / "other")
+    assert not (tmp_path / "other").exists()
+    cache = tmp_path / "cache"
+    hibari_engine.preload("auto", (None, None), str(cache))
+    hibari_engine._finish_warming()  # what happens at exit, too
+    assert ("heart", cache / "hibari") in hibari_engine._MODELS  # the Speaker's engine finds it
+    assert hibari_engine._G2PS[False, cache / "hibari"]._ready.wait(60)  # loads beside the model
+    assert sorted(p.suffix for p in (cache / "hibari").iterdir()) == [".bin", ".onnx"]
