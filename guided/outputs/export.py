@@ -3,22 +3,21 @@
 1. Render once and measure integrated loudness and true peak (``guided.audio.loudness``),
    keeping the rendered audio in a temporary file beside the output.
 2. Read it back with one linear gain to -19 LUFS (mono), through a gentle look-ahead
-   limiter only if that gain would push the true peak over -1 dBTP, and pipe the
-   float PCM into ffmpeg to encode. Tags and chapters are then written with mutagen.
+   limiter only if that gain would push the true peak over -1 dBTP, and encode it
+   in-process, block by block (``guided.outputs.encode``, libsndfile through soundfile).
+   Tags and chapters are then written with mutagen.
 
-The output only appears when complete: ffmpeg writes a hidden temporary file in the
-same folder, which is renamed over the target at the very end. Any error or Ctrl-C
+The output only appears when complete: the encoder writes a hidden temporary file in
+the same folder, which is renamed over the target at the very end. Any error or Ctrl-C
 removes the temporary file and leaves no half-written output.
 """
 
 from __future__ import annotations
 
 import math
-import shutil
-import subprocess
 import tempfile
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,21 +28,12 @@ from guided.audio.format import SAMPLE_RATE
 from guided.audio.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
 from guided.audio.render import render
 from guided.errors import GuidedError
+from guided.outputs.encode import ENCODINGS, encode, encoder_problem
 from guided.script.durations import format_timestamp
 from guided.speech.base import ClipSource
 from guided.timeline.plan import Timeline
 
-FORMATS: Mapping[str, tuple[str, ...]] = {
-    # format: ffmpeg output arguments (mono, 22050 Hz like the clips). MP3 is VBR (-q:a 2):
-    # at 22050 Hz a CBR of 64-96 kbps cuts the highs (and 0.5 LU of loudness) while VBR
-    # keeps them and spends almost nothing on the silences. LAME's faster search
-    # (compression_level 7) costs nothing audible on a single calm voice and saves ~30%.
-    "mp3": ("-c:a", "libmp3lame", "-q:a", "2", "-compression_level", "7",
-            "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"),
-    "ogg": ("-c:a", "libvorbis", "-q:a", "4", "-f", "ogg"),
-    "flac": ("-c:a", "flac", "-sample_fmt", "s16", "-compression_level", "5", "-f", "flac"),
-    "wav": ("-c:a", "pcm_s16le", "-f", "wav"),
-}
+FORMATS = tuple(ENCODINGS)  # mp3, ogg, flac, wav: the settings and why are in encode.py
 EXPORT_BLOCK = 15360  # bigger blocks than playback; with the 1024-tap K-weighting, one 16384 FFT each
 ALBUM = "guided practices"
 GENRE = "Guided practice"
@@ -76,11 +66,12 @@ def format_for(path: Path, fmt: str | None = None) -> str:
 
 
 def check_output(out: Path, fmt: str | None = None) -> str:
-    """Everything that can be said about ``out`` before any work: the format, ffmpeg, the
-    folder. Returns the format."""
+    """Everything that can be said about ``out`` before any work: the format, the
+    encoder, the folder. Returns the format."""
     fmt = format_for(out, fmt)
-    if not shutil.which("ffmpeg"):
-        raise GuidedError("ffmpeg is not installed; install it (e.g. `apt install ffmpeg`) to export")
+    problem = encoder_problem()
+    if problem:
+        raise GuidedError(problem)
     if out.is_dir():
         raise GuidedError(f"{out} is a folder; give a file name such as {out / 'practice.mp3'}")
     folder = out.parent if str(out.parent) else Path(".")
@@ -121,7 +112,7 @@ def export_timeline(
                 yield block
 
         with replacing(out) as tmp:
-            _encode(normalised(blocks(), gain, limit=limited), tmp, fmt)
+            encode(normalised(blocks(), gain, limit=limited), tmp, fmt)
             write_tags(tmp, fmt, timeline)
     return ExportResult(out, timeline.seconds, measured, gain, limited)
 
@@ -163,33 +154,6 @@ class _Spool:
             if self._file.readinto(memoryview(block).cast("B")) != 4 * n:
                 raise GuidedError("the temporary audio file was cut short; is the disk full?")
             yield block
-
-
-def _encode(blocks: Iterable[np.ndarray], path: Path, fmt: str) -> None:
-    cmd = ["ffmpeg", "-hide_banner", "-nostats", "-loglevel", "error", "-y",
-           "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-           "-map_metadata", "-1", *FORMATS[fmt], str(path)]
-    with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                stderr=errors)
-        try:
-            assert proc.stdin is not None
-            try:
-                for block in blocks:
-                    proc.stdin.write(memoryview(np.ascontiguousarray(block, dtype="<f4")).cast("B"))
-                proc.stdin.close()
-            except BrokenPipeError:
-                pass  # ffmpeg stopped early: its message says why
-            code = proc.wait()
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
-        if code != 0:
-            errors.seek(0)
-            detail = errors.read().decode(errors="replace").strip().splitlines()
-            reason = detail[-1] if detail else f"exit status {code}"
-            raise GuidedError(f"ffmpeg could not encode {fmt}: {reason}")
 
 
 # --- tags and chapters ------------------------------------------------------------------
