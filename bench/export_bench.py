@@ -7,7 +7,7 @@ Measures, in one run on this machine:
   the median of three rounds, as for the bare tools below;
 - clips synthesized on a warm re-run (should be 0);
 - the bare engine (every distinct text synthesized once, one engine, no cache) plus the
-  bare encoder (ffmpeg encoding the same rendered audio to the same MP3 settings), to
+  bare encoder (guided's in-process encoder on the same rendered audio, same MP3 settings), to
   compare with the cold export, both in wall time (the export may use both cores, the
   bare tools run one after another) and in CPU time (user + system of every process
   involved), which is the fair comparison of the work done;
@@ -40,7 +40,7 @@ def _env(home: Path, cache: Path) -> dict[str, str]:
 
 def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, float]:
     """Wall seconds, max RSS (KiB) and CPU seconds (user + system, the command and the
-    processes it waited for: speech workers, ffmpeg) of a command."""
+    processes it waited for: speech workers) of a command."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -56,12 +56,26 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _raw_blocks(raw: Path, size: int):
+    import numpy as np
+
+    with raw.open("rb") as f:
+        while chunk := f.read(4 * size):
+            yield np.frombuffer(chunk, dtype="<f4")
+
+
 def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
-    """The bare engine on every distinct text, and ffmpeg alone on the rendered audio."""
+    """The bare engine on every distinct text, and the encoder alone on the rendered audio."""
     import numpy as np
 
     from guided.audio.render import render
-    from guided.outputs.export import EXPORT_BLOCK, FORMATS
+    from guided.outputs.encode import encode
+    from guided.outputs.export import EXPORT_BLOCK
     from guided.practice.prepare import prepare
     from guided.speech.engines import get_engine
 
@@ -92,13 +106,11 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
             engine_runs.append(time.perf_counter() - started)
         finally:
             engine.close()
-        started = time.perf_counter()
+        started, own_before = time.perf_counter(), _own_cpu()
         for raw in raws:
-            subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "f32le", "-ar", "22050", "-ac",
-                            "1", "-i", str(raw), *FORMATS["mp3"], str(raw.with_suffix(".mp3"))],
-                           check=True)
+            encode(_raw_blocks(raw, EXPORT_BLOCK), raw.with_suffix(".mp3"), "mp3")
         encoder_runs.append(time.perf_counter() - started)
-        cpu_runs.append(_children_cpu() - cpu_before)
+        cpu_runs.append(_children_cpu() - cpu_before + _own_cpu() - own_before)
     return {"texts": len(texts), "engine_seconds": statistics.median(engine_runs),
             "encoder_seconds": statistics.median(encoder_runs),
             "cpu_seconds": statistics.median(cpu_runs), "audio_seconds": audio,
