@@ -29,11 +29,12 @@ from guided.audio.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, n
 from guided.audio.render import render
 from guided.errors import GuidedError
 from guided.outputs.encode import ENCODINGS, encode, encoder_problem
+from guided.outputs.formats import AUDIO_FORMATS
 from guided.script.durations import format_timestamp
 from guided.speech.base import ClipSource
 from guided.timeline.plan import Timeline
 
-FORMATS = tuple(ENCODINGS)  # mp3, ogg, flac, wav: the settings and why are in encode.py
+assert tuple(ENCODINGS) == AUDIO_FORMATS  # one encoder for each format the commands offer
 EXPORT_BLOCK = 15360  # bigger blocks than playback; with the 1024-tap K-weighting, one 16384 FFT each
 ALBUM = "guided practices"
 GENRE = "Guided practice"
@@ -56,11 +57,11 @@ def format_for(path: Path, fmt: str | None = None) -> str:
     name = (fmt or path.suffix.lstrip(".")).lower()
     if name == "oga":
         name = "ogg"
-    if name not in FORMATS:
+    if name not in AUDIO_FORMATS:
         shown = f"'{path.suffix}'" if not fmt and path.suffix else f"'{name}'" if name else "none"
         raise GuidedError(
             f"cannot tell which audio format to write (got {shown}); use a file name ending in "
-            f"{', '.join('.' + f for f in FORMATS)} or pass --format"
+            f"{', '.join('.' + f for f in AUDIO_FORMATS)} or pass --format"
         )
     return name
 
