@@ -19,7 +19,9 @@ from guided.script.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, 
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-FALLBACK_EDITORS = ("sensible-editor", "nano", "vim", "vi")
+# Tried in order when neither VISUAL nor EDITOR is set: Debian's choice, then editors
+# found on Linux and macOS, then Notepad, which every Windows has.
+FALLBACK_EDITORS = ("sensible-editor", "nano", "vim", "vi", "notepad")
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -100,17 +102,26 @@ def copy_script(source: Script, target: Path) -> list[Path]:
     return written
 
 
+def split_command(value: str, *, windows: bool) -> list[str]:
+    """An EDITOR value as a command. Windows paths keep their backslashes (no POSIX
+    escapes there); double quotes group words on both."""
+    if windows:
+        return [part.strip('"') for part in shlex.split(value, posix=False)]
+    return shlex.split(value)
+
+
 def find_editor() -> list[str]:
     for var in ("VISUAL", "EDITOR"):
         value = os.environ.get(var, "").strip()
         if value:
-            return shlex.split(value)
+            return split_command(value, windows=os.name == "nt")
     for name in FALLBACK_EDITORS:
         found = shutil.which(name)
         if found:
             return [found]
     raise GuidedError(
-        "no text editor found: set EDITOR (for example `export EDITOR=nano`) "
+        "no text editor found: set EDITOR (for example `export EDITOR=nano`, or "
+        "`set EDITOR=notepad` on Windows) "
         "or open the file in any editor you like"
     )
 
@@ -202,7 +213,7 @@ def new(name: str, practice: str | None, source: str | None) -> None:
 def edit(name: str) -> None:
     """Open your practice NAME in your text editor, then check it.
 
-    The editor is $VISUAL or $EDITOR, else nano or vi.
+    The editor is $VISUAL or $EDITOR, else nano or vi (Notepad on Windows).
     """
     path = edit_target(name)
     command = find_editor()
