@@ -80,7 +80,8 @@ def encode(blocks: Iterable[np.ndarray], path: Path, fmt: str,
                 subtype=enc.subtype, compression_level=enc.compression_level,
                 bitrate_mode=enc.bitrate_mode)
     except (soundfile.LibsndfileError, ValueError, TypeError) as exc:
-        raise GuidedError(f"could not start writing {fmt} to {path.name}: {exc}") from exc
+        raise GuidedError(f"could not start writing {fmt} to {path.name} ({exc}); is the disk "
+                          "full, or the folder read-only?") from exc
     try:
         with sink:  # closing flushes the encoder and writes the MP3 info header
             for block in blocks:
