@@ -75,3 +75,12 @@ def test_no_hard_coded_unix_paths():
     found = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")
              if pattern.search(p.read_text(encoding="utf-8"))]
     assert found == []
+
+
+def test_a_script_argument_is_a_path_with_either_separator():
+    from guided.paths import is_path_ref
+
+    assert is_path_ref("clients/sam.yaml") and is_path_ref("sam.yml")
+    assert not is_path_ref("grounding")
+    if sys.platform == "win32":  # pragma: no cover - Windows only
+        assert is_path_ref(r"clients\sam")
