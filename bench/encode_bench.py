@@ -122,10 +122,24 @@ def _ebur128(path: Path) -> tuple[float, float]:
     return lufs, peak
 
 
-def _decode(path: Path) -> np.ndarray:
-    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1",
-                          "-ar", "22050", "-"], capture_output=True, check=True).stdout
-    return np.frombuffer(out, dtype="<f4")
+def _snr_sums(raw: Path, encoded: Path) -> tuple[float, float]:
+    """Energy of the source and of the difference (decoded minus source) where the source
+    sounds, read block by block so memory stays small."""
+    proc = subprocess.Popen(["ffmpeg", "-v", "error", "-i", str(encoded), "-f", "f32le", "-ac",
+                             "1", "-ar", "22050", "-"], stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    signal = error = 0.0
+    with raw.open("rb") as f:
+        while (a := f.read(4 * BLOCK)) and (b := proc.stdout.read(len(a))):
+            n = min(len(a), len(b)) // 4
+            source = np.frombuffer(a, dtype="<f4", count=n).astype(np.float64)
+            decoded = np.frombuffer(b, dtype="<f4", count=n).astype(np.float64)
+            sounding = np.abs(source) > 1e-3
+            signal += float(np.sum(source[sounding] ** 2))
+            error += float(np.sum((source[sounding] - decoded[sounding]) ** 2))
+    proc.stdout.close()
+    proc.wait()
+    return signal, error
 
 
 def _quality(outs: list[Path], raws: list[Path], seconds: float) -> dict[str, float]:
@@ -134,13 +148,8 @@ def _quality(outs: list[Path], raws: list[Path], seconds: float) -> dict[str, fl
     write the gapless header, so decoded and source line up sample for sample)."""
     size = sum(p.stat().st_size for p in outs)
     levels = [_ebur128(p) for p in outs]
-    signal = error = 0.0
-    for out, raw in zip(outs, raws, strict=True):
-        source, decoded = np.fromfile(raw, dtype="<f4"), _decode(out)
-        n = min(len(source), len(decoded))
-        sounding = np.abs(source[:n]) > 1e-3
-        signal += float(np.sum(source[:n][sounding].astype(np.float64) ** 2))
-        error += float(np.sum((source[:n][sounding] - decoded[:n][sounding]).astype(np.float64) ** 2))
+    sums = [_snr_sums(raw, out) for out, raw in zip(outs, raws, strict=True)]
+    signal, error = sum(s for s, _ in sums), sum(e for _, e in sums)
     return {"mib": round(size / 2**20, 2), "kbps": round(size * 8 / seconds / 1000, 1),
             "lufs_min": min(v[0] for v in levels), "lufs_max": max(v[0] for v in levels),
             "true_peak_max_dbtp": max(v[1] for v in levels),

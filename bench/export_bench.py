@@ -117,6 +117,32 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
             "warm_clips_synthesized": warm_synthesized}
 
 
+# Runs `guided` and, on the way out, reports the process's own peak resident memory
+# (VmHWM). A child's ru_maxrss on Linux also counts the parent's memory at the moment of
+# the fork, so a benchmark process that has grown would inflate it.
+_PEAK = """
+import atexit, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                sys.stderr.write("PEAK_KIB " + line.split()[1] + "\\n")
+atexit.register(_peak)
+sys.argv = ["guided", *sys.argv[1:]]
+runpy.run_module("guided", run_name="__main__", alter_sys=True)
+"""
+
+
+def _peak_kib(args: list[str], env: dict[str, str]) -> tuple[int, float]:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _PEAK, *args], env=env, capture_output=True,
+                          text=True)
+    wall = time.perf_counter() - started
+    if proc.returncode:
+        raise RuntimeError(f"guided {args} failed: {proc.stderr[-500:]}")
+    return int(proc.stderr.rsplit("PEAK_KIB ", 1)[1].split()[0]), wall
+
+
 def _memory(work: Path, env: dict[str, str]) -> dict[str, float]:
     result = {}
     for label, minutes in (("5min", 5), ("4h", 239)):
@@ -124,8 +150,7 @@ def _memory(work: Path, env: dict[str, str]) -> dict[str, float]:
         steps = "".join("  - say: Let the breath come and go.\n  - pause: 55s\n"
                         for _ in range(minutes))
         script.write_text(f"title: Memory {label}\nambience: rain-like\nsteps:\n{steps}")
-        wall, rss, _ = _timed([sys.executable, "-m", "guided", "export", str(script), "-o",
-                            str(work / f"mem-{label}.mp3")], env)
+        rss, wall = _peak_kib(["export", str(script), "-o", str(work / f"mem-{label}.mp3")], env)
         result[f"{label}_max_rss_mib"] = round(rss / 1024, 1)
         result[f"{label}_wall_seconds"] = round(wall, 2)
     return result
