@@ -10,6 +10,7 @@ import click
 
 from guided.commands.common import collect_vars, pace_option, var_option, voice_options
 from guided.errors import GuidedError
+from guided.outputs.safetext import printable
 from guided.paths import is_path_ref
 from guided.practice import journeys
 from guided.practice.journeys import Day, Journey, Progress
@@ -69,17 +70,21 @@ def journey() -> None:
 @journey.command("list")
 def list_journeys() -> None:
     """Show the journeys you can start (yours first, then the built-in ones)."""
-    progress = journeys.current_progress()
+    try:
+        progress = journeys.current_progress()
+    except GuidedError:  # a damaged progress file: the list is still worth showing
+        progress = None
     found = False
     for name, origin, path in journeys.iter_journeys():
         found = True
         try:
             j = journeys.parse_journey(path)
         except GuidedError as exc:
-            click.echo(f"{name:<20} ({origin}) cannot be read: {exc}")
+            click.echo(printable(f"{name:<20} ({origin}) cannot be read: {exc}"))
             continue
         mark = " (current)" if progress and progress.journey in (name, str(path)) else ""
-        click.echo(f"{name:<20} {j.title} · {len(j.weeks)} weeks, {len(j.days)} days · {origin}{mark}")
+        click.echo(printable(f"{name:<20} {j.title} · {len(j.weeks)} weeks, {len(j.days)} days · "
+                             f"{origin}{mark}"))
     if not found:
         click.echo("No journeys found.")
     click.echo(f"\nYour own journeys live in {journeys.user_journeys_dir()}")
@@ -145,13 +150,15 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import is_interactive
     from guided.practice import sessionlog
+    from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     rate_it = interactive and ask
-    log = sessionlog.SessionLog() if sessionlog.logging_enabled() else None
+    log = (open_for_practice(warn=lambda message: click.echo(message, err=True))
+           if sessionlog.logging_enabled() else None)  # never stops the practice
     try:
         before = ask_rating("How much distress do you feel right now?") if rate_it else None
         result = None

@@ -18,6 +18,7 @@ from guided.commands.common import (
     voice_options,
 )
 from guided.errors import GuidedError
+from guided.outputs.safetext import printable, printable_json
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
 
@@ -47,19 +48,19 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         try:
             path = find_script(ref)
         except GuidedError as exc:
-            click.echo(f"{ref}: error: {exc.message}", err=True)
+            click.echo(printable(f"{ref}: error: {exc.message}"), err=True)
             failed = True
             continue
         report = check_file(path, values, name=path.stem)
         for problem in report.problems:
-            click.echo(str(problem), err=True)
+            click.echo(printable(problem), err=True)
         if report.failed(strict=strict) or report.script is None or report.timeline is None:
             failed = True
             continue
         warnings = sum(1 for p in report.problems if p.severity == WARNING)
         note = f" (with {warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
         length = format_length(report.timeline.seconds)
-        click.echo(f"{path}: ok{note} — {report.script.title}, about {length}")
+        click.echo(printable(f"{path}: ok{note} — {report.script.title}, about {length}"))
     if failed:
         sys.exit(1)
 
@@ -99,7 +100,7 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
             else:
                 item["error"] = str(e.error)
             items.append(item)
-        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        click.echo(printable_json(json.dumps(items, indent=2, ensure_ascii=False)))
         return
     if not entries:
         click.echo("No practices of that kind yet." if kind else "No practices found.")
@@ -110,10 +111,14 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
             rows.append((e.name, e.script.title, e.script.practice,
                          format_length(estimate_seconds(e.script)), e.source))
         else:
-            rows.append((e.name, "(cannot be read: see `guided check`)", "-", "-", e.source))
+            rows.append((e.name, "(cannot be read: see below)", "-", "-", e.source))
+    rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    for e in entries:  # one line each, after the table, so the rest is listed first
+        if e.error is not None:
+            click.echo(printable(e.error), err=True)
 
 
 @click.command()
@@ -155,7 +160,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     finally:
         close()
     for line in preview_lines(timeline):
-        click.echo(line)
+        click.echo(printable(line))
     if play_from is not None:
         from guided.outputs.player import PlayOptions, play_script
         from guided.outputs.player.screen import is_interactive
@@ -190,32 +195,25 @@ def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_d
 
 @click.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Write the schema to FILE instead of printing it.")
-def schema(output: str | None) -> None:
+              help="Write the schema to FILE instead of printing it ('-' prints it).")
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+def schema(output: str | None, force: bool) -> None:
     """Print the JSON Schema of the script format, for editors.
 
     With it, an editor that uses the YAML language server (VS Code's YAML extension,
     and others) completes script keys, explains them, and marks mistakes as you type.
     See docs/editor-setup.md.
     """
+    from guided.outputs.writer import Guard, is_stdout, write_output
     from guided.script.schema import script_schema
 
     text = json.dumps(script_schema(), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
+    if output is None or is_stdout(output):
         click.echo(text, nl=False)
         return
     target = Path(output).expanduser()
-    _write_atomic(target, text.encode("utf-8"))
+    write_output(target, text, force=force, guard=Guard.for_user_data(), what="the schema")
     click.echo(f"Wrote the schema to {target}")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise GuidedError(f"cannot write {path}: the folder {folder} does not exist")
-    from guided.atomic import write_atomic
-
-    write_atomic(path, data)
 
 
 # ---------------------------------------------------------------------------- preview text
