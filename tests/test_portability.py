@@ -84,3 +84,30 @@ def test_a_script_argument_is_a_path_with_either_separator():
     assert not is_path_ref("grounding")
     if sys.platform == "win32":  # pragma: no cover - Windows only
         assert is_path_ref(r"clients\sam")
+
+
+def test_posix_only_names_are_looked_up_with_a_default():
+    """os.O_NOFOLLOW and friends do not exist on Windows: getattr(os, NAME, 0) instead."""
+    bare = re.compile(r"(?<!getattr\()\bos\.(O_NOFOLLOW|O_NONBLOCK|O_DIRECTORY|O_CLOEXEC)\b")
+    found = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")
+             if bare.search(p.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_liveness_checks_never_send_a_signal_on_windows():
+    """os.kill(pid, 0) is Ctrl-C on Windows; only guided/portable.py may call it, guarded."""
+    calls = [str(p.relative_to(ROOT)) for p in ROOT.rglob("*.py")
+             if "os.kill(" in p.read_text(encoding="utf-8")]
+    assert calls == ["portable.py"]
+
+
+def test_pid_alive():
+    import os
+    import subprocess
+
+    from guided.portable import pid_alive
+
+    assert pid_alive(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    assert not pid_alive(child.pid)
