@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
+from guided.audio.format import SAMPLE_RATE
+
 ROUNDS = 5
 OLD_MP3 = ("-c:a", "libmp3lame", "-q:a", "2", "-compression_level", "7",
            "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3")
@@ -41,13 +43,12 @@ def _render_library(work: Path) -> tuple[list[Path], float]:
     """Every practice rendered and normalised once to raw float32 (the export's first pass)."""
     from guided.audio.loudness import LIMIT_AT, TARGET_LUFS_MONO, Meter, normalised
     from guided.audio.render import render
-    from guided.practice.prepare import prepare, speech_settings
+    from guided.practice.prepare import prepare
     from guided.script.library import iter_library
 
     raws, seconds = [], 0.0
     for i, entry in enumerate(e for e in iter_library() if e.ok):
-        settings = speech_settings(entry.script, engine="pyttsx3")
-        with prepare(entry.script, settings=settings, cache_dir=work / "cache") as prep:
+        with prepare(entry.script, cache_dir=work / "cache") as prep:  # the default voice
             def blocks(prep=prep, ambience=entry.script.ambience):
                 return render(prep.timeline.events, prep.speaker, ambience=ambience,
                               block_size=BLOCK)
@@ -101,7 +102,7 @@ def _old(raws: list[Path]) -> tuple[float, float, list[Path]]:
     cpu, started = _cpu(), time.perf_counter()
     for raw, out in zip(raws, outs, strict=True):
         proc = subprocess.Popen(["ffmpeg", "-hide_banner", "-nostats", "-loglevel", "error", "-y",
-                                 "-f", "f32le", "-ar", "22050", "-ac", "1", "-i", "pipe:0",
+                                 "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
                                  "-map_metadata", "-1", *OLD_MP3, str(out)],
                                 stdin=subprocess.PIPE)
         assert proc.stdin is not None
@@ -126,7 +127,7 @@ def _snr_sums(raw: Path, encoded: Path) -> tuple[float, float]:
     """Energy of the source and of the difference (decoded minus source) where the source
     sounds, read block by block so memory stays small."""
     proc = subprocess.Popen(["ffmpeg", "-v", "error", "-i", str(encoded), "-f", "f32le", "-ac",
-                             "1", "-ar", "22050", "-"], stdout=subprocess.PIPE)
+                             "1", "-ar", str(SAMPLE_RATE), "-"], stdout=subprocess.PIPE)
     assert proc.stdout is not None
     signal = error = 0.0
     with raw.open("rb") as f:

@@ -77,6 +77,7 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
     from guided.outputs.encode import encode
     from guided.outputs.export import EXPORT_BLOCK
     from guided.practice.prepare import prepare
+    from guided.speech.choice import VoiceChoice
     from guided.speech.engines import get_engine
 
     texts: dict[str, int] = {}
@@ -84,7 +85,8 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
     audio = 0.0
     warm_synthesized = 0
     for i, entry in enumerate(entries):
-        with prepare(entry.script, cache_dir=cache) as prep:
+        # the engine the exports above used (GUIDED_ENGINE is the command line's, not the library's)
+        with prepare(entry.script, cache_dir=cache, voice=VoiceChoice(engine="pyttsx3")) as prep:
             warm_synthesized += prep.speaker.stats.synthesized
             for text in prep.timeline.speech_texts():
                 texts.setdefault(text, prep.speaker.settings.rate)
