@@ -387,7 +387,7 @@ def test_atomic_writes_leave_the_old_file_on_failure(tmp_path):
 # --- the encoder ----------------------------------------------------------------------------
 
 
-def test_mp3_is_vbr_mono_22050_with_a_gapless_header(exported):
+def test_mp3_is_vbr_mono_at_the_session_rate_with_a_gapless_header(exported):
     from mutagen.mp3 import MP3, BitrateMode
 
     info = MP3(exported["mp3"]).info

@@ -27,11 +27,10 @@ from tests.test_export import ebur128, ffprobe
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY_DIRS = ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/lib")
 
-# The voice used inside the namespace. The branch's default voice needs espeak-ng
-# (pyttsx3) or the Piper extra; Piper brings its own espeak-ng data, so it speaks with
-# the system one hidden. EXTRAS are installed with the wheel.
-ENGINE_ARGS = ("--engine", "piper")
-EXTRAS = "[neural]"
+# The default voice (hibari) comes with the wheel's dependencies and needs no system
+# package, so the export inside the namespace uses it: no --engine, no extras.
+ENGINE_ARGS: tuple[str, ...] = ()
+EXTRAS = ""
 
 pytestmark = pytest.mark.slow
 
