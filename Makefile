@@ -6,8 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages. guided itself needs none to export: the soundfile wheel carries its
-# encoders (LAME, Vorbis, FLAC), so `pip install guided` is enough on any computer.
+# Debian packages. guided itself needs none to speak English or to export: the default
+# voice (hibari) and the encoders (LAME, Vorbis, FLAC, inside the soundfile wheel) come
+# from pip, so `pip install guided` is enough on any computer.
 # What `make demo` needs: PortAudio to play (on macOS and Windows the sounddevice wheel
 # carries it; on Linux it is this system package).
 DEMO_PACKAGES := libportaudio2
