@@ -65,12 +65,14 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     from guided.practice import sessionlog
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
+    from guided.script.checks import require_known_variables
     from guided.script.library import load
 
     try:
         delay_seconds = _parse_delay(delay)
         values = collect_vars(variables, vars_file)
         loaded = load(script)
+        require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
     finally:
         # sounddevice silences fd 2 while PortAudio starts: nothing may be printed
         # (an error about the script above, say) until it has finished

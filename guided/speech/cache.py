@@ -113,7 +113,7 @@ class ClipCache:
             st = os.fstat(f.fileno())
             data = f.read(HEADER.size + MAX_CLIP_BYTES + 1)
         n = _parse_header(data[: HEADER.size], len(data))
-        payload = data[HEADER.size:]
+        payload = memoryview(data)[HEADER.size:]  # no copy of a long clip
         if zlib.crc32(payload) != HEADER.unpack_from(data)[5]:
             raise CorruptClip(f"{path.name}: checksum mismatch")
         if time.time() - st.st_mtime > TOUCH_EVERY:
@@ -245,6 +245,20 @@ class ClipCache:
         """Delete clips not used for ``older_than_seconds``; returns (clips, bytes)."""
         cutoff = time.time() - older_than_seconds
         return self._remove(lambda mtime: mtime < cutoff)
+
+    def count_older(self, older_than_seconds: float) -> tuple[int, int]:
+        """(clips, bytes) that ``prune(older_than_seconds)`` would delete now."""
+        cutoff = time.time() - older_than_seconds
+        count = size = 0
+        for p in self.entries():
+            try:
+                st = p.stat()
+            except FileNotFoundError:
+                continue
+            if st.st_mtime < cutoff:
+                count += 1
+                size += st.st_size
+        return count, size
 
     def _remove(self, doomed) -> tuple[int, int]:
         """Remove clips (and anything damaged in a clip's place) on any cache content; a

@@ -28,6 +28,7 @@ import numpy as np
 
 from guided.errors import SpeechError
 from guided.speech.base import Voice
+from guided.speech.chunking import pieces
 
 ENGINE_NAME = "hibari"
 DEFAULT_VOICE = "heart"
@@ -206,6 +207,8 @@ class HibariEngine:
 
     def __init__(self) -> None:
         self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._running: Any = None  # the onnxruntime.RunOptions of the run in progress
 
     def version(self) -> str:
         return f"hibari-tts {_hibari_version()}; seeded; speed for 140 wpm {speed(140):g}"
@@ -247,23 +250,57 @@ class HibariEngine:
             tts = model.tts()
             rng = np.random.default_rng(clip_seed(name, rate, text))
             parts = []
-            for phonemes in model.phonemize(text):
-                if self._stop.is_set():
-                    raise SpeechError("speech was stopped")
-                parts.append(tts.from_ids(tts.ids(phonemes), speed(rate), rng))
+            # Bounded pieces (guided.speech.chunking): hibari cuts only at sentence and
+            # clause ends, so one run-on sentence would be one run whose memory grows
+            # with its length (2.2 GB at 5,000 characters). Pieces are joined as hibari
+            # joins its own sentences, with nothing between them.
+            for piece in pieces(text):
+                for phonemes in model.phonemize(piece):
+                    parts.append(self._run(tts, tts.ids(phonemes), speed(rate), rng))
         except SpeechError:
             raise
         except Exception as exc:  # noqa: BLE001 - onnxruntime / phonemizer errors
+            if self._stop.is_set():
+                raise SpeechError("speech was stopped") from None
             raise SpeechError(f"hibari could not speak {text[:40]!r}: {exc}") from exc
         if not parts:
             raise SpeechError(f"hibari found nothing to say in {text[:40]!r}")
         return np.concatenate(parts).astype(np.float32, copy=False), HIBARI_RATE
 
+    def _run(self, tts: Any, ids: list[int], speed: float, rng: np.random.Generator) -> np.ndarray:
+        """``tts.from_ids``, with the model run one that ``abort`` can end between its
+        steps (hibari's own call takes no run options)."""
+        import onnxruntime
+
+        session = getattr(tts, "sess", None)
+        if session is None or len(ids) < 3:  # another hibari: its own call, stopped between runs
+            if self._stop.is_set():
+                raise SpeechError("speech was stopped")
+            return tts.from_ids(ids, speed, rng)
+        from hibari import dsp
+
+        options = onnxruntime.RunOptions()
+        with self._lock:
+            if self._stop.is_set():
+                raise SpeechError("speech was stopped")
+            self._running = options
+        try:
+            out = session.run(None, {"ids": np.asarray([ids], np.int64),
+                                     "speed": np.asarray([speed], np.float32)}, options)
+        finally:
+            with self._lock:
+                self._running = None
+        return dsp.synth(*(o[0] for o in out), rng)
+
     def close(self) -> None:
         """Nothing to release: the loaded model stays warm for the rest of the process."""
 
     def abort(self) -> None:
-        self._stop.set()
+        """Stop at once (from any thread): the model run in progress ends at its next step."""
+        with self._lock:
+            self._stop.set()
+            if self._running is not None:
+                self._running.terminate = True
 
     def _files(self, name: str) -> tuple[Path, dict[str, Any]]:
         if not installed():

@@ -319,6 +319,7 @@ class Speaker:
         if pcm is None or len(pcm) == 0:
             raise SpeechError(f"the speech engine made no audio for {_quote(text)}")
         samples = clean(pcm, sample_rate)
+        del pcm  # a long clip is not kept twice while it is made int16
         if len(samples) == 0:
             raise SpeechError(f"the speech engine made only silence for {_quote(text)}")
         return to_int16(samples)
@@ -340,7 +341,9 @@ def _start(engine: Engine) -> None:
 
 
 def _as_float(samples: np.ndarray) -> np.ndarray:
-    return samples.astype(np.float32) / np.float32(32768.0)
+    out = samples.astype(np.float32)
+    out /= np.float32(32768.0)  # in place: a long clip is not held twice as float
+    return out
 
 
 def _quote(text: str, limit: int = 60) -> str:
