@@ -398,12 +398,17 @@ def test_mp3_is_vbr_mono_at_the_session_rate_with_a_gapless_header(exported):
     assert abs(len(decode(exported["mp3"])) - len(decode(exported["wav"]))) == 0
 
 
+# Reading a therapist's M4A takes is the one optional use of ffmpeg (through pydub, where
+# ffmpeg is installed); WAV, FLAC, MP3 and Ogg takes need nothing.
+OPTIONAL_FFMPEG = {"speech/recorded/takes.py"}
+
+
 def test_product_code_never_runs_ffmpeg():
     """Export encodes in-process; ffmpeg is only the tests' independent checker."""
     root = Path(__file__).resolve().parent.parent / "guided"
-    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+    offenders = [p.relative_to(root).as_posix() for p in root.rglob("*.py")
                  if re.search(r"[\"'](ffmpeg|ffprobe)[\"']", p.read_text(encoding="utf-8"))]
-    assert offenders == []
+    assert set(offenders) <= OPTIONAL_FFMPEG
 
 
 def test_encoder_errors_are_one_friendly_line(tmp_path):
