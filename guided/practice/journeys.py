@@ -34,6 +34,7 @@ import yaml
 from guided.atomic import write_atomic
 from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import builtin_scripts_dir, guided_home, user_journeys_dir
+from guided.practice import days as local
 from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes, node_pos
 
 MAX_BYTES = 1024 * 1024
@@ -351,7 +352,7 @@ def _write_state(state: dict) -> None:
 
 def start_journey(ref: str, on: dt.date | None = None) -> Progress:
     """Make ``ref`` the current journey, starting on ``on`` (today by default)."""
-    started = on or dt.date.today()
+    started = on or local.today()
     state = _read_state()
     state["current"] = ref
     state.setdefault("started", {})[ref] = started.isoformat()
@@ -373,15 +374,13 @@ def current_progress() -> Progress | None:
 
 def day_number(progress: Progress, today: dt.date | None = None) -> int:
     """1 on the start day, 2 the day after, and so on (never below 1)."""
-    return max(1, ((today or dt.date.today()) - progress.started).days + 1)
+    return max(1, ((today or local.today()) - progress.started).days + 1)
 
 
 def session_day(started_iso: str) -> dt.date | None:
-    """The listener's local calendar date of a logged session start (stored in UTC)."""
-    try:
-        return dt.datetime.fromisoformat(started_iso).astimezone().date()
-    except ValueError:
-        return None
+    """The listener's local calendar date of a logged session start (the same day
+    ``guided log stats`` counts it on)."""
+    return local.local_day(started_iso)
 
 
 def practised_days(journey: str, progress: Progress, sessions) -> set[int]:
