@@ -185,22 +185,28 @@ def countdown(seconds: float, out: TextIO | None = None, interactive: bool = Tru
         out.flush()
 
 
+RATING_RANGE = (0, 10)
+
+
 def ask_rating(question: str, explain: bool = False) -> int | None:
-    """Ask for a 0-10 rating; Enter skips; a wrong answer is asked again once, gently."""
+    """Ask for a 0-10 rating until the answer is one, or Enter skips (and says so).
+
+    An answer outside the scale is never dropped silently: the question is asked again,
+    with the accepted range, as often as needed."""
+    low, high = RATING_RANGE
     if explain:
         print(SCALE_HINT)
-    for attempt in range(2):
+    while True:
         try:
-            answer = input(f"{question} (0-10, Enter to skip): ").strip()
+            answer = input(f"{question} ({low}-{high}, Enter to skip): ").strip()
         except EOFError:
             return None
         if not answer:
+            print("Skipped, that is fine. No rating is kept for this one.")
             return None
-        if answer.isdigit() and 0 <= int(answer) <= 10:
+        if answer.isdigit() and low <= int(answer) <= high:
             return int(answer)
-        if attempt == 0:
-            print("A whole number from 0 to 10 works here, or just Enter to skip.")
-    return None
+        print(f"A whole number from {low} to {high} works here (or just Enter to skip).")
 
 
 def ask_line(question: str) -> str:
