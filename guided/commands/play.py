@@ -13,11 +13,12 @@ from guided.commands.common import (
     var_option,
     voice_options,
 )
+from guided.errors import GuidedError
 from guided.script.durations import format_clock
 
 
 @click.command()
-@click.argument("script")
+@click.argument("script", required=False)
 @var_option
 @voice_options
 @pace_option
@@ -35,11 +36,14 @@ from guided.script.durations import format_clock
               help="Distress after, 0-10, without being asked.")
 @click.option("--note", default=None, metavar="TEXT", help="A one-line note to keep with this session.")
 @cache_option
-def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: str | None,
+def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, voice: str | None,
          rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,
          start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
          note: str | None, cache_dir: str | None) -> None:
     """Play a practice now, with captions and keys on a terminal.
+
+    SCRIPT is a practice's name or title (any case), a .yaml file in this folder by
+    its name, or a path. Without it, `guided play` lists what you can play.
 
     \b
     Keys: space pause/resume · n next section · b back to the section start
@@ -48,6 +52,9 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     Piped or in scripts it plays quietly, asks nothing, and reads no keys.
     Each session is kept in your log on this computer (see `guided log`).
     """
+    if script is None:
+        _list_playable()
+        return
     _warm_up_audio()
     from guided.outputs import player, terminal
     from guided.practice import sessionlog
@@ -115,6 +122,37 @@ def devices() -> None:
         marker = "*" if d.default else " "
         click.echo(f"{marker} {d.index:>3}  {d.name.ljust(width)}  {d.hostapi}")
     click.echo("(* = default; pass the number or name to `guided play --device`)")
+
+
+def _list_playable() -> None:
+    """What `guided play` can play: the library, then the scripts in this folder."""
+    from guided.script.durations import format_length
+    from guided.script.library import current_folder_scripts, iter_library
+    from guided.script.loader import estimate_seconds, load_script
+
+    rows = [(e.name, e.script.title, format_length(estimate_seconds(e.script)))
+            for e in iter_library() if e.script is not None]
+    library = {name for name, _, _ in rows}
+    here = []
+    for path in current_folder_scripts():
+        try:
+            found = load_script(path, name=path.stem)
+        except GuidedError:
+            continue  # not a practice (a vars file, a journey, …)
+        name = path.name if path.stem in library else path.stem
+        here.append((name, found.title, format_length(estimate_seconds(found))))
+    if not rows and not here:
+        click.echo("There are no practices to play yet; `guided new NAME` starts one.")
+        return
+    width = max(len(r[0]) for r in rows + here)
+    title_width = max(len(r[1]) for r in rows + here)
+    click.echo("Which practice would you like? Play one with: guided play NAME")
+    for heading, group in (("", rows), ("In this folder:", here)):
+        if not group:
+            continue
+        click.echo(f"\n{heading}" if heading else "")
+        for name, title, length in group:
+            click.echo(f"  {name.ljust(width)}  {title.ljust(title_width)}  {length}")
 
 
 def _warm_up_audio() -> None:
