@@ -73,7 +73,7 @@ def find_script(ref: str) -> Path:
             return path
     raise GuidedError(
         f"there is no practice called '{ref}'{suggest(ref, files, titles)}; "
-        "see `guided play` for the ones you have, or give the path to a .yaml file"
+        "see `guided list` for the ones you have, or give the path to a .yaml file"
     )
 
 
