@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "voices": "guided.commands.speech:voices",
     "cache": "guided.commands.speech:cache",
     "devices": "guided.commands.play:devices",
+    "settings": "guided.commands.settings:settings",
 }
 
 

@@ -25,12 +25,13 @@ import yaml
 
 from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
+from guided.preferences import ALL_KEYS, check_key
 from guided.script.yamlfile import load_nodes, node_pos
 
 ENGINE_ENV = "GUIDED_ENGINE"
 AUTO = "auto"
 ENGINE_CHOICES = ("auto", "pyttsx3", "piper")
-KEYS = ("engine", "voice")
+KEYS = ALL_KEYS  # rate, pace, device, ratings and streaks are read by guided.preferences
 _ANNOUNCED = "guided.engine_announced"  # click context meta key: say it once per run
 
 # What `auto` says it picked, one calm line each.
@@ -61,8 +62,10 @@ def load_settings(path: Path | None = None) -> Settings:
     keys, values = _positions(path, node)
     for key in data:
         if key not in KEYS:
-            raise GuidedError(f"unknown setting {key!r}; known settings: {', '.join(KEYS)}",
-                              keys.get(key, Pos(str(path))))
+            try:
+                check_key(str(key))
+            except GuidedError as exc:
+                raise GuidedError(exc.message, keys.get(key, Pos(str(path)))) from None
     engine = data.get("engine", AUTO)
     if not isinstance(engine, str) or engine.strip().lower() not in ENGINE_CHOICES:
         raise GuidedError(f"engine should be one of {', '.join(ENGINE_CHOICES)}, got {engine!r}",

@@ -47,3 +47,20 @@ def test_invalid_ratings_are_asked_again_until_valid(tmp_path: Path, alsa_file_s
     (row,) = _rows()
     assert (row.distress_before, row.distress_after) == (4, None)
     assert term.text.count("A whole number from 0 to 10") == 4
+
+
+def test_ratings_off_in_settings_asks_only_for_a_note(guided, tmp_path: Path, alsa_file_sink):  # noqa: F811
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY)
+    assert guided("settings", "set", "ratings", "off").returncode == 0
+    term = PtyGuided(["play", str(path), "--device", alsa_file_sink.device], alsa_file_sink.merged())
+    try:
+        term.wait_for("Anything you noticed")
+        term.send("calmer\n")
+        assert term.finish() == 0, term.text[-1500:]
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    assert "0-10" not in term.text
+    (row,) = _rows()
+    assert (row.distress_before, row.distress_after, row.note) == (None, None, "calmer")

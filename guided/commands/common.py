@@ -45,14 +45,16 @@ def collect_vars(variables: tuple[str, ...], vars_file: str | None) -> dict[str,
 
 def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--pace", type=click.FloatRange(0.25, 4.0), default=None,
-        help="Multiply every pause (and breath holds); replaces the script's pace. 1.5 = 50% more time.",
+        "--pace", type=click.FloatRange(0.25, 4.0), default=preference_default("pace"),
+        help="Multiply every pause (and breath holds); replaces the script's pace. 1.5 = 50% more time "
+             "(default: your settings', else the script's).",
     )(f)
 
 
 def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--rate", type=click.IntRange(80, 300), default=None,
-                     help="Speaking rate in words per minute (default: the script's, else 140).")(f)
+    f = click.option("--rate", type=click.IntRange(80, 300), default=preference_default("rate"),
+                     help="Speaking rate in words per minute (default: your settings', else the "
+                          "script's, else 140).")(f)
     f = click.option("--voice", default=_settings_voice,
                      help="Voice id or name (see `guided voices`; default: your settings', "
                           "else the engine's).")(f)
@@ -62,6 +64,17 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
         help="Speech engine: piper (natural, needs guided[neural]), pyttsx3 (espeak-ng), "
              "or auto: Piper when installed (default: your settings', else auto).",
     )(f)
+
+
+def preference_default(key: str) -> Callable[[], Any]:
+    """A click default read from the listener's settings (guided.preferences) when used."""
+
+    def default() -> Any:
+        from guided.preferences import load_preferences
+
+        return getattr(load_preferences(), key)
+
+    return default
 
 
 def _settings_voice() -> str | None:

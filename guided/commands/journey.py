@@ -8,7 +8,13 @@ from pathlib import Path
 
 import click
 
-from guided.commands.common import collect_vars, pace_option, var_option, voice_options
+from guided.commands.common import (
+    collect_vars,
+    pace_option,
+    preference_default,
+    var_option,
+    voice_options,
+)
 from guided.errors import GuidedError
 from guided.practice import journeys
 from guided.practice.journeys import Day, Journey, Progress
@@ -110,7 +116,8 @@ def start(name: str, on: dt.datetime | None) -> None:
 @click.option("--reflection", default=None, metavar="TEXT",
               help="Your answer to the day's question (otherwise you are asked after playing).")
 @click.option("--no-prompt", is_flag=True, help="Do not ask anything; just play.")
-@click.option("--device", default=None, help="Output device (see `guided devices`).")
+@click.option("--device", default=preference_default("device"),
+              help="Output device (see `guided devices`; default: your settings', else the system's).")
 @voice_options
 @pace_option
 @var_option
@@ -140,11 +147,12 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     day; then ask the day's question and keep the answer with the last session."""
     from guided.outputs import player, terminal
     from guided.practice import sessionlog
+    from guided.preferences import load_preferences
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
     found = player.check_output(device)  # before asking anything: no device, no questions
     interactive = terminal.is_interactive()
-    rate_it = interactive and ask
+    rate_it = interactive and ask and load_preferences().ratings
     log = sessionlog.SessionLog() if sessionlog.logging_enabled() else None
     try:
         before = terminal.ask_rating("How much distress do you feel right now?") if rate_it else None

@@ -10,6 +10,7 @@ from guided.commands.common import (
     cache_option,
     collect_vars,
     pace_option,
+    preference_default,
     var_option,
     voice_options,
 )
@@ -22,8 +23,9 @@ from guided.script.durations import format_clock
 @var_option
 @voice_options
 @pace_option
-@click.option("--device", default=None, metavar="D",
-              help="Output device number or name (see `guided devices`; default: the system's).")
+@click.option("--device", default=preference_default("device"), metavar="D",
+              help="Output device number or name (see `guided devices`; default: your settings', "
+                   "else the system's).")
 @click.option("--delay", default=None, metavar="TIME",
               help="A quiet countdown before starting, e.g. 10s, to settle in first.")
 @click.option("--loop", is_flag=True, help="Play again and again until you press q or Ctrl-C.")
@@ -58,6 +60,7 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
     _warm_up_audio()
     from guided.outputs import player, terminal
     from guided.practice import sessionlog
+    from guided.preferences import load_preferences
     from guided.script.library import load
 
     delay_seconds = _parse_delay(delay)
@@ -66,6 +69,7 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
     found = player.check_output(device)  # before asking anything: no device, no questions
     interactive = terminal.is_interactive()
     ask = interactive and not no_prompt
+    ask_ratings = ask and load_preferences().ratings  # `guided settings set ratings off`
 
     log = None
     if sessionlog.logging_enabled():
@@ -74,7 +78,7 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
         click.echo("Session logging is off, so this session will not be saved "
                    "(`guided log on` turns it back on).", err=True)
     try:
-        if before is None and ask:
+        if before is None and ask_ratings:
             explain = log is None or not log.has_ratings()
             before = terminal.ask_rating("How much distress do you feel right now?", explain)
         options = player.PlayOptions(
@@ -92,7 +96,7 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
             if not loop or result.outcome != player.COMPLETED:
                 break
             options.distress_before = None  # the rating belonged to the first round
-        if ask and after is None:
+        if ask_ratings and after is None:
             after = terminal.ask_rating("And now, how much distress do you feel?")
         if ask and note is None:
             note = terminal.ask_line("Anything you noticed, in one line?")

@@ -266,16 +266,18 @@ def set_logging(enabled: bool) -> None:
 
 
 def streak_enabled() -> bool:
-    return not (guided_home() / _NO_STREAK_FILE).exists()
+    """``streaks`` in settings.yaml (``guided settings``); the older marker file still hides them."""
+    from guided.preferences import load_preferences
+
+    return load_preferences().streaks and not (guided_home() / _NO_STREAK_FILE).exists()
 
 
 def set_streak(enabled: bool) -> None:
-    marker = guided_home() / _NO_STREAK_FILE
-    if enabled:
-        marker.unlink(missing_ok=True)
-    else:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text("Streaks are hidden. Show them again with: guided log streak on\n")
+    """The same switch as ``guided settings set streaks on|off``."""
+    from guided.preferences import set_value
+
+    set_value("streaks", "on" if enabled else "off")
+    (guided_home() / _NO_STREAK_FILE).unlink(missing_ok=True)
 
 
 # --- stats ------------------------------------------------------------------------------
