@@ -113,7 +113,9 @@ def announce_engine(engine: str) -> None:
     if root.meta.get(_ANNOUNCED):
         return
     root.meta[_ANNOUNCED] = True
-    click.echo(ENGINE_NOTES.get(engine, f"Speaking with {engine}."), err=True)
+    from guided.outputs import liveline  # never on the line of a progress bar
+
+    liveline.echo(ENGINE_NOTES.get(engine, f"Speaking with {engine}."), err=True)
 
 
 def _pos(path: Path, node: yaml.Node | None) -> Pos:

@@ -160,6 +160,7 @@ def _export_library(folder: Path, opts: _Options) -> None:
     is one Python thread feeding one ffmpeg), printed in library order."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from guided.outputs import liveline
     from guided.practice.prepare import Speakers
     from guided.script.library import iter_library
 
@@ -187,17 +188,17 @@ def _export_library(folder: Path, opts: _Options) -> None:
             for entry in entries:
                 bar.update(1)
                 if entry.script is None:
-                    click.echo(f"Skipped {entry.name}: {entry.error}", err=True)
+                    liveline.echo(f"Skipped {entry.name}: {entry.error}", err=True)
                     failed += 1
                     continue
                 try:
                     written = futures[entry.name].result()
                 except GuidedError as exc:  # one broken practice doesn't stop the others
-                    click.echo(f"Skipped {entry.name}: {exc}", err=True)
+                    liveline.echo(f"Skipped {entry.name}: {exc}", err=True)
                     failed += 1
                     continue
                 for path in written:
-                    click.echo(str(path))
+                    liveline.echo(str(path))
     except BaseException:
         stop.set()  # running exports stop at their next block and remove their temporary files
         raise
@@ -220,12 +221,24 @@ class _QuietBar:
 
 @contextmanager
 def _bar(label: str, length: int) -> Iterator:
+    """A progress bar on stderr that messages never share a line with (see
+    ``guided.outputs.liveline``); it is drawn full when the work is done."""
     if not sys.stderr.isatty():
         yield _QuietBar()
         return
+    from guided.outputs import liveline
+
     with click.progressbar(length=length, label=label, file=sys.stderr,
                            show_percent=True, width=24) as bar:
-        yield bar
+
+        def redraw() -> None:
+            bar._last_line = None  # click skips a line it drew last time; it was wiped
+            bar.render_progress()
+
+        with liveline.live(sys.stderr, redraw):
+            yield bar
+            if bar.pos < bar.length:
+                bar.update(bar.length - bar.pos)  # the work is done: the bar ends full
 
 
 @contextmanager
