@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+from guided.outcomes import COMPLETED
 from guided.practice import days, journeys, sessionlog
 
 TZ = "Pacific/Kiritimati"
@@ -35,7 +36,7 @@ def kiritimati(monkeypatch):
 
 def _session(db: sessionlog.SessionLog, started: str, **kw) -> int:
     sid = db.start(script="grounding", title="Grounding", planned_seconds=60, **kw)
-    db.finish(sid, sessionlog.COMPLETED, 60)
+    db.finish(sid, COMPLETED, 60)
     with db.db:
         db.db.execute("UPDATE sessions SET started = ?, ended = ? WHERE id = ?", (started, started, sid))
     return sid

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from guided.errors import GuidedError
+from guided.script.model import PACE_RANGE, RATE_RANGE
 
 
 def parse_vars(values: tuple[str, ...]) -> dict[str, str]:
@@ -45,14 +46,14 @@ def collect_vars(variables: tuple[str, ...], vars_file: str | None) -> dict[str,
 
 def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--pace", type=click.FloatRange(0.25, 4.0), default=preference_default("pace"),
+        "--pace", type=click.FloatRange(*PACE_RANGE), default=preference_default("pace"),
         help="Multiply every pause (and breath holds); replaces the script's pace. 1.5 = 50% more time "
              "(default: your settings', else the script's).",
     )(f)
 
 
 def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--rate", type=click.IntRange(80, 300), default=preference_default("rate"),
+    f = click.option("--rate", type=click.IntRange(*RATE_RANGE), default=preference_default("rate"),
                      help="Speaking rate in words per minute (default: your settings', else the "
                           "script's, else 140).")(f)
     f = click.option("--voice", default=_settings_voice,

@@ -40,27 +40,25 @@ def captured(show: bool = False) -> Iterator[Captured]:
     except OSError:  # no stderr at all: nothing to protect
         yield result
         return
-    sink = tempfile.TemporaryFile()
-    previous = sys.stderr
-    private = _text_stream(saved, previous)
-    os.dup2(sink.fileno(), 2)
-    sys.stderr = private
-    try:
-        yield result
-    finally:
-        with contextlib.suppress(Exception):
-            private.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        sys.stderr = previous
-        with contextlib.suppress(Exception):
-            private.close()
-        result.text = _tail(sink)
-        sink.close()
-        if show and result.text.strip():
-            print("Messages from the sound system while playing (GUIDED_DEBUG):", file=sys.stderr)
-            print(result.text.rstrip("\n"), file=sys.stderr)
-
+    with tempfile.TemporaryFile() as sink:
+        previous = sys.stderr
+        private = _text_stream(saved, previous)
+        os.dup2(sink.fileno(), 2)
+        sys.stderr = private
+        try:
+            yield result
+        finally:
+            with contextlib.suppress(Exception):
+                private.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            sys.stderr = previous
+            with contextlib.suppress(Exception):
+                private.close()
+            result.text = _tail(sink)
+    if show and result.text.strip():
+        print("Messages from the sound system while playing (GUIDED_DEBUG):", file=sys.stderr)
+        print(result.text.rstrip("\n"), file=sys.stderr)
 
 def _text_stream(fd: int, like: object) -> io.TextIOWrapper:
     raw = os.fdopen(os.dup(fd), "wb", buffering=0)

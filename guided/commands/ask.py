@@ -1,0 +1,38 @@
+"""The gentle questions before and after a practice: the 0-10 distress rating and an
+optional line of reflection, asked before the player's keys take over the terminal."""
+
+from __future__ import annotations
+
+SCALE_HINT = "0 means completely calm, 10 the most distress you can imagine. Enter skips."
+
+
+RATING_RANGE = (0, 10)
+
+
+def ask_rating(question: str, explain: bool = False) -> int | None:
+    """Ask for a 0-10 rating until the answer is one, or Enter skips (and says so).
+
+    An answer outside the scale is never dropped silently: the question is asked again,
+    with the accepted range, as often as needed."""
+    low, high = RATING_RANGE
+    if explain:
+        print(SCALE_HINT)
+    while True:
+        try:
+            answer = input(f"{question} ({low}-{high}, Enter to skip): ").strip()
+        except EOFError:
+            return None
+        if not answer:
+            print("Skipped, that is fine. No rating is kept for this one.")
+            return None
+        if answer.isdigit() and low <= int(answer) <= high:
+            return int(answer)
+        print(f"A whole number from {low} to {high} works here (or just Enter to skip).")
+
+
+def ask_line(question: str) -> str:
+    """An optional one-line answer; Enter skips."""
+    try:
+        return input(f"{question} (Enter to skip): ").strip()
+    except EOFError:
+        return ""
