@@ -138,9 +138,12 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
                          or not click.confirm("\nPlay it now?", default=False)):
         click.echo(f"\nWhen you are ready: guided journey today{f' --day {number}' if day_number else ''} --play")
         return
+    from guided.outputs import quiet
+
     values = collect_vars(variables, vars_file)
-    _play_day(j, day, device=device, voice=voice, rate=rate, pace=pace, variables=values,
-              reflection=reflection, ask=not no_prompt)
+    with quiet.captured(show=quiet.debug_requested()):  # PortAudio's C messages stay off the screen
+        _play_day(j, day, device=device, voice=voice, rate=rate, pace=pace, variables=values,
+                  reflection=reflection, ask=not no_prompt)
 
 
 def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, reflection, ask) -> None:
@@ -148,7 +151,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     day; then ask the day's question and keep the answer with the last session."""
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
-    from guided.outcomes import COMPLETED, INTERRUPTED
+    from guided.outcomes import INTERRUPTED, REACHED_END
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import is_interactive
     from guided.practice import sessionlog
@@ -177,7 +180,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
                 click.echo("\nStopped. That counts too." + (" The session is in your log." if log else ""),
                            err=True)
                 sys.exit(130)
-            if result.outcome != COMPLETED:
+            if result.outcome not in REACHED_END:
                 break
         if result is None:
             return

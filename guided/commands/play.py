@@ -57,10 +57,22 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
     if script is None:
         _list_playable()
         return
+    from guided.outputs import quiet
+
+    # PortAudio's and ALSA's own C messages stay off the screen (GUIDED_DEBUG=1 shows them after)
+    with quiet.captured(show=quiet.debug_requested()):
+        _play(script, variables, vars_file, voice, rate, pace, device, delay, loop, start_section,
+              no_prompt, before, after, note, cache_dir)
+
+
+def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: str | None,
+          rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,
+          start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
+          note: str | None, cache_dir: str | None) -> None:
     _warm_up_audio()
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
-    from guided.outcomes import COMPLETED, INTERRUPTED
+    from guided.outcomes import COMPLETED, INTERRUPTED, REACHED_END, SKIPPED
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import countdown, is_interactive
     from guided.practice import sessionlog
@@ -90,15 +102,20 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
             device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
             start_section=start_section, cache_dir=cache_dir, interactive=interactive)
         recorder = SessionRecorder(log, distress_before=before) if log is not None else None
+        listened = 0.0  # every round of --loop together
+        rounds = 0
         while True:
             if delay_seconds:
                 countdown(delay_seconds, interactive=interactive)
             result = play_script(loaded, options, recorder)
+            listened += result.listened_seconds
+            rounds += 1
             if result.outcome == INTERRUPTED:
-                click.echo(f"\nStopped after {format_clock(result.listened_seconds)}."
-                           + (" The session is in your log." if log else ""), err=True)
+                click.echo(f"\nStopped after {_listened(listened, rounds)}."
+                           + (" The session is in your log." if log and rounds == 1 else
+                              " Each round is in your log." if log else ""), err=True)
                 sys.exit(130)
-            if not loop or result.outcome != COMPLETED:
+            if not loop or result.outcome not in REACHED_END:
                 break
             if recorder is not None:
                 recorder.distress_before = None  # the rating belonged to the first round
@@ -109,8 +126,13 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
         if log is not None and recorder is not None and recorder.session_id is not None:
             log.rate_after(recorder.session_id, distress_after=after, note=note or None)
         if interactive:
-            click.echo("Thank you for taking this time." if result.outcome == COMPLETED
-                       else f"Stopped after {format_clock(result.listened_seconds)}. That counts too.")
+            if result.outcome == COMPLETED:
+                click.echo("Thank you for taking this time.")
+            elif result.outcome == SKIPPED:
+                click.echo(f"You skipped to the end after listening {_listened(listened, rounds)}. "
+                           "Thank you for taking this time.")
+            else:
+                click.echo(f"Stopped after {_listened(listened, rounds)}. That counts too.")
     finally:
         if log is not None:
             log.close()
@@ -120,8 +142,10 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
 def devices() -> None:
     """List the audio outputs `guided play --device` can use."""
     from guided.audio.device import list_output_devices
+    from guided.outputs import quiet
 
-    found = list_output_devices()
+    with quiet.captured(show=quiet.debug_requested()):
+        found = list_output_devices()
     if not found:
         from guided.audio.device import NO_DEVICE_HINT
         from guided.errors import AudioDeviceError
@@ -132,6 +156,12 @@ def devices() -> None:
         marker = "*" if d.default else " "
         click.echo(f"{marker} {d.index:>3}  {d.name.ljust(width)}  {d.hostapi}")
     click.echo("(* = default; pass the number or name to `guided play --device`)")
+
+
+def _listened(seconds: float, rounds: int) -> str:
+    """``4:10``, or with --loop ``16:40 in all, over 4 rounds``."""
+    clock = format_clock(seconds)
+    return clock if rounds <= 1 else f"{clock} in all, over {rounds} rounds"
 
 
 def _list_playable() -> None:

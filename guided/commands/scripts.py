@@ -157,13 +157,15 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     for line in preview_lines(timeline):
         click.echo(line)
     if play_from is not None:
+        from guided.outputs import quiet
         from guided.outputs.player import PlayOptions, play_script
         from guided.outputs.player.screen import is_interactive
 
         options = PlayOptions(
             device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
             start_section=play_from, cache_dir=cache_dir, interactive=is_interactive())
-        play_script(script, options)
+        with quiet.captured(show=quiet.debug_requested()):
+            play_script(script, options)
 
 
 def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_dir: str | None

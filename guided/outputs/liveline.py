@@ -22,7 +22,7 @@ import click
 
 CLEAR = "\r\x1b[K"
 
-_lock = threading.RLock()
+lock = threading.RLock()  # held while a live line or a message is being written
 _stream: TextIO | None = None
 _redraw: Callable[[], None] | None = None
 
@@ -31,26 +31,26 @@ _redraw: Callable[[], None] | None = None
 def live(stream: TextIO, redraw: Callable[[], None]) -> Iterator[None]:
     """While inside, ``stream`` shows a line that ``redraw()`` draws again (without a newline)."""
     global _stream, _redraw
-    with _lock:
+    with lock:
         previous = (_stream, _redraw)
         _stream, _redraw = stream, redraw
     try:
         yield
     finally:
-        with _lock:
+        with lock:
             _stream, _redraw = previous
 
 
 def clear() -> None:
     """Wipe the live line (the next write starts at the left edge of an empty line)."""
-    with _lock:
+    with lock:
         if _stream is not None:
             _write(_stream, CLEAR)
 
 
 def echo(message: str = "", err: bool = False, nl: bool = True) -> None:
     """``click.echo`` on a line of its own, with the live line (if any) drawn again below."""
-    with _lock:
+    with lock:
         if _stream is None or _redraw is None:
             click.echo(message, err=err, nl=nl)
             return

@@ -21,6 +21,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 KEEP_BYTES = 64 * 1024  # the last this many bytes of captured messages are kept
+DEBUG_ENV = "GUIDED_DEBUG"
+
+
+def debug_requested() -> bool:
+    """``GUIDED_DEBUG=1``: the person asked for the details (read by the commands, at the edge)."""
+    return bool(os.environ.get(DEBUG_ENV))
 
 
 @dataclass
@@ -56,9 +62,9 @@ def captured(show: bool = False) -> Iterator[Captured]:
             with contextlib.suppress(Exception):
                 private.close()
             result.text = _tail(sink)
-    if show and result.text.strip():
-        print("Messages from the sound system while playing (GUIDED_DEBUG):", file=sys.stderr)
-        print(result.text.rstrip("\n"), file=sys.stderr)
+            if show and result.text.strip():  # also when leaving with an error: that is when it helps
+                print("Messages from the sound system while playing (GUIDED_DEBUG):", file=sys.stderr)
+                print(result.text.rstrip("\n"), file=sys.stderr)
 
 def _text_stream(fd: int, like: object) -> io.TextIOWrapper:
     raw = os.fdopen(os.dup(fd), "wb", buffering=0)
