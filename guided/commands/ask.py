@@ -19,7 +19,7 @@ def ask_rating(question: str, explain: bool = False) -> int | None:
         print(SCALE_HINT)
     while True:
         try:
-            answer = input(f"{question} ({low}-{high}, Enter to skip): ").strip()
+            answer = _input(f"{question} ({low}-{high}, Enter to skip): ").strip()
         except EOFError:
             return None
         if not answer:
@@ -33,6 +33,14 @@ def ask_rating(question: str, explain: bool = False) -> int | None:
 def ask_line(question: str) -> str:
     """An optional one-line answer; Enter skips."""
     try:
-        return input(f"{question} (Enter to skip): ").strip()
+        return _input(f"{question} (Enter to skip): ").strip()
     except EOFError:
         return ""
+
+
+def _input(prompt: str) -> str:
+    """``input()`` with the prompt on stdout: without the readline module Python writes
+    it to file descriptor 2, which is kept for PortAudio's messages while audio is in use
+    (``guided.outputs.quiet``)."""
+    print(prompt, end="", flush=True)
+    return input()
