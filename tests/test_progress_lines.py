@@ -129,3 +129,22 @@ def test_loop_reports_the_whole_time_listened(tmp_path, alsa_file_sink):  # noqa
     minutes, seconds, rounds = map(int, said.groups())
     assert rounds == len(rows)
     assert abs(minutes * 60 + seconds - whole) <= 1.0, (err, format_clock(whole))
+
+
+def test_a_message_is_written_above_the_live_line_not_after_it(capsys):
+    import io
+
+    from guided.outputs import liveline
+    from tests.pty_terminal import screen_lines
+
+    screen = io.StringIO()
+
+    def redraw() -> None:
+        screen.write("\r\x1b[KExporting the library  [####....]   50%")
+
+    with liveline.live(screen, redraw):
+        redraw()
+        # what `export --all` prints for each file while its bar is showing
+        liveline.echo("library/grounding.mp3", file=screen)
+    assert screen_lines(screen.getvalue()) == ["library/grounding.mp3",
+                                                "Exporting the library  [####....]   50%"]

@@ -48,14 +48,14 @@ def clear() -> None:
             _write(_stream, CLEAR)
 
 
-def echo(message: str = "", err: bool = False, nl: bool = True) -> None:
+def echo(message: str = "", err: bool = False, nl: bool = True, file: TextIO | None = None) -> None:
     """``click.echo`` on a line of its own, with the live line (if any) drawn again below."""
     with lock:
         if _stream is None or _redraw is None:
-            click.echo(message, err=err, nl=nl)
+            click.echo(message, file=file, err=err, nl=nl)
             return
         _write(_stream, CLEAR)
-        click.echo(message, err=err, nl=nl)
+        click.echo(message, file=file, err=err, nl=nl)
         _redraw()
 
 
