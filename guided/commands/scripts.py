@@ -14,6 +14,7 @@ from guided.commands.common import (
     cache_option,
     collect_vars,
     pace_option,
+    preference_default,
     var_option,
     voice_options,
 )
@@ -125,8 +126,9 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
 @click.option("--play-from", "play_from", default=None, metavar="SECTION",
               help="Then play it from SECTION (its number or title), to hear how it sounds. "
                    "Auditions are not kept in your session log.")
-@click.option("--device", default=None, metavar="D",
-              help="Output device for --play-from (see `guided devices`).")
+@click.option("--device", default=preference_default("device"), metavar="D",
+              help="Output device for --play-from (see `guided devices`; default: your settings', "
+                   "else the system's).")
 def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
             pace: float | None, rate: int | None, voice: str | None,
             cache_dir: str | None, play_from: str | None, device: str | None) -> None:
