@@ -194,7 +194,8 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
         if log is not None and recorder is not None and recorder.session_id is not None:
             log.rate_after(recorder.session_id, distress_after=after, reflection=saved)
             if saved:
-                click.echo("Your reflection is saved with this session (see `guided log`).")
+                click.echo("Your reflection is saved with this session "
+                           f"(`guided log show {recorder.session_id}` shows it whole).")
         elif saved:
             click.echo("Session logging is off, so the reflection was not saved.")
         click.echo("Thank you for taking this time.")
