@@ -37,6 +37,13 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class UnknownCommand(GuidedError):
+    """A command name that does not exist: one line, with a suggestion; exit code 2 like
+    any other usage mistake."""
+
+    exit_code = 2
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS) + sorted(set(self.commands) - set(COMMANDS))
@@ -50,7 +57,7 @@ class LazyGroup(click.Group):
         practice typed as a command gets the `guided play` line for it."""
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            raise click.UsageError(_unknown_command(name, self.list_commands(ctx)), ctx)
+            raise UnknownCommand(_unknown_command(name, self.list_commands(ctx)))
         return super().resolve_command(ctx, args)
 
     @staticmethod

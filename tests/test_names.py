@@ -74,12 +74,14 @@ def test_a_mistyped_practice_gets_a_suggestion(typed, suggestion):
     assert f"did you mean '{suggestion}'?" in caught.value.message
 
 
-def test_a_mistyped_command_gets_a_suggestion():
-    result = CliRunner().invoke(cli, ["paly", "grounding"])
-    assert result.exit_code == 2
-    assert "there is no command 'paly' (did you mean 'play'?)" in result.output
-    practice = CliRunner().invoke(cli, ["orienting"])
-    assert practice.exit_code == 2 and "guided play orienting" in practice.output
+def test_a_mistyped_command_gets_a_suggestion(guided):
+    result = guided("paly", "grounding")
+    assert result.returncode == 2
+    assert result.stderr == ("guided: there is no command 'paly' (did you mean 'play'?); "
+                             "`guided --help` lists them\n")
+    practice = guided("Orienting")
+    assert practice.returncode == 2 and "guided play Orienting" in practice.stderr
+    assert practice.stderr.count("\n") == 1
 
 
 def test_play_with_no_argument_lists_what_can_be_played(folder):
