@@ -102,7 +102,7 @@ def test_skipping_to_the_end_is_not_listening_to_the_end(tmp_path, pulse_null_si
             term.proc.kill()
     (row,) = _rows()
     assert row.outcome == "skipped"
-    assert 1.0 < row.listened_seconds < 4.5 < row.planned_seconds
+    assert 1.0 < row.listened_seconds < row.planned_seconds - 3.0
     assert "You skipped to the end after listening" in term.text
     assert "Thank you for taking this time." in term.text
 
