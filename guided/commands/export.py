@@ -236,7 +236,7 @@ def _bar(label: str, length: int) -> Iterator:
 
         with liveline.live(sys.stderr, redraw):
             yield bar
-            if bar.pos < bar.length:
+            if bar.length is not None and bar.pos < bar.length:
                 bar.update(bar.length - bar.pos)  # the work is done: the bar ends full
 
 
