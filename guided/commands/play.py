@@ -73,7 +73,7 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
     from guided.outcomes import COMPLETED, INTERRUPTED, REACHED_END, SKIPPED
-    from guided.outputs.player import PlayOptions, play_script
+    from guided.outputs.player import PlayOptions, PlayResult, play_script
     from guided.outputs.player.screen import countdown, is_interactive
     from guided.practice import sessionlog
     from guided.practice.recorder import SessionRecorder
@@ -105,11 +105,17 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
         listened = 0.0  # every round of --loop together
         rounds = 0
         while True:
-            if delay_seconds:
-                countdown(delay_seconds, interactive=interactive)
-            result = play_script(loaded, options, recorder)
+            try:
+                if delay_seconds:
+                    countdown(delay_seconds, interactive=interactive)
+                result = play_script(loaded, options, recorder)
+            except KeyboardInterrupt:  # between rounds of --loop (in play, the player handles it)
+                if not rounds:
+                    raise
+                result = PlayResult(INTERRUPTED, 0.0, 0.0)
             listened += result.listened_seconds
-            rounds += 1
+            if result.listened_seconds > 0 or not rounds:  # a round cut off before a sound is none
+                rounds += 1
             if result.outcome == INTERRUPTED:
                 click.echo(f"\nStopped after {_listened(listened, rounds)}."
                            + (" The session is in your log." if log and rounds == 1 else
