@@ -33,12 +33,14 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from guided.outputs.safetext import printable_json
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as db:
         sessions = db.recent(limit)
     if as_json:
-        click.echo(json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False))
+        click.echo(printable_json(json.dumps([s.to_dict() for s in sessions], indent=2,
+                                             ensure_ascii=False)))
         return
     if not sessions:
         click.echo("No sessions yet. When you play a practice, it will appear here.")
@@ -168,7 +170,9 @@ def _num(value: int | None) -> str:
 
 
 def _short(text: str, width: int = 30) -> str:
-    text = " ".join(text.split())  # one line in a table
+    from guided.outputs.safetext import printable
+
+    text = " ".join(printable(text).split())  # one safe line in a table
     if width < 2:
         return ""
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -191,6 +195,7 @@ def _remarks(s: Session) -> str:
 
 def _table(sessions: list[Session], width: int) -> list[str]:
     """Newest first, in local time; notes and reflections cut to the terminal's width."""
+    from guided.outputs.safetext import printable
     from guided.practice.days import local_clock
 
     head = ("#", "when", "practice", "listened", "outcome", "before", "after")
@@ -199,6 +204,7 @@ def _table(sessions: list[Session], width: int) -> list[str]:
         f"{format_clock(s.listened_seconds)}/{format_clock(s.planned_seconds)}",
         s.outcome, _num(s.distress_before), _num(s.distress_after),
     ) for s in sessions]
+    rows = [tuple(printable(cell) for cell in row) for row in rows]  # names as text
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     used = sum(widths) + 2 * len(widths)
     room = max(12, width - used - 1)  # the last column would wrap on some terminals
@@ -216,6 +222,7 @@ def _details(s: Session, width: int) -> list[str]:
     """Every field of one session worth reading, wrapped to the terminal's width."""
     import textwrap
 
+    from guided.outputs.safetext import printable
     from guided.practice.days import local_clock
 
     label = 12
@@ -223,12 +230,12 @@ def _details(s: Session, width: int) -> list[str]:
 
     def field(name: str, text: str) -> list[str]:
         out = []
-        for paragraph in text.splitlines() or [""]:
+        for paragraph in [printable(line) for line in text.splitlines()] or [""]:
             out.extend(textwrap.wrap(paragraph, wrap) or [""])
         return [(f"{name}:" if i == 0 else "").ljust(label) + line for i, line in enumerate(out)]
 
     ended = local_clock(s.ended)[-5:] if s.ended else "?"
-    lines = [f"Session {s.id}: {s.title} ({s.script})"]
+    lines = [printable(f"Session {s.id}: {s.title} ({s.script})")]
     lines += field("When", f"{local_clock(s.started)} to {ended}")
     lines += field("Listened", f"{format_clock(s.listened_seconds)} of "
                                f"{format_clock(s.planned_seconds)} · {s.outcome}")

@@ -17,6 +17,8 @@ from guided.commands.common import (
 from guided.errors import GuidedError
 from guided.script.durations import format_clock
 
+MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
+
 
 @click.command()
 @click.argument("script", required=False)
@@ -27,7 +29,7 @@ from guided.script.durations import format_clock
               help="Output device number or name (see `guided devices`; default: your settings', "
                    "else the system's).")
 @click.option("--delay", default=None, metavar="TIME",
-              help="A quiet countdown before starting, e.g. 10s, to settle in first.")
+              help="A quiet countdown before starting, e.g. 10s, to settle in first (up to an hour).")
 @click.option("--loop", is_flag=True, help="Play again and again until you press q or Ctrl-C.")
 @click.option("--from", "start_section", default=None, metavar="SECTION",
               help="Start at a section: its number or title (see `guided preview`).")
@@ -172,6 +174,7 @@ def _listened(seconds: float, rounds: int) -> str:
 
 def _list_playable() -> None:
     """What `guided play` can play: the library, then the scripts in this folder."""
+    from guided.outputs.safetext import printable
     from guided.script.durations import format_length
     from guided.script.library import current_folder_scripts, iter_library
     from guided.script.loader import load_script
@@ -199,7 +202,7 @@ def _list_playable() -> None:
             continue
         click.echo(f"\n{heading}" if heading else "")
         for name, title, length in group:
-            click.echo(f"  {name.ljust(width)}  {title.ljust(title_width)}  {length}")
+            click.echo(printable(f"  {name.ljust(width)}  {title.ljust(title_width)}  {length}"))
 
 
 def _warm_up_audio() -> None:
@@ -221,8 +224,12 @@ def _parse_delay(delay: str | None) -> float:
     from guided.script.durations import parse_duration
 
     try:
-        return parse_duration(delay)
+        seconds = parse_duration(delay)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--delay") from None
+        raise GuidedError(f"--delay: {exc}") from None
+    if seconds > MAX_DELAY_SECONDS:
+        raise GuidedError(f"--delay: a countdown of at most {MAX_DELAY_SECONDS // 60} minutes "
+                          f"is plenty (got {delay})")
+    return seconds
 
 

@@ -22,6 +22,7 @@ def settings(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from guided.outputs.safetext import printable
     from guided.paths import settings_file
     from guided.preferences import ALL_KEYS, DESCRIPTIONS, raw_settings
     from guided.settings import load_settings
@@ -33,7 +34,7 @@ def settings(ctx: click.Context) -> None:
              for key in ALL_KEYS}
     key_width = max(map(len, ALL_KEYS))
     value_width = max(map(len, shown.values()))
-    click.echo(f"Your settings ({path}{'' if path.exists() else ', not written yet'}):")
+    click.echo(f"Your settings ({printable(path)}{'' if path.exists() else ', not written yet'}):")
     for key in ALL_KEYS:
         click.echo(f"  {key.ljust(key_width)}  {shown[key].ljust(value_width)}  {DESCRIPTIONS[key][0]}")
     click.echo("Change one with `guided settings set KEY VALUE`; "
@@ -73,8 +74,10 @@ def path() -> None:
 
 
 def _shown(value: object) -> str:
+    from guided.outputs.safetext import printable
+
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    return printable(value)
