@@ -199,12 +199,11 @@ def _table(sessions: list[Session], width: int) -> list[str]:
     from guided.practice.days import local_clock
 
     head = ("#", "when", "practice", "listened", "outcome", "before", "after")
-    rows = [head] + [(
+    rows: list[tuple[str, ...]] = [head] + [tuple(printable(cell) for cell in (  # names as text
         str(s.id), local_clock(s.started), s.script,
         f"{format_clock(s.listened_seconds)}/{format_clock(s.planned_seconds)}",
         s.outcome, _num(s.distress_before), _num(s.distress_after),
-    ) for s in sessions]
-    rows = [tuple(printable(cell) for cell in row) for row in rows]  # names as text
+    )) for s in sessions]
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     used = sum(widths) + 2 * len(widths)
     room = max(12, width - used - 1)  # the last column would wrap on some terminals
