@@ -93,3 +93,14 @@ def test_log_path_and_off_on(guided, isolated_home):
     assert not logging_enabled()
     guided("log", "on")
     assert logging_enabled()
+
+
+def test_a_reflection_answer_is_a_safe_plain_cell(guided):
+    with SessionLog() as db:
+        sid = db.start(script="grounding", title="Grounding", planned_seconds=60)
+        db.finish(sid, "completed", 60)
+        db.rate_after(sid, reflection={"question": "What helped?",
+                                       "answer": '=HYPERLINK("http://example.invalid","x")'})
+    (row,) = list(csv.DictReader(io.StringIO(guided("log", "export", "--format", "csv").stdout)))
+    assert row["reflection_question"] == "What helped?"
+    assert row["reflection_answer"] == '\'=HYPERLINK("http://example.invalid","x")'

@@ -157,9 +157,11 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
     from guided.outcomes import INTERRUPTED, REACHED_END
+    from guided.outputs import liveline  # a warning while playing goes above the progress line
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import is_interactive
     from guided.practice import sessionlog
+    from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
 
@@ -167,7 +169,8 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     rate_it = interactive and ask and load_preferences().ratings
-    log = sessionlog.SessionLog() if sessionlog.logging_enabled() else None
+    log = (open_for_practice(warn=lambda message: liveline.echo(message, err=True))
+           if sessionlog.logging_enabled() else None)  # never stops the practice
     try:
         before = ask_rating("How much distress do you feel right now?") if rate_it else None
         result = None

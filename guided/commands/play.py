@@ -75,9 +75,11 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
     from guided.outcomes import COMPLETED, INTERRUPTED, REACHED_END, SKIPPED
+    from guided.outputs import liveline  # a warning while playing goes above the progress line
     from guided.outputs.player import PlayOptions, PlayResult, play_script
     from guided.outputs.player.screen import countdown, is_interactive
     from guided.practice import sessionlog
+    from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
     from guided.script.library import load
@@ -91,8 +93,8 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
     ask_ratings = ask and load_preferences().ratings  # `guided settings set ratings off`
 
     log = None
-    if sessionlog.logging_enabled():
-        log = sessionlog.SessionLog()
+    if sessionlog.logging_enabled():  # never stops the practice (guided.practice.practicelog)
+        log = open_for_practice(warn=lambda message: liveline.echo(message, err=True))
     else:
         click.echo("Session logging is off, so this session will not be saved "
                    "(`guided log on` turns it back on).", err=True)
