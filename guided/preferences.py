@@ -1,7 +1,7 @@
 """A listener's own defaults, kept in the same hand-editable ``settings.yaml``::
 
-    engine: piper      # see guided.settings: the speech engine and its voice
-    voice: en_US-joe-medium
+    engine: auto       # see guided.settings: the speech engine and its voice
+    voice: joe
     rate: 130          # words per minute, as --rate (80-300)
     pace: 1.5          # every pause longer, as --pace (0.25-4)
     device: pulse      # the output for `guided play` (a number or a name, see `guided devices`)
@@ -37,8 +37,8 @@ MAX_BYTES = 64 * 1024
 
 # What each setting means, and what applies while it is not set (for `guided settings`).
 DESCRIPTIONS = {
-    "engine": ("the speech engine: auto, pyttsx3 or piper", "auto"),
-    "voice": ("a voice of that engine (see `guided voices`)", "the engine's own"),
+    "engine": ("the speech engine (auto picks a natural voice for the script's language)", "auto"),
+    "voice": ("a voice id (see `guided voices`); it picks its engine", "the best for the script"),
     "rate": (f"speaking rate in words per minute ({RATE_RANGE[0]}-{RATE_RANGE[1]})", "the script's"),
     "pace": (f"how long the pauses are, times ({PACE_RANGE[0]:g}-{PACE_RANGE[1]:g})", "the script's"),
     "device": ("the output for `guided play` (see `guided devices`)", "the system's"),
@@ -116,7 +116,9 @@ def _read(path: Path) -> tuple[dict[str, object], dict[str, Pos]]:
     if not path.exists():
         return {}, {}
     from guided.script.yamlfile import load_nodes, node_pos
+    from guided.settings import load_settings
 
+    load_settings(path)  # the file as a whole: names, engine and voice, every mistake one line
     node = load_nodes(path, max_bytes=MAX_BYTES, what="a settings file")
     if not isinstance(node, yaml.MappingNode):
         return {}, {}  # guided.settings reports a file that is not a mapping
@@ -156,7 +158,7 @@ def _parse_value(key: str, value: object) -> object:
             return text.lower() in _ON
         raise GuidedError(f"{key} should be on or off")
     if key == "engine":
-        from guided.settings import ENGINE_CHOICES
+        from guided.speech.choice import ENGINE_CHOICES
 
         if text.lower() not in ENGINE_CHOICES:
             raise GuidedError(f"engine should be one of {', '.join(ENGINE_CHOICES)}")

@@ -57,29 +57,29 @@ def test_damage_is_detected(tmp_path: Path) -> None:
 
 
 def test_second_speaker_synthesizes_nothing_and_one_edit_makes_one_clip(tmp_path: Path) -> None:
-    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:
+    with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=tmp_path) as s:
         s.ensure(TEXTS)
         assert s.stats.synthesized == 3
-    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:
+    with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=tmp_path) as s:
         s.ensure(TEXTS)
         for t in TEXTS:
             s.clip(t)
         assert (s.stats.synthesized, s.stats.hits) == (0, 3)
     edited = [*TEXTS[:2], "Feel your feet resting on the floor."]
-    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:
+    with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=tmp_path) as s:
         s.ensure(edited)
         assert s.stats.synthesized == 1
-    with Speaker(SpeechSettings(rate=120), cache_dir=tmp_path) as s:
+    with Speaker(SpeechSettings(engine="pyttsx3", rate=120), cache_dir=tmp_path) as s:
         s.ensure(TEXTS)
         assert s.stats.synthesized == 3  # another rate is another clip
-    with Speaker(SpeechSettings(voice="gmw/en-us"), cache_dir=tmp_path) as s:
+    with Speaker(SpeechSettings(engine="pyttsx3", voice="gmw/en-us"), cache_dir=tmp_path) as s:
         assert s.cached_length(TEXTS[0]) is None  # another voice is another clip
     assert ClipCache(tmp_path).info().entries == 7
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip"])
 def test_damaged_clip_is_made_again(tmp_path: Path, damage: str) -> None:
-    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:
+    with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=tmp_path) as s:
         good = s.clip(TEXTS[0])
         path = s.cache.path(s.key(TEXTS[0]))
     data = bytearray(path.read_bytes())
@@ -88,12 +88,12 @@ def test_damaged_clip_is_made_again(tmp_path: Path, damage: str) -> None:
     else:
         data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
-    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:
+    with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=tmp_path) as s:
         again = s.clip(TEXTS[0])
         assert (s.stats.recovered, s.stats.synthesized, s.stats.hits) == (1, 1, 0)
     # espeak-ng varies by a few samples between runs; the same words come back.
     assert abs(len(again) - len(good)) < 0.03 * len(good)
-    with Speaker(SpeechSettings(), cache_dir=tmp_path) as s:  # ensure() repairs too
+    with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=tmp_path) as s:  # ensure() repairs too
         path.write_bytes(path.read_bytes()[:-3])
         s.ensure(TEXTS[:1])
         assert (s.stats.recovered, s.stats.synthesized) == (1, 1)
@@ -103,7 +103,7 @@ def test_damaged_clip_is_made_again(tmp_path: Path, damage: str) -> None:
 FILL = """
 import sys
 from guided.speech.speaker import Speaker, SpeechSettings
-with Speaker(SpeechSettings(), cache_dir=sys.argv[1]) as s:
+with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=sys.argv[1]) as s:
     s.ensure([f"Shared sentence number {i}." for i in range(40)])
     for i in range(40):
         assert len(s.clip(f"Shared sentence number {i}.")) > 0

@@ -179,6 +179,7 @@ def test_preview_pace_replaces_the_scripts_pace(guided, tmp_path):
 def test_preview_uses_real_clip_lengths_once_cached(guided, tmp_path, monkeypatch):
     from guided.practice.prepare import speech_settings
     from guided.script.loader import load_script
+    from guided.speech.choice import VoiceChoice
     from guided.speech.speaker import Speaker
     from guided.timeline.plan import plan
 
@@ -191,7 +192,7 @@ def test_preview_uses_real_clip_lengths_once_cached(guided, tmp_path, monkeypatc
           - breathe: {in: 3, out: 3}
         """)
     script = load_script(path)
-    with Speaker(speech_settings(script)) as speaker:
+    with Speaker(speech_settings(script, voice=VoiceChoice(engine="pyttsx3"))) as speaker:
         speaker.ensure(plan(script).speech_texts())
         exact = plan(script, measure=speaker.cached_length)
     assert exact.exact

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +18,9 @@ from guided.commands.common import (
 )
 from guided.errors import GuidedError
 from guided.script.durations import format_clock
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 
@@ -40,7 +45,7 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
               help="Distress after, 0-10, without being asked.")
 @click.option("--note", default=None, metavar="TEXT", help="A one-line note to keep with this session.")
 @cache_option
-def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, voice: str | None,
+def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
          rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,
          start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
          note: str | None, cache_dir: str | None) -> None:
@@ -67,11 +72,10 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
               no_prompt, before, after, note, cache_dir)
 
 
-def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: str | None,
+def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
           rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,
           start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
           note: str | None, cache_dir: str | None) -> None:
-    _warm_up_audio()
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
     from guided.outcomes import COMPLETED, INTERRUPTED, REACHED_END, SKIPPED
@@ -86,7 +90,11 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
 
     delay_seconds = _parse_delay(delay)
     values = collect_vars(variables, vars_file)
-    loaded = load(script)
+    warm = _warm_up_audio()  # while the script loads
+    try:
+        loaded = load(script)
+    finally:
+        warm.join(timeout=5)  # PortAudio's own start-up messages land in the capture, not after it
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     ask = interactive and not no_prompt
@@ -207,17 +215,18 @@ def _list_playable() -> None:
             click.echo(printable(f"  {name.ljust(width)}  {title.ljust(title_width)}  {length}"))
 
 
-def _warm_up_audio() -> None:
+def _warm_up_audio() -> threading.Thread:
     """Start PortAudio (its device scan takes ~0.1 s) while the script loads."""
     import contextlib
-    import threading
 
     def warm() -> None:
         # a missing PortAudio is reported properly by check_output
         with contextlib.suppress(Exception):
             import sounddevice  # noqa: F401
 
-    threading.Thread(target=warm, name="guided-audio-warm-up", daemon=True).start()
+    thread = threading.Thread(target=warm, name="guided-audio-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _parse_delay(delay: str | None) -> float:

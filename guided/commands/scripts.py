@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +24,9 @@ from guided.errors import GuidedError
 from guided.outputs.safetext import printable, printable_json
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 
 @click.command()
@@ -135,7 +140,7 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
               help="Output device for --play-from (see `guided devices`; default: your settings', "
                    "else the system's).")
 def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
-            pace: float | None, rate: int | None, voice: str | None,
+            pace: float | None, rate: int | None, voice: VoiceChoice,
             cache_dir: str | None, play_from: str | None, device: str | None) -> None:
     """Show the practice as a timeline: when each thing is said, every pause,
     section and breath, and the total length.
@@ -152,10 +157,13 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
 
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
+    voice = replace(voice, announce=None)  # a preview never announces the voice
     if play_from is not None:
         from guided.audio.device import check_output
+        from guided.outputs import quiet
 
-        found = check_output(device)  # no device: say so before printing anything
+        with quiet.captured(show=quiet.debug_requested()):  # PortAudio's start-up messages
+            found = check_output(device)  # no device: say so before printing anything
     measure, close = _cached_lengths(script, rate, voice, cache_dir)
     try:
         timeline = plan(script, variables=values, pace=pace, rate=rate, measure=measure)
@@ -175,7 +183,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
             play_script(script, options)
 
 
-def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_dir: str | None
+def _cached_lengths(script: Script, rate: int | None, voice: VoiceChoice, cache_dir: str | None
                     ) -> tuple[Measure | None, Callable[[], None]]:
     """Read real clip lengths from the speech cache (the same voice and rate `play` uses);
     without a usable speech stack, (None, no-op) and the preview estimates."""

@@ -48,6 +48,13 @@ def clear() -> None:
             _write(_stream, CLEAR)
 
 
+def redraw() -> None:
+    """Draw the live line again (after someone else wrote a line of their own above it)."""
+    with lock:
+        if _redraw is not None:
+            _redraw()
+
+
 def echo(message: str = "", err: bool = False, nl: bool = True, file: TextIO | None = None) -> None:
     """``click.echo`` on a line of its own, with the live line (if any) drawn again below."""
     with lock:
