@@ -117,6 +117,7 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
         listened = 0.0  # every round of --loop together
         rounds = 0
         while True:
+            before_id = recorder.session_id if recorder is not None else None
             try:
                 if delay_seconds:
                     countdown(delay_seconds, interactive=interactive)
@@ -126,7 +127,9 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
                     raise
                 result = PlayResult(INTERRUPTED, 0.0, 0.0)
             listened += result.listened_seconds
-            if result.listened_seconds > 0 or not rounds:  # a round cut off before a sound is none
+            began = result.listened_seconds > 0 or (recorder is not None
+                                                    and recorder.session_id != before_id)
+            if began or not rounds:  # a round cut off before its first sound is not one
                 rounds += 1
             if result.outcome == INTERRUPTED:
                 click.echo(f"\nStopped after {_listened(listened, rounds)}."
