@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "schema": "guided.commands.scripts:schema",
     "new": "guided.commands.authoring:new",
     "edit": "guided.commands.authoring:edit",
+    "remove": "guided.commands.authoring:remove",
     "say": "guided.commands.authoring:say",
     "journey": "guided.commands.journey:journey",
     "bundle": "guided.commands.bundle:bundle",

@@ -86,6 +86,7 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
+    from guided.script.checks import require_known_variables
     from guided.script.library import load
 
     delay_seconds = _parse_delay(delay)
@@ -93,6 +94,7 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
     warm = _warm_up_audio()  # while the script loads
     try:
         loaded = load(script)
+        require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
     finally:
         warm.join(timeout=5)  # PortAudio's own start-up messages land in the capture, not after it
     found = check_output(device)  # before asking anything: no device, no questions

@@ -12,6 +12,7 @@ from guided.commands.common import cache_option
 from guided.errors import GuidedError
 from guided.speech.choice import ENGINE_NAMES
 
+_BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 _LONG_UNITS = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*w)?\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(.*?)\s*$")
 
 
@@ -24,6 +25,9 @@ def parse_age(text: str) -> float:
     match = _LONG_UNITS.match(text)
     if not match or not text.strip():
         raise bad
+    if _BARE_NUMBER.match(text):
+        raise GuidedError(f"--older-than needs a unit: {text.strip()}d for {text.strip()} days, "
+                          f"or h for hours, w for weeks (for example 30d, 12h or 2w)")
     weeks, days, rest = match.groups()
     seconds = float(weeks or 0) * 7 * 86400 + float(days or 0) * 86400
     if rest:
@@ -126,16 +130,42 @@ def clear(cache_dir: str | None, yes: bool) -> None:
 @cache.command()
 @cache_option
 @click.option("--older-than", "older_than", required=True, metavar="AGE",
-              help="Delete clips not used for this long: 30d, 12h, 2w.")
-def prune(cache_dir: str | None, older_than: str) -> None:
+              help="Delete clips not used for this long, with a unit: 30d (days), 12h (hours), 2w (weeks).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+def prune(cache_dir: str | None, older_than: str, yes: bool) -> None:
     """Delete clips that have not been used for a while.
 
-    A clip counts as used when it is played or exported (its file's modification
-    time is refreshed, at most once an hour).
+    Says how many clips that is, and asks first on a terminal. A clip counts as
+    used when it is played or exported (its file's modification time is refreshed,
+    at most once an hour).
+
+    \b
+    guided cache prune --older-than 30d
     """
     seconds = parse_age(older_than)
-    count, size = _open(cache_dir).prune(seconds)
-    click.echo(f"Deleted {_clips(count)} not used for {older_than.strip()} ({_size(size)}).")
+    store = _open(cache_dir)
+    age = describe_age(seconds)
+    if not yes and sys.stdin.isatty():
+        count, size = store.count_older(seconds)
+        if count == 0:
+            click.echo(f"No clips have gone unused for {age}; nothing to delete.")
+            return
+        total = store.info().entries
+        if not click.confirm(f"Delete {_clips(count)} of {total} ({_size(size)}), not used for {age}?"):
+            click.echo("Nothing was deleted.")
+            return
+    count, size = store.prune(seconds)
+    click.echo(f"Deleted {_clips(count)} not used for {age} ({_size(size)}).")
+
+
+def describe_age(seconds: float) -> str:
+    """``30 days``, ``2 weeks``, ``12 hours``, ``90 minutes``: an age in words."""
+    for unit, length in (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= length and (seconds / length).is_integer():
+            n = int(seconds / length)
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    days = seconds / 86400
+    return f"{days:g} days" if days >= 1 else f"{seconds / 3600:g} hours"
 
 
 def _clips(n: int) -> str:

@@ -246,6 +246,20 @@ class ClipCache:
         cutoff = time.time() - older_than_seconds
         return self._remove(lambda mtime: mtime < cutoff)
 
+    def count_older(self, older_than_seconds: float) -> tuple[int, int]:
+        """(clips, bytes) that ``prune(older_than_seconds)`` would delete now."""
+        cutoff = time.time() - older_than_seconds
+        count = size = 0
+        for p in self.entries():
+            try:
+                st = p.stat()
+            except FileNotFoundError:
+                continue
+            if st.st_mtime < cutoff:
+                count += 1
+                size += st.st_size
+        return count, size
+
     def _remove(self, doomed) -> tuple[int, int]:
         """Remove clips (and anything damaged in a clip's place) on any cache content; a
         cache that cannot be changed is one line saying so."""
