@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "journey": "guided.commands.journey:journey",
     "bundle": "guided.commands.bundle:bundle",
     "log": "guided.commands.log:log",
+    "record": "guided.commands.record:record",
     "voices": "guided.commands.speech:voices",
     "cache": "guided.commands.speech:cache",
     "devices": "guided.commands.play:devices",

@@ -113,7 +113,7 @@ class ClipCache:
             st = os.fstat(f.fileno())
             data = f.read(HEADER.size + MAX_CLIP_BYTES + 1)
         n = _parse_header(data[: HEADER.size], len(data))
-        payload = data[HEADER.size:]
+        payload = memoryview(data)[HEADER.size:]  # no copy of a long clip
         if zlib.crc32(payload) != HEADER.unpack_from(data)[5]:
             raise CorruptClip(f"{path.name}: checksum mismatch")
         if time.time() - st.st_mtime > TOUCH_EVERY:
