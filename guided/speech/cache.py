@@ -307,13 +307,9 @@ def _being_written(name: str) -> bool:
     match = _TEMP_OWNER.match(name)
     if not match:
         return False
-    try:
-        os.kill(int(match.group(1)), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+    from guided.portable import pid_alive
+
+    return pid_alive(int(match.group(1)))
 
 
 def _remove_any(path: Path) -> None:

@@ -62,14 +62,26 @@ class Take:
 
 def read_audio(path: Path) -> tuple[np.ndarray, int]:
     """A file's samples as float32 (frames, channels) and its rate. WAV (PCM) with the
-    standard library; FLAC, MP3, M4A (and other WAV) through pydub when ffmpeg is there."""
+    standard library; FLAC, MP3, Ogg (and other WAV) with soundfile, whose wheels carry
+    their codecs; anything else (M4A) through pydub when ffmpeg is there."""
     try:
         return _read_wav(path)
     except (wave.Error, EOFError):
         pass
     except OSError as exc:
         raise GuidedError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return _read_with_soundfile(path)
+    except (RuntimeError, TypeError, ValueError):  # soundfile's errors derive from these
+        pass
     return _read_with_pydub(path)
+
+
+def _read_with_soundfile(path: Path) -> tuple[np.ndarray, int]:
+    import soundfile
+
+    data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    return data, int(rate)
 
 
 def _read_wav(path: Path) -> tuple[np.ndarray, int]:
