@@ -36,7 +36,15 @@ COMMANDS: dict[str, str] = {
     "voices": "guided.commands.speech:voices",
     "cache": "guided.commands.speech:cache",
     "devices": "guided.commands.play:devices",
+    "settings": "guided.commands.settings:settings",
 }
+
+
+class UnknownCommand(GuidedError):
+    """A command name that does not exist: one line, with a suggestion; exit code 2 like
+    any other usage mistake."""
+
+    exit_code = 2
 
 
 class OutputClosed(Exception):
@@ -61,6 +69,15 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return self._load(name) or super().get_command(ctx, name)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        """An unknown command gets the closest command as a suggestion, and the name of a
+        practice typed as a command gets the `guided play` line for it."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            raise UnknownCommand(_unknown_command(name, self.list_commands(ctx)))
+        return super().resolve_command(ctx, args)
+
     @staticmethod
     def _load(name: str) -> click.Command | None:
         target = COMMANDS.get(name)
@@ -83,6 +100,21 @@ def cli() -> None:
 
     SCRIPT is the name of a practice (see `guided list`) or a path to a YAML file.
     """
+
+
+def _unknown_command(name: str, commands: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name.lower(), commands, n=1, cutoff=0.6)
+    if close:
+        return f"there is no command '{name}' (did you mean '{close[0]}'?); `guided --help` lists them"
+    try:
+        from guided.script.library import find_script
+
+        find_script(name)
+    except GuidedError:
+        return f"there is no command '{name}'; `guided --help` lists them"
+    return f"there is no command '{name}'; to listen to that practice: guided play {name}"
 
 
 def main(argv: list[str] | None = None) -> None:

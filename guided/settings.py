@@ -22,10 +22,11 @@ import yaml
 
 from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
+from guided.preferences import ALL_KEYS, check_key
 from guided.script.yamlfile import load_nodes, node_pos
 from guided.speech.choice import AUTO, ENGINE_CHOICES
 
-KEYS = ("engine", "voice")
+KEYS = ALL_KEYS  # rate, pace, device, ratings and streaks are read by guided.preferences
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,10 @@ def load_settings(path: Path | None = None) -> Settings:
     keys, values = _positions(path, node)
     for key in data:
         if key not in KEYS:
-            raise GuidedError(f"unknown setting {key!r}; known settings: {', '.join(KEYS)}",
-                              keys.get(key, Pos(str(path))))
+            try:
+                check_key(str(key))
+            except GuidedError as exc:
+                raise GuidedError(exc.message, keys.get(key, Pos(str(path)))) from None
     engine = data.get("engine", AUTO)
     if not isinstance(engine, str) or engine.strip().lower() not in ENGINE_CHOICES:
         raise GuidedError(f"engine should be one of {', '.join(ENGINE_CHOICES)}, got {engine!r}",

@@ -163,6 +163,9 @@ def test_play_today_logs_the_day_and_saves_the_reflection(guided, small_journey,
                     env=alsa_file_sink.merged())
     assert result.returncode == 0, result.stderr
     assert "What did you notice?" in result.stdout and "reflection is saved" in result.stdout
+    assert "guided log show 1" in result.stdout
+    shown = guided("log", "show", "1")
+    assert "What did you notice?" in shown.stdout and "My feet felt warm." in shown.stdout
     assert alsa_file_sink.output.stat().st_size > 22050 * 2  # over a second of sound was played
     with sessionlog.SessionLog() as log:
         (row,) = log.all()

@@ -25,7 +25,7 @@ def test_log_table_and_json(guided):
     table = guided("log")
     assert table.returncode == 0
     lines = table.stdout.splitlines()
-    assert lines[0].split()[:4] == ["when", "practice", "listened", "outcome"]
+    assert lines[0].split()[:5] == ["#", "when", "practice", "listened", "outcome"]
     assert "breath" in lines[1] and "stopped" in lines[1]  # newest first
     assert "grounding" in lines[2] and "2:00/2:00" in lines[2] and "feet felt warm" in lines[2]
     data = json.loads(guided("log", "--json", "--limit", "1").stdout)
@@ -42,6 +42,34 @@ def test_log_export_csv_and_json(guided, tmp_path):
     assert rows[0]["distress_before"] == "7" and rows[0]["distress_after"] == "4"
     data = json.loads(guided("log", "export", "--format", "json").stdout)
     assert data[1]["outcome"] == "stopped" and data[1]["listened_seconds"] == 20
+
+
+def test_notes_and_reflections_are_shown_and_exported_plainly(guided, tmp_path):
+    with SessionLog() as db:
+        sid = db.start(script="grounding", title="Grounding", planned_seconds=120,
+                       journey="six-weeks", journey_day=2)
+        db.finish(sid, "completed", 120)
+        db.rate_after(sid, note="shoulders dropped",
+                      reflection={"question": "Where did you feel most settled?",
+                                  "answer": "In my hands, " + "warm and heavy, " * 12 + "then still."})
+    table = guided("log", env={"COLUMNS": "120"})
+    assert table.returncode == 0, table.stderr
+    row = table.stdout.splitlines()[1]
+    assert "shoulders dropped · reflection: In my hands" in row
+    assert len(row) < 120 and row.endswith("…")  # cut to the terminal's width
+    assert "guided log show N" in table.stdout
+    shown = guided("log", "show", str(sid), env={"COLUMNS": "100"})
+    assert shown.returncode == 0, shown.stderr
+    assert "Where did you feel most settled?" in shown.stdout
+    assert "then still." in shown.stdout and "six-weeks, day 2" in shown.stdout
+    missing = guided("log", "show", "99")
+    assert missing.returncode == 1 and missing.stderr.count("\n") == 1
+    assert "no session 99" in missing.stderr and "Traceback" not in missing.stderr
+    text = guided("log", "export", "--format", "csv").stdout
+    (exported,) = list(csv.DictReader(io.StringIO(text)))
+    assert exported["reflection_question"] == "Where did you feel most settled?"
+    assert exported["reflection_answer"].startswith("In my hands, warm")
+    assert "reflection" not in exported and "{" not in text
 
 
 def test_log_stats_and_streak_setting(guided):
@@ -65,3 +93,14 @@ def test_log_path_and_off_on(guided, isolated_home):
     assert not logging_enabled()
     guided("log", "on")
     assert logging_enabled()
+
+
+def test_a_reflection_answer_is_a_safe_plain_cell(guided):
+    with SessionLog() as db:
+        sid = db.start(script="grounding", title="Grounding", planned_seconds=60)
+        db.finish(sid, "completed", 60)
+        db.rate_after(sid, reflection={"question": "What helped?",
+                                       "answer": '=HYPERLINK("http://example.invalid","x")'})
+    (row,) = list(csv.DictReader(io.StringIO(guided("log", "export", "--format", "csv").stdout)))
+    assert row["reflection_question"] == "What helped?"
+    assert row["reflection_answer"] == '\'=HYPERLINK("http://example.invalid","x")'

@@ -6,27 +6,41 @@ from __future__ import annotations
 SCALE_HINT = "0 means completely calm, 10 the most distress you can imagine. Enter skips."
 
 
+RATING_RANGE = (0, 10)
+
+
 def ask_rating(question: str, explain: bool = False) -> int | None:
-    """Ask for a 0-10 rating; Enter skips; a wrong answer is asked again once, gently."""
+    """Ask for a 0-10 rating until the answer is one, or Enter skips (and says so).
+
+    An answer outside the scale is never dropped silently: the question is asked again,
+    with the accepted range, as often as needed."""
+    low, high = RATING_RANGE
     if explain:
         print(SCALE_HINT)
-    for attempt in range(2):
+    while True:
         try:
-            answer = input(f"{question} (0-10, Enter to skip): ").strip()
+            answer = _input(f"{question} ({low}-{high}, Enter to skip): ").strip()
         except EOFError:
             return None
         if not answer:
+            print("Skipped, that is fine. No rating is kept for this one.")
             return None
-        if answer.isdigit() and 0 <= int(answer) <= 10:
+        if answer.isdigit() and low <= int(answer) <= high:
             return int(answer)
-        if attempt == 0:
-            print("A whole number from 0 to 10 works here, or just Enter to skip.")
-    return None
+        print(f"A whole number from {low} to {high} works here (or just Enter to skip).")
 
 
 def ask_line(question: str) -> str:
     """An optional one-line answer; Enter skips."""
     try:
-        return input(f"{question} (Enter to skip): ").strip()
+        return _input(f"{question} (Enter to skip): ").strip()
     except EOFError:
         return ""
+
+
+def _input(prompt: str) -> str:
+    """``input()`` with the prompt on stdout: without the readline module Python writes
+    it to file descriptor 2, which is kept for PortAudio's messages while audio is in use
+    (``guided.outputs.quiet``)."""
+    print(prompt, end="", flush=True)
+    return input()

@@ -62,8 +62,9 @@ def collect_vars(variables: tuple[str, ...], vars_file: str | None):
 
 def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--pace", type=click.FloatRange(*PACE_RANGE), default=None,
-        help="Multiply every pause (and breath holds); replaces the script's pace. 1.5 = 50% more time.",
+        "--pace", type=click.FloatRange(*PACE_RANGE), default=preference_default("pace"),
+        help="Multiply every pause (and breath holds); replaces the script's pace. 1.5 = 50% more time "
+             "(default: your settings', else the script's).",
     )(f)
 
 
@@ -78,8 +79,9 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
                 **kwargs: Any) -> Any:
         return f(*args, voice=voice_choice(engine, voice, rate), rate=rate, **kwargs)
 
-    command = click.option("--rate", type=click.IntRange(*RATE_RANGE), default=None,
-                           help="Speaking rate in words per minute (default: the script's, else 140).")(command)
+    command = click.option("--rate", type=click.IntRange(*RATE_RANGE), default=preference_default("rate"),
+                           help="Speaking rate in words per minute (default: your settings', else "
+                                "the script's, else 140).")(command)
     command = click.option("--voice", default=None,
                            help="Voice id (see `guided voices`); it picks its engine "
                                 "(default: the script's, your settings', else the best for the "
@@ -90,6 +92,17 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
              "pyttsx3 (espeak-ng, many languages), or auto: a natural voice for the script's "
              "language, else espeak-ng (default: GUIDED_ENGINE, your settings', else auto).",
     )(command)
+
+
+def preference_default(key: str) -> Callable[[], Any]:
+    """A click default read from the listener's settings (guided.preferences) when used."""
+
+    def default() -> Any:
+        from guided.preferences import load_preferences
+
+        return getattr(load_preferences(), key)
+
+    return default
 
 
 def voice_choice(engine: str | None, voice: str | None, rate: int | None) -> VoiceChoice:
@@ -118,12 +131,15 @@ class Announcer:
                 return
         except (AttributeError, ValueError):
             return
-        with self._lock:
+        from guided.outputs import liveline
+
+        with self._lock, liveline.lock:
             if note in self._said:
                 return
             self._said.add(note)
             stream.write(f"\r\x1b[K{note}\n")
             stream.flush()
+            liveline.redraw()  # a progress bar that was showing comes back below the note
 
 
 def cache_option(f: Callable[..., Any]) -> Callable[..., Any]:

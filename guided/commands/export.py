@@ -270,9 +270,22 @@ class _QuietBar:
 
 @contextmanager
 def _bar(label: str, length: int) -> Iterator:
+    """A progress bar on stderr that messages never share a line with (see
+    ``guided.outputs.liveline``); it is drawn full when the work is done."""
     if not sys.stderr.isatty():
         yield _QuietBar()
         return
+    from guided.outputs import liveline
+
     with click.progressbar(length=length, label=printable(label), file=sys.stderr,
                            show_percent=True, width=24) as bar:
-        yield bar
+
+        def redraw() -> None:
+            bar._last_line = None  # click skips a line it drew last time; it was wiped
+            bar.render_progress()
+
+        with liveline.live(sys.stderr, redraw):
+            yield bar
+            if bar.length is not None and bar.pos < bar.length:
+                bar.update(bar.length - bar.pos)  # the work is done: the bar ends full
+

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.commands.common import collect_vars, pace_option, var_option, voice_options
+from guided.commands.common import (
+    collect_vars,
+    pace_option,
+    preference_default,
+    var_option,
+    voice_options,
+)
 from guided.errors import GuidedError
 from guided.outputs.safetext import printable
 from guided.paths import is_path_ref
@@ -120,7 +126,8 @@ def start(name: str, on: dt.datetime | None) -> None:
 @click.option("--reflection", default=None, metavar="TEXT",
               help="Your answer to the day's question (otherwise you are asked after playing).")
 @click.option("--no-prompt", is_flag=True, help="Do not ask anything; just play.")
-@click.option("--device", default=None, help="Output device (see `guided devices`).")
+@click.option("--device", default=preference_default("device"),
+              help="Output device (see `guided devices`; default: your settings', else the system's).")
 @voice_options
 @pace_option
 @var_option
@@ -140,9 +147,12 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
                          or not click.confirm("\nPlay it now?", default=False)):
         click.echo(f"\nWhen you are ready: guided journey today{f' --day {number}' if day_number else ''} --play")
         return
+    from guided.outputs import quiet
+
     values = collect_vars(variables, vars_file)
-    _play_day(j, day, device=device, voice=voice, rate=rate, pace=pace, variables=values,
-              reflection=reflection, ask=not no_prompt)
+    with quiet.captured(show=quiet.debug_requested()):  # PortAudio's C messages stay off the screen
+        _play_day(j, day, device=device, voice=voice, rate=rate, pace=pace, variables=values,
+                  reflection=reflection, ask=not no_prompt)
 
 
 def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, reflection, ask) -> None:
@@ -150,20 +160,22 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     day; then ask the day's question and keep the answer with the last session."""
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
-    from guided.outcomes import COMPLETED, INTERRUPTED
+    from guided.outcomes import INTERRUPTED, REACHED_END
+    from guided.outputs import liveline  # a warning while playing goes above the progress line
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import is_interactive
     from guided.practice import sessionlog
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
+    from guided.preferences import load_preferences
     from guided.script.checks import require_known_variables
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()])
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
-    rate_it = interactive and ask
-    log = (open_for_practice(warn=lambda message: click.echo(message, err=True))
+    rate_it = interactive and ask and load_preferences().ratings
+    log = (open_for_practice(warn=lambda message: liveline.echo(message, err=True))
            if sessionlog.logging_enabled() else None)  # never stops the practice
     try:
         before = ask_rating("How much distress do you feel right now?") if rate_it else None
@@ -182,7 +194,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
                 click.echo("\nStopped. That counts too." + (" The session is in your log." if log else ""),
                            err=True)
                 sys.exit(130)
-            if result.outcome != COMPLETED:
+            if result.outcome not in REACHED_END:
                 break
         if result is None:
             return
@@ -196,7 +208,8 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
         if log is not None and recorder is not None and recorder.session_id is not None:
             log.rate_after(recorder.session_id, distress_after=after, reflection=saved)
             if saved:
-                click.echo("Your reflection is saved with this session (see `guided log`).")
+                click.echo("Your reflection is saved with this session "
+                           f"(`guided log show {recorder.session_id}` shows it whole).")
         elif saved:
             click.echo("Session logging is off, so the reflection was not saved.")
         click.echo("Thank you for taking this time.")

@@ -6,12 +6,16 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from guided.errors import GuidedError
 from guided.outputs.formats import LOG_FORMATS
 from guided.script.durations import format_clock
+
+if TYPE_CHECKING:
+    from guided.practice.sessionlog import Session
 
 
 @click.group(invoke_without_command=True)
@@ -23,14 +27,15 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     """Your past sessions, newest first. Everything stays on this computer.
 
     \b
-    guided log                 recent sessions as a table
+    guided log                 recent sessions as a table, in local time
+    guided log show N          one session whole, with its note and reflection
     guided log stats           minutes per week, days in a row, distress change
     guided log export -o f.csv share with your therapist
     guided log off / on        stop or resume logging
     """
     if ctx.invoked_subcommand is not None:
         return
-    from guided.outputs.safetext import printable, printable_json
+    from guided.outputs.safetext import printable_json
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as db:
@@ -42,17 +47,23 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     if not sessions:
         click.echo("No sessions yet. When you play a practice, it will appear here.")
         return
-    rows = [("when", "practice", "listened", "outcome", "before", "after", "note")]
-    for s in sessions:
-        rows.append((
-            s.started[:16].replace("T", " "), s.script,
-            f"{format_clock(s.listened_seconds)}/{format_clock(s.planned_seconds)}",
-            s.outcome, _num(s.distress_before), _num(s.distress_after), _short(s.note),
-        ))
-    rows = [tuple(printable(cell) for cell in row) for row in rows]  # titles and notes as text
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    for line in _table(sessions, _terminal_width()):
+        click.echo(line)
+
+
+@log.command()
+@click.argument("number", type=int, metavar="N")
+def show(number: int) -> None:
+    """One session whole: its times, ratings, note and reflection (N is its # in `guided log`)."""
+    from guided.errors import GuidedError
+    from guided.practice.sessionlog import SessionLog
+
+    with SessionLog() as db:
+        session = db.get(number)
+    if session is None:
+        raise GuidedError(f"there is no session {number} in your log; `guided log` shows their numbers")
+    for line in _details(session, _terminal_width()):
+        click.echo(line)
 
 
 @log.command()
@@ -151,14 +162,12 @@ def spreadsheet_safe(value: object) -> object:
 
 def _as_csv(sessions: list) -> str:
     buf = io.StringIO()
-    rows = [s.to_dict() for s in sessions]
+    rows = [s.to_row() for s in sessions]  # plain columns: the reflection's question and answer
     fields = list(rows[0]) if rows else _fields()
     # RFC 4180 line ends: a cell holding a carriage return is then quoted, not split
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        if not isinstance(row["reflection"], (str, type(None))):
-            row["reflection"] = json.dumps(row["reflection"], ensure_ascii=False)
         writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     return buf.getvalue()
 
@@ -205,10 +214,93 @@ def _num(value: int | None) -> str:
 
 
 def _short(text: str, width: int = 30) -> str:
+    from guided.outputs.safetext import printable
+
+    text = " ".join(printable(text).split())  # one safe line in a table
+    if width < 2:
+        return ""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def _remarks(s: Session) -> str:
+    """The note and the reflection's answer, for the last column of the table."""
+    question, answer = s.reflection_parts()
+    parts = [s.note.strip()] if s.note.strip() else []
+    if answer.strip():
+        parts.append(f"reflection: {answer.strip()}")
+    return " · ".join(parts)
+
+
+def _table(sessions: list[Session], width: int) -> list[str]:
+    """Newest first, in local time; notes and reflections cut to the terminal's width."""
+    from guided.outputs.safetext import printable
+    from guided.practice.days import local_clock
+
+    head = ("#", "when", "practice", "listened", "outcome", "before", "after")
+    rows: list[tuple[str, ...]] = [head] + [tuple(printable(cell) for cell in (  # names as text
+        str(s.id), local_clock(s.started), s.script,
+        f"{format_clock(s.listened_seconds)}/{format_clock(s.planned_seconds)}",
+        s.outcome, _num(s.distress_before), _num(s.distress_after),
+    )) for s in sessions]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    used = sum(widths) + 2 * len(widths)
+    room = max(12, width - used - 1)  # the last column would wrap on some terminals
+    remarks = ["note / reflection"] + [_short(_remarks(s), room) for s in sessions]
+    lines = []
+    for row, remark in zip(rows, remarks, strict=True):
+        cells = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        lines.append(f"{cells}  {remark}".rstrip())
+    if any(len(_remarks(s)) > room for s in sessions):
+        lines.append("(`guided log show N` shows session N whole)")
+    return lines
+
+
+def _details(s: Session, width: int) -> list[str]:
+    """Every field of one session worth reading, wrapped to the terminal's width."""
+    import textwrap
+
+    from guided.outputs.safetext import printable
+    from guided.practice.days import local_clock
+
+    label = 12
+    wrap = max(20, width - label - 1)
+
+    def field(name: str, text: str) -> list[str]:
+        out = []
+        for paragraph in [printable(line) for line in text.splitlines()] or [""]:
+            out.extend(textwrap.wrap(paragraph, wrap) or [""])
+        return [(f"{name}:" if i == 0 else "").ljust(label) + line for i, line in enumerate(out)]
+
+    ended = local_clock(s.ended)[-5:] if s.ended else "?"
+    lines = [printable(f"Session {s.id}: {s.title} ({s.script})")]
+    lines += field("When", f"{local_clock(s.started)} to {ended}")
+    lines += field("Listened", f"{format_clock(s.listened_seconds)} of "
+                               f"{format_clock(s.planned_seconds)} · {s.outcome}")
+    lines += field("Distress", f"{_num(s.distress_before)} before, {_num(s.distress_after)} after (0-10)")
+    if s.journey:
+        lines += field("Journey", f"{s.journey}, day {s.journey_day}")
+    voice = " · ".join(part for part in (s.engine, s.voice, f"{s.rate} wpm" if s.rate else "") if part)
+    if voice:
+        lines += field("Voice", voice)
+    if s.note:
+        lines += field("Note", s.note)
+    question, answer = s.reflection_parts()
+    if question:
+        lines += field("Question", question)
+    if answer:
+        lines += field("Reflection", answer)
+    return lines
 
 
 def _fields() -> list[str]:
     from guided.practice.sessionlog import Session
 
-    return list(Session.__dataclass_fields__)
+    fields = [f for f in Session.__dataclass_fields__ if f != "reflection"]
+    return fields + ["reflection_question", "reflection_answer"]
+

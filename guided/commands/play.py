@@ -12,6 +12,7 @@ from guided.commands.common import (
     cache_option,
     collect_vars,
     pace_option,
+    preference_default,
     var_option,
     voice_options,
 )
@@ -25,12 +26,13 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 
 
 @click.command()
-@click.argument("script")
+@click.argument("script", required=False)
 @var_option
 @voice_options
 @pace_option
-@click.option("--device", default=None, metavar="D",
-              help="Output device number or name (see `guided devices`; default: the system's).")
+@click.option("--device", default=preference_default("device"), metavar="D",
+              help="Output device number or name (see `guided devices`; default: your settings', "
+                   "else the system's).")
 @click.option("--delay", default=None, metavar="TIME",
               help="A quiet countdown before starting, e.g. 10s, to settle in first (up to an hour).")
 @click.option("--loop", is_flag=True, help="Play again and again until you press q or Ctrl-C.")
@@ -43,11 +45,14 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
               help="Distress after, 0-10, without being asked.")
 @click.option("--note", default=None, metavar="TEXT", help="A one-line note to keep with this session.")
 @cache_option
-def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
+def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
          rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,
          start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
          note: str | None, cache_dir: str | None) -> None:
     """Play a practice now, with captions and keys on a terminal.
+
+    SCRIPT is a practice's name or title (any case), a .yaml file in this folder by
+    its name, or a path. Without it, `guided play` lists what you can play.
 
     \b
     Keys: space pause/resume · n next section · b back to the section start
@@ -56,67 +61,102 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     Piped or in scripts it plays quietly, asks nothing, and reads no keys.
     Each session is kept in your log on this computer (see `guided log`).
     """
-    warming = _warm_up_audio()
-    _warm_up_voice(voice, cache_dir)
+    if script is None:
+        _list_playable()
+        return
+    from guided.outputs import quiet
+
+    # PortAudio's and ALSA's own C messages stay off the screen (GUIDED_DEBUG=1 shows them after)
+    with quiet.captured(show=quiet.debug_requested()):
+        _play(script, variables, vars_file, voice, rate, pace, device, delay, loop, start_section,
+              no_prompt, before, after, note, cache_dir)
+
+
+def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
+          rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,
+          start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
+          note: str | None, cache_dir: str | None) -> None:
+    _warm_up_voice(voice, cache_dir)  # the natural voice loads while the script does
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
-    from guided.outcomes import COMPLETED, INTERRUPTED
-    from guided.outputs.player import PlayOptions, play_script
+    from guided.outcomes import COMPLETED, INTERRUPTED, REACHED_END, SKIPPED
+    from guided.outputs import liveline  # a warning while playing goes above the progress line
+    from guided.outputs.player import PlayOptions, PlayResult, play_script
     from guided.outputs.player.screen import countdown, is_interactive
     from guided.practice import sessionlog
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
+    from guided.preferences import load_preferences
     from guided.script.checks import require_known_variables
     from guided.script.library import load
 
+    delay_seconds = _parse_delay(delay)
+    values = collect_vars(variables, vars_file)
+    warm = _warm_up_audio()  # while the script loads
     try:
-        delay_seconds = _parse_delay(delay)
-        values = collect_vars(variables, vars_file)
         loaded = load(script)
         require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
     finally:
-        # sounddevice silences fd 2 while PortAudio starts: nothing may be printed
-        # (an error about the script above, say) until it has finished
-        warming.join(5.0)
+        warm.join(timeout=5)  # PortAudio's own start-up messages land in the capture, not after it
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     ask = interactive and not no_prompt
+    ask_ratings = ask and load_preferences().ratings  # `guided settings set ratings off`
 
     log = None
     if sessionlog.logging_enabled():  # never stops the practice (guided.practice.practicelog)
-        log = open_for_practice(warn=lambda message: click.echo(message, err=True))
+        log = open_for_practice(warn=lambda message: liveline.echo(message, err=True))
     else:
         click.echo("Session logging is off, so this session will not be saved "
                    "(`guided log on` turns it back on).", err=True)
     try:
-        if before is None and ask:
+        if before is None and ask_ratings:
             explain = log is None or not log.has_ratings()
             before = ask_rating("How much distress do you feel right now?", explain)
         options = PlayOptions(
             device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
             start_section=start_section, cache_dir=cache_dir, interactive=interactive)
         recorder = SessionRecorder(log, distress_before=before) if log is not None else None
+        listened = 0.0  # every round of --loop together
+        rounds = 0
         while True:
-            if delay_seconds:
-                countdown(delay_seconds, interactive=interactive)
-            result = play_script(loaded, options, recorder)
+            before_id = recorder.session_id if recorder is not None else None
+            try:
+                if delay_seconds:
+                    countdown(delay_seconds, interactive=interactive)
+                result = play_script(loaded, options, recorder)
+            except KeyboardInterrupt:  # between rounds of --loop (in play, the player handles it)
+                if not rounds:
+                    raise
+                result = PlayResult(INTERRUPTED, 0.0, 0.0)
+            listened += result.listened_seconds
+            began = result.listened_seconds > 0 or (recorder is not None
+                                                    and recorder.session_id != before_id)
+            if began or not rounds:  # a round cut off before its first sound is not one
+                rounds += 1
             if result.outcome == INTERRUPTED:
-                click.echo(f"\nStopped after {format_clock(result.listened_seconds)}."
-                           + (" The session is in your log." if log else ""), err=True)
+                click.echo(f"\nStopped after {_listened(listened, rounds)}."
+                           + (" The session is in your log." if log and rounds == 1 else
+                              " Each round is in your log." if log else ""), err=True)
                 sys.exit(130)
-            if not loop or result.outcome != COMPLETED:
+            if not loop or result.outcome not in REACHED_END:
                 break
             if recorder is not None:
                 recorder.distress_before = None  # the rating belonged to the first round
-        if ask and after is None:
+        if ask_ratings and after is None:
             after = ask_rating("And now, how much distress do you feel?")
         if ask and note is None:
             note = ask_line("Anything you noticed, in one line?")
         if log is not None and recorder is not None and recorder.session_id is not None:
             log.rate_after(recorder.session_id, distress_after=after, note=note or None)
         if interactive:
-            click.echo("Thank you for taking this time." if result.outcome == COMPLETED
-                       else f"Stopped after {format_clock(result.listened_seconds)}. That counts too.")
+            if result.outcome == COMPLETED:
+                click.echo("Thank you for taking this time.")
+            elif result.outcome == SKIPPED:
+                click.echo(f"You skipped to the end after listening {_listened(listened, rounds)}. "
+                           "Thank you for taking this time.")
+            else:
+                click.echo(f"Stopped after {_listened(listened, rounds)}. That counts too.")
     finally:
         if log is not None:
             log.close()
@@ -126,8 +166,10 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
 def devices() -> None:
     """List the audio outputs `guided play --device` can use."""
     from guided.audio.device import list_output_devices
+    from guided.outputs import quiet
 
-    found = list_output_devices()
+    with quiet.captured(show=quiet.debug_requested()):
+        found = list_output_devices()
     if not found:
         from guided.audio.device import NO_DEVICE_HINT
         from guided.errors import AudioDeviceError
@@ -138,6 +180,45 @@ def devices() -> None:
         marker = "*" if d.default else " "
         click.echo(f"{marker} {d.index:>3}  {d.name.ljust(width)}  {d.hostapi}")
     click.echo("(* = default; pass the number or name to `guided play --device`)")
+
+
+def _listened(seconds: float, rounds: int) -> str:
+    """``4:10``, or with --loop ``16:40 in all, over 4 rounds``."""
+    clock = format_clock(seconds)
+    return clock if rounds <= 1 else f"{clock} in all, over {rounds} rounds"
+
+
+def _list_playable() -> None:
+    """What `guided play` can play: the library, then the scripts in this folder."""
+    from guided.outputs.safetext import printable
+    from guided.script.durations import format_length
+    from guided.script.library import current_folder_scripts, iter_library
+    from guided.script.loader import load_script
+    from guided.timeline.estimate import estimate_seconds
+
+    rows = [(e.name, e.script.title, format_length(estimate_seconds(e.script)))
+            for e in iter_library() if e.script is not None]
+    library = {name for name, _, _ in rows}
+    here = []
+    for path in current_folder_scripts():
+        try:
+            found = load_script(path, name=path.stem)
+        except GuidedError:
+            continue  # not a practice (a vars file, a journey, …)
+        name = path.name if path.stem in library else path.stem
+        here.append((name, found.title, format_length(estimate_seconds(found))))
+    if not rows and not here:
+        click.echo("There are no practices to play yet; `guided new NAME` starts one.")
+        return
+    width = max(len(r[0]) for r in rows + here)
+    title_width = max(len(r[1]) for r in rows + here)
+    click.echo("Which practice would you like? Play one with: guided play NAME")
+    for heading, group in (("", rows), ("In this folder:", here)):
+        if not group:
+            continue
+        click.echo(f"\n{heading}" if heading else "")
+        for name, title, length in group:
+            click.echo(printable(f"  {name.ljust(width)}  {title.ljust(title_width)}  {length}"))
 
 
 def _warm_up_audio() -> threading.Thread:

@@ -17,6 +17,7 @@ from guided.commands.common import (
     cache_option,
     collect_vars,
     pace_option,
+    preference_default,
     var_option,
     voice_options,
 )
@@ -257,8 +258,9 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
 @click.option("--play-from", "play_from", default=None, metavar="SECTION",
               help="Then play it from SECTION (its number or title), to hear how it sounds. "
                    "Auditions are not kept in your session log.")
-@click.option("--device", default=None, metavar="D",
-              help="Output device for --play-from (see `guided devices`).")
+@click.option("--device", default=preference_default("device"), metavar="D",
+              help="Output device for --play-from (see `guided devices`; default: your settings', "
+                   "else the system's).")
 def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
             pace: float | None, rate: int | None, voice: VoiceChoice,
             cache_dir: str | None, play_from: str | None, device: str | None) -> None:
@@ -282,8 +284,10 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     voice = replace(voice, announce=None)  # a preview never announces the voice
     if play_from is not None:
         from guided.audio.device import check_output
+        from guided.outputs import quiet
 
-        found = check_output(device)  # no device: say so before printing anything
+        with quiet.captured(show=quiet.debug_requested()):  # PortAudio's start-up messages
+            found = check_output(device)  # no device: say so before printing anything
     measure, close = _cached_lengths(script, rate, voice, cache_dir)
     try:
         timeline = plan(script, variables=values, pace=pace, rate=rate, measure=measure)
@@ -292,13 +296,15 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     for line in preview_lines(timeline):
         click.echo(printable(line))
     if play_from is not None:
+        from guided.outputs import quiet
         from guided.outputs.player import PlayOptions, play_script
         from guided.outputs.player.screen import is_interactive
 
         options = PlayOptions(
             device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
             start_section=play_from, cache_dir=cache_dir, interactive=is_interactive())
-        play_script(script, options)
+        with quiet.captured(show=quiet.debug_requested()):
+            play_script(script, options)
 
 
 def _cached_lengths(script: Script, rate: int | None, voice: VoiceChoice, cache_dir: str | None

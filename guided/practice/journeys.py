@@ -39,6 +39,7 @@ from guided.paths import (
     is_path_ref,
     user_journeys_dir,
 )
+from guided.practice import days as local
 from guided.script.hygiene import text_problem
 from guided.script.nodes import NodeBudget, NodeReader
 from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes
@@ -379,7 +380,7 @@ def _write_state(state: dict) -> None:
 
 def start_journey(ref: str, on: dt.date | None = None) -> Progress:
     """Make ``ref`` the current journey, starting on ``on`` (today by default)."""
-    started = on or dt.date.today()
+    started = on or local.today()
     state = _read_state(repair=True)
     state["current"] = ref
     state.setdefault("started", {})[ref] = started.isoformat()
@@ -401,15 +402,13 @@ def current_progress() -> Progress | None:
 
 def day_number(progress: Progress, today: dt.date | None = None) -> int:
     """1 on the start day, 2 the day after, and so on (never below 1)."""
-    return max(1, ((today or dt.date.today()) - progress.started).days + 1)
+    return max(1, ((today or local.today()) - progress.started).days + 1)
 
 
 def session_day(started_iso: str) -> dt.date | None:
-    """The listener's local calendar date of a logged session start (stored in UTC)."""
-    try:
-        return dt.datetime.fromisoformat(started_iso).astimezone().date()
-    except ValueError:
-        return None
+    """The listener's local calendar date of a logged session start (the same day
+    ``guided log stats`` counts it on)."""
+    return local.local_day(started_iso)
 
 
 def practised_days(journey: str, progress: Progress, sessions) -> set[int]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from guided.errors import GuidedError
 from guided.outcomes import INTERRUPTED, OUTCOMES
 from guided.paths import guided_home
+from guided.practice import days
 
 _OFF_FILE = "logging-off"  # present in GUIDED_HOME when the user turned logging off
 _NO_STREAK_FILE = "streak-off"  # present when the user asked not to see streaks
@@ -37,7 +38,8 @@ def db_path() -> Path:
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    """Stored in UTC; shown and counted in local time (``guided.practice.days``)."""
+    return days.now_utc_iso()
 
 
 # --- migrations: numbered, append-only -------------------------------------------
@@ -108,10 +110,32 @@ class Session:
     journey_day: int | None
 
     def to_dict(self) -> dict:
+        """For JSON: times in local ISO 8601 with their offset, the reflection as an object."""
         data = asdict(self)
+        data["started"] = days.local_iso(self.started)
+        data["ended"] = days.local_iso(self.ended)
         if self.reflection:
             with contextlib.suppress(ValueError):
                 data["reflection"] = json.loads(self.reflection)
+        return data
+
+    def reflection_parts(self) -> tuple[str, str]:
+        """``(question, answer)`` of a journey reflection; empty strings when there is none."""
+        if not self.reflection:
+            return "", ""
+        try:
+            value = json.loads(self.reflection)
+        except ValueError:
+            return "", self.reflection
+        if isinstance(value, dict):
+            return str(value.get("question") or ""), str(value.get("answer") or "")
+        return "", "" if value is None else str(value)
+
+    def to_row(self) -> dict[str, object]:
+        """For CSV: plain columns only; the reflection as its question and its answer."""
+        data = self.to_dict()
+        del data["reflection"]
+        data["reflection_question"], data["reflection_answer"] = self.reflection_parts()
         return data
 
 
@@ -333,16 +357,18 @@ def set_logging(enabled: bool) -> None:
 
 
 def streak_enabled() -> bool:
-    return not (guided_home() / _NO_STREAK_FILE).exists()
+    """``streaks`` in settings.yaml (``guided settings``); the older marker file still hides them."""
+    from guided.preferences import load_preferences
+
+    return load_preferences().streaks and not (guided_home() / _NO_STREAK_FILE).exists()
 
 
 def set_streak(enabled: bool) -> None:
-    marker = guided_home() / _NO_STREAK_FILE
-    if enabled:
-        marker.unlink(missing_ok=True)
-    else:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text("Streaks are hidden. Show them again with: guided log streak on\n")
+    """The same switch as ``guided settings set streaks on|off``."""
+    from guided.preferences import set_value
+
+    set_value("streaks", "on" if enabled else "off")
+    (guided_home() / _NO_STREAK_FILE).unlink(missing_ok=True)
 
 
 # --- stats ------------------------------------------------------------------------------
@@ -353,24 +379,24 @@ class Stats:
     sessions: int
     total_minutes: float
     minutes_per_week: list[tuple[str, float]]  # (ISO week "2026-W47", minutes), oldest first
-    streak_days: int  # days practised in a row, ending today or yesterday
+    streak_days: int  # local days practised in a row, ending today or yesterday
     distress_change: list[tuple[str, float, int]]  # (script, average after-before, sessions rated)
 
 
 def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8) -> Stats:
-    today = today or dt.datetime.now(dt.timezone.utc).date()
+    today = today or days.today()
     per_week: dict[str, float] = {}
-    days: set[dt.date] = set()
+    practised: set[dt.date] = set()
     changes: dict[str, list[int]] = {}
     total = 0.0
     for s in sessions:
-        day = _day(s.started)
+        day = days.local_day(s.started)
         minutes = s.listened_seconds / 60
         total += minutes
         if day is None:
             continue
         if s.listened_seconds > 0:
-            days.add(day)
+            practised.add(day)
         year, week, _ = day.isocalendar()
         key = f"{year}-W{week:02d}"
         per_week[key] = per_week.get(key, 0.0) + minutes
@@ -382,16 +408,10 @@ def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8)
         key = f"{year}-W{week:02d}"
         recent_weeks.append((key, round(per_week.get(key, 0.0), 1)))
     streak = 0
-    day = today if today in days else today - dt.timedelta(days=1)
-    while day in days:
+    cursor = today if today in practised else today - dt.timedelta(days=1)
+    while cursor in practised:
         streak += 1
-        day -= dt.timedelta(days=1)
+        cursor -= dt.timedelta(days=1)
     distress = sorted((name, round(sum(v) / len(v), 1), len(v)) for name, v in changes.items())
     return Stats(len(sessions), round(total, 1), recent_weeks, streak, distress)
 
-
-def _day(iso: str) -> dt.date | None:
-    try:
-        return dt.datetime.fromisoformat(iso).date()
-    except ValueError:
-        return None

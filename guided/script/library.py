@@ -2,13 +2,23 @@
 
 A SCRIPT argument containing a path separator or ending in ``.yaml``/``.yml`` is a
 file. Anything else is a name, looked up first in the user's scripts folder
-(``guided.paths.user_scripts_dir()``) and then in the built-in library, so a user can
-keep their own version of a built-in under the same name. Subfolders (such as
+(``guided.paths.user_scripts_dir()``), then in the built-in library, then among the
+``.yaml`` files of the current folder. The library comes first so that a name means
+the same practice wherever you happen to be (and a user can keep their own version of
+a built-in under the same name); a file here that shares a library name is played by
+its file name (``grounding.yaml``).
+
+Names are matched without regard to case, spaces or punctuation, and a practice's
+title works as well as its name (``"Box breathing"``, ``box-breathing``). A name that
+matches nothing gets the closest names as a suggestion. Subfolders (such as
 ``scripts/journeys/``) are not scripts and are ignored.
 """
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +26,10 @@ from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import builtin_scripts_dir, is_path_ref, user_scripts_dir
 from guided.script.loader import SCRIPT_SUFFIXES, load_script
 from guided.script.model import Script
-from guided.script.suggest import did_you_mean
 
 USER = "user"
 BUILT_IN = "built-in"
+HERE = "this folder"
 
 
 @dataclass(frozen=True)
@@ -39,22 +49,69 @@ class Entry:
 
 
 def find_script(ref: str) -> Path:
-    """The file for a SCRIPT argument (a path, or a name in the user's or built-in library)."""
+    """The file for a SCRIPT argument: a path, or a name or title of a practice in the
+    user's folder, the built-in library or the current folder (in that order)."""
     if is_path_ref(ref):
         path = Path(ref).expanduser()
         if not path.is_file():
             raise GuidedError(f"no such file: {ref}")
         return path
-    for folder in (user_scripts_dir(), builtin_scripts_dir()):
-        for suffix in SCRIPT_SUFFIXES:
-            candidate = folder / f"{ref}{suffix}"
-            if candidate.is_file():
-                return candidate
-    names = sorted({entry_name for entry_name, _ in _script_files()})
+    key = name_key(ref)
+    files = _named_files()
+    for name, path, _ in files:
+        if name_key(name) == key:
+            return path
+    titles = _titles(files)
+    for title, path in titles:
+        if name_key(title) == key:
+            return path
     raise GuidedError(
-        f"there is no practice called '{ref}'{did_you_mean(ref, names)}; "
+        f"there is no practice called '{ref}'{suggest(ref, files, titles)}; "
         "see `guided list` for the ones you have, or give the path to a .yaml file"
     )
+
+
+def name_key(text: str) -> str:
+    """How names and titles are compared: any case, spaces and punctuation alike."""
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+def suggest(ref: str, files: list[tuple[str, Path, str]] | None = None,
+            titles: list[tuple[str, Path]] | None = None) -> str:
+    """`` (did you mean 'grounding'?)`` for the closest practice name or title, else ``""``."""
+    files = _named_files() if files is None else files
+    titles = _titles(files) if titles is None else titles
+    name_of = {path: name for name, path, _ in files}
+    candidates: dict[str, str] = {}  # key -> the name to type
+    for name, _path, _ in files:
+        candidates.setdefault(name_key(name), name)
+    for title, path in titles:
+        candidates.setdefault(name_key(title), name_of.get(path, title))
+    close = difflib.get_close_matches(name_key(ref), list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{candidates[close[0]]}'?)" if close else ""
+
+
+def current_folder_scripts() -> list[Path]:
+    """The ``.yaml`` files of the current folder (found by name after the library)."""
+    with contextlib.suppress(OSError):
+        return _files_in(Path.cwd())
+    return []
+
+
+def _named_files() -> list[tuple[str, Path, str]]:
+    """``(name, path, source)`` in lookup order: the user's, the built-in, this folder's."""
+    found = [(name, path, source) for name, (path, source) in _script_files_with_source()]
+    found += [(path.stem, path, HERE) for path in current_folder_scripts()]
+    return found
+
+
+def _titles(files: list[tuple[str, Path, str]]) -> list[tuple[str, Path]]:
+    """The title of each file that reads as a script (others, say a vars file, are skipped)."""
+    titles = []
+    for name, path, _ in files:
+        with contextlib.suppress(GuidedError):
+            titles.append((load_script(path, name=name).title, path))
+    return titles
 
 
 def load(ref: str) -> Script:

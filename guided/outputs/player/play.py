@@ -22,7 +22,8 @@ import numpy as np
 
 from guided.audio.device import OutputDevice, check_output
 from guided.audio.format import BLOCK_SIZE, SAMPLE_RATE
-from guided.outcomes import INTERRUPTED, Outcome
+from guided.errors import AudioDeviceError
+from guided.outcomes import INTERRUPTED, REACHED_END, Outcome
 from guided.script.model import Script
 from guided.timeline.lazy import LazyPlan, resolve_section
 from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
@@ -187,7 +188,7 @@ class Performance:
 
     def run(self, device: OutputDevice, recorder: Recorder | None) -> PlayResult:
         from guided.outputs.player.keys import Keys, NoKeys
-        from guided.outputs.player.playback import Playback
+        from guided.outputs.player.playback import DeviceLost, Playback
         from guided.outputs.player.screen import PlayerScreen
 
         start = self.start_sample()
@@ -199,14 +200,22 @@ class Performance:
             playback.on_first_sound = lambda: recorder.begin(self.playing(planned))
             playback.on_progress = recorder.progress
         outcome: Outcome = INTERRUPTED
+        lost: DeviceLost | None = None
         previous = _install_sigterm()
         try:
-            with Keys() if self.options.interactive else NoKeys() as keys:
+            with Keys() if self.options.interactive else NoKeys() as keys, screen.live():
                 screen.heading(self.script.title, planned)
                 outcome = playback.loop(keys)
+                if outcome in REACHED_END:  # the bar ends full
+                    length = (self.total_samples() - start) / SAMPLE_RATE
+                    screen.progress(length, length, force=True)
         except (KeyboardInterrupt, Terminated):
             outcome = INTERRUPTED
             playback.drop_buffered()
+        except DeviceLost as exc:
+            outcome = INTERRUPTED
+            playback.drop_buffered()
+            lost = exc
         finally:
             playback.close()
             screen.finish()
@@ -214,7 +223,21 @@ class Performance:
             planned = (self.total_samples() - start) / SAMPLE_RATE
             if recorder is not None and playback.began:
                 recorder.finish(outcome, playback.listened_seconds, round(planned, 2))
+        if lost is not None:
+            raise AudioDeviceError(lost_output_message(device.name, playback.listened_seconds,
+                                                       kept=recorder is not None and playback.began))
         return PlayResult(outcome, playback.listened_seconds, planned)
+
+
+def lost_output_message(name: str, listened_seconds: float, kept: bool) -> str:
+    """One calm line: what happened, what was kept, what to try."""
+    from guided.script.durations import format_clock
+
+    clock = format_clock(listened_seconds)
+    kept_note = f"The {clock} you listened is kept in your log" if kept else "Nothing was lost"
+    return (f"the sound output ({name}) stopped after {clock}; perhaps headphones were unplugged "
+            f"or the sound server stopped. {kept_note}. When it is back, `guided devices` "
+            "shows what can play")
 
 
 def _install_sigterm() -> Any:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from guided.audio.device import OutputDevice, open_stream, to_pcm16
 from guided.audio.format import SAMPLE_RATE
-from guided.outcomes import COMPLETED, STOPPED, Outcome
+from guided.outcomes import COMPLETED, SKIPPED, STOPPED, Outcome
 from guided.outputs.player.renderer import END, Renderer
 from guided.timeline.plan import BREATH_CUE_WORDS, SPEECH, TONE
 
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from guided.outputs.player.play import Performance
 
 DOUBLE_BACK = 2.0  # a second `b` within this many seconds goes to the previous section
+
+
+class DeviceLost(Exception):
+    """The output stopped working mid-play (unplugged, the sound server gone): PortAudio's
+    error, raised from any stream call so the player can end calmly."""
 
 
 class Playback:
@@ -39,6 +44,9 @@ class Playback:
         self.paused = False
         self._last_back = -1e9
         self.stream = open_stream(device)
+        import sounddevice  # loaded by open_stream
+
+        self._device_error = sounddevice.PortAudioError
         self.latency = int(self.stream.latency * SAMPLE_RATE)
         self.renderer = Renderer(performance, start)
         self.renderer.start()
@@ -67,9 +75,11 @@ class Playback:
             if generation != self.generation:
                 continue
             if block is END:
-                self.stream.stop()  # let the last blocks play out
+                # after `n` in the last section nothing more was heard: the end was skipped to
+                skipped = self.awaiting
+                self._stream("stop")  # let the last blocks play out
                 self.position = pos
-                return COMPLETED
+                return SKIPPED if skipped else COMPLETED
             if not self.began:  # the first sound: the listening session begins
                 self.began = True
                 if self.on_first_sound is not None:
@@ -77,7 +87,7 @@ class Playback:
             if self.awaiting:  # the first block after a jump
                 self.awaiting = False
                 self.segment = pos
-            self.stream.write(to_pcm16(block))
+            self._stream("write", to_pcm16(block))
             self.position = pos + len(block)
             self.listened += len(block)
             self._draw()
@@ -90,10 +100,10 @@ class Playback:
         if key == " ":
             self.paused = not self.paused
             if self.paused:
-                self.stream.stop()
+                self._stream("stop")
                 self._report(now=True)  # a pause is a natural moment to save
             else:
-                self.stream.start()
+                self._stream("start")
             self._draw(force=True)
         elif key in ("n", "b"):
             now = time.monotonic()
@@ -105,10 +115,17 @@ class Playback:
             self.drop_buffered()
             self.awaiting = True
             self.renderer.seek(self.generation, "next" if key == "n" else "back", heard, double)
-            self.stream.abort()  # drop what is buffered: the jump is heard at once
-            self.stream.start()
+            self._stream("abort")  # drop what is buffered: the jump is heard at once
+            self._stream("start")
             self.paused = False
         return None
+
+    def _stream(self, method: str, *args: Any) -> Any:
+        """Call the output stream; PortAudio's error there means the output was lost."""
+        try:
+            return getattr(self.stream, method)(*args)
+        except self._device_error as exc:
+            raise DeviceLost(str(exc)) from None
 
     def drop_buffered(self) -> None:
         """Before aborting the stream: what is still buffered will never be heard."""

@@ -4,13 +4,16 @@ the quiet countdown of ``--delay``. Nothing here knows about audio."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from typing import TextIO
 
+from guided.outputs import liveline
 from guided.outputs.safetext import printable
 from guided.script.durations import format_clock
 
@@ -45,6 +48,15 @@ class PlayerScreen:
         except (OSError, ValueError, AttributeError):
             return 80
 
+    @contextlib.contextmanager
+    def live(self) -> Iterator[None]:
+        """While playing, other messages (``liveline.echo``) go above the progress line."""
+        if not self.enabled:
+            yield
+            return
+        with liveline.live(self.out, lambda: self._draw(self._status)):
+            yield
+
     def heading(self, title: str, total_seconds: float) -> None:
         if self.enabled:
             self._write(f"{printable(title)}  ({format_clock(total_seconds)})\n{KEY_HELP}\n\n")
@@ -72,12 +84,13 @@ class PlayerScreen:
         if not force and now - self._last_draw < 0.2:
             return
         self._last_draw = now
+        elapsed = max(0.0, elapsed)
         total = max(total, elapsed)
-        remaining = total - elapsed
-        label = f" {format_clock(elapsed)} / -{format_clock(remaining)}"
+        remaining = max(0.0, total - elapsed)  # never below zero, whatever the estimate said
+        label = f" {format_clock(elapsed)} · {format_clock(remaining)} left"
         label += "  paused (space resumes)" if paused else ""
         bar_width = max(10, min(40, self._columns() - len(label) - 4))
-        filled = int(bar_width * (elapsed / total)) if total > 0 else 0
+        filled = min(bar_width, int(bar_width * (elapsed / total))) if total > 0 else 0
         self._draw(f"[{'#' * filled}{'.' * (bar_width - filled)}]{label}")
 
     def finish(self) -> None:
@@ -91,11 +104,12 @@ class PlayerScreen:
             self._write("\r\x1b[K" + status)
 
     def _write(self, text: str) -> None:
-        try:
-            self.out.write(text)
-            self.out.flush()
-        except (OSError, ValueError):
-            pass
+        with liveline.lock:  # never in the middle of a message written from another thread
+            try:
+                self.out.write(text)
+                self.out.flush()
+            except (OSError, ValueError):
+                pass
 
 
 def countdown(seconds: float, out: TextIO | None = None, interactive: bool = True) -> None:

@@ -1,0 +1,83 @@
+"""``guided settings``: see and change your own defaults (voice, rate, pace, device, …)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def settings(ctx: click.Context) -> None:
+    """Your defaults for listening, kept in settings.yaml (which you may also edit by hand).
+
+    \b
+    guided settings                    what is set, and what each setting means
+    guided settings set rate 130       speak at 130 words per minute
+    guided settings set pace 1.5       pauses half again as long
+    guided settings set device pulse   play through this output (see `guided devices`)
+    guided settings set ratings off    do not ask the 0-10 questions
+    guided settings set streaks off    no days-in-a-row count
+    guided settings unset rate         back to the default
+    An option such as --rate always wins over the settings.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from guided.outputs.safetext import printable
+    from guided.paths import settings_file
+    from guided.preferences import ALL_KEYS, DESCRIPTIONS, raw_settings
+    from guided.settings import load_settings
+
+    path = settings_file()
+    load_settings(path)  # a mistake in the file is shown as file:line:col, here too
+    values = raw_settings(path)
+    shown = {key: _shown(values[key]) if values.get(key) is not None else f"({DESCRIPTIONS[key][1]})"
+             for key in ALL_KEYS}
+    key_width = max(map(len, ALL_KEYS))
+    value_width = max(map(len, shown.values()))
+    click.echo(f"Your settings ({printable(path)}{'' if path.exists() else ', not written yet'}):")
+    for key in ALL_KEYS:
+        click.echo(f"  {key.ljust(key_width)}  {shown[key].ljust(value_width)}  {DESCRIPTIONS[key][0]}")
+    click.echo("Change one with `guided settings set KEY VALUE`; "
+               "`guided settings unset KEY` goes back to the default in brackets.")
+
+
+@settings.command("set")
+@click.argument("key")
+@click.argument("value")
+def set_(key: str, value: str) -> None:
+    """Set KEY to VALUE in your settings file (other lines and comments stay as they are)."""
+    from guided.preferences import set_value
+
+    stored = set_value(key, value)
+    click.echo(f"{key} is now {_shown(stored)}.")
+
+
+@settings.command()
+@click.argument("key")
+def unset(key: str) -> None:
+    """Take KEY out of your settings file, so its default applies again."""
+    from guided.preferences import DESCRIPTIONS, check_key, unset_value
+
+    key = check_key(key)
+    if unset_value(key):
+        click.echo(f"{key} is back to its default ({DESCRIPTIONS[key][1]}).")
+    else:
+        click.echo(f"{key} was not set; its default ({DESCRIPTIONS[key][1]}) applies.")
+
+
+@settings.command()
+def path() -> None:
+    """Print where your settings file is kept."""
+    from guided.paths import settings_file
+
+    click.echo(str(settings_file()))
+
+
+def _shown(value: object) -> str:
+    from guided.outputs.safetext import printable
+
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return printable(value)

@@ -1,0 +1,102 @@
+"""Finding a practice by what a person types (issue 11, point 8).
+
+Names in any case, titles, a `.yaml` in the current folder by its name (after the
+user's and the built-in library), suggestions for a mistyped practice or command,
+and `guided play` with no argument listing what can be played.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from guided.cli import cli
+from guided.errors import GuidedError
+from guided.paths import builtin_scripts_dir
+from guided.script.library import find_script
+
+CLIENT = "title: A Place for Sam\nsteps:\n  - say: Hello, {name}.\nvariables:\n  name: friend\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    here = tmp_path / "work"
+    here.mkdir()
+    (here / "for-a-client.yaml").write_text(CLIENT)
+    (here / "grounding.yaml").write_text("title: My own grounding\nsteps:\n  - say: Here.\n")
+    (here / "sam.yaml").write_text("name: Sam\n")  # a vars file, not a practice
+    monkeypatch.chdir(here)
+    return here
+
+
+@pytest.mark.parametrize("typed", ["Grounding", "GROUNDING", "grounding"])
+def test_names_in_any_case(typed):
+    assert find_script(typed) == builtin_scripts_dir() / "grounding.yaml"
+
+
+@pytest.mark.parametrize(("typed", "name"), [
+    ("Orienting to the Room", "orienting"),
+    ("orienting to the room", "orienting"),
+    ("Box breathing", "box-breathing"),
+    ("pause breathe respond", "pause-breathe-respond"),
+    ("Kindness Toward Yourself", "self-compassion"),
+])
+def test_a_title_works_as_well_as_a_name(typed, name):
+    assert find_script(typed) == builtin_scripts_dir() / f"{name}.yaml"
+
+
+def test_a_script_in_this_folder_is_found_by_name_after_the_library(folder):
+    assert find_script("for-a-client") == folder / "for-a-client.yaml"
+    assert find_script("A place for Sam") == folder / "for-a-client.yaml"
+    # the library comes first, so a name means the same practice wherever you are ...
+    assert find_script("grounding") == builtin_scripts_dir() / "grounding.yaml"
+    # ... and this folder's file is still one file name away
+    assert find_script("grounding.yaml") == Path("grounding.yaml")
+
+
+def test_the_users_folder_comes_before_the_library(folder, isolated_home):
+    mine = isolated_home / "scripts" / "grounding.yaml"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("title: Grounding, my way\nsteps:\n  - say: Here.\n")
+    assert find_script("Grounding") == mine
+
+
+@pytest.mark.parametrize(("typed", "suggestion"), [
+    ("groundng", "grounding"),
+    ("Orienting to the rom", "orienting"),
+    ("box breathng", "box-breathing"),
+])
+def test_a_mistyped_practice_gets_a_suggestion(typed, suggestion):
+    with pytest.raises(GuidedError) as caught:
+        find_script(typed)
+    assert f"did you mean '{suggestion}'?" in caught.value.message
+
+
+def test_a_mistyped_command_gets_a_suggestion(guided):
+    result = guided("paly", "grounding")
+    assert result.returncode == 2
+    assert result.stderr == ("guided: there is no command 'paly' (did you mean 'play'?); "
+                             "`guided --help` lists them\n")
+    practice = guided("Orienting")
+    assert practice.returncode == 2 and "guided play Orienting" in practice.stderr
+    assert practice.stderr.count("\n") == 1
+
+
+def test_play_with_no_argument_lists_what_can_be_played(folder):
+    result = CliRunner().invoke(cli, ["play"])
+    assert result.exit_code == 0, result.output
+    assert "Missing argument" not in result.output
+    assert "guided play NAME" in result.output
+    listed = result.output.split("In this folder:")
+    assert "grounding" in listed[0] and "Orienting to the Room" in listed[0]
+    assert "for-a-client" in listed[1] and "A Place for Sam" in listed[1]
+    assert "grounding.yaml" in listed[1]  # shares a library name: listed by its file name
+    assert "sam" not in listed[1].replace("Sam", "")  # the vars file is not a practice
+
+
+def test_preview_finds_a_practice_by_title_through_the_command_line(guided):
+    result = guided("preview", "Orienting to the room")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Orienting to the Room")

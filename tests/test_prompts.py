@@ -1,0 +1,66 @@
+"""The 0-10 rating questions under a real pseudo-terminal (issue 11, point 3).
+
+An answer outside the scale is asked again, with the accepted range, as many times as
+needed; Enter skips and says so. Nothing the person typed is dropped silently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guided.practice.sessionlog import SessionLog
+from tests.audio_devices import alsa_file_sink  # noqa: F401 - fixture
+from tests.pty_terminal import PtyGuided
+
+pytestmark = pytest.mark.audio
+
+TINY = "title: Tiny\nsteps:\n  - say: Hello.\n"
+
+
+def _rows():
+    with SessionLog() as db:
+        return db.recent(None)
+
+
+def test_invalid_ratings_are_asked_again_until_valid(tmp_path: Path, alsa_file_sink):  # noqa: F811
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY)
+    term = PtyGuided(["play", str(path), "--device", alsa_file_sink.device], alsa_file_sink.merged())
+    try:
+        at = term.wait_for("(0-10, Enter to skip)")
+        for wrong in ("eleven", "11", "-3", "4.5"):
+            term.send(wrong + "\n")
+            at = term.wait_for("A whole number from 0 to 10", after=at + 1)
+            at = term.wait_for("(0-10, Enter to skip)", after=at)  # the question again
+        term.send("4\n")
+        at = term.wait_for("And now, how much distress", after=at)
+        term.send("\n")  # Enter skips the second rating, and says so
+        at = term.wait_for("Skipped", after=at)
+        term.wait_for("Anything you noticed", after=at)
+        term.send("\n")
+        assert term.finish() == 0, term.text[-1500:]
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    (row,) = _rows()
+    assert (row.distress_before, row.distress_after) == (4, None)
+    assert term.text.count("A whole number from 0 to 10") == 4
+
+
+def test_ratings_off_in_settings_asks_only_for_a_note(guided, tmp_path: Path, alsa_file_sink):  # noqa: F811
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY)
+    assert guided("settings", "set", "ratings", "off").returncode == 0
+    term = PtyGuided(["play", str(path), "--device", alsa_file_sink.device], alsa_file_sink.merged())
+    try:
+        term.wait_for("Anything you noticed")
+        term.send("calmer\n")
+        assert term.finish() == 0, term.text[-1500:]
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    assert "0-10" not in term.text
+    (row,) = _rows()
+    assert (row.distress_before, row.distress_after, row.note) == (None, None, "calmer")

@@ -1,0 +1,100 @@
+"""`guided settings` (issue 11, point 9): see and set voice, rate, pace, output device,
+ratings and streaks; unknown settings get a suggestion; settings.yaml stays hand-editable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from guided.cli import cli
+from guided.practice import sessionlog
+from guided.preferences import Preferences, load_preferences
+from tests.audio_devices import alsa_file_sink  # noqa: F401 - fixture
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_show_lists_every_setting_with_its_default():
+    result = run("settings")
+    assert result.exit_code == 0, result.output
+    for key in ("engine", "voice", "rate", "pace", "device", "ratings", "streaks"):
+        assert f"  {key} " in result.output
+    assert "(the script's)" in result.output and "not written yet" in result.output
+
+
+def test_set_keeps_the_file_hand_editable(isolated_home: Path):
+    path = isolated_home / "settings.yaml"
+    path.write_text("# mine, written by hand\nengine: pyttsx3   # the quick voice\n")
+    for key, value in (("rate", "130"), ("pace", "1.5"), ("device", "USB: headset"),
+                       ("ratings", "off"), ("streaks", "no"), ("voice", "en-us")):
+        result = run("settings", "set", key, value)
+        assert result.exit_code == 0, result.output
+    assert run("settings", "set", "rate", "150").exit_code == 0  # replaced, not added twice
+    text = path.read_text()
+    assert text.startswith("# mine, written by hand\nengine: pyttsx3   # the quick voice\n")
+    assert text.count("rate:") == 1
+    assert load_preferences() == Preferences(rate=150, pace=1.5, device="USB: headset",
+                                             ratings=False, streaks=False)
+    shown = run("settings").output
+    assert "rate     150" in shown and "ratings  off" in shown and "en-us" in shown
+    assert run("settings", "unset", "pace").exit_code == 0
+    assert load_preferences().pace is None and "pace" not in path.read_text()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("set", "raet", "120"), "unknown setting 'raet' (did you mean 'rate'?)"),
+    (("set", "streak", "off"), "(did you mean 'streaks'?)"),
+    (("set", "rate", "fast"), "rate should be a whole number of words per minute from 80 to 300"),
+    (("set", "pace", "9"), "pace should be a number from 0.25 to 4"),
+    (("set", "ratings", "maybe"), "ratings should be on or off"),
+    (("unset", "devise"), "(did you mean 'device'?)"),
+])
+def test_mistakes_are_one_line_and_leave_the_file_alone(guided, isolated_home: Path, args, expected):
+    path = isolated_home / "settings.yaml"
+    path.write_text("rate: 120\n")
+    result = guided("settings", *args)
+    assert result.returncode == 1
+    assert expected in result.stderr and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+    assert path.read_text() == "rate: 120\n"
+
+
+def test_a_hand_written_mistake_points_at_its_line(guided, isolated_home: Path):
+    (isolated_home / "settings.yaml").write_text("rate: 120\nratngs: off\n")
+    result = guided("settings")
+    assert result.returncode == 1
+    assert "settings.yaml:2:1: unknown setting 'ratngs' (did you mean 'ratings'?)" in result.stderr
+    (isolated_home / "settings.yaml").write_text("pace: 12\n")
+    result = guided("play", "grounding", "--no-prompt")
+    assert result.returncode == 1 and "settings.yaml:1:7: pace should be a number" in result.stderr
+
+
+def test_streaks_setting_is_the_same_switch_as_log_streak():
+    assert run("settings", "set", "streaks", "off").exit_code == 0
+    assert not sessionlog.streak_enabled()
+    assert "in a row" not in run("log", "stats").output
+    assert run("log", "streak", "on").exit_code == 0
+    assert load_preferences().streaks and sessionlog.streak_enabled()
+
+
+def test_pace_and_rate_settings_are_the_defaults_for_the_options(guided):
+    plain = guided("preview", "grounding")
+    assert run("settings", "set", "pace", "2").exit_code == 0
+    slower = guided("preview", "grounding")
+    given = guided("preview", "grounding", "--pace", "1")
+    assert plain.returncode == slower.returncode == given.returncode == 0, slower.stderr
+    assert slower.stdout != plain.stdout and given.stdout == plain.stdout  # an option wins
+
+
+@pytest.mark.audio
+def test_the_device_setting_is_where_play_plays(guided, tmp_path, alsa_file_sink):  # noqa: F811
+    script = tmp_path / "tiny.yaml"
+    script.write_text("title: Tiny\nsteps:\n  - say: Hello.\n")
+    assert run("settings", "set", "device", alsa_file_sink.device).exit_code == 0
+    result = guided("play", str(script), "--no-prompt", env=alsa_file_sink.merged())
+    assert result.returncode == 0, result.stderr
+    assert alsa_file_sink.output.stat().st_size > 22050  # half a second and more reached the sink
