@@ -166,3 +166,14 @@ def test_two_cold_exports_are_byte_identical(guided, tmp_path: Path, engine: str
             assert list((cache / "piper").glob("*.onnx")) and (cache / "piper" / "voice-ids.json").is_file()
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) > 100_000
+
+
+def test_a_mistyped_voice_gets_a_suggestion_and_another_engines_voice_names_its_engine() -> None:
+    with pytest.raises(GuidedError, match=r"no voice 'hart' .*did you mean 'heart'\?"):
+        settle(VoiceChoice(voice="hart"))
+    with pytest.raises(GuidedError, match=r"did you mean 'gmw/en-us'\?"):
+        settle(VoiceChoice(voice="gmw/en-uss"))
+    with pytest.raises(GuidedError, match=r"'heart' is a hibari voice, so leave out --engine"):
+        settle(VoiceChoice(engine="pyttsx3", voice="heart"))
+    with pytest.raises(GuidedError, match=r"no voice 'qqzz' .*; `guided voices` lists"):
+        settle(VoiceChoice(voice="qqzz"))

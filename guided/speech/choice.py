@@ -202,9 +202,27 @@ def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: st
             _not_added(name, engines)
             engine_part = "" if choice.engine == AUTO else f" in {ENGINE_LABELS[choice.engine]}"
             raise GuidedError(f"there is no voice {name!r}{engine_part} on this computer "
-                              f"({where}); `guided voices` lists the ones you can use")
+                              f"({where}); {_voice_hint(name, engines)}")
         # a script's or the settings' voice of another engine: --engine wins
     return _by_language(choice, lang, rate)
+
+
+def _voice_hint(name: str, engines: tuple[str, ...]) -> str:
+    """What to try for a voice not found: the engine it belongs to when another engine
+    than its own was chosen, else the closest voice id, and `guided voices`."""
+    import difflib
+
+    if len(engines) == 1:
+        other = find_voice(name, tuple(e for e in ENGINE_NAMES if e != engines[0]))
+        if len(other) == 1:
+            return (f"{other[0].id!r} is a {ENGINE_LABELS[other[0].engine]} voice, "
+                    "so leave out --engine")
+    names = {v.id.lower(): v.id for engine in engines for v in voices_of(engine)}
+    names.update({v.name.lower(): v.id for engine in engines for v in voices_of(engine)
+                  if " " not in v.name})
+    close = difflib.get_close_matches(name.strip().lower(), list(names), n=1, cutoff=0.6)
+    listing = "`guided voices` lists the ones you can use"
+    return f"did you mean {names[close[0]]!r}? ({listing})" if close else listing
 
 
 def _not_added(name: str, engines: tuple[str, ...]) -> None:
