@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP: 130 for all three
         click.echo("Stopped.", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        _usage_problem(exc)
     except click.ClickException as exc:
         exc.message = printable(exc.message)  # it may quote what was typed
         exc.show()
@@ -130,6 +132,22 @@ def main(argv: list[str] | None = None) -> None:
     except (BrokenPipeError, ValueError):  # the reader went away after our last line
         _quiet_exit()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_problem(exc: click.UsageError) -> None:
+    """A group run with no command shows its help, as ``--help`` does (exit 0); any other
+    mistake in the command line (an unknown option, a value out of range, a missing
+    argument) is one line naming the command's ``--help`` (exit 2)."""
+    ctx = exc.ctx
+    no_args = getattr(click.exceptions, "NoArgsIsHelpError", None)
+    if ctx is not None and no_args is not None and isinstance(exc, no_args):
+        click.echo(ctx.get_help())
+        sys.exit(0)
+    command = ctx.command_path if ctx is not None else "guided"
+    message = printable(exc.format_message()).strip().rstrip(".")
+    message = message[:1].lower() + message[1:]
+    click.echo(f"guided: {message}; see `{command} --help`", err=True)
+    sys.exit(exc.exit_code)
 
 
 def _stdout_closed() -> bool:
