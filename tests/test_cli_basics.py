@@ -49,6 +49,7 @@ def test_a_mistake_on_the_command_line_is_one_line_naming_the_help(guided):
         ("export", "--format", "mp4"): ("invalid value for '--format': 'mp4' is not one of", "guided export --help"),
         ("say",): ("missing argument 'TEXT'", "guided say --help"),
         ("log", "shw"): ("no such command 'shw'", "guided log --help"),
+        ("export", "grounding", "-o"): ("option '-o' requires an argument", "guided export --help"),
     }
     for args, (what, help_line) in cases.items():
         result = guided(*args)
