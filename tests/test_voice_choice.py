@@ -177,3 +177,9 @@ def test_a_mistyped_voice_gets_a_suggestion_and_another_engines_voice_names_its_
         settle(VoiceChoice(engine="pyttsx3", voice="heart"))
     with pytest.raises(GuidedError, match=r"no voice 'qqzz' .*; `guided voices` lists"):
         settle(VoiceChoice(voice="qqzz"))
+
+
+def test_check_suggests_the_voice_a_script_meant(guided, tmp_path: Path) -> None:
+    result = guided("check", str(_script(tmp_path, "typo", "voice: hart\n")))
+    assert result.returncode == 1
+    assert "there is no voice 'hart' on this computer; did you mean 'heart'?" in result.stderr

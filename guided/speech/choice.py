@@ -266,7 +266,7 @@ def script_problems(language: str | None, voice: str | None) -> list[str]:
         problems.append(no_voice_message(lang))
     if voice and not find_voice(voice):
         problems.append(f"there is no voice {voice!r} on this computer; "
-                        "`guided voices` lists the ones you can use")
+                        f"{_voice_hint(voice, ENGINE_NAMES)}")
     return problems
 
 
