@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "journey": "guided.commands.journey:journey",
     "bundle": "guided.commands.bundle:bundle",
     "log": "guided.commands.log:log",
+    "record": "guided.commands.record:record",
     "voices": "guided.commands.speech:voices",
     "cache": "guided.commands.speech:cache",
     "devices": "guided.commands.play:devices",
@@ -51,10 +52,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             # Click would turn this into a silent exit status 1; `guided list | head -1`
-            # is fine, and a pipe to a helper (ffmpeg, a speech worker) is reported.
+            # is fine, and a pipe to a helper (the speech worker) is reported.
             if _stdout_closed():
                 raise OutputClosed() from None
-            raise GuidedError("a helper program (ffmpeg or a speech worker) stopped early; "
+            raise GuidedError("a helper program (the speech worker) stopped early; "
                               "please try again") from None
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:

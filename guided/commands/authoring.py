@@ -105,6 +105,14 @@ def copy_script(source: Script, target: Path) -> list[Path]:
     return written
 
 
+def split_command(value: str, *, windows: bool) -> list[str]:
+    """An EDITOR value as a command. Windows paths keep their backslashes (no POSIX
+    escapes there); double quotes group words on both."""
+    if windows:
+        return [part.strip('"') for part in shlex.split(value, posix=False)]
+    return shlex.split(value)
+
+
 def default_editors() -> tuple[str, ...]:
     """The editors tried when neither $VISUAL nor $EDITOR is set: Notepad on Windows,
     else nano, then vi. (Not Debian's sensible-editor: it may stop to ask which editor
@@ -119,13 +127,14 @@ def find_editor() -> list[str]:
     for var in ("VISUAL", "EDITOR"):
         value = os.environ.get(var, "").strip()
         if value:
-            return shlex.split(value)
+            return split_command(value, windows=os.name == "nt")
     for name in default_editors():
         found = shutil.which(name)
         if found:
             return [found]
     raise GuidedError(
-        "no text editor found: set EDITOR (for example `export EDITOR=nano`) "
+        "no text editor found: set EDITOR (for example `export EDITOR=nano`, or "
+        "`set EDITOR=notepad` on Windows) "
         "or open the file in any editor you like"
     )
 

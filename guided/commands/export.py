@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
     from guided.speech.speaker import Speaker
 
-EXPORT_WORKERS = 2  # --all: practices exported at once (each is a thread plus an ffmpeg)
+EXPORT_WORKERS = 2  # --all: practices exported at once (each one thread; the encoder releases the GIL)
 
 
 @click.command()
@@ -186,7 +186,7 @@ def _export_one(ref: str, out: Path, opts: _Options) -> None:
 
 def _export_library(folder: Path, opts: _Options) -> None:
     """Every practice in the library, two at a time on a multi-core machine (each export
-    is one Python thread feeding one ffmpeg), printed in library order."""
+    is one Python thread rendering and encoding), printed in library order."""
     from concurrent.futures import ThreadPoolExecutor
 
     from guided.outputs.progress import ExportTracker, Progress

@@ -35,8 +35,11 @@ MAX_PROBLEMS_SHOWN = 20  # per file; then "and N more"
 @click.argument("files", nargs=-1, required=True, metavar="SCRIPT...")
 @var_option
 @click.option("--strict", is_flag=True, help="Treat warnings as failures too.")
+@click.option("--voice", "recorded", default=None, metavar="NAME",
+              help="Also name each line your recorded voice NAME has no take for yet "
+                   "(a warning; an error with --strict). A script's own `voice:` counts too.")
 def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | None,
-          strict: bool) -> None:
+          strict: bool, recorded: str | None) -> None:
     """Check scripts for mistakes before anyone listens to them.
 
     Prints one calm "ok" line per good script, and one line per problem
@@ -47,11 +50,13 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
 
     SCRIPT is a path to a YAML file or the name of a practice (see `guided list`).
     """
+    from guided.commands.record import recorded_voice, with_missing_takes
     from guided.script.checks import WARNING, Report, check_file, unknown_variables
     from guided.script.durations import format_length
     from guided.script.library import find_script
 
     values = collect_vars(variables, vars_file)
+    own_voice = recorded_voice(recorded) if recorded else None
     failed = False
     # per file: a report, a checked journey, or the message for a file not found
     reports: list[Report | _JourneyCheck | str] = []
@@ -64,7 +69,8 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         if _is_journey_file(path):  # `check *.yaml` in a folder with a journey in it
             reports.append(_check_journey_file(path, values))
             continue
-        report = check_file(path, values, name=path.stem)
+        report = with_missing_takes(check_file(path, values, name=path.stem), own_voice, ref,
+                                    strict)
         names = _variables_file_names(report)
         if names is not None:  # `check *.yaml` beside a client's variables file
             reports.append(f"{path}: a variables file ({', '.join(names) or 'empty'}), not a "
