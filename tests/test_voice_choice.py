@@ -183,3 +183,14 @@ def test_check_suggests_the_voice_a_script_meant(guided, tmp_path: Path) -> None
     result = guided("check", str(_script(tmp_path, "typo", "voice: hart\n")))
     assert result.returncode == 1
     assert "there is no voice 'hart' on this computer; did you mean 'heart'?" in result.stderr
+
+
+def test_a_piper_voice_is_found_by_a_whole_part_of_its_id_not_by_any_letters() -> None:
+    from guided.speech.base import Voice
+    from guided.speech.choice import _loose_match
+
+    joe = Voice("en_US-joe-medium", "joe (en-us, medium)", "en-us", "", "piper")
+    for part in ("joe", "en_us-joe", "joe-medium", "en", "medium"):
+        assert _loose_match("piper", joe, part), part
+    for letters in ("me", "jo", "m", "oe-med"):  # "--voice me" once played joe
+        assert not _loose_match("piper", joe, letters), letters

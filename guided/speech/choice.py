@@ -24,6 +24,7 @@ whether and where it is said).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -159,7 +160,7 @@ def languages_spoken() -> dict[str, list[str]]:
 
 def find_voice(name: str, engines: tuple[str, ...] = ENGINE_NAMES) -> list[Voice]:
     """The voices ``name`` may mean, best matches only: an exact id or name in any
-    engine; else (Piper) a part of an id, or (espeak-ng) a language code."""
+    engine; else (Piper) a whole part of an id, or (espeak-ng) a language code."""
     wanted = name.strip().lower()
     exact: list[Voice] = []
     # The natural voices are cheap to list; an exact id there needs no espeak-ng look-up.
@@ -174,8 +175,8 @@ def find_voice(name: str, engines: tuple[str, ...] = ENGINE_NAMES) -> list[Voice
 
 
 def _loose_match(engine: str, voice: Voice, wanted: str) -> bool:
-    if engine == PIPER:
-        return wanted in voice.id.lower()
+    if engine == PIPER:  # a whole part of the id: joe, en_us-joe (not "me" for medium)
+        return re.search(rf"(^|[-_]){re.escape(wanted)}($|[-_])", voice.id.lower()) is not None
     if engine == PYTTSX3:
         return wanted in (voice.id.lower().rsplit("/", 1)[-1], normalise_language(voice.language))
     return False
@@ -226,8 +227,8 @@ def _voice_hint(name: str, engines: tuple[str, ...]) -> str:
             return (f"{other[0].id!r} is a {ENGINE_LABELS[other[0].engine]} voice, "
                     "so leave out --engine")
     names = {v.id.lower(): v.id for engine in engines for v in voices_of(engine)}
-    names.update({v.name.lower(): v.id for engine in engines for v in voices_of(engine)
-                  if " " not in v.name})
+    names.update({v.name.lower().split()[0]: v.id for engine in engines for v in voices_of(engine)
+                  if engine != PYTTSX3 and v.name.strip()})  # joe, heart
     close = difflib.get_close_matches(name.strip().lower(), list(names), n=1, cutoff=0.6)
     listing = "`guided voices` lists the ones you can use"
     return f"did you mean {names[close[0]]!r}? ({listing})" if close else listing
