@@ -284,3 +284,6 @@ def test_audio_to_standard_output_says_so_with_or_without_a_format(guided, tiny)
         result = guided("export", str(tiny), *args)
         assert result.returncode == 1 and result.stdout == ""
         assert result.stderr == "guided: the audio cannot go to standard output; give a file name\n"
+    said = guided("say", "Hello.", "-o", "-")
+    assert said.returncode == 1
+    assert said.stderr == "guided: the phrase cannot go to standard output; give a file name\n"
