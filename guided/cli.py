@@ -137,6 +137,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP: 130 for all three
         click.echo("Stopped.", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        _usage_problem(exc, sys.argv[1:] if argv is None else argv)
     except click.ClickException as exc:
         exc.message = printable(exc.message)  # it may quote what was typed
         exc.show()
@@ -163,6 +165,26 @@ def main(argv: list[str] | None = None) -> None:
     except (BrokenPipeError, ValueError):  # the reader went away after our last line
         _quiet_exit()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_problem(exc: click.UsageError, argv: list[str]) -> None:
+    """A group run with no command shows its help, as ``--help`` does (exit 0); any other
+    mistake in the command line (an unknown option, a value out of range, a missing
+    argument) is one line naming the command's ``--help`` (exit 2)."""
+    ctx = exc.ctx
+    no_args = getattr(click.exceptions, "NoArgsIsHelpError", None)
+    if ctx is not None and no_args is not None and isinstance(exc, no_args):
+        click.echo(ctx.get_help())
+        sys.exit(0)
+    if ctx is not None:
+        command = ctx.command_path
+    else:  # Click's parser does not say whose option it was: the command typed, if any
+        named = [arg for arg in argv[:1] if arg in COMMANDS]
+        command = " ".join(["guided", *named])
+    message = printable(exc.format_message()).strip().rstrip(".")
+    message = message[:1].lower() + message[1:]
+    click.echo(f"guided: {message}; see `{command} --help`", err=True)
+    sys.exit(exc.exit_code)
 
 
 def _stdout_closed() -> bool:

@@ -31,3 +31,30 @@ def test_exit_codes_from_ctx_exit_reach_the_shell():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 4
+
+
+def test_guided_alone_and_a_group_alone_show_their_help(guided):
+    for args in ((), ("journey",), ("cache",)):
+        result = guided(*args)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("Usage: guided")
+        assert "\n\nOptions:\n" in result.stdout  # the help keeps its lines
+        assert result.stderr == ""
+
+
+def test_a_mistake_on_the_command_line_is_one_line_naming_the_help(guided):
+    cases = {
+        ("play", "grounding", "--pase", "2"): ("no such option '--pase'", "guided play --help"),
+        ("play", "grounding", "--pace", "9"): ("invalid value for '--pace'", "guided play --help"),
+        ("export", "--format", "mp4"): ("invalid value for '--format': 'mp4' is not one of", "guided export --help"),
+        ("say",): ("missing argument 'TEXT'", "guided say --help"),
+        ("log", "shw"): ("no such command 'shw'", "guided log --help"),
+        ("export", "grounding", "-o"): ("option '-o' requires an argument", "guided export --help"),
+    }
+    for args, (what, help_line) in cases.items():
+        result = guided(*args)
+        assert result.returncode == 2, args
+        assert result.stdout == ""
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith("guided: " + what), result.stderr
+        assert result.stderr.rstrip().endswith(f"see `{help_line}`"), result.stderr

@@ -277,3 +277,13 @@ def test_stale_temporary_files_go_and_live_ones_stay(tmp_path):
     finally:
         live.kill()
         live.wait()
+
+
+def test_audio_to_standard_output_says_so_with_or_without_a_format(guided, tiny):
+    for args in (("-o", "-"), ("-o", "/dev/stdout"), ("-o", "-", "--format", "wav")):
+        result = guided("export", str(tiny), *args)
+        assert result.returncode == 1 and result.stdout == ""
+        assert result.stderr == "guided: the audio cannot go to standard output; give a file name\n"
+    said = guided("say", "Hello.", "-o", "-")
+    assert said.returncode == 1
+    assert said.stderr == "guided: the phrase cannot go to standard output; give a file name\n"

@@ -166,3 +166,31 @@ def test_two_cold_exports_are_byte_identical(guided, tmp_path: Path, engine: str
             assert list((cache / "piper").glob("*.onnx")) and (cache / "piper" / "voice-ids.json").is_file()
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) > 100_000
+
+
+def test_a_mistyped_voice_gets_a_suggestion_and_another_engines_voice_names_its_engine() -> None:
+    with pytest.raises(GuidedError, match=r"no voice 'hart' .*did you mean 'heart'\?"):
+        settle(VoiceChoice(voice="hart"))
+    with pytest.raises(GuidedError, match=r"did you mean 'gmw/en-us'\?"):
+        settle(VoiceChoice(voice="gmw/en-uss"))
+    with pytest.raises(GuidedError, match=r"'heart' is a hibari voice, so leave out --engine"):
+        settle(VoiceChoice(engine="pyttsx3", voice="heart"))
+    with pytest.raises(GuidedError, match=r"no voice 'qqzz' .*; `guided voices` lists"):
+        settle(VoiceChoice(voice="qqzz"))
+
+
+def test_check_suggests_the_voice_a_script_meant(guided, tmp_path: Path) -> None:
+    result = guided("check", str(_script(tmp_path, "typo", "voice: hart\n")))
+    assert result.returncode == 1
+    assert "there is no voice 'hart' on this computer; did you mean 'heart'?" in result.stderr
+
+
+def test_a_piper_voice_is_found_by_a_whole_part_of_its_id_not_by_any_letters() -> None:
+    from guided.speech.base import Voice
+    from guided.speech.choice import _loose_match
+
+    joe = Voice("en_US-joe-medium", "joe (en-us, medium)", "en-us", "", "piper")
+    for part in ("joe", "en_us-joe", "joe-medium", "en", "medium"):
+        assert _loose_match("piper", joe, part), part
+    for letters in ("me", "jo", "m", "oe-med"):  # "--voice me" once played joe
+        assert not _loose_match("piper", joe, letters), letters

@@ -411,10 +411,10 @@ def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, .
     values = collect_vars(variables, vars_file)
     require_known_variables(values, [Script(title="the phrase", steps=(Say(text, Pos("phrase")),))])
     if output:
-        say_format(Path(output))
         guard = Guard.for_user_data()
         guard.add_input(vars_file, "the vars file")
-        check_target(Path(output), force=force, guard=guard, what="the phrase")
+        check_target(Path(output), force=force, guard=guard, what="the phrase")  # `-o -` too
+        say_format(Path(output))
     phrase = normalise_text(fill_variables(text, values, None))
     if not phrase:
         raise GuidedError("there is nothing to say: give a phrase in quotes")

@@ -40,7 +40,7 @@ EXPORT_WORKERS = 2  # --all: practices exported at once (each one thread; the en
 @click.option("--format", "fmt", type=click.Choice(AUDIO_FORMATS), default=None,
               help="Audio format; by default taken from the file name, else mp3.")
 @click.option("--all", "export_all", is_flag=True,
-              help="Export every practice in your library and the built-in one (use with -d).")
+              help="Export every practice: your own and the built-in ones (use with -d).")
 @click.option("-d", "--dir", "folder", type=click.Path(file_okay=False), default=None,
               metavar="DIR", help="Folder for --all (created if needed).")
 @click.option("--transcript", type=click.Choice(TRANSCRIPT_FORMATS), default=None,

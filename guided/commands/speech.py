@@ -83,9 +83,11 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
     elif found:
         width_id = max(len(v.id) for v in found)
         width_name = max(len(v.name) for v in found)
-        click.echo(f"{'ID':<{width_id}}  {'NAME':<{width_name}}  {'LANGUAGE':<15}  {'GENDER':<7}  ENGINE")
+        width_lang = max(len("LANGUAGE"), *(len(v.language) for v in found))
+        click.echo(f"{'ID':<{width_id}}  {'NAME':<{width_name}}  {'LANGUAGE':<{width_lang}}  "
+                   f"{'GENDER':<7}  ENGINE")
         for v in found:
-            click.echo(f"{v.id:<{width_id}}  {v.name:<{width_name}}  {v.language:<15}  "
+            click.echo(f"{v.id:<{width_id}}  {v.name:<{width_name}}  {v.language:<{width_lang}}  "
                        f"{v.gender or '-':<7}  {v.engine or '-'}")
     if engine in ("all", "hibari") and (not language or language.lower().startswith("en")):
         from guided.speech.hibari_engine import how_to_add, missing_voices

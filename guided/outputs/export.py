@@ -30,7 +30,7 @@ from guided.audio.render import render
 from guided.errors import GuidedError, disk_problem
 from guided.outputs.encode import ENCODINGS, encode, encoder_problem
 from guided.outputs.formats import AUDIO_FORMATS
-from guided.outputs.writer import check_target, make_folder, writing
+from guided.outputs.writer import check_target, is_stdout, make_folder, writing
 from guided.script.durations import format_timestamp
 from guided.speech.base import ClipSource
 from guided.timeline.plan import Timeline
@@ -55,6 +55,8 @@ class ExportResult:
 
 def format_for(path: Path, fmt: str | None = None) -> str:
     """The format from ``--format`` or else the file's extension."""
+    if is_stdout(path):  # `-o -` has no extension: say what is really wrong
+        check_target(path, what="the audio")
     name = (fmt or path.suffix.lstrip(".")).lower()
     if name == "oga":
         name = "ogg"

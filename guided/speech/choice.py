@@ -24,6 +24,7 @@ whether and where it is said).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -159,7 +160,7 @@ def languages_spoken() -> dict[str, list[str]]:
 
 def find_voice(name: str, engines: tuple[str, ...] = ENGINE_NAMES) -> list[Voice]:
     """The voices ``name`` may mean, best matches only: an exact id or name in any
-    engine; else (Piper) a part of an id, or (espeak-ng) a language code."""
+    engine; else (Piper) a whole part of an id, or (espeak-ng) a language code."""
     wanted = name.strip().lower()
     exact: list[Voice] = []
     # The natural voices are cheap to list; an exact id there needs no espeak-ng look-up.
@@ -174,8 +175,8 @@ def find_voice(name: str, engines: tuple[str, ...] = ENGINE_NAMES) -> list[Voice
 
 
 def _loose_match(engine: str, voice: Voice, wanted: str) -> bool:
-    if engine == PIPER:
-        return wanted in voice.id.lower()
+    if engine == PIPER:  # a whole part of the id: joe, en_us-joe (not "me" for medium)
+        return re.search(rf"(^|[-_]){re.escape(wanted)}($|[-_])", voice.id.lower()) is not None
     if engine == PYTTSX3:
         return wanted in (voice.id.lower().rsplit("/", 1)[-1], normalise_language(voice.language))
     return False
@@ -210,9 +211,27 @@ def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: st
             _not_added(name, engines)
             engine_part = "" if choice.engine == AUTO else f" in {ENGINE_LABELS[choice.engine]}"
             raise GuidedError(f"there is no voice {name!r}{engine_part} on this computer "
-                              f"({where}); `guided voices` lists the ones you can use")
+                              f"({where}); {_voice_hint(name, engines)}")
         # a script's or the settings' voice of another engine: --engine wins
     return _by_language(choice, lang, rate)
+
+
+def _voice_hint(name: str, engines: tuple[str, ...]) -> str:
+    """What to try for a voice not found: the engine it belongs to when another engine
+    than its own was chosen, else the closest voice id, and `guided voices`."""
+    import difflib
+
+    if len(engines) == 1:
+        other = find_voice(name, tuple(e for e in ENGINE_NAMES if e != engines[0]))
+        if len(other) == 1:
+            return (f"{other[0].id!r} is a {ENGINE_LABELS[other[0].engine]} voice, "
+                    "so leave out --engine")
+    names = {v.id.lower(): v.id for engine in engines for v in voices_of(engine)}
+    names.update({v.name.lower().split()[0]: v.id for engine in engines for v in voices_of(engine)
+                  if engine != PYTTSX3 and v.name.strip()})  # joe, heart
+    close = difflib.get_close_matches(name.strip().lower(), list(names), n=1, cutoff=0.6)
+    listing = "`guided voices` lists the ones you can use"
+    return f"did you mean {names[close[0]]!r}? ({listing})" if close else listing
 
 
 def _recorded_voice(name: str, choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings | None:
@@ -270,7 +289,7 @@ def script_problems(language: str | None, voice: str | None) -> list[str]:
         problems.append(no_voice_message(lang))
     if voice and not find_voice(voice) and not _is_recorded(voice):
         problems.append(f"there is no voice {voice!r} on this computer; "
-                        "`guided voices` lists the ones you can use")
+                        f"{_voice_hint(voice, ENGINE_NAMES)}")
     return problems
 
 
