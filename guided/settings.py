@@ -29,7 +29,7 @@ from guided.script.yamlfile import load_nodes, node_pos
 
 ENGINE_ENV = "GUIDED_ENGINE"
 AUTO = "auto"
-ENGINE_CHOICES = ("auto", "pyttsx3", "piper")
+ENGINE_CHOICES = ("auto", "pyttsx3", "piper", "test")  # test: tones, for the test suite
 KEYS = ("engine", "voice")
 _ANNOUNCED = "guided.engine_announced"  # click context meta key: say it once per run
 

@@ -4,6 +4,18 @@ Every test gets its own ``GUIDED_HOME`` (session log, user scripts, settings), s
 nothing touches the real user folders. The audio cache is shared across the whole
 run (clips are content-addressed, so sharing is safe and keeps the suite fast);
 tests about the cache itself pass their own ``--cache-dir``.
+
+Two ways to run the command line, with the same call and the same result fields
+(``returncode``, ``stdout``, ``stderr``):
+
+- ``cli``: in this process, through ``guided.cli.main`` under click's ``CliRunner``
+  isolation. Milliseconds per call; for arguments, errors and logic.
+- ``guided``: a fresh interpreter, as a user runs it. For what only a real process
+  shows: signals, exit on Ctrl-C, audio devices, the environment a subprocess sees.
+
+The quick selection (``make test-fast``) is every test not marked ``audio``,
+``slow``, ``speech``, ``tools`` or ``subprocess``; see ``pytest_collection_modifyitems``
+for the marks given by fixture use.
 """
 
 from __future__ import annotations
@@ -11,9 +23,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = REPO / "scripts"
@@ -34,6 +48,58 @@ def isolated_home(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.Monkey
     # Tests speak with espeak-ng (fast, always there) unless they choose Piper themselves.
     monkeypatch.setenv("GUIDED_ENGINE", "pyttsx3")
     return home
+
+
+# Marks given by the fixtures a test uses (besides any it declares itself).
+FIXTURE_MARKS = {
+    "guided": "subprocess",
+    "alsa_file_sink": "audio",
+    "pulse_null_sink": "audio",
+    "no_audio_device": "audio",
+}
+QUICK_EXCLUDES = ("audio", "slow", "speech", "tools", "subprocess")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            mark = FIXTURE_MARKS.get(fixture)
+            if mark:
+                item.add_marker(mark)
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch):
+    """Run the command line in this process (``guided.cli.main``), as ``guided`` does
+    in a subprocess: same arguments, same one-line errors and exit codes."""
+    from guided.cli import main
+
+    def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
+            timeout: float | None = None, cwd: str | Path | None = None) -> CliResult:
+        del timeout  # pytest-timeout guards in-process calls
+        saved_env = dict(os.environ)
+        with monkeypatch.context() as m, CliRunner().isolation(input=input, env=env) as streams:
+            if cwd is not None:
+                m.chdir(cwd)
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            finally:
+                os.environ.clear()  # an option that set a variable must not leak to the next call
+                os.environ.update(saved_env)
+            out, err = streams[0].getvalue(), streams[1].getvalue()
+        return CliResult(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+    return run
 
 
 @pytest.fixture

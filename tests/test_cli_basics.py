@@ -1,25 +1,33 @@
+import pytest
+
 from guided import __version__
 
 
-def test_version(guided):
-    result = guided("--version")
+def test_version(cli):
+    result = cli("--version")
     assert result.returncode == 0
     assert __version__ in result.stdout
 
 
-def test_help_lists_the_three_uses(guided):
-    result = guided("--help")
+def test_help_lists_the_three_uses(cli):
+    result = cli("--help")
     assert result.returncode == 0
     for use in ("guided play grounding", "guided export grounding -o grounding.mp3", "guided check"):
         assert use in result.stdout
 
 
-def test_unknown_command_is_one_line_error(guided):
-    result = guided("plya")
+def test_unknown_command_is_one_line_error(cli):
+    result = cli("plya")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
 
 
+def test_the_installed_entry_point_runs(guided):
+    result = guided("--version")
+    assert result.returncode == 0 and __version__ in result.stdout
+
+
+@pytest.mark.subprocess
 def test_exit_codes_from_ctx_exit_reach_the_shell():
     import subprocess
     import sys

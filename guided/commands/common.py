@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from guided.errors import GuidedError
+from guided.settings import ENGINE_CHOICES
 
 
 def parse_vars(values: tuple[str, ...]) -> dict[str, str]:
@@ -57,7 +58,7 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
                      help="Voice id or name (see `guided voices`; default: your settings', "
                           "else the engine's).")(f)
     return click.option(
-        "--engine", type=click.Choice(["auto", "pyttsx3", "piper"]), default=None,
+        "--engine", type=click.Choice(ENGINE_CHOICES), default=None, metavar="ENGINE",
         expose_value=False, is_eager=True, callback=_use_engine,
         help="Speech engine: piper (natural, needs guided[neural]), pyttsx3 (espeak-ng), "
              "or auto: Piper when installed (default: your settings', else auto).",

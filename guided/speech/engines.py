@@ -32,6 +32,7 @@ AUTO = "auto"
 ENGINES = MappingProxyType({
     "pyttsx3": "guided.speech.pyttsx3_engine:create",
     "piper": "guided.speech.piper_engine:create",  # optional extra guided[neural]
+    "test": "guided.speech.tone_engine:create",  # tones, not speech: for the test suite only
 })
 
 # What `auto` tries, best first; the last entry should always be available.
