@@ -23,6 +23,8 @@ from guided.speech.speaker import Speaker, SpeechSettings
 from guided.speech.trim import THRESHOLD_DBFS, clean, resample, trim
 from guided.speech.worker import WorkerEngine
 
+pytestmark = pytest.mark.speech  # the real engines and their worker processes
+
 LOUD = 10 ** (THRESHOLD_DBFS / 20)
 MS10 = SAMPLE_RATE // 100
 
