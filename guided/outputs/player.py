@@ -262,7 +262,7 @@ def play_script(script: Script, options: PlayOptions) -> PlayResult:
         texts = _texts_from(estimate, start_ordinal)
         speaker.prefetch(texts)
         session = _Session(script, options, speaker, estimate, start_ordinal,
-                           estimate.variables, rate)
+                           dict(estimate.variables), rate)
         return session.run(device)
     finally:
         speaker.close()
@@ -425,8 +425,9 @@ class _Renderer(threading.Thread):
 
     def run(self) -> None:
         try:
-            generation, pos = 0, self.start_at
-            blocks: Iterator[np.ndarray] | None = self.session.render_from(pos)
+            generation = 0
+            pos: int | None = self.start_at  # None: nothing left to play after a seek
+            blocks: Iterator[np.ndarray] | None = self.session.render_from(self.start_at)
             while not self.stopping.is_set():
                 if not self.commands.empty():
                     generation, kind, position, double = self.commands.get()
@@ -440,6 +441,7 @@ class _Renderer(threading.Thread):
                     self.stopping.wait(0.05)
                     continue
                 if self._put((generation, pos, block)):
+                    assert pos is not None  # blocks come only from a position
                     pos += len(block)
         except BaseException as exc:  # handed to the main thread, which raises it
             self._put(("error", 0, exc), force=True)

@@ -161,7 +161,7 @@ class SessionLog:
                 (script, title, content_hash, voice, engine, rate, now_iso(), planned_seconds,
                  INTERRUPTED, distress_before, journey, journey_day),
             )
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)  # always set after an INSERT
 
     def progress(self, session_id: int, listened_seconds: float,
                  planned_seconds: float | None = None) -> None:

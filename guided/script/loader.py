@@ -210,7 +210,7 @@ class _Builder:
         value = _construct(node)
         if not lo <= value <= hi:
             raise self.fail(f"{what} must be {lo}..{hi}, got {node.value}", node)
-        return value
+        return int(value)
 
     def number(self, node: yaml.Node, what: str, lo: float, hi: float) -> float:
         self.visit(node)
