@@ -10,11 +10,6 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := espeak-ng libportaudio2 ffmpeg pulseaudio pulseaudio-utils alsa-utils libasound2-plugins chromium
 EXTRAS := dev,neural
 
-# `make test-fast`: everything that needs no real speech, audio device, ffmpeg, Chromium or
-# subprocess (see tests/conftest.py); the inner loop while you work. pytest exits 5 when
-# no test ran, and make passes that on.
-FAST_TESTS := not audio and not slow and not speech and not tools and not subprocess
-
 .PHONY: setup system demo test test-fast bench lint typecheck clean
 
 setup: system $(VENV)/.installed
@@ -45,8 +40,11 @@ demo: setup
 test: setup
 	$(PY) -m pytest
 
+# The inner loop while you work: every test that needs no real speech, audio device,
+# ffmpeg, Chromium or subprocess (`--quick`, see tests/conftest.py). pytest exits 5 when
+# no test ran, and make passes that on.
 test-fast: setup
-	$(PY) -m pytest -q -m "$(FAST_TESTS)"
+	$(PY) -m pytest -q --quick
 
 bench: setup
 	$(PY) -m pip install -q -e '.[$(EXTRAS),bench]'  # the offline recogniser for the voice bench

@@ -13,9 +13,11 @@ Two ways to run the command line, with the same call and the same result fields
 - ``guided``: a fresh interpreter, as a user runs it. For what only a real process
   shows: signals, exit on Ctrl-C, audio devices, the environment a subprocess sees.
 
-The quick selection (``make test-fast``) is every test not marked ``audio``,
-``slow``, ``speech``, ``tools`` or ``subprocess``; see ``pytest_collection_modifyitems``
-for the marks given by fixture use.
+The quick selection (``make test-fast``, i.e. ``pytest --quick``) is every test not
+marked ``audio``, ``slow``, ``speech``, ``tools`` or ``subprocess``; some marks are given
+by the fixtures a test uses (``FIXTURE_MARKS``). Under ``--quick`` a test that reaches
+for the real thing anyway (a real voice, ffmpeg, Chromium, ``python -m guided``) fails
+and says which mark it needs, so the quick loop stays quick and honest.
 """
 
 from __future__ import annotations
@@ -58,6 +60,13 @@ FIXTURE_MARKS = {
     "no_audio_device": "audio",
 }
 QUICK_EXCLUDES = ("audio", "slow", "speech", "tools", "subprocess")
+TOOLS = {"ffmpeg", "ffprobe", "chromium", "chromium-browser", "google-chrome"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--quick", action="store_true",
+                     help="run only the tests that need no real speech, audio device, tool or "
+                          "subprocess (make test-fast)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -66,6 +75,56 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             mark = FIXTURE_MARKS.get(fixture)
             if mark:
                 item.add_marker(mark)
+    if config.getoption("quick"):
+        kept = [i for i in items if not any(i.get_closest_marker(m) for m in QUICK_EXCLUDES)]
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+class NeedsAMark(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _quick_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``--quick``: no real voice, no ffmpeg or Chromium, no ``python -m guided``."""
+    if not request.config.getoption("quick"):
+        return
+    from guided.speech import engines
+
+    real_factory = engines.engine_factory
+
+    def engine_factory(name: str):
+        make = real_factory(name)
+
+        def build():
+            engine = make()
+            if getattr(engine, "name", "") != "test":
+                def refuse(*_args: object, **_kwargs: object) -> None:
+                    raise NeedsAMark(f"this test speaks with the real {engine.name} engine: mark it "
+                                     "@pytest.mark.speech, or pass --engine test")
+                engine.synthesize = refuse  # type: ignore[method-assign]
+            return engine
+
+        return build
+
+    monkeypatch.setattr(engines, "engine_factory", engine_factory)
+    real_init = subprocess.Popen.__init__
+
+    def popen_init(self: subprocess.Popen, args: object, *more: object, **kwargs: object) -> None:
+        argv = [str(a) for a in ([args] if isinstance(args, (str, bytes)) else args)]  # type: ignore[union-attr]
+        program = Path(argv[0]).name if argv else ""
+        if program in TOOLS:
+            raise NeedsAMark(f"this test runs {program}: mark it @pytest.mark.tools")
+        if argv[:2] == [sys.executable, "-m"] and len(argv) > 2 and argv[2].startswith("guided"):
+            if argv[2] == "guided.speech.worker":
+                raise NeedsAMark("this test speaks with a real voice (a speech worker): mark it "
+                                 "@pytest.mark.speech, or pass --engine test")
+            raise NeedsAMark(f"this test starts `python -m {argv[2]}`: mark it "
+                             "@pytest.mark.subprocess, or use the cli fixture")
+        real_init(self, args, *more, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", popen_init)
 
 
 @dataclass
