@@ -40,8 +40,7 @@ COMMANDS: dict[str, str] = {
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        lazy = [name for name in COMMANDS if self._load(name) is not None]
-        return lazy + sorted(set(self.commands) - set(lazy))
+        return list(COMMANDS) + sorted(set(self.commands) - set(COMMANDS))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return self._load(name) or super().get_command(ctx, name)
@@ -52,13 +51,8 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attr = target.split(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:  # command not built yet
-                return None
-            raise
-        return getattr(module, attr, None)
+        command: click.Command = getattr(importlib.import_module(module_name), attr)
+        return command
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

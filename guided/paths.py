@@ -14,6 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
+YAML_SUFFIXES = (".yaml", ".yml")  # scripts, journeys, variables files
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parent
 
@@ -58,3 +59,10 @@ def cache_dir(option: str | os.PathLike[str] | None = None) -> Path:
     if is_source_checkout():
         return SOURCE_ROOT / "audio_cache"
     return Path(platformdirs.user_cache_dir("guided"))
+
+
+def is_path_ref(ref: str) -> bool:
+    """True when ``ref`` (a SCRIPT or journey argument) names a file rather than something
+    in a library: it has a folder separator or ends in .yaml/.yml."""
+    separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
+    return any(sep in ref for sep in separators) or ref.lower().endswith(YAML_SUFFIXES)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from guided.errors import ScriptError
+from guided.outcomes import COMPLETED
 from guided.practice import journeys, sessionlog
 from tests import audio_devices
 
@@ -134,7 +135,7 @@ def test_days_follow_the_calendar_and_end_gently(cli, small_journey):
 
 def log_session(log: sessionlog.SessionLog, journey: str, day: int, listened: float = 30.0) -> int:
     sid = log.start(script="tiny", title="Tiny", journey=journey, journey_day=day, planned_seconds=30)
-    log.finish(sid, sessionlog.COMPLETED, listened)
+    log.finish(sid, COMPLETED, listened)
     return sid
 
 

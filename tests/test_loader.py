@@ -10,8 +10,9 @@ import pytest
 
 from guided.errors import GuidedError, ScriptError
 from guided.script.library import BUILT_IN, USER, find_script, iter_library, load
-from guided.script.loader import estimate_seconds, load_script
+from guided.script.loader import load_script
 from guided.script.model import Bell, Breathe, Include, Pause, Repeat, Say, Section
+from guided.timeline.estimate import estimate_seconds
 from guided.timeline.plan import plan
 
 # The whole example of /work/shared/script-format.md, as a therapist would write it.

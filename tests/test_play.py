@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from guided.audio.device import to_pcm16
 from guided.audio.render import render
-from guided.outputs.player import to_pcm16
 from guided.practice.prepare import prepare
 from guided.practice.sessionlog import SessionLog
 from tests.audio_devices import (  # noqa: F401 - fixtures

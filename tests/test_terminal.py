@@ -3,7 +3,7 @@
 import io
 import re
 
-from guided.outputs.terminal import PlayerScreen
+from guided.outputs.player.screen import PlayerScreen
 
 TEXT = ("Let's begin with your feet. You might notice where they meet the floor, "
         "or your shoes, or whatever is under them.")

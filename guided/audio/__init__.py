@@ -1,2 +1,2 @@
 """Sound: the sample format, the non-speech sounds, rendering events into PCM blocks,
-and loudness."""
+loudness, and the output device."""

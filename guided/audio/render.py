@@ -2,7 +2,7 @@
 
 ``render`` is a generator: it pulls one clip at a time from the clip source, writes
 each event's samples into the current block and mixes the ambience bed block by
-block. It never keeps earlier blocks, so a 4-hour practice renders in the same
+block, at the gain ``guided.timeline.ambience`` gives it. It never keeps earlier blocks, so a 4-hour practice renders in the same
 memory as a 5-minute one. The output depends only on its inputs: rendering from
 ``start`` gives exactly the samples of rendering from 0 and dropping ``start``.
 """
@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from guided.audio.format import BLOCK_SIZE, seconds_to_samples
+from guided.audio.format import BLOCK_SIZE
 from guided.audio.sounds import Ambience, bell, tone
 from guided.speech.base import ClipSource
+from guided.timeline.ambience import ambience_gain
 from guided.timeline.plan import BELL, SPEECH, TAIL, TONE, Event
-
-AMBIENCE_FADE_IN_SECONDS = 3.0
 
 # (offset within the event, count) -> samples, or None for silence
 _Source = Callable[[int, int], "np.ndarray | None"]
@@ -38,7 +37,6 @@ def render(
         raise ValueError("block_size must be positive")
     bells: dict[str, np.ndarray] = {}
     bed = Ambience(ambience) if ambience and ambience != "none" else None
-    fade_in = seconds_to_samples(AMBIENCE_FADE_IN_SECONDS)
     tail: Event | None = None
 
     block = np.zeros(block_size, dtype=np.float32)
@@ -49,7 +47,7 @@ def render(
         out = block[:count]
         if bed is not None:
             begin = cursor - count
-            gain = _ambience_gain(begin, count, fade_in, tail)
+            gain = ambience_gain(begin, count, tail)  # the timeline decides the fades
             if gain is not None:
                 out += bed.samples(begin, count) * gain
         return out.copy()
@@ -118,20 +116,3 @@ def _slicer(sound: np.ndarray) -> _Source:
         return piece
 
     return part
-
-
-def _ambience_gain(begin: int, count: int, fade_in: int, tail: Event | None) -> np.ndarray | float | None:
-    """The bed's gain for samples ``begin .. begin+count``: a 3 s fade in from the start of
-    the session and a fade out over the closing tail."""
-    end = begin + count
-    if tail is not None and begin >= tail.end:
-        return None
-    if begin >= fade_in and (tail is None or end <= tail.start):
-        return 1.0
-    n = np.arange(begin, end, dtype=np.float64)
-    gain = np.minimum(1.0, n / fade_in) if fade_in else np.ones(count)
-    if tail is not None:
-        out = np.clip((tail.end - n) / max(1, tail.length), 0.0, 1.0)
-        gain = gain * out
-    return (0.5 - 0.5 * np.cos(np.pi * gain)).astype(np.float32)
-

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from guided.audio.format import SAMPLE_RATE, seconds_to_samples
+from guided.script.model import AMBIENCES as SCRIPT_AMBIENCES
 from guided.timeline.plan import BELL_SECONDS
 
 BELL_PEAK = 0.5  # -6 dBFS
@@ -23,7 +24,7 @@ HOLD_LEVEL = 0.03  # the soft marker at the start of a hold
 TONE_GAP_SECONDS = 0.03  # silence at the end of each breath tone
 AMBIENCE_RMS = 10 ** (-48 / 20)  # about -48 dBFS, roughly 27 dB under espeak-ng's voice
 AMBIENCE_SEED = 20240611
-AMBIENCES = ("brown-noise", "pink-noise", "rain-like")
+AMBIENCES = tuple(a for a in SCRIPT_AMBIENCES if a != "none")  # the beds; "none" has none
 
 # (frequency ratio, relative amplitude, decay time constant in seconds) per partial.
 _BELL_PARTIALS: dict[str, tuple[float, float, tuple[tuple[float, float, float], ...]]] = {

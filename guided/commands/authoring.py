@@ -14,7 +14,7 @@ import click
 
 from guided.commands.common import collect_vars, var_option, voice_options
 from guided.errors import GuidedError
-from guided.paths import PACKAGE_DIR, user_scripts_dir
+from guided.paths import PACKAGE_DIR, is_path_ref, user_scripts_dir
 from guided.script.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, iter_steps
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -117,7 +117,7 @@ def find_editor() -> list[str]:
 
 def edit_target(ref: str) -> Path:
     """The file ``guided edit REF`` opens: a path, or a script in your own folder."""
-    if ref.endswith((".yaml", ".yml")) or "/" in ref:
+    if is_path_ref(ref):
         path = Path(ref).expanduser()
         if not path.is_file():
             raise GuidedError(f"no script file at {ref}")
@@ -276,9 +276,9 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
 
 def play_samples(samples, device: str | None) -> None:
     """Play a short clip on the default output (or ``device``) and wait until it has been heard."""
+    from guided.audio.device import check_output, to_pcm16
     from guided.audio.format import SAMPLE_RATE
     from guided.errors import AudioDeviceError
-    from guided.outputs.player import check_output, to_pcm16
 
     output = check_output(device)  # a clear AudioDeviceError when there is nothing to play on
     import sounddevice as sd

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from guided.errors import GuidedError
+from guided.script.model import PACE_RANGE, RATE_RANGE
 from guided.settings import ENGINE_CHOICES
 
 
@@ -46,13 +47,13 @@ def collect_vars(variables: tuple[str, ...], vars_file: str | None) -> dict[str,
 
 def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--pace", type=click.FloatRange(0.25, 4.0), default=None,
+        "--pace", type=click.FloatRange(*PACE_RANGE), default=None,
         help="Multiply every pause (and breath holds); replaces the script's pace. 1.5 = 50% more time.",
     )(f)
 
 
 def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--rate", type=click.IntRange(80, 300), default=None,
+    f = click.option("--rate", type=click.IntRange(*RATE_RANGE), default=None,
                      help="Speaking rate in words per minute (default: the script's, else 140).")(f)
     f = click.option("--voice", default=_settings_voice,
                      help="Voice id or name (see `guided voices`; default: your settings', "

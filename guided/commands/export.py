@@ -22,27 +22,26 @@ from guided.commands.common import (
     voice_options,
 )
 from guided.errors import GuidedError
+from guided.outputs.formats import AUDIO_FORMATS, DEFAULT_AUDIO_FORMAT, TRANSCRIPT_FORMATS
 
 if TYPE_CHECKING:
     from guided.script.model import Script
     from guided.speech.speaker import Speaker
 
-FORMAT_CHOICES = ("mp3", "ogg", "flac", "wav")
 EXPORT_WORKERS = 2  # --all: practices exported at once (each is a thread plus an ffmpeg)
-TRANSCRIPT_CHOICES = ("vtt", "srt", "lrc")
 
 
 @click.command()
 @click.argument("script", required=False)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="The file to write (default: the practice's name with the format's extension).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default=None,
+@click.option("--format", "fmt", type=click.Choice(AUDIO_FORMATS), default=None,
               help="Audio format; by default taken from the file name, else mp3.")
 @click.option("--all", "export_all", is_flag=True,
               help="Export every practice in your library and the built-in one (use with -d).")
 @click.option("-d", "--dir", "folder", type=click.Path(file_okay=False), default=None,
               metavar="DIR", help="Folder for --all (created if needed).")
-@click.option("--transcript", type=click.Choice(TRANSCRIPT_CHOICES), default=None,
+@click.option("--transcript", type=click.Choice(TRANSCRIPT_FORMATS), default=None,
               help="Also write a timed transcript beside the audio (same name).")
 @var_option
 @voice_options
@@ -71,7 +70,7 @@ def export(script: str | None, output: str | None, fmt: str | None, export_all: 
                 raise GuidedError("--all exports the whole library into -d DIR; leave out SCRIPT and -o")
             if not folder:
                 raise GuidedError("--all needs a folder: add -d DIR")
-            _export_library(Path(folder), replace(opts, fmt=fmt or "mp3"))
+            _export_library(Path(folder), replace(opts, fmt=fmt or DEFAULT_AUDIO_FORMAT))
             return
         if not script:
             raise GuidedError("which practice? give a name (see `guided list`) or a .yaml file, "
@@ -163,7 +162,7 @@ def _export_library(folder: Path, opts: _Options) -> None:
     from guided.practice.prepare import Speakers
     from guided.script.library import iter_library
 
-    fmt = opts.fmt or "mp3"
+    fmt = opts.fmt or DEFAULT_AUDIO_FORMAT
     folder.mkdir(parents=True, exist_ok=True)
     entries = iter_library()
     speakers = Speakers(voice=opts.voice, rate=opts.rate, cache_dir=opts.cache_dir)

@@ -10,6 +10,7 @@ import click
 
 from guided.commands.common import collect_vars, pace_option, var_option, voice_options
 from guided.errors import GuidedError
+from guided.paths import is_path_ref
 from guided.practice import journeys
 from guided.practice.journeys import Day, Journey, Progress
 
@@ -24,7 +25,7 @@ def _current() -> tuple[Journey, Progress]:
 def _script_lengths(journey: Journey, day: Day) -> list[tuple[str, str]]:
     """``(title, about-length)`` for each practice of a day."""
     from guided.script.durations import format_length
-    from guided.script.loader import estimate_seconds
+    from guided.timeline.estimate import estimate_seconds
 
     result = []
     for ref in day.practices:
@@ -95,7 +96,7 @@ def start(name: str, on: dt.datetime | None) -> None:
     """
     j = journeys.load_journey(name)
     journeys.check_journey(j)
-    ref = str(Path(name).expanduser().resolve()) if journeys.looks_like_path(name) else name
+    ref = str(Path(name).expanduser().resolve()) if is_path_ref(name) else name
     progress = journeys.start_journey(ref, on.date() if on else None)
     click.echo(f"Started '{j.title}' on {progress.started.isoformat()}: "
                f"{len(j.weeks)} weeks, {len(j.days)} days.")
@@ -138,42 +139,49 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
 def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, reflection, ask) -> None:
     """Play the day's practices in turn (like `guided play`), logged with the journey and
     day; then ask the day's question and keep the answer with the last session."""
-    from guided.outputs import player, terminal
+    from guided.audio.device import check_output
+    from guided.commands.ask import ask_line, ask_rating
+    from guided.outcomes import COMPLETED, INTERRUPTED
+    from guided.outputs.player import PlayOptions, play_script
+    from guided.outputs.player.screen import is_interactive
     from guided.practice import sessionlog
+    from guided.practice.recorder import SessionRecorder
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
-    found = player.check_output(device)  # before asking anything: no device, no questions
-    interactive = terminal.is_interactive()
+    found = check_output(device)  # before asking anything: no device, no questions
+    interactive = is_interactive()
     rate_it = interactive and ask
     log = sessionlog.SessionLog() if sessionlog.logging_enabled() else None
     try:
-        before = terminal.ask_rating("How much distress do you feel right now?") if rate_it else None
+        before = ask_rating("How much distress do you feel right now?") if rate_it else None
         result = None
+        recorder = (SessionRecorder(log, distress_before=before, journey=j.name, journey_day=day.number)
+                    if log is not None else None)
         for script in scripts:
             click.echo(f"\nPlaying {script.title}. You can stop at any time with Ctrl-C.")
-            options = player.PlayOptions(
+            options = PlayOptions(
                 device=found.index, variables=dict(variables), pace=pace, rate=rate, voice=voice,
-                interactive=interactive, log=log, distress_before=before,
-                journey=j.name, journey_day=day.number)
-            result = player.play_script(script, options)
-            before = None  # the rating belonged to the first practice
-            if result.outcome == player.INTERRUPTED:
+                interactive=interactive)
+            result = play_script(script, options, recorder)
+            if recorder is not None:
+                recorder.distress_before = None  # the rating belonged to the first practice
+            if result.outcome == INTERRUPTED:
                 click.echo("\nStopped. That counts too." + (" The session is in your log." if log else ""),
                            err=True)
                 sys.exit(130)
-            if result.outcome != player.COMPLETED:
+            if result.outcome != COMPLETED:
                 break
         if result is None:
             return
-        after = terminal.ask_rating("And now, how much distress do you feel?") if rate_it else None
+        after = ask_rating("And now, how much distress do you feel?") if rate_it else None
         answer = reflection
         if answer is None and day.reflection and ask:
             click.echo("")
             click.echo(click.wrap_text(day.reflection))
-            answer = terminal.ask_line("Your reflection, in a line or two?")
+            answer = ask_line("Your reflection, in a line or two?")
         saved = {"question": day.reflection, "answer": answer.strip()} if answer and answer.strip() else None
-        if log is not None and result.session_id is not None:
-            log.rate_after(result.session_id, distress_after=after, reflection=saved)
+        if log is not None and recorder is not None and recorder.session_id is not None:
+            log.rate_after(recorder.session_id, distress_after=after, reflection=saved)
             if saved:
                 click.echo("Your reflection is saved with this session (see `guided log`).")
         elif saved:

@@ -49,15 +49,20 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     Each session is kept in your log on this computer (see `guided log`).
     """
     _warm_up_audio()
-    from guided.outputs import player, terminal
+    from guided.audio.device import check_output
+    from guided.commands.ask import ask_line, ask_rating
+    from guided.outcomes import COMPLETED, INTERRUPTED
+    from guided.outputs.player import PlayOptions, play_script
+    from guided.outputs.player.screen import countdown, is_interactive
     from guided.practice import sessionlog
+    from guided.practice.recorder import SessionRecorder
     from guided.script.library import load
 
     delay_seconds = _parse_delay(delay)
     values = collect_vars(variables, vars_file)
     loaded = load(script)
-    found = player.check_output(device)  # before asking anything: no device, no questions
-    interactive = terminal.is_interactive()
+    found = check_output(device)  # before asking anything: no device, no questions
+    interactive = is_interactive()
     ask = interactive and not no_prompt
 
     log = None
@@ -69,30 +74,31 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     try:
         if before is None and ask:
             explain = log is None or not log.has_ratings()
-            before = terminal.ask_rating("How much distress do you feel right now?", explain)
-        options = player.PlayOptions(
+            before = ask_rating("How much distress do you feel right now?", explain)
+        options = PlayOptions(
             device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
-            start_section=start_section, cache_dir=cache_dir, interactive=interactive,
-            log=log, distress_before=before)
+            start_section=start_section, cache_dir=cache_dir, interactive=interactive)
+        recorder = SessionRecorder(log, distress_before=before) if log is not None else None
         while True:
             if delay_seconds:
-                terminal.countdown(delay_seconds, interactive=interactive)
-            result = player.play_script(loaded, options)
-            if result.outcome == player.INTERRUPTED:
+                countdown(delay_seconds, interactive=interactive)
+            result = play_script(loaded, options, recorder)
+            if result.outcome == INTERRUPTED:
                 click.echo(f"\nStopped after {format_clock(result.listened_seconds)}."
                            + (" The session is in your log." if log else ""), err=True)
                 sys.exit(130)
-            if not loop or result.outcome != player.COMPLETED:
+            if not loop or result.outcome != COMPLETED:
                 break
-            options.distress_before = None  # the rating belonged to the first round
+            if recorder is not None:
+                recorder.distress_before = None  # the rating belonged to the first round
         if ask and after is None:
-            after = terminal.ask_rating("And now, how much distress do you feel?")
+            after = ask_rating("And now, how much distress do you feel?")
         if ask and note is None:
-            note = terminal.ask_line("Anything you noticed, in one line?")
-        if log is not None and result.session_id is not None:
-            log.rate_after(result.session_id, distress_after=after, note=note or None)
+            note = ask_line("Anything you noticed, in one line?")
+        if log is not None and recorder is not None and recorder.session_id is not None:
+            log.rate_after(recorder.session_id, distress_after=after, note=note or None)
         if interactive:
-            click.echo("Thank you for taking this time." if result.outcome == player.COMPLETED
+            click.echo("Thank you for taking this time." if result.outcome == COMPLETED
                        else f"Stopped after {format_clock(result.listened_seconds)}. That counts too.")
     finally:
         if log is not None:
@@ -102,12 +108,12 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
 @click.command()
 def devices() -> None:
     """List the audio outputs `guided play --device` can use."""
-    from guided.outputs.player import list_output_devices
+    from guided.audio.device import list_output_devices
 
     found = list_output_devices()
     if not found:
+        from guided.audio.device import NO_DEVICE_HINT
         from guided.errors import AudioDeviceError
-        from guided.outputs.player import NO_DEVICE_HINT
 
         raise AudioDeviceError(NO_DEVICE_HINT)
     width = max(len(d.name) for d in found)
@@ -123,7 +129,7 @@ def _warm_up_audio() -> None:
     import threading
 
     def warm() -> None:
-        # a missing PortAudio is reported properly by player.check_output
+        # a missing PortAudio is reported properly by check_output
         with contextlib.suppress(Exception):
             import sounddevice  # noqa: F401
 

@@ -77,8 +77,9 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
     """
     from guided.script.durations import format_length
     from guided.script.library import iter_library
-    from guided.script.loader import did_you_mean, estimate_seconds
     from guided.script.model import PRACTICE_KINDS
+    from guided.script.suggest import did_you_mean
+    from guided.timeline.estimate import estimate_seconds
 
     if kind is not None and kind not in PRACTICE_KINDS:
         raise GuidedError(
@@ -145,9 +146,9 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
     if play_from is not None:
-        from guided.outputs import player
+        from guided.audio.device import check_output
 
-        found = player.check_output(device)  # no device: say so before printing anything
+        found = check_output(device)  # no device: say so before printing anything
     measure, close = _cached_lengths(script, rate, voice, cache_dir)
     try:
         timeline = plan(script, variables=values, pace=pace, rate=rate, measure=measure)
@@ -156,13 +157,13 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     for line in preview_lines(timeline):
         click.echo(line)
     if play_from is not None:
-        from guided.outputs import terminal
+        from guided.outputs.player import PlayOptions, play_script
+        from guided.outputs.player.screen import is_interactive
 
-        options = player.PlayOptions(
+        options = PlayOptions(
             device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
-            start_section=play_from, cache_dir=cache_dir, interactive=terminal.is_interactive(),
-            log=None)
-        player.play_script(script, options)
+            start_section=play_from, cache_dir=cache_dir, interactive=is_interactive())
+        play_script(script, options)
 
 
 def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_dir: str | None

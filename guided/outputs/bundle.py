@@ -35,7 +35,7 @@ import yaml
 
 from guided.atomic import replacing
 from guided.errors import GuidedError
-from guided.paths import PACKAGE_DIR
+from guided.paths import PACKAGE_DIR, is_path_ref
 from guided.practice import journeys
 from guided.practice.journeys import Journey
 from guided.script.durations import format_clock
@@ -122,7 +122,7 @@ def collect(refs: list[str]) -> Contents:
 
     for ref in refs:
         as_journey: Journey | None = None
-        if library.is_path_ref(ref):
+        if is_path_ref(ref):
             path = Path(ref).expanduser()
             if path.is_file() and _is_journey_file(path):
                 as_journey = journeys.parse_journey(path)

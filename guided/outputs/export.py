@@ -29,11 +29,12 @@ from guided.audio.format import SAMPLE_RATE
 from guided.audio.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
 from guided.audio.render import render
 from guided.errors import GuidedError
+from guided.outputs.formats import AUDIO_FORMATS
 from guided.script.durations import format_timestamp
 from guided.speech.base import ClipSource
 from guided.timeline.plan import Timeline
 
-FORMATS: Mapping[str, tuple[str, ...]] = {
+ENCODERS: Mapping[str, tuple[str, ...]] = {
     # format: ffmpeg output arguments (mono, 22050 Hz like the clips). MP3 is VBR (-q:a 2):
     # at 22050 Hz a CBR of 64-96 kbps cuts the highs (and 0.5 LU of loudness) while VBR
     # keeps them and spends almost nothing on the silences. LAME's faster search
@@ -44,6 +45,7 @@ FORMATS: Mapping[str, tuple[str, ...]] = {
     "flac": ("-c:a", "flac", "-sample_fmt", "s16", "-compression_level", "5", "-f", "flac"),
     "wav": ("-c:a", "pcm_s16le", "-f", "wav"),
 }
+assert tuple(ENCODERS) == AUDIO_FORMATS  # one encoder for each format the commands offer
 EXPORT_BLOCK = 15360  # bigger blocks than playback; with the 1024-tap K-weighting, one 16384 FFT each
 ALBUM = "guided practices"
 GENRE = "Guided practice"
@@ -66,11 +68,11 @@ def format_for(path: Path, fmt: str | None = None) -> str:
     name = (fmt or path.suffix.lstrip(".")).lower()
     if name == "oga":
         name = "ogg"
-    if name not in FORMATS:
+    if name not in AUDIO_FORMATS:
         shown = f"'{path.suffix}'" if not fmt and path.suffix else f"'{name}'" if name else "none"
         raise GuidedError(
             f"cannot tell which audio format to write (got {shown}); use a file name ending in "
-            f"{', '.join('.' + f for f in FORMATS)} or pass --format"
+            f"{', '.join('.' + f for f in AUDIO_FORMATS)} or pass --format"
         )
     return name
 
@@ -168,7 +170,7 @@ class _Spool:
 def _encode(blocks: Iterable[np.ndarray], path: Path, fmt: str) -> None:
     cmd = ["ffmpeg", "-hide_banner", "-nostats", "-loglevel", "error", "-y",
            "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-           "-map_metadata", "-1", *FORMATS[fmt], str(path)]
+           "-map_metadata", "-1", *ENCODERS[fmt], str(path)]
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                 stderr=errors)

@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from guided.errors import GuidedError
+from guided.outputs.formats import TRANSCRIPT_FORMATS
 from guided.script.durations import format_timestamp
 from guided.timeline.plan import SECTION, SPEECH, Event, Timeline, normalise_text
-
-TRANSCRIPT_FORMATS = ("vtt", "srt", "lrc")
 
 
 def _clock(seconds: float, sep: str) -> str:
@@ -32,16 +31,16 @@ def _cues(timeline: Timeline) -> Iterator[tuple[str, Event]]:
     """("section", event) and ("speech", event) in time order."""
     for ev in timeline.events:
         if ev.kind == SECTION:
-            yield "section", ev
+            yield SECTION, ev
         elif ev.kind == SPEECH:
-            yield "speech", ev
+            yield SPEECH, ev
 
 
 def to_vtt(timeline: Timeline) -> str:
     lines = [f"WEBVTT - {normalise_text(timeline.script.title)}", ""]
     n = 0
     for kind, ev in _cues(timeline):
-        if kind == "section":
+        if kind == SECTION:
             lines += [f"NOTE Section: {normalise_text(ev.text)} ({_clock(ev.start_seconds, '.')})", ""]
             continue
         n += 1
@@ -55,7 +54,7 @@ def to_srt(timeline: Timeline) -> str:
     heading = ""
     n = 0
     for kind, ev in _cues(timeline):
-        if kind == "section":
+        if kind == SECTION:
             heading = ev.text
             continue
         n += 1
@@ -74,7 +73,7 @@ def to_lrc(timeline: Timeline) -> str:
              "[al:guided practices]", f"[length:{int(total // 60):02d}:{int(total % 60):02d}]",
              "[re:guided]"]
     for kind, ev in _cues(timeline):
-        if kind == "section":
+        if kind == SECTION:
             lines.append(f"{_lrc_clock(ev.start_seconds)}— {normalise_text(ev.text)} —")
             continue
         lines.append(f"{_lrc_clock(ev.start_seconds)}{normalise_text(ev.text)}")

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +32,15 @@ import yaml
 
 from guided.atomic import write_atomic
 from guided.errors import GuidedError, Pos, ScriptError
-from guided.paths import builtin_scripts_dir, guided_home, user_journeys_dir
-from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes, node_pos
+from guided.paths import (
+    YAML_SUFFIXES,
+    builtin_scripts_dir,
+    guided_home,
+    is_path_ref,
+    user_journeys_dir,
+)
+from guided.script.nodes import NodeBudget, NodeReader
+from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes
 
 MAX_BYTES = 1024 * 1024
 MAX_WEEKS = 52
@@ -117,19 +123,15 @@ def journey_dirs() -> list[tuple[str, Path]]:
     return [("yours", user_journeys_dir()), ("built-in", builtin_journeys_dir())]
 
 
-def looks_like_path(ref: str) -> bool:
-    return ref.endswith((".yaml", ".yml")) or "/" in ref or os.sep in ref
-
-
 def find_journey(ref: str) -> Path:
     """The file for a journey name (user folder first) or path; a clear error if none."""
-    if looks_like_path(ref):
+    if is_path_ref(ref):
         path = Path(ref).expanduser()
         if path.is_file():
             return path
         raise GuidedError(f"no journey file at {ref}")
     for _, folder in journey_dirs():
-        for suffix in (".yaml", ".yml"):
+        for suffix in YAML_SUFFIXES:
             candidate = folder / f"{ref}{suffix}"
             if candidate.is_file():
                 return candidate
@@ -144,7 +146,7 @@ def iter_journeys() -> Iterator[tuple[str, str, Path]]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.y*ml")):
-            if path.suffix not in (".yaml", ".yml") or path.stem in seen:
+            if path.suffix not in YAML_SUFFIXES or path.stem in seen:
                 continue
             seen.add(path.stem)
             yield path.stem, origin, path
@@ -168,24 +170,27 @@ def parse_journey(path: Path) -> Journey:
 
 
 def _suggest(word: str, choices: tuple[str, ...]) -> str:
-    from guided.script.loader import did_you_mean
+    from guided.script.suggest import did_you_mean
 
     return did_you_mean(word, choices) or f" (expected one of: {', '.join(choices)})"
 
 
-class _Parser:
+class _Parser(NodeReader):
+    """Builds a ``Journey`` from its node tree (positions and the node budget from
+    ``NodeReader``, the same as scripts)."""
+
     def __init__(self, path: Path):
+        super().__init__(str(path), NodeBudget(what="journey"))
         self.path = path
         self.day_number = 0
 
-    def pos(self, node: yaml.Node) -> Pos:
-        return node_pos(str(self.path), node)
-
-    def mapping(self, node: yaml.Node, what: str, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
+    def fields(self, node: yaml.Node, what: str, keys: tuple[str, ...]) -> dict[str, yaml.Node]:
+        self.visit(node)
         if not isinstance(node, yaml.MappingNode) or node.tag != MAP:
             raise ScriptError(f"expected {what} as a mapping of keys ({', '.join(keys)})", self.pos(node))
         result: dict[str, yaml.Node] = {}
         for key, value in node.value:
+            self.visit(key)
             name = key.value if isinstance(key, yaml.ScalarNode) else None
             if name not in keys:
                 raise ScriptError(f"unknown key '{name}' in {what}{_suggest(str(name), keys)}", self.pos(key))
@@ -195,6 +200,7 @@ class _Parser:
         return result
 
     def text(self, node: yaml.Node, what: str) -> str:
+        self.visit(node)
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _SCALARS:
             raise ScriptError(f"expected text for {what}", self.pos(node))
         value = " ".join(str(node.value).split())
@@ -203,6 +209,7 @@ class _Parser:
         return value
 
     def sequence(self, node: yaml.Node, what: str, low: int, high: int) -> list[yaml.Node]:
+        self.visit(node)
         if not isinstance(node, yaml.SequenceNode):
             raise ScriptError(f"expected {what} as a list (each item starting with '- ')", self.pos(node))
         if not low <= len(node.value) <= high:
@@ -210,7 +217,7 @@ class _Parser:
         return node.value
 
     def journey(self, node: yaml.Node) -> Journey:
-        top = self.mapping(node, "the journey", TOP_KEYS)
+        top = self.fields(node, "the journey", TOP_KEYS)
         if "format" in top:
             fmt = top["format"]
             if not isinstance(fmt, yaml.ScalarNode) or fmt.value != "1":
@@ -236,7 +243,7 @@ class _Parser:
 
     def week(self, node: yaml.Node, number: int) -> Week:
         what = f"week {number}"
-        keys = self.mapping(node, what, WEEK_KEYS)
+        keys = self.fields(node, what, WEEK_KEYS)
         if "title" not in keys:
             raise ScriptError(f"{what} needs a 'title'", self.pos(node))
         if "days" not in keys:
@@ -256,7 +263,7 @@ class _Parser:
         what = f"day {number}"
         if isinstance(node, yaml.ScalarNode):  # shorthand: `- grounding`
             return Day(number, week, (self.ref(node),), pos=self.pos(node))
-        keys = self.mapping(node, what, DAY_KEYS)
+        keys = self.fields(node, what, DAY_KEYS)
         if ("practice" in keys) == ("practices" in keys):
             raise ScriptError(f"{what} needs either 'practice: NAME' or 'practices: [A, B]'", self.pos(node))
         if "practice" in keys:
@@ -275,6 +282,7 @@ class _Parser:
         )
 
     def ref(self, node: yaml.Node) -> PracticeRef:
+        self.visit(node)
         if not isinstance(node, yaml.ScalarNode) or node.tag != STR or not str(node.value).strip():
             raise ScriptError("expected a practice name (like 'grounding') or a path to a script", self.pos(node))
         return PracticeRef(str(node.value).strip(), self.pos(node))
@@ -286,7 +294,7 @@ class _Parser:
 def resolve_practice(journey: Journey, ref: PracticeRef) -> str:
     """What to hand the library: a path for relative paths (relative to the journey
     file), otherwise the name unchanged."""
-    if looks_like_path(ref.ref) and journey.path is not None:
+    if is_path_ref(ref.ref) and journey.path is not None:
         path = Path(ref.ref).expanduser()
         if not path.is_absolute():
             path = journey.path.parent / path

@@ -24,12 +24,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from guided.errors import GuidedError
+from guided.outcomes import INTERRUPTED, OUTCOMES
 from guided.paths import guided_home
-
-COMPLETED = "completed"
-STOPPED = "stopped"
-INTERRUPTED = "interrupted"
-OUTCOMES = (COMPLETED, STOPPED, INTERRUPTED)
 
 _OFF_FILE = "logging-off"  # present in GUIDED_HOME when the user turned logging off
 _NO_STREAK_FILE = "streak-off"  # present when the user asked not to see streaks

@@ -9,14 +9,14 @@ keep their own version of a built-in under the same name. Subfolders (such as
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from guided.errors import GuidedError, ScriptError
-from guided.paths import builtin_scripts_dir, user_scripts_dir
-from guided.script.loader import SCRIPT_SUFFIXES, did_you_mean, load_script
+from guided.paths import builtin_scripts_dir, is_path_ref, user_scripts_dir
+from guided.script.loader import SCRIPT_SUFFIXES, load_script
 from guided.script.model import Script
+from guided.script.suggest import did_you_mean
 
 USER = "user"
 BUILT_IN = "built-in"
@@ -35,12 +35,6 @@ class Entry:
     @property
     def ok(self) -> bool:
         return self.script is not None
-
-
-def is_path_ref(ref: str) -> bool:
-    """True when ``ref`` names a file rather than a script in the library."""
-    separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
-    return any(sep in ref for sep in separators) or ref.lower().endswith(SCRIPT_SUFFIXES)
 
 
 def find_script(ref: str) -> Path:

@@ -6,16 +6,13 @@ every line and column for error messages. Every problem is a one-line
 ``ScriptError`` pointing at ``file:line:col`` and saying what was expected.
 
 Limits from the format contract are enforced here, before anything is expanded:
-file size, ``say`` length, nesting depth, aliases expanding too far, and the
-4-hour total, which is estimated by multiplying through repeats instead of
-unrolling them, so a hostile script is rejected at once instead of hanging.
+file size, ``say`` length, nesting depth, aliases expanding too far, and (through
+``guided.timeline.estimate.check_limits``) the 4-hour total and the number of steps.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
-import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,9 +21,8 @@ from typing import Any
 
 import yaml
 
-from guided.audio.format import SAMPLE_RATE
 from guided.errors import Pos, ScriptError
-from guided.script.durations import format_length, parse_duration
+from guided.paths import YAML_SUFFIXES
 from guided.script.model import (
     AMBIENCES,
     BELL_SOUNDS,
@@ -35,11 +31,11 @@ from guided.script.model import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_SAY_CHARS,
-    MAX_TOTAL_SECONDS,
     PACE_RANGE,
     PRACTICE_KINDS,
     RATE_RANGE,
     REPEAT_RANGE,
+    VARIABLE_NAME,
     Bell,
     Breathe,
     Include,
@@ -50,29 +46,26 @@ from guided.script.model import (
     Section,
     Step,
 )
+from guided.script.nodes import (
+    NodeBudget,
+    NodeReader,
+    construct,
+    describe,
+    is_null,
+    mapping_node,
+    short,
+)
+from guided.script.suggest import did_you_mean
 from guided.script.yamlfile import (
-    BOOL,
-    FLOAT,
     INT,
-    MAP,
     NULL,
-    SEQ,
-    STR,
     compose,
     decode,
     is_blank,
-    node_pos,
-    one_line,
     read_bytes,
 )
-from guided.timeline.plan import (
-    AMBIENCE_TAIL_SECONDS,
-    BELL_SECONDS,
-    MAX_EVENTS,
-    estimate_samples,
-    fill_variables,
-    speaking_rate,
-)
+from guided.timeline.estimate import check_limits
+from guided.timeline.plan import fill_variables
 
 TOP_LEVEL_KEYS = (
     "format", "title", "practice", "description", "author", "language",
@@ -82,15 +75,9 @@ STEP_KEYS = ("say", "pause", "bell", "section", "breathe", "repeat", "include")
 BREATHE_KEYS = ("in", "hold", "out", "hold_out", "cycles", "cue")
 BREATHE_CYCLES_DEFAULT = 1
 CYCLES_RANGE = (1, 100)
-# How many YAML nodes one load may visit (all included files together), counting each
-# alias again: a "billion laughs" document is small on disk but huge once aliases are followed.
-NODE_BUDGET = 100_000
-SCRIPT_SUFFIXES = (".yaml", ".yml")
+SCRIPT_SUFFIXES = YAML_SUFFIXES
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _LEADING_WORD = re.compile(r"\s*([A-Za-z_]+)")
-_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ = STR, INT, FLOAT, BOOL, NULL, MAP, SEQ
-_DURATION_HELP = "a duration such as 5, 2.5, '500ms', '5s', '2m' or '1m30s'"
 
 
 def load_script(path: Path | str, *, name: str = "") -> Script:
@@ -100,158 +87,58 @@ def load_script(path: Path | str, *, name: str = "") -> Script:
     Raises ``ScriptError`` for anything wrong with the file or what it includes.
     """
     path = Path(path)
-    session = _Session()
-    script = _load_file(path, str(path), session, chain=(), depth=0)
-    _check_limits(script)
-    return _replace(script, name=name or path.stem, source_hash=session.hasher.hexdigest())
-
-
-def estimate_seconds(script: Script) -> float:
-    """Estimated length without planning or expanding (speech from words and rate)."""
-    seconds = _Estimate(speaking_rate(script), script.pace).steps(script.steps)[0]
-    return seconds + (AMBIENCE_TAIL_SECONDS if script.ambience != "none" else 0.0)
+    state = _LoadState()
+    script = _load_file(path, str(path), state, chain=(), depth=0)
+    check_limits(script)
+    return _replace(script, name=name or path.stem, source_hash=state.hasher.hexdigest())
 
 
 # --------------------------------------------------------------------------- reading
 
 
 @dataclass
-class _Session:
+class _LoadState:
     """State of one ``load_script`` call (shared by the files it includes)."""
 
     hasher: Any = field(default_factory=hashlib.sha256)  # a hashlib sha256 object
-    visits: int = 0  # YAML nodes visited so far, against NODE_BUDGET
+    budget: NodeBudget = field(default_factory=NodeBudget)  # YAML nodes visited, all files
     # Included files already loaded, by (resolved path, depth): a file included many times
     # is read once, so includes cannot multiply into an exponential number of loads.
     included: dict[tuple[Path, int], Script] = field(default_factory=dict)
 
 
-def _load_file(path: Path, display: str, session: _Session, chain: tuple[Path, ...],
+def _load_file(path: Path, display: str, state: _LoadState, chain: tuple[Path, ...],
                depth: int) -> Script:
     data = read_bytes(path, Pos(display), max_bytes=MAX_FILE_BYTES, what="a script")
-    session.hasher.update(data)
+    state.hasher.update(data)
     text = decode(data, display)
     root = None if is_blank(text) else compose(text, display, single="a script")
     if root is None:
         raise ScriptError(
             "file is empty: a script needs at least 'title' and 'steps'", Pos(display, 1, 1)
         )
-    builder = _Builder(display, path, session, chain + (path.resolve(),))
+    builder = _Builder(display, path, state, chain + (path.resolve(),))
     return builder.script(root, depth)
-
-
-def _pos(display: str, node: yaml.Node) -> Pos:
-    return node_pos(display, node)
-
-
-def did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
-    """`` (did you mean 'pause'?)`` when ``word`` is close to one of ``choices``, else ``""``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 # --------------------------------------------------------------------------- building
 
 
-class _Builder:
+class _Builder(NodeReader):
     """Builds the model from one file's node tree."""
 
-    def __init__(self, display: str, path: Path, session: _Session, chain: tuple[Path, ...]):
-        self.display = display
+    def __init__(self, display: str, path: Path, state: _LoadState, chain: tuple[Path, ...]):
+        super().__init__(display, state.budget)
         self.path = path
-        self.session = session
+        self.state = state
         self.chain = chain
-
-    # -- helpers
-
-    def pos(self, node: yaml.Node) -> Pos:
-        return _pos(self.display, node)
-
-    def fail(self, message: str, node: yaml.Node) -> ScriptError:
-        return ScriptError(one_line(message), self.pos(node))
-
-    def visit(self, node: yaml.Node) -> None:
-        self.session.visits += 1
-        if self.session.visits > NODE_BUDGET:
-            raise self.fail(
-                f"the script expands to more than {NODE_BUDGET} YAML nodes "
-                "(too many aliases '*' to anchors '&')",
-                node,
-            )
-
-    def mapping(self, node: yaml.Node, expected: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
-        """(key, key node, value node) for a mapping with plain, unique keys."""
-        self.visit(node)
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(f"expected {expected}, found {_kind(node)}", node)
-        items: list[tuple[str, yaml.Node, yaml.Node]] = []
-        seen: set[str] = set()
-        for key, value in node.value:
-            self.visit(key)
-            if not isinstance(key, yaml.ScalarNode) or key.tag == _NULL:
-                raise self.fail("expected a plain name as the key here", key)
-            if key.value in seen:
-                raise self.fail(f"'{key.value}' appears twice here; keep one", key)
-            seen.add(key.value)
-            items.append((key.value, key, value))
-        return items
-
-    def text(self, node: yaml.Node, what: str) -> str:
-        """Any plain scalar as the text written (numbers stay as written: ``say: 5`` says "5")."""
-        self.visit(node)
-        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
-            raise self.fail(f"expected text for {what}, found {_kind(node)}", node)
-        return node.value
-
-    def integer(self, node: yaml.Node, what: str, lo: int, hi: int) -> int:
-        self.visit(node)
-        if not (isinstance(node, yaml.ScalarNode) and node.tag == _INT):
-            raise self.fail(f"expected a whole number {lo}..{hi} for {what}, found {_kind(node)}", node)
-        value = _construct(node)
-        if not lo <= value <= hi:
-            raise self.fail(f"{what} must be {lo}..{hi}, got {node.value}", node)
-        return int(value)
-
-    def number(self, node: yaml.Node, what: str, lo: float, hi: float) -> float:
-        self.visit(node)
-        if not (isinstance(node, yaml.ScalarNode) and node.tag in (_INT, _FLOAT)):
-            raise self.fail(f"expected a number {lo:g}..{hi:g} for {what}, found {_kind(node)}", node)
-        value = float(_construct(node))
-        if not (math.isfinite(value) and lo <= value <= hi):
-            raise self.fail(f"{what} must be {lo:g}..{hi:g}, got {node.value}", node)
-        return value
-
-    def duration(self, node: yaml.Node, what: str, *, positive: bool = False) -> float:
-        self.visit(node)
-        if not isinstance(node, yaml.ScalarNode) or node.tag in (_NULL, _BOOL):
-            raise self.fail(f"expected {_DURATION_HELP} for {what}, found {_kind(node)}", node)
-        value = _construct(node) if node.tag in (_INT, _FLOAT) else node.value
-        try:
-            seconds = parse_duration(value)
-        except ValueError as exc:
-            raise self.fail(f"{what}: {exc}", node) from None
-        if positive and seconds <= 0:
-            raise self.fail(f"{what} must be longer than 0 seconds", node)
-        if seconds > MAX_TOTAL_SECONDS:
-            raise self.fail(f"{what} is longer than the 4-hour limit of a whole practice", node)
-        return seconds
-
-    def choice(self, node: yaml.Node, what: str, choices: tuple[str, ...]) -> str:
-        value = self.text(node, what)
-        if value not in choices:
-            raise self.fail(
-                f"unknown {what} '{_short(value)}'{did_you_mean(value, choices)}; "
-                f"expected one of: {', '.join(choices)}",
-                node,
-            )
-        return value
 
     # -- the script
 
     def script(self, root: yaml.Node, depth: int) -> Script:
         if not isinstance(root, yaml.MappingNode):
             raise self.fail(
-                f"expected a mapping with 'title:' and 'steps:' at the top, found {_kind(root)}", root
+                f"expected a mapping with 'title:' and 'steps:' at the top, found {describe(root)}", root
             )
         fields: dict[str, object] = {}
         steps: tuple[Step, ...] | None = None
@@ -260,7 +147,7 @@ class _Builder:
                 hint = did_you_mean(key, TOP_LEVEL_KEYS + STEP_KEYS)
                 if key in STEP_KEYS:
                     hint = " (steps go in the list under 'steps:')"
-                raise self.fail(f"unknown key '{_short(key)}'{hint}", key_node)
+                raise self.fail(f"unknown key '{short(key)}'{hint}", key_node)
             if key == "steps":
                 steps = self.steps(value, depth, "'steps'")
             else:
@@ -276,9 +163,9 @@ class _Builder:
     def top_level(self, key: str, node: yaml.Node) -> object:
         if key == "format":
             self.visit(node)
-            if not (isinstance(node, yaml.ScalarNode) and node.tag == _INT):
+            if not (isinstance(node, yaml.ScalarNode) and node.tag == INT):
                 raise self.fail(f"expected the format version number ({FORMAT_VERSION})", node)
-            version = _construct(node)
+            version = construct(node)
             if version != FORMAT_VERSION:
                 raise self.fail(
                     f"unknown format version {node.value}: this guided reads format {FORMAT_VERSION}",
@@ -305,18 +192,18 @@ class _Builder:
         raise AssertionError(key)  # pragma: no cover - TOP_LEVEL_KEYS are all handled
 
     def variables(self, node: yaml.Node) -> dict[str, str]:
-        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+        if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
             return {}
         result: dict[str, str] = {}
         for name, key_node, value in self.mapping(node, "a mapping of names to default text"):
-            if not _NAME.match(name):
+            if not VARIABLE_NAME.match(name):
                 raise self.fail(
-                    f"'{_short(name)}' is not a variable name: use letters, digits, '_' or '-', "
+                    f"'{short(name)}' is not a variable name: use letters, digits, '_' or '-', "
                     "starting with a letter",
                     key_node,
                 )
             self.visit(value)
-            if isinstance(value, yaml.ScalarNode) and value.tag == _NULL:
+            if isinstance(value, yaml.ScalarNode) and value.tag == NULL:
                 continue  # declared without a default: --var must supply it
             result[name] = self.text(value, f"variable '{name}'")
         return result
@@ -326,17 +213,17 @@ class _Builder:
     def steps(self, node: yaml.Node, depth: int, what: str) -> tuple[Step, ...]:
         self.visit(node)
         if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(f"expected a list of steps under {what}, found {_kind(node)}", node)
+            raise self.fail(f"expected a list of steps under {what}, found {describe(node)}", node)
         if not node.value:
             raise self.fail(f"{what} is empty: add at least one step", node)
         return tuple(self.step(item, depth) for item in node.value)
 
     def step(self, node: yaml.Node, depth: int) -> Step:
         self.visit(node)
-        if isinstance(node, yaml.ScalarNode) and node.tag != _NULL:
+        if isinstance(node, yaml.ScalarNode) and node.tag != NULL:
             return self.bare_step(node)
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(f"expected a step such as '- say: ...' or '- bell', found {_kind(node)}", node)
+            raise self.fail(f"expected a step such as '- say: ...' or '- bell', found {describe(node)}", node)
         items = self.mapping(node, "a step")
         if not items:
             raise self.fail("empty step: write e.g. '- say: ...' or '- pause: 5s'", node)
@@ -345,7 +232,7 @@ class _Builder:
             key, key_node, _ = items[0]
             if key == "steps":
                 raise self.fail("'steps:' inside a step belongs beside 'repeat: N'", key_node)
-            raise self.fail(f"unknown step '{_short(key)}'{did_you_mean(key, STEP_KEYS)}", key_node)
+            raise self.fail(f"unknown step '{short(key)}'{did_you_mean(key, STEP_KEYS)}", key_node)
         if len(keys) > 1:
             second = next(k for k in items if k[0] == keys[1])
             raise self.fail(
@@ -358,12 +245,12 @@ class _Builder:
         value = next(v for k, _, v in items if k == kind)
         if kind == "repeat":
             return self.repeat(node, value, {k: (kn, v) for k, kn, v in extras}, depth)
-        if extras and kind in ("bell", "breathe") and _is_null(value):
+        if extras and kind in ("bell", "breathe") and is_null(value):
             # Options written beside the step key instead of indented under it:
             #   - breathe:
             #     in: 4
             # Unambiguous, and a very common indentation slip, so it is read as meant.
-            value = _mapping_node(extras)
+            value = mapping_node(extras)
         else:
             for key, key_node, _ in extras:
                 if key == "steps":
@@ -371,8 +258,8 @@ class _Builder:
                                     key_node)
                 hint = did_you_mean(key, STEP_KEYS)
                 if hint:
-                    raise self.fail(f"unknown step '{_short(key)}'{hint}", key_node)
-                raise self.fail(f"'{kind}' takes no option '{_short(key)}' beside it", key_node)
+                    raise self.fail(f"unknown step '{short(key)}'{hint}", key_node)
+                raise self.fail(f"'{kind}' takes no option '{short(key)}' beside it", key_node)
         pos = self.pos(node)
         if kind == "say":
             return self.say(value, pos)
@@ -405,9 +292,9 @@ class _Builder:
             raise self.fail(f"put a space after the colon: '- {head}: ...'", node)
         hint = did_you_mean(head, STEP_KEYS)
         if hint:
-            raise self.fail(f"unknown step '{_short(head)}'{hint}", node)
+            raise self.fail(f"unknown step '{short(head)}'{hint}", node)
         raise self.fail(
-            f"expected a step such as '- say: ...' or '- bell', found the text '{_short(word)}'", node
+            f"expected a step such as '- say: ...' or '- bell', found the text '{short(word)}'", node
         )
 
     def say(self, node: yaml.Node, pos: Pos) -> Say:
@@ -429,7 +316,7 @@ class _Builder:
     def bell(self, node: yaml.Node, pos: Pos) -> Bell:
         self.visit(node)
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == _NULL:
+            if node.tag == NULL:
                 return Bell("bell", pos)
             return Bell(self.choice(node, "bell sound", BELL_SOUNDS), pos)
         sound = "bell"
@@ -445,7 +332,7 @@ class _Builder:
         for key, key_node, value in self.mapping(node, "a mapping such as {in: 4, out: 6, cycles: 3}"):
             if key not in BREATHE_KEYS:
                 raise self.fail(
-                    f"unknown 'breathe' option '{_short(key)}'{did_you_mean(key, BREATHE_KEYS)}; "
+                    f"unknown 'breathe' option '{short(key)}'{did_you_mean(key, BREATHE_KEYS)}; "
                     f"expected: {', '.join(BREATHE_KEYS)}",
                     key_node,
                 )
@@ -469,7 +356,7 @@ class _Builder:
         for key, (key_node, _) in extras.items():
             if key != "steps":
                 hint = did_you_mean(key, ("steps",) + STEP_KEYS)
-                raise self.fail(f"'repeat' takes only 'steps:' beside it, not '{_short(key)}'{hint}", key_node)
+                raise self.fail(f"'repeat' takes only 'steps:' beside it, not '{short(key)}'{hint}", key_node)
         count = self.integer(value, "'repeat' (how many times)", *REPEAT_RANGE)
         if "steps" not in extras:
             raise self.fail("'repeat' needs 'steps:' beside it, indented like 'repeat'", node)
@@ -490,7 +377,7 @@ class _Builder:
         target = (folder / ref).resolve()
         if not target.is_relative_to(folder):
             raise self.fail(
-                f"cannot include '{_short(ref)}': included scripts must be in this script's folder or below it",
+                f"cannot include '{short(ref)}': included scripts must be in this script's folder or below it",
                 node,
             )
         if target in self.chain:
@@ -498,16 +385,16 @@ class _Builder:
             names.append(_short_path(target, folder))
             raise self.fail(f"include cycle: {' → '.join(names)}", node)
         if not target.exists():
-            raise self.fail(f"cannot include '{_short(ref)}': no such file", node)
+            raise self.fail(f"cannot include '{short(ref)}': no such file", node)
         if not target.is_file():
-            raise self.fail(f"cannot include '{_short(ref)}': it is not a script file", node)
+            raise self.fail(f"cannot include '{short(ref)}': it is not a script file", node)
         display = str(Path(self.display).parent / ref)
         key = (target, depth + 1)
-        included = self.session.included.get(key)
+        included = self.state.included.get(key)
         if included is None:
-            included = _load_file(self.path.parent / ref, display, self.session, self.chain,
+            included = _load_file(self.path.parent / ref, display, self.state, self.chain,
                                   depth + 1)
-            self.session.included[key] = included
+            self.state.included[key] = included
         return Include(target, included.steps, pos)
 
 
@@ -527,41 +414,6 @@ class _AnyVariable(Mapping[str, str]):
         return 0
 
 
-def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
-
-
-def _mapping_node(items: list[tuple[str, yaml.Node, yaml.Node]]) -> yaml.MappingNode:
-    pairs = [(key_node, value) for _, key_node, value in items]
-    return yaml.MappingNode(_MAP, pairs, pairs[0][0].start_mark, pairs[-1][1].end_mark)
-
-
-def _construct(node: yaml.ScalarNode) -> int | float:
-    constructor = yaml.constructor.SafeConstructor()
-    if node.tag == _INT:
-        return constructor.construct_yaml_int(node)
-    return constructor.construct_yaml_float(node)
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if node.tag == _NULL:
-        return "nothing"
-    if node.tag == _BOOL:
-        return f"yes/no value '{node.value}'"
-    if node.tag in (_INT, _FLOAT):
-        return f"the number {node.value}"
-    return f"the text '{_short(node.value)}'"
-
-
-def _short(text: str, limit: int = 40) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _short_path(path: Path, folder: Path) -> str:
     try:
         return str(path.relative_to(folder))
@@ -573,65 +425,3 @@ def _replace(script: Script, **changes: object) -> Script:
     from dataclasses import replace
 
     return replace(script, **changes)  # type: ignore[arg-type]
-
-
-# --------------------------------------------------------------------------- limits
-
-
-class _Estimate:
-    """Seconds and event count of steps, multiplying through repeats instead of unrolling."""
-
-    def __init__(self, rate: int, pace: float):
-        self.rate = rate
-        self.pace = pace
-        self.memo: dict[int, tuple[float, int]] = {}
-
-    def steps(self, steps: tuple[Step, ...]) -> tuple[float, int]:
-        key = id(steps)
-        if key not in self.memo:
-            seconds, events = 0.0, 0
-            for step in steps:
-                s, e = self.step(step)
-                seconds += s
-                events += e
-            self.memo[key] = (seconds, events)
-        return self.memo[key]
-
-    def step(self, step: Step) -> tuple[float, int]:
-        if isinstance(step, Say):
-            return estimate_samples(step.text, self.rate) / SAMPLE_RATE, 1
-        if isinstance(step, Pause):
-            return step.seconds * self.pace, 1
-        if isinstance(step, Bell):
-            return BELL_SECONDS[step.sound], 1
-        if isinstance(step, Section):
-            return 0.0, 1
-        if isinstance(step, Breathe):
-            cycle = step.inhale + step.exhale + (step.hold + step.hold_out) * self.pace
-            return cycle * step.cycles, 8 * step.cycles
-        if isinstance(step, Repeat):
-            seconds, events = self.steps(step.steps)
-            return seconds * step.count, events * step.count
-        seconds, events = self.steps(step.steps)
-        return seconds, events
-
-
-def _check_limits(script: Script) -> None:
-    """The 4-hour and event limits, pointing at the step where the total crosses them."""
-    estimate = _Estimate(speaking_rate(script), script.pace)
-    seconds, events = 0.0, 0
-    for step in script.steps:
-        s, e = estimate.step(step)
-        seconds += s
-        events += e
-        if seconds > MAX_TOTAL_SECONDS:
-            total = estimate.steps(script.steps)[0]
-            shown = "far more than" if total > 1000 * 3600 else f"about {format_length(total)}, over"
-            raise ScriptError(
-                f"practice would last {shown} the 4-hour limit (check repeat counts and pauses)",
-                step.pos,
-            )
-        if events > MAX_EVENTS:
-            raise ScriptError(
-                f"practice expands to more than {MAX_EVENTS} steps (check repeat counts and includes)", step.pos
-            )

@@ -7,6 +7,7 @@ knows about audio or time: the timeline (``guided.timeline.plan``) decides time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ PRACTICE_KINDS = ("grounding", "orienting", "breath", "self-compassion", "body",
 AMBIENCES = ("none", "brown-noise", "pink-noise", "rain-like")
 BELL_SOUNDS = ("bell", "soft-bell", "chime")
 BREATH_CUES = ("voice", "tone")
+# A variable's name, in 'variables:', a {placeholder}, --var and a variables file.
+VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 # Limits from the format contract (script-format.md, "Rules every loader must keep").
 MAX_FILE_BYTES = 1024 * 1024

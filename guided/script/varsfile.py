@@ -11,15 +11,15 @@ The file is a YAML mapping of variable name to text, optionally under a top-leve
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
 
 from guided.errors import ScriptError
+from guided.script.model import VARIABLE_NAME
+from guided.script.nodes import NodeBudget, NodeReader
 from guided.script.yamlfile import BOOL, FLOAT, INT, MAP, STR, load_nodes, node_pos
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _MAX_BYTES = 64 * 1024
 
 
@@ -29,14 +29,17 @@ def load_vars_file(path: str | Path) -> dict[str, str]:
     if node is None:
         return {}
     node = _unwrap(node, path)
+    reader = NodeReader(str(path), NodeBudget(what="variables file"))
     result: dict[str, str] = {}
     for key, value in node.value:
-        pos = node_pos(str(path), key)
-        if not isinstance(key, yaml.ScalarNode) or not _NAME.match(str(key.value)):
+        reader.visit(key)
+        reader.visit(value)
+        pos = reader.pos(key)
+        if not isinstance(key, yaml.ScalarNode) or not VARIABLE_NAME.match(str(key.value)):
             raise ScriptError("variable names are letters, digits, '_' or '-'", pos)
         if not isinstance(value, yaml.ScalarNode) or value.tag not in _SCALAR_TAGS:
             raise ScriptError(f"variable '{key.value}' must be plain text",
-                              node_pos(str(path), value))
+                              reader.pos(value))
         result[key.value] = value.value
     return result
 

@@ -54,10 +54,6 @@ class CacheInfo:
     entries: int
     size_bytes: int
 
-    @property
-    def size_mb(self) -> float:
-        return self.size_bytes / 1_000_000
-
 
 def normalise(text: str) -> str:
     """The text as it takes part in the key: Unicode NFC, whitespace collapsed."""
@@ -190,8 +186,8 @@ class ClipCache:
 def _parse_header(head: bytes, file_size: int) -> int:
     if len(head) < HEADER.size:
         raise CorruptClip("shorter than its header")
-    magic, version, _reserved, rate, n, _crc = HEADER.unpack_from(head)
-    if magic != MAGIC or version != FORMAT_VERSION or rate != SAMPLE_RATE:
+    magic, version, _reserved, sample_rate, n, _crc = HEADER.unpack_from(head)
+    if magic != MAGIC or version != FORMAT_VERSION or sample_rate != SAMPLE_RATE:
         raise CorruptClip("not a clip of this format")
     if file_size != HEADER.size + 2 * n:
         raise CorruptClip("truncated")

@@ -308,10 +308,10 @@ class Speaker:
 
     def _synthesize(self, engine: Engine, text: str) -> np.ndarray:
         voice = self._voice_for(engine)
-        pcm, rate = engine.synthesize(normalise(text), voice, self.settings.rate)
+        pcm, sample_rate = engine.synthesize(normalise(text), voice, self.settings.rate)
         if pcm is None or len(pcm) == 0:
             raise SpeechError(f"the speech engine made no audio for {_quote(text)}")
-        samples = clean(pcm, rate)
+        samples = clean(pcm, sample_rate)
         if len(samples) == 0:
             raise SpeechError(f"the speech engine made only silence for {_quote(text)}")
         return to_int16(samples)

@@ -35,12 +35,12 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
     return np.round(np.clip(samples, -1.0, 32767 / 32768) * 32768.0).astype(np.int16)
 
 
-def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
-    """Linear-interpolation resampling; good enough for speech between common rates."""
-    if rate == target or len(samples) == 0:
+def resample(samples: np.ndarray, sample_rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
+    """Linear-interpolation resampling (Hz to Hz); good enough for speech between common rates."""
+    if sample_rate == target or len(samples) == 0:
         return samples
-    n_out = max(1, int(round(len(samples) * target / rate)))
-    positions = np.arange(n_out, dtype=np.float64) * (rate / target)
+    n_out = max(1, int(round(len(samples) * target / sample_rate)))
+    positions = np.arange(n_out, dtype=np.float64) * (sample_rate / target)
     return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
 
 
@@ -63,6 +63,6 @@ def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
     return out
 
 
-def clean(pcm: np.ndarray, rate: int) -> np.ndarray:
-    """Engine output to a finished clip: float32, ``SAMPLE_RATE``, trimmed."""
-    return trim(resample(to_float32(pcm), rate), SAMPLE_RATE)
+def clean(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Engine output at ``sample_rate`` Hz to a finished clip: float32, ``SAMPLE_RATE``, trimmed."""
+    return trim(resample(to_float32(pcm), sample_rate), SAMPLE_RATE)

@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from guided.audio.format import SAMPLE_RATE, seconds_to_samples
 from guided.errors import Pos, ScriptError
 from guided.script.durations import format_clock
 from guided.script.model import (
     MAX_TOTAL_SECONDS,
+    VARIABLE_NAME,
     Bell,
     Breathe,
     Include,
@@ -33,12 +35,14 @@ from guided.script.model import (
 )
 
 # Event kinds
-SPEECH = "speech"  # text: what is said (placeholders filled)
-SILENCE = "silence"
-BELL = "bell"  # text: bell sound name
-TONE = "tone"  # text: breath phase name; a breath-cue tone lasting the whole phase
-SECTION = "section"  # zero length marker; text: section title
-TAIL = "tail"  # closing silence after the last sound, where an ambience bed fades out
+EventKind = Literal["speech", "silence", "bell", "tone", "section", "tail"]
+SPEECH: EventKind = "speech"  # text: what is said (placeholders filled)
+SILENCE: EventKind = "silence"
+BELL: EventKind = "bell"  # text: bell sound name
+TONE: EventKind = "tone"  # text: breath phase name; a breath-cue tone lasting the whole phase
+SECTION: EventKind = "section"  # zero length marker; text: section title
+TAIL: EventKind = "tail"  # closing silence after the last sound, where an ambience bed fades out
+EVENT_KINDS: tuple[EventKind, ...] = (SPEECH, SILENCE, BELL, TONE, SECTION, TAIL)
 
 BREATH_PHASES = ("inhale", "hold", "exhale", "hold-out")
 # What the voice says at the start of each breath phase (cue: voice).
@@ -57,12 +61,11 @@ MAX_EVENTS = 200_000  # guard against scripts that expand into millions of tiny 
 Measure = Callable[[str], "int | None"]
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
 class Event:
-    kind: str
+    kind: EventKind
     start: int  # sample offset from the start of the session
     length: int  # samples
     text: str = ""
@@ -129,11 +132,27 @@ class Timeline:
         return chapters
 
 
-
 def estimate_samples(text: str, rate: int) -> int:
     """Estimated spoken length before a clip exists: words at `rate` wpm plus a little air."""
     words = max(1, len(text.split()))
     return seconds_to_samples(words * 60.0 / rate + 0.2)
+
+
+def pause_samples(step: Pause, pace: float) -> int:
+    """A pause stretched by ``pace``."""
+    return seconds_to_samples(step.seconds * pace)
+
+
+def bell_samples(sound: str) -> int:
+    return seconds_to_samples(BELL_SECONDS[sound])
+
+
+def breath_phases(step: Breathe, pace: float) -> list[tuple[str, float]]:
+    """(phase, seconds) of one breath cycle, without the phases of length 0.
+
+    Holds are the rests inside ``breathe``: ``pace`` stretches them; in and out keep their count."""
+    lengths = (step.inhale, step.hold * pace, step.exhale, step.hold_out * pace)
+    return [(phase, seconds) for phase, seconds in zip(BREATH_PHASES, lengths, strict=True) if seconds > 0]
 
 
 def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> str:
@@ -151,7 +170,7 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> 
                 f"unmatched '{token}' in text (write '{token * 2}' for a literal brace)", pos
             )
         name = name.strip()
-        if not _NAME.match(name):
+        if not VARIABLE_NAME.match(name):
             raise ScriptError(
                 f"'{{{name}}}' is not a variable name (use letters, digits, '_' or '-'; "
                 "write '{{' for a literal brace)",
@@ -190,7 +209,7 @@ def plan(
         return n
 
     state = _State.for_script(script, variables, pace, rate, counting_measure)
-    events = tuple(state.session(script))
+    events = tuple(state.events(script))
     return Timeline(script, events, state.cursor, state.rate, state.pace, exact[0],
                     state.variables)
 
@@ -220,7 +239,7 @@ def iter_plan(
     script's pace; ``rate`` replaces the script's rate. ``measure(text)`` returns the
     real length in samples of the clip for ``text`` or ``None`` to estimate it.
     """
-    yield from _State.for_script(script, variables, pace, rate, measure).session(script)
+    yield from _State.for_script(script, variables, pace, rate, measure).events(script)
 
 
 class _State:
@@ -244,12 +263,12 @@ class _State:
                    pace if pace is not None else script.pace, speaking_rate(script, rate),
                    measure, seconds_to_samples(MAX_TOTAL_SECONDS), script.file)
 
-    def session(self, script: Script) -> Iterator[Event]:
+    def events(self, script: Script) -> Iterator[Event]:
         yield from self.steps(script.steps)
         if script.ambience != "none" and self.cursor > 0:
             yield self.emit(TAIL, seconds_to_samples(AMBIENCE_TAIL_SECONDS), None)
 
-    def emit(self, kind: str, length: int, pos: Pos | None, text: str = "", phase: str = "") -> Event:
+    def emit(self, kind: EventKind, length: int, pos: Pos | None, text: str = "", phase: str = "") -> Event:
         ev = Event(kind, self.cursor, length, text, self.section, phase, pos)
         self.cursor += length
         self.count += 1
@@ -276,9 +295,9 @@ class _State:
             if text:
                 yield self.emit(SPEECH, self.speech_length(text), step.pos, text)
         elif isinstance(step, Pause):
-            yield self.emit(SILENCE, seconds_to_samples(step.seconds * self.pace), step.pos)
+            yield self.emit(SILENCE, pause_samples(step, self.pace), step.pos)
         elif isinstance(step, Bell):
-            yield self.emit(BELL, seconds_to_samples(BELL_SECONDS[step.sound]), step.pos, step.sound)
+            yield self.emit(BELL, bell_samples(step.sound), step.pos, step.sound)
         elif isinstance(step, Section):
             self.section = step.title
             yield self.emit(SECTION, 0, step.pos, step.title)
@@ -293,17 +312,9 @@ class _State:
             raise TypeError(f"unknown step {step!r}")
 
     def breathe(self, step: Breathe) -> Iterator[Event]:
-        # Holds are the rests inside `breathe`: `pace` stretches them; in/out keep their count.
-        phases = [
-            ("inhale", step.inhale),
-            ("hold", step.hold * self.pace),
-            ("exhale", step.exhale),
-            ("hold-out", step.hold_out * self.pace),
-        ]
+        phases = breath_phases(step, self.pace)
         for _ in range(step.cycles):
             for phase, seconds in phases:
-                if seconds <= 0:
-                    continue
                 total = seconds_to_samples(seconds)
                 if step.cue == "tone":
                     yield self.emit(TONE, total, step.pos, phase, phase)

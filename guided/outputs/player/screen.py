@@ -1,20 +1,11 @@
-"""What the listener sees and presses while a practice plays.
-
-- ``Keys``: single key presses in cbreak mode (no Enter needed, Ctrl-C still works);
-  the terminal is restored on exit, also after an exception.
-- ``PlayerScreen``: section headings and captions as they are spoken, and one
-  progress line (bar, elapsed, remaining) redrawn in place.
-- ``ask_rating`` / ``ask_line``: the gentle 0-10 distress question and the optional
-  one-line reflection, asked before the keys take over the terminal.
-
-Nothing here knows about audio; ``guided.outputs.player`` calls it.
-"""
+"""What the listener sees while a practice plays: section headings and captions as
+they are spoken, one progress line (bar, elapsed, remaining) redrawn in place, and
+the quiet countdown of ``--delay``. Nothing here knows about audio."""
 
 from __future__ import annotations
 
 import math
 import os
-import select
 import sys
 import textwrap
 import time
@@ -22,7 +13,6 @@ from typing import TextIO
 
 from guided.script.durations import format_clock
 
-SCALE_HINT = "0 means completely calm, 10 the most distress you can imagine. Enter skips."
 KEY_HELP = "space pause · n next section · b back · q quit"
 
 
@@ -32,62 +22,6 @@ def is_interactive() -> bool:
         return sys.stdin.isatty() and sys.stdout.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-class Keys:
-    """Read single key presses from stdin without waiting for Enter.
-
-    Use as a context manager; on a non-terminal it reads nothing."""
-
-    def __init__(self, stream: TextIO | None = None):
-        self.stream = stream or sys.stdin
-        self.fd: int | None = None
-        self._saved: list | None = None
-        self._pending: list[str] = []  # keys read together (typed quickly), handed out one by one
-
-    def __enter__(self) -> Keys:
-        try:
-            fd = self.stream.fileno()
-        except (AttributeError, ValueError, OSError):
-            return self
-        if not os.isatty(fd):
-            return self
-        import termios
-        import tty
-
-        self._saved = termios.tcgetattr(fd)
-        tty.setcbreak(fd)  # keeps ISIG: Ctrl-C still sends SIGINT
-        self.fd = fd
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.restore()
-
-    def restore(self) -> None:
-        if self.fd is not None and self._saved is not None:
-            import termios
-
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
-            self.fd = None
-
-    def read(self, timeout: float = 0.0) -> str | None:
-        """One key, or None if none was pressed within ``timeout`` seconds."""
-        if self._pending:
-            return self._pending.pop(0)
-        if self.fd is None:
-            if timeout:
-                time.sleep(timeout)
-            return None
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
-            return None
-        data = os.read(self.fd, 64)
-        if not data:
-            return None
-        if data.startswith(b"\x1b"):  # an arrow or function key: one escape sequence
-            return "escape"
-        self._pending = list(data.decode("utf-8", errors="replace").lower())
-        return self._pending.pop(0)
 
 
 class PlayerScreen:
@@ -145,11 +79,6 @@ class PlayerScreen:
         filled = int(bar_width * (elapsed / total)) if total > 0 else 0
         self._draw(f"[{'#' * filled}{'.' * (bar_width - filled)}]{label}")
 
-    def message(self, text: str) -> None:
-        if self.enabled:
-            self._write("\r\x1b[K" + text + "\n")
-            self._draw(self._status)
-
     def finish(self) -> None:
         if self.enabled and self._status:
             self._write("\n")
@@ -183,29 +112,3 @@ def countdown(seconds: float, out: TextIO | None = None, interactive: bool = Tru
     if interactive:
         out.write("\r\x1b[K")
         out.flush()
-
-
-def ask_rating(question: str, explain: bool = False) -> int | None:
-    """Ask for a 0-10 rating; Enter skips; a wrong answer is asked again once, gently."""
-    if explain:
-        print(SCALE_HINT)
-    for attempt in range(2):
-        try:
-            answer = input(f"{question} (0-10, Enter to skip): ").strip()
-        except EOFError:
-            return None
-        if not answer:
-            return None
-        if answer.isdigit() and 0 <= int(answer) <= 10:
-            return int(answer)
-        if attempt == 0:
-            print("A whole number from 0 to 10 works here, or just Enter to skip.")
-    return None
-
-
-def ask_line(question: str) -> str:
-    """An optional one-line answer; Enter skips."""
-    try:
-        return input(f"{question} (Enter to skip): ").strip()
-    except EOFError:
-        return ""

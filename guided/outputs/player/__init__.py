@@ -1,0 +1,19 @@
+"""Playing a practice through PortAudio (sounddevice), as it is being planned and rendered.
+
+Nothing waits for the whole practice: the timeline is planned lazily, speech is
+prefetched in order in the background, and a render thread keeps a short queue of
+blocks ahead of the device. The parts:
+
+- ``play``: ``play_script``, ``PlayOptions``, ``PlayResult``, the ``Recorder`` the command
+  hands in (``guided.practice.recorder.SessionRecorder``), SIGTERM handling;
+- ``renderer``: the render thread;
+- ``playback``: the loop on the main thread (device, keys, screen);
+- ``screen``: captions, progress line, countdown; ``keys``: single key presses.
+
+Devices live in ``guided.audio.device``, the lazy plan in ``guided.timeline.lazy``,
+outcomes in ``guided.outcomes``.
+"""
+
+from guided.outputs.player.play import Playing, PlayOptions, PlayResult, Recorder, play_script
+
+__all__ = ["PlayOptions", "PlayResult", "Playing", "Recorder", "play_script"]

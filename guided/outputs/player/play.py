@@ -1,0 +1,229 @@
+"""``play_script``: one practice played once, from planning to the last block.
+
+The speech of the whole practice is prefetched in order in the background; the
+timeline is planned lazily (``LazyPlan`` over ``iter_plan`` with the speaker's real
+clip lengths); a ``Renderer`` thread keeps a few blocks ahead; the ``Playback`` loop
+on the main thread writes them to the device, reads keys and draws the screen.
+
+What happens to the listening session (a row in the log, a journey day, ratings) is
+not the player's business: the command hands in a ``Recorder`` and the player only
+tells it when the first sound is heard, how far listening got, and how it ended.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from guided.audio.device import OutputDevice, check_output
+from guided.audio.format import BLOCK_SIZE, SAMPLE_RATE
+from guided.outcomes import INTERRUPTED, Outcome
+from guided.script.model import Script
+from guided.timeline.lazy import LazyPlan, resolve_section
+from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
+
+
+@dataclass
+class PlayOptions:
+    device: str | int | None = None
+    variables: dict[str, str] = field(default_factory=dict)
+    pace: float | None = None
+    rate: int | None = None
+    voice: str | None = None
+    start_section: str | None = None  # number or title (--from)
+    cache_dir: str | None = None
+    interactive: bool = False  # captions, progress and keys (a terminal on both ends)
+
+
+@dataclass(frozen=True)
+class Playing:
+    """What is being played, as the recorder is told at the first sound."""
+
+    script: str  # the name, or the file it came from
+    title: str
+    content_hash: str
+    voice: str
+    engine: str
+    rate: int | None
+    planned_seconds: float
+
+
+class Recorder(Protocol):
+    """Keeps the listening session (``guided.practice.recorder.SessionRecorder``)."""
+
+    def begin(self, playing: Playing) -> None: ...
+
+    def progress(self, listened_seconds: float, now: bool = False) -> None: ...
+
+    def finish(self, outcome: Outcome, listened_seconds: float, planned_seconds: float) -> None: ...
+
+
+@dataclass
+class PlayResult:
+    outcome: Outcome
+    listened_seconds: float
+    planned_seconds: float
+
+
+class Terminated(BaseException):
+    """SIGTERM while playing: end like Ctrl-C."""
+
+
+def play_script(script: Script, options: PlayOptions, recorder: Recorder | None = None) -> PlayResult:
+    """Play ``script`` once through the output device; returns how it ended.
+
+    Raises ``AudioDeviceError`` (exit code 3) when there is nothing to play on,
+    ``GuidedError`` for script or speech problems."""
+    from guided.practice.prepare import speech_settings
+    from guided.speech.speaker import Speaker
+    from guided.timeline.plan import plan
+
+    device = check_output(options.device)
+    settings = speech_settings(script, voice=options.voice, rate=options.rate)
+    speaker = Speaker(settings, Path(options.cache_dir) if options.cache_dir else None)
+    try:
+        rate = settings.rate
+        # A quick estimate of the whole practice (real lengths where clips are cached):
+        # for the progress bar, the speech to prefetch, and --from.
+        estimate = plan(script, variables=options.variables, pace=options.pace, rate=rate,
+                        measure=speaker.cached_length)
+        start_ordinal = 0
+        if options.start_section:
+            start_ordinal, _ = resolve_section(estimate, options.start_section)
+        speaker.prefetch(_texts_from(estimate, start_ordinal))
+        performance = Performance(script, options, speaker, estimate, start_ordinal,
+                                  dict(estimate.variables), rate)
+        return performance.run(device, recorder)
+    finally:
+        speaker.close()
+
+
+def _texts_from(estimate: Timeline, start_ordinal: int) -> list[str]:
+    seen: dict[str, None] = {}
+    sections = 0
+    for ev in estimate.events:
+        if ev.kind == SECTION:
+            sections += 1
+        elif ev.kind == SPEECH and sections >= start_ordinal:
+            seen.setdefault(ev.text, None)
+    return list(seen)
+
+
+class Performance:
+    """One playing of a script: its lazy plan, the estimate behind the progress bar,
+    where it starts, and the blocks rendered from any place in it."""
+
+    def __init__(self, script: Script, options: PlayOptions, speaker: Any, estimate: Timeline,
+                 start_ordinal: int, variables: dict[str, str], rate: int | None):
+        from guided.timeline.plan import iter_plan
+
+        self.script = script
+        self.options = options
+        self.speaker = speaker
+        self.estimate = estimate
+        self.start_ordinal = start_ordinal
+        # Before the --from section, lengths need not be real (nothing there is heard),
+        # so planning up to it costs no synthesis.
+        self._exact = start_ordinal == 0
+        self._sections_seen = 0
+
+        def measure(text: str) -> int | None:
+            return speaker.measure(text) if self._exact else speaker.cached_length(text)
+
+        self.plan = LazyPlan(iter_plan(script, variables=variables, pace=options.pace,
+                                       rate=rate, measure=measure))
+        self.plan.on_event = self._watch_sections
+        self.floor = 0  # `b` never goes before where playback began
+
+    def _watch_sections(self, ev: Event) -> None:
+        if ev.kind == SECTION:
+            self._sections_seen += 1
+            if self._sections_seen == self.start_ordinal:
+                self._exact = True
+
+    def start_sample(self) -> int:
+        if not self.start_ordinal:
+            return 0
+        count = 0
+        for ev in self.plan.iter_from(0):
+            if ev.kind == SECTION:
+                count += 1
+                if count == self.start_ordinal:
+                    return ev.start
+        return self.plan.length
+
+    def total_samples(self) -> int:
+        """Best current guess of the length: real so far, estimated for the rest."""
+        known = len(self.plan.events)
+        if self.plan.done or not known:
+            return self.plan.length if self.plan.done else self.estimate.length
+        est = self.estimate.events
+        if known <= len(est):
+            return self.plan.events[known - 1].end + (self.estimate.length - est[known - 1].end)
+        return self.plan.length
+
+    def render_from(self, sample: int) -> Iterator[np.ndarray]:
+        from guided.audio.render import render
+
+        return render(self.plan.iter_from(0), self.speaker, ambience=self.script.ambience,
+                      start=sample, block_size=BLOCK_SIZE)
+
+    def playing(self, planned_seconds: float) -> Playing:
+        settings = self.speaker.settings
+        return Playing(
+            script=self.script.name or self.script.file, title=self.script.title,
+            content_hash=self.script.source_hash,
+            voice=str(settings.voice or f"default:{settings.language}"),
+            engine=str(getattr(self.speaker, "engine_name", settings.engine)),
+            rate=settings.rate, planned_seconds=round(planned_seconds, 2))
+
+    def run(self, device: OutputDevice, recorder: Recorder | None) -> PlayResult:
+        from guided.outputs.player.keys import Keys, NoKeys
+        from guided.outputs.player.playback import Playback
+        from guided.outputs.player.screen import PlayerScreen
+
+        start = self.start_sample()
+        self.floor = start
+        planned = (self.total_samples() - start) / SAMPLE_RATE
+        screen = PlayerScreen(enabled=self.options.interactive)
+        playback = Playback(self, device, screen, start)  # opens the stream first
+        if recorder is not None:
+            playback.on_first_sound = lambda: recorder.begin(self.playing(planned))
+            playback.on_progress = recorder.progress
+        outcome: Outcome = INTERRUPTED
+        previous = _install_sigterm()
+        try:
+            with Keys() if self.options.interactive else NoKeys() as keys:
+                screen.heading(self.script.title, planned)
+                outcome = playback.loop(keys)
+        except (KeyboardInterrupt, Terminated):
+            outcome = INTERRUPTED
+            playback.drop_buffered()
+        finally:
+            playback.close()
+            screen.finish()
+            _restore_sigterm(previous)
+            planned = (self.total_samples() - start) / SAMPLE_RATE
+            if recorder is not None and playback.began:
+                recorder.finish(outcome, playback.listened_seconds, round(planned, 2))
+        return PlayResult(outcome, playback.listened_seconds, planned)
+
+
+def _install_sigterm() -> Any:
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        return None
+
+
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,160 @@
+"""Reading values out of a composed YAML node tree, for files people write.
+
+``NodeReader`` gives every reader of user YAML the same checks and the same
+one-line ``file:line:col`` messages: mappings with plain unique keys, text,
+whole numbers and numbers within a range, durations, a choice from a list (with a
+"did you mean" hint), and a budget of nodes visited, counting each alias again, so
+a "billion laughs" document, small on disk, is refused instead of expanded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import yaml
+
+from guided.errors import Pos, ScriptError
+from guided.script.durations import parse_duration
+from guided.script.model import MAX_TOTAL_SECONDS
+from guided.script.suggest import did_you_mean
+from guided.script.yamlfile import BOOL, FLOAT, INT, MAP, NULL, node_pos, one_line
+
+# How many YAML nodes one load may visit (all included files together), counting each
+# alias again: a "billion laughs" document is small on disk but huge once aliases are followed.
+NODE_BUDGET = 100_000
+DURATION_HELP = "a duration such as 5, 2.5, '500ms', '5s', '2m' or '1m30s'"
+
+
+@dataclass
+class NodeBudget:
+    """YAML nodes visited so far by one load (shared by the files it includes)."""
+
+    what: str = "script"  # named in the message: "the script expands to more than ..."
+    limit: int = NODE_BUDGET
+    visits: int = 0
+
+
+class NodeReader:
+    """Typed values from the nodes of one file; errors name ``display`` and the node's place."""
+
+    def __init__(self, display: str, budget: NodeBudget | None = None):
+        self.display = display
+        self.budget = budget or NodeBudget()
+
+    def pos(self, node: yaml.Node) -> Pos:
+        return node_pos(self.display, node)
+
+    def fail(self, message: str, node: yaml.Node) -> ScriptError:
+        return ScriptError(one_line(message), self.pos(node))
+
+    def visit(self, node: yaml.Node) -> None:
+        self.budget.visits += 1
+        if self.budget.visits > self.budget.limit:
+            raise self.fail(
+                f"the {self.budget.what} expands to more than {self.budget.limit} YAML nodes "
+                "(too many aliases '*' to anchors '&')",
+                node,
+            )
+
+    def mapping(self, node: yaml.Node, expected: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
+        """(key, key node, value node) for a mapping with plain, unique keys."""
+        self.visit(node)
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(f"expected {expected}, found {describe(node)}", node)
+        items: list[tuple[str, yaml.Node, yaml.Node]] = []
+        seen: set[str] = set()
+        for key, value in node.value:
+            self.visit(key)
+            if not isinstance(key, yaml.ScalarNode) or key.tag == NULL:
+                raise self.fail("expected a plain name as the key here", key)
+            if key.value in seen:
+                raise self.fail(f"'{key.value}' appears twice here; keep one", key)
+            seen.add(key.value)
+            items.append((key.value, key, value))
+        return items
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        """Any plain scalar as the text written (numbers stay as written: ``say: 5`` says "5")."""
+        self.visit(node)
+        if not isinstance(node, yaml.ScalarNode) or node.tag == NULL:
+            raise self.fail(f"expected text for {what}, found {describe(node)}", node)
+        return node.value
+
+    def integer(self, node: yaml.Node, what: str, lo: int, hi: int) -> int:
+        self.visit(node)
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == INT):
+            raise self.fail(f"expected a whole number {lo}..{hi} for {what}, found {describe(node)}", node)
+        value = construct(node)
+        if not lo <= value <= hi:
+            raise self.fail(f"{what} must be {lo}..{hi}, got {node.value}", node)
+        return int(value)
+
+    def number(self, node: yaml.Node, what: str, lo: float, hi: float) -> float:
+        self.visit(node)
+        if not (isinstance(node, yaml.ScalarNode) and node.tag in (INT, FLOAT)):
+            raise self.fail(f"expected a number {lo:g}..{hi:g} for {what}, found {describe(node)}", node)
+        value = float(construct(node))
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise self.fail(f"{what} must be {lo:g}..{hi:g}, got {node.value}", node)
+        return value
+
+    def duration(self, node: yaml.Node, what: str, *, positive: bool = False) -> float:
+        self.visit(node)
+        if not isinstance(node, yaml.ScalarNode) or node.tag in (NULL, BOOL):
+            raise self.fail(f"expected {DURATION_HELP} for {what}, found {describe(node)}", node)
+        value = construct(node) if node.tag in (INT, FLOAT) else node.value
+        try:
+            seconds = parse_duration(value)
+        except ValueError as exc:
+            raise self.fail(f"{what}: {exc}", node) from None
+        if positive and seconds <= 0:
+            raise self.fail(f"{what} must be longer than 0 seconds", node)
+        if seconds > MAX_TOTAL_SECONDS:
+            raise self.fail(f"{what} is longer than the 4-hour limit of a whole practice", node)
+        return seconds
+
+    def choice(self, node: yaml.Node, what: str, choices: tuple[str, ...]) -> str:
+        value = self.text(node, what)
+        if value not in choices:
+            raise self.fail(
+                f"unknown {what} '{short(value)}'{did_you_mean(value, choices)}; "
+                f"expected one of: {', '.join(choices)}",
+                node,
+            )
+        return value
+
+
+def is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == NULL
+
+
+def mapping_node(items: list[tuple[str, yaml.Node, yaml.Node]]) -> yaml.MappingNode:
+    pairs = [(key_node, value) for _, key_node, value in items]
+    return yaml.MappingNode(MAP, pairs, pairs[0][0].start_mark, pairs[-1][1].end_mark)
+
+
+def construct(node: yaml.ScalarNode) -> int | float:
+    constructor = yaml.constructor.SafeConstructor()
+    if node.tag == INT:
+        return constructor.construct_yaml_int(node)
+    return constructor.construct_yaml_float(node)
+
+
+def describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == NULL:
+        return "nothing"
+    if node.tag == BOOL:
+        return f"yes/no value '{node.value}'"
+    if node.tag in (INT, FLOAT):
+        return f"the number {node.value}"
+    return f"the text '{short(node.value)}'"
+
+
+def short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
