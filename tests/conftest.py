@@ -103,7 +103,7 @@ def _quick_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
                 def refuse(*_args: object, **_kwargs: object) -> None:
                     raise NeedsAMark(f"this test speaks with the real {engine.name} engine: mark it "
                                      "@pytest.mark.speech, or pass --engine test")
-                engine.synthesize = refuse  # type: ignore[method-assign]
+                engine.synthesize = refuse
             return engine
 
         return build
@@ -112,7 +112,7 @@ def _quick_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     real_init = subprocess.Popen.__init__
 
     def popen_init(self: subprocess.Popen, args: object, *more: object, **kwargs: object) -> None:
-        argv = [str(a) for a in ([args] if isinstance(args, (str, bytes)) else args)]  # type: ignore[union-attr]
+        argv = [str(a) for a in ([args] if isinstance(args, (str, bytes)) else args)]
         program = Path(argv[0]).name if argv else ""
         if program in TOOLS:
             raise NeedsAMark(f"this test runs {program}: mark it @pytest.mark.tools")
@@ -122,7 +122,7 @@ def _quick_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
                                  "@pytest.mark.speech, or pass --engine test")
             raise NeedsAMark(f"this test starts `python -m {argv[2]}`: mark it "
                              "@pytest.mark.subprocess, or use the cli fixture")
-        real_init(self, args, *more, **kwargs)  # type: ignore[arg-type]
+        real_init(self, args, *more, **kwargs)
 
     monkeypatch.setattr(subprocess.Popen, "__init__", popen_init)
 
