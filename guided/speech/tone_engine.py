@@ -17,6 +17,7 @@ voices`` shows it only when asked (``--engine test``).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 
@@ -41,7 +42,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,;:]|[.!?]+")
 _VOWELS = re.compile(r"[aeiouyäöüàâéèêëïîôûœæ]+", re.IGNORECASE)
 
 
-def create() -> ToneEngine:
+def create(cache_dir: Path | None = None) -> ToneEngine:
+    """A new engine (``cache_dir`` is accepted like other engines' and not needed)."""
     return ToneEngine()
 
 
