@@ -16,7 +16,8 @@ import sys
 import click
 
 from guided import __version__
-from guided.errors import GuidedError
+from guided.errors import GuidedError, disk_problem
+from guided.outputs.safetext import printable
 
 # command name -> "module:attribute"
 COMMANDS: dict[str, str] = {
@@ -38,9 +39,24 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class OutputClosed(Exception):
+    """Whoever read our standard output stopped reading (``guided list | head -1``)."""
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS) + sorted(set(self.commands) - set(COMMANDS))
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # Click would turn this into a silent exit status 1; `guided list | head -1`
+            # is fine, and a pipe to a helper (ffmpeg, a speech worker) is reported.
+            if _stdout_closed():
+                raise OutputClosed() from None
+            raise GuidedError("a helper program (ffmpeg or a speech worker) stopped early; "
+                              "please try again") from None
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return self._load(name) or super().get_command(ctx, name)
@@ -99,8 +115,10 @@ def main(argv: list[str] | None = None) -> None:
         # to ctx.exit(n) instead of raising, so pass it on.
         code = cli.main(args=argv, prog_name="guided", standalone_mode=False)
     except GuidedError as exc:
-        click.echo(f"guided: {exc}" if exc.pos is None else str(exc), err=True)
+        click.echo(printable(f"guided: {exc}" if exc.pos is None else str(exc)), err=True)
         sys.exit(exc.exit_code)
+    except OutputClosed:
+        _quiet_exit()
     except click.exceptions.Abort:
         click.echo("Stopped.", err=True)
         sys.exit(130)
@@ -111,22 +129,53 @@ def main(argv: list[str] | None = None) -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `guided` alone: the help, as asked
             exc.show()
         else:
-            click.echo(usage_line(exc), err=True)
+            click.echo(printable(usage_line(exc)), err=True)  # it quotes what was typed
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        # as exc.show() says it, made printable: it may quote what was typed
+        click.echo(printable(f"Error: {exc.format_message()}"), err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        sys.exit(0)
+    except OSError as exc:  # the system said no (a full disk, a path too long): say so in one line
+        if os.environ.get("GUIDED_DEBUG"):
+            raise
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(printable(f"guided: {disk_problem(exc)}{where}"), err=True)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
         if os.environ.get("GUIDED_DEBUG"):
             raise
         click.echo(
-            f"guided: internal error: {type(exc).__name__}: {exc} "
-            "(run again with GUIDED_DEBUG=1 to see the details, and please report it)",
+            printable(f"guided: internal error: {type(exc).__name__}: {exc} ")
+            + "(run again with GUIDED_DEBUG=1 to see the details, and please report it)",
             err=True,
         )
         sys.exit(70)
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away after our last line
+        _quiet_exit()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _stdout_closed() -> bool:
+    """Whether the reader of our standard output has gone (its pipe reports an error)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _quiet_exit() -> None:
+    """Standard output was closed by its reader: nothing more to say, and no error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush goes nowhere
+    except (OSError, ValueError):
+        pass
+    sys.exit(0)

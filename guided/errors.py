@@ -50,3 +50,17 @@ class AudioDeviceError(GuidedError):
 
 class SpeechError(GuidedError):
     """The speech engine failed or produced no audio."""
+
+
+def disk_problem(exc: OSError) -> str:
+    """What an ``OSError`` from writing means, in words: a full disk, a size limit, a
+    read-only place, or the system's own wording; with advice where there is some."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full; free some space or choose another folder, then try again"
+    if exc.errno == errno.EFBIG:
+        return "the file would be larger than this system allows here; choose another folder"
+    if exc.errno == errno.EROFS:
+        return "that place is read-only; choose another folder"
+    return (exc.strerror or str(exc)).lower()

@@ -20,8 +20,17 @@ SOURCE_ROOT = PACKAGE_DIR.parent
 
 
 def guided_home() -> Path:
+    """The user's guided folder; a one-line error when something other than a folder
+    is in its place (``GUIDED_HOME`` pointing at a file)."""
     env = os.environ.get("GUIDED_HOME")
-    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("guided"))
+    home = Path(env).expanduser() if env else Path(platformdirs.user_data_dir("guided"))
+    if os.path.lexists(home) and not home.is_dir():
+        from guided.errors import GuidedError
+
+        where = "GUIDED_HOME points at" if env else "your guided folder is"
+        raise GuidedError(f"{where} {home}, which is not a folder: point it at a folder "
+                          "(it is made if missing)")
+    return home
 
 
 def user_scripts_dir() -> Path:

@@ -52,7 +52,14 @@ def load_settings(path: Path | None = None) -> Settings:
     if not path.exists():
         return Settings()
     node = load_nodes(path, max_bytes=64 * 1024, what="a settings file")
-    data = None if node is None else yaml.SafeLoader("").construct_document(node)
+    for key, _ in node.value if isinstance(node, yaml.MappingNode) else ():
+        if not isinstance(key, yaml.ScalarNode):  # e.g. '? [a, b]': not a setting's name
+            raise GuidedError(f"a setting's name is a plain word; known settings: {', '.join(KEYS)}",
+                              _pos(path, key))
+    try:
+        data = None if node is None else yaml.SafeLoader("").construct_document(node)
+    except yaml.YAMLError as exc:
+        raise GuidedError(f"cannot read the settings: {exc}".splitlines()[0], _pos(path, node)) from None
     if data is None:
         return Settings()
     if not isinstance(data, dict):

@@ -53,11 +53,12 @@ def isolated_home(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.Monkey
 
 
 # Marks given by the fixtures a test uses (besides any it declares itself).
-FIXTURE_MARKS = {
-    "guided": "subprocess",
-    "alsa_file_sink": "audio",
-    "pulse_null_sink": "audio",
-    "no_audio_device": "audio",
+FIXTURE_MARKS: dict[str, tuple[str, ...]] = {
+    "guided": ("subprocess",),
+    "alsa_file_sink": ("audio",),
+    "pulse_null_sink": ("audio",),
+    "no_audio_device": ("audio",),
+    "small_disk": ("subprocess", "speech", "tools"),  # exports onto a tiny disk (test_faults_misc)
 }
 QUICK_EXCLUDES = ("audio", "slow", "speech", "tools", "subprocess")
 TOOLS = {"ffmpeg", "ffprobe", "chromium", "chromium-browser", "google-chrome"}
@@ -72,8 +73,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         for fixture in getattr(item, "fixturenames", ()):
-            mark = FIXTURE_MARKS.get(fixture)
-            if mark:
+            for mark in FIXTURE_MARKS.get(fixture, ()):
                 item.add_marker(mark)
     if config.getoption("quick"):
         kept = [i for i in items if not any(i.get_closest_marker(m) for m in QUICK_EXCLUDES)]

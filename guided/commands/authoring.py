@@ -257,6 +257,7 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
     guided say "Welcome, {name}." --var name=Sam -o welcome.wav
     """
     from guided.audio.format import SAMPLE_RATE
+    from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
     from guided.timeline.plan import fill_variables, normalise_text
 
     values = collect_vars(variables, vars_file)
@@ -265,6 +266,9 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
         raise GuidedError("there is nothing to say: give a phrase in quotes")
     if len(phrase) > MAX_SAY_CHARS:
         raise GuidedError(f"a phrase can be at most {MAX_SAY_CHARS} characters")
+    problem = text_problem(phrase)
+    if problem or not speakable(phrase):
+        raise GuidedError(problem or NOTHING_TO_SAY.replace("this 'say'", "the phrase"))
     samples = speak(phrase, voice, rate)
     seconds = len(samples) / SAMPLE_RATE
     if output:

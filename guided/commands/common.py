@@ -8,6 +8,8 @@ from typing import Any
 import click
 
 from guided.errors import GuidedError
+from guided.outputs.safetext import printable
+from guided.script.hygiene import text_problem
 from guided.script.model import PACE_RANGE, RATE_RANGE
 from guided.settings import ENGINE_CHOICES
 
@@ -19,6 +21,10 @@ def parse_vars(values: tuple[str, ...]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise GuidedError(f"--var expects name=value, got {item!r}")
+        problem = text_problem(value)
+        if problem:
+            # A byte that is not UTF-8 arrives as a lone surrogate (Python's surrogateescape).
+            raise GuidedError(f"--var {printable(name.strip())}: {problem}")
         result[name.strip()] = value
     return result
 

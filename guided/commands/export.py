@@ -23,6 +23,7 @@ from guided.commands.common import (
 )
 from guided.errors import GuidedError
 from guided.outputs.formats import AUDIO_FORMATS, DEFAULT_AUDIO_FORMAT, TRANSCRIPT_FORMATS
+from guided.outputs.safetext import printable
 
 if TYPE_CHECKING:
     from guided.script.model import Script
@@ -151,7 +152,7 @@ def _export_one(ref: str, out: Path, opts: _Options) -> None:
         written = _export_file(script, out, opts, on_clips=on_clips, on_audio=on_audio,
                                on_timeline=on_timeline)
     for path in written:
-        click.echo(str(path))
+        click.echo(printable(path))
 
 
 def _export_library(folder: Path, opts: _Options) -> None:
@@ -186,17 +187,20 @@ def _export_library(folder: Path, opts: _Options) -> None:
             for entry in entries:
                 bar.update(1)
                 if entry.script is None:
-                    click.echo(f"Skipped {entry.name}: {entry.error}", err=True)
+                    click.echo(printable(f"Skipped {entry.name}: {entry.error}"), err=True)
                     failed += 1
                     continue
                 try:
                     written = futures[entry.name].result()
-                except GuidedError as exc:  # one broken practice doesn't stop the others
-                    click.echo(f"Skipped {entry.name}: {exc}", err=True)
+                except _Cancelled:
+                    raise
+                except (GuidedError, OSError, ValueError) as exc:  # one broken practice never stops the rest
+                    reason = str(exc) if isinstance(exc, GuidedError) else f"{type(exc).__name__}: {exc}"
+                    click.echo(printable(f"Skipped {entry.name}: {reason}"), err=True)
                     failed += 1
                     continue
                 for path in written:
-                    click.echo(str(path))
+                    click.echo(printable(path))
     except BaseException:
         stop.set()  # running exports stop at their next block and remove their temporary files
         raise
@@ -222,7 +226,7 @@ def _bar(label: str, length: int) -> Iterator:
     if not sys.stderr.isatty():
         yield _QuietBar()
         return
-    with click.progressbar(length=length, label=label, file=sys.stderr,
+    with click.progressbar(length=length, label=printable(label), file=sys.stderr,
                            show_percent=True, width=24) as bar:
         yield bar
 

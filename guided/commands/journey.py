@@ -10,6 +10,7 @@ import click
 
 from guided.commands.common import collect_vars, pace_option, var_option, voice_options
 from guided.errors import GuidedError
+from guided.outputs.safetext import printable
 from guided.paths import is_path_ref
 from guided.practice import journeys
 from guided.practice.journeys import Day, Journey, Progress
@@ -69,17 +70,21 @@ def journey() -> None:
 @journey.command("list")
 def list_journeys() -> None:
     """Show the journeys you can start (yours first, then the built-in ones)."""
-    progress = journeys.current_progress()
+    try:
+        progress = journeys.current_progress()
+    except GuidedError:  # a damaged progress file: the list is still worth showing
+        progress = None
     found = False
     for name, origin, path in journeys.iter_journeys():
         found = True
         try:
             j = journeys.parse_journey(path)
         except GuidedError as exc:
-            click.echo(f"{name:<20} ({origin}) cannot be read: {exc}")
+            click.echo(printable(f"{name:<20} ({origin}) cannot be read: {exc}"))
             continue
         mark = " (current)" if progress and progress.journey in (name, str(path)) else ""
-        click.echo(f"{name:<20} {j.title} · {len(j.weeks)} weeks, {len(j.days)} days · {origin}{mark}")
+        click.echo(printable(f"{name:<20} {j.title} · {len(j.weeks)} weeks, {len(j.days)} days · "
+                             f"{origin}{mark}"))
     if not found:
         click.echo("No journeys found.")
     click.echo(f"\nYour own journeys live in {journeys.user_journeys_dir()}")

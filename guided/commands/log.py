@@ -28,23 +28,26 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from guided.outputs.safetext import printable, printable_json
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as db:
         sessions = db.recent(limit)
     if as_json:
-        click.echo(json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False))
+        click.echo(printable_json(json.dumps([s.to_dict() for s in sessions], indent=2,
+                                             ensure_ascii=False)))
         return
     if not sessions:
         click.echo("No sessions yet. When you play a practice, it will appear here.")
         return
-    rows = [("when", "practice", "listened", "outcome", "before", "after", "note")]
+    rows: list[tuple[str, ...]] = [("when", "practice", "listened", "outcome", "before", "after", "note")]
     for s in sessions:
         rows.append((
             s.started[:16].replace("T", " "), s.script,
             f"{format_clock(s.listened_seconds)}/{format_clock(s.planned_seconds)}",
             s.outcome, _num(s.distress_before), _num(s.distress_after), _short(s.note),
         ))
+    rows = [tuple(printable(cell) for cell in row) for row in rows]  # titles and notes as text
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())

@@ -13,7 +13,10 @@ from guided.commands.common import (
     var_option,
     voice_options,
 )
+from guided.errors import GuidedError
 from guided.script.durations import format_clock
+
+MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 
 
 @click.command()
@@ -24,7 +27,7 @@ from guided.script.durations import format_clock
 @click.option("--device", default=None, metavar="D",
               help="Output device number or name (see `guided devices`; default: the system's).")
 @click.option("--delay", default=None, metavar="TIME",
-              help="A quiet countdown before starting, e.g. 10s, to settle in first.")
+              help="A quiet countdown before starting, e.g. 10s, to settle in first (up to an hour).")
 @click.option("--loop", is_flag=True, help="Play again and again until you press q or Ctrl-C.")
 @click.option("--from", "start_section", default=None, metavar="SECTION",
               help="Start at a section: its number or title (see `guided preview`).")
@@ -142,8 +145,12 @@ def _parse_delay(delay: str | None) -> float:
     from guided.script.durations import parse_duration
 
     try:
-        return parse_duration(delay)
+        seconds = parse_duration(delay)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--delay") from None
+        raise GuidedError(f"--delay: {exc}") from None
+    if seconds > MAX_DELAY_SECONDS:
+        raise GuidedError(f"--delay: a countdown of at most {MAX_DELAY_SECONDS // 60} minutes "
+                          f"is plenty (got {delay})")
+    return seconds
 
 

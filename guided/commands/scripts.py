@@ -18,6 +18,7 @@ from guided.commands.common import (
     voice_options,
 )
 from guided.errors import GuidedError
+from guided.outputs.safetext import printable, printable_json
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
 
@@ -47,19 +48,19 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         try:
             path = find_script(ref)
         except GuidedError as exc:
-            click.echo(f"{ref}: error: {exc.message}", err=True)
+            click.echo(printable(f"{ref}: error: {exc.message}"), err=True)
             failed = True
             continue
         report = check_file(path, values, name=path.stem)
         for problem in report.problems:
-            click.echo(str(problem), err=True)
+            click.echo(printable(problem), err=True)
         if report.failed(strict=strict) or report.script is None or report.timeline is None:
             failed = True
             continue
         warnings = sum(1 for p in report.problems if p.severity == WARNING)
         note = f" (with {warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
         length = format_length(report.timeline.seconds)
-        click.echo(f"{path}: ok{note} — {report.script.title}, about {length}")
+        click.echo(printable(f"{path}: ok{note} — {report.script.title}, about {length}"))
     if failed:
         sys.exit(1)
 
@@ -99,21 +100,25 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
             else:
                 item["error"] = str(e.error)
             items.append(item)
-        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        click.echo(printable_json(json.dumps(items, indent=2, ensure_ascii=False)))
         return
     if not entries:
         click.echo("No practices of that kind yet." if kind else "No practices found.")
         return
-    rows = [("name", "title", "practice", "length", "source")]
+    rows: list[tuple[str, ...]] = [("name", "title", "practice", "length", "source")]
     for e in entries:
         if e.script is not None:
             rows.append((e.name, e.script.title, e.script.practice,
                          format_length(estimate_seconds(e.script)), e.source))
         else:
-            rows.append((e.name, "(cannot be read: see `guided check`)", "-", "-", e.source))
+            rows.append((e.name, "(cannot be read: see below)", "-", "-", e.source))
+    rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    for e in entries:  # one line each, after the table, so the rest is listed first
+        if e.error is not None:
+            click.echo(printable(e.error), err=True)
 
 
 @click.command()
@@ -155,7 +160,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     finally:
         close()
     for line in preview_lines(timeline):
-        click.echo(line)
+        click.echo(printable(line))
     if play_from is not None:
         from guided.outputs.player import PlayOptions, play_script
         from guided.outputs.player.screen import is_interactive

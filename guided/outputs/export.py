@@ -28,7 +28,7 @@ from guided.atomic import replacing
 from guided.audio.format import SAMPLE_RATE
 from guided.audio.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
 from guided.audio.render import render
-from guided.errors import GuidedError
+from guided.errors import GuidedError, disk_problem
 from guided.outputs.formats import AUDIO_FORMATS
 from guided.script.durations import format_timestamp
 from guided.speech.base import ClipSource
@@ -139,6 +139,7 @@ class _Spool:
             self._file = tempfile.TemporaryFile(prefix=".guided-render-", dir=folder)  # noqa: SIM115 (closed by __exit__)
         except OSError as exc:
             raise GuidedError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
+        self._folder = folder
         self._lengths = array("q")  # per block: samples written, or minus the length of a silence
 
     def __enter__(self) -> _Spool:
@@ -149,7 +150,11 @@ class _Spool:
 
     def write(self, block: np.ndarray) -> None:
         if block.any():
-            self._file.write(np.ascontiguousarray(block, dtype=np.float32).data.cast("B"))
+            try:
+                self._file.write(np.ascontiguousarray(block, dtype=np.float32).data.cast("B"))
+            except OSError as exc:  # the disk is full (or a size limit): nothing is kept
+                raise GuidedError(f"cannot write the audio in {self._folder}: "
+                                  f"{disk_problem(exc)}") from exc
             self._lengths.append(len(block))
         else:
             self._lengths.append(-len(block))
@@ -209,10 +214,32 @@ def write_tags(path: Path, fmt: str, timeline: Timeline) -> None:
     mp3 and wav get ID3v2.3 (CHAP frames under a top-level, ordered CTOC); ogg and flac
     get Vorbis comments with chapters the Vorbis way (CHAPTER001=00:00:00.000,
     CHAPTER001NAME=...)."""
-    if fmt in ("mp3", "wav"):
-        _write_id3(path, fmt, timeline)
-    else:
-        _write_vorbis(path, fmt, timeline)
+    from mutagen import MutagenError
+
+    try:
+        if fmt in ("mp3", "wav"):
+            _write_id3(path, fmt, timeline)
+        else:
+            _write_vorbis(path, fmt, timeline)
+    except (OSError, MutagenError) as exc:  # mutagen wraps the OSError of a full disk
+        cause = _os_error_in(exc)
+        reason = disk_problem(cause) if cause is not None else str(exc)
+        raise GuidedError(f"cannot write the chapters and titles into {path.parent}: "
+                          f"{reason}") from exc
+
+
+def _os_error_in(exc: BaseException) -> OSError | None:
+    """The ``OSError`` behind an exception (mutagen wraps it, as its argument or cause)."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, OSError):
+            return item
+        if isinstance(item, BaseException) and id(item) not in seen:
+            seen.add(id(item))
+            todo.extend([*item.args, item.__cause__, item.__context__])
+    return None
 
 
 def _ms(samples: int, rate: int) -> int:

@@ -39,6 +39,7 @@ from guided.paths import (
     is_path_ref,
     user_journeys_dir,
 )
+from guided.script.hygiene import text_problem
 from guided.script.nodes import NodeBudget, NodeReader
 from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes
 
@@ -203,6 +204,9 @@ class _Parser(NodeReader):
         self.visit(node)
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _SCALARS:
             raise ScriptError(f"expected text for {what}", self.pos(node))
+        problem = text_problem(str(node.value))
+        if problem:
+            raise ScriptError(f"{what}: {problem}", self.pos(node))
         value = " ".join(str(node.value).split())
         if len(value) > MAX_TEXT:
             raise ScriptError(f"{what} is longer than {MAX_TEXT} characters", self.pos(node))
@@ -338,17 +342,33 @@ def progress_file() -> Path:
     return guided_home() / "journey-progress.json"
 
 
-def _read_state() -> dict:
+def _read_state(*, repair: bool = False) -> dict:
+    """The progress file as ``{"current": name, "started": {name: "YYYY-MM-DD"}}``. A
+    damaged file (not JSON, or values of the wrong kind) is a one-line error, unless
+    ``repair``: then what is sound is kept and the rest dropped (starting a journey
+    writes the file anew)."""
     path = progress_file()
     if not path.is_file():
         return {}
+    damaged = GuidedError(
+        f"cannot read {path}: it may be damaged; start the journey again with `guided journey start`"
+    )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise GuidedError(
-            f"cannot read {path}: it may be damaged; start the journey again with `guided journey start`"
-        ) from None
-    return data if isinstance(data, dict) else {}
+        data = None
+    if not isinstance(data, dict):
+        if repair:
+            return {}
+        raise damaged from None
+    started = data.get("started", {})
+    sound: dict = {"started": {k: v for k, v in started.items() if isinstance(v, str)}
+                   if isinstance(started, dict) else {}}
+    if isinstance(data.get("current"), str):
+        sound["current"] = data["current"]
+    if not repair and (sound["started"] != started or sound.get("current") != data.get("current")):
+        raise damaged
+    return sound
 
 
 def _write_state(state: dict) -> None:
@@ -360,7 +380,7 @@ def _write_state(state: dict) -> None:
 def start_journey(ref: str, on: dt.date | None = None) -> Progress:
     """Make ``ref`` the current journey, starting on ``on`` (today by default)."""
     started = on or dt.date.today()
-    state = _read_state()
+    state = _read_state(repair=True)
     state["current"] = ref
     state.setdefault("started", {})[ref] = started.isoformat()
     _write_state(state)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from guided.errors import GuidedError, ScriptError
+from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import builtin_scripts_dir, is_path_ref, user_scripts_dir
 from guided.script.loader import SCRIPT_SUFFIXES, load_script
 from guided.script.model import Script
@@ -74,6 +74,10 @@ def iter_library() -> list[Entry]:
             entries.append(Entry(name, path, source, load_script(path, name=name)))
         except ScriptError as exc:
             entries.append(Entry(name, path, source, error=exc))
+        except (GuidedError, OSError, ValueError) as exc:  # one script never stops the listing
+            reason = getattr(exc, "strerror", None) or str(exc)
+            entries.append(Entry(name, path, source,
+                                 error=ScriptError(f"cannot be read: {reason}", Pos(str(path)))))
     return entries
 
 
@@ -99,7 +103,10 @@ def _script_files() -> list[tuple[str, Path]]:
 def _files_in(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(
-        p for p in folder.iterdir()
-        if p.suffix.lower() in SCRIPT_SUFFIXES and p.is_file() and not p.name.startswith(".")
-    )
+    try:
+        return sorted(
+            p for p in folder.iterdir()
+            if p.suffix.lower() in SCRIPT_SUFFIXES and p.is_file() and not p.name.startswith(".")
+        )
+    except OSError as exc:
+        raise GuidedError(f"cannot read the folder {folder}: {exc.strerror or exc}") from None

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ import yaml
 
 from guided.errors import Pos, ScriptError
 from guided.paths import YAML_SUFFIXES
+from guided.script.hygiene import NOTHING_TO_SAY, speakable
 from guided.script.model import (
     AMBIENCES,
     BELL_SOUNDS,
@@ -65,7 +66,7 @@ from guided.script.yamlfile import (
     read_bytes,
 )
 from guided.timeline.estimate import check_limits
-from guided.timeline.plan import fill_variables
+from guided.timeline.plan import placeholder_names
 
 TOP_LEVEL_KEYS = (
     "format", "title", "practice", "description", "author", "language",
@@ -308,9 +309,11 @@ class _Builder(NodeReader):
         if not text.strip():
             raise self.fail("'say' is empty: give it something to say", node)
         try:
-            fill_variables(text, _AnyVariable(), None)  # placeholder syntax only
+            names = placeholder_names(text)  # checks placeholder syntax
         except ScriptError as exc:
             raise self.fail(exc.message, node) from None
+        if not names and not speakable(text):  # with placeholders: checked once filled
+            raise self.fail(NOTHING_TO_SAY, node)
         return Say(text, pos)
 
     def bell(self, node: yaml.Node, pos: Pos) -> Bell:
@@ -374,7 +377,14 @@ class _Builder(NodeReader):
         if Path(ref).is_absolute() or ref.startswith("~"):
             raise self.fail("'include' takes a path relative to this script's folder", node)
         folder = self.path.parent.resolve()
-        target = (folder / ref).resolve()
+        try:
+            target = (folder / ref).resolve()
+            target.stat()
+        except FileNotFoundError:
+            pass  # said below, after the folder and cycle rules
+        except (OSError, ValueError) as exc:
+            reason = getattr(exc, "strerror", None) or "not a usable path"
+            raise self.fail(f"cannot include '{short(ref)}': {reason.lower()}", node) from None
         if not target.is_relative_to(folder):
             raise self.fail(
                 f"cannot include '{short(ref)}': included scripts must be in this script's folder or below it",
@@ -396,22 +406,6 @@ class _Builder(NodeReader):
                                   depth + 1)
             self.state.included[key] = included
         return Include(target, included.steps, pos)
-
-
-class _AnyVariable(Mapping[str, str]):
-    """Claims every name, so ``fill_variables`` checks only placeholder syntax."""
-
-    def __getitem__(self, key: str) -> str:
-        return ""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
 
 
 def _short_path(path: Path, folder: Path) -> str:

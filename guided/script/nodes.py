@@ -16,6 +16,7 @@ import yaml
 
 from guided.errors import Pos, ScriptError
 from guided.script.durations import parse_duration
+from guided.script.hygiene import text_problem
 from guided.script.model import MAX_TOTAL_SECONDS
 from guided.script.suggest import did_you_mean
 from guided.script.yamlfile import BOOL, FLOAT, INT, MAP, NULL, node_pos, one_line
@@ -79,6 +80,9 @@ class NodeReader:
         self.visit(node)
         if not isinstance(node, yaml.ScalarNode) or node.tag == NULL:
             raise self.fail(f"expected text for {what}, found {describe(node)}", node)
+        problem = text_problem(node.value)
+        if problem:
+            raise self.fail(f"{what}: {problem}", node)
         return node.value
 
     def integer(self, node: yaml.Node, what: str, lo: int, hi: int) -> int:

@@ -40,7 +40,7 @@ def load_vars_file(path: str | Path) -> dict[str, str]:
         if not isinstance(value, yaml.ScalarNode) or value.tag not in _SCALAR_TAGS:
             raise ScriptError(f"variable '{key.value}' must be plain text",
                               reader.pos(value))
-        result[key.value] = value.value
+        result[key.value] = reader.text(value, f"variable '{key.value}'")  # no control characters
     return result
 
 

@@ -20,7 +20,9 @@ from typing import Literal
 from guided.audio.format import SAMPLE_RATE, seconds_to_samples
 from guided.errors import Pos, ScriptError
 from guided.script.durations import format_clock
+from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
 from guided.script.model import (
+    MAX_SAY_CHARS,
     MAX_TOTAL_SECONDS,
     VARIABLE_NAME,
     Bell,
@@ -186,6 +188,42 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> 
     return _PLACEHOLDER.sub(replace, text)
 
 
+def placeholder_names(text: str) -> list[str]:
+    """The variable names ``text`` uses, in order; a ``ScriptError`` (without a position)
+    for placeholder syntax that is wrong."""
+    names: list[str] = []
+
+    class Recorder(dict):
+        def __contains__(self, key: object) -> bool:
+            return True
+
+        def __getitem__(self, key: str) -> str:
+            names.append(key)
+            return ""
+
+    fill_variables(text, Recorder(), None)
+    return names
+
+
+def filled_say(step: Say, variables: Mapping[str, str]) -> str:
+    """A ``say``'s text with its placeholders filled, held to the rules the loader keeps
+    for text as written: no control characters, at most ``MAX_SAY_CHARS``, and something
+    to speak unless it is empty (an optional variable left blank is skipped)."""
+    text = fill_variables(step.text, variables, step.pos)
+    if text == step.text:
+        return text  # no placeholders: the loader has checked it already
+    problem = text_problem(text)
+    if problem:
+        raise ScriptError(f"once its variables are filled in, {problem}", step.pos)
+    if len(text) > MAX_SAY_CHARS:
+        raise ScriptError(
+            f"once its variables are filled in, this 'say' has {len(text)} characters; "
+            f"one 'say' may have at most {MAX_SAY_CHARS} (use a shorter value)", step.pos)
+    if text.strip() and not speakable(text):
+        raise ScriptError(f"once its variables are filled in, {NOTHING_TO_SAY}", step.pos)
+    return text
+
+
 def normalise_text(text: str) -> str:
     """Collapse whitespace (YAML block scalars keep newlines) so captions and cache keys are stable."""
     return " ".join(text.split())
@@ -291,7 +329,7 @@ class _State:
 
     def step(self, step: Step) -> Iterator[Event]:
         if isinstance(step, Say):
-            text = normalise_text(fill_variables(step.text, self.variables, step.pos))
+            text = normalise_text(filled_say(step, self.variables))
             if text:
                 yield self.emit(SPEECH, self.speech_length(text), step.pos, text)
         elif isinstance(step, Pause):

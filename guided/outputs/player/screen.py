@@ -11,6 +11,7 @@ import textwrap
 import time
 from typing import TextIO
 
+from guided.outputs.safetext import printable
 from guided.script.durations import format_clock
 
 KEY_HELP = "space pause · n next section · b back · q quit"
@@ -46,7 +47,7 @@ class PlayerScreen:
 
     def heading(self, title: str, total_seconds: float) -> None:
         if self.enabled:
-            self._write(f"{title}  ({format_clock(total_seconds)})\n{KEY_HELP}\n\n")
+            self._write(f"{printable(title)}  ({format_clock(total_seconds)})\n{KEY_HELP}\n\n")
 
     def caption(self, section: str, key: object, text: str) -> None:
         """Show a section heading when it changes, and ``text`` once per ``key``."""
@@ -54,11 +55,11 @@ class PlayerScreen:
             return
         lines = []
         if section and section != self._section:
-            lines.append(f"\n── {section} ──")
+            lines.append(f"\n── {printable(section)} ──")
         self._section = section
         if text and key != self._caption_key:
             width = max(20, self._columns() - 1)  # the last column would wrap on some terminals
-            lines.extend(textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="  "))
+            lines.extend(textwrap.wrap(printable(text), width, initial_indent="  ", subsequent_indent="  "))
         self._caption_key = key
         if lines:
             self._write("\r\x1b[K" + "\n".join(lines) + "\n")
