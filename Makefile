@@ -34,7 +34,7 @@ demo: setup
 	@$(VENV)/bin/guided play grounding --no-prompt; rc=$$?; \
 	if [ $$rc = 3 ]; then \
 	  echo "No audio output here, so making grounding.mp3 instead."; \
-	  $(VENV)/bin/guided export grounding -o grounding.mp3; \
+	  $(VENV)/bin/guided export grounding -o grounding.mp3 --force; \
 	elif [ $$rc != 0 ] && [ $$rc != 130 ]; then exit $$rc; fi
 
 test: setup

@@ -166,7 +166,7 @@ def _cold_exports(work: Path) -> dict[str, list[dict[str, float]]]:
             for _ in range(RUNS):
                 cache = _fresh_cache(work, "cold")
                 out = work / f"{name}-{engine}.mp3"
-                wall = _guided(["export", name, "-o", str(out)], _env(work, cache, engine))
+                wall = _guided(["export", name, "-o", str(out), "--force"], _env(work, cache, engine))
                 audio = _duration(out)
                 results[engine].append({"script": name, "audio_seconds": round(audio, 1),
                                         "wall_seconds": round(wall, 2),
@@ -221,7 +221,8 @@ def _intelligibility(work: Path) -> dict[str, dict]:
     results = {}
     for engine in ("pyttsx3", "piper"):
         out = work / f"sentences-{engine}.wav"
-        _guided(["export", str(script), "-o", str(out)], _env(work, _fresh_cache(work, "intel"), engine))
+        _guided(["export", str(script), "-o", str(out), "--force"],
+                _env(work, _fresh_cache(work, "intel"), engine))
         heard = _recognise(out)
         errors = _edit_distance(reference, heard)
         results[engine] = {"reference_words": len(reference), "word_errors": errors,

@@ -10,37 +10,30 @@ its temporary names are ones ``guided cache prune`` knows to clean up.)
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from guided.errors import GuidedError
-
 
 def temp_beside(target: Path) -> Path:
     """A hidden temporary file beside ``target`` (same folder, so the final rename is
-    atomic), readable like any new file (mkstemp alone would make it private)."""
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise GuidedError(f"cannot write in {folder}: {exc.strerror or exc}") from exc
-    os.close(fd)
-    mask = os.umask(0o022)
-    os.umask(mask)
-    os.chmod(name, 0o666 & ~mask)
-    return Path(name)
+    atomic), named ``.NAME.PID.XXXX.part`` so a later run can remove it if this process
+    is killed outright (see ``guided.outputs.writer.sweep_stale``)."""
+    from guided.outputs.writer import temp_file
+
+    return temp_file(target)
 
 
 @contextmanager
 def replacing(target: Path) -> Iterator[Path]:
-    """Yield a temporary path to write; on success it replaces ``target``, on any
-    error (or Ctrl-C) it is removed and ``target`` is left as it was."""
-    tmp = temp_beside(target)
+    """Yield a temporary path to write; on success it replaces ``target`` (a symlink's
+    target, never the link itself), on any error (or Ctrl-C) it is removed and
+    ``target`` is left as it was."""
+    real = Path(os.path.realpath(target))
+    tmp = temp_beside(real)
     try:
         yield tmp
-        os.replace(tmp, target)
+        os.replace(tmp, real)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

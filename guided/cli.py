@@ -110,10 +110,14 @@ def usage_line(exc: click.UsageError) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from guided.outputs.writer import stop_on_signals
+
     try:
         # Not standalone, so GuidedError reaches us; Click then *returns* the code given
-        # to ctx.exit(n) instead of raising, so pass it on.
-        code = cli.main(args=argv, prog_name="guided", standalone_mode=False)
+        # to ctx.exit(n) instead of raising, so pass it on. SIGTERM and SIGHUP unwind
+        # like Ctrl-C, so every command removes its temporary files.
+        with stop_on_signals():
+            code = cli.main(args=argv, prog_name="guided", standalone_mode=False)
     except GuidedError as exc:
         click.echo(printable(f"guided: {exc}" if exc.pos is None else str(exc)), err=True)
         sys.exit(exc.exit_code)
@@ -122,7 +126,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Stopped.", err=True)
         sys.exit(130)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM or SIGHUP: 130 for all three
         click.echo("Stopped.", err=True)
         sys.exit(130)
     except click.UsageError as exc:

@@ -59,6 +59,7 @@ FIXTURE_MARKS: dict[str, tuple[str, ...]] = {
     "pulse_null_sink": ("audio",),
     "no_audio_device": ("audio",),
     "small_disk": ("subprocess", "speech", "tools"),  # exports onto a tiny disk (test_faults_misc)
+    "browser": ("tools",),  # headless Chromium (test_bundle)
 }
 QUICK_EXCLUDES = ("audio", "slow", "speech", "tools", "subprocess")
 TOOLS = {"ffmpeg", "ffprobe", "chromium", "chromium-browser", "google-chrome"}

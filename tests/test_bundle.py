@@ -185,7 +185,7 @@ def test_bundle_folder_has_audio_captions_page_and_note(guided, scripts, tmp_pat
     result = guided("bundle", "feet", "breath", "--vars-file", str(vars_file), "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "README.txt", "audio/01-feet.mp3", "audio/02-breath.mp3",
+        ".guided-bundle", "README.txt", "audio/01-feet.mp3", "audio/02-breath.mp3",
         "captions/01-feet.vtt", "captions/02-breath.vtt", "index.html"]
     vtt = (out / "captions/01-feet.vtt").read_text()
     assert vtt.startswith("WEBVTT") and "Hello, Sam. Welcome" in vtt
@@ -203,14 +203,21 @@ def test_bundle_folder_has_audio_captions_page_and_note(guided, scripts, tmp_pat
 
 def test_bundle_refuses_to_overwrite_without_force(guided, scripts, tmp_path):
     out = tmp_path / "bundle"
-    out.mkdir()
-    (out / "keep.txt").write_text("mine")
+    assert guided("bundle", "breath", "-o", str(out)).returncode == 0
+    (out / "index.html").write_text("an earlier page")
     result = guided("bundle", "breath", "-o", str(out))
     assert result.returncode == 1 and "--force" in result.stderr
-    assert (out / "keep.txt").read_text() == "mine"
+    assert (out / "index.html").read_text() == "an earlier page"
     forced = guided("bundle", "breath", "-o", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
-    assert (out / "index.html").is_file() and not (out / "keep.txt").exists()
+    assert "an earlier page" not in (out / "index.html").read_text()
+    # a folder no bundle made is never replaced, even with --force
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("mine")
+    refused = guided("bundle", "breath", "-o", str(mine), "--force")
+    assert refused.returncode == 1 and "a bundle did not make" in refused.stderr
+    assert (mine / "keep.txt").read_text() == "mine"
 
 
 def test_a_failed_bundle_leaves_nothing_behind(guided, scripts, tmp_path):

@@ -187,7 +187,7 @@ def test_auto_falls_back_to_espeak_when_the_extra_is_absent(guided, tmp_path: Pa
     rate, frames = _wav(out)
     assert rate == SAMPLE_RATE and frames > SAMPLE_RATE // 2
     # Asking for Piper by name there is a one-line error that says what to install.
-    result = guided("say", PHRASE, "--engine", "piper", "-o", str(out), env=env)
+    result = guided("say", PHRASE, "--engine", "piper", "-o", str(out), "--force", env=env)
     assert result.returncode == 1
     assert "pip install 'guided[neural]'" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

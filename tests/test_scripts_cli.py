@@ -226,9 +226,12 @@ def test_schema_prints_and_writes(cli, tmp_path):
     assert json.loads((out / "guided.script.schema.json").read_text()) == schema
     assert "guided.script.schema.json" in written.stdout
     assert [p.name for p in out.iterdir()] == ["guided.script.schema.json"]  # no temp file left
-    missing = cli("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)
-    assert missing.returncode == 1
-    assert missing.stderr.count("\n") == 1 and "does not exist" in missing.stderr
+    made = cli("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)  # -o makes folders, like -d
+    assert made.returncode == 0, made.stderr
+    assert json.loads((tmp_path / "no/such/folder/s.json").read_text()) == schema
+    again = cli("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)  # kept without --force
+    assert again.returncode == 1
+    assert again.stderr.count("\n") == 1 and "--force" in again.stderr
 
 
 def test_help_texts(cli):

@@ -216,20 +216,45 @@ def edit(name: str) -> None:
         raise SystemExit(1)
 
 
-def write_wav(path: Path, samples, sample_rate: int) -> None:
-    """Write mono float32 samples as a 16-bit WAV, atomically (temp file, then rename)."""
+def say_format(path: Path) -> str:
+    """The audio format a ``say -o`` file name asks for."""
+    from guided.outputs.formats import AUDIO_FORMATS as SAY_FORMATS
+
+    ext = path.suffix.lower().lstrip(".")
+    ext = "ogg" if ext == "oga" else ext
+    if ext not in SAY_FORMATS:
+        raise GuidedError(f"cannot tell which audio format to write from {path.name!r}; "
+                          f"use a name ending in {', '.join('.' + f for f in SAY_FORMATS)}")
+    return ext
+
+
+def write_wav(path: Path, samples, sample_rate: int, *, force: bool = True) -> None:
+    """Write mono float32 samples as a 16-bit WAV, whole or not at all."""
     import wave
 
-    from guided.atomic import replacing
+    from guided.outputs.writer import check_target, writing
     from guided.speech.trim import to_int16
 
-    path = path.expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with replacing(path) as tmp, wave.open(str(tmp), "wb") as out:
+    real = check_target(path, force=force, what="the phrase")
+    with writing(real, force=force) as tmp, wave.open(str(tmp), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(sample_rate)
         out.writeframes(to_int16(samples).tobytes())
+
+
+def write_phrase(path: Path, samples, sample_rate: int, *, force: bool = False) -> None:
+    """``say -o``: WAV, MP3, Ogg Vorbis or FLAC, as the file name says."""
+    fmt = say_format(path)
+    if fmt == "wav":
+        write_wav(path, samples, sample_rate, force=force)
+        return
+    from guided.outputs.export import encode_samples
+    from guided.outputs.writer import check_target, writing
+
+    real = check_target(path, force=force, what="the phrase")
+    with writing(real, force=force) as tmp:
+        encode_samples(samples, tmp, fmt)
 
 
 def speak(text: str, voice: str | None, rate: int | None):
@@ -246,21 +271,28 @@ def speak(text: str, voice: str | None, rate: int | None):
 @voice_options
 @var_option
 @click.option("--device", default=None, help="Output device (see `guided devices`).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE.wav",
-              help="Write the phrase to a WAV file instead of playing it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write the phrase to a file instead of playing it: .wav, .mp3, .ogg or .flac.")
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ...],
-        vars_file: str | None, device: str | None, output: str | None) -> None:
+        vars_file: str | None, device: str | None, output: str | None, force: bool) -> None:
     """Hear one phrase, to try out wording, voice and speed.
 
     \b
     guided say "Let your shoulders soften." --rate 130
-    guided say "Welcome, {name}." --var name=Sam -o welcome.wav
+    guided say "Welcome, {name}." --var name=Sam -o welcome.mp3
     """
     from guided.audio.format import SAMPLE_RATE
+    from guided.outputs.writer import Guard, check_target, stop_on_signals
     from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
     from guided.timeline.plan import fill_variables, normalise_text
 
     values = collect_vars(variables, vars_file)
+    if output:
+        say_format(Path(output))
+        guard = Guard.for_user_data()
+        guard.add_input(vars_file, "the vars file")
+        check_target(Path(output), force=force, guard=guard, what="the phrase")
     phrase = normalise_text(fill_variables(text, values, None))
     if not phrase:
         raise GuidedError("there is nothing to say: give a phrase in quotes")
@@ -272,7 +304,8 @@ def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ..
     samples = speak(phrase, voice, rate)
     seconds = len(samples) / SAMPLE_RATE
     if output:
-        write_wav(Path(output), samples, SAMPLE_RATE)
+        with stop_on_signals():
+            write_phrase(Path(output), samples, SAMPLE_RATE, force=force)
         click.echo(f"Wrote {output} ({seconds:.1f}s).")
         return
     play_samples(samples, device)

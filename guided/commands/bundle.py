@@ -15,7 +15,8 @@ from guided.commands.common import collect_vars, pace_option, var_option, voice_
 @voice_options
 @pace_option
 @click.option("--title", default=None, help="The heading of the page (default: from the contents).")
-@click.option("--force", is_flag=True, help="Replace the folder or .zip if it already exists.")
+@click.option("--force", is_flag=True,
+              help="Replace the .zip, or a folder an earlier bundle made, if it already exists.")
 def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_file: str | None,
            voice: str | None, rate: int | None, pace: float | None, title: str | None,
            force: bool) -> None:
@@ -31,10 +32,14 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
     guided bundle six-weeks --vars-file sam.yaml -o sam-six-weeks.zip
     """
     from guided.outputs.bundle import build_bundle
+    from guided.outputs.writer import Guard
 
     values = collect_vars(variables, vars_file)
+    guard = Guard.for_user_data()
+    guard.add_input(vars_file, "the vars file")
     made = build_bundle(list(refs), output, variables=values, title=title, voice=voice, rate=rate,
-                        pace=pace, force=force, report=lambda msg: click.echo(f"Exporting {msg}"))
+                        pace=pace, force=force, report=lambda msg: click.echo(f"Exporting {msg}"),
+                        guard=guard)
     click.echo(f"Made {made.path}: {len(made.items)} practice{'s' if len(made.items) != 1 else ''}"
                + (f" and the journey '{made.journey.title}'" if made.journey else "") + ".")
     opener = "unzip it and open index.html" if made.path.suffix.lower() == ".zip" else \

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ from guided.commands.common import (
 from guided.errors import GuidedError
 from guided.outputs.formats import AUDIO_FORMATS, DEFAULT_AUDIO_FORMAT, TRANSCRIPT_FORMATS
 from guided.outputs.safetext import printable
+from guided.outputs.writer import Guard, check_target, stop_on_signals
 
 if TYPE_CHECKING:
     from guided.script.model import Script
@@ -44,6 +44,7 @@ EXPORT_WORKERS = 2  # --all: practices exported at once (each is a thread plus a
               metavar="DIR", help="Folder for --all (created if needed).")
 @click.option("--transcript", type=click.Choice(TRANSCRIPT_FORMATS), default=None,
               help="Also write a timed transcript beside the audio (same name).")
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
 @var_option
 @voice_options
 @pace_option
@@ -51,7 +52,7 @@ EXPORT_WORKERS = 2  # --all: practices exported at once (each is a thread plus a
 def export(script: str | None, output: str | None, fmt: str | None, export_all: bool,
            folder: str | None, transcript: str | None, variables: tuple[str, ...],
            vars_file: str | None, voice: str | None, rate: int | None, pace: float | None,
-           cache_dir: str | None) -> None:
+           cache_dir: str | None, force: bool) -> None:
     """Save a practice as an audio file to keep, for example on your phone.
 
     \b
@@ -61,11 +62,12 @@ def export(script: str | None, output: str | None, fmt: str | None, export_all: 
 
     The sound is evened out to a comfortable, steady loudness (-19 LUFS) without
     lifting the silences, each section becomes a chapter, and the file only
-    appears once it is complete.
+    appears once it is complete. An existing file is kept unless you add --force;
+    missing folders are made.
     """
     opts = _Options(fmt, collect_vars(variables, vars_file), voice, rate, pace, cache_dir,
-                    transcript)
-    with _stop_on_terminate():
+                    transcript, force, vars_file)
+    with stop_on_signals():
         if export_all:
             if script or output:
                 raise GuidedError("--all exports the whole library into -d DIR; leave out SCRIPT and -o")
@@ -96,6 +98,26 @@ class _Options:
     pace: float | None
     cache_dir: str | None
     transcript: str | None
+    force: bool = False
+    vars_file: str | None = None
+
+    def guard(self, script: Script) -> Guard:
+        """What this export must never write over: its inputs and guided's own files."""
+        guard = Guard.for_user_data(self.cache_dir)
+        guard.add_input(self.vars_file, "the vars file")
+        guard.add_script(script)
+        return guard
+
+    def check_outputs(self, script: Script, out: Path) -> None:
+        """The output writer's rules for the audio and its transcript, before any work."""
+        from guided.outputs.export import check_output
+        from guided.outputs.transcript import transcript_path
+
+        guard = self.guard(script)
+        check_output(out, self.fmt, force=self.force, guard=guard)
+        if self.transcript:
+            check_target(transcript_path(out, self.transcript), force=self.force, guard=guard,
+                         what="the transcript")
 
 
 class _Cancelled(Exception):
@@ -117,20 +139,23 @@ def _export_file(script: Script, out: Path, opts: _Options, speaker: Speaker | N
         timeline = prepared.timeline
         if on_timeline:
             on_timeline(timeline.seconds)
-        result = export_timeline(timeline, prepared.speaker, out, fmt=opts.fmt, progress=on_audio)
+        result = export_timeline(timeline, prepared.speaker, out, fmt=opts.fmt, progress=on_audio,
+                                 force=opts.force)
         written = [result.path]
         if opts.transcript:
             written.append(write_transcript(timeline, opts.transcript,
-                                            transcript_path(result.path, opts.transcript)))
+                                            transcript_path(result.path, opts.transcript),
+                                            force=opts.force))
     return written
 
 
 def _export_one(ref: str, out: Path, opts: _Options) -> None:
-    from guided.outputs.export import check_output
+    from guided.outputs.export import format_for
     from guided.practice.prepare import load as load_script
 
-    check_output(out, opts.fmt)  # a wrong extension or folder fails before any work
+    format_for(out, opts.fmt)  # a wrong extension fails before the script is read
     script = load_script(ref)
+    opts.check_outputs(script, out)  # and the output writer's rules before any work
     with ExitStack() as stack:
         synth = stack.enter_context(_bar(f"Preparing {script.name or script.title}", 1))
         bars: list = []
@@ -175,6 +200,7 @@ def _export_library(folder: Path, opts: _Options) -> None:
 
     def work(script: Script, out: Path) -> list[Path]:
         check()
+        opts.check_outputs(script, out)
         return _export_file(script, out, opts, speakers.for_script(script), on_clips=check, on_audio=check)
 
     failed = 0
@@ -229,21 +255,3 @@ def _bar(label: str, length: int) -> Iterator:
     with click.progressbar(length=length, label=printable(label), file=sys.stderr,
                            show_percent=True, width=24) as bar:
         yield bar
-
-
-@contextmanager
-def _stop_on_terminate() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C, so an interrupted export cleans up its temporary file."""
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not in the main thread (e.g. called from a test harness)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

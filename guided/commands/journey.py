@@ -150,13 +150,15 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import is_interactive
     from guided.practice import sessionlog
+    from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     rate_it = interactive and ask
-    log = sessionlog.SessionLog() if sessionlog.logging_enabled() else None
+    log = (open_for_practice(warn=lambda message: click.echo(message, err=True))
+           if sessionlog.logging_enabled() else None)  # never stops the practice
     try:
         before = ask_rating("How much distress do you feel right now?") if rate_it else None
         result = None

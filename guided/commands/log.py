@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from guided.errors import GuidedError
+from guided.outputs.formats import LOG_FORMATS
 from guided.script.durations import format_clock
 
 
@@ -89,34 +91,76 @@ def stats(no_streak: bool, as_json: bool) -> None:
 
 
 @log.command("export")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
-              help="File format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write to this file (default: print).")
-def export_log(fmt: str, output: str | None) -> None:
-    """Every session, oldest first, as CSV or JSON, to share with your therapist."""
+@click.option("--format", "fmt", type=click.Choice(LOG_FORMATS), default=None,
+              help="File format (default: from the file name, else csv).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Write to this file, .csv or .json (default, or '-': print).")
+@click.option("--force", is_flag=True, help="Replace the file if it already exists.")
+def export_log(fmt: str | None, output: str | None, force: bool) -> None:
+    """Every session, oldest first, as CSV or JSON, to share with your therapist.
+
+    Text in the CSV that a spreadsheet would read as a formula (starting with =, +, -
+    or @) is kept as plain text.
+    """
+    from guided.outputs.writer import Guard, check_target, is_stdout, write_output
     from guided.practice.sessionlog import SessionLog
 
+    target = Path(output) if output is not None and not is_stdout(output) else None
+    fmt = _log_format(target, fmt) if target is not None else (fmt or "csv")
+    guard = Guard.for_user_data()
+    if target is not None:
+        check_target(target, force=force, guard=guard, what="the export")
     with SessionLog() as db:
         sessions = db.all()
-    if fmt == "json":
-        text = json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False) + "\n"
-    else:
-        buf = io.StringIO()
-        rows = [s.to_dict() for s in sessions]
-        fields = list(rows[0]) if rows else _fields()
-        writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            if not isinstance(row["reflection"], (str, type(None))):
-                row["reflection"] = json.dumps(row["reflection"], ensure_ascii=False)
-            writer.writerow(row)
-        text = buf.getvalue()
-    if output is None:
+    text = _as_json(sessions) if fmt == "json" else _as_csv(sessions)
+    if target is None:
         click.echo(text, nl=False)
         return
-    _write_atomic(Path(output), text)
+    write_output(target, text, force=force, what="the export")
     click.echo(f"Wrote {len(sessions)} session{'s' if len(sessions) != 1 else ''} to {output}", err=True)
+
+
+def _log_format(path: Path, fmt: str | None) -> str:
+    """``--format`` wins; else the extension; a file name that says otherwise is refused."""
+    ext = path.suffix.lower().lstrip(".")
+    if fmt:
+        if ext in LOG_FORMATS and ext != fmt:
+            raise GuidedError(f"{path} ends in .{ext} but --format is {fmt}; "
+                              f"name the file .{fmt}, or leave out --format")
+        return fmt
+    if ext in LOG_FORMATS:
+        return ext
+    raise GuidedError(f"cannot tell the format from {path.name!r}; "
+                      "use a name ending in .csv or .json, or add --format")
+
+
+def _as_json(sessions: list) -> str:
+    return json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False) + "\n"
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """OWASP's rule for CSV injection: a text cell that a spreadsheet would run as a
+    formula gets a leading apostrophe, so it shows as the text it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _as_csv(sessions: list) -> str:
+    buf = io.StringIO()
+    rows = [s.to_dict() for s in sessions]
+    fields = list(rows[0]) if rows else _fields()
+    # RFC 4180 line ends: a cell holding a carriage return is then quoted, not split
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        if not isinstance(row["reflection"], (str, type(None))):
+            row["reflection"] = json.dumps(row["reflection"], ensure_ascii=False)
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
+    return buf.getvalue()
 
 
 @log.command()
@@ -168,10 +212,3 @@ def _fields() -> list[str]:
     from guided.practice.sessionlog import Session
 
     return list(Session.__dataclass_fields__)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    from guided.atomic import write_atomic
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text)

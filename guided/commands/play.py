@@ -58,6 +58,7 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import countdown, is_interactive
     from guided.practice import sessionlog
+    from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
     from guided.script.library import load
 
@@ -69,8 +70,8 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     ask = interactive and not no_prompt
 
     log = None
-    if sessionlog.logging_enabled():
-        log = sessionlog.SessionLog()
+    if sessionlog.logging_enabled():  # never stops the practice (guided.practice.practicelog)
+        log = open_for_practice(warn=lambda message: click.echo(message, err=True))
     else:
         click.echo("Session logging is off, so this session will not be saved "
                    "(`guided log on` turns it back on).", err=True)

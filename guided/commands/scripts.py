@@ -195,32 +195,25 @@ def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_d
 
 @click.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Write the schema to FILE instead of printing it.")
-def schema(output: str | None) -> None:
+              help="Write the schema to FILE instead of printing it ('-' prints it).")
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+def schema(output: str | None, force: bool) -> None:
     """Print the JSON Schema of the script format, for editors.
 
     With it, an editor that uses the YAML language server (VS Code's YAML extension,
     and others) completes script keys, explains them, and marks mistakes as you type.
     See docs/editor-setup.md.
     """
+    from guided.outputs.writer import Guard, is_stdout, write_output
     from guided.script.schema import script_schema
 
     text = json.dumps(script_schema(), indent=2, ensure_ascii=False) + "\n"
-    if output is None:
+    if output is None or is_stdout(output):
         click.echo(text, nl=False)
         return
     target = Path(output).expanduser()
-    _write_atomic(target, text.encode("utf-8"))
+    write_output(target, text, force=force, guard=Guard.for_user_data(), what="the schema")
     click.echo(f"Wrote the schema to {target}")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise GuidedError(f"cannot write {path}: the folder {folder} does not exist")
-    from guided.atomic import write_atomic
-
-    write_atomic(path, data)
 
 
 # ---------------------------------------------------------------------------- preview text

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import yaml
 
-from guided.atomic import replacing
 from guided.errors import GuidedError
+from guided.outputs.writer import Guard, check_target, temp_folder, temp_name, writing
 from guided.paths import PACKAGE_DIR, is_path_ref
 from guided.practice import journeys
 from guided.practice.journeys import Journey
@@ -96,11 +96,14 @@ class Contents:
 
 
 def _is_journey_file(path: Path) -> bool:
+    """Whether ``path`` is a journey (a mapping with ``weeks:``), read with the same guards
+    as every YAML file (``guided.script.yamlfile``). A file that cannot be read is not a
+    journey here; the script loader then says what is wrong with it, in one line."""
+    from guided.script.yamlfile import load_nodes
+
     try:
-        if path.stat().st_size > journeys.MAX_BYTES:
-            return False  # the script loader then says the file is too large
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        node = load_nodes(path, max_bytes=journeys.MAX_BYTES, what="a journey")
+    except GuidedError:
         return False
     return isinstance(node, yaml.MappingNode) and any(
         isinstance(k, yaml.ScalarNode) and k.value == "weeks" for k, _ in node.value)
@@ -190,14 +193,23 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> 
     return data
 
 
+_PLACEHOLDER = re.compile(r"__(LANG|TITLE|DATA)__")
+
+
 def render_page(data: dict, language: str = "en") -> str:
-    """index.html with the data inlined (as JSON that cannot close its <script> element)."""
+    """index.html with the data inlined in one pass: each placeholder of the template is
+    filled once, and nothing filled in is looked at again. The data is JSON inside a
+    ``<script type="application/json">`` element, with ``<``, ``>`` and ``&`` escaped so
+    no text can close the element or start markup; the title and language are
+    HTML-escaped for their places."""
     payload = (json.dumps(data, ensure_ascii=False, indent=1)
-               .replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+               .replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+               .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    values = {"LANG": html.escape(language or "en", quote=True),
+              "TITLE": html.escape(data["title"], quote=True),
+              "DATA": payload}
     page = PAGE_TEMPLATE.read_text(encoding="utf-8")
-    return (page.replace("__LANG__", html.escape(language or "en", quote=True))
-            .replace("__TITLE__", html.escape(data["title"]))
-            .replace("__DATA__", payload))
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], page)
 
 
 def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date) -> str:
@@ -267,6 +279,7 @@ def build_bundle(
     force: bool = False,
     report: Report | None = None,
     today: dt.date | None = None,
+    guard: Guard | None = None,
 ) -> Bundle:
     """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file."""
     from guided.outputs.export import export_timeline
@@ -275,20 +288,19 @@ def build_bundle(
 
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"
-    if out.exists() and not force:
-        raise GuidedError(f"{out} already exists; choose another name or add --force to replace it")
-    if as_zip and out.is_dir():
-        raise GuidedError(f"{out} is a folder; give a name ending in .zip, or a folder name")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise GuidedError(f"the folder {parent} does not exist")
     say = report or (lambda _msg: None)
     values = dict(variables or {})
     contents = collect(refs)
+    guard = guard or Guard.for_user_data()
+    for script in contents.scripts:
+        guard.add_script(script)
+    if contents.journey is not None:
+        guard.add_input(contents.journey.path, "the journey")
+    target = check_bundle_target(out, as_zip=as_zip, force=force, guard=guard)
     bundle_title = title or default_title(contents, values)
 
     speakers = Speakers(voice=voice, rate=rate)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", suffix=".building", dir=parent))
+    work = temp_folder(target)
     try:
         work.chmod(0o755)  # mkdtemp makes it private; the finished bundle is meant to be shared
         (work / AUDIO_DIR).mkdir()
@@ -316,7 +328,8 @@ def build_bundle(
         (work / "README.txt").write_text(
             readme_text(bundle_title, items, contents, today or dt.date.today()),
             encoding="utf-8")
-        _move_into_place(work, out, as_zip)
+        (work / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        _move_into_place(work, target, as_zip, force)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -325,21 +338,66 @@ def build_bundle(
     return Bundle(out, bundle_title, items, contents.journey)
 
 
-def _move_into_place(work: Path, out: Path, as_zip: bool) -> None:
+MARKER = ".guided-bundle"  # in every bundle folder: `--force` replaces only folders that have it
+MARKER_TEXT = "Made by `guided bundle`. `guided bundle --force` may replace this folder.\n"
+_BUNDLE_ENTRIES = {"index.html", "README.txt", AUDIO_DIR, CAPTIONS_DIR, MARKER}
+
+
+def is_bundle_folder(path: Path) -> bool:
+    """A folder a bundle made: it has the marker, or (made before the marker existed)
+    holds nothing but a bundle's own entries, index.html among them."""
+    try:
+        names = set(os.listdir(path))
+    except OSError:
+        return False
+    return MARKER in names or ("index.html" in names and names <= _BUNDLE_ENTRIES)
+
+
+def check_bundle_target(out: Path, *, as_zip: bool, force: bool, guard: Guard) -> Path:
+    """The output writer's rules for a bundle: a .zip is a file like any export; a folder
+    is replaced (with --force) only if a previous bundle made it."""
+    if as_zip:
+        return check_target(out, force=force, guard=guard, what="the bundle")
+    real = Path(os.path.realpath(out))
+    guard.check(out, "the bundle")
+    if not real.exists():
+        check_target(out, guard=None, what="the bundle")  # the folders on the way
+        return real
+    if not real.is_dir():
+        raise GuidedError(f"{out} is a file; give a folder name, or a name ending in .zip")
+    cwd = Path(os.path.realpath(Path.cwd()))
+    if real == cwd or real in cwd.parents:
+        raise GuidedError(f"{out} is the folder you are in (or holds it); choose a new folder name")
+    if not is_bundle_folder(real):
+        raise GuidedError(f"{out} is a folder that a bundle did not make; it is left as it is, "
+                          "so choose a new folder name")
+    if not force:
+        raise GuidedError(f"{out} already exists; add --force to replace it, or choose another name")
+    return real
+
+
+def zip_root(out: Path) -> str:
+    """The one folder inside the .zip: the file's name, made safe (never '..' or empty)."""
+    name = out.stem.strip().strip(".")
+    return re.sub(r"[/\\]", "-", name) or "bundle"
+
+
+def _move_into_place(work: Path, out: Path, as_zip: bool, force: bool = False) -> None:
     for path in work.rglob("*"):
         if path.is_file():
             path.chmod(0o644)  # exports are written private; a bundle is meant to be shared
     if as_zip:
-        with replacing(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+        root = zip_root(out)
+        with writing(out, force=force) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(work.rglob("*")):
-                if path.is_file():
-                    archive.write(path, f"{out.stem}/{path.relative_to(work).as_posix()}")
+                if path.is_file() and path.name != MARKER:
+                    archive.write(path, f"{root}/{path.relative_to(work).as_posix()}")
         shutil.rmtree(work, ignore_errors=True)
         return
     old = None
-    if out.exists():  # --force: swap the new folder in, then remove the old one
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():  # --force on a previous bundle: swap the new folder in, then remove the old
+        old = Path(tempfile.mkdtemp(prefix=temp_name(out), suffix=".building", dir=out.parent))
         os.replace(out, old)
     os.replace(work, out)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+        shutil.rmtree(old, ignore_errors=True)

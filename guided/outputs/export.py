@@ -14,6 +14,7 @@ removes the temporary file and leaves no half-written output.
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import subprocess
 import tempfile
@@ -24,12 +25,12 @@ from pathlib import Path
 
 import numpy as np
 
-from guided.atomic import replacing
 from guided.audio.format import SAMPLE_RATE
 from guided.audio.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
 from guided.audio.render import render
 from guided.errors import GuidedError, disk_problem
 from guided.outputs.formats import AUDIO_FORMATS
+from guided.outputs.writer import check_target, make_folder, writing
 from guided.script.durations import format_timestamp
 from guided.speech.base import ClipSource
 from guided.timeline.plan import Timeline
@@ -77,17 +78,13 @@ def format_for(path: Path, fmt: str | None = None) -> str:
     return name
 
 
-def check_output(out: Path, fmt: str | None = None) -> str:
-    """Everything that can be said about ``out`` before any work: the format, ffmpeg, the
-    folder. Returns the format."""
+def check_output(out: Path, fmt: str | None = None, *, force: bool = True, guard=None) -> str:
+    """Everything that can be said about ``out`` before any work: the format, ffmpeg, and
+    the output writer's rules (``guided.outputs.writer``). Returns the format."""
     fmt = format_for(out, fmt)
     if not shutil.which("ffmpeg"):
         raise GuidedError("ffmpeg is not installed; install it (e.g. `apt install ffmpeg`) to export")
-    if out.is_dir():
-        raise GuidedError(f"{out} is a folder; give a file name such as {out / 'practice.mp3'}")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise GuidedError(f"the folder {folder} does not exist")
+    check_target(out, force=force, guard=guard, what="the audio")
     return fmt
 
 
@@ -98,13 +95,17 @@ def export_timeline(
     *,
     fmt: str | None = None,
     progress: Progress | None = None,
+    force: bool = True,
 ) -> ExportResult:
-    """Render ``timeline`` (clips from ``clips``) into the file ``out``, normalised and tagged."""
+    """Render ``timeline`` (clips from ``clips``) into the file ``out``, normalised and tagged.
+    Without ``force`` an existing file is never replaced (the command's rule)."""
     out = Path(out)
-    fmt = check_output(out, fmt)
+    fmt = check_output(out, fmt, force=force)
     ambience = timeline.script.ambience
 
-    folder = out.parent if str(out.parent) else Path(".")
+    real = Path(os.path.realpath(out))  # a symlink's target is written, not the link
+    folder = real.parent
+    make_folder(folder)
     with _Spool(folder) as spool:
         meter = Meter()
         for block in render(timeline.events, clips, ambience=ambience, block_size=EXPORT_BLOCK):
@@ -122,7 +123,7 @@ def export_timeline(
                     progress(len(block) / SAMPLE_RATE)
                 yield block
 
-        with replacing(out) as tmp:
+        with writing(real, force=force) as tmp:
             _encode(normalised(blocks(), gain, limit=limited), tmp, fmt)
             write_tags(tmp, fmt, timeline)
     return ExportResult(out, timeline.seconds, measured, gain, limited)
@@ -170,6 +171,11 @@ class _Spool:
             if self._file.readinto(block.data.cast("B")) != 4 * n:
                 raise GuidedError("the temporary audio file was cut short; is the disk full?")
             yield block
+
+
+def encode_samples(samples: np.ndarray, path: Path, fmt: str) -> None:
+    """Encode one short clip (float samples at ``SAMPLE_RATE``) as ``fmt``, untagged."""
+    _encode([np.asarray(samples, dtype=np.float32)], path, fmt)
 
 
 def _encode(blocks: Iterable[np.ndarray], path: Path, fmt: str) -> None:
@@ -264,8 +270,10 @@ def _write_id3(path: Path, fmt: str, timeline: Timeline) -> None:
         tags.add(CHAP(element_id=element_id, start_time=_ms(chapter.start, rate),
                       end_time=_ms(chapter.end, rate),
                       sub_frames=[TIT2(encoding=3, text=[chapter.title])]))
-    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                  child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=["Sections"])]))
+    for toc in chapter_tables(ids):
+        flags = CTOCFlags.ORDERED | (CTOCFlags.TOP_LEVEL if toc.top else 0)
+        tags.add(CTOC(element_id=toc.id, flags=flags, child_element_ids=toc.children,
+                      sub_frames=[TIT2(encoding=3, text=[toc.title])]))
     if fmt == "mp3":
         tags.save(path, v2_version=3)
     else:
@@ -277,6 +285,42 @@ def _write_id3(path: Path, fmt: str, timeline: Timeline) -> None:
         for frame in tags.values():
             wav.tags.add(frame)
         wav.save(v2_version=3)
+
+
+MAX_TOC_CHILDREN = 255  # a CTOC frame counts its entries in one byte
+
+
+@dataclass(frozen=True)
+class _Toc:
+    id: str
+    title: str
+    children: list[str]
+    top: bool
+
+
+def chapter_tables(ids: list[str]) -> list[_Toc]:
+    """The ID3 tables of contents for ``ids``: one top-level CTOC when there are at most
+    255 chapters; beyond that, chapters go in nested CTOCs of up to 255 each (the ID3v2
+    chapter spec allows a CTOC to list other CTOCs), and the top level lists those.
+    Every chapter is kept, in order; lower levels are written first."""
+    tables: list[_Toc] = []
+    level, depth = ids, 0
+    while len(level) > MAX_TOC_CHILDREN:
+        depth += 1
+        groups = [level[i:i + MAX_TOC_CHILDREN] for i in range(0, len(level), MAX_TOC_CHILDREN)]
+        first = 1
+        parents = []
+        for n, group in enumerate(groups):
+            span = len(group) * MAX_TOC_CHILDREN ** (depth - 1)
+            last = min(first + span - 1, len(ids))
+            title = f"Sections {first}-{last}" if last > first else f"Section {first}"
+            toc = _Toc(f"toc{depth}-{n}", title, group, False)
+            tables.append(toc)
+            parents.append(toc.id)
+            first = last + 1
+        level = parents
+    tables.append(_Toc("toc", "Sections", level, True))
+    return tables
 
 
 def _ordered_id3():

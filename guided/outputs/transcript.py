@@ -95,13 +95,16 @@ def transcript_path(audio: Path, fmt: str) -> Path:
     return audio.with_suffix(f".{fmt}")
 
 
-def write_transcript(timeline: Timeline, fmt: str, path: Path) -> Path:
-    """Write the transcript atomically (temporary file, then rename)."""
-    from guided.atomic import write_atomic
+def write_transcript(timeline: Timeline, fmt: str, path: Path, *, force: bool = True) -> Path:
+    """Write the transcript whole or not at all (``guided.outputs.writer``); without
+    ``force`` an existing file is kept."""
+    from guided.outputs.writer import check_target, writing
 
     text = transcript_text(timeline, fmt)
+    real = check_target(path, force=force, what="the transcript")
     try:
-        write_atomic(path, text)
+        with writing(real, force=force) as tmp:
+            tmp.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
         raise GuidedError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return path

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -117,17 +118,42 @@ class Session:
 _COLUMNS = [f for f in Session.__dataclass_fields__]
 
 
-class SessionLog:
-    """The open session database. Use as a context manager or call ``close()``."""
+class NewerLog(GuidedError):
+    """The log was written by a newer version of guided: read it, never write to it."""
 
-    def __init__(self, path: Path | None = None):
+
+def pending_path(db: Path) -> Path:
+    """Rows that could not be written at the time (see ``guided.practice.practicelog``)."""
+    return db.with_name("sessions-pending.jsonl")
+
+
+class SessionLog:
+    """The open session database. Use as a context manager or call ``close()``.
+
+    A log this version cannot write (read-only, or made by a newer guided) opens for
+    reading only (``read_only``; ``newer`` says which); writing to it raises a one-line
+    ``GuidedError``."""
+
+    def __init__(self, path: Path | None = None, timeout: float = 10.0):
         self.path = path or db_path()
+        self.read_only = self.newer = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=10)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            migrate(self.db)
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                self.read_only = True
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                          timeout=timeout)
+                self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            else:
+                self.db = sqlite3.connect(self.path, timeout=timeout)
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]  # before any write
+            if version > len(MIGRATIONS):
+                self.read_only = self.newer = True
+            elif not self.read_only:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                migrate(self.db)
+                self._merge_pending()
         except sqlite3.DatabaseError as exc:
             raise GuidedError(f"cannot open the session log {self.path}: {exc}") from None
         except OSError as exc:
@@ -142,6 +168,66 @@ class SessionLog:
     def close(self) -> None:
         self.db.close()
 
+    def _writable(self) -> None:
+        if self.newer:
+            raise NewerLog(f"the session log {self.path} comes from a newer version of guided, "
+                           "so this one only reads it")
+        if self.read_only:
+            raise GuidedError(f"the session log {self.path} is read-only")
+
+    def busy_wait(self, seconds: float) -> None:
+        """How long the next writes wait for another process's lock."""
+        self.db.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+    def insert_row(self, row: dict) -> int:
+        """Insert a whole row (column -> value; unknown keys are ignored)."""
+        self._writable()
+        names = [c for c in _COLUMNS if c != "id" and row.get(c) is not None]
+        with self.db:
+            cur = self.db.execute(
+                f"INSERT INTO sessions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [row[c] for c in names])
+        return int(cur.lastrowid or 0)  # always set after an INSERT
+
+    def update_row(self, session_id: int, row: dict) -> None:
+        self._writable()
+        names = [c for c in _COLUMNS if c != "id" and row.get(c) is not None]
+        with self.db:
+            self.db.execute(f"UPDATE sessions SET {', '.join(f'{c} = ?' for c in names)} WHERE id = ?",
+                            [*(row[c] for c in names), session_id])
+
+    def _merge_pending(self) -> None:
+        """Add the rows a practice could not write at the time (the log was busy or
+        could not be written), then remove the side file. A damaged line is skipped."""
+        side = pending_path(self.path)
+        if not side.is_file():
+            return
+        taken = side.with_name(f"{side.name}.{os.getpid()}")
+        try:
+            os.replace(side, taken)  # one process merges each line, once
+            text = taken.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        rows: dict[str, dict] = {}
+        for line in text.splitlines():
+            with contextlib.suppress(ValueError, TypeError):
+                row = json.loads(line)
+                if isinstance(row, dict) and row.get("script") and row.get("started"):
+                    rows[str(row.get("key"))] = row  # the last snapshot of a row wins
+        try:
+            for row in rows.values():
+                saved = row.get("id")
+                there = self.get(saved) if isinstance(saved, int) else None
+                if there is not None and (there.script, there.started) == (row["script"],
+                                                                             row["started"]):
+                    self.update_row(there.id, row)  # written at the start, finished here
+                else:
+                    self.insert_row(row)
+        except (sqlite3.Error, GuidedError):
+            with contextlib.suppress(OSError), side.open("a", encoding="utf-8") as fh:
+                fh.write(text)  # try again next time
+        taken.unlink(missing_ok=True)
+
     # writing: each call is one short, committed transaction
 
     def start(self, *, script: str, title: str, content_hash: str = "", voice: str = "",
@@ -149,6 +235,7 @@ class SessionLog:
               distress_before: int | None = None, journey: str | None = None,
               journey_day: int | None = None) -> int:
         """Insert the row as playback starts (outcome 'interrupted' until told otherwise)."""
+        self._writable()
         with self.db:
             cur = self.db.execute(
                 "INSERT INTO sessions (script, title, content_hash, voice, engine, rate, started,"
@@ -162,6 +249,7 @@ class SessionLog:
     def progress(self, session_id: int, listened_seconds: float,
                  planned_seconds: float | None = None) -> None:
         """Refresh the listened time (called every few seconds while playing)."""
+        self._writable()
         with self.db:
             self.db.execute(
                 "UPDATE sessions SET listened_seconds = ?, ended = ?,"
@@ -173,6 +261,7 @@ class SessionLog:
                planned_seconds: float | None = None) -> None:
         if outcome not in OUTCOMES:
             raise ValueError(f"unknown outcome {outcome!r}")
+        self._writable()
         with self.db:
             self.db.execute(
                 "UPDATE sessions SET outcome = ?, listened_seconds = ?, ended = ?,"
@@ -183,6 +272,7 @@ class SessionLog:
     def rate_after(self, session_id: int, distress_after: int | None = None,
                    note: str | None = None, reflection: object | None = None) -> None:
         """Store what the listener said afterwards (rating, a one-line note, a reflection)."""
+        self._writable()
         with self.db:
             if distress_after is not None:
                 self.db.execute("UPDATE sessions SET distress_after = ? WHERE id = ?",
@@ -216,8 +306,13 @@ class SessionLog:
         return list(self._select("ORDER BY started, id", ()))
 
     def _select(self, tail: str, params: tuple) -> Iterator[Session]:
-        cur = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM sessions {tail}", params)
-        for row in cur:
+        try:
+            rows = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM sessions {tail}",
+                                   params).fetchall()
+        except sqlite3.Error as exc:
+            later = " (it comes from a newer version of guided)" if self.newer else ""
+            raise GuidedError(f"cannot read the session log {self.path}{later}: {exc}") from None
+        for row in rows:
             yield Session(*row)
 
 

@@ -182,7 +182,9 @@ class _Builder(NodeReader):
             return self.choice(node, "practice kind", PRACTICE_KINDS)
         if key == "ambience":
             return self.choice(node, "ambience", AMBIENCES)
-        if key in ("description", "author", "language"):
+        if key == "language":
+            return self.language(node)
+        if key in ("description", "author"):
             return self.text(node, f"'{key}'").strip()
         if key == "rate":
             return self.integer(node, "'rate' (words per minute)", *RATE_RANGE)
@@ -191,6 +193,15 @@ class _Builder(NodeReader):
         if key == "variables":
             return self.variables(node)
         raise AssertionError(key)  # pragma: no cover - TOP_LEVEL_KEYS are all handled
+
+    def language(self, node: yaml.Node) -> str:
+        from guided.script.langtag import language_problem
+
+        tag = self.text(node, "'language'").strip()
+        problem = language_problem(tag)
+        if problem:
+            raise self.fail(problem, node)
+        return tag
 
     def variables(self, node: yaml.Node) -> dict[str, str]:
         if isinstance(node, yaml.ScalarNode) and node.tag == NULL:

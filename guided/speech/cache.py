@@ -19,8 +19,12 @@ an hour, to keep reads cheap).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import re
+import shutil
+import stat
 import struct
 import tempfile
 import time
@@ -33,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from guided.audio.format import SAMPLE_RATE
+from guided.errors import GuidedError
 from guided.timeline.plan import normalise_text
 
 FORMAT_VERSION = 1
@@ -42,6 +47,9 @@ SUFFIX = ".clip"
 TEMP_PREFIX = ".tmp-"
 TOUCH_EVERY = 3600.0  # seconds; how stale a hit's mtime may get before it is refreshed
 STALE_TEMP_SECONDS = 3600.0  # temp files older than this were left by a killed process
+MAX_CLIP_BYTES = 2 * 3600 * SAMPLE_RATE  # an hour of int16: no clip comes near it
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_FANOUT = re.compile(r"^[0-9a-f]{2}$")
 
 
 class CorruptClip(Exception):
@@ -77,13 +85,17 @@ class ClipCache:
 
     def read_length(self, key: str) -> int | None:
         """Samples in the clip, from the header alone; None if missing or visibly
-        damaged (wrong header or size). The checksum is checked by ``load``."""
+        damaged (wrong header or size, or not a regular file). The checksum is checked
+        by ``load``."""
         try:
-            with open(self.path(key), "rb") as f:
-                head = f.read(HEADER.size)
-                size = os.fstat(f.fileno()).st_size
-        except (FileNotFoundError, NotADirectoryError):
+            f = self._open(self.path(key))
+        except CorruptClip:
             return None
+        if f is None:
+            return None
+        with f:
+            head = f.read(HEADER.size)
+            size = os.fstat(f.fileno()).st_size
         try:
             return _parse_header(head, size)
         except CorruptClip:
@@ -91,14 +103,15 @@ class ClipCache:
 
     def load(self, key: str) -> np.ndarray | None:
         """The clip as int16, or None if there is none. Raises ``CorruptClip`` for a
-        damaged file (the caller deletes it with ``discard`` and makes it again)."""
+        damaged file, or anything that is not a regular file (the caller deletes it with
+        ``discard`` and makes it again)."""
         path = self.path(key)
-        try:
-            with open(path, "rb") as f:
-                st = os.fstat(f.fileno())
-                data = f.read()
-        except (FileNotFoundError, NotADirectoryError):
+        f = self._open(path)
+        if f is None:
             return None
+        with f:
+            st = os.fstat(f.fileno())
+            data = f.read(HEADER.size + MAX_CLIP_BYTES + 1)
         n = _parse_header(data[: HEADER.size], len(data))
         payload = data[HEADER.size:]
         if zlib.crc32(payload) != HEADER.unpack_from(data)[5]:
@@ -107,80 +120,203 @@ class ClipCache:
             _touch(path)
         return np.frombuffer(payload, dtype="<i2", count=n).astype(np.int16)
 
+    def _open(self, path: Path):
+        """The clip file opened for reading, without following a link or waiting on a
+        pipe; None if there is none. Anything but a regular file is ``CorruptClip``; a
+        folder that cannot be read is a one-line ``GuidedError`` naming it."""
+        try:
+            fd = os.open(path, _READ_FLAGS)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except PermissionError:
+            raise _unreadable(path) from None
+        except OSError as exc:
+            if exc.errno in (errno.ELOOP, errno.ENXIO, errno.EISDIR, errno.EOPNOTSUPP):
+                raise CorruptClip(f"{path.name}: not a regular file") from None
+            raise GuidedError(f"cannot read the clip cache {path.parent} "
+                              f"({exc.strerror or exc})") from None
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            os.close(fd)
+            raise CorruptClip(f"{path.name}: not a regular file")
+        return os.fdopen(fd, "rb")
+
     def store(self, key: str, samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Path:
-        """Write a clip atomically (temp file in the same folder, then rename)."""
+        """Write a clip atomically (temp file in the same folder, then rename). Whatever
+        is in the clip's place (a folder, a pipe, a link) is replaced; a ``clear`` running
+        at the same time only means trying again."""
         payload = np.asarray(samples, dtype="<i2").tobytes()
         header = HEADER.pack(MAGIC, FORMAT_VERSION, 0, sample_rate, len(payload) // 2,
                              zlib.crc32(payload))
         path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=SUFFIX, dir=path.parent)
+        last: OSError | None = None
+        for attempt in range(5):
+            try:
+                self._make_folder(path.parent)
+                fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=SUFFIX,
+                                           dir=path.parent)
+            except (FileNotFoundError, FileExistsError) as exc:  # a clear removed the folder
+                last = exc  # between our mkdir and its check, or before mkstemp
+                continue
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(header)
+                    f.write(payload)
+                os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide clips from other users
+                try:
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    if exc.errno not in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST):
+                        raise
+                    _remove_any(path)  # a folder where the clip belongs
+                    os.replace(tmp, path)
+                return path
+            except FileNotFoundError:
+                if attempt == 4:
+                    raise
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+        raise last or FileNotFoundError(errno.ENOENT, "the cache folder keeps disappearing",
+                                        str(path.parent))
+
+    def _make_folder(self, folder: Path) -> None:
+        """The fan-out folder; anything else with its name (a file, a pipe, a link) goes."""
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(header)
-                f.write(payload)
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide clips from other users
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            st = None
+        if st is not None and not stat.S_ISDIR(st.st_mode):
+            folder.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
 
     def discard(self, key: str) -> None:
-        self.path(key).unlink(missing_ok=True)
+        """Remove whatever is in the clip's place (a damaged clip, a folder, a pipe)."""
+        try:
+            _remove_any(self.path(key))
+        except PermissionError:
+            raise _unreadable(self.path(key)) from None
 
     # -- housekeeping ----------------------------------------------------------------
-    def entries(self) -> Iterator[Path]:
-        if not self.root.is_dir():
+    def _folders(self) -> Iterator[Path]:
+        """The fan-out folders (two hex digits), never following links."""
+        try:
+            names = sorted(os.listdir(self.root))
+        except FileNotFoundError:
             return
-        for sub in sorted(self.root.iterdir()):
-            if sub.is_dir() and len(sub.name) == 2:
-                yield from (p for p in sub.iterdir()
-                            if p.suffix == SUFFIX and not p.name.startswith(TEMP_PREFIX))
+        except PermissionError:
+            raise _unreadable(self.root / "x") from None
+        except NotADirectoryError:
+            raise GuidedError(f"the clip cache {self.root} is a file, not a folder; "
+                              "choose another with --cache-dir") from None
+        for name in names:
+            if _FANOUT.match(name) and os.path.isdir(self.root / name) \
+                    and not os.path.islink(self.root / name):
+                yield self.root / name
+
+    def _listdir(self, sub: Path) -> list[str]:
+        try:
+            return os.listdir(sub)
+        except FileNotFoundError:
+            return []
+        except PermissionError:
+            raise _unreadable(sub / "x") from None
+
+    def entries(self) -> Iterator[Path]:
+        for sub in self._folders():
+            yield from (sub / n for n in sorted(self._listdir(sub))
+                        if n.endswith(SUFFIX) and not n.startswith(TEMP_PREFIX))
 
     def info(self) -> CacheInfo:
         entries = size = 0
         for p in self.entries():
             try:
-                size += p.stat().st_size
+                size += p.lstat().st_size
             except FileNotFoundError:
                 continue
             entries += 1
         return CacheInfo(self.root, entries, size)
 
     def clear(self) -> tuple[int, int]:
-        """Delete every clip (and leftover temp files); returns (clips, bytes) freed."""
-        return self._remove(lambda _mtime: True, temps_older_than=0.0)
+        """Delete every clip (and leftover temp files); returns (clips, bytes) freed.
+        A temporary file that a running process is writing right now stays."""
+        return self._remove(lambda _mtime: True)
 
     def prune(self, older_than_seconds: float) -> tuple[int, int]:
         """Delete clips not used for ``older_than_seconds``; returns (clips, bytes)."""
         cutoff = time.time() - older_than_seconds
-        return self._remove(lambda mtime: mtime < cutoff, temps_older_than=STALE_TEMP_SECONDS)
+        return self._remove(lambda mtime: mtime < cutoff)
 
-    def _remove(self, doomed, temps_older_than: float) -> tuple[int, int]:
+    def _remove(self, doomed) -> tuple[int, int]:
+        """Remove clips (and anything damaged in a clip's place) on any cache content; a
+        cache that cannot be changed is one line saying so."""
         count = size = 0
-        if not self.root.is_dir():
-            return 0, 0
         now = time.time()
-        for sub in self.root.iterdir():
-            if not (sub.is_dir() and len(sub.name) == 2):
-                continue
-            for p in sub.iterdir():
-                try:
-                    st = p.stat()
-                except FileNotFoundError:
-                    continue
-                if p.name.startswith(TEMP_PREFIX):
-                    if now - st.st_mtime >= temps_older_than:
-                        p.unlink(missing_ok=True)
-                    continue
-                if p.suffix == SUFFIX and doomed(st.st_mtime):
-                    p.unlink(missing_ok=True)
-                    count += 1
-                    size += st.st_size
-            with contextlib.suppress(OSError):
-                sub.rmdir()  # only succeeds when empty
+        try:
+            for sub in self._folders():
+                for name in self._listdir(sub):
+                    p = sub / name
+                    try:
+                        st = os.lstat(p)
+                    except FileNotFoundError:
+                        continue
+                    if name.startswith(TEMP_PREFIX):
+                        if not _being_written(name) or now - st.st_mtime >= STALE_TEMP_SECONDS:
+                            _remove_any(p)
+                        continue
+                    if name.endswith(SUFFIX) and (doomed(st.st_mtime) or not stat.S_ISREG(st.st_mode)):
+                        _remove_any(p)
+                        count += 1
+                        size += st.st_size if stat.S_ISREG(st.st_mode) else 0
+                with contextlib.suppress(OSError):
+                    sub.rmdir()  # only succeeds when empty
+        except PermissionError:
+            done = f" ({_clips(count)} deleted before that)" if count else ""
+            raise GuidedError(f"the clip cache {self.root} is read-only, so its clips stay{done}") from None
+        except OSError as exc:
+            if exc.errno != errno.EROFS:
+                raise GuidedError(f"cannot tidy the clip cache {self.root}: "
+                                  f"{exc.strerror or exc}") from None
+            raise GuidedError(f"the clip cache {self.root} is on a read-only disk; "
+                              "nothing was deleted") from None
         return count, size
+
+
+def _clips(n: int) -> str:
+    return f"{n} clip{'s' if n != 1 else ''}"
+
+
+_TEMP_OWNER = re.compile(r"^" + re.escape(TEMP_PREFIX) + r"(\d+)-")
+
+
+def _being_written(name: str) -> bool:
+    """Whether a temporary clip's process (its pid is in the name) is still running."""
+    match = _TEMP_OWNER.match(name)
+    if not match:
+        return False
+    try:
+        os.kill(int(match.group(1)), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _remove_any(path: Path) -> None:
+    """Remove a file, link, pipe or folder (a folder's contents too)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _unreadable(path: Path) -> GuidedError:
+    return GuidedError(f"cannot read the clip cache folder {path.parent} (permission denied); "
+                       "let guided read it, or choose another cache with --cache-dir")
 
 
 def _parse_header(head: bytes, file_size: int) -> int:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import os
 import platform
+import shutil
 import tempfile
 import wave
 from pathlib import Path
@@ -106,7 +107,7 @@ class Pyttsx3Backend:
             ) from exc
         self._voices: list[dict[str, str]] | None = None
         self._resolved: dict[str, str] = {}
-        self._tmp = Path(tempfile.mkdtemp(prefix="guided-speech-"))
+        self._tmp: Path | None = None  # made only if pyttsx3's own loop is used (not espeak-ng)
 
     def version(self) -> str:
         return engine_version()
@@ -160,6 +161,8 @@ class Pyttsx3Backend:
         return frames, rate_hz
 
     def _speak_to_wav(self, text: str) -> tuple[bytes, int]:
+        if self._tmp is None:
+            self._tmp = Path(tempfile.mkdtemp(prefix="guided-speech-"))
         path = self._tmp / "clip.wav"
         path.unlink(missing_ok=True)
         self._engine.save_to_file(text, str(path))
@@ -175,9 +178,9 @@ class Pyttsx3Backend:
         return frames, rate_hz
 
     def close(self) -> None:
-        for p in self._tmp.glob("*"):
-            p.unlink(missing_ok=True)
-        os.rmdir(self._tmp)
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
 
 class _EspeakSynth:

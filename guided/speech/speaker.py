@@ -103,7 +103,9 @@ class Speaker:
             job = self._submit(key, text, URGENT)
         job.future.result()  # raises the job's SpeechError
         stored = self.cache.load(key)  # just written; read back so no job holds audio
-        if stored is None:  # cleared meanwhile by another process: make it again
+        for _ in range(3):  # cleared meanwhile by another process: make it again
+            if stored is not None:
+                break
             job = self._submit(key, text, URGENT)
             job.future.result()
             stored = self.cache.load(key)

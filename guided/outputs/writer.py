@@ -1,0 +1,313 @@
+"""One writer for every file a user names: exports, transcripts, bundles, ``say -o``,
+``log export -o`` and ``schema -o``.
+
+The rule (docs/files-and-safety.md):
+
+- Only regular files are written. A symlink is followed and the file it points to is
+  replaced; a folder, device, FIFO or socket is refused in one line. ``-`` (and
+  ``/dev/stdout``) mean standard output, for the text formats that can stream.
+- An existing file is kept unless the command is given ``--force``.
+- Never, even with ``--force``: one of the command's own inputs (script, included
+  scripts, vars file), the session log, the settings, the journey progress, anything
+  in the clip cache; and two outputs of one command never share a path.
+- Missing folders on the way to the file are created.
+- The file appears whole or not at all: it is written to a hidden temporary file
+  beside the target (``.NAME.PID.XXXX.part``) and renamed into place at the end.
+  Ctrl-C, SIGTERM or SIGHUP removes the temporary file; a temporary file left by a
+  run that was killed outright (``kill -9``, power loss) is removed by the next run
+  that writes into the same folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import stat
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guided.errors import GuidedError
+
+STDOUT_NAMES = ("-", "/dev/stdout")
+TEMP_SUFFIXES = (".part", ".building")
+STALE_AFTER = 24 * 3600.0  # a temp file whose process is unknown is stale after a day
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+(?:\.part|\.building)$")
+
+
+def is_stdout(name: str | os.PathLike[str]) -> bool:
+    return str(name) in STDOUT_NAMES
+
+
+@dataclass
+class Guard:
+    """What one command must never write over (besides devices and folders)."""
+
+    inputs: dict[Path, str] = field(default_factory=dict)  # real path -> what it is
+    folders: dict[Path, str] = field(default_factory=dict)  # nothing inside these
+    claimed: dict[Path, str] = field(default_factory=dict)  # outputs already planned
+
+    def add_input(self, path: Path | str | None, what: str) -> None:
+        if path:
+            self.inputs.setdefault(_real(Path(path)), what)
+
+    def add_folder(self, path: Path | str | None, what: str) -> None:
+        if path:
+            self.folders.setdefault(_real(Path(path)), what)
+
+    @classmethod
+    def for_user_data(cls, cache_dir: str | os.PathLike[str] | None = None) -> Guard:
+        """The session log, settings, journey progress and the clip cache."""
+        from guided.paths import cache_dir as find_cache_dir
+        from guided.paths import guided_home, settings_file
+
+        guard = cls()
+        home = guided_home()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            guard.add_input(home / f"sessions.db{suffix}", "the session log")
+        guard.add_input(home / "sessions-pending.jsonl", "the session log")
+        guard.add_input(settings_file(), "your settings")
+        guard.add_input(home / "journey-progress.json", "your journey progress")
+        guard.add_folder(find_cache_dir(cache_dir), "the clip cache")
+        return guard
+
+    def add_script(self, script: object) -> None:
+        """A loaded script and every file it includes."""
+        from guided.script.model import Include, iter_steps
+
+        self.add_input(getattr(script, "path", None), "the practice script")
+        for step in iter_steps(getattr(script, "steps", ())):
+            if isinstance(step, Include):
+                self.add_input(step.path, "a script it includes")
+
+    def check(self, target: Path, what: str = "the output") -> None:
+        real = _real(target)
+        found = self.inputs.get(real) or _same_file(real, self.inputs)
+        if found:
+            raise GuidedError(f"{target} is {found}; it is never written over, so choose "
+                              "another name for " + what)
+        for folder, name in self.folders.items():
+            if real == folder or folder in real.parents:
+                raise GuidedError(f"{target} is inside {name} ({folder}); choose another place for {what}")
+        other = self.claimed.get(real)
+        if other:
+            raise GuidedError(f"{what} and {other} would both be {target}; give them different names")
+        self.claimed[real] = what
+
+
+def check_target(target: Path | str, *, force: bool = False, guard: Guard | None = None,
+                 what: str = "the output") -> Path:
+    """Everything that can be said about writing ``target`` before any work. Returns the
+    path to write (a symlink's target). Raises one-line ``GuidedError``s."""
+    path = Path(target).expanduser()
+    if is_stdout(target):
+        raise GuidedError(f"{what} cannot go to standard output; give a file name")
+    real = _real(path)
+    if guard is not None:
+        guard.check(path, what)
+    try:
+        st = os.stat(real)
+    except (FileNotFoundError, NotADirectoryError):  # the folders on the way are checked below
+        st = None
+    except OSError as exc:
+        raise GuidedError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise GuidedError(f"{path} is a folder; give the name of a file (inside it, if you like)")
+        if not stat.S_ISREG(st.st_mode):
+            raise GuidedError(f"{path} is not a regular file (a device, pipe or socket); "
+                              "give the name of a file to write")
+        if not force:
+            raise GuidedError(f"{path} already exists; add --force to replace it, or choose another name")
+    _check_folder(real.parent, path)
+    return real
+
+
+def _check_folder(folder: Path, shown: Path) -> None:
+    """The first existing folder on the way must be a folder (the rest are created)."""
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise GuidedError(f"cannot write {shown}: {parent} is a file, not a folder")
+            return
+
+
+def make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GuidedError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
+
+
+def temp_name(target: Path) -> str:
+    return f".{target.name[:80]}.{os.getpid()}."
+
+
+def temp_file(target: Path) -> Path:
+    """A hidden temporary file beside ``target`` named so the next run can tell whether its
+    writer is still alive; readable like any new file (mkstemp alone makes it private)."""
+    folder = target.parent if str(target.parent) else Path(".")
+    make_folder(folder)
+    sweep_stale(folder)
+    try:
+        fd, name = tempfile.mkstemp(prefix=temp_name(target), suffix=".part", dir=folder)
+    except OSError as exc:
+        raise GuidedError(f"cannot write in {folder}: {exc.strerror or exc}") from None
+    os.close(fd)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(name, 0o666 & ~mask)
+    return Path(name)
+
+
+def temp_folder(target: Path) -> Path:
+    folder = target.parent if str(target.parent) else Path(".")
+    make_folder(folder)
+    sweep_stale(folder)
+    try:
+        return Path(tempfile.mkdtemp(prefix=temp_name(target), suffix=".building", dir=folder))
+    except OSError as exc:
+        raise GuidedError(f"cannot write in {folder}: {exc.strerror or exc}") from None
+
+
+def commit(tmp: Path, real: Path, *, force: bool) -> None:
+    """Move the finished temporary file into place; without ``force`` never over a file
+    that appeared meanwhile."""
+    if force:
+        os.replace(tmp, real)
+        return
+    try:
+        os.link(tmp, real)
+    except FileExistsError:
+        raise GuidedError(f"{real} appeared while it was being written; it was left as it was") from None
+    except OSError:  # a file system without hard links
+        if real.exists():
+            raise GuidedError(f"{real} appeared while it was being written; it was left as it was") from None
+        os.replace(tmp, real)
+        return
+    tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def writing(real: Path, *, force: bool) -> Iterator[Path]:
+    """Yield a temporary path beside ``real`` to write; on success it becomes ``real``,
+    on any error (or Ctrl-C, SIGTERM, SIGHUP) it is removed."""
+    tmp = temp_file(real)
+    try:
+        yield tmp
+        commit(tmp, real, force=force)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_output(target: Path | str, data: bytes | str, *, force: bool = False,
+                 guard: Guard | None = None, what: str = "the output") -> Path:
+    """Check and write ``data`` (text as UTF-8, newlines as given) to ``target``."""
+    real = check_target(target, force=force, guard=guard, what=what)
+    with writing(real, force=force) as tmp:
+        if isinstance(data, str):
+            tmp.write_text(data, encoding="utf-8", newline="")
+        else:
+            tmp.write_bytes(data)
+    return real
+
+
+# --- temporary files left by runs that were killed -------------------------------------
+
+
+def sweep_stale(folder: Path) -> int:
+    """Remove ``.NAME.PID.XXXX.part`` files and ``.building`` folders whose process is gone
+    (or, if the process can't be told, older than a day). Returns how many were removed."""
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    now = time.time()
+    for name in names:
+        match = _TEMP_NAME.match(name)
+        if not match:
+            continue
+        path = folder / name
+        pid = int(match.group(1))
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if pid == os.getpid() or (_alive(pid) and now - st.st_mtime < STALE_AFTER):
+            continue
+        with contextlib.suppress(OSError):
+            if stat.S_ISDIR(st.st_mode):
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+# --- signals ----------------------------------------------------------------------------
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C so temporary files are removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def stop_on_signals(signums: Iterable[int] = (signal.SIGTERM, signal.SIGHUP)) -> Iterator[None]:
+    """Treat SIGTERM and SIGHUP like Ctrl-C while the block runs (main thread only)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped(signum)
+
+    previous: dict[int, object] = {}
+    try:
+        for signum in signums:
+            previous[signum] = signal.signal(signum, stop)
+    except ValueError:  # not in the main thread (e.g. a test harness)
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path.expanduser()))
+
+
+def _same_file(real: Path, known: dict[Path, str]) -> str | None:
+    """Hard links and case-insensitive file systems: compare device and inode."""
+    try:
+        st = os.stat(real)
+    except OSError:
+        return None
+    for path, what in known.items():
+        with contextlib.suppress(OSError):
+            other = os.stat(path)
+            if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+                return what
+    return None
