@@ -60,9 +60,11 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
     """The bare engine on every distinct text, and ffmpeg alone on the rendered audio."""
     import numpy as np
 
+    from guided.audio.format import SAMPLE_RATE
     from guided.audio.render import render
     from guided.outputs.export import EXPORT_BLOCK, FORMATS
     from guided.practice.prepare import prepare
+    from guided.speech.choice import VoiceChoice
     from guided.speech.engines import get_engine
 
     texts: dict[str, int] = {}
@@ -70,7 +72,8 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
     audio = 0.0
     warm_synthesized = 0
     for i, entry in enumerate(entries):
-        with prepare(entry.script, cache_dir=cache) as prep:
+        # the engine the exports above used (GUIDED_ENGINE is the command line's, not the library's)
+        with prepare(entry.script, cache_dir=cache, voice=VoiceChoice(engine="pyttsx3")) as prep:
             warm_synthesized += prep.speaker.stats.synthesized
             for text in prep.timeline.speech_texts():
                 texts.setdefault(text, prep.speaker.settings.rate)
@@ -94,7 +97,7 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
             engine.close()
         started = time.perf_counter()
         for raw in raws:
-            subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "f32le", "-ar", "22050", "-ac",
+            subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac",
                             "1", "-i", str(raw), *FORMATS["mp3"], str(raw.with_suffix(".mp3"))],
                            check=True)
         encoder_runs.append(time.perf_counter() - started)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-MODULES = ["export_bench", "first_sound", "piper_bench"]
+MODULES = ["export_bench", "first_sound", "voice_bench"]
 
 
 def main(argv: list[str]) -> int:

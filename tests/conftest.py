@@ -98,8 +98,8 @@ def _quick_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     def engine_factory(name: str):
         make = real_factory(name)
 
-        def build():
-            engine = make()
+        def build(*args: object, **kwargs: object):
+            engine = make(*args, **kwargs)
             if getattr(engine, "name", "") != "test":
                 def refuse(*_args: object, **_kwargs: object) -> None:
                     raise NeedsAMark(f"this test speaks with the real {engine.name} engine: mark it "

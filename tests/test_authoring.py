@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from guided.audio.format import SAMPLE_RATE
 from guided.script import library
 from guided.script.model import PRACTICE_KINDS
 from tests import audio_devices
@@ -173,7 +174,7 @@ def test_say_plays_through_the_output_device(guided, alsa_file_sink):
                     env=alsa_file_sink.merged())
     assert result.returncode == 0, result.stderr
     played = np.frombuffer(alsa_file_sink.output.read_bytes(), dtype="<i2")
-    assert len(played) / 22050 > 0.6  # 16-bit mono at 22050 Hz: the whole phrase reached the device
+    assert len(played) / SAMPLE_RATE > 0.6  # 16-bit mono at the session rate: the whole phrase reached the device
     assert np.abs(played).max() > 3000  # speech, not silence
 
 

@@ -105,7 +105,7 @@ def test_damaged_clip_is_made_again(tmp_path: Path, damage: str) -> None:
 FILL = """
 import sys
 from guided.speech.speaker import Speaker, SpeechSettings
-with Speaker(SpeechSettings(), cache_dir=sys.argv[1]) as s:
+with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=sys.argv[1]) as s:
     s.ensure([f"Shared sentence number {i}." for i in range(40)])
     for i in range(40):
         assert len(s.clip(f"Shared sentence number {i}.")) > 0

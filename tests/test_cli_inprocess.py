@@ -13,7 +13,7 @@ import pytest
 
 from guided.audio.format import SAMPLE_RATE
 from guided.cli import cli as root
-from guided.speech import engines, tone_engine
+from guided.speech import choice, engines, tone_engine
 from guided.speech.speaker import Speaker, SpeechSettings
 
 
@@ -203,13 +203,19 @@ def test_test_engine_clips_are_trimmed_like_speech(tmp_path):
 
 
 def test_test_engine_is_never_offered_as_a_voice(cli):
-    assert "test" not in engines.AUTO_ORDER and engines.FALLBACK_ENGINE != "test"
-    listed = cli("voices", "--engine", "test")
-    assert listed.returncode == 0, listed.stderr
-    assert {line.split()[0] for line in listed.stdout.splitlines()[1:]} == {"low", "high", "tief"}
-    assert "tief" in cli("voices", "--engine", "test", "-l", "de").stdout
+    assert "test" in engines.ENGINES and "test" in choice.ENGINE_CHOICES  # --engine test works
+    assert "test" not in choice.ENGINE_NAMES  # so auto, voice ids and `guided voices` skip it
+    assert "test" not in choice.NATURAL
     help_text = cli("play", "--help").stdout
     assert "test" not in help_text.split("--engine", 1)[1].split("--voice", 1)[0]
+    assert cli("voices", "--engine", "test").returncode == 2
+
+
+def test_the_test_engine_speaks_the_scripts_language():
+    ask = choice.VoiceChoice(engine="test")
+    assert choice.settle(ask, language="en").voice == "low"
+    assert choice.settle(ask, language="de-at").voice == "tief"
+    assert choice.settle(choice.VoiceChoice(engine="test", voice="high"), language="en").voice == "high"
 
 
 def test_say_with_the_test_engine_writes_its_clip(cli, tmp_path):

@@ -38,8 +38,10 @@ def _expected_pcm_bytes(path: Path) -> int:
     from guided.audio.device import to_pcm16
     from guided.audio.render import render
     from guided.practice.prepare import prepare
+    from guided.speech.choice import VoiceChoice
 
-    with prepare(str(path)) as prep:
+    # the engine `guided play` speaks with here (GUIDED_ENGINE, set by conftest)
+    with prepare(str(path), voice=VoiceChoice(engine="pyttsx3")) as prep:
         return sum(len(to_pcm16(b).tobytes())
                    for b in render(prep.timeline.events, prep.speaker, ambience=prep.script.ambience))
 

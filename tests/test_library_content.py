@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from guided.audio.format import SAMPLE_RATE
 from guided.script.loader import load_script
 from guided.script.model import Bell, Breathe, Include, Pause, Repeat, Say, Section, iter_steps
 from guided.timeline.plan import SILENCE, SPEECH, TONE, plan
@@ -80,7 +81,7 @@ def test_more_quiet_than_talk(path: Path):
     timeline = plan(load_script(path))
     speech = sum(ev.length for ev in timeline.events if ev.kind == SPEECH)
     quiet = sum(ev.length for ev in timeline.events if ev.kind in (SILENCE, TONE))
-    assert quiet > speech, f"{path.name}: {speech / 22050:.0f}s speech, {quiet / 22050:.0f}s quiet"
+    assert quiet > speech, f"{path.name}: {speech / SAMPLE_RATE:.0f}s speech, {quiet / SAMPLE_RATE:.0f}s quiet"
 
 
 @pytest.mark.parametrize("path", PRACTICES, ids=_id)

@@ -73,6 +73,9 @@ def _script(tmp_path: Path, text: str, name: str = "practice.yaml") -> Path:
 
 
 def _rendered_pcm(path: Path, **kw) -> tuple[bytes, object]:
+    from guided.speech.choice import VoiceChoice
+
+    kw.setdefault("voice", VoiceChoice(engine="pyttsx3"))  # what `play` speaks with here
     with prepare(str(path), **kw) as prep:
         blocks = render(prep.timeline.events, prep.speaker, ambience=prep.script.ambience)
         pcm = b"".join(to_pcm16(b).tobytes() for b in blocks)

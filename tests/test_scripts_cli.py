@@ -7,6 +7,8 @@ import re
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from guided.script.durations import format_clock
 
 TINY = """\
@@ -26,6 +28,13 @@ steps:
   - breathe: {in: 3, out: 3, cue: tone}
   - bell
 """
+
+
+@pytest.fixture(autouse=True)
+def tones(monkeypatch):
+    """Previews here are about the timeline, not the voice: the test engine keys the clips
+    (and a preview never has to ask a real engine for its voices)."""
+    monkeypatch.setenv("GUIDED_ENGINE", "test")
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -179,10 +188,10 @@ def test_preview_pace_replaces_the_scripts_pace(cli, tmp_path):
 def test_preview_uses_real_clip_lengths_once_cached(cli, tmp_path, monkeypatch):
     from guided.practice.prepare import speech_settings
     from guided.script.loader import load_script
+    from guided.speech.choice import VoiceChoice
     from guided.speech.speaker import Speaker
     from guided.timeline.plan import plan
 
-    monkeypatch.setenv("GUIDED_ENGINE", "test")  # tones: the lengths are what matters here
     path = write(tmp_path, "short.yaml", """\
         title: Short
         steps:
@@ -191,7 +200,7 @@ def test_preview_uses_real_clip_lengths_once_cached(cli, tmp_path, monkeypatch):
           - breathe: {in: 3, out: 3}
         """)
     script = load_script(path)
-    with Speaker(speech_settings(script)) as speaker:
+    with Speaker(speech_settings(script, voice=VoiceChoice(engine="test"))) as speaker:
         speaker.ensure(plan(script).speech_texts())
         exact = plan(script, measure=speaker.cached_length)
     assert exact.exact

@@ -31,7 +31,7 @@ MS10 = SAMPLE_RATE // 100
 
 @pytest.fixture
 def speaker(tmp_path: Path):
-    with Speaker(SpeechSettings(), cache_dir=tmp_path / "cache") as s:
+    with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=tmp_path / "cache") as s:
         yield s
 
 
@@ -114,7 +114,7 @@ def test_a_hung_worker_is_killed_after_its_deadline() -> None:
     engine = WorkerEngine("pyttsx3", BACKEND, timeout=1.5)
     try:
         pcm, rate = engine.synthesize("First.", None, 140)
-        assert rate == SAMPLE_RATE and len(pcm) > 0
+        assert rate == 22050 and len(pcm) > 0  # espeak-ng speaks at 22,050 Hz
         os.kill(engine.pid, signal.SIGSTOP)  # frozen: answers nothing, never exits
         started = time.monotonic()
         pcm, rate = engine.synthesize("Second, after the freeze.", None, 140)
@@ -136,7 +136,7 @@ def test_blank_text_is_an_empty_clip(speaker: Speaker) -> None:
 
 
 def test_unknown_voice_is_a_clear_error(tmp_path: Path) -> None:
-    with Speaker(SpeechSettings(voice="no-such-voice"), cache_dir=tmp_path) as s, \
+    with Speaker(SpeechSettings(engine="pyttsx3", voice="no-such-voice"), cache_dir=tmp_path) as s, \
             pytest.raises(SpeechError, match="no-such-voice.*guided voices"):
         s.clip("Hello.")
 
@@ -146,9 +146,9 @@ def test_voice_rate_and_language_change_the_sound(tmp_path: Path) -> None:
     lengths = {}
     clips = {}
     for label, settings in {
-        "default": SpeechSettings(), "slow": SpeechSettings(rate=90),
-        "fast": SpeechSettings(rate=220), "us": SpeechSettings(voice="English (America)"),
-        "german": SpeechSettings(language="de"),
+        "default": SpeechSettings(engine="pyttsx3"), "slow": SpeechSettings(engine="pyttsx3", rate=90),
+        "fast": SpeechSettings(engine="pyttsx3", rate=220), "us": SpeechSettings(engine="pyttsx3", voice="English (America)"),
+        "german": SpeechSettings(engine="pyttsx3", language="de"),
     }.items():
         with Speaker(settings, cache_dir=tmp_path) as s:
             clips[label] = s.clip(text)
@@ -169,9 +169,9 @@ def test_prefetch_in_order_and_clip_waits_for_it(speaker: Speaker) -> None:
 
 def test_engine_registry() -> None:
     assert "pyttsx3" in engines.available_engines()
-    assert engines.resolve("auto") in engines.ENGINES
+    assert set(engines.ENGINES) == {"hibari", "piper", "pyttsx3", "test"}  # test: tones, for tests only
     with pytest.raises(GuidedError, match="no speech engine 'nope'"):
-        engines.resolve("nope")
+        engines.check_name("nope")
     engine = engines.get_engine("pyttsx3")
     try:
         assert "espeak-ng 1." in engine.version() and "pyttsx3 2." in engine.version()
@@ -184,7 +184,7 @@ def test_no_engine_chatter_on_stdout(tmp_path: Path, guided) -> None:
     code = (
         "from guided.speech.speaker import Speaker, SpeechSettings\n"
         "import sys\n"
-        f"with Speaker(SpeechSettings(), cache_dir={str(tmp_path)!r}) as s:\n"
+        f"with Speaker(SpeechSettings(engine='pyttsx3'), cache_dir={str(tmp_path)!r}) as s:\n"
         "    s.ensure(['One small word.', 'Two small words.'])\n"
         "    print('clip', len(s.clip('One small word.')))\n"
     )
@@ -203,7 +203,8 @@ def test_guided_voices_lists_english(guided) -> None:
     assert "gmw/en-us" in run.stdout and "English (America)" in run.stdout
     assert "German" not in run.stdout
     header, first = run.stdout.splitlines()[:2]
-    assert header.split()[-1] == "ENGINE" and first.split()[-1] == "pyttsx3"
+    assert header.split()[-1] == "ENGINE" and first.split()[:1] == ["heart"]  # natural voices first
+    assert first.split()[-1] == "hibari"
     data = json.loads(guided("voices", "--language", "en-us", "--json").stdout)
     assert data and all(v["language"].startswith("en-us") for v in data)
     assert {"id", "name", "language", "gender"} <= set(data[0])
@@ -237,7 +238,7 @@ INTERRUPTED = """
 import sys, time
 from guided.speech.speaker import Speaker, SpeechSettings
 texts = [f"An unhurried sentence, number {i}, to be spoken slowly." for i in range(3000)]
-with Speaker(SpeechSettings(), cache_dir=sys.argv[1]) as s:
+with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=sys.argv[1]) as s:
     s.prefetch(texts)
     s.clip(texts[0])
     time.sleep(0.3)  # the second worker joins in shortly after the first clip
@@ -279,7 +280,7 @@ def test_a_worker_that_cannot_start_fails_with_the_text_named() -> None:
 def test_closing_early_is_quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     crashes: list[object] = []
     monkeypatch.setattr(threading, "excepthook", crashes.append)
-    speaker = Speaker(SpeechSettings(), cache_dir=tmp_path)
+    speaker = Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=tmp_path)
     speaker.prefetch([f"Closing before this is said, {i}." for i in range(50)])
     started = time.monotonic()
     speaker.close()
@@ -288,3 +289,34 @@ def test_closing_early_is_quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert crashes == []
     with pytest.raises(SpeechError):
         speaker.clip("Too late now.")
+
+
+def test_espeak_gives_the_same_samples_whatever_it_said_before() -> None:
+    """Issue 10, point 14: espeak-ng keeps state between lines; each line is spoken in a
+    forked copy of the worker, so a text always gives the same samples."""
+    engine = WorkerEngine("pyttsx3", BACKEND)
+    try:
+        first, _ = engine.synthesize("Let your shoulders soften.", None, 140)
+        engine.synthesize("Breathe in slowly, and notice the air. Twelve thousand!", "gmw/de", 200)
+        again, _ = engine.synthesize("Let your shoulders soften.", None, 140)
+    finally:
+        engine.close()
+    assert len(first) > 10_000 and np.array_equal(first, again)
+
+
+def test_resampling_is_band_limited_not_linear() -> None:
+    """22,050 Hz engine output into the 24 kHz session: a 5 kHz tone keeps its level and
+    shape (linear interpolation dulls it and adds images)."""
+    from guided.speech.resample import resample as band_limited
+
+    t = np.arange(22050) / 22050
+    tone = np.sin(2 * np.pi * 5000 * t).astype(np.float32)
+    out = band_limited(tone, 22050, SAMPLE_RATE)
+    assert len(out) == SAMPLE_RATE
+    ideal = np.sin(2 * np.pi * 5000 * np.arange(len(out)) / SAMPLE_RATE)
+    middle = slice(1000, -1000)
+    assert np.max(np.abs(out[middle] - ideal[middle])) < 0.01
+    spectrum = np.abs(np.fft.rfft(out[middle] * np.hanning(len(out[middle]))))
+    freqs = np.fft.rfftfreq(len(out[middle]), 1 / SAMPLE_RATE)
+    image = spectrum[(freqs > 6000)].max() / spectrum.max()
+    assert image < 10 ** (-60 / 20)  # nothing folded above the tone: at least 60 dB down

@@ -1,6 +1,10 @@
 """Sound format shared by every part of the pipeline."""
 
-SAMPLE_RATE = 22050  # Hz; espeak-ng and Piper's medium voices both speak at this rate
+# Hz. hibari, the default voice, speaks at 24 kHz, so its clips need no resampling,
+# and bells and breath tones keep their partials up to 12 kHz (22,050 Hz stopped at
+# 11 kHz). espeak-ng and Piper (22,050 Hz) are resampled band-limited on the way into
+# the cache (guided.speech.resample). See docs/speech-and-cache.md.
+SAMPLE_RATE = 24000
 CHANNELS = 1
 BLOCK_SIZE = 2048  # samples per rendered block (about 93 ms)
 DTYPE = "float32"  # blocks are float32 in [-1, 1]

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,9 @@ from guided.script.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 FALLBACK_EDITORS = ("sensible-editor", "nano", "vim", "vi")
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -257,12 +261,14 @@ def write_phrase(path: Path, samples, sample_rate: int, *, force: bool = False) 
         encode_samples(samples, tmp, fmt)
 
 
-def speak(text: str, voice: str | None, rate: int | None):
+def speak(text: str, voice: VoiceChoice | None, rate: int | None):
     """The trimmed clip for ``text`` (float32 at ``SAMPLE_RATE``), through the clip cache."""
-    from guided.speech.speaker import Speaker, SpeechSettings
+    from guided.speech.choice import VoiceChoice, settle
+    from guided.speech.speaker import Speaker
     from guided.timeline.plan import DEFAULT_RATE
 
-    with Speaker(SpeechSettings(voice=voice, rate=rate or DEFAULT_RATE)) as speaker:
+    settings = settle(voice or VoiceChoice(), language="en", rate=rate or DEFAULT_RATE)
+    with Speaker(settings) as speaker:
         return speaker.clip(text)
 
 
@@ -274,7 +280,7 @@ def speak(text: str, voice: str | None, rate: int | None):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the phrase to a file instead of playing it: .wav, .mp3, .ogg or .flac.")
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
-def say(text: str, voice: str | None, rate: int | None, variables: tuple[str, ...],
+def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, ...],
         vars_file: str | None, device: str | None, output: str | None, force: bool) -> None:
     """Hear one phrase, to try out wording, voice and speed.
 

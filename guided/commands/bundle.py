@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from guided.commands.common import collect_vars, pace_option, var_option, voice_options
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 
 @click.command()
@@ -18,7 +23,7 @@ from guided.commands.common import collect_vars, pace_option, var_option, voice_
 @click.option("--force", is_flag=True,
               help="Replace the .zip, or a folder an earlier bundle made, if it already exists.")
 def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_file: str | None,
-           voice: str | None, rate: int | None, pace: float | None, title: str | None,
+           voice: VoiceChoice, rate: int | None, pace: float | None, title: str | None,
            force: bool) -> None:
     """Make a folder (or .zip) for a client: MP3s, captions and a page that plays them.
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import sys
+import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -11,7 +14,9 @@ from guided.errors import GuidedError
 from guided.outputs.safetext import printable
 from guided.script.hygiene import text_problem
 from guided.script.model import PACE_RANGE, RATE_RANGE
-from guided.settings import ENGINE_CHOICES
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 
 def parse_vars(values: tuple[str, ...]) -> dict[str, str]:
@@ -59,33 +64,63 @@ def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--rate", type=click.IntRange(*RATE_RANGE), default=None,
-                     help="Speaking rate in words per minute (default: the script's, else 140).")(f)
-    f = click.option("--voice", default=_settings_voice,
-                     help="Voice id or name (see `guided voices`; default: your settings', "
-                          "else the engine's).")(f)
+    """Adds ``--engine``, ``--voice`` and ``--rate``. The command receives ``voice``: one
+    ``VoiceChoice`` made of the three and the settings file (read once, here), and
+    ``rate`` (also inside the choice) for the timeline."""
+    from guided.speech.choice import ENGINE_CHOICES
+
+    @functools.wraps(f)
+    def command(*args: Any, engine: str | None, voice: str | None, rate: int | None,
+                **kwargs: Any) -> Any:
+        return f(*args, voice=voice_choice(engine, voice, rate), rate=rate, **kwargs)
+
+    command = click.option("--rate", type=click.IntRange(*RATE_RANGE), default=None,
+                           help="Speaking rate in words per minute (default: the script's, else 140).")(command)
+    command = click.option("--voice", default=None,
+                           help="Voice id (see `guided voices`); it picks its engine "
+                                "(default: the script's, your settings', else the best for the "
+                                "script's language).")(command)
     return click.option(
-        "--engine", type=click.Choice(ENGINE_CHOICES), default=None, metavar="ENGINE",
-        expose_value=False, is_eager=True, callback=_use_engine,
-        help="Speech engine: piper (natural, needs guided[neural]), pyttsx3 (espeak-ng), "
-             "or auto: Piper when installed (default: your settings', else auto).",
-    )(f)
+        "--engine", type=click.Choice(ENGINE_CHOICES), default=None, envvar="GUIDED_ENGINE",
+        metavar="ENGINE",  # the choices are in the help text (the test engine is not for users)
+        help="Speech engine: hibari (natural, English), piper (natural, needs guided[neural]), "
+             "pyttsx3 (espeak-ng, many languages), or auto: a natural voice for the script's "
+             "language, else espeak-ng (default: GUIDED_ENGINE, your settings', else auto).",
+    )(command)
 
 
-def _settings_voice() -> str | None:
-    from guided.settings import default_voice
+def voice_choice(engine: str | None, voice: str | None, rate: int | None) -> VoiceChoice:
+    """The command line's speech options and the settings file, as one value."""
+    from guided.settings import load_settings
+    from guided.speech.choice import VoiceChoice
 
-    return default_voice()
+    settings = load_settings()
+    return VoiceChoice(engine=engine or settings.engine, voice=voice.strip() if voice else None,
+                       rate=rate, settings_voice=settings.voice, announce=Announcer())
 
 
-def _use_engine(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    """``--engine X`` means GUIDED_ENGINE=X for this run (read by guided.settings)."""
-    if value:
-        import os
+class Announcer:
+    """Says each note once, on standard error, only when it is a terminal. It clears
+    the current line first, so a note never joins a progress bar's line."""
 
-        from guided.settings import ENGINE_ENV
+    def __init__(self, stream: TextIO | None = None):
+        self._stream = stream
+        self._said: set[str] = set()
+        self._lock = threading.Lock()
 
-        os.environ[ENGINE_ENV] = value
+    def __call__(self, note: str) -> None:
+        stream = self._stream or sys.stderr
+        try:
+            if not stream.isatty():
+                return
+        except (AttributeError, ValueError):
+            return
+        with self._lock:
+            if note in self._said:
+                return
+            self._said.add(note)
+            stream.write(f"\r\x1b[K{note}\n")
+            stream.flush()
 
 
 def cache_option(f: Callable[..., Any]) -> Callable[..., Any]:

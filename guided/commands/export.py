@@ -27,6 +27,7 @@ from guided.outputs.writer import Guard, check_target, stop_on_signals
 
 if TYPE_CHECKING:
     from guided.script.model import Script
+    from guided.speech.choice import VoiceChoice
     from guided.speech.speaker import Speaker
 
 EXPORT_WORKERS = 2  # --all: practices exported at once (each is a thread plus an ffmpeg)
@@ -51,7 +52,7 @@ EXPORT_WORKERS = 2  # --all: practices exported at once (each is a thread plus a
 @cache_option
 def export(script: str | None, output: str | None, fmt: str | None, export_all: bool,
            folder: str | None, transcript: str | None, variables: tuple[str, ...],
-           vars_file: str | None, voice: str | None, rate: int | None, pace: float | None,
+           vars_file: str | None, voice: VoiceChoice, rate: int | None, pace: float | None,
            cache_dir: str | None, force: bool) -> None:
     """Save a practice as an audio file to keep, for example on your phone.
 
@@ -93,7 +94,7 @@ def _output_for(script: str, output: str | None, fmt: str | None) -> Path:
 class _Options:
     fmt: str | None
     values: dict[str, str]
-    voice: str | None
+    voice: VoiceChoice
     rate: int | None
     pace: float | None
     cache_dir: str | None

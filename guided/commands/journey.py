@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from guided.outputs.safetext import printable
 from guided.paths import is_path_ref
 from guided.practice import journeys
 from guided.practice.journeys import Day, Journey, Progress
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 
 def _current() -> tuple[Journey, Progress]:
@@ -121,7 +125,7 @@ def start(name: str, on: dt.datetime | None) -> None:
 @pace_option
 @var_option
 def today(day_number: int | None, play_now: bool, reflection: str | None, no_prompt: bool,
-          device: str | None, voice: str | None, rate: int | None, pace: float | None,
+          device: str | None, voice: VoiceChoice, rate: int | None, pace: float | None,
           variables: tuple[str, ...], vars_file: str | None) -> None:
     """Show today's practice and question, and offer to play it."""
     j, progress = _current()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,9 @@ from guided.commands.common import (
 )
 from guided.errors import GuidedError
 from guided.script.durations import format_clock
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 
@@ -38,7 +42,7 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
               help="Distress after, 0-10, without being asked.")
 @click.option("--note", default=None, metavar="TEXT", help="A one-line note to keep with this session.")
 @cache_option
-def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: str | None,
+def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
          rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,
          start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
          note: str | None, cache_dir: str | None) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +23,9 @@ from guided.errors import GuidedError
 from guided.outputs.safetext import printable, printable_json
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 
 @click.command()
@@ -133,7 +138,7 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
 @click.option("--device", default=None, metavar="D",
               help="Output device for --play-from (see `guided devices`).")
 def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
-            pace: float | None, rate: int | None, voice: str | None,
+            pace: float | None, rate: int | None, voice: VoiceChoice,
             cache_dir: str | None, play_from: str | None, device: str | None) -> None:
     """Show the practice as a timeline: when each thing is said, every pause,
     section and breath, and the total length.
@@ -150,6 +155,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
 
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
+    voice = replace(voice, announce=None)  # a preview never announces the voice
     if play_from is not None:
         from guided.audio.device import check_output
 
@@ -171,7 +177,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
         play_script(script, options)
 
 
-def _cached_lengths(script: Script, rate: int | None, voice: str | None, cache_dir: str | None
+def _cached_lengths(script: Script, rate: int | None, voice: VoiceChoice, cache_dir: str | None
                     ) -> tuple[Measure | None, Callable[[], None]]:
     """Read real clip lengths from the speech cache (the same voice and rate `play` uses);
     without a usable speech stack, (None, no-op) and the preview estimates."""

@@ -10,7 +10,7 @@ import click
 
 from guided.commands.common import cache_option
 from guided.errors import GuidedError
-from guided.speech.engines import DEFAULT_ENGINE, available_engines
+from guided.speech.choice import ENGINE_NAMES
 
 _LONG_UNITS = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*w)?\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(.*?)\s*$")
 
@@ -37,40 +37,46 @@ def parse_age(text: str) -> float:
 @click.command()
 @click.option("--language", "-l", default=None, metavar="CODE",
               help="Only voices for this language, e.g. en, en-us, de.")
-@click.option("--engine", type=click.Choice(available_engines()), default=DEFAULT_ENGINE,
+@click.option("--engine", type=click.Choice(["all", *ENGINE_NAMES]), default="all",
               show_default=True, help="Speech engine whose voices to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
 def voices(language: str | None, engine: str, as_json: bool) -> None:
-    """List the voices you can pass to --voice.
+    """List the voices you can pass to --voice (a voice id picks its engine).
 
     \b
-    guided voices --language en
-    guided play grounding --voice gmw/en-us --rate 130
+    guided voices --language de
+    guided play grounding --voice heart --rate 130
+    guided play grounding --voice gmw/en-us
     """
-    from guided.speech.engines import get_engine
+    from guided.speech.choice import normalise_language, voices_of
 
-    speech = get_engine(engine)
-    try:
-        found = speech.voices()
-    finally:
-        speech.close()
+    found = [v for name in (ENGINE_NAMES if engine == "all" else (engine,))
+             for v in voices_of(name)]
     if language:
-        wanted = language.strip().lower().replace("_", "-")
-        found = [v for v in found
-                 if v.language.lower() == wanted or v.language.lower().startswith(wanted + "-")]
-    found.sort(key=lambda v: (v.language, v.name))
+        wanted = normalise_language(language)
+        found = [v for v in found if v.language.lower() == wanted
+                 or v.language.lower().startswith(wanted + "-")]
+    order = {name: i for i, name in enumerate(ENGINE_NAMES)}
+    found.sort(key=lambda v: (order.get(v.engine, 9), v.language, v.name))
     if as_json:
         click.echo(json.dumps([v.__dict__ for v in found], indent=2, ensure_ascii=False))
         return
     if not found:
         click.echo(f"No voices for {language!r}. Try `guided voices` to see them all.")
-        return
-    width_id = max(len(v.id) for v in found)
-    width_name = max(len(v.name) for v in found)
-    click.echo(f"{'ID':<{width_id}}  {'NAME':<{width_name}}  {'LANGUAGE':<15}  {'GENDER':<7}  ENGINE")
-    for v in found:
-        click.echo(f"{v.id:<{width_id}}  {v.name:<{width_name}}  {v.language:<15}  "
-                   f"{v.gender or '-':<7}  {v.engine or '-'}")
+    else:
+        width_id = max(len(v.id) for v in found)
+        width_name = max(len(v.name) for v in found)
+        click.echo(f"{'ID':<{width_id}}  {'NAME':<{width_name}}  {'LANGUAGE':<15}  {'GENDER':<7}  ENGINE")
+        for v in found:
+            click.echo(f"{v.id:<{width_id}}  {v.name:<{width_name}}  {v.language:<15}  "
+                       f"{v.gender or '-':<7}  {v.engine or '-'}")
+    if engine in ("all", "hibari") and (not language or language.lower().startswith("en")):
+        from guided.speech.hibari_engine import how_to_add, missing_voices
+
+        missing = missing_voices()
+        if missing:
+            click.echo(f"\nMore natural English voices can be added: {', '.join(missing)}; "
+                       f"{how_to_add(missing[0])}. guided itself never downloads anything.")
 
 
 @click.group()

@@ -30,6 +30,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -47,6 +48,9 @@ AUDIO_DIR = "audio"
 CAPTIONS_DIR = "captions"
 
 Report = Callable[[str], None]
+
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
 
 
 @dataclass(frozen=True)
@@ -273,7 +277,7 @@ def build_bundle(
     *,
     variables: Mapping[str, str] | None = None,
     title: str | None = None,
-    voice: str | None = None,
+    voice: VoiceChoice | str | None = None,  # guided.speech.choice
     rate: int | None = None,
     pace: float | None = None,
     force: bool = False,

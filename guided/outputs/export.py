@@ -36,8 +36,8 @@ from guided.speech.base import ClipSource
 from guided.timeline.plan import Timeline
 
 ENCODERS: Mapping[str, tuple[str, ...]] = {
-    # format: ffmpeg output arguments (mono, 22050 Hz like the clips). MP3 is VBR (-q:a 2):
-    # at 22050 Hz a CBR of 64-96 kbps cuts the highs (and 0.5 LU of loudness) while VBR
+    # format: ffmpeg output arguments (mono, at the clips' SAMPLE_RATE). MP3 is VBR (-q:a 2):
+    # at 22-24 kHz a CBR of 64-96 kbps cuts the highs (and 0.5 LU of loudness) while VBR
     # keeps them and spends almost nothing on the silences. LAME's faster search
     # (compression_level 7) costs nothing audible on a single calm voice and saves ~30%.
     "mp3": ("-c:a", "libmp3lame", "-q:a", "2", "-compression_level", "7",

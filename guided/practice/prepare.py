@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guided.script.model import Script
-from guided.speech.engines import DEFAULT_ENGINE
-from guided.speech.speaker import Speaker, SpeechSettings
+from guided.speech.choice import SpeechSettings, VoiceChoice, settle
+from guided.speech.speaker import Speaker
 from guided.timeline.plan import Timeline, plan, speaking_rate
 
 
@@ -49,18 +49,21 @@ def load(ref: str | Path | Script) -> Script:
     return library_load(str(ref))
 
 
-def speech_settings(script: Script, *, voice: str | None = None, rate: int | None = None,
-                    engine: str = DEFAULT_ENGINE) -> SpeechSettings:
-    """Settings for this script: ``--rate`` wins over the script's rate, else the default."""
-    return SpeechSettings(engine=engine, voice=voice, rate=speaking_rate(script, rate),
-                          language=script.language or "en")
+def speech_settings(script: Script, *, voice: VoiceChoice | str | None = None,
+                    rate: int | None = None) -> SpeechSettings:
+    """Settings for this script: the command's ``VoiceChoice`` (or a plain voice id)
+    settled with the script's voice and language (``guided.speech.choice.settle``);
+    ``--rate`` wins over the script's rate, else the default."""
+    choice = voice if isinstance(voice, VoiceChoice) else VoiceChoice(voice=voice, rate=rate)
+    return settle(choice, language=script.language or "en", script_voice=script.voice,
+                  rate=speaking_rate(script, rate if rate is not None else choice.rate))
 
 
 class Speakers:
     """One ``Speaker`` per voice and rate, shared by the practices that use it (safe to
     call from several threads); ``close`` closes them all. For exporting many practices."""
 
-    def __init__(self, *, voice: str | None = None, rate: int | None = None,
+    def __init__(self, *, voice: VoiceChoice | str | None = None, rate: int | None = None,
                  cache_dir: Path | str | None = None):
         self._voice, self._rate = voice, rate
         self._cache_dir = Path(cache_dir) if cache_dir else None
@@ -93,7 +96,7 @@ def prepare(
     variables: Mapping[str, str] | None = None,
     pace: float | None = None,
     settings: SpeechSettings | None = None,
-    voice: str | None = None,
+    voice: VoiceChoice | str | None = None,
     rate: int | None = None,
     cache_dir: Path | str | None = None,
     progress: Callable[[int, int], None] | None = None,

@@ -68,7 +68,15 @@ def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
     except ScriptError as exc:
         return Report(path, None, None, (Problem(exc.pos or Pos(str(path)), exc.message),))
     timeline, problems = _check(script, variables, measure)
+    problems = [*_voice_problems(script), *problems]
     return Report(path, script, timeline, tuple(problems))
+
+
+def _voice_problems(script: Script) -> list[Problem]:
+    """A language no engine speaks here, or a voice that is not here (errors)."""
+    from guided.speech.choice import script_problems
+
+    return [Problem(script.pos, message) for message in script_problems(script.language, script.voice)]
 
 
 def check_script(script: Script, variables: Mapping[str, str] | None = None, *,

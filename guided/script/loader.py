@@ -69,7 +69,7 @@ from guided.timeline.estimate import check_limits
 from guided.timeline.plan import placeholder_names
 
 TOP_LEVEL_KEYS = (
-    "format", "title", "practice", "description", "author", "language",
+    "format", "title", "practice", "description", "author", "language", "voice",
     "rate", "pace", "variables", "ambience", "steps",
 )
 STEP_KEYS = ("say", "pause", "bell", "section", "breathe", "repeat", "include")
@@ -186,6 +186,12 @@ class _Builder(NodeReader):
             return self.language(node)
         if key in ("description", "author"):
             return self.text(node, f"'{key}'").strip()
+        if key == "voice":
+            voice = self.text(node, "'voice' (a voice id, see `guided voices`)").strip()
+            if not voice:
+                raise self.fail("'voice' is empty: name a voice id (see `guided voices`) "
+                                "or leave the key out", node)
+            return voice
         if key == "rate":
             return self.integer(node, "'rate' (words per minute)", *RATE_RANGE)
         if key == "pace":

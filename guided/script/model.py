@@ -97,6 +97,7 @@ class Script:
     description: str = ""
     author: str = ""
     language: str = "en"
+    voice: str | None = None  # a voice id (it names its engine); --voice wins
     rate: int | None = None  # words per minute; None = the player's default
     pace: float = 1.0
     variables: Mapping[str, str] = field(default_factory=dict)

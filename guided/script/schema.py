@@ -143,8 +143,11 @@ def script_schema() -> dict[str, Any]:
                          "description": "Kind of practice, for `guided list --practice KIND`."},
             "description": _text("A sentence or two about the practice."),
             "author": _text("Who wrote it; becomes the MP3 artist."),
-            "language": _text("Language of the text, e.g. 'en' (picks the default voice).",
+            "language": _text("Language of the text, e.g. 'en' or 'de': a voice that speaks it "
+                              "is chosen (a natural one where there is one, else espeak-ng's).",
                               default="en"),
+            "voice": _text("Optional voice id, e.g. 'heart', 'joe' or 'gmw/en-us' (see `guided "
+                           "voices`); it names its engine. --voice wins.", minLength=1),
             "rate": {"type": "integer", "minimum": RATE_RANGE[0], "maximum": RATE_RANGE[1],
                      "description": f"Speaking rate in words per minute, {RATE_RANGE[0]}.."
                                     f"{RATE_RANGE[1]} (default {DEFAULT_RATE}; 130-150 is calm)."},

@@ -1,6 +1,6 @@
 """The clip cache: content-addressed, verified, shared safely between processes.
 
-A clip's key is the sha256 of (cache format, engine, engine version, voice, rate,
+A clip's key is the sha256 of (cache format and sample rate, engine, engine version, voice, rate,
 text with whitespace normalised), so re-exporting an unchanged script synthesizes
 nothing and editing one ``say`` makes exactly one new clip. Files live in a two-level
 fan-out, ``ab/abcdef….clip``; each holds a small header and int16 PCM:
@@ -69,7 +69,7 @@ def normalise(text: str) -> str:
 
 
 def clip_key(engine: str, engine_version: str, voice: str, rate: int, text: str) -> str:
-    fields = (f"guided-clip-{FORMAT_VERSION}", engine, engine_version, voice, str(int(rate)),
+    fields = (f"guided-clip-{FORMAT_VERSION}-{SAMPLE_RATE}", engine, engine_version, voice, str(int(rate)),
               normalise(text))
     return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
 

@@ -32,8 +32,9 @@ NAME = "pyttsx3"
 BACKEND = "guided.speech.pyttsx3_engine:Pyttsx3Backend"
 
 
-def create() -> WorkerEngine:
-    """The engine as the rest of the program uses it: pyttsx3 in a worker process."""
+def create(cache_dir: Path | None = None) -> WorkerEngine:
+    """The engine as the rest of the program uses it: pyttsx3 in a worker process
+    (it keeps nothing in the cache folder)."""
     return WorkerEngine(NAME, BACKEND, version=engine_version)
 
 
@@ -208,6 +209,45 @@ class _EspeakSynth:
         return 0  # 0 = carry on
 
     def speak(self, text: str, voice: str | None, rate: int) -> bytes:
+        """The utterance as int16 PCM. espeak-ng keeps state from one utterance to
+        the next (its pitch flutter runs on), so the same text sounded slightly
+        different after different texts. Each utterance is therefore made in a
+        forked copy of this process, which starts from the same state every time:
+        the same text always gives the same samples (a fork costs about 1 ms)."""
+        if not hasattr(os, "fork"):
+            return self._speak_here(text, voice, rate)
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: speak, send the samples, leave at once
+            code = 0
+            try:
+                os.close(read_fd)
+                try:
+                    audio, header = self._speak_here(text, voice, rate), b"K"
+                except SpeechError as exc:
+                    audio, header = str(exc).encode(), b"V"
+                except Exception as exc:  # noqa: BLE001 - reported to the parent
+                    audio, header = f"{type(exc).__name__}: {exc}".encode(), b"E"
+                with os.fdopen(write_fd, "wb") as out:
+                    out.write(header + audio)
+            except BaseException:  # noqa: BLE001 - never return into the parent's code
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        with os.fdopen(read_fd, "rb") as result:
+            data = result.read()
+        _, status = os.waitpid(pid, 0)
+        if not data or status != 0:
+            raise RuntimeError("the espeak-ng helper process failed")
+        kind, payload = data[:1], data[1:]
+        if kind == b"V":
+            raise SpeechError(payload.decode("utf-8", "replace"))
+        if kind == b"E":
+            raise RuntimeError(payload.decode("utf-8", "replace"))
+        return payload
+
+    def _speak_here(self, text: str, voice: str | None, rate: int) -> bytes:
         lib = self._lib
         if lib.SetVoiceByName(voice.encode() if voice else self._default) != lib.EE_OK:
             raise SpeechError(f"espeak-ng could not load the voice {voice!r}")

@@ -3,7 +3,8 @@ freshly synthesized, by a small pool of engine workers.
 
 Every other part of the program gets speech from here::
 
-    with Speaker(SpeechSettings(voice=None, rate=140, language="en")) as speaker:
+    settings = settle(VoiceChoice(), language="en")   # guided.speech.choice
+    with Speaker(settings) as speaker:
         speaker.ensure(texts)            # export: fill the cache, both cores busy
         samples = speaker.clip(text)     # float32 mono at guided.audio.format.SAMPLE_RATE
 
@@ -30,19 +31,11 @@ from guided.paths import cache_dir as default_cache_dir
 from guided.speech import engines
 from guided.speech.base import Engine
 from guided.speech.cache import ClipCache, CorruptClip, clip_key, normalise
+from guided.speech.choice import SpeechSettings
 from guided.speech.trim import clean, to_int16
-from guided.timeline.plan import DEFAULT_RATE
 
 URGENT, BACKGROUND = 0, 1  # job priorities: a clip someone waits for goes first
 FIRST_CLIP_HEAD_START = 0.3  # seconds the first worker runs alone while the cache is cold
-
-
-@dataclass(frozen=True)
-class SpeechSettings:
-    engine: str = engines.DEFAULT_ENGINE  # a name from guided.speech.engines (or "auto")
-    voice: str | None = None  # None = the engine's default voice for `language`
-    rate: int = DEFAULT_RATE  # words per minute
-    language: str = "en"  # the script's language; picks the default voice
 
 
 @dataclass
@@ -67,7 +60,7 @@ class Speaker:
     def __init__(self, settings: SpeechSettings, cache_dir: Path | None = None,
                  workers: int | None = None):
         self.settings = settings
-        self.engine_name = engines.resolve(settings.engine)
+        self.engine_name = engines.check_name(settings.engine)
         self.cache = ClipCache(Path(cache_dir) if cache_dir else default_cache_dir())
         self.stats = SpeakerStats()
         self._factory = engines.engine_factory(self.engine_name)
@@ -84,6 +77,15 @@ class Speaker:
         self._threads: list[threading.Thread] = []
         self._closed = False
         self._first_done = threading.Event()
+        self._announced = False
+
+    def announce(self) -> None:
+        """Say once who is speaking (``settings.announce``, if the command gave one)."""
+        if self._announced:
+            return
+        self._announced = True
+        if self.settings.announce is not None and self.settings.note:
+            self.settings.announce(self.settings.note)
 
     # -- ClipSource ------------------------------------------------------------------
     def clip(self, text: str) -> np.ndarray:
@@ -91,6 +93,7 @@ class Speaker:
         blank text)."""
         if not normalise(text):
             return np.zeros(0, dtype=np.float32)
+        self.announce()
         key = self.key(text)
         with self._lock:
             job = self._jobs.get(key)
@@ -127,6 +130,7 @@ class Speaker:
     def ensure(self, texts: Iterable[str], progress: Callable[[int], None] | None = None) -> None:
         """Synthesize every text not yet cached, on all workers; ``progress(n)`` is
         called with the number of texts done since the last call."""
+        self.announce()
         jobs: list[_Job] = []
         ready = 0
         seen: set[str] = set()
@@ -152,6 +156,7 @@ class Speaker:
 
     def prefetch(self, texts: Iterable[str]) -> None:
         """Start synthesizing the missing texts in the background, in this order."""
+        self.announce()
         for text in texts:
             if not normalise(text):
                 continue
@@ -203,7 +208,7 @@ class Speaker:
         if self._version is None:
             with self._lock:
                 if not self._engines:  # made now, started only when a clip is missing
-                    self._engines.append(self._factory())
+                    self._engines.append(self._factory(cache_dir=self.cache.root))
                 first = self._engines[0]
             # An engine that can name the model behind one voice (Piper) keys clips on
             # that alone, so installing another voice does not make every clip again.
@@ -260,7 +265,7 @@ class Speaker:
             if self._threads or self._closed:
                 return
             while len(self._engines) < self._n_workers:
-                self._engines.append(self._factory())
+                self._engines.append(self._factory(cache_dir=self.cache.root))
             for i, engine in enumerate(self._engines):
                 if i == 0:
                     with contextlib.suppress(Exception):  # a failed start shows up per job

@@ -36,12 +36,10 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
 
 
 def resample(samples: np.ndarray, sample_rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
-    """Linear-interpolation resampling (Hz to Hz); good enough for speech between common rates."""
-    if sample_rate == target or len(samples) == 0:
-        return samples
-    n_out = max(1, int(round(len(samples) * target / sample_rate)))
-    positions = np.arange(n_out, dtype=np.float64) * (sample_rate / target)
-    return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
+    """Band-limited (windowed-sinc) resampling, Hz to Hz; see ``guided.speech.resample``."""
+    from guided.speech.resample import resample as band_limited
+
+    return band_limited(samples, sample_rate, target)
 
 
 def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,

@@ -16,7 +16,7 @@ import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from guided.script.model import Script
 from guided.timeline.lazy import LazyPlan, resolve_section
 from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
 
+if TYPE_CHECKING:
+    from guided.speech.choice import VoiceChoice
+
 
 @dataclass
 class PlayOptions:
@@ -34,7 +37,7 @@ class PlayOptions:
     variables: dict[str, str] = field(default_factory=dict)
     pace: float | None = None
     rate: int | None = None
-    voice: str | None = None
+    voice: VoiceChoice | str | None = None  # guided.speech.choice
     start_section: str | None = None  # number or title (--from)
     cache_dir: str | None = None
     interactive: bool = False  # captions, progress and keys (a terminal on both ends)

@@ -1,0 +1,270 @@
+"""Which engine and voice speak: decided once per command, passed down as values.
+
+The command line turns ``--engine``, ``--voice``, ``--rate`` and the settings file
+into one ``VoiceChoice`` (read once per run). For each script, ``settle`` combines it
+with the script's ``voice`` and ``language`` into the ``SpeechSettings`` a
+``Speaker`` uses: a concrete engine and voice id, and a note saying, in one line,
+who is speaking.
+
+Rules:
+- a voice id names its engine: ``--voice heart`` is hibari, ``--voice joe`` is
+  Piper, ``--voice gmw/en-us`` is espeak-ng; a name several engines know is an error
+  listing them (``--engine`` settles it);
+- ``--voice`` wins over the script's ``voice:``, which wins over the settings file's;
+- with ``auto`` and no voice, a natural voice that speaks the script's language
+  (hibari, then Piper), else espeak-ng's voice for it, and the note says so;
+- a language no engine speaks is an error with a suggestion.
+
+Nothing here prints: the note goes to ``VoiceChoice.announce`` (the command decides
+whether and where it is said).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from guided.errors import GuidedError
+from guided.speech.base import Voice
+
+AUTO = "auto"
+HIBARI, PIPER, PYTTSX3 = "hibari", "piper", "pyttsx3"
+ENGINE_NAMES = (HIBARI, PIPER, PYTTSX3)
+TEST = "test"  # tones for the test suite: accepted by --engine, never offered or picked
+ENGINE_CHOICES = (AUTO, *ENGINE_NAMES, TEST)
+NATURAL = (HIBARI, PIPER)  # what `auto` tries first, best first (bench/results/)
+ENGINE_LABELS = {HIBARI: "hibari", PIPER: "Piper", PYTTSX3: "espeak-ng", TEST: "the test engine"}
+LANGUAGE_NAMES = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
+    "nl": "Dutch", "pt": "Portuguese", "sv": "Swedish", "da": "Danish", "nb": "Norwegian",
+    "fi": "Finnish", "pl": "Polish", "cs": "Czech", "ru": "Russian", "uk": "Ukrainian",
+    "el": "Greek", "tr": "Turkish", "ja": "Japanese", "zh": "Chinese", "cmn": "Chinese",
+    "ko": "Korean", "hi": "Hindi", "ar": "Arabic", "he": "Hebrew",
+}
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    """What the user asked for, once per command."""
+
+    engine: str = AUTO  # --engine, else the settings file's, else auto
+    voice: str | None = None  # --voice
+    rate: int | None = None  # --rate (words per minute)
+    settings_voice: str | None = None  # the settings file's voice: the last word
+    announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    """What one ``Speaker`` speaks with: a concrete engine and voice."""
+
+    engine: str = HIBARI
+    voice: str | None = None  # None = the engine's default voice for `language`
+    rate: int = 140  # words per minute
+    language: str = "en"
+    note: str = field(default="", compare=False)  # one line: who is speaking
+    announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+
+
+# -- the voices each engine has here ------------------------------------------------
+
+_CATALOG: dict[str, list[Voice]] = {}
+_CATALOG_LOCK = threading.Lock()
+
+
+def engine_available(engine: str) -> bool:
+    from guided.speech import engines
+
+    return engines.is_available(engine)
+
+
+def voices_of(engine: str) -> list[Voice]:
+    """Every voice ``engine`` has on this computer (empty when it cannot run here).
+    espeak-ng's list (asked of a worker process) is remembered for the rest of the
+    process; the natural voices are files, looked at each time."""
+    with _CATALOG_LOCK:
+        if engine in _CATALOG:
+            return _CATALOG[engine]
+    if engine == HIBARI:
+        from guided.speech.hibari_engine import voice_list
+
+        return voice_list()
+    found: list[Voice] = []
+    if engine_available(engine):
+        from guided.speech.engines import get_engine
+
+        speech = get_engine(engine)
+        try:
+            found = list(speech.voices())
+        except GuidedError:
+            found = []
+        finally:
+            speech.close()
+    if engine == PYTTSX3:
+        with _CATALOG_LOCK:
+            _CATALOG[engine] = found
+    return found
+
+
+def language_family(code: str) -> str:
+    return normalise_language(code).split("-")[0]
+
+
+def normalise_language(code: str | None) -> str:
+    return (code or "en").strip().lower().replace("_", "-")
+
+
+def speaks(voice: Voice, language: str) -> bool:
+    """Whether ``voice`` speaks ``language`` (``en`` covers en-us and en-gb)."""
+    lang = normalise_language(language)
+    have = normalise_language(voice.language)
+    return bool(have) and (have == lang or have.split("-")[0] == lang.split("-")[0])
+
+
+def voice_for_language(engine: str, language: str) -> Voice | None:
+    """The voice ``engine`` would use for ``language``: an exact language match, else one
+    of the same family; the engine's own favourite first."""
+    from guided.speech.engines import preferred_voice
+
+    lang = normalise_language(language)
+    voices = voices_of(engine)
+    exact = [v for v in voices if normalise_language(v.language) == lang
+             or v.id.lower().rsplit("/", 1)[-1] == lang]
+    family = [v for v in voices if speaks(v, lang)]
+    favourite = preferred_voice(engine)
+    for group in (exact, family):
+        for v in group:
+            if v.id == favourite:
+                return v
+        if group:
+            return group[0]
+    return None
+
+
+def languages_spoken() -> dict[str, list[str]]:
+    """Language family -> engines that speak it here."""
+    result: dict[str, list[str]] = {}
+    for engine in ENGINE_NAMES:
+        for v in voices_of(engine):
+            fam = language_family(v.language) if v.language else ""
+            if fam and engine not in result.setdefault(fam, []):
+                result[fam].append(engine)
+    return result
+
+
+def find_voice(name: str, engines: tuple[str, ...] = ENGINE_NAMES) -> list[Voice]:
+    """The voices ``name`` may mean, best matches only: an exact id or name in any
+    engine; else (Piper) a part of an id, or (espeak-ng) a language code."""
+    wanted = name.strip().lower()
+    exact: list[Voice] = []
+    # The natural voices are cheap to list; an exact id there needs no espeak-ng look-up.
+    for engine in engines:
+        if engine == PYTTSX3 and exact:
+            break
+        exact += [v for v in voices_of(engine)
+                  if wanted in (v.id.lower(), v.name.lower())]
+    if exact:
+        return exact
+    return [v for engine in engines for v in voices_of(engine) if _loose_match(engine, v, wanted)]
+
+
+def _loose_match(engine: str, voice: Voice, wanted: str) -> bool:
+    if engine == PIPER:
+        return wanted in voice.id.lower()
+    if engine == PYTTSX3:
+        return wanted in (voice.id.lower().rsplit("/", 1)[-1], normalise_language(voice.language))
+    return False
+
+
+# -- settling one script's voice ------------------------------------------------------
+
+def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: str | None = None,
+           rate: int = 140) -> SpeechSettings:
+    """The engine and voice for one script (see the module's rules)."""
+    lang = normalise_language(language)
+    if choice.engine not in ENGINE_CHOICES:
+        raise GuidedError(f"there is no speech engine {choice.engine!r}; "
+                          f"choose one of: {', '.join(ENGINE_CHOICES)}")
+    engines = ENGINE_NAMES if choice.engine == AUTO else (choice.engine,)
+    asked = [(choice.voice, "--voice"), (script_voice, "the script's voice"),
+             (choice.settings_voice, "your settings' voice")]
+    for name, where in asked:
+        if not name:
+            continue
+        found = find_voice(name, engines)
+        if len(found) == 1:
+            return _settings(found[0], choice, lang, rate, "")
+        if len(found) > 1:
+            options = ", ".join(f"{v.id} ({v.engine})" for v in found[:8])
+            raise GuidedError(f"the voice {name!r} could be any of: {options}; "
+                              "give its full id, or choose the engine with --engine")
+        if where == "--voice" or choice.engine == AUTO:
+            _not_added(name, engines)
+            engine_part = "" if choice.engine == AUTO else f" in {ENGINE_LABELS[choice.engine]}"
+            raise GuidedError(f"there is no voice {name!r}{engine_part} on this computer "
+                              f"({where}); `guided voices` lists the ones you can use")
+        # a script's or the settings' voice of another engine: --engine wins
+    return _by_language(choice, lang, rate)
+
+
+def _not_added(name: str, engines: tuple[str, ...]) -> None:
+    """A hibari voice known to hibari but not on disk: say how to add it."""
+    if HIBARI not in engines:
+        return
+    from guided.speech.hibari_engine import how_to_add, missing_voices
+
+    if name.lower() in missing_voices():
+        raise GuidedError(f"the hibari voice {name.lower()!r} is not on this computer yet; "
+                          f"{how_to_add(name.lower())}")
+
+
+def _by_language(choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings:
+    name = LANGUAGE_NAMES.get(lang.split("-")[0], lang)
+    if choice.engine != AUTO:
+        voice = voice_for_language(choice.engine, lang)
+        if voice is None:
+            label = ENGINE_LABELS[choice.engine]
+            raise GuidedError(f"{label} has no voice for {name} ({lang}) here; try --engine auto, "
+                              f"or `guided voices -l {lang}` to see who speaks it")
+        return _settings(voice, choice, lang, rate, "")
+    for engine in NATURAL:
+        voice = voice_for_language(engine, lang)
+        if voice is not None:
+            return _settings(voice, choice, lang, rate, "")
+    voice = voice_for_language(PYTTSX3, lang)
+    if voice is None:
+        raise GuidedError(no_voice_message(lang))
+    fallback = (f"No natural voice speaks {name} here yet, so espeak-ng's {name} voice "
+                f"({voice.id}) will speak.")
+    return _settings(voice, choice, lang, rate, fallback)
+
+
+def script_problems(language: str | None, voice: str | None) -> list[str]:
+    """What would stop a script's ``language`` or ``voice`` from being spoken here
+    (for ``guided check``)."""
+    problems = []
+    lang = normalise_language(language)
+    if not any(voice_for_language(engine, lang) for engine in ENGINE_NAMES):
+        problems.append(no_voice_message(lang))
+    if voice and not find_voice(voice):
+        problems.append(f"there is no voice {voice!r} on this computer; "
+                        "`guided voices` lists the ones you can use")
+    return problems
+
+
+def no_voice_message(lang: str) -> str:
+    import difflib
+
+    spoken = sorted(languages_spoken())
+    close = difflib.get_close_matches(lang.split("-")[0], spoken, n=1, cutoff=0.5)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return (f"no voice on this computer speaks the language {lang!r}{hint}; "
+            "use a language code such as 'en' or 'de' (`guided voices` lists them)")
+
+
+def _settings(voice: Voice, choice: VoiceChoice, lang: str, rate: int, note: str) -> SpeechSettings:
+    label = ENGINE_LABELS.get(voice.engine, voice.engine)
+    note = note or f"Speaking with {label}'s {voice.id} voice. `guided voices` lists the others."
+    return SpeechSettings(engine=voice.engine, voice=voice.id, rate=rate, language=lang,
+                          note=note, announce=choice.announce)

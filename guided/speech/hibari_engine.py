@@ -1,0 +1,290 @@
+"""hibari: the default natural voice (PyPI ``hibari-tts``, Apache-2.0).
+
+hibari is a small English text-to-speech model (about 8 MB, distilled from
+Kokoro-82M) with its lexicon and a pure-Python phonemizer inside the wheel; it needs
+only numpy and onnxruntime and speaks at 24 kHz, the session's sample rate.
+
+Voices: ``heart`` (American English, female) ships in the package. hibari knows
+other voices (fenrir, emma, fable, kore) that it would download on first use; guided
+never reaches the network, so it lists and uses one of those only when its file is
+already in hibari's voice folder (``HIBARI_HOME``, else the user cache's ``hibari/``;
+``hibari "Hello" --voice emma`` run once by the user puts it there). Models are
+always opened through ``voice_path(..., download_missing=False)`` and handed to
+``Hibari(model=...)``, so no code path here can start a download.
+
+Every clip is seeded from its voice, rate and text, so the same text always gives
+the same samples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from guided.errors import SpeechError
+from guided.speech.base import Voice
+
+ENGINE_NAME = "hibari"
+DEFAULT_VOICE = "heart"
+HIBARI_RATE = 24000
+
+# Calibration (bench/voice_bench.py reports the rate heard at 140): words per minute from the
+# heart voice at each of hibari's speeds, over 40 `say` texts of the built-in
+# library (684 words), each clip timed from its first to its last voiced sample, as
+# for espeak-ng and Piper. hibari's pace is not proportional to its speed (durations
+# are whole frames), so the speed for a rate is read off this table, linearly between
+# points: `rate: 140` is speed 0.70.
+SPEED_TO_WPM = (
+    (0.45, 93.6), (0.55, 105.2), (0.65, 125.6), (0.70, 140.6), (0.75, 145.6), (0.80, 160.7),
+    (0.85, 180.8), (0.90, 192.1), (1.00, 200.9), (1.10, 207.8), (1.30, 233.4), (1.60, 328.2),
+    (2.00, 367.3),
+)
+SPEED_RANGE = (0.4, 2.0)
+
+
+def installed() -> bool:
+    try:
+        return importlib.util.find_spec("hibari") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def available() -> bool:
+    return installed()
+
+
+def speed(rate: int) -> float:
+    """hibari's ``speed`` for a speaking rate in words per minute."""
+    speeds = [s for s, _ in SPEED_TO_WPM]
+    wpms = [w for _, w in SPEED_TO_WPM]
+    if rate < wpms[0]:  # slower than measured: extend the first segment
+        slope = (speeds[1] - speeds[0]) / (wpms[1] - wpms[0])
+        value = speeds[0] - (wpms[0] - rate) * slope
+    else:
+        value = float(np.interp(rate, wpms, speeds))
+    low, high = SPEED_RANGE
+    return round(min(high, max(low, value)), 3)
+
+
+def voice_files() -> dict[str, tuple[Path, dict[str, Any]]]:
+    """The hibari voices present on this computer: name -> (model file, registry entry).
+    Never downloads: voices not on disk are left out."""
+    if not installed():
+        return {}
+    from hibari.voices import VOICES, voice_path
+
+    found = {}
+    for name, info in VOICES.items():
+        try:
+            path = Path(voice_path(name, download_missing=False))
+        except (FileNotFoundError, ValueError):
+            continue
+        if path.is_file():
+            found[name] = (path, info)
+    return found
+
+
+def missing_voices() -> list[str]:
+    """hibari voices that could be added (not on disk yet)."""
+    if not installed():
+        return []
+    from hibari.voices import VOICES
+
+    present = voice_files()
+    return [name for name in VOICES if name not in present]
+
+
+def voice_list() -> list[Voice]:
+    result = []
+    for name, (_path, info) in voice_files().items():
+        language = str(info.get("language", "")).lower()
+        label = f"{name} ({info.get('accent', '')} English, hibari)".replace(" ,", ",")
+        result.append(Voice(id=name, name=label, language=language,
+                            gender=str(info.get("gender", "")), engine=ENGINE_NAME))
+    return result
+
+
+def clip_seed(voice: str, rate: int, text: str) -> int:
+    """The noise seed of one clip: from what the clip key is made of."""
+    digest = hashlib.sha256(f"{voice}\x1f{rate}\x1f{text}".encode()).digest()
+    return int.from_bytes(digest[:8], "little")
+
+
+def _hibari_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("hibari-tts")
+    except Exception:  # noqa: BLE001 - a source checkout without metadata
+        return "unknown"
+
+
+class _G2P:
+    """hibari's phonemizer, loaded in a background thread (while the voice model loads
+    beside it) and shared by every voice of one accent. Most of its start-up, 0.5 to
+    1 s on a busy machine, is parsing its gzipped JSON tables."""
+
+    def __init__(self, british: bool):
+        self._british = british
+        self._ready = threading.Event()
+        self._real: Any = None
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+        threading.Thread(target=self._load, daemon=True, name="guided-hibari-g2p").start()
+
+    def _load(self) -> None:
+        try:
+            from hibari.g2p import G2P
+
+            self._real = G2P(british=self._british)
+        except BaseException as exc:  # noqa: BLE001 - raised where it is used
+            self._error = exc
+        finally:
+            self._ready.set()
+
+    def __call__(self, text: str) -> str:
+        self._ready.wait()
+        if self._error is not None:
+            raise SpeechError(f"hibari's phonemizer could not start ({self._error})")
+        with self._lock:  # pure Python with caches: one sentence at a time
+            return self._real(text)
+
+
+class _Model:
+    """One voice, loaded once per process and shared by every speech thread: the
+    onnxruntime session is thread-safe; the phonemizer loads beside it, in parallel."""
+
+    def __init__(self, name: str, path: Path, british: bool):
+        self.name, self.path = name, path
+        self._lock = threading.Lock()
+        self._g2p = _g2p(british)
+        self._tts: Any = None
+
+    def tts(self) -> Any:
+        with self._lock:
+            if self._tts is None:
+                from hibari import Hibari
+
+                self._tts = Hibari(voice=self.name, model=str(self.path), threads=1, g2p=self._g2p)
+            return self._tts
+
+    def phonemize(self, text: str) -> list[str]:
+        return list(self.tts().phonemize(text))
+
+
+_MODELS: dict[str, _Model] = {}
+_G2PS: dict[bool, _G2P] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _g2p(british: bool) -> _G2P:
+    with _MODELS_LOCK:
+        if british not in _G2PS:
+            _G2PS[british] = _G2P(british)
+        return _G2PS[british]
+
+
+def _model(name: str, path: Path, info: dict[str, Any]) -> _Model:
+    with _MODELS_LOCK:
+        found = _MODELS.get(name)
+    if found is None:
+        made = _Model(name, path, bool(info.get("british")))
+        with _MODELS_LOCK:
+            found = _MODELS.setdefault(name, made)
+    return found
+
+
+class HibariEngine:
+    """The hibari engine (``guided.speech.base.Engine``), in the program's own process."""
+
+    name = ENGINE_NAME
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+
+    def version(self) -> str:
+        return f"hibari-tts {_hibari_version()}; seeded; speed for 140 wpm {speed(140):g}"
+
+    def voice_version(self, voice: str | None, language: str) -> str:
+        name = voice or self.default_voice(language) or DEFAULT_VOICE
+        path, info = self._files(name)
+        return f"{self.version()}; {name}@{str(info.get('sha256', ''))[:12] or path.name}"
+
+    def voices(self) -> list[Voice]:
+        return voice_list()
+
+    def default_voice(self, language: str) -> str | None:
+        wanted = (language or "en").strip().lower().replace("_", "-")
+        voices = voice_list()
+        exact = [v.id for v in voices if v.language == wanted]
+        family = [v.id for v in voices if v.language.split("-")[0] == wanted.split("-")[0]]
+        picks = exact or family
+        if DEFAULT_VOICE in picks:
+            return DEFAULT_VOICE
+        return picks[0] if picks else None
+
+    def start(self) -> None:
+        """Load the default voice and its phonemizer now, in the background."""
+        threading.Thread(target=self._warm, daemon=True, name="guided-hibari-warm").start()
+
+    def _warm(self) -> None:
+        try:
+            path, info = self._files(DEFAULT_VOICE)
+            _model(DEFAULT_VOICE, path, info).tts()
+        except Exception:  # noqa: BLE001 - a real failure shows up when a clip is made
+            pass
+
+    def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
+        name = voice or DEFAULT_VOICE
+        path, info = self._files(name)
+        model = _model(name, path, info)
+        try:
+            tts = model.tts()
+            rng = np.random.default_rng(clip_seed(name, rate, text))
+            parts = []
+            for phonemes in model.phonemize(text):
+                if self._stop.is_set():
+                    raise SpeechError("speech was stopped")
+                parts.append(tts.from_ids(tts.ids(phonemes), speed(rate), rng))
+        except SpeechError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - onnxruntime / phonemizer errors
+            raise SpeechError(f"hibari could not speak {text[:40]!r}: {exc}") from exc
+        if not parts:
+            raise SpeechError(f"hibari found nothing to say in {text[:40]!r}")
+        return np.concatenate(parts).astype(np.float32, copy=False), HIBARI_RATE
+
+    def close(self) -> None:
+        """Nothing to release: the loaded model stays warm for the rest of the process."""
+
+    def abort(self) -> None:
+        self._stop.set()
+
+    def _files(self, name: str) -> tuple[Path, dict[str, Any]]:
+        if not installed():
+            raise SpeechError("hibari is not installed; reinstall guided (pip install guided)")
+        files = voice_files()
+        if name not in files:
+            raise SpeechError(f"the hibari voice {name!r} is not on this computer; "
+                              f"{how_to_add(name)}")
+        return files[name]
+
+
+def how_to_add(name: str = "emma") -> str:
+    """How a user adds a hibari voice (guided never downloads it)."""
+    from hibari.voices import cache_dir
+
+    folder = cache_dir()  # hibari's own folder (HIBARI_HOME, else the user cache)
+    return (f"add one by running `hibari \"Hello\" --voice {name}` once while online "
+            f"(hibari keeps its voices in {folder})")
+
+
+def create(cache_dir: Path | None = None) -> HibariEngine:
+    """The engine as ``guided.speech.engines`` makes it (hibari keeps nothing in the
+    cache folder)."""
+    return HibariEngine()

@@ -1,0 +1,105 @@
+"""The hibari engine, for real: 24 kHz natural speech, seeded clips, the rate in words
+per minute, and voices that are used only when already on disk (guided never makes
+hibari download one)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from guided.errors import GuidedError, SpeechError
+from guided.speech import hibari_engine
+from guided.speech.choice import VoiceChoice, settle
+from guided.speech.hibari_engine import HibariEngine, voice_files
+
+PHRASE = "Let your shoulders soften."
+SENTENCES = [
+    "Feel your feet on the floor, and the support of the chair beneath you.",
+    "There is nothing you need to fix right now. You are here, and this moment is safe enough.",
+    "Let your attention rest on the breath, noticing where it is easiest to feel.",
+    "Gently acknowledge whatever sensation is present, without trying to change it.",
+]
+
+
+@pytest.fixture(autouse=True)
+def own_hibari_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty hibari voice folder, and a network that fails loudly if touched."""
+    home = tmp_path / "hibari-home"
+    home.mkdir()
+    monkeypatch.setenv("HIBARI_HOME", str(home))
+    import urllib.request
+
+    import hibari.voices
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("guided must never make hibari download anything")
+
+    monkeypatch.setattr(hibari.voices, "download", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    return home
+
+
+def _voiced_seconds(pcm: np.ndarray, rate: int) -> float:
+    loud = np.flatnonzero(np.abs(pcm) > 0.02)
+    return (loud[-1] - loud[0]) / rate
+
+
+def test_hibari_speaks_at_24_khz_and_the_same_text_gives_the_same_samples() -> None:
+    first, second = HibariEngine(), HibariEngine()
+    a, rate = first.synthesize(PHRASE, None, 140)
+    assert rate == 24000 and a.dtype == np.float32
+    assert 0.8 < _voiced_seconds(a, rate) < 4 and np.sqrt(np.mean(a ** 2)) > 0.02
+    second.synthesize(SENTENCES[1], None, 140)  # something else first
+    b, _ = second.synthesize(PHRASE, None, 140)
+    assert np.array_equal(a, b)
+    assert "hibari-tts 0." in first.version()
+
+
+def test_rate_is_words_per_minute() -> None:
+    engine = HibariEngine()
+    words = sum(len(s.split()) for s in SENTENCES)
+    measured = {}
+    for rate in (110, 140, 180):
+        seconds = sum(_voiced_seconds(*engine.synthesize(s, None, rate)) for s in SENTENCES)
+        measured[rate] = words / seconds * 60
+    for rate, wpm in measured.items():
+        assert rate * 0.8 < wpm < rate * 1.2, measured
+    assert measured[110] < measured[140] < measured[180]
+
+
+def test_only_the_voice_in_the_wheel_is_listed_until_another_is_on_disk(
+        guided, own_hibari_home: Path, tmp_path: Path) -> None:
+    assert set(voice_files()) == {"heart"}
+    assert "emma" in hibari_engine.missing_voices()
+    with pytest.raises(GuidedError, match="'emma' is not on this computer yet; add one by running"):
+        settle(VoiceChoice(voice="emma"))
+    with pytest.raises(SpeechError, match="add one by running"):
+        HibariEngine().synthesize(PHRASE, "emma", 140)
+    assert list(own_hibari_home.iterdir()) == []  # nothing was fetched
+    listed = guided("voices", "--engine", "hibari", env={"HIBARI_HOME": str(own_hibari_home)})
+    assert listed.returncode == 0 and "heart" in listed.stdout
+    assert "emma" in listed.stdout and 'hibari "Hello" --voice emma' in listed.stdout
+    said = guided("say", PHRASE, "--voice", "emma", "-o", str(tmp_path / "x.wav"),
+                  env={"HIBARI_HOME": str(own_hibari_home)})
+    assert said.returncode == 1 and len(said.stderr.strip().splitlines()) == 1
+    assert list(own_hibari_home.iterdir()) == []
+    # A voice the user added (here the same model under emma's file name) is used.
+    import hibari.voices
+
+    heart = Path(hibari.voices.voice_path("heart", download_missing=False))
+    shutil.copy(heart, own_hibari_home / hibari.voices.VOICES["emma"]["file"])
+    assert set(voice_files()) == {"heart", "emma"}
+    chosen = settle(VoiceChoice(voice="emma"), language="en-gb")
+    assert (chosen.engine, chosen.voice) == ("hibari", "emma")
+    pcm, _ = HibariEngine().synthesize(PHRASE, "emma", 140)  # British phonemizer
+    assert len(pcm) > 0
+
+
+def test_no_code_path_can_download() -> None:
+    """Every model is opened with download_missing=False and handed to Hibari(model=...)."""
+    source = Path(hibari_engine.__file__).read_text()
+    assert "download_missing=False" in source
+    assert "voice_path(name)" not in source and "Hibari(voice=self.name, model=" in source

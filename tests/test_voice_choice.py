@@ -1,0 +1,169 @@
+"""Choosing who speaks, for real: voice ids that pick their engine, a script's own
+`voice:`, a German script spoken by a German voice, the one-line announcement (on a
+terminal only, once, never in preview or before an error), and byte-identical cold
+exports for every engine."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from guided.errors import GuidedError
+from guided.practice.prepare import speech_settings
+from guided.script.loader import load_script
+from guided.speech import piper
+from guided.speech.choice import VoiceChoice, settle
+
+PHRASE = "Let your shoulders soften."
+needs_piper = pytest.mark.skipif(not piper.available(), reason="the guided[neural] extra is not installed")
+
+
+@pytest.fixture(autouse=True)
+def use_auto(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GUIDED_ENGINE", raising=False)  # conftest pins espeak-ng
+
+
+def _script(tmp_path: Path, name: str, head: str, says: tuple[str, ...] = (PHRASE,)) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    steps = "".join(f"  - say: {text}\n  - pause: 1s\n" for text in says)
+    path.write_text(f"title: {name}\n{head}steps:\n{steps}")
+    return path
+
+
+def _on_terminal(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
+    """Run guided with standard error on a pseudo-terminal; (exit code, what it showed)."""
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "guided", *args], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=terminal, env=env, cwd=cwd)
+    os.close(terminal)
+    shown = b""
+    while True:
+        ready, _, _ = select.select([controller], [], [], 120)
+        if not ready:
+            proc.kill()
+            break
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal closed: the command is done
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    return proc.wait(timeout=60), shown.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("voice, engine", [("heart", "hibari"), ("gmw/en-us", "pyttsx3"),
+                                           pytest.param("joe", "piper", marks=needs_piper)])
+def test_a_voice_id_alone_picks_its_engine(guided, tmp_path: Path, voice: str, engine: str) -> None:
+    alone, named = tmp_path / "alone.wav", tmp_path / "named.wav"
+    result = guided("say", PHRASE, "--voice", voice, "-o", str(alone))
+    assert result.returncode == 0, result.stderr
+    assert guided("say", PHRASE, "--engine", engine, "--voice", voice,
+                  "-o", str(named)).returncode == 0
+    assert alone.read_bytes() == named.read_bytes()
+    assert settle(VoiceChoice(voice=voice)).engine == engine
+
+
+def test_an_ambiguous_voice_is_one_line_listing_the_choices(guided) -> None:
+    result = guided("say", PHRASE, "--voice", "en", "-o", "x.wav")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert "could be any of" in lines[0] and "gmw/en (pyttsx3)" in lines[0]
+    assert "--engine" in lines[0]
+    result = guided("say", PHRASE, "--voice", "nobody-at-all", "-o", "x.wav")
+    assert result.returncode == 1 and "no voice 'nobody-at-all'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.speech  # lists espeak-ng's voices through a worker
+def test_default_is_hibari_heart_and_a_script_may_name_its_voice(tmp_path: Path) -> None:
+    plain = load_script(_script(tmp_path, "plain", ""))
+    assert speech_settings(plain, voice=VoiceChoice()).voice == "heart"
+    named = load_script(_script(tmp_path, "named", "voice: gmw/en-us\n"))
+    assert named.voice == "gmw/en-us"
+    chosen = speech_settings(named, voice=VoiceChoice())
+    assert (chosen.engine, chosen.voice) == ("pyttsx3", "gmw/en-us")
+    chosen = speech_settings(named, voice=VoiceChoice(voice="heart"))  # --voice wins
+    assert (chosen.engine, chosen.voice) == ("hibari", "heart")
+    # --engine wins over a script's voice of another engine: that engine's own voice
+    chosen = speech_settings(named, voice=VoiceChoice(engine="hibari"))
+    assert (chosen.engine, chosen.voice) == ("hibari", "heart")
+    with pytest.raises(GuidedError, match="no voice 'nobody'"):
+        speech_settings(named, voice=VoiceChoice(voice="nobody"))
+
+
+def test_an_empty_voice_key_is_a_located_error(guided, tmp_path: Path) -> None:
+    path = _script(tmp_path, "empty", "voice: ''\n")
+    result = guided("check", str(path))
+    assert result.returncode == 1
+    assert f"{path}:2:8:" in result.stdout + result.stderr
+    assert "'voice' is empty" in result.stdout + result.stderr
+
+
+def test_a_german_script_is_spoken_by_a_german_voice(guided, tmp_path: Path) -> None:
+    path = _script(tmp_path, "ruhe", "language: de\n", ("Atme ruhig ein und langsam wieder aus.",))
+    chosen = speech_settings(load_script(path), voice=VoiceChoice())
+    assert (chosen.engine, chosen.voice) == ("pyttsx3", "gmw/de")
+    assert "German" in chosen.note and "espeak-ng" in chosen.note
+    out = tmp_path / "ruhe.wav"
+    code, shown = _on_terminal(["export", str(path), "-o", str(out), "--format", "wav"],
+                               dict(os.environ), tmp_path)
+    assert code == 0, shown
+    assert shown.count("No natural voice speaks German here yet") == 1
+    assert out.stat().st_size > 20_000
+    listed = guided("voices", "-l", "de")
+    assert listed.returncode == 0 and "gmw/de" in listed.stdout and "pyttsx3" in listed.stdout
+
+
+def test_a_language_no_engine_speaks_is_a_check_error(guided, tmp_path: Path) -> None:
+    path = _script(tmp_path, "nowhere", "language: xq\n")
+    result = guided("check", str(path))
+    assert result.returncode == 1
+    assert "no voice on this computer speaks the language 'xq'" in result.stdout + result.stderr
+    assert "such as 'en'" in result.stdout + result.stderr
+
+
+def test_the_voice_is_announced_once_on_a_terminal_only(guided, tmp_path: Path) -> None:
+    env = dict(os.environ)
+    out = tmp_path / "g.wav"
+    code, shown = _on_terminal(["export", "grounding", "-o", str(out), "--format", "wav"], env, tmp_path)
+    assert code == 0, shown
+    assert shown.count("Speaking with hibari's heart voice") == 1
+    # on its own line: the line is cleared first and ended after
+    assert "\r\x1b[KSpeaking with hibari's heart voice." in shown
+    code, shown = _on_terminal(["preview", "grounding"], env, tmp_path)
+    assert code == 0 and "Speaking with" not in shown
+    bad = _script(tmp_path, "bad", "", ("Hello {nobody}.",))
+    code, shown = _on_terminal(["export", str(bad), "-o", str(tmp_path / "b.wav")], env, tmp_path)
+    assert code == 1 and "Speaking with" not in shown and "nobody" in shown
+    code, shown = _on_terminal(["export", "grounding", "--voice", "nobody", "-o",
+                                str(tmp_path / "n.wav")], env, tmp_path)
+    assert code == 1 and "Speaking with" not in shown
+    piped = guided("export", "grounding", "-o", str(tmp_path / "p.wav"), "--format", "wav")
+    assert piped.returncode == 0 and "Speaking with" not in piped.stderr
+
+
+@pytest.mark.parametrize("engine", ["hibari", "pyttsx3", pytest.param("piper", marks=needs_piper)])
+def test_two_cold_exports_are_byte_identical(guided, tmp_path: Path, engine: str) -> None:
+    path = _script(tmp_path, "short", "", (
+        PHRASE, "Breathe in slowly, and notice the air. Then let it go.", "Rest here a moment."))
+    outputs = []
+    for attempt in ("one", "two"):
+        out = tmp_path / f"{attempt}.wav"
+        cache = tmp_path / f"cache-{attempt}"  # empty each time
+        result = guided("export", str(path), "-o", str(out), "--format", "wav", "--engine", engine,
+                        "--cache-dir", str(cache))
+        assert result.returncode == 0, result.stderr
+        outputs.append(out.read_bytes())
+        if engine == "piper":  # Piper's optimized model and voice ids follow --cache-dir
+            assert list((cache / "piper").glob("*.onnx")) and (cache / "piper" / "voice-ids.json").is_file()
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 100_000
