@@ -203,7 +203,8 @@ def test_test_engine_clips_are_trimmed_like_speech(tmp_path):
 
 
 def test_test_engine_is_never_offered_as_a_voice(cli):
-    assert "test" in engines.ENGINES and "test" in choice.ENGINE_CHOICES  # --engine test works
+    assert "test" in engines.ENGINES and "test" in choice.ACCEPTED_ENGINES  # --engine test works
+    assert "test" not in choice.ENGINE_CHOICES  # not offered: settings, messages
     assert "test" not in choice.ENGINE_NAMES  # so auto, voice ids and `guided voices` skip it
     assert "test" not in choice.NATURAL
     help_text = cli("play", "--help").stdout
