@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 import click
@@ -55,7 +56,7 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     Piped or in scripts it plays quietly, asks nothing, and reads no keys.
     Each session is kept in your log on this computer (see `guided log`).
     """
-    _warm_up_audio()
+    warming = _warm_up_audio()
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
     from guided.outcomes import COMPLETED, INTERRUPTED
@@ -66,9 +67,14 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     from guided.practice.recorder import SessionRecorder
     from guided.script.library import load
 
-    delay_seconds = _parse_delay(delay)
-    values = collect_vars(variables, vars_file)
-    loaded = load(script)
+    try:
+        delay_seconds = _parse_delay(delay)
+        values = collect_vars(variables, vars_file)
+        loaded = load(script)
+    finally:
+        # sounddevice silences fd 2 while PortAudio starts: nothing may be printed
+        # (an error about the script above, say) until it has finished
+        warming.join(5.0)
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     ask = interactive and not no_prompt
@@ -131,17 +137,18 @@ def devices() -> None:
     click.echo("(* = default; pass the number or name to `guided play --device`)")
 
 
-def _warm_up_audio() -> None:
+def _warm_up_audio() -> threading.Thread:
     """Start PortAudio (its device scan takes ~0.1 s) while the script loads."""
     import contextlib
-    import threading
 
     def warm() -> None:
         # a missing PortAudio is reported properly by check_output
         with contextlib.suppress(Exception):
             import sounddevice  # noqa: F401
 
-    threading.Thread(target=warm, name="guided-audio-warm-up", daemon=True).start()
+    thread = threading.Thread(target=warm, name="guided-audio-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _parse_delay(delay: str | None) -> float:
