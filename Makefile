@@ -6,8 +6,18 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages: speech, PortAudio, ffmpeg, and the virtual audio devices the tests play into. Chromium checks the client bundle page.
-APT_PACKAGES := espeak-ng libportaudio2 ffmpeg pulseaudio pulseaudio-utils alsa-utils libasound2-plugins chromium
+# Debian packages. guided itself needs none to speak English or to export: the default
+# voice (hibari) and the encoders (LAME, Vorbis, FLAC, inside the soundfile wheel) come
+# from pip, so `pip install guided` is enough on any computer.
+# What `make demo` needs: PortAudio to play (on macOS and Windows the sounddevice wheel
+# carries it; on Linux it is this system package).
+DEMO_PACKAGES := libportaudio2
+# What only the tests add: espeak-ng (the pyttsx3 engine and non-English voices they
+# speak with), ffmpeg (ffprobe and ebur128 as outside checkers of exported files; guided
+# never runs it), the virtual audio devices the tests play into (pulseaudio, alsa), and
+# Chromium to check the client bundle page.
+TEST_PACKAGES := espeak-ng ffmpeg pulseaudio pulseaudio-utils alsa-utils libasound2-plugins chromium
+APT_PACKAGES := $(DEMO_PACKAGES) $(TEST_PACKAGES)
 EXTRAS := dev,neural
 
 .PHONY: setup system demo test test-fast bench lint typecheck clean

@@ -7,7 +7,7 @@ Measures, in one run on this machine:
   the median of three rounds, as for the bare tools below;
 - clips synthesized on a warm re-run (should be 0);
 - the bare engine (every distinct text synthesized once, one engine, no cache) plus the
-  bare encoder (ffmpeg encoding the same rendered audio to the same MP3 settings), to
+  bare encoder (guided's in-process encoder on the same rendered audio, same MP3 settings), to
   compare with the cold export, both in wall time (the export may use both cores, the
   bare tools run one after another) and in CPU time (user + system of every process
   involved), which is the fair comparison of the work done;
@@ -40,7 +40,7 @@ def _env(home: Path, cache: Path) -> dict[str, str]:
 
 def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, float]:
     """Wall seconds, max RSS (KiB) and CPU seconds (user + system, the command and the
-    processes it waited for: speech workers, ffmpeg) of a command."""
+    processes it waited for: speech workers) of a command."""
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -56,13 +56,26 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
-    """The bare engine on every distinct text, and ffmpeg alone on the rendered audio."""
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _raw_blocks(raw: Path, size: int):
     import numpy as np
 
-    from guided.audio.format import SAMPLE_RATE
+    with raw.open("rb") as f:
+        while chunk := f.read(4 * size):
+            yield np.frombuffer(chunk, dtype="<f4")
+
+
+def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
+    """The bare engine on every distinct text, and the encoder alone on the rendered audio."""
+    import numpy as np
+
     from guided.audio.render import render
-    from guided.outputs.export import EXPORT_BLOCK, FORMATS
+    from guided.outputs.encode import encode
+    from guided.outputs.export import EXPORT_BLOCK
     from guided.practice.prepare import prepare
     from guided.speech.choice import VoiceChoice
     from guided.speech.engines import get_engine
@@ -95,17 +108,41 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
             engine_runs.append(time.perf_counter() - started)
         finally:
             engine.close()
-        started = time.perf_counter()
+        started, own_before = time.perf_counter(), _own_cpu()
         for raw in raws:
-            subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac",
-                            "1", "-i", str(raw), *FORMATS["mp3"], str(raw.with_suffix(".mp3"))],
-                           check=True)
+            encode(_raw_blocks(raw, EXPORT_BLOCK), raw.with_suffix(".mp3"), "mp3")
         encoder_runs.append(time.perf_counter() - started)
-        cpu_runs.append(_children_cpu() - cpu_before)
+        cpu_runs.append(_children_cpu() - cpu_before + _own_cpu() - own_before)
     return {"texts": len(texts), "engine_seconds": statistics.median(engine_runs),
             "encoder_seconds": statistics.median(encoder_runs),
             "cpu_seconds": statistics.median(cpu_runs), "audio_seconds": audio,
             "warm_clips_synthesized": warm_synthesized}
+
+
+# Runs `guided` and, on the way out, reports the process's own peak resident memory
+# (VmHWM). A child's ru_maxrss on Linux also counts the parent's memory at the moment of
+# the fork, so a benchmark process that has grown would inflate it.
+_PEAK = """
+import atexit, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                sys.stderr.write("PEAK_KIB " + line.split()[1] + "\\n")
+atexit.register(_peak)
+sys.argv = ["guided", *sys.argv[1:]]
+runpy.run_module("guided", run_name="__main__", alter_sys=True)
+"""
+
+
+def _peak_kib(args: list[str], env: dict[str, str]) -> tuple[int, float]:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _PEAK, *args], env=env, capture_output=True,
+                          text=True)
+    wall = time.perf_counter() - started
+    if proc.returncode:
+        raise RuntimeError(f"guided {args} failed: {proc.stderr[-500:]}")
+    return int(proc.stderr.rsplit("PEAK_KIB ", 1)[1].split()[0]), wall
 
 
 def _memory(work: Path, env: dict[str, str]) -> dict[str, float]:
@@ -115,8 +152,7 @@ def _memory(work: Path, env: dict[str, str]) -> dict[str, float]:
         steps = "".join("  - say: Let the breath come and go.\n  - pause: 55s\n"
                         for _ in range(minutes))
         script.write_text(f"title: Memory {label}\nambience: rain-like\nsteps:\n{steps}")
-        wall, rss, _ = _timed([sys.executable, "-m", "guided", "export", str(script), "-o",
-                            str(work / f"mem-{label}.mp3")], env)
+        rss, wall = _peak_kib(["export", str(script), "-o", str(work / f"mem-{label}.mp3")], env)
         result[f"{label}_max_rss_mib"] = round(rss / 1024, 1)
         result[f"{label}_wall_seconds"] = round(wall, 2)
     return result

@@ -10,10 +10,10 @@ cache again. Two practices: the built-in `grounding` (opens with a bell) and a
 practice whose first sound is speech (so a cold run must synthesize before it can
 play). Voices: hibari (the default), target at most 0.4 s cold (issue 13); espeak-ng
 (pyttsx3), target under 0.5 s cold; and Piper when the `neural` extra is installed,
-target under 1.5 s cold. For Piper, "cold" means no
-cached clips; the optimised copy of the voice model that Piper makes once, on its
-first use on a machine (kept in the cache folder's piper/), is kept, as it would be
-for anyone who has used guided before.
+target under 1.5 s cold. "Cold" means no cached clips; what an engine makes once, on
+its first use on a machine, is kept, as it would be for anyone who has used guided
+before: Piper's optimised copy of its voice model (the cache folder's piper/) and
+hibari's parsed phonemizer tables and optimised model (hibari/).
 """
 
 from __future__ import annotations
@@ -95,11 +95,16 @@ def _engines() -> list[str]:
     return [name for name in TARGETS if is_available(name)]
 
 
+ONE_TIME = ("piper", "hibari")  # made on an engine's first use on a computer, then kept
+
+
 def _fresh_cache(path: Path, primed: Path) -> Path:
-    """An empty clip cache, keeping a primed engine's one-time files (Piper's piper/)."""
+    """An empty clip cache, keeping a primed engine's one-time files (Piper's optimized
+    model in piper/; hibari's parsed phonemizer tables and optimized model in hibari/)."""
     path.mkdir(parents=True)
-    if (primed / "piper").is_dir():
-        shutil.copytree(primed / "piper", path / "piper")
+    for name in ONE_TIME:
+        if (primed / name).is_dir():
+            shutil.copytree(primed / name, path / name)
     return path
 
 

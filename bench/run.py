@@ -3,7 +3,8 @@
 Each area keeps its benchmark in a module here with ``run() -> dict`` returning
 plain numbers (medians, ratios, targets and whether they were met). This runner
 calls them in turn, writes ``bench/results/latest.json`` plus a dated copy, and a
-readable ``bench/results/latest.md``. Run it with ``make bench``.
+readable ``bench/results/latest.md``. Run it with ``make bench``; ``python bench/run.py
+NAME...`` runs only those and keeps the others' last results (each has its ``ran_at``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-MODULES = ["export_bench", "first_sound", "voice_bench"]
+MODULES = ["export_bench", "encode_bench", "first_sound", "voice_bench"]
 
 
 def main(argv: list[str]) -> int:
@@ -48,7 +49,15 @@ def main(argv: list[str]) -> int:
             failed = True
             result = {"error": traceback.format_exc(limit=5)}
         result["wall_seconds"] = round(time.perf_counter() - started, 1)
+        result["ran_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         report["benchmarks"][name] = result
+    if argv and (RESULTS / "latest.json").exists():  # a partial run keeps the rest
+        last = json.loads((RESULTS / "latest.json").read_text())
+        previous = last["benchmarks"]
+        for result in previous.values():
+            result.setdefault("ran_at", last["date"])
+        report["benchmarks"] = {**{k: v for k, v in previous.items()
+                                   if k not in report["benchmarks"]}, **report["benchmarks"]}
     RESULTS.mkdir(exist_ok=True)
     stamp = dt.date.today().isoformat()
     text = json.dumps(report, indent=2)

@@ -29,10 +29,12 @@ COMMANDS: dict[str, str] = {
     "schema": "guided.commands.scripts:schema",
     "new": "guided.commands.authoring:new",
     "edit": "guided.commands.authoring:edit",
+    "remove": "guided.commands.authoring:remove",
     "say": "guided.commands.authoring:say",
     "journey": "guided.commands.journey:journey",
     "bundle": "guided.commands.bundle:bundle",
     "log": "guided.commands.log:log",
+    "record": "guided.commands.record:record",
     "voices": "guided.commands.speech:voices",
     "cache": "guided.commands.speech:cache",
     "devices": "guided.commands.play:devices",
@@ -52,10 +54,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             # Click would turn this into a silent exit status 1; `guided list | head -1`
-            # is fine, and a pipe to a helper (ffmpeg, a speech worker) is reported.
+            # is fine, and a pipe to a helper (the speech worker) is reported.
             if _stdout_closed():
                 raise OutputClosed() from None
-            raise GuidedError("a helper program (ffmpeg or a speech worker) stopped early; "
+            raise GuidedError("a helper program (the speech worker) stopped early; "
                               "please try again") from None
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:

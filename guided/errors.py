@@ -42,6 +42,20 @@ class ScriptError(GuidedError):
     """A problem in a practice script (or journey / vars file)."""
 
 
+class ScriptErrors(ScriptError):
+    """Several independent mistakes found in one script, in file order. It reads as the
+    first of them (with how many more there are); ``errors`` holds them all."""
+
+    def __init__(self, errors: list[ScriptError], partial: object = None):
+        first = errors[0]
+        more = len(errors) - 1
+        note = f" (and {more} more mistake{'s' if more != 1 else ''}: `guided check` lists them all)" \
+            if more else ""
+        super().__init__(first.message + note, first.pos)
+        self.errors = errors
+        self.partial = partial  # the script as far as it loaded (a Script), for further checks
+
+
 class AudioDeviceError(GuidedError):
     """No usable audio output (PortAudio missing, no device)."""
 

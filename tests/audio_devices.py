@@ -11,6 +11,10 @@ PortAudio's ALSA host API, and the device name to pass to ``--device``.
   the ALSA ``pulse`` plugin (libasound2-plugins). The null sink consumes audio in
   real time, so pauses, skips and interrupts can be timed; the daemon is killed at
   teardown.
+- ``pulse_microphone``: the same private PulseAudio with a second null sink,
+  ``guided_mic``, whose monitor is the default *input*: PortAudio's ``pulse`` device
+  records whatever a test plays into that sink (``speak_into(env, wav)``, e.g.
+  espeak-ng speech), in real time, as a microphone would hear it.
 - ``no_audio_device``: an ALSA configuration with no PCM devices at all and no
   PulseAudio server, so PortAudio lists no output.
 
@@ -75,7 +79,7 @@ def make_file_sink(root: Path, name: str = "guidedfile") -> AudioEnv:
 class PulseDaemon:
     """A private PulseAudio server with one null sink; ``stop()`` kills it."""
 
-    def __init__(self, root: Path, sink: str = "guided_null"):
+    def __init__(self, root: Path, sink: str = "guided_null", mic: str | None = None):
         if shutil.which("pulseaudio") is None:
             pytest.fail("pulseaudio is not installed: run `make setup` (APT_PACKAGES)")
         root.mkdir(parents=True, exist_ok=True)
@@ -96,7 +100,8 @@ class PulseDaemon:
              "--use-pid-file=no", "--disable-shm=yes", "--log-target=stderr",
              "-L", f"module-null-sink sink_name={sink}",
              "-L", f"module-native-protocol-unix socket={self.socket} auth-anonymous=1",
-             "-L", "module-always-sink"],
+             "-L", "module-always-sink",
+             *(["-L", f"module-null-sink sink_name={mic}"] if mic else [])],
             env=full, stdout=subprocess.DEVNULL, stderr=self.log.open("wb"),
             start_new_session=True,
         )
@@ -110,6 +115,10 @@ class PulseDaemon:
         else:
             self.stop()
             pytest.fail("pulseaudio did not start within 10 s")
+        self.feeders: list[subprocess.Popen] = []
+        if mic:
+            for command in (["set-default-sink", sink], ["set-default-source", f"{mic}.monitor"]):
+                subprocess.run(["pactl", *command], env=full, check=True, timeout=5)
         # An idle null sink sleeps with a ~2 s latency and only notices a new stream when
         # it wakes, which delays the start of every stream by up to 2 s. A quiet client
         # asking for low latency keeps it awake and pacing in small steps, like real
@@ -119,6 +128,12 @@ class PulseDaemon:
              "--channels=1", "--rate=24000", "/dev/zero"],
             env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
+        if mic:  # the microphone's sink is kept awake the same way
+            self.feeders.append(subprocess.Popen(
+                ["pacat", "--playback", f"--device={mic}", "--latency-msec=30", "--raw",
+                 "--format=s16le", "--channels=1", "--rate=22050", "/dev/zero"],
+                env=full, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True))
         while time.monotonic() < deadline + 5:
             inputs = subprocess.run(["pactl", "list", "short", "sink-inputs"], env=full,
                                     capture_output=True, text=True, timeout=5).stdout
@@ -132,7 +147,7 @@ class PulseDaemon:
         return result.returncode == 0
 
     def stop(self) -> None:
-        for proc in (self.keepalive, self.proc):
+        for proc in (*self.feeders, self.keepalive, self.proc):
             if proc is not None and proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 try:
@@ -154,6 +169,25 @@ def pulse_null_sink(tmp_path_factory: pytest.TempPathFactory):
     daemon = PulseDaemon(root)
     try:
         yield AudioEnv(daemon.env, "pulse", extra={"sink": daemon.sink})
+    finally:
+        daemon.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def speak_into(env: AudioEnv, wav: Path) -> subprocess.Popen:
+    """Play ``wav`` into the virtual microphone of a ``pulse_microphone`` (in real time);
+    wait on the returned process to know when the speaker has finished."""
+    full = env.merged()
+    return subprocess.Popen(["paplay", f"--device={env.extra['mic']}", str(wav)], env=full,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def pulse_microphone(tmp_path_factory: pytest.TempPathFactory):
+    root = Path(os.environ.get("TMPDIR", "/tmp")) / f"gmic-{os.getpid()}-{time.monotonic_ns()}"
+    daemon = PulseDaemon(root, mic="guided_mic")
+    try:
+        yield AudioEnv(daemon.env, "pulse", extra={"sink": daemon.sink, "mic": "guided_mic"})
     finally:
         daemon.stop()
         shutil.rmtree(root, ignore_errors=True)

@@ -82,9 +82,9 @@ def test_user_folder_is_searched_before_builtins(cli, isolated_home):
     assert library.find_script("orienting").parent != folder  # other names still find built-ins
     entry = next(e for e in library.iter_library() if e.name == "grounding")
     assert entry.source == library.USER
-    rows = [line.split() for line in cli("list").stdout.splitlines()]
+    rows = [line.split() for line in cli("list").stdout.splitlines() if line.strip()]
     assert rows[[r[0] for r in rows].index("grounding")][:3] == ["grounding", "Sam's", "grounding"]
-    assert rows[[r[0] for r in rows].index("grounding")][-1] == "user"
+    assert rows[[r[0] for r in rows].index("grounding")][-4:] == ["user,", "hides", "the", "built-in"]
     assert rows[[r[0] for r in rows].index("orienting")][-1] == "built-in"
     checked = cli("check", "grounding")
     assert f"{folder / 'grounding.yaml'}: ok" in checked.stdout

@@ -52,8 +52,10 @@ weeks:
 
 
 def clock(seconds: float) -> str:
-    """m:ss as the page shows times (whole seconds, rounded down)."""
-    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+    """m:ss as guided writes every length and time (the page too)."""
+    from guided.script.durations import format_clock
+
+    return format_clock(seconds)
 
 
 def chromium_binary() -> str:
@@ -270,6 +272,10 @@ def test_page_plays_seeks_chapters_and_follows_the_transcript(guided, scripts, i
     assert abs(duration - feet["duration"]) < 0.3
     listed = browser.js("[...document.querySelectorAll('#practices button')].map(b => b.textContent)")
     assert [re.sub(r" · \d+:\d\d$", "", text) for text in listed] == ["Feet and Hands", "One Breath"]
+    readme = (out / "README.txt").read_text()
+    for text in listed:  # the page and README.txt give the same lengths
+        title, length = text.rsplit(" · ", 1)
+        assert f"{title} ({length})" in readme
     chapters = browser.js("[...document.querySelectorAll('#chapters button')].map(b => b.textContent)")
     assert chapters == [f"{clock(ch['start'])}{ch['title']}" for ch in feet["chapters"]]
     assert [ch["title"] for ch in feet["chapters"]] == ["Arriving", "Feet", "Closing"]

@@ -56,7 +56,7 @@ def test_prune_deletes_only_old_clips(tmp_path: Path, cli) -> None:
     new = fill(tmp_path, 3, age_days=2)
     run = cli("cache", "prune", "--older-than", "30d", "--cache-dir", str(tmp_path))
     assert run.returncode == 0, run.stderr
-    assert "Deleted 2 clips not used for 30d" in run.stdout
+    assert "Deleted 2 clips not used for 30 days" in run.stdout
     assert not any(p.exists() for p in old) and all(p.exists() for p in new)
     run = cli("cache", "prune", "--older-than", "1w", "--cache-dir", str(tmp_path))
     assert "Deleted 0 clips" in run.stdout and all(p.exists() for p in new)
@@ -67,6 +67,32 @@ def test_prune_with_a_bad_age_is_one_line(tmp_path: Path, cli) -> None:
     assert run.returncode == 1
     assert run.stderr.strip().count("\n") == 0 and "30d, 12h or 2w" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_prune_needs_a_unit(tmp_path: Path, guided) -> None:
+    """A bare number once meant seconds, and so deleted the whole cache."""
+    kept = fill(tmp_path, 3, age_days=2)
+    run = guided("cache", "prune", "--older-than", "30", "--cache-dir", str(tmp_path))
+    assert run.returncode == 1
+    assert "--older-than needs a unit: 30d for 30 days" in run.stderr
+    assert run.stderr.strip().count("\n") == 0 and "Traceback" not in run.stderr
+    assert all(p.exists() for p in kept)
+
+
+@pytest.mark.subprocess  # a real terminal (pty) needs a real process
+@pytest.mark.parametrize(("answer", "left"), [("n", 5), ("y", 3)])
+def test_prune_says_what_it_will_delete_and_asks_on_a_terminal(tmp_path: Path, answer: str,
+                                                               left: int) -> None:
+    from tests.test_own_scripts import run_in_terminal
+
+    fill(tmp_path, 2, age_days=40)
+    fill(tmp_path, 3, age_days=2)
+    code, out = run_in_terminal(["cache", "prune", "--older-than", "30d", "--cache-dir",
+                                 str(tmp_path)], answer)
+    assert code == 0, out
+    assert "Delete 2 clips of 5 (20 KB), not used for 30 days? [y/N]" in out
+    assert ("Nothing was deleted" in out) == (answer == "n")
+    assert ClipCache(tmp_path).info().entries == left
 
 
 def test_a_cache_hit_counts_as_use(tmp_path: Path) -> None:
@@ -85,7 +111,7 @@ def test_parse_age(text: str, seconds: float) -> None:
 
 
 def test_parse_age_rejects_nonsense() -> None:
-    for bad in ("", "d", "30x", "-3d"):
+    for bad in ("", "d", "30x", "-3d", "30", "2.5"):
         with pytest.raises(GuidedError):
             parse_age(bad)
 

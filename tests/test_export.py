@@ -383,3 +383,37 @@ def test_atomic_writes_leave_the_old_file_on_failure(tmp_path):
         pass
     assert target.read_text() == "first\n"
     assert sorted(p.name for p in folder.iterdir()) == ["kept.txt"]  # no temporary left
+
+
+# --- the encoder ----------------------------------------------------------------------------
+
+
+def test_mp3_is_vbr_mono_at_the_session_rate_with_a_gapless_header(exported):
+    from mutagen.mp3 import MP3, BitrateMode
+
+    info = MP3(exported["mp3"]).info
+    assert (info.sample_rate, info.channels) == (SR, 1)
+    assert info.bitrate_mode == BitrateMode.VBR
+    assert info.encoder_info.startswith("LAME")
+    # The LAME header's delay and padding let decoders trim to the exact length.
+    assert abs(len(decode(exported["mp3"])) - len(decode(exported["wav"]))) == 0
+
+
+def test_product_code_never_runs_ffmpeg():
+    """Export encodes in-process; ffmpeg is only the tests' independent checker."""
+    root = Path(__file__).resolve().parent.parent / "guided"
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if re.search(r"[\"'](ffmpeg|ffprobe)[\"']", p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_encoder_errors_are_one_friendly_line(tmp_path):
+    from guided.errors import GuidedError
+    from guided.outputs.encode import encode, encoder_problem
+
+    assert encoder_problem() is None
+    with pytest.raises(GuidedError, match=r"could not start writing mp3 to x\.mp3"):
+        encode(iter([np.zeros(100, np.float32)]), tmp_path / "missing" / "x.mp3", "mp3")
+    # A full disk (/dev/full refuses every write) while encoding is one line too.
+    with pytest.raises(GuidedError, match=r"is the disk full"):
+        encode(iter([np.full(SR * 5, 0.1, np.float32)] * 4), Path("/dev/full"), "mp3")

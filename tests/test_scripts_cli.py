@@ -51,7 +51,7 @@ def test_check_ok_is_one_calm_line(cli, tmp_path):
     write(tmp_path, "tiny.yaml", TINY)
     result = cli("check", "tiny.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"tiny\.yaml: ok — Tiny, about \d+s\n", result.stdout), result.stdout
+    assert re.fullmatch(r"tiny\.yaml: ok — Tiny, about 0:\d\d\n", result.stdout), result.stdout
     assert result.stderr == ""
 
 
@@ -100,10 +100,11 @@ def test_warnings_pass_unless_strict(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("w.yaml: ok (with 3 warnings) — Warnings")
     lines = result.stderr.splitlines()
-    assert lines[0] == ("w.yaml:8:5: warning: a pause of 180s is over 2 minutes: a listener may "
-                        "wonder whether the practice has stopped (a short word in between helps)")
+    # the author's own words for the pause, not "180s"
+    assert lines[0] == ("w.yaml:8:5: warning: 'pause: 3m' is over 2 minutes of silence: a listener "
+                        "may wonder whether the practice has stopped (a short word in between helps)")
     assert lines[1].startswith("w.yaml:1:1: warning: speaking rate 200 words per minute is faster than 180")
-    assert lines[2].startswith("w.yaml:1:1: warning: this practice lasts about 10 minutes with no 'section'")
+    assert re.match(r"w\.yaml:1:1: warning: this practice lasts about 9:\d\d with no 'section'", lines[2])
     strict = cli("check", "--strict", "w.yaml", cwd=tmp_path)
     assert strict.returncode == 1
     assert strict.stdout == ""
@@ -114,7 +115,8 @@ def test_pace_stretches_pauses_into_a_warning(cli, tmp_path):
     write(tmp_path, "p.yaml", "title: P\npace: 2\nsteps:\n  - section: One\n  - pause: 61\n")
     result = cli("check", "p.yaml", cwd=tmp_path)
     assert result.returncode == 0
-    assert "p.yaml:5:5: warning: a pause of 122s is over 2 minutes" in result.stderr
+    assert "p.yaml:5:5: warning: 'pause: 61', stretched by pace 2 to 2:02, is over 2 minutes" \
+        in result.stderr
 
 
 # --- list -------------------------------------------------------------------------------
@@ -129,7 +131,7 @@ def test_list_shows_built_ins_and_user_scripts(cli, isolated_home):
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["name", "title", "practice", "length", "source"]
     rows = {line.split()[0]: line for line in lines[1:]}
-    assert re.search(r"Sam's evening\s+self-compassion\s+1m\s+user$", rows["sam-evening"])
+    assert re.search(r"Sam's evening\s+self-compassion\s+1:0\d\s+user$", rows["sam-evening"])
     assert rows["broken"].endswith("user") and "cannot be read" in rows["broken"]
     assert rows["grounding"].endswith("built-in")
 
@@ -160,7 +162,7 @@ def test_preview_shows_the_timeline(cli, tmp_path):
                     env={"GUIDED_CACHE_DIR": str(tmp_path / "empty-cache")})
     assert result.returncode == 0, result.stderr
     lines = [line.strip() for line in result.stdout.splitlines()]
-    assert lines[0] == "Tiny  (breath · about 49s, estimated)"
+    assert lines[0] == "Tiny  (breath · about 0:49, estimated)"
     assert lines[1:12] == [
         "0:00  bell     (chime)",
         "0:02  § Arriving",
@@ -174,7 +176,7 @@ def test_preview_shows_the_timeline(cli, tmp_path):
         "0:39  breathe  in 3 · out 3 × 1 (tones)  [0:06]",
         "0:45  bell",
     ]
-    assert lines[12].startswith("0:49  end — about 49s in all (estimated")
+    assert lines[12].startswith("0:49  end — about 0:49 in all (estimated")
 
 
 def test_preview_pace_replaces_the_scripts_pace(cli, tmp_path):

@@ -47,3 +47,43 @@ def test_oversize_files_are_refused_before_parsing(tmp_path: Path, kind: str):
     path.write_bytes(b"# " + b"x" * (1024 * 1024 + 10) + b"\n")
     with pytest.raises(GuidedError, match="may be at most"):
         READERS[kind](path)
+
+
+HINTS = {
+    "a tab": ("title: T\nsteps:\n\t- say: Hello.\n", "3:1", "a tab is used here, and YAML needs spaces"),
+    "a step indented further": ("title: T\nsteps:\n  - say: Hello.\n   - pause: 5s\n", "4:4",
+                                "starts in column 4, but the ones above it start in column 3"),
+    "a step indented less": ("title: T\nsteps:\n  - say: Hello.\n- pause: 5s\n", "4:1",
+                             "starts in column 1, but the ones above it start in column 3"),
+    "a colon in text": ("title: T\nsteps:\n  - say: Notice this: your breath\n", "3:21",
+                        "put the whole text in quotes, e.g. say: \"Notice this: your breath\""),
+    "curly quotes": ("title: T\nsteps:\n  - say: \u201cRest: you are safe\u201d\n", "3:15",
+                     "curly quotes (\u201c), as a word processor writes them, do not count as quotes"),
+    "an unclosed quote": ('title: T\nsteps:\n  - say: "Hello\n  - pause: 5s\n  - say: "Bye"\n', "3:10",
+                          "the quote \" opened here is never closed"),
+    "no space after the dash": ("title: T\nsteps:\n  - say: Hello.\n  -pause: 5s\n", "4:3",
+                                "put a space after the '-'"),
+    "no space after the colon": ("title:T\nsteps:\n  - say: Hello.\n", "1:6", "put a space after the colon: 'title: ...'"),
+}
+
+
+@pytest.mark.parametrize("case", HINTS)
+def test_yaml_slips_get_a_plain_hint_at_their_place(guided, tmp_path: Path, case: str):
+    text, where, hint = HINTS[case]
+    path = tmp_path / "sam.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = guided("check", str(path))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith(f"{path}:{where}: error: YAML syntax: ")
+    assert hint in lines[0]
+
+
+def test_no_space_after_the_first_dash_is_pointed_out(guided, tmp_path: Path):
+    path = tmp_path / "sam.yaml"
+    path.write_text("title: T\nsteps:\n  -say: Hello.\n  -pause: 3s\n")
+    result = guided("check", str(path))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"{path}:3:3: error: expected a list of steps under 'steps', found "
+                                     "a mapping; put a space after the '-' of each step: '- say: ...'")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +22,6 @@ from guided.script.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, 
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-FALLBACK_EDITORS = ("sensible-editor", "nano", "vim", "vi")
 
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
@@ -104,45 +105,87 @@ def copy_script(source: Script, target: Path) -> list[Path]:
     return written
 
 
+def split_command(value: str, *, windows: bool) -> list[str]:
+    """An EDITOR value as a command. Windows paths keep their backslashes (no POSIX
+    escapes there); double quotes group words on both."""
+    if windows:
+        return [part.strip('"') for part in shlex.split(value, posix=False)]
+    return shlex.split(value)
+
+
+def default_editors() -> tuple[str, ...]:
+    """The editors tried when neither $VISUAL nor $EDITOR is set: Notepad on Windows,
+    else nano, then vi. (Not Debian's sensible-editor: it may stop to ask which editor
+    to use, and may offer ed.)"""
+    if sys.platform == "win32":
+        return ("notepad",)
+    return ("nano", "vi")
+
+
 def find_editor() -> list[str]:
+    """``$VISUAL``, else ``$EDITOR``, else the first of ``default_editors()`` installed."""
     for var in ("VISUAL", "EDITOR"):
         value = os.environ.get(var, "").strip()
         if value:
-            return shlex.split(value)
-    for name in FALLBACK_EDITORS:
+            return split_command(value, windows=os.name == "nt")
+    for name in default_editors():
         found = shutil.which(name)
         if found:
             return [found]
     raise GuidedError(
-        "no text editor found: set EDITOR (for example `export EDITOR=nano`) "
+        "no text editor found: set EDITOR (for example `export EDITOR=nano`, or "
+        "`set EDITOR=notepad` on Windows) "
         "or open the file in any editor you like"
     )
 
 
 def edit_target(ref: str) -> Path:
     """The file ``guided edit REF`` opens: a path, or a script in your own folder."""
+    from guided.script import library
+
     if is_path_ref(ref):
         path = Path(ref).expanduser()
         if not path.is_file():
-            raise GuidedError(f"no script file at {ref}")
+            own = library.user_path(Path(ref).stem) if Path(ref).suffix else None
+            hint = f"; your own script '{own.stem}' opens with `guided edit {own.stem}`" if own else ""
+            raise GuidedError(f"there is no script file at {ref}{hint}")
         return path
-    path = user_script_path(ref)
-    if path.is_file():
-        return path
-    from guided.script import library
-
-    try:
-        found = library.find_script(ref)
-    except GuidedError:
-        raise GuidedError(f"you have no script called '{ref}' yet; start one with `guided new {ref}`") from None
+    found = library.user_path(ref)
+    if found is not None:
+        return found
+    user_script_path(ref)  # a clear message for a name that cannot be a file name
+    builtin = library.builtin_path(ref)
+    if builtin is None:
+        raise GuidedError(f"you have no script called '{ref}' yet; start one with `guided new {ref}`")
     raise GuidedError(
-        f"'{ref}' is a built-in practice ({found}); edit your own copy instead: "
+        f"'{ref}' is a built-in practice ({builtin}); edit your own copy instead: "
         f"guided new my-{ref} --from {ref}"
     )
 
 
-def _report_check(path: Path) -> bool:
-    """Run `guided check` on ``path`` and say how it went; True when it can be played."""
+def edit_ref(path: Path, given: str) -> str:
+    """How to name ``path`` to `guided edit` again: its short name when it is one of your
+    own scripts, else the path as it was given."""
+    from guided.script import library
+
+    if path.parent.resolve() == user_scripts_dir().resolve() and library.user_path(path.stem) is not None:
+        return path.stem
+    return shlex.quote(given) if given else shlex.quote(str(path))
+
+
+def free_name(name: str) -> str:
+    """A name like ``my-grounding`` that neither you nor the library uses yet."""
+    from guided.script import library
+
+    for candidate in [f"my-{name}", *(f"my-{name}-{n}" for n in range(2, 100))]:
+        if library.builtin_path(candidate) is None and library.user_path(candidate) is None:
+            return candidate
+    return f"{name}-mine"
+
+
+def _report_check(path: Path, ref: str) -> bool:
+    """Run `guided check` on ``path`` and say how it went; True when it can be played.
+    ``ref`` is how to name it to `guided edit` again."""
     from guided.script.checks import WARNING, check_file
     from guided.script.durations import format_length
 
@@ -150,7 +193,8 @@ def _report_check(path: Path) -> bool:
     for problem in report.problems:
         click.echo(f"Check: {problem}", err=True)
     if report.failed() or report.script is None or report.timeline is None:
-        click.echo(f"Fix the line above, then run `guided edit {path.stem}` again.", err=True)
+        lines = "the lines above" if len(report.problems) > 1 else "the line above"
+        click.echo(f"Fix {lines}, then run `guided edit {ref}` again.", err=True)
         return False
     warnings = sum(1 for p in report.problems if p.severity == WARNING)
     note = f" ({warnings} warning{'s' if warnings != 1 else ''} to look at)" if warnings else ""
@@ -168,11 +212,14 @@ def _report_check(path: Path) -> bool:
               help="The kind of practice to start from (default: custom).")
 @click.option("--from", "source", metavar="SCRIPT", default=None,
               help="Start from a copy of an existing practice (built-in or your own).")
-def new(name: str, practice: str | None, source: str | None) -> None:
+@click.option("--force", is_flag=True,
+              help="Use NAME even though a built-in practice has it (yours then hides it).")
+def new(name: str, practice: str | None, source: str | None, force: bool) -> None:
     """Start your own practice script NAME in your scripts folder.
 
-    The new file is full of notes explaining each line. It is found by name
-    before the built-in practices, so `guided play NAME` plays it.
+    The new file is full of notes explaining each line. A name that a built-in
+    practice already has is refused, so nothing is hidden by accident; --force
+    uses it anyway (`guided remove NAME` brings the built-in back).
 
     \b
     guided new sam-evening
@@ -181,12 +228,21 @@ def new(name: str, practice: str | None, source: str | None) -> None:
     """
     if practice and source:
         raise GuidedError("choose either --practice or --from, not both")
-    path = user_script_path(name)
-    if path.exists():
-        raise GuidedError(f"you already have a script called '{name}' ({path}); open it with `guided edit {name}`")
-    if source:
-        from guided.script import library
+    from guided.script import library
 
+    path = user_script_path(name)
+    own = library.user_path(name)
+    if own is not None:
+        raise GuidedError(f"you already have a script called '{name}' ({own}); open it with `guided edit {name}`")
+    hides = library.builtin_path(name)
+    if hides is not None and not force:
+        other = free_name(name)
+        raise GuidedError(
+            f"'{name}' is the name of a built-in practice, and a script of yours called that would "
+            f"hide it; choose another name, such as `guided new {other}` (or `guided new {other} "
+            f"--from {name}` to start from a copy), or add --force to use '{name}' anyway"
+        )
+    if source:
         written = copy_script(library.load(source), path)
         click.echo(f"Copied '{source}' to {path}")
         for extra in written[1:]:
@@ -194,7 +250,9 @@ def new(name: str, practice: str | None, source: str | None) -> None:
     else:
         write_new(path, starter_text(name, practice or "custom").encode("utf-8"))
         click.echo(f"Created {path}")
-    _report_check(path)
+    if hides is not None:
+        click.echo(f"It hides the built-in '{name}' for you; `guided remove {name}` brings the built-in back.")
+    _report_check(path, name)
     click.echo("\nNext steps:")
     click.echo(f"  guided edit {name}     change the words and pauses")
     click.echo(f"  guided check {name}    check it for mistakes")
@@ -204,9 +262,13 @@ def new(name: str, practice: str | None, source: str | None) -> None:
 @click.command()
 @click.argument("name")
 def edit(name: str) -> None:
-    """Open your practice NAME in your text editor, then check it.
+    """Open your practice NAME (or a script file) in your text editor, then check it.
 
-    The editor is $VISUAL or $EDITOR, else nano or vi.
+    The editor is $VISUAL, else $EDITOR, else nano, else vi (Notepad on Windows).
+
+    \b
+    guided edit sam-evening
+    guided edit ~/clients/sam/evening.yaml
     """
     path = edit_target(name)
     command = find_editor()
@@ -216,8 +278,58 @@ def edit(name: str) -> None:
         raise GuidedError(f"could not start the editor '{command[0]}': {exc.strerror}") from None
     if result.returncode != 0:
         click.echo(f"The editor closed with status {result.returncode}; checking the file anyway.", err=True)
-    if not _report_check(path):
+    if not _report_check(path, edit_ref(path, name)):
         raise SystemExit(1)
+
+
+@click.command()
+@click.argument("name")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask first (needed when not at a terminal).")
+def remove(name: str, yes: bool) -> None:
+    """Move your own script NAME to the trash folder (nothing is deleted).
+
+    Asks first. The script goes to the `trash` folder of your guided folder, and
+    the command says how to bring it back. Built-in practices cannot be removed;
+    if yours hid one of the same name, the built-in is used again.
+    """
+    from guided.script import library
+    from guided.script.suggest import did_you_mean
+
+    path = library.user_path(name)
+    if path is None:
+        if library.builtin_path(name) is not None:
+            raise GuidedError(f"'{name}' is a built-in practice, which stays; only your own scripts can be removed")
+        names = [p.stem for p in library.user_files()]
+        raise GuidedError(f"you have no script called '{name}'{did_you_mean(name, names)}; "
+                          "`guided list` shows yours (source: user)")
+    if not yes:
+        if not sys.stdin.isatty():
+            raise GuidedError(f"to remove '{name}' without being asked, add --yes")
+        if not click.confirm(f"Move your script '{name}' ({path}) to the trash?", default=False):
+            click.echo("Nothing was moved.")
+            return
+    folder = trash_dir() / dt.datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    n = 1
+    while folder.exists():
+        n += 1
+        folder = folder.with_name(f"{folder.name.split('~')[0]}~{n}")
+    folder.mkdir(parents=True)
+    target = folder / path.name
+    shutil.move(str(path), str(target))
+    click.echo(f"Moved '{name}' to the trash: {target}")
+    if library.builtin_path(name) is not None:
+        click.echo(f"The built-in '{name}' is used again.")
+    mover = "move" if sys.platform == "win32" else "mv"
+    click.echo(f"To bring it back: {mover} {_quote(target)} {_quote(path)}")
+
+
+def trash_dir() -> Path:
+    """Where `guided remove` puts scripts: ``trash/`` in the guided folder."""
+    return user_scripts_dir().parent / "trash"
+
+
+def _quote(path: Path) -> str:
+    return f'"{path}"' if sys.platform == "win32" else shlex.quote(str(path))
 
 
 def say_format(path: Path) -> str:
@@ -289,11 +401,15 @@ def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, .
     guided say "Welcome, {name}." --var name=Sam -o welcome.mp3
     """
     from guided.audio.format import SAMPLE_RATE
+    from guided.errors import Pos
     from guided.outputs.writer import Guard, check_target, stop_on_signals
+    from guided.script.checks import require_known_variables
     from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
+    from guided.script.model import Say
     from guided.timeline.plan import fill_variables, normalise_text
 
     values = collect_vars(variables, vars_file)
+    require_known_variables(values, [Script(title="the phrase", steps=(Say(text, Pos("phrase")),))])
     if output:
         say_format(Path(output))
         guard = Guard.for_user_data()

@@ -37,14 +37,22 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
     guided bundle six-weeks --vars-file sam.yaml -o sam-six-weeks.zip
     """
     from guided.outputs.bundle import build_bundle
+    from guided.outputs.progress import Progress
     from guided.outputs.writer import Guard
 
     values = collect_vars(variables, vars_file)
     guard = Guard.for_user_data()
     guard.add_input(vars_file, "the vars file")
-    made = build_bundle(list(refs), output, variables=values, title=title, voice=voice, rate=rate,
-                        pace=pace, force=force, report=lambda msg: click.echo(f"Exporting {msg}"),
-                        guard=guard)
+    with Progress(1, "Getting ready") as progress:
+        def report(msg: str) -> None:
+            if progress.enabled:
+                progress.relabel(f"Exporting {msg}")
+            else:
+                click.echo(f"Exporting {msg}")
+
+        made = build_bundle(list(refs), output, variables=values, title=title, voice=voice,
+                            rate=rate, pace=pace, force=force, report=report, progress=progress,
+                            guard=guard)
     click.echo(f"Made {made.path}: {len(made.items)} practice{'s' if len(made.items) != 1 else ''}"
                + (f" and the journey '{made.journey.title}'" if made.journey else "") + ".")
     opener = "unzip it and open index.html" if made.path.suffix.lower() == ".zip" else \

@@ -47,12 +47,16 @@ def var_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
-def collect_vars(variables: tuple[str, ...], vars_file: str | None) -> dict[str, str]:
-    """Values from ``--vars-file`` then ``--var`` (``--var`` wins)."""
-    from guided.script.varsfile import load_vars_file
+def collect_vars(variables: tuple[str, ...], vars_file: str | None):
+    """Values from ``--vars-file`` then ``--var`` (``--var`` wins), as a
+    ``guided.script.varsfile.Values`` that remembers where each came from."""
+    from guided.errors import Pos
+    from guided.script.varsfile import Values, load_vars_file
 
-    result = load_vars_file(vars_file) if vars_file else {}
-    result.update(parse_vars(variables))
+    result = load_vars_file(vars_file) if vars_file else Values()
+    for item in variables:
+        name, value = next(iter(parse_vars((item,)).items()))
+        result.give(name, value, Pos(f"--var {item}"))
     return result
 
 

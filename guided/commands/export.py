@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
     from guided.speech.speaker import Speaker
 
-EXPORT_WORKERS = 2  # --all: practices exported at once (each is a thread plus an ffmpeg)
+EXPORT_WORKERS = 2  # --all: practices exported at once (each one thread; the encoder releases the GIL)
 
 
 @click.command()
@@ -156,6 +156,9 @@ def _export_one(ref: str, out: Path, opts: _Options) -> None:
 
     format_for(out, opts.fmt)  # a wrong extension fails before the script is read
     script = load_script(ref)
+    from guided.script.checks import require_known_variables
+
+    require_known_variables(opts.values, [script])  # a mistyped --var name: before any speech
     opts.check_outputs(script, out)  # and the output writer's rules before any work
     with ExitStack() as stack:
         synth = stack.enter_context(_bar(f"Preparing {script.name or script.title}", 1))
@@ -183,9 +186,10 @@ def _export_one(ref: str, out: Path, opts: _Options) -> None:
 
 def _export_library(folder: Path, opts: _Options) -> None:
     """Every practice in the library, two at a time on a multi-core machine (each export
-    is one Python thread feeding one ffmpeg), printed in library order."""
+    is one Python thread rendering and encoding), printed in library order."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from guided.outputs.progress import ExportTracker, Progress
     from guided.practice.prepare import Speakers
     from guided.script.library import iter_library
 
@@ -199,20 +203,37 @@ def _export_library(folder: Path, opts: _Options) -> None:
         if stop.is_set():
             raise _Cancelled
 
-    def work(script: Script, out: Path) -> list[Path]:
+    progress = Progress(1, "Exporting the library")
+    playable = [entry for entry in entries if entry.script is not None]
+    scripts = {entry.name: entry.script for entry in playable if entry.script is not None}
+    tracker = ExportTracker(progress, list(scripts.values()), opts.pace)
+
+    def work(n: int, script: Script, out: Path) -> list[Path]:
         check()
         opts.check_outputs(script, out)
-        return _export_file(script, out, opts, speakers.for_script(script), on_clips=check, on_audio=check)
+        clips = tracker.clips(n)
+        audio: list[Callable[[float], None]] = []
+
+        def on_clips(done: int, total: int) -> None:
+            check()
+            clips(done, total)
+
+        def on_audio(seconds: float) -> None:
+            check()
+            audio[0](seconds)
+
+        return _export_file(script, out, opts, speakers.for_script(script), on_clips=on_clips,
+                            on_audio=on_audio,
+                            on_timeline=lambda seconds: audio.append(tracker.audio(n, seconds)))
 
     failed = 0
     workers = min(EXPORT_WORKERS, os.cpu_count() or 1)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="guided-export")
     try:
-        futures = {entry.name: pool.submit(work, entry.script, folder / f"{entry.name}.{fmt}")
-                   for entry in entries if entry.script is not None}
-        with _bar("Exporting the library", max(1, len(entries))) as bar:
+        futures = {entry.name: pool.submit(work, n, scripts[entry.name], folder / f"{entry.name}.{fmt}")
+                   for n, entry in enumerate(playable, 1)}
+        with progress:
             for entry in entries:
-                bar.update(1)
                 if entry.script is None:
                     click.echo(printable(f"Skipped {entry.name}: {entry.error}"), err=True)
                     failed += 1

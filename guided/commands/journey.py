@@ -156,8 +156,10 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.practice import sessionlog
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
+    from guided.script.checks import require_known_variables
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
+    require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()])
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     rate_it = interactive and ask
@@ -241,9 +243,26 @@ def status() -> None:
 
 @journey.command()
 @click.argument("name")
-def check(name: str) -> None:
-    """Check a journey file and every practice it names."""
+@var_option
+def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
+    """Check a journey file and every practice it names, filled in with --var and
+    --vars-file just as `guided journey today --play` will fill them.
+
+    \b
+    guided journey check six-weeks
+    guided journey check sam-journey.yaml --vars-file sam.yaml
+    """
+    from guided.script.checks import check_practices, unknown_variables
+
+    values = collect_vars(variables, vars_file)
     j = journeys.load_journey(name)
-    titles = journeys.check_journey(j)
+    scripts = [journeys.load_practice(j, ref) for ref in j.practice_refs()]
+    problems = unknown_variables(values, scripts) + check_practices(scripts, values)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        click.echo(f"{count} to fix before '{j.title}' can be played.", err=True)
+        sys.exit(1)
     click.echo(f"All good: '{j.title}', {len(j.weeks)} weeks, {len(j.days)} days, "
-               f"{len(titles)} different practices.")
+               f"{len(scripts)} different practices.")

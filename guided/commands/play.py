@@ -57,6 +57,7 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     Each session is kept in your log on this computer (see `guided log`).
     """
     warming = _warm_up_audio()
+    _warm_up_voice(voice, cache_dir)
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
     from guided.outcomes import COMPLETED, INTERRUPTED
@@ -65,12 +66,14 @@ def play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: 
     from guided.practice import sessionlog
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
+    from guided.script.checks import require_known_variables
     from guided.script.library import load
 
     try:
         delay_seconds = _parse_delay(delay)
         values = collect_vars(variables, vars_file)
         loaded = load(script)
+        require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
     finally:
         # sounddevice silences fd 2 while PortAudio starts: nothing may be printed
         # (an error about the script above, say) until it has finished
@@ -149,6 +152,14 @@ def _warm_up_audio() -> threading.Thread:
     thread = threading.Thread(target=warm, name="guided-audio-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def _warm_up_voice(voice: VoiceChoice, cache_dir: str | None) -> None:
+    """Start loading the default natural voice while the script loads (issue 13: first
+    sound); a no-op when another engine or voice was asked for."""
+    from guided.speech.hibari_engine import preload
+
+    preload(voice.engine, (voice.voice, voice.settings_voice), cache_dir)
 
 
 def _parse_delay(delay: str | None) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -19,7 +20,7 @@ from guided.commands.common import (
     var_option,
     voice_options,
 )
-from guided.errors import GuidedError
+from guided.errors import GuidedError, Pos
 from guided.outputs.safetext import printable, printable_json
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
@@ -27,40 +28,80 @@ from guided.timeline.plan import Event, Measure, Timeline
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
 
+MAX_PROBLEMS_SHOWN = 20  # per file; then "and N more"
+
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, metavar="SCRIPT...")
 @var_option
 @click.option("--strict", is_flag=True, help="Treat warnings as failures too.")
+@click.option("--voice", "recorded", default=None, metavar="NAME",
+              help="Also name each line your recorded voice NAME has no take for yet "
+                   "(a warning; an error with --strict). A script's own `voice:` counts too.")
 def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | None,
-          strict: bool) -> None:
+          strict: bool, recorded: str | None) -> None:
     """Check scripts for mistakes before anyone listens to them.
 
     Prints one calm "ok" line per good script, and one line per problem
-    (file:line:col: error: ...) for the others. Warnings (a very long pause, fast
+    (file:line:col: error: ...) for the others: every mistake in a file at once,
+    in file order (up to 20, then how many more). Warnings (a very long pause, fast
     speech, a long practice with no sections) are shown but only fail with --strict.
     Exits with 0 when every script is fine, 1 otherwise.
 
     SCRIPT is a path to a YAML file or the name of a practice (see `guided list`).
     """
-    from guided.script.checks import WARNING, check_file
+    from guided.commands.record import recorded_voice, with_missing_takes
+    from guided.script.checks import WARNING, Report, check_file, unknown_variables
     from guided.script.durations import format_length
     from guided.script.library import find_script
 
     values = collect_vars(variables, vars_file)
+    own_voice = recorded_voice(recorded) if recorded else None
     failed = False
+    # per file: a report, a checked journey, or the message for a file not found
+    reports: list[Report | _JourneyCheck | str] = []
     for ref in files:
         try:
             path = find_script(ref)
         except GuidedError as exc:
-            click.echo(printable(f"{ref}: error: {exc.message}"), err=True)
-            failed = True
+            reports.append(f"{ref}: error: {exc.message}")
             continue
-        report = check_file(path, values, name=path.stem)
-        for problem in report.problems:
+        if _is_journey_file(path):  # `check *.yaml` in a folder with a journey in it
+            reports.append(_check_journey_file(path, values))
+            continue
+        report = with_missing_takes(check_file(path, values, name=path.stem), own_voice, ref,
+                                    strict)
+        names = _variables_file_names(report)
+        if names is not None:  # `check *.yaml` beside a client's variables file
+            reports.append(f"{path}: a variables file ({', '.join(names) or 'empty'}), not a "
+                           f"practice script: use it with --vars-file {shlex.quote(str(path))}")
+            continue
+        reports.append(report)
+    loaded = [s for r in reports if isinstance(r, _JourneyCheck) for s in r.practices]
+    loaded += [r.script for r in reports if isinstance(r, Report) and r.script is not None]
+    unknown = unknown_variables(values, loaded) if loaded else []
+    for problem in unknown:  # the values given come before the files they fill
+        click.echo(printable(problem), err=True)
+        failed = True
+    for report in reports:
+        if isinstance(report, str):
+            click.echo(printable(report), err=True)
+            failed = failed or ": error: " in report
+            continue
+        if isinstance(report, _JourneyCheck):
+            failed = report.show(quiet=bool(unknown)) or failed
+            continue
+        path = report.path
+        for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
             click.echo(printable(problem), err=True)
+        hidden = len(report.problems) - MAX_PROBLEMS_SHOWN
+        if hidden > 0:
+            click.echo(printable(f"{path}: and {hidden} more; fix these first, then check again"),
+                       err=True)
         if report.failed(strict=strict) or report.script is None or report.timeline is None:
             failed = True
+            continue
+        if unknown:
             continue
         warnings = sum(1 for p in report.problems if p.severity == WARNING)
         note = f" (with {warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
@@ -68,6 +109,76 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         click.echo(printable(f"{path}: ok{note} — {report.script.title}, about {length}"))
     if failed:
         sys.exit(1)
+
+
+class _JourneyCheck:
+    """A journey file met by `guided check`: checked the way `guided journey check` does."""
+
+    def __init__(self, path: Path, journey, practices: list[Script], problems: list):
+        self.path, self.journey, self.practices, self.problems = path, journey, practices, problems
+
+    def show(self, quiet: bool) -> bool:
+        """Print the outcome; True when the journey has problems."""
+        for problem in self.problems:
+            click.echo(printable(problem), err=True)
+        where = shlex.quote(str(self.path))
+        if self.problems or self.journey is None:
+            click.echo(printable(f"{self.path}: this is a journey, not a practice script; "
+                                 f"`guided journey check {where}` checks it on its own"), err=True)
+            return True
+        if not quiet:
+            j = self.journey
+            weeks = f"{len(j.weeks)} week{'s' if len(j.weeks) != 1 else ''}"
+            click.echo(printable(f"{self.path}: ok — a journey, '{j.title}': {weeks}, "
+                                 f"{len(j.days)} days, every practice checked "
+                                 f"(as `guided journey check {where}` does)"))
+        return False
+
+
+def _is_journey_file(path: Path) -> bool:
+    """True for a YAML file whose top level has ``weeks:`` (a journey, not a script),
+    read the same careful way as any script; False for anything that cannot be read."""
+    import yaml
+
+    from guided.practice.journeys import MAX_BYTES
+    from guided.script.yamlfile import load_nodes
+
+    try:
+        node = load_nodes(path, max_bytes=MAX_BYTES, what="a journey")
+    except GuidedError:
+        return False  # the script loader then says what is wrong
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(k, yaml.ScalarNode) and k.value == "weeks" for k, _ in node.value)
+
+
+def _variables_file_names(report) -> list[str] | None:
+    """The names in a file that failed to load as a script because it is a variables file
+    (no 'title' or 'steps', only names and text); else None."""
+    if report.script is not None or not report.problems:
+        return None
+    if not report.problems[0].message.startswith(("unknown key", "missing 'title'", "missing 'steps'")):
+        return None
+    from guided.script.varsfile import load_vars_file
+
+    try:
+        values = load_vars_file(report.path)
+    except GuidedError:
+        return None
+    if {"title", "steps"} & set(values):
+        return None
+    return list(values)
+
+
+def _check_journey_file(path: Path, values) -> _JourneyCheck:
+    from guided.practice import journeys
+    from guided.script.checks import Problem, check_practices
+
+    try:
+        j = journeys.parse_journey(path)
+        practices = [journeys.load_practice(j, ref) for ref in j.practice_refs()]
+    except GuidedError as exc:
+        return _JourneyCheck(path, None, [], [Problem(exc.pos or Pos(str(path)), exc.message)])
+    return _JourneyCheck(path, j, practices, check_practices(practices, values))
 
 
 @click.command("list")
@@ -79,7 +190,8 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
     """Every practice you can play: the built-in ones and your own.
 
     Your own scripts live in the `scripts` folder of your guided folder; one with the
-    same name as a built-in practice is used instead of it.
+    same name as a built-in practice is used instead of it, and is marked
+    "hides the built-in".
     """
     from guided.script.durations import format_length
     from guided.script.library import iter_library
@@ -98,6 +210,8 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
         items = []
         for e in entries:
             item: dict[str, object] = {"name": e.name, "source": e.source, "path": str(e.path)}
+            if e.hides is not None:
+                item["hides"] = str(e.hides)
             if e.script is not None:
                 seconds = estimate_seconds(e.script)
                 item.update(title=e.script.title, practice=e.script.practice,
@@ -112,11 +226,12 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
         return
     rows: list[tuple[str, ...]] = [("name", "title", "practice", "length", "source")]
     for e in entries:
+        source = f"{e.source}, hides the built-in" if e.hides is not None else e.source
         if e.script is not None:
             rows.append((e.name, e.script.title, e.script.practice,
-                         format_length(estimate_seconds(e.script)), e.source))
+                         format_length(estimate_seconds(e.script)), source))
         else:
-            rows.append((e.name, "(cannot be read: see below)", "-", "-", e.source))
+            rows.append((e.name, "(cannot be read: see below)", "-", "-", source))
     rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -124,6 +239,13 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
     for e in entries:  # one line each, after the table, so the rest is listed first
         if e.error is not None:
             click.echo(printable(e.error), err=True)
+    hiding = [e.name for e in entries if e.hides is not None]
+    if hiding:
+        names = ", ".join(f"'{n}'" for n in hiding)
+        click.echo("")
+        click.echo(printable(f"Your own {names} hide{'s' if len(hiding) == 1 else ''} the built-in "
+                             f"practice{'s' if len(hiding) > 1 else ''} of the same name; "
+                             "`guided remove NAME` moves yours to the trash and brings the built-in back."))
 
 
 @click.command()
@@ -150,11 +272,13 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     With --play-from SECTION it then plays the practice from that section, the way
     `guided play --from` does, so you can listen to the part you are working on.
     """
+    from guided.script.checks import require_known_variables
     from guided.script.library import load
     from guided.timeline.plan import plan
 
     script = load(script_ref)
     values = collect_vars(variables, vars_file)
+    require_known_variables(values, [script])
     voice = replace(voice, announce=None)  # a preview never announces the voice
     if play_from is not None:
         from guided.audio.device import check_output

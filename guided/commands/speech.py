@@ -1,4 +1,6 @@
-"""``guided voices`` and ``guided cache``: the speech voices and the clip cache."""
+"""``guided voices`` and ``guided cache``: the speech voices (recorded ones too) and the
+clip cache. Recorded voices live in the user data folder, not the cache, so clearing
+or pruning the cache never touches them."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from guided.commands.common import cache_option
 from guided.errors import GuidedError
 from guided.speech.choice import ENGINE_NAMES
 
+RECORDED = "recorded"  # guided.speech.recorded.ENGINE, without importing numpy to list voices
+_BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 _LONG_UNITS = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*w)?\s*(?:(\d+(?:\.\d+)?)\s*d)?\s*(.*?)\s*$")
 
 
@@ -24,6 +28,9 @@ def parse_age(text: str) -> float:
     match = _LONG_UNITS.match(text)
     if not match or not text.strip():
         raise bad
+    if _BARE_NUMBER.match(text):
+        raise GuidedError(f"--older-than needs a unit: {text.strip()}d for {text.strip()} days, "
+                          f"or h for hours, w for weeks (for example 30d, 12h or 2w)")
     weeks, days, rest = match.groups()
     seconds = float(weeks or 0) * 7 * 86400 + float(days or 0) * 86400
     if rest:
@@ -34,36 +41,46 @@ def parse_age(text: str) -> float:
     return seconds
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--language", "-l", default=None, metavar="CODE",
               help="Only voices for this language, e.g. en, en-us, de.")
-@click.option("--engine", type=click.Choice(["all", *ENGINE_NAMES]), default="all",
-              show_default=True, help="Speech engine whose voices to list.")
+@click.option("--engine", type=click.Choice(["all", *ENGINE_NAMES, RECORDED]), default="all",
+              show_default=True, help="Speech engine whose voices to list (recorded: yours).")
 @click.option("--json", "as_json", is_flag=True, help="Print the voices as JSON.")
-def voices(language: str | None, engine: str, as_json: bool) -> None:
-    """List the voices you can pass to --voice (a voice id picks its engine).
+@click.pass_context
+def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool) -> None:
+    """List the voices you can pass to --voice (a voice id picks its engine), your own
+    recorded voices too.
 
     \b
     guided voices --language de
     guided play grounding --voice heart --rate 130
     guided play grounding --voice gmw/en-us
+    guided voices remove anna     (a voice you recorded with `guided record`)
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from guided.speech.choice import normalise_language, voices_of
 
     found = [v for name in (ENGINE_NAMES if engine == "all" else (engine,))
-             for v in voices_of(name)]
+             for v in (voices_of(name) if name != RECORDED else [])]
     if language:
         wanted = normalise_language(language)
         found = [v for v in found if v.language.lower() == wanted
                  or v.language.lower().startswith(wanted + "-")]
     order = {name: i for i, name in enumerate(ENGINE_NAMES)}
     found.sort(key=lambda v: (order.get(v.engine, 9), v.language, v.name))
+    own = _recorded() if engine in ("all", RECORDED) else []
     if as_json:
-        click.echo(json.dumps([v.__dict__ for v in found], indent=2, ensure_ascii=False))
+        items = [v.__dict__ for v in found]
+        items += [{"id": s.name, "name": s.name, "language": "", "gender": "",
+                   "engine": RECORDED, "lines": len(s.lines())} for s in own]
+        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
         return
-    if not found:
-        click.echo(f"No voices for {language!r}. Try `guided voices` to see them all.")
-    else:
+    if not found and not own:
+        click.echo(f"No voices for {language!r}. Try `guided voices` to see them all."
+                   if language else "No recorded voices yet: see `guided record --help`.")
+    elif found:
         width_id = max(len(v.id) for v in found)
         width_name = max(len(v.name) for v in found)
         click.echo(f"{'ID':<{width_id}}  {'NAME':<{width_name}}  {'LANGUAGE':<15}  {'GENDER':<7}  ENGINE")
@@ -77,6 +94,45 @@ def voices(language: str | None, engine: str, as_json: bool) -> None:
         if missing:
             click.echo(f"\nMore natural English voices can be added: {', '.join(missing)}; "
                        f"{how_to_add(missing[0])}. guided itself never downloads anything.")
+    if own:
+        click.echo("\nYour recorded voices (use one with --voice NAME):" if found
+                   else "Your recorded voices (use one with --voice NAME):")
+        width = max(len(s.name) for s in own)
+        for s in own:
+            n = len(s.lines())
+            click.echo(f"  {s.name:<{width}}  {n} line{'s' if n != 1 else ''}")
+
+
+def _recorded():
+    from guided.speech.recorded.store import recorded_voices
+
+    return recorded_voices()
+
+
+@voices.command("remove")
+@click.argument("name")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask first.")
+def remove_voice(name: str, yes: bool) -> None:
+    """Delete a voice you recorded, with all its takes (asks first)."""
+    from guided.speech.recorded.store import VoiceStore
+
+    store = VoiceStore.find(name)
+    if store is None:
+        names = ", ".join(s.name for s in _recorded())
+        raise GuidedError(f"there is no recorded voice called {name!r}"
+                          + (f"; yours are: {names}" if names else ""))
+    n = len(store.lines())
+    if not yes:
+        if not sys.stdin.isatty():
+            raise GuidedError(f"removing {store.name}'s voice deletes its {n} recorded "
+                              "line(s) for good; add --yes to go ahead")
+        if not click.confirm(f"Delete {store.name}'s voice and its {n} recorded line"
+                             f"{'s' if n != 1 else ''} from {store.folder}? They cannot be "
+                             "made again"):
+            click.echo("Nothing was deleted.")
+            return
+    store.remove()
+    click.echo(f"Removed {store.name}'s voice.")
 
 
 @click.group()
@@ -126,16 +182,42 @@ def clear(cache_dir: str | None, yes: bool) -> None:
 @cache.command()
 @cache_option
 @click.option("--older-than", "older_than", required=True, metavar="AGE",
-              help="Delete clips not used for this long: 30d, 12h, 2w.")
-def prune(cache_dir: str | None, older_than: str) -> None:
+              help="Delete clips not used for this long, with a unit: 30d (days), 12h (hours), 2w (weeks).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+def prune(cache_dir: str | None, older_than: str, yes: bool) -> None:
     """Delete clips that have not been used for a while.
 
-    A clip counts as used when it is played or exported (its file's modification
-    time is refreshed, at most once an hour).
+    Says how many clips that is, and asks first on a terminal. A clip counts as
+    used when it is played or exported (its file's modification time is refreshed,
+    at most once an hour).
+
+    \b
+    guided cache prune --older-than 30d
     """
     seconds = parse_age(older_than)
-    count, size = _open(cache_dir).prune(seconds)
-    click.echo(f"Deleted {_clips(count)} not used for {older_than.strip()} ({_size(size)}).")
+    store = _open(cache_dir)
+    age = describe_age(seconds)
+    if not yes and sys.stdin.isatty():
+        count, size = store.count_older(seconds)
+        if count == 0:
+            click.echo(f"No clips have gone unused for {age}; nothing to delete.")
+            return
+        total = store.info().entries
+        if not click.confirm(f"Delete {_clips(count)} of {total} ({_size(size)}), not used for {age}?"):
+            click.echo("Nothing was deleted.")
+            return
+    count, size = store.prune(seconds)
+    click.echo(f"Deleted {_clips(count)} not used for {age} ({_size(size)}).")
+
+
+def describe_age(seconds: float) -> str:
+    """``30 days``, ``2 weeks``, ``12 hours``, ``90 minutes``: an age in words."""
+    for unit, length in (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= length and (seconds / length).is_integer():
+            n = int(seconds / length)
+            return f"{n} {unit}{'s' if n != 1 else ''}"
+    days = seconds / 86400
+    return f"{days:g} days" if days >= 1 else f"{seconds / 3600:g} hours"
 
 
 def _clips(n: int) -> str:

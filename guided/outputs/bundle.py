@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from guided.errors import GuidedError
+from guided.outputs.progress import ExportTracker, Progress
 from guided.outputs.writer import Guard, check_target, temp_folder, temp_name, writing
 from guided.paths import PACKAGE_DIR, is_path_ref
 from guided.practice import journeys
@@ -181,6 +182,10 @@ def slug(text: str) -> str:
 
 def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> dict:
     data: dict = {"title": title, "intro": intro, "items": [asdict(item) for item in items]}
+    for item in data["items"]:  # lengths written once, in Python, as README.txt writes them
+        item["length"] = format_clock(item["duration"])
+        for chapter in item["chapters"]:
+            chapter["at"] = format_clock(chapter["start"])
     j = contents.journey
     if j is not None:
         ids = [item.id for item in items]
@@ -283,18 +288,25 @@ def build_bundle(
     force: bool = False,
     report: Report | None = None,
     today: dt.date | None = None,
+    progress: Progress | None = None,
     guard: Guard | None = None,
 ) -> Bundle:
-    """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file."""
+    """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file.
+
+    ``report`` hears "[n/N] Title" as each practice starts; ``progress`` (if given) is
+    set to the seconds of audio to make and moved along as clips and audio are made."""
     from guided.outputs.export import export_timeline
     from guided.outputs.transcript import write_transcript
     from guided.practice.prepare import Speakers, prepare
 
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"
+    from guided.script.checks import require_known_variables
+
     say = report or (lambda _msg: None)
-    values = dict(variables or {})
     contents = collect(refs)
+    require_known_variables(variables or {}, contents.scripts)  # before anything is spoken
+    values = dict(variables or {})
     guard = guard or Guard.for_user_data()
     for script in contents.scripts:
         guard.add_script(script)
@@ -311,13 +323,15 @@ def build_bundle(
         (work / CAPTIONS_DIR).mkdir()
         items: list[Item] = []
         total = len(contents.scripts)
+        tracker = ExportTracker(progress, contents.scripts, pace)
         for n, script in enumerate(contents.scripts, 1):
             stem = f"{n:02d}-{slug(script.name or script.title)}"
             say(f"[{n}/{total}] {script.title}")
-            with prepare(script, variables=values, pace=pace,
-                         speaker=speakers.for_script(script)) as prep:
+            with prepare(script, variables=values, pace=pace, speaker=speakers.for_script(script),
+                         progress=tracker.clips(n)) as prep:
                 audio = f"{AUDIO_DIR}/{stem}.mp3"
-                export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3")
+                export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3",
+                                progress=tracker.audio(n, prep.timeline.seconds))
                 cues = cues_of(prep.timeline)
                 captions = f"{CAPTIONS_DIR}/{stem}.vtt"
                 write_transcript(prep.timeline, "vtt", work / captions)

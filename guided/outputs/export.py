@@ -3,11 +3,12 @@
 1. Render once and measure integrated loudness and true peak (``guided.audio.loudness``),
    keeping the rendered audio in a temporary file beside the output.
 2. Read it back with one linear gain to -19 LUFS (mono), through a gentle look-ahead
-   limiter only if that gain would push the true peak over -1 dBTP, and pipe the
-   float PCM into ffmpeg to encode. Tags and chapters are then written with mutagen.
+   limiter only if that gain would push the true peak over -1 dBTP, and encode it
+   in-process, block by block (``guided.outputs.encode``, libsndfile through soundfile).
+   Tags and chapters are then written with mutagen.
 
-The output only appears when complete: ffmpeg writes a hidden temporary file in the
-same folder, which is renamed over the target at the very end. Any error or Ctrl-C
+The output only appears when complete: the encoder writes a hidden temporary file in
+the same folder, which is renamed over the target at the very end. Any error or Ctrl-C
 removes the temporary file and leaves no half-written output.
 """
 
@@ -15,11 +16,9 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
-import subprocess
 import tempfile
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,24 +28,14 @@ from guided.audio.format import SAMPLE_RATE
 from guided.audio.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
 from guided.audio.render import render
 from guided.errors import GuidedError, disk_problem
+from guided.outputs.encode import ENCODINGS, encode, encoder_problem
 from guided.outputs.formats import AUDIO_FORMATS
 from guided.outputs.writer import check_target, make_folder, writing
 from guided.script.durations import format_timestamp
 from guided.speech.base import ClipSource
 from guided.timeline.plan import Timeline
 
-ENCODERS: Mapping[str, tuple[str, ...]] = {
-    # format: ffmpeg output arguments (mono, at the clips' SAMPLE_RATE). MP3 is VBR (-q:a 2):
-    # at 22-24 kHz a CBR of 64-96 kbps cuts the highs (and 0.5 LU of loudness) while VBR
-    # keeps them and spends almost nothing on the silences. LAME's faster search
-    # (compression_level 7) costs nothing audible on a single calm voice and saves ~30%.
-    "mp3": ("-c:a", "libmp3lame", "-q:a", "2", "-compression_level", "7",
-            "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"),
-    "ogg": ("-c:a", "libvorbis", "-q:a", "4", "-f", "ogg"),
-    "flac": ("-c:a", "flac", "-sample_fmt", "s16", "-compression_level", "5", "-f", "flac"),
-    "wav": ("-c:a", "pcm_s16le", "-f", "wav"),
-}
-assert tuple(ENCODERS) == AUDIO_FORMATS  # one encoder for each format the commands offer
+assert tuple(ENCODINGS) == AUDIO_FORMATS  # one encoder for each format the commands offer
 EXPORT_BLOCK = 15360  # bigger blocks than playback; with the 1024-tap K-weighting, one 16384 FFT each
 ALBUM = "guided practices"
 GENRE = "Guided practice"
@@ -79,11 +68,12 @@ def format_for(path: Path, fmt: str | None = None) -> str:
 
 
 def check_output(out: Path, fmt: str | None = None, *, force: bool = True, guard=None) -> str:
-    """Everything that can be said about ``out`` before any work: the format, ffmpeg, and
-    the output writer's rules (``guided.outputs.writer``). Returns the format."""
+    """Everything that can be said about ``out`` before any work: the format, the
+    encoder, and the output writer's rules (``guided.outputs.writer``). Returns the format."""
     fmt = format_for(out, fmt)
-    if not shutil.which("ffmpeg"):
-        raise GuidedError("ffmpeg is not installed; install it (e.g. `apt install ffmpeg`) to export")
+    problem = encoder_problem()
+    if problem:
+        raise GuidedError(problem)
     check_target(out, force=force, guard=guard, what="the audio")
     return fmt
 
@@ -124,7 +114,7 @@ def export_timeline(
                 yield block
 
         with writing(real, force=force) as tmp:
-            _encode(normalised(blocks(), gain, limit=limited), tmp, fmt)
+            encode(normalised(blocks(), gain, limit=limited), tmp, fmt)
             write_tags(tmp, fmt, timeline)
     return ExportResult(out, timeline.seconds, measured, gain, limited)
 
@@ -175,34 +165,7 @@ class _Spool:
 
 def encode_samples(samples: np.ndarray, path: Path, fmt: str) -> None:
     """Encode one short clip (float samples at ``SAMPLE_RATE``) as ``fmt``, untagged."""
-    _encode([np.asarray(samples, dtype=np.float32)], path, fmt)
-
-
-def _encode(blocks: Iterable[np.ndarray], path: Path, fmt: str) -> None:
-    cmd = ["ffmpeg", "-hide_banner", "-nostats", "-loglevel", "error", "-y",
-           "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-           "-map_metadata", "-1", *ENCODERS[fmt], str(path)]
-    with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                stderr=errors)
-        try:
-            assert proc.stdin is not None
-            try:
-                for block in blocks:
-                    proc.stdin.write(np.ascontiguousarray(block, dtype="<f4").data.cast("B"))
-                proc.stdin.close()
-            except BrokenPipeError:
-                pass  # ffmpeg stopped early: its message says why
-            code = proc.wait()
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
-        if code != 0:
-            errors.seek(0)
-            detail = errors.read().decode(errors="replace").strip().splitlines()
-            reason = detail[-1] if detail else f"exit status {code}"
-            raise GuidedError(f"ffmpeg could not encode {fmt}: {reason}")
+    encode([np.asarray(samples, dtype=np.float32)], path, fmt)
 
 
 # --- tags and chapters ------------------------------------------------------------------

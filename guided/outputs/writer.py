@@ -252,13 +252,9 @@ def sweep_stale(folder: Path) -> int:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process: alive
-        return True
-    return True
+    from guided.portable import pid_alive
+
+    return pid_alive(pid)
 
 
 # --- signals ----------------------------------------------------------------------------
@@ -272,8 +268,12 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+# SIGHUP does not exist on Windows (a closed console ends the process there anyway).
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 @contextmanager
-def stop_on_signals(signums: Iterable[int] = (signal.SIGTERM, signal.SIGHUP)) -> Iterator[None]:
+def stop_on_signals(signums: Iterable[int] = STOP_SIGNALS) -> Iterator[None]:
     """Treat SIGTERM and SIGHUP like Ctrl-C while the block runs (main thread only)."""
 
     def stop(signum: int, frame: object) -> None:

@@ -163,7 +163,8 @@ class PracticeLog:
                                    ensure_ascii=False) + "\n" for local in sorted(self._dirty))
         try:
             self.side_file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.side_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW,
+            fd = os.open(self.side_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT
+                         | getattr(os, "O_NOFOLLOW", 0),  # no O_NOFOLLOW on Windows
                          0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as fh:
                 fh.write(lines)

@@ -14,8 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guided.errors import Pos, ScriptError
+from guided.script.durations import format_clock
 from guided.script.model import Pause, Say, Script, Section, iter_steps
-from guided.timeline.plan import SPEECH, Measure, Timeline, fill_variables, normalise_text, plan
+from guided.timeline.plan import (
+    SPEECH,
+    Measure,
+    Timeline,
+    fill_variables,
+    merged_variables,
+    normalise_text,
+    plan,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -66,7 +75,12 @@ def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
     try:
         script = load_script(path, name=name)
     except ScriptError as exc:
-        return Report(path, None, None, (Problem(exc.pos or Pos(str(path)), exc.message),))
+        errors = getattr(exc, "errors", None) or [exc]  # every independent mistake
+        problems = [Problem(e.pos or Pos(str(path)), e.message) for e in errors]
+        partial = getattr(exc, "partial", None)
+        if partial is not None:  # the steps that did load can still lack a value
+            problems += _missing_values(partial, variables)
+        return Report(path, None, None, tuple(_in_file_order(problems, str(path))))
     timeline, problems = _check(script, variables, measure)
     problems = [*_voice_problems(script), *problems]
     return Report(path, script, timeline, tuple(problems))
@@ -90,7 +104,7 @@ def _check(script: Script, variables: Mapping[str, str] | None,
     try:
         timeline = plan(script, variables=variables, measure=measure)
     except ScriptError as exc:
-        return None, [Problem(exc.pos or script.pos, exc.message)]
+        return None, _missing_values(script, variables) or [Problem(exc.pos or script.pos, exc.message)]
     context = Context(script, timeline)
     problems: list[Problem] = []
     for check in WARNINGS:
@@ -98,13 +112,35 @@ def _check(script: Script, variables: Mapping[str, str] | None,
     return timeline, problems
 
 
+def _in_file_order(problems: list[Problem], main: str) -> list[Problem]:
+    """The script's own problems by line and column, then those of included files."""
+    return sorted(problems, key=lambda p: (p.pos.file != main, p.pos.file, p.pos.line, p.pos.col))
+
+
+def _missing_values(script: Script, variables: Mapping[str, str] | None) -> list[Problem]:
+    """Every `say` whose variables have no value (planning stops at the first one)."""
+    values = merged_variables(script, variables)
+    problems: dict[tuple[Pos, str], Problem] = {}  # a part included twice is reported once
+    for step in iter_steps(script.steps):
+        if isinstance(step, Say):
+            try:
+                fill_variables(step.text, values, step.pos)
+            except ScriptError as exc:
+                problem = Problem(exc.pos or step.pos, exc.message)
+                problems.setdefault((problem.pos, problem.message), problem)
+    return list(problems.values())
+
+
 def long_pauses(ctx: Context) -> Iterator[Problem]:
     pace = ctx.timeline.pace
     for step in iter_steps(ctx.script.steps):
         if isinstance(step, Pause) and step.seconds * pace > LONG_PAUSE_SECONDS:
+            written = f"'pause: {step.written}'" if step.written else "this pause"
+            stretched = f", stretched by pace {pace:g} to {format_clock(step.seconds * pace)}," \
+                if pace != 1 else ""
             yield Problem(
                 step.pos,
-                f"a pause of {step.seconds * pace:g}s is over 2 minutes: a listener may wonder "
+                f"{written}{stretched} is over 2 minutes of silence: a listener may wonder "
                 "whether the practice has stopped (a short word in between helps)",
                 WARNING,
             )
@@ -147,7 +183,7 @@ def missing_sections(ctx: Context) -> Iterator[Problem]:
         return
     yield Problem(
         ctx.script.pos,
-        f"this practice lasts about {ctx.timeline.seconds / 60:.0f} minutes with no 'section': "
+        f"this practice lasts about {format_clock(ctx.timeline.seconds)} with no 'section': "
         "sections let listeners skip ahead and become chapters in exported MP3s",
         WARNING,
     )
@@ -162,6 +198,64 @@ def empty_speech(ctx: Context) -> Iterator[Problem]:
 
 
 WARNINGS: tuple[Check, ...] = (long_pauses, fast_speech, missing_sections, empty_speech)
+
+
+# ---------------------------------------------------------------------------- variable names
+
+
+def used_variables(script: Script) -> set[str]:
+    """The variable names a script declares or writes as ``{name}`` (included parts too)."""
+    from guided.timeline.plan import _PLACEHOLDER
+
+    names = set(script.variables)
+    for step in iter_steps(script.steps):
+        if isinstance(step, Say):
+            names.update(m.group(1).strip() for m in _PLACEHOLDER.finditer(step.text) if m.group(1))
+    return names
+
+
+def unknown_variables(values: Mapping[str, str], scripts: Iterable[Script]) -> list[Problem]:
+    """An error for each given name that is almost surely a typo, which would leave the
+    default in its place: a ``--var`` name none of ``scripts`` uses, and a variables-file
+    name none of them uses that is close to one they use and that the file leaves out
+    (``plce`` for ``place``). Other names in a variables file are fine: one client's file
+    may serve many practices."""
+    from guided.script.suggest import did_you_mean
+
+    scripts = list(scripts)
+    known = sorted(set().union(*(used_variables(s) for s in scripts))) if scripts else []
+    origins = getattr(values, "origins", {})
+    what = f"'{scripts[0].title}' has no variable" if len(scripts) == 1 else "none of these practices has a variable"
+    listing = f"the variables are: {', '.join(known)}" if known else "it uses no variables"
+    missing = [name for name in known if name not in values]
+    problems = []
+    for name in values:
+        if name in known:
+            continue
+        origin = origins.get(name) or Pos(f"--var {name}")
+        if not origin.file.startswith("--var ") and not did_you_mean(name, missing):
+            continue  # a value for some other practice
+        hint = did_you_mean(name, missing) or did_you_mean(name, known)
+        problems.append(Problem(origin, f"{what} '{name}'{hint}; {listing}"))
+    return problems
+
+
+def require_known_variables(values: Mapping[str, str], scripts: Iterable[Script]) -> None:
+    """Raise the first of ``unknown_variables`` (before anything is spoken or written)."""
+    problems = unknown_variables(values, scripts)
+    if problems:
+        more = f" (and {len(problems) - 1} more unknown)" if len(problems) > 1 else ""
+        raise ScriptError(problems[0].message + more, problems[0].pos)
+
+
+def check_practices(scripts: Iterable[Script], values: Mapping[str, str] | None = None
+                    ) -> list[Problem]:
+    """The errors (not warnings) of each script planned with ``values``: what would stop
+    it from playing, as for the practices of a journey."""
+    problems: list[Problem] = []
+    for script in scripts:
+        problems += [p for p in check_script(script, values) if p.severity == ERROR]
+    return problems
 
 
 def has_errors(problems: Iterable[Problem], *, strict: bool = False) -> bool:

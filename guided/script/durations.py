@@ -76,11 +76,6 @@ def format_timestamp(ms: int, sep: str = ".") -> str:
 
 
 def format_length(seconds: float) -> str:
-    """Human length: ``45s``, ``7m``, ``1h 05m``."""
-    if seconds < 60:
-        return f"{seconds:.0f}s"
-    minutes = seconds / 60
-    if minutes < 60:
-        return f"{minutes:.0f}m" if minutes >= 10 else f"{minutes:.1f}m".replace(".0m", "m")
-    h, m = divmod(int(round(minutes)), 60)
-    return f"{h}h {m:02d}m"
+    """A length as a person reads it, the one way guided writes lengths everywhere:
+    ``0:45``, ``6:05``, ``1:02:30`` (the same as ``format_clock``)."""
+    return format_clock(seconds)

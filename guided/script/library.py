@@ -31,6 +31,7 @@ class Entry:
     source: str  # USER or BUILT_IN
     script: Script | None = None
     error: ScriptError | None = None
+    hides: Path | None = None  # the built-in practice a user script of the same name hides
 
     @property
     def ok(self) -> bool:
@@ -65,20 +66,44 @@ def load(ref: str) -> Script:
 def iter_library() -> list[Entry]:
     """Every script in the user's folder and the built-in library, sorted by name.
 
-    A user script with the name of a built-in shadows it and is listed once, as the user's.
-    Broken user scripts are listed with their error instead of stopping the listing.
+    A user script with the name of a built-in shadows it and is listed once, as the user's,
+    with ``hides`` naming the built-in file. Broken user scripts are listed with their error
+    instead of stopping the listing.
     """
     entries: list[Entry] = []
     for name, (path, source) in sorted(_by_name().items()):
+        hides = builtin_path(name) if source == USER else None
         try:
-            entries.append(Entry(name, path, source, load_script(path, name=name)))
+            entries.append(Entry(name, path, source, load_script(path, name=name), hides=hides))
         except ScriptError as exc:
-            entries.append(Entry(name, path, source, error=exc))
+            entries.append(Entry(name, path, source, error=exc, hides=hides))
         except (GuidedError, OSError, ValueError) as exc:  # one script never stops the listing
             reason = getattr(exc, "strerror", None) or str(exc)
             entries.append(Entry(name, path, source,
-                                 error=ScriptError(f"cannot be read: {reason}", Pos(str(path)))))
+                                 error=ScriptError(f"cannot be read: {reason}", Pos(str(path))),
+                                 hides=hides))
     return entries
+
+
+def builtin_path(name: str) -> Path | None:
+    """The built-in practice called ``name``, if there is one."""
+    for path in _files_in(builtin_scripts_dir()):
+        if path.stem == name:
+            return path
+    return None
+
+
+def user_files() -> list[Path]:
+    """The scripts in the user's own folder."""
+    return _files_in(user_scripts_dir())
+
+
+def user_path(name: str) -> Path | None:
+    """The user's own script called ``name``, if there is one."""
+    for path in _files_in(user_scripts_dir()):
+        if path.stem == name:
+            return path
+    return None
 
 
 def _by_name() -> dict[str, tuple[Path, str]]:

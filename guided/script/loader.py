@@ -15,13 +15,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from guided.errors import Pos, ScriptError
+from guided.errors import Pos, ScriptError, ScriptErrors
 from guided.paths import YAML_SUFFIXES
 from guided.script.hygiene import NOTHING_TO_SAY, speakable
 from guided.script.model import (
@@ -55,6 +55,7 @@ from guided.script.nodes import (
     is_null,
     mapping_node,
     short,
+    short_path,
 )
 from guided.script.suggest import did_you_mean
 from guided.script.yamlfile import (
@@ -90,8 +91,11 @@ def load_script(path: Path | str, *, name: str = "") -> Script:
     path = Path(path)
     state = _LoadState()
     script = _load_file(path, str(path), state, chain=(), depth=0)
+    if state.errors:
+        partial = None if state.variables_failed else script
+        raise ScriptErrors(state.errors, partial=partial)
     check_limits(script)
-    return _replace(script, name=name or path.stem, source_hash=state.hasher.hexdigest())
+    return replace(script, name=name or path.stem, source_hash=state.hasher.hexdigest())
 
 
 # --------------------------------------------------------------------------- reading
@@ -106,6 +110,9 @@ class _LoadState:
     # Included files already loaded, by (resolved path, depth): a file included many times
     # is read once, so includes cannot multiply into an exponential number of loads.
     included: dict[tuple[Path, int], Script] = field(default_factory=dict)
+    # Mistakes so far: loading goes on past a bad key or step, so check lists them all.
+    errors: list[ScriptError] = field(default_factory=list)
+    variables_failed: bool = False  # then the steps that loaded cannot be checked for values
 
 
 def _load_file(path: Path, display: str, state: _LoadState, chain: tuple[Path, ...],
@@ -129,7 +136,7 @@ class _Builder(NodeReader):
     """Builds the model from one file's node tree."""
 
     def __init__(self, display: str, path: Path, state: _LoadState, chain: tuple[Path, ...]):
-        super().__init__(display, state.budget)
+        super().__init__(display, state.budget, errors=state.errors)
         self.path = path
         self.state = state
         self.chain = chain
@@ -143,23 +150,34 @@ class _Builder(NodeReader):
             )
         fields: dict[str, object] = {}
         steps: tuple[Step, ...] | None = None
+        seen: set[str] = set()
+        missing: list[ScriptError] = []
+        before = len(self.errors)
         for key, key_node, value in self.mapping(root, "a mapping"):
+            seen.add(key)
             if key not in TOP_LEVEL_KEYS:
                 hint = did_you_mean(key, TOP_LEVEL_KEYS + STEP_KEYS)
                 if key in STEP_KEYS:
                     hint = " (steps go in the list under 'steps:')"
-                raise self.fail(f"unknown key '{short(key)}'{hint}", key_node)
-            if key == "steps":
-                steps = self.steps(value, depth, "'steps'")
+                seen.update(k for k in ("title", "steps") if f"'{k}'" in hint)  # not missing too
+                self.note(self.fail(f"unknown key '{short(key)}'{hint}", key_node))
+            elif key == "steps":
+                steps = self.attempt(self.steps, value, depth, "'steps'")
             else:
-                fields[key] = self.top_level(key, value)
-        if "title" not in fields:
-            raise self.fail("missing 'title': every script needs a title", root)
-        if steps is None:
-            raise self.fail("missing 'steps': add a list of steps, e.g. '- say: Welcome.'", root)
-        return Script(
-            steps=steps, path=self.path, pos=self.pos(root), **fields  # type: ignore[arg-type]
-        )
+                found = self.attempt(self.top_level, key, value)
+                if found is not None:
+                    fields[key] = found
+                elif key == "variables":
+                    self.state.variables_failed = True
+        if "title" not in seen:
+            missing.append(self.fail("missing 'title': every script needs a title", root))
+        if "steps" not in seen:
+            missing.append(self.fail("missing 'steps': add a list of steps, e.g. '- say: Welcome.'", root))
+        self.errors[before:before] = missing  # they point at the top of the file: first
+        if len(self.errors) > before:  # what did load, for further checks; load_script raises
+            fields.setdefault("title", "?")
+        return Script(steps=steps or (), path=self.path, pos=self.pos(root),
+                      **fields)  # type: ignore[arg-type]
 
     def top_level(self, key: str, node: yaml.Node) -> object:
         if key == "format":
@@ -231,10 +249,13 @@ class _Builder(NodeReader):
     def steps(self, node: yaml.Node, depth: int, what: str) -> tuple[Step, ...]:
         self.visit(node)
         if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(f"expected a list of steps under {what}, found {describe(node)}", node)
+            dash = isinstance(node, yaml.MappingNode) and str(node.value[0][0].value).startswith("-")
+            hint = "; put a space after the '-' of each step: '- say: ...'" if dash else ""
+            raise self.fail(f"expected a list of steps under {what}, found {describe(node)}{hint}", node)
         if not node.value:
             raise self.fail(f"{what} is empty: add at least one step", node)
-        return tuple(self.step(item, depth) for item in node.value)
+        steps = (self.attempt(self.step, item, depth) for item in node.value)
+        return tuple(step for step in steps if step is not None)
 
     def step(self, node: yaml.Node, depth: int) -> Step:
         self.visit(node)
@@ -282,7 +303,8 @@ class _Builder(NodeReader):
         if kind == "say":
             return self.say(value, pos)
         if kind == "pause":
-            return Pause(self.duration(value, "'pause'"), pos)
+            written = value.value if isinstance(value, yaml.ScalarNode) else ""
+            return Pause(self.duration(value, "'pause'"), pos, written=written)
         if kind == "bell":
             return self.bell(value, pos)
         if kind == "section":
@@ -377,13 +399,13 @@ class _Builder(NodeReader):
             if key != "steps":
                 hint = did_you_mean(key, ("steps",) + STEP_KEYS)
                 raise self.fail(f"'repeat' takes only 'steps:' beside it, not '{short(key)}'{hint}", key_node)
-        count = self.integer(value, "'repeat' (how many times)", *REPEAT_RANGE)
+        count = self.attempt(self.integer, value, "'repeat' (how many times)", *REPEAT_RANGE)
         if "steps" not in extras:
             raise self.fail("'repeat' needs 'steps:' beside it, indented like 'repeat'", node)
         if depth + 1 > MAX_DEPTH:
             raise self.fail(f"repeat/include nested more than {MAX_DEPTH} deep", node)
-        steps = self.steps(extras["steps"][1], depth + 1, "'repeat'")
-        return Repeat(count, steps, self.pos(node))
+        steps = self.steps(extras["steps"][1], depth + 1, "'repeat'")  # each step on its own
+        return Repeat(count or 1, steps, self.pos(node))
 
     def include(self, node: yaml.Node, pos: Pos, depth: int) -> Include:
         ref = self.text(node, "'include' (a path relative to this script)").strip()
@@ -408,8 +430,8 @@ class _Builder(NodeReader):
                 node,
             )
         if target in self.chain:
-            names = [_short_path(p, folder) for p in self.chain[self.chain.index(target):]]
-            names.append(_short_path(target, folder))
+            names = [short_path(p, folder) for p in self.chain[self.chain.index(target):]]
+            names.append(short_path(target, folder))
             raise self.fail(f"include cycle: {' → '.join(names)}", node)
         if not target.exists():
             raise self.fail(f"cannot include '{short(ref)}': no such file", node)
@@ -424,15 +446,3 @@ class _Builder(NodeReader):
             self.state.included[key] = included
         return Include(target, included.steps, pos)
 
-
-def _short_path(path: Path, folder: Path) -> str:
-    try:
-        return str(path.relative_to(folder))
-    except ValueError:
-        return path.name
-
-
-def _replace(script: Script, **changes: object) -> Script:
-    from dataclasses import replace
-
-    return replace(script, **changes)  # type: ignore[arg-type]

@@ -42,6 +42,7 @@ class Say:
 class Pause:
     seconds: float  # before `pace`
     pos: Pos
+    written: str = ""  # as the author wrote it ("3m"), for messages; "" when not from a file
 
 
 @dataclass(frozen=True)

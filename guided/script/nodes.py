@@ -10,11 +10,14 @@ a "billion laughs" document, small on disk, is refused instead of expanded.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
-from guided.errors import Pos, ScriptError
+from guided.errors import Pos, ScriptError, ScriptErrors
 from guided.script.durations import parse_duration
 from guided.script.hygiene import text_problem
 from guided.script.model import MAX_TOTAL_SECONDS
@@ -24,6 +27,8 @@ from guided.script.yamlfile import BOOL, FLOAT, INT, MAP, NULL, node_pos, one_li
 # How many YAML nodes one load may visit (all included files together), counting each
 # alias again: a "billion laughs" document is small on disk but huge once aliases are followed.
 NODE_BUDGET = 100_000
+MAX_ERRORS = 1000  # mistakes noted in one file before reading stops (check shows 20)
+T = TypeVar("T")
 DURATION_HELP = "a duration such as 5, 2.5, '500ms', '5s', '2m' or '1m30s'"
 
 
@@ -37,11 +42,35 @@ class NodeBudget:
 
 
 class NodeReader:
-    """Typed values from the nodes of one file; errors name ``display`` and the node's place."""
+    """Typed values from the nodes of one file; errors name ``display`` and the node's place.
 
-    def __init__(self, display: str, budget: NodeBudget | None = None):
+    With an ``errors`` list, ``attempt`` notes a mistake there and lets reading go on,
+    so that one run can report every independent mistake in a file."""
+
+    def __init__(self, display: str, budget: NodeBudget | None = None,
+                 errors: list[ScriptError] | None = None):
         self.display = display
         self.budget = budget or NodeBudget()
+        self.errors: list[ScriptError] = [] if errors is None else errors
+
+    def attempt(self, build: Callable[..., T], *args: Any) -> T | None:
+        """``build(*args)``, or None when it fails: the mistake is noted and reading goes
+        on. Running out of the node budget stops at once (all after it would fail too)."""
+        try:
+            return build(*args)
+        except ScriptErrors as exc:
+            self.note(*exc.errors)
+        except ScriptError as exc:
+            if self.budget.visits > self.budget.limit:
+                raise
+            self.note(exc)
+        return None
+
+    def note(self, *errors: ScriptError) -> None:
+        """Keep ``errors`` to report later (past ``MAX_ERRORS``, stop looking)."""
+        if len(self.errors) >= MAX_ERRORS:
+            raise ScriptErrors(self.errors)
+        self.errors.extend(errors)
 
     def pos(self, node: yaml.Node) -> Pos:
         return node_pos(self.display, node)
@@ -162,3 +191,11 @@ def describe(node: yaml.Node) -> str:
 def short(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def short_path(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder`` when it is inside it, else its name."""
+    try:
+        return str(path.relative_to(folder))
+    except ValueError:
+        return path.name

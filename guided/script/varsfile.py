@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from guided.errors import ScriptError
+from guided.errors import Pos, ScriptError
 from guided.script.model import VARIABLE_NAME
 from guided.script.nodes import NodeBudget, NodeReader
 from guided.script.yamlfile import BOOL, FLOAT, INT, MAP, STR, load_nodes, node_pos
@@ -23,14 +23,28 @@ from guided.script.yamlfile import BOOL, FLOAT, INT, MAP, STR, load_nodes, node_
 _MAX_BYTES = 64 * 1024
 
 
-def load_vars_file(path: str | Path) -> dict[str, str]:
+class Values(dict[str, str]):
+    """Variable values given on the command line (``--var``, ``--vars-file``), remembering
+    where each came from, so a name no practice uses can be pointed out at its place."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.origins: dict[str, Pos] = {}
+
+    def give(self, name: str, value: str, origin: Pos) -> None:
+        self[name] = value
+        self.origins[name] = origin
+
+
+def load_vars_file(path: str | Path) -> Values:
+    """The values in a variables file, each with the place of its name."""
     path = Path(path)
+    result = Values()
     node = load_nodes(path, max_bytes=_MAX_BYTES, what="a variables file")
     if node is None:
-        return {}
+        return result
     node = _unwrap(node, path)
     reader = NodeReader(str(path), NodeBudget(what="variables file"))
-    result: dict[str, str] = {}
     for key, value in node.value:
         reader.visit(key)
         reader.visit(value)
@@ -40,7 +54,7 @@ def load_vars_file(path: str | Path) -> dict[str, str]:
         if not isinstance(value, yaml.ScalarNode) or value.tag not in _SCALAR_TAGS:
             raise ScriptError(f"variable '{key.value}' must be plain text",
                               reader.pos(value))
-        result[key.value] = reader.text(value, f"variable '{key.value}'")  # no control characters
+        result.give(key.value, reader.text(value, f"variable '{key.value}'"), pos)  # no control characters
     return result
 
 

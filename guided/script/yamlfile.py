@@ -92,7 +92,11 @@ def compose(text: str, display: str, *, single: str = "a file") -> yaml.Node | N
         problem = exc.problem or exc.context or "cannot be read"
         if "another document" in problem:
             problem = f"{single} is a single YAML document; remove the second '---' and what follows"
-        raise ScriptError(f"YAML syntax: {one_line(problem)}", pos) from None
+        found = syntax_hint(text, exc)
+        if found is None:
+            raise ScriptError(f"YAML syntax: {one_line(problem)}", pos) from None
+        hint, (line, col) = found
+        raise ScriptError(f"YAML syntax: {hint} ({one_line(problem)})", Pos(display, line, col)) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
         raise ScriptError(
@@ -106,6 +110,105 @@ def compose(text: str, display: str, *, single: str = "a file") -> yaml.Node | N
     if node is not None:
         _check_tags(node, display)
     return node
+
+
+_CURLY = "\u201c\u201d\u2018\u2019"  # “ ” ‘ ’, as word processors write quotes
+_NO_SPACE_AFTER_COLON = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):(?=[^\s:/])")
+_NO_SPACE_AFTER_DASH = re.compile(r"^(\s*)-(?=[^\s-])")
+_KEY = re.compile(r"^\s*(?:- )?[A-Za-z_][\w-]*:\s")
+
+
+def syntax_hint(text: str, exc: yaml.MarkedYAMLError) -> tuple[str, tuple[int, int]] | None:
+    """A plain-language hint for the common YAML slips, with the (line, column) it is
+    about (1-based), or None. Covers tabs, a list item out of line, a colon inside text,
+    curly quotes, an unclosed quote, and a missing space after '-' or ':'."""
+    lines = text.splitlines()
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None
+    problem = exc.problem or ""
+    row = mark.line  # 0-based
+    here = lines[row] if row < len(lines) else ""
+
+    def at(line: int, col: int) -> tuple[int, int]:
+        return line + 1, col + 1
+
+    if "'\\t'" in problem or "\t" in problem:
+        return ("a tab is used here, and YAML needs spaces: replace the tab with spaces",
+                at(row, mark.column))
+    unclosed = _unclosed_quote(lines, row)
+    if unclosed is not None and ("end of stream" in problem or "'<scalar>'" in problem
+                                 or "quoted scalar" in (exc.context or "")):
+        line, col, quote = unclosed
+        return (f"the quote {quote} opened here is never closed: end the text with {quote}, "
+                "on the same line", at(line, col))
+    if "'<scalar>'" in problem and mark.column > 0 and here[:mark.column].rstrip()[-1:] in "\"'":
+        return ("text goes on after a closing quote: put the whole text in quotes, "
+                "using the other kind of quote inside, e.g. say: '\"Hello\", she said'",
+                at(row, mark.column))
+    for line in range(min(row, len(lines) - 1), max(-1, row - 2), -1):
+        match = _NO_SPACE_AFTER_COLON.match(lines[line])
+        if match and ("mapping values" in problem or "expected ':'" in problem):
+            key = match.group(2)
+            return (f"put a space after the colon: '{key}: ...'", at(line, match.end(2)))
+    match = _NO_SPACE_AFTER_DASH.match(here)
+    if match and "block end" in problem:
+        return ("put a space after the '-' that starts a list item: '- ...'", at(row, match.end(1)))
+    if "mapping values" in problem:
+        curly = next((c for c in here if c in _CURLY), None)
+        example = _quoted_example(here)
+        if curly:
+            return (f"this text has ': ' in it, and its curly quotes ({curly}), as a word processor "
+                    "writes them, do not count as quotes in YAML: put the whole text in straight "
+                    f"quotes{example}", at(row, mark.column))
+        return ("this text has ': ' in it, which YAML reads as the start of a new name: put the "
+                f"whole text in quotes{example}", at(row, mark.column))
+    if "block end" in problem and here.lstrip().startswith("-"):
+        dash = len(here) - len(here.lstrip())
+        expected = _list_column(lines, row)
+        if expected is not None and expected != dash:
+            return (f"this list item starts in column {dash + 1}, but the ones above it start in "
+                    f"column {expected + 1}: line up the '- ' of every item in a list",
+                    at(row, dash))
+        return ("this list item is not lined up with the ones above it: every '- ' in a list "
+                "starts in the same column", at(row, dash))
+    return None
+
+
+def _unclosed_quote(lines: list[str], upto: int) -> tuple[int, int, str] | None:
+    """The first line at or before ``upto`` whose value opens a quote it never closes."""
+    for number, line in enumerate(lines[: upto + 1]):
+        match = re.match(r"^\s*(?:- )?(?:[A-Za-z_][\w-]*:\s+)?([\"'])", line)
+        if not match:
+            continue
+        quote = match.group(1)
+        rest = line[match.end():]
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
+        if not closed:
+            return number, match.start(1), quote
+    return None
+
+
+def _quoted_example(line: str) -> str:
+    """``, e.g. say: "Note: this"`` for the text on ``line``."""
+    match = re.match(r"^\s*(?:- )?([A-Za-z_][\w-]*):\s+(.+?)\s*$", line)
+    if not match:
+        return ""
+    key, value = match.groups()
+    shown = value if len(value) <= 40 else value[:39] + "…"
+    if '"' in value and "'" not in value:  # text with double quotes: single quotes around it
+        return f", e.g. {key}: '{shown}'"
+    shown = shown.replace("\\", "\\\\").replace('"', '\\"')
+    return f', e.g. {key}: "{shown}"'
+
+
+def _list_column(lines: list[str], row: int) -> int | None:
+    """The column of the '- ' of the nearest list item above ``row``."""
+    for line in reversed(lines[:row]):
+        stripped = line.lstrip()
+        if stripped.startswith("- ") or stripped == "-":
+            return len(line) - len(stripped)
+    return None
 
 
 def load_nodes(path: Path, *, max_bytes: int, what: str, display: str | None = None

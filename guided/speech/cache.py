@@ -113,7 +113,7 @@ class ClipCache:
             st = os.fstat(f.fileno())
             data = f.read(HEADER.size + MAX_CLIP_BYTES + 1)
         n = _parse_header(data[: HEADER.size], len(data))
-        payload = data[HEADER.size:]
+        payload = memoryview(data)[HEADER.size:]  # no copy of a long clip
         if zlib.crc32(payload) != HEADER.unpack_from(data)[5]:
             raise CorruptClip(f"{path.name}: checksum mismatch")
         if time.time() - st.st_mtime > TOUCH_EVERY:
@@ -246,6 +246,20 @@ class ClipCache:
         cutoff = time.time() - older_than_seconds
         return self._remove(lambda mtime: mtime < cutoff)
 
+    def count_older(self, older_than_seconds: float) -> tuple[int, int]:
+        """(clips, bytes) that ``prune(older_than_seconds)`` would delete now."""
+        cutoff = time.time() - older_than_seconds
+        count = size = 0
+        for p in self.entries():
+            try:
+                st = p.stat()
+            except FileNotFoundError:
+                continue
+            if st.st_mtime < cutoff:
+                count += 1
+                size += st.st_size
+        return count, size
+
     def _remove(self, doomed) -> tuple[int, int]:
         """Remove clips (and anything damaged in a clip's place) on any cache content; a
         cache that cannot be changed is one line saying so."""
@@ -293,13 +307,9 @@ def _being_written(name: str) -> bool:
     match = _TEMP_OWNER.match(name)
     if not match:
         return False
-    try:
-        os.kill(int(match.group(1)), 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+    from guided.portable import pid_alive
+
+    return pid_alive(int(match.group(1)))
 
 
 def _remove_any(path: Path) -> None:

@@ -10,6 +10,9 @@ Rules:
 - a voice id names its engine: ``--voice heart`` is hibari, ``--voice joe`` is
   Piper, ``--voice gmw/en-us`` is espeak-ng; a name several engines know is an error
   listing them (``--engine`` settles it);
+- the name of a voice recorded with ``guided record`` (``guided.speech.recorded``)
+  is engine ``recorded``; the voice this module would choose without it becomes its
+  ``fallback``, which speaks any line not recorded yet;
 - ``--voice`` wins over the script's ``voice:``, which wins over the settings file's;
 - with ``auto`` and no voice, a natural voice that speaks the script's language
   (hibari, then Piper), else espeak-ng's voice for it, and the note says so;
@@ -30,6 +33,7 @@ from guided.speech.base import Voice
 
 AUTO = "auto"
 HIBARI, PIPER, PYTTSX3 = "hibari", "piper", "pyttsx3"
+RECORDED = "recorded"  # a therapist's own voice: chosen by its name, never by `auto`
 ENGINE_NAMES = (HIBARI, PIPER, PYTTSX3)
 ENGINE_CHOICES = (AUTO, *ENGINE_NAMES)  # what a user chooses from
 TEST = "test"  # tones for the test suite: accepted by --engine, never offered or picked
@@ -66,6 +70,7 @@ class SpeechSettings:
     language: str = "en"
     note: str = field(default="", compare=False)  # one line: who is speaking
     announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+    fallback: SpeechSettings | None = None  # engine `recorded`: who speaks unrecorded lines
 
 
 # -- the voices each engine has here ------------------------------------------------
@@ -193,6 +198,9 @@ def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: st
     for name, where in asked:
         if not name:
             continue
+        own = _recorded_voice(name, choice, lang, rate)
+        if own is not None:
+            return own
         found = find_voice(name, engines)
         if len(found) == 1:
             return _settings(found[0], choice, lang, rate, "")
@@ -207,6 +215,20 @@ def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: st
                               f"({where}); `guided voices` lists the ones you can use")
         # a script's or the settings' voice of another engine: --engine wins
     return _by_language(choice, lang, rate)
+
+
+def _recorded_voice(name: str, choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings | None:
+    """Settings for a voice recorded with ``guided record`` called ``name``, else None."""
+    from guided.speech.recorded.store import VoiceStore
+
+    store = VoiceStore.find(name)
+    if store is None:
+        return None
+    fallback = _by_language(choice, lang, rate)
+    note = (f"Speaking with your recorded voice {store.name}; {fallback.voice} speaks any "
+            "line not recorded yet.")
+    return SpeechSettings(engine=RECORDED, voice=store.name, rate=rate, language=lang, note=note,
+                          announce=choice.announce, fallback=fallback)
 
 
 def _not_added(name: str, engines: tuple[str, ...]) -> None:
@@ -248,10 +270,16 @@ def script_problems(language: str | None, voice: str | None) -> list[str]:
     lang = normalise_language(language)
     if not any(voice_for_language(engine, lang) for engine in ENGINE_NAMES):
         problems.append(no_voice_message(lang))
-    if voice and not find_voice(voice):
+    if voice and not find_voice(voice) and not _is_recorded(voice):
         problems.append(f"there is no voice {voice!r} on this computer; "
                         "`guided voices` lists the ones you can use")
     return problems
+
+
+def _is_recorded(name: str) -> bool:
+    from guided.speech.recorded.store import VoiceStore
+
+    return VoiceStore.find(name) is not None
 
 
 def no_voice_message(lang: str) -> str:

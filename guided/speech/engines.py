@@ -32,6 +32,8 @@ ENGINES = MappingProxyType({
     "hibari": "guided.speech.hibari_engine:create",  # the default natural voice (core dependency)
     "piper": "guided.speech.piper:create",  # optional extra guided[neural]
     "pyttsx3": "guided.speech.pyttsx3_engine:create",  # espeak-ng: many languages
+    # A therapist's own takes (guided record); chosen by naming the voice, never by auto.
+    "recorded": "guided.speech.recorded:create",
     "test": "guided.speech.tone_engine:create",  # tones, not speech: for the test suite only
 })
 

@@ -18,6 +18,7 @@ the same samples.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib.util
 import threading
@@ -28,6 +29,7 @@ import numpy as np
 
 from guided.errors import SpeechError
 from guided.speech.base import Voice
+from guided.speech.chunking import pieces
 
 ENGINE_NAME = "hibari"
 DEFAULT_VOICE = "heart"
@@ -116,21 +118,19 @@ def clip_seed(voice: str, rate: int, text: str) -> int:
 
 
 def _hibari_version() -> str:
-    try:
-        from importlib.metadata import version
+    from guided.speech.hibari_fast import hibari_version
 
-        return version("hibari-tts")
-    except Exception:  # noqa: BLE001 - a source checkout without metadata
-        return "unknown"
+    return hibari_version()
 
 
 class _G2P:
     """hibari's phonemizer, loaded in a background thread (while the voice model loads
-    beside it) and shared by every voice of one accent. Most of its start-up, 0.5 to
-    1 s on a busy machine, is parsing its gzipped JSON tables."""
+    beside it) and shared by every voice of one accent. Parsing its gzipped JSON tables
+    takes 0.5 to 1 s on a busy machine, so the parsed tables are kept in the cache
+    (``guided.speech.hibari_fast``) and read from there in a few milliseconds."""
 
-    def __init__(self, british: bool):
-        self._british = british
+    def __init__(self, british: bool, folder: Path | None):
+        self._british, self._folder = british, folder
         self._ready = threading.Event()
         self._real: Any = None
         self._error: BaseException | None = None
@@ -139,9 +139,9 @@ class _G2P:
 
     def _load(self) -> None:
         try:
-            from hibari.g2p import G2P
+            from guided.speech.hibari_fast import load_g2p
 
-            self._real = G2P(british=self._british)
+            self._real = load_g2p(self._british, self._folder)
         except BaseException as exc:  # noqa: BLE001 - raised where it is used
             self._error = exc
         finally:
@@ -159,43 +159,54 @@ class _Model:
     """One voice, loaded once per process and shared by every speech thread: the
     onnxruntime session is thread-safe; the phonemizer loads beside it, in parallel."""
 
-    def __init__(self, name: str, path: Path, british: bool):
-        self.name, self.path = name, path
+    def __init__(self, name: str, path: Path, british: bool, folder: Path | None):
+        self.name, self.path, self._folder = name, path, folder
         self._lock = threading.Lock()
-        self._g2p = _g2p(british)
+        self._g2p = _g2p(british, folder)
         self._tts: Any = None
 
     def tts(self) -> Any:
         with self._lock:
             if self._tts is None:
-                from hibari import Hibari
+                from guided.speech.hibari_fast import make_tts
 
-                self._tts = Hibari(voice=self.name, model=str(self.path), threads=1, g2p=self._g2p)
+                self._tts = make_tts(self.name, self.path, self._g2p, self._folder, threads=1)
             return self._tts
 
     def phonemize(self, text: str) -> list[str]:
         return list(self.tts().phonemize(text))
 
 
-_MODELS: dict[str, _Model] = {}
-_G2PS: dict[bool, _G2P] = {}
+_MODELS: dict[tuple[str, Path | None], _Model] = {}
+_G2PS: dict[tuple[bool, Path | None], _G2P] = {}
 _MODELS_LOCK = threading.Lock()
 
 
-def _g2p(british: bool) -> _G2P:
-    with _MODELS_LOCK:
-        if british not in _G2PS:
-            _G2PS[british] = _G2P(british)
-        return _G2PS[british]
+_WARMING: list[threading.Thread] = []
 
 
-def _model(name: str, path: Path, info: dict[str, Any]) -> _Model:
+def _finish_warming() -> None:
+    """At exit (an error before the first clip, say): let a model still loading finish
+    first. onnxruntime aborts the process ("terminate called ...") if the interpreter
+    shuts down while one of its sessions is being made."""
+    for thread in list(_WARMING):
+        thread.join(10.0)
+
+
+def _g2p(british: bool, folder: Path | None) -> _G2P:
     with _MODELS_LOCK:
-        found = _MODELS.get(name)
-    if found is None:
-        made = _Model(name, path, bool(info.get("british")))
+        if (british, folder) not in _G2PS:
+            _G2PS[british, folder] = _G2P(british, folder)
+        return _G2PS[british, folder]
+
+
+def _model(name: str, path: Path, info: dict[str, Any], folder: Path | None) -> _Model:
+    with _MODELS_LOCK:
+        found = _MODELS.get((name, folder))
+    if found is None:  # made outside the lock: _Model takes it for its phonemizer
+        made = _Model(name, path, bool(info.get("british")), folder)
         with _MODELS_LOCK:
-            found = _MODELS.setdefault(name, made)
+            found = _MODELS.setdefault((name, folder), made)
     return found
 
 
@@ -204,8 +215,11 @@ class HibariEngine:
 
     name = ENGINE_NAME
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._running: Any = None  # the onnxruntime.RunOptions of the run in progress
+        self._folder = folder  # where hibari's tables and optimized model are kept
 
     def version(self) -> str:
         return f"hibari-tts {_hibari_version()}; seeded; speed for 140 wpm {speed(140):g}"
@@ -230,40 +244,79 @@ class HibariEngine:
 
     def start(self) -> None:
         """Load the default voice and its phonemizer now, in the background."""
-        threading.Thread(target=self._warm, daemon=True, name="guided-hibari-warm").start()
+        thread = threading.Thread(target=self._warm, daemon=True, name="guided-hibari-warm")
+        with _MODELS_LOCK:
+            if not _WARMING:
+                atexit.register(_finish_warming)
+            _WARMING.append(thread)
+        thread.start()
 
     def _warm(self) -> None:
         try:
             path, info = self._files(DEFAULT_VOICE)
-            _model(DEFAULT_VOICE, path, info).tts()
+            _model(DEFAULT_VOICE, path, info, self._folder).tts()
         except Exception:  # noqa: BLE001 - a real failure shows up when a clip is made
             pass
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
         name = voice or DEFAULT_VOICE
         path, info = self._files(name)
-        model = _model(name, path, info)
+        model = _model(name, path, info, self._folder)
         try:
             tts = model.tts()
             rng = np.random.default_rng(clip_seed(name, rate, text))
             parts = []
-            for phonemes in model.phonemize(text):
-                if self._stop.is_set():
-                    raise SpeechError("speech was stopped")
-                parts.append(tts.from_ids(tts.ids(phonemes), speed(rate), rng))
+            # Bounded pieces (guided.speech.chunking): hibari cuts only at sentence and
+            # clause ends, so one run-on sentence would be one run whose memory grows
+            # with its length (2.2 GB at 5,000 characters). Pieces are joined as hibari
+            # joins its own sentences, with nothing between them.
+            for piece in pieces(text):
+                for phonemes in model.phonemize(piece):
+                    parts.append(self._run(tts, tts.ids(phonemes), speed(rate), rng))
         except SpeechError:
             raise
         except Exception as exc:  # noqa: BLE001 - onnxruntime / phonemizer errors
+            if self._stop.is_set():
+                raise SpeechError("speech was stopped") from None
             raise SpeechError(f"hibari could not speak {text[:40]!r}: {exc}") from exc
         if not parts:
             raise SpeechError(f"hibari found nothing to say in {text[:40]!r}")
         return np.concatenate(parts).astype(np.float32, copy=False), HIBARI_RATE
 
+    def _run(self, tts: Any, ids: list[int], speed: float, rng: np.random.Generator) -> np.ndarray:
+        """``tts.from_ids``, with the model run one that ``abort`` can end between its
+        steps (hibari's own call takes no run options)."""
+        import onnxruntime
+
+        session = getattr(tts, "sess", None)
+        if session is None or len(ids) < 3:  # another hibari: its own call, stopped between runs
+            if self._stop.is_set():
+                raise SpeechError("speech was stopped")
+            return tts.from_ids(ids, speed, rng)
+        from hibari import dsp
+
+        options = onnxruntime.RunOptions()
+        with self._lock:
+            if self._stop.is_set():
+                raise SpeechError("speech was stopped")
+            self._running = options
+        try:
+            out = session.run(None, {"ids": np.asarray([ids], np.int64),
+                                     "speed": np.asarray([speed], np.float32)}, options)
+        finally:
+            with self._lock:
+                self._running = None
+        return dsp.synth(*(o[0] for o in out), rng)
+
     def close(self) -> None:
         """Nothing to release: the loaded model stays warm for the rest of the process."""
 
     def abort(self) -> None:
-        self._stop.set()
+        """Stop at once (from any thread): the model run in progress ends at its next step."""
+        with self._lock:
+            self._stop.set()
+            if self._running is not None:
+                self._running.terminate = True
 
     def _files(self, name: str) -> tuple[Path, dict[str, Any]]:
         if not installed():
@@ -273,6 +326,22 @@ class HibariEngine:
             raise SpeechError(f"the hibari voice {name!r} is not on this computer; "
                               f"{how_to_add(name)}")
         return files[name]
+
+
+def preload(engine: str, voices: tuple[str | None, ...], cache_dir: str | Path | None) -> None:
+    """Start loading hibari's default voice and phonemizer in the background now, when
+    it is the voice most likely to speak (``engine`` auto or hibari, no other voice
+    named), so that it is ready, or nearly, when the first clip is wanted. The
+    ``Speaker`` made later for ``cache_dir`` finds it loaded (or loading): nothing is
+    loaded twice. Wasted only when the script turns out to choose another voice."""
+    if engine not in ("auto", ENGINE_NAME) or any(v not in (None, DEFAULT_VOICE) for v in voices):
+        return
+    if not installed():
+        return
+    from guided.paths import cache_dir as default_cache_dir
+
+    root = Path(cache_dir) if cache_dir else default_cache_dir()  # as the Speaker does
+    HibariEngine(root / "hibari").start()
 
 
 def how_to_add(name: str = "emma") -> str:
@@ -285,6 +354,9 @@ def how_to_add(name: str = "emma") -> str:
 
 
 def create(cache_dir: Path | None = None) -> HibariEngine:
-    """The engine as ``guided.speech.engines`` makes it (hibari keeps nothing in the
-    cache folder)."""
-    return HibariEngine()
+    """The engine as ``guided.speech.engines`` makes it: hibari keeps its parsed
+    phonemizer tables and optimized model in the cache folder's ``hibari/``
+    (``guided.speech.hibari_fast``)."""
+    from guided.paths import cache_dir as default_cache_dir
+
+    return HibariEngine((Path(cache_dir) if cache_dir else default_cache_dir()) / "hibari")

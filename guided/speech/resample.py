@@ -41,11 +41,17 @@ def _bank(up: int, down: int) -> tuple[np.ndarray, np.ndarray, int]:
     return h.astype(np.float32), (phases * down // up).astype(np.int64), taps
 
 
+BLOCK_SAMPLES = 1 << 21  # input samples per block: a long clip is never copied whole
+
+
 def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
-    """``samples`` (float32 mono at ``rate`` Hz) at ``target`` Hz."""
-    samples = np.asarray(samples, dtype=np.float32)
+    """``samples`` (mono float32, or int16 read as ``x / 32768``) at ``rate`` Hz, as
+    float32 at ``target`` Hz. Worked through in blocks of ``BLOCK_SAMPLES`` inputs, so
+    the only whole-length array made is the result; each output sample is the same
+    dot product whatever the blocks."""
+    samples = np.asarray(samples)
     if rate == target or len(samples) == 0:
-        return samples
+        return _as_float(samples)
     g = gcd(int(rate), int(target))
     up, down = int(target) // g, int(rate) // g
     bank, base, taps = _bank(up, down)
@@ -53,16 +59,42 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     n_out = int(len(samples) * up // down)
     if n_out == 0:
         return np.zeros(0, dtype=np.float32)
-    padded = np.concatenate([np.zeros(half, np.float32), samples, np.zeros(taps + down, np.float32)])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, taps)
     out = np.empty(n_out, dtype=np.float32)
-    for phase in range(up):
-        count = len(range(phase, n_out, up))
-        if count == 0:
-            continue
-        # output n = q*up + phase sits just past input sample q*down + base[phase]; its
-        # taps start half - 1 samples before that (shifted by the padding of `half`)
-        start = int(base[phase]) + 1
-        rows = windows[start: start + count * down: down]
-        out[phase::up] = rows @ bank[phase]
+    groups = -(-n_out // up)  # output n = q*up + phase; q numbers the groups of `up`
+    step = max(1, BLOCK_SAMPLES // down)  # groups per block
+    for q0 in range(0, groups, step):
+        q1 = min(groups, q0 + step)
+        # Input, in the coordinates of the signal padded with `half` zeros in front,
+        # that outputs q0*up .. q1*up need; taps + down more for the last phase.
+        lo = q0 * down
+        hi = (q1 - 1) * down + int(base[-1]) + 1 + taps + down
+        windows = np.lib.stride_tricks.sliding_window_view(_segment(samples, lo - half, hi - half),
+                                                           taps)
+        for phase in range(up):
+            first = q0 * up + phase
+            count = len(range(first, min(q1 * up, n_out), up))
+            if count == 0:
+                continue
+            # output q*up + phase sits just past input q*down + base[phase]; its taps
+            # start half - 1 samples before that (shifted by the padding of `half`)
+            start = int(base[phase]) + 1 + q0 * down - lo
+            rows = windows[start: start + count * down: down]
+            out[first: first + count * up: up] = rows @ bank[phase]
     return out
+
+
+def _segment(samples: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """``samples[start:stop]`` as float32, zeros where it reaches past either end."""
+    seg = np.zeros(stop - start, dtype=np.float32)
+    a, b = max(start, 0), min(stop, len(samples))
+    if b > a:
+        seg[a - start: b - start] = _as_float(samples[a:b])
+    return seg
+
+
+def _as_float(samples: np.ndarray) -> np.ndarray:
+    if samples.dtype == np.int16:
+        out = samples.astype(np.float32)
+        out /= 32768.0
+        return out
+    return np.asarray(samples, dtype=np.float32)

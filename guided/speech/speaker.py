@@ -28,7 +28,7 @@ import numpy as np
 
 from guided.errors import GuidedError, SpeechError
 from guided.paths import cache_dir as default_cache_dir
-from guided.speech import engines
+from guided.speech import engines, recorded
 from guided.speech.base import Engine
 from guided.speech.cache import ClipCache, CorruptClip, clip_key, normalise
 from guided.speech.choice import SpeechSettings
@@ -60,8 +60,14 @@ class Speaker:
     def __init__(self, settings: SpeechSettings, cache_dir: Path | None = None,
                  workers: int | None = None):
         self.settings = settings
-        self.engine_name = engines.check_name(settings.engine)
         self.cache = ClipCache(Path(cache_dir) if cache_dir else default_cache_dir())
+        # A recorded voice (guided record) speaks the lines it has; the synthesized
+        # voice settled for the others (``settings.fallback``) speaks the rest.
+        self.recorded = recorded.lines_for(settings, self.cache)
+        if self.recorded is not None:
+            settings = self.recorded.fallback
+        self._engine_settings = settings
+        self.engine_name = engines.check_name(settings.engine)
         self.stats = SpeakerStats()
         self._factory = engines.engine_factory(self.engine_name)
         self._n_workers = workers or min(2, os.cpu_count() or 1)
@@ -94,6 +100,8 @@ class Speaker:
         if not normalise(text):
             return np.zeros(0, dtype=np.float32)
         self.announce()
+        if self.recorded and self.recorded.has(text):
+            return self.recorded.clip(text)
         key = self.key(text)
         with self._lock:
             job = self._jobs.get(key)
@@ -120,6 +128,8 @@ class Speaker:
         """Length in samples if the clip is cached (reads only its header)."""
         if not normalise(text):
             return 0
+        if self.recorded and self.recorded.has(text):
+            return self.recorded.cached_length(text)
         return self.cache.read_length(self.key(text))
 
     def measure(self, text: str) -> int:
@@ -134,8 +144,13 @@ class Speaker:
         jobs: list[_Job] = []
         ready = 0
         seen: set[str] = set()
+        texts = self._note_missing(texts)
         for text in texts:
             if not normalise(text):
+                continue
+            if self.recorded and self.recorded.has(text):
+                self.recorded.clip(text)  # prepared once, then cached
+                ready += 1
                 continue
             key = self.key(text)
             if key in seen:
@@ -157,8 +172,11 @@ class Speaker:
     def prefetch(self, texts: Iterable[str]) -> None:
         """Start synthesizing the missing texts in the background, in this order."""
         self.announce()
+        texts = self._note_missing(texts)
+        if self.recorded:
+            self.recorded.prefetch(texts)
         for text in texts:
-            if not normalise(text):
+            if not normalise(text) or (self.recorded and self.recorded.has(text)):
                 continue
             key = self.key(text)
             with self._lock:
@@ -168,10 +186,14 @@ class Speaker:
                 self._submit(key, text, BACKGROUND)
 
     def key(self, text: str) -> str:
+        if self.recorded and self.recorded.has(text):
+            return self.recorded.key(text)
         return clip_key(self.engine_name, self._engine_version(), self._voice_key,
                         self.settings.rate, text)
 
     def close(self) -> None:
+        if self.recorded:
+            self.recorded.close()
         with self._lock:
             if self._closed:
                 return
@@ -204,6 +226,13 @@ class Speaker:
         self.close()
 
     # -- internals -------------------------------------------------------------------
+    def _note_missing(self, texts: Iterable[str]) -> list[str]:
+        """The texts, after saying (once) how many a recorded voice has no take for."""
+        texts = list(texts)
+        if self.recorded:
+            self.recorded.report_missing(texts)
+        return texts
+
     def _engine_version(self) -> str:
         if self._version is None:
             with self._lock:
@@ -213,7 +242,7 @@ class Speaker:
             # An engine that can name the model behind one voice (Piper) keys clips on
             # that alone, so installing another voice does not make every clip again.
             per_voice = getattr(first, "voice_version", None)
-            self._version = (per_voice(self.settings.voice, self.settings.language)
+            self._version = (per_voice(self._engine_settings.voice, self.settings.language)
                              if callable(per_voice) else first.version())
         return self._version
 
@@ -319,6 +348,7 @@ class Speaker:
         if pcm is None or len(pcm) == 0:
             raise SpeechError(f"the speech engine made no audio for {_quote(text)}")
         samples = clean(pcm, sample_rate)
+        del pcm  # a long clip is not kept twice while it is made int16
         if len(samples) == 0:
             raise SpeechError(f"the speech engine made only silence for {_quote(text)}")
         return to_int16(samples)
@@ -340,7 +370,9 @@ def _start(engine: Engine) -> None:
 
 
 def _as_float(samples: np.ndarray) -> np.ndarray:
-    return samples.astype(np.float32) / np.float32(32768.0)
+    out = samples.astype(np.float32)
+    out /= np.float32(32768.0)  # in place: a long clip is not held twice as float
+    return out
 
 
 def _quote(text: str, limit: int = 60) -> str:

@@ -12,6 +12,7 @@ cached clip when there is one, else an estimate from the word count and rate.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -179,8 +180,11 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> 
                 pos,
             )
         if name not in variables:
+            close = difflib.get_close_matches(name, list(variables), n=1, cutoff=0.6)
+            given = f" (a value was given for '{close[0]}': is that meant to be '{name}'?)" if close else ""
             raise ScriptError(
-                f"variable '{name}' has no value: add it under 'variables:' or pass --var {name}=...",
+                f"variable '{name}' has no value{given}: add it under 'variables:' or pass "
+                f"--var {name}=...",
                 pos,
             )
         return str(variables[name])

@@ -1,6 +1,9 @@
 """Single key presses while a practice plays: cbreak mode (no Enter needed, Ctrl-C
 still works), the terminal restored on exit, also after an exception. ``NoKeys``
-stands in when stdin is not a terminal."""
+stands in when stdin is not a terminal.
+
+On Windows there is no termios: the console already hands over single keys through
+``msvcrt`` (no mode to set or restore), polled until the timeout."""
 
 from __future__ import annotations
 
@@ -29,6 +32,9 @@ class Keys:
             return self
         if not os.isatty(fd):
             return self
+        if sys.platform == "win32":
+            self.fd = fd  # msvcrt reads the console directly; nothing to set or restore
+            return self
         import termios
         import tty
 
@@ -41,6 +47,9 @@ class Keys:
         self.restore()
 
     def restore(self) -> None:
+        if sys.platform == "win32":
+            self.fd = None
+            return
         if self.fd is not None and self._saved is not None:
             import termios
 
@@ -55,6 +64,8 @@ class Keys:
             if timeout:
                 time.sleep(timeout)
             return None
+        if sys.platform == "win32":
+            return _read_console(timeout)
         ready, _, _ = select.select([self.fd], [], [], timeout)
         if not ready:
             return None
@@ -65,6 +76,24 @@ class Keys:
             return "escape"
         self._pending = list(data.decode("utf-8", errors="replace").lower())
         return self._pending.pop(0)
+
+
+def _read_console(timeout: float) -> str | None:
+    """Windows: one key from the console within ``timeout`` seconds, polled."""
+    import msvcrt  # type: ignore[import-not-found,unused-ignore]  # Windows only
+
+    deadline = time.monotonic() + timeout
+    while not msvcrt.kbhit():  # type: ignore[attr-defined]
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.02)
+    key = msvcrt.getwch()  # type: ignore[attr-defined]
+    if key in ("\x00", "\xe0"):  # an arrow or function key: a prefix and a code
+        msvcrt.getwch()  # type: ignore[attr-defined]
+        return "escape"
+    if key == "\x1b":
+        return "escape"
+    return key.lower()
 
 
 class NoKeys:

@@ -8,7 +8,8 @@ Piper (``piper-tts``, GPL-3.0) runs a VITS voice model with onnxruntime. The par
   audio cache so a 63 MB model is not re-read on every start;
 - ``models``: loading a model (its optimized graph kept in ``piper/`` of the audio
   cache) with a noise seed per clip;
-- ``text``: long text cut into bounded pieces (memory stays bounded, Ctrl-C is quick);
+- ``runs``: text to model runs of bounded length (memory stays bounded, Ctrl-C is
+  quick), and one run;
 - ``engine``: the ``Engine`` itself.
 """
 

@@ -2,8 +2,9 @@
 Piper neither hangs nor chatters.
 
 ``threads`` is onnxruntime's thread count per synthesis, by default every core (at
-most 4), with idle threads sleeping rather than spinning. Text is spoken in bounded
-pieces (``guided.speech.piper.text``) with a noise seed per clip
+most 4), with idle threads sleeping rather than spinning. Text is spoken in runs of
+bounded length (``guided.speech.piper.runs``), so memory stays bounded and ``abort``
+(Ctrl-C) ends a run within a fraction of a second, with a noise seed per clip
 (``guided.speech.piper.models``), so the same text always gives the same samples.
 """
 
@@ -21,7 +22,7 @@ from guided.speech.base import Voice
 from guided.speech.piper.identity import piper_cache_dir, voice_identity
 from guided.speech.piper.models import clip_seed, seeded_voice
 from guided.speech.piper.rate import SENTENCE_GAP_SECONDS, length_scale
-from guided.speech.piper.text import pieces
+from guided.speech.piper.runs import phoneme_runs, synthesize_ids
 from guided.speech.piper.voices import (
     DEFAULT_VOICE,
     VOICES_DIR_ENV,
@@ -45,7 +46,8 @@ class PiperEngine:
         self._files: dict[str, PiperVoiceFiles] | None = None
         self._version: str | None = None
         self._stop = threading.Event()
-        self._running: Any = None  # the onnxruntime RunOptions of the run in progress
+        self._lock = threading.Lock()
+        self._running: Any = None  # the onnxruntime.RunOptions of the run in progress
 
     # -- the Engine protocol -------------------------------------------------
 
@@ -86,53 +88,56 @@ class PiperEngine:
         return DEFAULT_VOICE if DEFAULT_VOICE in ids else ids[0]
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
-        import onnxruntime
-        from piper import SynthesisConfig
-
         files = self._resolve(voice)
         scale = length_scale(rate)
         model = seeded_voice(files, self._threads, self._store, clip_seed(files.id, rate, text))
-        run_options = onnxruntime.RunOptions()
-        model.session = _Stoppable(model.session, run_options)
-        self._running = run_options
-        if self._stop.is_set():
-            raise SpeechError("speech was stopped")
         sample_rate = int(model.config.sample_rate)
-        gap = np.zeros(int(SENTENCE_GAP_SECONDS * scale * sample_rate), dtype=np.float32)
-        config = SynthesisConfig(length_scale=scale)
-        parts: list[np.ndarray] = []
+        gap = np.zeros(int(SENTENCE_GAP_SECONDS * scale * sample_rate), dtype=np.int16)
+        parts: list[np.ndarray] = []  # int16 as each run ends: half the memory of float32
         try:
-            for piece in pieces(text):
-                for chunk in model.synthesize(piece, syn_config=config):
-                    if self._stop.is_set():  # checked per sentence of a bounded piece
-                        raise SpeechError("speech was stopped")
-                    if parts:
-                        parts.append(gap)
-                    parts.append(chunk.audio_float_array)
+            for ids in phoneme_runs(model, text, scale):
+                audio = self._run(model, ids, scale)
+                if parts:
+                    parts.append(gap)
+                parts.append(np.clip(audio * 32767.0, -32767, 32767).astype(np.int16))
+                del audio
         except SpeechError:
             raise
         except Exception as exc:  # onnxruntime / phonemizer errors carry no user meaning
-            if self._stop.is_set():  # the run was cut short by abort()
+            if self._stop.is_set():
                 raise SpeechError("speech was stopped") from None
             raise SpeechError(f"Piper could not speak {text[:40]!r}: {exc}") from exc
-        finally:
-            self._running = None
         if not parts:
             raise SpeechError(f"Piper produced no audio for {text[:40]!r}")
-        audio = np.concatenate(parts)
-        pcm = np.clip(audio * 32767.0, -32767, 32767).astype(np.int16)
-        return pcm, sample_rate
+        return np.concatenate(parts), sample_rate
+
+    def _run(self, model: Any, ids: list[int], scale: float) -> np.ndarray:
+        """One run of the model, which ``abort`` can end between its steps."""
+        import onnxruntime
+
+        options = onnxruntime.RunOptions()
+        # give the run's working memory back when it ends (see guided.speech.piper.runs)
+        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        with self._lock:
+            if self._stop.is_set():
+                raise SpeechError("speech was stopped")
+            self._running = options
+        try:
+            return synthesize_ids(model, ids, scale, options)
+        finally:
+            with self._lock:
+                self._running = None
 
     def close(self) -> None:
         """Nothing to release."""
 
     def abort(self) -> None:
-        """Stop the synthesis in progress at once (from any thread): onnxruntime is told
-        to end the run it is in the middle of."""
-        self._stop.set()
-        running = self._running
-        if running is not None:
-            running.terminate = True
+        """Stop the synthesis in progress at once (from any thread): onnxruntime ends
+        the run at its next step, and no further run starts."""
+        with self._lock:
+            self._stop.set()
+            if self._running is not None:
+                self._running.terminate = True
 
     # -- internals -------------------------------------------------------------
 
@@ -170,17 +175,3 @@ class PiperEngine:
             f"no Piper voice called {voice!r}; installed: {', '.join(sorted(voices))} "
             "(see `guided voices --engine piper`)"
         )
-
-
-class _Stoppable:
-    """An onnxruntime session whose runs carry ``run_options``, so that setting its
-    ``terminate`` from another thread ends the run in progress."""
-
-    def __init__(self, session: Any, run_options: Any):
-        self._session, self._run_options = session, run_options
-
-    def run(self, output_names: Any, input_feed: Any, run_options: Any = None) -> Any:
-        return self._session.run(output_names, input_feed, run_options or self._run_options)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._session, name)

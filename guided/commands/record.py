@@ -1,0 +1,309 @@
+"""``guided record``: a therapist records a practice's lines once, in their own voice."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from guided.commands.common import collect_vars, var_option
+from guided.errors import GuidedError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+KEYS_BEFORE = "Enter: start recording · s: skip this line · q: stop here"
+KEYS_AFTER = "Enter or k: keep · l: listen · r: redo · s: skip · q: stop here"
+WORDS_PER_MINUTE = 130  # a calm reading pace, for the time a sitting will take
+ENTER_SOUND_SECONDS = 0.12  # the end of a take holds the sound of the key that stopped it
+_TAKE_FILE = re.compile(r"^(\d{1,3})(?!\d)")
+
+
+@click.command()
+@click.argument("script_ref", metavar="SCRIPT")
+@click.option("--list", "list_only", is_flag=True,
+              help="Print the lines to record, numbered (NNN, a tab, the line), and stop.")
+@click.option("--as", "name", default=None, metavar="NAME",
+              help="The voice to record into, e.g. --as anna (made on first use).")
+@click.option("--import", "import_dir", type=click.Path(file_okay=False), default=None,
+              metavar="DIR", help="Take the lines from DIR/001.wav, 002.wav, … (also .flac, "
+                                  ".mp3, .m4a) instead of the microphone.")
+@click.option("--redo", is_flag=True, help="Record (or import) lines that already have a take, too.")
+@click.option("--device", default=None, metavar="D",
+              help="The microphone: its number or name (default: the system's).")
+@var_option
+def record(script_ref: str, list_only: bool, name: str | None, import_dir: str | None,
+           redo: bool, device: str | None, variables: tuple[str, ...],
+           vars_file: str | None) -> None:
+    """Record a practice's lines in your own voice, once; then play, export and
+    bundle it with --voice NAME, with every pause exactly as written.
+
+    \b
+    guided record grounding --list
+    guided record grounding --as anna
+    guided record grounding --as anna --import takes/
+    guided export grounding --voice anna -o grounding.mp3
+
+    Line by line: Enter starts, Enter stops, then listen, redo, keep or skip. Every
+    take you keep is saved at once, so you can stop (q or Ctrl-C) and carry on later
+    where you left off. See docs/own-voice.md.
+    """
+    from guided.practice.prepare import load
+    from guided.speech.recorded.store import VoiceStore
+
+    script = load(script_ref)
+    lines = script_lines(script, collect_vars(variables, vars_file))
+    if list_only:
+        for number, text in enumerate(lines, 1):
+            click.echo(f"{number:03d}\t{text}")
+        return
+    if not name:
+        raise GuidedError("whose voice is this? add --as NAME (for example --as anna), "
+                          "or see the lines with --list")
+    store = VoiceStore(name)
+    if import_dir is not None:
+        import_takes(store, lines, Path(import_dir).expanduser(), redo)
+        return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise GuidedError("recording needs a terminal to press keys in; to use takes made "
+                          "in another app, add --import DIR")
+    record_takes(store, lines, device, redo)
+
+
+def script_lines(script, variables: dict[str, str]) -> list[str]:
+    """The distinct lines spoken, in order of first appearance, variables filled in
+    (breath cues included)."""
+    from guided.speech.recorded.store import line_key
+    from guided.timeline.plan import plan
+
+    seen: dict[str, str] = {}
+    for text in plan(script, variables=variables).speech_texts():
+        seen.setdefault(line_key(text), text)
+    return list(seen.values())
+
+
+# -- guided check --voice NAME ------------------------------------------------------
+
+
+def recorded_voice(name: str):
+    """The recorded voice ``check --voice NAME`` names, or a one-line error."""
+    from guided.speech.recorded.store import VoiceStore
+
+    store = VoiceStore.find(name)
+    if store is None:
+        raise GuidedError(f"there is no recorded voice called {name!r} (see `guided voices`; "
+                          "record one with `guided record SCRIPT --as NAME`)")
+    return store
+
+
+def with_missing_takes(report, store, ref: str, strict: bool):
+    """``guided check``'s report plus one warning (an error with --strict) per line the
+    recorded voice (``store``, else the one the script names with ``voice:``) has no
+    take for."""
+    from dataclasses import replace
+
+    from guided.errors import Pos
+    from guided.script.checks import ERROR, WARNING, Problem
+    from guided.speech.recorded.store import VoiceStore
+    from guided.timeline.plan import SPEECH
+
+    script = report.script
+    if store is None and script is not None and script.voice:
+        store = VoiceStore.find(script.voice)
+    if store is None or report.timeline is None:
+        return report
+    extra, seen = [], set()
+    for ev in report.timeline.events:
+        if ev.kind != SPEECH or ev.text in seen or store.has(ev.text):
+            continue
+        seen.add(ev.text)
+        extra.append(Problem(ev.pos or Pos(str(report.path)),
+                             f"no recording of \u201c{ev.text}\u201d in {store.name}'s voice yet: "
+                             f"the default voice speaks it (guided record {ref} --as {store.name})",
+                             ERROR if strict else WARNING))
+    return replace(report, problems=(*report.problems, *extra))
+
+
+# -- import ----------------------------------------------------------------------------
+
+
+def import_takes(store, lines: list[str], folder: Path, redo: bool) -> None:
+    from guided.outputs.safetext import printable
+    from guided.speech.recorded.takes import DECODED, prepare, read_audio
+
+    if not folder.is_dir():
+        raise GuidedError(f"there is no folder {folder}")
+    found: dict[int, Path] = {}
+    for path in sorted(folder.iterdir()):
+        match = _TAKE_FILE.match(path.stem)
+        if not match or path.suffix.lower() not in DECODED or not path.is_file():
+            continue
+        number = int(match.group(1))
+        if number in found:
+            raise GuidedError(f"two takes for line {number:03d} in {folder}: "
+                              f"{found[number].name} and {path.name}; keep one")
+        found[number] = path
+    if not found:
+        raise GuidedError(f"no takes in {folder}: name them by line number, 001.wav, 002.wav, … "
+                          "(see `guided record SCRIPT --list`)")
+    kept = left = 0
+    for number, path in sorted(found.items()):
+        if number < 1 or number > len(lines):
+            click.echo(f"{printable(path.name)}: left out: the practice has {len(lines)} lines",
+                       err=True)
+            continue
+        text = lines[number - 1]
+        if store.has(text) and not redo:
+            left += 1
+            continue
+        try:
+            samples, rate = read_audio(path)
+            take = prepare(samples, rate)
+        except GuidedError as exc:
+            click.echo(f"{printable(path.name)}: left out: {printable(exc.message)}", err=True)
+            continue
+        for warning in take.warnings:
+            click.echo(f"{printable(path.name)}: {warning}", err=True)
+        store.keep(text, samples, rate, source="imported")
+        kept += 1
+    missing = [f"{n:03d}" for n, text in enumerate(lines, 1) if not store.has(text)]
+    summary = (f"Imported {_takes(kept)} into {store.name}'s voice" if kept
+               else f"No new takes for {store.name}'s voice")
+    if left:
+        summary += f" ({left} already there were left as they are; --redo replaces them)"
+    click.echo(summary + ".")
+    click.echo(_still_missing(missing, store.name))
+
+
+# -- recording -----------------------------------------------------------------------
+
+
+def record_takes(store, lines: list[str], device: str | None, redo: bool) -> None:
+    from guided.outputs.player.keys import Keys
+    from guided.speech.recorded.capture import Recorder, check_input
+
+    todo = [(n, text) for n, text in enumerate(lines, 1) if redo or not store.has(text)]
+    if not todo:
+        click.echo(f"Every line of this practice is already recorded in {store.name}'s voice. "
+                   "Add --redo to record them again.")
+        return
+    mic = Recorder(check_input(device))
+    click.echo(f"Recording {len(todo)} of {len(lines)} lines into {store.name}'s voice, "
+               f"from {mic.device.name}.")
+    words = sum(len(text.split()) for _, text in todo)
+    speech = max(1, round(words / WORDS_PER_MINUTE))
+    click.echo(f"That is about {speech} minute{'s' if speech != 1 else ''} of speech; allow "
+               f"about {3 * speech + 5} minutes, with time to listen back and redo a line.")
+    click.echo("Take your time. Each take you keep is saved at once; q or Ctrl-C stops "
+               "and keeps them all.\n")
+    kept = 0
+    try:
+        with mic, Keys() as keys:
+            for position, (number, text) in enumerate(todo):
+                following = todo[position + 1][1] if position + 1 < len(todo) else None
+                outcome = _one_line(store, mic, keys, number, len(lines), text, following)
+                kept += outcome == "kept"
+                if outcome == "quit":
+                    break
+    except KeyboardInterrupt:
+        click.echo("")
+        click.echo(f"Stopped. {_takes(kept).capitalize()} kept in {store.name}'s voice; "
+                   "run the same command to carry on.", err=True)
+        sys.exit(130)
+    missing = [f"{n:03d}" for n, text in enumerate(lines, 1) if not store.has(text)]
+    click.echo(f"\n{_takes(kept).capitalize()} kept in {store.name}'s voice." if kept
+               else "\nNothing new was kept this time, and that is fine.")
+    click.echo(_still_missing(missing, store.name))
+
+
+def _one_line(store, mic, keys, number: int, total: int, text: str, following: str | None) -> str:
+    from guided.speech.recorded.takes import prepare
+
+    click.echo(f"{number:03d}/{total:03d}  \u201c{text}\u201d")
+    if following:
+        click.echo(f"         next: \u201c{following}\u201d")
+    while True:
+        click.echo(f"  {KEYS_BEFORE}")
+        key = _wait(keys, "\n\rsq")
+        if key in "sq":
+            return "quit" if key == "q" else "skipped"
+        samples = _capture(mic, keys)
+        try:
+            take = prepare(samples, mic.rate)
+        except GuidedError as exc:
+            click.echo(f"  {exc.message[:1].upper()}{exc.message[1:]}; let's try that once more.")
+            continue
+        seconds = len(take.samples) / _session_rate()
+        click.echo(f"  {seconds:.1f} s of speech.")
+        for warning in take.warnings:
+            click.echo(f"  Note: {warning}.")
+        while True:
+            click.echo(f"  {KEYS_AFTER}")
+            key = _wait(keys, "\n\rklrsq")
+            if key == "l":
+                from guided.speech.recorded.capture import play_back
+                from guided.speech.trim import trim
+
+                problem = play_back(trim(take.samples), _session_rate())
+                if problem:
+                    click.echo(f"  {problem}")
+                continue
+            break
+        if key == "r":
+            continue
+        if key in "\n\rk":
+            store.keep(text, samples, mic.rate)
+            click.echo("  Kept.\n")
+            return "kept"
+        return "quit" if key == "q" else "skipped"
+
+
+def _capture(mic, keys) -> np.ndarray:
+    from guided.speech.recorded.capture import meter
+
+    mic.start()
+    try:
+        while True:
+            key = keys.read(0.1)
+            sys.stdout.write(f"\r\x1b[K  \u25cf recording {mic.seconds():5.1f} s  "
+                             f"{meter(mic.level_db)}   Enter stops")
+            sys.stdout.flush()
+            if key in ("\n", "\r"):
+                break
+    finally:
+        samples = mic.stop()
+        sys.stdout.write("\r\x1b[K")
+        sys.stdout.flush()
+    return samples[: max(0, len(samples) - int(ENTER_SOUND_SECONDS * mic.rate))]
+
+
+def _wait(keys, accepted: str) -> str:
+    while True:
+        key = keys.read(0.2)
+        if key is not None and key in accepted:
+            return key
+        if keys.fd is None:  # not a terminal after all
+            raise GuidedError("recording needs a terminal to press keys in; to use takes "
+                              "made in another app, add --import DIR")
+
+
+def _session_rate() -> int:
+    from guided.audio.format import SAMPLE_RATE
+
+    return SAMPLE_RATE
+
+
+def _takes(n: int) -> str:
+    return "1 take" if n == 1 else f"{n} takes"
+
+
+def _still_missing(missing: list[str], name: str) -> str:
+    if not missing:
+        return f"Every line has a take: listen with --voice {name} (for example guided play SCRIPT --voice {name})."
+    shown = ", ".join(missing[:12]) + (", …" if len(missing) > 12 else "")
+    if len(missing) == 1:
+        return f"1 line still to record ({shown}); until then the default voice speaks it."
+    return f"{len(missing)} lines still to record ({shown}); until then the default voice speaks them."

@@ -1,0 +1,92 @@
+"""Encode float PCM blocks to a file in-process with libsndfile (through ``soundfile``).
+
+soundfile's wheels carry libsndfile built with LAME (MP3), Vorbis and FLAC on Linux,
+macOS and Windows, so exporting needs no program installed beside guided. The audio
+is written block by block as it arrives: memory stays flat however long the practice.
+
+The settings (see docs/export.md for the reasoning):
+
+- mp3: LAME variable bit rate at ``-V 4`` (compression_level 0.4), about 33 kb/s for a
+  practice. libsndfile always runs LAME's careful search, which at -V 4 gives the voice
+  the fidelity the old ffmpeg export had at -V 2 with a fast search, at about the same
+  size; the whole band up to 11 kHz (breath, sibilants) stays, and the silences that
+  fill most of a practice cost almost nothing. bench/encode_bench.py measures this.
+- ogg: Vorbis quality 4 (compression_level 0.6), transparent for speech.
+- flac: 16-bit, libsndfile's default level (5).
+- wav: 16-bit PCM.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from guided.audio.format import SAMPLE_RATE
+from guided.errors import GuidedError
+
+
+@dataclass(frozen=True)
+class Encoding:
+    format: str  # libsndfile's container name
+    subtype: str
+    compression_level: float | None = None
+    bitrate_mode: str | None = None
+
+
+ENCODINGS: Mapping[str, Encoding] = {
+    "mp3": Encoding("MP3", "MPEG_LAYER_III", compression_level=0.4, bitrate_mode="VARIABLE"),
+    "ogg": Encoding("OGG", "VORBIS", compression_level=0.6),
+    "flac": Encoding("FLAC", "PCM_16"),
+    "wav": Encoding("WAV", "PCM_16"),
+}
+
+# Opening an encoder sets up LAME's and Vorbis's shared tables; `export --all` encodes
+# on two threads, so openings take turns (the encoding itself runs in parallel: the
+# calls into libsndfile release the GIL).
+_OPENING = threading.Lock()
+
+
+def encoder_problem() -> str | None:
+    """Why encoding cannot work here (soundfile or its codecs missing), or None."""
+    try:
+        import soundfile
+    except (ImportError, OSError) as exc:
+        return (f"the audio encoder (the soundfile package) could not be loaded ({exc}); "
+                "reinstalling guided with `pip install --force-reinstall guided` brings it back")
+    missing = [fmt for fmt, enc in ENCODINGS.items()
+               if enc.format not in soundfile.available_formats()
+               or enc.subtype not in soundfile.available_subtypes(enc.format)]
+    if missing:
+        return (f"this copy of libsndfile {soundfile.__libsndfile_version__} cannot write "
+                f"{', '.join(missing)}; soundfile 0.13 or newer brings one that can")
+    return None
+
+
+def encode(blocks: Iterable[np.ndarray], path: Path, fmt: str,
+           encoding: Encoding | None = None) -> None:
+    """Write mono float32 ``blocks`` at SAMPLE_RATE to ``path`` as ``fmt`` (with
+    ``encoding`` instead of the usual settings, for the benchmark)."""
+    import soundfile
+
+    enc = encoding or ENCODINGS[fmt]
+    try:
+        with _OPENING:
+            sink = soundfile.SoundFile(
+                str(path), "w", samplerate=SAMPLE_RATE, channels=1, format=enc.format,
+                subtype=enc.subtype, compression_level=enc.compression_level,
+                bitrate_mode=enc.bitrate_mode)
+    except (soundfile.LibsndfileError, ValueError, TypeError) as exc:
+        raise GuidedError(f"could not start writing {fmt} to {path.name} ({exc}); is the disk "
+                          "full, or the folder read-only?") from exc
+    try:
+        with sink:  # closing flushes the encoder and writes the MP3 info header
+            for block in blocks:
+                sink.write(np.ascontiguousarray(block, dtype=np.float32))
+    except (soundfile.LibsndfileError, AssertionError) as exc:
+        detail = str(exc) or "the encoder wrote less than it was given"
+        raise GuidedError(
+            f"could not write {fmt} to {path.name} ({detail}); is the disk full?") from exc

@@ -1,0 +1,314 @@
+"""hibari, quick to start: its phonemizer tables and its optimized model, kept in the
+audio cache's ``hibari/`` folder after the first use on a computer.
+
+On a cold start hibari spends most of its time before the first clip in two places:
+parsing the phonemizer's gzipped JSON tables (lexicons and tagger, about 0.6 s of
+CPU holding the GIL, 1 s or more on a busy machine) and onnxruntime optimizing the
+voice model (about 0.2 s). Both results depend only on the hibari (and onnxruntime)
+release, so they are made once and kept:
+
+- ``g2p-<key>.bin``: every table split into shards by a hash of its keys, each shard
+  marshalled with its CRC; a shard is decoded (and checked) only when a word in it
+  is first looked up, so the first sentence needs a few percent of the tables. A
+  shard that fails its check (a damaged file) makes the phonemizer fall back to
+  hibari's own tables, and the file is made again next time.
+- ``<model>-ort<version>-<machine>.onnx``: onnxruntime's graph at the portable
+  "extended" level (the same numbers as hibari's own session, checked when the copy
+  is made), loaded with further optimization turned off.
+
+Both are written to a temporary file and renamed into place, and keyed by the hibari
+version and the size of its source files, so an upgrade makes new ones. The audio is
+the same sample for sample as with hibari's own loading (tests/test_hibari_fast.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import marshal
+import os
+import platform
+import struct
+import threading
+import zlib
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+MAGIC = b"guided-hibari-g2p\n"
+_UNSET = object()
+_LOCK = threading.Lock()  # one writer per process; other processes use temp names
+
+
+@functools.cache
+def hibari_version() -> str:
+    """hibari's release (read once: importlib.metadata scans the installed packages)."""
+    try:
+        from importlib.metadata import version
+
+        return version("hibari-tts")
+    except Exception:  # noqa: BLE001 - a source checkout without metadata
+        return "unknown"
+
+
+def _assets() -> Path:
+    import hibari
+
+    return Path(hibari.__file__).resolve().parent / "assets"
+
+
+def _tables(british: bool) -> dict[str, str]:
+    acc = "gb" if british else "us"
+    return {"gold": f"lexicon_{acc}_gold.json.gz", "silver": f"lexicon_{acc}_silver.json.gz",
+            "tagger": "tagger.json.gz"}
+
+
+def _g2p_key(british: bool) -> str:
+    assets = _assets()
+    sizes = ",".join(f"{n}:{(assets / n).stat().st_size}" for n in sorted(_tables(british).values()))
+    raw = f"{FORMAT}|{hibari_version()}|{british}|{sizes}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _shard_of(key: str, n: int) -> int:
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % n
+
+
+class LazyTable:
+    """A read-only dict, decoded one shard at a time (``get``, ``in``, ``[]``)."""
+
+    __slots__ = ("_data", "_index", "_n", "_shards", "_fallback", "_full", "_lock")
+
+    def __init__(self, data: memoryview, index: list[tuple[int, int, int]], fallback: Any):
+        self._data, self._index, self._n = data, index, len(index)
+        self._shards: list[dict | None] = [None] * len(index)
+        self._fallback = fallback  # () -> the whole table, from hibari's own files
+        self._full: dict | None = None
+        self._lock = threading.Lock()
+
+    def _shard(self, key: str) -> dict:
+        if self._full is not None:
+            return self._full
+        i = _shard_of(key, self._n)
+        shard = self._shards[i]
+        if shard is None:
+            offset, length, crc = self._index[i]
+            blob = self._data[offset:offset + length]
+            try:
+                if len(blob) != length or zlib.crc32(blob) != crc:
+                    raise ValueError("a damaged shard")
+                shard = marshal.loads(blob)
+                if not isinstance(shard, dict):
+                    raise ValueError("not a table")
+            except (ValueError, EOFError, TypeError):
+                with self._lock:
+                    if self._full is None:
+                        self._full = self._fallback()
+                return self._full
+            self._shards[i] = shard
+        return shard
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if not isinstance(key, str):
+            return default
+        return self._shard(key).get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._shard(key)
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key, _UNSET)
+        if value is _UNSET:
+            raise KeyError(key)
+        return value
+
+
+def _pack(tables: dict[str, dict], small: dict[str, Any]) -> bytes:
+    """The file: magic, header length, header (marshalled index), then the shards."""
+    blobs: list[bytes] = []
+    index: dict[str, list[tuple[int, int, int]]] = {}
+    offset = 0
+    for name, table in tables.items():
+        n = max(64, len(table) // 128)  # about 128 entries a shard
+        shards: list[dict] = [{} for _ in range(n)]
+        for key, value in table.items():
+            shards[_shard_of(key, n)][key] = value
+        entries = []
+        for shard in shards:
+            blob = marshal.dumps(shard)
+            entries.append((offset, len(blob), zlib.crc32(blob)))
+            blobs.append(blob)
+            offset += len(blob)
+        index[name] = entries
+    header = marshal.dumps({"format": FORMAT, "index": index, "small": small})
+    head = MAGIC + struct.pack("<QI", len(header), zlib.crc32(header)) + header
+    return head + b"".join(blobs)
+
+
+def _unpack(data: bytes) -> tuple[dict, memoryview]:
+    if not data.startswith(MAGIC):
+        raise ValueError("not a table file")
+    start = len(MAGIC)
+    size, crc = struct.unpack_from("<QI", data, start)
+    start += struct.calcsize("<QI")
+    header = data[start:start + size]
+    if len(header) != size or zlib.crc32(header) != crc:
+        raise ValueError("a damaged header")
+    meta = marshal.loads(header)
+    if meta.get("format") != FORMAT:
+        raise ValueError("another format")
+    body = memoryview(data)[start + size:]
+    end = max((o + n for entries in meta["index"].values() for o, n, _ in entries), default=0)
+    if len(body) < end:
+        raise ValueError("a short file")
+    return meta, body
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def _assemble(tables: dict[str, Any], exceptions: dict, british: bool) -> Any:
+    """hibari's G2P from tables that are already read (what ``G2P.__init__`` does once
+    it has parsed its files)."""
+    from hibari.g2p import G2P
+    from hibari.g2p.lexicon import Lexicon
+    from hibari.g2p.tagger import Tagger
+    from hibari.g2p.tokenize import Tokenizer
+
+    g2p = G2P.__new__(G2P)
+    g2p.lexicon = Lexicon(tables["gold"], tables["silver"], british)
+    g2p.tokenizer = Tokenizer(exceptions)
+    g2p.tagger = Tagger(tables["tagger"])
+    g2p._oov = None
+    g2p.unk = ""
+    g2p.british = british
+    return g2p
+
+
+def load_g2p(british: bool, folder: Path | None) -> Any:
+    """hibari's phonemizer, from the kept tables when they are there (made and kept
+    now when they are not). Without a usable folder: hibari's own loading."""
+    from hibari.g2p import G2P, _load_json
+
+    if folder is None:
+        return G2P(british=british)
+    names = _tables(british)
+    path = folder / f"g2p-{_g2p_key(british)}.bin"
+    exceptions = _load_json("tokenizer_exceptions.json")  # small: 32 kB
+    try:
+        data = path.read_bytes()
+        meta, body = _unpack(data)
+    except (OSError, ValueError, EOFError, TypeError, struct.error):
+        data = None
+    if data is not None:
+        index, small = meta["index"], meta["small"]
+
+        def lazy(name: str, part: str | None = None) -> LazyTable:
+            def whole() -> dict:
+                table = _load_json(names[name])
+                return table[part] if part else table
+
+            return LazyTable(body, index[f"{name}.{part}" if part else name], whole)
+
+        tagger = {"tags": small["tags"], "vocab": small["vocab"],
+                  "tagdict": lazy("tagger", "tagdict"), "weights": lazy("tagger", "weights")}
+        if small.get("has_vocab") is False:
+            del tagger["vocab"]
+        return _assemble({"gold": lazy("gold"), "silver": lazy("silver"), "tagger": tagger},
+                         exceptions, british)
+    tables = {name: _load_json(file) for name, file in names.items()}
+    tagger = tables["tagger"]
+    with _LOCK, contextlib.suppress(OSError, ValueError, TypeError):
+        small = {"tags": tagger["tags"], "vocab": tagger.get("vocab", []),
+                 "has_vocab": "vocab" in tagger}
+        _write_atomically(path, _pack(
+            {"gold": tables["gold"], "silver": tables["silver"],
+             "tagger.tagdict": tagger["tagdict"], "tagger.weights": tagger["weights"]}, small))
+    return _assemble(tables, exceptions, british)
+
+
+# -- the voice model ------------------------------------------------------------------
+
+def _options(ort: Any, optimized: bool, threads: int) -> Any:
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = so.inter_op_num_threads = threads
+    so.log_severity_level = 3
+    levels = ort.GraphOptimizationLevel
+    so.graph_optimization_level = levels.ORT_DISABLE_ALL if optimized else levels.ORT_ENABLE_EXTENDED
+    return so
+
+
+def _probe(session: Any) -> bytes:
+    """A short fixed input through the model: what the kept copy must reproduce."""
+    import numpy as np
+
+    ids = np.asarray([[0, *range(10, 50), 0]], np.int64)
+    out = session.run(None, {"ids": ids, "speed": np.asarray([0.7], np.float32)})
+    return hashlib.sha256(b"".join(np.ascontiguousarray(o).tobytes() for o in out)).digest()
+
+
+def model_session(model: Path, folder: Path | None, threads: int = 1) -> Any:
+    """An onnxruntime session for a hibari voice model, from the kept optimized copy
+    (made now, checked against the model itself, when it is not there yet)."""
+    import onnxruntime as ort
+
+    st = model.stat()
+    providers = ["CPUExecutionProvider"]
+    if folder is None:
+        return ort.InferenceSession(str(model), _options(ort, False, threads), providers=providers)
+    key = hashlib.sha256(f"{model.name}|{st.st_size}|{hibari_version()}".encode()).hexdigest()[:16]
+    kept = folder / f"{model.stem}-{key}-ort{ort.__version__}-{platform.machine()}.onnx"
+    if kept.is_file():
+        try:
+            return ort.InferenceSession(str(kept), _options(ort, True, threads), providers=providers)
+        except Exception:  # noqa: BLE001 - a damaged copy: make it again below
+            with contextlib.suppress(OSError):
+                kept.unlink()
+    with _LOCK:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{kept.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+        except OSError:  # a read-only cache folder: optimize in memory each time
+            return ort.InferenceSession(str(model), _options(ort, False, threads), providers=providers)
+        so = _options(ort, False, threads)
+        so.optimized_model_filepath = str(tmp)
+        session = ort.InferenceSession(str(model), so, providers=providers)
+        try:
+            copy = ort.InferenceSession(str(tmp), _options(ort, True, threads), providers=providers)
+            if _probe(copy) == _probe(session):
+                os.replace(tmp, kept)
+        except Exception:  # noqa: BLE001 - not kept; the session above is fine
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+    return session
+
+
+def make_tts(name: str, model: Path, g2p: Any, folder: Path | None, threads: int = 1) -> Any:
+    """hibari's ``Hibari`` for one voice, with the session above (what ``Hibari.__init__``
+    does, minus its own session)."""
+    from hibari import Hibari
+    from hibari.tts import ASSETS
+
+    tts = Hibari.__new__(Hibari)
+    tts.voice = name
+    tts.model_path = str(model)
+    tts.sess = model_session(model, folder, threads)
+    with open(os.path.join(ASSETS, "vocab.json"), encoding="utf-8") as fh:
+        tts.vocab = json.load(fh)
+    tts._g2p = g2p
+    return tts

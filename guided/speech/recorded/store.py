@@ -1,0 +1,179 @@
+"""Where a recorded voice lives: ``GUIDED_HOME/voices/NAME/``.
+
+Recordings are a therapist's own work and cannot be made again, so they live in the
+user data folder (never in the audio cache, which ``guided cache clear`` and
+``prune`` empty) and every file is written whole or not at all::
+
+    voices/anna/voice.json        which line each take speaks (the text, as said)
+    voices/anna/takes/<key>.wav   the take as recorded or imported (16-bit PCM)
+
+A line's key is a hash of its normalised text (Unicode NFC, whitespace collapsed, as
+the clip cache uses), so the same sentence in two practices is recorded once. Takes
+are kept as they came from the microphone or the file: preparing them for playback
+(``guided.speech.recorded.takes``) happens on use, and its result is cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from guided.atomic import replacing, write_atomic
+from guided.errors import GuidedError
+from guided.paths import guided_home
+from guided.speech.cache import normalise
+
+FORMAT = 1
+MANIFEST = "voice.json"
+TAKES = "takes"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+def voices_dir() -> Path:
+    return guided_home() / "voices"
+
+
+def line_key(text: str) -> str:
+    """The key of a line: a hash of its normalised text."""
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:32]
+
+
+def check_name(name: str) -> str:
+    """A voice name as stored (lower case); a one-line error for one that cannot be a folder."""
+    clean = (name or "").strip().lower()
+    if not _NAME.match(clean):
+        raise GuidedError(
+            f"{name!r} cannot name a voice: use up to 40 letters, digits, '-' or '_', "
+            "starting with a letter or digit (for example --as anna)")
+    return clean
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    text: str
+    file: str  # relative to the voice folder
+    sha256: str  # of the take file: a new take makes a new prepared clip
+    source: str  # "recorded" or "imported"
+
+
+class VoiceStore:
+    """One recorded voice's folder. Reads are cheap; ``keep`` writes one take."""
+
+    def __init__(self, name: str, root: Path | None = None):
+        self.name = check_name(name)
+        self.folder = (root or voices_dir()) / self.name
+        self._lines: dict[str, Line] | None = None
+
+    @classmethod
+    def find(cls, name: str | None, root: Path | None = None) -> VoiceStore | None:
+        """The recorded voice called ``name``, or None if there is none."""
+        if not name or not _NAME.match(name.strip().lower()):
+            return None
+        store = cls(name, root)
+        return store if store.exists() else None
+
+    def exists(self) -> bool:
+        return (self.folder / MANIFEST).is_file()
+
+    def lines(self) -> dict[str, Line]:
+        if self._lines is None:
+            self._lines = self._read()
+        return self._lines
+
+    def has(self, text: str) -> bool:
+        return line_key(text) in self.lines()
+
+    def line(self, text: str) -> Line | None:
+        return self.lines().get(line_key(text))
+
+    def take_path(self, line: Line) -> Path:
+        return self.folder / line.file
+
+    def read_take(self, line: Line) -> tuple[np.ndarray, int]:
+        """The take as float32 (frames, channels) and its sample rate."""
+        from guided.speech.recorded.takes import read_audio
+
+        return read_audio(self.take_path(line))
+
+    def keep(self, text: str, samples: np.ndarray, rate: int, source: str = "recorded") -> Line:
+        """Store a take for ``text`` (float samples, mono or (frames, channels)):
+        the take file first, then the manifest, each written atomically."""
+        key = line_key(text)
+        takes = self.folder / TAKES
+        try:
+            takes.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise GuidedError(f"cannot keep recordings in {self.folder}: {exc.strerror or exc}") from exc
+        target = takes / f"{key}.wav"
+        with replacing(target) as tmp:
+            write_wav(tmp, samples, rate)
+        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+        line = Line(key, normalise(text), f"{TAKES}/{key}.wav", digest, source)
+        lines = dict(self.lines())
+        lines[key] = line
+        self._write(lines)
+        return line
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder)
+        self._lines = None
+
+    # -- the manifest ----------------------------------------------------------------
+    def _read(self) -> dict[str, Line]:
+        path = self.folder / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise GuidedError(f"cannot read the recorded voice {self.name!r} ({path}): {exc}") from None
+        lines = {}
+        for key, item in (data.get("lines") or {}).items():
+            try:
+                lines[key] = Line(key, str(item["text"]), str(item["file"]), str(item["sha256"]),
+                                  str(item.get("source", "recorded")))
+            except (KeyError, TypeError):
+                continue  # a damaged entry: that line counts as not recorded
+        return lines
+
+    def _write(self, lines: dict[str, Line]) -> None:
+        data = {"format": FORMAT, "name": self.name,
+                "lines": {k: {"text": v.text, "file": v.file, "sha256": v.sha256,
+                              "source": v.source} for k, v in sorted(lines.items())}}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.folder / MANIFEST,
+                     json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        self._lines = lines
+
+
+def recorded_voices(root: Path | None = None) -> list[VoiceStore]:
+    """Every recorded voice, by name."""
+    folder = root or voices_dir()
+    if not folder.is_dir():
+        return []
+    found = []
+    for sub in sorted(folder.iterdir()):
+        store = VoiceStore.find(sub.name, folder) if sub.is_dir() else None
+        if store is not None:
+            found.append(store)
+    return found
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    """16-bit PCM WAV (mono, or (frames, channels))."""
+    data = np.asarray(samples, dtype=np.float64)
+    channels = 1 if data.ndim == 1 else data.shape[1]
+    pcm = np.round(np.clip(data, -1.0, 32767 / 32768) * 32768.0).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(int(rate))
+        w.writeframes(pcm.tobytes())

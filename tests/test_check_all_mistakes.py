@@ -1,0 +1,79 @@
+"""`guided check` reports every independent mistake in a file in one run: in file order,
+each at file:line:col, at most 20 and then how many more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FIVE = """\
+title: Five mistakes
+rate: 400
+steps:
+  - say: Hello, {nmae}.
+  - pasue: 5s
+  - pause: 5 minutes
+  - bell: {sound: gong}
+  - repeat: 2
+    steps:
+      - breathe: {in: 4}
+      - say: Breathe with me.
+  - say: Goodbye.
+"""
+
+
+def test_five_mistakes_in_one_run(guided, tmp_path: Path):
+    path = tmp_path / "sam.yaml"
+    path.write_text(FIVE)
+    result = guided("check", "sam.yaml", cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "sam.yaml:2:7: error: 'rate' (words per minute) must be 80..300, got 400",
+        "sam.yaml:4:5: error: variable 'nmae' has no value: add it under 'variables:' or pass --var nmae=...",
+        "sam.yaml:5:5: error: unknown step 'pasue' (did you mean 'pause'?)",
+        "sam.yaml:6:12: error: 'pause': bad duration '5 minutes': use seconds (5, 2.5) or units like "
+        "'500ms', '5s', '2m', '1m30s'",
+        "sam.yaml:7:19: error: unknown bell sound 'gong'; expected one of: bell, soft-bell, chime",
+        "sam.yaml:10:18: error: 'breathe' needs 'out:' (seconds)",
+    ]
+
+
+def test_mistakes_in_an_included_part_come_after_the_scripts_own(guided, tmp_path: Path):
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "opening.yaml").write_text("title: Opening\nsteps:\n  - bel\n")
+    (tmp_path / "sam.yaml").write_text(
+        "title: Sam\nsteps:\n  - include: parts/opening.yaml\n  - pause: soon\n")
+    result = guided("check", "sam.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("sam.yaml:4:12: error: 'pause': bad duration 'soon'")
+    assert lines[1] == "parts/opening.yaml:3:5: error: unknown step 'bel' (did you mean 'bell'?)"
+    assert len(lines) == 2
+
+
+def test_at_most_twenty_then_how_many_more(guided, tmp_path: Path):
+    steps = "".join(f"  - pasue: {n}s\n" for n in range(25))
+    (tmp_path / "many.yaml").write_text("title: Many\nsteps:\n" + steps)
+    result = guided("check", "many.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 21
+    assert [line.split(": error:")[0] for line in lines[:20]] == [f"many.yaml:{n}:5" for n in range(3, 23)]
+    assert lines[20] == "many.yaml: and 5 more; fix these first, then check again"
+
+
+def test_play_names_the_first_mistake_and_how_many_more(guided, tmp_path: Path):
+    (tmp_path / "sam.yaml").write_text(FIVE)
+    result = guided("play", "sam.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "sam.yaml:2:7: 'rate' (words per minute) must be 80..300, got 400 "
+        "(and 4 more mistakes: `guided check` lists them all)")
+
+
+def test_a_misspelt_title_or_steps_key_is_one_mistake_not_two(guided, tmp_path: Path):
+    (tmp_path / "t.yaml").write_text("tilte: T\nstpes:\n  - bell\n")
+    result = guided("check", "t.yaml", cwd=tmp_path)
+    assert result.stderr.splitlines() == [
+        "t.yaml:1:1: error: unknown key 'tilte' (did you mean 'title'?)",
+        "t.yaml:2:1: error: unknown key 'stpes' (did you mean 'steps'?)",
+    ]

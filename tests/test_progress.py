@@ -1,0 +1,116 @@
+"""The progress line of `guided bundle` and `guided export --all`: a bar with the time
+left, and never glued to another message."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from guided.outputs import progress as progress_module
+from guided.outputs.progress import Progress
+
+ANSI = re.compile(r"\x1b\[K")
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def screen_lines(raw: str) -> list[str]:
+    """What a terminal shows: each line as left after its last carriage return."""
+    shown = []
+    for line in ANSI.sub("", raw.replace("\r\n", "\n")).split("\n"):
+        shown.append(line.split("\r")[-1])
+    return shown
+
+
+def test_time_left_follows_the_pace_so_far(monkeypatch):
+    clock = [100.0]
+    monkeypatch.setattr(progress_module.time, "monotonic", lambda: clock[0])
+    bar = Progress(200, "Exporting", stream=FakeTerminal(), enabled=True)
+    bar.set("a", 50)
+    assert bar.time_left() is None  # too early to say
+    clock[0] += 10.0
+    assert bar.time_left() == 30.0  # 50 units in 10 s, 150 to go
+    assert "[#####---------------]  25%  about 0:30 left" in bar.line()
+    bar.set("b", 150)
+    assert bar.time_left() == 0.0 and bar.line().endswith("100%")
+
+
+def test_messages_never_share_the_bar_line(monkeypatch):
+    terminal = FakeTerminal()
+    out = FakeTerminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with Progress(10, "Exporting [1/2] Grounding", stream=terminal) as bar:
+        bar.set(1, 3)
+        click.echo("a note from the speech engine", err=True)
+        bar.set(1, 6)
+        bar.echo("practices/grounding.mp3")
+        print("Using Piper's natural voice.", file=sys.stderr)
+        bar.set(1, 10)
+    assert sys.stderr is terminal and sys.stdout is out  # the guards are gone afterwards
+    shown = screen_lines(terminal.getvalue())
+    notes = [line for line in shown if "note" in line or "Piper" in line]
+    assert notes == ["a note from the speech engine", "Using Piper's natural voice."]
+    assert shown[-2].startswith("Exporting [1/2] Grounding  [####################] 100%")
+    assert out.getvalue() == "practices/grounding.mp3\n"
+
+
+def test_no_bar_when_not_on_a_terminal(monkeypatch):
+    stream = io.StringIO()
+    with Progress(10, "Exporting", stream=stream) as bar:
+        bar.set(1, 5)
+    assert stream.getvalue() == "" and not bar.enabled
+
+
+def run_on_terminal(args: list[str], cwd: Path, timeout: float = 300) -> tuple[int, str]:
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "guided", *args], cwd=cwd,
+                            stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    seen = b""
+    with contextlib.suppress(OSError):  # EIO once the terminal has closed
+        while chunk := os.read(controller, 4096):
+            seen += chunk
+    os.close(controller)
+    return proc.wait(timeout=timeout), seen.decode()
+
+
+@pytest.mark.subprocess
+@pytest.mark.speech
+def test_bundle_shows_a_bar_with_time_left_on_a_terminal(tmp_path):
+    script = tmp_path / "sam.yaml"
+    script.write_text("title: Evening\nsteps:\n" + "".join(
+        f"  - say: This is sentence number {n}, spoken slowly and calmly.\n  - pause: 1s\n"
+        for n in range(40)))
+    code, raw = run_on_terminal(["bundle", "sam.yaml", "-o", "out", "--engine", "pyttsx3"], tmp_path)
+    assert code == 0, raw
+    assert "[####################] 100%" in raw
+    assert re.search(r"Exporting \[1/1\] Evening  \[[#-]{20}\] +\d+%", raw)
+    shown = screen_lines(raw)
+    made = [line for line in shown if "Made out" in line]
+    assert made == ["Made out: 1 practice."]  # on its own line, not glued to the bar
+    assert (tmp_path / "out" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_export_all_shows_time_left_and_lists_files_on_their_own_lines(tmp_path):
+    code, raw = run_on_terminal(["export", "--all", "-d", "lib", "--engine", "pyttsx3"], tmp_path,
+                                timeout=600)
+    assert code == 0, raw[-2000:]
+    assert re.search(r"Exporting the library  \[[#-]{20}\] +\d+%  about \d+:\d\d left", raw)
+    shown = screen_lines(raw)
+    files = [line for line in shown if line.endswith(".mp3")]
+    assert files and all(re.fullmatch(r"lib/[\w-]+\.mp3", line) for line in files)
+    assert shown[-2].startswith("Exporting the library  [####################] 100%")
