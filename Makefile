@@ -20,7 +20,7 @@ TEST_PACKAGES := espeak-ng ffmpeg pulseaudio pulseaudio-utils alsa-utils libasou
 APT_PACKAGES := $(DEMO_PACKAGES) $(TEST_PACKAGES)
 EXTRAS := dev,neural
 
-.PHONY: setup system demo test bench lint clean
+.PHONY: setup system demo test test-fast bench lint typecheck clean
 
 setup: system $(VENV)/.installed
 
@@ -50,12 +50,22 @@ demo: setup
 test: setup
 	$(PY) -m pytest
 
+# The inner loop while you work: every test that needs no real speech, audio device,
+# ffmpeg, Chromium or subprocess (`--quick`, see tests/conftest.py). pytest exits 5 when
+# no test ran, and make passes that on.
+test-fast: setup
+	$(PY) -m pytest -q --quick
+
 bench: setup
 	$(PY) -m pip install -q -e '.[$(EXTRAS),bench]'  # the offline recogniser for the voice bench
 	$(PY) bench/run.py
 
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+typecheck: setup
+	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache

@@ -7,8 +7,10 @@ imported only when used, so ``guided play`` starts fast. Errors meant for the us
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
+import re
 import sys
 
 import click
@@ -107,14 +109,42 @@ def _unknown_command(name: str, commands: list[str]) -> str:
 
     close = difflib.get_close_matches(name.lower(), commands, n=1, cutoff=0.6)
     if close:
-        return f"there is no command '{name}' (did you mean '{close[0]}'?); `guided --help` lists them"
+        return (f"there is no command '{name}' (did you mean '{close[0]}'?); "
+                "`guided --help` shows how to use it")
     try:
         from guided.script.library import find_script
 
         find_script(name)
     except GuidedError:
-        return f"there is no command '{name}'; `guided --help` lists them"
+        return f"there is no command '{name}'; `guided --help` shows how to use it"
     return f"there is no command '{name}'; to listen to that practice: guided play {name}"
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def usage_line(exc: click.UsageError, argv: list[str] | None = None) -> str:
+    """A mistake on the command line as one line: what is wrong, the closest option or
+    command when there is one, and where the help is."""
+    if exc.ctx is not None:
+        path = exc.ctx.command_path
+    else:  # Click's parser does not say whose option it was: the command typed, if any
+        path = " ".join(["guided", *[arg for arg in (argv or [])[:1] if arg in COMMANDS]])
+    unknown = re.match(r"No such command '(.+?)'", exc.message)
+    if isinstance(exc, click.NoSuchOption):
+        message = f"there is no option {exc.option_name!r}"
+        if exc.possibilities:
+            message += f" (did you mean {next(iter(exc.possibilities))!r}?)"
+    elif unknown and exc.ctx and isinstance(exc.ctx.command, click.Group):
+        name = unknown.group(1)
+        message = f"there is no command {name!r}"
+        message += _suggest(name, exc.ctx.command.list_commands(exc.ctx))
+    else:
+        message = exc.format_message().strip().rstrip(".")
+        message = message[:1].lower() + message[1:]
+    return f"{path}: {message}; `{path} --help` shows how to use it"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -138,10 +168,15 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("Stopped.", err=True)
         sys.exit(130)
     except click.UsageError as exc:
-        _usage_problem(exc, sys.argv[1:] if argv is None else argv)
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            click.echo(exc.ctx.get_help())  # `guided journey` alone: its help, as --help
+            sys.exit(0)
+        else:
+            click.echo(printable(usage_line(exc, sys.argv[1:] if argv is None else argv)), err=True)  # it quotes what was typed
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.message = printable(exc.message)  # it may quote what was typed
-        exc.show()
+        # as exc.show() says it, made printable: it may quote what was typed
+        click.echo(printable(f"Error: {exc.format_message()}"), err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -165,26 +200,6 @@ def main(argv: list[str] | None = None) -> None:
     except (BrokenPipeError, ValueError):  # the reader went away after our last line
         _quiet_exit()
     sys.exit(code if isinstance(code, int) else 0)
-
-
-def _usage_problem(exc: click.UsageError, argv: list[str]) -> None:
-    """A group run with no command shows its help, as ``--help`` does (exit 0); any other
-    mistake in the command line (an unknown option, a value out of range, a missing
-    argument) is one line naming the command's ``--help`` (exit 2)."""
-    ctx = exc.ctx
-    no_args = getattr(click.exceptions, "NoArgsIsHelpError", None)
-    if ctx is not None and no_args is not None and isinstance(exc, no_args):
-        click.echo(ctx.get_help())
-        sys.exit(0)
-    if ctx is not None:
-        command = ctx.command_path
-    else:  # Click's parser does not say whose option it was: the command typed, if any
-        named = [arg for arg in argv[:1] if arg in COMMANDS]
-        command = " ".join(["guided", *named])
-    message = printable(exc.format_message()).strip().rstrip(".")
-    message = message[:1].lower() + message[1:]
-    click.echo(f"guided: {message}; see `{command} --help`", err=True)
-    sys.exit(exc.exit_code)
 
 
 def _stdout_closed() -> bool:

@@ -4,6 +4,20 @@ Every test gets its own ``GUIDED_HOME`` (session log, user scripts, settings), s
 nothing touches the real user folders. The audio cache is shared across the whole
 run (clips are content-addressed, so sharing is safe and keeps the suite fast);
 tests about the cache itself pass their own ``--cache-dir``.
+
+Two ways to run the command line, with the same call and the same result fields
+(``returncode``, ``stdout``, ``stderr``):
+
+- ``cli``: in this process, through ``guided.cli.main`` under click's ``CliRunner``
+  isolation. Milliseconds per call; for arguments, errors and logic.
+- ``guided``: a fresh interpreter, as a user runs it. For what only a real process
+  shows: signals, exit on Ctrl-C, audio devices, the environment a subprocess sees.
+
+The quick selection (``make test-fast``, i.e. ``pytest --quick``) is every test not
+marked ``audio``, ``slow``, ``speech``, ``tools`` or ``subprocess``; some marks are given
+by the fixtures a test uses (``FIXTURE_MARKS``). Under ``--quick`` a test that reaches
+for the real thing anyway (a real voice, ffmpeg, Chromium, ``python -m guided``) fails
+and says which mark it needs, so the quick loop stays quick and honest.
 """
 
 from __future__ import annotations
@@ -11,9 +25,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = REPO / "scripts"
@@ -34,6 +50,116 @@ def isolated_home(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.Monkey
     # Tests speak with espeak-ng (fast, always there) unless they choose Piper themselves.
     monkeypatch.setenv("GUIDED_ENGINE", "pyttsx3")
     return home
+
+
+# Marks given by the fixtures a test uses (besides any it declares itself).
+FIXTURE_MARKS: dict[str, tuple[str, ...]] = {
+    "guided": ("subprocess",),
+    "alsa_file_sink": ("audio",),
+    "pulse_null_sink": ("audio",),
+    "no_audio_device": ("audio",),
+    "small_disk": ("subprocess", "speech", "tools"),  # exports onto a tiny disk (test_faults_misc)
+    "browser": ("tools",),  # headless Chromium (test_bundle)
+}
+QUICK_EXCLUDES = ("audio", "slow", "speech", "tools", "subprocess")
+TOOLS = {"ffmpeg", "ffprobe", "chromium", "chromium-browser", "google-chrome"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--quick", action="store_true",
+                     help="run only the tests that need no real speech, audio device, tool or "
+                          "subprocess (make test-fast)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            for mark in FIXTURE_MARKS.get(fixture, ()):
+                item.add_marker(mark)
+    if config.getoption("quick"):
+        kept = [i for i in items if not any(i.get_closest_marker(m) for m in QUICK_EXCLUDES)]
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+class NeedsAMark(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _quick_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``--quick``: no real voice, no ffmpeg or Chromium, no ``python -m guided``."""
+    if not request.config.getoption("quick"):
+        return
+    from guided.speech import engines
+
+    real_factory = engines.engine_factory
+
+    def engine_factory(name: str):
+        make = real_factory(name)
+
+        def build(*args: object, **kwargs: object):
+            engine = make(*args, **kwargs)
+            if getattr(engine, "name", "") != "test":
+                def refuse(*_args: object, **_kwargs: object) -> None:
+                    raise NeedsAMark(f"this test speaks with the real {engine.name} engine: mark it "
+                                     "@pytest.mark.speech, or pass --engine test")
+                engine.synthesize = refuse
+            return engine
+
+        return build
+
+    monkeypatch.setattr(engines, "engine_factory", engine_factory)
+    real_init = subprocess.Popen.__init__
+
+    def popen_init(self: subprocess.Popen, args: object, *more: object, **kwargs: object) -> None:
+        argv = [str(a) for a in ([args] if isinstance(args, (str, bytes)) else args)]
+        program = Path(argv[0]).name if argv else ""
+        if program in TOOLS:
+            raise NeedsAMark(f"this test runs {program}: mark it @pytest.mark.tools")
+        if argv[:2] == [sys.executable, "-m"] and len(argv) > 2 and argv[2].startswith("guided"):
+            if argv[2] == "guided.speech.worker":
+                raise NeedsAMark("this test speaks with a real voice (a speech worker): mark it "
+                                 "@pytest.mark.speech, or pass --engine test")
+            raise NeedsAMark(f"this test starts `python -m {argv[2]}`: mark it "
+                             "@pytest.mark.subprocess, or use the cli fixture")
+        real_init(self, args, *more, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", popen_init)
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch):
+    """Run the command line in this process (``guided.cli.main``), as ``guided`` does
+    in a subprocess: same arguments, same one-line errors and exit codes."""
+    from guided.cli import main
+
+    def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
+            timeout: float | None = None, cwd: str | Path | None = None) -> CliResult:
+        del timeout  # pytest-timeout guards in-process calls
+        saved_env = dict(os.environ)
+        with monkeypatch.context() as m, CliRunner().isolation(input=input, env=env) as streams:
+            if cwd is not None:
+                m.chdir(cwd)
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            finally:
+                os.environ.clear()  # an option that set a variable must not leak to the next call
+                os.environ.update(saved_env)
+            out, err = streams[0].getvalue(), streams[1].getvalue()
+        return CliResult(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+    return run
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ def user_script(home: Path, name: str) -> Path:
 
 
 @pytest.mark.parametrize("kind", PRACTICE_KINDS)
-def test_new_writes_a_commented_starter_that_loads(guided, isolated_home, kind):
-    result = guided("new", f"client-{kind}", "--practice", kind)
+def test_new_writes_a_commented_starter_that_loads(cli, isolated_home, kind):
+    result = cli("new", f"client-{kind}", "--practice", kind)
     assert result.returncode == 0, result.stderr
     path = user_script(isolated_home, f"client-{kind}")
     text = path.read_text()
@@ -38,30 +38,30 @@ def test_new_writes_a_commented_starter_that_loads(guided, isolated_home, kind):
         assert f"{step} client-{kind}" in result.stdout
     script = library.load(f"client-{kind}")
     assert script.path == path and script.practice == kind
-    strict = guided("check", "--strict", f"client-{kind}")
+    strict = cli("check", "--strict", f"client-{kind}")
     assert strict.returncode == 0, strict.stderr
     assert f"{path}: ok" in strict.stdout
 
 
-def test_new_refuses_to_overwrite_and_suggests_edit(guided, isolated_home):
-    assert guided("new", "sam").returncode == 0
+def test_new_refuses_to_overwrite_and_suggests_edit(cli, isolated_home):
+    assert cli("new", "sam").returncode == 0
     path = user_script(isolated_home, "sam")
     path.write_text(path.read_text() + "# my notes\n")
-    again = guided("new", "sam")
+    again = cli("new", "sam")
     assert again.returncode == 1
     assert "guided edit sam" in again.stderr
     assert "Traceback" not in again.stderr
     assert path.read_text().endswith("# my notes\n")
 
 
-def test_new_rejects_a_name_that_is_not_a_file_name(guided):
-    result = guided("new", "../escape")
+def test_new_rejects_a_name_that_is_not_a_file_name(cli):
+    result = cli("new", "../escape")
     assert result.returncode == 1
     assert "cannot be a script name" in result.stderr
 
 
-def test_new_from_copies_a_builtin_with_its_included_parts(guided, isolated_home):
-    result = guided("new", "my-breathing", "--from", "coherent-breathing")
+def test_new_from_copies_a_builtin_with_its_included_parts(cli, isolated_home):
+    result = cli("new", "my-breathing", "--from", "coherent-breathing")
     assert result.returncode == 0, result.stderr
     copy = library.load("my-breathing")
     original = library.load("coherent-breathing")
@@ -72,7 +72,7 @@ def test_new_from_copies_a_builtin_with_its_included_parts(guided, isolated_home
     assert "and the part it includes" in result.stdout
 
 
-def test_user_folder_is_searched_before_builtins(guided, isolated_home):
+def test_user_folder_is_searched_before_builtins(cli, isolated_home):
     builtin = library.load("grounding")
     assert builtin.path.parent != isolated_home / "scripts"
     folder = isolated_home / "scripts"
@@ -82,41 +82,41 @@ def test_user_folder_is_searched_before_builtins(guided, isolated_home):
     assert library.find_script("orienting").parent != folder  # other names still find built-ins
     entry = next(e for e in library.iter_library() if e.name == "grounding")
     assert entry.source == library.USER
-    rows = [line.split() for line in guided("list").stdout.splitlines() if line.strip()]
+    rows = [line.split() for line in cli("list").stdout.splitlines() if line.strip()]
     assert rows[[r[0] for r in rows].index("grounding")][:3] == ["grounding", "Sam's", "grounding"]
     assert rows[[r[0] for r in rows].index("grounding")][-4:] == ["user,", "hides", "the", "built-in"]
     assert rows[[r[0] for r in rows].index("orienting")][-1] == "built-in"
-    checked = guided("check", "grounding")
+    checked = cli("check", "grounding")
     assert f"{folder / 'grounding.yaml'}: ok" in checked.stdout
 
 
-def test_edit_opens_the_editor_then_checks(guided, isolated_home):
-    assert guided("new", "sam").returncode == 0
-    result = guided("edit", "sam", env={"EDITOR": EDITOR_FIX, "VISUAL": ""})
+def test_edit_opens_the_editor_then_checks(cli, isolated_home):
+    assert cli("new", "sam").returncode == 0
+    result = cli("edit", "sam", env={"EDITOR": EDITOR_FIX, "VISUAL": ""})
     assert result.returncode == 0, result.stderr
     assert "Check: all good" in result.stdout
     assert "name: Sam" in user_script(isolated_home, "sam").read_text()
 
 
-def test_edit_reports_a_mistake_with_its_line(guided, isolated_home):
-    assert guided("new", "sam").returncode == 0
-    result = guided("edit", "sam", env={"EDITOR": "sed -i s/pause:/pasue:/", "VISUAL": ""})
+def test_edit_reports_a_mistake_with_its_line(cli, isolated_home):
+    assert cli("new", "sam").returncode == 0
+    result = cli("edit", "sam", env={"EDITOR": "sed -i s/pause:/pasue:/", "VISUAL": ""})
     assert result.returncode == 1
     assert "sam.yaml:" in result.stderr and "did you mean 'pause'" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_edit_a_builtin_suggests_a_copy(guided):
-    result = guided("edit", "grounding", env={"EDITOR": "true"})
+def test_edit_a_builtin_suggests_a_copy(cli):
+    result = cli("edit", "grounding", env={"EDITOR": "true"})
     assert result.returncode == 1
     assert "guided new my-grounding --from grounding" in result.stderr
 
 
-def test_edit_without_any_editor_says_what_to_do(guided, tmp_path):
-    assert guided("new", "sam").returncode == 0
+def test_edit_without_any_editor_says_what_to_do(cli, tmp_path):
+    assert cli("new", "sam").returncode == 0
     env = {k: "" for k in ("EDITOR", "VISUAL")}
     env["PATH"] = str(tmp_path)  # no editor on the PATH (python itself is run by full path)
-    result = guided("edit", "sam", env=env)
+    result = cli("edit", "sam", env=env)
     assert result.returncode == 1
     assert "no text editor found" in result.stderr and "EDITOR" in result.stderr
 
@@ -126,43 +126,45 @@ def wav_seconds(path: Path) -> float:
         return w.getnframes() / w.getframerate()
 
 
-def test_say_writes_the_phrase_to_a_wav(guided, tmp_path):
+@pytest.mark.speech
+def test_say_writes_the_phrase_to_a_wav(cli, tmp_path):
     out = tmp_path / "phrase.wav"
-    result = guided("say", "Let your shoulders soften.", "--rate", "130", "-o", str(out))
+    result = cli("say", "Let your shoulders soften.", "--rate", "130", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert 0.8 < wav_seconds(out) < 5
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_say_fills_variables_from_a_vars_file(guided, tmp_path):
+def test_say_fills_variables_from_a_vars_file(cli, tmp_path):
     vars_file = tmp_path / "sam.yaml"
     vars_file.write_text("variables:\n  name: Samantha Josephine\n")
     short, long = tmp_path / "short.wav", tmp_path / "long.wav"
-    assert guided("say", "Welcome, {name}.", "--var", "name=Al", "-o", str(short)).returncode == 0
-    result = guided("say", "Welcome, {name}.", "--vars-file", str(vars_file), "-o", str(long))
+    tones = ("--engine", "test")  # lengths are what matter here
+    assert cli("say", "Welcome, {name}.", "--var", "name=Al", "-o", str(short), *tones).returncode == 0
+    result = cli("say", "Welcome, {name}.", "--vars-file", str(vars_file), "-o", str(long), *tones)
     assert result.returncode == 0, result.stderr
     assert wav_seconds(long) > wav_seconds(short) + 0.3  # the longer name was spoken
 
 
-def test_say_names_a_missing_variable(guided, tmp_path):
-    result = guided("say", "Welcome, {name}.", "-o", str(tmp_path / "x.wav"))
+def test_say_names_a_missing_variable(cli, tmp_path):
+    result = cli("say", "Welcome, {name}.", "-o", str(tmp_path / "x.wav"))
     assert result.returncode == 1
     assert "variable 'name' has no value" in result.stderr
     assert not (tmp_path / "x.wav").exists()
 
 
-def test_vars_file_errors_point_at_the_line(guided, tmp_path):
+def test_vars_file_errors_point_at_the_line(cli, tmp_path):
     vars_file = tmp_path / "sam.yaml"
     vars_file.write_text("name: Sam\nplaces:\n  - beach\n")
-    result = guided("say", "Hi {name}", "--vars-file", str(vars_file), "-o", str(tmp_path / "x.wav"))
+    result = cli("say", "Hi {name}", "--vars-file", str(vars_file), "-o", str(tmp_path / "x.wav"))
     assert result.returncode == 1
     assert f"{vars_file}:3:3: variable 'places' must be plain text" in result.stderr
 
 
-def test_edit_uses_visual_before_editor(guided, isolated_home):
-    assert guided("new", "sam").returncode == 0
+def test_edit_uses_visual_before_editor(cli, isolated_home):
+    assert cli("new", "sam").returncode == 0
     env = {"VISUAL": EDITOR_FIX, "EDITOR": "false"}
-    result = guided("edit", "sam", env=env)
+    result = cli("edit", "sam", env=env)
     assert result.returncode == 0, result.stderr
     assert "name: Sam" in user_script(isolated_home, "sam").read_text()
 
@@ -190,16 +192,16 @@ def example_scripts() -> list[Path]:
     return sorted(p for p in EXAMPLES.rglob("*.yaml") if p.parent.name not in ("clients", "journeys"))
 
 
-def test_every_example_script_passes_strict_check(guided):
+def test_every_example_script_passes_strict_check(cli):
     files = example_scripts()
     assert len(files) >= 8
-    result = guided("check", "--strict", *map(str, files))
+    result = cli("check", "--strict", *map(str, files))
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(": ok") == len(files)
-    with_client = guided("check", "--strict", str(EXAMPLES / "for-a-client.yaml"),
+    with_client = cli("check", "--strict", str(EXAMPLES / "for-a-client.yaml"),
                          "--vars-file", str(EXAMPLES / "clients" / "sam.yaml"))
     assert with_client.returncode == 0, with_client.stderr
-    journey = guided("journey", "check", str(EXAMPLES / "journeys" / "two-weeks.yaml"))
+    journey = cli("journey", "check", str(EXAMPLES / "journeys" / "two-weeks.yaml"))
     assert journey.returncode == 0, journey.stderr
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.speech, pytest.mark.tools]  # real speech, ffmpeg, Chromium
+
 TINY = """\
 title: Feet and Hands
 description: A very short practice.

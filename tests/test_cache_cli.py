@@ -27,43 +27,43 @@ def fill(root: Path, n: int, age_days: float = 0) -> list[Path]:
     return paths
 
 
-def test_info_shows_location_count_and_size(tmp_path: Path, guided) -> None:
+def test_info_shows_location_count_and_size(tmp_path: Path, cli) -> None:
     fill(tmp_path, 3)
-    run = guided("cache", "info", "--cache-dir", str(tmp_path))
+    run = cli("cache", "info", "--cache-dir", str(tmp_path))
     assert run.returncode == 0, run.stderr
     assert f"Location: {tmp_path}" in run.stdout
     assert "Clips:    3" in run.stdout and "30 KB" in run.stdout
 
 
-def test_info_follows_guided_cache_dir(tmp_path: Path, guided) -> None:
-    run = guided("cache", "info", env={"GUIDED_CACHE_DIR": str(tmp_path / "elsewhere")})
+def test_info_follows_guided_cache_dir(tmp_path: Path, cli) -> None:
+    run = cli("cache", "info", env={"GUIDED_CACHE_DIR": str(tmp_path / "elsewhere")})
     assert run.returncode == 0 and str(tmp_path / "elsewhere") in run.stdout
     assert "Clips:    0" in run.stdout
 
 
-def test_clear_removes_everything(tmp_path: Path, guided) -> None:
+def test_clear_removes_everything(tmp_path: Path, cli) -> None:
     fill(tmp_path, 4)
     (tmp_path / "ab").mkdir(exist_ok=True)
     (tmp_path / "ab" / ".tmp-left-behind.clip").write_bytes(b"partial")
-    run = guided("cache", "clear", "--yes", "--cache-dir", str(tmp_path))
+    run = cli("cache", "clear", "--yes", "--cache-dir", str(tmp_path))
     assert run.returncode == 0, run.stderr
     assert "Deleted 4 clips" in run.stdout
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
 
 
-def test_prune_deletes_only_old_clips(tmp_path: Path, guided) -> None:
+def test_prune_deletes_only_old_clips(tmp_path: Path, cli) -> None:
     old = fill(tmp_path, 2, age_days=40)
     new = fill(tmp_path, 3, age_days=2)
-    run = guided("cache", "prune", "--older-than", "30d", "--cache-dir", str(tmp_path))
+    run = cli("cache", "prune", "--older-than", "30d", "--cache-dir", str(tmp_path))
     assert run.returncode == 0, run.stderr
     assert "Deleted 2 clips not used for 30 days" in run.stdout
     assert not any(p.exists() for p in old) and all(p.exists() for p in new)
-    run = guided("cache", "prune", "--older-than", "1w", "--cache-dir", str(tmp_path))
+    run = cli("cache", "prune", "--older-than", "1w", "--cache-dir", str(tmp_path))
     assert "Deleted 0 clips" in run.stdout and all(p.exists() for p in new)
 
 
-def test_prune_with_a_bad_age_is_one_line(tmp_path: Path, guided) -> None:
-    run = guided("cache", "prune", "--older-than", "soon", "--cache-dir", str(tmp_path))
+def test_prune_with_a_bad_age_is_one_line(tmp_path: Path, cli) -> None:
+    run = cli("cache", "prune", "--older-than", "soon", "--cache-dir", str(tmp_path))
     assert run.returncode == 1
     assert run.stderr.strip().count("\n") == 0 and "30d, 12h or 2w" in run.stderr
     assert "Traceback" not in run.stderr
@@ -79,6 +79,7 @@ def test_prune_needs_a_unit(tmp_path: Path, guided) -> None:
     assert all(p.exists() for p in kept)
 
 
+@pytest.mark.subprocess  # a real terminal (pty) needs a real process
 @pytest.mark.parametrize(("answer", "left"), [("n", 5), ("y", 3)])
 def test_prune_says_what_it_will_delete_and_asks_on_a_terminal(tmp_path: Path, answer: str,
                                                                left: int) -> None:
@@ -115,6 +116,7 @@ def test_parse_age_rejects_nonsense() -> None:
             parse_age(bad)
 
 
+@pytest.mark.subprocess  # a real terminal (pty) needs a real process
 @pytest.mark.parametrize(("answer", "left"), [("n", 2), ("y", 0)])
 def test_clear_asks_first_on_a_terminal(tmp_path: Path, answer: str, left: int) -> None:
     import pty

@@ -20,6 +20,7 @@ import pytest
 from guided.audio.format import SAMPLE_RATE
 
 SR = SAMPLE_RATE
+pytestmark = [pytest.mark.speech, pytest.mark.tools]  # real speech, measured with ffmpeg
 
 PRACTICE = """\
 format: 1

@@ -88,6 +88,9 @@ def _stop_and_check(proc: subprocess.Popen, sig: int, folder: Path) -> None:
     _wait_until(lambda: not any(_running(c) for c in children), timeout=10)
 
 
+@pytest.mark.subprocess
+@pytest.mark.speech
+@pytest.mark.tools
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_during_export_leaves_nothing(tmp_path, sig):
     # The case: SIGHUP during `export` left a .part file beside the output.
@@ -102,6 +105,9 @@ def test_a_signal_during_export_leaves_nothing(tmp_path, sig):
     assert list((tmp_path / "tmp").iterdir()) == []  # nor in the system's temporary folder
 
 
+@pytest.mark.subprocess
+@pytest.mark.speech
+@pytest.mark.tools
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_a_signal_during_bundle_leaves_nothing(tmp_path, sig):
     # The case: SIGTERM or SIGHUP during `bundle` left a partial .building folder.
@@ -116,6 +122,9 @@ def test_a_signal_during_bundle_leaves_nothing(tmp_path, sig):
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+@pytest.mark.subprocess
+@pytest.mark.speech
+@pytest.mark.tools
 def test_leftovers_of_a_killed_export_are_removed_by_the_next_run(tmp_path):
     script = tmp_path / "long.yaml"
     script.write_text(LONG)
@@ -134,6 +143,9 @@ def test_leftovers_of_a_killed_export_are_removed_by_the_next_run(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["short.mp3"]  # ... so the next run does
 
 
+@pytest.mark.subprocess
+@pytest.mark.speech
+@pytest.mark.tools
 def test_leftovers_of_a_killed_bundle_are_removed_by_the_next_run(tmp_path):
     script = tmp_path / "long.yaml"
     script.write_text(LONG)

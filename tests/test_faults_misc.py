@@ -101,6 +101,9 @@ def test_disk_full_while_writing_the_render_spool(tmp_path, small_disk, fmt):
     assert os.listdir(folder) == []  # nothing half-written is left
 
 
+@pytest.mark.subprocess
+@pytest.mark.speech
+@pytest.mark.tools
 def test_file_size_limit_while_exporting(tmp_path):
     """A variant: the system's limit on one file's size (EFBIG), not a full disk."""
     folder = tmp_path / "work"
@@ -217,6 +220,7 @@ def test_journey_progress_with_wrong_types(guided, isolated_home, state):
 # --- a reader that stops reading ---------------------------------------------------------------
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["preview", "grounding"]])
 def test_output_closed_by_its_reader_exits_quietly(tmp_path, args):
     read_end, write_end = os.pipe()
@@ -230,6 +234,7 @@ def test_output_closed_by_its_reader_exits_quietly(tmp_path, args):
     assert result.stderr == ""
 
 
+@pytest.mark.subprocess
 def test_list_piped_into_head(tmp_path, isolated_home):
     """The issue's case as typed, with pipefail so guided's own status counts."""
     for i in range(300):  # more than a pipe holds, so the writer meets the closed end

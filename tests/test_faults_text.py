@@ -276,6 +276,8 @@ def test_list_reports_a_broken_script_in_one_line_and_goes_on(guided, isolated_h
     assert sum(1 for item in listed if "error" in item) == 3
 
 
+@pytest.mark.speech
+@pytest.mark.tools
 def test_export_all_skips_a_broken_script_and_exports_the_rest(tmp_path, isolated_home,
                                                                monkeypatch, capsys):
     """The library is the user's folder only (the built-ins would take minutes)."""

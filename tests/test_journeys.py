@@ -82,54 +82,54 @@ def test_journey_errors_name_file_line_and_column(tmp_path, text, where, message
     assert message in str(info.value)
 
 
-def test_a_missing_practice_points_at_the_journey_line(guided, tmp_path):
+def test_a_missing_practice_points_at_the_journey_line(cli, tmp_path):
     path = write(tmp_path / "j.yaml", "title: T\nweeks:\n  - title: W\n    days:\n      - grounding\n      - practice: groundnig\n")
-    result = guided("journey", "check", str(path))
+    result = cli("journey", "check", str(path))
     assert result.returncode == 1
     assert f"{path}:6:19:" in result.stderr and "'groundnig'" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_relative_practice_paths_are_relative_to_the_journey(guided, tmp_path):
+def test_relative_practice_paths_are_relative_to_the_journey(cli, tmp_path):
     write(tmp_path / "client" / "mine.yaml", TINY)
     path = write(tmp_path / "client" / "j.yaml", "title: T\nweeks:\n  - title: W\n    days: [mine.yaml]\n")
-    result = guided("journey", "check", str(path), "--var", "name=Sam", cwd=tmp_path.parent)
+    result = cli("journey", "check", str(path), "--var", "name=Sam", cwd=tmp_path.parent)
     assert result.returncode == 0, result.stderr
     assert "1 different practices" in result.stdout
 
 
-def test_user_journeys_come_before_builtins(guided, isolated_home, small_journey):
+def test_user_journeys_come_before_builtins(cli, isolated_home, small_journey):
     write(isolated_home / "journeys" / "six-weeks.yaml", JOURNEY.replace("Two small weeks", "My six weeks"))
     assert journeys.load_journey("six-weeks").title == "My six weeks"
-    listing = guided("journey", "list").stdout
+    listing = cli("journey", "list").stdout
     assert "six-weeks" in listing and "My six weeks" in listing and "yours" in listing
     assert "Six Weeks Toward Secure Connection" not in listing
 
 
-def test_start_then_today_shows_the_day_and_question(guided, small_journey):
-    start = guided("journey", "start", "small")
+def test_start_then_today_shows_the_day_and_question(cli, small_journey):
+    start = cli("journey", "start", "small")
     assert start.returncode == 0, start.stderr
     assert f"on {dt.date.today().isoformat()}" in start.stdout
-    today = guided("journey", "today")
+    today = cli("journey", "today")
     assert today.returncode == 0, today.stderr
     assert "Day 1 of 3" in today.stdout and "Practice: Tiny" in today.stdout
     assert "What did you notice?" in today.stdout
     assert "guided journey today --play" in today.stdout
 
 
-def test_today_before_starting_says_how_to_start(guided):
-    result = guided("journey", "today")
+def test_today_before_starting_says_how_to_start(cli):
+    result = cli("journey", "today")
     assert result.returncode == 1
     assert "guided journey start NAME" in result.stderr
 
 
-def test_days_follow_the_calendar_and_end_gently(guided, small_journey):
+def test_days_follow_the_calendar_and_end_gently(cli, small_journey):
     two_days_ago = (dt.date.today() - dt.timedelta(days=2)).isoformat()
-    assert guided("journey", "start", "small", "--on", two_days_ago).returncode == 0
-    assert "Day 3 of 3" in guided("journey", "today").stdout
+    assert cli("journey", "start", "small", "--on", two_days_ago).returncode == 0
+    assert "Day 3 of 3" in cli("journey", "today").stdout
     long_ago = (dt.date.today() - dt.timedelta(days=30)).isoformat()
-    assert guided("journey", "start", "small", "--on", long_ago).returncode == 0
-    ended = guided("journey", "today")
+    assert cli("journey", "start", "small", "--on", long_ago).returncode == 0
+    ended = cli("journey", "today")
     assert ended.returncode == 0 and "reached the end" in ended.stdout
 
 
@@ -139,16 +139,16 @@ def log_session(log: sessionlog.SessionLog, journey: str, day: int, listened: fl
     return sid
 
 
-def test_status_counts_practised_days_from_the_log(guided, small_journey):
+def test_status_counts_practised_days_from_the_log(cli, small_journey):
     start = (dt.date.today() - dt.timedelta(days=2)).isoformat()
-    assert guided("journey", "start", "small", "--on", start).returncode == 0
+    assert cli("journey", "start", "small", "--on", start).returncode == 0
     with sessionlog.SessionLog() as log:
         log_session(log, "small", 1)
         log_session(log, "small", 1)  # the same day twice counts once
         log_session(log, "small", 3)
         log_session(log, "small", 2, listened=0)  # opened but nothing heard
         log_session(log, "other-journey", 2)
-    result = guided("journey", "status")
+    result = cli("journey", "status")
     assert result.returncode == 0, result.stderr
     assert "day 3 of 3" in result.stdout
     assert "Days practised: 2 of 3 so far." in result.stdout

@@ -53,10 +53,10 @@ def test_every_required_practice_is_there():
     assert not missing, f"missing built-in practices: {missing}"
 
 
-def test_every_built_in_passes_strict_check(guided, tmp_path):
+def test_every_built_in_passes_strict_check(cli, tmp_path):
     # An empty clip cache: the check judges the scripts as written (lengths from words and
     # rate), not whichever clips other tests happened to synthesize first.
-    result = guided("check", "--strict", *map(str, ALL_FILES),
+    result = cli("check", "--strict", *map(str, ALL_FILES),
                     env={"GUIDED_CACHE_DIR": str(tmp_path / "empty-cache")})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr

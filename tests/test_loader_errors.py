@@ -1,8 +1,8 @@
 """Every malformed script a new user might write: exit 1, one line on stderr saying where
 (file:line:col when there is a place) and what was expected, no traceback, nothing else.
 
-Each case runs the real command line (`guided check`) in a subprocess from the script's
-folder, so the path in the message is the relative path the user typed.
+Each case runs the command line (`guided check`, in this process: see the ``cli`` fixture)
+from the script's folder, so the path in the message is the relative path the user typed.
 """
 
 from __future__ import annotations
@@ -171,25 +171,25 @@ def _assert_one_error(result, file: str, where: str | None, message: str) -> str
 
 
 @pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
-def test_malformed_script_is_one_line(guided, tmp_path, case):
+def test_malformed_script_is_one_line(cli, tmp_path, case):
     content, where, message = CASES[case]
     _write(tmp_path, "script.yaml", content)
-    result = guided("check", "script.yaml", cwd=tmp_path, timeout=20)
+    result = cli("check", "script.yaml", cwd=tmp_path, timeout=20)
     _assert_one_error(result, "script.yaml", where, message)
     assert not (tmp_path / "PWNED").exists()
 
 
-def test_file_over_one_mib(guided, tmp_path):
+def test_file_over_one_mib(cli, tmp_path):
     body = T + "  - bell\n" + "# " + "x" * (1024 * 1024) + "\n"
     _write(tmp_path, "big.yaml", body)
-    result = guided("check", "big.yaml", cwd=tmp_path)
+    result = cli("check", "big.yaml", cwd=tmp_path)
     _assert_one_error(result, "big.yaml", None, "a script may be at most 1 MiB")
 
 
-def test_missing_file_and_unknown_name(guided, tmp_path):
-    result = guided("check", "nowhere.yaml", cwd=tmp_path)
+def test_missing_file_and_unknown_name(cli, tmp_path):
+    result = cli("check", "nowhere.yaml", cwd=tmp_path)
     _assert_one_error(result, "nowhere.yaml", None, "no such file")
-    result = guided("preview", "grunding", cwd=tmp_path)
+    result = cli("preview", "grunding", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert "no practice called 'grunding' (did you mean 'grounding'?)" in result.stderr
@@ -199,77 +199,77 @@ def test_missing_file_and_unknown_name(guided, tmp_path):
 # --- includes: the error names the file where the problem is --------------------------
 
 
-def test_include_outside_the_folder(guided, tmp_path):
+def test_include_outside_the_folder(cli, tmp_path):
     _write(tmp_path, "other.yaml", T + "  - bell\n")
     _write(tmp_path, "client/main.yaml", T + "  - include: ../other.yaml\n")
-    result = guided("check", "client/main.yaml", cwd=tmp_path)
+    result = cli("check", "client/main.yaml", cwd=tmp_path)
     _assert_one_error(result, "client/main.yaml", "3:14", "in this script's folder or below it")
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
-def test_include_through_a_symlink_that_leaves_the_folder(guided, tmp_path):
+def test_include_through_a_symlink_that_leaves_the_folder(cli, tmp_path):
     _write(tmp_path, "secret.yaml", T + "  - bell\n")
     _write(tmp_path, "client/main.yaml", T + "  - include: parts/link.yaml\n")
     (tmp_path / "client/parts").mkdir()
     (tmp_path / "client/parts/link.yaml").symlink_to(tmp_path / "secret.yaml")
-    result = guided("check", "client/main.yaml", cwd=tmp_path)
+    result = cli("check", "client/main.yaml", cwd=tmp_path)
     _assert_one_error(result, "client/main.yaml", "3:14", "in this script's folder or below it")
 
 
-def test_include_absolute_path(guided, tmp_path):
+def test_include_absolute_path(cli, tmp_path):
     _write(tmp_path, "main.yaml", T + f"  - include: {tmp_path / 'x.yaml'}\n")
-    result = guided("check", "main.yaml", cwd=tmp_path)
+    result = cli("check", "main.yaml", cwd=tmp_path)
     _assert_one_error(result, "main.yaml", "3:14", "relative to this script's folder")
 
 
-def test_include_cycle_names_the_chain(guided, tmp_path):
+def test_include_cycle_names_the_chain(cli, tmp_path):
     _write(tmp_path, "a.yaml", T + "  - include: parts/b.yaml\n")
     _write(tmp_path, "parts/b.yaml", T + "  - bell\n  - include: c.yaml\n")
     _write(tmp_path, "parts/c.yaml", T + "  - include: b.yaml\n")
-    result = guided("check", "a.yaml", cwd=tmp_path)
+    result = cli("check", "a.yaml", cwd=tmp_path)
     line = _assert_one_error(result, "parts/c.yaml", "3:14", "include cycle")
     assert "b.yaml → c.yaml → b.yaml" in line
 
 
-def test_script_including_itself(guided, tmp_path):
+def test_script_including_itself(cli, tmp_path):
     _write(tmp_path, "a.yaml", T + "  - bell\n  - include: a.yaml\n")
-    result = guided("check", "a.yaml", cwd=tmp_path)
+    result = cli("check", "a.yaml", cwd=tmp_path)
     _assert_one_error(result, "a.yaml", "4:14", "include cycle: a.yaml → a.yaml")
 
 
-def test_include_missing_file(guided, tmp_path):
+def test_include_missing_file(cli, tmp_path):
     _write(tmp_path, "a.yaml", T + "  - include: missing.yaml\n")
-    result = guided("check", "a.yaml", cwd=tmp_path)
+    result = cli("check", "a.yaml", cwd=tmp_path)
     _assert_one_error(result, "a.yaml", "3:14", "cannot include 'missing.yaml': no such file")
 
 
-def test_error_inside_an_included_file_points_there(guided, tmp_path):
+def test_error_inside_an_included_file_points_there(cli, tmp_path):
     _write(tmp_path, "a.yaml", T + "  - include: parts/b.yaml\n")
     _write(tmp_path, "parts/b.yaml", T + "  - bell\n  - pasue: 2\n")
-    result = guided("check", "a.yaml", cwd=tmp_path)
+    result = cli("check", "a.yaml", cwd=tmp_path)
     _assert_one_error(result, "parts/b.yaml", "4:5", "unknown step 'pasue' (did you mean 'pause'?)")
 
 
-def test_includes_nested_deeper_than_eight(guided, tmp_path):
+def test_includes_nested_deeper_than_eight(cli, tmp_path):
     for i in range(9):
         _write(tmp_path, f"l{i}.yaml", T + f"  - include: l{i + 1}.yaml\n")
     _write(tmp_path, "l9.yaml", T + "  - bell\n")
-    result = guided("check", "l0.yaml", cwd=tmp_path)
+    result = cli("check", "l0.yaml", cwd=tmp_path)
     _assert_one_error(result, "l8.yaml", "3:14", "nested more than 8 deep")
 
 
-def test_preview_reports_the_same_one_line(guided, tmp_path):
+def test_preview_reports_the_same_one_line(cli, tmp_path):
     _write(tmp_path, "s.yaml", T + "  - pasue: 3s\n")
-    result = guided("preview", "s.yaml", cwd=tmp_path)
+    result = cli("preview", "s.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == "s.yaml:3:5: unknown step 'pasue' (did you mean 'pause'?)\n"
     assert result.stdout == ""
 
 
-def test_include_bomb_is_refused_at_once(guided, tmp_path):
+def test_include_bomb_is_refused_at_once(cli, tmp_path):
     # Each file includes the next one nine times: 9**6 steps if every include were unrolled.
     for i in range(6):
         _write(tmp_path, f"l{i}.yaml", T + f"  - include: l{i + 1}.yaml\n" * 9)
     _write(tmp_path, "l6.yaml", T + "  - pause: 0\n")
-    result = guided("check", "l0.yaml", cwd=tmp_path, timeout=20)
+    result = cli("check", "l0.yaml", cwd=tmp_path, timeout=20)
     _assert_one_error(result, "l0.yaml", "6:5", "more than 200000 steps")

@@ -19,28 +19,28 @@ def _two_sessions():
     return a, b
 
 
-def test_log_table_and_json(guided):
-    assert "No sessions yet" in guided("log").stdout
+def test_log_table_and_json(cli):
+    assert "No sessions yet" in cli("log").stdout
     _two_sessions()
-    table = guided("log")
+    table = cli("log")
     assert table.returncode == 0
     lines = table.stdout.splitlines()
     assert lines[0].split()[:5] == ["#", "when", "practice", "listened", "outcome"]
     assert "breath" in lines[1] and "stopped" in lines[1]  # newest first
     assert "grounding" in lines[2] and "2:00/2:00" in lines[2] and "feet felt warm" in lines[2]
-    data = json.loads(guided("log", "--json", "--limit", "1").stdout)
+    data = json.loads(cli("log", "--json", "--limit", "1").stdout)
     assert [d["script"] for d in data] == ["breath"]
 
 
-def test_log_export_csv_and_json(guided, tmp_path):
+def test_log_export_csv_and_json(cli, tmp_path):
     _two_sessions()
     out = tmp_path / "share.csv"
-    result = guided("log", "export", "--format", "csv", "-o", str(out))
+    result = cli("log", "export", "--format", "csv", "-o", str(out))
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert [r["script"] for r in rows] == ["grounding", "breath"]
     assert rows[0]["distress_before"] == "7" and rows[0]["distress_after"] == "4"
-    data = json.loads(guided("log", "export", "--format", "json").stdout)
+    data = json.loads(cli("log", "export", "--format", "json").stdout)
     assert data[1]["outcome"] == "stopped" and data[1]["listened_seconds"] == 20
 
 
@@ -72,26 +72,26 @@ def test_notes_and_reflections_are_shown_and_exported_plainly(guided, tmp_path):
     assert "reflection" not in exported and "{" not in text
 
 
-def test_log_stats_and_streak_setting(guided):
+def test_log_stats_and_streak_setting(cli):
     _two_sessions()
-    result = guided("log", "stats")
+    result = cli("log", "stats")
     assert result.returncode == 0
     assert "Days practised in a row: 1" in result.stdout
     assert "grounding: -3.0 over 1 rated session" in result.stdout
-    assert "in a row" not in guided("log", "stats", "--no-streak").stdout
-    assert guided("log", "streak", "off").returncode == 0
-    assert "in a row" not in guided("log", "stats").stdout
-    data = json.loads(guided("log", "stats", "--json").stdout)
+    assert "in a row" not in cli("log", "stats", "--no-streak").stdout
+    assert cli("log", "streak", "off").returncode == 0
+    assert "in a row" not in cli("log", "stats").stdout
+    data = json.loads(cli("log", "stats", "--json").stdout)
     assert data["total_minutes"] == 2.3 and "days_in_a_row" not in data
 
 
-def test_log_path_and_off_on(guided, isolated_home):
-    assert guided("log", "path").stdout.strip() == str(isolated_home / "sessions.db")
-    assert "off" in guided("log", "off").stdout
+def test_log_path_and_off_on(cli, isolated_home):
+    assert cli("log", "path").stdout.strip() == str(isolated_home / "sessions.db")
+    assert "off" in cli("log", "off").stdout
     from guided.practice.sessionlog import logging_enabled
 
     assert not logging_enabled()
-    guided("log", "on")
+    cli("log", "on")
     assert logging_enabled()
 
 

@@ -78,7 +78,7 @@ def test_a_mistyped_command_gets_a_suggestion(guided):
     result = guided("paly", "grounding")
     assert result.returncode == 2
     assert result.stderr == ("guided: there is no command 'paly' (did you mean 'play'?); "
-                             "`guided --help` lists them\n")
+                             "`guided --help` shows how to use it\n")
     practice = guided("Orienting")
     assert practice.returncode == 2 and "guided play Orienting" in practice.stderr
     assert practice.stderr.count("\n") == 1

@@ -22,9 +22,9 @@ from guided.speech.cache import SUFFIX
 from guided.speech.piper import DEFAULT_VOICE, PiperEngine, find_voices, length_scale
 from guided.speech.speaker import Speaker, SpeechSettings
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.speech, pytest.mark.skipif(
     not piper_engine.available(), reason="the guided[neural] extra is not installed"
-)
+)]
 
 PHRASE = "Let your shoulders soften."
 SENTENCES = [  # words of every length, as in a practice

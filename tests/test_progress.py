@@ -87,6 +87,8 @@ def run_on_terminal(args: list[str], cwd: Path, timeout: float = 300) -> tuple[i
     return proc.wait(timeout=timeout), seen.decode()
 
 
+@pytest.mark.subprocess
+@pytest.mark.speech
 def test_bundle_shows_a_bar_with_time_left_on_a_terminal(tmp_path):
     script = tmp_path / "sam.yaml"
     script.write_text("title: Evening\nsteps:\n" + "".join(

@@ -236,6 +236,7 @@ def test_a_journey_day_plays_in_the_recorded_voice(guided, script, tmp_path,
     assert alsa_file_sink.output.read_bytes()[: len(expected)] == expected
 
 
+@pytest.mark.speech
 def test_take_preparation_cuts_a_breath_and_a_click_and_resamples_without_aliasing(tmp_path):
     words = read_audio(espeak(LINES[1], tmp_path / "line.wav"))[0][:, 0].astype(np.float64)
     words = resample(words, 22050, 48000)

@@ -1,4 +1,5 @@
-"""Rendering timelines to blocks with the real speaker (espeak-ng through pyttsx3)."""
+"""Rendering timelines to blocks with the real ``Speaker`` and its cache, speaking with the
+deterministic test engine (tones: rendering does not care what the words sound like)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def script(*steps, ambience: str = "none") -> Script:
 @pytest.fixture(scope="module")
 def speaker(tmp_path_factory):
     # The shared clip cache is set per test; a module speaker keeps its own small cache.
-    with Speaker(SpeechSettings(engine="pyttsx3", rate=160),
+    with Speaker(SpeechSettings(engine="test", rate=160),
                  tmp_path_factory.mktemp("render_cache")) as s:
         yield s
 

@@ -7,6 +7,8 @@ import re
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from guided.script.durations import format_clock
 
 TINY = """\
@@ -28,6 +30,13 @@ steps:
 """
 
 
+@pytest.fixture(autouse=True)
+def tones(monkeypatch):
+    """Previews here are about the timeline, not the voice: the test engine keys the clips
+    (and a preview never has to ask a real engine for its voices)."""
+    monkeypatch.setenv("GUIDED_ENGINE", "test")
+
+
 def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,24 +47,24 @@ def write(folder: Path, name: str, text: str) -> Path:
 # --- check ------------------------------------------------------------------------------
 
 
-def test_check_ok_is_one_calm_line(guided, tmp_path):
+def test_check_ok_is_one_calm_line(cli, tmp_path):
     write(tmp_path, "tiny.yaml", TINY)
-    result = guided("check", "tiny.yaml", cwd=tmp_path)
+    result = cli("check", "tiny.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"tiny\.yaml: ok — Tiny, about 0:\d\d\n", result.stdout), result.stdout
     assert result.stderr == ""
 
 
-def test_check_accepts_built_in_names(guided):
-    result = guided("check", "grounding")
+def test_check_accepts_built_in_names(cli):
+    result = cli("check", "grounding")
     assert result.returncode == 0, result.stderr
     assert re.search(r"grounding\.yaml: ok — .+, about \d", result.stdout)
 
 
-def test_check_several_files_reports_each(guided, tmp_path):
+def test_check_several_files_reports_each(cli, tmp_path):
     write(tmp_path, "good.yaml", TINY)
     write(tmp_path, "bad.yaml", "title: Bad\nsteps:\n  - say: hi\n  - pause: 2 secs\n")
-    result = guided("check", "good.yaml", "bad.yaml", "gone.yaml", cwd=tmp_path)
+    result = cli("check", "good.yaml", "bad.yaml", "gone.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.startswith("good.yaml: ok — Tiny")
     assert result.stderr.splitlines() == [
@@ -65,18 +74,18 @@ def test_check_several_files_reports_each(guided, tmp_path):
     ]
 
 
-def test_check_plans_with_the_given_variables(guided, tmp_path):
+def test_check_plans_with_the_given_variables(cli, tmp_path):
     write(tmp_path, "v.yaml", "title: V\nsteps:\n  - say: Hello {name}, at {place}.\n")
     (tmp_path / "sam.yaml").write_text("name: Sam\n")
-    result = guided("check", "v.yaml", cwd=tmp_path)
+    result = cli("check", "v.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("v.yaml:3:5: error: variable 'name' has no value")
-    result = guided("check", "v.yaml", "--vars-file", "sam.yaml", "--var", "place=home",
+    result = cli("check", "v.yaml", "--vars-file", "sam.yaml", "--var", "place=home",
                     cwd=tmp_path)
     assert result.returncode == 0, result.stderr
 
 
-def test_warnings_pass_unless_strict(guided, tmp_path):
+def test_warnings_pass_unless_strict(cli, tmp_path):
     write(tmp_path, "w.yaml", """\
         title: Warnings
         rate: 200
@@ -87,7 +96,7 @@ def test_warnings_pass_unless_strict(guided, tmp_path):
               - pause: 100s
           - pause: 3m
         """)
-    result = guided("check", "w.yaml", cwd=tmp_path)
+    result = cli("check", "w.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("w.yaml: ok (with 3 warnings) — Warnings")
     lines = result.stderr.splitlines()
@@ -96,15 +105,15 @@ def test_warnings_pass_unless_strict(guided, tmp_path):
                         "may wonder whether the practice has stopped (a short word in between helps)")
     assert lines[1].startswith("w.yaml:1:1: warning: speaking rate 200 words per minute is faster than 180")
     assert re.match(r"w\.yaml:1:1: warning: this practice lasts about 9:\d\d with no 'section'", lines[2])
-    strict = guided("check", "--strict", "w.yaml", cwd=tmp_path)
+    strict = cli("check", "--strict", "w.yaml", cwd=tmp_path)
     assert strict.returncode == 1
     assert strict.stdout == ""
     assert strict.stderr == result.stderr
 
 
-def test_pace_stretches_pauses_into_a_warning(guided, tmp_path):
+def test_pace_stretches_pauses_into_a_warning(cli, tmp_path):
     write(tmp_path, "p.yaml", "title: P\npace: 2\nsteps:\n  - section: One\n  - pause: 61\n")
-    result = guided("check", "p.yaml", cwd=tmp_path)
+    result = cli("check", "p.yaml", cwd=tmp_path)
     assert result.returncode == 0
     assert "p.yaml:5:5: warning: 'pause: 61', stretched by pace 2 to 2:02, is over 2 minutes" \
         in result.stderr
@@ -113,11 +122,11 @@ def test_pace_stretches_pauses_into_a_warning(guided, tmp_path):
 # --- list -------------------------------------------------------------------------------
 
 
-def test_list_shows_built_ins_and_user_scripts(guided, isolated_home):
+def test_list_shows_built_ins_and_user_scripts(cli, isolated_home):
     write(isolated_home / "scripts", "sam-evening.yaml",
           "title: Sam's evening\npractice: self-compassion\nsteps:\n  - say: Hello.\n  - pause: 1m\n")
     write(isolated_home / "scripts", "broken.yaml", "title: B\nsteps: [{pasue: 1}]\n")
-    result = guided("list")
+    result = cli("list")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["name", "title", "practice", "length", "source"]
@@ -127,8 +136,8 @@ def test_list_shows_built_ins_and_user_scripts(guided, isolated_home):
     assert rows["grounding"].endswith("built-in")
 
 
-def test_list_filters_by_kind_and_prints_json(guided):
-    result = guided("list", "--practice", "breath", "--json")
+def test_list_filters_by_kind_and_prints_json(cli):
+    result = cli("list", "--practice", "breath", "--json")
     assert result.returncode == 0, result.stderr
     items = json.loads(result.stdout)
     assert items and all(item["practice"] == "breath" for item in items)
@@ -138,8 +147,8 @@ def test_list_filters_by_kind_and_prints_json(guided):
     assert first["length_seconds"] > 0
 
 
-def test_list_unknown_kind_suggests(guided):
-    result = guided("list", "--practice", "breathing")
+def test_list_unknown_kind_suggests(cli):
+    result = cli("list", "--practice", "breathing")
     assert result.returncode == 1
     assert result.stderr.startswith("guided: there is no practice kind 'breathing' (did you mean 'breath'?)")
 
@@ -147,9 +156,9 @@ def test_list_unknown_kind_suggests(guided):
 # --- preview ----------------------------------------------------------------------------
 
 
-def test_preview_shows_the_timeline(guided, tmp_path):
+def test_preview_shows_the_timeline(cli, tmp_path):
     write(tmp_path, "tiny.yaml", TINY)
-    result = guided("preview", "tiny.yaml", "--var", "name=Sam", cwd=tmp_path,
+    result = cli("preview", "tiny.yaml", "--var", "name=Sam", cwd=tmp_path,
                     env={"GUIDED_CACHE_DIR": str(tmp_path / "empty-cache")})
     assert result.returncode == 0, result.stderr
     lines = [line.strip() for line in result.stdout.splitlines()]
@@ -170,22 +179,21 @@ def test_preview_shows_the_timeline(guided, tmp_path):
     assert lines[12].startswith("0:49  end — about 0:49 in all (estimated")
 
 
-def test_preview_pace_replaces_the_scripts_pace(guided, tmp_path):
+def test_preview_pace_replaces_the_scripts_pace(cli, tmp_path):
     write(tmp_path, "tiny.yaml", "pace: 3\n" + TINY)
-    result = guided("preview", "tiny.yaml", "--pace", "2", cwd=tmp_path)
+    result = cli("preview", "tiny.yaml", "--pace", "2", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "pause    6s" in result.stdout
     assert "breathe  in 4 · hold 4 · out 6 × 2 (voice cues)  [0:28]" in result.stdout  # holds x2
 
 
-def test_preview_uses_real_clip_lengths_once_cached(guided, tmp_path, monkeypatch):
+def test_preview_uses_real_clip_lengths_once_cached(cli, tmp_path, monkeypatch):
     from guided.practice.prepare import speech_settings
     from guided.script.loader import load_script
     from guided.speech.choice import VoiceChoice
     from guided.speech.speaker import Speaker
     from guided.timeline.plan import plan
 
-    monkeypatch.setenv("GUIDED_ENGINE", "pyttsx3")  # the espeak-ng voice: quick and always here
     path = write(tmp_path, "short.yaml", """\
         title: Short
         steps:
@@ -194,11 +202,11 @@ def test_preview_uses_real_clip_lengths_once_cached(guided, tmp_path, monkeypatc
           - breathe: {in: 3, out: 3}
         """)
     script = load_script(path)
-    with Speaker(speech_settings(script, voice=VoiceChoice(engine="pyttsx3"))) as speaker:
+    with Speaker(speech_settings(script, voice=VoiceChoice(engine="test"))) as speaker:
         speaker.ensure(plan(script).speech_texts())
         exact = plan(script, measure=speaker.cached_length)
     assert exact.exact
-    result = guided("preview", "short.yaml", cwd=tmp_path)
+    result = cli("preview", "short.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "estimated" not in result.stdout
     last = result.stdout.splitlines()[-1].strip()
@@ -207,8 +215,8 @@ def test_preview_uses_real_clip_lengths_once_cached(guided, tmp_path, monkeypatc
     assert pause_line.strip().startswith(format_clock(exact.events[1].start_seconds))
 
 
-def test_preview_of_a_built_in_by_name(guided):
-    result = guided("preview", "breathing-4-7-8")
+def test_preview_of_a_built_in_by_name(cli):
+    result = cli("preview", "breathing-4-7-8")
     assert result.returncode == 0, result.stderr
     assert "breathe  in 4 · hold 7 · out 8" in result.stdout
     assert "§ " in result.stdout
@@ -217,29 +225,29 @@ def test_preview_of_a_built_in_by_name(guided):
 # --- schema -----------------------------------------------------------------------------
 
 
-def test_schema_prints_and_writes(guided, tmp_path):
-    result = guided("schema")
+def test_schema_prints_and_writes(cli, tmp_path):
+    result = cli("schema")
     assert result.returncode == 0
     schema = json.loads(result.stdout)
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     out = tmp_path / "out"
     out.mkdir()
-    written = guided("schema", "-o", "guided.script.schema.json", cwd=out)
+    written = cli("schema", "-o", "guided.script.schema.json", cwd=out)
     assert written.returncode == 0
     assert json.loads((out / "guided.script.schema.json").read_text()) == schema
     assert "guided.script.schema.json" in written.stdout
     assert [p.name for p in out.iterdir()] == ["guided.script.schema.json"]  # no temp file left
-    made = guided("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)  # -o makes folders, like -d
+    made = cli("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)  # -o makes folders, like -d
     assert made.returncode == 0, made.stderr
     assert json.loads((tmp_path / "no/such/folder/s.json").read_text()) == schema
-    again = guided("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)  # kept without --force
+    again = cli("schema", "-o", "no/such/folder/s.json", cwd=tmp_path)  # kept without --force
     assert again.returncode == 1
     assert again.stderr.count("\n") == 1 and "--force" in again.stderr
 
 
-def test_help_texts(guided):
+def test_help_texts(cli):
     for command, words in {"check": "--strict", "list": "--practice", "preview": "--pace",
                            "schema": "editor"}.items():
-        result = guided(command, "--help")
+        result = cli(command, "--help")
         assert result.returncode == 0
         assert words in result.stdout

@@ -23,6 +23,8 @@ from guided.speech.speaker import Speaker, SpeechSettings
 from guided.speech.trim import THRESHOLD_DBFS, clean, resample, trim
 from guided.speech.worker import WorkerEngine
 
+pytestmark = pytest.mark.speech  # the real engines and their worker processes
+
 LOUD = 10 ** (THRESHOLD_DBFS / 20)
 MS10 = SAMPLE_RATE // 100
 
@@ -167,7 +169,7 @@ def test_prefetch_in_order_and_clip_waits_for_it(speaker: Speaker) -> None:
 
 def test_engine_registry() -> None:
     assert "pyttsx3" in engines.available_engines()
-    assert set(engines.ENGINES) == {"hibari", "piper", "pyttsx3", "recorded"}  # recorded: guided record
+    assert set(engines.ENGINES) == {"hibari", "piper", "pyttsx3", "recorded", "test"}  # recorded: guided record; test: tones, for tests only
     with pytest.raises(GuidedError, match="no speech engine 'nope'"):
         engines.check_name("nope")
     engine = engines.get_engine("pyttsx3")

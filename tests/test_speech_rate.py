@@ -1,6 +1,8 @@
 """The rate a user asks for is the rate they hear: espeak-ng speaks faster than its own
 setting, so the engine calibrates it (measured here on the built-in library's lines)."""
 
+import pytest
+
 from guided.audio.format import SAMPLE_RATE
 from guided.script.library import iter_library
 from guided.script.model import Say, iter_steps
@@ -16,6 +18,7 @@ def library_lines(count: int = 40) -> list[str]:
     return lines[:count]
 
 
+@pytest.mark.speech
 def test_library_speech_sounds_like_the_requested_words_per_minute(tmp_path):
     lines = library_lines()
     assert len(lines) == 40

@@ -66,6 +66,8 @@ def test_written_atomically_beside_nothing_else(timeline, tmp_path):
     assert path.stat().st_mode & 0o044  # readable like any other file, not private
 
 
+@pytest.mark.speech
+@pytest.mark.tools
 def test_cue_times_match_the_speech_in_the_exported_audio(tmp_path, shared_cache):
     script = tmp_path / "lines.yaml"
     script.write_text("title: Lines\nsteps:\n  - say: Feel your feet.\n  - pause: 2s\n"

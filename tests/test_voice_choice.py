@@ -83,6 +83,7 @@ def test_an_ambiguous_voice_is_one_line_listing_the_choices(guided) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.speech  # lists espeak-ng's voices through a worker
 def test_default_is_hibari_heart_and_a_script_may_name_its_voice(tmp_path: Path) -> None:
     plain = load_script(_script(tmp_path, "plain", ""))
     assert speech_settings(plain, voice=VoiceChoice()).voice == "heart"

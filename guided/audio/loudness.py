@@ -174,7 +174,7 @@ class Meter:
             self._carry_silent = not self._carry.any()
             return y
         size = 1 << (n + _IR_TAPS - 1 - 1).bit_length()
-        if size != self._fft_size:
+        if size != self._fft_size or self._ir_fft is None:
             self._fft_size = size
             self._ir_fft = np.fft.rfft(self._ir, size)
         y = np.fft.irfft(np.fft.rfft(x, size) * self._ir_fft, size)[: n + _IR_TAPS - 1]

@@ -85,8 +85,8 @@ def tone(phase: str, length: int, offset: int = 0, count: int | None = None) -> 
     f0, f1, harmonics = _TONE_SHAPES[phase]
     # Instantaneous frequency glides linearly from f0 to f1 over the phase.
     cycles = f0 * t + (f1 - f0) * t * t / (2 * total)
-    wave = sum(a * np.sin(2 * np.pi * (k + 1) * cycles) for k, a in enumerate(harmonics) if a)
-    wave = wave / sum(harmonics)
+    wave = np.asarray(sum(a * np.sin(2 * np.pi * (k + 1) * cycles)
+                          for k, a in enumerate(harmonics) if a)) / sum(harmonics)
     fade_in = min(0.4, total / 4)
     fade_out = min(0.8, total / 3)
     # A quarter-sine fade in (it starts at once, so the onset is exactly the phase's start,

@@ -150,9 +150,9 @@ def edit_target(ref: str) -> Path:
             hint = f"; your own script '{own.stem}' opens with `guided edit {own.stem}`" if own else ""
             raise GuidedError(f"there is no script file at {ref}{hint}")
         return path
-    path = library.user_path(ref)
-    if path is not None:
-        return path
+    found = library.user_path(ref)
+    if found is not None:
+        return found
     user_script_path(ref)  # a clear message for a name that cannot be a file name
     builtin = library.builtin_path(ref)
     if builtin is None:

@@ -72,7 +72,7 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Adds ``--engine``, ``--voice`` and ``--rate``. The command receives ``voice``: one
     ``VoiceChoice`` made of the three and the settings file (read once, here), and
     ``rate`` (also inside the choice) for the timeline."""
-    from guided.speech.choice import ENGINE_CHOICES
+    from guided.speech.choice import ACCEPTED_ENGINES
 
     @functools.wraps(f)
     def command(*args: Any, engine: str | None, voice: str | None, rate: int | None,
@@ -87,7 +87,8 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
                                 "(default: the script's, your settings', else the best for the "
                                 "script's language).")(command)
     return click.option(
-        "--engine", type=click.Choice(ENGINE_CHOICES), default=None, envvar="GUIDED_ENGINE",
+        "--engine", type=click.Choice(ACCEPTED_ENGINES), default=None, envvar="GUIDED_ENGINE",
+        metavar="ENGINE",  # the choices are in the help text (the test engine is not for users)
         help="Speech engine: hibari (natural, English), piper (natural, needs guided[neural]), "
              "pyttsx3 (espeak-ng, many languages), or auto: a natural voice for the script's "
              "language, else espeak-ng (default: GUIDED_ENGINE, your settings', else auto).",

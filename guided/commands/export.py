@@ -205,7 +205,8 @@ def _export_library(folder: Path, opts: _Options) -> None:
 
     progress = Progress(1, "Exporting the library")
     playable = [entry for entry in entries if entry.script is not None]
-    tracker = ExportTracker(progress, [entry.script for entry in playable], opts.pace)
+    scripts = {entry.name: entry.script for entry in playable if entry.script is not None}
+    tracker = ExportTracker(progress, list(scripts.values()), opts.pace)
 
     def work(n: int, script: Script, out: Path) -> list[Path]:
         check()
@@ -229,7 +230,7 @@ def _export_library(folder: Path, opts: _Options) -> None:
     workers = min(EXPORT_WORKERS, os.cpu_count() or 1)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="guided-export")
     try:
-        futures = {entry.name: pool.submit(work, n, entry.script, folder / f"{entry.name}.{fmt}")
+        futures = {entry.name: pool.submit(work, n, scripts[entry.name], folder / f"{entry.name}.{fmt}")
                    for n, entry in enumerate(playable, 1)}
         with progress:
             for entry in entries:

@@ -116,18 +116,18 @@ def export_log(fmt: str | None, output: str | None, force: bool) -> None:
     from guided.outputs.writer import Guard, check_target, is_stdout, write_output
     from guided.practice.sessionlog import SessionLog
 
-    to_file = output is not None and not is_stdout(output)
-    fmt = _log_format(Path(output), fmt) if to_file else (fmt or "csv")
+    target = Path(output) if output is not None and not is_stdout(output) else None
+    fmt = _log_format(target, fmt) if target is not None else (fmt or "csv")
     guard = Guard.for_user_data()
-    if to_file:
-        check_target(Path(output), force=force, guard=guard, what="the export")
+    if target is not None:
+        check_target(target, force=force, guard=guard, what="the export")
     with SessionLog() as db:
         sessions = db.all()
     text = _as_json(sessions) if fmt == "json" else _as_csv(sessions)
-    if not to_file:
+    if target is None:
         click.echo(text, nl=False)
         return
-    write_output(Path(output), text, force=force, what="the export")
+    write_output(target, text, force=force, what="the export")
     click.echo(f"Wrote {len(sessions)} session{'s' if len(sessions) != 1 else ''} to {output}", err=True)
 
 

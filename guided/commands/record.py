@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from guided.commands.common import collect_vars, var_option
 from guided.errors import GuidedError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 KEYS_BEFORE = "Enter: start recording · s: skip this line · q: stop here"
 KEYS_AFTER = "Enter or k: keep · l: listen · r: redo · s: skip · q: stop here"
@@ -257,7 +261,7 @@ def _one_line(store, mic, keys, number: int, total: int, text: str, following: s
         return "quit" if key == "q" else "skipped"
 
 
-def _capture(mic, keys) -> object:
+def _capture(mic, keys) -> np.ndarray:
     from guided.speech.recorded.capture import meter
 
     mic.start()

@@ -225,7 +225,7 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
     if not entries:
         click.echo("No practices of that kind yet." if kind else "No practices found.")
         return
-    rows = [("name", "title", "practice", "length", "source")]
+    rows: list[tuple[str, ...]] = [("name", "title", "practice", "length", "source")]
     for e in entries:
         source = f"{e.source}, hides the built-in" if e.hides is not None else e.source
         if e.script is not None:
@@ -368,8 +368,9 @@ def preview_lines(timeline: Timeline) -> Iterator[str]:
     while i < len(events):
         ev = events[i]
         if ev.phase:
-            j = _breath_end(events, i, breaths.get(ev.pos))
-            text = _breath_text(breaths.get(ev.pos), timeline.pace)
+            breath = breaths.get(ev.pos) if ev.pos is not None else None
+            j = _breath_end(events, i, breath)
+            text = _breath_text(breath, timeline.pace)
             yield f"{format_clock(ev.start_seconds):>7}  {text}" \
                   f"  [{format_clock(events[j - 1].end_seconds - ev.start_seconds)}]"
             i = j

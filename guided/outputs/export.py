@@ -144,7 +144,7 @@ class _Spool:
     def write(self, block: np.ndarray) -> None:
         if block.any():
             try:
-                self._file.write(memoryview(np.ascontiguousarray(block, dtype=np.float32)).cast("B"))
+                self._file.write(np.ascontiguousarray(block, dtype=np.float32).data.cast("B"))
             except OSError as exc:  # the disk is full (or a size limit): nothing is kept
                 raise GuidedError(f"cannot write the audio in {self._folder}: "
                                   f"{disk_problem(exc)}") from exc
@@ -160,7 +160,7 @@ class _Spool:
                 yield np.zeros(-n, dtype=np.float32)
                 continue
             block = np.empty(n, dtype=np.float32)
-            if self._file.readinto(memoryview(block).cast("B")) != 4 * n:
+            if self._file.readinto(block.data.cast("B")) != 4 * n:
                 raise GuidedError("the temporary audio file was cut short; is the disk full?")
             yield block
 
@@ -246,6 +246,7 @@ def _write_id3(path: Path, fmt: str, timeline: Timeline) -> None:
 
         wav = WAVE(path)
         wav.add_tags()
+        assert wav.tags is not None
         for frame in tags.values():
             wav.tags.add(frame)
         wav.save(v2_version=3)
@@ -299,19 +300,17 @@ def _ordered_id3():
         return ID3()
 
     class OrderedID3(ID3):
-        def _write(self, config):  # type: ignore[override]
+        def _write(self, config):
             return bytearray().join(save_frame(f, config=config) for f in self.values())
 
     return OrderedID3()
 
 
 def _write_vorbis(path: Path, fmt: str, timeline: Timeline) -> None:
-    if fmt == "ogg":
-        from mutagen.oggvorbis import OggVorbis as Audio
-    else:
-        from mutagen.flac import FLAC as Audio
+    from mutagen.flac import FLAC
+    from mutagen.oggvorbis import OggVorbis
 
-    audio = Audio(path)
+    audio = OggVorbis(path) if fmt == "ogg" else FLAC(path)
     if audio.tags is None:
         audio.add_tags()
     values = tag_values(timeline)

@@ -96,9 +96,9 @@ class Progress:
 
     def _install(self) -> None:
         """Route stdout and stderr through guards that keep messages off the bar's line."""
-        self._saved = (sys.stdout, sys.stderr)
-        sys.stdout = _Guard(sys.stdout, self)  # type: ignore[assignment]
-        sys.stderr = _Guard(sys.stderr, self)  # type: ignore[assignment]
+        self._saved: tuple[IO[str], IO[str]] | None = (sys.stdout, sys.stderr)
+        sys.stdout = _Guard(sys.stdout, self)
+        sys.stderr = _Guard(sys.stderr, self)
 
     def _uninstall(self) -> None:
         saved = getattr(self, "_saved", None)

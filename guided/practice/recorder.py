@@ -16,6 +16,7 @@ from guided.outcomes import Outcome
 
 if TYPE_CHECKING:
     from guided.outputs.player.play import Playing
+    from guided.practice.practicelog import PracticeLog
     from guided.practice.sessionlog import SessionLog
 
 SAVE_EVERY = 2.0  # seconds between refreshes of listened_seconds in the log
@@ -24,7 +25,7 @@ SAVE_EVERY = 2.0  # seconds between refreshes of listened_seconds in the log
 class SessionRecorder:
     """Writes one row per playing into ``log``; ``session_id`` is the last row written."""
 
-    def __init__(self, log: SessionLog, *, distress_before: int | None = None,
+    def __init__(self, log: SessionLog | PracticeLog, *, distress_before: int | None = None,
                  journey: str | None = None, journey_day: int | None = None):
         self.log = log
         self.distress_before = distress_before

@@ -211,7 +211,7 @@ class SessionLog:
             cur = self.db.execute(
                 f"INSERT INTO sessions ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
                 [row[c] for c in names])
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)  # always set after an INSERT
 
     def update_row(self, session_id: int, row: dict) -> None:
         self._writable()
@@ -268,7 +268,7 @@ class SessionLog:
                 (script, title, content_hash, voice, engine, rate, now_iso(), planned_seconds,
                  INTERRUPTED, distress_before, journey, journey_day),
             )
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)  # always set after an INSERT
 
     def progress(self, session_id: int, listened_seconds: float,
                  planned_seconds: float | None = None) -> None:

@@ -121,7 +121,7 @@ class NodeReader:
         value = construct(node)
         if not lo <= value <= hi:
             raise self.fail(f"{what} must be {lo}..{hi}, got {node.value}", node)
-        return value
+        return int(value)
 
     def number(self, node: yaml.Node, what: str, lo: float, hi: float) -> float:
         self.visit(node)

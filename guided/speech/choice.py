@@ -36,9 +36,11 @@ AUTO = "auto"
 HIBARI, PIPER, PYTTSX3 = "hibari", "piper", "pyttsx3"
 RECORDED = "recorded"  # a therapist's own voice: chosen by its name, never by `auto`
 ENGINE_NAMES = (HIBARI, PIPER, PYTTSX3)
-ENGINE_CHOICES = (AUTO, *ENGINE_NAMES)
+ENGINE_CHOICES = (AUTO, *ENGINE_NAMES)  # what a user chooses from
+TEST = "test"  # tones for the test suite: accepted by --engine, never offered or picked
+ACCEPTED_ENGINES = (*ENGINE_CHOICES, TEST)
 NATURAL = (HIBARI, PIPER)  # what `auto` tries first, best first (bench/results/)
-ENGINE_LABELS = {HIBARI: "hibari", PIPER: "Piper", PYTTSX3: "espeak-ng"}
+ENGINE_LABELS = {HIBARI: "hibari", PIPER: "Piper", PYTTSX3: "espeak-ng", TEST: "the test engine"}
 LANGUAGE_NAMES = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
     "nl": "Dutch", "pt": "Portuguese", "sv": "Swedish", "da": "Danish", "nb": "Norwegian",
@@ -188,7 +190,7 @@ def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: st
            rate: int = 140) -> SpeechSettings:
     """The engine and voice for one script (see the module's rules)."""
     lang = normalise_language(language)
-    if choice.engine not in ENGINE_CHOICES:
+    if choice.engine not in ACCEPTED_ENGINES:
         raise GuidedError(f"there is no speech engine {choice.engine!r}; "
                           f"choose one of: {', '.join(ENGINE_CHOICES)}")
     engines = ENGINE_NAMES if choice.engine == AUTO else (choice.engine,)

@@ -34,6 +34,7 @@ ENGINES = MappingProxyType({
     "pyttsx3": "guided.speech.pyttsx3_engine:create",  # espeak-ng: many languages
     # A therapist's own takes (guided record); chosen by naming the voice, never by auto.
     "recorded": "guided.speech.recorded:create",
+    "test": "guided.speech.tone_engine:create",  # tones, not speech: for the test suite only
 })
 
 # Each engine's favourite voice, used when several of its voices speak a language.

@@ -94,7 +94,7 @@ class Pyttsx3Backend:
 
     def __init__(self) -> None:
         self._espeak: _EspeakSynth | None = None
-        self._engine = None
+        self._engine: Any = None  # a pyttsx3 engine, where its own loop is used
         try:
             if platform.system() == "Linux" and not os.environ.get("GUIDED_PYTTSX3_LOOP"):
                 self._espeak = _EspeakSynth()

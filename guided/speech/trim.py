@@ -62,7 +62,7 @@ def trim(samples: np.ndarray, sample_rate: int = SAMPLE_RATE,
     first = _first_loud(samples, threshold)
     if first is None:
         return np.zeros(0, dtype=np.float32)
-    last = len(samples) - _first_loud(samples[::-1], threshold)
+    last = len(samples) - (_first_loud(samples[::-1], threshold) or 0)  # found: first was
     out = np.array(samples[first:last], dtype=np.float32, copy=copy or None)
     fade = min(int(fade_seconds * sample_rate), len(out) // 2)
     if fade > 0:

@@ -80,7 +80,7 @@ class Keys:
 
 def _read_console(timeout: float) -> str | None:
     """Windows: one key from the console within ``timeout`` seconds, polled."""
-    import msvcrt  # type: ignore[import-not-found]  # Windows only
+    import msvcrt  # type: ignore[import-not-found,unused-ignore]  # Windows only
 
     deadline = time.monotonic() + timeout
     while not msvcrt.kbhit():  # type: ignore[attr-defined]

@@ -101,7 +101,7 @@ def play_script(script: Script, options: PlayOptions, recorder: Recorder | None 
             start_ordinal, _ = resolve_section(estimate, options.start_section)
         speaker.prefetch(_texts_from(estimate, start_ordinal))
         performance = Performance(script, options, speaker, estimate, start_ordinal,
-                                  estimate.variables, rate)
+                                  dict(estimate.variables), rate)
         return performance.run(device, recorder)
     finally:
         speaker.close()

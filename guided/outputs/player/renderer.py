@@ -41,8 +41,9 @@ class Renderer(threading.Thread):
 
     def run(self) -> None:
         try:
-            generation, pos = 0, self.start_at
-            blocks: Iterator[np.ndarray] | None = self.performance.render_from(pos)
+            generation = 0
+            pos: int | None = self.start_at  # None: nothing left to play after a seek
+            blocks: Iterator[np.ndarray] | None = self.performance.render_from(self.start_at)
             while not self.stopping.is_set():
                 if not self.commands.empty():
                     generation, kind, position, double = self.commands.get()
@@ -56,6 +57,7 @@ class Renderer(threading.Thread):
                     self.stopping.wait(0.05)
                     continue
                 if self._put((generation, pos, block)):
+                    assert pos is not None  # blocks come only from a position
                     pos += len(block)
         except BaseException as exc:  # handed to the main thread, which raises it
             self._put(("error", 0, exc), force=True)
