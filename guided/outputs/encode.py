@@ -112,3 +112,30 @@ def _encode_mp3(blocks: Iterable[np.ndarray], path: Path) -> None:
     except (OSError, ValueError) as exc:
         detail = getattr(exc, "strerror", None) or str(exc)
         raise GuidedError(f"could not write mp3 to {path.name} ({detail}); is the disk full?") from exc
+
+
+def decoded_true_peak(path: Path) -> float:
+    """The true peak (dBTP) of the encoded file ``path`` as a decoder plays it back,
+    measured with guided's own meter; -inf for silence.
+
+    It reads through libsndfile's plain sequential read: soundfile's ``read`` and
+    ``blocks`` ask for the position before every block, and for MP3 that is a seek that
+    drops the decoder's bit reservoir and glitches the next frame."""
+    import soundfile
+
+    from guided.audio.loudness import Meter
+
+    meter = Meter()
+    block = 15360
+    try:
+        with soundfile.SoundFile(str(path)) as sound:
+            channels = sound.channels
+            buf = np.empty(block * channels, dtype=np.float32)
+            ptr = soundfile._ffi.cast("float *", soundfile._ffi.from_buffer(buf))
+            while (got := soundfile._snd.sf_readf_float(sound._file, ptr, block)) > 0:
+                x = buf[:got * channels]
+                meter.feed(x if channels == 1 else x.reshape(got, channels).mean(axis=1))
+    except (soundfile.LibsndfileError, RuntimeError) as exc:
+        raise GuidedError(f"could not read back the {path.suffix.lstrip('.') or 'audio'} just "
+                          f"written to {path.name} ({exc})") from exc
+    return meter.result().true_peak
