@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from test_export import PRACTICE, cli_env, decode, ebur128, export_cli, ffprobe
 
 # breath-awareness spiked to +0.2 dBTP; the other three had the highest decoded peaks

@@ -4,8 +4,11 @@
    keeping the rendered audio in a temporary file beside the output.
 2. Read it back with one linear gain to -19 LUFS (mono), through a gentle look-ahead
    limiter only if that gain would push the true peak over -1 dBTP, and encode it
-   in-process, block by block (``guided.outputs.encode``, libsndfile through soundfile).
-   Tags and chapters are then written with mutagen.
+   in-process, block by block (``guided.outputs.encode``: libsndfile through soundfile,
+   MP3 with LAME through lameenc). An MP3 is then decoded and its true peak measured;
+   if a lossy encoder put it over -1 dBTP, it is encoded again from the kept render
+   with the limiter lower (at most ``RETRIES`` times). Tags and chapters are then
+   written with mutagen.
 
 The output only appears when complete: the encoder writes a hidden temporary file in
 the same folder, which is renamed over the target at the very end. Any error or Ctrl-C
