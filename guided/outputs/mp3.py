@@ -16,6 +16,8 @@ delay and padding, for gapless playback) header, as LAME's own front end writes 
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from array import array
 from collections.abc import Iterable
 from typing import BinaryIO
@@ -32,6 +34,10 @@ _BITRATES = {  # kb/s by bitrate index, Layer III
 }
 _RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 3: (11025, 12000, 8000)}
 _TAG_FRAME_KBPS = {1: 128, 2: 64, 3: 64}  # big enough for the 156 bytes of the two tags
+# LAME fills shared tables when an encoder first starts (lameenc starts it on the first
+# ``encode`` call); `export --all` encodes on two threads, so starts take turns.
+_STARTING = threading.Lock()
+_NOTHING = contextlib.nullcontext()
 
 
 def lameenc_problem() -> str | None:
@@ -95,15 +101,22 @@ def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int) -> None:
     frames = _Frames(sink)
     samples = 0
     placeholder = None
+    started = False
     for block in blocks:
         pcm = np.clip(np.asarray(block, dtype=np.float32) * 32768.0, -32768, 32767).astype("<i2")
         samples += len(pcm)
-        data = bytes(enc.encode(pcm.tobytes()))
+        if started:
+            data = bytes(enc.encode(pcm.tobytes()))
+        else:
+            with _STARTING:
+                data = bytes(enc.encode(pcm.tobytes()))
+            started = True
         if placeholder is None and data:
             placeholder = _tag_frame(data[:4], 0, 0, 0, array("I"))
             sink.write(placeholder)
         frames.write(data)
-    tail = bytes(enc.flush())
+    with _STARTING if not started else _NOTHING:
+        tail = bytes(enc.flush())
     if placeholder is None and tail:
         placeholder = _tag_frame(tail[:4], 0, 0, 0, array("I"))
         sink.write(placeholder)
