@@ -1,8 +1,9 @@
 """Encoder benchmark (issue 14): the in-process encoder against the old ffmpeg path.
 
 Export used to pipe float PCM into an ``ffmpeg`` process (libmp3lame, ``-q:a 2
--compression_level 7``); it now encodes in-process with libsndfile through soundfile
-(LAME ``-V 4``, see guided/outputs/encode.py). In one run on this machine, on the same
+-compression_level 7``); it now encodes in-process: MP3 with LAME ``-V 4 -q 5`` through
+lameenc, the other formats with libsndfile through soundfile (see guided/outputs/encode.py
+and guided/outputs/mp3.py). In one run on this machine, on the same
 audio (the whole built-in library rendered and normalised once, as export does):
 
 - wall time and CPU time to encode it all to MP3, each path in turn, median of ROUNDS
@@ -86,9 +87,11 @@ def _new(raws: list[Path], fmt: str, suffix: str = "",
 
     from guided.outputs.encode import ENCODINGS, encode
 
-    encoding = ENCODINGS[fmt]
+    # The plain MP3 row is what export does (LAME -V 4 -q 5 through lameenc); the other
+    # VBR levels are libsndfile's LAME (-q 0), the encoder export used before.
+    encoding = None if fmt == "mp3" and vbr_level is None else ENCODINGS[fmt]
     if vbr_level is not None:
-        encoding = replace(encoding, compression_level=vbr_level)
+        encoding = replace(ENCODINGS[fmt], compression_level=vbr_level)
     outs = [raw.with_name(raw.stem + suffix + "." + fmt) for raw in raws]
     cpu, started = _cpu(), time.perf_counter()
     for raw, out in zip(raws, outs, strict=True):

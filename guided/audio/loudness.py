@@ -328,14 +328,16 @@ def _sliding_min(a: np.ndarray, w: int) -> np.ndarray:
     return np.minimum(suffix[: n - w + 1], prefix[w - 1: n])
 
 
-def normalised(blocks: Iterable[np.ndarray], gain_db: float, *, limit: bool) -> Iterator[np.ndarray]:
-    """Blocks times a linear gain, through the limiter if ``limit``; same length and timing."""
+def normalised(blocks: Iterable[np.ndarray], gain_db: float, *, limit: bool,
+               ceiling_db: float = LIMIT_AT) -> Iterator[np.ndarray]:
+    """Blocks times a linear gain, through the limiter (aiming at ``ceiling_db``) if
+    ``limit``; same length and timing."""
     gain = np.float32(10 ** (gain_db / 20))
     if not limit:
         for block in blocks:
             yield block * gain
         return
-    limiter = Limiter()
+    limiter = Limiter(ceiling_db)
     skip = limiter.delay
     for block in blocks:
         out = limiter.process(block * gain)

@@ -6,11 +6,12 @@ is written block by block as it arrives: memory stays flat however long the prac
 
 The settings (see docs/export.md for the reasoning):
 
-- mp3: LAME variable bit rate at ``-V 4`` (compression_level 0.4), about 33 kb/s for a
-  practice. libsndfile always runs LAME's careful search, which at -V 4 gives the voice
-  the fidelity the old ffmpeg export had at -V 2 with a fast search, at about the same
-  size; the whole band up to 11 kHz (breath, sibilants) stays, and the silences that
-  fill most of a practice cost almost nothing. bench/encode_bench.py measures this.
+- mp3: LAME variable bit rate at ``-V 4 -q 5``, through ``lameenc``, not libsndfile
+  (``guided.outputs.mp3`` says why: libsndfile's LAME always runs at ``-q 0``, which at
+  24 kHz writes granules that FFmpeg-based players decode as clicks over 0 dBTP). The
+  whole band up to 11 kHz (breath, sibilants) stays, and the silences that fill most of
+  a practice cost almost nothing. ``ENCODINGS["mp3"]`` is libsndfile's setting, kept for
+  the benchmark's comparisons. bench/encode_bench.py measures this.
 - ogg: Vorbis quality 4 (compression_level 0.6), transparent for speech.
 - flac: 16-bit, libsndfile's default level (5).
 - wav: 16-bit PCM.
@@ -27,6 +28,7 @@ import numpy as np
 
 from guided.audio.format import SAMPLE_RATE
 from guided.errors import GuidedError
+from guided.outputs.mp3 import encode_mp3, lameenc_problem
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,10 @@ _OPENING = threading.Lock()
 
 
 def encoder_problem() -> str | None:
-    """Why encoding cannot work here (soundfile or its codecs missing), or None."""
+    """Why encoding cannot work here (soundfile, lameenc or their codecs missing), or None."""
+    problem = lameenc_problem()
+    if problem:
+        return problem
     try:
         import soundfile
     except (ImportError, OSError) as exc:
@@ -72,6 +77,9 @@ def encode(blocks: Iterable[np.ndarray], path: Path, fmt: str,
     ``encoding`` instead of the usual settings, for the benchmark)."""
     import soundfile
 
+    if fmt == "mp3" and encoding is None:
+        _encode_mp3(blocks, path)
+        return
     enc = encoding or ENCODINGS[fmt]
     try:
         with _OPENING:
@@ -90,3 +98,44 @@ def encode(blocks: Iterable[np.ndarray], path: Path, fmt: str,
         detail = str(exc) or "the encoder wrote less than it was given"
         raise GuidedError(
             f"could not write {fmt} to {path.name} ({detail}); is the disk full?") from exc
+
+
+def _encode_mp3(blocks: Iterable[np.ndarray], path: Path) -> None:
+    try:
+        sink = open(path, "wb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise GuidedError(f"could not start writing mp3 to {path.name} ({exc.strerror or exc}); "
+                          "is the disk full, or the folder read-only?") from exc
+    try:
+        with sink:
+            encode_mp3(blocks, sink, SAMPLE_RATE)
+    except (OSError, ValueError) as exc:
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise GuidedError(f"could not write mp3 to {path.name} ({detail}); is the disk full?") from exc
+
+
+def decoded_true_peak(path: Path) -> float:
+    """The true peak (dBTP) of the encoded file ``path`` as a decoder plays it back,
+    measured with guided's own meter; -inf for silence.
+
+    It reads through libsndfile's plain sequential read: soundfile's ``read`` and
+    ``blocks`` ask for the position before every block, and for MP3 that is a seek that
+    drops the decoder's bit reservoir and glitches the next frame."""
+    import soundfile
+
+    from guided.audio.loudness import Meter
+
+    meter = Meter()
+    block = 15360
+    try:
+        with soundfile.SoundFile(str(path)) as sound:
+            channels = sound.channels
+            buf = np.empty(block * channels, dtype=np.float32)
+            ptr = soundfile._ffi.cast("float *", soundfile._ffi.from_buffer(buf))
+            while (got := soundfile._snd.sf_readf_float(sound._file, ptr, block)) > 0:
+                x = buf[:got * channels]
+                meter.feed(x if channels == 1 else x.reshape(got, channels).mean(axis=1))
+    except (soundfile.LibsndfileError, RuntimeError) as exc:
+        raise GuidedError(f"could not read back the {path.suffix.lstrip('.') or 'audio'} just "
+                          f"written to {path.name} ({exc})") from exc
+    return meter.result().true_peak

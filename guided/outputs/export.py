@@ -4,8 +4,11 @@
    keeping the rendered audio in a temporary file beside the output.
 2. Read it back with one linear gain to -19 LUFS (mono), through a gentle look-ahead
    limiter only if that gain would push the true peak over -1 dBTP, and encode it
-   in-process, block by block (``guided.outputs.encode``, libsndfile through soundfile).
-   Tags and chapters are then written with mutagen.
+   in-process, block by block (``guided.outputs.encode``: libsndfile through soundfile,
+   MP3 with LAME through lameenc). An MP3 is then decoded and its true peak measured;
+   if a lossy encoder put it over -1 dBTP, it is encoded again from the kept render
+   with the limiter lower (at most ``RETRIES`` times). Tags and chapters are then
+   written with mutagen.
 
 The output only appears when complete: the encoder writes a hidden temporary file in
 the same folder, which is renamed over the target at the very end. Any error or Ctrl-C
@@ -25,10 +28,17 @@ from pathlib import Path
 import numpy as np
 
 from guided.audio.format import SAMPLE_RATE
-from guided.audio.loudness import LIMIT_AT, TARGET_LUFS_MONO, Loudness, Meter, normalised
+from guided.audio.loudness import (
+    LIMIT_AT,
+    TARGET_LUFS_MONO,
+    TRUE_PEAK_CEILING,
+    Loudness,
+    Meter,
+    normalised,
+)
 from guided.audio.render import render
 from guided.errors import GuidedError, disk_problem
-from guided.outputs.encode import ENCODINGS, encode, encoder_problem
+from guided.outputs.encode import ENCODINGS, decoded_true_peak, encode, encoder_problem
 from guided.outputs.formats import AUDIO_FORMATS
 from guided.outputs.writer import check_target, is_stdout, make_folder, writing
 from guided.script.durations import format_timestamp
@@ -36,6 +46,9 @@ from guided.speech.base import ClipSource
 from guided.timeline.plan import Timeline
 
 assert tuple(ENCODINGS) == AUDIO_FORMATS  # one encoder for each format the commands offer
+CHECKED_FORMATS = ("mp3",)  # lossy formats whose decoded true peak is checked after encoding
+RETRIES = 2  # encodings again, each with the limiter lower, if the decoded peak is over the ceiling
+RETRY_MARGIN = 0.5  # dB below the ceiling, beyond the measured overshoot, for each retry
 EXPORT_BLOCK = 15360  # bigger blocks than playback; with the 1024-tap K-weighting, one 16384 FFT each
 ALBUM = "guided practices"
 GENRE = "Guided practice"
@@ -51,6 +64,7 @@ class ExportResult:
     measured: Loudness  # before the gain
     gain_db: float
     limited: bool  # the limiter was needed for the true-peak ceiling
+    decoded_peak: float | None = None  # dBTP of the file as decoded, where it was checked
 
 
 def format_for(path: Path, fmt: str | None = None) -> str:
@@ -109,16 +123,29 @@ def export_timeline(
         gain = measured.gain_db(TARGET_LUFS_MONO)
         limited = not math.isinf(measured.true_peak) and measured.true_peak + gain > LIMIT_AT
 
-        def blocks() -> Iterable[np.ndarray]:
+        def blocks(report: bool) -> Iterable[np.ndarray]:
             for block in spool.read():
-                if progress:
+                if progress and report:
                     progress(len(block) / SAMPLE_RATE)
                 yield block
 
         with writing(real, force=force) as tmp:
-            encode(normalised(blocks(), gain, limit=limited), tmp, fmt)
+            ceiling, decoded = LIMIT_AT, None
+            for attempt in range(1 + RETRIES):
+                encode(normalised(blocks(attempt == 0), gain, limit=limited, ceiling_db=ceiling),
+                       tmp, fmt)
+                if fmt not in CHECKED_FORMATS or math.isinf(measured.true_peak):
+                    break
+                # A lossy encoder can put a decoded peak above the ceiling the limiter kept
+                # to: measure the file as played back, and if it is over, encode it again
+                # from the spooled render with the limiter lower by the overshoot.
+                decoded = decoded_true_peak(tmp)
+                if decoded <= TRUE_PEAK_CEILING:
+                    break
+                limited = True
+                ceiling -= decoded - TRUE_PEAK_CEILING + RETRY_MARGIN
             write_tags(tmp, fmt, timeline)
-    return ExportResult(out, timeline.seconds, measured, gain, limited)
+    return ExportResult(out, timeline.seconds, measured, gain, limited, decoded)
 
 
 class _Spool:

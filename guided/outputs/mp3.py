@@ -1,0 +1,174 @@
+"""MP3 encoding with LAME through ``lameenc``, with the Xing and LAME header written here.
+
+Why not libsndfile: its LAME always runs at ``-q 0`` (the most careful search). At the
+24 kHz session rate that search writes a few granules whose last count1 quadruple runs
+past the granule's declared length. mpg123 (and so soundfile) drops that quadruple;
+FFmpeg's decoder, which Chrome, Firefox on some systems and many players use, decodes it
+and turns it into a burst: breath-awareness decoded to +0.2 dBTP (a sample of 0.98 where
+the source had 0.23), and some twenty short clicks in a 6-minute practice. FFmpeg logs
+each one as "overread, skip". LAME at ``-q 5`` and above never writes such granules, so
+this module asks for ``-V 4 -q 5`` (docs/export.md has the measurements).
+
+lameenc returns only the audio frames, so the first frame written is a placeholder that
+becomes, at the end, the usual Xing (frame count, size, seek table) and LAME (encoder
+delay and padding, for gapless playback) header, as LAME's own front end writes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from array import array
+from collections.abc import Iterable
+from typing import BinaryIO
+
+import numpy as np
+
+VBR_QUALITY = 4  # -V 4
+ALGORITHM_QUALITY = 5  # -q 5: the most careful search that never writes an overreading granule
+ENCODER_DELAY = 576  # samples LAME adds in front (LAME 3.100, as its own header states)
+_SAMPLES_PER_FRAME = {1: 1152, 2: 576, 3: 576}  # Layer III, by MPEG version (1, 2, 2.5)
+_BITRATES = {  # kb/s by bitrate index, Layer III
+    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 3: (11025, 12000, 8000)}
+_TAG_FRAME_KBPS = {1: 128, 2: 64, 3: 64}  # big enough for the 156 bytes of the two tags
+# LAME fills shared tables when an encoder first starts (lameenc starts it on the first
+# ``encode`` call); `export --all` encodes on two threads, so starts take turns.
+_STARTING = threading.Lock()
+_NOTHING = contextlib.nullcontext()
+
+
+def lameenc_problem() -> str | None:
+    try:
+        import lameenc  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return (f"the MP3 encoder (the lameenc package) could not be loaded ({exc}); "
+                "reinstalling guided with `pip install --force-reinstall guided` brings it back")
+    return None
+
+
+def _header(b: bytes) -> tuple[int, int, int]:
+    """(MPEG version 1/2/3, frame size in bytes, sample rate) of the frame header ``b``."""
+    if len(b) < 4 or b[0] != 0xFF or (b[1] & 0xE0) != 0xE0 or (b[1] & 0x06) != 0x02:
+        raise ValueError("the MP3 encoder wrote something that is not a Layer III frame")
+    version = {3: 1, 2: 2, 0: 3}[(b[1] >> 3) & 3]
+    kbps = _BITRATES[min(version, 2)][b[2] >> 4]
+    rate = _RATES[version][(b[2] >> 2) & 3]
+    per_frame = _SAMPLES_PER_FRAME[version]
+    return version, per_frame * kbps * 125 // rate + ((b[2] >> 1) & 1), rate
+
+
+class _Frames:
+    """Writes the encoder's bytes and keeps every frame's size (for the seek table)."""
+
+    def __init__(self, sink: BinaryIO):
+        self.sink = sink
+        self.sizes = array("I")
+        self.first = b""
+        self._pending = bytearray()
+
+    def write(self, data: bytes) -> None:
+        if not data:
+            return
+        self.sink.write(data)
+        buf = self._pending
+        buf += data
+        pos = 0
+        while len(buf) - pos >= 4:
+            _, size, _ = _header(bytes(buf[pos:pos + 4]))
+            if len(buf) - pos < size:
+                break
+            if not self.first:
+                self.first = bytes(buf[pos:pos + 4])
+            self.sizes.append(size)
+            pos += size
+        del buf[:pos]
+
+
+def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int) -> None:
+    """Encode mono float ``blocks`` at ``rate`` to the seekable ``sink`` as VBR MP3."""
+    import lameenc
+
+    enc = lameenc.Encoder()
+    enc.set_in_sample_rate(rate)
+    enc.set_channels(1)
+    enc.set_vbr(4)  # vbr_mtrh, LAME's default VBR mode
+    enc.set_vbr_quality(VBR_QUALITY)
+    enc.set_quality(ALGORITHM_QUALITY)
+    start = sink.tell()
+    frames = _Frames(sink)
+    samples = 0
+    placeholder = None
+    started = False
+    for block in blocks:
+        pcm = np.clip(np.asarray(block, dtype=np.float32) * 32768.0, -32768, 32767).astype("<i2")
+        samples += len(pcm)
+        if started:
+            data = bytes(enc.encode(pcm.tobytes()))
+        else:
+            with _STARTING:
+                data = bytes(enc.encode(pcm.tobytes()))
+            started = True
+        if placeholder is None and data:
+            placeholder = _tag_frame(data[:4], 0, 0, 0, array("I"))
+            sink.write(placeholder)
+        frames.write(data)
+    with _STARTING if not started else _NOTHING:
+        tail = bytes(enc.flush())
+    if placeholder is None and tail:
+        placeholder = _tag_frame(tail[:4], 0, 0, 0, array("I"))
+        sink.write(placeholder)
+    frames.write(tail)
+    if placeholder is None:
+        return
+    end = sink.tell()
+    sink.seek(start)
+    sink.write(_tag_frame(frames.first, samples, end - start, rate, frames.sizes))
+    sink.seek(end)
+
+
+def _tag_frame(first: bytes, samples: int, total: int, rate: int, sizes: array) -> bytes:
+    """The Xing + LAME header frame (LAME's own layout), for ``sizes`` audio frames."""
+    version, _, frame_rate = _header(first)
+    index = _BITRATES[min(version, 2)].index(_TAG_FRAME_KBPS[version])
+    head = bytes([0xFF, first[1], (index << 4) | (first[2] & 0x0C), first[3]])
+    _, size, _ = _header(head)
+    side = (17 if (first[3] >> 6) == 3 else 32) if version == 1 else (9 if (first[3] >> 6) == 3 else 17)
+    nframes = len(sizes)
+    frame = bytearray(size)
+    frame[:4] = head
+    at = 4 + side
+    toc = bytearray(100)
+    if nframes and total:
+        offsets = np.concatenate([[size], size + np.cumsum(np.asarray(sizes, dtype=np.int64))])
+        for i in range(100):
+            k = min(nframes - 1, int(i / 100 * nframes))
+            toc[i] = min(255, int(offsets[k] * 256 / total))
+    xing = (b"Xing" + (15).to_bytes(4, "big") + nframes.to_bytes(4, "big") + total.to_bytes(4, "big")
+            + bytes(toc) + (100 - 10 * VBR_QUALITY).to_bytes(4, "big"))
+    per_frame = _SAMPLES_PER_FRAME[version]
+    padding = max(0, nframes * per_frame - ENCODER_DELAY - samples) if nframes else 0
+    lame = bytearray(36)
+    lame[:9] = b"LAME3.100"
+    lame[9] = 0x04  # tag revision 0, VBR method 4 (mtrh)
+    lame[10] = min(255, (frame_rate // 2) // 100)  # lowpass / 100 Hz (informative)
+    lame[21:24] = ((min(ENCODER_DELAY, 4095) << 12) | min(padding, 4095)).to_bytes(3, "big")
+    lame[28:32] = total.to_bytes(4, "big")  # music length, this frame included
+    frame[at:at + len(xing)] = xing
+    at += len(xing)
+    frame[at:at + 36] = lame
+    crc = _crc16(bytes(frame[:at + 34]))  # the first 190 bytes of the frame
+    frame[at + 34:at + 36] = crc.to_bytes(2, "big")
+    return bytes(frame)
+
+
+def _crc16(data: bytes) -> int:
+    """CRC-16 (polynomial 0x8005, reflected), as LAME computes the LAME tag's CRC."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
