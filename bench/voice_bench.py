@@ -164,7 +164,7 @@ def _fresh_cache(work: Path, name: str, engine: str) -> Path:
 
 def _intelligibility(whisper, passage: Path, work: Path, engine: str) -> dict:
     out = work / f"passage-{engine}.wav"
-    _guided(["export", str(passage), "-o", str(out), "--format", "wav"],
+    _guided(["export", str(passage), "-o", str(out), "--format", "wav", "--force"],
             _env(work, _fresh_cache(work, "intel", engine), engine))
     segments, _ = whisper.transcribe(str(out), language="en", beam_size=5, vad_filter=False)
     heard_text = " ".join(s.text for s in segments)
@@ -209,7 +209,7 @@ def _grounding(engine: str, work: Path) -> dict:
     walls = []
     out = work / f"grounding-{engine}.mp3"
     for _ in range(RUNS):
-        walls.append(_guided(["export", "grounding", "-o", str(out)],
+        walls.append(_guided(["export", "grounding", "-o", str(out), "--force"],
                              _env(work, _fresh_cache(work, "grounding", engine), engine)))
     wall = statistics.median(walls)
     return {"grounding_cold_seconds": round(wall, 2),
@@ -220,7 +220,7 @@ def _grounding(engine: str, work: Path) -> dict:
 def _export_all(work: Path) -> dict:
     folder = work / "all"
     env = _env(work, _fresh_cache(work, "all", "auto"), "auto")
-    wall = _guided(["export", "--all", "-d", str(folder)], env)
+    wall = _guided(["export", "--all", "-d", str(folder), "--force"], env)
     audio = sum(_duration(p) for p in folder.iterdir() if p.suffix == ".mp3")
     return {"seconds": round(wall, 1), "audio_minutes": round(audio / 60, 1),
             "speedup_vs_piper_default": round(PIPER_EXPORT_ALL_SECONDS / wall, 1)}
