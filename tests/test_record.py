@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-import threading
 import time
 import wave
 from pathlib import Path
@@ -28,6 +26,7 @@ from tests.audio_devices import (  # noqa: F401 - fixtures
     pulse_microphone,
     speak_into,
 )
+from tests.pty_terminal import PtyGuided
 
 SCRIPT = """\
 format: 1
@@ -336,52 +335,9 @@ def test_no_microphone_is_one_line(guided, script, no_audio_device):  # noqa: F8
 # -- real recording through PortAudio, in a real pseudo-terminal -------------------------
 
 
-def _controlling_terminal() -> None:
-    import fcntl
-    import termios
-
-    os.setsid()
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
-class _Pty:
+def _Pty(args: list[str], env: dict[str, str]) -> PtyGuided:
     """`guided …` under a pseudo-terminal: keys in, screen text out."""
-
-    def __init__(self, args: list[str], env: dict[str, str]):
-        env = dict(env, TERM="xterm", GUIDED_HOME=os.environ["GUIDED_HOME"])
-        master, slave = os.openpty()
-        self.master = master
-        self.proc = subprocess.Popen([sys.executable, "-m", "guided", *args], env=env,
-                                     stdin=slave, stdout=slave, stderr=slave,
-                                     preexec_fn=_controlling_terminal)
-        os.close(slave)
-        self.text = ""
-        self._lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-        time.sleep(0.1)
-
-    def _read(self) -> None:
-        while True:
-            try:
-                data = os.read(self.master, 4096)
-            except OSError:
-                return
-            if not data:
-                return
-            with self._lock:
-                self.text += data.decode("utf-8", "replace")
-
-    def wait_for(self, needle: str, count: int = 1, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                if self.text.count(needle) >= count:
-                    return
-            time.sleep(0.02)
-        raise AssertionError(f"{needle!r} not shown; screen so far:\n{self.text[-1500:]}")
-
-    def send(self, keys: str) -> None:
-        os.write(self.master, keys.encode())
+    return PtyGuided(args, dict(env, TERM="xterm", GUIDED_HOME=os.environ["GUIDED_HOME"]))
 
 
 @pytest.mark.audio
@@ -401,15 +357,15 @@ def test_recording_from_a_microphone_and_ctrl_c_keeps_earlier_takes(script, tmp_
         speaking.wait(timeout=30)  # ... and is kept whole (the take starts a moment earlier)
         time.sleep(0.4)
         term.send("\r")
-        term.wait_for("Enter or k: keep")
+        first = term.wait_for("Enter or k: keep")
         term.send("l")  # listen back (into the virtual speakers), then keep
-        term.wait_for("Enter or k: keep", count=2)
+        term.wait_for("Enter or k: keep", after=first + 1)
         term.send("k")
         term.wait_for("Kept.")
-        term.wait_for("002/005")
-        term.wait_for("Enter: start recording", count=2)
+        second = term.wait_for("002/005")
+        term.wait_for("Enter: start recording", after=second)
         term.send("\r")
-        term.wait_for("recording", count=2)
+        term.wait_for("recording", after=second)
         speaking = speak_into(pulse_microphone, said[1])
         time.sleep(1.0)
         term.send("\x03")  # Ctrl-C in the middle of the second take
