@@ -1,5 +1,5 @@
 """Before and after, in one run: two source trees of guided measured in turns on this
-machine (so both see the same load), medians of 3.
+machine (so both see the same load), medians of --runs (default 3).
 
     git archive <commit> | tar -x -C /tmp/before
     python bench/side_by_side.py /tmp/before .  [--all]
@@ -8,7 +8,8 @@ Measures, with the engine given by --engine (default hibari) and a cold clip cac
 (an engine's one-time files kept, as in bench/first_sound.py): first sound of the
 speech-first practice, a cold `guided export grounding` (wall seconds, real-time
 factor, CPU seconds of the command and its ffmpeg) and, with --all, a cold
-`guided export --all`. Both trees run with this Python and its packages.
+`guided export --all`. Both trees run with this Python and its packages, and each
+tree's bytecode is compiled first, as an installed copy has it (bench/first_sound.py).
 """
 
 from __future__ import annotations
@@ -97,8 +98,12 @@ def main() -> None:
     parser.add_argument("after", type=Path)
     parser.add_argument("--engine", default="hibari")
     parser.add_argument("--all", action="store_true", help="also a cold export --all")
+    parser.add_argument("--runs", type=int, default=RUNS)
     a = parser.parse_args()
     trees = {"before": a.before.resolve(), "after": a.after.resolve()}
+    for tree in trees.values():
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "guided")],
+                       check=True, stdout=subprocess.DEVNULL)
     rows: dict[str, dict[str, list[float]]] = {k: {} for k in trees}
     with tempfile.TemporaryDirectory(prefix="guided-side-") as tmp:
         t = Path(tmp)
@@ -111,7 +116,7 @@ def main() -> None:
         if a.all:
             jobs.append(("export --all", ["--all", "-d", "{out}"]))
         audio: dict[str, float] = {}
-        for i in range(RUNS):
+        for i in range(a.runs):
             for name, args in jobs:
                 for label, tree in trees.items():
                     cache = _cold(t / f"c-{label}-{name[:8]}-{i}", t / f"primed-{label}")

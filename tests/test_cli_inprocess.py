@@ -128,6 +128,20 @@ def test_missing_names_and_files_are_one_line(cli, work, args, expected):
     assert list(work.iterdir()) == []  # nothing was written
 
 
+@pytest.mark.parametrize("command", [["play"], ["preview"], ["export", "-o", "out.wav"]])
+def test_a_pipe_or_a_folder_given_as_the_script_is_named_as_such(cli, work, command):
+    import os
+
+    os.mkfifo(work / "pipe.yaml")
+    (work / "folder.yaml").mkdir()
+    for name, expected in (("pipe.yaml", "guided: ./pipe.yaml is not a regular file"),
+                           ("folder.yaml", "guided: ./folder.yaml is a folder, not a script file")):
+        result = cli(*command[:1], f"./{name}", *command[1:], cwd=work)
+        assert result.returncode == 1
+        assert one_line(result).startswith(expected), result.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["folder.yaml", "pipe.yaml"]
+
+
 def test_export_format_mistakes_write_nothing(cli, work):
     result = cli("export", "grounding", "-o", "x.txt", cwd=work)
     assert result.returncode == 1 and "--format" in one_line(result)

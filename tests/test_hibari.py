@@ -109,3 +109,69 @@ def test_no_code_path_can_download() -> None:
     fast = Path(hibari_fast.__file__).read_text()
     assert "voice_path" not in fast and "Hibari(" not in fast
     assert "tts.sess = model_session(model, " in fast
+
+
+def _hibaris_own(text: str, rate: int = 140) -> np.ndarray:
+    """What hibari itself makes of ``text`` with the clip's seed: one sentence after
+    another (``Hibari.stream``), with hibari's own model session."""
+    from hibari import Hibari
+
+    path, _info = voice_files()["heart"]
+    own = Hibari(voice="heart", model=str(path), threads=1)
+    return own(text, hibari_engine.speed(rate), hibari_engine.clip_seed("heart", rate, text))
+
+
+def test_sentences_voiced_side_by_side_are_hibaris_own_samples() -> None:
+    """A clip's sentences are voiced side by side (a cold `guided play` waits for its first
+    clip); the noise is drawn beforehand in their order, so the samples are exactly
+    hibari's own, across more sentences than are in hand at once."""
+    text = " ".join(SENTENCES)
+    assert text.count(".") > hibari_engine.AHEAD
+    pcm, _ = HibariEngine().synthesize(text, None, 140)
+    assert np.array_equal(pcm, _hibaris_own(text))
+
+
+def test_a_hibari_that_draws_its_noise_otherwise_is_voiced_in_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from hibari import dsp
+
+    original = dsp.synth
+
+    def synth(*outputs: object) -> np.ndarray:  # a release that draws something more
+        rng = outputs[-1]
+        rng.standard_normal(3)  # type: ignore[attr-defined]
+        return original(*outputs)
+
+    monkeypatch.setattr(dsp, "synth", synth)
+    in_order = HibariEngine._voice_in_order
+    used: list[int] = []
+
+    def spy(self: HibariEngine, *args: object) -> list[np.ndarray]:
+        used.append(1)
+        return in_order(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(HibariEngine, "_voice_in_order", spy)
+    text = " ".join(SENTENCES[:2])
+    pcm, _ = HibariEngine().synthesize(text, None, 140)
+    assert used and np.array_equal(pcm, _hibaris_own(text))
+
+
+@pytest.mark.subprocess
+def test_urllib_request_is_loaded_only_when_something_uses_it() -> None:
+    """hibari imports urllib.request for downloads guided never makes: it stays unloaded
+    (about 30 ms of a cold start) until a name is read from it, then works as ever."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from guided.speech import hibari_engine\n"
+        "hibari_engine.voice_files()  # imports hibari.voices\n"
+        "assert 'http.client' not in sys.modules, 'loaded at once'\n"
+        "import urllib.request\n"
+        "from urllib.request import Request\n"
+        "assert urllib.request.urlopen and Request('http://localhost/').host == 'localhost'\n"
+        "assert type(sys.modules['urllib.request']) is type(sys) and 'http.client' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -77,6 +77,9 @@ def test_log_stats_and_streak_setting(cli):
     result = cli("log", "stats")
     assert result.returncode == 0
     assert "Days practised in a row: 1" in result.stdout
+    assert "Sessions: 2, 2:20 listened in all." in result.stdout  # 120 s + 20 s, as m:ss
+    week = [line for line in result.stdout.splitlines() if "-W" in line][-1]
+    assert week.split()[1:] == ["2:20", "#"]
     assert "grounding: -3.0 over 1 rated session" in result.stdout
     assert "in a row" not in cli("log", "stats", "--no-streak").stdout
     assert cli("log", "streak", "off").returncode == 0

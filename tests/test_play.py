@@ -269,6 +269,39 @@ def test_keys_pause_skip_quit_and_ratings(tmp_path, pulse_null_sink):  # noqa: F
     assert row.listened_seconds > 0.5
 
 
+def test_the_first_clip_is_made_while_the_first_question_waits(tmp_path, alsa_file_sink):  # noqa: F811
+    """The practice's speech starts as soon as the script is loaded: a listener who takes
+    a moment over the distress question hears the voice at once after answering
+    (issue 13: first sound). Nothing is said about the voice before the question."""
+    path = _script(tmp_path, "title: One line\nsteps:\n  - say: Let your breath settle.\n")
+    cache = tmp_path / "cold-cache"
+    env = alsa_file_sink.merged()
+    env.update(TERM="xterm", GUIDED_CACHE_DIR=str(cache))
+    term = _Pty(["play", str(path), "--device", alsa_file_sink.device], env)
+    try:
+        term.wait_for("(0-10, Enter to skip)")
+        deadline = time.monotonic() + 20
+        while not list(cache.glob("*/*.clip")):  # made while nobody has answered yet
+            assert time.monotonic() < deadline, term.text[-800:]
+            time.sleep(0.02)
+        assert "Let your breath" not in term.text  # nothing played before the answer
+        assert "Speaking with" not in term.text  # and the voice is named only once it plays
+        term.send("4\n")
+        term.wait_for("Speaking with")
+        term.wait_for("Let your breath")
+        term.wait_for("And now, how much distress")
+        term.send("\n")
+        term.wait_for("Anything you noticed")
+        term.send("\n")
+        assert term.proc.wait(timeout=20) == 0
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    (row,) = _rows()
+    assert row.outcome == "completed" and row.distress_before == 4
+    assert len(list(cache.glob("*/*.clip"))) == 1  # made once, not again for playing
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
 def test_interrupted_session_is_logged(tmp_path, pulse_null_sink, sig):  # noqa: F811
     path = _script(tmp_path, THREE_SECTIONS)

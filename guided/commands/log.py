@@ -29,7 +29,7 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     \b
     guided log                 recent sessions as a table, in local time
     guided log show N          one session whole, with its note and reflection
-    guided log stats           minutes per week, days in a row, distress change
+    guided log stats           time listened per week, days in a row, distress change
     guided log export -o f.csv share with your therapist
     guided log off / on        stop or resume logging
     """
@@ -71,7 +71,7 @@ def show(number: int) -> None:
               help="Leave out the days-in-a-row count (see also `guided log streak off`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
 def stats(no_streak: bool, as_json: bool) -> None:
-    """Minutes per week, days practised in a row, and the average change in distress per practice."""
+    """Time listened in all and per week, days practised in a row, and the average change in distress per practice."""
     from guided.practice import sessionlog
 
     with sessionlog.SessionLog() as db:
@@ -86,10 +86,12 @@ def stats(no_streak: bool, as_json: bool) -> None:
             data["days_in_a_row"] = result.streak_days
         click.echo(json.dumps(data, indent=2))
         return
-    click.echo(f"Sessions: {result.sessions}, {result.total_minutes:g} minutes in all.")
-    click.echo("Minutes per week:")
-    for week, minutes in result.minutes_per_week:
-        click.echo(f"  {week}  {minutes:6.1f}  {'#' * min(40, round(minutes / 2))}")
+    from guided.script.durations import format_length
+
+    click.echo(f"Sessions: {result.sessions}, {format_length(result.total_seconds)} listened in all.")
+    click.echo("Time listened per week (each # is two minutes):")
+    for week, seconds in result.seconds_per_week:
+        click.echo(f"  {week}  {format_length(seconds):>7}  {'#' * min(40, round(seconds / 120))}")
     if show_streak:
         days = result.streak_days
         click.echo(f"Days practised in a row: {days}" + (" (today is a fine day to start)" if not days else ""))

@@ -20,6 +20,8 @@ from guided.errors import GuidedError
 from guided.script.durations import format_clock
 
 if TYPE_CHECKING:
+    from guided.outputs.player.play import PlayOptions, Prepared
+    from guided.script.model import Script
     from guided.speech.choice import VoiceChoice
 
 MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
@@ -77,27 +79,45 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
           start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
           note: str | None, cache_dir: str | None) -> None:
     _warm_up_voice(voice, cache_dir)  # the natural voice loads while the script does
+    warm = _warm_up_audio()  # and PortAudio starts
+    from guided.script.checks import require_known_variables
+    from guided.script.library import load
+
+    try:
+        delay_seconds = _parse_delay(delay)
+        values = collect_vars(variables, vars_file)
+        loaded = load(script)
+        require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
+        from guided.outputs.player.play import PlayOptions, prepare
+
+        options = PlayOptions(variables=values, pace=pace, rate=rate, voice=voice,
+                              start_section=start_section, cache_dir=cache_dir)
+        # The first clip is made while the device, the log and the questions are seen to
+        # (issue 13: first sound); nothing is said about the voice until playing is sure.
+        prepared = prepare(loaded, options)
+    finally:
+        warm.join(timeout=5)  # PortAudio's own start-up messages land in the capture, not after it
+    try:
+        _play_prepared(loaded, options, prepared, device, delay_seconds, loop, no_prompt,
+                       before, after, note)
+    finally:
+        prepared.close()  # when play_script did not (no device, Ctrl-C at a question)
+
+
+def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, device: str | None,
+                   delay_seconds: float, loop: bool, no_prompt: bool, before: int | None,
+                   after: int | None, note: str | None) -> None:
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
     from guided.outcomes import COMPLETED, INTERRUPTED, REACHED_END, SKIPPED
     from guided.outputs import liveline  # a warning while playing goes above the progress line
-    from guided.outputs.player import PlayOptions, PlayResult, play_script
+    from guided.outputs.player import PlayResult, play_script
     from guided.outputs.player.screen import countdown, is_interactive
     from guided.practice import sessionlog
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
-    from guided.script.checks import require_known_variables
-    from guided.script.library import load
 
-    delay_seconds = _parse_delay(delay)
-    values = collect_vars(variables, vars_file)
-    warm = _warm_up_audio()  # while the script loads
-    try:
-        loaded = load(script)
-        require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
-    finally:
-        warm.join(timeout=5)  # PortAudio's own start-up messages land in the capture, not after it
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     ask = interactive and not no_prompt
@@ -113,18 +133,19 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
         if before is None and ask_ratings:
             explain = log is None or not log.has_ratings()
             before = ask_rating("How much distress do you feel right now?", explain)
-        options = PlayOptions(
-            device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
-            start_section=start_section, cache_dir=cache_dir, interactive=interactive)
+        options.device = found.index
+        options.interactive = interactive
         recorder = SessionRecorder(log, distress_before=before) if log is not None else None
         listened = 0.0  # every round of --loop together
         rounds = 0
+        first: Prepared | None = prepared  # the first round plays what was prepared
         while True:
             before_id = recorder.session_id if recorder is not None else None
             try:
                 if delay_seconds:
                     countdown(delay_seconds, interactive=interactive)
-                result = play_script(loaded, options, recorder)
+                result = play_script(loaded, options, recorder, prepared=first)
+                first = None
             except KeyboardInterrupt:  # between rounds of --loop (in play, the player handles it)
                 if not rounds:
                     raise

@@ -21,7 +21,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from guided.errors import GuidedError
@@ -381,6 +381,8 @@ class Stats:
     minutes_per_week: list[tuple[str, float]]  # (ISO week "2026-W47", minutes), oldest first
     streak_days: int  # local days practised in a row, ending today or yesterday
     distress_change: list[tuple[str, float, int]]  # (script, average after-before, sessions rated)
+    total_seconds: float = 0.0  # unrounded, for lengths a person reads (m:ss)
+    seconds_per_week: list[tuple[str, float]] = field(default_factory=list)
 
 
 def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8) -> Stats:
@@ -406,12 +408,13 @@ def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8)
     for back in range(weeks - 1, -1, -1):
         year, week, _ = (today - dt.timedelta(weeks=back)).isocalendar()
         key = f"{year}-W{week:02d}"
-        recent_weeks.append((key, round(per_week.get(key, 0.0), 1)))
+        recent_weeks.append((key, per_week.get(key, 0.0)))
     streak = 0
     cursor = today if today in practised else today - dt.timedelta(days=1)
     while cursor in practised:
         streak += 1
         cursor -= dt.timedelta(days=1)
     distress = sorted((name, round(sum(v) / len(v), 1), len(v)) for name, v in changes.items())
-    return Stats(len(sessions), round(total, 1), recent_weeks, streak, distress)
+    return Stats(len(sessions), round(total, 1), [(k, round(m, 1)) for k, m in recent_weeks],
+                 streak, distress, total * 60, [(k, m * 60) for k, m in recent_weeks])
 

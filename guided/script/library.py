@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def find_script(ref: str) -> Path:
     if is_path_ref(ref):
         path = Path(ref).expanduser()
         if not path.is_file():
-            raise GuidedError(f"no such file: {ref}")
+            raise GuidedError(_not_a_script(ref, path))
         return path
     key = name_key(ref)
     files = _named_files()
@@ -112,6 +113,19 @@ def _titles(files: list[tuple[str, Path, str]]) -> list[tuple[str, Path]]:
         with contextlib.suppress(GuidedError):
             titles.append((load_script(path, name=name).title, path))
     return titles
+
+
+def _not_a_script(ref: str, path: Path) -> str:
+    """Why the path given as SCRIPT is not a script file, in one line."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return f"no such file: {ref}"
+    except OSError as exc:
+        return f"cannot read {ref}: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode):
+        return f"{ref} is a folder, not a script file"
+    return f"{ref} is not a regular file (a pipe or a device?); give the script's .yaml file"
 
 
 def load(ref: str) -> Script:

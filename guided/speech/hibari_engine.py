@@ -21,7 +21,11 @@ from __future__ import annotations
 import atexit
 import hashlib
 import importlib.util
+import os
+import sys
 import threading
+import types
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +51,63 @@ SPEED_TO_WPM = (
     (2.00, 367.3),
 )
 SPEED_RANGE = (0.4, 2.0)
+
+
+class _LoadedOnFirstUse(types.ModuleType):
+    """``urllib.request`` before anything has used it: the first name read from it, set
+    or deleted on it runs the real module's code in this very module object, which
+    from then on is the plain module (as ``importlib.util.LazyLoader`` does, but
+    without loading when the import system merely looks at it)."""
+
+    def __getattr__(self, name: str) -> Any:  # only for names it lacks
+        _load_into(self)
+        return getattr(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        _load_into(self)
+        setattr(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        _load_into(self)
+        delattr(self, name)
+
+
+_URLLIB_LOCK = threading.Lock()
+
+
+def _load_into(module: types.ModuleType) -> None:
+    import importlib.machinery
+    import urllib
+
+    with _URLLIB_LOCK:
+        if type(module) is not _LoadedOnFirstUse:
+            return  # loaded meanwhile by another thread
+        spec = importlib.machinery.PathFinder.find_spec("urllib.request", urllib.__path__)
+        if spec is None or spec.loader is None:
+            raise ImportError("urllib.request is not where Python keeps it")
+        object.__setattr__(module, "__class__", types.ModuleType)
+        module.__spec__, module.__loader__ = spec, spec.loader
+        module.__file__, module.__cached__ = spec.origin, spec.cached
+        module.__package__ = "urllib"
+        spec.loader.exec_module(module)
+
+
+def _defer_urllib_request() -> None:
+    """hibari's voice registry imports ``urllib.request`` for the downloads guided never
+    makes; importing it (with http.client, email and ssl) is about 30 ms of a cold
+    start. Until something really uses it, ``urllib.request`` is a module that loads
+    itself on first use (``_LoadedOnFirstUse``), so nothing changes for any other user
+    of it."""
+    if "urllib.request" in sys.modules:
+        return
+    import urllib
+
+    module = _LoadedOnFirstUse("urllib.request")
+    sys.modules["urllib.request"] = module
+    urllib.request = module  # type: ignore[attr-defined]  # as an import would set it
+
+
+_defer_urllib_request()
 
 
 def installed() -> bool:
@@ -121,6 +182,48 @@ def _hibari_version() -> str:
     from guided.speech.hibari_fast import hibari_version
 
     return hibari_version()
+
+
+AHEAD = 4  # sentences of one clip in hand at once (model outputs are ~1 MB a second)
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    """One small pool for the whole process: the speech workers share the cores."""
+    global _POOL
+    with _MODELS_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
+                                       thread_name_prefix="guided-hibari")
+        return _POOL
+
+
+class _NotAsExpected(Exception):
+    """hibari's waveform step did not draw its noise as this release does."""
+
+
+def _noise_shape(outputs: list[np.ndarray]) -> tuple[int, int]:
+    bins, frames = outputs[0].shape  # hibari 0.2: complex noise, one value per bin and frame
+    return bins, 2 * frames
+
+
+class _Noise:
+    """The one draw ``hibari.dsp.synth`` makes from its generator, made beforehand in the
+    clip's order (``HibariEngine._voice_in_parallel``); anything else it asks for means
+    another hibari, and the clip is made one sentence after another instead."""
+
+    def __init__(self, samples: np.ndarray):
+        self._samples = samples
+        self.used = False
+
+    def standard_normal(self, size: Any = None, dtype: Any = np.float64) -> np.ndarray:
+        if self.used or dtype is not np.float32 or tuple(np.atleast_1d(size)) != self._samples.shape:
+            raise _NotAsExpected()
+        self.used = True
+        return self._samples
+
+    def __getattr__(self, name: str) -> Any:
+        raise _NotAsExpected()
 
 
 class _G2P:
@@ -218,7 +321,7 @@ class HibariEngine:
     def __init__(self, folder: Path | None = None) -> None:
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._running: Any = None  # the onnxruntime.RunOptions of the run in progress
+        self._running: set[Any] = set()  # the onnxruntime.RunOptions of the runs in progress
         self._folder = folder  # where hibari's tables and optimized model are kept
 
     def version(self) -> str:
@@ -264,49 +367,100 @@ class HibariEngine:
         model = _model(name, path, info, self._folder)
         try:
             tts = model.tts()
-            rng = np.random.default_rng(clip_seed(name, rate, text))
-            parts = []
             # Bounded pieces (guided.speech.chunking): hibari cuts only at sentence and
             # clause ends, so one run-on sentence would be one run whose memory grows
             # with its length (2.2 GB at 5,000 characters). Pieces are joined as hibari
             # joins its own sentences, with nothing between them.
-            for piece in pieces(text):
-                for phonemes in model.phonemize(piece):
-                    parts.append(self._run(tts, tts.ids(phonemes), speed(rate), rng))
+            runs = [tts.ids(phonemes) for piece in pieces(text)
+                    for phonemes in model.phonemize(piece)]
+            seed = clip_seed(name, rate, text)
+            try:
+                parts = self._voice_in_parallel(tts, runs, speed(rate), seed)
+            except _NotAsExpected:  # another hibari: one sentence after another
+                parts = self._voice_in_order(tts, runs, speed(rate), seed)
         except SpeechError:
             raise
         except Exception as exc:  # noqa: BLE001 - onnxruntime / phonemizer errors
             if self._stop.is_set():
                 raise SpeechError("speech was stopped") from None
             raise SpeechError(f"hibari could not speak {text[:40]!r}: {exc}") from exc
+        parts = [part for part in parts if len(part)]
         if not parts:
             raise SpeechError(f"hibari found nothing to say in {text[:40]!r}")
         return np.concatenate(parts).astype(np.float32, copy=False), HIBARI_RATE
 
-    def _run(self, tts: Any, ids: list[int], speed: float, rng: np.random.Generator) -> np.ndarray:
-        """``tts.from_ids``, with the model run one that ``abort`` can end between its
-        steps (hibari's own call takes no run options)."""
-        import onnxruntime
+    def _voice_in_order(self, tts: Any, runs: list[list[int]], speed: float,
+                        seed: int) -> list[np.ndarray]:
+        """hibari's own way: each sentence's model run, then its waveform, drawing the
+        noise from one generator in turn (``Hibari.stream``)."""
+        rng = np.random.default_rng(seed)
+        session = getattr(tts, "sess", None)
+        parts = []
+        for ids in runs:
+            if session is None or len(ids) < 3:  # its own call (nothing to say: no noise drawn)
+                if self._stop.is_set():
+                    raise SpeechError("speech was stopped")
+                parts.append(tts.from_ids(ids, speed, rng))
+                continue
+            from hibari import dsp
+
+            parts.append(dsp.synth(*self._infer(session, ids, speed), rng))
+        return parts
+
+    def _voice_in_parallel(self, tts: Any, runs: list[list[int]], speed: float,
+                           seed: int) -> list[np.ndarray]:
+        """The same samples as ``_voice_in_order``, with the sentences of a clip made side
+        by side on the cores (a cold ``guided play`` waits for its first clip; issue 13).
+        The model runs are independent; the waveform step draws its noise once from
+        the clip's generator, so the draws are made beforehand, in order, and each
+        sentence's waveform is then finished on its own. At most ``AHEAD`` sentences
+        are in hand at once, so memory stays bounded whatever the length."""
+        from hibari import dsp
 
         session = getattr(tts, "sess", None)
-        if session is None or len(ids) < 3:  # another hibari: its own call, stopped between runs
-            if self._stop.is_set():
-                raise SpeechError("speech was stopped")
-            return tts.from_ids(ids, speed, rng)
-        from hibari import dsp
+        if session is None:
+            raise _NotAsExpected()
+        rng = np.random.default_rng(seed)
+        pool = _pool()
+        runs = [ids for ids in runs if len(ids) >= 3]  # as hibari: too short is silence, no draw
+        parts: list[np.ndarray] = []
+        window: list[Future] = []
+        try:
+            for start in range(0, len(runs), AHEAD):
+                window = [pool.submit(self._infer, session, ids, speed)
+                          for ids in runs[start:start + AHEAD]]
+                finishing = []
+                for made in window:
+                    outputs = made.result()
+                    noise = _Noise(rng.standard_normal(_noise_shape(outputs), dtype=np.float32))
+                    finishing.append((pool.submit(dsp.synth, *outputs, noise), noise))
+                window = [job for job, _ in finishing]
+                for job, noise in finishing:
+                    parts.append(job.result())
+                    if not noise.used:
+                        raise _NotAsExpected()
+        finally:
+            for job in window:
+                job.cancel()
+        return parts
+
+    def _infer(self, session: Any, ids: list[int], speed: float) -> list[np.ndarray]:
+        """One model run, which ``abort`` can end between its steps (hibari's own call
+        takes no run options): the six outputs the waveform step takes."""
+        import onnxruntime
 
         options = onnxruntime.RunOptions()
         with self._lock:
             if self._stop.is_set():
                 raise SpeechError("speech was stopped")
-            self._running = options
+            self._running.add(options)
         try:
             out = session.run(None, {"ids": np.asarray([ids], np.int64),
                                      "speed": np.asarray([speed], np.float32)}, options)
         finally:
             with self._lock:
-                self._running = None
-        return dsp.synth(*(o[0] for o in out), rng)
+                self._running.discard(options)
+        return [o[0] for o in out]
 
     def close(self) -> None:
         """Nothing to release: the loaded model stays warm for the rest of the process."""
@@ -315,8 +469,8 @@ class HibariEngine:
         """Stop at once (from any thread): the model run in progress ends at its next step."""
         with self._lock:
             self._stop.set()
-            if self._running is not None:
-                self._running.terminate = True
+            for options in self._running:
+                options.terminate = True
 
     def _files(self, name: str) -> tuple[Path, dict[str, Any]]:
         if not installed():

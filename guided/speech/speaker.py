@@ -169,10 +169,18 @@ class Speaker:
             if progress:
                 progress(1)
 
-    def prefetch(self, texts: Iterable[str]) -> None:
-        """Start synthesizing the missing texts in the background, in this order."""
+    def introduce(self, texts: Iterable[str]) -> None:
+        """Say, once, who speaks and how many of ``texts`` a recorded voice has no take for."""
         self.announce()
-        texts = self._note_missing(texts)
+        self._note_missing(texts)
+
+    def prefetch(self, texts: Iterable[str], quietly: bool = False) -> None:
+        """Start synthesizing the missing texts in the background, in this order.
+        ``quietly``: say nothing yet (``introduce`` does, later), as when speech starts
+        before the command knows it will play (``guided play`` before its device check)."""
+        texts = list(texts)
+        if not quietly:
+            self.introduce(texts)
         if self.recorded:
             self.recorded.prefetch(texts)
         for text in texts:

@@ -78,33 +78,71 @@ class Terminated(BaseException):
     """SIGTERM while playing: end like Ctrl-C."""
 
 
-def play_script(script: Script, options: PlayOptions, recorder: Recorder | None = None) -> PlayResult:
-    """Play ``script`` once through the output device; returns how it ended.
+@dataclass
+class Prepared:
+    """A practice's speech, already being made: its speaker, the estimate of the whole
+    practice (real lengths where clips are cached) and where playing starts."""
 
-    Raises ``AudioDeviceError`` (exit code 3) when there is nothing to play on,
-    ``GuidedError`` for script or speech problems."""
+    speaker: Any  # guided.speech.speaker.Speaker
+    estimate: Timeline
+    start_ordinal: int
+    texts: list[str]  # the speech from the starting section on, in order
+
+    def close(self) -> None:
+        self.speaker.close()
+
+
+def prepare(script: Script, options: PlayOptions) -> Prepared:
+    """Start making the speech of ``script`` in the background, in the order it is heard,
+    without saying anything yet. ``guided play`` calls this as soon as the script is
+    loaded, so that the first clip is being made while the device and the log open.
+    The caller closes the result (``play_script`` does when it is handed one)."""
     from guided.practice.prepare import speech_settings
     from guided.speech.speaker import Speaker
     from guided.timeline.plan import plan
 
-    device = check_output(options.device)
     settings = speech_settings(script, voice=options.voice, rate=options.rate)
     speaker = Speaker(settings, Path(options.cache_dir) if options.cache_dir else None)
     try:
-        rate = settings.rate
         # A quick estimate of the whole practice (real lengths where clips are cached):
         # for the progress bar, the speech to prefetch, and --from.
-        estimate = plan(script, variables=options.variables, pace=options.pace, rate=rate,
-                        measure=speaker.cached_length)
+        estimate = plan(script, variables=options.variables, pace=options.pace,
+                        rate=settings.rate, measure=speaker.cached_length)
         start_ordinal = 0
         if options.start_section:
             start_ordinal, _ = resolve_section(estimate, options.start_section)
-        speaker.prefetch(_texts_from(estimate, start_ordinal))
-        performance = Performance(script, options, speaker, estimate, start_ordinal,
-                                  dict(estimate.variables), rate)
+        texts = _texts_from(estimate, start_ordinal)
+        speaker.prefetch(texts, quietly=True)
+    except BaseException:
+        speaker.close()
+        raise
+    return Prepared(speaker, estimate, start_ordinal, texts)
+
+
+def play_script(script: Script, options: PlayOptions, recorder: Recorder | None = None,
+                prepared: Prepared | None = None) -> PlayResult:
+    """Play ``script`` once through the output device; returns how it ended.
+    ``prepared`` (from ``prepare`` with the same options) is used and closed.
+
+    Raises ``AudioDeviceError`` (exit code 3) when there is nothing to play on,
+    ``GuidedError`` for script or speech problems."""
+    try:
+        device = check_output(options.device)
+        if prepared is None:
+            prepared = prepare(script, options)
+    except BaseException:
+        if prepared is not None:
+            prepared.close()
+        raise
+    speaker = prepared.speaker
+    try:
+        speaker.introduce(prepared.texts)  # who speaks: said now that playing is sure
+        performance = Performance(script, options, speaker, prepared.estimate,
+                                  prepared.start_ordinal, dict(prepared.estimate.variables),
+                                  speaker.settings.rate)
         return performance.run(device, recorder)
     finally:
-        speaker.close()
+        prepared.close()
 
 
 def _texts_from(estimate: Timeline, start_ordinal: int) -> list[str]:
