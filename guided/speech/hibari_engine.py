@@ -207,6 +207,12 @@ def _noise_shape(outputs: list[np.ndarray]) -> tuple[int, int]:
     return bins, 2 * frames
 
 
+def _waveform(outputs: list[np.ndarray], noise: _Noise) -> np.ndarray:
+    from hibari import dsp
+
+    return dsp.synth(*outputs, noise)
+
+
 class _Noise:
     """The one draw ``hibari.dsp.synth`` makes from its generator, made beforehand in the
     clip's order (``HibariEngine._voice_in_parallel``); anything else it asks for means
@@ -415,8 +421,6 @@ class HibariEngine:
         the clip's generator, so the draws are made beforehand, in order, and each
         sentence's waveform is then finished on its own. At most ``AHEAD`` sentences
         are in hand at once, so memory stays bounded whatever the length."""
-        from hibari import dsp
-
         session = getattr(tts, "sess", None)
         if session is None:
             raise _NotAsExpected()
@@ -433,7 +437,7 @@ class HibariEngine:
                 for made in window:
                     outputs = made.result()
                     noise = _Noise(rng.standard_normal(_noise_shape(outputs), dtype=np.float32))
-                    finishing.append((pool.submit(dsp.synth, *outputs, noise), noise))
+                    finishing.append((pool.submit(_waveform, outputs, noise), noise))
                 window = [job for job, _ in finishing]
                 for job, noise in finishing:
                     parts.append(job.result())
