@@ -38,21 +38,9 @@ import pytest  # noqa: E402
 from guided.practice.sessionlog import SessionLog  # noqa: E402
 from guided.script.durations import format_clock  # noqa: E402
 from tests.audio_devices import alsa_file_sink, pulse_null_sink  # noqa: E402,F401 - fixtures
+from tests.practices import THREE_SECTIONS  # noqa: E402
 
 PROGRESS = re.compile(r"^\[[#.]+\] \d+:\d\d · \d+:\d\d left(  paused \(space resumes\))?$")
-SECTIONS = """\
-title: Three sections
-steps:
-  - section: One
-  - say: One.
-  - pause: 3s
-  - section: Two
-  - say: Two.
-  - pause: 3s
-  - section: Three
-  - say: Three.
-  - pause: 3s
-"""
 
 
 def _rows():
@@ -84,7 +72,7 @@ def test_progress_line_stands_alone_never_goes_negative_and_ends_full(tmp_path, 
 @pytest.mark.audio
 def test_skipping_to_the_end_is_not_listening_to_the_end(tmp_path, pulse_null_sink):  # noqa: F811
     script = tmp_path / "sections.yaml"
-    script.write_text(SECTIONS)
+    script.write_text(THREE_SECTIONS)
     term = PtyGuided(["play", str(script), "--device", "pulse", "--no-prompt"], pulse_null_sink.merged())
     try:
         at = term.wait_for("── One ──")
