@@ -77,3 +77,35 @@ def test_a_misspelt_title_or_steps_key_is_one_mistake_not_two(guided, tmp_path: 
         "t.yaml:1:1: error: unknown key 'tilte' (did you mean 'title'?)",
         "t.yaml:2:1: error: unknown key 'stpes' (did you mean 'steps'?)",
     ]
+
+
+SLIPS_IN_ONE_STEP = """\
+title: Slips inside steps
+steps:
+  - breathe: {in: 0, out: four, holdd: 2}
+  - pause: 5x
+    colour: blue
+  - breathe:
+    in: 4
+    out: 6
+  - say: Thank you.
+"""
+
+
+def test_every_mistake_inside_one_step_is_listed(guided, tmp_path: Path):
+    """Within one step, too: each bad option of a `breathe`, and a stray key beside a step
+    as well as a mistake in its value. Options written beside `breathe` (an indentation
+    slip) are still read as meant."""
+    (tmp_path / "slips.yaml").write_text(SLIPS_IN_ONE_STEP)
+    result = guided("check", "slips.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "slips.yaml:3:19: error: breathe 'in' must be longer than 0 seconds",
+        "slips.yaml:3:27: error: breathe 'out': bad duration 'four': use seconds (5, 2.5) or units "
+        "like '500ms', '5s', '2m', '1m30s'",
+        "slips.yaml:3:33: error: unknown 'breathe' option 'holdd' (did you mean 'hold'?); "
+        "expected: in, hold, out, hold_out, cycles, cue",
+        "slips.yaml:4:12: error: 'pause': bad duration '5x': use seconds (5, 2.5) or units like "
+        "'500ms', '5s', '2m', '1m30s'",
+        "slips.yaml:5:5: error: 'pause' takes no option 'colour' beside it",
+    ]

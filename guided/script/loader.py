@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -48,6 +48,7 @@ from guided.script.model import (
     Step,
 )
 from guided.script.nodes import (
+    Gather,
     NodeBudget,
     NodeReader,
     construct,
@@ -284,6 +285,7 @@ class _Builder(NodeReader):
         value = next(v for k, _, v in items if k == kind)
         if kind == "repeat":
             return self.repeat(node, value, {k: (kn, v) for k, kn, v in extras}, depth)
+        gather = Gather()  # a stray key beside the step and a mistake in its value: both
         if extras and kind in ("bell", "breathe") and is_null(value):
             # Options written beside the step key instead of indented under it:
             #   - breathe:
@@ -292,14 +294,20 @@ class _Builder(NodeReader):
             value = mapping_node(extras)
         else:
             for key, key_node, _ in extras:
-                if key == "steps":
-                    raise self.fail(f"'steps:' belongs beside 'repeat: N', not beside '{kind}'",
-                                    key_node)
                 hint = did_you_mean(key, STEP_KEYS)
-                if hint:
-                    raise self.fail(f"unknown step '{short(key)}'{hint}", key_node)
-                raise self.fail(f"'{kind}' takes no option '{short(key)}' beside it", key_node)
-        pos = self.pos(node)
+                if key == "steps":
+                    message = f"'steps:' belongs beside 'repeat: N', not beside '{kind}'"
+                elif hint:
+                    message = f"unknown step '{short(key)}'{hint}"
+                else:
+                    message = f"'{kind}' takes no option '{short(key)}' beside it"
+                gather.add(self.fail(message, key_node))
+        step = gather.get(self.one_step, kind, value, self.pos(node), depth)
+        gather.done()
+        assert step is not None  # done() raised otherwise
+        return step
+
+    def one_step(self, kind: str, value: yaml.Node, pos: Pos, depth: int) -> Step:
         if kind == "say":
             return self.say(value, pos)
         if kind == "pause":
@@ -370,28 +378,36 @@ class _Builder(NodeReader):
         return Bell(sound, pos)
 
     def breathe(self, node: yaml.Node, pos: Pos) -> Breathe:
+        gather = Gather()  # every mistake in the options, not only the first
         options: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key, key_node, value in self.mapping(node, "a mapping such as {in: 4, out: 6, cycles: 3}"):
             if key not in BREATHE_KEYS:
-                raise self.fail(
+                gather.add(self.fail(
                     f"unknown 'breathe' option '{short(key)}'{did_you_mean(key, BREATHE_KEYS)}; "
                     f"expected: {', '.join(BREATHE_KEYS)}",
                     key_node,
-                )
+                ))
             options[key] = (key_node, value)
         for required in ("in", "out"):
             if required not in options:
-                raise self.fail(f"'breathe' needs '{required}:' (seconds)", node)
-        inhale = self.duration(options["in"][1], "breathe 'in'", positive=True)
-        exhale = self.duration(options["out"][1], "breathe 'out'", positive=True)
-        hold = self.duration(options["hold"][1], "breathe 'hold'") if "hold" in options else 0.0
-        hold_out = (self.duration(options["hold_out"][1], "breathe 'hold_out'")
-                    if "hold_out" in options else 0.0)
-        cycles = (self.integer(options["cycles"][1], "breathe 'cycles'", *CYCLES_RANGE)
+                gather.add(self.fail(f"'breathe' needs '{required}:' (seconds)", node))
+
+        def seconds(key: str, positive: bool = False) -> float | None:
+            if key not in options:
+                return 0.0
+            return gather.get(lambda: self.duration(options[key][1], f"breathe '{key}'",
+                                                    positive=positive))
+
+        inhale, exhale = seconds("in", positive=True), seconds("out", positive=True)
+        hold, hold_out = seconds("hold"), seconds("hold_out")
+        cycles = (gather.get(self.integer, options["cycles"][1], "breathe 'cycles'", *CYCLES_RANGE)
                   if "cycles" in options else BREATHE_CYCLES_DEFAULT)
-        cue = self.choice(options["cue"][1], "breathe 'cue'", BREATH_CUES) if "cue" in options else "voice"
-        return Breathe(inhale=inhale, exhale=exhale, cycles=cycles, hold=hold, hold_out=hold_out,
-                       cue=cue, pos=pos)
+        cue = (gather.get(self.choice, options["cue"][1], "breathe 'cue'", BREATH_CUES)
+               if "cue" in options else "voice")
+        gather.done()  # raises when any of them is None
+        return Breathe(inhale=cast(float, inhale), exhale=cast(float, exhale),
+                       cycles=cast(int, cycles), hold=cast(float, hold),
+                       hold_out=cast(float, hold_out), cue=cast(str, cue), pos=pos)
 
     def repeat(self, node: yaml.Node, value: yaml.Node,
                extras: Mapping[str, tuple[yaml.Node, yaml.Node]], depth: int) -> Repeat:

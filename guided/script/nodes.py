@@ -41,6 +41,38 @@ class NodeBudget:
     visits: int = 0
 
 
+class Gather:
+    """The independent checks of one node (a step's options, say): each mistake is kept
+    and ``done`` raises them together, so ``guided check`` lists every one of them, not
+    only the first. ``get`` returns None for a value that failed."""
+
+    def __init__(self) -> None:
+        self.errors: list[ScriptError] = []
+
+    def get(self, build: Callable[..., T], *args: Any) -> T | None:
+        try:
+            return build(*args)
+        except ScriptErrors as exc:
+            self.errors.extend(exc.errors)
+        except ScriptError as exc:
+            self.errors.append(exc)
+        return None
+
+    def add(self, error: ScriptError) -> None:
+        self.errors.append(error)
+
+    def done(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ScriptErrors(sorted(self.errors, key=_place))
+
+
+def _place(error: ScriptError) -> tuple[int, int]:
+    pos = error.pos
+    return (pos.line or 0, pos.col or 0) if pos is not None else (0, 0)
+
+
 class NodeReader:
     """Typed values from the nodes of one file; errors name ``display`` and the node's place.
 
