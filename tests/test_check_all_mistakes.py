@@ -109,3 +109,16 @@ def test_every_mistake_inside_one_step_is_listed(guided, tmp_path: Path):
         "'500ms', '5s', '2m', '1m30s'",
         "slips.yaml:5:5: error: 'pause' takes no option 'colour' beside it",
     ]
+
+
+def test_a_slip_in_one_step_does_not_hide_the_timing_of_the_others(guided, tmp_path: Path):
+    (tmp_path / "t.yaml").write_text(
+        "title: T\nsteps:\n  - pasue: 5s\n  - say: Hello.\n"
+        "  - breathe: {in: 1, out: 1, cycles: 2, cue: voice}\n")
+    result = guided("check", "t.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "t.yaml:3:5: error: unknown step 'pasue' (did you mean 'pause'?)",
+        "t.yaml:5:5: error: the spoken cue 'Breathing in' (1.1s) is longer than the 1s inhale "
+        "phase: lengthen the phase or use 'cue: tone'",
+    ]

@@ -78,8 +78,9 @@ def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
         errors = getattr(exc, "errors", None) or [exc]  # every independent mistake
         problems = [Problem(e.pos or Pos(str(path)), e.message) for e in errors]
         partial = getattr(exc, "partial", None)
-        if partial is not None:  # the steps that did load can still lack a value
-            problems += _missing_values(partial, variables)
+        if partial is not None:  # the steps that did load: a value missing, their timing
+            _, more = _check(partial, variables, measure)
+            problems += [p for p in more if p not in problems]
         return Report(path, None, None, tuple(_in_file_order(problems, str(path))))
     timeline, problems = _check(script, variables, measure)
     problems = [*_voice_problems(script), *problems]
