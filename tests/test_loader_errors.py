@@ -61,6 +61,8 @@ CASES: dict[str, tuple[str | bytes, str | None, str]] = {
     "bell sound typo": (T + "  - bell: {sound: chimes}\n", "3:19", "unknown bell sound 'chimes' (did you mean 'chime'?)"),
     "two steps in one item": (T + "  - say: Hello.\n    pause: 3s\n", "4:5", "one step per list item"),
     "duplicate key": ("title: T\ntitle: U\nsteps: [bell]\n", "2:1", "'title' appears twice"),
+    "steps an empty mapping": ("title: T\nsteps: {}\n", "2:8",  # found by tests/test_fuzz.py
+                               "expected a list of steps under 'steps', found a mapping"),
     "merge key": ("title: T\nsteps:\n  - <<: {say: hi}\n", "3:5", "merge keys"),
     # --- wrong types and missing parts
     "rate is text": ("title: T\nrate: fast\nsteps: [bell]\n", "2:7", "expected a whole number 80..300"),

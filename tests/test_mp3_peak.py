@@ -44,6 +44,8 @@ def test_practices_most_likely_to_spike_stay_under_minus_1_dbtp(tmp_path, shared
         assert abs(float(ffprobe(out)["format"]["duration"]) - samples / 24000) < 0.1
 
 
+@pytest.mark.speech  # hibari, in this process
+@pytest.mark.tools  # ffmpeg's ebur128 as the outside meter
 def test_an_mp3_over_the_ceiling_is_encoded_again_lower(tmp_path, monkeypatch):
     """With the ceiling set below what the first encoding reaches, the export measures the
     decoded file, encodes it again with the limiter lower, and the result holds."""

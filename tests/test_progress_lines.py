@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pytest
+
+from guided.practice.sessionlog import SessionLog
+from guided.script.durations import format_clock
+from tests.audio_devices import alsa_file_sink, pulse_null_sink  # noqa: F401 - fixtures
+from tests.practices import THREE_SECTIONS
 from tests.pty_terminal import PtyGuided
 
 TINY = "title: Tiny\nsteps:\n  - say: Hello there.\n  - pause: 1s\n"
 
 
+@pytest.mark.subprocess
 def test_export_bar_and_the_engine_note_keep_to_their_own_lines(tmp_path: Path):
     script = tmp_path / "tiny.yaml"
     script.write_text(TINY)
@@ -27,18 +39,6 @@ def test_export_bar_and_the_engine_note_keep_to_their_own_lines(tmp_path: Path):
 
 # --- the player's progress line, under a real pty into a real-time PulseAudio null sink ------
 
-import re  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-
-import pytest  # noqa: E402
-
-from guided.practice.sessionlog import SessionLog  # noqa: E402
-from guided.script.durations import format_clock  # noqa: E402
-from tests.audio_devices import alsa_file_sink, pulse_null_sink  # noqa: E402,F401 - fixtures
-from tests.practices import THREE_SECTIONS  # noqa: E402
 
 PROGRESS = re.compile(r"^\[[#.]+\] \d+:\d\d · \d+:\d\d left(  paused \(space resumes\))?$")
 

@@ -123,6 +123,26 @@ def test_a_german_script_is_spoken_by_a_german_voice(guided, tmp_path: Path) -> 
     assert listed.returncode == 0 and "gmw/de" in listed.stdout and "pyttsx3" in listed.stdout
 
 
+@pytest.mark.speech  # espeak-ng's voices are listed by its worker
+@pytest.mark.parametrize("written, voice", [
+    ("zh", "sit/cmn"), ("zh-TW", "sit/cmn"), ("zh-Hant-HK", "sit/yue"), ("zh_MO", "sit/yue"),
+    ("no", "gmq/nb"), ("iw", "sem/he"),
+])
+def test_language_codes_people_write_find_the_voices_named_otherwise(written: str, voice: str) -> None:
+    """`zh` (Chinese) is what people write; espeak-ng names its voices for Mandarin (cmn)
+    and Cantonese (yue). Likewise Norwegian (no: the Bokmål voice) and older codes."""
+    chosen = settle(VoiceChoice(), language=written)
+    assert (chosen.engine, chosen.voice) == ("pyttsx3", voice)
+
+
+def test_a_chinese_script_checks_and_its_voices_are_listed(guided, tmp_path: Path) -> None:
+    path = _script(tmp_path, "jing", "language: zh\n", ("慢慢地吸气，再慢慢地呼气。",))
+    result = guided("check", str(path))
+    assert result.returncode == 0, result.stderr
+    listed = guided("voices", "-l", "zh")
+    assert listed.returncode == 0 and "sit/cmn" in listed.stdout
+
+
 def test_a_language_no_engine_speaks_is_a_check_error(guided, tmp_path: Path) -> None:
     path = _script(tmp_path, "nowhere", "language: xq\n")
     result = guided("check", str(path))
@@ -169,6 +189,7 @@ def test_two_cold_exports_are_byte_identical(guided, tmp_path: Path, engine: str
     assert len(outputs[0]) > 100_000
 
 
+@pytest.mark.speech  # espeak-ng's voices are listed by its worker
 def test_a_mistyped_voice_gets_a_suggestion_and_another_engines_voice_names_its_engine() -> None:
     with pytest.raises(GuidedError, match=r"no voice 'hart' .*did you mean 'heart'\?"):
         settle(VoiceChoice(voice="hart"))

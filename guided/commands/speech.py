@@ -60,14 +60,15 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
     """
     if ctx.invoked_subcommand is not None:
         return
-    from guided.speech.choice import normalise_language, voices_of
+    from guided.speech.choice import language_codes, voices_of
 
     found = [v for name in (ENGINE_NAMES if engine == "all" else (engine,))
              for v in (voices_of(name) if name != RECORDED else [])]
     if language:
-        wanted = normalise_language(language)
-        found = [v for v in found if v.language.lower() == wanted
-                 or v.language.lower().startswith(wanted + "-")]
+        wanted = language_codes(language)  # `-l zh` lists the Mandarin voices too
+        found = [v for v in found if any(v.language.lower() == code
+                                         or v.language.lower().startswith(code + "-")
+                                         for code in wanted)]
     order = {name: i for i, name in enumerate(ENGINE_NAMES)}
     found.sort(key=lambda v: (order.get(v.engine, 9), v.language, v.name))
     own = _recorded() if engine in ("all", RECORDED) else []

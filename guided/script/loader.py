@@ -250,7 +250,8 @@ class _Builder(NodeReader):
     def steps(self, node: yaml.Node, depth: int, what: str) -> tuple[Step, ...]:
         self.visit(node)
         if not isinstance(node, yaml.SequenceNode):
-            dash = isinstance(node, yaml.MappingNode) and str(node.value[0][0].value).startswith("-")
+            dash = (isinstance(node, yaml.MappingNode) and bool(node.value)
+                    and str(node.value[0][0].value).startswith("-"))
             hint = "; put a space after the '-' of each step: '- say: ...'" if dash else ""
             raise self.fail(f"expected a list of steps under {what}, found {describe(node)}{hint}", node)
         if not node.value:

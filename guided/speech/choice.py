@@ -46,7 +46,8 @@ LANGUAGE_NAMES = {
     "nl": "Dutch", "pt": "Portuguese", "sv": "Swedish", "da": "Danish", "nb": "Norwegian",
     "fi": "Finnish", "pl": "Polish", "cs": "Czech", "ru": "Russian", "uk": "Ukrainian",
     "el": "Greek", "tr": "Turkish", "ja": "Japanese", "zh": "Chinese", "cmn": "Chinese",
-    "ko": "Korean", "hi": "Hindi", "ar": "Arabic", "he": "Hebrew",
+    "ko": "Korean", "hi": "Hindi", "ar": "Arabic", "he": "Hebrew", "no": "Norwegian",
+    "yue": "Cantonese", "id": "Indonesian",
 }
 
 
@@ -122,23 +123,51 @@ def normalise_language(code: str | None) -> str:
     return (code or "en").strip().lower().replace("_", "-")
 
 
-def speaks(voice: Voice, language: str) -> bool:
-    """Whether ``voice`` speaks ``language`` (``en`` covers en-us and en-gb)."""
+# What people often write for a language whose voices go by another code: the ISO 639-1
+# code of a macrolanguage (zh: Chinese, spoken here as Mandarin, or Cantonese for Hong
+# Kong and Macao; no: Norwegian, whose voices are Bokmål) or an older code.
+SAME_LANGUAGE = {"zh": "cmn", "zh-hk": "yue", "zh-mo": "yue", "zh-yue": "yue", "no": "nb",
+                 "iw": "he", "in": "id", "ji": "yi", "jw": "jv"}
+
+
+def language_codes(language: str) -> list[str]:
+    """``language`` as written (normalised), then the code its voices go by when that is
+    another: ``zh-TW`` -> ``cmn``, ``zh-Hant-HK`` -> ``yue``, ``no`` -> ``nb``."""
     lang = normalise_language(language)
+    parts = lang.split("-")
+    for key in (lang, f"{parts[0]}-{parts[-1]}", parts[0]):
+        if key in SAME_LANGUAGE:
+            return [lang, SAME_LANGUAGE[key]]
+    return [lang]
+
+
+def speaks(voice: Voice, language: str) -> bool:
+    """Whether ``voice`` speaks ``language`` (``en`` covers en-us and en-gb; ``zh`` is
+    spoken by a Mandarin voice, see ``SAME_LANGUAGE``)."""
     have = normalise_language(voice.language)
-    return bool(have) and (have == lang or have.split("-")[0] == lang.split("-")[0])
+    return bool(have) and any(have == lang or have.split("-")[0] == lang.split("-")[0]
+                              for lang in language_codes(language))
 
 
 def voice_for_language(engine: str, language: str) -> Voice | None:
     """The voice ``engine`` would use for ``language``: an exact language match, else one
-    of the same family; the engine's own favourite first."""
+    of the same family; the engine's own favourite first. A code its voices go by
+    another name for (``zh``, ``no``) is tried under that name too."""
+    for lang in language_codes(language):
+        found = _voice_for(engine, lang)
+        if found is not None:
+            return found
+    return None
+
+
+def _voice_for(engine: str, lang: str) -> Voice | None:
     from guided.speech.engines import preferred_voice
 
-    lang = normalise_language(language)
     voices = voices_of(engine)
     exact = [v for v in voices if normalise_language(v.language) == lang
              or v.id.lower().rsplit("/", 1)[-1] == lang]
-    family = [v for v in voices if speaks(v, lang)]
+    family = [v for v in voices if (have := normalise_language(v.language))
+              and have.split("-")[0] == lang.split("-")[0]]
     favourite = preferred_voice(engine)
     for group in (exact, family):
         for v in group:
@@ -262,7 +291,8 @@ def _not_added(name: str, engines: tuple[str, ...]) -> None:
 
 
 def _by_language(choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings:
-    name = LANGUAGE_NAMES.get(lang.split("-")[0], lang)
+    name = next((LANGUAGE_NAMES[code.split("-")[0]] for code in language_codes(lang)
+                 if code.split("-")[0] in LANGUAGE_NAMES), lang)
     if choice.engine != AUTO:
         voice = voice_for_language(choice.engine, lang)
         if voice is None:
