@@ -142,6 +142,16 @@ def test_a_pipe_or_a_folder_given_as_the_script_is_named_as_such(cli, work, comm
     assert sorted(p.name for p in work.iterdir()) == ["folder.yaml", "pipe.yaml"]
 
 
+def test_a_nul_in_a_journey_practice_path_is_one_line(cli, work):
+    (work / "j.yaml").write_text('title: J\nweeks:\n  - title: W\n    days:\n'
+                                 '      - practice: "a\\0b.yaml"\n')
+    for args in (["journey", "check", "j.yaml"], ["check", "j.yaml"]):
+        result = cli(*args, cwd=work)
+        assert result.returncode == 1
+        assert "j.yaml:5:19:" in result.stderr and "cannot read" in result.stderr
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_export_format_mistakes_write_nothing(cli, work):
     result = cli("export", "grounding", "-o", "x.txt", cwd=work)
     assert result.returncode == 1 and "--format" in one_line(result)

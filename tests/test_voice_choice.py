@@ -216,3 +216,20 @@ def test_a_piper_voice_is_found_by_a_whole_part_of_its_id_not_by_any_letters() -
         assert _loose_match("piper", joe, part), part
     for letters in ("me", "jo", "m", "oe-med"):  # "--voice me" once played joe
         assert not _loose_match("piper", joe, letters), letters
+
+
+@pytest.mark.speech  # espeak-ng's voices are listed by its worker
+def test_a_mandarin_natural_voice_never_speaks_for_hong_kong(monkeypatch: pytest.MonkeyPatch) -> None:
+    """zh-HK is Cantonese: even where a natural Mandarin voice is installed (a stand-in
+    Piper voice here), it goes to the Cantonese voice; zh-CN goes to the natural one."""
+    from guided.speech import choice
+    from guided.speech.base import Voice
+
+    real = choice.voices_of
+    mandarin = Voice(id="zh_CN-huayan-medium", name="huayan (Chinese, Piper)", language="zh-CN",
+                     gender="female", engine="piper")
+    monkeypatch.setattr(choice, "voices_of",
+                        lambda engine: [mandarin] if engine == "piper" else real(engine))
+    assert settle(VoiceChoice(), language="zh-HK").voice == "sit/yue"
+    assert settle(VoiceChoice(), language="zh-CN").voice == "zh_CN-huayan-medium"
+    assert settle(VoiceChoice(), language="zh").voice == "zh_CN-huayan-medium"

@@ -83,25 +83,27 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
     from guided.script.checks import require_known_variables
     from guided.script.library import load
 
+    prepared: Prepared | None = None
     try:
-        delay_seconds = _parse_delay(delay)
-        values = collect_vars(variables, vars_file)
-        loaded = load(script)
-        require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
-        from guided.outputs.player.play import PlayOptions, prepare
+        try:
+            delay_seconds = _parse_delay(delay)
+            values = collect_vars(variables, vars_file)
+            loaded = load(script)
+            require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
+            from guided.outputs.player.play import PlayOptions, prepare
 
-        options = PlayOptions(variables=values, pace=pace, rate=rate, voice=voice,
-                              start_section=start_section, cache_dir=cache_dir)
-        # The first clip is made while the device, the log and the questions are seen to
-        # (issue 13: first sound); nothing is said about the voice until playing is sure.
-        prepared = prepare(loaded, options)
-    finally:
-        warm.join(timeout=5)  # PortAudio's own start-up messages land in the capture, not after it
-    try:
+            options = PlayOptions(variables=values, pace=pace, rate=rate, voice=voice,
+                                  start_section=start_section, cache_dir=cache_dir)
+            # The first clip is made while the device, the log and the questions are seen
+            # to (issue 13: first sound); nothing is said of the voice until playing is sure.
+            prepared = prepare(loaded, options)
+        finally:
+            warm.join(timeout=5)  # PortAudio's start-up messages land in the capture, not after it
         _play_prepared(loaded, options, prepared, device, delay_seconds, loop, no_prompt,
                        before, after, note)
     finally:
-        prepared.close()  # when play_script did not (no device, Ctrl-C at a question)
+        if prepared is not None:
+            prepared.close()  # when play_script did not (no device, Ctrl-C at a question)
 
 
 def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, device: str | None,

@@ -121,8 +121,8 @@ def _not_a_script(ref: str, path: Path) -> str:
         mode = path.stat().st_mode
     except FileNotFoundError:
         return f"no such file: {ref}"
-    except OSError as exc:
-        return f"cannot read {ref}: {exc.strerror or exc}"
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        return f"cannot read {ref}: {getattr(exc, 'strerror', None) or exc}"
     if stat.S_ISDIR(mode):
         return f"{ref} is a folder, not a script file"
     return f"{ref} is not a regular file (a pipe or a device?); give the script's .yaml file"

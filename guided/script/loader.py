@@ -286,7 +286,7 @@ class _Builder(NodeReader):
         value = next(v for k, _, v in items if k == kind)
         if kind == "repeat":
             return self.repeat(node, value, {k: (kn, v) for k, kn, v in extras}, depth)
-        gather = Gather()  # a stray key beside the step and a mistake in its value: both
+        gather = Gather(self.budget)  # a stray key beside the step and a mistake in its value: both
         if extras and kind in ("bell", "breathe") and is_null(value):
             # Options written beside the step key instead of indented under it:
             #   - breathe:
@@ -379,7 +379,7 @@ class _Builder(NodeReader):
         return Bell(sound, pos)
 
     def breathe(self, node: yaml.Node, pos: Pos) -> Breathe:
-        gather = Gather()  # every mistake in the options, not only the first
+        gather = Gather(self.budget)  # every mistake in the options, not only the first
         options: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key, key_node, value in self.mapping(node, "a mapping such as {in: 4, out: 6, cycles: 3}"):
             if key not in BREATHE_KEYS:
@@ -412,17 +412,22 @@ class _Builder(NodeReader):
 
     def repeat(self, node: yaml.Node, value: yaml.Node,
                extras: Mapping[str, tuple[yaml.Node, yaml.Node]], depth: int) -> Repeat:
+        gather = Gather(self.budget)  # a stray key, the count and the steps: each mistake
         for key, (key_node, _) in extras.items():
             if key != "steps":
                 hint = did_you_mean(key, ("steps",) + STEP_KEYS)
-                raise self.fail(f"'repeat' takes only 'steps:' beside it, not '{short(key)}'{hint}", key_node)
-        count = self.attempt(self.integer, value, "'repeat' (how many times)", *REPEAT_RANGE)
+                gather.add(self.fail(f"'repeat' takes only 'steps:' beside it, not '{short(key)}'{hint}",
+                                     key_node))
+        count = gather.get(self.integer, value, "'repeat' (how many times)", *REPEAT_RANGE)
+        steps: tuple[Step, ...] | None = None
         if "steps" not in extras:
-            raise self.fail("'repeat' needs 'steps:' beside it, indented like 'repeat'", node)
-        if depth + 1 > MAX_DEPTH:
-            raise self.fail(f"repeat/include nested more than {MAX_DEPTH} deep", node)
-        steps = self.steps(extras["steps"][1], depth + 1, "'repeat'")  # each step on its own
-        return Repeat(count or 1, steps, self.pos(node))
+            gather.add(self.fail("'repeat' needs 'steps:' beside it, indented like 'repeat'", node))
+        elif depth + 1 > MAX_DEPTH:
+            gather.add(self.fail(f"repeat/include nested more than {MAX_DEPTH} deep", node))
+        else:  # each step on its own (its mistakes are noted as they are found)
+            steps = gather.get(self.steps, extras["steps"][1], depth + 1, "'repeat'")
+        gather.done()
+        return Repeat(cast(int, count), cast(tuple, steps), self.pos(node))
 
     def include(self, node: yaml.Node, pos: Pos, depth: int) -> Include:
         ref = self.text(node, "'include' (a path relative to this script)").strip()

@@ -46,7 +46,8 @@ class Gather:
     and ``done`` raises them together, so ``guided check`` lists every one of them, not
     only the first. ``get`` returns None for a value that failed."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: NodeBudget) -> None:
+        self.budget = budget
         self.errors: list[ScriptError] = []
 
     def get(self, build: Callable[..., T], *args: Any) -> T | None:
@@ -55,6 +56,8 @@ class Gather:
         except ScriptErrors as exc:
             self.errors.extend(exc.errors)
         except ScriptError as exc:
+            if self.budget.visits > self.budget.limit:  # out of nodes: stop at once, as attempt does
+                raise
             self.errors.append(exc)
         return None
 

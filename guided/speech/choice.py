@@ -132,12 +132,15 @@ SAME_LANGUAGE = {"zh": "cmn", "zh-hk": "yue", "zh-mo": "yue", "zh-yue": "yue", "
 
 def language_codes(language: str) -> list[str]:
     """``language`` as written (normalised), then the code its voices go by when that is
-    another: ``zh-TW`` -> ``cmn``, ``zh-Hant-HK`` -> ``yue``, ``no`` -> ``nb``."""
+    another: ``zh-TW`` -> ``zh-tw``, ``cmn``; ``no`` -> ``no``, ``nb``; and for a region
+    with a language of its own only that: ``zh-Hant-HK`` -> ``yue``."""
     lang = normalise_language(language)
     parts = lang.split("-")
-    for key in (lang, f"{parts[0]}-{parts[-1]}", parts[0]):
-        if key in SAME_LANGUAGE:
-            return [lang, SAME_LANGUAGE[key]]
+    for key in (lang, f"{parts[0]}-{parts[-1]}"):
+        if "-" in key and key in SAME_LANGUAGE:  # a region with a language of its own: only that one
+            return [SAME_LANGUAGE[key]]  # (a Mandarin voice must not speak for zh-HK)
+    if parts[0] in SAME_LANGUAGE:
+        return [lang, SAME_LANGUAGE[parts[0]]]
     return [lang]
 
 

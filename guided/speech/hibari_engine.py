@@ -76,20 +76,19 @@ _URLLIB_LOCK = threading.Lock()
 
 
 def _load_into(module: types.ModuleType) -> None:
-    import importlib.machinery
     import urllib
 
     with _URLLIB_LOCK:
         if type(module) is not _LoadedOnFirstUse:
             return  # loaded meanwhile by another thread
-        spec = importlib.machinery.PathFinder.find_spec("urllib.request", urllib.__path__)
-        if spec is None or spec.loader is None:
-            raise ImportError("urllib.request is not where Python keeps it")
         object.__setattr__(module, "__class__", types.ModuleType)
-        module.__spec__, module.__loader__ = spec, spec.loader
-        module.__file__, module.__cached__ = spec.origin, spec.cached
-        module.__package__ = "urllib"
-        spec.loader.exec_module(module)
+        try:
+            module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
+        except BaseException:  # never left half made: the next import starts afresh
+            if sys.modules.get("urllib.request") is module:
+                del sys.modules["urllib.request"]
+                del urllib.request  # type: ignore[attr-defined]
+            raise
 
 
 def _defer_urllib_request() -> None:
@@ -100,9 +99,15 @@ def _defer_urllib_request() -> None:
     of it."""
     if "urllib.request" in sys.modules:
         return
+    import importlib.machinery
     import urllib
 
+    spec = importlib.machinery.PathFinder.find_spec("urllib.request", urllib.__path__)
+    if spec is None or spec.loader is None:
+        return  # not where Python keeps it: leave it to the import system
     module = _LoadedOnFirstUse("urllib.request")
+    module.__dict__.update(__spec__=spec, __loader__=spec.loader, __file__=spec.origin,
+                           __cached__=spec.cached, __package__="urllib")
     sys.modules["urllib.request"] = module
     urllib.request = module  # type: ignore[attr-defined]  # as an import would set it
 
@@ -203,7 +208,10 @@ class _NotAsExpected(Exception):
 
 
 def _noise_shape(outputs: list[np.ndarray]) -> tuple[int, int]:
-    bins, frames = outputs[0].shape  # hibari 0.2: complex noise, one value per bin and frame
+    try:
+        bins, frames = outputs[0].shape  # hibari 0.2: complex noise, one value per bin and frame
+    except (IndexError, ValueError, AttributeError):
+        raise _NotAsExpected() from None
     return bins, 2 * frames
 
 
