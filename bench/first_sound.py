@@ -51,16 +51,20 @@ steps:
 
 
 def first_sound(script: str, cache: Path, root: Path, engine: str = "pyttsx3",
-                timeout: float = 30.0) -> float:
+                timeout: float = 30.0, tree: Path | None = None) -> float:
+    """Seconds from starting `guided play` to its first non-silent sample; ``tree``: run
+    that source tree of guided instead of the installed one (bench/side_by_side.py)."""
     sink = make_file_sink(root)
     sink.output.unlink(missing_ok=True)
     env = sink.merged()
     env.update({"GUIDED_CACHE_DIR": str(cache), "GUIDED_HOME": str(root / "home-guided"),
                 "GUIDED_ENGINE": engine})
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "guided", "play", script, "--no-prompt", "--device", sink.device],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     seen = 0
     try:
@@ -103,7 +107,7 @@ def _engines() -> list[str]:
 ONE_TIME = ("piper", "hibari")  # made on an engine's first use on a computer, then kept
 
 
-def _fresh_cache(path: Path, primed: Path) -> Path:
+def fresh_cache(path: Path, primed: Path) -> Path:
     """An empty clip cache, keeping a primed engine's one-time files (Piper's optimized
     model in piper/; hibari's parsed phonemizer tables and optimized model in hibari/)."""
     path.mkdir(parents=True)
@@ -113,9 +117,9 @@ def _fresh_cache(path: Path, primed: Path) -> Path:
     return path
 
 
-def compile_bytecode() -> None:
-    """guided's bytecode, as an installed copy has it (see the module's docstring)."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "guided")],
+def compile_bytecode(tree: Path = REPO) -> None:
+    """guided's bytecode in ``tree``, as an installed copy has it (see the module's docstring)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "guided")],
                    check=True, stdout=subprocess.DEVNULL)
 
 
@@ -133,7 +137,7 @@ def run() -> dict:
             for label, script in (("grounding", "grounding"), ("speech-first", str(speech_first))):
                 cold, warm = [], []
                 for i in range(RUNS):
-                    cache = _fresh_cache(tmp_path / f"cache-{engine}-{label}-{i}", primed)
+                    cache = fresh_cache(tmp_path / f"cache-{engine}-{label}-{i}", primed)
                     run_root = tmp_path / f"run-{engine}-{label}-{i}"
                     cold.append(first_sound(script, cache, run_root / "cold", engine))
                     warm.append(first_sound(script, cache, run_root / "warm", engine))

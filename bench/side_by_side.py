@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -28,9 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from first_sound import ONE_TIME, SPEECH_FIRST  # noqa: E402
-
-from tests.audio_devices import make_file_sink  # noqa: E402
+from first_sound import SPEECH_FIRST, compile_bytecode, first_sound, fresh_cache  # noqa: E402
 
 RUNS = 3
 
@@ -39,28 +36,6 @@ def _env(tree: Path, cache: Path, home: Path, engine: str) -> dict[str, str]:
     env = dict(os.environ, GUIDED_CACHE_DIR=str(cache), GUIDED_HOME=str(home),
                GUIDED_ENGINE=engine, PYTHONPATH=str(tree))
     return env
-
-
-def _first_sound(tree: Path, script: str, cache: Path, root: Path, engine: str) -> float:
-    sink = make_file_sink(root)
-    env = {**sink.merged(), **_env(tree, cache, root / "home", engine)}
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "guided", "play", script, "--no-prompt",
-                             "--device", sink.device], env=env, cwd=tree,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        while time.perf_counter() - started < 60:
-            data = sink.output.read_bytes() if sink.output.exists() else b""
-            if any(memoryview(data[:len(data) // 2 * 2]).cast("h")):
-                return time.perf_counter() - started
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode()[-400:])
-            time.sleep(0.001)
-        raise RuntimeError("no sound within a minute")
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait()
 
 
 def _export(tree: Path, args: list[str], cache: Path, home: Path, engine: str) -> tuple[float, float]:
@@ -73,14 +48,6 @@ def _export(tree: Path, args: list[str], cache: Path, home: Path, engine: str) -
     if os.waitstatus_to_exitcode(status):
         raise RuntimeError(proc.stderr.read().decode()[-400:])
     return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
-
-
-def _cold(path: Path, primed: Path) -> Path:
-    path.mkdir(parents=True)
-    for name in ONE_TIME:
-        if (primed / name).is_dir():
-            shutil.copytree(primed / name, path / name)
-    return path
 
 
 def _seconds_of(files: list[Path]) -> float:
@@ -102,15 +69,15 @@ def main() -> None:
     a = parser.parse_args()
     trees = {"before": a.before.resolve(), "after": a.after.resolve()}
     for tree in trees.values():
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "guided")],
-                       check=True, stdout=subprocess.DEVNULL)
+        compile_bytecode(tree)
     rows: dict[str, dict[str, list[float]]] = {k: {} for k in trees}
     with tempfile.TemporaryDirectory(prefix="guided-side-") as tmp:
         t = Path(tmp)
         script = t / "speech-first.yaml"
         script.write_text(SPEECH_FIRST)
         for label, tree in trees.items():  # one-time files (first use on this computer)
-            _first_sound(tree, "pause-breathe-respond", t / f"primed-{label}", t / f"p-{label}", a.engine)
+            first_sound("pause-breathe-respond", t / f"primed-{label}", t / f"p-{label}", a.engine,
+                        tree=tree)
         jobs = [("first sound, speech first (s)", None),
                 ("export grounding", ["grounding", "-o", "{out}/grounding.mp3"])]
         if a.all:
@@ -119,9 +86,10 @@ def main() -> None:
         for i in range(a.runs):
             for name, args in jobs:
                 for label, tree in trees.items():
-                    cache = _cold(t / f"c-{label}-{name[:8]}-{i}", t / f"primed-{label}")
+                    cache = fresh_cache(t / f"c-{label}-{name[:8]}-{i}", t / f"primed-{label}")
                     if args is None:
-                        value = _first_sound(tree, str(script), cache, t / f"r-{label}-{i}", a.engine)
+                        value = first_sound(str(script), cache, t / f"r-{label}-{i}", a.engine,
+                                            tree=tree)
                         rows[label].setdefault(name, []).append(value)
                         continue
                     out = t / f"o-{label}-{name[:8]}"

@@ -56,7 +56,7 @@ class Gather:
         except ScriptErrors as exc:
             self.errors.extend(exc.errors)
         except ScriptError as exc:
-            if self.budget.visits > self.budget.limit:  # out of nodes: stop at once, as attempt does
+            if self.budget.visits > self.budget.limit:  # out of nodes: stop at once
                 raise
             self.errors.append(exc)
         return None
@@ -91,15 +91,11 @@ class NodeReader:
     def attempt(self, build: Callable[..., T], *args: Any) -> T | None:
         """``build(*args)``, or None when it fails: the mistake is noted and reading goes
         on. Running out of the node budget stops at once (all after it would fail too)."""
-        try:
-            return build(*args)
-        except ScriptErrors as exc:
-            self.note(*exc.errors)
-        except ScriptError as exc:
-            if self.budget.visits > self.budget.limit:
-                raise
-            self.note(exc)
-        return None
+        gather = Gather(self.budget)
+        value = gather.get(build, *args)
+        if gather.errors:
+            self.note(*gather.errors)
+        return value
 
     def note(self, *errors: ScriptError) -> None:
         """Keep ``errors`` to report later (past ``MAX_ERRORS``, stop looking)."""

@@ -144,14 +144,6 @@ def language_codes(language: str) -> list[str]:
     return [lang]
 
 
-def speaks(voice: Voice, language: str) -> bool:
-    """Whether ``voice`` speaks ``language`` (``en`` covers en-us and en-gb; ``zh`` is
-    spoken by a Mandarin voice, see ``SAME_LANGUAGE``)."""
-    have = normalise_language(voice.language)
-    return bool(have) and any(have == lang or have.split("-")[0] == lang.split("-")[0]
-                              for lang in language_codes(language))
-
-
 def voice_for_language(engine: str, language: str) -> Voice | None:
     """The voice ``engine`` would use for ``language``: an exact language match, else one
     of the same family; the engine's own favourite first. A code its voices go by
@@ -169,8 +161,7 @@ def _voice_for(engine: str, lang: str) -> Voice | None:
     voices = voices_of(engine)
     exact = [v for v in voices if normalise_language(v.language) == lang
              or v.id.lower().rsplit("/", 1)[-1] == lang]
-    family = [v for v in voices if (have := normalise_language(v.language))
-              and have.split("-")[0] == lang.split("-")[0]]
+    family = [v for v in voices if v.language and language_family(v.language) == language_family(lang)]
     favourite = preferred_voice(engine)
     for group in (exact, family):
         for v in group:
