@@ -21,17 +21,21 @@ ffmpeg is used here only as the old path and as an outside meter.
 from __future__ import annotations
 
 import os
-import re
 import resource
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from guided.audio.format import SAMPLE_RATE
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from guided.audio.format import SAMPLE_RATE  # noqa: E402
+from tests.meters import ebur128  # noqa: E402 - ffmpeg's meter, as the tests use it
 
 ROUNDS = 5
 OLD_MP3 = ("-c:a", "libmp3lame", "-q:a", "2", "-compression_level", "7",
@@ -117,15 +121,6 @@ def _old(raws: list[Path]) -> tuple[float, float, list[Path]]:
     return time.perf_counter() - started, _cpu() - cpu, outs
 
 
-def _ebur128(path: Path) -> tuple[float, float]:
-    err = subprocess.run(["ffmpeg", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
-                          "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
-    summary = err[err.rindex("Summary:"):]
-    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
-    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
-    return lufs, peak
-
-
 def _snr_sums(raw: Path, encoded: Path) -> tuple[float, float]:
     """Energy of the source and of the difference (decoded minus source) where the source
     sounds, read block by block so memory stays small."""
@@ -151,7 +146,7 @@ def _quality(outs: list[Path], raws: list[Path], seconds: float) -> dict[str, fl
     the signal-to-error ratio of the decoded audio where the source sounds (both encoders
     write the gapless header, so decoded and source line up sample for sample)."""
     size = sum(p.stat().st_size for p in outs)
-    levels = [_ebur128(p) for p in outs]
+    levels = [ebur128(p) for p in outs]
     sums = [_snr_sums(raw, out) for out, raw in zip(outs, raws, strict=True)]
     signal, error = sum(s for s, _ in sums), sum(e for _, e in sums)
     return {"mib": round(size / 2**20, 2), "kbps": round(size * 8 / seconds / 1000, 1),

@@ -15,6 +15,7 @@ from guided.audio.format import SAMPLE_RATE
 from guided.cli import cli as root
 from guided.speech import choice, engines, tone_engine
 from guided.speech.speaker import Speaker, SpeechSettings
+from tests.helpers import write
 
 
 def command_paths() -> list[tuple[str, ...]]:
@@ -39,12 +40,6 @@ def one_line(result) -> str:
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ read back with ffprobe and mutagen, never taken from the timeline."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -18,6 +17,7 @@ import numpy as np
 import pytest
 
 from guided.audio.format import SAMPLE_RATE
+from tests.meters import ebur128, ffprobe
 
 SR = SAMPLE_RATE
 pytestmark = [pytest.mark.speech, pytest.mark.tools]  # real speech, measured with ffmpeg
@@ -78,22 +78,6 @@ def regions(x: np.ndarray, threshold: float = 1e-4, min_gap: float = 0.5) -> lis
     starts = [loud[0], *loud[cuts + 1]]
     ends = [*loud[cuts] + 1, loud[-1] + 1]
     return [(int(s), int(e)) for s, e in zip(starts, ends, strict=True)]
-
-
-def ebur128(path: Path) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) as ffmpeg's ebur128 filter measures them."""
-    err = subprocess.run(["ffmpeg", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
-                          "-f", "null", "-"], capture_output=True, text=True, check=True).stderr
-    summary = err[err.rindex("Summary:"):]
-    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
-    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
-    return integrated, peak
-
-
-def ffprobe(path: Path) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-of", "json",
-                          str(path)], capture_output=True, text=True, check=True).stdout
-    return json.loads(out)
 
 
 def cli_env(home: Path, cache: Path) -> dict[str, str]:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import one_line_error as _one_line
+
 PRACTICE = "title: One line\nsteps:\n  - say: Let your shoulders soften.\n  - pause: 1s\n"
 
 
@@ -44,14 +46,6 @@ def _prime(guided, practice: Path, cache: Path, tmp_path: Path) -> Path:
                     "--cache-dir", str(cache))
     assert result.returncode == 0, result.stderr
     return _only_clip(cache)
-
-
-def _one_line(result: subprocess.CompletedProcess, *words: str) -> None:
-    assert result.returncode == 1, (result.stdout, result.stderr)
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-    for word in words:
-        assert word in result.stderr, result.stderr
 
 
 def _as_plain_root(*args: str) -> list[str]:

@@ -17,15 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import write
+
 T = "title: T\nsteps:\n"
 SHORT = "title: Short\nsteps:\n  - say: Hello, and welcome.\n  - pause: 2s\n  - bell\n"
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def one_line(result, start: str, *parts: str) -> str:

@@ -15,19 +15,10 @@ import re
 import pytest
 
 from guided.outputs.safetext import printable, printable_json
+from tests.helpers import write
 
 ESC = "\x1b"
 T = "title: T\nsteps:\n"
-
-
-def write(folder, name: str, text: str | bytes):
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
 
 
 def one_error_line(result, where: str, *parts: str) -> str:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import one_line_error
+
 PRACTICE = "title: Tiny\nsteps:\n  - section: One\n  - say: Hello there.\n  - pause: 1s\n"
 
 
@@ -26,14 +28,6 @@ def tiny(tmp_path: Path) -> Path:
     path = tmp_path / "tiny.yaml"
     path.write_text(PRACTICE)
     return path
-
-
-def one_line_error(result: subprocess.CompletedProcess, *words: str) -> None:
-    assert result.returncode == 1, (result.stdout, result.stderr)
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-    for word in words:
-        assert word in result.stderr, result.stderr
 
 
 def ffprobe_format(path: Path) -> str:

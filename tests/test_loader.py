@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import textwrap
 from pathlib import Path
@@ -14,6 +15,7 @@ from guided.script.loader import load_script
 from guided.script.model import Bell, Breathe, Include, Pause, Repeat, Say, Section
 from guided.timeline.estimate import estimate_seconds
 from guided.timeline.plan import plan
+from tests.helpers import write as _write_file
 
 # The whole example of /work/shared/script-format.md, as a therapist would write it.
 CONTRACT_EXAMPLE = """\
@@ -48,12 +50,7 @@ steps:
   - bell
 """
 
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
+write = functools.partial(_write_file, dedent=True)  # the scripts here are written indented
 
 
 def steps_of(tmp_path: Path, steps_yaml: str, head: str = "title: T\n"):

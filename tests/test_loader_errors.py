@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
+
+from tests.helpers import write as _write
 
 BOMB_LEVELS = 8  # 9 aliases per level, 8 levels: 9**7 (4.8 million) steps in the last one
 
@@ -145,16 +146,6 @@ CASES: dict[str, tuple[str | bytes, str | None, str]] = {
     "spoken cue longer than phase": (T + "  - breathe: {in: 0.3, out: 4}\n", "3:5",
                                      "longer than the 0.3s inhale phase"),
 }
-
-
-def _write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def _assert_one_error(result, file: str, where: str | None, message: str) -> str:

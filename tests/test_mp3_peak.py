@@ -12,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_export import PRACTICE, cli_env, decode, ebur128, export_cli, ffprobe
+from test_export import PRACTICE, cli_env, decode, export_cli
+
+from tests.meters import ebur128, ffprobe
 
 # breath-awareness spiked to +0.2 dBTP; the other three had the highest decoded peaks
 # (-1.7 dBTP) of the fifteen built-in practices with the default voice.

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from guided.script.durations import format_clock
+from tests.helpers import write as _write_file
 
 TINY = """\
 title: Tiny
@@ -29,19 +30,14 @@ steps:
   - bell
 """
 
+write = functools.partial(_write_file, dedent=True)  # the scripts here are written indented
+
 
 @pytest.fixture(autouse=True)
 def tones(monkeypatch):
     """Previews here are about the timeline, not the voice: the test engine keys the clips
     (and a preview never has to ask a real engine for its voices)."""
     monkeypatch.setenv("GUIDED_ENGINE", "test")
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return path
 
 
 # --- check ------------------------------------------------------------------------------

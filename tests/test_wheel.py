@@ -22,7 +22,7 @@ import mutagen
 import pytest
 import yaml
 
-from tests.test_export import ebur128, ffprobe
+from tests.meters import ebur128, ffprobe
 
 REPO = Path(__file__).resolve().parent.parent
 LIBRARY_DIRS = ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/lib")
