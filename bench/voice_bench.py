@@ -10,7 +10,8 @@ and espeak-ng (pyttsx3):
   (first to last voiced sample of each clip, as the rate calibration measures);
 - speed of the speech alone: the passage's sentences synthesized in one process,
   seconds of audio per second of wall time (after one warm-up sentence);
-- cold export of the built-in grounding practice (empty clip cache), real-time factor,
+- cold export of the built-in grounding practice (no clips cached; the engine's one-time
+  files kept, as in first_sound.py), real-time factor,
   median of 3;
 - with the default voice (``auto``): a cold ``guided export --all`` of the library,
   against the 2 min 27 s it took with Piper as the default (issue 13).
@@ -30,6 +31,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from first_sound import fresh_cache  # bench/ is on sys.path: "cold" as there
 
 REPO = Path(__file__).resolve().parent.parent
 ENGINES = ("hibari", "piper", "pyttsx3")
@@ -151,15 +154,15 @@ def _guided(args: list[str], env: dict[str, str]) -> float:
 
 
 def _fresh_cache(work: Path, name: str, engine: str) -> Path:
-    """An empty clip cache; Piper's one-time optimized model (made on first use on a
-    machine) is copied in, as anyone who has used guided before has it."""
-    cache = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=work))
-    primed = work / "primed-piper"
-    if engine == "piper":
-        if not primed.exists():
-            _guided(["say", "Hello.", "-o", str(work / "prime.wav")], _env(work, primed, "piper"))
-        shutil.copytree(primed / "piper", cache / "piper")
-    return cache
+    """An empty clip cache with the engine's one-time files, made on its first use on a
+    machine and kept, as anyone who has used guided before has them (Piper's optimized
+    model; hibari's parsed tables and optimized model): first_sound.fresh_cache, so
+    "cold" means the same in every benchmark."""
+    primed = work / f"primed-{engine}"
+    if not primed.exists():
+        _guided(["say", "Hello.", "-o", str(work / f"prime-{engine}.wav"), "--force"],
+                _env(work, primed, engine))
+    return fresh_cache(Path(tempfile.mkdtemp(prefix=f"{name}-", dir=work)) / "cache", primed)
 
 
 def _intelligibility(whisper, passage: Path, work: Path, engine: str) -> dict:
