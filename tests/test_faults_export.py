@@ -7,7 +7,6 @@ half-written and none of the process's children is still running.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -16,6 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.meters import ffprobe
 
 LONG = ("title: Long\nambience: rain-like\nsteps:\n  - say: Rest.\n  - pause: 45m\n"
         "  - say: Rest.\n")
@@ -125,52 +126,34 @@ def test_a_signal_during_bundle_leaves_nothing(tmp_path, sig):
 @pytest.mark.subprocess
 @pytest.mark.speech
 @pytest.mark.tools
-def test_leftovers_of_a_killed_export_are_removed_by_the_next_run(tmp_path):
-    script = tmp_path / "long.yaml"
-    script.write_text(LONG)
-    short = tmp_path / "short.yaml"
-    short.write_text("title: Short\nsteps:\n  - say: Hello.\n")
-    out = tmp_path / "out"
-    proc = _start(["export", str(script), "-o", str(out / "long.mp3")])
-    _wait_until(lambda: out.is_dir() and any(p.name.endswith(".part") for p in out.iterdir()),
-                timeout=90)
-    proc.kill()  # nothing can clean up after SIGKILL ...
-    proc.communicate(timeout=30)
-    assert [p.name for p in out.iterdir() if p.name.endswith(".part")]
-    result = subprocess.run([sys.executable, "-m", "guided", "export", str(short), "-o",
-                             str(out / "short.mp3")], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["short.mp3"]  # ... so the next run does
-
-
-@pytest.mark.subprocess
-@pytest.mark.speech
-@pytest.mark.tools
-def test_leftovers_of_a_killed_bundle_are_removed_by_the_next_run(tmp_path):
+@pytest.mark.parametrize("command, long_out, temp_suffix, short_out", [
+    ("export", "long.mp3", ".part", "short.mp3"),
+    ("bundle", "long", ".building", "short.zip"),
+])
+def test_leftovers_of_a_killed_run_are_removed_by_the_next_run(tmp_path, command, long_out,
+                                                               temp_suffix, short_out):
     script = tmp_path / "long.yaml"
     script.write_text(LONG)
     short = tmp_path / "short.yaml"
     short.write_text("title: Short\nsteps:\n  - say: Hello.\n")
     out = tmp_path / "out"
     out.mkdir()
-    proc = _start(["bundle", str(script), "-o", str(out / "long")])
-    _wait_until(lambda: any(p.name.endswith(".building") for p in out.iterdir()))
-    proc.kill()
+    proc = _start([command, str(script), "-o", str(out / long_out)])
+    _wait_until(lambda: any(p.name.endswith(temp_suffix) for p in out.iterdir()), timeout=90)
+    proc.kill()  # nothing can clean up after SIGKILL ...
     proc.communicate(timeout=30)
-    assert [p.name for p in out.iterdir() if p.name.endswith(".building")]
-    result = subprocess.run([sys.executable, "-m", "guided", "bundle", str(short), "-o",
-                             str(out / "short.zip")], capture_output=True, text=True)
+    assert [p.name for p in out.iterdir() if p.name.endswith(temp_suffix)]
+    result = subprocess.run([sys.executable, "-m", "guided", command, str(short), "-o",
+                             str(out / short_out)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["short.zip"]
+    assert sorted(p.name for p in out.iterdir()) == [short_out]  # ... so the next run does
 
 
 # --- more than 255 chapters ---------------------------------------------------------------
 
 
 def _chapters(path: Path) -> list[dict]:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(path)],
-                         capture_output=True, text=True, check=True).stdout
-    return json.loads(out)["chapters"]
+    return ffprobe(path)["chapters"]
 
 
 def _tables(path: Path) -> tuple[list[str], dict[str, list[str]]]:
