@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 
@@ -25,3 +26,20 @@ def one_line_error(result: subprocess.CompletedProcess, *words: str) -> None:
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
     for word in words:
         assert word in result.stderr, result.stderr
+
+
+def logged_sessions() -> list:
+    """The session log's rows, newest first (the log of the test's own GUIDED_HOME)."""
+    from guided.practice.sessionlog import SessionLog
+
+    with SessionLog() as db:
+        return db.recent(None)
+
+
+def wait_for_completed(count: int, proc: subprocess.Popen, timeout: float) -> None:
+    """Until ``count`` sessions are logged as completed (a `--loop` going round), while
+    ``proc`` keeps running."""
+    deadline = time.monotonic() + timeout
+    while len([r for r in logged_sessions() if r.outcome == "completed"]) < count:
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)

@@ -16,17 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from guided.practice.sessionlog import SessionLog
 from tests.audio_devices import PulseDaemon
+from tests.helpers import logged_sessions
 
 pytestmark = pytest.mark.audio
 
 LONG = "title: Ten quiet seconds\nsteps:\n  - say: Here we are.\n  - pause: 10s\n"
-
-
-def _rows():
-    with SessionLog() as db:
-        return db.recent(None)
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["quiet", "GUIDED_DEBUG"])
@@ -46,7 +41,7 @@ def test_a_lost_output_ends_calmly_and_keeps_the_session(tmp_path: Path, debug: 
                                  "--device", "pulse"], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 30
-        while not _rows():
+        while not logged_sessions():
             assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
             time.sleep(0.02)
         started = time.monotonic()
@@ -67,6 +62,6 @@ def test_a_lost_output_ends_calmly_and_keeps_the_session(tmp_path: Path, debug: 
         assert "Messages from the sound system" in err and "alsa" in err.lower()
     else:  # nothing but our line: PortAudio's and ALSA's messages were captured
         assert err.strip() == ours[0], err
-    (row,) = _rows()
+    (row,) = logged_sessions()
     assert row.outcome == "interrupted"
     assert lost_at - 2.0 <= row.listened_seconds <= lost_at + 0.5

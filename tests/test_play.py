@@ -18,12 +18,12 @@ import pytest
 from guided.audio.device import to_pcm16
 from guided.audio.render import render
 from guided.practice.prepare import prepare
-from guided.practice.sessionlog import SessionLog
 from tests.audio_devices import (  # noqa: F401 - fixtures
     alsa_file_sink,
     no_audio_device,
     pulse_null_sink,
 )
+from tests.helpers import logged_sessions, wait_for_completed
 from tests.practices import THREE_SECTIONS
 from tests.pty_terminal import PtyGuided
 
@@ -68,16 +68,11 @@ def _rendered_pcm(path: Path, **kw) -> tuple[bytes, object]:
         return pcm, prep.timeline
 
 
-def _rows():
-    with SessionLog() as db:
-        return db.recent(None)
-
-
 def _wait_for_row(timeout: float = 30) -> float:
     """When the session row appears (playback has started): a monotonic timestamp."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if _rows():
+        if logged_sessions():
             return time.monotonic()
         time.sleep(0.02)
     raise AssertionError("playback never started")
@@ -100,7 +95,7 @@ def test_bytes_played_equal_the_rendered_session(guided, tmp_path, alsa_file_sin
     expected, timeline = _rendered_pcm(path, variables={"name": "Sam"})
     assert len(played) == len(expected) == 2 * timeline.length
     assert played == expected
-    (row,) = _rows()
+    (row,) = logged_sessions()
     assert row.outcome == "completed" and row.script == "practice"
     assert row.listened_seconds == pytest.approx(timeline.seconds, abs=0.01)
     assert row.planned_seconds == pytest.approx(timeline.seconds, abs=0.01)
@@ -128,7 +123,7 @@ def test_preview_play_from_auditions_a_section_without_logging(guided, tmp_path,
     expected, timeline = _rendered_pcm(path)
     three = timeline.chapters()[2].start
     assert alsa_file_sink.output.read_bytes() == expected[2 * three:]
-    assert _rows() == []
+    assert logged_sessions() == []
 
 
 def test_no_device_fails_before_any_question(guided, tmp_path, no_audio_device):  # noqa: F811
@@ -136,7 +131,7 @@ def test_no_device_fails_before_any_question(guided, tmp_path, no_audio_device):
     result = guided("play", str(path), env=no_audio_device.env)
     assert result.returncode == 3
     assert result.stderr.count("\n") == 1 and "guided export" in result.stderr
-    assert "Traceback" not in result.stderr and _rows() == []
+    assert "Traceback" not in result.stderr and logged_sessions() == []
 
 
 # --- real time: PulseAudio null sink ---------------------------------------------------------
@@ -150,7 +145,7 @@ def test_plays_in_real_time(tmp_path, pulse_null_sink):  # noqa: F811
     _, err = proc.communicate(timeout=60)
     wall = time.monotonic() - started
     assert proc.returncode == 0, err
-    (row,) = _rows()
+    (row,) = logged_sessions()
     assert row.planned_seconds > 3.0
     # from the moment playback began: the whole length, less what the sink still buffers
     assert wall >= row.planned_seconds - 0.5
@@ -180,9 +175,9 @@ def test_keys_pause_skip_quit_and_ratings(tmp_path, pulse_null_sink):  # noqa: F
         term.send(" ")
         term.wait_for("paused")
         time.sleep(0.3)
-        (row,) = _rows()
+        (row,) = logged_sessions()
         time.sleep(2.5)  # paused: listened time must not grow
-        (during,) = _rows()
+        (during,) = logged_sessions()
         assert during.listened_seconds - row.listened_seconds < 0.3
         paused_at = during.listened_seconds
         term.send(" ")
@@ -203,7 +198,7 @@ def test_keys_pause_skip_quit_and_ratings(tmp_path, pulse_null_sink):  # noqa: F
         if term.proc.poll() is None:
             term.proc.kill()
     assert "── Three ──" not in term.text
-    (row,) = _rows()
+    (row,) = logged_sessions()
     assert row.outcome == "stopped"
     assert (row.distress_before, row.distress_after, row.note) == (7, 3, "feet felt warm")
     # heard: a little of One, then Two for about a second; never the whole 9+ s practice
@@ -239,7 +234,7 @@ def test_the_first_clip_is_made_while_the_first_question_waits(tmp_path, alsa_fi
     finally:
         if term.proc.poll() is None:
             term.proc.kill()
-    (row,) = _rows()
+    (row,) = logged_sessions()
     assert row.outcome == "completed" and row.distress_before == 4
     assert len(list(cache.glob("*/*.clip"))) == 1  # made once, not again for playing
 
@@ -254,7 +249,7 @@ def test_interrupted_session_is_logged(tmp_path, pulse_null_sink, sig):  # noqa:
     proc.send_signal(sig)
     elapsed = time.monotonic() - started
     _, err = proc.communicate(timeout=20)
-    (row,) = _rows()
+    (row,) = logged_sessions()
     assert row.outcome == "interrupted"
     if sig in (signal.SIGINT, signal.SIGTERM):
         assert proc.returncode == 130 and "Traceback" not in err.decode()
@@ -271,14 +266,11 @@ def test_delay_then_loop_until_ctrl_c(tmp_path, alsa_file_sink):  # noqa: F811
                  "--delay", "1s", "--loop"], env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = _wait_for_row()
     assert first - started >= 1.0  # the countdown came first
-    deadline = time.monotonic() + 30
-    while len([r for r in _rows() if r.outcome == "completed"]) < 2:
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.05)
+    wait_for_completed(2, proc, timeout=30)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 130 and "Traceback" not in err.decode()
-    rows = _rows()  # newest first: each round is its own session
+    rows = logged_sessions()  # newest first: each round is its own session
     assert len(rows) >= 2 and all(r.outcome == "completed" for r in rows[1:])
     assert rows[0].outcome in ("interrupted", "completed")
 
@@ -305,7 +297,7 @@ def test_ctrl_c_at_the_terminal_restores_it(tmp_path, pulse_null_sink):  # noqa:
     assert term.proc.returncode == 130
     assert termios.tcgetattr(term.master) == before  # echo and line mode are back
     assert "Traceback" not in term.text
-    (row,) = _rows()
+    (row,) = logged_sessions()
     assert row.outcome == "interrupted" and row.listened_seconds > 0.5
 
 
@@ -316,4 +308,4 @@ def test_logging_off_plays_without_a_row(guided, tmp_path, alsa_file_sink):  # n
                     env=alsa_file_sink.env)
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("logging is off") == 1
-    assert alsa_file_sink.output.stat().st_size > 0 and _rows() == []
+    assert alsa_file_sink.output.stat().st_size > 0 and logged_sessions() == []

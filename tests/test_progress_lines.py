@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from guided.practice.sessionlog import SessionLog
 from guided.script.durations import format_clock
 from tests.audio_devices import alsa_file_sink, pulse_null_sink  # noqa: F401 - fixtures
+from tests.helpers import logged_sessions, wait_for_completed
 from tests.practices import THREE_SECTIONS
 from tests.pty_terminal import PtyGuided
 
@@ -41,11 +41,6 @@ def test_export_bar_and_the_engine_note_keep_to_their_own_lines(tmp_path: Path):
 
 
 PROGRESS = re.compile(r"^\[[#.]+\] \d+:\d\d · \d+:\d\d left(  paused \(space resumes\))?$")
-
-
-def _rows():
-    with SessionLog() as db:
-        return db.recent(None)
 
 
 def _progress_lines(lines: list[str]) -> list[str]:
@@ -88,7 +83,7 @@ def test_skipping_to_the_end_is_not_listening_to_the_end(tmp_path, pulse_null_si
     finally:
         if term.proc.poll() is None:
             term.proc.kill()
-    (row,) = _rows()
+    (row,) = logged_sessions()
     assert row.outcome == "skipped"
     assert 1.0 < row.listened_seconds < row.planned_seconds - 3.0
     assert "You skipped to the end after listening" in term.text
@@ -102,14 +97,11 @@ def test_loop_reports_the_whole_time_listened(tmp_path, alsa_file_sink):  # noqa
     proc = subprocess.Popen([sys.executable, "-m", "guided", "play", str(script), "--no-prompt",
                              "--device", alsa_file_sink.device, "--loop"], env=alsa_file_sink.merged(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while len([r for r in _rows() if r.outcome == "completed"]) < 3:
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.05)
+    wait_for_completed(3, proc, timeout=60)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
-    rows = _rows()
+    rows = logged_sessions()
     whole = sum(r.listened_seconds for r in rows)
     assert whole > 3 * rows[-1].planned_seconds - 0.5
     said = re.search(r"Stopped after (\d+):(\d\d) in all, over (\d+) rounds\.", err)

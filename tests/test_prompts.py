@@ -10,18 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from guided.practice.sessionlog import SessionLog
 from tests.audio_devices import alsa_file_sink  # noqa: F401 - fixture
+from tests.helpers import logged_sessions
 from tests.pty_terminal import PtyGuided
 
 pytestmark = pytest.mark.audio
 
 TINY = "title: Tiny\nsteps:\n  - say: Hello.\n"
-
-
-def _rows():
-    with SessionLog() as db:
-        return db.recent(None)
 
 
 def test_invalid_ratings_are_asked_again_until_valid(tmp_path: Path, alsa_file_sink):  # noqa: F811
@@ -44,7 +39,7 @@ def test_invalid_ratings_are_asked_again_until_valid(tmp_path: Path, alsa_file_s
     finally:
         if term.proc.poll() is None:
             term.proc.kill()
-    (row,) = _rows()
+    (row,) = logged_sessions()
     assert (row.distress_before, row.distress_after) == (4, None)
     assert term.text.count("A whole number from 0 to 10") == 4
 
@@ -62,5 +57,5 @@ def test_ratings_off_in_settings_asks_only_for_a_note(guided, tmp_path: Path, al
         if term.proc.poll() is None:
             term.proc.kill()
     assert "0-10" not in term.text
-    (row,) = _rows()
+    (row,) = logged_sessions()
     assert (row.distress_before, row.distress_after, row.note) == (None, None, "calmer")
