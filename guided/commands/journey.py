@@ -160,7 +160,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     day; then ask the day's question and keep the answer with the last session."""
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
-    from guided.outcomes import INTERRUPTED, REACHED_END
+    from guided.outcomes import REACHED_END
     from guided.outputs import liveline  # a warning while playing goes above the progress line
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import is_interactive
@@ -190,7 +190,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
             result = play_script(script, options, recorder)
             if recorder is not None:
                 recorder.distress_before = None  # the rating belonged to the first practice
-            if result.outcome == INTERRUPTED:
+            if result.stop_wanted:
                 click.echo("\nStopped. That counts too." + (" The session is in your log." if log else ""),
                            err=True)
                 sys.exit(130)

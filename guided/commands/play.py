@@ -20,7 +20,7 @@ from guided.errors import GuidedError
 from guided.script.durations import format_clock
 
 if TYPE_CHECKING:
-    from guided.outputs.player.play import PlayOptions, Prepared
+    from guided.outputs.player.play import PlayOptions, Prepared, Rounds
     from guided.script.model import Script
     from guided.speech.choice import VoiceChoice
 
@@ -113,7 +113,7 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
     from guided.commands.ask import ask_line, ask_rating
     from guided.outcomes import COMPLETED, INTERRUPTED, REACHED_END, SKIPPED
     from guided.outputs import liveline  # a warning while playing goes above the progress line
-    from guided.outputs.player import PlayResult, play_script
+    from guided.outputs.player import PlayResult, Rounds, play_script
     from guided.outputs.player.screen import countdown, is_interactive
     from guided.practice import sessionlog
     from guided.practice.practicelog import open_for_practice
@@ -138,29 +138,23 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
         options.device = found.index
         options.interactive = interactive
         recorder = SessionRecorder(log, distress_before=before) if log is not None else None
-        listened = 0.0  # every round of --loop together
-        rounds = 0
+        heard = Rounds()  # every round of --loop together, counted by the player
         first: Prepared | None = prepared  # the first round plays what was prepared
         while True:
-            before_id = recorder.session_id if recorder is not None else None
             try:
                 if delay_seconds:
                     countdown(delay_seconds, interactive=interactive)
-                result = play_script(loaded, options, recorder, prepared=first)
+                result = play_script(loaded, options, recorder, prepared=first, rounds=heard)
                 first = None
-            except KeyboardInterrupt:  # between rounds of --loop (in play, the player handles it)
-                if not rounds:
-                    raise
-                result = PlayResult(INTERRUPTED, 0.0, 0.0)
-            listened += result.listened_seconds
-            began = result.listened_seconds > 0 or (recorder is not None
-                                                    and recorder.session_id != before_id)
-            if began or not rounds:  # a round cut off before its first sound is not one
-                rounds += 1
-            if result.outcome == INTERRUPTED:
-                click.echo(f"\nStopped after {_listened(listened, rounds)}."
-                           + (" The session is in your log." if log and rounds == 1 else
-                              " Each round is in your log." if log else ""), err=True)
+                stop = result.stop_wanted
+            except KeyboardInterrupt:  # before or between rounds (while playing, the player notes it)
+                if not heard.count:
+                    raise  # nothing heard yet
+                result, stop = PlayResult(INTERRUPTED, 0.0, 0.0), True
+            if stop:  # Ctrl-C: the log already has how each round ended
+                kept = {0: "", 1: " The session is in your log."}.get(heard.count,
+                                                                      " Each round is in your log.")
+                click.echo(f"\nStopped after {_listened(heard)}." + (kept if log else ""), err=True)
                 sys.exit(130)
             if not loop or result.outcome not in REACHED_END:
                 break
@@ -176,10 +170,10 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
             if result.outcome == COMPLETED:
                 click.echo("Thank you for taking this time.")
             elif result.outcome == SKIPPED:
-                click.echo(f"You skipped to the end after listening {_listened(listened, rounds)}. "
+                click.echo(f"You skipped to the end after listening {_listened(heard)}. "
                            "Thank you for taking this time.")
             else:
-                click.echo(f"Stopped after {_listened(listened, rounds)}. That counts too.")
+                click.echo(f"Stopped after {_listened(heard)}. That counts too.")
     finally:
         if log is not None:
             log.close()
@@ -205,10 +199,10 @@ def devices() -> None:
     click.echo("(* = default; pass the number or name to `guided play --device`)")
 
 
-def _listened(seconds: float, rounds: int) -> str:
+def _listened(heard: Rounds) -> str:
     """``4:10``, or with --loop ``16:40 in all, over 4 rounds``."""
-    clock = format_clock(seconds)
-    return clock if rounds <= 1 else f"{clock} in all, over {rounds} rounds"
+    clock = format_clock(heard.listened_seconds)
+    return clock if heard.count <= 1 else f"{clock} in all, over {heard.count} rounds"
 
 
 def _list_playable() -> None:

@@ -9,6 +9,8 @@ writing half of ``SessionLog``'s interface (``start``, ``progress``, ``finish``,
   the next write sends it. At the end (``close``) it waits a little longer
   (``CLOSE_WAIT``); if the log is still busy the row goes to the side file
   ``sessions-pending.jsonl`` beside the log, which the next opening of the log adds in.
+- A Ctrl-C or SIGTERM waits for the write under way (``guided.interrupts``), so a row
+  is never written twice nor left behind.
 - The log is read-only, damaged, or from a newer version of guided: one calm warning
   line, the practice plays, and the row goes to the side file (a newer log is never
   written to; a later guided adds the side file in once it can).
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from guided.errors import GuidedError
+from guided.interrupts import held
 from guided.practice import sessionlog
 
 START_WAIT = 1.0  # seconds: opening the log before the practice
@@ -95,12 +98,13 @@ class PracticeLog:
             return False
 
     def close(self) -> None:
-        self._flush(CLOSE_WAIT)
-        if self._dirty:
-            self._to_side_file()
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
+        with held():  # a Ctrl-C now waits until the rows are saved
+            self._flush(CLOSE_WAIT)
+            if self._dirty:
+                self._to_side_file()
+            if self._db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.close()
 
     def __enter__(self) -> PracticeLog:
         return self
@@ -121,6 +125,10 @@ class PracticeLog:
     def _flush(self, wait: float) -> None:
         if self._side_only or not self._dirty:
             return
+        with held():  # a row written is a row noted as written: never inserted twice
+            self._write(wait)
+
+    def _write(self, wait: float) -> None:
         try:
             if self._db is None:
                 self._open(wait)

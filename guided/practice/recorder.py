@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from guided.interrupts import held
 from guided.outcomes import Outcome
 
 if TYPE_CHECKING:
@@ -35,6 +36,11 @@ class SessionRecorder:
         self._last_save = 0.0
 
     def begin(self, playing: Playing) -> None:
+        with held():  # a Ctrl-C here comes after the row and its id are both noted
+            self._begin(playing)
+
+    def _begin(self, playing: Playing) -> None:
+        self.session_id = None  # never the last round's row, whatever happens next
         self.session_id = self.log.start(
             script=playing.script, title=playing.title, content_hash=playing.content_hash,
             voice=playing.voice, engine=playing.engine, rate=playing.rate,
@@ -47,8 +53,10 @@ class SessionRecorder:
         if self.session_id is None or (not now and clock - self._last_save < SAVE_EVERY):
             return
         self._last_save = clock
-        self.log.progress(self.session_id, listened_seconds)
+        with held():
+            self.log.progress(self.session_id, listened_seconds)
 
     def finish(self, outcome: Outcome, listened_seconds: float, planned_seconds: float) -> None:
         if self.session_id is not None:
-            self.log.finish(self.session_id, outcome, listened_seconds, planned_seconds)
+            with held():
+                self.log.finish(self.session_id, outcome, listened_seconds, planned_seconds)

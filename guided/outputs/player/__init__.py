@@ -5,7 +5,8 @@ prefetched in order in the background, and a render thread keeps a short queue o
 blocks ahead of the device. The parts:
 
 - ``play``: ``play_script``, ``PlayOptions``, ``PlayResult``, the ``Recorder`` the command
-  hands in (``guided.practice.recorder.SessionRecorder``), SIGTERM handling;
+  hands in (``guided.practice.recorder.SessionRecorder``), ``Rounds`` for --loop;
+  Ctrl-C and SIGTERM while playing are noted (``guided.interrupts``), not raised;
 - ``renderer``: the render thread;
 - ``playback``: the loop on the main thread (device, keys, screen);
 - ``screen``: captions, progress line, countdown; ``keys``: single key presses.
@@ -14,6 +15,13 @@ Devices live in ``guided.audio.device``, the lazy plan in ``guided.timeline.lazy
 outcomes in ``guided.outcomes``.
 """
 
-from guided.outputs.player.play import Playing, PlayOptions, PlayResult, Recorder, play_script
+from guided.outputs.player.play import (
+    Playing,
+    PlayOptions,
+    PlayResult,
+    Recorder,
+    Rounds,
+    play_script,
+)
 
-__all__ = ["PlayOptions", "PlayResult", "Playing", "Recorder", "play_script"]
+__all__ = ["PlayOptions", "PlayResult", "Playing", "Recorder", "Rounds", "play_script"]

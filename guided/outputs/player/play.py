@@ -12,7 +12,6 @@ tells it when the first sound is heard, how far listening got, and how it ended.
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ import numpy as np
 from guided.audio.device import OutputDevice, check_output
 from guided.audio.format import BLOCK_SIZE, SAMPLE_RATE
 from guided.errors import AudioDeviceError
+from guided.interrupts import held
 from guided.outcomes import INTERRUPTED, REACHED_END, Outcome
 from guided.script.model import Script
 from guided.timeline.lazy import LazyPlan, resolve_section
@@ -72,10 +72,21 @@ class PlayResult:
     outcome: Outcome
     listened_seconds: float
     planned_seconds: float
+    late_stop: bool = False  # Ctrl-C or SIGTERM came while the ending was being written down
+
+    @property
+    def stop_wanted(self) -> bool:
+        """The listener asked to stop: no next round, no more questions."""
+        return self.outcome == INTERRUPTED or self.late_stop
 
 
-class Terminated(BaseException):
-    """SIGTERM while playing: end like Ctrl-C."""
+@dataclass
+class Rounds:
+    """The rounds of one `guided play --loop`, counted by the player as each is written
+    down (so a Ctrl-C on the way back from ``play_script`` loses none of them)."""
+
+    count: int = 0  # rounds that were heard
+    listened_seconds: float = 0.0  # as the log keeps them (to the hundredth), so the two agree
 
 
 @dataclass
@@ -120,9 +131,10 @@ def prepare(script: Script, options: PlayOptions) -> Prepared:
 
 
 def play_script(script: Script, options: PlayOptions, recorder: Recorder | None = None,
-                prepared: Prepared | None = None) -> PlayResult:
+                prepared: Prepared | None = None, rounds: Rounds | None = None) -> PlayResult:
     """Play ``script`` once through the output device; returns how it ended.
-    ``prepared`` (from ``prepare`` with the same options) is used and closed.
+    ``prepared`` (from ``prepare`` with the same options) is used and closed;
+    ``rounds``, when given, counts this round in once it is heard.
 
     Raises ``AudioDeviceError`` (exit code 3) when there is nothing to play on,
     ``GuidedError`` for script or speech problems."""
@@ -140,9 +152,12 @@ def play_script(script: Script, options: PlayOptions, recorder: Recorder | None 
         performance = Performance(script, options, speaker, prepared.estimate,
                                   prepared.start_ordinal, dict(prepared.estimate.variables),
                                   speaker.settings.rate)
-        return performance.run(device, recorder)
+        result = performance.run(device, recorder, rounds)
     finally:
-        prepared.close()
+        with held(deliver=False) as late:  # the round is over: a stop now is reported, not raised
+            prepared.close()
+    result.late_stop = result.late_stop or bool(late)
+    return result
 
 
 def _texts_from(estimate: Timeline, start_ordinal: int) -> list[str]:
@@ -224,7 +239,8 @@ class Performance:
             engine=str(getattr(self.speaker, "engine_name", settings.engine)),
             rate=settings.rate, planned_seconds=round(planned_seconds, 2))
 
-    def run(self, device: OutputDevice, recorder: Recorder | None) -> PlayResult:
+    def run(self, device: OutputDevice, recorder: Recorder | None,
+            rounds: Rounds | None = None) -> PlayResult:
         from guided.outputs.player.keys import Keys, NoKeys
         from guided.outputs.player.playback import DeviceLost, Playback
         from guided.outputs.player.screen import PlayerScreen
@@ -233,38 +249,45 @@ class Performance:
         self.floor = start
         planned = (self.total_samples() - start) / SAMPLE_RATE
         screen = PlayerScreen(enabled=self.options.interactive)
-        playback = Playback(self, device, screen, start)  # opens the stream first
-        if recorder is not None:
-            playback.on_first_sound = lambda: recorder.begin(self.playing(planned))
-            playback.on_progress = recorder.progress
         outcome: Outcome = INTERRUPTED
         lost: DeviceLost | None = None
-        previous = _install_sigterm()
-        try:
-            with Keys() if self.options.interactive else NoKeys() as keys, screen.live():
-                screen.heading(self.script.title, planned)
-                outcome = playback.loop(keys)
-                if outcome in REACHED_END:  # the bar ends full
-                    length = (self.total_samples() - start) / SAMPLE_RATE
-                    screen.progress(length, length, force=True)
-        except (KeyboardInterrupt, Terminated):
-            outcome = INTERRUPTED
-            playback.drop_buffered()
-        except DeviceLost as exc:
-            outcome = INTERRUPTED
-            playback.drop_buffered()
-            lost = exc
-        finally:
-            playback.close()
-            screen.finish()
-            _restore_sigterm(previous)
-            planned = (self.total_samples() - start) / SAMPLE_RATE
-            if recorder is not None and playback.began:
-                recorder.finish(outcome, playback.listened_seconds, round(planned, 2))
+        # From here Ctrl-C, SIGTERM and SIGHUP are noted, not raised: the loop sees the
+        # note at its next block and ends the playing, so how the round ended is always
+        # written down whole (never a row written twice or left unfinished).
+        with held(deliver=False) as stop:
+            playback = Playback(self, device, screen, start)  # opens the stream first
+            if recorder is not None:
+                playback.on_first_sound = lambda: recorder.begin(self.playing(planned))
+                playback.on_progress = recorder.progress
+            try:
+                with Keys() if self.options.interactive else NoKeys() as keys, screen.live():
+                    screen.heading(self.script.title, planned)
+                    outcome = playback.loop(keys, stop)
+                    if outcome in REACHED_END:  # the bar ends full
+                        length = (self.total_samples() - start) / SAMPLE_RATE
+                        screen.progress(length, length, force=True)
+            except KeyboardInterrupt:  # where signals cannot be held (not the main thread)
+                outcome = INTERRUPTED
+                playback.drop_buffered()
+            except DeviceLost as exc:
+                outcome = INTERRUPTED
+                playback.drop_buffered()
+                lost = exc
+            finally:
+                playback.close()
+                screen.finish()
+                planned = (self.total_samples() - start) / SAMPLE_RATE
+                if recorder is not None and playback.began:
+                    recorder.finish(outcome, playback.listened_seconds, round(planned, 2))
+                if rounds is not None and playback.began:
+                    rounds.count += 1
+                    rounds.listened_seconds += round(playback.listened_seconds, 2)
         if lost is not None:
             raise AudioDeviceError(lost_output_message(device.name, playback.listened_seconds,
                                                        kept=recorder is not None and playback.began))
-        return PlayResult(outcome, playback.listened_seconds, planned)
+        # a stop that came as the end was being written: the round stands, no more follow
+        return PlayResult(outcome, playback.listened_seconds, planned,
+                          late_stop=bool(stop) and outcome != INTERRUPTED)
 
 
 def lost_output_message(name: str, listened_seconds: float, kept: bool) -> str:
@@ -276,18 +299,3 @@ def lost_output_message(name: str, listened_seconds: float, kept: bool) -> str:
     return (f"the sound output ({name}) stopped after {clock}; perhaps headphones were unplugged "
             f"or the sound server stopped. {kept_note}. When it is back, `guided devices` "
             "shows what can play")
-
-
-def _install_sigterm() -> Any:
-    def handler(signum: int, frame: object) -> None:
-        raise Terminated()
-
-    try:
-        return signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        return None
-
-
-def _restore_sigterm(previous: Any) -> None:
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)

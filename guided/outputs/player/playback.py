@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from guided.audio.device import OutputDevice, open_stream, to_pcm16
 from guided.audio.format import SAMPLE_RATE
-from guided.outcomes import COMPLETED, SKIPPED, STOPPED, Outcome
+from guided.interrupts import Held, held
+from guided.outcomes import COMPLETED, INTERRUPTED, SKIPPED, STOPPED, Outcome
 from guided.outputs.player.renderer import END, Renderer
 from guided.timeline.plan import BREATH_CUE_WORDS, SPEECH, TONE
 
@@ -55,8 +56,13 @@ class Playback:
     def listened_seconds(self) -> float:
         return self.listened / SAMPLE_RATE
 
-    def loop(self, keys: Any) -> Outcome:
+    def loop(self, keys: Any, stop: Held | None = None) -> Outcome:
+        """Play to the end, or until a key or ``stop`` (Ctrl-C, SIGTERM noted by the
+        caller's ``guided.interrupts.held``) ends it; checked at every block."""
         while True:
+            if stop:
+                self.drop_buffered()
+                return INTERRUPTED
             key = keys.read(0.0 if not self.paused else 0.1)
             if key:
                 outcome = self._key(key)
@@ -81,9 +87,10 @@ class Playback:
                 self.position = pos
                 return SKIPPED if skipped else COMPLETED
             if not self.began:  # the first sound: the listening session begins
-                self.began = True
-                if self.on_first_sound is not None:
-                    self.on_first_sound()
+                with held():  # began and its row together, so a Ctrl-C sees both or neither
+                    self.began = True
+                    if self.on_first_sound is not None:
+                        self.on_first_sound()
             if self.awaiting:  # the first block after a jump
                 self.awaiting = False
                 self.segment = pos
