@@ -71,8 +71,8 @@ def held(deliver: bool = True) -> Iterator[Held]:
 def _restore(previous: dict[int, Any], ours: Any) -> None:
     """Put every handler back, even when one that is already back raises on the way
     (Python runs pending handlers before switching one; a stop that came after the
-    stretch ended is raised once all are back). A handler the block itself set (the
-    player giving SIGTERM back as it ends) is left as the block set it."""
+    stretch ended is raised once all are back). A handler the block itself set is left
+    as the block set it."""
     late: BaseException | None = None
     for signum, handler in previous.items():
         if signal.getsignal(signum) is not ours:

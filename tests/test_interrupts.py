@@ -152,3 +152,64 @@ def test_an_ignored_signal_stays_ignored():
         assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_a_second_ctrl_c_still_ends_a_slow_close(monkeypatch):
+    """Closing a practice's speech may wait for a clip being made; Ctrl-C there is not
+    held (a stuck engine must never need kill -9): the round stands and no more follow."""
+    from types import SimpleNamespace
+
+    from guided.outputs.player import play
+
+    monkeypatch.setattr(play, "check_output", lambda name: SimpleNamespace(index=0, name="here"))
+
+    class Finished:
+        def __init__(self, *args):
+            pass
+
+        def run(self, device, recorder, rounds):
+            return play.PlayResult("completed", 5.0, 5.0)
+
+    def slow_close():
+        raise KeyboardInterrupt  # what a Ctrl-C during the wait raises
+
+    monkeypatch.setattr(play, "Performance", Finished)
+    prepared = SimpleNamespace(speaker=SimpleNamespace(introduce=lambda texts: None,
+                                                       settings=SimpleNamespace(rate=140)),
+                               texts=[], estimate=SimpleNamespace(variables={}), start_ordinal=0,
+                               close=slow_close)
+    result = play.play_script(object(), play.PlayOptions(), prepared=prepared)
+    assert result.outcome == "completed" and result.late_stop and result.stop_wanted
+
+
+def test_stop_signals_ignored_at_start_stay_ignored():
+    """`nohup guided export …`: SIGHUP was ignored when guided started and stays so."""
+    from guided.outputs.writer import STOP_SIGNALS, stop_on_signals
+
+    signum = STOP_SIGNALS[-1]
+    previous = signal.signal(signum, signal.SIG_IGN)
+    try:
+        with stop_on_signals():
+            assert signal.getsignal(signum) == signal.SIG_IGN
+            os.kill(os.getpid(), signum)  # nothing happens
+        assert signal.getsignal(signum) == signal.SIG_IGN
+    finally:
+        signal.signal(signum, previous)
+
+
+def test_preview_play_from_stopped_exits_130(cli, monkeypatch, tmp_path, capfd):
+    from types import SimpleNamespace
+
+    from guided.audio import device
+    from guided.outputs import player
+    from guided.outputs.player.play import PlayResult
+
+    monkeypatch.setattr(player, "play_script",
+                        lambda script, options: PlayResult("interrupted", 2.0, 9.0))
+    monkeypatch.setattr(device, "check_output", lambda name: SimpleNamespace(index=0, name="here"))
+    script = tmp_path / "two.yaml"
+    script.write_text("title: Two\nsteps:\n  - section: One\n  - say: Hello.\n"
+                      "  - section: Two\n  - say: Again.\n")
+    result = cli("preview", str(script), "--play-from", "2", "--engine", "test")
+    assert result.returncode == 130, result.stderr
+    assert "Stopped." in result.stderr + capfd.readouterr().err

@@ -304,7 +304,10 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
             device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
             start_section=play_from, cache_dir=cache_dir, interactive=is_interactive())
         with quiet.captured(show=quiet.debug_requested()):
-            play_script(script, options)
+            result = play_script(script, options)
+        if result.stop_wanted:  # Ctrl-C or SIGTERM: as `guided play` ends
+            click.echo("Stopped.", err=True)
+            sys.exit(130)
 
 
 def _cached_lengths(script: Script, rate: int | None, voice: VoiceChoice, cache_dir: str | None

@@ -282,6 +282,8 @@ def stop_on_signals(signums: Iterable[int] = STOP_SIGNALS) -> Iterator[None]:
     previous: dict[int, object] = {}
     try:
         for signum in signums:
+            if signal.getsignal(signum) == signal.SIG_IGN:
+                continue  # ignored when we started (nohup): it stays ignored
             previous[signum] = signal.signal(signum, stop)
     except ValueError:  # not in the main thread (e.g. a test harness)
         pass

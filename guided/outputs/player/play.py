@@ -147,6 +147,7 @@ def play_script(script: Script, options: PlayOptions, recorder: Recorder | None 
             prepared.close()
         raise
     speaker = prepared.speaker
+    result: PlayResult | None = None
     try:
         speaker.introduce(prepared.texts)  # who speaks: said now that playing is sure
         performance = Performance(script, options, speaker, prepared.estimate,
@@ -154,9 +155,12 @@ def play_script(script: Script, options: PlayOptions, recorder: Recorder | None 
                                   speaker.settings.rate)
         result = performance.run(device, recorder, rounds)
     finally:
-        with held(deliver=False) as late:  # the round is over: a stop now is reported, not raised
-            prepared.close()
-    result.late_stop = result.late_stop or bool(late)
+        try:
+            prepared.close()  # may wait for a clip being made; a (second) Ctrl-C still ends it
+        except KeyboardInterrupt:
+            if result is None:
+                raise
+            result.late_stop = True  # the round is written down: it stands, no more follow
     return result
 
 
