@@ -32,8 +32,10 @@ def ask_rating(question: str, explain: bool = False) -> int | None:
 
 def ask_line(question: str) -> str:
     """An optional one-line answer; Enter skips."""
+    from guided.script.hygiene import mended
+
     try:
-        return _input(f"{question} (Enter to skip): ").strip()
+        return mended(_input(f"{question} (Enter to skip): ")).strip()
     except EOFError:
         return ""
 
@@ -42,5 +44,12 @@ def _input(prompt: str) -> str:
     """``input()`` with the prompt on stdout: without the readline module Python writes
     it to file descriptor 2, which is kept for PortAudio's messages while audio is in use
     (``guided.outputs.quiet``)."""
+    import sys
+
     print(prompt, end="", flush=True)
+    stdin = sys.stdin
+    if getattr(stdin, "errors", "surrogateescape") != "surrogateescape" and hasattr(stdin, "reconfigure"):
+        # a byte that is not UTF-8 (a Latin-1 terminal, Backspace through half an 'é')
+        # arrives kept aside, for ``mended``, instead of ending the practice in an error
+        stdin.reconfigure(errors="surrogateescape")
     return input()

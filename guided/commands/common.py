@@ -34,6 +34,15 @@ def parse_vars(values: tuple[str, ...]) -> dict[str, str]:
     return result
 
 
+def plain_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A Click callback for a text option (--note, --title, --reflection): bytes that are
+    not UTF-8 and control characters are a one-line error before anything starts."""
+    problem = text_problem(value, escapes_hint=False) if value is not None else None
+    if problem:
+        raise GuidedError(f"{param.opts[0] if param.opts else param.name}: {problem}")
+    return value
+
+
 def var_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """Adds ``--var NAME=VALUE`` (repeatable) and ``--vars-file FILE``; read both with
     ``collect_vars(variables, vars_file)``."""

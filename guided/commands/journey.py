@@ -12,6 +12,7 @@ import click
 from guided.commands.common import (
     collect_vars,
     pace_option,
+    plain_text,
     preference_default,
     var_option,
     voice_options,
@@ -123,7 +124,7 @@ def start(name: str, on: dt.datetime | None) -> None:
 @click.option("--day", "day_number", type=click.IntRange(min=1), default=None,
               help="Show (or play) another day instead, to catch up or repeat.")
 @click.option("--play", "play_now", is_flag=True, help="Play today's practice now.")
-@click.option("--reflection", default=None, metavar="TEXT",
+@click.option("--reflection", default=None, metavar="TEXT", callback=plain_text,
               help="Your answer to the day's question (otherwise you are asked after playing).")
 @click.option("--no-prompt", is_flag=True, help="Do not ask anything; just play.")
 @click.option("--device", default=preference_default("device"),

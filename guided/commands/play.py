@@ -12,6 +12,7 @@ from guided.commands.common import (
     cache_option,
     collect_vars,
     pace_option,
+    plain_text,
     preference_default,
     var_option,
     voice_options,
@@ -45,7 +46,7 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
               help="Distress before, 0-10, without being asked.")
 @click.option("--after", type=click.IntRange(0, 10), default=None, metavar="N",
               help="Distress after, 0-10, without being asked.")
-@click.option("--note", default=None, metavar="TEXT", help="A one-line note to keep with this session.")
+@click.option("--note", default=None, metavar="TEXT", callback=plain_text, help="A one-line note to keep with this session.")
 @cache_option
 def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
          rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,

@@ -29,6 +29,7 @@ from typing import Any
 from guided.errors import GuidedError
 from guided.interrupts import held
 from guided.practice import sessionlog
+from guided.script.hygiene import mended
 
 START_WAIT = 1.0  # seconds: opening the log before the practice
 PLAY_WAIT = 0.05  # seconds: a write while the sound plays
@@ -63,6 +64,7 @@ class PracticeLog:
     # the SessionLog interface the player and the commands use
 
     def start(self, **columns: Any) -> int:
+        columns = _mended(columns)
         local = len(self._rows) + 1
         columns.setdefault("started", sessionlog.now_iso())
         self._rows[local] = {"listened_seconds": 0.0, "outcome": sessionlog.INTERRUPTED, **columns}
@@ -118,7 +120,7 @@ class PracticeLog:
         row = self._rows.get(local)
         if row is None:
             return
-        row.update({k: v for k, v in changes.items() if v is not None})
+        row.update({k: v for k, v in _mended(changes).items() if v is not None})
         self._dirty.add(local)
         self._flush(wait)
 
@@ -188,6 +190,13 @@ class PracticeLog:
 
 def open_for_practice(warn: Warn | None = None) -> PracticeLog:
     return PracticeLog(warn=warn)
+
+
+def _mended(columns: dict[str, Any]) -> dict[str, Any]:
+    """Text as it can be stored: a note typed at a terminal that is not UTF-8 keeps its
+    words, its stray bytes become U+FFFD (never an error after the practice)."""
+    return {key: mended(value) if isinstance(value, str) else value
+            for key, value in columns.items()}
 
 
 def _busy(exc: BaseException) -> bool:

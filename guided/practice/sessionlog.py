@@ -296,7 +296,10 @@ class SessionLog:
     def rate_after(self, session_id: int, distress_after: int | None = None,
                    note: str | None = None, reflection: object | None = None) -> None:
         """Store what the listener said afterwards (rating, a one-line note, a reflection)."""
+        from guided.script.hygiene import mended
+
         self._writable()
+        note = mended(note) if note else note
         with self.db:
             if distress_after is not None:
                 self.db.execute("UPDATE sessions SET distress_after = ? WHERE id = ?",
@@ -305,7 +308,7 @@ class SessionLog:
                 self.db.execute("UPDATE sessions SET note = ? WHERE id = ?", (note, session_id))
             if reflection is not None:
                 self.db.execute("UPDATE sessions SET reflection = ? WHERE id = ?",
-                                (json.dumps(reflection, ensure_ascii=False), session_id))
+                                (mended(json.dumps(reflection, ensure_ascii=False)), session_id))
 
     # reading
 

@@ -9,7 +9,9 @@ once as written and again after ``{name}`` placeholders are filled:
 - ``bad_character(text)``: the first control character (C0 except tab and newline,
   so ESC and NUL too; DEL; C1) or lone surrogate, else None;
 - ``speakable(text)``: at least one letter or digit, so a voice has something to say
-  (``"."``, ``"..."``, a zero-width space or a soft hyphen alone make only silence).
+  (``"."``, ``"..."``, a zero-width space or a soft hyphen alone make only silence);
+- ``mended(text)``: a line typed at a terminal that does not speak UTF-8 (or edited with
+  Backspace through half a character), its stray bytes as U+FFFD, so it can be kept.
 """
 
 from __future__ import annotations
@@ -42,15 +44,28 @@ def describe_character(char: str) -> str:
     return f"U+{code:04X} ({names.get(code, 'a control character')})"
 
 
-def text_problem(text: str) -> str | None:
-    """A one-line reason why ``text`` cannot be used, or None when it is fine."""
+def text_problem(text: str, escapes_hint: bool = True) -> str | None:
+    """A one-line reason why ``text`` cannot be used, or None when it is fine (without
+    ``escapes_hint`` for text typed on a command line, where YAML escapes mean nothing)."""
     found = bad_character(text)
     if found is None:
         return None
     index, char = found
     where = f" after '{_before(text, index)}'" if index else " at its start"
-    return (f"the text contains {describe_character(char)}{where}; remove it "
-            "(only tab and newline may be written as escapes)")
+    hint = " (only tab and newline may be written as escapes)" if escapes_hint else ""
+    return f"the text contains {describe_character(char)}{where}; remove it{hint}"
+
+
+def mended(text: str) -> str:
+    """``text`` with each byte that is not UTF-8 (a lone surrogate, as Python keeps such
+    bytes) replaced by U+FFFD, so it can be stored and shown."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # the bytes as they came
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
 
 
 def speakable(text: str) -> bool:
