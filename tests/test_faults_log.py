@@ -208,3 +208,24 @@ def test_a_newer_log_is_never_written(practice, isolated_home, alsa_file_sink): 
     assert sorted(p.name for p in isolated_home.iterdir()) == ["sessions-pending.jsonl",
                                                                "sessions.db"]
     assert len((isolated_home / "sessions-pending.jsonl").read_text().splitlines()) == 2
+
+
+def test_when_the_side_file_cannot_be_written_either_the_lines_agree(isolated_home):
+    """A log that is not written to, and no room beside it either: the first line said the
+    session would wait beside the log, so the last one corrects that plainly (a tester
+    found the two lines contradicting each other)."""
+    from guided.practice.practicelog import PracticeLog
+
+    db = isolated_home / "sessions.db"
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        con.execute("PRAGMA user_version = 99")  # from a newer guided: never written
+    (isolated_home / "sessions-pending.jsonl").mkdir()  # and the side file cannot be made
+    said: list[str] = []
+    log = PracticeLog(warn=said.append)
+    sid = log.start(script="short", title="Short", planned_seconds=2.0)
+    log.finish(sid, "completed", 2.0, 2.0)
+    log.close()
+    assert len(said) == 2, said
+    assert "newer version" in said[0] and "kept beside it, in sessions-pending.jsonl" in said[0]
+    assert said[1].startswith("guided: sessions-pending.jsonl could not be written either (")
+    assert "so this session is not saved; your practice itself was not affected." in said[1]

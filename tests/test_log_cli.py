@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from guided.practice.sessionlog import SessionLog
 
 
@@ -107,3 +109,41 @@ def test_a_reflection_answer_is_a_safe_plain_cell(guided):
     (row,) = list(csv.DictReader(io.StringIO(guided("log", "export", "--format", "csv").stdout)))
     assert row["reflection_question"] == "What helped?"
     assert row["reflection_answer"] == '\'=HYPERLINK("http://example.invalid","x")'
+
+
+def test_numbers_too_big_for_the_log_are_not_an_error_inside(cli):
+    """A tester's find: `log -n` and `log show` with a 23-digit number gave OverflowError."""
+    _two_sessions()
+    huge = "99999999999999999999999"
+    listed = cli("log", "-n", huge)
+    assert listed.returncode == 0 and "grounding" in listed.stdout and "breath" in listed.stdout
+    for number in (huge, "0", "-5"):
+        shown = cli("log", "show", "--", number)
+        assert shown.returncode == 1
+        assert shown.stderr == (f"guided: there is no session {number} in your log; "
+                                "`guided log` shows their numbers\n")
+
+
+@pytest.mark.subprocess
+def test_log_export_on_a_terminal_cannot_act_on_it(tmp_path):
+    """A tester's find: a script file named with an escape sequence reached the terminal raw
+    through `guided log export` (the CSV printed by default). Piped, every byte is kept."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.pty_terminal import PtyGuided
+
+    with SessionLog() as db:
+        db.finish(db.start(script="x\x1b]0;PWNED\x07y", title="T\u202eT", planned_seconds=5), "completed", 5)
+    term = PtyGuided(["log", "export"], dict(os.environ))
+    assert term.finish(timeout=60) == 0, term.text
+    assert "\x1b]0" not in term.text and "\u202e" not in term.text
+    assert "x\\x1b]0;PWNED\\x07y" in term.text and "T\\u202eT" in term.text
+    piped = subprocess.run([sys.executable, "-m", "guided", "log", "export"], capture_output=True,
+                           timeout=60)
+    assert piped.returncode == 0 and b"x\x1b]0;PWNED\x07y" in piped.stdout
+    as_json = subprocess.run([sys.executable, "-m", "guided", "log", "export", "--format", "json"],
+                             capture_output=True, text=True, timeout=60)
+    assert json.loads(as_json.stdout)[0]["title"] == "T\u202eT"  # the same data, escaped
+    assert "\u202e" not in as_json.stdout

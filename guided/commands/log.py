@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,8 +19,12 @@ if TYPE_CHECKING:
     from guided.practice.sessionlog import Session
 
 
+SQLITE_MAX = 2**63 - 1  # the largest whole number the log can hold (any more: everything)
+
+
 @click.group(invoke_without_command=True)
-@click.option("--limit", "-n", type=click.IntRange(1), default=20, show_default=True,
+@click.option("--limit", "-n", type=click.IntRange(1, SQLITE_MAX, clamp=True), default=20,
+              show_default=True,
               help="How many recent sessions to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the sessions as JSON.")
 @click.pass_context
@@ -59,7 +64,7 @@ def show(number: int) -> None:
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as db:
-        session = db.get(number)
+        session = db.get(number) if 0 < number <= SQLITE_MAX else None
     if session is None:
         raise GuidedError(f"there is no session {number} in your log; `guided log` shows their numbers")
     for line in _details(session, _terminal_width()):
@@ -127,10 +132,23 @@ def export_log(fmt: str | None, output: str | None, force: bool) -> None:
         sessions = db.all()
     text = _as_json(sessions) if fmt == "json" else _as_csv(sessions)
     if target is None:
-        click.echo(text, nl=False)
+        click.echo(_for_screen(text, fmt), nl=False)
         return
     write_output(target, text, force=force, what="the export")
     click.echo(f"Wrote {len(sessions)} session{'s' if len(sessions) != 1 else ''} to {output}", err=True)
+
+
+def _for_screen(text: str, fmt: str) -> str:
+    """What is printed: JSON with unsafe characters as JSON escapes (the same data); CSV
+    as it is when piped (`> file.csv` keeps every byte), and on a terminal each line made
+    safe, so a script's name or a note holding an escape sequence cannot act on it."""
+    from guided.outputs.safetext import printable, printable_json
+
+    if fmt == "json":
+        return printable_json(text)
+    if not sys.stdout.isatty():
+        return text
+    return "".join(printable(line) + "\n" for line in text.split("\r\n")[:-1])
 
 
 def _log_format(path: Path, fmt: str | None) -> str:

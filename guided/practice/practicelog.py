@@ -179,8 +179,13 @@ class PracticeLog:
             with os.fdopen(fd, "a", encoding="utf-8") as fh:
                 fh.write(lines)
         except OSError as exc:
-            self._warn(f"guided: this session could not be saved ({exc.strerror or exc}); "
-                       "your practice itself was not affected.")
+            why = exc.strerror or str(exc)
+            if self._side_only:  # the first line said it would wait there: correct that
+                self._warn(f"guided: {self.side_file.name} could not be written either ({why}), "
+                           "so this session is not saved; your practice itself was not affected.")
+            else:
+                self._warn(f"guided: this session could not be saved ({why}); "
+                           "your practice itself was not affected.")
             return
         if not self._side_only:
             self._warn(f"guided: the session log was busy, so this session waits in "
