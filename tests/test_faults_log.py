@@ -229,3 +229,20 @@ def test_when_the_side_file_cannot_be_written_either_the_lines_agree(isolated_ho
     assert "newer version" in said[0] and "kept beside it, in sessions-pending.jsonl" in said[0]
     assert said[1].startswith("guided: sessions-pending.jsonl could not be written either (")
     assert "so this session is not saved; your practice itself was not affected." in said[1]
+
+
+def test_a_full_disk_is_named_as_such(isolated_home, monkeypatch, cli):
+    """SQLite reports a full disk as "disk I/O error" when it has no room for its journal."""
+    import shutil
+
+    from guided.practice import sessionlog
+
+    def no_room(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(sessionlog.sqlite3, "connect", no_room)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10**9, 10**9, 0))
+    result = cli("log")
+    assert result.returncode == 1
+    assert result.stderr.endswith("disk I/O error (the disk is full: free some space and try again)\n")
+    assert result.stderr.count("\n") == 1

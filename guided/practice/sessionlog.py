@@ -179,9 +179,11 @@ class SessionLog:
                 migrate(self.db)
                 self._merge_pending()
         except sqlite3.DatabaseError as exc:
-            raise GuidedError(f"cannot open the session log {self.path}: {exc}") from None
+            raise GuidedError(f"cannot open the session log {self.path}: {exc}"
+                              f"{_full_disk_hint(self.path)}") from None
         except OSError as exc:
-            raise GuidedError(f"cannot open the session log {self.path}: {exc.strerror}") from None
+            raise GuidedError(f"cannot open the session log {self.path}: {exc.strerror}"
+                              f"{_full_disk_hint(self.path)}") from None
 
     def __enter__(self) -> SessionLog:
         return self
@@ -421,3 +423,13 @@ def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8)
     return Stats(len(sessions), round(total, 1), [(k, round(m, 1)) for k, m in recent_weeks],
                  streak, distress, total * 60, [(k, m * 60) for k, m in recent_weeks])
 
+
+def _full_disk_hint(path: Path) -> str:
+    """SQLite says "disk I/O error" when there is no room for its journal: name the cause."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return ""
+    return " (the disk is full: free some space and try again)" if free < 1024 * 1024 else ""
