@@ -17,6 +17,7 @@ from guided.errors import Pos, ScriptError
 from guided.script.durations import format_clock
 from guided.script.model import Pause, Say, Script, Section, iter_steps
 from guided.timeline.plan import (
+    NOTHING_TO_HEAR,
     SPEECH,
     Measure,
     Timeline,
@@ -80,6 +81,7 @@ def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
         partial = getattr(exc, "partial", None)
         if partial is not None:  # the steps that did load: a value missing, their timing
             _, more = _check(partial, variables, measure)
+            more = [p for p in more if p.message != NOTHING_TO_HEAR]  # its steps did not load
             problems += [p for p in more if p not in problems]
         return Report(path, None, None, tuple(_in_file_order(problems, str(path))))
     timeline, problems = _check(script, variables, measure)

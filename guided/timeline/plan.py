@@ -63,7 +63,16 @@ MAX_EVENTS = 200_000  # guard against scripts that expand into millions of tiny 
 
 Measure = Callable[[str], "int | None"]
 
+# A practice of 0:00 (only 'pause: 0', or a 'say' whose value is ""): nothing to play or export.
+NOTHING_TO_HEAR = ("this practice has nothing to hear: it lasts 0:00 "
+                   "(give it a 'say', a 'bell' or a 'pause' longer than 0)")
+
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+class NothingToHear(ScriptError):
+    """The practice, planned, lasts 0:00 (``plan`` raises it, so check, play, export and
+    bundle all say so in one line)."""
 
 
 @dataclass(frozen=True)
@@ -252,6 +261,8 @@ def plan(
 
     state = _State.for_script(script, variables, pace, rate, counting_measure)
     events = tuple(state.events(script))
+    if state.cursor == 0:
+        raise NothingToHear(NOTHING_TO_HEAR, script.pos)
     return Timeline(script, events, state.cursor, state.rate, state.pace, exact[0],
                     state.variables)
 
