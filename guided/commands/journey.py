@@ -147,6 +147,9 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
     """Show today's practice and question, and offer to play it."""
     j, progress = _current()
     number = day_number or journeys.day_number(progress)
+    if day_number is not None and day_number > len(j.days):  # asked for: not the gentle end
+        raise GuidedError(f"this journey has {len(j.days)} days, so there is no day {day_number}; "
+                          f"choose --day 1 to {len(j.days)}")
     if number > len(j.days):
         click.echo(f"You have reached the end of '{j.title}' ({len(j.days)} days). Well done for showing up.")
         click.echo("Any practice is still here for you: `guided list`, or repeat a day with --day N.")
