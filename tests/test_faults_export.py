@@ -229,9 +229,10 @@ SILENT = {  # practices that last 0:00
 
 
 @pytest.mark.parametrize("name", sorted(SILENT))
-@pytest.mark.parametrize("command", [
-    ["check"], ["export", "-o", "z.mp3"], ["export", "-o", "z.flac"], ["bundle", "-o", "b"],
-    ["play", "--no-prompt"], ["preview"],
+@pytest.mark.parametrize("command", [  # the test engine: no real voice is started
+    ["check"], ["export", "-o", "z.mp3", "--engine", "test"],
+    ["export", "-o", "z.flac", "--engine", "test"], ["bundle", "-o", "b", "--engine", "test"],
+    ["play", "--no-prompt", "--engine", "test"], ["preview", "--engine", "test"],
 ])
 def test_a_practice_of_0_00_says_there_is_nothing_to_hear(cli, tmp_path, name, command):
     from tests.helpers import one_line_error, write
