@@ -220,3 +220,40 @@ def test_chapter_tables_nest_for_any_count():
                     for leaf in (walk(by_id[c]) if c in by_id else [c])]
 
         assert walk(tables[-1]) == ids
+
+
+SILENT = {  # practices that last 0:00
+    "pause0.yaml": "title: e\nsteps:\n  - pause: 0\n",
+    "blank.yaml": 'title: x\nvariables:\n  extra: ""\nsteps:\n  - say: "{extra}"\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(SILENT))
+@pytest.mark.parametrize("command", [  # the test engine: no real voice is started
+    ["check"], ["export", "-o", "z.mp3", "--engine", "test"],
+    ["export", "-o", "z.flac", "--engine", "test"], ["bundle", "-o", "b", "--engine", "test"],
+    ["play", "--no-prompt", "--engine", "test"], ["preview", "--engine", "test"],
+])
+def test_a_practice_of_0_00_says_there_is_nothing_to_hear(cli, tmp_path, name, command):
+    from tests.helpers import one_line_error, write
+
+    folder = tmp_path / "work"
+    write(folder, name, SILENT[name])
+    result = cli(command[0], name, *command[1:], cwd=folder)
+    one_line_error(result, f"{name}:1:1", "nothing to hear", "0:00")
+    assert [p.name for p in folder.iterdir()] == [name]  # no file, no folder
+
+
+@pytest.mark.parametrize("fmt", ["mp3", "ogg", "flac", "wav"])
+def test_every_encoder_refuses_no_samples_in_one_line(tmp_path, fmt):
+    import numpy as np
+
+    from guided.errors import GuidedError
+    from guided.outputs.encode import encode
+
+    for blocks in ([], [np.zeros(0, np.float32)]):
+        with pytest.raises(GuidedError, match=f"nothing to write to z.{fmt}: .* 0:00"):
+            encode(iter(blocks), tmp_path / f"z.{fmt}", fmt)
+        assert not (tmp_path / f"z.{fmt}").exists()
+    encode(iter([np.zeros(0, np.float32), np.zeros(2400, np.float32)]), tmp_path / f"z.{fmt}", fmt)
+    assert (tmp_path / f"z.{fmt}").stat().st_size > 0  # an empty block first is fine

@@ -211,3 +211,14 @@ def test_docs_show_the_example_journey_exactly():
     text = (docs / "journeys.md").read_text()
     example = (docs / "examples" / "journeys" / "two-weeks.yaml").read_text()
     assert f"```yaml\n{example}```" in text
+
+
+@pytest.mark.parametrize("play", [[], ["--play"]])
+def test_a_day_past_the_end_is_one_line_not_the_gentle_end(cli, small_journey, play):
+    from tests.helpers import one_line_error
+
+    assert cli("journey", "start", "small").returncode == 0
+    result = cli("journey", "today", "--day", "4", *play)
+    one_line_error(result, "this journey has 3 days", "no day 4", "--day 1 to 3")
+    assert result.stdout == ""
+    assert "Day 3 of 3" in cli("journey", "today", "--day", "3").stdout

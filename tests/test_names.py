@@ -7,6 +7,7 @@ and `guided play` with no argument listing what can be played.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,26 @@ def test_play_with_no_argument_lists_what_can_be_played(folder):
     assert "for-a-client" in listed[1] and "A Place for Sam" in listed[1]
     assert "grounding.yaml" in listed[1]  # shares a library name: listed by its file name
     assert "sam" not in listed[1].replace("Sam", "")  # the vars file is not a practice
+
+
+def test_play_with_no_argument_marks_broken_scripts_as_list_does(cli, folder, isolated_home):
+    from tests.helpers import write
+
+    write(isolated_home / "scripts", "mine.yaml", "title: Mine\nstpes:\n  - say: Hi.\n")
+    write(folder, "bad.yaml", "title: Here\nsteps:\n  - pasue: 3\n")
+    write(folder, "two-weeks.yaml", "title: Two weeks\nweeks:\n  - title: One\n"
+                                    "    days: [grounding]\n")
+    result = cli("play", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    library, here = result.stdout.split("In this folder:")
+    assert re.search(r"\n  mine +\(cannot be read: see below\) +-\n", library), library
+    assert re.search(r"\n  bad +\(cannot be read: see below\) +-\n", here), here
+    assert "two-weeks" not in here and "sam" not in here.replace("Sam", "")  # not practices
+    assert result.stderr.splitlines() == [
+        f"{isolated_home / 'scripts' / 'mine.yaml'}:2:1: unknown key 'stpes' (did you mean 'steps'?)",
+        f"{Path(folder).resolve() / 'bad.yaml'}:3:5: unknown step 'pasue' (did you mean 'pause'?)"]
+    listed = cli("list")
+    assert "(cannot be read: see below)" in listed.stdout.split("mine", 1)[1].splitlines()[0]
 
 
 def test_preview_finds_a_practice_by_title_through_the_command_line(guided):

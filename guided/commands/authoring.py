@@ -198,7 +198,7 @@ def _report_check(path: Path, ref: str) -> bool:
         return False
     warnings = sum(1 for p in report.problems if p.severity == WARNING)
     note = f" ({warnings} warning{'s' if warnings != 1 else ''} to look at)" if warnings else ""
-    click.echo(f"Check: all good{note}. '{report.script.title}', about "
+    click.echo(f"Check: all good{note}. '{report.timeline.title}', about "
                f"{format_length(report.timeline.seconds)}.")
     return True
 

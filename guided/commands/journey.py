@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,19 +35,28 @@ def _current() -> tuple[Journey, Progress]:
     return journeys.load_journey(progress.journey), progress
 
 
-def _script_lengths(journey: Journey, day: Day) -> list[tuple[str, str]]:
-    """``(title, about-length)`` for each practice of a day."""
+def _script_lengths(journey: Journey, day: Day, values: Mapping[str, str]) -> list[tuple[str, str]]:
+    """``(title, about-length)`` for each practice of a day (titles filled with ``values``)."""
     from guided.script.durations import format_length
     from guided.timeline.estimate import estimate_seconds
+    from guided.timeline.plan import fill_text, merged_variables
 
     result = []
     for ref in day.practices:
         script = journeys.load_practice(journey, ref)
-        result.append((script.title, format_length(estimate_seconds(script))))
+        result.append((fill_text(script.title, merged_variables(script, values)),
+                       format_length(estimate_seconds(script))))
     return result
 
 
-def _show_day(journey: Journey, day: Day, is_today: bool) -> None:
+def _reflection_variables(journey: Journey) -> set[str]:
+    """The ``{name}``s written in the journey's reflections."""
+    from guided.script.checks import text_variables
+
+    return {name for _, text, _ in journey.reflections() for name in text_variables(text)}
+
+
+def _show_day(journey: Journey, day: Day, is_today: bool, values: Mapping[str, str]) -> None:
     week = journey.weeks[day.week - 1]
     click.echo(f"{journey.title}")
     click.echo(f"Week {week.number}: {week.title}")
@@ -55,7 +65,7 @@ def _show_day(journey: Journey, day: Day, is_today: bool) -> None:
     click.echo("")
     title = f": {day.title}" if day.title else ""
     click.echo(f"{'Today · ' if is_today else ''}Day {day.number} of {len(journey.days)}{title}")
-    for name, length in _script_lengths(journey, day):
+    for name, length in _script_lengths(journey, day, values):
         click.echo(f"  Practice: {name} (about {length})")
     if day.note:
         click.echo(click.wrap_text(day.note, initial_indent="  ", subsequent_indent="  "))
@@ -138,19 +148,23 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
     """Show today's practice and question, and offer to play it."""
     j, progress = _current()
     number = day_number or journeys.day_number(progress)
+    if day_number is not None and day_number > len(j.days):  # asked for: not the gentle end
+        raise GuidedError(f"this journey has {len(j.days)} days, so there is no day {day_number}; "
+                          f"choose --day 1 to {len(j.days)}")
     if number > len(j.days):
         click.echo(f"You have reached the end of '{j.title}' ({len(j.days)} days). Well done for showing up.")
         click.echo("Any practice is still here for you: `guided list`, or repeat a day with --day N.")
         return
+    values = collect_vars(variables, vars_file)
+    j = j.filled(values)  # the reflections, as the client will read them
     day = j.day(number)
-    _show_day(j, day, day_number is None)
+    _show_day(j, day, day_number is None, values)
     if not play_now and (no_prompt or not sys.stdin.isatty()
                          or not click.confirm("\nPlay it now?", default=False)):
         click.echo(f"\nWhen you are ready: guided journey today{f' --day {number}' if day_number else ''} --play")
         return
     from guided.outputs import quiet
 
-    values = collect_vars(variables, vars_file)
     with quiet.captured(show=quiet.debug_requested()):  # PortAudio's C messages stay off the screen
         _play_day(j, day, device=device, voice=voice, rate=rate, pace=pace, variables=values,
                   reflection=reflection, ask=not no_prompt)
@@ -170,9 +184,11 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
     from guided.script.checks import require_known_variables
+    from guided.timeline.plan import fill_text, merged_variables
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
-    require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()])
+    require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
+                            _reflection_variables(j))
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     rate_it = interactive and ask and load_preferences().ratings
@@ -184,7 +200,8 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
         recorder = (SessionRecorder(log, distress_before=before, journey=j.name, journey_day=day.number)
                     if log is not None else None)
         for script in scripts:
-            click.echo(f"\nPlaying {script.title}. You can stop at any time with Ctrl-C.")
+            title = fill_text(script.title, merged_variables(script, variables))
+            click.echo(f"\nPlaying {title}. You can stop at any time with Ctrl-C.")
             options = PlayOptions(
                 device=found.index, variables=dict(variables), pace=pace, rate=rate, voice=voice,
                 interactive=interactive)
@@ -266,17 +283,22 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     guided journey check six-weeks
     guided journey check sam-journey.yaml --vars-file sam.yaml
     """
-    from guided.script.checks import check_practices, unknown_variables
+    from guided.script.checks import check_practices, unfilled_problems, unknown_variables
 
     values = collect_vars(variables, vars_file)
     j = journeys.load_journey(name)
     scripts = [journeys.load_practice(j, ref) for ref in j.practice_refs()]
-    problems = unknown_variables(values, scripts) + check_practices(scripts, values)
+    problems = (unknown_variables(values, scripts, _reflection_variables(j))
+                + check_practices(scripts, values))
     for problem in problems:
         click.echo(str(problem), err=True)
+    warnings = list(unfilled_problems(j.reflections(), values, in_script=False))
+    for warning in warnings:  # shown, as `guided check` shows them; --strict is not here
+        click.echo(str(warning), err=True)
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         click.echo(f"{count} to fix before '{j.title}' can be played.", err=True)
         sys.exit(1)
-    click.echo(f"All good: '{j.title}', {len(j.weeks)} weeks, {len(j.days)} days, "
+    note = f" (with {len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+    click.echo(f"All good{note}: '{j.title}', {len(j.weeks)} weeks, {len(j.days)} days, "
                f"{len(scripts)} different practices.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -207,23 +208,35 @@ def _listened(heard: Rounds) -> str:
 
 
 def _list_playable() -> None:
-    """What `guided play` can play: the library, then the scripts in this folder."""
+    """What `guided play` can play: the library, then the scripts in this folder. A script
+    that cannot be read is listed too, marked as `guided list` marks it, with its error
+    after the list (a journey or a variables file in the folder is not a practice)."""
     from guided.outputs.safetext import printable
     from guided.script.durations import format_length
     from guided.script.library import current_folder_scripts, iter_library
     from guided.script.loader import load_script
     from guided.timeline.estimate import estimate_seconds
 
-    rows = [(e.name, e.script.title, format_length(estimate_seconds(e.script)))
-            for e in iter_library() if e.script is not None]
+    broken = "(cannot be read: see below)"
+    errors: list[GuidedError] = []
+    rows = []
+    for e in iter_library():
+        if e.script is not None:
+            rows.append((e.name, e.script.title, format_length(estimate_seconds(e.script))))
+        elif e.error is not None:
+            rows.append((e.name, broken, "-"))
+            errors.append(e.error)
     library = {name for name, _, _ in rows}
     here = []
     for path in current_folder_scripts():
+        name = path.name if path.stem in library else path.stem
         try:
             found = load_script(path, name=path.stem)
-        except GuidedError:
-            continue  # not a practice (a vars file, a journey, …)
-        name = path.name if path.stem in library else path.stem
+        except GuidedError as exc:
+            if not _not_a_practice(path):
+                here.append((name, broken, "-"))
+                errors.append(exc)
+            continue
         here.append((name, found.title, format_length(estimate_seconds(found))))
     if not rows and not here:
         click.echo("There are no practices to play yet; `guided new NAME` starts one.")
@@ -237,6 +250,22 @@ def _list_playable() -> None:
         click.echo(f"\n{heading}" if heading else "")
         for name, title, length in group:
             click.echo(printable(f"  {name.ljust(width)}  {title.ljust(title_width)}  {length}"))
+    for error in errors:  # one line each, after the list, as `guided list` shows them
+        click.echo(printable(str(error)), err=True)
+
+
+def _not_a_practice(path: Path) -> bool:
+    """A journey or a variables file beside the scripts in a folder (not a broken script)."""
+    from guided.commands.scripts import _is_journey_file
+    from guided.script.varsfile import load_vars_file
+
+    if _is_journey_file(path):
+        return True
+    try:
+        values = load_vars_file(path)
+    except GuidedError:
+        return False
+    return not {"title", "steps"} & set(values)
 
 
 def _warm_up_audio() -> threading.Thread:

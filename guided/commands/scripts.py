@@ -107,7 +107,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         warnings = sum(1 for p in report.problems if p.severity == WARNING)
         note = f" (with {warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
         length = format_length(report.timeline.seconds)
-        click.echo(printable(f"{path}: ok{note} — {report.script.title}, about {length}"))
+        click.echo(printable(f"{path}: ok{note} — {report.timeline.title}, about {length}"))
     if failed:
         sys.exit(1)
 
@@ -364,7 +364,7 @@ def preview_lines(timeline: Timeline) -> Iterator[str]:
 
     script = timeline.script
     estimated = "" if timeline.exact else ", estimated"
-    yield f"{script.title}  ({script.practice} · about {format_length(timeline.seconds)}{estimated})"
+    yield f"{timeline.title}  ({script.practice} · about {format_length(timeline.seconds)}{estimated})"
     breaths = {step.pos: step for step in iter_steps(script.steps) if isinstance(step, Breathe)}
     events = timeline.events
     i = 0

@@ -28,7 +28,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,7 +42,7 @@ from guided.practice import journeys
 from guided.practice.journeys import Journey
 from guided.script.durations import format_clock
 from guided.script.model import Script
-from guided.timeline.plan import SPEECH, Timeline
+from guided.timeline.plan import SPEECH, Timeline, fill_text, merged_variables
 
 PAGE_TEMPLATE = PACKAGE_DIR / "templates" / "bundle_page.html"
 AUDIO_DIR = "audio"
@@ -270,7 +270,8 @@ def default_title(contents: Contents, variables: Mapping[str, str]) -> str:
     if contents.journey is not None:
         base = contents.journey.title
     elif len(contents.scripts) == 1:
-        base = contents.scripts[0].title
+        script = contents.scripts[0]
+        base = fill_text(script.title, merged_variables(script, variables))
     else:
         base = "Your practices"
     return f"{base} · for {name}" if name else base
@@ -301,12 +302,16 @@ def build_bundle(
 
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"
-    from guided.script.checks import require_known_variables
+    from guided.script.checks import require_known_variables, text_variables
 
     say = report or (lambda _msg: None)
     contents = collect(refs)
-    require_known_variables(variables or {}, contents.scripts)  # before anything is spoken
+    reflections = contents.journey.reflections() if contents.journey else []
+    require_known_variables(variables or {}, contents.scripts,  # before anything is spoken
+                            also={n for _, text, _ in reflections for n in text_variables(text)})
     values = dict(variables or {})
+    if contents.journey is not None:
+        contents = replace(contents, journey=contents.journey.filled(values))
     guard = guard or Guard.for_user_data()
     for script in contents.scripts:
         guard.add_script(script)
@@ -326,7 +331,7 @@ def build_bundle(
         tracker = ExportTracker(progress, contents.scripts, pace)
         for n, script in enumerate(contents.scripts, 1):
             stem = f"{n:02d}-{slug(script.name or script.title)}"
-            say(f"[{n}/{total}] {script.title}")
+            say(f"[{n}/{total}] {fill_text(script.title, merged_variables(script, values))}")
             with prepare(script, variables=values, pace=pace, speaker=speakers.for_script(script),
                          progress=tracker.clips(n)) as prep:
                 audio = f"{AUDIO_DIR}/{stem}.mp3"
@@ -335,7 +340,7 @@ def build_bundle(
                 cues = cues_of(prep.timeline)
                 captions = f"{CAPTIONS_DIR}/{stem}.vtt"
                 write_transcript(prep.timeline, "vtt", work / captions)
-                items.append(Item(stem, script.name, script.title, script.description, audio,
+                items.append(Item(stem, script.name, prep.timeline.title, script.description, audio,
                                   captions, round(prep.timeline.seconds, 3),
                                   chapters_of(prep.timeline), cues))
         intro = contents.journey.description if contents.journey else (

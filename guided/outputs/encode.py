@@ -19,8 +19,9 @@ The settings (see docs/export.md for the reasoning):
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def encode(blocks: Iterable[np.ndarray], path: Path, fmt: str,
     ``encoding`` instead of the usual settings, for the benchmark)."""
     import soundfile
 
+    blocks = _with_sound(blocks, fmt, path)
     if fmt == "mp3" and encoding is None:
         _encode_mp3(blocks, path)
         return
@@ -98,6 +100,21 @@ def encode(blocks: Iterable[np.ndarray], path: Path, fmt: str,
         detail = str(exc) or "the encoder wrote less than it was given"
         raise GuidedError(
             f"could not write {fmt} to {path.name} ({detail}); is the disk full?") from exc
+
+
+def _with_sound(blocks: Iterable[np.ndarray], fmt: str, path: Path) -> Iterator[np.ndarray]:
+    """``blocks``, started: a ``GuidedError`` before any file is opened when there is no
+    sample at all (LAME cannot flush what it never began, FLAC writes a broken file)."""
+    it = iter(blocks)
+    head: list[np.ndarray] = []
+    for block in it:
+        head.append(block)
+        if len(block):
+            break
+    else:
+        raise GuidedError(f"nothing to write to {path.name}: the practice has no sound in it "
+                          f"(it lasts 0:00), and an empty {fmt} file would not play")
+    return itertools.chain(head, it)
 
 
 def _encode_mp3(blocks: Iterable[np.ndarray], path: Path) -> None:

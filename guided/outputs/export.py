@@ -202,7 +202,7 @@ def encode_samples(samples: np.ndarray, path: Path, fmt: str) -> None:
 
 def tag_values(timeline: Timeline) -> dict[str, str]:
     script = timeline.script
-    return {"title": script.title, "artist": script.author or DEFAULT_ARTIST, "album": ALBUM,
+    return {"title": timeline.title, "artist": script.author or DEFAULT_ARTIST, "album": ALBUM,
             "genre": GENRE, "comment": script.description}
 
 

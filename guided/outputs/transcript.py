@@ -37,7 +37,7 @@ def _cues(timeline: Timeline) -> Iterator[tuple[str, Event]]:
 
 
 def to_vtt(timeline: Timeline) -> str:
-    lines = [f"WEBVTT - {normalise_text(timeline.script.title)}", ""]
+    lines = [f"WEBVTT - {normalise_text(timeline.title)}", ""]
     n = 0
     for kind, ev in _cues(timeline):
         if kind == SECTION:
@@ -69,7 +69,7 @@ def to_srt(timeline: Timeline) -> str:
 def to_lrc(timeline: Timeline) -> str:
     script = timeline.script
     total = timeline.seconds
-    lines = [f"[ti:{normalise_text(script.title)}]", f"[ar:{normalise_text(script.author or 'guided')}]",
+    lines = [f"[ti:{normalise_text(timeline.title)}]", f"[ar:{normalise_text(script.author or 'guided')}]",
              "[al:guided practices]", f"[length:{int(total // 60):02d}:{int(total % 60):02d}]",
              "[re:guided]"]
     for kind, ev in _cues(timeline):

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -74,6 +74,7 @@ class Day:
     reflection: str = ""
     note: str = ""
     pos: Pos = Pos("<journey>")
+    reflection_pos: Pos | None = None  # where the reflection is written, for messages
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,22 @@ class Journey:
         if not 1 <= number <= len(days):
             raise GuidedError(f"'{self.name}' has days 1 to {len(days)}; there is no day {number}")
         return days[number - 1]
+
+    def reflections(self) -> list[tuple[Pos, str, str]]:
+        """``(pos, text, what)`` of each day's reflection: text whose ``{name}``s are filled
+        with the client's values (``filled``)."""
+        return [(day.reflection_pos or day.pos, day.reflection, f"the reflection of day {day.number}")
+                for day in self.days if day.reflection]
+
+    def filled(self, values: Mapping[str, str]) -> Journey:
+        """This journey with ``{name}`` in each reflection filled from ``values`` (``--var``,
+        ``--vars-file``), as in a script's title; any other brace stays as written."""
+        from guided.timeline.plan import fill_text
+
+        weeks = tuple(replace(week, days=tuple(replace(day, reflection=fill_text(day.reflection, values))
+                                               for day in week.days))
+                      for week in self.weeks)
+        return replace(self, weeks=weeks)
 
     def practice_refs(self) -> list[PracticeRef]:
         """Every distinct practice, in order of first use."""
@@ -284,6 +301,7 @@ class _Parser(NodeReader):
             reflection=self.text(keys["reflection"], f"the reflection of {what}") if "reflection" in keys else "",
             note=self.text(keys["note"], f"the note of {what}") if "note" in keys else "",
             pos=self.pos(node),
+            reflection_pos=self.pos(keys["reflection"]) if "reflection" in keys else None,
         )
 
     def ref(self, node: yaml.Node) -> PracticeRef:

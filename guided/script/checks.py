@@ -17,13 +17,16 @@ from guided.errors import Pos, ScriptError
 from guided.script.durations import format_clock
 from guided.script.model import Pause, Say, Script, Section, iter_steps
 from guided.timeline.plan import (
+    NOTHING_TO_HEAR,
     SPEECH,
     Measure,
     Timeline,
     fill_variables,
     merged_variables,
+    missing_value,
     normalise_text,
     plan,
+    unfilled_names,
 )
 
 ERROR = "error"
@@ -80,6 +83,7 @@ def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
         partial = getattr(exc, "partial", None)
         if partial is not None:  # the steps that did load: a value missing, their timing
             _, more = _check(partial, variables, measure)
+            more = [p for p in more if p.message != NOTHING_TO_HEAR]  # its steps did not load
             problems += [p for p in more if p not in problems]
         return Report(path, None, None, tuple(_in_file_order(problems, str(path))))
     timeline, problems = _check(script, variables, measure)
@@ -198,7 +202,31 @@ def empty_speech(ctx: Context) -> Iterator[Problem]:
             yield Problem(step.pos, "this 'say' is empty once its variables are filled in", WARNING)
 
 
-WARNINGS: tuple[Check, ...] = (long_pauses, fast_speech, missing_sections, empty_speech)
+def unfilled_placeholders(ctx: Context) -> Iterator[Problem]:
+    """A ``{name}`` with no value in the title or a section: shown as written (an error in a
+    ``say``; a warning here, because format 1 never asked titles to escape their braces)."""
+    script = ctx.script
+    texts = [(script.title_pos or script.pos, script.title, "the title")]
+    texts += [(step.pos, step.title, "this section")
+              for step in iter_steps(script.steps) if isinstance(step, Section)]
+    yield from unfilled_problems(texts, ctx.timeline.variables)
+
+
+def unfilled_problems(texts: Iterable[tuple[Pos, str, str]], values: Mapping[str, str], *,
+                      in_script: bool = True) -> Iterator[Problem]:
+    """A warning for each ``{name}`` with no value in ``(pos, text, what)``: a title, a
+    section, a reflection (once each, where a part is included twice)."""
+    seen: set[tuple[Pos, str]] = set()
+    for pos, text, what in texts:
+        for name in unfilled_names(text, values):
+            if (pos, name) not in seen:
+                seen.add((pos, name))
+                yield Problem(pos, f"{missing_value(name, values, in_script=in_script)} (until then {what} shows "
+                                   f"'{{{name}}}' as written)", WARNING)
+
+
+WARNINGS: tuple[Check, ...] = (long_pauses, fast_speech, missing_sections, empty_speech,
+                               unfilled_placeholders)
 
 
 # ---------------------------------------------------------------------------- variable names
@@ -208,23 +236,31 @@ def used_variables(script: Script) -> set[str]:
     """The variable names a script declares or writes as ``{name}`` (included parts too)."""
     from guided.timeline.plan import _PLACEHOLDER
 
-    names = set(script.variables)
+    names = set(script.variables) | text_variables(script.title)
     for step in iter_steps(script.steps):
         if isinstance(step, Say):
             names.update(m.group(1).strip() for m in _PLACEHOLDER.finditer(step.text) if m.group(1))
+        elif isinstance(step, Section):
+            names |= text_variables(step.title)
     return names
 
 
-def unknown_variables(values: Mapping[str, str], scripts: Iterable[Script]) -> list[Problem]:
+def text_variables(text: str) -> set[str]:
+    """The ``{name}``s of a title, section or reflection (other braces are only text there)."""
+    return set(unfilled_names(text, {}))
+
+
+def unknown_variables(values: Mapping[str, str], scripts: Iterable[Script],
+                      also: Iterable[str] = ()) -> list[Problem]:
     """An error for each given name that is almost surely a typo, which would leave the
     default in its place: a ``--var`` name none of ``scripts`` uses, and a variables-file
     name none of them uses that is close to one they use and that the file leaves out
     (``plce`` for ``place``). Other names in a variables file are fine: one client's file
-    may serve many practices."""
+    may serve many practices. ``also``: names used besides (a journey's reflections)."""
     from guided.script.suggest import did_you_mean
 
     scripts = list(scripts)
-    known = sorted(set().union(*(used_variables(s) for s in scripts))) if scripts else []
+    known = sorted(set(also).union(*(used_variables(s) for s in scripts)))
     origins = getattr(values, "origins", {})
     what = f"'{scripts[0].title}' has no variable" if len(scripts) == 1 else "none of these practices has a variable"
     listing = f"the variables are: {', '.join(known)}" if known else "it uses no variables"
@@ -241,9 +277,10 @@ def unknown_variables(values: Mapping[str, str], scripts: Iterable[Script]) -> l
     return problems
 
 
-def require_known_variables(values: Mapping[str, str], scripts: Iterable[Script]) -> None:
+def require_known_variables(values: Mapping[str, str], scripts: Iterable[Script],
+                            also: Iterable[str] = ()) -> None:
     """Raise the first of ``unknown_variables`` (before anything is spoken or written)."""
-    problems = unknown_variables(values, scripts)
+    problems = unknown_variables(values, scripts, also)
     if problems:
         more = f" (and {len(problems) - 1} more unknown)" if len(problems) > 1 else ""
         raise ScriptError(problems[0].message + more, problems[0].pos)

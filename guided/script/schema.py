@@ -101,7 +101,8 @@ def script_schema() -> dict[str, Any]:
             extra={"sound": sound},
         ),
         "section": _step("section", "Start a named section: a chapter in exported MP3s, a "
-                                    "heading in previews, a place `play` can skip to.",
+                                    "heading in previews, a place `play` can skip to. "
+                                    "{name} is filled as in `say`; other braces stay as written.",
                          _text("", minLength=1)),
         "breathe": _step(
             "breathe", "Paced breathing. Each phase lasts exactly its seconds, from the start "
@@ -138,7 +139,8 @@ def script_schema() -> dict[str, Any]:
         "properties": {
             "format": {"const": FORMAT_VERSION, "default": FORMAT_VERSION,
                        "description": f"Format version (optional; only {FORMAT_VERSION} exists)."},
-            "title": _text("Shown in lists and players, and the MP3 title.", minLength=1),
+            "title": _text("Shown in lists and players, and the MP3 title. {name} is filled as "
+                           "in `say`; other braces stay as written.", minLength=1),
             "practice": {"enum": list(PRACTICE_KINDS), "default": "custom",
                          "description": "Kind of practice, for `guided list --practice KIND`."},
             "description": _text("A sentence or two about the practice."),
@@ -157,7 +159,8 @@ def script_schema() -> dict[str, Any]:
                                     "(1.5 = 50% more time). --pace replaces it."},
             "variables": {
                 "type": ["object", "null"],
-                "description": "Default text for {name} placeholders; --var name=... wins. "
+                "description": "Default text for {name} placeholders (in `say`, sections and "
+                               "the title); --var name=... wins. "
                                "Leave a value empty to require --var.",
                 "propertyNames": {"pattern": r"^[A-Za-z_][A-Za-z0-9_-]*$"},
                 "additionalProperties": {"type": [*_TEXT_TYPES, "null"]},

@@ -81,7 +81,7 @@ def resolve_section(timeline: Timeline, query: str) -> tuple[int, str]:
     Returns (ordinal, title); a miss is a one-line error naming the sections."""
     titles = [ev.text for ev in timeline.events if ev.kind == SECTION]
     if not titles:
-        raise GuidedError(f"'{timeline.script.title}' has no sections to start from")
+        raise GuidedError(f"'{timeline.title}' has no sections to start from")
     q = query.strip()
     if q.isdigit() and 1 <= int(q) <= len(titles):
         return int(q), titles[int(q) - 1]

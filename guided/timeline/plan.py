@@ -63,7 +63,16 @@ MAX_EVENTS = 200_000  # guard against scripts that expand into millions of tiny 
 
 Measure = Callable[[str], "int | None"]
 
+# A practice of 0:00 (only 'pause: 0', or a 'say' whose value is ""): nothing to play or export.
+NOTHING_TO_HEAR = ("this practice has nothing to hear: it lasts 0:00 "
+                   "(give it a 'say', a 'bell' or a 'pause' longer than 0)")
+
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+class NothingToHear(ScriptError):
+    """The practice, planned, lasts 0:00 (``plan`` raises it, so check, play, export and
+    bundle all say so in one line)."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,11 @@ class Timeline:
     def seconds(self) -> float:
         return self.length / self.sample_rate
 
+    @property
+    def title(self) -> str:
+        """The script's title with its variables filled in (see ``fill_text``)."""
+        return fill_text(self.script.title, self.variables)
+
     def speech_texts(self) -> list[str]:
         """Distinct texts to synthesize, in order of first use."""
         seen: dict[str, None] = {}
@@ -124,9 +138,9 @@ class Timeline:
         named after the script, so chapters always cover the whole session."""
         marks = [(ev.start, ev.text) for ev in self.events if ev.kind == SECTION]
         if not marks:
-            return [Chapter(self.script.title, 0, self.length)]
+            return [Chapter(self.title, 0, self.length)]
         if marks[0][0] > 0:
-            marks.insert(0, (0, self.script.title))
+            marks.insert(0, (0, self.title))
         chapters = []
         for i, (start, title) in enumerate(marks):
             end = marks[i + 1][0] if i + 1 < len(marks) else self.length
@@ -158,8 +172,14 @@ def breath_phases(step: Breathe, pace: float) -> list[tuple[str, float]]:
     return [(phase, seconds) for phase, seconds in zip(BREATH_PHASES, lengths, strict=True) if seconds > 0]
 
 
-def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> str:
-    """Fill ``{name}`` placeholders; ``{{`` and ``}}`` are literal braces."""
+def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None, *,
+                   unfilled: list[str] | None = None) -> str:
+    """Fill ``{name}`` placeholders; ``{{`` and ``}}`` are literal braces.
+
+    A ``say`` holds every brace to these rules (a ``ScriptError`` at ``pos``). With
+    ``unfilled`` (a title, a section, a reflection: text that format 1 never asked to
+    escape its braces), a brace that is not the placeholder of a variable with a value
+    stays as written, and the names of the placeholders with no value are added to it."""
 
     def replace(match: re.Match[str]) -> str:
         token = match.group(0)
@@ -169,27 +189,53 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> 
             return "}"
         name = match.group(1)
         if name is None:
+            if unfilled is not None:
+                return token
             raise ScriptError(
                 f"unmatched '{token}' in text (write '{token * 2}' for a literal brace)", pos
             )
         name = name.strip()
         if not VARIABLE_NAME.match(name):
+            if unfilled is not None:
+                return token
             raise ScriptError(
                 f"'{{{name}}}' is not a variable name (use letters, digits, '_' or '-'; "
                 "write '{{' for a literal brace)",
                 pos,
             )
         if name not in variables:
-            close = difflib.get_close_matches(name, list(variables), n=1, cutoff=0.6)
-            given = f" (a value was given for '{close[0]}': is that meant to be '{name}'?)" if close else ""
-            raise ScriptError(
-                f"variable '{name}' has no value{given}: add it under 'variables:' or pass "
-                f"--var {name}=...",
-                pos,
-            )
+            if unfilled is not None:
+                unfilled.append(name)
+                return token
+            raise ScriptError(missing_value(name, variables), pos)
         return str(variables[name])
 
     return _PLACEHOLDER.sub(replace, text)
+
+
+def missing_value(name: str, variables: Mapping[str, str], *, in_script: bool = True) -> str:
+    """What to say about a ``{name}`` with no value (with the given name it may be a typo
+    of); ``in_script`` False for a journey, which has no 'variables:' of its own."""
+    close = difflib.get_close_matches(name, list(variables), n=1, cutoff=0.6)
+    given = f" (a value was given for '{close[0]}': is that meant to be '{name}'?)" if close else ""
+    where = f"add it under 'variables:' or pass --var {name}=..." if in_script else \
+        f"pass --var {name}=... or give it in a --vars-file"
+    return f"variable '{name}' has no value{given}: {where}"
+
+
+def fill_text(text: str, variables: Mapping[str, str]) -> str:
+    """A title, section or reflection with the variables that have a value filled in
+    (``{{`` and ``}}`` are literal braces, as in ``say``); any other brace stays as
+    written, so titles written for format 1 keep their meaning. Blank once filled: as written."""
+    filled = fill_variables(text, variables, None, unfilled=[])
+    return filled if filled.strip() else text
+
+
+def unfilled_names(text: str, variables: Mapping[str, str]) -> list[str]:
+    """The ``{name}``s of ``text`` that ``fill_text`` leaves as written for want of a value."""
+    names: list[str] = []
+    fill_variables(text, variables, None, unfilled=names)
+    return names
 
 
 def placeholder_names(text: str) -> list[str]:
@@ -252,6 +298,8 @@ def plan(
 
     state = _State.for_script(script, variables, pace, rate, counting_measure)
     events = tuple(state.events(script))
+    if state.cursor == 0:
+        raise NothingToHear(NOTHING_TO_HEAR, script.pos)
     return Timeline(script, events, state.cursor, state.rate, state.pace, exact[0],
                     state.variables)
 
@@ -341,8 +389,8 @@ class _State:
         elif isinstance(step, Bell):
             yield self.emit(BELL, bell_samples(step.sound), step.pos, step.sound)
         elif isinstance(step, Section):
-            self.section = step.title
-            yield self.emit(SECTION, 0, step.pos, step.title)
+            self.section = fill_text(step.title, self.variables)
+            yield self.emit(SECTION, 0, step.pos, self.section)
         elif isinstance(step, Breathe):
             yield from self.breathe(step)
         elif isinstance(step, Repeat):

@@ -237,7 +237,7 @@ class Performance:
     def playing(self, planned_seconds: float) -> Playing:
         settings = self.speaker.settings
         return Playing(
-            script=self.script.name or self.script.file, title=self.script.title,
+            script=self.script.name or self.script.file, title=self.estimate.title,
             content_hash=self.script.source_hash,
             voice=str(settings.voice or f"default:{settings.language}"),
             engine=str(getattr(self.speaker, "engine_name", settings.engine)),
@@ -265,7 +265,7 @@ class Performance:
                 playback.on_progress = recorder.progress
             try:
                 with Keys() if self.options.interactive else NoKeys() as keys, screen.live():
-                    screen.heading(self.script.title, planned)
+                    screen.heading(self.estimate.title, planned)
                     outcome = playback.loop(keys, stop)
                     if outcome in REACHED_END:  # the bar ends full
                         length = (self.total_samples() - start) / SAMPLE_RATE
