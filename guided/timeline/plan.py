@@ -180,16 +180,24 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None) -> 
                 pos,
             )
         if name not in variables:
-            close = difflib.get_close_matches(name, list(variables), n=1, cutoff=0.6)
-            given = f" (a value was given for '{close[0]}': is that meant to be '{name}'?)" if close else ""
-            raise ScriptError(
-                f"variable '{name}' has no value{given}: add it under 'variables:' or pass "
-                f"--var {name}=...",
-                pos,
-            )
+            raise ScriptError(_no_value(name, variables), pos)
         return str(variables[name])
 
     return _PLACEHOLDER.sub(replace, text)
+
+
+def _no_value(name: str, variables: Mapping[str, str]) -> str:
+    """Why ``{name}`` cannot be filled: most often the placeholder is misspelled
+    (``{nmae}`` beside a variable ``name``), so a close name is suggested for it; a close
+    name that only the command line gave (``--var nmae=Sam`` for ``{name}``) is the likely
+    slip then, and is named as such."""
+    close = difflib.get_close_matches(name, list(variables), n=1, cutoff=0.6)
+    if not close:
+        return f"variable '{name}' has no value: add it under 'variables:' or pass --var {name}=..."
+    if close[0] in getattr(variables, "given", ()):
+        return (f"variable '{name}' has no value; a value was given for '{close[0]}' "
+                f"(--var or --vars-file): is that meant to be '{name}'?")
+    return f"{{{name}}} has no value; did you mean {{{close[0]}}}?"
 
 
 def placeholder_names(text: str) -> list[str]:
@@ -261,9 +269,17 @@ def speaking_rate(script: Script, rate: int | None = None) -> int:
     return rate or script.rate or DEFAULT_RATE
 
 
-def merged_variables(script: Script, variables: Mapping[str, str] | None) -> dict[str, str]:
-    values = dict(script.variables)
+class Merged(dict[str, str]):
+    """A script's variable defaults with the listener's values over them; ``given`` holds
+    the names only the listener gave (``--var``, ``--vars-file``), for messages."""
+
+    given: frozenset[str] = frozenset()
+
+
+def merged_variables(script: Script, variables: Mapping[str, str] | None) -> Merged:
+    values = Merged(script.variables)
     values.update(variables or {})
+    values.given = frozenset(values) - frozenset(script.variables)
     return values
 
 
