@@ -88,10 +88,12 @@ def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
 
 
 def _voice_problems(script: Script) -> list[Problem]:
-    """A language no engine speaks here, or a voice that is not here (errors)."""
+    """A language no engine speaks here, or a voice that is not here (errors), each at
+    the place of its value."""
     from guided.speech.choice import script_problems
 
-    return [Problem(script.pos, message) for message in script_problems(script.language, script.voice)]
+    return [Problem(script.place(key), message)
+            for key, message in script_problems(script.language, script.voice)]
 
 
 def check_script(script: Script, variables: Mapping[str, str] | None = None, *,

@@ -168,10 +168,12 @@ class _Builder(NodeReader):
         fields: dict[str, object] = {}
         steps: tuple[Step, ...] | None = None
         seen: set[str] = set()
+        places: dict[str, Pos] = {}
         missing: list[ScriptError] = []
         before = len(self.errors)
         for key, key_node, value in self.mapping(root, "a mapping"):
             seen.add(key)
+            places[key] = self.pos(value)
             if key not in TOP_LEVEL_KEYS:
                 hint = did_you_mean(key, TOP_LEVEL_KEYS + STEP_KEYS)
                 if key in STEP_KEYS:
@@ -193,7 +195,7 @@ class _Builder(NodeReader):
         self.errors[before:before] = missing  # they point at the top of the file: first
         if len(self.errors) > before:  # what did load, for further checks; load_script raises
             fields.setdefault("title", "?")
-        return Script(steps=steps or (), path=self.path, pos=self.pos(root),
+        return Script(steps=steps or (), path=self.path, pos=self.pos(root), value_pos=places,
                       **fields)  # type: ignore[arg-type]
 
     def top_level(self, key: str, node: yaml.Node) -> object:
