@@ -137,8 +137,6 @@ def test_check_star_yaml_checks_a_journey_as_a_journey(guided, sam, tmp_path):
     assert broken.stderr.splitlines() == [
         "sam.yaml:9:5: error: variable 'place' has no value: add it under 'variables:' or pass --var place=...",
         "sam.yaml:13:5: error: variable 'place' has no value: add it under 'variables:' or pass --var place=...",
-        "fortnight.yaml: this is a journey, not a practice script; "
-        "`guided journey check fortnight.yaml` checks it on its own",
     ]
 
 

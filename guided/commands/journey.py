@@ -265,14 +265,11 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     guided journey check six-weeks
     guided journey check sam-journey.yaml --vars-file sam.yaml
     """
-    from guided.script.checks import check_practices, unknown_variables
-
     values = collect_vars(variables, vars_file)
     j = journeys.load_journey(name)
-    scripts = [journeys.load_practice(j, ref) for ref in j.practice_refs()]
-    problems = unknown_variables(values, scripts) + check_practices(scripts, values)
+    scripts, problems = journeys.journey_problems(j, values)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(problem), err=True)
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         click.echo(f"{count} to fix before '{j.title}' can be played.", err=True)
