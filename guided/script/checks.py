@@ -20,6 +20,7 @@ from guided.timeline.plan import (
     SPEECH,
     Measure,
     Timeline,
+    breath_cue_problems,
     fill_variables,
     merged_variables,
     normalise_text,
@@ -106,8 +107,11 @@ def _check(script: Script, variables: Mapping[str, str] | None,
            measure: Measure | None) -> tuple[Timeline | None, list[Problem]]:
     try:
         timeline = plan(script, variables=variables, measure=measure)
-    except ScriptError as exc:
-        return None, _missing_values(script, variables) or [Problem(exc.pos or script.pos, exc.message)]
+    except ScriptError as exc:  # planning stops at the first: look for each of them
+        cues = [Problem(e.pos or script.pos, e.message)
+                for e in breath_cue_problems(script, variables, measure)]
+        found = _missing_values(script, variables) + cues
+        return None, found or [Problem(exc.pos or script.pos, exc.message)]
     context = Context(script, timeline)
     problems: list[Problem] = []
     for check in WARNINGS:

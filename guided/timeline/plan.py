@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from guided.audio.format import SAMPLE_RATE, seconds_to_samples
-from guided.errors import Pos, ScriptError
+from guided.errors import Pos, ScriptError, ScriptErrors
 from guided.script.durations import format_clock
 from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
 from guided.script.model import (
@@ -35,6 +35,7 @@ from guided.script.model import (
     Script,
     Section,
     Step,
+    iter_steps,
 )
 
 # Event kinds
@@ -283,6 +284,20 @@ def merged_variables(script: Script, variables: Mapping[str, str] | None) -> Mer
     return values
 
 
+def breath_cue_problems(script: Script, variables: Mapping[str, str] | None = None,
+                        measure: Measure | None = None) -> list[ScriptError]:
+    """Every phase of every ``breathe`` in ``script`` whose spoken cue is longer than the
+    phase (planning stops at the first step with one; ``guided check`` lists them all)."""
+    state = _State.for_script(script, variables, None, None, measure)
+    problems: list[ScriptError] = []
+    seen: set[Pos] = set()  # a part included twice: once
+    for step in iter_steps(script.steps):
+        if isinstance(step, Breathe) and step.pos not in seen:
+            seen.add(step.pos)
+            problems += state.cue_problems(step)
+    return problems
+
+
 def iter_plan(
     script: Script,
     *,
@@ -369,7 +384,26 @@ class _State:
         else:  # pragma: no cover - the loader only builds the kinds above
             raise TypeError(f"unknown step {step!r}")
 
+    def cue_problems(self, step: Breathe) -> list[ScriptError]:
+        """Each phase of ``step`` whose spoken cue is longer than the phase itself."""
+        if step.cue == "tone":
+            return []
+        problems = []
+        for phase, seconds in breath_phases(step, self.pace):
+            words = BREATH_CUE_WORDS[phase]
+            cue = self.speech_length(words)
+            if cue > seconds_to_samples(seconds):
+                problems.append(ScriptError(
+                    f"the spoken cue '{words}' ({cue / SAMPLE_RATE:.1f}s) is longer than the "
+                    f"{seconds:g}s {phase} phase: lengthen the phase or use 'cue: tone'",
+                    step.pos,
+                ))
+        return problems
+
     def breathe(self, step: Breathe) -> Iterator[Event]:
+        problems = self.cue_problems(step)  # every phase too short, not only the first
+        if problems:
+            raise problems[0] if len(problems) == 1 else ScriptErrors(problems)
         phases = breath_phases(step, self.pace)
         for _ in range(step.cycles):
             for phase, seconds in phases:
@@ -379,12 +413,6 @@ class _State:
                     continue
                 words = BREATH_CUE_WORDS[phase]
                 cue = self.speech_length(words)
-                if cue > total:
-                    raise ScriptError(
-                        f"the spoken cue '{words}' ({cue / SAMPLE_RATE:.1f}s) is longer than the "
-                        f"{seconds:g}s {phase} phase: lengthen the phase or use 'cue: tone'",
-                        step.pos,
-                    )
                 yield self.emit(SPEECH, cue, step.pos, words, phase)
                 if total > cue:
                     yield self.emit(SILENCE, total - cue, step.pos, "", phase)
