@@ -166,3 +166,16 @@ def test_journey_today_play_points_out_a_mistyped_var_first(guided, sam, tmp_pat
     assert result.returncode == 1, result.stdout
     assert "none of these practices has a variable 'nmae' (did you mean 'name'?)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["play"], ["export", "-o", "out.mp3"]])
+def test_a_practice_script_given_as_the_vars_file_is_named_as_one(cli, sam, tmp_path, command):
+    """`--vars-file sam.yaml` where sam.yaml is the practice itself (a common slip): one line
+    saying so and what a variables file looks like, not "variable 'variables' must be plain text"."""
+    name, *rest = command
+    result = cli(name, "sam.yaml", *rest, "--vars-file", "sam.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "sam.yaml: this is a practice script, not a variables file; a variables file holds only "
+        "names and their text, such as 'name: Sam', one a line (optionally under 'variables:')\n")
+    assert not (tmp_path / "out.mp3").exists()
