@@ -51,7 +51,7 @@ def test_a_misspelled_placeholder_suggests_the_variable(cli, tmp_path):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "sam.yaml:5:5: error: {nmae} has no value; did you mean {name}?"]
-    played = cli("play", "sam.yaml", cwd=tmp_path)  # the same words wherever it is met
+    played = cli("play", "sam.yaml", "--engine", "test", cwd=tmp_path)  # the same words there
     assert played.returncode == 1
     assert played.stderr == "sam.yaml:5:5: {nmae} has no value; did you mean {name}?\n"
 
