@@ -47,6 +47,10 @@ def isolated_home(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("GUIDED_HOME", str(home))
     monkeypatch.setenv("GUIDED_CACHE_DIR", str(shared_cache))
     monkeypatch.delenv("GUIDED_DEBUG", raising=False)
+    # `python -m guided` started from another folder imports this checkout's guided, not
+    # whichever one the venv's editable install points at (another worktree, say).
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
+        p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p))
     # Tests speak with espeak-ng (fast, always there) unless they choose Piper themselves.
     monkeypatch.setenv("GUIDED_ENGINE", "pyttsx3")
     return home

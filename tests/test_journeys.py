@@ -90,6 +90,35 @@ def test_a_missing_practice_points_at_the_journey_line(cli, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+BAD_PRACTICES = {
+    "good.yaml": "title: Good\nsteps:\n  - bell\n",
+    "typo.yaml": "title: Typo\nsteps:\n  - pasue: 5s\n  - bell: {sound: gong}\n",
+    "value.yaml": "title: Value\nsteps:\n  - say: Hello, {who}.\n",
+}
+BAD_JOURNEY = ("title: Mixed\nweeks:\n  - title: W\n    days:\n      - good.yaml\n      - typo.yaml\n"
+               "      - value.yaml\n      - gone.yaml\n")
+BAD_LINES = [
+    "typo.yaml:3:5: error: unknown step 'pasue' (did you mean 'pause'?)",
+    "typo.yaml:4:19: error: unknown bell sound 'gong'; expected one of: bell, soft-bell, chime",
+    "value.yaml:3:5: error: variable 'who' has no value: add it under 'variables:' or pass --var who=...",
+    "mixed.yaml:8:9: error: no such file: gone.yaml",
+]
+
+
+@pytest.mark.parametrize("command", [["journey", "check"], ["check"]])
+def test_every_bad_practice_of_a_journey_is_listed(cli, tmp_path, command):
+    """Not only the first bad practice; and `guided check` says nothing that contradicts
+    its checking journeys (no "this is a journey, not a practice script")."""
+    for name, text in BAD_PRACTICES.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "mixed.yaml").write_text(BAD_JOURNEY)
+    result = cli(*command, "mixed.yaml", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    expected = BAD_LINES + (["4 problems to fix before 'Mixed' can be played."]
+                            if command[0] == "journey" else [])
+    assert result.stderr.splitlines() == expected
+
+
 def test_relative_practice_paths_are_relative_to_the_journey(cli, tmp_path):
     write(tmp_path / "client" / "mine.yaml", TINY)
     path = write(tmp_path / "client" / "j.yaml", "title: T\nweeks:\n  - title: W\n    days: [mine.yaml]\n")

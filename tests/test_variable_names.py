@@ -38,8 +38,38 @@ def test_check_points_at_a_mistyped_name_in_a_vars_file(guided, sam, tmp_path):
     lines = result.stderr.splitlines()
     assert lines[0].startswith(f"{values}:3:3: error: 'A Place of Your Own' has no variable 'plce' "
                                "(did you mean 'place'?)")
-    assert lines[1].startswith(f"{sam}:9:5: error: variable 'place' has no value "
-                               "(a value was given for 'plce': is that meant to be 'place'?)")
+    assert lines[1] == (f"{sam}:9:5: error: variable 'place' has no value; a value was given for "
+                        "'plce' (--var or --vars-file): is that meant to be 'place'?")
+
+
+def test_a_misspelled_placeholder_suggests_the_variable(cli, tmp_path):
+    """`{nmae}` beside a variable `name`: the placeholder is the slip, so it is the one
+    corrected (not "a value was given for 'name': is that meant to be 'nmae'?")."""
+    (tmp_path / "sam.yaml").write_text(
+        "title: T\nvariables:\n  name: friend\nsteps:\n  - say: Hello, {nmae}.\n")
+    result = cli("check", "sam.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "sam.yaml:5:5: error: {nmae} has no value; did you mean {name}?"]
+    played = cli("play", "sam.yaml", "--engine", "test", cwd=tmp_path)  # the same words there
+    assert played.returncode == 1
+    assert played.stderr == "sam.yaml:5:5: {nmae} has no value; did you mean {name}?\n"
+
+
+def test_a_mistyped_var_for_a_placeholder_is_named_as_the_slip(cli, tmp_path):
+    """`{name}` with no default and `--var nmae=Sam`: the placeholder is right, the name
+    given is not; both lines say so, and neither suggests changing the script."""
+    (tmp_path / "sam.yaml").write_text("title: T\nvariables:\n  name:\nsteps:\n  - say: Hi {name}.\n")
+    (tmp_path / "values.yaml").write_text("nmae: Sam\n")
+    for given, origin in ((["--var", "nmae=Sam"], "--var nmae=Sam"),
+                          (["--vars-file", "values.yaml"], "values.yaml:1:1")):
+        result = cli("check", "sam.yaml", *given, cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            f"{origin}: error: 'T' has no variable 'nmae' (did you mean 'name'?); the variables are: name",
+            "sam.yaml:5:5: error: variable 'name' has no value; a value was given for 'nmae' "
+            "(--var or --vars-file): is that meant to be 'name'?",
+        ]
 
 
 @pytest.mark.parametrize("command", [["export", "-o", "out.mp3"], ["preview"], ["play"],
@@ -107,8 +137,6 @@ def test_check_star_yaml_checks_a_journey_as_a_journey(guided, sam, tmp_path):
     assert broken.stderr.splitlines() == [
         "sam.yaml:9:5: error: variable 'place' has no value: add it under 'variables:' or pass --var place=...",
         "sam.yaml:13:5: error: variable 'place' has no value: add it under 'variables:' or pass --var place=...",
-        "fortnight.yaml: this is a journey, not a practice script; "
-        "`guided journey check fortnight.yaml` checks it on its own",
     ]
 
 
@@ -138,3 +166,16 @@ def test_journey_today_play_points_out_a_mistyped_var_first(guided, sam, tmp_pat
     assert result.returncode == 1, result.stdout
     assert "none of these practices has a variable 'nmae' (did you mean 'name'?)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["check"], ["play"], ["export", "-o", "out.mp3"]])
+def test_a_practice_script_given_as_the_vars_file_is_named_as_one(cli, sam, tmp_path, command):
+    """`--vars-file sam.yaml` where sam.yaml is the practice itself (a common slip): one line
+    saying so and what a variables file looks like, not "variable 'variables' must be plain text"."""
+    name, *rest = command
+    result = cli(name, "sam.yaml", *rest, "--vars-file", "sam.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "sam.yaml: this is a practice script, not a variables file; a variables file holds only "
+        "names and their text, such as 'name: Sam', one a line (optionally under 'variables:')\n")
+    assert not (tmp_path / "out.mp3").exists()

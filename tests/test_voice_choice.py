@@ -233,3 +233,18 @@ def test_a_mandarin_natural_voice_never_speaks_for_hong_kong(monkeypatch: pytest
     assert settle(VoiceChoice(), language="zh-HK").voice == "sit/yue"
     assert settle(VoiceChoice(), language="zh-CN").voice == "zh_CN-huayan-medium"
     assert settle(VoiceChoice(), language="zh").voice == "zh_CN-huayan-medium"
+
+
+@pytest.mark.speech  # espeak-ng's languages are listed by its worker
+def test_check_points_at_the_language_and_the_voice_written(cli, tmp_path: Path) -> None:
+    """A language no voice speaks and a voice not here are reported where they are
+    written, not at the top of the file."""
+    (tmp_path / "far.yaml").write_text(
+        "title: Far\nsteps:\n  - say: Hello.\nlanguage: xx\nvoice: nosuch\n")
+    result = cli("check", "far.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, result.stderr
+    assert lines[0].startswith("far.yaml:4:11: error: no voice on this computer speaks the "
+                               "language 'xx'")
+    assert lines[1].startswith("far.yaml:5:8: error: there is no voice 'nosuch' on this computer")

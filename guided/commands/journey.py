@@ -49,13 +49,6 @@ def _script_lengths(journey: Journey, day: Day, values: Mapping[str, str]) -> li
     return result
 
 
-def _reflection_variables(journey: Journey) -> set[str]:
-    """The ``{name}``s written in the journey's reflections."""
-    from guided.script.checks import text_variables
-
-    return {name for _, text, _ in journey.reflections() for name in text_variables(text)}
-
-
 def _show_day(journey: Journey, day: Day, is_today: bool, values: Mapping[str, str]) -> None:
     week = journey.weeks[day.week - 1]
     click.echo(f"{journey.title}")
@@ -188,7 +181,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
-                            _reflection_variables(j))
+                            journeys.reflection_variables(j))
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     rate_it = interactive and ask and load_preferences().ratings
@@ -283,18 +276,16 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     guided journey check six-weeks
     guided journey check sam-journey.yaml --vars-file sam.yaml
     """
-    from guided.script.checks import check_practices, unfilled_problems, unknown_variables
+    from guided.script.checks import unfilled_problems
 
     values = collect_vars(variables, vars_file)
     j = journeys.load_journey(name)
-    scripts = [journeys.load_practice(j, ref) for ref in j.practice_refs()]
-    problems = (unknown_variables(values, scripts, _reflection_variables(j))
-                + check_practices(scripts, values))
+    scripts, problems = journeys.journey_problems(j, values)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(printable(problem), err=True)
     warnings = list(unfilled_problems(j.reflections(), values, in_script=False))
     for warning in warnings:  # shown, as `guided check` shows them; --strict is not here
-        click.echo(str(warning), err=True)
+        click.echo(printable(warning), err=True)
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         click.echo(f"{count} to fix before '{j.title}' can be played.", err=True)

@@ -50,6 +50,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
     Exits with 0 when every script is fine, 1 otherwise.
 
     SCRIPT is a path to a YAML file or the name of a practice (see `guided list`).
+    A journey file is checked with every practice it names, as `guided journey check` does.
     """
     from guided.commands.record import recorded_voice, with_missing_takes
     from guided.script.checks import WARNING, Report, check_file, unknown_variables
@@ -124,8 +125,6 @@ class _JourneyCheck:
             click.echo(printable(problem), err=True)
         where = shlex.quote(str(self.path))
         if self.problems or self.journey is None:
-            click.echo(printable(f"{self.path}: this is a journey, not a practice script; "
-                                 f"`guided journey check {where}` checks it on its own"), err=True)
             return True
         if not quiet:
             j = self.journey
@@ -172,14 +171,15 @@ def _variables_file_names(report) -> list[str] | None:
 
 def _check_journey_file(path: Path, values) -> _JourneyCheck:
     from guided.practice import journeys
-    from guided.script.checks import Problem, check_practices
+    from guided.script.checks import Problem
 
     try:
         j = journeys.parse_journey(path)
-        practices = [journeys.load_practice(j, ref) for ref in j.practice_refs()]
     except GuidedError as exc:
         return _JourneyCheck(path, None, [], [Problem(exc.pos or Pos(str(path)), exc.message)])
-    return _JourneyCheck(path, j, practices, check_practices(practices, values))
+    # the names given are checked once, against every file of this `check`
+    practices, problems = journeys.journey_problems(j, values, given_names=False)
+    return _JourneyCheck(path, j, practices, problems)
 
 
 @click.command("list")

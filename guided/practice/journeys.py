@@ -27,6 +27,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -43,6 +44,10 @@ from guided.practice import days as local
 from guided.script.hygiene import text_problem
 from guided.script.nodes import NodeBudget, NodeReader
 from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes
+
+if TYPE_CHECKING:
+    from guided.script.checks import Problem
+    from guided.script.model import Script
 
 MAX_BYTES = 1024 * 1024
 MAX_WEEKS = 52
@@ -336,6 +341,42 @@ def load_practice(journey: Journey, ref: PracticeRef):
         raise
     except GuidedError as exc:
         raise ScriptError(exc.message, ref.pos) from None
+
+
+def reflection_variables(journey: Journey) -> set[str]:
+    """The ``{name}``s written in the journey's reflections (a ``--var`` used only there
+    is not a typo)."""
+    from guided.script.checks import text_variables
+
+    return {name for _, text, _ in journey.reflections() for name in text_variables(text)}
+
+
+def journey_problems(journey: Journey, values: Mapping[str, str] | None = None, *,
+                     given_names: bool = True) -> tuple[list[Script], list[Problem]]:
+    """Every practice of the journey that loads, and every problem that would stop one from
+    playing with ``values`` (``--var``, ``--vars-file``): a given name no practice uses
+    first (unless ``given_names`` is False), then each practice's own mistakes in the
+    journey's order, every bad practice, not only the first (for ``guided journey check``
+    and ``guided check``)."""
+    from guided.script.checks import Problem, check_practices, unknown_variables
+
+    scripts: list[Script] = []
+    found: list[Problem] = []
+    for ref in journey.practice_refs():
+        try:
+            script = load_practice(journey, ref)
+        except ScriptError as exc:
+            errors = getattr(exc, "errors", None) or [exc]  # every mistake in that file
+            found += [Problem(e.pos or ref.pos, e.message) for e in errors]
+            continue
+        scripts.append(script)
+        found += check_practices([script], values)
+    problems = (unknown_variables(values or {}, scripts, reflection_variables(journey))
+                if scripts and given_names else [])
+    for problem in found:  # a file named twice (two spellings of one path): once
+        if problem not in problems:
+            problems.append(problem)
+    return scripts, problems
 
 
 def check_journey(journey: Journey) -> list[str]:

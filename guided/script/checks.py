@@ -21,6 +21,7 @@ from guided.timeline.plan import (
     SPEECH,
     Measure,
     Timeline,
+    breath_cue_problems,
     fill_variables,
     merged_variables,
     missing_value,
@@ -92,10 +93,12 @@ def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
 
 
 def _voice_problems(script: Script) -> list[Problem]:
-    """A language no engine speaks here, or a voice that is not here (errors)."""
+    """A language no engine speaks here, or a voice that is not here (errors), each at
+    the place of its value."""
     from guided.speech.choice import script_problems
 
-    return [Problem(script.pos, message) for message in script_problems(script.language, script.voice)]
+    return [Problem(script.place(key), message)
+            for key, message in script_problems(script.language, script.voice)]
 
 
 def check_script(script: Script, variables: Mapping[str, str] | None = None, *,
@@ -108,8 +111,11 @@ def _check(script: Script, variables: Mapping[str, str] | None,
            measure: Measure | None) -> tuple[Timeline | None, list[Problem]]:
     try:
         timeline = plan(script, variables=variables, measure=measure)
-    except ScriptError as exc:
-        return None, _missing_values(script, variables) or [Problem(exc.pos or script.pos, exc.message)]
+    except ScriptError as exc:  # planning stops at the first: look for each of them
+        cues = [Problem(e.pos or script.pos, e.message)
+                for e in breath_cue_problems(script, variables, measure)]
+        found = _missing_values(script, variables) + cues
+        return None, found or [Problem(exc.pos or script.pos, exc.message)]
     context = Context(script, timeline)
     problems: list[Problem] = []
     for check in WARNINGS:

@@ -133,6 +133,22 @@ def _load_file(path: Path, display: str, state: _LoadState, chain: tuple[Path, .
 # --------------------------------------------------------------------------- building
 
 
+def _missing_colon(kind: str, rest: str, *, quote: bool = False) -> str:
+    """What to write for a step with no colon after its key (``- pause 5s``), using the
+    value written after it where that makes a good example."""
+    if quote:  # the text has a colon of its own further on, so YAML read it as a key
+        return (f"a colon is missing after '{kind}': write '- {kind}: ' before the text, and put "
+                "text that has a colon of its own in quotes: '- say: \"Notice: your breath\"'")
+    example = {
+        "say": f"say: {short(rest)}", "pause": f"pause: {short(rest)}",
+        "section": f"section: {short(rest)}", "include": f"include: {short(rest)}",
+        "repeat": f"repeat: {short(rest)}' with 'steps:' beside it, indented like 'repeat",
+        "bell": f"bell: {{sound: {rest if rest in BELL_SOUNDS else 'chime'}}}",
+        "breathe": "breathe: {in: 4, out: 6, cycles: 3}",
+    }[kind]
+    return f"a colon is missing after '{kind}': write '- {example}'"
+
+
 class _Builder(NodeReader):
     """Builds the model from one file's node tree."""
 
@@ -152,10 +168,12 @@ class _Builder(NodeReader):
         fields: dict[str, object] = {}
         steps: tuple[Step, ...] | None = None
         seen: set[str] = set()
+        places: dict[str, Pos] = {}
         missing: list[ScriptError] = []
         before = len(self.errors)
         for key, key_node, value in self.mapping(root, "a mapping"):
             seen.add(key)
+            places[key] = self.pos(value)
             if key not in TOP_LEVEL_KEYS:
                 hint = did_you_mean(key, TOP_LEVEL_KEYS + STEP_KEYS)
                 if key in STEP_KEYS:
@@ -179,7 +197,7 @@ class _Builder(NodeReader):
         self.errors[before:before] = missing  # they point at the top of the file: first
         if len(self.errors) > before:  # what did load, for further checks; load_script raises
             fields.setdefault("title", "?")
-        return Script(steps=steps or (), path=self.path, pos=self.pos(root),
+        return Script(steps=steps or (), path=self.path, pos=self.pos(root), value_pos=places,
                       **fields)  # type: ignore[arg-type]
 
     def top_level(self, key: str, node: yaml.Node) -> object:
@@ -275,6 +293,10 @@ class _Builder(NodeReader):
             key, key_node, _ = items[0]
             if key == "steps":
                 raise self.fail("'steps:' inside a step belongs beside 'repeat: N'", key_node)
+            match = _LEADING_WORD.match(key)
+            if match and match.group(1) in STEP_KEYS and key[match.end():].strip():
+                # '- say Welcome: settle in': the colon meant for the text ended the key
+                raise self.fail(_missing_colon(match.group(1), "", quote=True), key_node)
             raise self.fail(f"unknown step '{short(key)}'{did_you_mean(key, STEP_KEYS)}", key_node)
         if len(keys) > 1:
             second = next(k for k in items if k[0] == keys[1])
@@ -339,8 +361,11 @@ class _Builder(NodeReader):
             raise self.fail(f"'{word}' needs a value, e.g. '- {example}'", node)
         match = _LEADING_WORD.match(word)
         head = match.group(1) if match else word
-        if ":" in word and head in STEP_KEYS:
+        rest = word[match.end():] if match else ""
+        if head in STEP_KEYS and rest.startswith(":"):
             raise self.fail(f"put a space after the colon: '- {head}: ...'", node)
+        if head in STEP_KEYS and rest.strip():
+            raise self.fail(_missing_colon(head, rest.strip()), node)
         hint = did_you_mean(head, STEP_KEYS)
         if hint:
             raise self.fail(f"unknown step '{short(head)}'{hint}", node)

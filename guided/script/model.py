@@ -106,10 +106,15 @@ class Script:
     pos: Pos = field(default_factory=lambda: Pos("<script>"))
     title_pos: Pos | None = None  # where the title is written, for messages about it
     source_hash: str = ""  # sha256 of the file bytes (and included files), for the session log
+    value_pos: Mapping[str, Pos] = field(default_factory=dict)  # top-level key -> its value's place
 
     @property
     def file(self) -> str:
         return str(self.path) if self.path else self.pos.file
+
+    def place(self, key: str) -> Pos:
+        """Where the value of the top-level ``key`` is written (the script's start if nowhere)."""
+        return self.value_pos.get(key, self.pos)
 
 
 def iter_steps(steps: tuple[Step, ...]):

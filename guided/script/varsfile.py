@@ -71,6 +71,13 @@ def _unwrap(node: yaml.Node, path: Path) -> yaml.MappingNode:
         return n
 
     top = expect_mapping(node)
+    if any(isinstance(k, yaml.ScalarNode) and k.value == "steps" and not isinstance(v, yaml.ScalarNode)
+           for k, v in top.value):  # `--vars-file sam.yaml` for the practice itself: a common slip
+        raise ScriptError(
+            "this is a practice script, not a variables file; a variables file holds only names "
+            "and their text, such as 'name: Sam', one a line (optionally under 'variables:')",
+            Pos(str(path)),
+        )
     if len(top.value) == 1 and top.value[0][0].value == "variables":
         return expect_mapping(top.value[0][1])
     return top

@@ -116,6 +116,11 @@ _CURLY = "\u201c\u201d\u2018\u2019"  # “ ” ‘ ’, as word processors write
 _NO_SPACE_AFTER_COLON = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):(?=[^\s:/])")
 _NO_SPACE_AFTER_DASH = re.compile(r"^(\s*)-(?=[^\s-])")
 _KEY = re.compile(r"^\s*(?:- )?[A-Za-z_][\w-]*:\s")
+# A step's name with no colon after it, followed by lines that belong to it ('- repeat 2'
+# then 'steps:'): YAML reads the lines as one text and stops at the next ': '.
+_STEP_WITHOUT_COLON = re.compile(r"^\s*- (say|pause|bell|section|breathe|repeat|include)\b([^:#]*)$")
+_BESIDE = {"repeat": "with 'steps:' beside it", "breathe": "with its options indented under it",
+           "bell": "with 'sound:' indented under it"}
 
 
 def syntax_hint(text: str, exc: yaml.MarkedYAMLError) -> tuple[str, tuple[int, int]] | None:
@@ -154,6 +159,14 @@ def syntax_hint(text: str, exc: yaml.MarkedYAMLError) -> tuple[str, tuple[int, i
     match = _NO_SPACE_AFTER_DASH.match(here)
     if match and "block end" in problem:
         return ("put a space after the '-' that starts a list item: '- ...'", at(row, match.end(1)))
+    if "mapping values" in problem and row > 0:
+        match = _STEP_WITHOUT_COLON.match(lines[row - 1])
+        if match:
+            kind, value = match.group(1), match.group(2).strip()
+            written = f"{kind}: {value}" if value else f"{kind}:"
+            beside = _BESIDE.get(kind, "")
+            return (f"a colon is missing after '{kind}': write '- {written}'"
+                    + (f" {beside}" if beside else ""), at(row - 1, match.start(1)))
     if "mapping values" in problem:
         curly = next((c for c in here if c in _CURLY), None)
         example = _quoted_example(here)

@@ -306,16 +306,16 @@ def _by_language(choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings:
     return _settings(voice, choice, lang, rate, fallback)
 
 
-def script_problems(language: str | None, voice: str | None) -> list[str]:
+def script_problems(language: str | None, voice: str | None) -> list[tuple[str, str]]:
     """What would stop a script's ``language`` or ``voice`` from being spoken here
-    (for ``guided check``)."""
+    (for ``guided check``): (the key it is about, the message)."""
     problems = []
     lang = normalise_language(language)
     if not any(voice_for_language(engine, lang) for engine in ENGINE_NAMES):
-        problems.append(no_voice_message(lang))
+        problems.append(("language", no_voice_message(lang)))
     if voice and not find_voice(voice) and not _is_recorded(voice):
-        problems.append(f"there is no voice {voice!r} on this computer; "
-                        f"{_voice_hint(voice, ENGINE_NAMES)}")
+        problems.append(("voice", f"there is no voice {voice!r} on this computer; "
+                                  f"{_voice_hint(voice, ENGINE_NAMES)}"))
     return problems
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from guided.audio.format import SAMPLE_RATE, seconds_to_samples
-from guided.errors import Pos, ScriptError
+from guided.errors import Pos, ScriptError, ScriptErrors
 from guided.script.durations import format_clock
 from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
 from guided.script.model import (
@@ -35,6 +35,7 @@ from guided.script.model import (
     Script,
     Section,
     Step,
+    iter_steps,
 )
 
 # Event kinds
@@ -214,13 +215,20 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None, *,
 
 
 def missing_value(name: str, variables: Mapping[str, str], *, in_script: bool = True) -> str:
-    """What to say about a ``{name}`` with no value (with the given name it may be a typo
-    of); ``in_script`` False for a journey, which has no 'variables:' of its own."""
+    """Why ``{name}`` cannot be filled: most often the placeholder is misspelled
+    (``{nmae}`` beside a variable ``name``), so a close name is suggested for it; a close
+    name that only the command line gave (``--var nmae=Sam`` for ``{name}``) is the likely
+    slip then, and is named as such. ``in_script`` False for a journey, which has no
+    'variables:' of its own."""
     close = difflib.get_close_matches(name, list(variables), n=1, cutoff=0.6)
-    given = f" (a value was given for '{close[0]}': is that meant to be '{name}'?)" if close else ""
-    where = f"add it under 'variables:' or pass --var {name}=..." if in_script else \
-        f"pass --var {name}=... or give it in a --vars-file"
-    return f"variable '{name}' has no value{given}: {where}"
+    if not close:
+        where = (f"add it under 'variables:' or pass --var {name}=..." if in_script else
+                 f"pass --var {name}=... or give it in a --vars-file")
+        return f"variable '{name}' has no value: {where}"
+    if close[0] in getattr(variables, "given", ()):
+        return (f"variable '{name}' has no value; a value was given for '{close[0]}' "
+                f"(--var or --vars-file): is that meant to be '{name}'?")
+    return f"{{{name}}} has no value; did you mean {{{close[0]}}}?"
 
 
 def fill_text(text: str, variables: Mapping[str, str]) -> str:
@@ -309,10 +317,32 @@ def speaking_rate(script: Script, rate: int | None = None) -> int:
     return rate or script.rate or DEFAULT_RATE
 
 
-def merged_variables(script: Script, variables: Mapping[str, str] | None) -> dict[str, str]:
-    values = dict(script.variables)
+class Merged(dict[str, str]):
+    """A script's variable defaults with the listener's values over them; ``given`` holds
+    the names only the listener gave (``--var``, ``--vars-file``), for messages."""
+
+    given: frozenset[str] = frozenset()
+
+
+def merged_variables(script: Script, variables: Mapping[str, str] | None) -> Merged:
+    values = Merged(script.variables)
     values.update(variables or {})
+    values.given = frozenset(values) - frozenset(script.variables)
     return values
+
+
+def breath_cue_problems(script: Script, variables: Mapping[str, str] | None = None,
+                        measure: Measure | None = None) -> list[ScriptError]:
+    """Every phase of every ``breathe`` in ``script`` whose spoken cue is longer than the
+    phase (planning stops at the first step with one; ``guided check`` lists them all)."""
+    state = _State.for_script(script, variables, None, None, measure)
+    problems: list[ScriptError] = []
+    seen: set[Pos] = set()  # a part included twice: once
+    for step in iter_steps(script.steps):
+        if isinstance(step, Breathe) and step.pos not in seen:
+            seen.add(step.pos)
+            problems += state.cue_problems(step)
+    return problems
 
 
 def iter_plan(
@@ -401,7 +431,26 @@ class _State:
         else:  # pragma: no cover - the loader only builds the kinds above
             raise TypeError(f"unknown step {step!r}")
 
+    def cue_problems(self, step: Breathe) -> list[ScriptError]:
+        """Each phase of ``step`` whose spoken cue is longer than the phase itself."""
+        if step.cue == "tone":
+            return []
+        problems = []
+        for phase, seconds in breath_phases(step, self.pace):
+            words = BREATH_CUE_WORDS[phase]
+            cue = self.speech_length(words)
+            if cue > seconds_to_samples(seconds):
+                problems.append(ScriptError(
+                    f"the spoken cue '{words}' ({cue / SAMPLE_RATE:.1f}s) is longer than the "
+                    f"{seconds:g}s {phase} phase: lengthen the phase or use 'cue: tone'",
+                    step.pos,
+                ))
+        return problems
+
     def breathe(self, step: Breathe) -> Iterator[Event]:
+        problems = self.cue_problems(step)  # every phase too short, not only the first
+        if problems:
+            raise problems[0] if len(problems) == 1 else ScriptErrors(problems)
         phases = breath_phases(step, self.pace)
         for _ in range(step.cycles):
             for phase, seconds in phases:
@@ -411,12 +460,6 @@ class _State:
                     continue
                 words = BREATH_CUE_WORDS[phase]
                 cue = self.speech_length(words)
-                if cue > total:
-                    raise ScriptError(
-                        f"the spoken cue '{words}' ({cue / SAMPLE_RATE:.1f}s) is longer than the "
-                        f"{seconds:g}s {phase} phase: lengthen the phase or use 'cue: tone'",
-                        step.pos,
-                    )
                 yield self.emit(SPEECH, cue, step.pos, words, phase)
                 if total > cue:
                     yield self.emit(SILENCE, total - cue, step.pos, "", phase)
