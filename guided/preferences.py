@@ -119,7 +119,7 @@ def _read(path: Path) -> tuple[dict[str, object], dict[str, Pos]]:
     from guided.settings import load_settings
 
     load_settings(path)  # the file as a whole: names, engine and voice, every mistake one line
-    node = load_nodes(path, max_bytes=MAX_BYTES, what="a settings file")
+    node = load_nodes(path, max_bytes=MAX_BYTES, what="a settings file", alias_places=True)
     if not isinstance(node, yaml.MappingNode):
         return {}, {}  # guided.settings reports a file that is not a mapping
     data = yaml.SafeLoader("").construct_document(node)
@@ -173,12 +173,13 @@ def _parse_value(key: str, value: object) -> object:
 
 
 def _text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from guided.script.yamlfile import decode, read_bytes
+
+    if not path.exists():
         return ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GuidedError(f"cannot read {path}: {exc}") from None
+    # the checks and one-line messages every YAML file gets: a folder, a device, too big, not UTF-8
+    return decode(read_bytes(path, Pos(str(path)), max_bytes=MAX_BYTES, what="a settings file"),
+                  str(path))
 
 
 def _yaml_scalar(value: object) -> str:

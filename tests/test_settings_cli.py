@@ -12,6 +12,7 @@ from guided.cli import cli
 from guided.practice import sessionlog
 from guided.preferences import Preferences, load_preferences
 from tests.audio_devices import alsa_file_sink  # noqa: F401 - fixture
+from tests.helpers import one_line_error, write
 
 
 def run(*args: str):
@@ -98,3 +99,25 @@ def test_the_device_setting_is_where_play_plays(guided, tmp_path, alsa_file_sink
     result = guided("play", str(script), "--no-prompt", env=alsa_file_sink.merged())
     assert result.returncode == 0, result.stderr
     assert alsa_file_sink.output.stat().st_size > 22050  # half a second and more reached the sink
+
+
+@pytest.mark.parametrize(("text", "where", "expected"), [
+    ("rate: 130\nrate: 140\n", "2:1", "'rate' appears twice here; keep one"),
+    ("rate: &a 130\npace: *a\n", "2:7", "pace should be a number"),  # the alias, not the anchor
+])
+def test_a_repeated_key_or_an_alias_is_blamed_where_it_is_written(cli, isolated_home: Path,
+                                                                    text, where, expected):
+    path = write(isolated_home, "settings.yaml", text)
+    for args in (("settings",), ("preview", "grounding")):
+        result = cli(*args)
+        one_line_error(result, f"settings.yaml:{where}: {expected}")
+    one_line_error(cli("settings", "set", "ratings", "off"), f"settings.yaml:{where}: {expected}")
+    assert path.read_text() == text
+
+
+def test_a_folder_called_settings_yaml_is_one_plain_line(cli, isolated_home: Path):
+    (isolated_home / "settings.yaml").mkdir()
+    for args in (("settings",), ("settings", "set", "rate", "130"), ("settings", "unset", "rate")):
+        result = cli(*args)
+        one_line_error(result, "settings.yaml: is a folder, not a settings file")
+        assert "file file" not in result.stderr and "Errno" not in result.stderr
