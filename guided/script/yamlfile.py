@@ -86,11 +86,14 @@ class _AliasPlacesLoader(yaml.SafeLoader):
     alias is written, so a mistake in a value reached through an alias is shown there,
     not at the anchor. The copy is shallow: a mapping or list is still shared."""
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         if not self.check_event(yaml.AliasEvent):
             return super().compose_node(parent, index)
         event = self.peek_event()
-        placed = copy.copy(super().compose_node(parent, index))
+        anchored = super().compose_node(parent, index)
+        if anchored is None:
+            return None
+        placed = copy.copy(anchored)
         placed.start_mark, placed.end_mark = event.start_mark, event.end_mark
         return placed
 
