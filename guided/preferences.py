@@ -92,6 +92,10 @@ def set_value(key: str, value: str, path: Path | None = None) -> object:
     path = path or settings_file()
     key = check_key(key)
     parsed = _parse_value(key, value)
+    if key == "voice":  # now, not at every play: a voice that is not here is refused
+        from guided.speech.choice import check_voice_name
+
+        check_voice_name(str(parsed))
     line = f"{key}: {_yaml_scalar(parsed)}"
     _write_checked(path, _replace_line(_text(path), key, line))
     return parsed

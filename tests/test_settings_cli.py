@@ -9,14 +9,28 @@ import pytest
 from click.testing import CliRunner
 
 from guided.cli import cli
+from guided.errors import GuidedError
 from guided.practice import sessionlog
 from guided.preferences import Preferences, load_preferences
+from guided.speech.choice import VoiceChoice, settle
 from tests.audio_devices import alsa_file_sink  # noqa: F401 - fixture
 from tests.helpers import one_line_error, write
 
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def voices_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A known set of voices, one per engine, listed without starting espeak-ng."""
+    from guided.speech import choice
+    from guided.speech.base import Voice
+
+    here = {"hibari": [Voice("heart", "heart (American English, hibari)", "en-us", "female", "hibari")],
+            "piper": [Voice("en_US-joe-medium", "joe (en-us, medium)", "en-us", "", "piper")],
+            "pyttsx3": [Voice("gmw/en-us", "English (America)", "en-us", "male", "pyttsx3")]}
+    monkeypatch.setattr(choice, "voices_of", lambda engine: here.get(engine, []))
 
 
 def test_show_lists_every_setting_with_its_default():
@@ -27,7 +41,7 @@ def test_show_lists_every_setting_with_its_default():
     assert "(the script's)" in result.output and "not written yet" in result.output
 
 
-def test_set_keeps_the_file_hand_editable(isolated_home: Path):
+def test_set_keeps_the_file_hand_editable(isolated_home: Path, voices_here):
     path = isolated_home / "settings.yaml"
     path.write_text("# mine, written by hand\nengine: pyttsx3   # the quick voice\n")
     for key, value in (("rate", "130"), ("pace", "1.5"), ("device", "USB: headset"),
@@ -121,3 +135,19 @@ def test_a_folder_called_settings_yaml_is_one_plain_line(cli, isolated_home: Pat
         result = cli(*args)
         one_line_error(result, "settings.yaml: is a folder, not a settings file")
         assert "file file" not in result.stderr and "Errno" not in result.stderr
+
+
+@pytest.mark.parametrize(("voice", "expected"), [
+    ("nosuch", "there is no voice 'nosuch' on this computer; `guided voices` lists the ones"),
+    ("hear", "there is no voice 'hear' on this computer; did you mean 'heart'?"),
+])
+def test_a_voice_that_is_not_here_is_refused_when_it_is_set(cli, isolated_home: Path, voices_here,
+                                                             voice, expected):
+    path = write(isolated_home, "settings.yaml", "rate: 120\n")
+    one_line_error(cli("settings", "set", "voice", voice), expected)
+    assert path.read_text() == "rate: 120\n"
+    with pytest.raises(GuidedError) as given:  # what --voice says: the same words and hint
+        settle(VoiceChoice(voice=voice))
+    assert expected.replace("computer;", "computer (--voice);") in str(given.value)
+    for known in ("heart", "joe", "en-us"):
+        assert cli("settings", "set", "voice", known).returncode == 0
