@@ -183,7 +183,7 @@ def test_settings_file_with_a_complex_key(guided, tmp_path, isolated_home, text,
     write(isolated_home, "settings.yaml", text)
     write(tmp_path, "s.yaml", SHORT)
     result = guided("export", "s.yaml", "-o", "s.wav", cwd=tmp_path)
-    one_line(result, f"{isolated_home / 'settings.yaml'}:{where}: a setting's name is a plain word")
+    one_line(result, f"{isolated_home / 'settings.yaml'}:{where}: error: a setting's name is a plain word")
     assert not (tmp_path / "s.wav").exists()
 
 

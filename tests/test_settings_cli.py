@@ -82,10 +82,10 @@ def test_a_hand_written_mistake_points_at_its_line(guided, isolated_home: Path):
     (isolated_home / "settings.yaml").write_text("rate: 120\nratngs: off\n")
     result = guided("settings")
     assert result.returncode == 1
-    assert "settings.yaml:2:1: unknown setting 'ratngs' (did you mean 'ratings'?)" in result.stderr
+    assert "settings.yaml:2:1: error: unknown setting 'ratngs' (did you mean 'ratings'?)" in result.stderr
     (isolated_home / "settings.yaml").write_text("pace: 12\n")
     result = guided("play", "grounding", "--no-prompt")
-    assert result.returncode == 1 and "settings.yaml:1:7: pace should be a number" in result.stderr
+    assert result.returncode == 1 and "settings.yaml:1:7: error: pace should be a number" in result.stderr
 
 
 def test_streaks_setting_is_the_same_switch_as_log_streak():
@@ -124,8 +124,9 @@ def test_a_repeated_key_or_an_alias_is_blamed_where_it_is_written(cli, isolated_
     path = write(isolated_home, "settings.yaml", text)
     for args in (("settings",), ("preview", "grounding")):
         result = cli(*args)
-        one_line_error(result, f"settings.yaml:{where}: {expected}")
-    one_line_error(cli("settings", "set", "ratings", "off"), f"settings.yaml:{where}: {expected}")
+        one_line_error(result, f"settings.yaml:{where}: error: {expected}")
+    one_line_error(cli("settings", "set", "ratings", "off"),
+                   f"settings.yaml:{where}: error: {expected}")
     assert path.read_text() == text
 
 
@@ -133,7 +134,7 @@ def test_a_folder_called_settings_yaml_is_one_plain_line(cli, isolated_home: Pat
     (isolated_home / "settings.yaml").mkdir()
     for args in (("settings",), ("settings", "set", "rate", "130"), ("settings", "unset", "rate")):
         result = cli(*args)
-        one_line_error(result, "settings.yaml: is a folder, not a settings file")
+        one_line_error(result, "settings.yaml: error: is a folder, not a settings file")
         assert "file file" not in result.stderr and "Errno" not in result.stderr
 
 
