@@ -147,6 +147,12 @@ def usage_line(exc: click.UsageError, argv: list[str] | None = None) -> str:
     return f"{path}: {message}; `{path} --help` shows how to use it"
 
 
+def error_line(exc: GuidedError) -> str:
+    """How an error is shown: ``FILE:LINE:COL: error: …`` when it is about a place in a
+    file, as `guided check` shows each mistake (and any compiler does), else ``guided: …``."""
+    return f"guided: {exc.message}" if exc.pos is None else f"{exc.pos}: error: {exc.message}"
+
+
 def main(argv: list[str] | None = None) -> None:
     from guided.outputs.writer import stop_on_signals
 
@@ -157,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
         with stop_on_signals():
             code = cli.main(args=argv, prog_name="guided", standalone_mode=False)
     except GuidedError as exc:
-        click.echo(printable(f"guided: {exc}" if exc.pos is None else str(exc)), err=True)
+        click.echo(printable(error_line(exc)), err=True)
         sys.exit(exc.exit_code)
     except OutputClosed:
         _quiet_exit()

@@ -1,8 +1,9 @@
 """Errors a user can act on.
 
 Every error that reaches the user is one line: where (``file:line:col`` when the
-problem is in a script) and what to do. The CLI prints ``GuidedError`` as is and
-never shows a traceback for it.
+problem is in a file) and what to do. The CLI prints a ``GuidedError`` as
+``file:line:col: error: …`` when it has a place (as `guided check` shows each mistake),
+else ``guided: …`` (``guided.cli.error_line``), and never shows a traceback for it.
 """
 
 from __future__ import annotations

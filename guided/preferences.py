@@ -92,6 +92,10 @@ def set_value(key: str, value: str, path: Path | None = None) -> object:
     path = path or settings_file()
     key = check_key(key)
     parsed = _parse_value(key, value)
+    if key == "voice":  # now, not at every play: a voice that is not here is refused
+        from guided.speech.choice import check_voice_name
+
+        check_voice_name(str(parsed))
     line = f"{key}: {_yaml_scalar(parsed)}"
     _write_checked(path, _replace_line(_text(path), key, line))
     return parsed
@@ -119,7 +123,7 @@ def _read(path: Path) -> tuple[dict[str, object], dict[str, Pos]]:
     from guided.settings import load_settings
 
     load_settings(path)  # the file as a whole: names, engine and voice, every mistake one line
-    node = load_nodes(path, max_bytes=MAX_BYTES, what="a settings file")
+    node = load_nodes(path, max_bytes=MAX_BYTES, what="a settings file", alias_places=True)
     if not isinstance(node, yaml.MappingNode):
         return {}, {}  # guided.settings reports a file that is not a mapping
     data = yaml.SafeLoader("").construct_document(node)
@@ -173,12 +177,13 @@ def _parse_value(key: str, value: object) -> object:
 
 
 def _text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from guided.script.yamlfile import decode, read_bytes
+
+    if not path.exists():
         return ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GuidedError(f"cannot read {path}: {exc}") from None
+    # the checks and one-line messages every YAML file gets: a folder, a device, too big, not UTF-8
+    return decode(read_bytes(path, Pos(str(path)), max_bytes=MAX_BYTES, what="a settings file"),
+                  str(path))
 
 
 def _yaml_scalar(value: object) -> str:

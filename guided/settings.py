@@ -23,6 +23,7 @@ import yaml
 from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
 from guided.preferences import ALL_KEYS, check_key
+from guided.script.nodes import NodeReader
 from guided.script.yamlfile import load_nodes, node_pos
 from guided.speech.choice import AUTO, ENGINE_CHOICES
 
@@ -40,11 +41,13 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or settings_file()
     if not path.exists():
         return Settings()
-    node = load_nodes(path, max_bytes=64 * 1024, what="a settings file")
+    node = load_nodes(path, max_bytes=64 * 1024, what="a settings file", alias_places=True)
     for key, _ in node.value if isinstance(node, yaml.MappingNode) else ():
         if not isinstance(key, yaml.ScalarNode):  # e.g. '? [a, b]': not a setting's name
             raise GuidedError(f"a setting's name is a plain word; known settings: {', '.join(KEYS)}",
                               _pos(path, key))
+    if isinstance(node, yaml.MappingNode):  # each setting once, as in a script ('rate' twice: which?)
+        NodeReader(str(path)).mapping(node, "settings such as 'engine: auto'")
     try:
         data = None if node is None else yaml.SafeLoader("").construct_document(node)
     except yaml.YAMLError as exc:

@@ -158,7 +158,7 @@ def test_vars_file_errors_point_at_the_line(cli, tmp_path):
     vars_file.write_text("name: Sam\nplaces:\n  - beach\n")
     result = cli("say", "Hi {name}", "--vars-file", str(vars_file), "-o", str(tmp_path / "x.wav"))
     assert result.returncode == 1
-    assert f"{vars_file}:3:3: variable 'places' must be plain text" in result.stderr
+    assert f"{vars_file}:3:3: error: variable 'places' must be plain text" in result.stderr
 
 
 def test_edit_uses_visual_before_editor(cli, isolated_home):

@@ -227,7 +227,7 @@ def test_a_failed_bundle_leaves_nothing_behind(guided, scripts, tmp_path):
     out = tmp_path / "bundle.zip"
     result = guided("bundle", "breath", "broken", "-o", str(out))
     assert result.returncode == 1
-    assert "broken.yaml:3:5: variable 'who' has no value" in result.stderr
+    assert "broken.yaml:3:5: error: variable 'who' has no value" in result.stderr
     assert list(tmp_path.iterdir()) == [tmp_path / "home"]
 
 

@@ -66,7 +66,7 @@ def test_play_names_the_first_mistake_and_how_many_more(guided, tmp_path: Path):
     result = guided("play", "sam.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        "sam.yaml:2:7: 'rate' (words per minute) must be 80..300, got 400 "
+        "sam.yaml:2:7: error: 'rate' (words per minute) must be 80..300, got 400 "
         "(and 4 more mistakes: `guided check` lists them all)")
 
 

@@ -111,6 +111,20 @@ def test_file_size_limit_while_exporting(tmp_path):
     assert sorted(os.listdir(folder)) == ["long.yaml"]
 
 
+@pytest.mark.parametrize("name", ["b.zip", "b"])
+def test_disk_full_while_making_a_bundle(tmp_path, small_disk, name):
+    """The message names the bundle asked for, not the hidden folder it is built in."""
+    folder, preexec = small_disk
+    write(tmp_path, "long.yaml", "title: Long\nsteps:\n  - say: Feel your feet on the floor.\n"
+                                 "  - pause: 10m\n")
+    result = run(["bundle", "long.yaml", "--engine", "test", "-o", str(folder / name)], tmp_path,
+                 preexec)
+    one_line(result, f"guided: cannot make the bundle {folder / name}: ")
+    assert "the disk is full" in result.stderr or "larger than this system allows" in result.stderr
+    assert ".building" not in result.stderr
+    assert os.listdir(folder) == []  # nothing half-written is left
+
+
 TAGS_PROGRAM = textwrap.dedent("""
     import resource, shutil, sys
     from pathlib import Path
@@ -169,7 +183,7 @@ def test_settings_file_with_a_complex_key(guided, tmp_path, isolated_home, text,
     write(isolated_home, "settings.yaml", text)
     write(tmp_path, "s.yaml", SHORT)
     result = guided("export", "s.yaml", "-o", "s.wav", cwd=tmp_path)
-    one_line(result, f"{isolated_home / 'settings.yaml'}:{where}: a setting's name is a plain word")
+    one_line(result, f"{isolated_home / 'settings.yaml'}:{where}: error: a setting's name is a plain word")
     assert not (tmp_path / "s.wav").exists()
 
 

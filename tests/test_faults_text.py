@@ -201,7 +201,7 @@ def test_unspeakable_once_variables_are_filled_is_an_error(guided, tmp_path):
     one_error_line(guided("check", "s.yaml", "--var", "mark=...", cwd=tmp_path),
                    "s.yaml:4:5: error: once its variables are filled in", "nothing a voice can speak")
     one_error_line(guided("export", "s.yaml", "--var", "mark=\u200b", "-o", "s.mp3", cwd=tmp_path),
-                   "s.yaml:4:5: once its variables are filled in")
+                   "s.yaml:4:5: error: once its variables are filled in")
     assert not (tmp_path / "s.mp3").exists()
     # an optional variable left empty is skipped, as before (a warning in check)
     result = guided("check", "s.yaml", "--var", "mark=", cwd=tmp_path)

@@ -218,7 +218,7 @@ def test_play_without_the_clients_values_names_the_missing_variable(guided, smal
     result = guided("journey", "today", "--play", "--no-prompt", "--device", alsa_file_sink.device,
                     env=alsa_file_sink.merged())
     assert result.returncode == 1
-    assert "tiny.yaml:3:5: variable 'name' has no value" in result.stderr
+    assert "tiny.yaml:3:5: error: variable 'name' has no value" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -280,7 +280,7 @@ def test_preview_reports_the_same_one_line(cli, tmp_path):
     _write(tmp_path, "s.yaml", T + "  - pasue: 3s\n")
     result = cli("preview", "s.yaml", cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr == "s.yaml:3:5: unknown step 'pasue' (did you mean 'pause'?)\n"
+    assert result.stderr == "s.yaml:3:5: error: unknown step 'pasue' (did you mean 'pause'?)\n"
     assert result.stdout == ""
 
 

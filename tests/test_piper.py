@@ -236,7 +236,7 @@ def test_bad_settings_reach_the_user_as_one_line(guided, isolated_home: Path,
     (isolated_home / "settings.yaml").write_text("engine: loud\n")
     result = guided("say", PHRASE, "-o", "x.wav", cwd=isolated_home)
     assert result.returncode == 1
-    assert "settings.yaml:1:9: engine should be one of" in result.stderr
+    assert "settings.yaml:1:9: error: engine should be one of" in result.stderr
     assert "Traceback" not in result.stderr
 
 

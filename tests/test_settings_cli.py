@@ -9,13 +9,28 @@ import pytest
 from click.testing import CliRunner
 
 from guided.cli import cli
+from guided.errors import GuidedError
 from guided.practice import sessionlog
 from guided.preferences import Preferences, load_preferences
+from guided.speech.choice import VoiceChoice, settle
 from tests.audio_devices import alsa_file_sink  # noqa: F401 - fixture
+from tests.helpers import one_line_error, write
 
 
 def run(*args: str):
     return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def voices_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A known set of voices, one per engine, listed without starting espeak-ng."""
+    from guided.speech import choice
+    from guided.speech.base import Voice
+
+    here = {"hibari": [Voice("heart", "heart (American English, hibari)", "en-us", "female", "hibari")],
+            "piper": [Voice("en_US-joe-medium", "joe (en-us, medium)", "en-us", "", "piper")],
+            "pyttsx3": [Voice("gmw/en-us", "English (America)", "en-us", "male", "pyttsx3")]}
+    monkeypatch.setattr(choice, "voices_of", lambda engine: here.get(engine, []))
 
 
 def test_show_lists_every_setting_with_its_default():
@@ -26,7 +41,7 @@ def test_show_lists_every_setting_with_its_default():
     assert "(the script's)" in result.output and "not written yet" in result.output
 
 
-def test_set_keeps_the_file_hand_editable(isolated_home: Path):
+def test_set_keeps_the_file_hand_editable(isolated_home: Path, voices_here):
     path = isolated_home / "settings.yaml"
     path.write_text("# mine, written by hand\nengine: pyttsx3   # the quick voice\n")
     for key, value in (("rate", "130"), ("pace", "1.5"), ("device", "USB: headset"),
@@ -67,10 +82,10 @@ def test_a_hand_written_mistake_points_at_its_line(guided, isolated_home: Path):
     (isolated_home / "settings.yaml").write_text("rate: 120\nratngs: off\n")
     result = guided("settings")
     assert result.returncode == 1
-    assert "settings.yaml:2:1: unknown setting 'ratngs' (did you mean 'ratings'?)" in result.stderr
+    assert "settings.yaml:2:1: error: unknown setting 'ratngs' (did you mean 'ratings'?)" in result.stderr
     (isolated_home / "settings.yaml").write_text("pace: 12\n")
     result = guided("play", "grounding", "--no-prompt")
-    assert result.returncode == 1 and "settings.yaml:1:7: pace should be a number" in result.stderr
+    assert result.returncode == 1 and "settings.yaml:1:7: error: pace should be a number" in result.stderr
 
 
 def test_streaks_setting_is_the_same_switch_as_log_streak():
@@ -98,3 +113,42 @@ def test_the_device_setting_is_where_play_plays(guided, tmp_path, alsa_file_sink
     result = guided("play", str(script), "--no-prompt", env=alsa_file_sink.merged())
     assert result.returncode == 0, result.stderr
     assert alsa_file_sink.output.stat().st_size > 22050  # half a second and more reached the sink
+
+
+@pytest.mark.parametrize(("text", "where", "expected"), [
+    ("rate: 130\nrate: 140\n", "2:1", "'rate' appears twice here; keep one"),
+    ("rate: &a 130\npace: *a\n", "2:7", "pace should be a number"),  # the alias, not the anchor
+])
+def test_a_repeated_key_or_an_alias_is_blamed_where_it_is_written(cli, isolated_home: Path,
+                                                                    text, where, expected):
+    path = write(isolated_home, "settings.yaml", text)
+    for args in (("settings",), ("preview", "grounding")):
+        result = cli(*args)
+        one_line_error(result, f"settings.yaml:{where}: error: {expected}")
+    one_line_error(cli("settings", "set", "ratings", "off"),
+                   f"settings.yaml:{where}: error: {expected}")
+    assert path.read_text() == text
+
+
+def test_a_folder_called_settings_yaml_is_one_plain_line(cli, isolated_home: Path):
+    (isolated_home / "settings.yaml").mkdir()
+    for args in (("settings",), ("settings", "set", "rate", "130"), ("settings", "unset", "rate")):
+        result = cli(*args)
+        one_line_error(result, "settings.yaml: error: is a folder, not a settings file")
+        assert "file file" not in result.stderr and "Errno" not in result.stderr
+
+
+@pytest.mark.parametrize(("voice", "expected"), [
+    ("nosuch", "there is no voice 'nosuch' on this computer; `guided voices` lists the ones"),
+    ("hear", "there is no voice 'hear' on this computer; did you mean 'heart'?"),
+])
+def test_a_voice_that_is_not_here_is_refused_when_it_is_set(cli, isolated_home: Path, voices_here,
+                                                             voice, expected):
+    path = write(isolated_home, "settings.yaml", "rate: 120\n")
+    one_line_error(cli("settings", "set", "voice", voice), expected)
+    assert path.read_text() == "rate: 120\n"
+    with pytest.raises(GuidedError) as given:  # what --voice says: the same words and hint
+        settle(VoiceChoice(voice=voice))
+    assert expected.replace("computer;", "computer (--voice);") in str(given.value)
+    for known in ("heart", "joe", "en-us"):
+        assert cli("settings", "set", "voice", known).returncode == 0

@@ -154,7 +154,7 @@ def test_say_points_out_a_mistyped_var_before_speaking(guided, tmp_path):
     out = tmp_path / "welcome.wav"
     result = guided("say", "Welcome, {name}.", "--var", "nmae=Sam", "-o", str(out))
     assert result.returncode == 1
-    assert "--var nmae=Sam: 'the phrase' has no variable 'nmae' (did you mean 'name'?)" in result.stderr
+    assert "--var nmae=Sam: error: 'the phrase' has no variable 'nmae' (did you mean 'name'?)" in result.stderr
     assert not out.exists()
 
 

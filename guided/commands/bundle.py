@@ -38,6 +38,7 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
     """
     from guided.outputs.bundle import build_bundle
     from guided.outputs.progress import Progress
+    from guided.outputs.safetext import printable
     from guided.outputs.writer import Guard
 
     values = collect_vars(variables, vars_file)
@@ -48,13 +49,17 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
             if progress.enabled:
                 progress.relabel(f"Exporting {msg}")
             else:
-                click.echo(f"Exporting {msg}")
+                click.echo(printable(f"Exporting {msg}"))
 
         made = build_bundle(list(refs), output, variables=values, title=title, voice=voice,
                             rate=rate, pace=pace, force=force, report=report, progress=progress,
                             guard=guard)
-    click.echo(f"Made {made.path}: {len(made.items)} practice{'s' if len(made.items) != 1 else ''}"
-               + (f" and the journey '{made.journey.title}'" if made.journey else "") + ".")
+    # the real names, made safe to print: a control character is shown as an escape such as
+    # \x1b (click would silently drop an escape sequence and name a file that is not there)
+    click.echo(printable(f"Made {made.path}: {len(made.items)} "
+                         f"practice{'s' if len(made.items) != 1 else ''}"
+                         + (f" and the journey '{made.journey.title}'" if made.journey else "")
+                         + "."))
     opener = "unzip it and open index.html" if made.path.suffix.lower() == ".zip" else \
         f"open {made.path / 'index.html'}"
-    click.echo(f"To try it yourself, {opener} in a web browser.")
+    click.echo(printable(f"To try it yourself, {opener} in a web browser."))

@@ -24,11 +24,10 @@ def settings(ctx: click.Context) -> None:
         return
     from guided.outputs.safetext import printable
     from guided.paths import settings_file
-    from guided.preferences import ALL_KEYS, DESCRIPTIONS, raw_settings
-    from guided.settings import load_settings
+    from guided.preferences import ALL_KEYS, DESCRIPTIONS, load_preferences, raw_settings
 
     path = settings_file()
-    load_settings(path)  # a mistake in the file is shown as file:line:col, here too
+    load_preferences(path)  # a mistake in the file (any key) is shown as file:line:col, here too
     values = raw_settings(path)
     shown = {key: _shown(values[key]) if values.get(key) is not None else f"({DESCRIPTIONS[key][1]})"
              for key in ALL_KEYS}

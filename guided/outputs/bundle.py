@@ -20,6 +20,7 @@ place at the end; an error or Ctrl-C leaves nothing half-written.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import html
 import json
 import os
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from guided.errors import GuidedError
+from guided.errors import GuidedError, disk_problem
 from guided.outputs.progress import ExportTracker, Progress
 from guided.outputs.writer import Guard, check_target, temp_folder, temp_name, writing
 from guided.paths import PACKAGE_DIR, is_path_ref
@@ -274,7 +275,9 @@ def default_title(contents: Contents, variables: Mapping[str, str]) -> str:
         base = fill_text(script.title, merged_variables(script, variables))
     else:
         base = "Your practices"
-    return f"{base} · for {name}" if name else base
+    if not name or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", base, re.IGNORECASE):
+        return base  # "Evening settle for Sam" already says whom it is for
+    return f"{base} · for {name}"
 
 
 def build_bundle(
@@ -305,6 +308,7 @@ def build_bundle(
     from guided.script.checks import require_known_variables, text_variables
 
     say = report or (lambda _msg: None)
+    own_title = given_title(title)  # a mistake in it is said before any work
     contents = collect(refs)
     reflections = contents.journey.reflections() if contents.journey else []
     require_known_variables(variables or {}, contents.scripts,  # before anything is spoken
@@ -318,7 +322,7 @@ def build_bundle(
     if contents.journey is not None:
         guard.add_input(contents.journey.path, "the journey")
     target = check_bundle_target(out, as_zip=as_zip, force=force, guard=guard)
-    bundle_title = title or default_title(contents, values)
+    bundle_title = own_title or default_title(contents, values)
 
     speakers = Speakers(voice=voice, rate=rate)
     work = temp_folder(target)
@@ -353,12 +357,47 @@ def build_bundle(
             encoding="utf-8")
         (work / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         _move_into_place(work, target, as_zip, force)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(work, ignore_errors=True)
+        problem = _disk_problem(exc, work)
+        if problem is not None:  # about the bundle asked for, not the hidden folder it is built in
+            raise GuidedError(f"cannot make the bundle {out}: {problem}") from exc
         raise
     finally:
         speakers.close()
     return Bundle(out, bundle_title, items, contents.journey)
+
+
+def given_title(title: str | None) -> str | None:
+    """``--title`` as one line (tabs and line breaks become spaces); a control character
+    such as an escape is refused, as in ``--var``, since README.txt and the page show it."""
+    if title is None:
+        return None
+    from guided.script.hygiene import text_problem
+
+    problem = text_problem(title)
+    if problem:
+        raise GuidedError(f"--title: {problem}")
+    return " ".join(title.split()) or None
+
+
+_DISK_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+
+
+def _disk_problem(exc: BaseException, work: Path) -> str | None:
+    """What went wrong, in words, when writing the bundle failed (a full disk, say, or any
+    refusal naming the hidden folder it is built in); None for any other error."""
+    from guided.outputs.export import _os_error_in
+
+    if not isinstance(exc, (OSError, GuidedError)):
+        return None
+    cause = _os_error_in(exc)
+    if cause is None:
+        return None
+    names_work = str(work) in str(exc) or str(work) in str(cause.filename or "")
+    if cause.errno in _DISK_ERRNOS or names_work or exc is cause:
+        return disk_problem(cause)
+    return None
 
 
 MARKER = ".guided-bundle"  # in every bundle folder: `--force` replaces only folders that have it

@@ -10,6 +10,7 @@ Callers get the node tree, whose marks give every later error its position.
 
 from __future__ import annotations
 
+import copy
 import re
 import stat
 from pathlib import Path
@@ -44,7 +45,7 @@ def read_bytes(path: Path, where: Pos, *, max_bytes: int, what: str) -> bytes:
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise ScriptError(f"is a folder, not {what} file", where)
+            raise ScriptError(f"is a folder, not {_as_file(what)}", where)
         if not stat.S_ISREG(info.st_mode):
             raise ScriptError("is not a regular file", where)
         if info.st_size > max_bytes:
@@ -80,12 +81,31 @@ def is_blank(text: str) -> bool:
     return not text.strip() or text.strip() == "\ufeff"
 
 
-def compose(text: str, display: str, *, single: str = "a file") -> yaml.Node | None:
+class _AliasPlacesLoader(yaml.SafeLoader):
+    """Composes each alias (``*name``) as a copy of its anchor's node that starts where the
+    alias is written, so a mistake in a value reached through an alias is shown there,
+    not at the anchor. The copy is shallow: a mapping or list is still shared."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if not self.check_event(yaml.AliasEvent):
+            return super().compose_node(parent, index)
+        event = self.peek_event()
+        anchored = super().compose_node(parent, index)
+        if anchored is None:
+            return None
+        placed = copy.copy(anchored)
+        placed.start_mark, placed.end_mark = event.start_mark, event.end_mark
+        return placed
+
+
+def compose(text: str, display: str, *, single: str = "a file", alias_places: bool = False
+            ) -> yaml.Node | None:
     """The node tree of one YAML document (None for an empty one), with plain tags only.
-    ``single`` names the file in the message about a second document."""
+    ``single`` names the file in the message about a second document. With
+    ``alias_places``, a node reached through an alias has the alias's place."""
     _check_bracket_depth(text, display)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_AliasPlacesLoader if alias_places else yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(display, mark.line + 1, mark.column + 1) if mark else Pos(display)
@@ -224,14 +244,19 @@ def _list_column(lines: list[str], row: int) -> int | None:
     return None
 
 
-def load_nodes(path: Path, *, max_bytes: int, what: str, display: str | None = None
-               ) -> yaml.Node | None:
+def load_nodes(path: Path, *, max_bytes: int, what: str, display: str | None = None,
+               alias_places: bool = False) -> yaml.Node | None:
     """Read, decode and compose a small YAML file in one step (None when it is empty)."""
     display = display or str(path)
     text = decode(read_bytes(path, Pos(display), max_bytes=max_bytes, what=what), display)
     if is_blank(text):
         return None
-    return compose(text, display, single=what)
+    return compose(text, display, single=what, alias_places=alias_places)
+
+
+def _as_file(what: str) -> str:
+    """"a script" -> "a script file"; "a settings file" stays as it is."""
+    return what if what.endswith(" file") else f"{what} file"
 
 
 def _size(n: int) -> str:

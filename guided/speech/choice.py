@@ -233,12 +233,29 @@ def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: st
             raise GuidedError(f"the voice {name!r} could be any of: {options}; "
                               "give its full id, or choose the engine with --engine")
         if where == "--voice" or choice.engine == AUTO:
-            _not_added(name, engines)
-            engine_part = "" if choice.engine == AUTO else f" in {ENGINE_LABELS[choice.engine]}"
-            raise GuidedError(f"there is no voice {name!r}{engine_part} on this computer "
-                              f"({where}); {_voice_hint(name, engines)}")
+            raise _no_such_voice(name, engines, choice.engine, where)
         # a script's or the settings' voice of another engine: --engine wins
     return _by_language(choice, lang, rate)
+
+
+def check_voice_name(name: str) -> None:
+    """Refuse a voice that no engine has here, and no voice recorded with ``guided record``
+    is called (for ``guided settings set voice``), with what ``--voice`` would say.
+    Only the voices are listed: no model is loaded, nothing is fetched."""
+    if _is_recorded(name) or find_voice(name):
+        return
+    raise _no_such_voice(name, ENGINE_NAMES, AUTO, None)
+
+
+def _no_such_voice(name: str, engines: tuple[str, ...], engine: str, where: str | None
+                   ) -> GuidedError:
+    """The error for a voice not found: how to add a hibari voice not on disk yet, else
+    the closest voice id (``where`` names what asked for it: "--voice")."""
+    _not_added(name, engines)
+    engine_part = "" if engine == AUTO else f" in {ENGINE_LABELS[engine]}"
+    asked = f" ({where})" if where else ""
+    return GuidedError(f"there is no voice {name!r}{engine_part} on this computer{asked}; "
+                       f"{_voice_hint(name, engines)}")
 
 
 def _voice_hint(name: str, engines: tuple[str, ...]) -> str:

@@ -1,0 +1,86 @@
+"""`guided bundle` with the test engine, in this process: the names it prints, the title
+it writes and the message when the disk fills (the page itself: tests/test_bundle.py)."""
+
+from __future__ import annotations
+
+import errno
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import one_line_error, write
+
+EVENING = "title: Evening settle for Sam\nsteps:\n  - say: Hello, {name}.\n  - pause: 1s\n"
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    folder = tmp_path / "work"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def evening(work: Path) -> Path:
+    return write(work, "evening.yaml", EVENING)
+
+
+def readme(bundle: Path) -> str:
+    with zipfile.ZipFile(bundle) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("/README.txt"))
+        return archive.read(name).decode("utf-8")
+
+
+def test_the_name_printed_is_the_real_one_made_safe(cli, evening, work):
+    result = cli("bundle", str(evening), "--engine", "test", "--var", "name=Sam",
+                 "-o", "c\x1b[2J.zip", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert (work / "c\x1b[2J.zip").is_file()  # the file really has the escape in its name
+    assert "Made c\\x1b[2J.zip: 1 practice." in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+@pytest.mark.parametrize("title", ["T\x1b]0;pwned\x07", "Sam\x9b2J", "A\x00B"])
+def test_a_title_with_a_control_character_is_refused_before_any_work(cli, evening, work, title):
+    result = cli("bundle", str(evening), "--engine", "test", "--var", "name=Sam",
+                 "-o", "b.zip", "--title", title, cwd=work)
+    one_line_error(result, "--title: the text contains U+00", "remove it")
+    assert "\x1b" not in result.stderr and "\x9b" not in result.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["evening.yaml"]
+
+
+def test_a_title_is_one_line_in_the_readme_and_the_page(cli, evening, work):
+    result = cli("bundle", str(evening), "--engine", "test", "--var", "name=Sam",
+                 "-o", "b.zip", "--title", "Sam's\npractices\tfor June", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert readme(work / "b.zip").startswith("Sam's practices for June\n" + "=" * 24 + "\n")
+
+
+@pytest.mark.parametrize(("title", "name", "heading"), [
+    ("Evening settle for Sam", "Sam", "Evening settle for Sam"),  # says whom it is for already
+    ("Evening settle for sam", "Sam", "Evening settle for sam"),
+    ("Evening settle", "Sam", "Evening settle · for Sam"),
+    ("Evening settle for Samantha", "Sam", "Evening settle for Samantha · for Sam"),
+])
+def test_a_one_practice_heading_names_the_client_once(cli, work, title, name, heading):
+    script = write(work, "one.yaml", EVENING.replace("Evening settle for Sam", title))
+    result = cli("bundle", str(script), "--engine", "test", "--var", f"name={name}", "-o", "b.zip",
+                 cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert readme(work / "b.zip").splitlines()[0] == heading
+
+
+@pytest.mark.parametrize("out", ["b.zip", "b"])
+def test_a_full_disk_names_the_bundle_not_its_hidden_folder(cli, evening, work, monkeypatch, out):
+    import guided.outputs.bundle as bundle
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(bundle, "readme_text", full)  # the disk fills as README.txt is written
+    result = cli("bundle", str(evening), "--engine", "test", "--var", "name=Sam", "-o", out,
+                 cwd=work)
+    one_line_error(result, f"guided: cannot make the bundle {out}: the disk is full; free some space")
+    assert ".building" not in result.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["evening.yaml"]
