@@ -142,5 +142,5 @@ def test_every_breath_phase_shorter_than_its_cue_is_listed(cli, tmp_path: Path):
     ]
     played = cli("play", "t.yaml", "--engine", "test", cwd=tmp_path)  # the first, and how many more
     assert played.returncode == 1 and played.stderr.count("\n") == 1
-    assert played.stderr.startswith("t.yaml:3:5: the spoken cue 'Breathing in'")
+    assert played.stderr.startswith("t.yaml:3:5: error: the spoken cue 'Breathing in'")
     assert played.stderr.rstrip().endswith("(and 1 more mistake: `guided check` lists them all)")

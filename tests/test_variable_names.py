@@ -53,7 +53,7 @@ def test_a_misspelled_placeholder_suggests_the_variable(cli, tmp_path):
         "sam.yaml:5:5: error: {nmae} has no value; did you mean {name}?"]
     played = cli("play", "sam.yaml", "--engine", "test", cwd=tmp_path)  # the same words there
     assert played.returncode == 1
-    assert played.stderr == "sam.yaml:5:5: {nmae} has no value; did you mean {name}?\n"
+    assert played.stderr == "sam.yaml:5:5: error: {nmae} has no value; did you mean {name}?\n"
 
 
 def test_a_mistyped_var_for_a_placeholder_is_named_as_the_slip(cli, tmp_path):
@@ -176,6 +176,6 @@ def test_a_practice_script_given_as_the_vars_file_is_named_as_one(cli, sam, tmp_
     result = cli(name, "sam.yaml", *rest, "--vars-file", "sam.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == (
-        "sam.yaml: this is a practice script, not a variables file; a variables file holds only "
+        "sam.yaml: error: this is a practice script, not a variables file; a variables file holds only "
         "names and their text, such as 'name: Sam', one a line (optionally under 'variables:')\n")
     assert not (tmp_path / "out.mp3").exists()
