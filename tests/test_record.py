@@ -400,3 +400,91 @@ def test_recording_from_a_microphone_and_ctrl_c_keeps_earlier_takes(script, tmp_
             again.proc.kill()
     assert "001/005" not in again.text and "002/005" in again.text
     assert "4 lines still to record (002, 003, 004, 005)" in again.text
+
+
+# -- takes belong to the line they were recorded for (quick: synthetic takes, in process) --
+
+
+def fake_take(path: Path, seed: int, rate: int = 22050) -> Path:
+    """A speech-like take (a buzzing vowel with a syllable rhythm), different per seed."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(rate * 0.8)) / rate
+    voice = sum(np.sin(2 * np.pi * (120 + 40 * seed) * k * t) / k for k in range(1, 6))
+    voice = voice * (0.5 + 0.5 * np.sin(2 * np.pi * 3 * t)) ** 2 * 0.2 + rng.normal(0, 0.01, len(t))
+    pad = np.zeros(int(rate * 0.3))
+    samples = np.concatenate([pad, voice, pad])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+NEW_LINE = "  - say: A new line, just for you.\n"
+
+
+def with_new_second_line(script: Path) -> None:
+    text = script.read_text()
+    script.write_text(text.replace("  - pause: 2s\n", NEW_LINE + "  - pause: 2s\n", 1))
+
+
+def test_reimport_after_a_new_line_never_gives_a_line_another_lines_take(cli, script, tmp_path):
+    takes = tmp_path / "takes"
+    for n in range(1, 6):
+        fake_take(takes / f"{n:03d}.wav", n)
+    sam = ("--var", "name=Sam")
+    assert cli("record", str(script), *sam, "--as", "anna", "--import", str(takes)).returncode == 0
+    with_new_second_line(script)
+    for extra in ((), ("--redo",)):
+        result = cli("record", str(script), *sam, "--as", "anna", "--import", str(takes), *extra)
+        assert result.returncode == 1, result
+        assert (f"002.wav: left out: it is already the take of \u201c{LINES[1]}\u201d, so it "
+                "cannot be line 002, \u201cA new line, just for you.\u201d") in result.stderr
+        assert result.stderr.splitlines()[-1].startswith(
+            "guided: 4 takes were left out because the practice's lines have changed")
+        assert "1 line still to record (002)" in result.stdout
+    store = VoiceStore("anna")
+    assert not store.has("A new line, just for you.")
+    assert len({line.sha256 for line in store.lines().values()}) == 5
+    check = cli("check", str(script), *sam, "--voice", "anna", "--strict")
+    assert check.returncode == 1 and "A new line, just for you." in check.stderr
+
+
+def test_a_saved_listing_maps_numbers_to_the_lines_they_were_listed_for(cli, script, tmp_path):
+    sam = ("--var", "name=Sam")
+    takes = tmp_path / "takes"
+    (tmp_path / "takes").mkdir()
+    (takes / "lines.txt").write_text(cli("record", str(script), "--list", *sam).stdout)
+    for n in range(1, 6):
+        fake_take(takes / f"{n:03d}.wav", n)
+    with_new_second_line(script)  # edited after the files were numbered, before the import
+    script.write_text(script.read_text().replace("Well done, {name}.", "Thank you, {name}."))
+    result = cli("record", str(script), *sam, "--as", "anna", "--import", str(takes))
+    assert result.returncode == 1
+    assert f"005.wav: left out: it was listed as \u201c{LINES[4]}\u201d, which this practice no " \
+           "longer says" in result.stderr
+    assert "Imported 4 takes" in result.stdout
+    store = VoiceStore("anna")
+    for n, text in enumerate(LINES[:4], 1):  # each file on the line it speaks, wherever it is now
+        assert store.line(text).sha256 == store.speaking(*read_audio(takes / f"{n:03d}.wav")).sha256
+    assert not store.has("A new line, just for you.")
+
+
+def test_check_names_a_take_shared_by_two_lines_and_a_lost_take_file(cli, script, tmp_path):
+    sam = ("--var", "name=Sam")
+    store = VoiceStore("anna")
+    for n, text in enumerate(LINES, 1):
+        store.keep(text, *read_audio(fake_take(tmp_path / f"{n}.wav", n)))
+    assert cli("check", str(script), *sam, "--voice", "anna", "--strict").returncode == 0
+    store.keep(LINES[4], *read_audio(tmp_path / "1.wav"))  # the first line's audio, again
+    store.take_path(store.line(LINES[1])).unlink()
+    result = cli("check", str(script), *sam, "--voice", "anna")
+    assert result.returncode == 0
+    assert (f"warning: the recording of \u201c{LINES[4]}\u201d in anna's voice is the same audio "
+            f"as the one of \u201c{LINES[0]}\u201d") in result.stderr
+    assert f"warning: the recording of \u201c{LINES[1]}\u201d in anna's voice is missing" in result.stderr
+    strict = cli("check", str(script), *sam, "--voice", "anna", "--strict")
+    assert strict.returncode == 1 and strict.stderr.count("error:") == 3, strict.stderr
+    assert not store.has(LINES[1])  # the default voice speaks it, and record offers it again

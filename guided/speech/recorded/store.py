@@ -16,6 +16,7 @@ are kept as they came from the microphone or the file: preparing them for playba
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -89,7 +90,9 @@ class VoiceStore:
         return self._lines
 
     def has(self, text: str) -> bool:
-        return line_key(text) in self.lines()
+        """Whether ``text`` has a take (its file there: a lost file counts as not recorded)."""
+        line = self.line(text)
+        return line is not None and self.take_path(line).is_file()
 
     def line(self, text: str) -> Line | None:
         return self.lines().get(line_key(text))
@@ -113,14 +116,20 @@ class VoiceStore:
         except OSError as exc:
             raise GuidedError(f"cannot keep recordings in {self.folder}: {exc.strerror or exc}") from exc
         target = takes / f"{key}.wav"
+        data = wav_bytes(samples, rate)
         with replacing(target) as tmp:
-            write_wav(tmp, samples, rate)
-        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+            tmp.write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
         line = Line(key, normalise(text), f"{TAKES}/{key}.wav", digest, source)
         lines = dict(self.lines())
         lines[key] = line
         self._write(lines)
         return line
+
+    def speaking(self, samples: np.ndarray, rate: int) -> Line | None:
+        """The line whose take is exactly this audio (as ``keep`` would store it), if any."""
+        digest = take_digest(samples, rate)
+        return next((line for line in self.lines().values() if line.sha256 == digest), None)
 
     def remove(self) -> None:
         shutil.rmtree(self.folder)
@@ -167,13 +176,20 @@ def recorded_voices(root: Path | None = None) -> list[VoiceStore]:
     return found
 
 
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    """16-bit PCM WAV (mono, or (frames, channels))."""
+def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
+    """A take file's bytes: 16-bit PCM WAV (mono, or (frames, channels))."""
     data = np.asarray(samples, dtype=np.float64)
     channels = 1 if data.ndim == 1 else data.shape[1]
     pcm = np.round(np.clip(data, -1.0, 32767 / 32768) * 32768.0).astype("<i2")
-    with wave.open(str(path), "wb") as w:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
         w.setnchannels(channels)
         w.setsampwidth(2)
         w.setframerate(int(rate))
         w.writeframes(pcm.tobytes())
+    return out.getvalue()
+
+
+def take_digest(samples: np.ndarray, rate: int) -> str:
+    """The sha256 a take of these samples has in voice.json."""
+    return hashlib.sha256(wav_bytes(samples, rate)).hexdigest()
