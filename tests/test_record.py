@@ -26,6 +26,7 @@ from tests.audio_devices import (  # noqa: F401 - fixtures
     pulse_microphone,
     speak_into,
 )
+from tests.helpers import one_line_error
 from tests.pty_terminal import PtyGuided
 
 SCRIPT = """\
@@ -488,3 +489,14 @@ def test_check_names_a_take_shared_by_two_lines_and_a_lost_take_file(cli, script
     strict = cli("check", str(script), *sam, "--voice", "anna", "--strict")
     assert strict.returncode == 1 and strict.stderr.count("error:") == 3, strict.stderr
     assert not store.has(LINES[1])  # the default voice speaks it, and record offers it again
+
+
+def test_record_refuses_a_mistyped_variable_as_export_does(cli, script, tmp_path):
+    takes = tmp_path / "takes"
+    fake_take(takes / "001.wav", 1)
+    for args in (["--list"], ["--as", "anna", "--import", str(takes)]):
+        result = cli("record", str(script), "--var", "nmae=Sam", *args)
+        one_line_error(result, "--var nmae=Sam: error:", "has no variable 'nmae'",
+                       "did you mean 'name'?")
+        assert result.stdout == ""
+    assert VoiceStore.find("anna") is None

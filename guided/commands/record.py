@@ -55,10 +55,13 @@ def record(script_ref: str, list_only: bool, name: str | None, import_dir: str |
     where you left off. See docs/own-voice.md.
     """
     from guided.practice.prepare import load
+    from guided.script.checks import require_known_variables
     from guided.speech.recorded.store import VoiceStore
 
     script = load(script_ref)
-    lines = script_lines(script, collect_vars(variables, vars_file))
+    values = collect_vars(variables, vars_file)
+    require_known_variables(values, [script])  # a mistyped --var: before listing or keeping
+    lines = script_lines(script, values)
     if list_only:
         for number, text in enumerate(lines, 1):
             click.echo(f"{number:03d}\t{text}")
