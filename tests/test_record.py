@@ -500,3 +500,27 @@ def test_record_refuses_a_mistyped_variable_as_export_does(cli, script, tmp_path
                        "did you mean 'name'?")
         assert result.stdout == ""
     assert VoiceStore.find("anna") is None
+
+
+@pytest.mark.parametrize("name, owner", [("heart", "a hibari voice"), ("Joe", "a Piper voice"),
+                                         ("kore", "a hibari voice"), ("en", "the language code of English")])
+def test_a_recorded_voice_cannot_take_a_synthesized_voices_name(cli, script, tmp_path, name, owner):
+    from guided.speech.choice import voices_of
+
+    if owner == "a Piper voice" and not voices_of("piper"):
+        pytest.fail("needs the Piper voice en_US-joe-medium (make setup)")
+    if name == "kore":
+        from guided.speech.hibari_engine import missing_voices
+
+        assert "kore" in missing_voices()  # known to hibari, not added here
+    result = cli("record", str(script), "--as", name, "--import", str(fake_take(tmp_path / "t" / "001.wav", 1).parent))
+    one_line_error(result, f"{name.lower()!r} is {owner}", "choose a name of your own")
+    assert VoiceStore.find(name) is None
+
+
+def test_a_chosen_engine_speaks_its_own_voice_beside_a_recorded_one_of_that_name(tmp_path):
+    from guided.speech.choice import VoiceChoice, settle
+
+    VoiceStore("heart").keep("Hello.", *read_audio(fake_take(tmp_path / "1.wav", 1)))  # made before
+    assert settle(VoiceChoice(engine="hibari", voice="heart")).engine == "hibari"
+    assert settle(VoiceChoice(engine="hibari", voice="heart")).voice == "heart"

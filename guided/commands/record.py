@@ -56,6 +56,7 @@ def record(script_ref: str, list_only: bool, name: str | None, import_dir: str |
     """
     from guided.practice.prepare import load
     from guided.script.checks import require_known_variables
+    from guided.speech.choice import check_recording_name
     from guided.speech.recorded.store import VoiceStore
 
     script = load(script_ref)
@@ -70,6 +71,7 @@ def record(script_ref: str, list_only: bool, name: str | None, import_dir: str |
         raise GuidedError("whose voice is this? add --as NAME (for example --as anna), "
                           "or see the lines with --list")
     store = VoiceStore(name)
+    check_recording_name(store.name)
     if import_dir is not None:
         import_takes(store, lines, Path(import_dir).expanduser(), redo, script_ref)
         return
