@@ -524,3 +524,43 @@ def test_a_chosen_engine_speaks_its_own_voice_beside_a_recorded_one_of_that_name
     VoiceStore("heart").keep("Hello.", *read_audio(fake_take(tmp_path / "1.wav", 1)))  # made before
     assert settle(VoiceChoice(engine="hibari", voice="heart")).engine == "hibari"
     assert settle(VoiceChoice(engine="hibari", voice="heart")).voice == "heart"
+
+
+@pytest.mark.parametrize("damage", ["[1, 2]", "{bad", '{"lines": "none"}'])
+def test_a_damaged_recorded_voice_is_listed_as_damaged_and_others_still_list(cli, script, tmp_path,
+                                                                             damage):
+    from guided.paths import guided_home
+
+    for name in ("anna", "zed"):
+        VoiceStore(name).keep(LINES[0], *read_audio(fake_take(tmp_path / "1.wav", 1)))
+    (guided_home() / "voices" / "bob").mkdir()
+    (guided_home() / "voices" / "bob" / "voice.json").write_text(damage)
+    listing = cli("voices", "--engine", "recorded")
+    assert listing.returncode == 0, listing
+    assert [line.split()[:2] for line in listing.stdout.splitlines()[1:]] == [
+        ["anna", "1"], ["bob", "damaged:"], ["zed", "1"]]
+    assert json.loads(cli("voices", "--engine", "recorded", "--json").stdout)[1]["lines"] is None
+    for args in (["export", str(script), "--engine", "test", "--voice", "bob", "-o", str(tmp_path / "x.mp3")],
+                 ["check", str(script), "--voice", "bob"],
+                 ["record", str(script), "--as", "bob", "--list"]):
+        result = cli(*args)
+        if "--list" in args:
+            assert result.returncode == 0  # the list needs no voice
+        else:
+            one_line_error(result, "cannot read the recorded voice 'bob'")
+    removed = cli("voices", "remove", "bob", "--yes")
+    assert removed.returncode == 0 and not (guided_home() / "voices" / "bob").exists()
+
+
+def test_voices_remove_never_deletes_through_a_link(cli, tmp_path):
+    from guided.paths import guided_home
+
+    real = tmp_path / "elsewhere"
+    VoiceStore("anna", tmp_path / "elsewhere-root").keep(LINES[0], *read_audio(fake_take(tmp_path / "1.wav", 1)))
+    (tmp_path / "elsewhere-root" / "anna").rename(real)
+    (guided_home() / "voices").mkdir()
+    (guided_home() / "voices" / "anna").symlink_to(real)
+    result = cli("voices", "remove", "anna", "--yes")
+    one_line_error(result, "is a link to", "nothing was deleted")
+    assert "rmtree" not in result.stderr
+    assert (real / "voice.json").is_file() and (guided_home() / "voices" / "anna").is_symlink()

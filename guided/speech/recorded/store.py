@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 import wave
@@ -131,9 +132,29 @@ class VoiceStore:
         digest = take_digest(samples, rate)
         return next((line for line in self.lines().values() if line.sha256 == digest), None)
 
+    def take_files(self) -> int:
+        """How many take files the folder holds (also when voice.json cannot be read)."""
+        try:
+            return sum(1 for p in (self.folder / TAKES).iterdir() if p.is_file())
+        except OSError:
+            return 0
+
     def remove(self) -> None:
-        shutil.rmtree(self.folder)
-        self._lines = None
+        """Delete the voice folder; a folder that is a link elsewhere is refused (and
+        nothing it points to is touched)."""
+        self.refuse_a_link()
+        try:
+            shutil.rmtree(self.folder)
+        except OSError as exc:
+            raise GuidedError(f"cannot remove {self.folder}: {exc.strerror or exc}") from None
+        finally:
+            self._lines = None
+
+    def refuse_a_link(self) -> None:
+        if self.folder.is_symlink():
+            raise GuidedError(f"{self.folder} is a link to {os.path.realpath(self.folder)}, not a "
+                              "folder guided made, so nothing was deleted; remove the link "
+                              "yourself if you no longer want this voice")
 
     # -- the manifest ----------------------------------------------------------------
     def _read(self) -> dict[str, Line]:
@@ -144,8 +165,12 @@ class VoiceStore:
             return {}
         except (OSError, ValueError) as exc:
             raise GuidedError(f"cannot read the recorded voice {self.name!r} ({path}): {exc}") from None
+        entries = data.get("lines") if isinstance(data, dict) else None
+        if not isinstance(entries, dict):
+            raise GuidedError(f"cannot read the recorded voice {self.name!r} ({path}): it does not "
+                              "list the takes as guided writes it (a damaged or hand-edited file)")
         lines = {}
-        for key, item in (data.get("lines") or {}).items():
+        for key, item in entries.items():
             try:
                 lines[key] = Line(key, str(item["text"]), str(item["file"]), str(item["sha256"]),
                                   str(item.get("source", "recorded")))
