@@ -26,6 +26,7 @@ from tests.audio_devices import (  # noqa: F401 - fixtures
     pulse_microphone,
     speak_into,
 )
+from tests.helpers import one_line_error
 from tests.pty_terminal import PtyGuided
 
 SCRIPT = """\
@@ -400,3 +401,166 @@ def test_recording_from_a_microphone_and_ctrl_c_keeps_earlier_takes(script, tmp_
             again.proc.kill()
     assert "001/005" not in again.text and "002/005" in again.text
     assert "4 lines still to record (002, 003, 004, 005)" in again.text
+
+
+# -- takes belong to the line they were recorded for (quick: synthetic takes, in process) --
+
+
+def fake_take(path: Path, seed: int, rate: int = 22050) -> Path:
+    """A speech-like take (a buzzing vowel with a syllable rhythm), different per seed."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(int(rate * 0.8)) / rate
+    voice = sum(np.sin(2 * np.pi * (120 + 40 * seed) * k * t) / k for k in range(1, 6))
+    voice = voice * (0.5 + 0.5 * np.sin(2 * np.pi * 3 * t)) ** 2 * 0.2 + rng.normal(0, 0.01, len(t))
+    pad = np.zeros(int(rate * 0.3))
+    samples = np.concatenate([pad, voice, pad])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
+NEW_LINE = "  - say: A new line, just for you.\n"
+
+
+def with_new_second_line(script: Path) -> None:
+    text = script.read_text()
+    script.write_text(text.replace("  - pause: 2s\n", NEW_LINE + "  - pause: 2s\n", 1))
+
+
+def test_reimport_after_a_new_line_never_gives_a_line_another_lines_take(cli, script, tmp_path):
+    takes = tmp_path / "takes"
+    for n in range(1, 6):
+        fake_take(takes / f"{n:03d}.wav", n)
+    sam = ("--var", "name=Sam")
+    assert cli("record", str(script), *sam, "--as", "anna", "--import", str(takes)).returncode == 0
+    with_new_second_line(script)
+    for extra in ((), ("--redo",)):
+        result = cli("record", str(script), *sam, "--as", "anna", "--import", str(takes), *extra)
+        assert result.returncode == 1, result
+        assert (f"002.wav: left out: it is already the take of \u201c{LINES[1]}\u201d, so it "
+                "cannot be line 002, \u201cA new line, just for you.\u201d") in result.stderr
+        assert result.stderr.splitlines()[-1].startswith(
+            "guided: 4 takes were left out because the practice's lines have changed")
+        assert "1 line still to record (002)" in result.stdout
+    store = VoiceStore("anna")
+    assert not store.has("A new line, just for you.")
+    assert len({line.sha256 for line in store.lines().values()}) == 5
+    check = cli("check", str(script), *sam, "--voice", "anna", "--strict")
+    assert check.returncode == 1 and "A new line, just for you." in check.stderr
+
+
+def test_a_saved_listing_maps_numbers_to_the_lines_they_were_listed_for(cli, script, tmp_path):
+    sam = ("--var", "name=Sam")
+    takes = tmp_path / "takes"
+    (tmp_path / "takes").mkdir()
+    (takes / "lines.txt").write_text(cli("record", str(script), "--list", *sam).stdout)
+    for n in range(1, 6):
+        fake_take(takes / f"{n:03d}.wav", n)
+    with_new_second_line(script)  # edited after the files were numbered, before the import
+    script.write_text(script.read_text().replace("Well done, {name}.", "Thank you, {name}."))
+    result = cli("record", str(script), *sam, "--as", "anna", "--import", str(takes))
+    assert result.returncode == 1
+    assert f"005.wav: left out: it was listed as \u201c{LINES[4]}\u201d, which this practice no " \
+           "longer says" in result.stderr
+    assert "Imported 4 takes" in result.stdout
+    store = VoiceStore("anna")
+    for n, text in enumerate(LINES[:4], 1):  # each file on the line it speaks, wherever it is now
+        assert store.line(text).sha256 == store.speaking(*read_audio(takes / f"{n:03d}.wav")).sha256
+    assert not store.has("A new line, just for you.")
+
+
+def test_check_names_a_take_shared_by_two_lines_and_a_lost_take_file(cli, script, tmp_path):
+    sam = ("--var", "name=Sam")
+    store = VoiceStore("anna")
+    for n, text in enumerate(LINES, 1):
+        store.keep(text, *read_audio(fake_take(tmp_path / f"{n}.wav", n)))
+    assert cli("check", str(script), *sam, "--voice", "anna", "--strict").returncode == 0
+    store.keep(LINES[4], *read_audio(tmp_path / "1.wav"))  # the first line's audio, again
+    store.take_path(store.line(LINES[1])).unlink()
+    result = cli("check", str(script), *sam, "--voice", "anna")
+    assert result.returncode == 0
+    assert (f"warning: the recording of \u201c{LINES[4]}\u201d in anna's voice is the same audio "
+            f"as the one of \u201c{LINES[0]}\u201d") in result.stderr
+    assert f"warning: the recording of \u201c{LINES[1]}\u201d in anna's voice is missing" in result.stderr
+    strict = cli("check", str(script), *sam, "--voice", "anna", "--strict")
+    assert strict.returncode == 1 and strict.stderr.count("error:") == 3, strict.stderr
+    assert not store.has(LINES[1])  # the default voice speaks it, and record offers it again
+
+
+def test_record_refuses_a_mistyped_variable_as_export_does(cli, script, tmp_path):
+    takes = tmp_path / "takes"
+    fake_take(takes / "001.wav", 1)
+    for args in (["--list"], ["--as", "anna", "--import", str(takes)]):
+        result = cli("record", str(script), "--var", "nmae=Sam", *args)
+        one_line_error(result, "--var nmae=Sam: error:", "has no variable 'nmae'",
+                       "did you mean 'name'?")
+        assert result.stdout == ""
+    assert VoiceStore.find("anna") is None
+
+
+@pytest.mark.parametrize("name, owner", [("heart", "a hibari voice"), ("Joe", "a Piper voice"),
+                                         ("kore", "a hibari voice"), ("en", "the language code of English")])
+def test_a_recorded_voice_cannot_take_a_synthesized_voices_name(cli, script, tmp_path, name, owner):
+    from guided.speech.choice import voices_of
+
+    if owner == "a Piper voice" and not voices_of("piper"):
+        pytest.fail("needs the Piper voice en_US-joe-medium (make setup)")
+    if name == "kore":
+        from guided.speech.hibari_engine import missing_voices
+
+        assert "kore" in missing_voices()  # known to hibari, not added here
+    result = cli("record", str(script), "--as", name, "--import", str(fake_take(tmp_path / "t" / "001.wav", 1).parent))
+    one_line_error(result, f"{name.lower()!r} is {owner}", "choose a name of your own")
+    assert VoiceStore.find(name) is None
+
+
+def test_a_chosen_engine_speaks_its_own_voice_beside_a_recorded_one_of_that_name(tmp_path):
+    from guided.speech.choice import VoiceChoice, settle
+
+    VoiceStore("heart").keep("Hello.", *read_audio(fake_take(tmp_path / "1.wav", 1)))  # made before
+    assert settle(VoiceChoice(engine="hibari", voice="heart")).engine == "hibari"
+    assert settle(VoiceChoice(engine="hibari", voice="heart")).voice == "heart"
+
+
+@pytest.mark.parametrize("damage", ["[1, 2]", "{bad", '{"lines": "none"}'])
+def test_a_damaged_recorded_voice_is_listed_as_damaged_and_others_still_list(cli, script, tmp_path,
+                                                                             damage):
+    from guided.paths import guided_home
+
+    for name in ("anna", "zed"):
+        VoiceStore(name).keep(LINES[0], *read_audio(fake_take(tmp_path / "1.wav", 1)))
+    (guided_home() / "voices" / "bob").mkdir()
+    (guided_home() / "voices" / "bob" / "voice.json").write_text(damage)
+    listing = cli("voices", "--engine", "recorded")
+    assert listing.returncode == 0, listing
+    assert [line.split()[:2] for line in listing.stdout.splitlines()[1:]] == [
+        ["anna", "1"], ["bob", "damaged:"], ["zed", "1"]]
+    assert json.loads(cli("voices", "--engine", "recorded", "--json").stdout)[1]["lines"] is None
+    for args in (["export", str(script), "--engine", "test", "--voice", "bob", "-o", str(tmp_path / "x.mp3")],
+                 ["check", str(script), "--voice", "bob"],
+                 ["record", str(script), "--as", "bob", "--list"]):
+        result = cli(*args)
+        if "--list" in args:
+            assert result.returncode == 0  # the list needs no voice
+        else:
+            one_line_error(result, "cannot read the recorded voice 'bob'")
+    removed = cli("voices", "remove", "bob", "--yes")
+    assert removed.returncode == 0 and not (guided_home() / "voices" / "bob").exists()
+
+
+def test_voices_remove_never_deletes_through_a_link(cli, tmp_path):
+    from guided.paths import guided_home
+
+    real = tmp_path / "elsewhere"
+    VoiceStore("anna", tmp_path / "elsewhere-root").keep(LINES[0], *read_audio(fake_take(tmp_path / "1.wav", 1)))
+    (tmp_path / "elsewhere-root" / "anna").rename(real)
+    (guided_home() / "voices").mkdir()
+    (guided_home() / "voices" / "anna").symlink_to(real)
+    result = cli("voices", "remove", "anna", "--yes")
+    one_line_error(result, "is a link to", "nothing was deleted")
+    assert "rmtree" not in result.stderr
+    assert (real / "voice.json").is_file() and (guided_home() / "voices" / "anna").is_symlink()

@@ -20,6 +20,8 @@ KEYS_AFTER = "Enter or k: keep · l: listen · r: redo · s: skip · q: stop her
 WORDS_PER_MINUTE = 130  # a calm reading pace, for the time a sitting will take
 ENTER_SOUND_SECONDS = 0.12  # the end of a take holds the sound of the key that stopped it
 _TAKE_FILE = re.compile(r"^(\d{1,3})(?!\d)")
+_LISTED = re.compile(r"^(\d{1,3})\t(.+)$")  # a line of --list: NNN, a tab, the line
+LISTING = "lines.txt"  # --list saved beside the takes: what each file number stood for
 
 
 @click.command()
@@ -30,7 +32,8 @@ _TAKE_FILE = re.compile(r"^(\d{1,3})(?!\d)")
               help="The voice to record into, e.g. --as anna (made on first use).")
 @click.option("--import", "import_dir", type=click.Path(file_okay=False), default=None,
               metavar="DIR", help="Take the lines from DIR/001.wav, 002.wav, … (also .flac, "
-                                  ".mp3, .m4a) instead of the microphone.")
+                                  ".mp3, .m4a) instead of the microphone; DIR/lines.txt (the "
+                                  "--list saved there) says which line each number is.")
 @click.option("--redo", is_flag=True, help="Record (or import) lines that already have a take, too.")
 @click.option("--device", default=None, metavar="D",
               help="The microphone: its number or name (default: the system's).")
@@ -52,10 +55,14 @@ def record(script_ref: str, list_only: bool, name: str | None, import_dir: str |
     where you left off. See docs/own-voice.md.
     """
     from guided.practice.prepare import load
+    from guided.script.checks import require_known_variables
+    from guided.speech.choice import check_recording_name
     from guided.speech.recorded.store import VoiceStore
 
     script = load(script_ref)
-    lines = script_lines(script, collect_vars(variables, vars_file))
+    values = collect_vars(variables, vars_file)
+    require_known_variables(values, [script])  # a mistyped --var: before listing or keeping
+    lines = script_lines(script, values)
     if list_only:
         for number, text in enumerate(lines, 1):
             click.echo(f"{number:03d}\t{text}")
@@ -64,8 +71,9 @@ def record(script_ref: str, list_only: bool, name: str | None, import_dir: str |
         raise GuidedError("whose voice is this? add --as NAME (for example --as anna), "
                           "or see the lines with --list")
     store = VoiceStore(name)
+    check_recording_name(store.name)
     if import_dir is not None:
-        import_takes(store, lines, Path(import_dir).expanduser(), redo)
+        import_takes(store, lines, Path(import_dir).expanduser(), redo, script_ref)
         return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise GuidedError("recording needs a terminal to press keys in; to use takes made "
@@ -102,7 +110,8 @@ def recorded_voice(name: str):
 def with_missing_takes(report, store, ref: str, strict: bool):
     """``guided check``'s report plus one warning (an error with --strict) per line the
     recorded voice (``store``, else the one the script names with ``voice:``) has no
-    take for."""
+    take for, whose take file is gone, or whose take is the same audio as another
+    line's (a file imported under the wrong number)."""
     from dataclasses import replace
 
     from guided.errors import Pos
@@ -115,23 +124,48 @@ def with_missing_takes(report, store, ref: str, strict: bool):
         store = VoiceStore.find(script.voice)
     if store is None or report.timeline is None:
         return report
+    level = ERROR if strict else WARNING
+    by_audio: dict[str, list[str]] = {}
+    for line in store.lines().values():
+        by_audio.setdefault(line.sha256, []).append(line.text)
     extra, seen = [], set()
     for ev in report.timeline.events:
-        if ev.kind != SPEECH or ev.text in seen or store.has(ev.text):
+        if ev.kind != SPEECH or ev.text in seen:
             continue
         seen.add(ev.text)
-        extra.append(Problem(ev.pos or Pos(str(report.path)),
-                             f"no recording of \u201c{ev.text}\u201d in {store.name}'s voice yet: "
-                             f"the default voice speaks it (guided record {ref} --as {store.name})",
-                             ERROR if strict else WARNING))
+        pos = ev.pos or Pos(str(report.path))
+        line = store.line(ev.text)
+        if line is None:
+            extra.append(Problem(pos, f"no recording of \u201c{ev.text}\u201d in {store.name}'s "
+                                      f"voice yet: the default voice speaks it "
+                                      f"(guided record {ref} --as {store.name})", level))
+        elif not store.take_path(line).is_file():
+            extra.append(Problem(pos, f"the recording of \u201c{ev.text}\u201d in {store.name}'s "
+                                      f"voice is missing ({store.take_path(line)}): the default voice "
+                                      f"speaks it until you record it again (guided record {ref} "
+                                      f"--as {store.name})", level))
+        else:
+            others = [text for text in by_audio.get(line.sha256, []) if text != line.text]
+            if others:
+                extra.append(Problem(pos, f"the recording of \u201c{ev.text}\u201d in "
+                                          f"{store.name}'s voice is the same audio as the one of "
+                                          f"\u201c{others[0]}\u201d, so one of them speaks the "
+                                          "wrong line: listen, and record or import it again "
+                                          "with --redo", level))
     return replace(report, problems=(*report.problems, *extra))
 
 
 # -- import ----------------------------------------------------------------------------
 
 
-def import_takes(store, lines: list[str], folder: Path, redo: bool) -> None:
+def import_takes(store, lines: list[str], folder: Path, redo: bool, ref: str = "SCRIPT") -> None:
+    """Attach DIR/NNN.* to the lines. A number means the line it had in the listing the
+    files were made from: ``DIR/lines.txt`` when it is there (``--list`` saved), else
+    today's ``--list``. A file that is already the take of another line, or whose
+    listed line the practice no longer says, is left out, never attached to a line it
+    does not speak."""
     from guided.outputs.safetext import printable
+    from guided.speech.recorded.store import line_key
     from guided.speech.recorded.takes import DECODED, prepare, read_audio
 
     if not folder.is_dir():
@@ -149,24 +183,56 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool) -> None:
     if not found:
         raise GuidedError(f"no takes in {folder}: name them by line number, 001.wav, 002.wav, … "
                           "(see `guided record SCRIPT --list`)")
+    listed = read_listing(folder / LISTING)
+    current = {line_key(text): text for text in lines}
     kept = left = 0
+    wrong: list[str] = []
+
+    def note(path: Path, message: str) -> None:
+        click.echo(f"{printable(path.name)}: {printable(message)}", err=True)
+
     for number, path in sorted(found.items()):
-        if number < 1 or number > len(lines):
-            click.echo(f"{printable(path.name)}: left out: the practice has {len(lines)} lines",
-                       err=True)
+        if listed is not None:
+            said = listed.get(number)
+            if said is None:
+                note(path, f"left out: {LISTING} has no line {number:03d}")
+                continue
+            text = current.get(line_key(said))
+            if text is None:
+                note(path, f"left out: it was listed as \u201c{said}\u201d, which this practice "
+                           "no longer says")
+                wrong.append(path.name)
+                continue
+        elif number < 1 or number > len(lines):
+            note(path, f"left out: the practice has {len(lines)} lines")
             continue
-        text = lines[number - 1]
-        if store.has(text) and not redo:
+        else:
+            text = lines[number - 1]
+        already = store.has(text) and not redo
+        try:
+            samples, rate = read_audio(path)
+        except GuidedError as exc:
+            if already:
+                left += 1
+            else:
+                note(path, f"left out: {exc.message}")
+            continue
+        same = store.speaking(samples, rate)
+        if same is not None and line_key(same.text) != line_key(text):
+            note(path, f"left out: it is already the take of \u201c{same.text}\u201d, so it "
+                       f"cannot be line {number:03d}, \u201c{text}\u201d")
+            wrong.append(path.name)
+            continue
+        if already or (same is not None and not redo):
             left += 1
             continue
         try:
-            samples, rate = read_audio(path)
             take = prepare(samples, rate)
         except GuidedError as exc:
-            click.echo(f"{printable(path.name)}: left out: {printable(exc.message)}", err=True)
+            note(path, f"left out: {exc.message}")
             continue
         for warning in take.warnings:
-            click.echo(f"{printable(path.name)}: {warning}", err=True)
+            note(path, warning)
         store.keep(text, samples, rate, source="imported")
         kept += 1
     missing = [f"{n:03d}" for n, text in enumerate(lines, 1) if not store.has(text)]
@@ -176,6 +242,31 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool) -> None:
         summary += f" ({left} already there were left as they are; --redo replaces them)"
     click.echo(summary + ".")
     click.echo(_still_missing(missing, store.name))
+    if wrong:
+        count = "1 take was" if len(wrong) == 1 else f"{len(wrong)} takes were"
+        raise GuidedError(
+            f"{count} left out because the practice's lines have changed since the files were "
+            f"numbered ({', '.join(wrong[:6])}{', …' if len(wrong) > 6 else ''}): rename them "
+            f"to the numbers `guided record {ref} --list` shows now")
+
+
+def read_listing(path: Path) -> dict[int, str] | None:
+    """``--list`` saved as DIR/lines.txt: number -> the line it stood for, else None."""
+    if not path.is_file():
+        return None
+    try:
+        rows = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GuidedError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    listed = {}
+    for row in rows:
+        match = _LISTED.match(row)
+        if match:
+            listed[int(match.group(1))] = match.group(2).strip()
+    if not listed:
+        raise GuidedError(f"{path} is not a list of lines: save it with "
+                          f"`guided record SCRIPT --list > {path}`")
+    return listed
 
 
 # -- recording -----------------------------------------------------------------------

@@ -75,7 +75,8 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
     if as_json:
         items = [v.__dict__ for v in found]
         items += [{"id": s.name, "name": s.name, "language": "", "gender": "",
-                   "engine": RECORDED, "lines": len(s.lines())} for s in own]
+                   "engine": RECORDED, "lines": _line_count(s)[0], "problem": _line_count(s)[1]}
+                  for s in own]
         click.echo(json.dumps(items, indent=2, ensure_ascii=False))
         return
     if not found and not own:
@@ -101,15 +102,27 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
         click.echo("\nYour recorded voices (use one with --voice NAME):" if found
                    else "Your recorded voices (use one with --voice NAME):")
         width = max(len(s.name) for s in own)
+        from guided.outputs.safetext import printable
+
         for s in own:
-            n = len(s.lines())
-            click.echo(f"  {s.name:<{width}}  {n} line{'s' if n != 1 else ''}")
+            n, problem = _line_count(s)
+            said = (f"damaged: {s.folder / 'voice.json'} cannot be read (restore it from a "
+                    "backup)" if problem else f"{n} line{'s' if n != 1 else ''}")
+            click.echo(f"  {s.name:<{width}}  {printable(said)}")
 
 
 def _recorded():
     from guided.speech.recorded.store import recorded_voices
 
     return recorded_voices()
+
+
+def _line_count(store) -> tuple[int | None, str | None]:
+    """How many lines a recorded voice has, or (None, why it cannot be read)."""
+    try:
+        return len(store.lines()), None
+    except GuidedError as exc:
+        return None, exc.message
 
 
 @voices.command("remove")
@@ -124,7 +137,10 @@ def remove_voice(name: str, yes: bool) -> None:
         names = ", ".join(s.name for s in _recorded())
         raise GuidedError(f"there is no recorded voice called {name!r}"
                           + (f"; yours are: {names}" if names else ""))
-    n = len(store.lines())
+    n = _line_count(store)[0]
+    if n is None:  # voice.json is damaged: count the take files instead
+        n = store.take_files()
+    store.refuse_a_link()  # before anything is asked
     if not yes:
         if not sys.stdin.isatty():
             raise GuidedError(f"removing {store.name}'s voice deletes its {n} recorded "

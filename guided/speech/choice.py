@@ -222,10 +222,12 @@ def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: st
     for name, where in asked:
         if not name:
             continue
-        own = _recorded_voice(name, choice, lang, rate)
+        # --engine hibari --voice heart is hibari's heart even beside a recorded "heart"
+        found = find_voice(name, engines) if choice.engine != AUTO else []
+        own = None if found else _recorded_voice(name, choice, lang, rate)
         if own is not None:
             return own
-        found = find_voice(name, engines)
+        found = found or find_voice(name, engines)
         if len(found) == 1:
             return _settings(found[0], choice, lang, rate, "")
         if len(found) > 1:
@@ -245,6 +247,29 @@ def check_voice_name(name: str) -> None:
     if _is_recorded(name) or find_voice(name):
         return
     raise _no_such_voice(name, ENGINE_NAMES, AUTO, None)
+
+
+def check_recording_name(name: str) -> None:
+    """Refuse to record a voice under a name a synthesized voice answers to (hibari's,
+    also those not added yet, or Piper's; a language code), since ``--voice NAME``
+    would then speak the recordings instead."""
+    wanted = name.strip().lower()
+    owner = None
+    if wanted in LANGUAGE_NAMES:
+        owner = f"the language code of {LANGUAGE_NAMES[wanted]}"
+    else:
+        found = find_voice(wanted, NATURAL)
+        if found:
+            full = "" if found[0].id.lower() == wanted else f" ({found[0].id})"
+            owner = f"a {ENGINE_LABELS[found[0].engine]} voice{full}"
+        elif HIBARI in NATURAL:
+            from guided.speech.hibari_engine import missing_voices
+
+            if wanted in missing_voices():
+                owner = "a hibari voice"
+    if owner:
+        raise GuidedError(f"{wanted!r} is {owner}, so a recorded voice cannot have that name: "
+                          "choose a name of your own, for example --as anna")
 
 
 def _no_such_voice(name: str, engines: tuple[str, ...], engine: str, where: str | None

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from guided.errors import SpeechError
+from guided.errors import GuidedError, SpeechError
 from guided.speech.base import Voice
 from guided.speech.cache import ClipCache, CorruptClip, clip_key, normalise
 from guided.speech.choice import RECORDED, SpeechSettings, VoiceChoice, settle
@@ -155,8 +155,14 @@ class RecordedEngine:
         return f"prep{PREP_VERSION}"
 
     def voices(self) -> list[Voice]:
-        return [Voice(store.name, f"{store.name} ({_count(len(store.lines()))})", "", "", ENGINE)
-                for store in recorded_voices()]
+        found = []
+        for store in recorded_voices():
+            try:
+                count = _count(len(store.lines()))
+            except GuidedError:
+                count = "damaged"
+            found.append(Voice(store.name, f"{store.name} ({count})", "", "", ENGINE))
+        return found
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
         from guided.audio.format import SAMPLE_RATE

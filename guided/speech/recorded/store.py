@@ -16,7 +16,9 @@ are kept as they came from the microphone or the file: preparing them for playba
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
 import re
 import shutil
 import wave
@@ -89,7 +91,9 @@ class VoiceStore:
         return self._lines
 
     def has(self, text: str) -> bool:
-        return line_key(text) in self.lines()
+        """Whether ``text`` has a take (its file there: a lost file counts as not recorded)."""
+        line = self.line(text)
+        return line is not None and self.take_path(line).is_file()
 
     def line(self, text: str) -> Line | None:
         return self.lines().get(line_key(text))
@@ -113,18 +117,44 @@ class VoiceStore:
         except OSError as exc:
             raise GuidedError(f"cannot keep recordings in {self.folder}: {exc.strerror or exc}") from exc
         target = takes / f"{key}.wav"
+        data = wav_bytes(samples, rate)
         with replacing(target) as tmp:
-            write_wav(tmp, samples, rate)
-        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+            tmp.write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
         line = Line(key, normalise(text), f"{TAKES}/{key}.wav", digest, source)
         lines = dict(self.lines())
         lines[key] = line
         self._write(lines)
         return line
 
+    def speaking(self, samples: np.ndarray, rate: int) -> Line | None:
+        """The line whose take is exactly this audio (as ``keep`` would store it), if any."""
+        digest = take_digest(samples, rate)
+        return next((line for line in self.lines().values() if line.sha256 == digest), None)
+
+    def take_files(self) -> int:
+        """How many take files the folder holds (also when voice.json cannot be read)."""
+        try:
+            return sum(1 for p in (self.folder / TAKES).iterdir() if p.is_file())
+        except OSError:
+            return 0
+
     def remove(self) -> None:
-        shutil.rmtree(self.folder)
-        self._lines = None
+        """Delete the voice folder; a folder that is a link elsewhere is refused (and
+        nothing it points to is touched)."""
+        self.refuse_a_link()
+        try:
+            shutil.rmtree(self.folder)
+        except OSError as exc:
+            raise GuidedError(f"cannot remove {self.folder}: {exc.strerror or exc}") from None
+        finally:
+            self._lines = None
+
+    def refuse_a_link(self) -> None:
+        if self.folder.is_symlink():
+            raise GuidedError(f"{self.folder} is a link to {os.path.realpath(self.folder)}, not a "
+                              "folder guided made, so nothing was deleted; remove the link "
+                              "yourself if you no longer want this voice")
 
     # -- the manifest ----------------------------------------------------------------
     def _read(self) -> dict[str, Line]:
@@ -135,8 +165,12 @@ class VoiceStore:
             return {}
         except (OSError, ValueError) as exc:
             raise GuidedError(f"cannot read the recorded voice {self.name!r} ({path}): {exc}") from None
+        entries = data.get("lines") if isinstance(data, dict) else None
+        if not isinstance(entries, dict):
+            raise GuidedError(f"cannot read the recorded voice {self.name!r} ({path}): it does not "
+                              "list the takes as guided writes it (a damaged or hand-edited file)")
         lines = {}
-        for key, item in (data.get("lines") or {}).items():
+        for key, item in entries.items():
             try:
                 lines[key] = Line(key, str(item["text"]), str(item["file"]), str(item["sha256"]),
                                   str(item.get("source", "recorded")))
@@ -167,13 +201,20 @@ def recorded_voices(root: Path | None = None) -> list[VoiceStore]:
     return found
 
 
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    """16-bit PCM WAV (mono, or (frames, channels))."""
+def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
+    """A take file's bytes: 16-bit PCM WAV (mono, or (frames, channels))."""
     data = np.asarray(samples, dtype=np.float64)
     channels = 1 if data.ndim == 1 else data.shape[1]
     pcm = np.round(np.clip(data, -1.0, 32767 / 32768) * 32768.0).astype("<i2")
-    with wave.open(str(path), "wb") as w:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
         w.setnchannels(channels)
         w.setsampwidth(2)
         w.setframerate(int(rate))
         w.writeframes(pcm.tobytes())
+    return out.getvalue()
+
+
+def take_digest(samples: np.ndarray, rate: int) -> str:
+    """The sha256 a take of these samples has in voice.json."""
+    return hashlib.sha256(wav_bytes(samples, rate)).hexdigest()
