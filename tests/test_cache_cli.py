@@ -13,6 +13,7 @@ import pytest
 from guided.commands.speech import parse_age
 from guided.errors import GuidedError
 from guided.speech.cache import ClipCache, clip_key
+from tests.helpers import one_line_error
 
 
 def fill(root: Path, n: int, age_days: float = 0) -> list[Path]:
@@ -98,6 +99,15 @@ def test_prune_with_a_bad_age_is_one_line(tmp_path: Path, cli) -> None:
     assert run.returncode == 1
     assert run.stderr.strip().count("\n") == 0 and "30d, 12h or 2w" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("age", ["0d", "0h", "0w0d", "0.0m", "0s"])
+def test_prune_refuses_an_age_of_zero(tmp_path: Path, cli, age: str) -> None:
+    """0d once deleted every clip, "not used for 0 hours"."""
+    kept = fill(tmp_path, 3)
+    run = cli("cache", "prune", "--older-than", age, "--yes", "--cache-dir", str(tmp_path))
+    one_line_error(run, "--older-than needs an age above zero", "guided cache clear")
+    assert all(p.exists() for p in kept)
 
 
 def test_prune_needs_a_unit(tmp_path: Path, guided) -> None:

@@ -188,10 +188,12 @@ def _unchangeable(folder: Path):
 
 def test_a_read_only_cache_is_one_line(guided, practice, cache, tmp_path):
     clip = _prime(guided, practice, cache, tmp_path)
+    long_ago = time.time() - 40 * 86400
+    os.utime(clip, (long_ago, long_ago))
     with _unchangeable(clip.parent):
         cleared = guided("cache", "clear", "-y", "--cache-dir", str(cache))
         _one_line(cleared, str(cache), "read-only")
-        pruned = guided("cache", "prune", "--older-than", "0m", "--cache-dir", str(cache))
+        pruned = guided("cache", "prune", "--older-than", "30d", "--cache-dir", str(cache))
         _one_line(pruned, "read-only")
         # and the clips there still serve an export
         again = guided("export", str(practice), "-o", str(tmp_path / "again.wav"),
