@@ -42,6 +42,22 @@ def test_info_follows_guided_cache_dir(tmp_path: Path, cli) -> None:
     assert "Clips:    0" in run.stdout
 
 
+@pytest.mark.parametrize("command", [("cache", "info"), ("cache", "clear", "--yes"),
+                                     ("cache", "prune", "--older-than", "30d", "--yes"),
+                                     ("preview", "grounding")])
+def test_a_file_as_the_cache_names_what_pointed_at_it(tmp_path: Path, cli, command) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("mine")
+    by_env = cli(*command, env={"GUIDED_CACHE_DIR": str(afile)})
+    one_line_error(by_env, "GUIDED_CACHE_DIR points at", str(afile), "not a folder")
+    assert "--cache-dir" not in by_env.stderr
+    by_option = cli(*command, "--cache-dir", str(afile))
+    assert by_option.returncode == 2 and by_option.stderr.count("\n") == 1, by_option.stderr
+    assert "'--cache-dir'" in by_option.stderr and "not a folder" in by_option.stderr
+    assert "GUIDED_CACHE_DIR" not in by_option.stderr
+    assert afile.read_text() == "mine"
+
+
 def test_clear_removes_everything(tmp_path: Path, cli) -> None:
     fill(tmp_path, 4)
     (tmp_path / "ab").mkdir(exist_ok=True)

@@ -211,7 +211,7 @@ class ClipCache:
             raise _unreadable(self.root / "x") from None
         except NotADirectoryError:
             raise GuidedError(f"the clip cache {self.root} is a file, not a folder; "
-                              "choose another with --cache-dir") from None
+                              "choose another with --cache-dir or GUIDED_CACHE_DIR") from None
         for name in names:
             if _FANOUT.match(name) and os.path.isdir(self.root / name) \
                     and not os.path.islink(self.root / name):
