@@ -175,5 +175,5 @@ def test_a_name_like_one_of_yours_is_refused_and_never_hides_it(cli, isolated_ho
         assert "'sam-evening'" in refused.stderr and "--force" in refused.stderr
         assert not (isolated_home / "scripts" / f"{name}.yaml").exists()
     assert cli("new", "SAM-EVENING", "--force").returncode == 0
-    assert cli("preview", "sam-evening").stdout.startswith("Sam's evening")
+    assert library.load("sam-evening").title == "Sam's evening"  # as `preview sam-evening` shows
     assert library.find_script("SAM-EVENING").name == "SAM-EVENING.yaml"
