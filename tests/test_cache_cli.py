@@ -13,6 +13,7 @@ import pytest
 from guided.commands.speech import parse_age
 from guided.errors import GuidedError
 from guided.speech.cache import ClipCache, clip_key
+from tests.helpers import one_line_error
 
 
 def fill(root: Path, n: int, age_days: float = 0) -> list[Path]:
@@ -41,14 +42,61 @@ def test_info_follows_guided_cache_dir(tmp_path: Path, cli) -> None:
     assert "Clips:    0" in run.stdout
 
 
+@pytest.mark.parametrize("command", [("cache", "info"), ("cache", "clear", "--yes"),
+                                     ("cache", "prune", "--older-than", "30d", "--yes"),
+                                     ("preview", "grounding")])
+def test_a_file_as_the_cache_names_what_pointed_at_it(tmp_path: Path, cli, command) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("mine")
+    by_env = cli(*command, env={"GUIDED_CACHE_DIR": str(afile)})
+    one_line_error(by_env, "GUIDED_CACHE_DIR points at", str(afile), "not a folder")
+    assert "--cache-dir" not in by_env.stderr
+    by_option = cli(*command, "--cache-dir", str(afile))
+    assert by_option.returncode == 2 and by_option.stderr.count("\n") == 1, by_option.stderr
+    assert "'--cache-dir'" in by_option.stderr and "not a folder" in by_option.stderr
+    assert "GUIDED_CACHE_DIR" not in by_option.stderr
+    assert afile.read_text() == "mine"
+
+
 def test_clear_removes_everything(tmp_path: Path, cli) -> None:
     fill(tmp_path, 4)
     (tmp_path / "ab").mkdir(exist_ok=True)
-    (tmp_path / "ab" / ".tmp-left-behind.clip").write_bytes(b"partial")
+    (tmp_path / "ab" / f".tmp-{dead_pid()}-ab12cd_3.clip").write_bytes(b"partial")  # a killed store
     run = cli("cache", "clear", "--yes", "--cache-dir", str(tmp_path))
     assert run.returncode == 0, run.stderr
     assert "Deleted 4 clips" in run.stdout
-    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert [p.name for p in tmp_path.iterdir()] == ["home"]  # the fan-out folders it emptied go too
+
+
+def dead_pid() -> int:
+    """A process number no process can have (above Linux's limit of 2**22 and macOS's 99999)."""
+    return 9_999_999
+
+
+def test_clear_and_prune_touch_nothing_guided_did_not_make(tmp_path: Path, cli) -> None:
+    cache = tmp_path / "cache"
+    # The tester's cache: empty folders named like fan-out folders, a note, a draft named
+    # like a temporary file, and a folder ending in .clip.
+    for n in range(1, 13):
+        (cache / f"{n:02d}").mkdir(parents=True)
+    (cache / "03" / "note.txt").write_text("mine")
+    (cache / "04" / ".tmp-12345-draft.txt").write_text("mine")
+    (cache / "04" / ".tmp-12345-draft12.clip").write_text("mine")
+    (cache / "0a" / "mything.clip").mkdir(parents=True)
+    (cache / "0a" / "mything.clip" / "data.txt").write_text("mine")
+    (cache / "0a" / f"{'ab' * 32}.clip").write_text("mine: a clip's name, the wrong folder")
+    (cache / "0a" / f"{'0a' * 32}.clip").mkdir()  # a folder with a clip's very name
+    theirs = sorted(cache.rglob("*"))
+    clips = fill(cache, 3, age_days=40)
+    info = cli("cache", "info", "--cache-dir", str(cache))
+    assert "Clips:    3" in info.stdout, info.stdout
+    pruned = cli("cache", "prune", "--older-than", "30d", "--yes", "--cache-dir", str(cache))
+    assert "Deleted 3 clips" in pruned.stdout, pruned.stdout + pruned.stderr
+    assert not any(p.exists() for p in clips)
+    fill(cache, 2)
+    cleared = cli("cache", "clear", "--yes", "--cache-dir", str(cache))
+    assert "Deleted 2 clips" in cleared.stdout, cleared.stdout + cleared.stderr
+    assert sorted(cache.rglob("*")) == theirs
 
 
 def test_prune_deletes_only_old_clips(tmp_path: Path, cli) -> None:
@@ -67,6 +115,15 @@ def test_prune_with_a_bad_age_is_one_line(tmp_path: Path, cli) -> None:
     assert run.returncode == 1
     assert run.stderr.strip().count("\n") == 0 and "30d, 12h or 2w" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("age", ["0d", "0h", "0w0d", "0.0m", "0s"])
+def test_prune_refuses_an_age_of_zero(tmp_path: Path, cli, age: str) -> None:
+    """0d once deleted every clip, "not used for 0 hours"."""
+    kept = fill(tmp_path, 3)
+    run = cli("cache", "prune", "--older-than", age, "--yes", "--cache-dir", str(tmp_path))
+    one_line_error(run, "--older-than needs an age above zero", "guided cache clear")
+    assert all(p.exists() for p in kept)
 
 
 def test_prune_needs_a_unit(tmp_path: Path, guided) -> None:

@@ -155,12 +155,18 @@ def test_clear_and_prune_succeed_on_any_content(guided, cache, tmp_path):
     info = guided("cache", "info", "--cache-dir", str(cache))
     assert info.returncode == 0, info.stderr
     pruned = guided("cache", "prune", "--older-than", "30d", "--cache-dir", str(cache), timeout=30)
-    assert pruned.returncode == 0, pruned.stderr  # the pipe, the folder and the link were damage
+    assert pruned.returncode == 0, pruned.stderr
     cleared = guided("cache", "clear", "-y", "--cache-dir", str(cache), timeout=30)
     assert cleared.returncode == 0, cleared.stderr
-    assert not (cache / "ab").exists()
+    assert "Deleted 1 clip " in cleared.stdout  # the damaged regular file in a clip's place
+    assert not (cache / "ab" / f"{'ab' * 31}00.clip").exists()
+    # only guided's own files go: a pipe, a folder or a link is never a clip (each is
+    # replaced when its clip is next made), and no link is followed
+    assert stat.S_ISFIFO(os.lstat(cache / "ab" / f"{'ab' * 32}.clip").st_mode)
+    assert (cache / "ab" / f"{'ab' * 31}cd.clip").is_dir()
+    assert (cache / "ab" / f"{'ab' * 31}ef.clip").is_symlink()
     assert outside.read_text() == "mine" and (tmp_path / "keep.txt").exists()
-    assert (cache / "notes.txt").read_text() == "not guided's"  # only guided's own entries go
+    assert (cache / "notes.txt").read_text() == "not guided's"
 
 
 @contextlib.contextmanager
@@ -182,10 +188,12 @@ def _unchangeable(folder: Path):
 
 def test_a_read_only_cache_is_one_line(guided, practice, cache, tmp_path):
     clip = _prime(guided, practice, cache, tmp_path)
+    long_ago = time.time() - 40 * 86400
+    os.utime(clip, (long_ago, long_ago))
     with _unchangeable(clip.parent):
         cleared = guided("cache", "clear", "-y", "--cache-dir", str(cache))
         _one_line(cleared, str(cache), "read-only")
-        pruned = guided("cache", "prune", "--older-than", "0m", "--cache-dir", str(cache))
+        pruned = guided("cache", "prune", "--older-than", "30d", "--cache-dir", str(cache))
         _one_line(pruned, "read-only")
         # and the clips there still serve an export
         again = guided("export", str(practice), "-o", str(tmp_path / "again.wav"),

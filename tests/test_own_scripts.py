@@ -145,3 +145,35 @@ def test_edit_falls_back_to_nano_never_sensible_editor(guided, isolated_home, tm
     (bin_dir / "nano").unlink()
     assert guided("edit", "sam", env=env).returncode == 0
     assert (tmp_path / "used").read_text().split() == ["nano", "vi"]
+
+
+def test_a_name_like_a_built_in_is_refused_and_an_exact_name_wins(cli, isolated_home):
+    scripts = isolated_home / "scripts"
+    for name, builtin in (("Grounding", "grounding"), ("box_breathing", "box-breathing")):
+        refused = cli("new", name)
+        assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
+        assert f"built-in practice '{builtin}'" in refused.stderr and "--force" in refused.stderr
+        assert not (scripts / f"{name}.yaml").exists()
+    assert cli("new", "Grounding", "--force").returncode == 0
+    assert library.find_script("grounding") == library.builtin_path("grounding")  # exact wins
+    assert library.find_script("Grounding") == scripts / "Grounding.yaml"
+    listing = cli("list")
+    row = next(line for line in listing.stdout.splitlines() if line.startswith("Grounding "))
+    assert row.rstrip().endswith("user, hides the built-in")
+    assert "'Grounding' (for 'grounding')" in listing.stdout
+    items = {item["name"]: item for item in json.loads(cli("list", "--json").stdout)}
+    assert Path(items["Grounding"]["hides"]).name == "grounding.yaml"
+
+
+def test_a_name_like_one_of_yours_is_refused_and_never_hides_it(cli, isolated_home):
+    assert cli("new", "sam-evening").returncode == 0
+    own = isolated_home / "scripts" / "sam-evening.yaml"
+    own.write_text(own.read_text().replace("Sam evening", "Sam's evening"))
+    for name in ("SAM-EVENING", "sam_evening"):
+        refused = cli("new", name)
+        assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr
+        assert "'sam-evening'" in refused.stderr and "--force" in refused.stderr
+        assert not (isolated_home / "scripts" / f"{name}.yaml").exists()
+    assert cli("new", "SAM-EVENING", "--force").returncode == 0
+    assert library.load("sam-evening").title == "Sam's evening"  # as `preview sam-evening` shows
+    assert library.find_script("SAM-EVENING").name == "SAM-EVENING.yaml"

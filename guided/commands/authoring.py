@@ -178,7 +178,7 @@ def free_name(name: str) -> str:
     from guided.script import library
 
     for candidate in [f"my-{name}", *(f"my-{name}-{n}" for n in range(2, 100))]:
-        if library.builtin_path(candidate) is None and library.user_path(candidate) is None:
+        if library.builtin_like(candidate) is None and library.user_like(candidate) is None:
             return candidate
     return f"{name}-mine"
 
@@ -213,13 +213,15 @@ def _report_check(path: Path, ref: str) -> bool:
 @click.option("--from", "source", metavar="SCRIPT", default=None,
               help="Start from a copy of an existing practice (built-in or your own).")
 @click.option("--force", is_flag=True,
-              help="Use NAME even though a built-in practice has it (yours then hides it).")
+              help="Use NAME even though a built-in practice has it, or one differing only in "
+                   "capitals, '-' or '_' (yours then hides it).")
 def new(name: str, practice: str | None, source: str | None, force: bool) -> None:
     """Start your own practice script NAME in your scripts folder.
 
-    The new file is full of notes explaining each line. A name that a built-in
-    practice already has is refused, so nothing is hidden by accident; --force
-    uses it anyway (`guided remove NAME` brings the built-in back).
+    The new file is full of notes explaining each line. Names are matched without
+    regard to capitals, '-' or '_', so a name that a built-in practice (or one of
+    yours) already has, spelled any of those ways, is refused and nothing is hidden
+    by accident; --force uses it anyway (`guided remove NAME` brings the built-in back).
 
     \b
     guided new sam-evening
@@ -234,13 +236,25 @@ def new(name: str, practice: str | None, source: str | None, force: bool) -> Non
     own = library.user_path(name)
     if own is not None:
         raise GuidedError(f"you already have a script called '{name}' ({own}); open it with `guided edit {name}`")
-    hides = library.builtin_path(name)
-    if hides is not None and not force:
-        other = free_name(name)
+    like = library.user_like(name)
+    if like is not None and not force:
         raise GuidedError(
-            f"'{name}' is the name of a built-in practice, and a script of yours called that would "
+            f"you already have a script called '{like.stem}' ({like}), and names are matched "
+            f"without regard to capitals, '-' or '_', so '{name}' would be mixed up with it; "
+            f"open yours with `guided edit {like.stem}`, choose another name, "
+            f"or add --force to use '{name}' anyway"
+        )
+    hides = library.builtin_like(name)
+    if hides is not None and not force:
+        builtin = hides.stem
+        other = free_name(builtin)
+        what = (f"'{name}' is the name of a built-in practice, and" if builtin == name else
+                f"'{name}' is so like the name of the built-in practice '{builtin}' (names are "
+                "matched without regard to capitals, '-' or '_') that")
+        raise GuidedError(
+            f"{what} a script of yours called that would "
             f"hide it; choose another name, such as `guided new {other}` (or `guided new {other} "
-            f"--from {name}` to start from a copy), or add --force to use '{name}' anyway"
+            f"--from {builtin}` to start from a copy), or add --force to use '{name}' anyway"
         )
     if source:
         written = copy_script(library.load(source), path)
@@ -251,7 +265,7 @@ def new(name: str, practice: str | None, source: str | None, force: bool) -> Non
         write_new(path, starter_text(name, practice or "custom").encode("utf-8"))
         click.echo(f"Created {path}")
     if hides is not None:
-        click.echo(f"It hides the built-in '{name}' for you; `guided remove {name}` brings the built-in back.")
+        click.echo(f"It hides the built-in '{hides.stem}' for you; `guided remove {name}` brings the built-in back.")
     _report_check(path, name)
     click.echo("\nNext steps:")
     click.echo(f"  guided edit {name}     change the words and pauses")
@@ -317,8 +331,9 @@ def remove(name: str, yes: bool) -> None:
     target = folder / path.name
     shutil.move(str(path), str(target))
     click.echo(f"Moved '{name}' to the trash: {target}")
-    if library.builtin_path(name) is not None:
-        click.echo(f"The built-in '{name}' is used again.")
+    builtin = library.builtin_like(name)
+    if builtin is not None:
+        click.echo(f"The built-in '{builtin.stem}' is used again.")
     mover = "move" if sys.platform == "win32" else "mv"
     click.echo(f"To bring it back: {mover} {_quote(target)} {_quote(path)}")
 

@@ -154,6 +154,21 @@ class Announcer:
 
 def cache_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--cache-dir", type=click.Path(file_okay=False), default=None, envvar="GUIDED_CACHE_DIR",
+        "--cache-dir", type=click.Path(), default=None, envvar="GUIDED_CACHE_DIR",
+        callback=_cache_folder,
         help="Audio cache folder (default: GUIDED_CACHE_DIR, else audio_cache/ of a checkout, else the user cache).",
     )(f)
+
+
+def _cache_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--cache-dir`` or ``GUIDED_CACHE_DIR`` (a folder, made if missing); what is wrong
+    with it names the one that was used."""
+    import os
+    from pathlib import Path
+
+    if not value or not os.path.lexists(Path(value).expanduser()) or Path(value).expanduser().is_dir():
+        return value
+    if param.name and ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
+        raise GuidedError(f"GUIDED_CACHE_DIR points at {value}, which is not a folder: "
+                          "point it at a folder (it is made if missing)")
+    raise click.BadParameter(f"{value!r} is not a folder", ctx=ctx, param=param)

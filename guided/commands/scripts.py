@@ -191,8 +191,8 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
     """Every practice you can play: the built-in ones and your own.
 
     Your own scripts live in the `scripts` folder of your guided folder; one with the
-    same name as a built-in practice is used instead of it, and is marked
-    "hides the built-in".
+    same name as a built-in practice (or one differing only in capitals, '-' or '_')
+    is used instead of it, and is marked "hides the built-in".
     """
     from guided.script.durations import format_length
     from guided.script.library import iter_library
@@ -240,12 +240,13 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
     for e in entries:  # one line each, after the table, so the rest is listed first
         if e.error is not None:
             click.echo(printable(e.error), err=True)
-    hiding = [e.name for e in entries if e.hides is not None]
+    hiding = [(e.name, e.hides.stem) for e in entries if e.hides is not None]
     if hiding:
-        names = ", ".join(f"'{n}'" for n in hiding)
+        names = ", ".join(f"'{n}'" if n == b else f"'{n}' (for '{b}')" for n, b in hiding)
+        alike = "" if all(n == b for n, b in hiding) else " (or one differing only in capitals, '-' or '_')"
         click.echo("")
         click.echo(printable(f"Your own {names} hide{'s' if len(hiding) == 1 else ''} the built-in "
-                             f"practice{'s' if len(hiding) > 1 else ''} of the same name; "
+                             f"practice{'s' if len(hiding) > 1 else ''} of the same name{alike}; "
                              "`guided remove NAME` moves yours to the trash and brings the built-in back."))
 
 

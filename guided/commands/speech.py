@@ -38,6 +38,9 @@ def parse_age(text: str) -> float:
             seconds += parse_duration(rest)
         except ValueError:
             raise bad from None
+    if seconds <= 0:
+        raise GuidedError(f"--older-than needs an age above zero, got {text.strip()!r}; "
+                          "to delete every clip, use `guided cache clear`")
     return seconds
 
 

@@ -8,9 +8,10 @@ the same practice wherever you happen to be (and a user can keep their own versi
 a built-in under the same name); a file here that shares a library name is played by
 its file name (``grounding.yaml``).
 
-Names are matched without regard to case, spaces or punctuation, and a practice's
-title works as well as its name (``"Box breathing"``, ``box-breathing``). A name that
-matches nothing gets the closest names as a suggestion. Subfolders (such as
+A name spelled exactly as a practice's name always finds that practice. Otherwise names
+are matched without regard to case, spaces or punctuation, and a practice's title works
+as well as its name (``"Box breathing"``, ``box-breathing``). A name that matches
+nothing gets the closest names as a suggestion. Subfolders (such as
 ``scripts/journeys/``) are not scripts and are ignored.
 """
 
@@ -57,8 +58,11 @@ def find_script(ref: str) -> Path:
         if not path.is_file():
             raise GuidedError(_not_a_script(ref, path))
         return path
-    key = name_key(ref)
     files = _named_files()
+    for name, path, _ in files:  # an exact name wins over a name spelled another way
+        if name == ref:
+            return path
+    key = name_key(ref)
     for name, path, _ in files:
         if name_key(name) == key:
             return path
@@ -138,12 +142,14 @@ def iter_library() -> list[Entry]:
     """Every script in the user's folder and the built-in library, sorted by name.
 
     A user script with the name of a built-in shadows it and is listed once, as the user's,
-    with ``hides`` naming the built-in file. Broken user scripts are listed with their error
+    with ``hides`` naming the built-in file. One whose name differs from a built-in's only
+    in case or punctuation is listed beside it, and ``hides`` names the built-in too: any
+    spelling but the built-in's exact one finds the user's script first. Broken user scripts are listed with their error
     instead of stopping the listing.
     """
     entries: list[Entry] = []
     for name, (path, source) in sorted(_by_name().items()):
-        hides = builtin_path(name) if source == USER else None
+        hides = builtin_like(name) if source == USER else None
         try:
             entries.append(Entry(name, path, source, load_script(path, name=name), hides=hides))
         except ScriptError as exc:
@@ -162,6 +168,23 @@ def builtin_path(name: str) -> Path | None:
         if path.stem == name:
             return path
     return None
+
+
+def builtin_like(name: str) -> Path | None:
+    """The built-in practice called ``name``, else one whose name differs from it only in
+    case, spaces or punctuation (``Grounding``, ``box_breathing``), if there is one."""
+    return builtin_path(name) or _like(name, _files_in(builtin_scripts_dir()))
+
+
+def user_like(name: str) -> Path | None:
+    """The user's own script called ``name``, else one whose name differs from it only in
+    case, spaces or punctuation, if there is one."""
+    return user_path(name) or _like(name, _files_in(user_scripts_dir()))
+
+
+def _like(name: str, paths: list[Path]) -> Path | None:
+    key = name_key(name)
+    return next((path for path in paths if name_key(path.stem) == key), None)
 
 
 def user_files() -> list[Path]:

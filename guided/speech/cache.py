@@ -50,6 +50,10 @@ STALE_TEMP_SECONDS = 3600.0  # temp files older than this were left by a killed 
 MAX_CLIP_BYTES = 2 * 3600 * SAMPLE_RATE  # an hour of int16: no clip comes near it
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _FANOUT = re.compile(r"^[0-9a-f]{2}$")
+_CLIP_NAME = re.compile(r"^[0-9a-f]{64}" + re.escape(SUFFIX) + r"$")
+# what ``store`` names its temporary file: mkstemp(prefix=".tmp-PID-", suffix=".clip")
+_TEMP_NAME = re.compile(r"^" + re.escape(TEMP_PREFIX) + r"([0-9]{1,10})-[a-z0-9_]{8}"
+                        + re.escape(SUFFIX) + r"$")
 
 
 class CorruptClip(Exception):
@@ -207,7 +211,7 @@ class ClipCache:
             raise _unreadable(self.root / "x") from None
         except NotADirectoryError:
             raise GuidedError(f"the clip cache {self.root} is a file, not a folder; "
-                              "choose another with --cache-dir") from None
+                              "choose another with --cache-dir or GUIDED_CACHE_DIR") from None
         for name in names:
             if _FANOUT.match(name) and os.path.isdir(self.root / name) \
                     and not os.path.islink(self.root / name):
@@ -222,17 +226,27 @@ class ClipCache:
             raise _unreadable(sub / "x") from None
 
     def entries(self) -> Iterator[Path]:
+        """Guided's clips: regular files named exactly as ``path`` names them (never a
+        folder, a link or anything else that happens to end in ``.clip``)."""
+        for path, _st in self._clips():
+            yield path
+
+    def _clips(self) -> Iterator[tuple[Path, os.stat_result]]:
         for sub in self._folders():
-            yield from (sub / n for n in sorted(self._listdir(sub))
-                        if n.endswith(SUFFIX) and not n.startswith(TEMP_PREFIX))
+            for name in sorted(self._listdir(sub)):
+                if not (_CLIP_NAME.match(name) and name.startswith(sub.name)):
+                    continue
+                try:
+                    st = os.lstat(sub / name)
+                except FileNotFoundError:
+                    continue
+                if stat.S_ISREG(st.st_mode):
+                    yield sub / name, st
 
     def info(self) -> CacheInfo:
         entries = size = 0
-        for p in self.entries():
-            try:
-                size += p.lstat().st_size
-            except FileNotFoundError:
-                continue
+        for _path, st in self._clips():
+            size += st.st_size
             entries += 1
         return CacheInfo(self.root, entries, size)
 
@@ -250,39 +264,48 @@ class ClipCache:
         """(clips, bytes) that ``prune(older_than_seconds)`` would delete now."""
         cutoff = time.time() - older_than_seconds
         count = size = 0
-        for p in self.entries():
-            try:
-                st = p.stat()
-            except FileNotFoundError:
-                continue
+        for _path, st in self._clips():
             if st.st_mtime < cutoff:
                 count += 1
                 size += st.st_size
         return count, size
 
     def _remove(self, doomed) -> tuple[int, int]:
-        """Remove clips (and anything damaged in a clip's place) on any cache content; a
-        cache that cannot be changed is one line saying so."""
+        """Remove guided's own files, whatever else the cache holds: clips (regular files
+        named exactly as ``path`` names them, in their fan-out folder) that ``doomed``
+        picks, and temporary files named as ``store`` names them whose process has gone.
+        A fan-out folder goes only when this emptied it. Nothing else is touched, and no
+        link is followed. A cache that cannot be changed is one line saying so."""
         count = size = 0
         now = time.time()
         try:
             for sub in self._folders():
+                removed = False
                 for name in self._listdir(sub):
+                    clip = _CLIP_NAME.match(name) is not None and name.startswith(sub.name)
+                    temp = _TEMP_NAME.match(name) is not None
+                    if not (clip or temp):
+                        continue
                     p = sub / name
                     try:
                         st = os.lstat(p)
                     except FileNotFoundError:
                         continue
-                    if name.startswith(TEMP_PREFIX):
+                    if not stat.S_ISREG(st.st_mode):
+                        continue  # never a clip; made again in its place when needed
+                    if temp:
                         if not _being_written(name) or now - st.st_mtime >= STALE_TEMP_SECONDS:
-                            _remove_any(p)
+                            p.unlink(missing_ok=True)
+                            removed = True
                         continue
-                    if name.endswith(SUFFIX) and (doomed(st.st_mtime) or not stat.S_ISREG(st.st_mode)):
-                        _remove_any(p)
+                    if doomed(st.st_mtime):
+                        p.unlink(missing_ok=True)
+                        removed = True
                         count += 1
-                        size += st.st_size if stat.S_ISREG(st.st_mode) else 0
-                with contextlib.suppress(OSError):
-                    sub.rmdir()  # only succeeds when empty
+                        size += st.st_size
+                if removed:
+                    with contextlib.suppress(OSError):
+                        sub.rmdir()  # only succeeds when empty
         except PermissionError:
             done = f" ({_clips(count)} deleted before that)" if count else ""
             raise GuidedError(f"the clip cache {self.root} is read-only, so its clips stay{done}") from None
@@ -299,17 +322,17 @@ def _clips(n: int) -> str:
     return f"{n} clip{'s' if n != 1 else ''}"
 
 
-_TEMP_OWNER = re.compile(r"^" + re.escape(TEMP_PREFIX) + r"(\d+)-")
-
-
 def _being_written(name: str) -> bool:
     """Whether a temporary clip's process (its pid is in the name) is still running."""
-    match = _TEMP_OWNER.match(name)
+    match = _TEMP_NAME.match(name)
     if not match:
         return False
     from guided.portable import pid_alive
 
-    return pid_alive(int(match.group(1)))
+    try:
+        return pid_alive(int(match.group(1)))
+    except (OverflowError, ValueError):  # no process can have that number
+        return False
 
 
 def _remove_any(path: Path) -> None:
