@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import sys
 import threading
 from collections.abc import Callable
@@ -69,9 +70,19 @@ def collect_vars(variables: tuple[str, ...], vars_file: str | None):
     return result
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A ``click.FloatRange`` that also refuses ``nan`` (which no comparison catches)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value} is not a number in the range {self.min:g} to {self.max:g}", param, ctx)
+        return number
+
+
 def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--pace", type=click.FloatRange(*PACE_RANGE), default=preference_default("pace"),
+        "--pace", type=FiniteFloatRange(*PACE_RANGE), default=preference_default("pace"),
         help="Multiply every pause (and breath holds); replaces the script's pace. 1.5 = 50% more time "
              "(default: your settings', else the script's).",
     )(f)
