@@ -107,12 +107,17 @@ def list_journeys() -> None:
 @journey.command()
 @click.argument("name")
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              metavar="YYYY-MM-DD", help="The day you began (default: today).")
+              metavar="YYYY-MM-DD", help="The day you began: today or earlier (default: today).")
 def start(name: str, on: dt.datetime | None) -> None:
     """Start the journey NAME today (or --on the day you began).
 
     Starting again begins again from day 1; your logged sessions stay.
     """
+    from guided.practice import days
+
+    if on is not None and on.date() > days.today():
+        raise GuidedError(f"--on {on.date().isoformat()} is after today ({days.today().isoformat()}): "
+                          "give the day you began, or leave out --on to start today")
     j = journeys.load_journey(name)
     journeys.check_journey(j)
     ref = str(Path(name).expanduser().resolve()) if is_path_ref(name) else name
