@@ -161,6 +161,24 @@ def test_export_format_mistakes_write_nothing(cli, work):
     assert list(work.iterdir()) == []
 
 
+@pytest.mark.parametrize("name, fmt", [("x.mp3", "ogg"), ("x.MP3", "wav"), ("x.oga", "flac"),
+                                       ("x.vtt", "mp3")])
+def test_a_file_name_that_says_another_format_is_refused(cli, work, name, fmt):
+    result = cli("export", "grounding", "--format", fmt, "-o", name, "--engine", "test", cwd=work)
+    assert result.returncode == 1
+    assert one_line(result) == (f"guided: {name} ends in .{name.split('.')[1]} but --format is {fmt}; "
+                                f"name the file .{fmt}, or leave out --format")
+    assert list(work.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["tiny", "tiny.OGA", "tiny.ogg"])
+def test_format_with_no_or_the_same_extension_is_written(cli, work, name):
+    write(work, "tiny.yaml", "title: Tiny\nsteps:\n  - say: Hello.\n")
+    result = cli("export", "tiny.yaml", "--format", "ogg", "-o", name, "--engine", "test", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert (work / name).read_bytes()[:4] == b"OggS"
+
+
 # --- a mistake in a script: the same one line from every command that reads it ------------
 
 

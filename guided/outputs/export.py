@@ -39,7 +39,7 @@ from guided.audio.loudness import (
 from guided.audio.render import render
 from guided.errors import GuidedError, disk_problem
 from guided.outputs.encode import ENCODINGS, decoded_true_peak, encode, encoder_problem
-from guided.outputs.formats import AUDIO_FORMATS
+from guided.outputs.formats import AUDIO_FORMATS, LOG_FORMATS, TRANSCRIPT_FORMATS
 from guided.outputs.writer import check_target, is_stdout, make_folder, writing
 from guided.script.durations import format_timestamp
 from guided.speech.base import ClipSource
@@ -68,10 +68,16 @@ class ExportResult:
 
 
 def format_for(path: Path, fmt: str | None = None) -> str:
-    """The format from ``--format`` or else the file's extension."""
+    """The format from ``--format`` or else the file's extension. A file name whose
+    extension names another format than ``--format`` is refused (x.mp3 holding Ogg)."""
     if is_stdout(path):  # `-o -` has no extension: say what is really wrong
         check_target(path, what="the audio")
-    name = (fmt or path.suffix.lstrip(".")).lower()
+    ext = path.suffix.lstrip(".").lower()
+    if fmt and ext in (*AUDIO_FORMATS, "oga", *TRANSCRIPT_FORMATS, *LOG_FORMATS) \
+            and fmt.lower() != ("ogg" if ext == "oga" else ext):
+        raise GuidedError(f"{path} ends in {path.suffix} but --format is {fmt}; "
+                          f"name the file .{fmt}, or leave out --format")
+    name = (fmt or ext).lower()
     if name == "oga":
         name = "ogg"
     if name not in AUDIO_FORMATS:
