@@ -133,7 +133,26 @@ def voice_choice(engine: str | None, voice: str | None, rate: int | None) -> Voi
 
     settings = load_settings()
     return VoiceChoice(engine=engine or settings.engine, voice=voice.strip() if voice else None,
-                       rate=rate, settings_voice=settings.voice, announce=Announcer())
+                       rate=rate, settings_voice=settings.voice, announce=Announcer(),
+                       warn=Warner())
+
+
+class Warner:
+    """Says each warning once, on standard error, whatever it is (a terminal or a file),
+    above a progress line if one is showing."""
+
+    def __init__(self) -> None:
+        self._said: set[str] = set()
+        self._lock = threading.Lock()
+
+    def __call__(self, line: str) -> None:
+        from guided.outputs import liveline
+
+        with self._lock:
+            if line in self._said:
+                return
+            self._said.add(line)
+        liveline.echo(printable(line), err=True)
 
 
 class Announcer:
