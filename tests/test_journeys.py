@@ -126,7 +126,9 @@ def test_relative_practice_paths_are_relative_to_the_journey(cli, tmp_path):
     path = write(tmp_path / "client" / "j.yaml", "title: T\nweeks:\n  - title: W\n    days: [mine.yaml]\n")
     result = cli("journey", "check", str(path), "--var", "name=Sam", cwd=tmp_path.parent)
     assert result.returncode == 0, result.stderr
-    assert "1 different practices" in result.stdout
+    assert "All good: 'T', 1 week, 1 day, 1 different practice." in result.stdout  # not "1 weeks"
+    assert "Started 'T' on " in cli("journey", "start", str(path)).stdout
+    assert ": 1 week, 1 day." in cli("journey", "start", str(path)).stdout
 
 
 def test_user_journeys_come_before_builtins(cli, isolated_home, small_journey):
