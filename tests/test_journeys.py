@@ -276,6 +276,21 @@ def test_docs_show_the_example_journey_exactly():
     assert f"```yaml\n{example}```" in text
 
 
+def test_the_docs_error_example_is_the_line_check_gives(cli, tmp_path):
+    """docs/journeys.md shows the error for 'groundnig' in the example journey: the very
+    line (up to its "; ...") that `guided journey check` prints, at the real place."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    shown = next(line.strip() for line in (docs / "journeys.md").read_text().splitlines()
+                 if "groundnig" in line and line.strip().startswith("two-weeks.yaml:"))
+    example = (docs / "examples" / "journeys" / "two-weeks.yaml").read_text()
+    assert example.count("practice: grounding\n") >= 1
+    write(tmp_path / "two-weeks.yaml", example.replace("practice: grounding\n", "practice: groundnig\n", 1))
+    result = cli("journey", "check", "two-weeks.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert any(line.startswith(shown.removesuffix("; ...")) for line in result.stderr.splitlines()), \
+        (shown, result.stderr)
+
+
 @pytest.mark.parametrize("play", [[], ["--play"]])
 def test_a_day_past_the_end_is_one_line_not_the_gentle_end(cli, small_journey, play):
     assert cli("journey", "start", "small").returncode == 0
