@@ -270,3 +270,23 @@ def test_say_with_the_test_engine_writes_its_clip(cli, tmp_path):
         assert w.getframerate() == SAMPLE_RATE
         seconds = w.getnframes() / w.getframerate()
     assert 0.8 * 4 * 60 / 130 < seconds < 2.5 * 4 * 60 / 130  # four words, trimmed
+
+
+@pytest.mark.parametrize("fmt", ["wav", "mp3"])
+def test_chapter_frames_are_stored_in_time_order(cli, work, fmt):
+    """ffprobe and simple players list chapters in the order the CHAP frames are stored;
+    mutagen sorts frames by size unless told otherwise (it did for WAV)."""
+    from mutagen.id3 import ID3
+    from mutagen.wave import WAVE
+
+    titles = ["A much longer first section title", "Two", "Third one, middling", "4", "Five five"]
+    steps = "".join(f"  - section: {t}\n  - say: Hello.\n" for t in titles)
+    write(work, "c.yaml", f"title: C\nsteps:\n{steps}")
+    result = cli("export", "c.yaml", "-o", f"c.{fmt}", "--engine", "test", cwd=work)
+    assert result.returncode == 0, result.stderr
+    path = work / f"c.{fmt}"
+    tags = ID3(path) if fmt == "mp3" else WAVE(path).tags
+    stored = [frame.element_id for frame in tags.getall("CHAP")]  # in the order read from the file
+    assert stored == [f"chp{i}" for i in range(len(titles))]  # one per section, in time order
+    starts = [frame.start_time for frame in tags.getall("CHAP")]
+    assert starts == sorted(starts)

@@ -280,6 +280,7 @@ def _write_id3(path: Path, fmt: str, timeline: Timeline) -> None:
         wav = WAVE(path)
         wav.add_tags()
         assert wav.tags is not None
+        wav.tags = _ordered_id3(type(wav.tags))  # WAV's own ID3 chunk, frames in order too
         for frame in tags.values():
             wav.tags.add(frame)
         wav.save(v2_version=3)
@@ -321,18 +322,20 @@ def chapter_tables(ids: list[str]) -> list[_Toc]:
     return tables
 
 
-def _ordered_id3():
-    """An ID3 tag that writes frames in the order they were added. mutagen sorts frames
-    by size, which scrambles the CHAP frames; players that follow the CTOC don't mind,
-    but ffprobe and simpler players list chapters in file order."""
+def _ordered_id3(base: type | None = None):
+    """An ID3 tag (of class ``base``: ID3, or the WAV file's ID3 chunk) that writes frames
+    in the order they were added. mutagen sorts frames by size, which scrambles the CHAP
+    frames; players that follow the CTOC don't mind, but ffprobe and simpler players
+    list chapters in file order."""
     from mutagen.id3 import ID3
 
+    base = base or ID3
     try:
         from mutagen.id3._tags import save_frame
     except ImportError:  # pragma: no cover - a future mutagen: fall back to its order
-        return ID3()
+        return base()
 
-    class OrderedID3(ID3):
+    class OrderedID3(base):  # type: ignore[valid-type, misc]
         def _write(self, config):
             return bytearray().join(save_frame(f, config=config) for f in self.values())
 
