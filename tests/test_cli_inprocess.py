@@ -82,6 +82,12 @@ def test_there_are_commands_to_walk():
      "guided export: invalid value for '--format': 'mp4' is not one of"),
     (["say", "Hello.", "--rate", "20"], "guided say: invalid value for '--rate'"),
     (["preview", "grounding", "--pace", "9"], "guided preview: invalid value for '--pace'"),
+    (["preview", "grounding", "--pace", "nan"], "guided preview: invalid value for '--pace'"),
+    (["export", "grounding", "--pace", "NaN", "-o", "x.mp3"], "guided export: invalid value for '--pace'"),
+    (["play", "grounding", "--pace", "nan"], "guided play: invalid value for '--pace'"),
+    (["bundle", "grounding", "--pace", "nan", "-o", "b"], "guided bundle: invalid value for '--pace'"),
+    (["journey", "today", "--pace", "nan"], "guided journey today: invalid value for '--pace'"),
+    (["export", "grounding", "--rate", "nan", "-o", "x.mp3"], "guided export: invalid value for '--rate'"),
     (["log", "export", "--format", "xml"], "guided log export: invalid value for '--format'"),
     (["preview"], "guided preview: missing argument 'SCRIPT'"),
     (["cache", "prune"], "guided cache prune: missing option '--older-than'"),
@@ -153,6 +159,24 @@ def test_export_format_mistakes_write_nothing(cli, work):
     result = cli("export", "--all", cwd=work)
     assert result.returncode == 1 and "-d DIR" in one_line(result)
     assert list(work.iterdir()) == []
+
+
+@pytest.mark.parametrize("name, fmt", [("x.mp3", "ogg"), ("x.MP3", "wav"), ("x.oga", "flac"),
+                                       ("x.vtt", "mp3")])
+def test_a_file_name_that_says_another_format_is_refused(cli, work, name, fmt):
+    result = cli("export", "grounding", "--format", fmt, "-o", name, "--engine", "test", cwd=work)
+    assert result.returncode == 1
+    assert one_line(result) == (f"guided: {name} ends in .{name.split('.')[1]} but --format is {fmt}; "
+                                f"name the file .{fmt}, or leave out --format")
+    assert list(work.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["tiny", "tiny.OGA", "tiny.ogg"])
+def test_format_with_no_or_the_same_extension_is_written(cli, work, name):
+    write(work, "tiny.yaml", "title: Tiny\nsteps:\n  - say: Hello.\n")
+    result = cli("export", "tiny.yaml", "--format", "ogg", "-o", name, "--engine", "test", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert (work / name).read_bytes()[:4] == b"OggS"
 
 
 # --- a mistake in a script: the same one line from every command that reads it ------------
@@ -246,3 +270,23 @@ def test_say_with_the_test_engine_writes_its_clip(cli, tmp_path):
         assert w.getframerate() == SAMPLE_RATE
         seconds = w.getnframes() / w.getframerate()
     assert 0.8 * 4 * 60 / 130 < seconds < 2.5 * 4 * 60 / 130  # four words, trimmed
+
+
+@pytest.mark.parametrize("fmt", ["wav", "mp3"])
+def test_chapter_frames_are_stored_in_time_order(cli, work, fmt):
+    """ffprobe and simple players list chapters in the order the CHAP frames are stored;
+    mutagen sorts frames by size unless told otherwise (it did for WAV)."""
+    from mutagen.id3 import ID3
+    from mutagen.wave import WAVE
+
+    titles = ["A much longer first section title", "Two", "Third one, middling", "4", "Five five"]
+    steps = "".join(f"  - section: {t}\n  - say: Hello.\n" for t in titles)
+    write(work, "c.yaml", f"title: C\nsteps:\n{steps}")
+    result = cli("export", "c.yaml", "-o", f"c.{fmt}", "--engine", "test", cwd=work)
+    assert result.returncode == 0, result.stderr
+    path = work / f"c.{fmt}"
+    tags = ID3(path) if fmt == "mp3" else WAVE(path).tags
+    stored = [frame.element_id for frame in tags.getall("CHAP")]  # in the order read from the file
+    assert stored == [f"chp{i}" for i in range(len(titles))]  # one per section, in time order
+    starts = [frame.start_time for frame in tags.getall("CHAP")]
+    assert starts == sorted(starts)

@@ -38,3 +38,19 @@ def test_export_speed_claims_name_the_engine():
     for paragraph in re.split(r"\n\s*\n", text):
         if re.search(r"\bexports? in (about )?\d", paragraph):
             assert "espeak-ng" in paragraph or "Piper" in paragraph, paragraph
+
+
+def test_the_rate_order_is_documented_as_it_behaves(isolated_home: Path, tmp_path: Path):
+    """Without --rate, the settings' rate wins over the script's (as --help says)."""
+    from guided.commands.common import preference_default
+    from guided.script.model import Script
+    from guided.timeline.plan import speaking_rate
+
+    text = " ".join((REPO / "docs" / "speech-and-cache.md").read_text().split())
+    assert "Without it, your settings' `rate` (`guided settings set rate 130`), else the script's `rate`, else 140." in text
+    (isolated_home / "settings.yaml").write_text("rate: 120\n")
+    script = Script(title="T", steps=(), rate=160)
+    assert speaking_rate(script, preference_default("rate")()) == 120
+    (isolated_home / "settings.yaml").write_text("")
+    assert speaking_rate(script, preference_default("rate")()) == 160
+    assert speaking_rate(Script(title="T", steps=()), preference_default("rate")()) == 140

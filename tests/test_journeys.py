@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from guided.errors import ScriptError
 from guided.outcomes import COMPLETED
-from guided.practice import journeys, sessionlog
+from guided.practice import days, journeys, sessionlog
 from tests import audio_devices
+from tests.helpers import one_line_error
 
 alsa_file_sink = audio_devices.alsa_file_sink  # a virtual output device (fixture)
 
@@ -124,7 +126,9 @@ def test_relative_practice_paths_are_relative_to_the_journey(cli, tmp_path):
     path = write(tmp_path / "client" / "j.yaml", "title: T\nweeks:\n  - title: W\n    days: [mine.yaml]\n")
     result = cli("journey", "check", str(path), "--var", "name=Sam", cwd=tmp_path.parent)
     assert result.returncode == 0, result.stderr
-    assert "1 different practices" in result.stdout
+    assert "All good: 'T', 1 week, 1 day, 1 different practice." in result.stdout  # not "1 weeks"
+    assert "Started 'T' on " in cli("journey", "start", str(path)).stdout
+    assert ": 1 week, 1 day." in cli("journey", "start", str(path)).stdout
 
 
 def test_user_journeys_come_before_builtins(cli, isolated_home, small_journey):
@@ -184,6 +188,34 @@ def test_status_counts_practised_days_from_the_log(cli, small_journey):
     assert "Week 1  ● ○  Arriving" in result.stdout and "Week 2  ●  Staying" in result.stdout
 
 
+def test_a_start_day_still_to_come_is_refused(cli, small_journey):
+    tomorrow = (days.today() + dt.timedelta(days=1)).isoformat()
+    result = cli("journey", "start", "small", "--on", tomorrow)
+    one_line_error(result, f"--on {tomorrow} is after today", "leave out --on")
+    assert not journeys.progress_file().exists()
+
+
+def test_a_journey_started_in_a_zone_ahead_still_counts_day_1(cli, small_journey, monkeypatch):
+    """Started on 1 December in Kiritimati (UTC+14), practised in Honolulu (UTC-10), where it
+    is still 30 November: `today` offers day 1, so playing it must count as day 1 practised."""
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    try:
+        start = days.today()
+        assert cli("journey", "start", "small", "--on", start.isoformat()).returncode == 0
+        monkeypatch.setenv("TZ", "Pacific/Honolulu")
+        time.tzset()
+        assert days.today() < start
+        assert "Day 1 of 3" in cli("journey", "today").stdout
+        with sessionlog.SessionLog() as log:
+            log_session(log, "small", 1)
+        status = cli("journey", "status").stdout
+        assert "day 1 of 3" in status and "Days practised: 1 of 1 so far." in status
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_play_today_logs_the_day_and_saves_the_reflection(guided, small_journey, alsa_file_sink, tmp_path):
     assert guided("journey", "start", "small").returncode == 0
     vars_file = write(tmp_path / "sam.yaml", "name: Sam\n")
@@ -208,7 +240,9 @@ def test_progress_file_is_replaced_atomically(isolated_home, small_journey):
     journeys.start_journey("small", dt.date(2026, 1, 5))
     journeys.start_journey("six-weeks", dt.date(2026, 2, 1))
     state = json.loads(journeys.progress_file().read_text())
-    assert state == {"current": "six-weeks", "started": {"small": "2026-01-05", "six-weeks": "2026-02-01"}}
+    assert state == {"current": "six-weeks", "started": {"small": "2026-01-05", "six-weeks": "2026-02-01"},
+                     "since": {"small": state["since"]["small"], "six-weeks": state["since"]["six-weeks"]}}
+    assert days.local_day(state["since"]["six-weeks"]) == days.today()  # when `start` ran
     assert [p.name for p in isolated_home.iterdir() if p.suffix == ".tmp"] == []
     assert journeys.day_number(journeys.current_progress(), dt.date(2026, 2, 3)) == 3
 
@@ -242,10 +276,23 @@ def test_docs_show_the_example_journey_exactly():
     assert f"```yaml\n{example}```" in text
 
 
+def test_the_docs_error_example_is_the_line_check_gives(cli, tmp_path):
+    """docs/journeys.md shows the error for 'groundnig' in the example journey: the very
+    line (up to its "; ...") that `guided journey check` prints, at the real place."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    shown = next(line.strip() for line in (docs / "journeys.md").read_text().splitlines()
+                 if "groundnig" in line and line.strip().startswith("two-weeks.yaml:"))
+    example = (docs / "examples" / "journeys" / "two-weeks.yaml").read_text()
+    assert example.count("practice: grounding\n") >= 1
+    write(tmp_path / "two-weeks.yaml", example.replace("practice: grounding\n", "practice: groundnig\n", 1))
+    result = cli("journey", "check", "two-weeks.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert any(line.startswith(shown.removesuffix("; ...")) for line in result.stderr.splitlines()), \
+        (shown, result.stderr)
+
+
 @pytest.mark.parametrize("play", [[], ["--play"]])
 def test_a_day_past_the_end_is_one_line_not_the_gentle_end(cli, small_journey, play):
-    from tests.helpers import one_line_error
-
     assert cli("journey", "start", "small").returncode == 0
     result = cli("journey", "today", "--day", "4", *play)
     one_line_error(result, "this journey has 3 days", "no day 4", "--day 1 to 3")

@@ -82,3 +82,24 @@ def test_streak_counts_the_local_today(guided, kiritimati):
     stats = json.loads(guided("log", "stats", "--json", env={"TZ": TZ}).stdout)
     assert stats["days_in_a_row"] == 1
     assert days.today() == now.astimezone().date()
+
+
+def test_a_time_zone_python_cannot_use_gives_utc_with_one_warning(cli, monkeypatch):
+    """TZ='XYZ+24' is a day off UTC: the C library takes it, datetime refuses it."""
+    monkeypatch.setenv("TZ", "XYZ+24")
+    time.tzset()
+    try:
+        with sessionlog.SessionLog() as db:
+            _session(db, EVENING_UTC, journey="six-weeks", journey_day=1)
+        assert cli("journey", "start", "six-weeks").returncode == 0
+        for args in (("log",), ("log", "stats"), ("log", "show", "1"), ("journey", "status"),
+                     ("journey", "today")):
+            monkeypatch.setattr(days, "_warned", [])
+            result = cli(*args)
+            assert result.returncode == 0, result.stderr
+            assert result.stderr == ("guided: warning: TZ names a time zone a day or more away "
+                                     "from UTC, which cannot be used; times here are in UTC\n")
+        assert "2026-11-30 09:30" in cli("log").stdout  # the moment in UTC
+    finally:
+        monkeypatch.undo()
+        time.tzset()

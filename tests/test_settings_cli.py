@@ -152,3 +152,11 @@ def test_a_voice_that_is_not_here_is_refused_when_it_is_set(cli, isolated_home: 
     assert expected.replace("computer;", "computer (--voice);") in str(given.value)
     for known in ("heart", "joe", "en-us"):
         assert cli("settings", "set", "voice", known).returncode == 0
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", "nan"])
+def test_a_pace_that_is_not_a_number_is_refused_in_settings(cli, isolated_home: Path, value):
+    (isolated_home / "settings.yaml").write_text(f"pace: {value}\n")
+    result = cli("export", "grounding", "--engine", "test", "-o", str(isolated_home / "x.wav"))
+    one_line_error(result, "settings.yaml:1:7: error: pace should be a number")
+    assert cli("settings", "set", "pace", "--", value.lstrip(".")).returncode == 1

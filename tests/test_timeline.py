@@ -135,3 +135,22 @@ def test_four_hour_limit_is_enforced_after_pace():
     assert plan(ok).seconds == 6000
     with pytest.raises(ScriptError, match="4-hour limit"):
         plan(ok, pace=4.0)
+
+
+def test_from_a_start_several_sections_share_is_one_line_naming_them():
+    from guided.errors import GuidedError
+    from guided.timeline.lazy import resolve_section
+
+    tl = plan(script(Section("Landing", P), Pause(5, P), Section("Letting go", P), Pause(5, P),
+                     Section("Let", P), Pause(5, P), Section("Rest", P), Pause(5, P)))
+    assert resolve_section(tl, "la") == (1, "Landing")
+    assert resolve_section(tl, "LET") == (3, "Let")  # exactly one title: no doubt
+    assert resolve_section(tl, "2") == (2, "Letting go")
+    with pytest.raises(GuidedError) as caught:
+        resolve_section(tl, "l")
+    assert caught.value.message == ("--from 'l' could be more than one section: 1 Landing, "
+                                    "2 Letting go, 3 Let; give its number or more of its title")
+    with pytest.raises(GuidedError, match="could be more than one section: 2 Letting go, 3 Let;"):
+        resolve_section(tl, "le")
+    with pytest.raises(GuidedError, match="no section 'x'; the sections are: 1 Landing, 2 Letting"):
+        resolve_section(tl, "x")

@@ -203,8 +203,51 @@ def test_a_mistyped_voice_gets_a_suggestion_and_another_engines_voice_names_its_
 
 def test_check_suggests_the_voice_a_script_meant(guided, tmp_path: Path) -> None:
     result = guided("check", str(_script(tmp_path, "typo", "voice: hart\n")))
-    assert result.returncode == 1
-    assert "there is no voice 'hart' on this computer; did you mean 'heart'?" in result.stderr
+    assert result.returncode == 0  # a warning: the usual voice speaks instead
+    assert ("warning: there is no voice 'hart' on this computer, so the usual voice for the "
+            "script's language speaks instead; did you mean 'heart'?") in result.stderr
+
+
+@pytest.fixture
+def two_voices(monkeypatch: pytest.MonkeyPatch) -> None:
+    """hibari's heart and espeak-ng's gmw/en-us, listed without starting espeak-ng."""
+    from guided.speech import choice
+    from guided.speech.base import Voice
+
+    here = {"hibari": [Voice("heart", "heart (American English, hibari)", "en-us", "female", "hibari")],
+            "pyttsx3": [Voice("gmw/en-us", "English (America)", "en-us", "male", "pyttsx3")]}
+    monkeypatch.setattr(choice, "voices_of", lambda engine: here.get(engine, []))
+
+
+def test_a_scripts_voice_not_here_falls_back_with_one_line(cli, tmp_path: Path, two_voices) -> None:
+    """The script format's promise: a `voice:` not installed here falls back to the
+    default voice with one line saying so; only `check --strict` makes it an error."""
+    path = _script(tmp_path, "typo", "voice: hart\n")
+    said: list[str] = []
+    chosen = speech_settings(load_script(path), voice=VoiceChoice(warn=said.append))
+    assert (chosen.engine, chosen.voice) == ("hibari", "heart")
+    assert said == [f"{path}:2:8: warning: there is no voice 'hart' on this computer, so hibari's "
+                    "heart voice speaks instead; did you mean 'heart'? (`guided voices` lists the "
+                    "ones you can use)"]
+    with pytest.raises(GuidedError, match="no voice 'hart'"):  # asked for with --voice: an error
+        speech_settings(load_script(path), voice=VoiceChoice(voice="hart"))
+    result = cli("check", "typo.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith("typo.yaml:2:8: warning: there is no voice 'hart'")
+    assert result.stderr.count("\n") == 1
+    result = cli("check", "--strict", "typo.yaml", cwd=tmp_path)
+    assert result.returncode == 1 and "typo.yaml:2:8: warning: there is no voice" in result.stderr
+
+
+@pytest.mark.speech  # hibari speaks
+def test_export_of_a_script_whose_voice_is_not_here_uses_the_default(cli, tmp_path: Path) -> None:
+    _script(tmp_path, "gone", "voice: nobody-here\n")
+    result = cli("export", "gone.yaml", "-o", "gone.wav", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ("gone.yaml:2:8: warning: there is no voice 'nobody-here' on this computer, "
+                             "so hibari's heart voice speaks instead; `guided voices` lists the ones "
+                             "you can use\n")
+    assert (tmp_path / "gone.wav").stat().st_size > 10_000
 
 
 def test_a_piper_voice_is_found_by_a_whole_part_of_its_id_not_by_any_letters() -> None:
@@ -247,4 +290,4 @@ def test_check_points_at_the_language_and_the_voice_written(cli, tmp_path: Path)
     assert len(lines) == 2, result.stderr
     assert lines[0].startswith("far.yaml:4:11: error: no voice on this computer speaks the "
                                "language 'xx'")
-    assert lines[1].startswith("far.yaml:5:8: error: there is no voice 'nosuch' on this computer")
+    assert lines[1].startswith("far.yaml:5:8: warning: there is no voice 'nosuch' on this computer")

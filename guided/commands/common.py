@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import sys
 import threading
 from collections.abc import Callable
@@ -69,9 +70,19 @@ def collect_vars(variables: tuple[str, ...], vars_file: str | None):
     return result
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A ``click.FloatRange`` that also refuses ``nan`` (which no comparison catches)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value} is not a number in the range {self.min:g} to {self.max:g}", param, ctx)
+        return number
+
+
 def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--pace", type=click.FloatRange(*PACE_RANGE), default=preference_default("pace"),
+        "--pace", type=FiniteFloatRange(*PACE_RANGE), default=preference_default("pace"),
         help="Multiply every pause (and breath holds); replaces the script's pace. 1.5 = 50% more time "
              "(default: your settings', else the script's).",
     )(f)
@@ -122,7 +133,26 @@ def voice_choice(engine: str | None, voice: str | None, rate: int | None) -> Voi
 
     settings = load_settings()
     return VoiceChoice(engine=engine or settings.engine, voice=voice.strip() if voice else None,
-                       rate=rate, settings_voice=settings.voice, announce=Announcer())
+                       rate=rate, settings_voice=settings.voice, announce=Announcer(),
+                       warn=Warner())
+
+
+class Warner:
+    """Says each warning once, on standard error, whatever it is (a terminal or a file),
+    above a progress line if one is showing."""
+
+    def __init__(self) -> None:
+        self._said: set[str] = set()
+        self._lock = threading.Lock()
+
+    def __call__(self, line: str) -> None:
+        from guided.outputs import liveline
+
+        with self._lock:
+            if line in self._said:
+                return
+            self._said.add(line)
+        liveline.echo(printable(line), err=True)
 
 
 class Announcer:

@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
 
 
+def _count(things, word: str) -> str:
+    """``1 week``, ``2 weeks``: a count with its word, singular for one."""
+    return f"{len(things)} {word}{'' if len(things) == 1 else 's'}"
+
+
 def _current() -> tuple[Journey, Progress]:
     progress = journeys.current_progress()
     if progress is None:
@@ -97,7 +102,7 @@ def list_journeys() -> None:
             click.echo(printable(f"{name:<20} ({origin}) cannot be read: {exc}"))
             continue
         mark = " (current)" if progress and progress.journey in (name, str(path)) else ""
-        click.echo(printable(f"{name:<20} {j.title} · {len(j.weeks)} weeks, {len(j.days)} days · "
+        click.echo(printable(f"{name:<20} {j.title} · {_count(j.weeks, 'week')}, {_count(j.days, 'day')} · "
                              f"{origin}{mark}"))
     if not found:
         click.echo("No journeys found.")
@@ -107,18 +112,23 @@ def list_journeys() -> None:
 @journey.command()
 @click.argument("name")
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              metavar="YYYY-MM-DD", help="The day you began (default: today).")
+              metavar="YYYY-MM-DD", help="The day you began: today or earlier (default: today).")
 def start(name: str, on: dt.datetime | None) -> None:
     """Start the journey NAME today (or --on the day you began).
 
     Starting again begins again from day 1; your logged sessions stay.
     """
+    from guided.practice import days
+
+    if on is not None and on.date() > days.today():
+        raise GuidedError(f"--on {on.date().isoformat()} is after today ({days.today().isoformat()}): "
+                          "give the day you began, or leave out --on to start today")
     j = journeys.load_journey(name)
     journeys.check_journey(j)
     ref = str(Path(name).expanduser().resolve()) if is_path_ref(name) else name
     progress = journeys.start_journey(ref, on.date() if on else None)
     click.echo(f"Started '{j.title}' on {progress.started.isoformat()}: "
-               f"{len(j.weeks)} weeks, {len(j.days)} days.")
+               f"{_count(j.weeks, 'week')}, {_count(j.days, 'day')}.")
     click.echo("One short practice a day is plenty, and a missed day is fine.")
     click.echo("See today's practice with: guided journey today")
 
@@ -291,5 +301,5 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
         click.echo(f"{count} to fix before '{j.title}' can be played.", err=True)
         sys.exit(1)
     note = f" (with {len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
-    click.echo(f"All good{note}: '{j.title}', {len(j.weeks)} weeks, {len(j.days)} days, "
-               f"{len(scripts)} different practices.")
+    click.echo(f"All good{note}: '{j.title}', {_count(j.weeks, 'week')}, {_count(j.days, 'day')}, "
+               f"{_count(scripts, 'different practice')}.")

@@ -46,7 +46,8 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
     Prints one calm "ok" line per good script, and one line per problem
     (file:line:col: error: ...) for the others: every mistake in a file at once,
     in file order (up to 20, then how many more). Warnings (a very long pause, fast
-    speech, a long practice with no sections) are shown but only fail with --strict.
+    speech, a long practice with no sections, a `voice:` not on this computer, which
+    the usual voice replaces) are shown but only fail with --strict.
     Exits with 0 when every script is fine, 1 otherwise.
 
     SCRIPT is a path to a YAML file or the name of a practice (see `guided list`).

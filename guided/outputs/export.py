@@ -39,7 +39,7 @@ from guided.audio.loudness import (
 from guided.audio.render import render
 from guided.errors import GuidedError, disk_problem
 from guided.outputs.encode import ENCODINGS, decoded_true_peak, encode, encoder_problem
-from guided.outputs.formats import AUDIO_FORMATS
+from guided.outputs.formats import AUDIO_FORMATS, LOG_FORMATS, TRANSCRIPT_FORMATS
 from guided.outputs.writer import check_target, is_stdout, make_folder, writing
 from guided.script.durations import format_timestamp
 from guided.speech.base import ClipSource
@@ -68,10 +68,16 @@ class ExportResult:
 
 
 def format_for(path: Path, fmt: str | None = None) -> str:
-    """The format from ``--format`` or else the file's extension."""
+    """The format from ``--format`` or else the file's extension. A file name whose
+    extension names another format than ``--format`` is refused (x.mp3 holding Ogg)."""
     if is_stdout(path):  # `-o -` has no extension: say what is really wrong
         check_target(path, what="the audio")
-    name = (fmt or path.suffix.lstrip(".")).lower()
+    ext = path.suffix.lstrip(".").lower()
+    if fmt and ext in (*AUDIO_FORMATS, "oga", *TRANSCRIPT_FORMATS, *LOG_FORMATS) \
+            and fmt.lower() != ("ogg" if ext == "oga" else ext):
+        raise GuidedError(f"{path} ends in {path.suffix} but --format is {fmt}; "
+                          f"name the file .{fmt}, or leave out --format")
+    name = (fmt or ext).lower()
     if name == "oga":
         name = "ogg"
     if name not in AUDIO_FORMATS:
@@ -274,6 +280,7 @@ def _write_id3(path: Path, fmt: str, timeline: Timeline) -> None:
         wav = WAVE(path)
         wav.add_tags()
         assert wav.tags is not None
+        wav.tags = _ordered_id3(type(wav.tags))  # WAV's own ID3 chunk, frames in order too
         for frame in tags.values():
             wav.tags.add(frame)
         wav.save(v2_version=3)
@@ -315,18 +322,20 @@ def chapter_tables(ids: list[str]) -> list[_Toc]:
     return tables
 
 
-def _ordered_id3():
-    """An ID3 tag that writes frames in the order they were added. mutagen sorts frames
-    by size, which scrambles the CHAP frames; players that follow the CTOC don't mind,
-    but ffprobe and simpler players list chapters in file order."""
+def _ordered_id3(base: type | None = None):
+    """An ID3 tag (of class ``base``: ID3, or the WAV file's ID3 chunk) that writes frames
+    in the order they were added. mutagen sorts frames by size, which scrambles the CHAP
+    frames; players that follow the CTOC don't mind, but ffprobe and simpler players
+    list chapters in file order."""
     from mutagen.id3 import ID3
 
+    base = base or ID3
     try:
         from mutagen.id3._tags import save_frame
     except ImportError:  # pragma: no cover - a future mutagen: fall back to its order
-        return ID3()
+        return base()
 
-    class OrderedID3(ID3):
+    class OrderedID3(base):  # type: ignore[valid-type, misc]
         def _write(self, config):
             return bytearray().join(save_frame(f, config=config) for f in self.values())
 

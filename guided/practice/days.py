@@ -7,7 +7,8 @@ JSON and CSV exports — goes through these functions. A session at 23:30 local 
 belongs to that local day for streaks and journeys alike.
 
 The local zone is the process's (``TZ``, else the system's), read by the C library
-through ``datetime.astimezone()``.
+through ``datetime.astimezone()``. A zone Python cannot use (``TZ='XYZ+24'``: a day or
+more off UTC) gives UTC, with one line of warning.
 """
 
 from __future__ import annotations
@@ -33,7 +34,25 @@ def local_time(moment: str | dt.datetime | None) -> dt.datetime | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone()
+    return _on_local_clock(moment)
+
+
+_warned: list[str] = []  # the warning below, once it has been given (once a run)
+
+
+def _on_local_clock(moment: dt.datetime) -> dt.datetime:
+    """``moment`` in the local zone; in UTC, with one line of warning, when the zone is
+    one Python refuses (an offset of a day or more, as ``TZ='XYZ+24'`` gives)."""
+    try:
+        return moment.astimezone()
+    except (ValueError, OverflowError, OSError):
+        if not _warned:
+            import click
+
+            _warned.append("TZ")
+            click.echo("guided: warning: TZ names a time zone a day or more away from UTC, "
+                       "which cannot be used; times here are in UTC", err=True)
+        return moment.astimezone(dt.timezone.utc)
 
 
 def local_day(moment: str | dt.datetime | None) -> dt.date | None:
@@ -44,7 +63,7 @@ def local_day(moment: str | dt.datetime | None) -> dt.date | None:
 
 def today() -> dt.date:
     """Today on the listener's clock."""
-    return dt.datetime.now().astimezone().date()
+    return _on_local_clock(dt.datetime.now(dt.timezone.utc)).date()
 
 
 def local_iso(moment: str | None) -> str | None:

@@ -396,6 +396,7 @@ def check_journey(journey: Journey) -> list[str]:
 class Progress:
     journey: str  # the name or path it was started with
     started: dt.date
+    since: str | None = None  # the moment `journey start` ran (UTC ISO 8601); older files lack it
 
 
 def progress_file() -> Path:
@@ -403,7 +404,8 @@ def progress_file() -> Path:
 
 
 def _read_state(*, repair: bool = False) -> dict:
-    """The progress file as ``{"current": name, "started": {name: "YYYY-MM-DD"}}``. A
+    """The progress file as ``{"current": name, "started": {name: "YYYY-MM-DD"},
+    "since": {name: moment}}`` (``since``: when it was started, in UTC). A
     damaged file (not JSON, or values of the wrong kind) is a one-line error, unless
     ``repair``: then what is sound is kept and the rest dropped (starting a journey
     writes the file anew)."""
@@ -422,11 +424,13 @@ def _read_state(*, repair: bool = False) -> dict:
             return {}
         raise damaged from None
     started = data.get("started", {})
-    sound: dict = {"started": {k: v for k, v in started.items() if isinstance(v, str)}
-                   if isinstance(started, dict) else {}}
+    since = data.get("since", {})
+    sound: dict = {key: {k: v for k, v in value.items() if isinstance(v, str)}
+                   if isinstance(value, dict) else {} for key, value in (("started", started), ("since", since))}
     if isinstance(data.get("current"), str):
         sound["current"] = data["current"]
-    if not repair and (sound["started"] != started or sound.get("current") != data.get("current")):
+    if not repair and (sound["started"] != started or sound["since"] != since
+                       or sound.get("current") != data.get("current")):
         raise damaged
     return sound
 
@@ -440,11 +444,13 @@ def _write_state(state: dict) -> None:
 def start_journey(ref: str, on: dt.date | None = None) -> Progress:
     """Make ``ref`` the current journey, starting on ``on`` (today by default)."""
     started = on or local.today()
+    since = local.now_utc_iso()
     state = _read_state(repair=True)
     state["current"] = ref
     state.setdefault("started", {})[ref] = started.isoformat()
+    state.setdefault("since", {})[ref] = since
     _write_state(state)
-    return Progress(ref, started)
+    return Progress(ref, started, since)
 
 
 def current_progress() -> Progress | None:
@@ -454,7 +460,7 @@ def current_progress() -> Progress | None:
     if not ref or not started:
         return None
     try:
-        return Progress(ref, dt.date.fromisoformat(started))
+        return Progress(ref, dt.date.fromisoformat(started), (state.get("since") or {}).get(ref))
     except ValueError:
         return None
 
@@ -474,12 +480,27 @@ def practised_days(journey: str, progress: Progress, sessions) -> set[int]:
     """Journey days with at least some listening logged since the journey was started.
 
     ``sessions`` are ``guided.practice.sessionlog.Session`` rows; a day counts when any of its
-    practices was played (even partly) with ``journey`` set to this journey's name."""
+    practices was played (even partly) with ``journey`` set to this journey's name, on or
+    after the day it started, or at any moment after `guided journey start` ran: a session
+    played on "day 1" counts even when the local day is still before the start day (a
+    journey started in a time zone ahead of this one)."""
+    since = _moment(progress.since)
     days: set[int] = set()
     for s in sessions:
         if s.journey != journey or not s.journey_day or s.listened_seconds <= 0:
             continue
         when = session_day(s.started)
-        if when is not None and when >= progress.started:
+        moment = _moment(s.started)
+        if (when is not None and when >= progress.started) or (
+                since is not None and moment is not None and moment >= since):
             days.add(int(s.journey_day))
     return days
+
+
+def _moment(iso: str | None) -> dt.datetime | None:
+    """A stored moment as an aware datetime (UTC when written without an offset)."""
+    try:
+        moment = dt.datetime.fromisoformat(iso) if iso else None
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=dt.timezone.utc) if moment and moment.tzinfo is None else moment

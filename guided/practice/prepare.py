@@ -55,8 +55,10 @@ def speech_settings(script: Script, *, voice: VoiceChoice | str | None = None,
     settled with the script's voice and language (``guided.speech.choice.settle``);
     ``--rate`` wins over the script's rate, else the default."""
     choice = voice if isinstance(voice, VoiceChoice) else VoiceChoice(voice=voice, rate=rate)
+    warn = choice.warn
     return settle(choice, language=script.language or "en", script_voice=script.voice,
-                  rate=speaking_rate(script, rate if rate is not None else choice.rate))
+                  rate=speaking_rate(script, rate if rate is not None else choice.rate),
+                  warn=(lambda line: warn(f"{script.place('voice')}: warning: {line}")) if warn else None)
 
 
 class Speakers:

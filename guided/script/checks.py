@@ -93,11 +93,11 @@ def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
 
 
 def _voice_problems(script: Script) -> list[Problem]:
-    """A language no engine speaks here, or a voice that is not here (errors), each at
-    the place of its value."""
+    """A language no engine speaks here (an error), or a voice that is not here (a
+    warning: the default voice speaks instead), each at the place of its value."""
     from guided.speech.choice import script_problems
 
-    return [Problem(script.place(key), message)
+    return [Problem(script.place(key), message, ERROR if key == "language" else WARNING)
             for key, message in script_problems(script.language, script.voice)]
 
 

@@ -14,6 +14,9 @@ Rules:
   is engine ``recorded``; the voice this module would choose without it becomes its
   ``fallback``, which speaks any line not recorded yet;
 - ``--voice`` wins over the script's ``voice:``, which wins over the settings file's;
+- a script's ``voice:`` that is not on this computer is passed over for the voice that
+  would speak without it, with one line saying so (to ``VoiceChoice.warn``); ``guided
+  check --strict`` makes it an error (the script format's promise);
 - with ``auto`` and no voice, a natural voice that speaks the script's language
   (hibari, then Piper), else espeak-ng's voice for it, and the note says so;
 - a language no engine speaks is an error with a suggestion.
@@ -60,6 +63,8 @@ class VoiceChoice:
     rate: int | None = None  # --rate (words per minute)
     settings_voice: str | None = None  # the settings file's voice: the last word
     announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+    # one line that must be said (a script's voice not here), on any output
+    warn: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -210,9 +215,22 @@ def _loose_match(engine: str, voice: Voice, wanted: str) -> bool:
 # -- settling one script's voice ------------------------------------------------------
 
 def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: str | None = None,
-           rate: int = 140) -> SpeechSettings:
-    """The engine and voice for one script (see the module's rules)."""
-    lang = normalise_language(language)
+           rate: int = 140, warn: Callable[[str], None] | None = None) -> SpeechSettings:
+    """The engine and voice for one script (see the module's rules). A script's voice
+    that is not here is passed over, in one line to ``warn`` (else ``choice.warn``)."""
+    passed_over: list[str] = []  # why the script's voice was passed over
+    settings = _settle(choice, normalise_language(language), script_voice, rate, passed_over)
+    say = warn or choice.warn
+    if passed_over and say is not None:
+        who = f"{ENGINE_LABELS.get(settings.engine, settings.engine)}'s {settings.voice} voice" \
+            if settings.engine != RECORDED else f"your recorded voice {settings.voice}"
+        why, _, hint = passed_over[0].partition("; ")
+        say(f"{why}, so {who} speaks instead; {hint}")
+    return settings
+
+
+def _settle(choice: VoiceChoice, lang: str, script_voice: str | None, rate: int,
+            passed_over: list[str]) -> SpeechSettings:
     if choice.engine not in ACCEPTED_ENGINES:
         raise GuidedError(f"there is no speech engine {choice.engine!r}; "
                           f"choose one of: {', '.join(ENGINE_CHOICES)}")
@@ -234,10 +252,23 @@ def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: st
             options = ", ".join(f"{v.id} ({v.engine})" for v in found[:8])
             raise GuidedError(f"the voice {name!r} could be any of: {options}; "
                               "give its full id, or choose the engine with --engine")
+        if where == "the script's voice" and choice.engine == AUTO:
+            passed_over.append(_not_here(name, engines))  # the format's promise: a fallback
+            continue
         if where == "--voice" or choice.engine == AUTO:
             raise _no_such_voice(name, engines, choice.engine, where)
         # a script's or the settings' voice of another engine: --engine wins
     return _by_language(choice, lang, rate)
+
+
+def _not_here(name: str, engines: tuple[str, ...]) -> str:
+    """Why a script's voice cannot speak here, then "; " and what to do (a hibari voice
+    not added yet says how to add it)."""
+    try:
+        _not_added(name, engines)
+    except GuidedError as exc:
+        return exc.message
+    return f"there is no voice {name!r} on this computer; {_voice_hint(name, engines)}"
 
 
 def check_voice_name(name: str) -> None:
@@ -350,14 +381,16 @@ def _by_language(choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings:
 
 def script_problems(language: str | None, voice: str | None) -> list[tuple[str, str]]:
     """What would stop a script's ``language`` or ``voice`` from being spoken here
-    (for ``guided check``): (the key it is about, the message)."""
+    (for ``guided check``): (the key it is about, the message). A voice not here is
+    passed over when the script is spoken (a warning in ``check``)."""
     problems = []
     lang = normalise_language(language)
     if not any(voice_for_language(engine, lang) for engine in ENGINE_NAMES):
         problems.append(("language", no_voice_message(lang)))
     if voice and not find_voice(voice) and not _is_recorded(voice):
-        problems.append(("voice", f"there is no voice {voice!r} on this computer; "
-                                  f"{_voice_hint(voice, ENGINE_NAMES)}"))
+        why, _, hint = _not_here(voice, ENGINE_NAMES).partition("; ")
+        problems.append(("voice", f"{why}, so the usual voice for the script's language "
+                                  f"speaks instead; {hint}"))
     return problems
 
 

@@ -76,9 +76,11 @@ class LazyPlan:
 
 
 def resolve_section(timeline: Timeline, query: str) -> tuple[int, str]:
-    """``--from SECTION``: a 1-based section number or a (case-insensitive) title.
+    """``--from SECTION``: a 1-based section number or a (case-insensitive) title, or
+    the start of one title.
 
-    Returns (ordinal, title); a miss is a one-line error naming the sections."""
+    Returns (ordinal, title); a miss is a one-line error naming the sections, and so is
+    a start that several titles share (unless one title is exactly what was given)."""
     titles = [ev.text for ev in timeline.events if ev.kind == SECTION]
     if not titles:
         raise GuidedError(f"'{timeline.title}' has no sections to start from")
@@ -86,8 +88,12 @@ def resolve_section(timeline: Timeline, query: str) -> tuple[int, str]:
     if q.isdigit() and 1 <= int(q) <= len(titles):
         return int(q), titles[int(q) - 1]
     for wanted in (lambda t: t.lower() == q.lower(), lambda t: t.lower().startswith(q.lower())):
-        for i, title in enumerate(titles, start=1):
-            if wanted(title):
-                return i, title
+        found = [(i, title) for i, title in enumerate(titles, start=1) if wanted(title)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listed = ", ".join(f"{i} {t}" for i, t in found)
+            raise GuidedError(f"--from {query!r} could be more than one section: {listed}; "
+                              "give its number or more of its title")
     listed = ", ".join(f"{i} {t}" for i, t in enumerate(titles, start=1))
     raise GuidedError(f"no section {query!r}; the sections are: {listed}")
