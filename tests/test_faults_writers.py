@@ -140,8 +140,20 @@ def test_two_outputs_of_one_command_never_share_a_path(guided, tiny, tmp_path):
     # The issue's case: `export -o x.vtt --transcript vtt` wrote the transcript over the audio.
     out = tmp_path / "x.vtt"
     result = guided("export", str(tiny), "-o", str(out), "--format", "mp3", "--transcript", "vtt")
-    one_line_error(result, "the transcript", "the audio")
+    # now refused sooner, by the name: a file called .vtt does not hold MP3 audio
+    one_line_error(result, "ends in .vtt but --format is mp3")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "tiny.yaml"]
+
+
+def test_two_outputs_claiming_one_path_are_refused(tmp_path):
+    """The writer's own rule, which the name check above now reaches first from the CLI."""
+    from guided.errors import GuidedError
+    from guided.outputs.writer import Guard
+
+    guard = Guard()
+    guard.check(tmp_path / "x.vtt", "the audio")
+    with pytest.raises(GuidedError, match="the transcript and the audio would both be"):
+        guard.check(tmp_path / "sub" / ".." / "x.vtt", "the transcript")
 
 
 def test_output_folders_are_made_like_dash_d(guided, tiny, tmp_path):
