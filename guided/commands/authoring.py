@@ -225,14 +225,16 @@ def _report_check(path: Path, ref: str) -> bool:
               help="Start from a copy of an existing practice (built-in or your own).")
 @click.option("--force", is_flag=True,
               help="Use NAME even though a built-in practice has it, or one differing only in "
-                   "capitals, '-' or '_' (yours then hides it).")
+                   "capitals, '-' or '_', or it reads as a practice's title (yours then "
+                   "hides it).")
 def new(name: str, practice: str | None, source: str | None, force: bool) -> None:
     """Start your own practice script NAME in your scripts folder.
 
     The new file is full of notes explaining each line. Names are matched without
     regard to capitals, '-' or '_', so a name that a built-in practice (or one of
     yours) already has, spelled any of those ways, is refused and nothing is hidden
-    by accident; --force uses it anyway (`guided remove NAME` brings the built-in back).
+    by accident, as is a name that reads as another practice's title; --force uses it
+    anyway (`guided remove NAME` brings the built-in back).
 
     \b
     guided new sam-evening
@@ -266,6 +268,16 @@ def new(name: str, practice: str | None, source: str | None, force: bool) -> Non
             f"hide it; choose another name, such as `guided new {other}` (or `guided new {other} "
             f"--from {builtin}` to start from a copy), or add --force to use '{name}' anyway"
         )
+    titled = library.title_like(name)
+    if titled is not None and not force:
+        title, other_path = titled
+        whose = (f"your script '{other_path.stem}'" if other_path.parent == user_scripts_dir()
+                 else f"the built-in practice '{other_path.stem}'")
+        raise GuidedError(
+            f"'{name}' reads the same as the title of {whose} ('{title}'), and names are "
+            f"found before titles, so `guided play {shlex.quote(title)}` would then play yours "
+            f"instead; choose another name, or add --force to use '{name}' anyway"
+        )
     if source:
         written = copy_script(library.load(source), path)
         click.echo(f"Copied '{source}' to {path}")
@@ -276,6 +288,9 @@ def new(name: str, practice: str | None, source: str | None, force: bool) -> Non
         click.echo(f"Created {path}")
     if hides is not None:
         click.echo(f"It hides the built-in '{hides.stem}' for you; `guided remove {name}` brings the built-in back.")
+    elif titled is not None:
+        click.echo(f"`guided play {shlex.quote(titled[0])}` now plays it, not '{titled[1].stem}' "
+                   f"(still played by its name); `guided remove {name}` undoes that.")
     _report_check(path, name)
     click.echo("\nNext steps:")
     click.echo(f"  guided edit {name}     change the words and pauses")

@@ -195,6 +195,17 @@ def _pick(name: str, paths: list[Path]) -> Path | None:
     return lookup(name, [(path.stem, path, "") for path in paths], titles=False)
 
 
+def title_like(name: str) -> tuple[str, Path] | None:
+    """``(title, path)`` of a practice (yours or built-in) whose title reads as ``name`` in
+    any case, spacing or punctuation while its own name does not: a script called ``name``
+    would be found by that title first (names come before titles), if there is one."""
+    key = name_key(name)
+    for title, path in _titles(library_files()):
+        if name_key(title) == key and name_key(path.stem) != key:
+            return title, path
+    return None
+
+
 def user_files() -> list[Path]:
     """The scripts in the user's own folder."""
     return _files_in(user_scripts_dir())
