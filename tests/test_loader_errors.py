@@ -54,6 +54,12 @@ CASES: dict[str, tuple[str | bytes, str | None, str]] = {
     "top-level typo": ("title: T\nstpes:\n  - bell\n", "2:1", "unknown key 'stpes' (did you mean 'steps'?)"),
     "step typo": (T + "  - pasue: 3s\n", "3:5", "unknown step 'pasue' (did you mean 'pause'?)"),
     "bare step typo": (T + "  - bel\n", "3:5", "unknown step 'bel' (did you mean 'bell'?)"),
+    "step typo, a letter left out": (T + "  - pase: 5s\n", "3:5", "unknown step 'pase' (did you mean 'pause'?)"),
+    "step typo, breathe": (T + "  - brethe: {in: 4, out: 4}\n", "3:5",
+                           "unknown step 'brethe' (did you mean 'breathe'?)"),
+    # a word that only shares letters with a step gets no far-fetched suggestion
+    "a word, not a step": (T + "  - hello\n", "3:5",
+                           "expected a step such as '- say: ...' or '- bell', found the text 'hello'"),
     "breathe option typo": (T + "  - breathe: {in: 4, out: 6, cyles: 3}\n", "3:30",
                             "unknown 'breathe' option 'cyles' (did you mean 'cycles'?)"),
     "practice typo": ("title: T\npractice: grouding\nsteps: [bell]\n", "2:11",
@@ -195,6 +201,17 @@ def test_malformed_script_is_one_line(cli, tmp_path, case):
     result = cli("check", "script.yaml", cwd=tmp_path, timeout=20)
     _assert_one_error(result, "script.yaml", where, message)
     assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.parametrize(("typed", "hint"), [
+    ("hello", ""), ("hell", "bell"), ("pase", "pause"), ("pasue", "pause"), ("sya", "say"),
+    ("brethe", "breathe"), ("breathing", "breathe"), ("Say", "say"), ("secton", "section"),
+])
+def test_a_step_is_suggested_only_for_a_likely_slip(typed, hint):
+    from guided.script.loader import STEP_KEYS
+    from guided.script.suggest import did_you_mean
+
+    assert did_you_mean(typed, STEP_KEYS) == (f" (did you mean '{hint}'?)" if hint else "")
 
 
 def test_file_over_one_mib(cli, tmp_path):

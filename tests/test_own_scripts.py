@@ -177,3 +177,20 @@ def test_a_name_like_one_of_yours_is_refused_and_never_hides_it(cli, isolated_ho
     assert cli("new", "SAM-EVENING", "--force").returncode == 0
     assert library.load("sam-evening").title == "Sam's evening"  # as `preview sam-evening` shows
     assert library.find_script("SAM-EVENING").name == "SAM-EVENING.yaml"
+
+
+def test_new_refuses_a_name_that_reads_as_a_practices_title(cli, isolated_home):
+    from tests.helpers import one_line_error
+
+    title = library.load_script(library.builtin_path("self-compassion")).title
+    refused = cli("new", "kindness-toward-yourself")
+    one_line_error(refused, "the built-in practice 'self-compassion'", "--force")
+    assert not (isolated_home / "scripts" / "kindness-toward-yourself.yaml").exists()
+    assert library.find_script(title) == library.builtin_path("self-compassion")  # unchanged
+    (isolated_home / "scripts").mkdir()  # and so does the title of one of yours
+    (isolated_home / "scripts" / "evening.yaml").write_text("title: Sam evening\nsteps:\n  - say: Hi.\n")
+    one_line_error(cli("new", "sam_evening"), "your script 'evening'", "'Sam evening'")
+    forced = cli("new", "kindness-toward-yourself", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "now plays it, not 'self-compassion'" in forced.stdout
+    assert library.find_script(title) == isolated_home / "scripts" / "kindness-toward-yourself.yaml"

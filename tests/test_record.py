@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import time
 import wave
@@ -445,12 +446,23 @@ def test_reimport_after_a_new_line_never_gives_a_line_another_lines_take(cli, sc
                 "cannot be line 002, \u201cA new line, just for you.\u201d") in result.stderr
         assert result.stderr.splitlines()[-1].startswith(
             "guided: 4 takes were left out because the practice's lines have changed")
+        hint = result.stderr.splitlines()[-1].split("`")[1]  # lists the lines as imported
+        assert hint == f"guided record {shlex.quote(str(script))} --var name=Sam --list"
         assert "1 line still to record (002)" in result.stdout
     store = VoiceStore("anna")
     assert not store.has("A new line, just for you.")
     assert len({line.sha256 for line in store.lines().values()}) == 5
     check = cli("check", str(script), *sam, "--voice", "anna", "--strict")
     assert check.returncode == 1 and "A new line, just for you." in check.stderr
+
+
+def test_the_list_hint_keeps_the_values_given_quoted_for_the_shell():
+    from guided.commands.record import list_command
+
+    hint = list_command("Box breathing", ("name=Sam O'Neil", "place=the room"), "sam's vars.yaml")
+    assert shlex.split(hint) == ["guided", "record", "Box breathing", "--vars-file",
+                                 "sam's vars.yaml", "--var", "name=Sam O'Neil", "--var",
+                                 "place=the room", "--list"]
 
 
 def test_a_saved_listing_maps_numbers_to_the_lines_they_were_listed_for(cli, script, tmp_path):

@@ -150,17 +150,27 @@ def edit_target(ref: str) -> Path:
             hint = f"; your own script '{own.stem}' opens with `guided edit {own.stem}`" if own else ""
             raise GuidedError(f"there is no script file at {ref}{hint}")
         return path
-    found = library.user_path(ref)
-    if found is not None:
-        return found
-    user_script_path(ref)  # a clear message for a name that cannot be a file name
-    builtin = library.builtin_path(ref)
-    if builtin is None:
+    found = library.lookup(ref, library.library_files())  # as `guided play` finds it
+    if found is None:
+        user_script_path(ref)  # a clear message for a name that cannot be a file name
         raise GuidedError(f"you have no script called '{ref}' yet; start one with `guided new {ref}`")
-    raise GuidedError(
-        f"'{ref}' is a built-in practice ({builtin}); edit your own copy instead: "
-        f"guided new my-{ref} --from {ref}"
-    )
+    if found.parent == user_scripts_dir():
+        return found
+    what = builtin_named(ref, found)
+    mine = library.user_path(ref)  # yours, spelled another way, comes after the built-in
+    if mine is not None:
+        raise GuidedError(f"{what} ({found}); your own '{mine.stem}' opens with "
+                          f"`guided edit {mine.stem}`")
+    raise GuidedError(f"{what} ({found}); edit your own copy instead: "
+                      f"guided new {free_name(found.stem)} --from {found.stem}")
+
+
+def builtin_named(ref: str, path: Path) -> str:
+    """``'grounding' is a built-in practice``, naming the practice when ``ref`` is spelled
+    another way or is its title."""
+    if ref == path.stem:
+        return f"'{ref}' is a built-in practice"
+    return f"'{ref}' is the built-in practice '{path.stem}'"
 
 
 def edit_ref(path: Path, given: str) -> str:
@@ -168,7 +178,8 @@ def edit_ref(path: Path, given: str) -> str:
     own scripts, else the path as it was given."""
     from guided.script import library
 
-    if path.parent.resolve() == user_scripts_dir().resolve() and library.user_path(path.stem) is not None:
+    if path.parent.resolve() == user_scripts_dir().resolve() and \
+            library.lookup(path.stem, library.library_files()) == path:
         return path.stem
     return shlex.quote(given) if given else shlex.quote(str(path))
 
@@ -178,7 +189,7 @@ def free_name(name: str) -> str:
     from guided.script import library
 
     for candidate in [f"my-{name}", *(f"my-{name}-{n}" for n in range(2, 100))]:
-        if library.builtin_like(candidate) is None and library.user_like(candidate) is None:
+        if library.builtin_path(candidate) is None and library.user_path(candidate) is None:
             return candidate
     return f"{name}-mine"
 
@@ -214,14 +225,16 @@ def _report_check(path: Path, ref: str) -> bool:
               help="Start from a copy of an existing practice (built-in or your own).")
 @click.option("--force", is_flag=True,
               help="Use NAME even though a built-in practice has it, or one differing only in "
-                   "capitals, '-' or '_' (yours then hides it).")
+                   "capitals, '-' or '_', or it reads as a practice's title (yours then "
+                   "hides it).")
 def new(name: str, practice: str | None, source: str | None, force: bool) -> None:
     """Start your own practice script NAME in your scripts folder.
 
     The new file is full of notes explaining each line. Names are matched without
     regard to capitals, '-' or '_', so a name that a built-in practice (or one of
     yours) already has, spelled any of those ways, is refused and nothing is hidden
-    by accident; --force uses it anyway (`guided remove NAME` brings the built-in back).
+    by accident, as is a name that reads as another practice's title; --force uses it
+    anyway (`guided remove NAME` brings the built-in back).
 
     \b
     guided new sam-evening
@@ -234,17 +247,16 @@ def new(name: str, practice: str | None, source: str | None, force: bool) -> Non
 
     path = user_script_path(name)
     own = library.user_path(name)
-    if own is not None:
+    if own is not None and own.stem == name:
         raise GuidedError(f"you already have a script called '{name}' ({own}); open it with `guided edit {name}`")
-    like = library.user_like(name)
-    if like is not None and not force:
+    if own is not None and not force:
         raise GuidedError(
-            f"you already have a script called '{like.stem}' ({like}), and names are matched "
+            f"you already have a script called '{own.stem}' ({own}), and names are matched "
             f"without regard to capitals, '-' or '_', so '{name}' would be mixed up with it; "
-            f"open yours with `guided edit {like.stem}`, choose another name, "
+            f"open yours with `guided edit {own.stem}`, choose another name, "
             f"or add --force to use '{name}' anyway"
         )
-    hides = library.builtin_like(name)
+    hides = library.builtin_path(name)
     if hides is not None and not force:
         builtin = hides.stem
         other = free_name(builtin)
@@ -256,6 +268,16 @@ def new(name: str, practice: str | None, source: str | None, force: bool) -> Non
             f"hide it; choose another name, such as `guided new {other}` (or `guided new {other} "
             f"--from {builtin}` to start from a copy), or add --force to use '{name}' anyway"
         )
+    titled = library.title_like(name)
+    if titled is not None and not force:
+        title, other_path = titled
+        whose = (f"your script '{other_path.stem}'" if other_path.parent == user_scripts_dir()
+                 else f"the built-in practice '{other_path.stem}'")
+        raise GuidedError(
+            f"'{name}' reads the same as the title of {whose} ('{title}'), and names are "
+            f"found before titles, so `guided play {shlex.quote(title)}` would then play yours "
+            f"instead; choose another name, or add --force to use '{name}' anyway"
+        )
     if source:
         written = copy_script(library.load(source), path)
         click.echo(f"Copied '{source}' to {path}")
@@ -266,6 +288,9 @@ def new(name: str, practice: str | None, source: str | None, force: bool) -> Non
         click.echo(f"Created {path}")
     if hides is not None:
         click.echo(f"It hides the built-in '{hides.stem}' for you; `guided remove {name}` brings the built-in back.")
+    elif titled is not None:
+        click.echo(f"`guided play {shlex.quote(titled[0])}` now plays it, not '{titled[1].stem}' "
+                   f"(still played by its name); `guided remove {name}` undoes that.")
     _report_check(path, name)
     click.echo("\nNext steps:")
     click.echo(f"  guided edit {name}     change the words and pauses")
@@ -309,13 +334,17 @@ def remove(name: str, yes: bool) -> None:
     from guided.script import library
     from guided.script.suggest import did_you_mean
 
-    path = library.user_path(name)
+    path = library.lookup(name, library.library_files())  # as `guided play` finds it
     if path is None:
-        if library.builtin_path(name) is not None:
-            raise GuidedError(f"'{name}' is a built-in practice, which stays; only your own scripts can be removed")
         names = [p.stem for p in library.user_files()]
         raise GuidedError(f"you have no script called '{name}'{did_you_mean(name, names)}; "
                           "`guided list` shows yours (source: user)")
+    if path.parent != user_scripts_dir():
+        mine = library.user_path(name)
+        hint = f"; your own '{mine.stem}' is removed with `guided remove {mine.stem}`" if mine else ""
+        raise GuidedError(f"{builtin_named(name, path)}, which stays; "
+                          f"only your own scripts can be removed{hint}")
+    name = path.stem
     if not yes:
         if not sys.stdin.isatty():
             raise GuidedError(f"to remove '{name}' without being asked, add --yes")
@@ -331,7 +360,7 @@ def remove(name: str, yes: bool) -> None:
     target = folder / path.name
     shutil.move(str(path), str(target))
     click.echo(f"Moved '{name}' to the trash: {target}")
-    builtin = library.builtin_like(name)
+    builtin = library.builtin_path(name)
     if builtin is not None:
         click.echo(f"The built-in '{builtin.stem}' is used again.")
     mover = "move" if sys.platform == "win32" else "mv"

@@ -230,8 +230,8 @@ def _list_playable() -> None:
     here = []
     for path in current_folder_scripts():
         name = path.name if path.stem in library else path.stem
-        try:
-            found = load_script(path, name=path.stem)
+        try:  # by the name you would type here, so an error names `bad.yaml`, not a long path
+            found = load_script(Path(path.name), name=path.stem)
         except GuidedError as exc:
             if not _not_a_practice(path):
                 here.append((name, broken, "-"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,12 +74,24 @@ def record(script_ref: str, list_only: bool, name: str | None, import_dir: str |
     store = VoiceStore(name)
     check_recording_name(store.name)
     if import_dir is not None:
-        import_takes(store, lines, Path(import_dir).expanduser(), redo, script_ref)
+        listing = list_command(script_ref, variables, vars_file)
+        import_takes(store, lines, Path(import_dir).expanduser(), redo, listing)
         return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise GuidedError("recording needs a terminal to press keys in; to use takes made "
                           "in another app, add --import DIR")
     record_takes(store, lines, device, redo)
+
+
+def list_command(ref: str, variables: tuple[str, ...], vars_file: str | None) -> str:
+    """``guided record REF --list`` with the --var and --vars-file values given, quoted
+    for the shell, so following it lists the lines with the same names filled in."""
+    words = ["guided", "record", ref]
+    if vars_file is not None:
+        words += ["--vars-file", vars_file]
+    for value in variables:
+        words += ["--var", value]
+    return shlex.join([*words, "--list"])
 
 
 def script_lines(script, variables: dict[str, str]) -> list[str]:
@@ -158,12 +171,13 @@ def with_missing_takes(report, store, ref: str, strict: bool):
 # -- import ----------------------------------------------------------------------------
 
 
-def import_takes(store, lines: list[str], folder: Path, redo: bool, ref: str = "SCRIPT") -> None:
+def import_takes(store, lines: list[str], folder: Path, redo: bool,
+                 listing: str = "guided record SCRIPT --list") -> None:
     """Attach DIR/NNN.* to the lines. A number means the line it had in the listing the
     files were made from: ``DIR/lines.txt`` when it is there (``--list`` saved), else
-    today's ``--list``. A file that is already the take of another line, or whose
-    listed line the practice no longer says, is left out, never attached to a line it
-    does not speak."""
+    today's ``--list`` (``listing`` is the command that shows it). A file that is
+    already the take of another line, or whose listed line the practice no longer says,
+    is left out, never attached to a line it does not speak."""
     from guided.outputs.safetext import printable
     from guided.speech.recorded.store import line_key
     from guided.speech.recorded.takes import DECODED, prepare, read_audio
@@ -247,7 +261,7 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool, ref: str = "
         raise GuidedError(
             f"{count} left out because the practice's lines have changed since the files were "
             f"numbered ({', '.join(wrong[:6])}{', …' if len(wrong) > 6 else ''}): rename them "
-            f"to the numbers `guided record {ref} --list` shows now")
+            f"to the numbers `{listing}` shows now")
 
 
 def read_listing(path: Path) -> dict[int, str] | None:

@@ -59,6 +59,19 @@ def find_script(ref: str) -> Path:
             raise GuidedError(_not_a_script(ref, path))
         return path
     files = _named_files()
+    found = lookup(ref, files)
+    if found is not None:
+        return found
+    raise GuidedError(
+        f"there is no practice called '{ref}'{suggest(ref, files)}; "
+        "see `guided list` for the ones you have, or give the path to a .yaml file"
+    )
+
+
+def lookup(ref: str, files: list[tuple[str, Path, str]], *, titles: bool = True) -> Path | None:
+    """The rule every command finds a practice by, among ``files`` (``(name, path, source)``
+    in lookup order): a name spelled exactly wins; else the first name that matches in any
+    case, spacing or punctuation; else (with ``titles``) the first title that does."""
     for name, path, _ in files:  # an exact name wins over a name spelled another way
         if name == ref:
             return path
@@ -66,14 +79,18 @@ def find_script(ref: str) -> Path:
     for name, path, _ in files:
         if name_key(name) == key:
             return path
-    titles = _titles(files)
-    for title, path in titles:
+    if not titles:
+        return None
+    for title, path in _titles(files):
         if name_key(title) == key:
             return path
-    raise GuidedError(
-        f"there is no practice called '{ref}'{suggest(ref, files, titles)}; "
-        "see `guided list` for the ones you have, or give the path to a .yaml file"
-    )
+    return None
+
+
+def library_files() -> list[tuple[str, Path, str]]:
+    """``(name, path, source)`` of the user's scripts, then the built-in ones: what
+    `guided edit` and `guided remove` look names up in (not the current folder)."""
+    return [(name, path, source) for name, (path, source) in _script_files_with_source()]
 
 
 def name_key(text: str) -> str:
@@ -105,7 +122,7 @@ def current_folder_scripts() -> list[Path]:
 
 def _named_files() -> list[tuple[str, Path, str]]:
     """``(name, path, source)`` in lookup order: the user's, the built-in, this folder's."""
-    found = [(name, path, source) for name, (path, source) in _script_files_with_source()]
+    found = library_files()
     found += [(path.stem, path, HERE) for path in current_folder_scripts()]
     return found
 
@@ -149,7 +166,7 @@ def iter_library() -> list[Entry]:
     """
     entries: list[Entry] = []
     for name, (path, source) in sorted(_by_name().items()):
-        hides = builtin_like(name) if source == USER else None
+        hides = builtin_path(name) if source == USER else None
         try:
             entries.append(Entry(name, path, source, load_script(path, name=name), hides=hides))
         except ScriptError as exc:
@@ -163,41 +180,35 @@ def iter_library() -> list[Entry]:
 
 
 def builtin_path(name: str) -> Path | None:
-    """The built-in practice called ``name``, if there is one."""
-    for path in _files_in(builtin_scripts_dir()):
-        if path.stem == name:
-            return path
-    return None
+    """The built-in practice called ``name``: spelled exactly, else differing only in case,
+    spaces or punctuation (``Grounding``, ``box_breathing``), if there is one."""
+    return _pick(name, _files_in(builtin_scripts_dir()))
 
 
-def builtin_like(name: str) -> Path | None:
-    """The built-in practice called ``name``, else one whose name differs from it only in
-    case, spaces or punctuation (``Grounding``, ``box_breathing``), if there is one."""
-    return builtin_path(name) or _like(name, _files_in(builtin_scripts_dir()))
+def user_path(name: str) -> Path | None:
+    """The user's own script called ``name``, by the same rule as ``builtin_path``."""
+    return _pick(name, _files_in(user_scripts_dir()))
 
 
-def user_like(name: str) -> Path | None:
-    """The user's own script called ``name``, else one whose name differs from it only in
-    case, spaces or punctuation, if there is one."""
-    return user_path(name) or _like(name, _files_in(user_scripts_dir()))
+def _pick(name: str, paths: list[Path]) -> Path | None:
+    """By file name only, as ``lookup`` matches names: exact first, then any spelling."""
+    return lookup(name, [(path.stem, path, "") for path in paths], titles=False)
 
 
-def _like(name: str, paths: list[Path]) -> Path | None:
+def title_like(name: str) -> tuple[str, Path] | None:
+    """``(title, path)`` of a practice (yours or built-in) whose title reads as ``name`` in
+    any case, spacing or punctuation while its own name does not: a script called ``name``
+    would be found by that title first (names come before titles), if there is one."""
     key = name_key(name)
-    return next((path for path in paths if name_key(path.stem) == key), None)
+    for title, path in _titles(library_files()):
+        if name_key(title) == key and name_key(path.stem) != key:
+            return title, path
+    return None
 
 
 def user_files() -> list[Path]:
     """The scripts in the user's own folder."""
     return _files_in(user_scripts_dir())
-
-
-def user_path(name: str) -> Path | None:
-    """The user's own script called ``name``, if there is one."""
-    for path in _files_in(user_scripts_dir()):
-        if path.stem == name:
-            return path
-    return None
 
 
 def _by_name() -> dict[str, tuple[Path, str]]:
