@@ -107,12 +107,26 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
                                 "(default: the script's, your settings', else the best for the "
                                 "script's language).")(command)
     return click.option(
-        "--engine", type=click.Choice(ACCEPTED_ENGINES), default=None, envvar="GUIDED_ENGINE",
+        "--engine", type=EngineChoice(ACCEPTED_ENGINES), default=None, envvar="GUIDED_ENGINE",
         metavar="ENGINE",  # the choices are in the help text (the test engine is not for users)
         help="Speech engine: hibari (natural, English), piper (natural, needs guided[neural]), "
              "pyttsx3 (espeak-ng, many languages), or auto: a natural voice for the script's "
              "language, else espeak-ng (default: GUIDED_ENGINE, your settings', else auto).",
     )(command)
+
+
+class EngineChoice(click.Choice):
+    """``--engine``'s choices; a wrong ``GUIDED_ENGINE`` is named as such (not as
+    ``--engine``, which the user never typed), with the engines a user chooses from."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if (ctx is not None and param is not None and param.name and value not in self.choices
+                and ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT):
+            from guided.speech.choice import ENGINE_CHOICES
+
+            raise GuidedError(f"GUIDED_ENGINE is {printable(str(value))!r}, which is not a speech "
+                              f"engine: set it to one of {', '.join(ENGINE_CHOICES)}, or unset it")
+        return super().convert(value, param, ctx)
 
 
 def preference_default(key: str) -> Callable[[], Any]:
