@@ -118,6 +118,22 @@ def test_an_unknown_guided_engine_is_named_with_the_choices(cli, tmp_path, args)
     assert spoken.returncode == 0, spoken.stderr
 
 
+def test_every_command_that_speaks_takes_cache_dir():
+    """A cache error says "choose another folder with --cache-dir": every command that
+    can speak (it takes --engine) has that option."""
+    speaking = []
+    for path in command_paths():
+        command = root
+        for name in path:
+            command = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
+        options = {o for p in command.params for o in p.opts}
+        if "--engine" in options and "--voice" in options:
+            speaking.append((path, "--cache-dir" in options))
+    assert {" ".join(p) for p, _ in speaking} >= {"play", "export", "say", "bundle", "preview",
+                                                  "journey today"}
+    assert [p for p, has in speaking if not has] == []
+
+
 def test_guided_alone_shows_the_help(cli):
     result = cli()
     assert "Usage: guided [OPTIONS] COMMAND" in result.stdout + result.stderr
