@@ -122,11 +122,28 @@ class EngineChoice(click.Choice):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if (ctx is not None and param is not None and param.name and value not in self.choices
                 and ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT):
-            from guided.speech.choice import ENGINE_CHOICES
-
-            raise GuidedError(f"GUIDED_ENGINE is {printable(str(value))!r}, which is not a speech "
-                              f"engine: set it to one of {', '.join(ENGINE_CHOICES)}, or unset it")
+            raise _wrong_env_engine(str(value))
         return super().convert(value, param, ctx)
+
+
+def env_engine() -> str | None:
+    """``GUIDED_ENGINE`` for a command without ``--engine`` (``check --voice``), checked
+    as ``--engine`` checks it."""
+    import os
+
+    from guided.speech.choice import ACCEPTED_ENGINES
+
+    value = os.environ.get("GUIDED_ENGINE") or None
+    if value is not None and value not in ACCEPTED_ENGINES:
+        raise _wrong_env_engine(value)
+    return value
+
+
+def _wrong_env_engine(value: str) -> GuidedError:
+    from guided.speech.choice import ENGINE_CHOICES
+
+    return GuidedError(f"GUIDED_ENGINE is {printable(value)!r}, which is not a speech "
+                       f"engine: set it to one of {', '.join(ENGINE_CHOICES)}, or unset it")
 
 
 def preference_default(key: str) -> Callable[[], Any]:
