@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.commands.common import cache_option, collect_vars, pace_option, var_option, voice_options
+from guided.commands.common import (
+    cache_option,
+    collect_vars,
+    pace_option,
+    var_option,
+    voice_options,
+)
 
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
