@@ -92,10 +92,16 @@ def set_value(key: str, value: str, path: Path | None = None) -> object:
     path = path or settings_file()
     key = check_key(key)
     parsed = _parse_value(key, value)
-    if key == "voice":  # now, not at every play: a voice that is not here is refused
-        from guided.speech.choice import check_voice_name
+    if key in ("voice", "engine"):  # now, not at every play: a voice that is not here,
+        from guided.settings import load_settings  # or that the engine set cannot speak,
+        from guided.speech.choice import check_engine_speaks, check_voice_name  # is refused
 
-        check_voice_name(str(parsed))
+        now = load_settings(path)
+        if key == "voice":
+            check_voice_name(str(parsed))
+            check_engine_speaks(now.engine, str(parsed), setting="voice")
+        elif now.voice:
+            check_engine_speaks(str(parsed), now.voice, setting="engine")
     line = f"{key}: {_yaml_scalar(parsed)}"
     _write_checked(path, _replace_line(_text(path), key, line))
     return parsed

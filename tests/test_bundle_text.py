@@ -84,3 +84,33 @@ def test_a_full_disk_names_the_bundle_not_its_hidden_folder(cli, evening, work, 
     one_line_error(result, f"guided: cannot make the bundle {out}: the disk is full; free some space")
     assert ".building" not in result.stderr
     assert sorted(p.name for p in work.iterdir()) == ["evening.yaml"]
+
+
+def test_a_practice_no_voice_can_speak_stops_the_bundle_before_any_progress(cli, evening, work):
+    write(work, "klingon.yaml", "title: Klingon\nlanguage: tlh\nsteps:\n  - say: Hello.\n")
+    result = cli("bundle", str(evening), "klingon.yaml", "--engine", "test", "--var", "name=Sam",
+                 "-o", "b", cwd=work)
+    one_line_error(result, "the test engine has no voice for tlh")
+    assert result.stdout == ""  # no "Exporting [1/2] …" before it: nothing was started
+    assert not (work / "b").exists()
+
+
+def test_a_scripts_voice_warning_comes_before_any_progress(evening, work, monkeypatch):
+    from guided.outputs.bundle import build_bundle
+    from guided.speech import choice
+    from guided.speech.base import Voice
+    from guided.speech.choice import VoiceChoice
+
+    tone = Voice("low", "Low tone", "en", "", "test")
+    monkeypatch.setattr(choice, "NATURAL", ("test",))  # `auto` settles on the test engine here
+    monkeypatch.setattr(choice, "ENGINE_NAMES", ("test",))
+    monkeypatch.setattr(choice, "voices_of", lambda engine: [tone] if engine == "test" else [])
+    monkeypatch.setattr("guided.speech.hibari_engine.missing_voices", lambda: [])
+    write(work, "typo.yaml", "title: Typo\nvoice: lwo\nsteps:\n  - say: Hello.\n  - pause: 1s\n")
+
+    said: list[str] = []  # the warnings and the progress lines, in the order they were said
+    build_bundle([str(evening), str(work / "typo.yaml")], work / "b", variables={"name": "Sam"},
+                 voice=VoiceChoice(warn=said.append), report=said.append)
+    assert [line.split(":")[0] for line in said] == [
+        str(work / "typo.yaml"), "[1/2] Evening settle for Sam", "[2/2] Typo"], said
+    assert "warning: there is no voice 'lwo'" in said[0]

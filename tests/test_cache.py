@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from guided.speech.cache import HEADER, ClipCache, CorruptClip, clip_key
 from guided.speech.speaker import Speaker, SpeechSettings
+from tests.helpers import one_line_error
 
 TEXTS = ["Welcome, friend.", "Notice five things you can see.", "Feel your feet on the floor."]
 
@@ -133,5 +135,23 @@ def test_an_unwritable_cache_is_a_clear_error(tmp_path: Path, cli) -> None:
     blocked.write_text("a file where the cache folder should be")
     run = cli("say", "Hello there.", "-o", str(tmp_path / "out.wav"), "--rate", "133",
               "--engine", "test", env={"GUIDED_CACHE_DIR": str(blocked)})
-    assert run.returncode == 1
-    assert "cannot write to the audio cache" in run.stderr and "Traceback" not in run.stderr
+    one_line_error(run, "GUIDED_CACHE_DIR points at", str(blocked), "not a folder")
+    assert not (tmp_path / "out.wav").exists()
+
+
+def test_a_cache_write_error_in_say_offers_an_option_say_has(tmp_path: Path, cli,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(self: ClipCache, key: str, samples: object, sample_rate: int = 0) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    args = ("say", "Hello there.", "-o", str(tmp_path / "out.wav"), "--rate", "137", "--engine", "test")
+    with monkeypatch.context() as m:
+        m.setattr(ClipCache, "store", full)
+        run = cli(*args, env={"GUIDED_CACHE_DIR": str(tmp_path / "cache")})
+    one_line_error(run, "cannot write to the audio cache", "No space left on device",
+                   "choose another folder with --cache-dir or GUIDED_CACHE_DIR")
+    # and the hint is true: say takes --cache-dir, and keeps its clip there
+    other = tmp_path / "other"
+    run = cli(*args, "--cache-dir", str(other))
+    assert run.returncode == 0, run.stderr
+    assert ClipCache(other).info().entries == 1

@@ -198,3 +198,13 @@ def test_clear_asks_first_on_a_terminal(tmp_path: Path, answer: str, left: int) 
     os.close(controller)
     assert (b"Nothing was deleted" in seen) == (answer == "n")
     assert ClipCache(tmp_path).info().entries == left
+
+
+def test_a_small_cache_is_shown_in_bytes_not_as_nothing(tmp_path: Path, cli) -> None:
+    ClipCache(tmp_path).store(clip_key("pyttsx3", "test", "v", 140, "Hi."), np.zeros(100, np.int16))
+    info = cli("cache", "info", "--cache-dir", str(tmp_path))
+    assert info.returncode == 0 and "Size:     224 bytes\n" in info.stdout, info.stdout
+    cleared = cli("cache", "clear", "--yes", "--cache-dir", str(tmp_path))
+    assert cleared.stdout == "Deleted 1 clip (224 bytes).\n", cleared.stdout
+    empty = cli("cache", "info", "--cache-dir", str(tmp_path))
+    assert "Size:     0 bytes\n" in empty.stdout, empty.stdout

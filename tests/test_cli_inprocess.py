@@ -102,6 +102,38 @@ def test_usage_mistakes_are_one_line_with_the_way_to_help(cli, args, expected):
     assert line.endswith(f"`{command} --help` shows how to use it")
 
 
+@pytest.mark.parametrize("args", [["export", "grounding", "-o", "x.mp3"], ["play", "grounding"],
+                                  ["say", "Hello."], ["preview", "grounding"],
+                                  ["bundle", "grounding", "-o", "b"], ["journey", "today"]])
+def test_an_unknown_guided_engine_is_named_with_the_choices(cli, tmp_path, args):
+    (tmp_path / "out").mkdir()
+    result = cli(*args, env={"GUIDED_ENGINE": "bogus"}, cwd=tmp_path / "out")
+    assert result.returncode == 1 and result.stdout == ""
+    assert one_line(result) == ("guided: GUIDED_ENGINE is 'bogus', which is not a speech engine: "
+                                "set it to one of auto, hibari, piper, pyttsx3, or unset it")
+    assert list((tmp_path / "out").iterdir()) == []
+    # --engine still wins over it, as an environment variable's default should
+    spoken = cli("say", "Hello.", "--engine", "test", "-o", "hi.wav",
+                 env={"GUIDED_ENGINE": "bogus"}, cwd=tmp_path / "out")
+    assert spoken.returncode == 0, spoken.stderr
+
+
+def test_every_command_that_speaks_takes_cache_dir():
+    """A cache error says "choose another folder with --cache-dir": every command that
+    can speak (it takes --engine) has that option."""
+    speaking = []
+    for path in command_paths():
+        command = root
+        for name in path:
+            command = command.get_command(click.Context(command), name)  # type: ignore[attr-defined]
+        options = {o for p in command.params for o in p.opts}
+        if "--engine" in options and "--voice" in options:
+            speaking.append((path, "--cache-dir" in options))
+    assert {" ".join(p) for p, _ in speaking} >= {"play", "export", "say", "bundle", "preview",
+                                                  "journey today"}
+    assert [p for p, has in speaking if not has] == []
+
+
 def test_guided_alone_shows_the_help(cli):
     result = cli()
     assert "Usage: guided [OPTIONS] COMMAND" in result.stdout + result.stderr

@@ -160,3 +160,43 @@ def test_a_pace_that_is_not_a_number_is_refused_in_settings(cli, isolated_home: 
     result = cli("export", "grounding", "--engine", "test", "-o", str(isolated_home / "x.wav"))
     one_line_error(result, "settings.yaml:1:7: error: pace should be a number")
     assert cli("settings", "set", "pace", "--", value.lstrip(".")).returncode == 1
+
+
+def test_set_refuses_a_voice_the_set_engine_cannot_speak(cli, isolated_home: Path, voices_here):
+    path = write(isolated_home, "settings.yaml", "engine: pyttsx3\n")
+    one_line_error(cli("settings", "set", "voice", "heart"),
+                   "guided: 'heart' is a hibari voice, and your settings' engine is pyttsx3 "
+                   "(espeak-ng), which cannot speak it: set the engine first (`guided settings "
+                   "set engine hibari`)")
+    assert path.read_text() == "engine: pyttsx3\n"
+    assert cli("settings", "set", "voice", "gmw/en-us").returncode == 0
+    # and the other way round: an engine that cannot speak the voice already set
+    one_line_error(cli("settings", "set", "engine", "hibari"),
+                   "guided: your settings' voice 'gmw/en-us' is an espeak-ng voice, which hibari "
+                   "cannot speak")
+    assert path.read_text() == "engine: pyttsx3\nvoice: gmw/en-us\n"
+    assert cli("settings", "set", "engine", "auto").returncode == 0  # auto speaks any voice
+    assert cli("settings", "unset", "voice").returncode == 0
+    assert cli("settings", "set", "engine", "hibari").returncode == 0
+    assert cli("settings", "set", "voice", "heart").returncode == 0
+
+
+def test_a_settings_voice_the_chosen_engine_cannot_speak_is_said(cli, isolated_home: Path,
+                                                                 voices_here, monkeypatch):
+    from guided.speech import choice
+    from guided.speech.base import Voice
+
+    listed = choice.voices_of
+    tones = [Voice("low", "Low tone", "en", "", "test"), Voice("high", "High tone", "en", "", "test")]
+    monkeypatch.setattr(choice, "voices_of", lambda engine: tones if engine == "test" else listed(engine))
+    write(isolated_home, "settings.yaml", "voice: heart\n")
+    result = cli("export", "grounding", "--engine", "test", "-o", str(isolated_home / "x.wav"))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ("your settings' voice 'heart' is a hibari voice, which the test engine "
+                             "(the engine chosen) cannot speak, so the test engine's low voice speaks "
+                             "instead; `guided settings` shows your engine and voice (--engine and "
+                             "GUIDED_ENGINE win over them)\n")
+    said: list[str] = []  # a script's own voice wins over the settings': nothing to say then
+    chosen = settle(VoiceChoice(engine="test", settings_voice="heart", warn=said.append),
+                    script_voice="high")
+    assert (chosen.voice, said) == ("high", [])

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from guided.errors import GuidedError
@@ -291,3 +292,35 @@ def test_check_points_at_the_language_and_the_voice_written(cli, tmp_path: Path)
     assert lines[0].startswith("far.yaml:4:11: error: no voice on this computer speaks the "
                                "language 'xx'")
     assert lines[1].startswith("far.yaml:5:8: warning: there is no voice 'nosuch' on this computer")
+
+
+def test_check_voice_takes_any_voice_play_and_export_take(cli, tmp_path: Path, two_voices) -> None:
+    _script(tmp_path, "plain", "")
+    for voice in ("heart", "gmw/en-us"):
+        result = cli("check", "plain.yaml", "--voice", voice, cwd=tmp_path)
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+        assert "plain.yaml: ok" in result.stdout
+    # a voice no engine has, or one the chosen engine cannot speak: export's own line
+    for env, voice in (({}, "hart"), ({"GUIDED_ENGINE": "pyttsx3"}, "hart"),
+                       ({"GUIDED_ENGINE": "pyttsx3"}, "heart")):
+        checked = cli("check", "plain.yaml", "--voice", voice, cwd=tmp_path, env=env)
+        exported = cli("export", "plain.yaml", "--voice", voice, "-o", "x.wav", cwd=tmp_path, env=env)
+        assert checked.returncode == exported.returncode == 1, checked.stderr
+        assert checked.stderr == exported.stderr and checked.stderr.count("\n") == 1
+        assert f"no voice {voice!r}" in checked.stderr and "(--voice)" in checked.stderr
+    wrong = cli("check", "plain.yaml", "--voice", "heart", cwd=tmp_path, env={"GUIDED_ENGINE": "bogus"})
+    assert wrong.returncode == 1 and wrong.stderr.startswith("guided: GUIDED_ENGINE is 'bogus'")
+
+
+def test_check_voice_of_an_engine_leaves_the_scripts_recorded_voice_alone(cli, tmp_path: Path,
+                                                                           two_voices) -> None:
+    from guided.speech.recorded.store import VoiceStore
+
+    says = ("Breathing in.", "Breathing out.")
+    rate = 22050
+    VoiceStore("anna").keep(says[0], np.sin(np.arange(rate) / 9).astype(np.float32) * 0.3, rate)
+    _script(tmp_path, "own", "voice: anna\n", says)
+    own = cli("check", "own.yaml", cwd=tmp_path)  # the script's voice: its missing line is named
+    assert own.returncode == 0 and own.stderr.count("no recording") == 1, own.stderr
+    other = cli("check", "own.yaml", "--voice", "heart", "--strict", cwd=tmp_path)  # heart speaks all
+    assert other.returncode == 0 and other.stderr == "", other.stderr

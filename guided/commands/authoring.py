@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.commands.common import collect_vars, var_option, voice_options
+from guided.commands.common import cache_option, collect_vars, var_option, voice_options
 from guided.errors import GuidedError
 from guided.paths import PACKAGE_DIR, is_path_ref, user_scripts_dir
 from guided.script.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, iter_steps
@@ -417,14 +417,14 @@ def write_phrase(path: Path, samples, sample_rate: int, *, force: bool = False) 
         encode_samples(samples, tmp, fmt)
 
 
-def speak(text: str, voice: VoiceChoice | None, rate: int | None):
+def speak(text: str, voice: VoiceChoice | None, rate: int | None, cache_dir: str | None = None):
     """The trimmed clip for ``text`` (float32 at ``SAMPLE_RATE``), through the clip cache."""
     from guided.speech.choice import VoiceChoice, settle
     from guided.speech.speaker import Speaker
     from guided.timeline.plan import DEFAULT_RATE
 
     settings = settle(voice or VoiceChoice(), language="en", rate=rate or DEFAULT_RATE)
-    with Speaker(settings) as speaker:
+    with Speaker(settings, Path(cache_dir) if cache_dir else None) as speaker:
         return speaker.clip(text)
 
 
@@ -436,8 +436,10 @@ def speak(text: str, voice: VoiceChoice | None, rate: int | None):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write the phrase to a file instead of playing it: .wav, .mp3, .ogg or .flac.")
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+@cache_option
 def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, ...],
-        vars_file: str | None, device: str | None, output: str | None, force: bool) -> None:
+        vars_file: str | None, device: str | None, output: str | None, force: bool,
+        cache_dir: str | None) -> None:
     """Hear one phrase, to try out wording, voice and speed.
 
     \b
@@ -455,7 +457,7 @@ def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, .
     values = collect_vars(variables, vars_file)
     require_known_variables(values, [Script(title="the phrase", steps=(Say(text, Pos("phrase")),))])
     if output:
-        guard = Guard.for_user_data()
+        guard = Guard.for_user_data(cache_dir)
         guard.add_input(vars_file, "the vars file")
         check_target(Path(output), force=force, guard=guard, what="the phrase")  # `-o -` too
         say_format(Path(output))
@@ -467,7 +469,7 @@ def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, .
     problem = text_problem(phrase)
     if problem or not speakable(phrase):
         raise GuidedError(problem or NOTHING_TO_SAY.replace("this 'say'", "the phrase"))
-    samples = speak(phrase, voice, rate)
+    samples = speak(phrase, voice, rate, cache_dir)
     seconds = len(samples) / SAMPLE_RATE
     if output:
         with stop_on_signals():

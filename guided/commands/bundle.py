@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.commands.common import collect_vars, pace_option, var_option, voice_options
+from guided.commands.common import (
+    cache_option,
+    collect_vars,
+    pace_option,
+    var_option,
+    voice_options,
+)
 
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
@@ -22,9 +28,10 @@ if TYPE_CHECKING:
 @click.option("--title", default=None, help="The heading of the page (default: from the contents).")
 @click.option("--force", is_flag=True,
               help="Replace the .zip, or a folder an earlier bundle made, if it already exists.")
+@cache_option
 def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_file: str | None,
            voice: VoiceChoice, rate: int | None, pace: float | None, title: str | None,
-           force: bool) -> None:
+           force: bool, cache_dir: str | None) -> None:
     """Make a folder (or .zip) for a client: MP3s, captions and a page that plays them.
 
     The client opens index.html in any web browser, with no internet and nothing to
@@ -42,7 +49,7 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
     from guided.outputs.writer import Guard
 
     values = collect_vars(variables, vars_file)
-    guard = Guard.for_user_data()
+    guard = Guard.for_user_data(cache_dir)
     guard.add_input(vars_file, "the vars file")
     with Progress(1, "Getting ready") as progress:
         def report(msg: str) -> None:
@@ -53,7 +60,7 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
 
         made = build_bundle(list(refs), output, variables=values, title=title, voice=voice,
                             rate=rate, pace=pace, force=force, report=report, progress=progress,
-                            guard=guard)
+                            guard=guard, cache_dir=cache_dir)
     # the real names, made safe to print: a control character is shown as an escape such as
     # \x1b (click would silently drop an escape sequence and name a file that is not there)
     click.echo(printable(f"Made {made.path}: {len(made.items)} "

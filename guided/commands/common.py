@@ -107,12 +107,43 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
                                 "(default: the script's, your settings', else the best for the "
                                 "script's language).")(command)
     return click.option(
-        "--engine", type=click.Choice(ACCEPTED_ENGINES), default=None, envvar="GUIDED_ENGINE",
+        "--engine", type=EngineChoice(ACCEPTED_ENGINES), default=None, envvar="GUIDED_ENGINE",
         metavar="ENGINE",  # the choices are in the help text (the test engine is not for users)
         help="Speech engine: hibari (natural, English), piper (natural, needs guided[neural]), "
              "pyttsx3 (espeak-ng, many languages), or auto: a natural voice for the script's "
              "language, else espeak-ng (default: GUIDED_ENGINE, your settings', else auto).",
     )(command)
+
+
+class EngineChoice(click.Choice):
+    """``--engine``'s choices; a wrong ``GUIDED_ENGINE`` is named as such (not as
+    ``--engine``, which the user never typed), with the engines a user chooses from."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if (ctx is not None and param is not None and param.name and value not in self.choices
+                and ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT):
+            raise _wrong_env_engine(str(value))
+        return super().convert(value, param, ctx)
+
+
+def env_engine() -> str | None:
+    """``GUIDED_ENGINE`` for a command without ``--engine`` (``check --voice``), checked
+    as ``--engine`` checks it."""
+    import os
+
+    from guided.speech.choice import ACCEPTED_ENGINES
+
+    value = os.environ.get("GUIDED_ENGINE") or None
+    if value is not None and value not in ACCEPTED_ENGINES:
+        raise _wrong_env_engine(value)
+    return value
+
+
+def _wrong_env_engine(value: str) -> GuidedError:
+    from guided.speech.choice import ENGINE_CHOICES
+
+    return GuidedError(f"GUIDED_ENGINE is {printable(value)!r}, which is not a speech "
+                       f"engine: set it to one of {', '.join(ENGINE_CHOICES)}, or unset it")
 
 
 def preference_default(key: str) -> Callable[[], Any]:

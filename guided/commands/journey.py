@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from guided.commands.common import (
+    cache_option,
     collect_vars,
     pace_option,
     plain_text,
@@ -145,9 +146,10 @@ def start(name: str, on: dt.datetime | None) -> None:
 @voice_options
 @pace_option
 @var_option
+@cache_option
 def today(day_number: int | None, play_now: bool, reflection: str | None, no_prompt: bool,
           device: str | None, voice: VoiceChoice, rate: int | None, pace: float | None,
-          variables: tuple[str, ...], vars_file: str | None) -> None:
+          variables: tuple[str, ...], vars_file: str | None, cache_dir: str | None) -> None:
     """Show today's practice and question, and offer to play it."""
     j, progress = _current()
     number = day_number or journeys.day_number(progress)
@@ -170,10 +172,11 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
 
     with quiet.captured(show=quiet.debug_requested()):  # PortAudio's C messages stay off the screen
         _play_day(j, day, device=device, voice=voice, rate=rate, pace=pace, variables=values,
-                  reflection=reflection, ask=not no_prompt)
+                  reflection=reflection, ask=not no_prompt, cache_dir=cache_dir)
 
 
-def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, reflection, ask) -> None:
+def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, reflection, ask,
+              cache_dir=None) -> None:
     """Play the day's practices in turn (like `guided play`), logged with the journey and
     day; then ask the day's question and keep the answer with the last session."""
     from guided.audio.device import check_output
@@ -207,7 +210,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
             click.echo(f"\nPlaying {title}. You can stop at any time with Ctrl-C.")
             options = PlayOptions(
                 device=found.index, variables=dict(variables), pace=pace, rate=rate, voice=voice,
-                interactive=interactive)
+                cache_dir=cache_dir, interactive=interactive)
             result = play_script(script, options, recorder)
             if recorder is not None:
                 recorder.distress_before = None  # the rating belonged to the first practice

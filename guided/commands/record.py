@@ -110,19 +110,23 @@ def script_lines(script, variables: dict[str, str]) -> list[str]:
 
 
 def recorded_voice(name: str):
-    """The recorded voice ``check --voice NAME`` names, or a one-line error."""
+    """The voice ``check --voice NAME`` names, taken as ``play --voice NAME`` takes it:
+    a recorded voice's store (to name the lines it has no take for), else None for a
+    voice an engine speaks; a voice neither is play's one-line error."""
+    from guided.commands.common import env_engine, voice_choice
+    from guided.speech.choice import settle
     from guided.speech.recorded.store import VoiceStore
 
-    store = VoiceStore.find(name)
+    store = VoiceStore.find(name.strip())
     if store is None:
-        raise GuidedError(f"there is no recorded voice called {name!r} (see `guided voices`; "
-                          "record one with `guided record SCRIPT --as NAME`)")
+        settle(voice_choice(env_engine(), name, None))  # play's error, else a voice here
     return store
 
 
-def with_missing_takes(report, store, ref: str, strict: bool):
+def with_missing_takes(report, store, ref: str, strict: bool, *, script_voice: bool = True):
     """``guided check``'s report plus one warning (an error with --strict) per line the
-    recorded voice (``store``, else the one the script names with ``voice:``) has no
+    recorded voice (``store``, else the one the script names with ``voice:``, unless
+    ``script_voice`` is False: ``--voice`` named another) has no
     take for, whose take file is gone, or whose take is the same audio as another
     line's (a file imported under the wrong number)."""
     from dataclasses import replace
@@ -133,7 +137,7 @@ def with_missing_takes(report, store, ref: str, strict: bool):
     from guided.timeline.plan import SPEECH
 
     script = report.script
-    if store is None and script is not None and script.voice:
+    if store is None and script_voice and script is not None and script.voice:
         store = VoiceStore.find(script.voice)
     if store is None or report.timeline is None:
         return report

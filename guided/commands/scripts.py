@@ -37,8 +37,10 @@ MAX_PROBLEMS_SHOWN = 20  # per file; then "and N more"
 @var_option
 @click.option("--strict", is_flag=True, help="Treat warnings as failures too.")
 @click.option("--voice", "recorded", default=None, metavar="NAME",
-              help="Also name each line your recorded voice NAME has no take for yet "
-                   "(a warning; an error with --strict). A script's own `voice:` counts too.")
+              help="The voice you will play or export with, as their --voice takes it (see "
+                   "`guided voices`); for a voice you recorded, also name each line it has no "
+                   "take for yet (a warning; an error with --strict). Without it, a script's "
+                   "own recorded `voice:` is checked so.")
 def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | None,
           strict: bool, recorded: str | None) -> None:
     """Check scripts for mistakes before anyone listens to them.
@@ -73,7 +75,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
             reports.append(_check_journey_file(path, values))
             continue
         report = with_missing_takes(check_file(path, values, name=path.stem), own_voice, ref,
-                                    strict)
+                                    strict, script_voice=not recorded)
         names = _variables_file_names(report)
         if names is not None:  # `check *.yaml` beside a client's variables file
             reports.append(f"{path}: a variables file ({', '.join(names) or 'empty'}), not a "

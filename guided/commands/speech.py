@@ -247,6 +247,10 @@ def _clips(n: int) -> str:
 
 
 def _size(n_bytes: int) -> str:
+    """A size in words that never rounds a few bytes down to nothing: 224 bytes,
+    30 KB, 1.5 MB."""
+    if n_bytes < 1000:
+        return f"{n_bytes} byte{'' if n_bytes == 1 else 's'}"
     if n_bytes < 100_000:
-        return f"{n_bytes / 1000:.0f} KB" if n_bytes else "0 MB"
+        return f"{n_bytes / 1000:.0f} KB"
     return f"{n_bytes / 1_000_000:.1f} MB"

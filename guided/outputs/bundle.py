@@ -294,6 +294,7 @@ def build_bundle(
     today: dt.date | None = None,
     progress: Progress | None = None,
     guard: Guard | None = None,
+    cache_dir: Path | str | None = None,
 ) -> Bundle:
     """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file.
 
@@ -316,7 +317,7 @@ def build_bundle(
     values = dict(variables or {})
     if contents.journey is not None:
         contents = replace(contents, journey=contents.journey.filled(values))
-    guard = guard or Guard.for_user_data()
+    guard = guard or Guard.for_user_data(cache_dir)
     for script in contents.scripts:
         guard.add_script(script)
     if contents.journey is not None:
@@ -324,7 +325,12 @@ def build_bundle(
     target = check_bundle_target(out, as_zip=as_zip, force=force, guard=guard)
     bundle_title = own_title or default_title(contents, values)
 
-    speakers = Speakers(voice=voice, rate=rate)
+    speakers = Speakers(voice=voice, rate=rate, cache_dir=cache_dir)
+    try:  # who speaks each practice, with any warning or error about it, before "[1/N]"
+        voiced = [speakers.for_script(script) for script in contents.scripts]
+    except BaseException:
+        speakers.close()
+        raise
     work = temp_folder(target)
     try:
         work.chmod(0o755)  # mkdtemp makes it private; the finished bundle is meant to be shared
@@ -336,7 +342,7 @@ def build_bundle(
         for n, script in enumerate(contents.scripts, 1):
             stem = f"{n:02d}-{slug(script.name or script.title)}"
             say(f"[{n}/{total}] {fill_text(script.title, merged_variables(script, values))}")
-            with prepare(script, variables=values, pace=pace, speaker=speakers.for_script(script),
+            with prepare(script, variables=values, pace=pace, speaker=voiced[n - 1],
                          progress=tracker.clips(n)) as prep:
                 audio = f"{AUDIO_DIR}/{stem}.mp3"
                 export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3",

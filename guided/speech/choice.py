@@ -218,15 +218,27 @@ def settle(choice: VoiceChoice, *, language: str | None = "en", script_voice: st
            rate: int = 140, warn: Callable[[str], None] | None = None) -> SpeechSettings:
     """The engine and voice for one script (see the module's rules). A script's voice
     that is not here is passed over, in one line to ``warn`` (else ``choice.warn``)."""
-    passed_over: list[str] = []  # why the script's voice was passed over
+    passed_over: list[str] = []  # why the script's voice (or the settings') was passed over
     settings = _settle(choice, normalise_language(language), script_voice, rate, passed_over)
-    say = warn or choice.warn
-    if passed_over and say is not None:
-        who = f"{ENGINE_LABELS.get(settings.engine, settings.engine)}'s {settings.voice} voice" \
-            if settings.engine != RECORDED else f"your recorded voice {settings.voice}"
+    who = f"{ENGINE_LABELS.get(settings.engine, settings.engine)}'s {settings.voice} voice" \
+        if settings.engine != RECORDED else f"your recorded voice {settings.voice}"
+    # the settings' voice is not about the script: said without the script's place
+    say = choice.warn if passed_over[:1] == [SETTINGS_PASSED_OVER] else warn or choice.warn
+    if passed_over == [SETTINGS_PASSED_OVER] and say is not None:
+        voice = choice.settings_voice or ""
+        owners = find_voice(voice)
+        whose = f"{_a(ENGINE_LABELS[owners[0].engine])} voice" if owners else "not on this computer"
+        label = ENGINE_LABELS.get(choice.engine, choice.engine)
+        say(f"your settings' voice {voice!r} is {whose}, which {label} (the engine chosen) cannot "
+            f"speak, so {who} speaks instead; `guided settings` shows your engine and voice "
+            "(--engine and GUIDED_ENGINE win over them)")
+    elif passed_over and say is not None:
         why, _, hint = passed_over[0].partition("; ")
         say(f"{why}, so {who} speaks instead; {hint}")
     return settings
+
+
+SETTINGS_PASSED_OVER = "the settings' voice"  # a marker in ``passed_over``
 
 
 def _settle(choice: VoiceChoice, lang: str, script_voice: str | None, rate: int,
@@ -257,7 +269,10 @@ def _settle(choice: VoiceChoice, lang: str, script_voice: str | None, rate: int,
             continue
         if where == "--voice" or choice.engine == AUTO:
             raise _no_such_voice(name, engines, choice.engine, where)
-        # a script's or the settings' voice of another engine: --engine wins
+        # a script's or the settings' voice of another engine: --engine wins (the
+        # settings' voice with one line: nothing else shows it was set)
+        if where == "your settings' voice" and not passed_over:
+            passed_over.append(SETTINGS_PASSED_OVER)
     return _by_language(choice, lang, rate)
 
 
@@ -278,6 +293,30 @@ def check_voice_name(name: str) -> None:
     if _is_recorded(name) or find_voice(name):
         return
     raise _no_such_voice(name, ENGINE_NAMES, AUTO, None)
+
+
+def check_engine_speaks(engine: str, voice: str, *, setting: str) -> None:
+    """Refuse a settings file whose ``engine`` cannot speak its ``voice`` (for ``guided
+    settings set``; ``setting`` is the one being set), since ``play`` would then pass
+    the voice over. ``auto`` and a recorded voice go with anything."""
+    if engine == AUTO or _is_recorded(voice) or find_voice(voice, (engine,)):
+        return
+    owners = find_voice(voice)
+    owner = owners[0].engine if owners else None
+    whose = f"{_a(ENGINE_LABELS[owner])} voice" if owner else "not on this computer"
+    label = ENGINE_LABELS.get(engine, engine)
+    if setting == "voice":
+        change = f"`guided settings set engine {owner}`" if owner else "`guided settings set engine auto`"
+        raise GuidedError(f"{voice!r} is {whose}, and your settings' engine is {engine} ({label}), "
+                          f"which cannot speak it: set the engine first ({change}), or choose one "
+                          f"of {label}'s voices (`guided voices --engine {engine}`)")
+    raise GuidedError(f"your settings' voice {voice!r} is {whose}, which {label} cannot speak, so "
+                      "it would be passed over: `guided settings unset voice` first, or keep "
+                      "the engine as it is")
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def check_recording_name(name: str) -> None:
