@@ -112,3 +112,32 @@ def test_pid_alive():
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     assert not pid_alive(child.pid)
+
+
+@pytest.mark.subprocess
+def test_locked_lets_one_holder_at_a_time(tmp_path):
+    """guided.portable.locked: a second holder waits, and gives up after its timeout."""
+    import subprocess
+    import sys
+    import time
+
+    from guided.portable import LockTimeout, locked
+
+    lock = tmp_path / "x.lock"
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import sys, time; from pathlib import Path; "
+                               "from guided.portable import locked\n"
+                               f"with locked(Path({str(lock)!r})):\n"
+                               "    print('held', flush=True); time.sleep(1.5)\n"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockTimeout), locked(lock, timeout=0.2):
+            pass  # pragma: no cover
+        started = time.monotonic()
+        with locked(lock, timeout=10):  # waits until the holder lets go (1.5 s after 'held')
+            assert time.monotonic() - started > 0.8
+    finally:
+        holder.wait(timeout=10)
+    with locked(lock, timeout=0.1):  # free again, and again
+        pass
