@@ -5,10 +5,12 @@ exports are decoded and measured."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shlex
 import subprocess
+import sys
 import time
 import wave
 from pathlib import Path
@@ -27,7 +29,7 @@ from tests.audio_devices import (  # noqa: F401 - fixtures
     pulse_microphone,
     speak_into,
 )
-from tests.helpers import one_line_error
+from tests.helpers import one_line_error, write
 from tests.pty_terminal import PtyGuided
 
 SCRIPT = """\
@@ -576,3 +578,50 @@ def test_voices_remove_never_deletes_through_a_link(cli, tmp_path):
     one_line_error(result, "is a link to", "nothing was deleted")
     assert "rmtree" not in result.stderr
     assert (real / "voice.json").is_file() and (guided_home() / "voices" / "anna").is_symlink()
+
+
+# -- the voice's folder under faults: two runs at once, a voice.json that cannot be written --
+
+
+def many_lines_script(folder: Path, count: int) -> Path:
+    steps = "".join(f"  - say: Line number {n} of the practice.\n" for n in range(1, count + 1))
+    return write(folder, "many.yaml", f"format: 1\ntitle: Many lines\npractice: custom\n"
+                                      f"steps:\n{steps}")
+
+
+@pytest.mark.subprocess
+def test_two_imports_at_once_into_one_voice_keep_every_take(tmp_path):
+    practice = many_lines_script(tmp_path, 16)
+    runs = []
+    for half in (range(1, 9), range(9, 17)):
+        takes = tmp_path / f"takes{half[0]}"
+        for n in half:
+            fake_take(takes / f"{n:03d}.wav", n)
+        runs.append(subprocess.Popen(
+            [sys.executable, "-m", "guided", "record", str(practice), "--as", "anna", "--import",
+             str(takes)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        assert "Imported 8 takes" in out
+    store = VoiceStore("anna")
+    lines = store.lines()
+    assert len(lines) == 16
+    assert store.take_files() == 16
+    for line in lines.values():
+        assert hashlib.sha256(store.take_path(line).read_bytes()).hexdigest() == line.sha256
+
+
+def test_a_take_waits_for_the_voices_lock_then_says_so_in_one_line(cli, script, tmp_path,
+                                                                   monkeypatch):
+    from guided.portable import locked
+    from guided.speech.recorded import store as voice_store
+
+    takes = tmp_path / "takes"
+    fake_take(takes / "001.wav", 1)
+    monkeypatch.setattr(voice_store, "LOCK_SECONDS", 0.3)
+    with locked(VoiceStore("anna").folder / voice_store.LOCK):  # another guided changing anna
+        result = cli("record", str(script), "--var", "name=Sam", "--as", "anna", "--import",
+                     str(takes))
+    one_line_error(result, "anna's voice is being changed by another guided")
+    assert not VoiceStore("anna").exists()

@@ -6,6 +6,7 @@ user data folder (never in the audio cache, which ``guided cache clear`` and
 
     voices/anna/voice.json        which line each take speaks (the text, as said)
     voices/anna/takes/<key>.wav   the take as recorded or imported (16-bit PCM)
+    voices/anna/.lock             held while voice.json is read, changed and written
 
 A line's key is a hash of its normalised text (Unicode NFC, whitespace collapsed, as
 the clip cache uses), so the same sentence in two practices is recorded once. Takes
@@ -22,6 +23,8 @@ import os
 import re
 import shutil
 import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +37,8 @@ from guided.speech.cache import normalise
 
 FORMAT = 1
 MANIFEST = "voice.json"
+LOCK = ".lock"  # held while voice.json is read, changed and written (guided.portable.locked)
+LOCK_SECONDS = 30.0  # how long a take waits for another guided changing the same voice
 TAKES = "takes"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -109,7 +114,9 @@ class VoiceStore:
 
     def keep(self, text: str, samples: np.ndarray, rate: int, source: str = "recorded") -> Line:
         """Store a take for ``text`` (float samples, mono or (frames, channels)):
-        the take file first, then the manifest, each written atomically."""
+        the take file first, then the manifest, each written atomically; voice.json is
+        re-read and rewritten while holding the voice's lock, so two ``guided record``
+        runs at once both keep their takes."""
         key = line_key(text)
         takes = self.folder / TAKES
         try:
@@ -118,14 +125,28 @@ class VoiceStore:
             raise GuidedError(f"cannot keep recordings in {self.folder}: {exc.strerror or exc}") from exc
         target = takes / f"{key}.wav"
         data = wav_bytes(samples, rate)
-        with replacing(target) as tmp:
-            tmp.write_bytes(data)
         digest = hashlib.sha256(data).hexdigest()
         line = Line(key, normalise(text), f"{TAKES}/{key}.wav", digest, source)
-        lines = dict(self.lines())
-        lines[key] = line
-        self._write(lines)
+        with self._locked():
+            lines = self._read()  # as it is now: another run may have kept takes meanwhile
+            with replacing(target) as tmp:
+                tmp.write_bytes(data)
+            lines[key] = line
+            self._write(lines)
         return line
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the voice's lock for a read-change-write of voice.json."""
+        from guided.portable import LockTimeout, locked
+
+        try:
+            with locked(self.folder / LOCK, LOCK_SECONDS):
+                yield
+        except LockTimeout:
+            raise GuidedError(f"{self.name}'s voice is being changed by another guided (a "
+                              "recording or an import) that has not finished; try again when it "
+                              "has") from None
 
     def speaking(self, samples: np.ndarray, rate: int) -> Line | None:
         """The line whose take is exactly this audio (as ``keep`` would store it), if any."""
