@@ -20,6 +20,7 @@ import pytest
 
 from guided.audio.format import SAMPLE_RATE
 from guided.audio.loudness import measure
+from guided.speech.recorded import RecordedLines
 from guided.speech.recorded.store import VoiceStore
 from guided.speech.recorded.takes import prepare, read_audio, resample
 from guided.speech.trim import clean, trim
@@ -625,3 +626,50 @@ def test_a_take_waits_for_the_voices_lock_then_says_so_in_one_line(cli, script, 
                      str(takes))
     one_line_error(result, "anna's voice is being changed by another guided")
     assert not VoiceStore("anna").exists()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name != ".lock"}
+
+
+def test_a_redo_whose_voice_json_cannot_be_written_leaves_the_voice_as_it_was(cli, script,
+                                                                             tmp_path, monkeypatch):
+    import errno
+
+    from guided.speech.recorded import store as voice_store
+
+    sam = ("--var", "name=Sam")
+    first, second = tmp_path / "first", tmp_path / "second"
+    for n in range(1, 6):
+        fake_take(first / f"{n:03d}.wav", n)
+        fake_take(second / f"{n:03d}.wav", n + 10)
+    assert cli("record", str(script), *sam, "--as", "anna", "--import", str(first)).returncode == 0
+    folder = VoiceStore("anna").folder
+    before = snapshot(folder)
+    old_keys = {line.key: RecordedLines(VoiceStore("anna"), None, None).key(line.text)  # type: ignore[arg-type]
+                for line in VoiceStore("anna").lines().values()}
+
+    def refuse(target: Path, data: object) -> None:
+        raise OSError(errno.EACCES, "Permission denied", str(target.parent / ".voice.json.1.x.part"))
+
+    with monkeypatch.context() as m:
+        m.setattr(voice_store, "write_atomic", refuse)
+        result = cli("record", str(script), *sam, "--as", "anna", "--import", str(second),
+                     "--redo")
+    one_line_error(result, f"cannot change {folder / 'voice.json'}", "the voice is as it was",
+                   "permission denied")
+    assert ".part" not in result.stderr
+    assert snapshot(folder) == before  # the old takes, voice.json, nothing new left behind
+    store = VoiceStore("anna")
+    for line in store.lines().values():
+        assert hashlib.sha256(store.take_path(line).read_bytes()).hexdigest() == line.sha256
+
+    assert cli("record", str(script), *sam, "--as", "anna", "--import", str(second),
+               "--redo").returncode == 0
+    store = VoiceStore("anna")
+    assert store.take_files() == 5  # the replaced takes are gone, the new ones listed
+    for line in store.lines().values():
+        assert hashlib.sha256(store.take_path(line).read_bytes()).hexdigest() == line.sha256
+        # a new take is a new prepared clip: never the old one played from the cache
+        assert RecordedLines(store, None, None).key(line.text) != old_keys[line.key]  # type: ignore[arg-type]
