@@ -5,10 +5,12 @@ exports are decoded and measured."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shlex
 import subprocess
+import sys
 import time
 import wave
 from pathlib import Path
@@ -18,6 +20,7 @@ import pytest
 
 from guided.audio.format import SAMPLE_RATE
 from guided.audio.loudness import measure
+from guided.speech.recorded import RecordedLines
 from guided.speech.recorded.store import VoiceStore
 from guided.speech.recorded.takes import prepare, read_audio, resample
 from guided.speech.trim import clean, trim
@@ -27,7 +30,7 @@ from tests.audio_devices import (  # noqa: F401 - fixtures
     pulse_microphone,
     speak_into,
 )
-from tests.helpers import one_line_error
+from tests.helpers import one_line_error, write
 from tests.pty_terminal import PtyGuided
 
 SCRIPT = """\
@@ -576,3 +579,97 @@ def test_voices_remove_never_deletes_through_a_link(cli, tmp_path):
     one_line_error(result, "is a link to", "nothing was deleted")
     assert "rmtree" not in result.stderr
     assert (real / "voice.json").is_file() and (guided_home() / "voices" / "anna").is_symlink()
+
+
+# -- the voice's folder under faults: two runs at once, a voice.json that cannot be written --
+
+
+def many_lines_script(folder: Path, count: int) -> Path:
+    steps = "".join(f"  - say: Line number {n} of the practice.\n" for n in range(1, count + 1))
+    return write(folder, "many.yaml", f"format: 1\ntitle: Many lines\npractice: custom\n"
+                                      f"steps:\n{steps}")
+
+
+@pytest.mark.subprocess
+def test_two_imports_at_once_into_one_voice_keep_every_take(tmp_path):
+    practice = many_lines_script(tmp_path, 16)
+    runs = []
+    for half in (range(1, 9), range(9, 17)):
+        takes = tmp_path / f"takes{half[0]}"
+        for n in half:
+            fake_take(takes / f"{n:03d}.wav", n)
+        runs.append(subprocess.Popen(
+            [sys.executable, "-m", "guided", "record", str(practice), "--as", "anna", "--import",
+             str(takes)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+        assert "Imported 8 takes" in out
+    store = VoiceStore("anna")
+    lines = store.lines()
+    assert len(lines) == 16
+    assert store.take_files() == 16
+    for line in lines.values():
+        assert hashlib.sha256(store.take_path(line).read_bytes()).hexdigest() == line.sha256
+
+
+def test_a_take_waits_for_the_voices_lock_then_says_so_in_one_line(cli, script, tmp_path,
+                                                                   monkeypatch):
+    from guided.portable import locked
+    from guided.speech.recorded import store as voice_store
+
+    takes = tmp_path / "takes"
+    fake_take(takes / "001.wav", 1)
+    monkeypatch.setattr(voice_store, "LOCK_SECONDS", 0.3)
+    with locked(VoiceStore("anna").folder / voice_store.LOCK):  # another guided changing anna
+        result = cli("record", str(script), "--var", "name=Sam", "--as", "anna", "--import",
+                     str(takes))
+    one_line_error(result, "anna's voice is being changed by another guided")
+    assert not VoiceStore("anna").exists()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name != ".lock"}
+
+
+def test_a_redo_whose_voice_json_cannot_be_written_leaves_the_voice_as_it_was(cli, script,
+                                                                             tmp_path, monkeypatch):
+    import errno
+
+    from guided.speech.recorded import store as voice_store
+
+    sam = ("--var", "name=Sam")
+    first, second = tmp_path / "first", tmp_path / "second"
+    for n in range(1, 6):
+        fake_take(first / f"{n:03d}.wav", n)
+        fake_take(second / f"{n:03d}.wav", n + 10)
+    assert cli("record", str(script), *sam, "--as", "anna", "--import", str(first)).returncode == 0
+    folder = VoiceStore("anna").folder
+    before = snapshot(folder)
+    old_keys = {line.key: RecordedLines(VoiceStore("anna"), None, None).key(line.text)  # type: ignore[arg-type]
+                for line in VoiceStore("anna").lines().values()}
+
+    def refuse(target: Path, data: object) -> None:
+        raise OSError(errno.EACCES, "Permission denied", str(target.parent / ".voice.json.1.x.part"))
+
+    with monkeypatch.context() as m:
+        m.setattr(voice_store, "write_atomic", refuse)
+        result = cli("record", str(script), *sam, "--as", "anna", "--import", str(second),
+                     "--redo")
+    one_line_error(result, f"cannot change {folder / 'voice.json'}", "the voice is as it was",
+                   "permission denied")
+    assert ".part" not in result.stderr
+    assert snapshot(folder) == before  # the old takes, voice.json, nothing new left behind
+    store = VoiceStore("anna")
+    for line in store.lines().values():
+        assert hashlib.sha256(store.take_path(line).read_bytes()).hexdigest() == line.sha256
+
+    assert cli("record", str(script), *sam, "--as", "anna", "--import", str(second),
+               "--redo").returncode == 0
+    store = VoiceStore("anna")
+    assert store.take_files() == 5  # the replaced takes are gone, the new ones listed
+    for line in store.lines().values():
+        assert hashlib.sha256(store.take_path(line).read_bytes()).hexdigest() == line.sha256
+        # a new take is a new prepared clip: never the old one played from the cache
+        assert RecordedLines(store, None, None).key(line.text) != old_keys[line.key]  # type: ignore[arg-type]

@@ -4,8 +4,10 @@ Recordings are a therapist's own work and cannot be made again, so they live in 
 user data folder (never in the audio cache, which ``guided cache clear`` and
 ``prune`` empty) and every file is written whole or not at all::
 
-    voices/anna/voice.json        which line each take speaks (the text, as said)
-    voices/anna/takes/<key>.wav   the take as recorded or imported (16-bit PCM)
+    voices/anna/voice.json              which line each take speaks (the text, as said)
+    voices/anna/takes/<key>-<hash>.wav  the take as recorded or imported (16-bit PCM),
+                                        named by its line's key and its content's sha256
+    voices/anna/.lock                   held while voice.json is read, changed and written
 
 A line's key is a hash of its normalised text (Unicode NFC, whitespace collapsed, as
 the clip cache uses), so the same sentence in two practices is recorded once. Takes
@@ -22,18 +24,22 @@ import os
 import re
 import shutil
 import wave
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from guided.atomic import replacing, write_atomic
-from guided.errors import GuidedError
+from guided.errors import GuidedError, disk_problem
 from guided.paths import guided_home
 from guided.speech.cache import normalise
 
 FORMAT = 1
 MANIFEST = "voice.json"
+LOCK = ".lock"  # held while voice.json is read, changed and written (guided.portable.locked)
+LOCK_SECONDS = 30.0  # how long a take waits for another guided changing the same voice
 TAKES = "takes"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -108,24 +114,59 @@ class VoiceStore:
         return read_audio(self.take_path(line))
 
     def keep(self, text: str, samples: np.ndarray, rate: int, source: str = "recorded") -> Line:
-        """Store a take for ``text`` (float samples, mono or (frames, channels)):
-        the take file first, then the manifest, each written atomically."""
+        """Store a take for ``text`` (float samples, mono or (frames, channels)).
+
+        The take is written under a name of its own (the line's key and its content's
+        hash), then voice.json, re-read and rewritten atomically while holding the voice's
+        lock (two ``guided record`` runs at once both keep their takes), and only then is
+        a take it replaces removed: a failure at any point leaves the voice as it was."""
         key = line_key(text)
         takes = self.folder / TAKES
         try:
             takes.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise GuidedError(f"cannot keep recordings in {self.folder}: {exc.strerror or exc}") from exc
-        target = takes / f"{key}.wav"
         data = wav_bytes(samples, rate)
-        with replacing(target) as tmp:
-            tmp.write_bytes(data)
         digest = hashlib.sha256(data).hexdigest()
-        line = Line(key, normalise(text), f"{TAKES}/{key}.wav", digest, source)
-        lines = dict(self.lines())
-        lines[key] = line
-        self._write(lines)
+        line = Line(key, normalise(text), f"{TAKES}/{key}-{digest[:16]}.wav", digest, source)
+        with self._locked():
+            lines = self._read()  # as it is now: another run may have kept takes meanwhile
+            old = lines.get(key)
+            new_file = self.take_path(line)
+            fresh = not new_file.is_file()
+            if fresh:
+                try:
+                    with replacing(new_file) as tmp:
+                        tmp.write_bytes(data)
+                except OSError as exc:
+                    raise GuidedError(f"cannot keep the take in {takes}: "
+                                      f"{_why(exc)}") from None
+            lines[key] = line
+            try:
+                self._write(lines)
+            except BaseException:
+                if fresh:
+                    new_file.unlink(missing_ok=True)
+                raise
+            if old is not None and old.file != line.file \
+                    and all(other.file != old.file for other in lines.values()):
+                # an old take left behind is untidy, never wrong: voice.json names the new one
+                with suppress(OSError):
+                    self.take_path(old).unlink(missing_ok=True)
         return line
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the voice's lock for a read-change-write of voice.json."""
+        from guided.portable import LockTimeout, locked
+
+        try:
+            with locked(self.folder / LOCK, LOCK_SECONDS):
+                yield
+        except LockTimeout:
+            raise GuidedError(f"{self.name}'s voice is being changed by another guided (a "
+                              "recording or an import) that has not finished; try again when it "
+                              "has") from None
 
     def speaking(self, samples: np.ndarray, rate: int) -> Line | None:
         """The line whose take is exactly this audio (as ``keep`` would store it), if any."""
@@ -182,9 +223,13 @@ class VoiceStore:
         data = {"format": FORMAT, "name": self.name,
                 "lines": {k: {"text": v.text, "file": v.file, "sha256": v.sha256,
                               "source": v.source} for k, v in sorted(lines.items())}}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / MANIFEST,
-                     json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        path = self.folder / MANIFEST
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        except OSError as exc:  # named as the user knows it, never by its temporary name
+            raise GuidedError(f"cannot change {path}, so the take was not kept and the voice "
+                              f"is as it was: {_why(exc)}") from None
         self._lines = lines
 
 
@@ -199,6 +244,16 @@ def recorded_voices(root: Path | None = None) -> list[VoiceStore]:
         if store is not None:
             found.append(store)
     return found
+
+
+def _why(exc: OSError) -> str:
+    """Why a file in the voice folder could not be written (a full disk with its advice;
+    otherwise the system's words, since "choose another folder" does not apply here)."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return disk_problem(exc)
+    return (exc.strerror or str(exc)).lower()
 
 
 def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
