@@ -200,3 +200,40 @@ def test_a_settings_voice_the_chosen_engine_cannot_speak_is_said(cli, isolated_h
     chosen = settle(VoiceChoice(engine="test", settings_voice="heart", warn=said.append),
                     script_voice="high")
     assert (chosen.voice, said) == ("high", [])
+
+
+# --- two commands changing the settings at once --------------------------------------------
+
+
+@pytest.mark.subprocess
+def test_two_settings_set_at_once_keep_both(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, GUIDED_HOME=str(tmp_path / "home"))
+    settings = tmp_path / "home" / "settings.yaml"
+    for _ in range(4):
+        settings.unlink(missing_ok=True)
+        procs = [subprocess.Popen([sys.executable, "-m", "guided", "settings", "set", key, value],
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for key, value in (("pace", "1.2"), ("ratings", "off"))]
+        for proc in procs:
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+        assert sorted(settings.read_text().splitlines()) == ["pace: 1.2", "ratings: off"]
+
+
+def test_settings_set_waits_for_another_change_then_says_one_line(cli, monkeypatch, tmp_path):
+    import functools
+
+    from guided import portable
+    from guided.atomic import lock_file
+    from guided.paths import settings_file
+
+    monkeypatch.setattr(portable, "locked", functools.partial(portable.locked, timeout=0.2))
+    with portable.locked(lock_file(settings_file())):  # another guided in the middle of a change
+        result = cli("settings", "set", "pace", "1.2")
+    one_line_error(result, "another guided is changing your settings", str(settings_file()))
+    assert not settings_file().exists()
+    assert cli("settings", "set", "pace", "1.2").returncode == 0  # once it is done, it goes through
