@@ -30,13 +30,27 @@ def replacing(target: Path) -> Iterator[Path]:
     target, never the link itself), on any error (or Ctrl-C) it is removed and
     ``target`` is left as it was."""
     real = Path(os.path.realpath(target))
+    existed = real.exists()
     tmp = temp_beside(real)
     try:
         yield tmp
         os.replace(tmp, real)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if str(tmp) not in (exc.filename, exc.filename2) and str(real) not in (exc.filename, exc.filename2):
+            raise
+        raise _cannot(target, existed, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _cannot(target: Path, existed: bool, exc: OSError) -> Exception:
+    """A failed write named by the user's file, never the hidden temporary one:
+    ``cannot change settings.yaml: operation not permitted``."""
+    from guided.errors import GuidedError, disk_problem
+
+    return GuidedError(f"cannot {'change' if existed else 'write'} {target}: {disk_problem(exc)}")
 
 
 def write_atomic(target: Path, data: bytes | str) -> None:

@@ -234,12 +234,11 @@ def _replace_line(text: str, key: str, line: str | None) -> str:
 
 
 def _write_checked(path: Path, text: str) -> None:
-    from guided.atomic import temp_beside, write_atomic
+    from guided.atomic import replacing
     from guided.settings import load_settings
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    trial = temp_beside(path)
-    try:
+    with replacing(path) as trial:  # checked whole, then renamed into place
         trial.write_text(text, encoding="utf-8")
         try:
             load_settings(trial)
@@ -248,7 +247,4 @@ def _write_checked(path: Path, text: str) -> None:
             raise GuidedError(exc.message.replace(str(trial), str(path)),
                               None if exc.pos is None else Pos(str(path), exc.pos.line, exc.pos.col)
                               ) from None
-    finally:
-        trial.unlink(missing_ok=True)
-    write_atomic(path, text)
 
