@@ -30,13 +30,27 @@ def replacing(target: Path) -> Iterator[Path]:
     target, never the link itself), on any error (or Ctrl-C) it is removed and
     ``target`` is left as it was."""
     real = Path(os.path.realpath(target))
+    existed = real.exists()
     tmp = temp_beside(real)
     try:
         yield tmp
         os.replace(tmp, real)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        if str(tmp) not in (exc.filename, exc.filename2) and str(real) not in (exc.filename, exc.filename2):
+            raise
+        raise _cannot(target, existed, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _cannot(target: Path, existed: bool, exc: OSError) -> Exception:
+    """A failed write named by the user's file, never the hidden temporary one:
+    ``cannot change settings.yaml: operation not permitted``."""
+    from guided.errors import GuidedError, disk_problem
+
+    return GuidedError(f"cannot {'change' if existed else 'write'} {target}: {disk_problem(exc)}")
 
 
 def write_atomic(target: Path, data: bytes | str) -> None:
@@ -46,3 +60,30 @@ def write_atomic(target: Path, data: bytes | str) -> None:
             tmp.write_text(data, encoding="utf-8", newline="")
         else:
             tmp.write_bytes(data)
+
+
+def lock_file(target: Path) -> Path:
+    """The lock beside ``target`` (``.NAME.lock``) that two commands changing it share."""
+    return target.parent / f".{target.name}.lock"
+
+
+@contextmanager
+def changing(target: Path, what: str) -> Iterator[None]:
+    """Hold ``target``'s lock for a read-change-write, so a second guided changing it at the
+    same time waits its turn instead of writing over the first one's change. Read the
+    file again inside. Waiting too long, or a folder where the lock cannot be made, is
+    one line naming ``target`` (``what``: "your settings", for the message)."""
+    from guided.errors import GuidedError, disk_problem
+    from guided.portable import LockTimeout, locked
+
+    lock = lock_file(target)
+    try:
+        with locked(lock):
+            yield
+    except LockTimeout:
+        raise GuidedError(f"another guided is changing {what} ({target}) and has not finished; "
+                          "try again in a moment") from None
+    except OSError as exc:
+        if exc.filename not in (str(lock), str(lock.parent)):
+            raise
+        raise GuidedError(f"cannot change {target}: {disk_problem(exc)}") from None

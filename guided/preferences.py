@@ -92,6 +92,11 @@ def set_value(key: str, value: str, path: Path | None = None) -> object:
     path = path or settings_file()
     key = check_key(key)
     parsed = _parse_value(key, value)
+    with _changing(path):  # read again under the lock: a `settings set` at the same time waits
+        return _set_locked(path, key, parsed)
+
+
+def _set_locked(path: Path, key: str, parsed: object) -> object:
     if key in ("voice", "engine"):  # now, not at every play: a voice that is not here,
         from guided.settings import load_settings  # or that the engine set cannot speak,
         from guided.speech.choice import check_engine_speaks, check_voice_name  # is refused
@@ -111,12 +116,19 @@ def unset_value(key: str, path: Path | None = None) -> bool:
     """Take ``key`` out of the settings file; False when it was not set."""
     path = path or settings_file()
     key = check_key(key)
-    text = _text(path)
-    kept = _replace_line(text, key, None)
-    if kept == text:
-        return False
-    _write_checked(path, kept)
-    return True
+    with _changing(path):
+        text = _text(path)
+        kept = _replace_line(text, key, None)
+        if kept == text:
+            return False
+        _write_checked(path, kept)
+        return True
+
+
+def _changing(path: Path):  # noqa: ANN202 - a context manager
+    from guided.atomic import changing
+
+    return changing(path, "your settings")
 
 
 # --------------------------------------------------------------------------- reading
@@ -222,12 +234,11 @@ def _replace_line(text: str, key: str, line: str | None) -> str:
 
 
 def _write_checked(path: Path, text: str) -> None:
-    from guided.atomic import temp_beside, write_atomic
+    from guided.atomic import replacing
     from guided.settings import load_settings
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    trial = temp_beside(path)
-    try:
+    with replacing(path) as trial:  # checked whole, then renamed into place
         trial.write_text(text, encoding="utf-8")
         try:
             load_settings(trial)
@@ -236,7 +247,4 @@ def _write_checked(path: Path, text: str) -> None:
             raise GuidedError(exc.message.replace(str(trial), str(path)),
                               None if exc.pos is None else Pos(str(path), exc.pos.line, exc.pos.col)
                               ) from None
-    finally:
-        trial.unlink(missing_ok=True)
-    write_atomic(path, text)
 

@@ -217,3 +217,58 @@ def test_the_tutorial_shows_each_example_file_exactly():
 
 def test_the_tutorial_first_script_is_five_lines():
     assert len((EXAMPLES / "first.yaml").read_text().splitlines()) == 5
+
+
+def _script_with_two_parts(tmp_path: Path) -> Path:
+    from tests.helpers import write
+
+    write(tmp_path / "src" / "parts", "a.yaml", "title: A\nsteps:\n  - say: Part A.\n")
+    write(tmp_path / "src" / "parts", "b.yaml", "title: B\nsteps:\n  - say: Part B.\n")
+    return write(tmp_path / "src", "src.yaml", "title: Source\nsteps:\n"
+                 "  - include: parts/a.yaml\n  - include: parts/b.yaml\n")
+
+
+def test_new_from_refuses_a_clashing_part_before_writing_anything(cli, isolated_home, tmp_path):
+    from tests.helpers import one_line_error, write
+
+    source = _script_with_two_parts(tmp_path)
+    scripts = isolated_home / "scripts"
+    theirs = write(scripts / "parts", "b.yaml", "title: My B\nsteps:\n  - say: Mine.\n")
+    result = cli("new", "cpy", "--from", str(source))
+    one_line_error(result, f"{theirs} already exists and differs")
+    assert sorted(p.relative_to(scripts).as_posix() for p in scripts.rglob("*")) == ["parts", "parts/b.yaml"]
+    assert theirs.read_text() == "title: My B\nsteps:\n  - say: Mine.\n"
+    theirs.unlink()  # once it is moved away, the same command works
+    assert cli("new", "cpy", "--from", str(source)).returncode == 0
+    assert (scripts / "parts" / "b.yaml").read_text() == "title: B\nsteps:\n  - say: Part B.\n"
+
+
+def test_new_from_takes_back_what_it_wrote_when_a_later_file_fails(cli, isolated_home, tmp_path,
+                                                                   monkeypatch):
+    import errno
+    import os
+
+    from guided.commands import authoring
+    from tests.helpers import one_line_error, write
+
+    source = _script_with_two_parts(tmp_path)
+    scripts = isolated_home / "scripts"
+    mine = write(scripts, "keep.yaml", "title: Keep\nsteps:\n  - say: Kept.\n")
+    real_fdopen = os.fdopen
+    opened: list[str] = []
+
+    def fdopen(fd, *args, **kwargs):
+        fh = real_fdopen(fd, *args, **kwargs)
+        opened.append(str(fd))
+        if len(opened) == 2:  # the second file: the disk fills up
+            fh.close()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return fh
+
+    with monkeypatch.context() as m:
+        m.setattr(authoring.os, "fdopen", fdopen)
+        result = cli("new", "cpy", "--from", str(source))
+    one_line_error(result, f"cannot write {scripts / 'parts' / 'a.yaml'}: the disk is full")
+    assert sorted(p.relative_to(scripts).as_posix() for p in scripts.rglob("*")) == ["keep.yaml"]
+    assert mine.read_text() == "title: Keep\nsteps:\n  - say: Kept.\n"
+    assert cli("new", "cpy", "--from", str(source)).returncode == 0  # not "you already have"

@@ -298,3 +298,19 @@ def test_a_day_past_the_end_is_one_line_not_the_gentle_end(cli, small_journey, p
     one_line_error(result, "this journey has 3 days", "no day 4", "--day 1 to 3")
     assert result.stdout == ""
     assert "Day 3 of 3" in cli("journey", "today", "--day", "3").stdout
+
+
+def test_journey_start_changes_the_progress_under_its_lock(cli, monkeypatch, small_journey):
+    """Two `journey start`s at once: the second waits for the first's lock (and re-reads the
+    file) rather than writing over it; a lock held too long is one line."""
+    import functools
+
+    from guided import portable
+    from guided.atomic import lock_file
+
+    monkeypatch.setattr(portable, "locked", functools.partial(portable.locked, timeout=0.2))
+    with portable.locked(lock_file(journeys.progress_file())):
+        result = cli("journey", "start", "small")
+    one_line_error(result, "another guided is changing your journey progress")
+    assert not journeys.progress_file().exists()
+    assert cli("journey", "start", "small").returncode == 0

@@ -200,3 +200,84 @@ def test_a_settings_voice_the_chosen_engine_cannot_speak_is_said(cli, isolated_h
     chosen = settle(VoiceChoice(engine="test", settings_voice="heart", warn=said.append),
                     script_voice="high")
     assert (chosen.voice, said) == ("high", [])
+
+
+# --- two commands changing the settings at once --------------------------------------------
+
+
+@pytest.mark.subprocess
+def test_two_settings_set_at_once_keep_both(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, GUIDED_HOME=str(tmp_path / "home"))
+    settings = tmp_path / "home" / "settings.yaml"
+    for _ in range(4):
+        settings.unlink(missing_ok=True)
+        procs = [subprocess.Popen([sys.executable, "-m", "guided", "settings", "set", key, value],
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for key, value in (("pace", "1.2"), ("ratings", "off"))]
+        for proc in procs:
+            out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+        assert sorted(settings.read_text().splitlines()) == ["pace: 1.2", "ratings: off"]
+
+
+def test_settings_set_waits_for_another_change_then_says_one_line(cli, monkeypatch, tmp_path):
+    import functools
+
+    from guided import portable
+    from guided.atomic import lock_file
+    from guided.paths import settings_file
+
+    monkeypatch.setattr(portable, "locked", functools.partial(portable.locked, timeout=0.2))
+    with portable.locked(lock_file(settings_file())):  # another guided in the middle of a change
+        result = cli("settings", "set", "pace", "1.2")
+    one_line_error(result, "another guided is changing your settings", str(settings_file()))
+    assert not settings_file().exists()
+    assert cli("settings", "set", "pace", "1.2").returncode == 0  # once it is done, it goes through
+
+
+def _refuse_replacing(monkeypatch, name: str) -> None:
+    """os.replace onto ``name`` fails as on a file the system will not let us change."""
+    import errno
+    import os
+
+    from guided import atomic
+
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if Path(dst).name == name:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(src), None, str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+
+
+def test_a_settings_file_that_cannot_be_changed_is_named_not_the_temporary_file(cli, monkeypatch):
+    from guided.paths import settings_file
+
+    assert cli("settings", "set", "pace", "1.2").returncode == 0
+    _refuse_replacing(monkeypatch, "settings.yaml")
+    result = cli("settings", "set", "rate", "130")
+    one_line_error(result, f"guided: cannot change {settings_file()}: operation not permitted")
+    assert ".part" not in result.stderr
+    assert settings_file().read_text() == "pace: 1.2\n"
+    assert sorted(p.name for p in settings_file().parent.iterdir()
+                  if p.name.startswith(".settings")) == [".settings.yaml.lock"]  # no temporary left
+
+
+def test_a_full_disk_while_writing_names_the_users_file(cli, monkeypatch):
+    import errno
+
+    from guided.practice import journeys
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_text", full)
+    result = cli("journey", "start", "six-weeks")
+    one_line_error(result, f"guided: cannot write {journeys.progress_file()}: the disk is full")
+    assert ".part" not in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from guided.commands.common import cache_option, collect_vars, var_option, voice_options
-from guided.errors import GuidedError
+from guided.errors import GuidedError, disk_problem
 from guided.paths import PACKAGE_DIR, is_path_ref, user_scripts_dir
 from guided.script.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, iter_steps
 
@@ -57,8 +58,11 @@ def starter_text(name: str, practice: str = "custom") -> str:
 
 def write_new(path: Path, data: bytes) -> None:
     """Write a file that must not exist yet, atomically (temp file, then a no-clobber link)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise GuidedError(f"cannot write {path}: {disk_problem(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -73,6 +77,8 @@ def write_new(path: Path, data: bytes) -> None:
             os.replace(tmp, path)
     except FileExistsError:
         raise GuidedError(f"{path} already exists; open it with `guided edit {path.stem}`") from None
+    except OSError as exc:  # a full disk: name the file, never the hidden temporary one
+        raise GuidedError(f"cannot write {path}: {disk_problem(exc)}") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
 
@@ -92,16 +98,38 @@ def copy_script(source: Script, target: Path) -> list[Path]:
         dest = target.parent / inc.resolve().relative_to(base.resolve())
         if (inc, dest) not in plan:
             plan.append((inc, dest))
-    written = []
+    # Every file is read and every clash found before anything is written, so a refusal
+    # leaves nothing behind; a failure part-way (a full disk) takes back what this run wrote.
+    todo: list[tuple[Path, bytes]] = []
     for src, dest in plan:
-        if dest != target and dest.exists():
-            if dest.read_bytes() == src.read_bytes():
-                continue
+        try:
+            data = src.read_bytes()
+        except OSError as exc:
+            raise GuidedError(f"cannot read {src}: {disk_problem(exc)}") from None
+        if dest.exists():
+            if dest == target:
+                raise GuidedError(f"{dest} already exists; open it with `guided edit {dest.stem}`")
+            if dest.is_file() and dest.read_bytes() == data:
+                continue  # the same part is already there: it is shared, not copied again
             raise GuidedError(
-                f"{dest} already exists and differs from {src}; move it away or copy by hand"
+                f"{dest} already exists and differs from {src}; move it away or copy by hand "
+                "(nothing was copied)"
             )
-        write_new(dest, src.read_bytes())
-        written.append(dest)
+        todo.append((dest, data))
+    written: list[Path] = []
+    made: list[Path] = []  # folders this run made (parts/), taken back with the files
+    try:
+        for dest, data in todo:
+            made.extend(reversed([p for p in [dest.parent, *dest.parent.parents] if not p.exists()]))
+            write_new(dest, data)
+            written.append(dest)
+    except BaseException:
+        for path in reversed(written):
+            path.unlink(missing_ok=True)
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty: never anything that was there before
+        raise
     return written
 
 

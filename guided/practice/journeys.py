@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from guided.atomic import write_atomic
+from guided.atomic import changing, write_atomic
 from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import (
     YAML_SUFFIXES,
@@ -445,11 +445,12 @@ def start_journey(ref: str, on: dt.date | None = None) -> Progress:
     """Make ``ref`` the current journey, starting on ``on`` (today by default)."""
     started = on or local.today()
     since = local.now_utc_iso()
-    state = _read_state(repair=True)
-    state["current"] = ref
-    state.setdefault("started", {})[ref] = started.isoformat()
-    state.setdefault("since", {})[ref] = since
-    _write_state(state)
+    with changing(progress_file(), "your journey progress"):  # a start at the same time waits
+        state = _read_state(repair=True)
+        state["current"] = ref
+        state.setdefault("started", {})[ref] = started.isoformat()
+        state.setdefault("since", {})[ref] = since
+        _write_state(state)
     return Progress(ref, started, since)
 
 

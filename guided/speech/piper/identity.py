@@ -37,7 +37,9 @@ def model_hash(files: PiperVoiceFiles, store: Path) -> str:
     if not isinstance(digest, str):
         digest = _sha256(files.model)
         known[key] = digest
-        with contextlib.suppress(OSError):  # a read-only cache only costs a re-hash
+        from guided.errors import GuidedError
+
+        with contextlib.suppress(OSError, GuidedError):  # a read-only cache only costs a re-hash
             _write_json(store, known)
     return digest
 
