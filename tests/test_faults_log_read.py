@@ -147,6 +147,31 @@ def test_reading_does_not_wait_for_a_writer_and_names_waiting_sessions(cli, isol
     assert not (isolated_home / "sessions-pending.jsonl").exists()
 
 
+def test_a_side_file_that_could_not_be_written_is_not_left_empty(isolated_home, monkeypatch):
+    """A full disk while playing: the side file was made, then nothing fitted in it."""
+    from guided.practice.practicelog import PracticeLog
+
+    db = isolated_home / "sessions.db"
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        con.execute("PRAGMA user_version = 99")  # from a newer guided: never written
+    real_fdopen = os.fdopen
+
+    def no_room(fd, *args, **kwargs):
+        fh = real_fdopen(fd, *args, **kwargs)
+        fh.close()
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    said: list[str] = []
+    log = PracticeLog(warn=said.append)
+    sid = log.start(script="short", title="Short", planned_seconds=2.0)
+    log.finish(sid, "completed", 2.0, 2.0)
+    monkeypatch.setattr(os, "fdopen", no_room)
+    log.close()
+    assert said[1].startswith("guided: sessions-pending.jsonl could not be written either "
+                              "(No space left on device)")
+    assert sorted(p.name for p in isolated_home.iterdir()) == ["sessions.db"]
+
+
 def test_waiting_rows_that_cannot_be_added_or_rewritten_are_kept(isolated_home, monkeypatch):
     """The log is locked while the side file is merged, and the disk is full: the rows
     were taken out of the side file and then lost when they could not be written back."""
