@@ -196,3 +196,26 @@ def test_waiting_rows_that_cannot_be_added_or_rewritten_are_kept(isolated_home, 
     assert side.read_text() == WAITING
     assert sorted(p.name for p in isolated_home.iterdir()) == ["sessions-pending.jsonl",
                                                                "sessions.db"]
+
+
+def test_a_merge_cut_short_never_adds_a_session_twice(isolated_home, monkeypatch):
+    """The log fills up (or is locked) after the first waiting row went in: only the rows
+    not added go back to the side file, so the next merge does not add the first again."""
+    _make_log(isolated_home)
+    side = isolated_home / "sessions-pending.jsonl"
+    second = WAITING.replace("k-1", "k-2").replace('"waiting"', '"second"')
+    side.write_text(WAITING + second)
+    real_insert = SessionLog.insert_row
+
+    def room_for_one(self, row):
+        if row["script"] == "second":
+            raise sqlite3.OperationalError("database or disk is full")
+        return real_insert(self, row)
+
+    with monkeypatch.context() as m:
+        m.setattr(SessionLog, "insert_row", room_for_one)
+        SessionLog().close()
+    assert [json.loads(line)["script"] for line in side.read_text().splitlines()] == ["second"]
+    with SessionLog() as log:
+        assert sorted(s.script for s in log.all()) == ["earlier", "second", "waiting"]
+    assert not side.exists()

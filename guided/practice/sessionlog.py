@@ -206,7 +206,9 @@ class SessionLog:
         try:
             db = sqlite3.connect(uri, uri=True, timeout=timeout)
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise  # a writer mid-commit (not WAL): reading as immutable could see half of it
             db = sqlite3.connect(f"{uri}&immutable=1", uri=True, timeout=timeout)
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if db.execute("PRAGMA user_version").fetchone()[0] == 0:  # made, never migrated
@@ -271,8 +273,9 @@ class SessionLog:
             text = taken.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return
+        rows = _pending_rows(text)
         try:
-            for row in _pending_rows(text).values():
+            for key, row in list(rows.items()):
                 saved = row.get("id")
                 there = self.get(saved) if isinstance(saved, int) else None
                 if there is not None and (there.script, there.started) == (row["script"],
@@ -280,13 +283,19 @@ class SessionLog:
                     self.update_row(there.id, row)  # written at the start, finished here
                 else:
                     self.insert_row(row)
+                del rows[key]  # in the log now: never added twice
         except (sqlite3.Error, GuidedError):
+            whole = len(rows) == len(_pending_rows(text))
+            if whole:  # none added: the lines go back as they were
+                left = text
+            else:  # only the rows not added yet, so none is added twice
+                left = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows.values())
             try:  # try again next time; putting the file back needs no room on the disk
-                if side.exists():
-                    with side.open("a", encoding="utf-8") as fh:
-                        fh.write(text)
-                else:
+                if whole and not side.exists():
                     os.replace(taken, side)
+                else:
+                    with side.open("a", encoding="utf-8") as fh:
+                        fh.write(left)
             except OSError:
                 return  # kept as it was taken, rather than lost
         taken.unlink(missing_ok=True)
