@@ -250,7 +250,9 @@ def status() -> None:
     j, progress = _current()
     number = journeys.day_number(progress)
     total = len(j.days)
-    with sessionlog.SessionLog() as log:
+    from guided.commands.log import reading_log
+
+    with reading_log() as log:
         done = journeys.practised_days(j.name, progress, log.all())
     click.echo(j.title)
     if number > total:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,10 +18,34 @@ from guided.outputs.formats import LOG_FORMATS
 from guided.script.durations import format_clock
 
 if TYPE_CHECKING:
-    from guided.practice.sessionlog import Session
+    from guided.practice.sessionlog import Session, SessionLog
 
 
 SQLITE_MAX = 2**63 - 1  # the largest whole number the log can hold (any more: everything)
+
+
+@contextlib.contextmanager
+def reading_log() -> Iterator[SessionLog]:
+    """The session log opened only to read, with one line on stderr when sessions still
+    wait beside it, in the side file. Sessions waiting there are added first when that can
+    be done at once; nothing waits for another process, and a log that cannot be written
+    (a full disk, a read-only folder) is still read."""
+    from guided.errors import GuidedError
+    from guided.practice.sessionlog import SessionLog, db_path, pending_path
+
+    db = None
+    if pending_path(db_path()).is_file():
+        with contextlib.suppress(GuidedError):
+            db = SessionLog(timeout=0.0)  # opening to write adds the waiting rows, if it can
+    with db or SessionLog(read_only=True) as db:
+        waiting = db.pending_sessions()
+        if waiting:
+            one = waiting == 1
+            click.echo(f"guided: {waiting} session{'' if one else 's'} "
+                       f"{'waits' if one else 'wait'} beside the log, in "
+                       f"{pending_path(db.path).name}, and {'is' if one else 'are'} not included "
+                       "here yet.", err=True)
+        yield db
 
 
 @click.group(invoke_without_command=True)
@@ -41,9 +67,8 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from guided.outputs.safetext import printable_json
-    from guided.practice.sessionlog import SessionLog
 
-    with SessionLog() as db:
+    with reading_log() as db:
         sessions = db.recent(limit)
     if as_json:
         click.echo(printable_json(json.dumps([s.to_dict() for s in sessions], indent=2,
@@ -61,9 +86,8 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
 def show(number: int) -> None:
     """One session whole: its times, ratings, note and reflection (N is its # in `guided log`)."""
     from guided.errors import GuidedError
-    from guided.practice.sessionlog import SessionLog
 
-    with SessionLog() as db:
+    with reading_log() as db:
         session = db.get(number) if 0 < number <= SQLITE_MAX else None
     if session is None:
         raise GuidedError(f"there is no session {number} in your log; `guided log` shows their numbers")
@@ -79,7 +103,7 @@ def stats(no_streak: bool, as_json: bool) -> None:
     """Time listened in all and per week, days practised in a row, and the average change in distress per practice."""
     from guided.practice import sessionlog
 
-    with sessionlog.SessionLog() as db:
+    with reading_log() as db:
         result = sessionlog.stats(db.all())
     show_streak = not no_streak and sessionlog.streak_enabled()
     if as_json:
@@ -121,14 +145,13 @@ def export_log(fmt: str | None, output: str | None, force: bool) -> None:
     or @) is kept as plain text.
     """
     from guided.outputs.writer import Guard, check_target, is_stdout, write_output
-    from guided.practice.sessionlog import SessionLog
 
     target = Path(output) if output is not None and not is_stdout(output) else None
     fmt = _log_format(target, fmt) if target is not None else (fmt or "csv")
     guard = Guard.for_user_data()
     if target is not None:
         check_target(target, force=force, guard=guard, what="the export")
-    with SessionLog() as db:
+    with reading_log() as db:
         sessions = db.all()
     text = _as_json(sessions) if fmt == "json" else _as_csv(sessions)
     if target is None:

@@ -171,8 +171,10 @@ class PracticeLog:
         lines = "".join(json.dumps({"key": f"{self._key}-{local}", **self._rows[local],
                                     "id": self._saved.get(local)},
                                    ensure_ascii=False) + "\n" for local in sorted(self._dirty))
+        made = False  # the side file was made by this run (a file left empty is removed)
         try:
             self.side_file.parent.mkdir(parents=True, exist_ok=True)
+            made = not self.side_file.exists()
             fd = os.open(self.side_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT
                          | getattr(os, "O_NOFOLLOW", 0),  # no O_NOFOLLOW on Windows
                          0o600)
@@ -180,6 +182,10 @@ class PracticeLog:
                 fh.write(lines)
         except OSError as exc:
             why = exc.strerror or str(exc)
+            if made:
+                with contextlib.suppress(OSError):
+                    if self.side_file.stat().st_size == 0:
+                        self.side_file.unlink()
             if self._side_only:  # the first line said it would wait there: correct that
                 self._warn(f"guided: {self.side_file.name} could not be written either ({why}), "
                            "so this session is not saved; your practice itself was not affected.")

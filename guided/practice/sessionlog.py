@@ -158,10 +158,20 @@ class SessionLog:
     reading only (``read_only``; ``newer`` says which); writing to it raises a one-line
     ``GuidedError``."""
 
-    def __init__(self, path: Path | None = None, timeout: float = 10.0):
+    def __init__(self, path: Path | None = None, timeout: float = 10.0, *,
+                 read_only: bool = False):
+        """``read_only``: for commands that only read (``guided log``, ``journey status``).
+        Nothing is written, created or waited for: no migration, no journal mode, no merge
+        of the side file, so the log reads on a full disk, in a read-only folder, and while
+        another process holds its write lock."""
         self.path = path or db_path()
-        self.read_only = self.newer = False
+        self.read_only, self.newer = read_only, False
         try:
+            if read_only:
+                self.db = self._open_to_read(timeout)
+                if self.db.execute("PRAGMA user_version").fetchone()[0] > len(MIGRATIONS):
+                    self.newer = True
+                return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if self.path.exists() and not os.access(self.path, os.W_OK):
                 self.read_only = True
@@ -184,6 +194,35 @@ class SessionLog:
         except OSError as exc:
             raise GuidedError(f"cannot open the session log {self.path}: {exc.strerror}"
                               f"{_full_disk_hint(self.path)}") from None
+
+    def _open_to_read(self, timeout: float) -> sqlite3.Connection:
+        """The log as it is, read only. No log yet (or an empty file): an empty one in
+        memory. A log in WAL mode needs its -shm file to read; where that cannot be made
+        (a read-only folder, a full disk) it is read as immutable, which needs nothing
+        beside it."""
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            return _empty_log()
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        try:
+            db = sqlite3.connect(uri, uri=True, timeout=timeout)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise  # a writer mid-commit (not WAL): reading as immutable could see half of it
+            db = sqlite3.connect(f"{uri}&immutable=1", uri=True, timeout=timeout)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if db.execute("PRAGMA user_version").fetchone()[0] == 0:  # made, never migrated
+            db.close()
+            return _empty_log()
+        return db
+
+    def pending_sessions(self) -> int:
+        """How many sessions wait in the side file, not yet added to the log."""
+        try:
+            text = pending_path(self.path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return 0
+        return len(_pending_rows(text))
 
     def __enter__(self) -> SessionLog:
         return self
@@ -234,14 +273,9 @@ class SessionLog:
             text = taken.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return
-        rows: dict[str, dict] = {}
-        for line in text.splitlines():
-            with contextlib.suppress(ValueError, TypeError):
-                row = json.loads(line)
-                if isinstance(row, dict) and row.get("script") and row.get("started"):
-                    rows[str(row.get("key"))] = row  # the last snapshot of a row wins
+        rows = _pending_rows(text)
         try:
-            for row in rows.values():
+            for key, row in list(rows.items()):
                 saved = row.get("id")
                 there = self.get(saved) if isinstance(saved, int) else None
                 if there is not None and (there.script, there.started) == (row["script"],
@@ -249,9 +283,21 @@ class SessionLog:
                     self.update_row(there.id, row)  # written at the start, finished here
                 else:
                     self.insert_row(row)
+                del rows[key]  # in the log now: never added twice
         except (sqlite3.Error, GuidedError):
-            with contextlib.suppress(OSError), side.open("a", encoding="utf-8") as fh:
-                fh.write(text)  # try again next time
+            whole = len(rows) == len(_pending_rows(text))
+            if whole:  # none added: the lines go back as they were
+                left = text
+            else:  # only the rows not added yet, so none is added twice
+                left = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows.values())
+            try:  # try again next time; putting the file back needs no room on the disk
+                if whole and not side.exists():
+                    os.replace(taken, side)
+                else:
+                    with side.open("a", encoding="utf-8") as fh:
+                        fh.write(left)
+            except OSError:
+                return  # kept as it was taken, rather than lost
         taken.unlink(missing_ok=True)
 
     # writing: each call is one short, committed transaction
@@ -422,6 +468,25 @@ def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8)
     distress = sorted((name, round(sum(v) / len(v), 1), len(v)) for name, v in changes.items())
     return Stats(len(sessions), round(total, 1), [(k, round(m, 1)) for k, m in recent_weeks],
                  streak, distress, total * 60, [(k, m * 60) for k, m in recent_weeks])
+
+
+def _pending_rows(text: str) -> dict[str, dict]:
+    """The rows of a side file, by key: the last snapshot of a row wins; a damaged line
+    is skipped."""
+    rows: dict[str, dict] = {}
+    for line in text.splitlines():
+        with contextlib.suppress(ValueError, TypeError):
+            row = json.loads(line)
+            if isinstance(row, dict) and row.get("script") and row.get("started"):
+                rows[str(row.get("key"))] = row
+    return rows
+
+
+def _empty_log() -> sqlite3.Connection:
+    """No log on disk yet: an empty one in memory, so reading needs no file."""
+    db = sqlite3.connect(":memory:")
+    migrate(db)
+    return db
 
 
 def _full_disk_hint(path: Path) -> str:
