@@ -256,16 +256,10 @@ def _list_playable() -> None:
 
 def _not_a_practice(path: Path) -> bool:
     """A journey or a variables file beside the scripts in a folder (not a broken script)."""
-    from guided.commands.scripts import _is_journey_file
-    from guided.script.varsfile import load_vars_file
+    from guided.practice.journeys import is_journey_file
+    from guided.script.varsfile import variable_names
 
-    if _is_journey_file(path):
-        return True
-    try:
-        values = load_vars_file(path)
-    except GuidedError:
-        return False
-    return not {"title", "steps"} & set(values)
+    return is_journey_file(path) or variable_names(path) is not None
 
 
 def _warm_up_audio() -> threading.Thread:

@@ -56,6 +56,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
     A journey file is checked with every practice it names, as `guided journey check` does.
     """
     from guided.commands.record import recorded_voice, with_missing_takes
+    from guided.practice import journeys
     from guided.script.checks import WARNING, Report, check_file, unknown_variables
     from guided.script.durations import format_length
     from guided.script.library import find_script
@@ -71,7 +72,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
         except GuidedError as exc:
             reports.append(f"{ref}: error: {exc.message}")
             continue
-        if _is_journey_file(path):  # `check *.yaml` in a folder with a journey in it
+        if journeys.is_journey_file(path):  # `check *.yaml` in a folder with a journey in it
             reports.append(_check_journey_file(path, values))
             continue
         report = with_missing_takes(check_file(path, values, name=path.stem), own_voice, ref,
@@ -138,22 +139,6 @@ class _JourneyCheck:
         return False
 
 
-def _is_journey_file(path: Path) -> bool:
-    """True for a YAML file whose top level has ``weeks:`` (a journey, not a script),
-    read the same careful way as any script; False for anything that cannot be read."""
-    import yaml
-
-    from guided.practice.journeys import MAX_BYTES
-    from guided.script.yamlfile import load_nodes
-
-    try:
-        node = load_nodes(path, max_bytes=MAX_BYTES, what="a journey")
-    except GuidedError:
-        return False  # the script loader then says what is wrong
-    return isinstance(node, yaml.MappingNode) and any(
-        isinstance(k, yaml.ScalarNode) and k.value == "weeks" for k, _ in node.value)
-
-
 def _variables_file_names(report) -> list[str] | None:
     """The names in a file that failed to load as a script because it is a variables file
     (no 'title' or 'steps', only names and text); else None."""
@@ -161,15 +146,9 @@ def _variables_file_names(report) -> list[str] | None:
         return None
     if not report.problems[0].message.startswith(("unknown key", "missing 'title'", "missing 'steps'")):
         return None
-    from guided.script.varsfile import load_vars_file
+    from guided.script.varsfile import variable_names
 
-    try:
-        values = load_vars_file(report.path)
-    except GuidedError:
-        return None
-    if {"title", "steps"} & set(values):
-        return None
-    return list(values)
+    return variable_names(report.path)
 
 
 def _check_journey_file(path: Path, values) -> _JourneyCheck:

@@ -33,8 +33,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from guided.errors import GuidedError, disk_problem
 from guided.outputs.progress import ExportTracker, Progress
 from guided.outputs.writer import Guard, check_target, temp_folder, temp_name, writing
@@ -101,20 +99,6 @@ class Contents:
     days: dict[int, list[int]] = field(default_factory=dict)  # journey day -> indexes into scripts
 
 
-def _is_journey_file(path: Path) -> bool:
-    """Whether ``path`` is a journey (a mapping with ``weeks:``), read with the same guards
-    as every YAML file (``guided.script.yamlfile``). A file that cannot be read is not a
-    journey here; the script loader then says what is wrong with it, in one line."""
-    from guided.script.yamlfile import load_nodes
-
-    try:
-        node = load_nodes(path, max_bytes=journeys.MAX_BYTES, what="a journey")
-    except GuidedError:
-        return False
-    return isinstance(node, yaml.MappingNode) and any(
-        isinstance(k, yaml.ScalarNode) and k.value == "weeks" for k, _ in node.value)
-
-
 def collect(refs: list[str]) -> Contents:
     """Scripts and at most one journey from SCRIPT|JOURNEY arguments (a script name wins
     over a journey of the same name; a file with ``weeks:`` is a journey)."""
@@ -133,7 +117,7 @@ def collect(refs: list[str]) -> Contents:
         as_journey: Journey | None = None
         if is_path_ref(ref):
             path = Path(ref).expanduser()
-            if path.is_file() and _is_journey_file(path):
+            if path.is_file() and journeys.is_journey_file(path):
                 as_journey = journeys.parse_journey(path)
         else:
             try:

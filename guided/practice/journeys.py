@@ -176,6 +176,18 @@ def iter_journeys() -> Iterator[tuple[str, str, Path]]:
             yield path.stem, origin, path
 
 
+def is_journey_file(path: Path) -> bool:
+    """Whether ``path`` is a journey (a mapping with ``weeks:``), read with the same guards
+    as every YAML file (``guided.script.yamlfile``). A file that cannot be read is not a
+    journey here; the script loader then says what is wrong with it, in one line."""
+    try:
+        node = load_nodes(path, max_bytes=MAX_BYTES, what="a journey")
+    except GuidedError:
+        return False
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(k, yaml.ScalarNode) and k.value == "weeks" for k, _ in node.value)
+
+
 def load_journey(ref: str | Path) -> Journey:
     path = find_journey(str(ref)) if not isinstance(ref, Path) else ref
     return parse_journey(path)

@@ -53,10 +53,8 @@ class SessionRecorder:
         if self.session_id is None or (not now and clock - self._last_save < SAVE_EVERY):
             return
         self._last_save = clock
-        with held():
-            self.log.progress(self.session_id, listened_seconds)
+        self.log.progress(self.session_id, listened_seconds)  # each write is whole (PracticeLog)
 
     def finish(self, outcome: Outcome, listened_seconds: float, planned_seconds: float) -> None:
         if self.session_id is not None:
-            with held():
-                self.log.finish(self.session_id, outcome, listened_seconds, planned_seconds)
+            self.log.finish(self.session_id, outcome, listened_seconds, planned_seconds)

@@ -61,6 +61,19 @@ def load_vars_file(path: str | Path) -> Values:
 _SCALAR_TAGS = {STR, INT, FLOAT, BOOL}
 
 
+def variable_names(path: Path) -> list[str] | None:
+    """The names in ``path`` when it reads as a variables file and not as a practice
+    (no 'title' or 'steps'), else None: how `check *.yaml` and `guided play`'s list tell a
+    variables file beside the scripts from a broken script."""
+    from guided.errors import GuidedError
+
+    try:
+        values = load_vars_file(path)
+    except GuidedError:
+        return None
+    return None if {"title", "steps"} & set(values) else list(values)
+
+
 def _unwrap(node: yaml.Node, path: Path) -> yaml.MappingNode:
     def expect_mapping(n: yaml.Node) -> yaml.MappingNode:
         if not isinstance(n, yaml.MappingNode) or n.tag != MAP:

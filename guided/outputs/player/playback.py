@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from guided.audio.device import OutputDevice, open_stream, to_pcm16
 from guided.audio.format import SAMPLE_RATE
-from guided.interrupts import Held, held
+from guided.interrupts import Held
 from guided.outcomes import COMPLETED, INTERRUPTED, SKIPPED, STOPPED, Outcome
 from guided.outputs.player.renderer import END, Renderer
 from guided.timeline.plan import BREATH_CUE_WORDS, SPEECH, TONE
@@ -58,7 +58,9 @@ class Playback:
 
     def loop(self, keys: Any, stop: Held | None = None) -> Outcome:
         """Play to the end, or until a key or ``stop`` (Ctrl-C, SIGTERM noted by the
-        caller's ``guided.interrupts.held``) ends it; checked at every block."""
+        caller's ``guided.interrupts.held``, which the whole loop runs inside, so no stop
+        is ever raised between ``began`` and the row it starts) ends it; checked at
+        every block."""
         while True:
             if stop:
                 self.drop_buffered()
@@ -87,10 +89,9 @@ class Playback:
                 self.position = pos
                 return SKIPPED if skipped else COMPLETED
             if not self.began:  # the first sound: the listening session begins
-                with held():  # began and its row together, so a Ctrl-C sees both or neither
-                    self.began = True
-                    if self.on_first_sound is not None:
-                        self.on_first_sound()
+                self.began = True
+                if self.on_first_sound is not None:
+                    self.on_first_sound()
             if self.awaiting:  # the first block after a jump
                 self.awaiting = False
                 self.segment = pos
