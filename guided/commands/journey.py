@@ -161,6 +161,7 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
         click.echo("Any practice is still here for you: `guided list`, or repeat a day with --day N.")
         return
     values = collect_vars(variables, vars_file)
+    asked = journeys.reflection_variables(j)  # the {name}s the reflections use, before filling
     j = j.filled(values)  # the reflections, as the client will read them
     day = j.day(number)
     _show_day(j, day, day_number is None, values)
@@ -172,11 +173,11 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
 
     with quiet.captured(show=quiet.debug_requested()):  # PortAudio's C messages stay off the screen
         _play_day(j, day, device=device, voice=voice, rate=rate, pace=pace, variables=values,
-                  reflection=reflection, ask=not no_prompt, cache_dir=cache_dir)
+                  reflection=reflection, ask=not no_prompt, cache_dir=cache_dir, asked=asked)
 
 
 def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, reflection, ask,
-              cache_dir=None) -> None:
+              asked: set[str], cache_dir=None) -> None:
     """Play the day's practices in turn (like `guided play`), logged with the journey and
     day; then ask the day's question and keep the answer with the last session."""
     from guided.audio.device import check_output
@@ -194,7 +195,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
-                            journeys.reflection_variables(j))
+                            asked)
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     rate_it = interactive and ask and load_preferences().ratings
