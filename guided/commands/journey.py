@@ -45,12 +45,12 @@ def _script_lengths(journey: Journey, day: Day, values: Mapping[str, str]) -> li
     """``(title, about-length)`` for each practice of a day (titles filled with ``values``)."""
     from guided.script.durations import format_length
     from guided.timeline.estimate import estimate_seconds
-    from guided.timeline.plan import fill_text, merged_variables
+    from guided.timeline.plan import filled_title
 
     result = []
     for ref in day.practices:
         script = journeys.load_practice(journey, ref)
-        result.append((fill_text(script.title, merged_variables(script, values)),
+        result.append((filled_title(script, values),
                        format_length(estimate_seconds(script))))
     return result
 
@@ -191,7 +191,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
     from guided.script.checks import require_known_variables
-    from guided.timeline.plan import fill_text, merged_variables
+    from guided.timeline.plan import filled_title
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
@@ -207,7 +207,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
         recorder = (SessionRecorder(log, distress_before=before, journey=j.name, journey_day=day.number)
                     if log is not None else None)
         for script in scripts:
-            title = fill_text(script.title, merged_variables(script, variables))
+            title = filled_title(script, variables)
             click.echo(f"\nPlaying {title}. You can stop at any time with Ctrl-C.")
             options = PlayOptions(
                 device=found.index, variables=dict(variables), pace=pace, rate=rate, voice=voice,
@@ -303,9 +303,9 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     for warning in warnings:  # shown, as `guided check` shows them; --strict is not here
         click.echo(printable(warning), err=True)
     if problems:
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        count = _count(problems, "problem")
         click.echo(f"{count} to fix before '{j.title}' can be played.", err=True)
         sys.exit(1)
-    note = f" (with {len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+    note = f" (with {_count(warnings, 'warning')})" if warnings else ""
     click.echo(f"All good{note}: '{j.title}', {_count(j.weeks, 'week')}, {_count(j.days, 'day')}, "
                f"{_count(scripts, 'different practice')}.")

@@ -41,7 +41,7 @@ from guided.practice import journeys
 from guided.practice.journeys import Journey
 from guided.script.durations import format_clock
 from guided.script.model import Script
-from guided.timeline.plan import SPEECH, Timeline, fill_text, merged_variables
+from guided.timeline.plan import SPEECH, Timeline, filled_title
 
 PAGE_TEMPLATE = PACKAGE_DIR / "templates" / "bundle_page.html"
 AUDIO_DIR = "audio"
@@ -256,7 +256,7 @@ def default_title(contents: Contents, variables: Mapping[str, str]) -> str:
         base = contents.journey.title
     elif len(contents.scripts) == 1:
         script = contents.scripts[0]
-        base = fill_text(script.title, merged_variables(script, variables))
+        base = filled_title(script, variables)
     else:
         base = "Your practices"
     if not name or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", base, re.IGNORECASE):
@@ -325,7 +325,7 @@ def build_bundle(
         tracker = ExportTracker(progress, contents.scripts, pace)
         for n, script in enumerate(contents.scripts, 1):
             stem = f"{n:02d}-{slug(script.name or script.title)}"
-            say(f"[{n}/{total}] {fill_text(script.title, merged_variables(script, values))}")
+            say(f"[{n}/{total}] {filled_title(script, values)}")
             with prepare(script, variables=values, pace=pace, speaker=voiced[n - 1],
                          progress=tracker.clips(n)) as prep:
                 audio = f"{AUDIO_DIR}/{stem}.mp3"

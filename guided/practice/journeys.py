@@ -497,23 +497,13 @@ def practised_days(journey: str, progress: Progress, sessions) -> set[int]:
     after the day it started, or at any moment after `guided journey start` ran: a session
     played on "day 1" counts even when the local day is still before the start day (a
     journey started in a time zone ahead of this one)."""
-    since = _moment(progress.since)
+    since = local.local_time(progress.since)
     days: set[int] = set()
     for s in sessions:
         if s.journey != journey or not s.journey_day or s.listened_seconds <= 0:
             continue
-        when = session_day(s.started)
-        moment = _moment(s.started)
-        if (when is not None and when >= progress.started) or (
-                since is not None and moment is not None and moment >= since):
+        moment = local.local_time(s.started)  # its local day is the day log stats counts
+        if moment is not None and (moment.date() >= progress.started
+                                   or (since is not None and moment >= since)):
             days.add(int(s.journey_day))
     return days
-
-
-def _moment(iso: str | None) -> dt.datetime | None:
-    """A stored moment as an aware datetime (UTC when written without an offset)."""
-    try:
-        moment = dt.datetime.fromisoformat(iso) if iso else None
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=dt.timezone.utc) if moment and moment.tzinfo is None else moment

@@ -212,7 +212,7 @@ def unfilled_placeholders(ctx: Context) -> Iterator[Problem]:
     """A ``{name}`` with no value in the title or a section: shown as written (an error in a
     ``say``; a warning here, because format 1 never asked titles to escape their braces)."""
     script = ctx.script
-    texts = [(script.title_pos or script.pos, script.title, "the title")]
+    texts = [(script.place("title"), script.title, "the title")]
     texts += [(step.pos, step.title, "this section")
               for step in iter_steps(script.steps) if isinstance(step, Section)]
     yield from unfilled_problems(texts, ctx.timeline.variables)

@@ -186,8 +186,6 @@ class _Builder(NodeReader):
                 found = self.attempt(self.top_level, key, value)
                 if found is not None:
                     fields[key] = found
-                    if key == "title":
-                        fields["title_pos"] = self.pos(value)
                 elif key == "variables":
                     self.state.variables_failed = True
         if "title" not in seen:

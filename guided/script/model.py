@@ -104,7 +104,6 @@ class Script:
     variables: Mapping[str, str] = field(default_factory=dict)
     ambience: str = "none"
     pos: Pos = field(default_factory=lambda: Pos("<script>"))
-    title_pos: Pos | None = None  # where the title is written, for messages about it
     source_hash: str = ""  # sha256 of the file bytes (and included files), for the session log
     value_pos: Mapping[str, Pos] = field(default_factory=dict)  # top-level key -> its value's place
 

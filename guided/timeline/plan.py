@@ -331,6 +331,12 @@ def merged_variables(script: Script, variables: Mapping[str, str] | None) -> Mer
     return values
 
 
+def filled_title(script: Script, variables: Mapping[str, str] | None) -> str:
+    """``script``'s title as the listener sees it: its own variables, then ``variables``
+    (``--var``, ``--vars-file``), filled in (what ``Timeline.title`` shows once planned)."""
+    return fill_text(script.title, merged_variables(script, variables))
+
+
 def breath_cue_problems(script: Script, variables: Mapping[str, str] | None = None,
                         measure: Measure | None = None) -> list[ScriptError]:
     """Every phase of every ``breathe`` in ``script`` whose spoken cue is longer than the
