@@ -73,7 +73,7 @@ def changing(target: Path, what: str) -> Iterator[None]:
     same time waits its turn instead of writing over the first one's change. Read the
     file again inside. Waiting too long, or a folder where the lock cannot be made, is
     one line naming ``target`` (``what``: "your settings", for the message)."""
-    from guided.errors import GuidedError, disk_problem
+    from guided.errors import GuidedError
     from guided.portable import LockTimeout, locked
 
     lock = lock_file(target)
@@ -86,4 +86,4 @@ def changing(target: Path, what: str) -> Iterator[None]:
     except OSError as exc:
         if exc.filename not in (str(lock), str(lock.parent)):
             raise
-        raise GuidedError(f"cannot change {target}: {disk_problem(exc)}") from None
+        raise _cannot(target, True, exc) from None

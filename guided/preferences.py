@@ -235,14 +235,12 @@ def _replace_line(text: str, key: str, line: str | None) -> str:
 
 def _write_checked(path: Path, text: str) -> None:
     from guided.atomic import replacing
-    from guided.settings import load_settings
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with replacing(path) as trial:  # checked whole, then renamed into place
         trial.write_text(text, encoding="utf-8")
         try:
-            load_settings(trial)
-            load_preferences(trial)
+            load_preferences(trial)  # reads it as load_settings does first, then its own keys
         except GuidedError as exc:
             raise GuidedError(exc.message.replace(str(trial), str(path)),
                               None if exc.pos is None else Pos(str(path), exc.pos.line, exc.pos.col)

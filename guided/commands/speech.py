@@ -78,8 +78,8 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
     if as_json:
         items = [v.__dict__ for v in found]
         items += [{"id": s.name, "name": s.name, "language": "", "gender": "",
-                   "engine": RECORDED, "lines": _line_count(s)[0], "problem": _line_count(s)[1]}
-                  for s in own]
+                   "engine": RECORDED, "lines": lines, "problem": problem}
+                  for s in own for lines, problem in [_line_count(s)]]  # voice.json read once
         click.echo(json.dumps(items, indent=2, ensure_ascii=False))
         return
     if not found and not own:

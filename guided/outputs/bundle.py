@@ -309,52 +309,47 @@ def build_bundle(
     target = check_bundle_target(out, as_zip=as_zip, force=force, guard=guard)
     bundle_title = own_title or default_title(contents, values)
 
-    speakers = Speakers(voice=voice, rate=rate, cache_dir=cache_dir)
-    try:  # who speaks each practice, with any warning or error about it, before "[1/N]"
+    with Speakers(voice=voice, rate=rate, cache_dir=cache_dir) as speakers:
+        # who speaks each practice, with any warning or error about it, before "[1/N]"
         voiced = [speakers.for_script(script) for script in contents.scripts]
-    except BaseException:
-        speakers.close()
-        raise
-    work = temp_folder(target)
-    try:
-        work.chmod(0o755)  # mkdtemp makes it private; the finished bundle is meant to be shared
-        (work / AUDIO_DIR).mkdir()
-        (work / CAPTIONS_DIR).mkdir()
-        items: list[Item] = []
-        total = len(contents.scripts)
-        tracker = ExportTracker(progress, contents.scripts, pace)
-        for n, script in enumerate(contents.scripts, 1):
-            stem = f"{n:02d}-{slug(script.name or script.title)}"
-            say(f"[{n}/{total}] {filled_title(script, values)}")
-            with prepare(script, variables=values, pace=pace, speaker=voiced[n - 1],
-                         progress=tracker.clips(n)) as prep:
-                audio = f"{AUDIO_DIR}/{stem}.mp3"
-                export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3",
-                                progress=tracker.audio(n, prep.timeline.seconds))
-                cues = cues_of(prep.timeline)
-                captions = f"{CAPTIONS_DIR}/{stem}.vtt"
-                write_transcript(prep.timeline, "vtt", work / captions)
-                items.append(Item(stem, script.name, prep.timeline.title, script.description, audio,
-                                  captions, round(prep.timeline.seconds, 3),
-                                  chapters_of(prep.timeline), cues))
-        intro = contents.journey.description if contents.journey else (
-            items[0].description if len(items) == 1 else "")
-        data = page_data(bundle_title, intro, items, contents)
-        language = contents.scripts[0].language or "en"
-        (work / "index.html").write_text(render_page(data, language), encoding="utf-8")
-        (work / "README.txt").write_text(
-            readme_text(bundle_title, items, contents, today or dt.date.today()),
-            encoding="utf-8")
-        (work / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        _move_into_place(work, target, as_zip, force)
-    except BaseException as exc:
-        shutil.rmtree(work, ignore_errors=True)
-        problem = _disk_problem(exc, work)
-        if problem is not None:  # about the bundle asked for, not the hidden folder it is built in
-            raise GuidedError(f"cannot make the bundle {out}: {problem}") from exc
-        raise
-    finally:
-        speakers.close()
+        work = temp_folder(target)
+        try:
+            work.chmod(0o755)  # mkdtemp makes it private; the finished bundle is meant to be shared
+            (work / AUDIO_DIR).mkdir()
+            (work / CAPTIONS_DIR).mkdir()
+            items: list[Item] = []
+            total = len(contents.scripts)
+            tracker = ExportTracker(progress, contents.scripts, pace)
+            for n, script in enumerate(contents.scripts, 1):
+                stem = f"{n:02d}-{slug(script.name or script.title)}"
+                say(f"[{n}/{total}] {filled_title(script, values)}")
+                with prepare(script, variables=values, pace=pace, speaker=voiced[n - 1],
+                             progress=tracker.clips(n)) as prep:
+                    audio = f"{AUDIO_DIR}/{stem}.mp3"
+                    export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3",
+                                    progress=tracker.audio(n, prep.timeline.seconds))
+                    cues = cues_of(prep.timeline)
+                    captions = f"{CAPTIONS_DIR}/{stem}.vtt"
+                    write_transcript(prep.timeline, "vtt", work / captions)
+                    items.append(Item(stem, script.name, prep.timeline.title, script.description, audio,
+                                      captions, round(prep.timeline.seconds, 3),
+                                      chapters_of(prep.timeline), cues))
+            intro = contents.journey.description if contents.journey else (
+                items[0].description if len(items) == 1 else "")
+            data = page_data(bundle_title, intro, items, contents)
+            language = contents.scripts[0].language or "en"
+            (work / "index.html").write_text(render_page(data, language), encoding="utf-8")
+            (work / "README.txt").write_text(
+                readme_text(bundle_title, items, contents, today or dt.date.today()),
+                encoding="utf-8")
+            (work / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            _move_into_place(work, target, as_zip, force)
+        except BaseException as exc:
+            shutil.rmtree(work, ignore_errors=True)
+            problem = _disk_problem(exc, work)
+            if problem is not None:  # about the bundle asked for, not the hidden folder it is built in
+                raise GuidedError(f"cannot make the bundle {out}: {problem}") from exc
+            raise
     return Bundle(out, bundle_title, items, contents.journey)
 
 

@@ -51,6 +51,12 @@ MAX_CLIP_BYTES = 2 * 3600 * SAMPLE_RATE  # an hour of int16: no clip comes near 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _FANOUT = re.compile(r"^[0-9a-f]{2}$")
 _CLIP_NAME = re.compile(r"^[0-9a-f]{64}" + re.escape(SUFFIX) + r"$")
+
+
+def _clip_name(sub: Path, name: str) -> bool:
+    """Whether ``name`` is a clip's name as ``path`` makes it, in its own fan-out folder
+    ``sub`` (what ``info`` counts and what ``clear``/``prune`` may remove: one rule)."""
+    return _CLIP_NAME.match(name) is not None and name.startswith(sub.name)
 # what ``store`` names its temporary file: mkstemp(prefix=".tmp-PID-", suffix=".clip")
 _TEMP_NAME = re.compile(r"^" + re.escape(TEMP_PREFIX) + r"([0-9]{1,10})-[a-z0-9_]{8}"
                         + re.escape(SUFFIX) + r"$")
@@ -234,7 +240,7 @@ class ClipCache:
     def _clips(self) -> Iterator[tuple[Path, os.stat_result]]:
         for sub in self._folders():
             for name in sorted(self._listdir(sub)):
-                if not (_CLIP_NAME.match(name) and name.startswith(sub.name)):
+                if not _clip_name(sub, name):
                     continue
                 try:
                     st = os.lstat(sub / name)
@@ -282,7 +288,7 @@ class ClipCache:
             for sub in self._folders():
                 removed = False
                 for name in self._listdir(sub):
-                    clip = _CLIP_NAME.match(name) is not None and name.startswith(sub.name)
+                    clip = _clip_name(sub, name)
                     temp = _TEMP_NAME.match(name) is not None
                     if not (clip or temp):
                         continue

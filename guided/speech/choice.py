@@ -257,7 +257,8 @@ def _settle(choice: VoiceChoice, lang: str, script_voice: str | None, rate: int,
         own = None if found else _recorded_voice(name, choice, lang, rate)
         if own is not None:
             return own
-        found = found or find_voice(name, engines)
+        if choice.engine == AUTO:  # with an engine chosen it was looked up above
+            found = find_voice(name, engines)
         if len(found) == 1:
             return _settings(found[0], choice, lang, rate, "")
         if len(found) > 1:
@@ -278,12 +279,11 @@ def _settle(choice: VoiceChoice, lang: str, script_voice: str | None, rate: int,
 
 def _not_here(name: str, engines: tuple[str, ...]) -> str:
     """Why a script's voice cannot speak here, then "; " and what to do (a hibari voice
-    not added yet says how to add it)."""
+    not added yet says how to add it): ``--voice``'s message, without the '(--voice)'."""
     try:
-        _not_added(name, engines)
-    except GuidedError as exc:
+        return _no_such_voice(name, engines, AUTO, None).message
+    except GuidedError as exc:  # raised by _not_added: a hibari voice not added yet
         return exc.message
-    return f"there is no voice {name!r} on this computer; {_voice_hint(name, engines)}"
 
 
 def check_voice_name(name: str) -> None:

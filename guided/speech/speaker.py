@@ -174,13 +174,11 @@ class Speaker:
         self.announce()
         self._note_missing(texts)
 
-    def prefetch(self, texts: Iterable[str], quietly: bool = False) -> None:
-        """Start synthesizing the missing texts in the background, in this order.
-        ``quietly``: say nothing yet (``introduce`` does, later), as when speech starts
-        before the command knows it will play (``guided play`` before its device check)."""
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Start synthesizing the missing texts in the background, in this order, saying
+        nothing (``introduce`` does, once playing is sure: ``guided play`` starts the
+        speech before its device check)."""
         texts = list(texts)
-        if not quietly:
-            self.introduce(texts)
         if self.recorded:
             self.recorded.prefetch(texts)
         for text in texts:

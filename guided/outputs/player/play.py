@@ -123,7 +123,7 @@ def prepare(script: Script, options: PlayOptions) -> Prepared:
         if options.start_section:
             start_ordinal, _ = resolve_section(estimate, options.start_section)
         texts = _texts_from(estimate, start_ordinal)
-        speaker.prefetch(texts, quietly=True)
+        speaker.prefetch(texts)
     except BaseException:
         speaker.close()
         raise
