@@ -27,6 +27,7 @@ from guided.outcomes import INTERRUPTED, REACHED_END, Outcome
 from guided.script.model import Script
 from guided.timeline.lazy import LazyPlan, resolve_section
 from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
+from guided.timeline.sounds import SoundChoice
 
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
@@ -42,6 +43,7 @@ class PlayOptions:
     start_section: str | None = None  # number or title (--from)
     cache_dir: str | None = None
     interactive: bool = False  # captions, progress and keys (a terminal on both ends)
+    sounds: SoundChoice = field(default_factory=SoundChoice)  # bells and tones left out (--bells off)
 
 
 @dataclass(frozen=True)
@@ -196,8 +198,8 @@ class Performance:
         def measure(text: str) -> int | None:
             return speaker.measure(text) if self._exact else speaker.cached_length(text)
 
-        self.plan = LazyPlan(iter_plan(script, variables=variables, pace=options.pace,
-                                       rate=rate, measure=measure))
+        self.plan = LazyPlan(options.sounds.events(iter_plan(
+            script, variables=variables, pace=options.pace, rate=rate, measure=measure)))
         self.plan.on_event = self._watch_sections
         self.floor = 0  # `b` never goes before where playback began
 
@@ -232,6 +234,7 @@ class Performance:
         from guided.audio.render import render
 
         return render(self.plan.iter_from(0), self.speaker, ambience=self.script.ambience,
+                      volume=self.script.ambience_volume,
                       start=sample, block_size=BLOCK_SIZE)
 
     def playing(self, planned_seconds: float) -> Playing:
