@@ -114,7 +114,8 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
 
 def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, device: str | None,
                    delay_seconds: float, loop: bool, no_prompt: bool, before: int | None,
-                   after: int | None, note: str | None) -> None:
+                   after: int | None, note: str | None) -> int | None:
+    """Play what was prepared, with the questions and the log; returns the rating after."""
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
     from guided.outcomes import COMPLETED, INTERRUPTED, REACHED_END, SKIPPED
@@ -183,6 +184,7 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
     finally:
         if log is not None:
             log.close()
+    return after
 
 
 @click.command()

@@ -44,6 +44,7 @@ class PlayOptions:
     cache_dir: str | None = None
     interactive: bool = False  # captions, progress and keys (a terminal on both ends)
     sounds: SoundChoice = field(default_factory=SoundChoice)  # bells and tones left out (--bells off)
+    origin: str | None = None  # for the log: 'now' or 'timer' when started from there
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Playing:
     engine: str
     rate: int | None
     planned_seconds: float
+    origin: str | None = None  # PlayOptions.origin
 
 
 class Recorder(Protocol):
@@ -244,7 +246,8 @@ class Performance:
             content_hash=self.script.source_hash,
             voice=str(settings.voice or f"default:{settings.language}"),
             engine=str(getattr(self.speaker, "engine_name", settings.engine)),
-            rate=settings.rate, planned_seconds=round(planned_seconds, 2))
+            rate=settings.rate, planned_seconds=round(planned_seconds, 2),
+            origin=self.options.origin)
 
     def run(self, device: OutputDevice, recorder: Recorder | None,
             rounds: Rounds | None = None) -> PlayResult:
