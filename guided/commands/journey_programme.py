@@ -58,8 +58,8 @@ def suggestion_lines(day: Day, week_title: str) -> list[str]:
     from guided.practice.programmes.fitting import fitting_practice
 
     name, why = fitting_practice(day.focus, week_title)
-    return [f"No recording is written for this day. A practice that fits it: {name} ({why}).",
-            "Play it with: guided journey today --play"]
+    return [f"No recording is written for this day. A practice that fits it: {name} ({why}); "
+            "--play plays it."]
 
 
 def day_scripts(j: Journey, day: Day) -> list:

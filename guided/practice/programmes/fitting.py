@@ -10,11 +10,11 @@ import re
 RULES: tuple[tuple[str, str, str], ...] = (
     (r"trigger|reactiv|interrupt|cycle|conflict|dance|repair",
      "pause-breathe-respond", "it practises the small pause between feeling triggered and responding"),
-    (r"abandon|anxious|reassur|self-sooth|sooth|fear",
-     "self-compassion", "it offers the anxious side the warmth it usually looks for from someone else"),
     (r"engulf|avoid|vulnerab|space|autonom|withdraw",
      "orienting", "looking around the room at your own pace gives a sense of space and choice, "
                   "which helps the avoidant side stay present"),
+    (r"abandon|anxious|reassur|self-sooth|sooth|fear",
+     "self-compassion", "it offers the anxious side the warmth it usually looks for from someone else"),
     (r"secur|trust|safe|stabil|ritual|reliab|availab|responsiv",
      "safe-place", "it builds a felt sense of safety to come back to"),
     (r"part|protect",
