@@ -490,6 +490,8 @@ def start_journey(ref: str, on: dt.date | None = None, vars_file: str | None = N
         state.setdefault("vars", {}).pop(ref, None)
         if vars_file:
             state["vars"][ref] = vars_file
+        if not state["vars"]:
+            del state["vars"]  # the file stays as it was for journeys started without one
         _write_state(state)
     return Progress(ref, started, since)
 
