@@ -12,6 +12,7 @@ import click
 from guided.commands.common import (
     cache_option,
     collect_vars,
+    language_option,
     pace_option,
     plain_text,
     preference_default,
@@ -31,6 +32,7 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 
 @click.command()
 @click.argument("script", required=False)
+@language_option("script")
 @var_option
 @voice_options
 @pace_option
