@@ -215,14 +215,14 @@ def _list_playable() -> None:
     after the list (a journey or a variables file in the folder is not a practice)."""
     from guided.outputs.safetext import printable
     from guided.script.durations import format_length
-    from guided.script.library import current_folder_scripts, iter_library
+    from guided.script.library import current_folder_scripts, iter_library, listed
     from guided.script.loader import load_script
     from guided.timeline.estimate import estimate_seconds
 
     broken = "(cannot be read: see below)"
     errors: list[GuidedError] = []
     rows = []
-    for e in iter_library():
+    for e in listed(iter_library(), None):  # as `guided list`: in English, and yours
         if e.script is not None:
             rows.append((e.name, e.script.title, format_length(estimate_seconds(e.script))))
         elif e.error is not None:

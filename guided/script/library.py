@@ -105,11 +105,13 @@ def in_language(path: Path, ref: str, language: str) -> Path:
     if same_language(script.language, language):
         return path
     key = name_key(script.original or path.stem)
-    for entry in iter_library():
-        other = entry.script
-        if (other is not None and name_key(other.original or entry.name) == key
-                and same_language(other.language, language)):
-            return entry.path
+    for name, other_path, _ in library_files():  # yours first, as names are looked up
+        try:
+            other = load_script(other_path, name=name)
+        except (GuidedError, OSError, ValueError):
+            continue  # a broken script of yours is `guided list`'s to report
+        if name_key(other.original or name) == key and same_language(other.language, language):
+            return other_path
     raise GuidedError(
         f"'{ref}' has no {language_name(language)} version yet; `guided list --language "
         f"{language}` shows the practices in {language_name(language)}")
