@@ -150,9 +150,7 @@ def test_shared_snippets_are_inlined():
 
 
 def test_library_finds_practices_by_name_but_not_snippets():
-    from guided.script.library import BUILT_IN, iter_library, load
-
-    from guided.script.library import listed
+    from guided.script.library import BUILT_IN, iter_library, listed, load
 
     everything = iter_library()
     entries = [entry for entry in listed(everything, None) if entry.source == BUILT_IN]
