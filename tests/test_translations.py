@@ -48,6 +48,7 @@ def test_each_language_has_the_five_practices():
         assert all(s.language == lang for s in scripts)
 
 
+@pytest.mark.speech  # a language other than English asks which voice speaks it
 def test_every_translation_passes_strict_check(cli, tmp_path):
     result = cli("check", "--strict", *map(str, TRANSLATED),
                  env={"GUIDED_CACHE_DIR": str(tmp_path / "empty-cache")})
@@ -148,6 +149,7 @@ def test_language_option_refuses_what_is_not_a_tag(cli):
         assert result.stderr.count("\n") == 1 and "is not a language tag" in result.stderr
 
 
+@pytest.mark.speech  # preview asks which voice speaks German
 def test_preview_and_check_with_language(cli):
     shown = cli("preview", "grounding", "--language", "de")
     assert shown.returncode == 0, shown.stderr
