@@ -232,9 +232,13 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
         saved = {"question": day.reflection, "answer": answer.strip()} if answer and answer.strip() else None
         if log is not None and recorder is not None and recorder.session_id is not None:
             log.rate_after(recorder.session_id, distress_after=after, reflection=saved)
-            if saved:
+            shown = log.log_id(recorder.session_id) if saved else None
+            if shown is not None:
                 click.echo("Your reflection is saved with this session "
-                           f"(`guided log show {recorder.session_id}` shows it whole).")
+                           f"(`guided log show {shown}` shows it whole).")
+            elif saved:
+                click.echo("Your reflection is kept with this session, which joins your log "
+                           "the next time guided can write to it.")
         elif saved:
             click.echo("Session logging is off, so the reflection was not saved.")
         click.echo("Thank you for taking this time.")
