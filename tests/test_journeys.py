@@ -188,6 +188,18 @@ def test_status_counts_practised_days_from_the_log(cli, small_journey):
     assert "Week 1  ● ○  Arriving" in result.stdout and "Week 2  ●  Staying" in result.stdout
 
 
+def test_status_never_counts_more_days_than_have_come(cli, small_journey):
+    """A tester's find: "Days practised: 2 of 1" after playing day 2 ahead on day 1."""
+    assert cli("journey", "start", "small").returncode == 0
+    with sessionlog.SessionLog() as log:
+        log_session(log, "small", 1)
+        log_session(log, "small", 2)  # `journey today --day 2`, a day early
+    result = cli("journey", "status")
+    assert result.returncode == 0, result.stderr
+    assert "Days practised: 1 of 1 so far, and 1 day ahead." in result.stdout
+    assert "Week 1  ● ●  Arriving" in result.stdout
+
+
 def test_a_start_day_still_to_come_is_refused(cli, small_journey):
     tomorrow = (days.today() + dt.timedelta(days=1)).isoformat()
     result = cli("journey", "start", "small", "--on", tomorrow)

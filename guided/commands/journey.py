@@ -267,7 +267,9 @@ def status() -> None:
         click.echo(f"Started {progress.started.isoformat()} · day {number} of {total} · "
                    f"week {week.number}: {week.title}")
     so_far = min(number, total)
-    click.echo(f"Days practised: {len(done)} of {so_far} so far.")
+    ahead = len([d for d in done if d > so_far])  # `journey today --day N` may play ahead
+    click.echo(f"Days practised: {len(done) - ahead} of {so_far} so far"
+               + (f", and {_count(range(ahead), 'day')} ahead." if ahead else "."))
     click.echo("")
     for week in j.weeks:
         marks = []
