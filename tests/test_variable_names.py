@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import one_line_error, write
+
 REPO = Path(__file__).resolve().parent.parent
 CLIENT = REPO / "docs" / "examples" / "for-a-client.yaml"  # variables: name, place
 
@@ -179,3 +181,18 @@ def test_a_practice_script_given_as_the_vars_file_is_named_as_one(cli, sam, tmp_
         "sam.yaml: error: this is a practice script, not a variables file; a variables file holds only "
         "names and their text, such as 'name: Sam', one a line (optionally under 'variables:')\n")
     assert not (tmp_path / "out.mp3").exists()
+
+
+@pytest.mark.parametrize("given", ["name=", "name=   "])
+def test_an_empty_var_is_refused(cli, tmp_path, given):
+    """A tester's find: `--var name=` was taken, and the voice said "Hello . You might…"."""
+    write(tmp_path, "p.yaml", "title: Hi\nvariables:\n  name: friend\nsteps:\n  - say: Hello {name}.\n")
+    result = cli("check", str(tmp_path / "p.yaml"), "--var", given)
+    one_line_error(result, "--var name= has no value", "--var name=Sam")
+
+
+def test_an_empty_value_in_a_vars_file_is_refused_at_its_place(cli, tmp_path):
+    write(tmp_path, "p.yaml", "title: Hi\nvariables:\n  name: friend\nsteps:\n  - say: Hello {name}.\n")
+    values = write(tmp_path, "sam.yaml", "place: the garden\nname: ''\n")
+    result = cli("check", str(tmp_path / "p.yaml"), "--vars-file", str(values))
+    one_line_error(result, f"{values}:2:7: error: variable 'name' is empty")
