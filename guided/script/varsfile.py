@@ -54,11 +54,7 @@ def load_vars_file(path: str | Path) -> Values:
         if not isinstance(value, yaml.ScalarNode) or value.tag not in _SCALAR_TAGS:
             raise ScriptError(f"variable '{key.value}' must be plain text",
                               reader.pos(value))
-        text = reader.text(value, f"variable '{key.value}'")  # no control characters
-        if not text.strip():
-            raise ScriptError(f"variable '{key.value}' is empty: give it a value, or leave "
-                              "the line out to use the script's own", reader.pos(value))
-        result.give(key.value, text, pos)
+        result.give(key.value, reader.text(value, f"variable '{key.value}'"), pos)  # no control characters
     return result
 
 
