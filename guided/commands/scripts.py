@@ -180,6 +180,7 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
     from guided.script.library import iter_library
     from guided.script.model import PRACTICE_KINDS
     from guided.script.suggest import did_you_mean
+    from guided.timeline.estimate import estimate_seconds
 
     if kind is not None and kind not in PRACTICE_KINDS:
         raise GuidedError(
@@ -188,7 +189,6 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
         )
     entries = [e for e in iter_library()
                if kind is None or (e.script is not None and e.script.practice == kind)]
-    length = _lister()
     if as_json:
         items = []
         for e in entries:
@@ -196,10 +196,9 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
             if e.hides is not None:
                 item["hides"] = str(e.hides)
             if e.script is not None:
-                seconds, exact = length(e.script)
+                seconds = estimate_seconds(e.script)
                 item.update(title=e.script.title, practice=e.script.practice,
-                            length_seconds=round(seconds, 1), length=format_length(seconds),
-                            length_exact=exact)
+                            length_seconds=round(seconds, 1), length=format_length(seconds))
             else:
                 item["error"] = str(e.error)
             items.append(item)
@@ -209,23 +208,17 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
         click.echo("No practices of that kind yet." if kind else "No practices found.")
         return
     rows: list[tuple[str, ...]] = [("name", "title", "practice", "length", "source")]
-    estimated = False
     for e in entries:
         source = f"{e.source}, hides the built-in" if e.hides is not None else e.source
         if e.script is not None:
-            seconds, exact = length(e.script)
-            estimated = estimated or not exact
             rows.append((e.name, e.script.title, e.script.practice,
-                         ("" if exact else "~") + format_length(seconds), source))
+                         format_length(estimate_seconds(e.script)), source))
         else:
             rows.append((e.name, "(cannot be read: see below)", "-", "-", source))
     rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-    if estimated:
-        click.echo("~ estimated from the words; a length is exact once the practice has been "
-                   "played or exported.")
     for e in entries:  # one line each, after the table, so the rest is listed first
         if e.error is not None:
             click.echo(printable(e.error), err=True)
@@ -298,37 +291,6 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
         if result.stop_wanted:  # Ctrl-C or SIGTERM: as `guided play` ends
             click.echo("Stopped.", err=True)
             sys.exit(130)
-
-
-def _lister() -> Callable[[Script], tuple[float, bool]]:
-    """A practice's length as `preview` and `export` find it, and whether it is exact: real
-    speech lengths from the audio cache where the practice has been played or exported
-    with your settings' voice, rate and pace; estimated from the words where not (list
-    said 6:44 where the export lasted 6:34)."""
-    from guided.commands.common import env_engine, voice_choice
-    from guided.preferences import load_preferences
-    from guided.timeline.estimate import estimate_seconds
-    from guided.timeline.plan import plan
-
-    prefs = load_preferences()
-    try:
-        voice = replace(voice_choice(env_engine(), None, None), announce=None, warn=None)
-    except GuidedError:  # a wrong GUIDED_ENGINE is for play and export to say
-        voice = None
-
-    def length(script: Script) -> tuple[float, bool]:
-        if voice is None:
-            return estimate_seconds(script), False
-        measure, close = _cached_lengths(script, prefs.rate, voice, None)
-        try:
-            timeline = plan(script, pace=prefs.pace, rate=prefs.rate, measure=measure)
-        except GuidedError:  # a value it needs is not given: the plain estimate
-            return estimate_seconds(script), False
-        finally:
-            close()
-        return timeline.seconds, timeline.exact
-
-    return length
 
 
 def _cached_lengths(script: Script, rate: int | None, voice: VoiceChoice, cache_dir: str | None
