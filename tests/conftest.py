@@ -53,6 +53,10 @@ def isolated_home(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("GUIDED_HOME", str(home))
     monkeypatch.setenv("GUIDED_CACHE_DIR", str(shared_cache))
     monkeypatch.delenv("GUIDED_DEBUG", raising=False)
+    # pytest-xdist sets COLUMNS=80 in its workers; a table's width must not depend on
+    # whether the tests run on one core or several.
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
     # `python -m guided` started from another folder imports this checkout's guided, not
     # whichever one the venv's editable install points at (another worktree, say).
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
