@@ -426,7 +426,7 @@ class _State:
             if text:
                 yield self.emit(SPEECH, self.speech_length(text), step.pos, text)
         elif isinstance(step, Pause):
-            yield self.emit(SILENCE, pause_samples(step, self.pace), step.pos)
+            yield self.emit(SILENCE, pause_samples(step, self.pace), step.pos, phase="hold" if step.hold else "")
         elif isinstance(step, Bell):
             yield self.emit(BELL, bell_samples(step.sound), step.pos, step.sound)
         elif isinstance(step, Section):
