@@ -209,6 +209,7 @@ def _row(row: object, where: str, now: dt.datetime) -> dict:
         "reflection": _reflection(row.get("reflection"), where),
         "journey": _text(row.get("journey"), "journey", MAX_NAME, where) or None,
         "journey_day": day,
+        "origin": _text(row.get("origin"), "origin", MAX_NAME, where) or None,
     }
 
 
@@ -274,12 +275,12 @@ def import_record(db: sqlite3.Connection, record: Record, client: str) -> Import
                                "AND source = ?", (client, row["source"])).fetchone()
             if there is None:
                 db.execute(f"INSERT INTO sessions ({', '.join(names)}) VALUES "
-                           f"({', '.join('?' * len(names))})", [values[c] for c in names])
+                           f"({', '.join('?' * len(names))})", [values.get(c) for c in names])
                 added += 1
-            elif list(there) != [values[c] for c in names]:
+            elif list(there) != [values.get(c) for c in names]:
                 db.execute(f"UPDATE sessions SET {', '.join(f'{c} = ?' for c in names)} "
                            "WHERE client = ? AND source = ?",
-                           [*(values[c] for c in names), client, row["source"]])
+                           [*(values.get(c) for c in names), client, row["source"]])
                 updated += 1
             else:
                 unchanged += 1

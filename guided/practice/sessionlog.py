@@ -73,7 +73,12 @@ def _m001_sessions(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX sessions_started ON sessions (started)")
 
 
-def _m002_clients(db: sqlite3.Connection) -> None:
+def _m002_origin(db: sqlite3.Connection) -> None:
+    """Where a session was started from, when not a plain play: 'now' or 'timer'."""
+    db.execute("ALTER TABLE sessions ADD COLUMN origin TEXT")
+
+
+def _m003_clients(db: sqlite3.Connection) -> None:
     """Sessions a client practised, imported from their record (``guided log import``):
     ``client`` names whose they are (NULL: your own), ``source`` is what the record called
     the session, so importing the same record again adds nothing. ``bundles`` remembers
@@ -86,7 +91,8 @@ def _m002_clients(db: sqlite3.Connection) -> None:
                " title TEXT NOT NULL DEFAULT '', made TEXT NOT NULL)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions, _m002_clients]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions, _m002_origin,
+                                                          _m003_clients]
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -121,6 +127,7 @@ class Session:
     reflection: str | None
     journey: str | None
     journey_day: int | None
+    origin: str | None = None  # 'now' (guided now) or 'timer'; None for play and journeys
     client: str | None = None  # None: your own; else whose practice this was (imported)
     source: str | None = None  # an imported session's own key in its record
 
@@ -146,6 +153,10 @@ class Session:
             value = json.loads(self.reflection)
         except ValueError:
             return "", self.reflection
+        if isinstance(value, list):  # a programme day asks several questions
+            pairs = [(str(v.get("question") or ""), str(v.get("answer") or "")) for v in value
+                     if isinstance(v, dict)]
+            return " / ".join(q for q, _ in pairs), " / ".join(a for _, a in pairs)
         if isinstance(value, dict):
             return str(value.get("question") or ""), str(value.get("answer") or "")
         return "", "" if value is None else str(value)
@@ -324,16 +335,16 @@ class SessionLog:
     def start(self, *, script: str, title: str, content_hash: str = "", voice: str = "",
               engine: str = "", rate: int | None = None, planned_seconds: float = 0.0,
               distress_before: int | None = None, journey: str | None = None,
-              journey_day: int | None = None) -> int:
+              journey_day: int | None = None, origin: str | None = None) -> int:
         """Insert the row as playback starts (outcome 'interrupted' until told otherwise)."""
         self._writable()
         with self.db:
             cur = self.db.execute(
                 "INSERT INTO sessions (script, title, content_hash, voice, engine, rate, started,"
-                " planned_seconds, listened_seconds, outcome, distress_before, journey, journey_day)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                " planned_seconds, listened_seconds, outcome, distress_before, journey, journey_day,"
+                " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
                 (script, title, content_hash, voice, engine, rate, now_iso(), planned_seconds,
-                 INTERRUPTED, distress_before, journey, journey_day),
+                 INTERRUPTED, distress_before, journey, journey_day, origin),
             )
         return int(cur.lastrowid or 0)  # always set after an INSERT
 
@@ -404,8 +415,8 @@ class SessionLog:
     def _select(self, tail: str, params: tuple) -> Iterator[Session]:
         try:
             have = {row[1] for row in self.db.execute("PRAGMA table_info(sessions)")}
-            columns = ", ".join(c if c in have else f"NULL AS {c}" for c in _COLUMNS)
-            rows = self.db.execute(f"SELECT * FROM (SELECT {columns} FROM sessions) {tail}",
+            wanted = ", ".join(c if c in have else f"NULL AS {c}" for c in _COLUMNS)  # an older log
+            rows = self.db.execute(f"SELECT * FROM (SELECT {wanted} FROM sessions) {tail}",
                                    params).fetchall()
         except sqlite3.Error as exc:
             later = " (it comes from a newer version of guided)" if self.newer else ""
