@@ -374,3 +374,12 @@ def _fields() -> list[str]:
 
 
 log.add_command(log_import)
+
+
+def _chart() -> click.Command:
+    from guided.commands.chart import chart
+
+    return chart
+
+
+log.add_command(_chart())

@@ -179,7 +179,7 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> 
     if j is not None:
         ids = [item.id for item in items]
         data["journey"] = {
-            "title": j.title,
+            "name": j.name, "title": j.title,
             "description": j.description,
             "weeks": [{
                 "number": w.number, "title": w.title, "theme": w.theme,
@@ -191,7 +191,7 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> 
     return data
 
 
-_PLACEHOLDER = re.compile(r"__(LANG|TITLE|DATA)__")
+_PLACEHOLDER = re.compile(r"__(LANG|TITLE|DATA|CSP)__")
 
 
 def render_page(data: dict, language: str = "en") -> str:
@@ -207,7 +207,25 @@ def render_page(data: dict, language: str = "en") -> str:
               "TITLE": html.escape(data["title"], quote=True),
               "DATA": payload}
     page = PAGE_TEMPLATE.read_text(encoding="utf-8")
+    values["CSP"] = content_policy(page)
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], page)
+
+
+def content_policy(page: str) -> str:
+    """The page's Content-Security-Policy: only its own scripts and styles (by their hashes,
+    so nothing else inline runs), its own audio and cover, and no network at all
+    (no fetch, no form, no frame)."""
+    import base64
+    import hashlib
+
+    def hashes(tag: str) -> str:
+        found = re.findall(rf"<{tag}>(.*?)</{tag}>", page, re.S)  # not the JSON data element
+        return " ".join("'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest())
+                        .decode() + "'" for body in found)
+
+    return (f"default-src 'none'; script-src {hashes('script')}; style-src {hashes('style')}; "
+            "img-src 'self'; media-src 'self'; connect-src 'none'; form-action 'none'; "
+            "base-uri 'none'")
 
 
 def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date) -> str:
@@ -217,6 +235,7 @@ def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date
              "  index.html   open this to listen: it opens in your web browser",
              f"  {AUDIO_DIR}/       the practices as MP3 files (they play in any music app too)",
              f"  {CAPTIONS_DIR}/    the words of each practice, as captions",
+             "  cover.png    a calm picture for this bundle, also shown in music apps",
              "",
              "HOW TO OPEN IT",
              "  1. If this came as a .zip file, unzip it first",
@@ -224,6 +243,12 @@ def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date
              "  2. Open index.html. No internet and no installing are needed.",
              "  3. Choose a practice and press play. The words appear as they are spoken,",
              "     and the chapter list lets you jump to any part.",
+             "",
+             "WHAT THE PAGE REMEMBERS",
+             "  Where you stopped, what you finished, and any ratings or answers you give",
+             "  are kept only in your web browser, on this device. Nothing is sent anywhere.",
+             "  \"Save my practice record\" makes a file you may send to your therapist",
+             "  if you wish; \"Forget everything on this device\" clears it all.",
              "",
              "GENTLE REMINDERS",
              "  - Listen somewhere comfortable, never while driving.",
