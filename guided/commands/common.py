@@ -27,6 +27,10 @@ def parse_vars(values: tuple[str, ...]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise GuidedError(f"--var expects name=value, got {item!r}")
+        if not value.strip():  # "Hello . You might…": a blank name is never meant
+            raise GuidedError(f"--var {printable(name.strip())}= has no value: give one, as in "
+                              f"--var {printable(name.strip())}=Sam, or leave it out to use "
+                              "the script's own")
         problem = text_problem(value)
         if problem:
             # A byte that is not UTF-8 arrives as a lone surrogate (Python's surrogateescape).

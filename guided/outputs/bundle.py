@@ -40,6 +40,7 @@ from guided.outputs.bundle_target import (
     _move_into_place,
     check_bundle_target,
 )
+from guided.outputs.page_policy import with_policy
 from guided.outputs.progress import ExportTracker, Progress
 from guided.outputs.writer import Guard, temp_folder
 from guided.paths import PACKAGE_DIR, is_path_ref
@@ -169,7 +170,8 @@ def slug(text: str) -> str:
     return value[:40] or "practice"
 
 
-def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> dict:
+def page_data(title: str, intro: str, items: list[Item], contents: Contents,
+              values: Mapping[str, str] | None = None) -> dict:
     data: dict = {"title": title, "intro": intro, "items": [asdict(item) for item in items]}
     for item in data["items"]:  # lengths written once, in Python, as README.txt writes them
         item["length"] = format_clock(item["duration"])
@@ -188,10 +190,16 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> 
                          for d in w.days],
             } for w in j.weeks],
         }
+        from guided.outputs.programme_page import programme_data  # a programme written in Markdown
+
+        shown = programme_data(j, {d.number: [ids[i] for i in contents.days[d.number]] for d in j.days},
+                               values or {})
+        if shown is not None:
+            data["journey"]["programme"] = shown
     return data
 
 
-_PLACEHOLDER = re.compile(r"__(LANG|TITLE|DATA|CSP)__")
+_PLACEHOLDER = re.compile(r"__(LANG|TITLE|DATA)__")
 
 
 def render_page(data: dict, language: str = "en") -> str:
@@ -207,25 +215,7 @@ def render_page(data: dict, language: str = "en") -> str:
               "TITLE": html.escape(data["title"], quote=True),
               "DATA": payload}
     page = PAGE_TEMPLATE.read_text(encoding="utf-8")
-    values["CSP"] = content_policy(page)
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], page)
-
-
-def content_policy(page: str) -> str:
-    """The page's Content-Security-Policy: only its own scripts and styles (by their hashes,
-    so nothing else inline runs), its own audio and cover, and no network at all
-    (no fetch, no form, no frame)."""
-    import base64
-    import hashlib
-
-    def hashes(tag: str) -> str:
-        found = re.findall(rf"<{tag}>(.*?)</{tag}>", page, re.S)  # not the JSON data element
-        return " ".join("'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest())
-                        .decode() + "'" for body in found)
-
-    return (f"default-src 'none'; script-src {hashes('script')}; style-src {hashes('style')}; "
-            "img-src 'self'; media-src 'self'; connect-src 'none'; form-action 'none'; "
-            "base-uri 'none'")
+    return with_policy(_PLACEHOLDER.sub(lambda m: values[m.group(1)], page))
 
 
 def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date) -> str:
@@ -360,15 +350,20 @@ def build_bundle(
                     cues = cues_of(prep.timeline)
                     captions = f"{CAPTIONS_DIR}/{stem}.vtt"
                     write_transcript(prep.timeline, "vtt", work / captions)
-                    items.append(Item(stem, script.name, prep.timeline.title, script.description, audio,
+                    items.append(Item(stem, script.name, prep.timeline.title, prep.timeline.description, audio,
                                       captions, round(prep.timeline.seconds, 3),
                                       chapters_of(prep.timeline), cues))
             intro = contents.journey.description if contents.journey else (
                 items[0].description if len(items) == 1 else "")
-            data = page_data(bundle_title, intro, items, contents)
+            data = page_data(bundle_title, intro, items, contents, values)
             client_side(work, data, (values.get("name") or "").strip())  # id, cover, MP3 tags
             language = contents.scripts[0].language or "en"
-            (work / "index.html").write_text(render_page(data, language), encoding="utf-8")
+            page = render_page(data, language)
+            if "programme" in data.get("journey", {}):
+                from guided.outputs.programme_page import with_programme
+
+                page = with_policy(with_programme(page))  # its script is allowed too
+            (work / "index.html").write_text(page, encoding="utf-8")
             (work / "README.txt").write_text(
                 readme_text(bundle_title, items, contents, today or dt.date.today()),
                 encoding="utf-8")

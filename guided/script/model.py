@@ -43,6 +43,7 @@ class Pause:
     seconds: float  # before `pace`
     pos: Pos
     written: str = ""  # as the author wrote it ("3m"), for messages; "" when not from a file
+    hold: bool = False  # `guided play` waits here until space (a programme's <!-- wait -->)
 
 
 @dataclass(frozen=True)
