@@ -252,7 +252,7 @@ def test_list_reports_a_broken_script_in_one_line_and_goes_on(guided, isolated_h
     result = guided("list")
     assert result.returncode == 0, result.stderr
     assert ESC not in result.stdout + result.stderr and "\x07" not in result.stdout
-    rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:] if line}
     assert "grounding" in rows and "zz" not in rows  # built-ins after the broken ones
     assert "Fine" in rows["ac-fine"]
     assert "Oddly named" in rows["x\\x1b]0;t\\x07"]
