@@ -71,6 +71,8 @@ def choose(page, select: str, value: str) -> None:
 def test_the_page_remembers_and_the_record_reaches_the_therapist(bundle, browser, guided, tmp_path):  # noqa: F811
     data = page_data(bundle)
     assert data["bundle"]["client"] == "Sam" and len(data["bundle"]["id"]) == 32
+    # the therapist's computer knows for whom the bundle was made
+    assert "Sam" in guided("clients").stdout and "no practice record yet" in guided("clients").stdout
     browser.open((bundle / "index.html").as_uri())
     # it opens on today's day, with the week's focus, and says plainly where it keeps things
     assert browser.js("document.getElementById('today-heading').textContent") == "Today: day 1 of 3"
@@ -177,6 +179,15 @@ def test_the_page_remembers_and_the_record_reaches_the_therapist(bundle, browser
     assert browser.js("document.querySelectorAll('.done').length") == 0
     assert browser.js("document.getElementById('today-heading').textContent") == "Today: day 1 of 3"
     assert "Nothing practised here yet" in browser.js("document.getElementById('mine-summary').textContent")
+    # whatever else wrote into its storage, the page starts afresh and works
+    key = "guided-bundle:" + data["bundle"]["id"]
+    for damaged in ('{"v": 1, "sessions": [', json.dumps(
+            {"v": 1, "sessions": [1, None, {"started": 5}], "days": [], "first": "<b>x</b>",
+             "positions": "x", "finished": None})):
+        browser.js(f"localStorage.setItem({json.dumps(key)}, {json.dumps(damaged)}); true")
+        reload(browser)
+        assert "Nothing practised here yet" in browser.js("document.getElementById('mine-summary').textContent")
+        assert browser.js("document.getElementById('today-heading').textContent") == "Today: day 1 of 3"
     # nothing left the folder, and the page raised no errors under its strict policy
     urls = browser.js("performance.getEntriesByType('resource').map(e => e.name)")
     assert all(u.startswith("file://") for u in urls), urls
