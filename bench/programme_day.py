@@ -69,7 +69,6 @@ def audible_runs(timeline, speaker) -> list[tuple[int, int]]:
 
 
 def measure_track(engine: str, cache: Path) -> dict:
-    os.environ["GUIDED_ENGINE"] = engine
     from guided.practice import journeys
     from guided.practice.prepare import prepare
     from guided.script.model import Pause
@@ -78,7 +77,9 @@ def measure_track(engine: str, cache: Path) -> dict:
     j = journeys.load_journey(seed())
     track = next(ref.script for ref in j.day(1).practices if ref.ref == "day-1")
     written = {(p.pos.line, p.seconds) for p in track.steps if isinstance(p, Pause) and p.written}
-    with prepare(track, cache_dir=cache) as prep:
+    from guided.speech.choice import VoiceChoice
+
+    with prepare(track, cache_dir=cache, voice=VoiceChoice(engine=engine)) as prep:
         timeline, rate = prep.timeline, prep.timeline.sample_rate
         runs = audible_runs(timeline, prep.speaker)
         pauses = []
@@ -97,7 +98,7 @@ def measure_track(engine: str, cache: Path) -> dict:
             sound = min((r[0] for r in runs if r[0] >= ev.start), default=ev.start)
             chapters.append({"title": ev.text, "at_s": round(ev.start / rate, 3),
                              "first_audible_after_ms": round((sound - ev.start) / rate * 1000, 1)})
-        return {"engine": engine, "track_s": round(timeline.seconds, 1), "pauses": pauses,
+        return {"engine": engine, "voice": f"{prep.speaker.settings}"[:120], "track_s": round(timeline.seconds, 1), "pauses": pauses,
                 "bold_lead_chapters": chapters, "chapters": len(timeline.chapters())}
 
 
@@ -166,6 +167,7 @@ def main() -> None:
                 "cold_median": round(statistics.median(cold), 3), "warm_median": round(statistics.median(warm), 3),
                 "cold": [round(x, 3) for x in cold], "warm": [round(x, 3) for x in warm],
                 "target": TARGET_FIRST_SOUND}
+    result["load_average"] = [round(x, 1) for x in os.getloadavg()]  # other work inflates start times
     import json
 
     print(json.dumps(result, indent=1))
