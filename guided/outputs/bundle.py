@@ -338,7 +338,7 @@ def build_bundle(
                     cues = cues_of(prep.timeline)
                     captions = f"{CAPTIONS_DIR}/{stem}.vtt"
                     write_transcript(prep.timeline, "vtt", work / captions)
-                    items.append(Item(stem, script.name, prep.timeline.title, script.description, audio,
+                    items.append(Item(stem, script.name, prep.timeline.title, prep.timeline.description, audio,
                                       captions, round(prep.timeline.seconds, 3),
                                       chapters_of(prep.timeline), cues))
             intro = contents.journey.description if contents.journey else (

@@ -99,6 +99,7 @@ class Script:
     description: str = ""
     author: str = ""
     language: str = "en"
+    original: str = ""  # the name of the practice this one translates (``original:``), if any
     voice: str | None = None  # a voice id (it names its engine); --voice wins
     rate: int | None = None  # words per minute; None = the player's default
     pace: float = 1.0

@@ -126,6 +126,11 @@ class Timeline:
         """The script's title with its variables filled in (see ``fill_text``)."""
         return fill_text(self.script.title, self.variables)
 
+    @property
+    def description(self) -> str:
+        """The script's description with its variables filled in, as the title is."""
+        return fill_text(self.script.description, self.variables)
+
     def speech_texts(self) -> list[str]:
         """Distinct texts to synthesize, in order of first use."""
         seen: dict[str, None] = {}
