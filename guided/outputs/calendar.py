@@ -15,7 +15,6 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass
-from pathlib import Path
 
 from guided.errors import GuidedError
 from guided.practice.journeys import Day, Journey, load_practice
@@ -48,27 +47,26 @@ def parse_clock(text: str) -> dt.time:
     return dt.time(int(found.group(1)), int(found.group(2)))
 
 
-def zone_name(tz: str | None, localtime: Path = Path("/etc/localtime")) -> str | None:
+def zone_name(tz: str | None) -> str | None:
     """The listener's time zone as an IANA name: ``tz`` (the ``TZ`` the command line
-    saw) when it is one, else the system's ``/etc/localtime`` link; None when neither
-    names a zone (the events are then floating local times)."""
-    candidates = []
+    saw) when it is set, else the system's (``tzlocal``); None when it names no zone
+    Python knows (the events are then floating local times)."""
     if tz:
-        candidates.append(tz.removeprefix(":"))
+        key: str | None = tz.removeprefix(":")
     else:
         try:
-            target = str(localtime.resolve())
-        except OSError:
-            target = ""
-        if "zoneinfo/" in target:
-            candidates.append(target.split("zoneinfo/", 1)[1])
-    for key in candidates:
-        try:
-            zoneinfo.ZoneInfo(key)
-        except (ValueError, zoneinfo.ZoneInfoNotFoundError, OSError):
-            continue
-        return key
-    return None
+            import tzlocal
+
+            key = tzlocal.get_localzone_name()
+        except Exception:  # noqa: BLE001 - a system zone it cannot name: floating times
+            key = None
+    if not key:
+        return None
+    try:
+        zoneinfo.ZoneInfo(key)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError, OSError):
+        return None
+    return key
 
 
 def calendar_bytes(reminders: Reminders, now: dt.datetime | None = None) -> bytes:
