@@ -103,6 +103,7 @@ class Script:
     pace: float = 1.0
     variables: Mapping[str, str] = field(default_factory=dict)
     ambience: str = "none"
+    cues: tuple[tuple[str, str], ...] = ()  # (breath phase, words): the script's own cue words
     pos: Pos = field(default_factory=lambda: Pos("<script>"))
     source_hash: str = ""  # sha256 of the file bytes (and included files), for the session log
     value_pos: Mapping[str, Pos] = field(default_factory=dict)  # top-level key -> its value's place
