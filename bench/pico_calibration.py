@@ -11,7 +11,6 @@ Run: python bench/pico_calibration.py  (about half a minute; Pico alone, no list
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -23,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pico_texts import CALIBRATION  # noqa: E402
 
-from guided.speech.pico.voices import VOICES  # noqa: E402
 from guided.speech.pico.syllables import syllables  # noqa: E402
+from guided.speech.pico.voices import VOICES  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SPEEDS = [round(0.5 + 0.1 * i, 1) for i in range(11)]

@@ -28,12 +28,17 @@ def syllables(text: str, language: str) -> int:
         count = len(groups)
         if language in ("es", "it"):
             count += sum(_hiatus(g) for g in groups)
-        elif language == "en" and count > 1 and word.endswith("e") and not word.endswith("le"):
-            count -= 1
-        elif language == "fr" and count > 1 and re.search(r"[^aeiouy]es?$", word):
+        elif count > 1 and _silent_end(word, language):
             count -= 1
         total += max(1, count)
     return total
+
+
+def _silent_end(word: str, language: str) -> bool:
+    """English "make", French "pense", "pensées": a final e that is not said."""
+    if language == "en":
+        return word.endswith("e") and not word.endswith("le")
+    return language == "fr" and re.search(r"[^aeiouy]es?$", word) is not None
 
 
 def _hiatus(group: str) -> int:
