@@ -242,3 +242,54 @@ def test_the_syllable_rates_follow_the_languages() -> None:
     assert syllables("Einatmen und ausatmen", "de") == 7
     assert syllables("día a día", "es") == 5
     assert syllables("Reposez-vous doucement", "fr") == 7
+
+
+# -- with no espeak-ng at all ---------------------------------------------------------------
+
+PRACTICES = {
+    "de": ("Erdung", "Spüre, wie deine Füße den Boden berühren."),
+    "es": ("Arraigo", "Siente cómo tus pies tocan el suelo."),
+    "fr": ("Ancrage", "Sentez vos pieds qui touchent le sol."),
+    "it": ("Radicamento", "Senti i piedi che toccano il pavimento."),
+}
+
+
+@needs_pico
+@pytest.mark.slow
+@pytest.mark.speech
+def test_each_language_is_exported_by_pico_with_the_system_espeak_ng_hidden(tmp_path) -> None:
+    """As tests/test_wheel.py does: espeak-ng's program and library are covered by /dev/null
+    in a private mount namespace, so only Pico can speak these practices."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_wheel import _can_unshare, _library, _program
+
+    if not _can_unshare():
+        pytest.skip("needs root and mount namespaces (unshare -m) to hide system packages")
+    hidden = [f for f in (_program("espeak-ng"), _library("espeak-ng")) if f]
+    assert len(hidden) == 2, hidden
+    mounts = " && ".join(f"mount --bind /dev/null {f}" for f in hidden)
+    probes = ("! espeak-ng --version >/dev/null 2>&1 && "
+              f"! {sys.executable} -c \"import ctypes; ctypes.CDLL('libespeak-ng.so.1')\" 2>/dev/null")
+    exports = []
+    for language, (title, line) in PRACTICES.items():
+        path = _script(tmp_path, f"language: {language}\n",
+                       f"  - bell\n  - say: {line}\n  - breathe: {{in: 4, out: 6, cycles: 1}}\n")
+        path = path.rename(tmp_path / f"{language}.yaml")
+        path.write_text(path.read_text(encoding="utf-8").replace("Atem", title), encoding="utf-8")
+        exports.append(f"{sys.executable} -m guided voices -l {language} && "
+                       f"{sys.executable} -m guided export {path} -o {tmp_path / language}.mp3")
+    env = {**os.environ, "GUIDED_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run(["unshare", "-m", "sh", "-c", f"{mounts} && {probes} && "
+                             + " && ".join(exports)], capture_output=True, text=True,
+                            timeout=600, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr and "espeak" not in result.stderr.lower()
+    from tests.meters import ffprobe
+
+    for language in PRACTICES:
+        info = ffprobe(tmp_path / f"{language}.mp3")
+        assert float(info["format"]["duration"]) > 10, language
+        assert f"is spoken by Pico's pico-{language} voice here." in result.stdout, language
