@@ -3,6 +3,7 @@ ratings and streaks; unknown settings get a suggestion; settings.yaml stays hand
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,8 @@ def test_set_keeps_the_file_hand_editable(isolated_home: Path, voices_here):
     assert load_preferences() == Preferences(rate=150, pace=1.5, device="USB: headset",
                                              ratings=False, streaks=False)
     shown = run("settings").output
-    assert "rate     150" in shown and "ratings  off" in shown and "en-us" in shown
+    assert re.search(r"\n  rate +150 ", shown) and re.search(r"\n  ratings +off ", shown)
+    assert "en-us" in shown
     assert run("settings", "unset", "pace").exit_code == 0
     assert load_preferences().pace is None and "pace" not in path.read_text()
 
@@ -281,3 +283,16 @@ def test_a_full_disk_while_writing_names_the_users_file(cli, monkeypatch):
     result = cli("journey", "start", "six-weeks")
     one_line_error(result, f"guided: cannot write {journeys.progress_file()}: the disk is full")
     assert ".part" not in result.stderr
+
+
+@pytest.mark.audio
+def test_a_device_number_that_is_not_here_is_refused(guided, alsa_file_sink, isolated_home):  # noqa: F811
+    """A tester's find: `settings set device 5` was taken with two devices."""
+    env = alsa_file_sink.merged()
+    listed = guided("devices", env=env).stdout
+    result = guided("settings", "set", "device", "57", env=env)
+    assert result.returncode == 1, (listed, result.stdout, result.stderr)
+    assert result.stderr.count("\n") == 1 and "no output device number 57 here" in result.stderr
+    assert not (isolated_home / "settings.yaml").exists()
+    later = guided("settings", "set", "device", "Headphones not plugged in", env=env)
+    assert later.returncode == 0 and "it is kept" in later.stderr  # a name may come later

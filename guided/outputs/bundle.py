@@ -165,7 +165,8 @@ def slug(text: str) -> str:
     return value[:40] or "practice"
 
 
-def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> dict:
+def page_data(title: str, intro: str, items: list[Item], contents: Contents,
+              values: Mapping[str, str] | None = None) -> dict:
     data: dict = {"title": title, "intro": intro, "items": [asdict(item) for item in items]}
     for item in data["items"]:  # lengths written once, in Python, as README.txt writes them
         item["length"] = format_clock(item["duration"])
@@ -184,6 +185,12 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> 
                          for d in w.days],
             } for w in j.weeks],
         }
+        from guided.outputs.programme_page import programme_data  # a programme written in Markdown
+
+        shown = programme_data(j, {d.number: [ids[i] for i in contents.days[d.number]] for d in j.days},
+                               values or {})
+        if shown is not None:
+            data["journey"]["programme"] = shown
     return data
 
 
@@ -331,14 +338,19 @@ def build_bundle(
                     cues = cues_of(prep.timeline)
                     captions = f"{CAPTIONS_DIR}/{stem}.vtt"
                     write_transcript(prep.timeline, "vtt", work / captions)
-                    items.append(Item(stem, script.name, prep.timeline.title, script.description, audio,
+                    items.append(Item(stem, script.name, prep.timeline.title, prep.timeline.description, audio,
                                       captions, round(prep.timeline.seconds, 3),
                                       chapters_of(prep.timeline), cues))
             intro = contents.journey.description if contents.journey else (
                 items[0].description if len(items) == 1 else "")
-            data = page_data(bundle_title, intro, items, contents)
+            data = page_data(bundle_title, intro, items, contents, values)
             language = contents.scripts[0].language or "en"
-            (work / "index.html").write_text(render_page(data, language), encoding="utf-8")
+            page = render_page(data, language)
+            if "programme" in data.get("journey", {}):
+                from guided.outputs.programme_page import with_programme
+
+                page = with_programme(page)
+            (work / "index.html").write_text(page, encoding="utf-8")
             (work / "README.txt").write_text(
                 readme_text(bundle_title, items, contents, today or dt.date.today()),
                 encoding="utf-8")

@@ -120,7 +120,8 @@ def export_timeline(
     make_folder(folder)
     with _Spool(folder) as spool:
         meter = Meter()
-        for block in render(timeline.events, clips, ambience=ambience, block_size=EXPORT_BLOCK):
+        for block in render(timeline.events, clips, ambience=ambience,
+                            volume=timeline.script.ambience_volume, block_size=EXPORT_BLOCK):
             meter.feed(block)
             spool.write(block)
             if progress:
@@ -209,7 +210,7 @@ def encode_samples(samples: np.ndarray, path: Path, fmt: str) -> None:
 def tag_values(timeline: Timeline) -> dict[str, str]:
     script = timeline.script
     return {"title": timeline.title, "artist": script.author or DEFAULT_ARTIST, "album": ALBUM,
-            "genre": GENRE, "comment": script.description}
+            "genre": GENRE, "comment": timeline.description}
 
 
 def write_tags(path: Path, fmt: str, timeline: Timeline) -> None:

@@ -43,6 +43,7 @@ class Pause:
     seconds: float  # before `pace`
     pos: Pos
     written: str = ""  # as the author wrote it ("3m"), for messages; "" when not from a file
+    hold: bool = False  # `guided play` waits here until space (a programme's <!-- wait -->)
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,13 @@ class Script:
     description: str = ""
     author: str = ""
     language: str = "en"
+    original: str = ""  # the name of the practice this one translates (``original:``), if any
     voice: str | None = None  # a voice id (it names its engine); --voice wins
     rate: int | None = None  # words per minute; None = the player's default
     pace: float = 1.0
     variables: Mapping[str, str] = field(default_factory=dict)
     ambience: str = "none"
+    ambience_volume: float = 1.0  # the listener's level for the bed (--ambience-volume), never the file's
     cues: tuple[tuple[str, str], ...] = ()  # (breath phase, words): the script's own cue words
     pos: Pos = field(default_factory=lambda: Pos("<script>"))
     source_hash: str = ""  # sha256 of the file bytes (and included files), for the session log
