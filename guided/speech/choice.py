@@ -51,9 +51,7 @@ ENGINE_CHOICES = (AUTO, *ENGINE_NAMES)  # what a user chooses from
 TEST = "test"  # tones for the test suite: accepted by --engine, never offered or picked
 ACCEPTED_ENGINES = (*ENGINE_CHOICES, TEST)
 NATURAL = (HIBARI, PIPER)  # the natural (neural) voices, best first (bench/results/)
-# What `auto` tries before espeak-ng, best first: a voice of the very language and region,
-# then one of the same language (bench/results/: Pico is far clearer than espeak-ng).
-BEFORE_ESPEAK = (*NATURAL, PICO)
+# `auto` tries NATURAL, then Pico (bench/results/: far clearer than espeak-ng), then espeak-ng
 ENGINE_LABELS = {HIBARI: "hibari", PIPER: "Piper", PICO: "Pico", PYTTSX3: "espeak-ng",
                  TEST: "the test engine"}
 
@@ -314,7 +312,7 @@ def check_recording_name(name: str) -> None:
     if wanted in LANGUAGE_NAMES:
         owner = f"the language code of {LANGUAGE_NAMES[wanted]}"
     else:
-        found = find_voice(wanted, BEFORE_ESPEAK)
+        found = find_voice(wanted, (*NATURAL, PICO))
         if found:
             full = "" if found[0].id.lower() == wanted else f" ({found[0].id})"
             owner = f"a {ENGINE_LABELS[found[0].engine]} voice{full}"
@@ -396,7 +394,7 @@ def _by_language(choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings:
                               f"or `guided voices -l {lang}` to see who speaks it")
         return _settings(voice, choice, lang, rate, "")
     for exact in (True, False):  # the very language and region first (en-GB: Pico's)
-        for engine in BEFORE_ESPEAK:
+        for engine in (*NATURAL, PICO):
             voice = voice_for_language(engine, lang, exact)
             if voice is not None:
                 return _settings(voice, choice, lang, rate, "")
