@@ -32,7 +32,7 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 # A number of seconds, or "<number><unit>" parts in the order h, m, s, ms ("1m30s").
 _NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
 DURATION_PATTERN = (
-    rf"^\s*(?:{_NUM}|(?=\S)(?:{_NUM}\s*h)?(?:{_NUM}\s*m(?!s))?(?:{_NUM}\s*s)?(?:{_NUM}\s*ms)?)\s*$"
+    rf"^\s*(?:{_NUM}|(?=\S)(?:{_NUM}\s*h\s*)?(?:{_NUM}\s*m(?!s)\s*)?(?:{_NUM}\s*s\s*)?(?:{_NUM}\s*ms)?)\s*$"
 )
 # Plain YAML scalars the loader reads as text (numbers and yes/no stay as written).
 _TEXT_TYPES = ["string", "number", "boolean"]
@@ -172,6 +172,19 @@ def script_schema() -> dict[str, Any]:
             },
             "ambience": {"enum": list(AMBIENCES), "default": "none",
                          "description": "A quiet background bed under the whole practice."},
+            "fits": {
+                "type": "object", "additionalProperties": False, "required": ["distress"],
+                "description": "What the practice suits: `guided now` offers it when the "
+                               "listener's distress (0-10) is in its range.",
+                "properties": {
+                    "distress": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 10},
+                                           {"type": "string",
+                                            "pattern": r"^\s*(10|[0-9])\s*-\s*(10|[0-9])\s*$"}],
+                                 "description": "One level (7) or a range from-to (6-10)."},
+                    "why": _text("One line on why it suits those levels; shown by `guided now`.",
+                                 maxLength=200),
+                },
+            },
             "cues": {
                 "type": "object", "additionalProperties": False,
                 "description": "Your own words for the breath cues of `breathe`, by phase "
