@@ -82,10 +82,12 @@ def safe_texts(record: Record) -> Record:
     import json
 
     def clean(text: str) -> str:
+        if not _UNSAFE_IN_JSON.search(text):  # nothing but text, line breaks and tabs
+            return text
         return "\n".join("\t".join(printable(part) for part in line.split("\t"))
                          for line in text.split("\n"))
 
-    from guided.outputs.safetext import printable
+    from guided.outputs.safetext import _UNSAFE_IN_JSON, printable
 
     sessions = []
     for row in record.sessions:
