@@ -12,33 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.errors import GuidedError
-
 if TYPE_CHECKING:
     from guided.practice.records import Record
-
-
-def known_client(db: object, name: str | None) -> str | None:
-    """``--client NAME`` as filed: the name made tidy; a name with no sessions and no
-    bundle gets a suggestion of the closest one."""
-    if name is None:
-        return None
-    from guided.practice.records import client_name, clients
-    from guided.script.suggest import did_you_mean
-
-    name = client_name(name)
-    known = [c.name for c in clients(db.db)]  # type: ignore[attr-defined]
-    if name in known:
-        return name
-    folded = {k.casefold(): k for k in known}
-    if name.casefold() in folded:
-        return folded[name.casefold()]
-    from guided.outputs.safetext import printable
-
-    hint = did_you_mean(name, known)
-    listed = "" if hint else " (`guided clients` lists them)"
-    raise GuidedError(f"there are no sessions from a client called '{printable(name)}' yet"
-                      f"{listed}{hint}")
 
 
 @click.command("import")
