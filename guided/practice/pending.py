@@ -93,7 +93,9 @@ def merge(side: Path, add: Callable[[dict], None]) -> str | None:
     try:
         text = read_kept_text(taken, advice=ADVICE, max_bytes=MAX_BYTES) or ""
     except Damaged as exc:
-        _put_back(taken, side, None)
+        if not os.path.lexists(side):  # as it was; else kept under its own name, never lost
+            with contextlib.suppress(OSError):
+                os.replace(taken, side)
         return f"guided: {exc.message}".replace(taken.name, side.name)
     waiting = parse(text, side.name)
     rows, refused = dict(waiting.rows), []
@@ -114,22 +116,22 @@ def merge(side: Path, add: Callable[[dict], None]) -> str | None:
     if untouched and not waiting.bad and not rows:
         taken.unlink(missing_ok=True)
         return None
-    _put_back(taken, side, left)
+    _put_back(taken, side, left, text)
     if refused:
         return (f"guided: {side.name} has a session the log cannot hold ({refused[0][1]}); it is "
                 "kept there as it is (remove the line to let it go)")
     return waiting.note
 
 
-def _put_back(taken: Path, side: Path, left: str | None) -> None:
+def _put_back(taken: Path, side: Path, left: str | None, text: str) -> None:
     """The lines not added go back into the side file (``left``; None: the file as it was
-    taken), so nothing waits under a name nothing reads."""
+    taken, whose text was ``text``), so nothing waits under a name nothing reads."""
     try:
         if left is None:
             if not os.path.lexists(side):
                 os.replace(taken, side)  # needs no room on the disk
                 return
-            left = taken.read_text(encoding="utf-8", errors="replace")
+            left = text
         if left:
             fd = os.open(side, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK
                          | getattr(os, "O_NOFOLLOW", 0), 0o600)

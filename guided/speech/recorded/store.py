@@ -94,7 +94,9 @@ class VoiceStore:
         return store if store.exists() else None
 
     def exists(self) -> bool:
-        return (self.folder / MANIFEST).is_file()
+        """Whether the voice is there: anything named voice.json in its folder (a damaged
+        one, a link, a pipe counts, and is listed as damaged)."""
+        return os.path.lexists(self.folder / MANIFEST)
 
     def lines(self) -> dict[str, Line]:
         if self._lines is None:
