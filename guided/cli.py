@@ -156,6 +156,7 @@ def error_line(exc: GuidedError) -> str:
 def main(argv: list[str] | None = None) -> None:
     from guided.outputs.writer import stop_on_signals
 
+    _standard_streams()
     try:
         # Not standalone, so GuidedError reaches us; Click then *returns* the code given
         # to ctx.exit(n) instead of raising, so pass it on. SIGTERM and SIGHUP unwind
@@ -206,6 +207,27 @@ def main(argv: list[str] | None = None) -> None:
     except (BrokenPipeError, ValueError):  # the reader went away after our last line
         _quiet_exit()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _standard_streams() -> None:
+    """Standard input, output or error started closed (``>&-``, ``<&-``): each is opened
+    on the null device, so the next file guided opens (an export, the log) can never
+    take its number and receive what is printed, and a command reads end-of-input or
+    writes to nowhere instead of failing with a traceback."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+            except OSError:
+                continue
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, mode, encoding="utf-8", errors="replace",  # noqa: SIM115
+                                    closefd=False))
 
 
 def _stdout_closed() -> bool:

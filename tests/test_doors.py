@@ -300,3 +300,64 @@ def test_recorded_voices_cannot_be_named_like_a_language_or_a_windows_device(cli
         one_line_error(cli("record", str(script), "--as", name, "--import", str(tmp_path / "takes")),
                        said)
     assert not VoiceStore.find("en-us") and not VoiceStore.find("con")
+
+
+# -- bundle --force ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("marker", [None, "LINK", "OTHER"])
+def test_bundle_force_never_replaces_a_folder_that_only_looks_like_a_bundle(cli, tmp_path, marker):
+    """A user's folder with index.html, README.txt, audio/ and captions/: --force deleted
+    audio/wedding-vows.wav. Only a folder whose marker says guided made it is replaced."""
+    from guided.outputs.bundle import MARKER, MARKER_TEXT
+
+    mine = tmp_path / "site"
+    write(mine, "index.html", "<p>our day</p>")
+    write(mine, "README.txt", "notes")
+    write(mine, "audio/wedding-vows.wav", b"RIFF precious")
+    (mine / "captions").mkdir()
+    if marker == "LINK":
+        (mine / MARKER).symlink_to(write(tmp_path, "elsewhere", MARKER_TEXT))
+    elif marker == "OTHER":
+        write(mine, MARKER, "something else")
+    result = cli("bundle", "grounding", "-o", str(mine), "--force", "--engine", "test")
+    one_line_error(result, "is a folder that a bundle did not make; it is left as it is")
+    assert (mine / "audio" / "wedding-vows.wav").read_bytes() == b"RIFF precious"
+    assert sorted(p.name for p in mine.iterdir()) == sorted(
+        ["index.html", "README.txt", "audio", "captions"] + ([MARKER] if marker else []))
+
+
+# -- names and standard streams ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["export", "grounding", "-o"], ["bundle", "grounding", "-o"],
+                                  ["say", "Hello", "-o"]])
+def test_an_output_name_that_is_not_utf8_is_one_line(cli, tmp_path, args):
+    suffix = {"export": ".mp3", "say": ".wav"}.get(args[0], "")
+    name = os.fsdecode(bytes(tmp_path) + b"/out\xff" + suffix.encode())
+    one_line_error(cli(*args, name, "--engine", "test"), "holds bytes that are not UTF-8 text")
+    assert os.listdir(tmp_path) == ["home"]  # nothing written beside it
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("command", ["check grounding", "list", "export grounding -o {out}",
+                                     "voices remove anna <&-"])
+def test_closed_standard_streams_are_no_traceback(tmp_path, isolated_home, command):
+    import subprocess
+    import sys
+
+    if "remove" in command:
+        _voice(tmp_path)
+    line = command.format(out=tmp_path / "out.mp3")
+    closing = "" if "<&-" in line else " >&-"
+    done = subprocess.run(["sh", "-c", f"{sys.executable} -m guided {line}{closing}"],
+                          capture_output="<&-" in line, stderr=subprocess.PIPE if "<&-" not in line else None,
+                          env={**os.environ, "GUIDED_ENGINE": "test"}, timeout=120, text=True)
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    if "remove" in command:
+        assert done.returncode == 1 and "add --yes to go ahead" in done.stderr
+        assert VoiceStore.find("anna") is not None
+    else:
+        assert done.returncode == 0, done.stderr
+    if "export" in command:
+        assert soundfile.info(str(tmp_path / "out.mp3")).duration > 60

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from guided.errors import GuidedError, disk_problem
 from guided.outputs.progress import ExportTracker, Progress
-from guided.outputs.writer import Guard, check_target, temp_folder, temp_name, writing
+from guided.outputs.writer import Guard, check_target, plain_name, temp_folder, temp_name, writing
 from guided.paths import PACKAGE_DIR, is_path_ref
 from guided.practice import journeys
 from guided.practice.journeys import Journey
@@ -342,7 +342,7 @@ def build_bundle(
             (work / "README.txt").write_text(
                 readme_text(bundle_title, items, contents, today or dt.date.today()),
                 encoding="utf-8")
-            (work / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            (work / MARKER).write_bytes(MARKER_TEXT.encode())  # the same bytes everywhere
             _move_into_place(work, target, as_zip, force)
         except BaseException as exc:
             shutil.rmtree(work, ignore_errors=True)
@@ -387,17 +387,16 @@ def _disk_problem(exc: BaseException, work: Path) -> str | None:
 
 MARKER = ".guided-bundle"  # in every bundle folder: `--force` replaces only folders that have it
 MARKER_TEXT = "Made by `guided bundle`. `guided bundle --force` may replace this folder.\n"
-_BUNDLE_ENTRIES = {"index.html", "README.txt", AUDIO_DIR, CAPTIONS_DIR, MARKER}
-
 
 def is_bundle_folder(path: Path) -> bool:
-    """A folder a bundle made: it has the marker, or (made before the marker existed)
-    holds nothing but a bundle's own entries, index.html among them."""
+    """A folder a bundle provably made: its marker, read through the kept-file door, says
+    what ``guided bundle`` writes. One that only looks like a bundle is someone's own."""
+    from guided.doors.keptfile import Damaged, read_kept
+
     try:
-        names = set(os.listdir(path))
-    except OSError:
+        return read_kept(path / MARKER, advice="", max_bytes=1024) == MARKER_TEXT.encode()
+    except Damaged:
         return False
-    return MARKER in names or ("index.html" in names and names <= _BUNDLE_ENTRIES)
 
 
 def check_bundle_target(out: Path, *, as_zip: bool, force: bool, guard: Guard) -> Path:
@@ -405,6 +404,7 @@ def check_bundle_target(out: Path, *, as_zip: bool, force: bool, guard: Guard) -
     is replaced (with --force) only if a previous bundle made it."""
     if as_zip:
         return check_target(out, force=force, guard=guard, what="the bundle")
+    plain_name(out, "the bundle")
     real = Path(os.path.realpath(out))
     guard.check(out, "the bundle")
     if not real.exists():
