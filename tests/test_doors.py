@@ -361,3 +361,18 @@ def test_closed_standard_streams_are_no_traceback(tmp_path, isolated_home, comma
         assert done.returncode == 0, done.stderr
     if "export" in command:
         assert soundfile.info(str(tmp_path / "out.mp3")).duration > 60
+
+
+@pytest.mark.subprocess
+def test_an_import_shows_no_decoder_notes_or_numpy_warnings(guided, script, tmp_path):
+    """An MP3 with junk in the middle made libmpg123 print "Note: Illegal Audio-MPEG-Header"
+    and "Trying to resync" on the terminal, between guided's own lines."""
+    folder = tmp_path / "takes"
+    mp3 = speechlike(folder / "001.mp3", 1, fmt="MP3")
+    data = mp3.read_bytes()
+    mp3.write_bytes(data[:2000] + b"\0garbage-in-the-middle" * 20 + data[2000:])
+    soundfile.write(str(folder / "002.wav"), np.zeros(0), 22050)  # empty: no speech
+    done = guided("record", str(script), "--as", "anna", "--import", str(folder))
+    assert done.returncode == 0, done.stderr
+    assert "Imported 1 take" in done.stdout
+    assert done.stderr == "002.wav: left out: no speech was heard in this take\n"
