@@ -23,6 +23,7 @@ from guided.outputs.safetext import printable
 COMMANDS: dict[str, str] = {
     "play": "guided.commands.play:play",
     "export": "guided.commands.export:export",
+    "timer": "guided.commands.timer:timer",
     "check": "guided.commands.scripts:check",
     "list": "guided.commands.scripts:list_scripts",
     "preview": "guided.commands.scripts:preview",
@@ -210,8 +211,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _standard_streams() -> None:
-    """Standard input, output or error started closed (``>&-``, ``<&-``): each is opened
-    on the null device, so the next file guided opens (an export, the log) can never
+    """Standard input, output or error started closed (``>&-``, ``<&-``, ``guided timer
+    1m -o x.wav >&-``): each is opened on the null device, so the next file guided opens (an export, the log) can never
     take its number and receive what is printed, and a command reads end-of-input or
     writes to nowhere instead of failing with a traceback."""
     for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,6 +68,7 @@ class PracticeRef:
 
     ref: str
     pos: Pos
+    script: Script | None = field(default=None, compare=False)  # a programme's own track
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,12 @@ class Day:
     note: str = ""
     pos: Pos = Pos("<journey>")
     reflection_pos: Pos | None = None  # where the reflection is written, for messages
+    questions: tuple[str, ...] = ()  # a programme's reflection questions, all asked
+    focus: str = ""  # a programme's day with no written section: the plan's focus for it
+
+    def asked(self) -> tuple[str, ...]:
+        """The questions asked after the day's practice, in order."""
+        return self.questions or ((self.reflection,) if self.reflection else ())
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,7 @@ class Journey:
     path: Path | None = None
     description: str = ""
     author: str = ""
+    programme: object | None = None  # the Markdown programme it was read from, if any
 
     @property
     def days(self) -> tuple[Day, ...]:
@@ -113,16 +121,17 @@ class Journey:
     def reflections(self) -> list[tuple[Pos, str, str]]:
         """``(pos, text, what)`` of each day's reflection: text whose ``{name}``s are filled
         with the client's values (``filled``)."""
-        return [(day.reflection_pos or day.pos, day.reflection, f"the reflection of day {day.number}")
-                for day in self.days if day.reflection]
+        return [(day.reflection_pos or day.pos, text, f"the reflection of day {day.number}")
+                for day in self.days for text in day.asked()]
 
     def filled(self, values: Mapping[str, str]) -> Journey:
         """This journey with ``{name}`` in each reflection filled from ``values`` (``--var``,
         ``--vars-file``), as in a script's title; any other brace stays as written."""
         from guided.timeline.plan import fill_text
 
-        weeks = tuple(replace(week, days=tuple(replace(day, reflection=fill_text(day.reflection, values))
-                                               for day in week.days))
+        weeks = tuple(replace(week, days=tuple(replace(
+            day, reflection=fill_text(day.reflection, values), focus=fill_text(day.focus, values),
+            questions=tuple(fill_text(q, values) for q in day.questions)) for day in week.days))
                       for week in self.weeks)
         return replace(self, weeks=weeks)
 
@@ -155,7 +164,7 @@ def find_journey(ref: str) -> Path:
             return path
         raise GuidedError(f"no journey file at {ref}")
     for _, folder in journey_dirs():
-        for suffix in YAML_SUFFIXES:
+        for suffix in (*YAML_SUFFIXES, ".md"):
             candidate = folder / f"{ref}{suffix}"
             if candidate.is_file():
                 return candidate
@@ -169,8 +178,8 @@ def iter_journeys() -> Iterator[tuple[str, str, Path]]:
     for origin, folder in journey_dirs():
         if not folder.is_dir():
             continue
-        for path in sorted(folder.glob("*.y*ml")):
-            if path.suffix not in YAML_SUFFIXES or path.stem in seen:
+        for path in sorted([*folder.glob("*.y*ml"), *folder.glob("*.md")]):
+            if path.suffix not in (*YAML_SUFFIXES, ".md") or path.stem in seen:
                 continue
             seen.add(path.stem)
             yield path.stem, origin, path
@@ -179,7 +188,12 @@ def iter_journeys() -> Iterator[tuple[str, str, Path]]:
 def is_journey_file(path: Path) -> bool:
     """Whether ``path`` is a journey (a mapping with ``weeks:``), read with the same guards
     as every YAML file (``guided.script.yamlfile``). A file that cannot be read is not a
-    journey here; the script loader then says what is wrong with it, in one line."""
+    journey here; the script loader then says what is wrong with it, in one line.
+    A Markdown file (``.md``) is a programme: always a journey."""
+    from guided.practice.programmes.reader import is_programme_path
+
+    if is_programme_path(path):
+        return path.is_file()
     try:
         node = load_nodes(path, max_bytes=MAX_BYTES, what="a journey")
     except GuidedError:
@@ -197,7 +211,14 @@ def load_journey(ref: str | Path) -> Journey:
 
 
 def parse_journey(path: Path) -> Journey:
-    """Read and validate a journey file; every problem is a ``file:line:col`` ScriptError."""
+    """Read and validate a journey file; every problem is a ``file:line:col`` ScriptError.
+    A Markdown programme (``.md``) is read by ``guided.practice.programmes``."""
+    from guided.practice.programmes.reader import is_programme_path
+
+    if is_programme_path(path):
+        from guided.practice.programmes.journey import programme_journey
+
+        return programme_journey(path)
     node = load_nodes(path, max_bytes=MAX_BYTES, what="a journey")
     if node is None:
         raise ScriptError("the journey is empty: it needs a 'title' and 'weeks'",
@@ -346,6 +367,8 @@ def load_practice(journey: Journey, ref: PracticeRef):
     """Load one practice of a journey with the library loader; errors point at the journey line."""
     from guided.script import library
 
+    if ref.script is not None:
+        return ref.script
     target = resolve_practice(journey, ref)
     try:
         return library.load(target)
@@ -444,7 +467,8 @@ def _read_state(*, repair: bool = False) -> dict:
     started = data.get("started", {})
     since = data.get("since", {})
     sound: dict = {key: {k: v for k, v in value.items() if isinstance(v, str)}
-                   if isinstance(value, dict) else {} for key, value in (("started", started), ("since", since))}
+                   if isinstance(value, dict) else {} for key, value in (("started", started), ("since", since),
+                                                                     ("vars", data.get("vars", {})))}
     if isinstance(data.get("current"), str):
         sound["current"] = data["current"]
     if not repair and (sound["started"] != started or sound["since"] != since
@@ -459,8 +483,9 @@ def _write_state(state: dict) -> None:
     write_atomic(path, json.dumps(state, indent=2) + "\n")
 
 
-def start_journey(ref: str, on: dt.date | None = None) -> Progress:
-    """Make ``ref`` the current journey, starting on ``on`` (today by default)."""
+def start_journey(ref: str, on: dt.date | None = None, vars_file: str | None = None) -> Progress:
+    """Make ``ref`` the current journey, starting on ``on`` (today by default); the
+    variables file it was started with (``--vars-file``) is remembered for its days."""
     started = on or local.today()
     since = local.now_utc_iso()
     with changing(progress_file(), "your journey progress"):  # a start at the same time waits
@@ -468,6 +493,11 @@ def start_journey(ref: str, on: dt.date | None = None) -> Progress:
         state["current"] = ref
         state.setdefault("started", {})[ref] = started.isoformat()
         state.setdefault("since", {})[ref] = since
+        state.setdefault("vars", {}).pop(ref, None)
+        if vars_file:
+            state["vars"][ref] = vars_file
+        if not state["vars"]:
+            del state["vars"]  # the file stays as it was for journeys started without one
         _write_state(state)
     return Progress(ref, started, since)
 
@@ -482,6 +512,11 @@ def current_progress() -> Progress | None:
         return Progress(ref, dt.date.fromisoformat(started), (state.get("since") or {}).get(ref))
     except ValueError:
         return None
+
+
+def remembered_vars(ref: str) -> str | None:
+    """The variables file the journey ``ref`` was started with, if any."""
+    return (_read_state().get("vars") or {}).get(ref)
 
 
 def day_number(progress: Progress, today: dt.date | None = None) -> int:
