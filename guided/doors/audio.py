@@ -73,7 +73,8 @@ def _opened(path: Path, inside: Path | None) -> Iterator[BinaryIO]:
             kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) \
                 else "a device or socket"
             raise NotAudio(f"{name} is {kind}, not an audio file")
-        os.set_blocking(fd, True)
+        if hasattr(os, "set_blocking"):  # not on Windows before Python 3.12
+            os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
         raise

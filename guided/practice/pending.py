@@ -133,7 +133,7 @@ def _put_back(taken: Path, side: Path, left: str | None, text: str) -> None:
                 return
             left = text
         if left:
-            fd = os.open(side, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK
+            fd = os.open(side, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
                          | getattr(os, "O_NOFOLLOW", 0), 0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as fh:
                 fh.write(left)
