@@ -205,8 +205,9 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool,
     kept = left = 0
     wrong: list[str] = []
 
-    def note(path: Path, message: str) -> None:
-        click.echo(f"{printable(path.name)}: {printable(message)}", err=True)
+    def note(path: Path, message: str) -> None:  # the file is named once, at the start
+        said = message.replace(f"left out: {path.name} ", "left out: ", 1)
+        click.echo(f"{printable(path.name)}: {printable(said)}", err=True)
 
     for number, path in sorted(found.items()):
         if listed is not None:

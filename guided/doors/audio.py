@@ -115,24 +115,33 @@ def _with_soundfile(path: Path, fh: BinaryIO, max_seconds: float) -> tuple[np.nd
             rate, channels = int(sound.samplerate), int(sound.channels)
             known = sound.frames if 0 <= sound.frames < 2 ** 62 else None
             most = _check_shape(name, rate, channels, known, max_seconds)
-            blocks, total = [], 0
-            while True:
-                block = sound.read(min(BLOCK_FRAMES, most + 1 - total), dtype="float32",
-                                   always_2d=True)
-                if not len(block):
-                    break
-                blocks.append(block)
-                total += len(block)
-                if total > most:  # the header said less than the file holds
-                    raise _too_long(name, total / rate, most / rate)
+            data = _read_blocks(sound, name, most, known)
     except NotAudio:
         raise
     except (RuntimeError, TypeError, ValueError, OverflowError, MemoryError) as exc:
         detail = " ".join(str(exc).split())[:160] or "not an audio file"
         raise NotAudio(f"cannot read {name} as audio ({detail}); save it again as an "
                        "ordinary WAV file") from None
-    data = np.concatenate(blocks) if blocks else np.zeros((0, channels), np.float32)
     return data, rate
+
+
+def _read_blocks(sound, name: str, most: int, known: int | None) -> np.ndarray:
+    """Up to ``most`` frames, block by block, into one array sized by the header (grown
+    only when the header said less than the file holds): no copy of the whole take."""
+    rate, channels = int(sound.samplerate), int(sound.channels)
+    data = np.empty((min(known if known is not None else BLOCK_FRAMES, most), channels), np.float32)
+    total = 0
+    while True:
+        block = sound.read(min(BLOCK_FRAMES, most + 1 - total), dtype="float32", always_2d=True)
+        if not len(block):
+            break
+        if total + len(block) > most:  # the header said less than the file holds
+            raise _too_long(name, (total + len(block)) / rate, most / rate)
+        if total + len(block) > len(data):
+            data = np.resize(data, (min(max(2 * len(data), total + len(block)), most), channels))
+        data[total:total + len(block)] = block
+        total += len(block)
+    return data[:total]
 
 
 def _with_ffmpeg(path: Path, fh: BinaryIO, max_seconds: float) -> tuple[np.ndarray, int]:

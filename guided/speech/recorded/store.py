@@ -302,16 +302,18 @@ def _why(exc: OSError) -> str:
 
 
 def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
-    """A take file's bytes: 16-bit PCM WAV (mono, or (frames, channels))."""
-    data = np.asarray(samples, dtype=np.float64)
+    """A take file's bytes: 16-bit PCM WAV (mono, or (frames, channels)), converted a
+    block at a time so a long take never needs a float64 copy of itself."""
+    data = np.asarray(samples)
     channels = 1 if data.ndim == 1 else data.shape[1]
-    pcm = np.round(np.clip(data, -1.0, 32767 / 32768) * 32768.0).astype("<i2")
     out = io.BytesIO()
     with wave.open(out, "wb") as w:
         w.setnchannels(channels)
         w.setsampwidth(2)
         w.setframerate(int(rate))
-        w.writeframes(pcm.tobytes())
+        for start in range(0, len(data), 1 << 18):
+            block = np.asarray(data[start:start + (1 << 18)], dtype=np.float64)
+            w.writeframes(np.round(np.clip(block, -1.0, 32767 / 32768) * 32768.0).astype("<i2").tobytes())
     return out.getvalue()
 
 

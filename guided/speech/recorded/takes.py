@@ -72,8 +72,14 @@ def read_audio(path: Path) -> tuple[np.ndarray, int]:
 
 
 def to_mono(samples: np.ndarray) -> np.ndarray:
-    data = np.asarray(samples, dtype=np.float64)
-    return data.mean(axis=1) if data.ndim > 1 else data
+    data = np.asarray(samples)
+    if data.ndim == 1:
+        return data.astype(np.float64)
+    mono = data[:, 0].astype(np.float64)  # channel by channel: no float64 copy of them all
+    for channel in range(1, data.shape[1]):
+        mono += data[:, channel]
+    mono /= data.shape[1]
+    return mono
 
 
 def resample(x: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
@@ -185,7 +191,8 @@ def _prepare(samples: np.ndarray, rate: int) -> Take:
         warnings.append(f"the room is loud behind the voice (only {level - noise:.0f} dB under "
                         "it): a quieter room or a closer microphone helps")
     speech = x[start:end]
-    loud = measure([speech.astype(np.float32)]).integrated
+    loud = measure(speech[i:i + (1 << 16)].astype(np.float32)
+                   for i in range(0, len(speech), 1 << 16)).integrated
     gain = 10 ** ((TARGET_LUFS - loud) / 20) if math.isfinite(loud) else 1.0
     peak = float(np.abs(speech).max())
     if peak * gain > PEAK_CEILING:
