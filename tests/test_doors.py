@@ -85,7 +85,7 @@ def test_a_link_out_a_folder_a_big_file_and_bad_bytes_are_damaged(tmp_path):
     write(tmp_path / "kept", "big.json", "[" + " " * 2048 + "]")
     write(tmp_path / "kept", "bytes.json", b'{"a":\n"\xff"}')
     cases = {"link.json": f"it is a link to {outside}", "folder.json": "it is a folder",
-             "big.json": "it is 2 KiB, more than guided ever writes there (1 KiB)",
+             "big.json": "it is 2 KiB, and a file guided wrote may be at most 1 KiB",
              "bytes.json": "line 2 is not UTF-8 text"}
     for name, why in cases.items():
         with pytest.raises(Damaged) as caught:

@@ -60,8 +60,8 @@ def read_kept(path: Path, *, advice: str, max_bytes: int = MAX_BYTES,
         if not stat.S_ISREG(info.st_mode):
             raise Damaged(path, f"it is {_kind(info.st_mode)}, not {kind}", advice)
         if info.st_size > max_bytes:
-            raise Damaged(path, f"it is {_size(info.st_size)}, more than guided ever writes "
-                                f"there ({_size(max_bytes)})", advice)
+            raise Damaged(path, f"it is {_size(info.st_size)}, and {kind} may be at most "
+                                f"{_size(max_bytes)}", advice)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         chunks, total = [], 0
