@@ -71,7 +71,7 @@ from guided.timeline.estimate import check_limits
 from guided.timeline.plan import placeholder_names
 
 TOP_LEVEL_KEYS = (
-    "format", "title", "practice", "description", "author", "language", "voice",
+    "format", "title", "practice", "description", "author", "language", "original", "voice",
     "rate", "pace", "variables", "ambience", "steps",
 )
 STEP_KEYS = ("say", "pause", "bell", "section", "breathe", "repeat", "include")
@@ -80,6 +80,7 @@ BREATHE_CYCLES_DEFAULT = 1
 CYCLES_RANGE = (1, 100)
 SCRIPT_SUFFIXES = YAML_SUFFIXES
 
+PRACTICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}\Z")
 _LEADING_WORD = re.compile(r"\s*([A-Za-z_]+)")
 
 
@@ -221,6 +222,8 @@ class _Builder(NodeReader):
             return self.choice(node, "ambience", AMBIENCES)
         if key == "language":
             return self.language(node)
+        if key == "original":  # the practice this one translates (guided.script.library)
+            return self.name(node, "'original' (the name of the practice this one translates)")
         if key in ("description", "author"):
             return self.text(node, f"'{key}'").strip()
         if key == "voice":
@@ -245,6 +248,13 @@ class _Builder(NodeReader):
         if problem:
             raise self.fail(problem, node)
         return tag
+
+    def name(self, node: yaml.Node, what: str) -> str:
+        name = self.text(node, what).strip()
+        if not PRACTICE_NAME.match(name):
+            raise self.fail(f"{what}: '{short(name)}' is not a practice name: use letters, "
+                            "digits, '-' or '_', as in 'grounding'", node)
+        return name
 
     def variables(self, node: yaml.Node) -> dict[str, str]:
         if isinstance(node, yaml.ScalarNode) and node.tag == NULL:

@@ -67,6 +67,8 @@ class Renderer(threading.Thread):
         floor = self.performance.floor
         if kind == "next":
             return plan.next_section(position)
+        if kind == "to":  # straight to a place (past a held <!-- wait -->)
+            return position
         start = max(floor, plan.section_start(position))
         if double and start > floor:
             start = max(floor, plan.section_start(start - 1))
