@@ -33,9 +33,10 @@ def remind(name: str | None, ics: str, at: str, force: bool) -> None:
     from guided.outputs.safetext import printable
     from guided.outputs.writer import Guard, check_target, writing
     from guided.practice import journeys
+    from guided.practice.journey_progress import progress_of
 
     clock = parse_clock(at)
-    progress = journeys.current_progress() if name is None else journeys.progress_of(name)
+    progress = journeys.current_progress() if name is None else progress_of(name)
     if progress is None and name is not None:
         journeys.find_journey(name)  # a journey that does not exist says so, with a suggestion
     if progress is None:
