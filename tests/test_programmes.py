@@ -348,3 +348,14 @@ def test_a_focus_day_plays_the_practice_that_fits_it():
         assert fitting_practice(day.focus, j.weeks[day.week - 1].title)[0] == name, day.focus
         (script,) = day_scripts(j, day)
         assert script.name == name and plan(script).seconds > 30
+
+
+def test_guided_check_lists_every_mistake_of_a_programme(cli, tmp_path):
+    path = write(tmp_path / "broken.md", "## Day 2: A\n\nWords.\n\n## Day 1: B\n\n#### deep\n\nx\n\n## Empty\n")
+    result = cli("check", str(path))
+    assert result.returncode == 1
+    assert [line.split(": error: ")[0] for line in result.stderr.strip().splitlines()] == [
+        f"{path}:5:1", f"{path}:7:1", f"{path}:11:1"]
+    assert "more mistake" not in result.stderr
+    ok = cli("check", str(FIXTURE_SEED))
+    assert ok.returncode == 0 and "ok — a journey, 'Attachment Healing': 6 weeks, 42 days" in ok.stdout
