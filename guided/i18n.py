@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import gettext
 import re
+import struct
 from collections.abc import Callable
 
 from guided.paths import PACKAGE_DIR
@@ -54,7 +55,7 @@ def _translation(language: str) -> gettext.NullTranslations:
     try:
         with open(LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.mo", "rb") as handle:
             return gettext.GNUTranslations(handle)
-    except (OSError, ValueError, UnicodeDecodeError):  # a damaged catalogue: English, not a crash
+    except (OSError, ValueError, struct.error, IndexError, KeyError):  # damaged: English, not a crash
         return gettext.NullTranslations()
 
 
