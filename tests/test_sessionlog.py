@@ -71,7 +71,13 @@ def test_stats_streak_weeks_and_distress():
     ]
     result = sessionlog.stats(sessions, today=today, weeks=2)
     assert result.streak_days == 3
-    assert result.minutes_per_week == [("2026-W46", 0.0), ("2026-W47", 23.0)]
+    # no empty weeks before the first session (a new user saw seven of them) ...
+    assert result.minutes_per_week == [("2026-W47", 23.0)]
+    # ... but a quiet week between sessions is shown as it was
+    earlier = [_session("2026-11-04T20:00:00+00:00", 4), *sessions]
+    assert sessionlog.stats(earlier, today=today, weeks=4).minutes_per_week == [
+        ("2026-W45", 4.0), ("2026-W46", 0.0), ("2026-W47", 23.0)]
+    assert sessionlog.stats([], today=today).minutes_per_week == []
     assert result.distress_change == [("b", 0.0, 1), ("g", -2.0, 2)]
     # yesterday still counts as a running streak; two days ago does not
     assert sessionlog.stats(sessions[:3], today=today).streak_days == 2

@@ -330,7 +330,7 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     from guided.script.checks import unfilled_problems
 
     values = collect_vars(variables, vars_file)
-    j = load_checked(name)
+    j = load_checked(name, values)
     scripts, problems = journeys.journey_problems(j, values)
     for problem in problems:
         click.echo(printable(problem), err=True)

@@ -118,7 +118,10 @@ def stats(no_streak: bool, as_json: bool) -> None:
     from guided.script.durations import format_length
 
     click.echo(f"Sessions: {result.sessions}, {format_length(result.total_seconds)} listened in all.")
-    click.echo("Time listened per week (each # is two minutes):")
+    if result.seconds_per_week:
+        click.echo("Time listened per week (each # is two minutes):")
+    else:
+        click.echo("Nothing listened yet: `guided play grounding` is a gentle place to begin.")
     for week, seconds in result.seconds_per_week:
         click.echo(f"  {week}  {format_length(seconds):>7}  {'#' * min(40, round(seconds / 120))}")
     if show_streak:
