@@ -23,6 +23,7 @@ from guided.outputs.safetext import printable
 COMMANDS: dict[str, str] = {
     "play": "guided.commands.play:play",
     "export": "guided.commands.export:export",
+    "now": "guided.commands.now:now",
     "timer": "guided.commands.timer:timer",
     "check": "guided.commands.scripts:check",
     "list": "guided.commands.scripts:list_scripts",
@@ -35,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "journey": "guided.commands.journey:journey",
     "bundle": "guided.commands.bundle:bundle",
     "log": "guided.commands.log:log",
+    "clients": "guided.commands.clients:clients_command",
     "record": "guided.commands.record:record",
     "voices": "guided.commands.speech:voices",
     "cache": "guided.commands.speech:cache",
@@ -98,6 +100,7 @@ def cli() -> None:
 
     \b
     Listen now:            guided play grounding
+    For a hard moment:     guided now
     Keep an MP3:           guided export grounding -o grounding.mp3
     Check your own script: guided check client.yaml
 
@@ -205,7 +208,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(70)
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with standard output closed (`>&-`)
+            sys.stdout.flush()
     except (BrokenPipeError, ValueError):  # the reader went away after our last line
         _quiet_exit()
     sys.exit(code if isinstance(code, int) else 0)

@@ -92,9 +92,11 @@ def test_a_german_bundle_reads_german_and_passes_an_accessibility_audit(
     shown = browser.js("document.querySelector('main').innerText")
     for text in ("Übungen", "Audio herunterladen", "Untertitel (VTT)", "Kapitel", "Was gesagt wird",
                  "Hör an einem ruhigen, bequemen Ort zu.", "Tag für Tag", "Woche 1: Anfang",
-                 "Tag 1", "Tag 2"):
+                 "Tag 1", "Tag 2", "Deine Praxis", "Meinen Übungsverlauf speichern",
+                 "Alles auf diesem Gerät vergessen", "Heute: Tag 1 von 2"):
         assert text in shown, text
-    for english in ("Practices", "Chapters", "Download the audio", "Day by day", "Week 1"):
+    for english in ("Practices", "Chapters", "Download the audio", "Day by day", "Week 1",
+                    "Your practice", "Save my practice record", "Today", "Day 1"):
         assert english not in shown, english
     assert browser.js("document.querySelectorAll('[lang]').length") == 1  # the page's own, only
     assert browser.wait_for("audio.readyState >= 1 && audio.duration", timeout=20)

@@ -11,7 +11,8 @@ import pytest
 
 from guided.script.library import iter_library
 from guided.speech import hibari_engine
-from guided.speech.hibari_fast import load_g2p, make_tts
+from guided.speech.hibari_fast import load_g2p
+from guided.speech.hibari_model import make_tts
 
 pytestmark = pytest.mark.speech  # every test here builds hibari's phonemizer or model
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from guided.commands.clients import known_client, log_import
 from guided.errors import GuidedError
 from guided.outputs.formats import LOG_FORMATS
 from guided.script.durations import format_clock
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 
 
 SQLITE_MAX = 2**63 - 1  # the largest whole number the log can hold (any more: everything)
+CLIENT_OPTION = click.option(
+    "--client", default=None, metavar="NAME",
+    help="A client's sessions, from the practice records you imported (default: your own).")
 
 
 @contextlib.contextmanager
@@ -53,8 +57,9 @@ def reading_log() -> Iterator[SessionLog]:
               show_default=True,
               help="How many recent sessions to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the sessions as JSON.")
+@CLIENT_OPTION
 @click.pass_context
-def log(ctx: click.Context, limit: int, as_json: bool) -> None:
+def log(ctx: click.Context, limit: int, as_json: bool, client: str | None) -> None:
     """Your past sessions, newest first. Everything stays on this computer.
 
     \b
@@ -62,6 +67,9 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     guided log show N          one session whole, with its note and reflection
     guided log stats           time listened per week, days in a row, distress change
     guided log export -o f.csv share with your therapist
+    guided log import REC.json file a client's practice record under their name
+    guided log chart -o f.svg  distress before and after, and minutes, as a picture
+    guided log --client NAME   one client's sessions (also for stats, export, chart)
     guided log off / on        stop or resume logging
     """
     if ctx.invoked_subcommand is not None:
@@ -69,13 +77,14 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     from guided.outputs.safetext import printable_json
 
     with reading_log() as db:
-        sessions = db.recent(limit)
+        sessions = db.recent(limit, client=known_client(db, client))
     if as_json:
         click.echo(printable_json(json.dumps([s.to_dict() for s in sessions], indent=2,
                                              ensure_ascii=False)))
         return
     if not sessions:
-        click.echo("No sessions yet. When you play a practice, it will appear here.")
+        click.echo("No sessions from this client yet." if client else
+                   "No sessions yet. When you play a practice, it will appear here.")
         return
     for line in _table(sessions, _terminal_width()):
         click.echo(line)
@@ -99,12 +108,13 @@ def show(number: int) -> None:
 @click.option("--no-streak", is_flag=True,
               help="Leave out the days-in-a-row count (see also `guided log streak off`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
-def stats(no_streak: bool, as_json: bool) -> None:
+@CLIENT_OPTION
+def stats(no_streak: bool, as_json: bool, client: str | None) -> None:
     """Time listened in all and per week, days practised in a row, and the average change in distress per practice."""
     from guided.practice import sessionlog
 
     with reading_log() as db:
-        result = sessionlog.stats(db.all())
+        result = sessionlog.stats(db.all(known_client(db, client)))
     show_streak = not no_streak and sessionlog.streak_enabled()
     if as_json:
         data = {"sessions": result.sessions, "total_minutes": result.total_minutes,
@@ -141,7 +151,8 @@ def stats(no_streak: bool, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write to this file, .csv or .json (default, or '-': print).")
 @click.option("--force", is_flag=True, help="Replace the file if it already exists.")
-def export_log(fmt: str | None, output: str | None, force: bool) -> None:
+@CLIENT_OPTION
+def export_log(fmt: str | None, output: str | None, force: bool, client: str | None) -> None:
     """Every session, oldest first, as CSV or JSON, to share with your therapist.
 
     Text in the CSV that a spreadsheet would read as a formula (starting with =, +, -
@@ -155,7 +166,7 @@ def export_log(fmt: str | None, output: str | None, force: bool) -> None:
     if target is not None:
         check_target(target, force=force, guard=guard, what="the export")
     with reading_log() as db:
-        sessions = db.all()
+        sessions = db.all(known_client(db, client))
     text = _as_json(sessions) if fmt == "json" else _as_csv(sessions)
     if target is None:
         click.echo(_for_screen(text, fmt), nl=False)
@@ -325,6 +336,8 @@ def _details(s: Session, width: int) -> list[str]:
 
     ended = local_clock(s.ended)[-5:] if s.ended else "?"
     lines = [printable(f"Session {s.id}: {s.title} ({s.script})")]
+    if s.client:
+        lines += field("Client", s.client)
     lines += field("When", f"{local_clock(s.started)} to {ended}")
     lines += field("Listened", f"{format_clock(s.listened_seconds)} of "
                                f"{format_clock(s.planned_seconds)} · {s.outcome}")
@@ -363,3 +376,15 @@ def _fields() -> list[str]:
     fields = [f for f in Session.__dataclass_fields__ if f != "reflection"]
     return fields + ["reflection_question", "reflection_answer"]
 
+
+
+log.add_command(log_import)
+
+
+def _chart() -> click.Command:
+    from guided.commands.chart import chart
+
+    return chart
+
+
+log.add_command(_chart())

@@ -81,12 +81,18 @@ def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date
              "  index.html   " + _("open this to listen: it opens in your web browser"),
              f"  {AUDIO_DIR}/       " + _("the practices as MP3 files (they play in any music app too)"),
              f"  {CAPTIONS_DIR}/    " + _("the words of each practice, as captions"),
+             "  cover.png    " + _("a calm picture for this bundle, also shown in music apps"),
              "", _("HOW TO OPEN IT"),
              _("  1. If this came as a .zip file, unzip it first\n"
                "     (on a phone: open it in Files and choose Extract or Unzip).\n"
                "  2. Open index.html. No internet and no installing are needed.\n"
                "  3. Choose a practice and press play. The words appear as they are spoken,\n"
                "     and the chapter list lets you jump to any part."),
+             "", _("WHAT THE PAGE REMEMBERS"),
+             _("  Where you stopped, what you finished, and any ratings or answers you give\n"
+               "  are kept only in your web browser, on this device. Nothing is sent anywhere.\n"
+               "  \"Save my practice record\" makes a file you may send to your therapist\n"
+               "  if you wish; \"Forget everything on this device\" clears it all."),
              "", _("GENTLE REMINDERS"),
              _("  - Listen somewhere comfortable, never while driving.\n"
                "  - Your eyes can stay open. You can move, pause or stop at any time.\n"

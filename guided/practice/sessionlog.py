@@ -78,7 +78,21 @@ def _m002_origin(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN origin TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions, _m002_origin]
+def _m003_clients(db: sqlite3.Connection) -> None:
+    """Sessions a client practised, imported from their record (``guided log import``):
+    ``client`` names whose they are (NULL: your own), ``source`` is what the record called
+    the session, so importing the same record again adds nothing. ``bundles`` remembers
+    for whom each bundle was made."""
+    db.execute("ALTER TABLE sessions ADD COLUMN client TEXT")
+    db.execute("ALTER TABLE sessions ADD COLUMN source TEXT")
+    db.execute("CREATE UNIQUE INDEX sessions_source ON sessions (client, source)"
+               " WHERE source IS NOT NULL")
+    db.execute("CREATE TABLE bundles (id TEXT PRIMARY KEY, client TEXT NOT NULL,"
+               " title TEXT NOT NULL DEFAULT '', made TEXT NOT NULL)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions, _m002_origin,
+                                                          _m003_clients]
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -114,10 +128,16 @@ class Session:
     journey: str | None
     journey_day: int | None
     origin: str | None = None  # 'now' (guided now) or 'timer'; None for play and journeys
+    client: str | None = None  # None: your own; else whose practice this was (imported)
+    source: str | None = None  # an imported session's own key in its record
 
     def to_dict(self) -> dict:
-        """For JSON: times in local ISO 8601 with their offset, the reflection as an object."""
+        """For JSON: times in local ISO 8601 with their offset, the reflection as an object
+        (and the client's name for a client's session)."""
         data = asdict(self)
+        del data["source"]
+        if self.client is None:
+            del data["client"]
         data["started"] = days.local_iso(self.started)
         data["ended"] = days.local_iso(self.ended)
         if self.reflection:
@@ -377,24 +397,27 @@ class SessionLog:
         return row is not None
 
     def get(self, session_id: int) -> Session | None:
+        """Session N, yours or a client's."""
         rows = list(self._select("WHERE id = ?", (session_id,)))
         return rows[0] if rows else None
 
-    def recent(self, limit: int | None = 20) -> list[Session]:
-        """Newest first."""
+    def recent(self, limit: int | None = 20, client: str | None = None) -> list[Session]:
+        """Newest first: your own sessions, or with ``client`` that client's."""
+        where = "WHERE client IS ? ORDER BY started DESC, id DESC"
         if limit is None:
-            return list(self._select("ORDER BY started DESC, id DESC", ()))
-        return list(self._select("ORDER BY started DESC, id DESC LIMIT ?", (limit,)))
+            return list(self._select(where, (client,)))
+        return list(self._select(f"{where} LIMIT ?", (client, limit)))
 
-    def all(self) -> list[Session]:
-        """Oldest first (for exports)."""
-        return list(self._select("ORDER BY started, id", ()))
+    def all(self, client: str | None = None) -> list[Session]:
+        """Oldest first (for exports): your own sessions, or with ``client`` that client's."""
+        return list(self._select("WHERE client IS ? ORDER BY started, id", (client,)))
 
     def _select(self, tail: str, params: tuple) -> Iterator[Session]:
         try:
             have = {row[1] for row in self.db.execute("PRAGMA table_info(sessions)")}
             wanted = ", ".join(c if c in have else f"NULL AS {c}" for c in _COLUMNS)  # an older log
-            rows = self.db.execute(f"SELECT {wanted} FROM sessions {tail}", params).fetchall()
+            rows = self.db.execute(f"SELECT * FROM (SELECT {wanted} FROM sessions) {tail}",
+                                   params).fetchall()
         except sqlite3.Error as exc:
             later = " (it comes from a newer version of guided)" if self.newer else ""
             raise GuidedError(f"cannot read the session log {self.path}{later}: {exc}") from None

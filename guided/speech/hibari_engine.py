@@ -203,6 +203,15 @@ def _pool() -> ThreadPoolExecutor:
         return _POOL
 
 
+def _plain_session(tts: Any) -> Any:
+    """The voice model's onnxruntime session when it takes the inputs ``_infer`` gives
+    (hibari 0.2), else None: then hibari's own ``from_ids`` voices each sentence."""
+    from guided.speech.hibari_model import session_as_expected
+
+    session = getattr(tts, "sess", None)
+    return session if session is not None and session_as_expected(session) else None
+
+
 class _NotAsExpected(Exception):
     """hibari's waveform step did not draw its noise as this release does."""
 
@@ -285,7 +294,7 @@ class _Model:
     def tts(self) -> Any:
         with self._lock:
             if self._tts is None:
-                from guided.speech.hibari_fast import make_tts
+                from guided.speech.hibari_model import make_tts
 
                 self._tts = make_tts(self.name, self.path, self._g2p, self._folder, threads=1)
             return self._tts
@@ -408,7 +417,7 @@ class HibariEngine:
         """hibari's own way: each sentence's model run, then its waveform, drawing the
         noise from one generator in turn (``Hibari.stream``)."""
         rng = np.random.default_rng(seed)
-        session = getattr(tts, "sess", None)
+        session = _plain_session(tts)
         parts = []
         for ids in runs:
             if session is None or len(ids) < 3:  # its own call (nothing to say: no noise drawn)
@@ -429,7 +438,7 @@ class HibariEngine:
         the clip's generator, so the draws are made beforehand, in order, and each
         sentence's waveform is then finished on its own. At most ``AHEAD`` sentences
         are in hand at once, so memory stays bounded whatever the length."""
-        session = getattr(tts, "sess", None)
+        session = _plain_session(tts)
         if session is None:
             raise _NotAsExpected()
         rng = np.random.default_rng(seed)
