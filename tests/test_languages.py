@@ -327,3 +327,13 @@ def test_the_espeak_extra_speaks_other_languages_with_no_system_espeak_ng(tmp_pa
     from tests.meters import ffprobe
 
     assert float(ffprobe(out)["format"]["duration"]) > 10
+
+
+@needs_pico
+@pytest.mark.speech  # espeak-ng's voices are listed by its worker
+def test_voices_for_a_region_with_no_voice_of_its_own_lists_the_languages(cli) -> None:
+    result = cli("voices", "-l", "it-CH")
+    assert result.returncode == 0
+    assert "pico-it" in result.stdout and "roa/it" in result.stdout
+    assert result.stdout.rstrip().endswith(
+        "A practice in Italian (it-CH) is spoken by Pico's pico-it voice here.")
