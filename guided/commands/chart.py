@@ -23,8 +23,7 @@ def chart(client: str | None, output: str | None, force: bool) -> None:
     guided log chart -o progress.svg      a picture to open in any web browser
     guided log chart --client Sam -o sam.svg
     """
-    from guided.commands.clients import known_client
-    from guided.commands.log import _terminal_width, reading_log
+    from guided.commands.log import _terminal_width, known_client, reading_log
     from guided.outputs.writer import Guard, check_target, is_stdout, write_output
 
     target = None if output is None or is_stdout(output) else Path(output)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.commands.clients import known_client, log_import
 from guided.errors import GuidedError
 from guided.outputs.formats import LOG_FORMATS
 from guided.script.durations import format_clock
@@ -49,10 +48,50 @@ def reading_log() -> Iterator[SessionLog]:
                        f"{'waits' if one else 'wait'} beside the log, in "
                        f"{pending_path(db.path).name}, and {'is' if one else 'are'} not included "
                        "here yet.", err=True)
+        if db.pending_note:
+            click.echo(db.pending_note, err=True)
         yield db
 
 
-@click.group(invoke_without_command=True)
+class LogGroup(click.Group):
+    """``guided log`` with the therapist's subcommands (import, chart) loaded only when
+    used, from their own modules (which import this one, never the other way)."""
+
+    LAZY = {"import": "guided.commands.clients:log_import", "chart": "guided.commands.chart:chart"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            import importlib
+
+            module, attribute = self.LAZY[name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+def known_client(db: SessionLog, name: str | None) -> str | None:
+    """``--client NAME`` as filed: the name made tidy; a name with no sessions and no
+    bundle gets a suggestion of the closest one."""
+    if name is None:
+        return None
+    from guided.outputs.safetext import printable
+    from guided.practice.records import client_name, clients
+    from guided.script.suggest import did_you_mean
+
+    name = client_name(name)
+    known = [c.name for c in clients(db.db)]
+    folded = {k.casefold(): k for k in known}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    hint = did_you_mean(name, known)
+    listed = "" if hint else " (`guided clients` lists them)"
+    raise GuidedError(f"there are no sessions from a client called '{printable(name)}' yet"
+                      f"{listed}{hint}")
+
+
+@click.group(cls=LogGroup, invoke_without_command=True)
 @click.option("--limit", "-n", type=click.IntRange(1, SQLITE_MAX, clamp=True), default=20,
               show_default=True,
               help="How many recent sessions to show.")
@@ -377,14 +416,3 @@ def _fields() -> list[str]:
     return fields + ["reflection_question", "reflection_answer"]
 
 
-
-log.add_command(log_import)
-
-
-def _chart() -> click.Command:
-    from guided.commands.chart import chart
-
-    return chart
-
-
-log.add_command(_chart())

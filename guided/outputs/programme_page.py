@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from guided.i18n import N_
 from guided.practice.journeys import Journey
 from guided.practice.programmes.model import Block, Part, Programme, Span, Spans
 from guided.timeline.plan import fill_text
 
 SCRIPT = Path(__file__).resolve().parent.parent / "templates" / "programme_page.js"
-LABELS = {"heading": "The programme, day by day", "introduction": "Introduction",
-          "listen": "Listen", "questions": "To reflect on afterwards", "activity": "Activity",
-          "focus": "Focus"}
+# The page's labels for a programme, translated where the page is made (guided.outputs.bundle)
+LABELS = {"heading": N_("The programme, day by day"), "introduction": N_("Introduction"),
+          "listen": N_("Listen"), "questions": N_("To reflect on afterwards"),
+          "activity": N_("Activity"), "focus": N_("Focus"), "day": N_("Day {number}"),
+          "day_titled": N_("Day {number}: {title}")}
 
 
 def _span(span: Span, values: Mapping[str, str]) -> dict:
@@ -77,7 +80,9 @@ def programme_data(journey: Journey, item_ids: Mapping[int, list[str]],
                                  "steps": [_blocks(step.blocks, values) for step in a.steps]}
         days.append(entry)
     intro_ids = [i for i in item_ids.get(1, []) if i.endswith("introduction")]
-    return {"labels": LABELS, "links": p.links, "intro": _blocks(p.intro, values), "intro_items": intro_ids,
+    about = [[key, fill_text(value, values)] for key, value in p.meta.items()
+             if key not in ("title", "description", "links", "voice", "rate", "pace", "step-pause")]
+    return {"labels": LABELS, "links": p.links, "about": about, "intro": _blocks(p.intro, values), "intro_items": intro_ids,
             "before": [_part(part, values) for part in p.before], "days": days,
             "after": [_part(part, values) for part in p.after]}
 
