@@ -97,6 +97,7 @@ def journey() -> None:
     guided journey status             where you are and the days you practised
     guided journey add programme.md   a programme written in Markdown, into your journeys
     guided journey show NAME          a journey's weeks, and a programme's own sections
+    guided journey remind --ics F     the days ahead as calendar events, with reminders
     """
 
 
@@ -354,9 +355,11 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
 
 def _more_commands() -> None:
     from guided.commands.journey_programme import add, show
+    from guided.commands.journey_remind import remind
 
     journey.add_command(add)
     journey.add_command(show)
+    journey.add_command(remind)
 
 
 _more_commands()
