@@ -97,6 +97,7 @@ def journey() -> None:
     guided journey status             where you are and the days you practised
     guided journey add programme.md   a programme written in Markdown, into your journeys
     guided journey show NAME          a journey's weeks, and a programme's own sections
+    guided journey remind --ics F     the days ahead as calendar events, with reminders
     """
 
 
@@ -202,6 +203,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.audio.device import check_output
     from guided.commands.ask import AFTER, BEFORE, REFLECTION, ask_line, ask_rating
     from guided.commands.journey_programme import day_scripts
+    from guided.i18n import texts
     from guided.outcomes import REACHED_END
     from guided.outputs import liveline  # a warning while playing goes above the progress line
     from guided.outputs.player import PlayOptions, play_script
@@ -215,6 +217,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
 
     scripts = day_scripts(j, day)
     language = scripts[0].language if scripts else "en"  # the questions, in the day's language
+    _ = texts(language)
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
                             asked)
     problems = check_practices(scripts, variables)  # said now, before a question or a sound
@@ -234,7 +237,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
                     if log is not None else None)
         for script in scripts:
             title = filled_title(script, variables)
-            click.echo(f"\nPlaying {title}. You can stop at any time with Ctrl-C.")
+            click.echo("\n" + _("Playing {title}. You can stop at any time with Ctrl-C.").format(title=title))
             options = PlayOptions(
                 device=found.index, variables=dict(variables), pace=pace, rate=rate, voice=voice,
                 cache_dir=cache_dir, interactive=interactive)
@@ -242,7 +245,8 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
             if recorder is not None:
                 recorder.distress_before = None  # the rating belonged to the first practice
             if result.stop_wanted:
-                click.echo("\nStopped. That counts too." + (" The session is in your log." if log else ""),
+                click.echo("\n" + (_("Stopped. That counts too. The session is in your log.") if log
+                                    else _("Stopped. That counts too.")),
                            err=True)
                 sys.exit(130)
             if result.outcome not in REACHED_END:
@@ -273,7 +277,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
                            "the next time guided can write to it.")
         elif saved:
             click.echo("Session logging is off, so the reflection was not saved.")
-        click.echo("Thank you for taking this time.")
+        click.echo(_("Thank you for taking this time."))
     finally:
         if log is not None:
             log.close()
@@ -356,9 +360,11 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
 
 def _more_commands() -> None:
     from guided.commands.journey_programme import add, show
+    from guided.commands.journey_remind import remind
 
     journey.add_command(add)
     journey.add_command(show)
+    journey.add_command(remind)
 
 
 _more_commands()
