@@ -34,6 +34,7 @@ import numpy as np
 from guided.atomic import replacing, write_atomic
 from guided.errors import GuidedError, disk_problem
 from guided.paths import guided_home
+from guided.pcm import to_int16
 from guided.speech.cache import normalise
 
 FORMAT = 1
@@ -260,7 +261,7 @@ def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
     """A take file's bytes: 16-bit PCM WAV (mono, or (frames, channels))."""
     data = np.asarray(samples, dtype=np.float64)
     channels = 1 if data.ndim == 1 else data.shape[1]
-    pcm = np.round(np.clip(data, -1.0, 32767 / 32768) * 32768.0).astype("<i2")
+    pcm = to_int16(data).astype("<i2", copy=False)
     out = io.BytesIO()
     with wave.open(out, "wb") as w:
         w.setnchannels(channels)
