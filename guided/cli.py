@@ -22,6 +22,7 @@ from guided.outputs.safetext import printable
 COMMANDS: dict[str, str] = {
     "play": "guided.commands.play:play",
     "export": "guided.commands.export:export",
+    "now": "guided.commands.now:now",
     "timer": "guided.commands.timer:timer",
     "check": "guided.commands.scripts:check",
     "list": "guided.commands.scripts:list_scripts",
@@ -34,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "journey": "guided.commands.journey:journey",
     "bundle": "guided.commands.bundle:bundle",
     "log": "guided.commands.log:log",
+    "clients": "guided.commands.clients:clients_command",
     "record": "guided.commands.record:record",
     "voices": "guided.commands.speech:voices",
     "cache": "guided.commands.speech:cache",
@@ -97,6 +99,7 @@ def cli() -> None:
 
     \b
     Listen now:            guided play grounding
+    For a hard moment:     guided now
     Keep an MP3:           guided export grounding -o grounding.mp3
     Check your own script: guided check client.yaml
 
@@ -158,8 +161,7 @@ def error_line(exc: GuidedError) -> str:
 def main(argv: list[str] | None = None) -> None:
     from guided.outputs.writer import stop_on_signals
 
-    _stand_in_for_closed_streams()
-
+    _standard_streams()
     try:
         # Not standalone, so GuidedError reaches us; Click then *returns* the code given
         # to ctx.exit(n) instead of raising, so pass it on. SIGTERM and SIGHUP unwind
@@ -206,19 +208,32 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(70)
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with standard output closed (`>&-`)
+            sys.stdout.flush()
     except (BrokenPipeError, ValueError):  # the reader went away after our last line
         _quiet_exit()
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _stand_in_for_closed_streams() -> None:
-    """A standard stream closed before guided started (``guided timer 1m -o x.wav >&-``)
-    is None in Python: the null device stands in, so nothing asks it for a line or
-    writes to nothing."""
-    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+def _standard_streams() -> None:
+    """Standard input, output or error started closed (``>&-``, ``<&-``, ``guided timer
+    1m -o x.wav >&-``): each is opened on the null device, so the next file guided opens (an export, the log) can never
+    take its number and receive what is printed, and a command reads end-of-input or
+    writes to nowhere instead of failing with a traceback."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+            except OSError:
+                continue
         if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+            setattr(sys, name, open(fd, mode, encoding="utf-8", errors="replace",  # noqa: SIM115
+                                    closefd=False))
 
 
 def _stdout_closed() -> bool:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from guided.errors import GuidedError, Pos
+from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import settings_file
 from guided.script.model import PACE_RANGE, RATE_RANGE
 
@@ -238,13 +238,24 @@ def _sound_value(key: str, value: object, text: str) -> object:
 
 
 def _text(path: Path) -> str:
-    from guided.script.yamlfile import decode, read_bytes
+    return settings_text(path) or ""
 
-    if not path.exists():
-        return ""
-    # the checks and one-line messages every YAML file gets: a folder, a device, too big, not UTF-8
-    return decode(read_bytes(path, Pos(str(path)), max_bytes=MAX_BYTES, what="a settings file"),
-                  str(path))
+
+def settings_text(path: Path) -> str | None:
+    """The settings file's text (None when there is none), through the kept-file door
+    (``guided.doors.keptfile``): a regular file in the guided folder, not a link, a pipe
+    or a device, at most ``MAX_BYTES``, UTF-8 (a bad byte named at its line and column)."""
+    from guided.doors.keptfile import Damaged, read_kept
+    from guided.script.yamlfile import decode
+
+    try:
+        data = read_kept(path, advice="put a settings file of your own there, or remove it",
+                         max_bytes=MAX_BYTES, kind="a settings file")
+    except Damaged as exc:
+        raise ScriptError(f"{exc.why.removeprefix('it ')}; put a settings file of your own there (or "
+                          "remove it)",
+                          Pos(str(path))) from None
+    return None if data is None else decode(data, str(path))
 
 
 def _yaml_scalar(value: object) -> str:

@@ -22,9 +22,9 @@ import yaml
 
 from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
-from guided.preferences import ALL_KEYS, check_key
+from guided.preferences import ALL_KEYS, check_key, settings_text
 from guided.script.nodes import NodeReader
-from guided.script.yamlfile import load_nodes, node_pos
+from guided.script.yamlfile import compose, is_blank, node_pos
 from guided.speech.choice import AUTO, ENGINE_CHOICES
 
 KEYS = ALL_KEYS  # rate, pace, device, ratings and streaks are read by guided.preferences
@@ -39,9 +39,11 @@ class Settings:
 def load_settings(path: Path | None = None) -> Settings:
     """The settings file (default ``settings_file()``); defaults when it does not exist."""
     path = path or settings_file()
-    if not path.exists():
+    text = settings_text(path)
+    if text is None:
         return Settings()
-    node = load_nodes(path, max_bytes=64 * 1024, what="a settings file", alias_places=True)
+    node = None if is_blank(text) else compose(text, str(path), single="a settings file",
+                                                 alias_places=True)
     for key, _ in node.value if isinstance(node, yaml.MappingNode) else ():
         if not isinstance(key, yaml.ScalarNode):  # e.g. '? [a, b]': not a setting's name
             raise GuidedError(f"a setting's name is a plain word; known settings: {', '.join(KEYS)}",

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 
 SQLITE_MAX = 2**63 - 1  # the largest whole number the log can hold (any more: everything)
+CLIENT_OPTION = click.option(
+    "--client", default=None, metavar="NAME",
+    help="A client's sessions, from the practice records you imported (default: your own).")
 
 
 @contextlib.contextmanager
@@ -45,16 +48,57 @@ def reading_log() -> Iterator[SessionLog]:
                        f"{'waits' if one else 'wait'} beside the log, in "
                        f"{pending_path(db.path).name}, and {'is' if one else 'are'} not included "
                        "here yet.", err=True)
+        if db.pending_note:
+            click.echo(db.pending_note, err=True)
         yield db
 
 
-@click.group(invoke_without_command=True)
+class LogGroup(click.Group):
+    """``guided log`` with the therapist's subcommands (import, chart) loaded only when
+    used, from their own modules (which import this one, never the other way)."""
+
+    LAZY = {"import": "guided.commands.clients:log_import", "chart": "guided.commands.chart:chart"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            import importlib
+
+            module, attribute = self.LAZY[name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+def known_client(db: SessionLog, name: str | None) -> str | None:
+    """``--client NAME`` as filed: the name made tidy; a name with no sessions and no
+    bundle gets a suggestion of the closest one."""
+    if name is None:
+        return None
+    from guided.outputs.safetext import printable
+    from guided.practice.records import client_name, clients
+    from guided.script.suggest import did_you_mean
+
+    name = client_name(name)
+    known = [c.name for c in clients(db.db)]
+    folded = {k.casefold(): k for k in known}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    hint = did_you_mean(name, known)
+    listed = "" if hint else " (`guided clients` lists them)"
+    raise GuidedError(f"there are no sessions from a client called '{printable(name)}' yet"
+                      f"{listed}{hint}")
+
+
+@click.group(cls=LogGroup, invoke_without_command=True)
 @click.option("--limit", "-n", type=click.IntRange(1, SQLITE_MAX, clamp=True), default=20,
               show_default=True,
               help="How many recent sessions to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the sessions as JSON.")
+@CLIENT_OPTION
 @click.pass_context
-def log(ctx: click.Context, limit: int, as_json: bool) -> None:
+def log(ctx: click.Context, limit: int, as_json: bool, client: str | None) -> None:
     """Your past sessions, newest first. Everything stays on this computer.
 
     \b
@@ -62,6 +106,9 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     guided log show N          one session whole, with its note and reflection
     guided log stats           time listened per week, days in a row, distress change
     guided log export -o f.csv share with your therapist
+    guided log import REC.json file a client's practice record under their name
+    guided log chart -o f.svg  distress before and after, and minutes, as a picture
+    guided log --client NAME   one client's sessions (also for stats, export, chart)
     guided log off / on        stop or resume logging
     """
     if ctx.invoked_subcommand is not None:
@@ -69,13 +116,14 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     from guided.outputs.safetext import printable_json
 
     with reading_log() as db:
-        sessions = db.recent(limit)
+        sessions = db.recent(limit, client=known_client(db, client))
     if as_json:
         click.echo(printable_json(json.dumps([s.to_dict() for s in sessions], indent=2,
                                              ensure_ascii=False)))
         return
     if not sessions:
-        click.echo("No sessions yet. When you play a practice, it will appear here.")
+        click.echo("No sessions from this client yet." if client else
+                   "No sessions yet. When you play a practice, it will appear here.")
         return
     for line in _table(sessions, _terminal_width()):
         click.echo(line)
@@ -99,12 +147,13 @@ def show(number: int) -> None:
 @click.option("--no-streak", is_flag=True,
               help="Leave out the days-in-a-row count (see also `guided log streak off`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
-def stats(no_streak: bool, as_json: bool) -> None:
+@CLIENT_OPTION
+def stats(no_streak: bool, as_json: bool, client: str | None) -> None:
     """Time listened in all and per week, days practised in a row, and the average change in distress per practice."""
     from guided.practice import sessionlog
 
     with reading_log() as db:
-        result = sessionlog.stats(db.all())
+        result = sessionlog.stats(db.all(known_client(db, client)))
     show_streak = not no_streak and sessionlog.streak_enabled()
     if as_json:
         data = {"sessions": result.sessions, "total_minutes": result.total_minutes,
@@ -141,7 +190,8 @@ def stats(no_streak: bool, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write to this file, .csv or .json (default, or '-': print).")
 @click.option("--force", is_flag=True, help="Replace the file if it already exists.")
-def export_log(fmt: str | None, output: str | None, force: bool) -> None:
+@CLIENT_OPTION
+def export_log(fmt: str | None, output: str | None, force: bool, client: str | None) -> None:
     """Every session, oldest first, as CSV or JSON, to share with your therapist.
 
     Text in the CSV that a spreadsheet would read as a formula (starting with =, +, -
@@ -155,7 +205,7 @@ def export_log(fmt: str | None, output: str | None, force: bool) -> None:
     if target is not None:
         check_target(target, force=force, guard=guard, what="the export")
     with reading_log() as db:
-        sessions = db.all()
+        sessions = db.all(known_client(db, client))
     text = _as_json(sessions) if fmt == "json" else _as_csv(sessions)
     if target is None:
         click.echo(_for_screen(text, fmt), nl=False)
@@ -325,6 +375,8 @@ def _details(s: Session, width: int) -> list[str]:
 
     ended = local_clock(s.ended)[-5:] if s.ended else "?"
     lines = [printable(f"Session {s.id}: {s.title} ({s.script})")]
+    if s.client:
+        lines += field("Client", s.client)
     lines += field("When", f"{local_clock(s.started)} to {ended}")
     lines += field("Listened", f"{format_clock(s.listened_seconds)} of "
                                f"{format_clock(s.planned_seconds)} · {s.outcome}")
@@ -362,4 +414,5 @@ def _fields() -> list[str]:
 
     fields = [f for f in Session.__dataclass_fields__ if f != "reflection"]
     return fields + ["reflection_question", "reflection_answer"]
+
 

@@ -23,19 +23,26 @@ import datetime as dt
 import errno
 import html
 import json
-import os
 import re
 import shutil
-import tempfile
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guided.errors import GuidedError, disk_problem
+from guided.outputs.bundle_client import client_side
+from guided.outputs.bundle_target import (
+    AUDIO_DIR,
+    CAPTIONS_DIR,
+    MARKER,
+    MARKER_TEXT,
+    _move_into_place,
+    check_bundle_target,
+)
+from guided.outputs.page_policy import with_policy
 from guided.outputs.progress import ExportTracker, Progress
-from guided.outputs.writer import Guard, check_target, temp_folder, temp_name, writing
+from guided.outputs.writer import Guard, temp_folder
 from guided.paths import PACKAGE_DIR, is_path_ref
 from guided.practice import journeys
 from guided.practice.journeys import Journey
@@ -44,8 +51,6 @@ from guided.script.model import Script
 from guided.timeline.plan import SPEECH, Timeline, filled_title
 
 PAGE_TEMPLATE = PACKAGE_DIR / "templates" / "bundle_page.html"
-AUDIO_DIR = "audio"
-CAPTIONS_DIR = "captions"
 
 Report = Callable[[str], None]
 
@@ -176,7 +181,7 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents,
     if j is not None:
         ids = [item.id for item in items]
         data["journey"] = {
-            "title": j.title,
+            "name": j.name, "title": j.title,
             "description": j.description,
             "weeks": [{
                 "number": w.number, "title": w.title, "theme": w.theme,
@@ -210,7 +215,7 @@ def render_page(data: dict, language: str = "en") -> str:
               "TITLE": html.escape(data["title"], quote=True),
               "DATA": payload}
     page = PAGE_TEMPLATE.read_text(encoding="utf-8")
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], page)
+    return with_policy(_PLACEHOLDER.sub(lambda m: values[m.group(1)], page))
 
 
 def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date) -> str:
@@ -220,6 +225,7 @@ def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date
              "  index.html   open this to listen: it opens in your web browser",
              f"  {AUDIO_DIR}/       the practices as MP3 files (they play in any music app too)",
              f"  {CAPTIONS_DIR}/    the words of each practice, as captions",
+             "  cover.png    a calm picture for this bundle, also shown in music apps",
              "",
              "HOW TO OPEN IT",
              "  1. If this came as a .zip file, unzip it first",
@@ -227,6 +233,12 @@ def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date
              "  2. Open index.html. No internet and no installing are needed.",
              "  3. Choose a practice and press play. The words appear as they are spoken,",
              "     and the chapter list lets you jump to any part.",
+             "",
+             "WHAT THE PAGE REMEMBERS",
+             "  Where you stopped, what you finished, and any ratings or answers you give",
+             "  are kept only in your web browser, on this device. Nothing is sent anywhere.",
+             "  \"Save my practice record\" makes a file you may send to your therapist",
+             "  if you wish; \"Forget everything on this device\" clears it all.",
              "",
              "GENTLE REMINDERS",
              "  - Listen somewhere comfortable, never while driving.",
@@ -294,10 +306,10 @@ def build_bundle(
     from guided.outputs.export import export_timeline
     from guided.outputs.transcript import write_transcript
     from guided.practice.prepare import Speakers, prepare
+    from guided.script.checks import require_known_variables, text_variables
 
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"
-    from guided.script.checks import require_known_variables, text_variables
 
     say = report or (lambda _msg: None)
     own_title = given_title(title)  # a mistake in it is said before any work
@@ -344,17 +356,18 @@ def build_bundle(
             intro = contents.journey.description if contents.journey else (
                 items[0].description if len(items) == 1 else "")
             data = page_data(bundle_title, intro, items, contents, values)
+            client_side(work, data, (values.get("name") or "").strip())  # id, cover, MP3 tags
             language = contents.scripts[0].language or "en"
             page = render_page(data, language)
             if "programme" in data.get("journey", {}):
                 from guided.outputs.programme_page import with_programme
 
-                page = with_programme(page)
+                page = with_policy(with_programme(page))  # its script is allowed too
             (work / "index.html").write_text(page, encoding="utf-8")
             (work / "README.txt").write_text(
                 readme_text(bundle_title, items, contents, today or dt.date.today()),
                 encoding="utf-8")
-            (work / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            (work / MARKER).write_bytes(MARKER_TEXT.encode())  # the same bytes everywhere
             _move_into_place(work, target, as_zip, force)
         except BaseException as exc:
             shutil.rmtree(work, ignore_errors=True)
@@ -395,68 +408,3 @@ def _disk_problem(exc: BaseException, work: Path) -> str | None:
     if cause.errno in _DISK_ERRNOS or names_work or exc is cause:
         return disk_problem(cause)
     return None
-
-
-MARKER = ".guided-bundle"  # in every bundle folder: `--force` replaces only folders that have it
-MARKER_TEXT = "Made by `guided bundle`. `guided bundle --force` may replace this folder.\n"
-_BUNDLE_ENTRIES = {"index.html", "README.txt", AUDIO_DIR, CAPTIONS_DIR, MARKER}
-
-
-def is_bundle_folder(path: Path) -> bool:
-    """A folder a bundle made: it has the marker, or (made before the marker existed)
-    holds nothing but a bundle's own entries, index.html among them."""
-    try:
-        names = set(os.listdir(path))
-    except OSError:
-        return False
-    return MARKER in names or ("index.html" in names and names <= _BUNDLE_ENTRIES)
-
-
-def check_bundle_target(out: Path, *, as_zip: bool, force: bool, guard: Guard) -> Path:
-    """The output writer's rules for a bundle: a .zip is a file like any export; a folder
-    is replaced (with --force) only if a previous bundle made it."""
-    if as_zip:
-        return check_target(out, force=force, guard=guard, what="the bundle")
-    real = Path(os.path.realpath(out))
-    guard.check(out, "the bundle")
-    if not real.exists():
-        check_target(out, guard=None, what="the bundle")  # the folders on the way
-        return real
-    if not real.is_dir():
-        raise GuidedError(f"{out} is a file; give a folder name, or a name ending in .zip")
-    cwd = Path(os.path.realpath(Path.cwd()))
-    if real == cwd or real in cwd.parents:
-        raise GuidedError(f"{out} is the folder you are in (or holds it); choose a new folder name")
-    if not is_bundle_folder(real):
-        raise GuidedError(f"{out} is a folder that a bundle did not make; it is left as it is, "
-                          "so choose a new folder name")
-    if not force:
-        raise GuidedError(f"{out} already exists; add --force to replace it, or choose another name")
-    return real
-
-
-def zip_root(out: Path) -> str:
-    """The one folder inside the .zip: the file's name, made safe (never '..' or empty)."""
-    name = out.stem.strip().strip(".")
-    return re.sub(r"[/\\]", "-", name) or "bundle"
-
-
-def _move_into_place(work: Path, out: Path, as_zip: bool, force: bool = False) -> None:
-    for path in work.rglob("*"):
-        if path.is_file():
-            path.chmod(0o644)  # exports are written private; a bundle is meant to be shared
-    if as_zip:
-        root = zip_root(out)
-        with writing(out, force=force) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(work.rglob("*")):
-                if path.is_file() and path.name != MARKER:
-                    archive.write(path, f"{root}/{path.relative_to(work).as_posix()}")
-        shutil.rmtree(work, ignore_errors=True)
-        return
-    old = None
-    if out.exists():  # --force on a previous bundle: swap the new folder in, then remove the old
-        old = Path(tempfile.mkdtemp(prefix=temp_name(out), suffix=".building", dir=out.parent))
-        os.replace(out, old)
-    os.replace(work, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -78,7 +78,21 @@ def _m002_origin(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN origin TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions, _m002_origin]
+def _m003_clients(db: sqlite3.Connection) -> None:
+    """Sessions a client practised, imported from their record (``guided log import``):
+    ``client`` names whose they are (NULL: your own), ``source`` is what the record called
+    the session, so importing the same record again adds nothing. ``bundles`` remembers
+    for whom each bundle was made."""
+    db.execute("ALTER TABLE sessions ADD COLUMN client TEXT")
+    db.execute("ALTER TABLE sessions ADD COLUMN source TEXT")
+    db.execute("CREATE UNIQUE INDEX sessions_source ON sessions (client, source)"
+               " WHERE source IS NOT NULL")
+    db.execute("CREATE TABLE bundles (id TEXT PRIMARY KEY, client TEXT NOT NULL,"
+               " title TEXT NOT NULL DEFAULT '', made TEXT NOT NULL)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions, _m002_origin,
+                                                          _m003_clients]
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -114,10 +128,16 @@ class Session:
     journey: str | None
     journey_day: int | None
     origin: str | None = None  # 'now' (guided now) or 'timer'; None for play and journeys
+    client: str | None = None  # None: your own; else whose practice this was (imported)
+    source: str | None = None  # an imported session's own key in its record
 
     def to_dict(self) -> dict:
-        """For JSON: times in local ISO 8601 with their offset, the reflection as an object."""
+        """For JSON: times in local ISO 8601 with their offset, the reflection as an object
+        (and the client's name for a client's session)."""
         data = asdict(self)
+        del data["source"]
+        if self.client is None:
+            del data["client"]
         data["started"] = days.local_iso(self.started)
         data["ended"] = days.local_iso(self.ended)
         if self.reflection:
@@ -176,6 +196,7 @@ class SessionLog:
         another process holds its write lock."""
         self.path = path or db_path()
         self.read_only, self.newer = read_only, False
+        self.pending_note: str | None = None  # one line about sessions-pending.jsonl, if any
         try:
             if read_only:
                 self.db = self._open_to_read(timeout)
@@ -228,11 +249,11 @@ class SessionLog:
 
     def pending_sessions(self) -> int:
         """How many sessions wait in the side file, not yet added to the log."""
-        try:
-            text = pending_path(self.path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return 0
-        return len(_pending_rows(text))
+        from guided.practice import pending
+
+        waiting = pending.read(pending_path(self.path))
+        self.pending_note = self.pending_note or waiting.note
+        return len(waiting.rows)
 
     def __enter__(self) -> SessionLog:
         return self
@@ -272,43 +293,20 @@ class SessionLog:
                             [*(row[c] for c in names), session_id])
 
     def _merge_pending(self) -> None:
-        """Add the rows a practice could not write at the time (the log was busy or
-        could not be written), then remove the side file. A damaged line is skipped."""
-        side = pending_path(self.path)
-        if not side.is_file():
-            return
-        taken = side.with_name(f"{side.name}.{os.getpid()}")
-        try:
-            os.replace(side, taken)  # one process merges each line, once
-            text = taken.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return
-        rows = _pending_rows(text)
-        try:
-            for key, row in list(rows.items()):
-                saved = row.get("id")
-                there = self.get(saved) if isinstance(saved, int) else None
-                if there is not None and (there.script, there.started) == (row["script"],
-                                                                             row["started"]):
-                    self.update_row(there.id, row)  # written at the start, finished here
-                else:
-                    self.insert_row(row)
-                del rows[key]  # in the log now: never added twice
-        except (sqlite3.Error, GuidedError):
-            whole = len(rows) == len(_pending_rows(text))
-            if whole:  # none added: the lines go back as they were
-                left = text
-            else:  # only the rows not added yet, so none is added twice
-                left = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows.values())
-            try:  # try again next time; putting the file back needs no room on the disk
-                if whole and not side.exists():
-                    os.replace(taken, side)
-                else:
-                    with side.open("a", encoding="utf-8") as fh:
-                        fh.write(left)
-            except OSError:
-                return  # kept as it was taken, rather than lost
-        taken.unlink(missing_ok=True)
+        """Add the rows a practice could not write at the time (the log was busy or could
+        not be written), then remove them from the side file (``guided.practice.pending``).
+        A line that cannot be added stays there, and ``pending_note`` says so."""
+        from guided.practice import pending
+
+        self.pending_note = pending.merge(pending_path(self.path), self._add_pending)
+
+    def _add_pending(self, row: dict) -> None:
+        saved = row.get("id")
+        there = self.get(saved) if isinstance(saved, int) else None
+        if there is not None and (there.script, there.started) == (row["script"], row["started"]):
+            self.update_row(there.id, row)  # written at the start, finished here
+        else:
+            self.insert_row(row)
 
     # writing: each call is one short, committed transaction
 
@@ -377,24 +375,27 @@ class SessionLog:
         return row is not None
 
     def get(self, session_id: int) -> Session | None:
+        """Session N, yours or a client's."""
         rows = list(self._select("WHERE id = ?", (session_id,)))
         return rows[0] if rows else None
 
-    def recent(self, limit: int | None = 20) -> list[Session]:
-        """Newest first."""
+    def recent(self, limit: int | None = 20, client: str | None = None) -> list[Session]:
+        """Newest first: your own sessions, or with ``client`` that client's."""
+        where = "WHERE client IS ? ORDER BY started DESC, id DESC"
         if limit is None:
-            return list(self._select("ORDER BY started DESC, id DESC", ()))
-        return list(self._select("ORDER BY started DESC, id DESC LIMIT ?", (limit,)))
+            return list(self._select(where, (client,)))
+        return list(self._select(f"{where} LIMIT ?", (client, limit)))
 
-    def all(self) -> list[Session]:
-        """Oldest first (for exports)."""
-        return list(self._select("ORDER BY started, id", ()))
+    def all(self, client: str | None = None) -> list[Session]:
+        """Oldest first (for exports): your own sessions, or with ``client`` that client's."""
+        return list(self._select("WHERE client IS ? ORDER BY started, id", (client,)))
 
     def _select(self, tail: str, params: tuple) -> Iterator[Session]:
         try:
             have = {row[1] for row in self.db.execute("PRAGMA table_info(sessions)")}
             wanted = ", ".join(c if c in have else f"NULL AS {c}" for c in _COLUMNS)  # an older log
-            rows = self.db.execute(f"SELECT {wanted} FROM sessions {tail}", params).fetchall()
+            rows = self.db.execute(f"SELECT * FROM (SELECT {wanted} FROM sessions) {tail}",
+                                   params).fetchall()
         except sqlite3.Error as exc:
             later = " (it comes from a newer version of guided)" if self.newer else ""
             raise GuidedError(f"cannot read the session log {self.path}{later}: {exc}") from None
@@ -487,18 +488,6 @@ def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8)
 
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
-
-
-def _pending_rows(text: str) -> dict[str, dict]:
-    """The rows of a side file, by key: the last snapshot of a row wins; a damaged line
-    is skipped."""
-    rows: dict[str, dict] = {}
-    for line in text.splitlines():
-        with contextlib.suppress(ValueError, TypeError):
-            row = json.loads(line)
-            if isinstance(row, dict) and row.get("script") and row.get("started"):
-                rows[str(row.get("key"))] = row
-    return rows
 
 
 def _empty_log() -> sqlite3.Connection:

@@ -23,6 +23,7 @@ import yaml
 
 from guided.errors import Pos, ScriptError, ScriptErrors
 from guided.paths import YAML_SUFFIXES
+from guided.script.cuewords import read_cues
 from guided.script.hygiene import NOTHING_TO_SAY, speakable
 from guided.script.model import (
     AMBIENCES,
@@ -72,7 +73,7 @@ from guided.timeline.plan import placeholder_names
 
 TOP_LEVEL_KEYS = (
     "format", "title", "practice", "description", "author", "language", "original", "voice",
-    "rate", "pace", "variables", "ambience", "steps",
+    "rate", "pace", "variables", "ambience", "fits", "cues", "steps",
 )
 STEP_KEYS = ("say", "pause", "bell", "section", "breathe", "repeat", "include")
 BREATHE_KEYS = ("in", "hold", "out", "hold_out", "cycles", "cue")
@@ -238,6 +239,12 @@ class _Builder(NodeReader):
             return self.number(node, "'pace'", *PACE_RANGE)
         if key == "variables":
             return self.variables(node)
+        if key == "cues":
+            return read_cues(self, node)
+        if key == "fits":
+            from guided.script.fits import read_fits
+
+            return read_fits(self, node)
         raise AssertionError(key)  # pragma: no cover - TOP_LEVEL_KEYS are all handled
 
     def language(self, node: yaml.Node) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guided.script.cuewords import MAX_CUE_CHARS
 from guided.script.durations import DURATION_PATTERN
 from guided.script.loader import BREATHE_CYCLES_DEFAULT, CYCLES_RANGE
 from guided.script.model import (
@@ -24,6 +25,7 @@ from guided.script.model import (
     RATE_RANGE,
     REPEAT_RANGE,
 )
+from guided.script.words import CUE_KEYS
 from guided.timeline.plan import DEFAULT_RATE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -166,6 +168,26 @@ def script_schema() -> dict[str, Any]:
             },
             "ambience": {"enum": list(AMBIENCES), "default": "none",
                          "description": "A quiet background bed under the whole practice."},
+            "fits": {
+                "type": "object", "additionalProperties": False, "required": ["distress"],
+                "description": "What the practice suits: `guided now` offers it when the "
+                               "listener's distress (0-10) is in its range.",
+                "properties": {
+                    "distress": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 10},
+                                           {"type": "string",
+                                            "pattern": r"^\s*(10|[0-9])\s*-\s*(10|[0-9])\s*$"}],
+                                 "description": "One level (7) or a range from-to (6-10)."},
+                    "why": _text("One line on why it suits those levels; shown by `guided now`.",
+                                 maxLength=200),
+                },
+            },
+            "cues": {
+                "type": "object", "additionalProperties": False,
+                "description": "Your own words for the breath cues of `breathe`, by phase "
+                               "(the others keep the words of the script's language).",
+                "properties": {key: _text(f"Spoken as each '{key}' phase begins.", minLength=1,
+                                          maxLength=MAX_CUE_CHARS) for key in CUE_KEYS},
+            },
             "steps": {"$ref": "#/definitions/steps",
                       "description": "What happens, in order."},
         },

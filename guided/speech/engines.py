@@ -31,6 +31,7 @@ DEFAULT_ENGINE = AUTO
 ENGINES = MappingProxyType({
     "hibari": "guided.speech.hibari_engine:create",  # the default natural voice (core dependency)
     "piper": "guided.speech.piper:create",  # optional extra guided[neural]
+    "pico": "guided.speech.pico:create",  # de, es, fr, it, en-GB, en-US (py-nanotts)
     "pyttsx3": "guided.speech.pyttsx3_engine:create",  # espeak-ng: many languages
     # A therapist's own takes (guided record); chosen by naming the voice, never by auto.
     "recorded": "guided.speech.recorded:create",
