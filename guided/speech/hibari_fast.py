@@ -242,17 +242,16 @@ def _unpack(data: bytes) -> tuple[dict, memoryview]:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` whole or not at all (the one atomic write, guided.atomic);
+    a failure is an ``OSError`` here: a kept file that cannot be written is not kept."""
+    from guided.atomic import write_atomic
+    from guided.errors import GuidedError
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+        write_atomic(path, data)
+    except GuidedError as exc:
+        raise OSError(str(exc)) from None
 
 
 def _assemble(tables: dict[str, Any], exceptions: dict, british: bool) -> Any:
