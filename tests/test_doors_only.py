@@ -31,6 +31,9 @@ ALLOWED = {
     "speech/hibari_model.py:json.load": "hibari's vocabulary, inside the installed hibari package",
     "speech/hibari_model.py:read_bytes": "the optimised model ONNX Runtime has just written",
     "outputs/programme_page.py:read_text": "a script shipped inside the package",
+    "i18n.py:open": "a compiled message catalogue shipped inside the package (guided/locale)",
+    "outputs/pagetext.py:json.loads": "a string literal of the page template shipped inside the "
+                                      "package, read as the JSON string it is written as",
     "speech/pyttsx3_engine.py:wave.open": "the WAV espeak-ng just wrote into guided's "
                                                         "own temporary folder",
     "outputs/encode.py:soundfile.SoundFile": "the export this process just wrote",

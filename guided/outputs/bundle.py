@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guided.errors import GuidedError, disk_problem
+from guided.i18n import texts
 from guided.outputs.bundle_client import client_side
 from guided.outputs.bundle_target import (
     AUDIO_DIR,
@@ -41,6 +42,15 @@ from guided.outputs.bundle_target import (
     check_bundle_target,
 )
 from guided.outputs.page_policy import with_policy
+from guided.outputs.pagetext import (
+    FOR_NAME,
+    YOUR_PRACTICES,
+    fill_marks,
+    language_labels,
+    page_language,
+    readme_text,
+    script_texts,
+)
 from guided.outputs.progress import ExportTracker, Progress
 from guided.outputs.writer import Guard, temp_folder
 from guided.paths import PACKAGE_DIR, is_path_ref
@@ -84,6 +94,7 @@ class Item:
     duration: float
     chapters: list[ChapterMark] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
+    language: str = "en"  # the practice's own (the page may be in another)
 
 
 @dataclass(frozen=True)
@@ -177,6 +188,7 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents,
         item["length"] = format_clock(item["duration"])
         for chapter in item["chapters"]:
             chapter["at"] = format_clock(chapter["start"])
+    language_labels(data["items"])
     j = contents.journey
     if j is not None:
         ids = [item.id for item in items]
@@ -208,62 +220,20 @@ def render_page(data: dict, language: str = "en") -> str:
     ``<script type="application/json">`` element, with ``<``, ``>`` and ``&`` escaped so
     no text can close the element or start markup; the title and language are
     HTML-escaped for their places."""
+    language = page_language([language])  # English where the page's words are not translated
+    _ = texts(language)
+    template = PAGE_TEMPLATE.read_text(encoding="utf-8")
+    data = {**data, "language": language, "text": script_texts(template, _)}
+    if "programme" in data.get("journey", {}):  # a Markdown programme's labels (programme_page)
+        shown = data["journey"]["programme"]
+        shown["labels"] = {key: _(label) for key, label in shown["labels"].items()}
     payload = (json.dumps(data, ensure_ascii=False, indent=1)
                .replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
                .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
     values = {"LANG": html.escape(language or "en", quote=True),
               "TITLE": html.escape(data["title"], quote=True),
               "DATA": payload}
-    page = PAGE_TEMPLATE.read_text(encoding="utf-8")
-    return with_policy(_PLACEHOLDER.sub(lambda m: values[m.group(1)], page))
-
-
-def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date) -> str:
-    """README.txt: a short, plain note for the client."""
-    lines = [title, "=" * len(title), "", f"Made for you on {when.isoformat()}.", "",
-             "WHAT IS INSIDE",
-             "  index.html   open this to listen: it opens in your web browser",
-             f"  {AUDIO_DIR}/       the practices as MP3 files (they play in any music app too)",
-             f"  {CAPTIONS_DIR}/    the words of each practice, as captions",
-             "  cover.png    a calm picture for this bundle, also shown in music apps",
-             "",
-             "HOW TO OPEN IT",
-             "  1. If this came as a .zip file, unzip it first",
-             "     (on a phone: open it in Files and choose Extract or Unzip).",
-             "  2. Open index.html. No internet and no installing are needed.",
-             "  3. Choose a practice and press play. The words appear as they are spoken,",
-             "     and the chapter list lets you jump to any part.",
-             "",
-             "WHAT THE PAGE REMEMBERS",
-             "  Where you stopped, what you finished, and any ratings or answers you give",
-             "  are kept only in your web browser, on this device. Nothing is sent anywhere.",
-             "  \"Save my practice record\" makes a file you may send to your therapist",
-             "  if you wish; \"Forget everything on this device\" clears it all.",
-             "",
-             "GENTLE REMINDERS",
-             "  - Listen somewhere comfortable, never while driving.",
-             "  - Your eyes can stay open. You can move, pause or stop at any time.",
-             "  - There is no right way to do this; noticing is enough.",
-             "  - A few minutes, often, tends to help more than a long session now and then.",
-             "  - These recordings do not replace care from a person. If something feels",
-             "    like too much, stop, and reach out to your therapist or someone you trust.",
-             "",
-             "PRACTICES"]
-    for n, item in enumerate(items, 1):
-        lines.append(f"  {n}. {item.title} ({format_clock(item.duration)})  {item.audio}")
-    journey = contents.journey
-    if journey is not None:
-        lines += ["", f"YOUR JOURNEY: {journey.title}",
-                  "  One practice a day; skip or repeat days as you need."]
-        for week in journey.weeks:
-            lines += ["", f"  Week {week.number}: {week.title}"]
-            for day in week.days:
-                practised = ", ".join(items[i].title for i in contents.days[day.number])
-                lines.append(f"    Day {day.number}: {practised}")
-                if day.reflection:
-                    lines.append(f"      To reflect on: {day.reflection}")
-    lines.append("")
-    return "\n".join(lines)
+    return with_policy(_PLACEHOLDER.sub(lambda m: values[m.group(1)], fill_marks(template, _)))
 
 
 # ---------------------------------------------------------------------------- building
@@ -271,16 +241,17 @@ def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date
 
 def default_title(contents: Contents, variables: Mapping[str, str]) -> str:
     name = (variables.get("name") or "").strip()
+    _ = texts(page_language([script.language for script in contents.scripts]))
     if contents.journey is not None:
         base = contents.journey.title
     elif len(contents.scripts) == 1:
         script = contents.scripts[0]
         base = filled_title(script, variables)
     else:
-        base = "Your practices"
+        base = _(YOUR_PRACTICES)
     if not name or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", base, re.IGNORECASE):
         return base  # "Evening settle for Sam" already says whom it is for
-    return f"{base} · for {name}"
+    return _(FOR_NAME).format(title=base, name=name)
 
 
 def build_bundle(
@@ -352,12 +323,12 @@ def build_bundle(
                     write_transcript(prep.timeline, "vtt", work / captions)
                     items.append(Item(stem, script.name, prep.timeline.title, prep.timeline.description, audio,
                                       captions, round(prep.timeline.seconds, 3),
-                                      chapters_of(prep.timeline), cues))
+                                      chapters_of(prep.timeline), cues, script.language or "en"))
             intro = contents.journey.description if contents.journey else (
                 items[0].description if len(items) == 1 else "")
             data = page_data(bundle_title, intro, items, contents, values)
             client_side(work, data, (values.get("name") or "").strip())  # id, cover, MP3 tags
-            language = contents.scripts[0].language or "en"
+            language = page_language([script.language for script in contents.scripts])
             page = render_page(data, language)
             if "programme" in data.get("journey", {}):
                 from guided.outputs.programme_page import with_programme
@@ -365,7 +336,7 @@ def build_bundle(
                 page = with_policy(with_programme(page))  # its script is allowed too
             (work / "index.html").write_text(page, encoding="utf-8")
             (work / "README.txt").write_text(
-                readme_text(bundle_title, items, contents, today or dt.date.today()),
+                readme_text(bundle_title, items, contents, today or dt.date.today(), language),
                 encoding="utf-8")
             (work / MARKER).write_bytes(MARKER_TEXT.encode())  # the same bytes everywhere
             _move_into_place(work, target, as_zip, force)
