@@ -36,10 +36,10 @@ from guided.errors import GuidedError
 from guided.speech import fit
 from guided.speech.base import Voice
 from guided.speech.languages import (
-    LANGUAGE_NAMES,
     language_codes,
     language_family,
     language_name,
+    language_of_name,
     normalise_language,
 )
 
@@ -64,6 +64,7 @@ class VoiceChoice:
     voice: str | None = None  # --voice
     rate: int | None = None  # --rate (words per minute)
     settings_voice: str | None = None  # the settings file's voice: the last word
+    several: bool = False  # several practices (export --all): --voice where its language is
     announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
     # one line that must be said (a script's voice not here), on any output
     warn: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
@@ -238,7 +239,7 @@ def _settle(choice: VoiceChoice, lang: str, script_voice: str | None, rate: int,
         if choice.engine == AUTO:  # with an engine chosen it was looked up above
             found = find_voice(name, engines)
         if len(found) == 1 and not fit.speaks(found[0], lang):  # another language's voice
-            if where == "--voice":
+            if where == "--voice" and not choice.several:
                 raise fit.refuse(name, found[0], lang, _fitting(lang))
             if not passed_over:
                 passed_over.append(fit.passed_over(name, found[0], lang, where))
@@ -303,27 +304,7 @@ def _a(word: str) -> str:
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
-# ISO 639-2 codes (both forms) of the languages above: `eng` means English, not a voice
-THREE_LETTER = {
-    "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it",
-    "nld": "nl", "dut": "nl", "por": "pt", "swe": "sv", "dan": "da", "nob": "nb", "nor": "no",
-    "fin": "fi", "pol": "pl", "ces": "cs", "cze": "cs", "rus": "ru", "ukr": "uk", "ell": "el",
-    "gre": "el", "tur": "tr", "jpn": "ja", "zho": "zh", "chi": "zh", "kor": "ko", "hin": "hi",
-    "ara": "ar", "heb": "he", "ind": "id",
-}
 WINDOWS_DEVICES = {"con", "prn", "aux", "nul", "conin$", "conout$"}
-
-
-def _language_of_name(name: str) -> str | None:
-    """The language a would-be voice name stands for (``en``, ``en-us``, ``eng``,
-    ``pt_br``), else None."""
-    first = re.split(r"[-_]", name, maxsplit=1)[0]
-    code = THREE_LETTER.get(first, first)
-    if code not in LANGUAGE_NAMES:
-        return None
-    if first != name and not re.fullmatch(r"[a-z]{2,3}(?:[-_][a-z0-9]{1,8})+", name):
-        return None
-    return LANGUAGE_NAMES[code]
 
 
 def check_recording_name(name: str) -> None:
@@ -332,7 +313,7 @@ def check_recording_name(name: str) -> None:
     would then speak the recordings instead."""
     wanted = name.strip().lower()
     owner = None
-    language = _language_of_name(wanted)
+    language = language_of_name(wanted)
     if wanted in WINDOWS_DEVICES or re.fullmatch(r"(com|lpt)[0-9]", wanted):
         owner = "the name of a device on Windows (no folder can have it there)"
     elif language:
@@ -366,7 +347,7 @@ def _no_such_voice(name: str, engines: tuple[str, ...], engine: str, where: str 
 def _voice_hint(name: str, engines: tuple[str, ...]) -> str:
     """What to try for a voice not found: the engine it belongs to when another engine
     than its own was chosen, else the closest voice id, and `guided voices`."""
-    import difflib
+    from guided.script.suggest import closest
 
     if len(engines) == 1:
         other = find_voice(name, tuple(e for e in ENGINE_NAMES if e != engines[0]))
@@ -376,9 +357,9 @@ def _voice_hint(name: str, engines: tuple[str, ...]) -> str:
     names = {v.id.lower(): v.id for engine in engines for v in voices_of(engine)}
     names.update({v.name.lower().split()[0]: v.id for engine in engines for v in voices_of(engine)
                   if engine != PYTTSX3 and v.name.strip()})  # joe, heart
-    close = difflib.get_close_matches(name.strip().lower(), list(names), n=1, cutoff=0.6)
+    close = closest(name.strip().lower(), names)
     listing = "`guided voices` lists the ones you can use"
-    return f"did you mean {names[close[0]]!r}? ({listing})" if close else listing
+    return f"did you mean {names[close]!r}? ({listing})" if close else listing
 
 
 def _recorded_voice(name: str, choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings | None:
