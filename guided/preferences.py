@@ -24,7 +24,6 @@ and writes any of them.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,8 +94,10 @@ def check_key(key: str) -> str:
     """``key`` when it is a setting; else a one-line error with the closest one."""
     if key in ALL_KEYS:
         return key
-    close = difflib.get_close_matches(key.lower(), ALL_KEYS, n=1, cutoff=0.5)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    from guided.script.suggest import closest
+
+    close = closest(key.lower(), ALL_KEYS, cutoff=0.5)
+    hint = f" (did you mean '{close}'?)" if close else ""
     raise GuidedError(f"unknown setting '{key}'{hint}; the settings are: {', '.join(ALL_KEYS)}")
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from guided.audio.format import BLOCK_SIZE, CHANNELS, SAMPLE_RATE
 from guided.errors import AudioDeviceError
+from guided.pcm import to_int16
 
 INSTALL_HINT = ("PortAudio is not installed: run `sudo apt-get install libportaudio2`, "
                 "or make an MP3 instead with `guided export SCRIPT -o FILE.mp3`")
@@ -84,9 +85,9 @@ def check_output(device: str | int | None = None) -> OutputDevice:
 
 
 def to_pcm16(block: np.ndarray) -> np.ndarray:
-    """The exact conversion the player applies before audio reaches the device."""
-    scaled = np.rint(np.clip(block, -1.0, 1.0) * 32767.0)
-    return scaled.astype("<i2")
+    """The exact conversion the player applies before audio reaches the device: the one
+    int16 rule (``guided.pcm``), little-endian as the stream is opened."""
+    return to_int16(block).astype("<i2", copy=False)
 
 
 def open_stream(device: OutputDevice) -> Any:

@@ -347,7 +347,7 @@ def _no_such_voice(name: str, engines: tuple[str, ...], engine: str, where: str 
 def _voice_hint(name: str, engines: tuple[str, ...]) -> str:
     """What to try for a voice not found: the engine it belongs to when another engine
     than its own was chosen, else the closest voice id, and `guided voices`."""
-    import difflib
+    from guided.script.suggest import closest
 
     if len(engines) == 1:
         other = find_voice(name, tuple(e for e in ENGINE_NAMES if e != engines[0]))
@@ -357,9 +357,9 @@ def _voice_hint(name: str, engines: tuple[str, ...]) -> str:
     names = {v.id.lower(): v.id for engine in engines for v in voices_of(engine)}
     names.update({v.name.lower().split()[0]: v.id for engine in engines for v in voices_of(engine)
                   if engine != PYTTSX3 and v.name.strip()})  # joe, heart
-    close = difflib.get_close_matches(name.strip().lower(), list(names), n=1, cutoff=0.6)
+    close = closest(name.strip().lower(), names)
     listing = "`guided voices` lists the ones you can use"
-    return f"did you mean {names[close[0]]!r}? ({listing})" if close else listing
+    return f"did you mean {names[close]!r}? ({listing})" if close else listing
 
 
 def _recorded_voice(name: str, choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings | None:

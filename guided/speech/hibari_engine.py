@@ -21,11 +21,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import importlib.util
-import os
-import sys
 import threading
-import types
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -51,68 +47,6 @@ SPEED_TO_WPM = (
     (2.00, 367.3),
 )
 SPEED_RANGE = (0.4, 2.0)
-
-
-class _LoadedOnFirstUse(types.ModuleType):
-    """``urllib.request`` before anything has used it: the first name read from it, set
-    or deleted on it runs the real module's code in this very module object, which
-    from then on is the plain module (as ``importlib.util.LazyLoader`` does, but
-    without loading when the import system merely looks at it)."""
-
-    def __getattr__(self, name: str) -> Any:  # only for names it lacks
-        _load_into(self)
-        return getattr(self, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        _load_into(self)
-        setattr(self, name, value)
-
-    def __delattr__(self, name: str) -> None:
-        _load_into(self)
-        delattr(self, name)
-
-
-_URLLIB_LOCK = threading.Lock()
-
-
-def _load_into(module: types.ModuleType) -> None:
-    import urllib
-
-    with _URLLIB_LOCK:
-        if type(module) is not _LoadedOnFirstUse:
-            return  # loaded meanwhile by another thread
-        object.__setattr__(module, "__class__", types.ModuleType)
-        try:
-            module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
-        except BaseException:  # never left half made: the next import starts afresh
-            if sys.modules.get("urllib.request") is module:
-                del sys.modules["urllib.request"]
-                del urllib.request  # type: ignore[attr-defined]
-            raise
-
-
-def _defer_urllib_request() -> None:
-    """hibari's voice registry imports ``urllib.request`` for the downloads guided never
-    makes; importing it (with http.client, email and ssl) is about 30 ms of a cold
-    start. Until something really uses it, ``urllib.request`` is a module that loads
-    itself on first use (``_LoadedOnFirstUse``), so nothing changes for any other user
-    of it."""
-    if "urllib.request" in sys.modules:
-        return
-    import importlib.machinery
-    import urllib
-
-    spec = importlib.machinery.PathFinder.find_spec("urllib.request", urllib.__path__)
-    if spec is None or spec.loader is None:
-        return  # not where Python keeps it: leave it to the import system
-    module = _LoadedOnFirstUse("urllib.request")
-    module.__dict__.update(__spec__=spec, __loader__=spec.loader, __file__=spec.origin,
-                           __cached__=spec.cached, __package__="urllib")
-    sys.modules["urllib.request"] = module
-    urllib.request = module  # type: ignore[attr-defined]  # as an import would set it
-
-
-_defer_urllib_request()
 
 
 def installed() -> bool:
@@ -189,20 +123,6 @@ def _hibari_version() -> str:
     return hibari_version()
 
 
-AHEAD = 4  # sentences of one clip in hand at once (model outputs are ~1 MB a second)
-_POOL: ThreadPoolExecutor | None = None
-
-
-def _pool() -> ThreadPoolExecutor:
-    """One small pool for the whole process: the speech workers share the cores."""
-    global _POOL
-    with _MODELS_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
-                                       thread_name_prefix="guided-hibari")
-        return _POOL
-
-
 def _plain_session(tts: Any) -> Any:
     """The voice model's onnxruntime session when it takes the inputs ``_infer`` gives
     (hibari 0.2), else None: then hibari's own ``from_ids`` voices each sentence."""
@@ -210,43 +130,6 @@ def _plain_session(tts: Any) -> Any:
 
     session = getattr(tts, "sess", None)
     return session if session is not None and session_as_expected(session) else None
-
-
-class _NotAsExpected(Exception):
-    """hibari's waveform step did not draw its noise as this release does."""
-
-
-def _noise_shape(outputs: list[np.ndarray]) -> tuple[int, int]:
-    try:
-        bins, frames = outputs[0].shape  # hibari 0.2: complex noise, one value per bin and frame
-    except (IndexError, ValueError, AttributeError):
-        raise _NotAsExpected() from None
-    return bins, 2 * frames
-
-
-def _waveform(outputs: list[np.ndarray], noise: _Noise) -> np.ndarray:
-    from hibari import dsp
-
-    return dsp.synth(*outputs, noise)
-
-
-class _Noise:
-    """The one draw ``hibari.dsp.synth`` makes from its generator, made beforehand in the
-    clip's order (``HibariEngine._voice_in_parallel``); anything else it asks for means
-    another hibari, and the clip is made one sentence after another instead."""
-
-    def __init__(self, samples: np.ndarray):
-        self._samples = samples
-        self.used = False
-
-    def standard_normal(self, size: Any = None, dtype: Any = np.float64) -> np.ndarray:
-        if self.used or dtype is not np.float32 or tuple(np.atleast_1d(size)) != self._samples.shape:
-            raise _NotAsExpected()
-        self.used = True
-        return self._samples
-
-    def __getattr__(self, name: str) -> Any:
-        raise _NotAsExpected()
 
 
 class _G2P:
@@ -396,11 +279,7 @@ class HibariEngine:
             # joins its own sentences, with nothing between them.
             runs = [tts.ids(phonemes) for piece in pieces(text)
                     for phonemes in model.phonemize(piece)]
-            seed = clip_seed(name, rate, text)
-            try:
-                parts = self._voice_in_parallel(tts, runs, speed(rate), seed)
-            except _NotAsExpected:  # another hibari: one sentence after another
-                parts = self._voice_in_order(tts, runs, speed(rate), seed)
+            parts = self._voice_in_order(tts, runs, speed(rate), clip_seed(name, rate, text))
         except SpeechError:
             raise
         except Exception as exc:  # noqa: BLE001 - onnxruntime / phonemizer errors
@@ -428,41 +307,6 @@ class HibariEngine:
             from hibari import dsp
 
             parts.append(dsp.synth(*self._infer(session, ids, speed), rng))
-        return parts
-
-    def _voice_in_parallel(self, tts: Any, runs: list[list[int]], speed: float,
-                           seed: int) -> list[np.ndarray]:
-        """The same samples as ``_voice_in_order``, with the sentences of a clip made side
-        by side on the cores (a cold ``guided play`` waits for its first clip; issue 13).
-        The model runs are independent; the waveform step draws its noise once from
-        the clip's generator, so the draws are made beforehand, in order, and each
-        sentence's waveform is then finished on its own. At most ``AHEAD`` sentences
-        are in hand at once, so memory stays bounded whatever the length."""
-        session = _plain_session(tts)
-        if session is None:
-            raise _NotAsExpected()
-        rng = np.random.default_rng(seed)
-        pool = _pool()
-        runs = [ids for ids in runs if len(ids) >= 3]  # as hibari: too short is silence, no draw
-        parts: list[np.ndarray] = []
-        window: list[Future] = []
-        try:
-            for start in range(0, len(runs), AHEAD):
-                window = [pool.submit(self._infer, session, ids, speed)
-                          for ids in runs[start:start + AHEAD]]
-                finishing = []
-                for made in window:
-                    outputs = made.result()
-                    noise = _Noise(rng.standard_normal(_noise_shape(outputs), dtype=np.float32))
-                    finishing.append((pool.submit(_waveform, outputs, noise), noise))
-                window = [job for job, _ in finishing]
-                for job, noise in finishing:
-                    parts.append(job.result())
-                    if not noise.used:
-                        raise _NotAsExpected()
-        finally:
-            for job in window:
-                job.cancel()
         return parts
 
     def _infer(self, session: Any, ids: list[int], speed: float) -> list[np.ndarray]:

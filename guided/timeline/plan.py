@@ -12,7 +12,6 @@ cached clip when there is one, else an estimate from the word count and rate.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from guided.script.model import (
     Step,
     iter_steps,
 )
+from guided.script.suggest import closest
 from guided.script.words import BREATH_CUE_WORDS as WORDS
 from guided.script.words import BREATH_PHASES, breath_cue_words
 
@@ -210,7 +210,8 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None, *,
             if unfilled is not None:
                 unfilled.append(name)
                 return token
-            raise ScriptError(missing_value(name, variables), pos)
+            raise ScriptError(missing_value(name, variables, in_script=not (  # a programme has no 'variables:'
+                pos is not None and pos.file.lower().endswith(".md"))), pos)
         return str(variables[name])
 
     return _PLACEHOLDER.sub(replace, text)
@@ -222,15 +223,15 @@ def missing_value(name: str, variables: Mapping[str, str], *, in_script: bool = 
     name that only the command line gave (``--var nmae=Sam`` for ``{name}``) is the likely
     slip then, and is named as such. ``in_script`` False for a journey, which has no
     'variables:' of its own."""
-    close = difflib.get_close_matches(name, list(variables), n=1, cutoff=0.6)
+    close = closest(name, variables)
     if not close:
         where = (f"add it under 'variables:' or pass --var {name}=..." if in_script else
                  f"pass --var {name}=... or give it in a --vars-file")
         return f"variable '{name}' has no value: {where}"
-    if close[0] in getattr(variables, "given", ()):
-        return (f"variable '{name}' has no value; a value was given for '{close[0]}' "
+    if close in getattr(variables, "given", ()):
+        return (f"variable '{name}' has no value; a value was given for '{close}' "
                 f"(--var or --vars-file): is that meant to be '{name}'?")
-    return f"{{{name}}} has no value; did you mean {{{close[0]}}}?"
+    return f"{{{name}}} has no value; did you mean {{{close}}}?"
 
 
 def fill_text(text: str, variables: Mapping[str, str]) -> str:
