@@ -64,9 +64,12 @@ bench: setup
 	$(PY) -m pip install -q -e '.[$(EXTRAS),bench]'  # the offline recogniser for the voice bench
 	$(PY) bench/run.py
 
+# ruff, mypy, and the layers: lint-imports checks that imports only run downward and
+# never in a circle (the contracts are in pyproject.toml, docs/architecture.md explains them).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 typecheck: setup
 	$(VENV)/bin/mypy

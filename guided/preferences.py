@@ -19,7 +19,6 @@ and writes any of them.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +28,8 @@ import yaml
 from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
 from guided.script.model import PACE_RANGE, RATE_RANGE
+from guided.settings import LISTENER_KEYS, check_key, load_settings
 
-SPEECH_KEYS = ("engine", "voice")  # read by guided.settings
-LISTENER_KEYS = ("rate", "pace", "device", "ratings", "streaks")
-ALL_KEYS = SPEECH_KEYS + LISTENER_KEYS
 MAX_BYTES = 64 * 1024
 
 # What each setting means, and what applies while it is not set (for `guided settings`).
@@ -75,15 +72,6 @@ def raw_settings(path: Path | None = None) -> dict[str, object]:
     return _read(path or settings_file())[0]
 
 
-def check_key(key: str) -> str:
-    """``key`` when it is a setting; else a one-line error with the closest one."""
-    if key in ALL_KEYS:
-        return key
-    close = difflib.get_close_matches(key.lower(), ALL_KEYS, n=1, cutoff=0.5)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    raise GuidedError(f"unknown setting '{key}'{hint}; the settings are: {', '.join(ALL_KEYS)}")
-
-
 def set_value(key: str, value: str, path: Path | None = None) -> object:
     """Write ``key: value`` into the settings file, keeping every other line as it is.
 
@@ -98,8 +86,8 @@ def set_value(key: str, value: str, path: Path | None = None) -> object:
 
 def _set_locked(path: Path, key: str, parsed: object) -> object:
     if key in ("voice", "engine"):  # now, not at every play: a voice that is not here,
-        from guided.settings import load_settings  # or that the engine set cannot speak,
-        from guided.speech.choice import check_engine_speaks, check_voice_name  # is refused
+        # or that the engine set cannot speak, is refused
+        from guided.speech.choice import check_engine_speaks, check_voice_name
 
         now = load_settings(path)
         if key == "voice":
@@ -138,7 +126,6 @@ def _read(path: Path) -> tuple[dict[str, object], dict[str, Pos]]:
     if not path.exists():
         return {}, {}
     from guided.script.yamlfile import load_nodes, node_pos
-    from guided.settings import load_settings
 
     load_settings(path)  # the file as a whole: names, engine and voice, every mistake one line
     node = load_nodes(path, max_bytes=MAX_BYTES, what="a settings file", alias_places=True)
@@ -180,7 +167,7 @@ def _parse_value(key: str, value: object) -> object:
             return text.lower() in _ON
         raise GuidedError(f"{key} should be on or off")
     if key == "engine":
-        from guided.speech.choice import ENGINE_CHOICES
+        from guided.speech.engines import ENGINE_CHOICES
 
         if text.lower() not in ENGINE_CHOICES:
             raise GuidedError(f"engine should be one of {', '.join(ENGINE_CHOICES)}")

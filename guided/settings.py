@@ -15,6 +15,7 @@ the file, line and column.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,11 +23,13 @@ import yaml
 
 from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
-from guided.preferences import ALL_KEYS, check_key
 from guided.script.nodes import NodeReader
 from guided.script.yamlfile import load_nodes, node_pos
-from guided.speech.choice import AUTO, ENGINE_CHOICES
+from guided.speech.engines import AUTO, ENGINE_CHOICES
 
+SPEECH_KEYS = ("engine", "voice")  # read here
+LISTENER_KEYS = ("rate", "pace", "device", "ratings", "streaks")
+ALL_KEYS = SPEECH_KEYS + LISTENER_KEYS
 KEYS = ALL_KEYS  # rate, pace, device, ratings and streaks are read by guided.preferences
 
 
@@ -87,3 +90,12 @@ def _positions(path: Path, node: yaml.Node | None) -> tuple[dict[object, Pos], d
     pairs = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
     return ({k.value: _pos(path, k) for k, _ in pairs},
             {k.value: _pos(path, v) for k, v in pairs})
+
+
+def check_key(key: str) -> str:
+    """``key`` when it is a setting; else a one-line error with the closest one."""
+    if key in ALL_KEYS:
+        return key
+    close = difflib.get_close_matches(key.lower(), ALL_KEYS, n=1, cutoff=0.5)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    raise GuidedError(f"unknown setting '{key}'{hint}; the settings are: {', '.join(ALL_KEYS)}")

@@ -225,7 +225,7 @@ def free_name(name: str) -> str:
 def _report_check(path: Path, ref: str) -> bool:
     """Run `guided check` on ``path`` and say how it went; True when it can be played.
     ``ref`` is how to name it to `guided edit` again."""
-    from guided.script.checks import WARNING, check_file
+    from guided.practice.checks import WARNING, check_file
     from guided.script.durations import format_length
 
     report = check_file(path, name=path.stem)
@@ -447,9 +447,9 @@ def write_phrase(path: Path, samples, sample_rate: int, *, force: bool = False) 
 
 def speak(text: str, voice: VoiceChoice | None, rate: int | None, cache_dir: str | None = None):
     """The trimmed clip for ``text`` (float32 at ``SAMPLE_RATE``), through the clip cache."""
+    from guided.script.lengths import DEFAULT_RATE
     from guided.speech.choice import VoiceChoice, settle
     from guided.speech.speaker import Speaker
-    from guided.timeline.plan import DEFAULT_RATE
 
     settings = settle(voice or VoiceChoice(), language="en", rate=rate or DEFAULT_RATE)
     with Speaker(settings, Path(cache_dir) if cache_dir else None) as speaker:
@@ -474,13 +474,14 @@ def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, .
     guided say "Let your shoulders soften." --rate 130
     guided say "Welcome, {name}." --var name=Sam -o welcome.mp3
     """
-    from guided.audio.format import SAMPLE_RATE
     from guided.errors import Pos
     from guided.outputs.writer import Guard, check_target, stop_on_signals
-    from guided.script.checks import require_known_variables
+    from guided.practice.checks import require_known_variables
+    from guided.samples import SAMPLE_RATE
     from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
     from guided.script.model import Say
-    from guided.timeline.plan import fill_variables, normalise_text
+    from guided.script.placeholders import fill_variables
+    from guided.timeline.plan import normalise_text
 
     values = collect_vars(variables, vars_file)
     require_known_variables(values, [Script(title="the phrase", steps=(Say(text, Pos("phrase")),))])
@@ -510,8 +511,8 @@ def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, .
 def play_samples(samples, device: str | None) -> None:
     """Play a short clip on the default output (or ``device``) and wait until it has been heard."""
     from guided.audio.device import check_output, to_pcm16
-    from guided.audio.format import SAMPLE_RATE
     from guided.errors import AudioDeviceError
+    from guided.samples import SAMPLE_RATE
 
     output = check_output(device)  # a clear AudioDeviceError when there is nothing to play on
     import sounddevice as sd

@@ -44,8 +44,8 @@ def _current() -> tuple[Journey, Progress]:
 def _script_lengths(journey: Journey, day: Day, values: Mapping[str, str]) -> list[tuple[str, str]]:
     """``(title, about-length)`` for each practice of a day (titles filled with ``values``)."""
     from guided.script.durations import format_length
-    from guided.timeline.estimate import estimate_seconds
-    from guided.timeline.plan import filled_title
+    from guided.script.lengths import estimate_seconds
+    from guided.script.placeholders import filled_title
 
     result = []
     for ref in day.practices:
@@ -187,11 +187,11 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import is_interactive
     from guided.practice import sessionlog
+    from guided.practice.checks import require_known_variables
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
-    from guided.script.checks import require_known_variables
-    from guided.timeline.plan import filled_title
+    from guided.script.placeholders import filled_title
 
     scripts = [journeys.load_practice(j, ref) for ref in day.practices]
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
@@ -292,7 +292,7 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     guided journey check six-weeks
     guided journey check sam-journey.yaml --vars-file sam.yaml
     """
-    from guided.script.checks import unfilled_problems
+    from guided.practice.checks import unfilled_problems
 
     values = collect_vars(variables, vars_file)
     j = journeys.load_journey(name)

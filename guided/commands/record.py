@@ -55,8 +55,8 @@ def record(script_ref: str, list_only: bool, name: str | None, import_dir: str |
     take you keep is saved at once, so you can stop (q or Ctrl-C) and carry on later
     where you left off. See docs/own-voice.md.
     """
+    from guided.practice.checks import require_known_variables
     from guided.practice.prepare import load
-    from guided.script.checks import require_known_variables
     from guided.speech.choice import check_recording_name
     from guided.speech.recorded.store import VoiceStore
 
@@ -132,7 +132,7 @@ def with_missing_takes(report, store, ref: str, strict: bool, *, script_voice: b
     from dataclasses import replace
 
     from guided.errors import Pos
-    from guided.script.checks import ERROR, WARNING, Problem
+    from guided.practice.checks import ERROR, WARNING, Problem
     from guided.speech.recorded.store import VoiceStore
     from guided.timeline.plan import SPEECH
 
@@ -400,7 +400,7 @@ def _wait(keys, accepted: str) -> str:
 
 
 def _session_rate() -> int:
-    from guided.audio.format import SAMPLE_RATE
+    from guided.samples import SAMPLE_RATE
 
     return SAMPLE_RATE
 

@@ -12,7 +12,7 @@ import click
 
 from guided.commands.common import cache_option
 from guided.errors import GuidedError
-from guided.speech.choice import ENGINE_NAMES
+from guided.speech.engines import ENGINE_NAMES
 
 RECORDED = "recorded"  # guided.speech.recorded.ENGINE, without importing numpy to list voices
 _BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")

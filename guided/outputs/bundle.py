@@ -33,15 +33,17 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from guided.atomic import temp_folder, temp_name
 from guided.errors import GuidedError, disk_problem
 from guided.outputs.progress import ExportTracker, Progress
-from guided.outputs.writer import Guard, check_target, temp_folder, temp_name, writing
+from guided.outputs.writer import Guard, check_target, writing
 from guided.paths import PACKAGE_DIR, is_path_ref
 from guided.practice import journeys
 from guided.practice.journeys import Journey
 from guided.script.durations import format_clock
 from guided.script.model import Script
-from guided.timeline.plan import SPEECH, Timeline, filled_title
+from guided.script.placeholders import filled_title
+from guided.timeline.plan import SPEECH, Timeline
 
 PAGE_TEMPLATE = PACKAGE_DIR / "templates" / "bundle_page.html"
 AUDIO_DIR = "audio"
@@ -290,7 +292,7 @@ def build_bundle(
 
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"
-    from guided.script.checks import require_known_variables, text_variables
+    from guided.practice.checks import require_known_variables, text_variables
 
     say = report or (lambda _msg: None)
     own_title = given_title(title)  # a mistake in it is said before any work

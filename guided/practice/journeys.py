@@ -46,7 +46,7 @@ from guided.script.nodes import NodeBudget, NodeReader
 from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes
 
 if TYPE_CHECKING:
-    from guided.script.checks import Problem
+    from guided.practice.checks import Problem
     from guided.script.model import Script
 
 MAX_BYTES = 1024 * 1024
@@ -119,7 +119,7 @@ class Journey:
     def filled(self, values: Mapping[str, str]) -> Journey:
         """This journey with ``{name}`` in each reflection filled from ``values`` (``--var``,
         ``--vars-file``), as in a script's title; any other brace stays as written."""
-        from guided.timeline.plan import fill_text
+        from guided.script.placeholders import fill_text
 
         weeks = tuple(replace(week, days=tuple(replace(day, reflection=fill_text(day.reflection, values))
                                                for day in week.days))
@@ -358,7 +358,7 @@ def load_practice(journey: Journey, ref: PracticeRef):
 def reflection_variables(journey: Journey) -> set[str]:
     """The ``{name}``s written in the journey's reflections (a ``--var`` used only there
     is not a typo)."""
-    from guided.script.checks import text_variables
+    from guided.practice.checks import text_variables
 
     return {name for _, text, _ in journey.reflections() for name in text_variables(text)}
 
@@ -370,7 +370,7 @@ def journey_problems(journey: Journey, values: Mapping[str, str] | None = None, 
     first (unless ``given_names`` is False), then each practice's own mistakes in the
     journey's order, every bad practice, not only the first (for ``guided journey check``
     and ``guided check``)."""
-    from guided.script.checks import Problem, check_practices, unknown_variables
+    from guided.practice.checks import Problem, check_practices, unknown_variables
 
     scripts: list[Script] = []
     found: list[Problem] = []

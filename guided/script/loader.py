@@ -24,6 +24,7 @@ import yaml
 from guided.errors import Pos, ScriptError, ScriptErrors
 from guided.paths import YAML_SUFFIXES
 from guided.script.hygiene import NOTHING_TO_SAY, speakable
+from guided.script.lengths import check_limits
 from guided.script.model import (
     AMBIENCES,
     BELL_SOUNDS,
@@ -58,6 +59,7 @@ from guided.script.nodes import (
     short,
     short_path,
 )
+from guided.script.placeholders import placeholder_names
 from guided.script.suggest import did_you_mean
 from guided.script.yamlfile import (
     INT,
@@ -67,8 +69,6 @@ from guided.script.yamlfile import (
     is_blank,
     read_bytes,
 )
-from guided.timeline.estimate import check_limits
-from guided.timeline.plan import placeholder_names
 
 TOP_LEVEL_KEYS = (
     "format", "title", "practice", "description", "author", "language", "voice",

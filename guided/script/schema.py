@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guided.script.lengths import DEFAULT_RATE
 from guided.script.loader import BREATHE_CYCLES_DEFAULT, CYCLES_RANGE
 from guided.script.model import (
     AMBIENCES,
@@ -23,7 +24,6 @@ from guided.script.model import (
     RATE_RANGE,
     REPEAT_RANGE,
 )
-from guided.timeline.plan import DEFAULT_RATE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 

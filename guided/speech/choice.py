@@ -33,17 +33,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from guided.errors import GuidedError
-from guided.speech.base import Voice
+from guided.speech.base import SpeechSettings, Voice
+from guided.speech.engines import (
+    ACCEPTED_ENGINES,
+    AUTO,
+    ENGINE_CHOICES,
+    ENGINE_LABELS,
+    ENGINE_NAMES,
+    HIBARI,
+    NATURAL,
+    PIPER,
+    PYTTSX3,
+    RECORDED,
+)
 
-AUTO = "auto"
-HIBARI, PIPER, PYTTSX3 = "hibari", "piper", "pyttsx3"
-RECORDED = "recorded"  # a therapist's own voice: chosen by its name, never by `auto`
-ENGINE_NAMES = (HIBARI, PIPER, PYTTSX3)
-ENGINE_CHOICES = (AUTO, *ENGINE_NAMES)  # what a user chooses from
-TEST = "test"  # tones for the test suite: accepted by --engine, never offered or picked
-ACCEPTED_ENGINES = (*ENGINE_CHOICES, TEST)
-NATURAL = (HIBARI, PIPER)  # what `auto` tries first, best first (bench/results/)
-ENGINE_LABELS = {HIBARI: "hibari", PIPER: "Piper", PYTTSX3: "espeak-ng", TEST: "the test engine"}
 LANGUAGE_NAMES = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
     "nl": "Dutch", "pt": "Portuguese", "sv": "Swedish", "da": "Danish", "nb": "Norwegian",
@@ -65,19 +68,6 @@ class VoiceChoice:
     announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
     # one line that must be said (a script's voice not here), on any output
     warn: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class SpeechSettings:
-    """What one ``Speaker`` speaks with: a concrete engine and voice."""
-
-    engine: str = HIBARI
-    voice: str | None = None  # None = the engine's default voice for `language`
-    rate: int = 140  # words per minute
-    language: str = "en"
-    note: str = field(default="", compare=False)  # one line: who is speaking
-    announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
-    fallback: SpeechSettings | None = None  # engine `recorded`: who speaks unrecorded lines
 
 
 # -- the voices each engine has here ------------------------------------------------

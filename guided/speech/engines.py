@@ -22,8 +22,16 @@ from types import MappingProxyType
 
 from guided.errors import GuidedError
 from guided.speech.base import Engine
-from guided.speech.choice import AUTO, ENGINE_CHOICES
 
+AUTO = "auto"
+HIBARI, PIPER, PYTTSX3 = "hibari", "piper", "pyttsx3"
+RECORDED = "recorded"  # a therapist's own voice: chosen by its name, never by `auto`
+ENGINE_NAMES = (HIBARI, PIPER, PYTTSX3)
+ENGINE_CHOICES = (AUTO, *ENGINE_NAMES)  # what a user chooses from
+TEST = "test"  # tones for the test suite: accepted by --engine, never offered or picked
+ACCEPTED_ENGINES = (*ENGINE_CHOICES, TEST)
+NATURAL = (HIBARI, PIPER)  # what `auto` tries first, best first (bench/results/)
+ENGINE_LABELS = {HIBARI: "hibari", PIPER: "Piper", PYTTSX3: "espeak-ng", TEST: "the test engine"}
 DEFAULT_ENGINE = AUTO
 
 # engine name -> "module:factory" (the factory takes the audio cache folder, or None for

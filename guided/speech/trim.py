@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from guided.audio.format import SAMPLE_RATE
+from guided.samples import SAMPLE_RATE
 
 THRESHOLD_DBFS = -50.0  # anything quieter than this at either end counts as silence
 FADE_SECONDS = 0.005  # a tiny fade at both cut points so the clip never starts with a click

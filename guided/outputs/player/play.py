@@ -15,15 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from guided.audio.device import OutputDevice, check_output
-from guided.audio.format import BLOCK_SIZE, SAMPLE_RATE
 from guided.errors import AudioDeviceError
 from guided.interrupts import held
 from guided.outcomes import INTERRUPTED, REACHED_END, Outcome
+from guided.practice.recorder import Playing, Recorder
+from guided.samples import BLOCK_SIZE, SAMPLE_RATE
 from guided.script.model import Script
 from guided.timeline.lazy import LazyPlan, resolve_section
 from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
@@ -42,29 +43,6 @@ class PlayOptions:
     start_section: str | None = None  # number or title (--from)
     cache_dir: str | None = None
     interactive: bool = False  # captions, progress and keys (a terminal on both ends)
-
-
-@dataclass(frozen=True)
-class Playing:
-    """What is being played, as the recorder is told at the first sound."""
-
-    script: str  # the name, or the file it came from
-    title: str
-    content_hash: str
-    voice: str
-    engine: str
-    rate: int | None
-    planned_seconds: float
-
-
-class Recorder(Protocol):
-    """Keeps the listening session (``guided.practice.recorder.SessionRecorder``)."""
-
-    def begin(self, playing: Playing) -> None: ...
-
-    def progress(self, listened_seconds: float, now: bool = False) -> None: ...
-
-    def finish(self, outcome: Outcome, listened_seconds: float, planned_seconds: float) -> None: ...
 
 
 @dataclass

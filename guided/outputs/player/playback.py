@@ -7,17 +7,14 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from guided.audio.device import OutputDevice, open_stream, to_pcm16
-from guided.audio.format import SAMPLE_RATE
 from guided.interrupts import Held
 from guided.outcomes import COMPLETED, INTERRUPTED, SKIPPED, STOPPED, Outcome
-from guided.outputs.player.renderer import END, Renderer
+from guided.outputs.player.renderer import END, Playable, Renderer
+from guided.samples import SAMPLE_RATE
 from guided.timeline.plan import BREATH_CUE_WORDS, SPEECH, TONE
-
-if TYPE_CHECKING:
-    from guided.outputs.player.play import Performance
 
 DOUBLE_BACK = 2.0  # a second `b` within this many seconds goes to the previous section
 
@@ -30,7 +27,7 @@ class DeviceLost(Exception):
 class Playback:
     """The main-thread side: writes blocks, reads keys, draws."""
 
-    def __init__(self, performance: Performance, device: OutputDevice, screen: Any, start: int):
+    def __init__(self, performance: Playable, device: OutputDevice, screen: Any, start: int):
         self.performance = performance
         self.screen = screen
         self.on_first_sound: Callable[[], None] | None = None  # called as the first block is written
