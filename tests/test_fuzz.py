@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from guided.errors import ScriptError
 from guided.practice.checks import check_script
-from guided.script.loader import BREATHE_KEYS, STEP_KEYS, TOP_LEVEL_KEYS, load_script
+from guided.script.loader import TOP_LEVEL_KEYS, load_script
 from guided.script.model import Script
+from guided.script.steps import BREATHE_KEYS, STEP_KEYS
 
 VALID = """\
 format: 1

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from guided.script.lengths import DEFAULT_RATE
-from guided.script.loader import BREATHE_CYCLES_DEFAULT, CYCLES_RANGE
 from guided.script.model import (
     AMBIENCES,
     BELL_SOUNDS,
@@ -24,6 +23,7 @@ from guided.script.model import (
     RATE_RANGE,
     REPEAT_RANGE,
 )
+from guided.script.steps import BREATHE_CYCLES_DEFAULT, CYCLES_RANGE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
