@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from guided.practice import sessionlog
+from guided.practice import logstats, sessionlog
 from guided.practice.sessionlog import SessionLog
 
 
@@ -69,13 +69,13 @@ def test_stats_streak_weeks_and_distress():
         _session("2026-11-21T20:00:00+00:00", 10, "g", 5, 4),
         _session("2026-11-22T08:00:00+00:00", 3, "b", 6, 6),
     ]
-    result = sessionlog.stats(sessions, today=today, weeks=2)
+    result = logstats.stats(sessions, today=today, weeks=2)
     assert result.streak_days == 3
     assert result.minutes_per_week == [("2026-W46", 0.0), ("2026-W47", 23.0)]
     assert result.distress_change == [("b", 0.0, 1), ("g", -2.0, 2)]
     # yesterday still counts as a running streak; two days ago does not
-    assert sessionlog.stats(sessions[:3], today=today).streak_days == 2
-    assert sessionlog.stats(sessions[:1], today=today).streak_days == 0
+    assert logstats.stats(sessions[:3], today=today).streak_days == 2
+    assert logstats.stats(sessions[:1], today=today).streak_days == 0
 
 
 def test_logging_and_streak_switches(isolated_home):
@@ -84,5 +84,5 @@ def test_logging_and_streak_switches(isolated_home):
     assert not sessionlog.logging_enabled()
     sessionlog.set_logging(True)
     assert sessionlog.logging_enabled()
-    sessionlog.set_streak(False)
-    assert not sessionlog.streak_enabled()
+    logstats.set_streak(False)
+    assert not logstats.streak_enabled()

@@ -22,8 +22,9 @@ from guided.commands.common import (
 from guided.errors import GuidedError
 from guided.outputs.safetext import printable
 from guided.paths import is_path_ref
-from guided.practice import journeys
-from guided.practice.journeys import Day, Journey, Progress
+from guided.practice import journeyfile, journeys
+from guided.practice.journeyfile import Day, Journey
+from guided.practice.journeys import Progress
 
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
@@ -98,7 +99,7 @@ def list_journeys() -> None:
     for name, origin, path in journeys.iter_journeys():
         found = True
         try:
-            j = journeys.parse_journey(path)
+            j = journeyfile.parse_journey(path)
         except GuidedError as exc:
             click.echo(printable(f"{name:<20} ({origin}) cannot be read: {exc}"))
             continue
