@@ -101,9 +101,9 @@ def test_only_the_voice_in_the_wheel_is_listed_until_another_is_on_disk(
 def test_no_code_path_can_download() -> None:
     """Every model is found with download_missing=False and opened from that file
     (guided.speech.hibari_fast makes the session itself; it never asks hibari for a path)."""
-    from guided.speech import hibari_fast
+    from guided.speech import hibari_fast, hibari_models
 
-    source = Path(hibari_engine.__file__).read_text()
+    source = Path(hibari_engine.__file__).read_text() + Path(hibari_models.__file__).read_text()
     assert "download_missing=False" in source
     assert "voice_path(name)" not in source and "make_tts(self.name, self.path," in source
     fast = Path(hibari_fast.__file__).read_text()

@@ -18,14 +18,12 @@ the same samples.
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import importlib.util
-import os
 import sys
 import threading
 import types
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +32,7 @@ import numpy as np
 from guided.errors import SpeechError
 from guided.speech.base import Voice
 from guided.speech.chunking import pieces
+from guided.speech.hibari_models import model, pool, warm_in_background
 
 ENGINE_NAME = "hibari"
 DEFAULT_VOICE = "heart"
@@ -190,19 +189,6 @@ def _hibari_version() -> str:
 
 
 AHEAD = 4  # sentences of one clip in hand at once (model outputs are ~1 MB a second)
-_POOL: ThreadPoolExecutor | None = None
-
-
-def _pool() -> ThreadPoolExecutor:
-    """One small pool for the whole process: the speech workers share the cores."""
-    global _POOL
-    with _MODELS_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
-                                       thread_name_prefix="guided-hibari")
-        return _POOL
-
-
 class _NotAsExpected(Exception):
     """hibari's waveform step did not draw its noise as this release does."""
 
@@ -240,93 +226,6 @@ class _Noise:
         raise _NotAsExpected()
 
 
-class _G2P:
-    """hibari's phonemizer, loaded in a background thread (while the voice model loads
-    beside it) and shared by every voice of one accent. Parsing its gzipped JSON tables
-    takes 0.5 to 1 s on a busy machine, so the parsed tables are kept in the cache
-    (``guided.speech.hibari_fast``) and read from there in a few milliseconds."""
-
-    def __init__(self, british: bool, folder: Path | None):
-        self._british, self._folder = british, folder
-        self._ready = threading.Event()
-        self._real: Any = None
-        self._error: BaseException | None = None
-        self._lock = threading.Lock()
-        threading.Thread(target=self._load, daemon=True, name="guided-hibari-g2p").start()
-
-    def _load(self) -> None:
-        try:
-            from guided.speech.hibari_fast import load_g2p
-
-            self._real = load_g2p(self._british, self._folder)
-        except BaseException as exc:  # noqa: BLE001 - raised where it is used
-            self._error = exc
-        finally:
-            self._ready.set()
-
-    def __call__(self, text: str) -> str:
-        self._ready.wait()
-        if self._error is not None:
-            raise SpeechError(f"hibari's phonemizer could not start ({self._error})")
-        with self._lock:  # pure Python with caches: one sentence at a time
-            return self._real(text)
-
-
-class _Model:
-    """One voice, loaded once per process and shared by every speech thread: the
-    onnxruntime session is thread-safe; the phonemizer loads beside it, in parallel."""
-
-    def __init__(self, name: str, path: Path, british: bool, folder: Path | None):
-        self.name, self.path, self._folder = name, path, folder
-        self._lock = threading.Lock()
-        self._g2p = _g2p(british, folder)
-        self._tts: Any = None
-
-    def tts(self) -> Any:
-        with self._lock:
-            if self._tts is None:
-                from guided.speech.hibari_fast import make_tts
-
-                self._tts = make_tts(self.name, self.path, self._g2p, self._folder, threads=1)
-            return self._tts
-
-    def phonemize(self, text: str) -> list[str]:
-        return list(self.tts().phonemize(text))
-
-
-_MODELS: dict[tuple[str, Path | None], _Model] = {}
-_G2PS: dict[tuple[bool, Path | None], _G2P] = {}
-_MODELS_LOCK = threading.Lock()
-
-
-_WARMING: list[threading.Thread] = []
-
-
-def _finish_warming() -> None:
-    """At exit (an error before the first clip, say): let a model still loading finish
-    first. onnxruntime aborts the process ("terminate called ...") if the interpreter
-    shuts down while one of its sessions is being made."""
-    for thread in list(_WARMING):
-        thread.join(10.0)
-
-
-def _g2p(british: bool, folder: Path | None) -> _G2P:
-    with _MODELS_LOCK:
-        if (british, folder) not in _G2PS:
-            _G2PS[british, folder] = _G2P(british, folder)
-        return _G2PS[british, folder]
-
-
-def _model(name: str, path: Path, info: dict[str, Any], folder: Path | None) -> _Model:
-    with _MODELS_LOCK:
-        found = _MODELS.get((name, folder))
-    if found is None:  # made outside the lock: _Model takes it for its phonemizer
-        made = _Model(name, path, bool(info.get("british")), folder)
-        with _MODELS_LOCK:
-            found = _MODELS.setdefault((name, folder), made)
-    return found
-
-
 class HibariEngine:
     """The hibari engine (``guided.speech.base.Engine``), in the program's own process."""
 
@@ -361,32 +260,27 @@ class HibariEngine:
 
     def start(self) -> None:
         """Load the default voice and its phonemizer now, in the background."""
-        thread = threading.Thread(target=self._warm, daemon=True, name="guided-hibari-warm")
-        with _MODELS_LOCK:
-            if not _WARMING:
-                atexit.register(_finish_warming)
-            _WARMING.append(thread)
-        thread.start()
+        warm_in_background(self._warm)
 
     def _warm(self) -> None:
         try:
             path, info = self._files(DEFAULT_VOICE)
-            _model(DEFAULT_VOICE, path, info, self._folder).tts()
+            model(DEFAULT_VOICE, path, info, self._folder).tts()
         except Exception:  # noqa: BLE001 - a real failure shows up when a clip is made
             pass
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
         name = voice or DEFAULT_VOICE
         path, info = self._files(name)
-        model = _model(name, path, info, self._folder)
+        voice_model = model(name, path, info, self._folder)
         try:
-            tts = model.tts()
+            tts = voice_model.tts()
             # Bounded pieces (guided.speech.chunking): hibari cuts only at sentence and
             # clause ends, so one run-on sentence would be one run whose memory grows
             # with its length (2.2 GB at 5,000 characters). Pieces are joined as hibari
             # joins its own sentences, with nothing between them.
             runs = [tts.ids(phonemes) for piece in pieces(text)
-                    for phonemes in model.phonemize(piece)]
+                    for phonemes in voice_model.phonemize(piece)]
             seed = clip_seed(name, rate, text)
             try:
                 parts = self._voice_in_parallel(tts, runs, speed(rate), seed)
@@ -433,19 +327,19 @@ class HibariEngine:
         if session is None:
             raise _NotAsExpected()
         rng = np.random.default_rng(seed)
-        pool = _pool()
+        workers = pool()
         runs = [ids for ids in runs if len(ids) >= 3]  # as hibari: too short is silence, no draw
         parts: list[np.ndarray] = []
         window: list[Future] = []
         try:
             for start in range(0, len(runs), AHEAD):
-                window = [pool.submit(self._infer, session, ids, speed)
+                window = [workers.submit(self._infer, session, ids, speed)
                           for ids in runs[start:start + AHEAD]]
                 finishing = []
                 for made in window:
                     outputs = made.result()
                     noise = _Noise(rng.standard_normal(_noise_shape(outputs), dtype=np.float32))
-                    finishing.append((pool.submit(_waveform, outputs, noise), noise))
+                    finishing.append((workers.submit(_waveform, outputs, noise), noise))
                 window = [job for job, _ in finishing]
                 for job, noise in finishing:
                     parts.append(job.result())
