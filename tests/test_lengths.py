@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from guided.outputs.bundle import ChapterMark, Contents, Item, page_data, readme_text
+from guided.outputs.bundlepage import ChapterMark, Contents, Item, page_data, readme_text
 from guided.script.durations import format_clock, format_length
 
 
