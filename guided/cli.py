@@ -23,6 +23,7 @@ from guided.outputs.safetext import printable
 COMMANDS: dict[str, str] = {
     "play": "guided.commands.play:play",
     "export": "guided.commands.export:export",
+    "timer": "guided.commands.timer:timer",
     "check": "guided.commands.scripts:check",
     "list": "guided.commands.scripts:list_scripts",
     "preview": "guided.commands.scripts:preview",
@@ -156,6 +157,8 @@ def error_line(exc: GuidedError) -> str:
 def main(argv: list[str] | None = None) -> None:
     from guided.outputs.writer import stop_on_signals
 
+    _stand_in_for_closed_streams()
+
     try:
         # Not standalone, so GuidedError reaches us; Click then *returns* the code given
         # to ctx.exit(n) instead of raising, so pass it on. SIGTERM and SIGHUP unwind
@@ -206,6 +209,15 @@ def main(argv: list[str] | None = None) -> None:
     except (BrokenPipeError, ValueError):  # the reader went away after our last line
         _quiet_exit()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _stand_in_for_closed_streams() -> None:
+    """A standard stream closed before guided started (``guided timer 1m -o x.wav >&-``)
+    is None in Python: the null device stands in, so nothing asks it for a line or
+    writes to nothing."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
 
 
 def _stdout_closed() -> bool:

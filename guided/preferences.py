@@ -7,6 +7,11 @@
     device: pulse      # the output for `guided play` (a number or a name, see `guided devices`)
     ratings: off       # do not ask how much distress you feel before and after
     streaks: off       # leave the days-in-a-row count out of `guided log stats`
+    ambience: off      # no background bed, whatever the script chose (or brown-noise, ...)
+    ambience-volume: 0.5   # the bed at half its quiet level (0-1)
+    bells: off         # the start, end and section bells heard as silence
+    breath-tones: off  # breath tones heard as silence
+    support: "Sam, 0123 456789"   # someone you trust, shown by `guided now` when it is hard
 
 Every key is optional. ``guided settings`` shows them, ``guided settings set KEY VALUE``
 changes one line of the file (comments and the other lines stay as you wrote them),
@@ -41,6 +46,11 @@ DESCRIPTIONS = {
     "device": ("the output for `guided play` (see `guided devices`)", "the system's"),
     "ratings": ("ask how much distress you feel, before and after (on/off)", "on"),
     "streaks": ("show days in a row in `guided log stats` (on/off)", "on"),
+    "ambience": ("the background bed: off, brown-noise, pink-noise or rain-like", "the script's"),
+    "ambience-volume": ("how loud the bed is, from 0 (silent) to 1 (its usual quiet level)", "1"),
+    "bells": ("the start, end and section bells (on/off; off leaves their silence)", "on"),
+    "breath-tones": ("the tones that pace a breath (on/off)", "on"),
+    "support": ("someone you trust and how to reach them, shown by `guided now`", "none"),
 }
 
 _ON = {"on", "yes", "true", "1"}
@@ -54,6 +64,11 @@ class Preferences:
     device: str | None = None
     ratings: bool = True
     streaks: bool = True
+    ambience: str | None = None
+    ambience_volume: float | None = None
+    bells: bool = True
+    breath_tones: bool = True
+    support: str | None = None
 
 
 def load_preferences(path: Path | None = None) -> Preferences:
@@ -63,7 +78,7 @@ def load_preferences(path: Path | None = None) -> Preferences:
     found: dict[str, object] = {}
     for key in LISTENER_KEYS:
         if key in values and values[key] is not None:
-            found[key] = _check(key, values[key], where.get(key, Pos(str(path))))
+            found[key.replace("-", "_")] = _check(key, values[key], where.get(key, Pos(str(path))))
     return Preferences(**found)  # type: ignore[arg-type]
 
 
@@ -160,7 +175,9 @@ def _parse_value(key: str, value: object) -> object:
         if isinstance(value, bool) or not low_p <= pace <= high_p:
             raise GuidedError(f"pace should be a number from {low_p:g} to {high_p:g} (1.5 = pauses half again as long)")
         return pace
-    if key in ("ratings", "streaks"):
+    if key in ("ambience", "ambience-volume", "support"):
+        return _sound_value(key, value, text)
+    if key in ("ratings", "streaks", "bells", "breath-tones"):
         if isinstance(value, bool):
             return value
         if text.lower() in _ON | _OFF:
@@ -175,6 +192,30 @@ def _parse_value(key: str, value: object) -> object:
     if not text or isinstance(value, bool):  # voice, device
         raise GuidedError(f"{key} should be a name" + (" or a number (see `guided devices`)"
                                                         if key == "device" else " (see `guided voices`)"))
+    return text
+
+
+def _sound_value(key: str, value: object, text: str) -> object:
+    from guided.script.hygiene import text_problem
+    from guided.timeline.sounds import AMBIENCE_CHOICES, OFF
+
+    if key == "ambience":
+        word = OFF if value is False else text.lower()
+        if word not in AMBIENCE_CHOICES:
+            raise GuidedError(f"ambience should be one of {', '.join(AMBIENCE_CHOICES)}")
+        return word
+    if key == "ambience-volume":
+        try:
+            volume = float(text)
+        except ValueError:
+            volume = -1.0
+        if isinstance(value, bool) or not 0.0 <= volume <= 1.0:
+            raise GuidedError("ambience-volume should be a number from 0 (silent) to 1 (its usual level)")
+        return volume
+    problem = text_problem(text) if not isinstance(value, bool) else "it is not text"
+    if not text or problem or len(text) > 200:
+        raise GuidedError("support should be one line of up to 200 characters: a name, "
+                          "and a number or a way to reach them")
     return text
 
 

@@ -28,7 +28,8 @@ from guided.script.yamlfile import load_nodes, node_pos
 from guided.speech.engines import AUTO, ENGINE_CHOICES
 
 SPEECH_KEYS = ("engine", "voice")  # read here
-LISTENER_KEYS = ("rate", "pace", "device", "ratings", "streaks")
+LISTENER_KEYS = ("rate", "pace", "device", "ratings", "streaks",
+                 "ambience", "ambience-volume", "bells", "breath-tones", "support")
 ALL_KEYS = SPEECH_KEYS + LISTENER_KEYS
 KEYS = ALL_KEYS  # rate, pace, device, ratings and streaks are read by guided.preferences
 

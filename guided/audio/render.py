@@ -27,15 +27,17 @@ def render(
     clips: ClipSource,
     *,
     ambience: str = "none",
+    volume: float = 1.0,
     start: int = 0,
     block_size: int = BLOCK_SIZE,
 ) -> Iterator[np.ndarray]:
     """Yield float32 mono blocks of exactly ``block_size`` samples (the last may be
-    shorter), beginning at sample ``start`` of the session. ``events`` may be lazy."""
+    shorter), beginning at sample ``start`` of the session. ``events`` may be lazy.
+    ``volume`` (0-1) scales the bed; at 0 there is none."""
     if block_size <= 0:
         raise ValueError("block_size must be positive")
     bells: dict[str, np.ndarray] = {}
-    bed = Ambience(ambience) if ambience and ambience != "none" else None
+    bed = Ambience(ambience) if ambience and ambience != "none" and volume > 0 else None
     tail: Event | None = None
 
     block = np.zeros(block_size, dtype=np.float32)
@@ -48,7 +50,7 @@ def render(
             begin = cursor - count
             gain = ambience_gain(begin, count, tail)  # the timeline decides the fades
             if gain is not None:
-                out += bed.samples(begin, count) * gain
+                out += bed.samples(begin, count) * (gain * volume if volume != 1.0 else gain)
         return out.copy()
 
     for ev in events:

@@ -20,6 +20,7 @@ from guided.commands.common import (
     var_option,
     voice_options,
 )
+from guided.commands.sounds import sound_options
 from guided.errors import GuidedError
 from guided.outputs.formats import AUDIO_FORMATS, DEFAULT_AUDIO_FORMAT, TRANSCRIPT_FORMATS
 from guided.outputs.safetext import printable
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from guided.script.model import Script
     from guided.speech.choice import VoiceChoice
     from guided.speech.speaker import Speaker
+    from guided.timeline.sounds import SoundChoice
 
 EXPORT_WORKERS = 2  # --all: practices exported at once (each one thread; the encoder releases the GIL)
 
@@ -49,11 +51,12 @@ EXPORT_WORKERS = 2  # --all: practices exported at once (each one thread; the en
 @var_option
 @voice_options
 @pace_option
+@sound_options
 @cache_option
 def export(script: str | None, output: str | None, fmt: str | None, export_all: bool,
            folder: str | None, transcript: str | None, variables: tuple[str, ...],
            vars_file: str | None, voice: VoiceChoice, rate: int | None, pace: float | None,
-           cache_dir: str | None, force: bool) -> None:
+           sounds: SoundChoice, cache_dir: str | None, force: bool) -> None:
     """Save a practice as an audio file to keep, for example on your phone.
 
     \b
@@ -67,7 +70,7 @@ def export(script: str | None, output: str | None, fmt: str | None, export_all: 
     missing folders are made.
     """
     opts = _Options(fmt, collect_vars(variables, vars_file), voice, rate, pace, cache_dir,
-                    transcript, force, vars_file)
+                    transcript, force, vars_file, sounds)
     with stop_on_signals():
         if export_all:
             if script or output:
@@ -101,6 +104,7 @@ class _Options:
     transcript: str | None
     force: bool = False
     vars_file: str | None = None
+    sounds: SoundChoice | None = None  # --ambience, --bells, ...
 
     def guard(self, script: Script) -> Guard:
         """What this export must never write over: its inputs and guided's own files."""
@@ -134,10 +138,14 @@ def _export_file(script: Script, out: Path, opts: _Options, speaker: Speaker | N
     from guided.outputs.transcript import transcript_path, write_transcript
     from guided.practice.prepare import prepare
 
+    if opts.sounds is not None:
+        script = opts.sounds.for_script(script)
     with prepare(script, variables=opts.values, pace=opts.pace, voice=opts.voice,
                  rate=opts.rate, cache_dir=opts.cache_dir, progress=on_clips,
                  speaker=speaker) as prepared:
         timeline = prepared.timeline
+        if opts.sounds is not None:
+            timeline = opts.sounds.timeline(timeline)  # a bell left out: its silence stays
         if on_timeline:
             on_timeline(timeline.seconds)
         result = export_timeline(timeline, prepared.speaker, out, fmt=opts.fmt, progress=on_audio,

@@ -18,6 +18,7 @@ from guided.commands.common import (
     var_option,
     voice_options,
 )
+from guided.commands.sounds import sound_options
 from guided.errors import GuidedError
 from guided.script.durations import format_clock
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from guided.outputs.player.play import PlayOptions, Prepared, Rounds
     from guided.script.model import Script
     from guided.speech.choice import VoiceChoice
+    from guided.timeline.sounds import SoundChoice
 
 MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 
@@ -34,6 +36,7 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 @var_option
 @voice_options
 @pace_option
+@sound_options
 @click.option("--device", default=preference_default("device"), metavar="D",
               help="Output device number or name (see `guided devices`; default: your settings', "
                    "else the system's).")
@@ -50,9 +53,9 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 @click.option("--note", default=None, metavar="TEXT", callback=plain_text, help="A one-line note to keep with this session.")
 @cache_option
 def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
-         rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,
-         start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
-         note: str | None, cache_dir: str | None) -> None:
+         rate: int | None, pace: float | None, sounds: SoundChoice, device: str | None,
+         delay: str | None, loop: bool, start_section: str | None, no_prompt: bool,
+         before: int | None, after: int | None, note: str | None, cache_dir: str | None) -> None:
     """Play a practice now, with captions and keys on a terminal.
 
     SCRIPT is a practice's name or title (any case), a .yaml file in this folder by
@@ -72,12 +75,12 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
 
     # PortAudio's and ALSA's own C messages stay off the screen (GUIDED_DEBUG=1 shows them after)
     with quiet.captured(show=quiet.debug_requested()):
-        _play(script, variables, vars_file, voice, rate, pace, device, delay, loop, start_section,
+        _play(script, variables, vars_file, voice, rate, pace, sounds, device, delay, loop, start_section,
               no_prompt, before, after, note, cache_dir)
 
 
 def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
-          rate: int | None, pace: float | None, device: str | None, delay: str | None, loop: bool,
+          rate: int | None, pace: float | None, sounds: SoundChoice, device: str | None, delay: str | None, loop: bool,
           start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
           note: str | None, cache_dir: str | None) -> None:
     _warm_up_voice(voice, cache_dir)  # the natural voice loads while the script does
@@ -90,12 +93,13 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
         try:
             delay_seconds = _parse_delay(delay)
             values = collect_vars(variables, vars_file)
-            loaded = load(script)
+            loaded = sounds.for_script(load(script))  # --ambience, --ambience-volume
             require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
             from guided.outputs.player.play import PlayOptions, prepare
 
             options = PlayOptions(variables=values, pace=pace, rate=rate, voice=voice,
-                                  start_section=start_section, cache_dir=cache_dir)
+                                  start_section=start_section, cache_dir=cache_dir,
+                                  sounds=sounds)
             # The first clip is made while the device, the log and the questions are seen
             # to (issue 13: first sound); nothing is said of the voice until playing is sure.
             prepared = prepare(loaded, options)
@@ -110,7 +114,8 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
 
 def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, device: str | None,
                    delay_seconds: float, loop: bool, no_prompt: bool, before: int | None,
-                   after: int | None, note: str | None) -> None:
+                   after: int | None, note: str | None) -> int | None:
+    """Play what was prepared, with the questions and the log; returns the rating after."""
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
     from guided.outcomes import COMPLETED, INTERRUPTED, REACHED_END, SKIPPED
@@ -179,6 +184,7 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
     finally:
         if log is not None:
             log.close()
+    return after
 
 
 @click.command()

@@ -17,6 +17,9 @@ def settings(ctx: click.Context) -> None:
     guided settings set device pulse   play through this output (see `guided devices`)
     guided settings set ratings off    do not ask the 0-10 questions
     guided settings set streaks off    no days-in-a-row count
+    guided settings set ambience off   no background bed (or brown-noise, ...)
+    guided settings set bells off      silence where the bells were
+    guided settings set support "Sam, 0123 456789"   shown by `guided now`
     guided settings unset rate         back to the default
     An option such as --rate always wins over the settings.
     """

@@ -120,7 +120,8 @@ def export_timeline(
     make_folder(folder)
     with _Spool(folder) as spool:
         meter = Meter()
-        for block in render(timeline.events, clips, ambience=ambience, block_size=EXPORT_BLOCK):
+        for block in render(timeline.events, clips, ambience=ambience,
+                            volume=timeline.script.ambience_volume, block_size=EXPORT_BLOCK):
             meter.feed(block)
             spool.write(block)
             if progress:

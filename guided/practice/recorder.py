@@ -34,6 +34,7 @@ class Playing:
     engine: str
     rate: int | None
     planned_seconds: float
+    origin: str | None = None  # PlayOptions.origin
 
 
 class Recorder(Protocol):
@@ -69,7 +70,7 @@ class SessionRecorder:
             script=playing.script, title=playing.title, content_hash=playing.content_hash,
             voice=playing.voice, engine=playing.engine, rate=playing.rate,
             planned_seconds=playing.planned_seconds, distress_before=self.distress_before,
-            journey=self.journey, journey_day=self.journey_day)
+            journey=self.journey, journey_day=self.journey_day, origin=playing.origin)
         self._last_save = time.monotonic()
 
     def progress(self, listened_seconds: float, now: bool = False) -> None:

@@ -71,7 +71,12 @@ def _m001_sessions(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX sessions_started ON sessions (started)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions]
+def _m002_origin(db: sqlite3.Connection) -> None:
+    """Where a session was started from, when not a plain play: 'now' or 'timer'."""
+    db.execute("ALTER TABLE sessions ADD COLUMN origin TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions, _m002_origin]
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -106,6 +111,7 @@ class Session:
     reflection: str | None
     journey: str | None
     journey_day: int | None
+    origin: str | None = None  # 'now' (guided now) or 'timer'; None for play and journeys
 
     def to_dict(self) -> dict:
         """For JSON: times in local ISO 8601 with their offset, the reflection as an object."""
@@ -303,16 +309,16 @@ class SessionLog:
     def start(self, *, script: str, title: str, content_hash: str = "", voice: str = "",
               engine: str = "", rate: int | None = None, planned_seconds: float = 0.0,
               distress_before: int | None = None, journey: str | None = None,
-              journey_day: int | None = None) -> int:
+              journey_day: int | None = None, origin: str | None = None) -> int:
         """Insert the row as playback starts (outcome 'interrupted' until told otherwise)."""
         self._writable()
         with self.db:
             cur = self.db.execute(
                 "INSERT INTO sessions (script, title, content_hash, voice, engine, rate, started,"
-                " planned_seconds, listened_seconds, outcome, distress_before, journey, journey_day)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)",
+                " planned_seconds, listened_seconds, outcome, distress_before, journey, journey_day,"
+                " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
                 (script, title, content_hash, voice, engine, rate, now_iso(), planned_seconds,
-                 INTERRUPTED, distress_before, journey, journey_day),
+                 INTERRUPTED, distress_before, journey, journey_day, origin),
             )
         return int(cur.lastrowid or 0)  # always set after an INSERT
 
@@ -380,8 +386,9 @@ class SessionLog:
 
     def _select(self, tail: str, params: tuple) -> Iterator[Session]:
         try:
-            rows = self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM sessions {tail}",
-                                   params).fetchall()
+            have = {row[1] for row in self.db.execute("PRAGMA table_info(sessions)")}
+            wanted = ", ".join(c if c in have else f"NULL AS {c}" for c in _COLUMNS)  # an older log
+            rows = self.db.execute(f"SELECT {wanted} FROM sessions {tail}", params).fetchall()
         except sqlite3.Error as exc:
             later = " (it comes from a newer version of guided)" if self.newer else ""
             raise GuidedError(f"cannot read the session log {self.path}{later}: {exc}") from None

@@ -103,6 +103,7 @@ class Script:
     pace: float = 1.0
     variables: Mapping[str, str] = field(default_factory=dict)
     ambience: str = "none"
+    ambience_volume: float = 1.0  # the listener's level for the bed (--ambience-volume), never the file's
     pos: Pos = field(default_factory=lambda: Pos("<script>"))
     source_hash: str = ""  # sha256 of the file bytes (and included files), for the session log
     value_pos: Mapping[str, Pos] = field(default_factory=dict)  # top-level key -> its value's place

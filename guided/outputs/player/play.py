@@ -28,6 +28,7 @@ from guided.samples import BLOCK_SIZE, SAMPLE_RATE
 from guided.script.model import Script
 from guided.timeline.lazy import LazyPlan, resolve_section
 from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
+from guided.timeline.sounds import SoundChoice
 
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
@@ -43,6 +44,8 @@ class PlayOptions:
     start_section: str | None = None  # number or title (--from)
     cache_dir: str | None = None
     interactive: bool = False  # captions, progress and keys (a terminal on both ends)
+    sounds: SoundChoice = field(default_factory=SoundChoice)  # bells and tones left out (--bells off)
+    origin: str | None = None  # for the log: 'now' or 'timer' when started from there
 
 
 @dataclass
@@ -174,8 +177,8 @@ class Performance:
         def measure(text: str) -> int | None:
             return speaker.measure(text) if self._exact else speaker.cached_length(text)
 
-        self.plan = LazyPlan(iter_plan(script, variables=variables, pace=options.pace,
-                                       rate=rate, measure=measure))
+        self.plan = LazyPlan(options.sounds.events(iter_plan(
+            script, variables=variables, pace=options.pace, rate=rate, measure=measure)))
         self.plan.on_event = self._watch_sections
         self.floor = 0  # `b` never goes before where playback began
 
@@ -210,6 +213,7 @@ class Performance:
         from guided.audio.render import render
 
         return render(self.plan.iter_from(0), self.speaker, ambience=self.script.ambience,
+                      volume=self.script.ambience_volume,
                       start=sample, block_size=BLOCK_SIZE)
 
     def playing(self, planned_seconds: float) -> Playing:
@@ -219,7 +223,8 @@ class Performance:
             content_hash=self.script.source_hash,
             voice=str(settings.voice or f"default:{settings.language}"),
             engine=str(getattr(self.speaker, "engine_name", settings.engine)),
-            rate=settings.rate, planned_seconds=round(planned_seconds, 2))
+            rate=settings.rate, planned_seconds=round(planned_seconds, 2),
+            origin=self.options.origin)
 
     def run(self, device: OutputDevice, recorder: Recorder | None,
             rounds: Rounds | None = None) -> PlayResult:
