@@ -72,6 +72,6 @@ def cache_dir(option: str | os.PathLike[str] | None = None) -> Path:
 
 def is_path_ref(ref: str) -> bool:
     """True when ``ref`` (a SCRIPT or journey argument) names a file rather than something
-    in a library: it has a folder separator or ends in .yaml/.yml."""
+    in a library: it has a folder separator or ends in .yaml/.yml (or .md, a programme)."""
     separators = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
-    return any(sep in ref for sep in separators) or ref.lower().endswith(YAML_SUFFIXES)
+    return any(sep in ref for sep in separators) or ref.lower().endswith((*YAML_SUFFIXES, ".md"))

@@ -11,7 +11,7 @@ import pytest
 
 from guided.errors import ScriptError
 from guided.outcomes import COMPLETED
-from guided.practice import days, journeyfile, journeys, sessionlog
+from guided.practice import days, journeys, sessionlog
 from tests import audio_devices
 from tests.helpers import one_line_error
 
@@ -79,7 +79,7 @@ def test_parse_small_journey_with_shorthand_days(small_journey):
 def test_journey_errors_name_file_line_and_column(tmp_path, text, where, message):
     path = write(tmp_path / "j.yaml", text)
     with pytest.raises(ScriptError) as info:
-        journeyfile.parse_journey(path)
+        journeys.parse_journey(path)
     assert str(info.value).startswith(f"{path}:{where}" if where else str(path))
     assert message in str(info.value)
 

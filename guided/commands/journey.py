@@ -22,7 +22,7 @@ from guided.commands.common import (
 from guided.errors import GuidedError
 from guided.outputs.safetext import printable
 from guided.paths import is_path_ref
-from guided.practice import journeyfile, journeys
+from guided.practice import journeys
 from guided.practice.journeyfile import Day, Journey
 from guided.practice.journeys import Progress
 
@@ -65,14 +65,25 @@ def _show_day(journey: Journey, day: Day, is_today: bool, values: Mapping[str, s
     click.echo("")
     title = f": {day.title}" if day.title else ""
     click.echo(f"{'Today · ' if is_today else ''}Day {day.number} of {len(journey.days)}{title}")
+    if day.focus:
+        click.echo(click.wrap_text(f"Focus: {day.focus}", initial_indent="  ", subsequent_indent="  "))
     for name, length in _script_lengths(journey, day, values):
         click.echo(f"  Practice: {name} (about {length})")
+    if not day.practices:  # a programme day with a focus only: never silence
+        from guided.commands.journey_programme import suggestion_lines
+
+        for line in suggestion_lines(day, week.title):
+            click.echo(click.wrap_text(line, initial_indent="  ", subsequent_indent="  "))
     if day.note:
         click.echo(click.wrap_text(day.note, initial_indent="  ", subsequent_indent="  "))
-    if day.reflection:
+    asked = day.asked()
+    if asked:
         click.echo("")
-        click.echo(click.wrap_text(f"To reflect on afterwards: {day.reflection}",
-                                   initial_indent="  ", subsequent_indent="  "))
+        click.echo("  To reflect on afterwards:" if len(asked) > 1 else
+                   click.wrap_text(f"To reflect on afterwards: {asked[0]}", initial_indent="  ",
+                                   subsequent_indent="  "))
+        for n, question in enumerate(asked if len(asked) > 1 else (), 1):
+            click.echo(click.wrap_text(f"{n}. {question}", initial_indent="    ", subsequent_indent="       "))
 
 
 @click.group()
@@ -85,6 +96,8 @@ def journey() -> None:
     guided journey today              today's practice and question
     guided journey today --play       play it, then note your reflection
     guided journey status             where you are and the days you practised
+    guided journey add programme.md   a programme written in Markdown, into your journeys
+    guided journey show NAME          a journey's weeks, and a programme's own sections
     """
 
 
@@ -99,7 +112,7 @@ def list_journeys() -> None:
     for name, origin, path in journeys.iter_journeys():
         found = True
         try:
-            j = journeyfile.parse_journey(path)
+            j = journeys.parse_journey(path)
         except GuidedError as exc:
             click.echo(printable(f"{name:<20} ({origin}) cannot be read: {exc}"))
             continue
@@ -115,9 +128,12 @@ def list_journeys() -> None:
 @click.argument("name")
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               metavar="YYYY-MM-DD", help="The day you began: today or earlier (default: today).")
-def start(name: str, on: dt.datetime | None) -> None:
+@click.option("--vars-file", default=None, metavar="FILE",
+              help="A variables file ({name} values) to use for every day; it is remembered.")
+def start(name: str, on: dt.datetime | None, vars_file: str | None) -> None:
     """Start the journey NAME today (or --on the day you began).
 
+    NAME is a journey's name, a journey file, or a programme written in Markdown (.md).
     Starting again begins again from day 1; your logged sessions stay.
     """
     from guided.practice import days
@@ -127,8 +143,11 @@ def start(name: str, on: dt.datetime | None) -> None:
                           "give the day you began, or leave out --on to start today")
     j = journeys.load_journey(name)
     journeys.check_journey(j)
+    if vars_file:
+        collect_vars((), vars_file)  # a file that cannot be read is said now, not on day 12
+        vars_file = str(Path(vars_file).expanduser().resolve())
     ref = str(Path(name).expanduser().resolve()) if is_path_ref(name) else name
-    progress = journeys.start_journey(ref, on.date() if on else None)
+    progress = journeys.start_journey(ref, on.date() if on else None, vars_file)
     click.echo(f"Started '{j.title}' on {progress.started.isoformat()}: "
                f"{_count(j.weeks, 'week')}, {_count(j.days, 'day')}.")
     click.echo("One short practice a day is plenty, and a missed day is fine.")
@@ -161,7 +180,7 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
         click.echo(f"You have reached the end of '{j.title}' ({len(j.days)} days). Well done for showing up.")
         click.echo("Any practice is still here for you: `guided list`, or repeat a day with --day N.")
         return
-    values = collect_vars(variables, vars_file)
+    values = collect_vars(variables, vars_file or journeys.remembered_vars(progress.journey))
     asked = journeys.reflection_variables(j)  # the {name}s the reflections use, before filling
     j = j.filled(values)  # the reflections, as the client will read them
     day = j.day(number)
@@ -183,6 +202,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     day; then ask the day's question and keep the answer with the last session."""
     from guided.audio.device import check_output
     from guided.commands.ask import ask_line, ask_rating
+    from guided.commands.journey_programme import day_scripts
     from guided.outcomes import REACHED_END
     from guided.outputs import liveline  # a warning while playing goes above the progress line
     from guided.outputs.player import PlayOptions, play_script
@@ -194,7 +214,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.preferences import load_preferences
     from guided.script.placeholders import filled_title
 
-    scripts = [journeys.load_practice(j, ref) for ref in day.practices]
+    scripts = day_scripts(j, day)
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
                             asked)
     found = check_output(device)  # before asking anything: no device, no questions
@@ -225,12 +245,18 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
         if result is None:
             return
         after = ask_rating("And now, how much distress do you feel?") if rate_it else None
-        answer = reflection
-        if answer is None and day.reflection and ask:
-            click.echo("")
-            click.echo(click.wrap_text(day.reflection))
-            answer = ask_line("Your reflection, in a line or two?")
-        saved = {"question": day.reflection, "answer": answer.strip()} if answer and answer.strip() else None
+        kept = []
+        for n, question in enumerate(day.asked()):
+            answer = reflection if n == 0 else None
+            if answer is None and ask:
+                click.echo("")
+                click.echo(click.wrap_text(question))
+                answer = ask_line("Your reflection, in a line or two?")
+            if answer and answer.strip():
+                kept.append({"question": question, "answer": answer.strip()})
+        if not day.asked() and reflection and reflection.strip():
+            kept.append({"question": "", "answer": reflection.strip()})
+        saved: object = (kept[0] if len(kept) == 1 else kept) or None
         if log is not None and recorder is not None and recorder.session_id is not None:
             log.rate_after(recorder.session_id, distress_after=after, reflection=saved)
             if saved:
@@ -292,11 +318,13 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     \b
     guided journey check six-weeks
     guided journey check sam-journey.yaml --vars-file sam.yaml
+    guided journey check attachment-healing.md
     """
+    from guided.commands.journey_programme import load_checked, programme_summary
     from guided.practice.checks import unfilled_problems
 
     values = collect_vars(variables, vars_file)
-    j = journeys.load_journey(name)
+    j = load_checked(name)
     scripts, problems = journeys.journey_problems(j, values)
     for problem in problems:
         click.echo(printable(problem), err=True)
@@ -308,5 +336,18 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
         click.echo(f"{count} to fix before '{j.title}' can be played.", err=True)
         sys.exit(1)
     note = f" (with {_count(warnings, 'warning')})" if warnings else ""
+    if j.programme is not None:
+        programme_summary(j, note)
+        return
     click.echo(f"All good{note}: '{j.title}', {_count(j.weeks, 'week')}, {_count(j.days, 'day')}, "
                f"{_count(scripts, 'different practice')}.")
+
+
+def _more_commands() -> None:
+    from guided.commands.journey_programme import add, show
+
+    journey.add_command(add)
+    journey.add_command(show)
+
+
+_more_commands()

@@ -333,12 +333,25 @@ def _details(s: Session, width: int) -> list[str]:
         lines += field("Voice", voice)
     if s.note:
         lines += field("Note", s.note)
-    question, answer = s.reflection_parts()
-    if question:
-        lines += field("Question", question)
-    if answer:
-        lines += field("Reflection", answer)
+    for question, answer in _reflections(s):
+        if question:
+            lines += field("Question", question)
+        if answer:
+            lines += field("Reflection", answer)
     return lines
+
+
+def _reflections(s) -> list[tuple[str, str]]:
+    """Each question with its answer (a programme day keeps several)."""
+    import json
+
+    try:
+        value = json.loads(s.reflection or "null")
+    except ValueError:
+        value = None
+    if isinstance(value, list):
+        return [(str(v.get("question") or ""), str(v.get("answer") or "")) for v in value if isinstance(v, dict)]
+    return [s.reflection_parts()]
 
 
 def _fields() -> list[str]:

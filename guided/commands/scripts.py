@@ -152,11 +152,11 @@ def _variables_file_names(report) -> list[str] | None:
 
 
 def _check_journey_file(path: Path, values) -> _JourneyCheck:
-    from guided.practice import journeyfile, journeys
+    from guided.practice import journeys
     from guided.practice.checks import Problem
 
     try:
-        j = journeyfile.parse_journey(path)
+        j = journeys.parse_journey(path)
     except GuidedError as exc:
         return _JourneyCheck(path, None, [], [Problem(exc.pos or Pos(str(path)), exc.message)])
     # the names given are checked once, against every file of this `check`

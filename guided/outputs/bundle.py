@@ -47,7 +47,7 @@ from guided.outputs.bundlepage import (
 from guided.outputs.progress import ExportTracker, Progress
 from guided.outputs.writer import Guard, check_target, writing
 from guided.paths import is_path_ref
-from guided.practice import journeyfile, journeys
+from guided.practice import journeys
 from guided.practice.journeyfile import Journey
 from guided.script.model import Script
 from guided.script.placeholders import filled_title
@@ -88,7 +88,7 @@ def collect(refs: list[str]) -> Contents:
         if is_path_ref(ref):
             path = Path(ref).expanduser()
             if path.is_file() and journeys.is_journey_file(path):
-                as_journey = journeyfile.parse_journey(path)
+                as_journey = journeys.parse_journey(path)
         else:
             try:
                 library.find_script(ref)

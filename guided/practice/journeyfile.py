@@ -7,8 +7,9 @@ practices and where you are in one: ``guided.practice.journeys``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -16,6 +17,9 @@ from guided.errors import GuidedError, Pos, ScriptError
 from guided.script.hygiene import text_problem
 from guided.script.nodes import NodeBudget, NodeReader
 from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes
+
+if TYPE_CHECKING:
+    from guided.script.model import Script
 
 MAX_BYTES = 1024 * 1024
 MAX_WEEKS = 52
@@ -36,6 +40,7 @@ class PracticeRef:
 
     ref: str
     pos: Pos
+    script: Script | None = field(default=None, compare=False)  # a programme's own track
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,12 @@ class Day:
     note: str = ""
     pos: Pos = Pos("<journey>")
     reflection_pos: Pos | None = None  # where the reflection is written, for messages
+    questions: tuple[str, ...] = ()  # a programme's reflection questions, all asked
+    focus: str = ""  # a programme's day with no written section: the plan's focus for it
+
+    def asked(self) -> tuple[str, ...]:
+        """The questions asked after the day's practice, in order."""
+        return self.questions or ((self.reflection,) if self.reflection else ())
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class Journey:
     path: Path | None = None
     description: str = ""
     author: str = ""
+    programme: object | None = None  # the Markdown programme it was read from, if any
 
     @property
     def days(self) -> tuple[Day, ...]:
@@ -81,16 +93,17 @@ class Journey:
     def reflections(self) -> list[tuple[Pos, str, str]]:
         """``(pos, text, what)`` of each day's reflection: text whose ``{name}``s are filled
         with the client's values (``filled``)."""
-        return [(day.reflection_pos or day.pos, day.reflection, f"the reflection of day {day.number}")
-                for day in self.days if day.reflection]
+        return [(day.reflection_pos or day.pos, text, f"the reflection of day {day.number}")
+                for day in self.days for text in day.asked()]
 
     def filled(self, values: Mapping[str, str]) -> Journey:
         """This journey with ``{name}`` in each reflection filled from ``values`` (``--var``,
         ``--vars-file``), as in a script's title; any other brace stays as written."""
         from guided.script.placeholders import fill_text
 
-        weeks = tuple(replace(week, days=tuple(replace(day, reflection=fill_text(day.reflection, values))
-                                               for day in week.days))
+        weeks = tuple(replace(week, days=tuple(replace(
+            day, reflection=fill_text(day.reflection, values), focus=fill_text(day.focus, values),
+            questions=tuple(fill_text(q, values) for q in day.questions)) for day in week.days))
                       for week in self.weeks)
         return replace(self, weeks=weeks)
 
@@ -103,8 +116,10 @@ class Journey:
         return list(seen.values())
 
 
-def parse_journey(path: Path) -> Journey:
-    """Read and validate a journey file; every problem is a ``file:line:col`` ScriptError."""
+def parse_yaml_journey(path: Path) -> Journey:
+    """Read and validate a journey written in YAML; every problem is a ``file:line:col``
+    ScriptError. (``guided.practice.journeys.parse_journey`` reads any journey: a Markdown
+    programme goes to ``guided.practice.programmes``.)"""
     node = load_nodes(path, max_bytes=MAX_BYTES, what="a journey")
     if node is None:
         raise ScriptError("the journey is empty: it needs a 'title' and 'weeks'",

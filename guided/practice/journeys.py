@@ -41,7 +41,7 @@ from guided.paths import (
     user_journeys_dir,
 )
 from guided.practice import days as local
-from guided.practice.journeyfile import MAX_BYTES, Journey, PracticeRef, parse_journey
+from guided.practice.journeyfile import MAX_BYTES, Journey, PracticeRef, parse_yaml_journey
 from guided.script.yamlfile import load_nodes
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def find_journey(ref: str) -> Path:
             return path
         raise GuidedError(f"no journey file at {ref}")
     for _, folder in journey_dirs():
-        for suffix in YAML_SUFFIXES:
+        for suffix in (*YAML_SUFFIXES, ".md"):
             candidate = folder / f"{ref}{suffix}"
             if candidate.is_file():
                 return candidate
@@ -82,8 +82,8 @@ def iter_journeys() -> Iterator[tuple[str, str, Path]]:
     for origin, folder in journey_dirs():
         if not folder.is_dir():
             continue
-        for path in sorted(folder.glob("*.y*ml")):
-            if path.suffix not in YAML_SUFFIXES or path.stem in seen:
+        for path in sorted([*folder.glob("*.y*ml"), *folder.glob("*.md")]):
+            if path.suffix not in (*YAML_SUFFIXES, ".md") or path.stem in seen:
                 continue
             seen.add(path.stem)
             yield path.stem, origin, path
@@ -92,7 +92,12 @@ def iter_journeys() -> Iterator[tuple[str, str, Path]]:
 def is_journey_file(path: Path) -> bool:
     """Whether ``path`` is a journey (a mapping with ``weeks:``), read with the same guards
     as every YAML file (``guided.script.yamlfile``). A file that cannot be read is not a
-    journey here; the script loader then says what is wrong with it, in one line."""
+    journey here; the script loader then says what is wrong with it, in one line.
+    A Markdown file (``.md``) is a programme: always a journey."""
+    from guided.practice.programmes.reader import is_programme_path
+
+    if is_programme_path(path):
+        return path.is_file()
     try:
         node = load_nodes(path, max_bytes=MAX_BYTES, what="a journey")
     except GuidedError:
@@ -104,6 +109,18 @@ def is_journey_file(path: Path) -> bool:
 def load_journey(ref: str | Path) -> Journey:
     path = find_journey(str(ref)) if not isinstance(ref, Path) else ref
     return parse_journey(path)
+
+
+def parse_journey(path: Path) -> Journey:
+    """Read and validate a journey file; every problem is a ``file:line:col`` ScriptError.
+    A Markdown programme (``.md``) is read by ``guided.practice.programmes``."""
+    from guided.practice.programmes.reader import is_programme_path
+
+    if is_programme_path(path):
+        from guided.practice.programmes.journey import programme_journey
+
+        return programme_journey(path)
+    return parse_yaml_journey(path)
 
 
 # ---------------------------------------------------------------------------- practices
@@ -124,6 +141,8 @@ def load_practice(journey: Journey, ref: PracticeRef):
     """Load one practice of a journey with the library loader; errors point at the journey line."""
     from guided.script import library
 
+    if ref.script is not None:
+        return ref.script
     target = resolve_practice(journey, ref)
     try:
         return library.load(target)
@@ -216,7 +235,8 @@ def _read_state(*, repair: bool = False) -> dict:
     started = data.get("started", {})
     since = data.get("since", {})
     sound: dict = {key: {k: v for k, v in value.items() if isinstance(v, str)}
-                   if isinstance(value, dict) else {} for key, value in (("started", started), ("since", since))}
+                   if isinstance(value, dict) else {} for key, value in (("started", started), ("since", since),
+                                                                     ("vars", data.get("vars", {})))}
     if isinstance(data.get("current"), str):
         sound["current"] = data["current"]
     if not repair and (sound["started"] != started or sound["since"] != since
@@ -231,8 +251,9 @@ def _write_state(state: dict) -> None:
     write_atomic(path, json.dumps(state, indent=2) + "\n")
 
 
-def start_journey(ref: str, on: dt.date | None = None) -> Progress:
-    """Make ``ref`` the current journey, starting on ``on`` (today by default)."""
+def start_journey(ref: str, on: dt.date | None = None, vars_file: str | None = None) -> Progress:
+    """Make ``ref`` the current journey, starting on ``on`` (today by default); the
+    variables file it was started with (``--vars-file``) is remembered for its days."""
     started = on or local.today()
     since = local.now_utc_iso()
     with changing(progress_file(), "your journey progress"):  # a start at the same time waits
@@ -240,6 +261,11 @@ def start_journey(ref: str, on: dt.date | None = None) -> Progress:
         state["current"] = ref
         state.setdefault("started", {})[ref] = started.isoformat()
         state.setdefault("since", {})[ref] = since
+        state.setdefault("vars", {}).pop(ref, None)
+        if vars_file:
+            state["vars"][ref] = vars_file
+        if not state["vars"]:
+            del state["vars"]  # the file stays as it was for journeys started without one
         _write_state(state)
     return Progress(ref, started, since)
 
@@ -254,6 +280,11 @@ def current_progress() -> Progress | None:
         return Progress(ref, dt.date.fromisoformat(started), (state.get("since") or {}).get(ref))
     except ValueError:
         return None
+
+
+def remembered_vars(ref: str) -> str | None:
+    """The variables file the journey ``ref`` was started with, if any."""
+    return (_read_state().get("vars") or {}).get(ref)
 
 
 def day_number(progress: Progress, today: dt.date | None = None) -> int:

@@ -131,6 +131,10 @@ class Session:
             value = json.loads(self.reflection)
         except ValueError:
             return "", self.reflection
+        if isinstance(value, list):  # a programme day asks several questions
+            pairs = [(str(v.get("question") or ""), str(v.get("answer") or "")) for v in value
+                     if isinstance(v, dict)]
+            return " / ".join(q for q, _ in pairs), " / ".join(a for _, a in pairs)
         if isinstance(value, dict):
             return str(value.get("question") or ""), str(value.get("answer") or "")
         return "", "" if value is None else str(value)
