@@ -20,7 +20,7 @@ TEST_PACKAGES := espeak-ng ffmpeg pulseaudio pulseaudio-utils alsa-utils libasou
 APT_PACKAGES := $(DEMO_PACKAGES) $(TEST_PACKAGES)
 EXTRAS := dev,neural
 
-.PHONY: setup system demo test test-fast bench lint typecheck clean
+.PHONY: setup system demo test test-fast test-rest bench lint typecheck clean
 
 # Compiling guided's bytecode is what pip does when it installs a wheel; in a checkout
 # Python would do it on the first run, but not where PYTHONDONTWRITEBYTECODE is set
@@ -51,14 +51,25 @@ demo: setup
 	  $(VENV)/bin/guided export grounding -o grounding.mp3 --force; \
 	elif [ $$rc != 0 ] && [ $$rc != 130 ]; then exit $$rc; fi
 
+# Tests run on every core (pytest-xdist); the real-time playback tests stay together on
+# one worker (`--dist loadgroup`, tests/conftest.py), so they never share the CPU with
+# each other. `make test JOBS=0` runs everything in one process.
+JOBS ?= auto
+XDIST = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup)
+
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
 
 # The inner loop while you work: every test that needs no real speech, audio device,
 # ffmpeg, Chromium or subprocess (`--quick`, see tests/conftest.py). pytest exits 5 when
-# no test ran, and make passes that on.
+# no test ran (or when every test was skipped), and make passes that on.
 test-fast: setup
-	$(PY) -m pytest -q --quick
+	$(PY) -m pytest -q --quick $(XDIST)
+
+# The other half: every test `--quick` leaves out. CI runs test-fast, then this, so each
+# test runs once.
+test-rest: setup
+	$(PY) -m pytest --not-quick $(XDIST)
 
 bench: setup
 	$(PY) -m pip install -q -e '.[$(EXTRAS),bench]'  # the offline recogniser for the voice bench

@@ -36,8 +36,14 @@ SCRIPTS = REPO / "scripts"
 
 
 @pytest.fixture(scope="session")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("audio_cache")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """One clip cache for the run; under pytest-xdist one for all the workers (clips are
+    written atomically under content-addressed names, as two guided processes would)."""
+    if not hasattr(request.config, "workerinput"):
+        return tmp_path_factory.mktemp("audio_cache")
+    shared = tmp_path_factory.getbasetemp().parent / "audio_cache"
+    shared.mkdir(exist_ok=True)
+    return shared
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +53,10 @@ def isolated_home(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("GUIDED_HOME", str(home))
     monkeypatch.setenv("GUIDED_CACHE_DIR", str(shared_cache))
     monkeypatch.delenv("GUIDED_DEBUG", raising=False)
+    # pytest-xdist sets COLUMNS=80 in its workers; a table's width must not depend on
+    # whether the tests run on one core or several.
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
     # `python -m guided` started from another folder imports this checkout's guided, not
     # whichever one the venv's editable install points at (another worktree, say).
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
@@ -61,6 +71,7 @@ FIXTURE_MARKS: dict[str, tuple[str, ...]] = {
     "guided": ("subprocess",),
     "alsa_file_sink": ("audio",),
     "pulse_null_sink": ("audio",),
+    "pulse_microphone": ("audio",),
     "no_audio_device": ("audio",),
     "small_disk": ("subprocess", "speech", "tools"),  # exports onto a tiny disk (test_faults_misc)
     "browser": ("tools",),  # headless Chromium (test_bundle)
@@ -73,6 +84,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--quick", action="store_true",
                      help="run only the tests that need no real speech, audio device, tool or "
                           "subprocess (make test-fast)")
+    parser.addoption("--not-quick", dest="not_quick", action="store_true",
+                     help="run only the tests --quick leaves out (CI runs both halves, each "
+                          "test once: make test-fast, then make test-rest)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -80,10 +94,37 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for fixture in getattr(item, "fixturenames", ()):
             for mark in FIXTURE_MARKS.get(fixture, ()):
                 item.add_marker(mark)
-    if config.getoption("quick"):
-        kept = [i for i in items if not any(i.get_closest_marker(m) for m in QUICK_EXCLUDES)]
+        if item.get_closest_marker("audio"):
+            # Real-time playback into a virtual device: under pytest-xdist these run one
+            # after another on one worker (`--dist loadgroup`), never two at once.
+            item.add_marker(pytest.mark.xdist_group("realtime"))
+    quick, rest = config.getoption("quick"), config.getoption("not_quick")
+    if quick and rest:
+        raise pytest.UsageError("--quick and --not-quick choose opposite halves: pass one")
+    if quick or rest:
+        def is_quick(item: pytest.Item) -> bool:
+            return not any(item.get_closest_marker(m) for m in QUICK_EXCLUDES)
+
+        kept = [i for i in items if is_quick(i) == bool(quick)]
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+_PASSED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.passed and report.when == "call":  # under xdist: the controller sees every report
+        _PASSED.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run in which no test passed (none chosen, or every one skipped) is not a pass:
+    it ends with pytest's "no tests ran" status, 5, which fails make and .ci/run."""
+    if session.config.option.collectonly or hasattr(session.config, "workerinput"):
+        return
+    if exitstatus == 0 and not _PASSED:
+        session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
 
 
 class NeedsAMark(AssertionError):
@@ -114,6 +155,7 @@ def _quick_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         return build
 
     monkeypatch.setattr(engines, "engine_factory", engine_factory)
+    _refuse_real_models(monkeypatch)
     real_init = subprocess.Popen.__init__
 
     def popen_init(self: subprocess.Popen, args: object, *more: object, **kwargs: object) -> None:
@@ -130,6 +172,21 @@ def _quick_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         real_init(self, args, *more, **kwargs)
 
     monkeypatch.setattr(subprocess.Popen, "__init__", popen_init)
+
+
+def _refuse_real_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that builds hibari (or any onnxruntime model, as Piper's) directly, without
+    going through an engine, is stopped too: its phonemizer tables and its voice model."""
+    import hibari.g2p
+    import onnxruntime
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise NeedsAMark("this test builds a real voice model or phonemizer (hibari, Piper): "
+                         "mark it @pytest.mark.speech")
+
+    monkeypatch.setattr(hibari.g2p, "_load_json", refuse)
+    monkeypatch.setattr(hibari.g2p.G2P, "__init__", refuse)
+    monkeypatch.setattr(onnxruntime, "InferenceSession", refuse)
 
 
 @dataclass

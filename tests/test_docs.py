@@ -53,5 +53,11 @@ def test_readme_opens_with_the_two_commands():
     assert readme.index("make demo") < readme.index("## ")
 
 
-def test_ci_runs_make_test():
-    assert "make test" in (REPO / ".ci" / "run").read_text()
+def test_ci_runs_both_halves_of_make_test():
+    """CI runs the quick half (with its honesty check) and then the rest, each test once;
+    tests/test_tiers.py checks that the two halves are the whole suite."""
+    steps = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()
+             if line.strip().startswith("make ")]
+    assert steps == ["make lint", "make test-fast", "make test-rest"]
+    makefile = (REPO / "Makefile").read_text()
+    assert "pytest -q --quick" in makefile and "pytest --not-quick" in makefile

@@ -47,6 +47,7 @@ def _voiced_seconds(pcm: np.ndarray, rate: int) -> float:
     return (loud[-1] - loud[0]) / rate
 
 
+@pytest.mark.speech
 def test_hibari_speaks_at_24_khz_and_the_same_text_gives_the_same_samples() -> None:
     first, second = HibariEngine(), HibariEngine()
     a, rate = first.synthesize(PHRASE, None, 140)
@@ -58,6 +59,7 @@ def test_hibari_speaks_at_24_khz_and_the_same_text_gives_the_same_samples() -> N
     assert "hibari-tts 0." in first.version()
 
 
+@pytest.mark.speech
 def test_rate_is_words_per_minute() -> None:
     engine = HibariEngine()
     words = sum(len(s.split()) for s in SENTENCES)
@@ -121,6 +123,7 @@ def _hibaris_own(text: str, rate: int = 140) -> np.ndarray:
     return own(text, hibari_engine.speed(rate), hibari_engine.clip_seed("heart", rate, text))
 
 
+@pytest.mark.speech
 def test_sentences_voiced_side_by_side_are_hibaris_own_samples() -> None:
     """A clip's sentences are voiced side by side (a cold `guided play` waits for its first
     clip); the noise is drawn beforehand in their order, so the samples are exactly
@@ -131,6 +134,7 @@ def test_sentences_voiced_side_by_side_are_hibaris_own_samples() -> None:
     assert np.array_equal(pcm, _hibaris_own(text))
 
 
+@pytest.mark.speech
 def test_a_hibari_that_draws_its_noise_otherwise_is_voiced_in_order(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from hibari import dsp

@@ -13,6 +13,8 @@ from guided.script.library import iter_library
 from guided.speech import hibari_engine, hibari_models
 from guided.speech.hibari_fast import load_g2p, make_tts
 
+pytestmark = pytest.mark.speech  # every test here builds hibari's phonemizer or model
+
 TRICKY = [
     "Dr. Smith paid $9.99 on the 3rd of March 2024 at 7:30 pm.",
     "I read it yesterday; I'll read it again. Live music, lived lives.",

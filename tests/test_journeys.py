@@ -188,6 +188,18 @@ def test_status_counts_practised_days_from_the_log(cli, small_journey):
     assert "Week 1  ● ○  Arriving" in result.stdout and "Week 2  ●  Staying" in result.stdout
 
 
+def test_status_never_counts_more_days_than_have_come(cli, small_journey):
+    """A tester's find: "Days practised: 2 of 1" after playing day 2 ahead on day 1."""
+    assert cli("journey", "start", "small").returncode == 0
+    with sessionlog.SessionLog() as log:
+        log_session(log, "small", 1)
+        log_session(log, "small", 2)  # `journey today --day 2`, a day early
+    result = cli("journey", "status")
+    assert result.returncode == 0, result.stderr
+    assert "Days practised: 1 of 1 so far, and 1 day ahead." in result.stdout
+    assert "Week 1  ● ●  Arriving" in result.stdout
+
+
 def test_a_start_day_still_to_come_is_refused(cli, small_journey):
     tomorrow = (days.today() + dt.timedelta(days=1)).isoformat()
     result = cli("journey", "start", "small", "--on", tomorrow)
@@ -218,18 +230,22 @@ def test_a_journey_started_in_a_zone_ahead_still_counts_day_1(cli, small_journey
 
 def test_play_today_logs_the_day_and_saves_the_reflection(guided, small_journey, alsa_file_sink, tmp_path):
     assert guided("journey", "start", "small").returncode == 0
+    with sessionlog.SessionLog() as log:  # two earlier sessions: this one is the log's third
+        for _ in range(2):
+            log.finish(log.start(script="grounding", title="Grounding", planned_seconds=30),
+                       COMPLETED, 30.0)
     vars_file = write(tmp_path / "sam.yaml", "name: Sam\n")
     result = guided("journey", "today", "--play", "--device", alsa_file_sink.device,
                     "--vars-file", str(vars_file), input="My feet felt warm.\n",
                     env=alsa_file_sink.merged())
     assert result.returncode == 0, result.stderr
     assert "What did you notice?" in result.stdout and "reflection is saved" in result.stdout
-    assert "guided log show 1" in result.stdout
-    shown = guided("log", "show", "1")
+    assert "guided log show 3" in result.stdout  # the log's id, not the run's own count (1)
+    shown = guided("log", "show", "3")
     assert "What did you notice?" in shown.stdout and "My feet felt warm." in shown.stdout
     assert alsa_file_sink.output.stat().st_size > 22050 * 2  # over a second of sound was played
     with sessionlog.SessionLog() as log:
-        (row,) = log.all()
+        (row,) = [r for r in log.all() if r.journey == "small"]
     assert (row.journey, row.journey_day, row.title) == ("small", 1, "Tiny")
     assert json.loads(row.reflection) == {"question": "What did you notice?", "answer": "My feet felt warm."}
     status = guided("journey", "status").stdout

@@ -150,10 +150,16 @@ def test_shared_snippets_are_inlined():
 
 
 def test_library_finds_practices_by_name_but_not_snippets():
-    from guided.script.library import BUILT_IN, iter_library, load
+    from guided.script.library import BUILT_IN, iter_library, listed, load
 
-    entries = [entry for entry in iter_library() if entry.source == BUILT_IN]
+    everything = iter_library()
+    entries = [entry for entry in listed(everything, None) if entry.source == BUILT_IN]
     assert sorted(entry.name for entry in entries) == sorted(path.stem for path in PRACTICES)
+    # the translations (scripts/de/ and the like) are built-in too, listed with --language
+    translated = sorted(path.stem for path in SCRIPTS.glob("[a-z][a-z]/*.yaml"))
+    assert translated
+    assert sorted(e.name for e in everything if e.source == BUILT_IN) == sorted(
+        [path.stem for path in PRACTICES] + translated)
     assert all(entry.ok for entry in entries), [str(e.error) for e in entries if not e.ok]
     assert load("grounding").path.resolve() == (SCRIPTS / "grounding.yaml").resolve()
 

@@ -126,7 +126,8 @@ def test_list_shows_built_ins_and_user_scripts(cli, isolated_home):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["name", "title", "practice", "length", "source"]
-    rows = {line.split()[0]: line for line in lines[1:]}
+    table = lines[:lines.index("")] if "" in lines else lines  # notes follow a blank line
+    rows = {line.split()[0]: line for line in table[1:]}
     assert re.search(r"Sam's evening\s+self-compassion\s+1:0\d\s+user$", rows["sam-evening"])
     assert rows["broken"].endswith("user") and "cannot be read" in rows["broken"]
     assert rows["grounding"].endswith("built-in")
@@ -138,7 +139,8 @@ def test_list_filters_by_kind_and_prints_json(cli):
     items = json.loads(result.stdout)
     assert items and all(item["practice"] == "breath" for item in items)
     first = items[0]
-    assert set(first) == {"name", "title", "practice", "length", "length_seconds", "source", "path"}
+    assert set(first) == {"name", "title", "practice", "language", "length", "length_seconds",
+                          "source", "path"}
     assert first["source"] == "built-in" and Path(first["path"]).is_file()
     assert first["length_seconds"] > 0
 

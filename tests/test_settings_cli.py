@@ -283,3 +283,16 @@ def test_a_full_disk_while_writing_names_the_users_file(cli, monkeypatch):
     result = cli("journey", "start", "six-weeks")
     one_line_error(result, f"guided: cannot write {journeys.progress_file()}: the disk is full")
     assert ".part" not in result.stderr
+
+
+@pytest.mark.audio
+def test_a_device_number_that_is_not_here_is_refused(guided, alsa_file_sink, isolated_home):  # noqa: F811
+    """A tester's find: `settings set device 5` was taken with two devices."""
+    env = alsa_file_sink.merged()
+    listed = guided("devices", env=env).stdout
+    result = guided("settings", "set", "device", "57", env=env)
+    assert result.returncode == 1, (listed, result.stdout, result.stderr)
+    assert result.stderr.count("\n") == 1 and "no output device number 57 here" in result.stderr
+    assert not (isolated_home / "settings.yaml").exists()
+    later = guided("settings", "set", "device", "Headphones not plugged in", env=env)
+    assert later.returncode == 0 and "it is kept" in later.stderr  # a name may come later

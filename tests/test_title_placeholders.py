@@ -16,6 +16,7 @@ from tests.helpers import write
 
 FOR_NAME = """\
 title: For {name}
+description: Written for {name}, to keep.
 variables:
   name: friend
 steps:
@@ -136,6 +137,8 @@ def test_export_tags_and_the_bundle_page_are_filled(cli, tmp_path):
     assert result.returncode == 0, result.stderr
     tags = mutagen.File(out).tags
     assert tags["TIT2"].text == ["For Sam"]
+    assert [str(frame) for key, frame in tags.items() if key.startswith("COMM")] == [
+        "Written for Sam, to keep."]
     assert [str(frame.sub_frames["TIT2"]) for key, frame in tags.items()
             if key.startswith("CHAP")] == ["For Sam", "Sam's part"]
     bundle = folder / "bundle"
@@ -145,7 +148,46 @@ def test_export_tags_and_the_bundle_page_are_filled(cli, tmp_path):
     data = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', page, re.S)
                       .group(1))
     assert data["items"][0]["title"] == "For Sam"
+    assert data["items"][0]["description"] == "Written for Sam, to keep."
     assert [c["title"] for c in data["items"][0]["chapters"]] == ["For Sam", "Sam's part"]
     assert data["journey"]["weeks"][0]["days"][0]["reflection"] == "What did you notice, Sam?"
     assert "{name}" not in page and "{name}" not in (bundle / "README.txt").read_text()
     assert "{name}" not in "".join(p.read_text() for p in (bundle / "captions").iterdir())
+
+
+def test_check_warns_about_a_description_placeholder_with_no_value(cli, tmp_path):
+    """A tester's find: `{name}` in a description reached the MP3 comment and the bundle
+    page as written, and `check --strict` said nothing."""
+    write(tmp_path, "w/p.yaml", "title: Plain\ndescription: Written for {who}.\n"
+                                "steps:\n  - say: Hi.\n")
+    result = cli("check", "--strict", "p.yaml", cwd=tmp_path / "w")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "p.yaml:2:14: warning: variable 'who' has no value: add it under 'variables:' or pass "
+        "--var who=... (until then the description shows '{who}' as written)"]
+    filled = cli("check", "--strict", "p.yaml", "--var", "who=Ana", cwd=tmp_path / "w")
+    assert (filled.returncode, filled.stderr) == (0, "")
+
+
+def test_a_journeys_title_and_texts_are_filled(cli, tmp_path):
+    """A tester's find: "Three Weeks for {name} · for Ana" on the bundle page and in
+    `journey today`: only the reflections were filled."""
+    folder = tmp_path / "j"
+    write(folder, "p.yaml", "title: Plain\nsteps:\n  - say: Hello.\n")
+    journey = write(folder, "journey.yaml", (
+        "title: Weeks for {name}\ndescription: Made for {name}.\nweeks:\n"
+        "  - title: \"{name}'s first week\"\n    theme: Arriving, {name}.\n    days:\n"
+        "      - practice: p.yaml\n        title: A start for {name}\n"
+        "        note: Be gentle, {name}.\n"))
+    from guided.practice.journeys import load_journey
+
+    filled = load_journey(journey).filled({"name": "Ana"})
+    week, = filled.weeks
+    day, = week.days
+    assert (filled.title, filled.description, week.title, week.theme, day.title, day.note) == (
+        "Weeks for Ana", "Made for Ana.", "Ana's first week", "Arriving, Ana.", "A start for Ana",
+        "Be gentle, Ana.")
+    assert cli("journey", "start", str(journey)).returncode == 0
+    today = cli("journey", "today", "--var", "name=Ana")
+    assert today.returncode == 0, today.stderr
+    assert "{name}" not in today.stdout and "Ana" in today.stdout

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import one_line_error, write
+
 REPO = Path(__file__).resolve().parent.parent
 CLIENT = REPO / "docs" / "examples" / "for-a-client.yaml"  # variables: name, place
 
@@ -179,3 +181,22 @@ def test_a_practice_script_given_as_the_vars_file_is_named_as_one(cli, sam, tmp_
         "sam.yaml: error: this is a practice script, not a variables file; a variables file holds only "
         "names and their text, such as 'name: Sam', one a line (optionally under 'variables:')\n")
     assert not (tmp_path / "out.mp3").exists()
+
+
+@pytest.mark.parametrize("given", ["name=", "name=   "])
+def test_an_empty_var_is_refused(cli, tmp_path, given):
+    """A tester's find: `--var name=` was taken, and the voice said "Hello . You might…"."""
+    write(tmp_path, "p.yaml", "title: Hi\nvariables:\n  name: friend\nsteps:\n  - say: Hello {name}.\n")
+    result = cli("check", str(tmp_path / "p.yaml"), "--var", given)
+    one_line_error(result, "--var name= has no value", "--var name=Sam")
+
+
+
+def test_an_empty_value_in_a_vars_file_still_leaves_an_optional_line_out(cli, tmp_path):
+    """Written on purpose in a client's file (`pet: ''`), an empty value is kept: a `say`
+    that is only that variable is left out, with a warning in check."""
+    write(tmp_path, "p.yaml", "title: Hi\nvariables:\n  pet: your cat\nsteps:\n  - say: Hello.\n"
+                              "  - say: \"{pet}\"\n")
+    values = write(tmp_path, "sam.yaml", "pet: ''\n")
+    result = cli("check", str(tmp_path / "p.yaml"), "--vars-file", str(values))
+    assert result.returncode == 0 and "empty once its variables are filled in" in result.stderr

@@ -9,6 +9,7 @@ import click
 from guided.commands.common import (
     cache_option,
     collect_vars,
+    language_option,
     pace_option,
     var_option,
     voice_options,
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("refs", nargs=-1, required=True, metavar="SCRIPT|JOURNEY...")
+@language_option("refs")
 @click.option("-o", "--output", required=True, type=click.Path(), metavar="DIR|FILE.zip",
               help="The folder to create, or a .zip file to send.")
 @var_option

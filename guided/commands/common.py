@@ -27,6 +27,10 @@ def parse_vars(values: tuple[str, ...]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise GuidedError(f"--var expects name=value, got {item!r}")
+        if not value.strip():  # "Hello . You might…": a blank name is never meant
+            raise GuidedError(f"--var {printable(name.strip())}= has no value: give one, as in "
+                              f"--var {printable(name.strip())}=Sam, or leave it out to use "
+                              "the script's own")
         problem = text_problem(value)
         if problem:
             # A byte that is not UTF-8 arrives as a lone surrogate (Python's surrogateescape).
@@ -233,3 +237,47 @@ def _cache_folder(ctx: click.Context, param: click.Parameter, value: str | None)
         raise GuidedError(f"GUIDED_CACHE_DIR points at {value}, which is not a folder: "
                           "point it at a folder (it is made if missing)")
     raise click.BadParameter(f"{value!r} is not a folder", ctx=ctx, param=param)
+
+
+def language_option(argument: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Adds ``--language``: the practice named by the ``argument`` (one name, or a tuple
+    of names) is found in that language (``guided play grounding --language de`` plays
+    Erdung), and handed on as the path of that practice's file. A name that is not a
+    practice (a journey, say) is handed on as it is."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def command(*args: Any, language: str | None, **kwargs: Any) -> Any:
+            value = kwargs.get(argument)
+            if language is not None and value is not None:
+                kwargs[argument] = (tuple(_in_language(ref, language) for ref in value)
+                                    if isinstance(value, tuple) else _in_language(value, language))
+            return f(*args, **kwargs)
+
+        return click.option("--language", default=None, metavar="CODE",
+                            help="The practice in this language (de, es, fr, it...): "
+                                 "`grounding --language de` is Erdung.")(command)
+
+    return decorate
+
+
+def _in_language(ref: str, language: str) -> str:
+    from guided.script.library import find_script, in_language
+    from guided.script.loader import load_script
+
+    require_language_tag(language)
+    try:
+        path = find_script(ref)
+        load_script(path)  # a journey or a broken file is left to the command, as without --language
+    except GuidedError:
+        return ref
+    return str(in_language(path, ref, language))
+
+
+def require_language_tag(language: str) -> None:
+    """``--language``'s value is a language tag (``de``, ``pt-BR``), else a one-line error."""
+    from guided.script.langtag import is_language_tag
+
+    if not is_language_tag(language):
+        raise GuidedError(f"--language: '{printable(language[:40])}' is not a language tag; "
+                          "give one such as de, es, fr, it or pt-BR")

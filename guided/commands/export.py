@@ -16,6 +16,7 @@ import click
 from guided.commands.common import (
     cache_option,
     collect_vars,
+    language_option,
     pace_option,
     var_option,
     voice_options,
@@ -37,6 +38,7 @@ EXPORT_WORKERS = 2  # --all: practices exported at once (each one thread; the en
 
 @click.command()
 @click.argument("script", required=False)
+@language_option("script")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="The file to write (default: the practice's name with the format's extension).")
 @click.option("--format", "fmt", type=click.Choice(AUDIO_FORMATS), default=None,

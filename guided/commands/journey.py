@@ -259,9 +259,13 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
         saved: object = (kept[0] if len(kept) == 1 else kept) or None
         if log is not None and recorder is not None and recorder.session_id is not None:
             log.rate_after(recorder.session_id, distress_after=after, reflection=saved)
-            if saved:
+            shown = log.log_id(recorder.session_id) if saved else None
+            if shown is not None:
                 click.echo("Your reflection is saved with this session "
-                           f"(`guided log show {recorder.session_id}` shows it whole).")
+                           f"(`guided log show {shown}` shows it whole).")
+            elif saved:
+                click.echo("Your reflection is kept with this session, which joins your log "
+                           "the next time guided can write to it.")
         elif saved:
             click.echo("Session logging is off, so the reflection was not saved.")
         click.echo("Thank you for taking this time.")
@@ -290,7 +294,9 @@ def status() -> None:
         click.echo(f"Started {progress.started.isoformat()} · day {number} of {total} · "
                    f"week {week.number}: {week.title}")
     so_far = min(number, total)
-    click.echo(f"Days practised: {len(done)} of {so_far} so far.")
+    ahead = len([d for d in done if d > so_far])  # `journey today --day N` may play ahead
+    click.echo(f"Days practised: {len(done) - ahead} of {so_far} so far"
+               + (f", and {_count(range(ahead), 'day')} ahead." if ahead else "."))
     click.echo("")
     for week in j.weeks:
         marks = []

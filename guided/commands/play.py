@@ -12,6 +12,7 @@ import click
 from guided.commands.common import (
     cache_option,
     collect_vars,
+    language_option,
     pace_option,
     plain_text,
     preference_default,
@@ -33,6 +34,7 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 
 @click.command()
 @click.argument("script", required=False)
+@language_option("script")
 @var_option
 @voice_options
 @pace_option
@@ -220,13 +222,13 @@ def _list_playable() -> None:
     from guided.outputs.safetext import printable
     from guided.script.durations import format_length
     from guided.script.lengths import estimate_seconds
-    from guided.script.library import current_folder_scripts, iter_library
+    from guided.script.library import current_folder_scripts, iter_library, listed
     from guided.script.loader import load_script
 
     broken = "(cannot be read: see below)"
     errors: list[GuidedError] = []
     rows = []
-    for e in iter_library():
+    for e in listed(iter_library(), None):  # as `guided list`: in English, and yours
         if e.script is not None:
             rows.append((e.name, e.script.title, format_length(estimate_seconds(e.script))))
         elif e.error is not None:

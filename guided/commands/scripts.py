@@ -15,8 +15,10 @@ import click
 from guided.commands.common import (
     cache_option,
     collect_vars,
+    language_option,
     pace_option,
     preference_default,
+    require_language_tag,
     var_option,
     voice_options,
 )
@@ -168,17 +170,23 @@ def _check_journey_file(path: Path, values) -> _JourneyCheck:
 @click.option("--practice", "kind", default=None, metavar="KIND",
               help="Only practices of this kind (grounding, orienting, breath, self-compassion, "
                    "body, parts, custom).")
+@click.option("--language", "-l", default=None, metavar="CODE",
+              help="Only practices in this language (en, de, es, fr, it...), yours and built-in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
-def list_scripts(kind: str | None, as_json: bool) -> None:
+def list_scripts(kind: str | None, language: str | None, as_json: bool) -> None:
     """Every practice you can play: the built-in ones and your own.
+
+    Without --language, your own practices and the English built-in ones; the built-in
+    German, Spanish, French and Italian ones are listed with --language de (es, fr, it).
 
     Your own scripts live in the `scripts` folder of your guided folder; one with the
     same name as a built-in practice (or one differing only in capitals, '-' or '_')
     is used instead of it, and is marked "hides the built-in".
     """
     from guided.script.durations import format_length
+    from guided.script.langtag import language_name
     from guided.script.lengths import estimate_seconds
-    from guided.script.library import iter_library
+    from guided.script.library import iter_library, listed, other_languages
     from guided.script.model import PRACTICE_KINDS
     from guided.script.suggest import did_you_mean
 
@@ -187,7 +195,10 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
             f"there is no practice kind '{kind}'{did_you_mean(kind, PRACTICE_KINDS)}; "
             f"choose one of: {', '.join(PRACTICE_KINDS)}"
         )
-    entries = [e for e in iter_library()
+    if language is not None:
+        require_language_tag(language)
+    everything = iter_library()
+    entries = [e for e in listed(everything, language)
                if kind is None or (e.script is not None and e.script.practice == kind)]
     if as_json:
         items = []
@@ -198,14 +209,15 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
             if e.script is not None:
                 seconds = estimate_seconds(e.script)
                 item.update(title=e.script.title, practice=e.script.practice,
-                            length_seconds=round(seconds, 1), length=format_length(seconds))
+                            language=e.script.language, length_seconds=round(seconds, 1), length=format_length(seconds))
             else:
                 item["error"] = str(e.error)
             items.append(item)
         click.echo(printable_json(json.dumps(items, indent=2, ensure_ascii=False)))
         return
     if not entries:
-        click.echo("No practices of that kind yet." if kind else "No practices found.")
+        where = f" in {language_name(language)}" if language else ""
+        click.echo(f"No practices of that kind{where} yet." if kind else f"No practices{where} yet.")
         return
     rows: list[tuple[str, ...]] = [("name", "title", "practice", "length", "source")]
     for e in entries:
@@ -215,6 +227,7 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
                          format_length(estimate_seconds(e.script)), source))
         else:
             rows.append((e.name, "(cannot be read: see below)", "-", "-", source))
+    others = other_languages(everything) if language is None else []
     rows = [tuple(printable(cell) for cell in row) for row in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -230,10 +243,14 @@ def list_scripts(kind: str | None, as_json: bool) -> None:
         click.echo(printable(f"Your own {names} hide{'s' if len(hiding) == 1 else ''} the built-in "
                              f"practice{'s' if len(hiding) > 1 else ''} of the same name{alike}; "
                              "`guided remove NAME` moves yours to the trash and brings the built-in back."))
+    if others:
+        names = ", ".join(language_name(code) for code in others)
+        click.echo(f"\nAlso in {names}: `guided list --language {others[0]}` (or {', '.join(others[1:])}).")
 
 
 @click.command()
 @click.argument("script_ref", metavar="SCRIPT")
+@language_option("script_ref")
 @var_option
 @pace_option
 @voice_options

@@ -51,6 +51,8 @@ def set_(key: str, value: str) -> None:
     """Set KEY to VALUE in your settings file (other lines and comments stay as they are)."""
     from guided.preferences import set_value
 
+    if key.strip().lower() == "device":
+        _check_device(value)
     stored = set_value(key, value)
     click.echo(f"{key} is now {_shown(stored)}.")
 
@@ -85,3 +87,30 @@ def _shown(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return printable(value)
+
+
+def _check_device(value: str) -> None:
+    """A device number that is not an output here is refused (`device 5` with two devices
+    was taken): numbers change as devices come and go. A name that is not here now is
+    kept with one line (headphones not plugged in yet); so is anything, when there is no
+    output to check against (PortAudio missing, nothing connected)."""
+    from guided.audio.device import check_output, list_output_devices
+    from guided.errors import AudioDeviceError, GuidedError
+
+    try:
+        devices = list_output_devices()
+    except AudioDeviceError:
+        devices = []
+    if not devices:
+        click.echo("guided: no sound output is here to check the device against, so it is "
+                   "kept as you wrote it.", err=True)
+        return
+    try:
+        check_output(value)
+    except AudioDeviceError as exc:
+        if value.strip().isdigit():
+            numbers = ", ".join(str(d.index) for d in devices)
+            raise GuidedError(f"there is no output device number {value.strip()} here (the "
+                              f"outputs are {numbers}; see `guided devices`)") from None
+        click.echo(f"guided: {exc.message.replace('--device ', 'device ')}; it is kept, and "
+                   "`guided play` uses it once it is there.", err=True)

@@ -204,14 +204,19 @@ def build_bundle(
                     cues = cues_of(prep.timeline)
                     captions = f"{CAPTIONS_DIR}/{stem}.vtt"
                     write_transcript(prep.timeline, "vtt", work / captions)
-                    items.append(Item(stem, script.name, prep.timeline.title, script.description, audio,
+                    items.append(Item(stem, script.name, prep.timeline.title, prep.timeline.description, audio,
                                       captions, round(prep.timeline.seconds, 3),
                                       chapters_of(prep.timeline), cues))
             intro = contents.journey.description if contents.journey else (
                 items[0].description if len(items) == 1 else "")
-            data = page_data(bundle_title, intro, items, contents)
+            data = page_data(bundle_title, intro, items, contents, values)
             language = contents.scripts[0].language or "en"
-            (work / "index.html").write_text(render_page(data, language), encoding="utf-8")
+            page = render_page(data, language)
+            if "programme" in data.get("journey", {}):
+                from guided.outputs.programme_page import with_programme
+
+                page = with_programme(page)
+            (work / "index.html").write_text(page, encoding="utf-8")
             (work / "README.txt").write_text(
                 readme_text(bundle_title, items, contents, today or dt.date.today()),
                 encoding="utf-8")

@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from guided.paths import PACKAGE_DIR
@@ -73,7 +74,8 @@ def chapters_of(timeline: Timeline) -> list[ChapterMark]:
     return [ChapterMark(ch.title, round(ch.start / rate, 3)) for ch in timeline.chapters()]
 
 
-def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> dict:
+def page_data(title: str, intro: str, items: list[Item], contents: Contents,
+              values: Mapping[str, str] | None = None) -> dict:
     data: dict = {"title": title, "intro": intro, "items": [asdict(item) for item in items]}
     for item in data["items"]:  # lengths written once, in Python, as README.txt writes them
         item["length"] = format_clock(item["duration"])
@@ -92,6 +94,12 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents) -> 
                          for d in w.days],
             } for w in j.weeks],
         }
+        from guided.outputs.programme_page import programme_data  # a programme written in Markdown
+
+        shown = programme_data(j, {d.number: [ids[i] for i in contents.days[d.number]] for d in j.days},
+                               values or {})
+        if shown is not None:
+            data["journey"]["programme"] = shown
     return data
 
 

@@ -210,7 +210,7 @@ def encode_samples(samples: np.ndarray, path: Path, fmt: str) -> None:
 def tag_values(timeline: Timeline) -> dict[str, str]:
     script = timeline.script
     return {"title": timeline.title, "artist": script.author or DEFAULT_ARTIST, "album": ALBUM,
-            "genre": GENRE, "comment": script.description}
+            "genre": GENRE, "comment": timeline.description}
 
 
 def write_tags(path: Path, fmt: str, timeline: Timeline) -> None:

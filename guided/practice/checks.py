@@ -215,6 +215,8 @@ def unfilled_placeholders(ctx: Context) -> Iterator[Problem]:
     ``say``; a warning here, because format 1 never asked titles to escape their braces)."""
     script = ctx.script
     texts = [(script.place("title"), script.title, "the title")]
+    if script.description:
+        texts.append((script.place("description"), script.description, "the description"))
     texts += [(step.pos, step.title, "this section")
               for step in iter_steps(script.steps) if isinstance(step, Section)]
     yield from unfilled_problems(texts, ctx.timeline.variables)
@@ -244,7 +246,7 @@ def used_variables(script: Script) -> set[str]:
     """The variable names a script declares or writes as ``{name}`` (included parts too)."""
     from guided.script.placeholders import PLACEHOLDER
 
-    names = set(script.variables) | text_variables(script.title)
+    names = set(script.variables) | text_variables(script.title) | text_variables(script.description)
     for step in iter_steps(script.steps):
         if isinstance(step, Say):
             names.update(m.group(1).strip() for m in PLACEHOLDER.finditer(step.text) if m.group(1))

@@ -97,15 +97,22 @@ class Journey:
                 for day in self.days for text in day.asked()]
 
     def filled(self, values: Mapping[str, str]) -> Journey:
-        """This journey with ``{name}`` in each reflection filled from ``values`` (``--var``,
-        ``--vars-file``), as in a script's title; any other brace stays as written."""
+        """This journey with ``{name}`` in its title, description, week and day texts and
+        reflections filled from ``values`` (``--var``, ``--vars-file``), as in a script's
+        title; any other brace stays as written."""
         from guided.script.placeholders import fill_text
 
-        weeks = tuple(replace(week, days=tuple(replace(
-            day, reflection=fill_text(day.reflection, values), focus=fill_text(day.focus, values),
-            questions=tuple(fill_text(q, values) for q in day.questions)) for day in week.days))
+        def fill(text: str) -> str:
+            return fill_text(text, values) if text else text
+
+        weeks = tuple(replace(week, title=fill(week.title), theme=fill(week.theme),
+                              days=tuple(replace(day, title=fill(day.title), note=fill(day.note),
+                                                 reflection=fill(day.reflection), focus=fill(day.focus),
+                                                 questions=tuple(fill(q) for q in day.questions))
+                                         for day in week.days))
                       for week in self.weeks)
-        return replace(self, weeks=weeks)
+        return replace(self, title=fill(self.title), description=fill(self.description),
+                       weeks=weeks)
 
     def practice_refs(self) -> list[PracticeRef]:
         """Every distinct practice, in order of first use."""

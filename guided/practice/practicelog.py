@@ -91,6 +91,13 @@ class PracticeLog:
             changes["reflection"] = json.dumps(reflection, ensure_ascii=False)
         self._update(session_id, PLAY_WAIT, **changes)
 
+    def log_id(self, session_id: int) -> int | None:
+        """The row's id in the session log (what `guided log show` takes), once it is
+        there: what waits is written first, briefly. None while the row still waits
+        (the log is busy, read-only or damaged, so it will go to the side file)."""
+        self._flush(CLOSE_WAIT)
+        return self._saved.get(session_id)
+
     def has_ratings(self) -> bool:
         if self._db is None:
             return False

@@ -25,3 +25,24 @@ def language_problem(text: str) -> str | None:
         return None
     return ("'language' should be a language tag such as en, en-GB, de or pt-BR "
             f"(got {text[:40]!r})")
+
+
+# The languages the built-in library and the client-facing texts are written in, by the
+# name a therapist reading the command line knows them by (the command line is English).
+LANGUAGE_NAMES = {"en": "English", "de": "German", "es": "Spanish", "fr": "French", "it": "Italian"}
+
+
+def primary(tag: str) -> str:
+    """The language of a tag without its region or script: ``de-AT`` -> ``de``."""
+    return re.split(r"[-_]", tag.strip(), maxsplit=1)[0].lower()
+
+
+def same_language(tag: str, wanted: str) -> bool:
+    """Whether a script in ``tag`` is in the language ``wanted`` (``de`` finds ``de-CH``;
+    ``de-CH`` finds ``de`` too: a region is a flavour, not another language)."""
+    return primary(tag) == primary(wanted)
+
+
+def language_name(tag: str) -> str:
+    """``German`` for ``de`` or ``de-AT``; the tag itself for a language not named here."""
+    return LANGUAGE_NAMES.get(primary(tag), tag)

@@ -12,7 +12,13 @@ A name spelled exactly as a practice's name always finds that practice. Otherwis
 are matched without regard to case, spaces or punctuation, and a practice's title works
 as well as its name (``"Box breathing"``, ``box-breathing``). A name that matches
 nothing gets the closest names as a suggestion. Subfolders (such as
-``scripts/journeys/``) are not scripts and are ignored.
+``scripts/journeys/``) are not scripts and are ignored, except the built-in library's
+translations: ``scripts/de/``, ``scripts/es/`` and the like, a folder per language,
+whose practices are found by their own names (``erdung``) after the English ones.
+
+With a language (``--language de``), a name finds the practice in that language: a
+practice already in it, else one whose ``original:`` names it (``grounding`` -> Erdung),
+yours before the built-in ones.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from pathlib import Path
 
 from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import builtin_scripts_dir, is_path_ref, user_scripts_dir
+from guided.script.langtag import language_name, same_language
 from guided.script.loader import SCRIPT_SUFFIXES, load_script
 from guided.script.model import Script
 
@@ -50,9 +57,12 @@ class Entry:
         return self.script is not None
 
 
-def find_script(ref: str) -> Path:
+def find_script(ref: str, language: str | None = None) -> Path:
     """The file for a SCRIPT argument: a path, or a name or title of a practice in the
-    user's folder, the built-in library or the current folder (in that order)."""
+    user's folder, the built-in library or the current folder (in that order); with
+    ``language``, that practice's version in the language."""
+    if language is not None:
+        return in_language(find_script(ref), ref, language)
     if is_path_ref(ref):
         path = Path(ref).expanduser()
         if not path.is_file():
@@ -85,6 +95,26 @@ def lookup(ref: str, files: list[tuple[str, Path, str]], *, titles: bool = True)
         if name_key(title) == key:
             return path
     return None
+
+
+def in_language(path: Path, ref: str, language: str) -> Path:
+    """The practice at ``path`` in ``language``: itself if it is written in it, else a
+    practice in the library whose ``original:`` is its name, or its own original (and
+    that one's other translations)."""
+    script = load_script(path, name=path.stem)
+    if same_language(script.language, language):
+        return path
+    key = name_key(script.original or path.stem)
+    for name, other_path, _ in library_files():  # yours first, as names are looked up
+        try:
+            other = load_script(other_path, name=name)
+        except (GuidedError, OSError, ValueError):
+            continue  # a broken script of yours is `guided list`'s to report
+        if name_key(other.original or name) == key and same_language(other.language, language):
+            return other_path
+    raise GuidedError(
+        f"'{ref}' has no {language_name(language)} version yet; `guided list --language "
+        f"{language}` shows the practices in {language_name(language)}")
 
 
 def library_files() -> list[tuple[str, Path, str]]:
@@ -182,7 +212,7 @@ def iter_library() -> list[Entry]:
 def builtin_path(name: str) -> Path | None:
     """The built-in practice called ``name``: spelled exactly, else differing only in case,
     spaces or punctuation (``Grounding``, ``box_breathing``), if there is one."""
-    return _pick(name, _files_in(builtin_scripts_dir()))
+    return _pick(name, builtin_files())
 
 
 def user_path(name: str) -> Path | None:
@@ -219,11 +249,23 @@ def _by_name() -> dict[str, tuple[Path, str]]:
 
 
 def _script_files_with_source() -> list[tuple[str, tuple[Path, str]]]:
-    result = []
-    for folder, source in ((user_scripts_dir(), USER), (builtin_scripts_dir(), BUILT_IN)):
-        for path in _files_in(folder):
-            result.append((path.stem, (path, source)))
+    result = [(path.stem, (path, USER)) for path in _files_in(user_scripts_dir())]
+    result += [(path.stem, (path, BUILT_IN)) for path in builtin_files()]
     return result
+
+
+_LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}\Z")  # scripts/de/, not scripts/parts/
+
+
+def builtin_files() -> list[Path]:
+    """The built-in practices: the English ones, then each language folder's."""
+    root = builtin_scripts_dir()
+    found = _files_in(root)
+    with contextlib.suppress(OSError):
+        for folder in sorted(root.iterdir()):
+            if _LANGUAGE_FOLDER.match(folder.name) and folder.is_dir():
+                found += _files_in(folder)
+    return found
 
 
 def _script_files() -> list[tuple[str, Path]]:
@@ -240,3 +282,21 @@ def _files_in(folder: Path) -> list[Path]:
         )
     except OSError as exc:
         raise GuidedError(f"cannot read the folder {folder}: {exc.strerror or exc}") from None
+
+
+def listed(entries: list[Entry], language: str | None) -> list[Entry]:
+    """What `guided list` shows: with a language, the practices written in it (yours and
+    built-in); without, yours and the English built-in ones (translations have their own
+    list, so the plain one reads in one language)."""
+    if language is not None:
+        return [e for e in entries if e.script is not None and same_language(e.script.language, language)]
+    return [e for e in entries if not _translated(e)]
+
+
+def other_languages(entries: list[Entry]) -> list[str]:
+    """The languages of the built-in translations among ``entries`` (``['de', 'es']``)."""
+    return sorted({e.path.parent.name for e in entries if _translated(e)})
+
+
+def _translated(entry: Entry) -> bool:
+    return entry.source == BUILT_IN and entry.path.parent.name != builtin_scripts_dir().name

@@ -14,6 +14,7 @@ file size, ``say`` length, nesting depth, aliases expanding too far, and (throug
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -55,10 +56,12 @@ from guided.script.yamlfile import (
 )
 
 TOP_LEVEL_KEYS = (
-    "format", "title", "practice", "description", "author", "language", "voice",
+    "format", "title", "practice", "description", "author", "language", "original", "voice",
     "rate", "pace", "variables", "ambience", "steps",
 )
 SCRIPT_SUFFIXES = YAML_SUFFIXES
+
+PRACTICE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}\Z")
 
 
 def load_script(path: Path | str, *, name: str = "") -> Script:
@@ -183,6 +186,8 @@ class _Builder(StepReader):
             return self.choice(node, "ambience", AMBIENCES)
         if key == "language":
             return self.language(node)
+        if key == "original":  # the practice this one translates (guided.script.library)
+            return self.name(node, "'original' (the name of the practice this one translates)")
         if key in ("description", "author"):
             return self.text(node, f"'{key}'").strip()
         if key == "voice":
@@ -207,6 +212,13 @@ class _Builder(StepReader):
         if problem:
             raise self.fail(problem, node)
         return tag
+
+    def name(self, node: yaml.Node, what: str) -> str:
+        name = self.text(node, what).strip()
+        if not PRACTICE_NAME.match(name):
+            raise self.fail(f"{what}: '{short(name)}' is not a practice name: use letters, "
+                            "digits, '-' or '_', as in 'grounding'", node)
+        return name
 
     def variables(self, node: yaml.Node) -> dict[str, str]:
         if isinstance(node, yaml.ScalarNode) and node.tag == NULL:

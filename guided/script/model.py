@@ -43,6 +43,7 @@ class Pause:
     seconds: float  # before `pace`
     pos: Pos
     written: str = ""  # as the author wrote it ("3m"), for messages; "" when not from a file
+    hold: bool = False  # `guided play` waits here until space (a programme's <!-- wait -->)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Script:
     description: str = ""
     author: str = ""
     language: str = "en"
+    original: str = ""  # the name of the practice this one translates (``original:``), if any
     voice: str | None = None  # a voice id (it names its engine); --voice wins
     rate: int | None = None  # words per minute; None = the player's default
     pace: float = 1.0

@@ -148,6 +148,9 @@ def script_schema() -> dict[str, Any]:
             "language": _text("Language of the text, e.g. 'en' or 'de': a voice that speaks it "
                               "is chosen (a natural one where there is one, else espeak-ng's).",
                               default="en"),
+            "original": _text("For a translation: the name of the practice it translates (e.g. "
+                              "'grounding'), so `--language` finds it from that name.", minLength=1,
+                              pattern="^[A-Za-z0-9][A-Za-z0-9_-]*$"),
             "voice": _text("Optional voice id, e.g. 'heart', 'joe' or 'gmw/en-us' (see `guided "
                            "voices`); it names its engine. --voice wins.", minLength=1),
             "rate": {"type": "integer", "minimum": RATE_RANGE[0], "maximum": RATE_RANGE[1],

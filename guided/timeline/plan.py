@@ -123,6 +123,11 @@ class Timeline:
         """The script's title with its variables filled in (see ``fill_text``)."""
         return fill_text(self.script.title, self.variables)
 
+    @property
+    def description(self) -> str:
+        """The script's description with its variables filled in, as the title is."""
+        return fill_text(self.script.description, self.variables)
+
     def speech_texts(self) -> list[str]:
         """Distinct texts to synthesize, in order of first use."""
         seen: dict[str, None] = {}
@@ -261,7 +266,7 @@ class _State:
             if text:
                 yield self.emit(SPEECH, self.speech_length(text), step.pos, text)
         elif isinstance(step, Pause):
-            yield self.emit(SILENCE, pause_samples(step, self.pace), step.pos)
+            yield self.emit(SILENCE, pause_samples(step, self.pace), step.pos, phase="hold" if step.hold else "")
         elif isinstance(step, Bell):
             yield self.emit(BELL, bell_samples(step.sound), step.pos, step.sound)
         elif isinstance(step, Section):

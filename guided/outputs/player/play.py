@@ -182,6 +182,10 @@ class Performance:
         self.plan.on_event = self._watch_sections
         self.floor = 0  # `b` never goes before where playback began
 
+    @property
+    def interactive(self) -> bool:
+        return self.options.interactive
+
     def _watch_sections(self, ev: Event) -> None:
         if ev.kind == SECTION:
             self._sections_seen += 1

@@ -40,6 +40,8 @@ class Playback:
         self.listened = 0  # samples actually written to the device
         self.generation = 0
         self.paused = False
+        self.holding: Any = None  # the <!-- wait --> silence held at until space is pressed
+        self._held: set[int] = set()  # the starts of the holds already waited at
         self._last_back = -1e9
         self.stream = open_stream(device)
         import sounddevice  # loaded by open_stream
@@ -95,6 +97,7 @@ class Playback:
             self._stream("write", to_pcm16(block))
             self.position = pos + len(block)
             self.listened += len(block)
+            self._hold_at(self.position - 1)
             self._draw()
             self._report()
 
@@ -102,6 +105,10 @@ class Playback:
         if key == "q":
             self.drop_buffered()
             return STOPPED
+        if key == " " and self.holding is not None:  # ready: on to the bell after the hold
+            target, self.holding = self.holding.end, None
+            self._jump("to", target)
+            return None
         if key == " ":
             self.paused = not self.paused
             if self.paused:
@@ -115,6 +122,7 @@ class Playback:
             double = key == "b" and now - self._last_back < DOUBLE_BACK
             if key == "b":
                 self._last_back = now
+            self.holding = None  # moving on (or back) ends a hold as space would
             self.generation += 1
             heard = self.heard()
             self.drop_buffered()
@@ -124,6 +132,29 @@ class Playback:
             self._stream("start")
             self.paused = False
         return None
+
+    def _hold_at(self, sample: int) -> None:
+        """Pause at a silence the author asked to wait at (``Pause.hold``), when keys are read."""
+        if not self.performance.interactive:
+            return
+        ev = self.performance.plan.event_at(sample)
+        if ev is None or ev.phase != "hold" or ev.start in self._held:
+            return
+        self._held.add(ev.start)
+        self.holding = ev
+        self.paused = True
+        self._stream("stop")
+        self._report(now=True)
+        self._draw(force=True)
+
+    def _jump(self, kind: str, position: int) -> None:
+        self.generation += 1
+        self.drop_buffered()
+        self.awaiting = True
+        self.renderer.seek(self.generation, kind, position)
+        self._stream("abort")  # drop what is buffered: the jump is heard at once
+        self._stream("start")
+        self.paused = False
 
     def _stream(self, method: str, *args: Any) -> Any:
         """Call the output stream; PortAudio's error there means the output was lost."""

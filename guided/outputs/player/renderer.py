@@ -25,6 +25,9 @@ class Playable(Protocol):
     plan: LazyPlan
     floor: int  # `b` never goes before this sample
 
+    @property
+    def interactive(self) -> bool: ...  # keys are read (a hold waits for space)
+
     def total_samples(self) -> int: ...
 
     def render_from(self, sample: int) -> Iterator[np.ndarray]: ...
@@ -79,6 +82,8 @@ class Renderer(threading.Thread):
         floor = self.performance.floor
         if kind == "next":
             return plan.next_section(position)
+        if kind == "to":  # straight to a place (past a held <!-- wait -->)
+            return position
         start = max(floor, plan.section_start(position))
         if double and start > floor:
             start = max(floor, plan.section_start(start - 1))

@@ -51,7 +51,7 @@ class _Track:
         if self.steps and isinstance(self.steps[-1], Pause) and not self.steps[-1].written and not written:
             last = self.steps.pop()  # two gaps in a row: the longer one
             seconds = max(seconds, last.seconds)
-        self.steps.append(Pause(seconds, pos, written))
+        self.steps.append(Pause(seconds, pos, written, hold=written == "wait"))
 
     def section(self, title: str, pos: Pos) -> None:
         title = spoken(title) or "Part"

@@ -1,0 +1,82 @@
+"""The test tiers themselves: `--quick` and `--not-quick` split the suite in two with
+nothing left out and nothing run twice (CI runs both halves), a run in which no test
+passed is not a pass (exit 5), and the quick guard stops a test that builds a real
+voice model directly."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.subprocess
+
+
+def _pytest(*args: str, cwd: Path = REPO,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider",
+                           *args], capture_output=True, text=True, timeout=240, cwd=cwd,
+                          env={**os.environ, **(env or {})})
+
+
+def _collected(tmp_path: Path, *args: str) -> set[str]:
+    """The ids pytest would run (some hold newlines, so they are written as JSON)."""
+    out = tmp_path / f"ids{len(args)}{'-'.join(a.strip('-') for a in args)}.json"
+    (tmp_path / "collected_ids.py").write_text(
+        "import json\n\ndef pytest_collection_finish(session):\n"
+        f"    open({str(out)!r}, 'w').write(json.dumps([i.nodeid for i in session.items]))\n")
+    done = _pytest("--collect-only", "-q", "-p", "collected_ids", *args,
+                   env={"PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    ids = json.loads(out.read_text())
+    assert len(ids) == len(set(ids))
+    return set(ids)
+
+
+@pytest.mark.slow
+def test_the_two_halves_are_the_whole_suite_each_test_once(tmp_path: Path) -> None:
+    whole = _collected(tmp_path)
+    quick, rest = _collected(tmp_path, "--quick"), _collected(tmp_path, "--not-quick")
+    assert len(quick) > 300 and len(rest) > 100
+    assert not quick & rest
+    assert quick | rest == whole
+    assert "tests/test_tiers.py::test_the_two_halves_are_the_whole_suite_each_test_once" in rest
+
+
+def _suite(tmp_path: Path, body: str) -> Path:
+    """A tiny suite run with this project's conftest (its hooks and guard)."""
+    (tmp_path / "conftest.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(REPO)!r})\nfrom tests.conftest import *  # noqa\n"
+        "from tests.conftest import _quick_guard  # noqa\n")
+    (tmp_path / "test_tiny.py").write_text(body)
+    return tmp_path
+
+
+def test_a_run_where_every_test_was_skipped_exits_5(tmp_path: Path) -> None:
+    suite = _suite(tmp_path, "import pytest\n\ndef test_a():\n    pytest.skip('not here')\n")
+    assert _pytest("-q", str(suite), cwd=suite).returncode == 5
+    assert _pytest("-q", "-k", "nothing_has_this_name", str(suite), cwd=suite).returncode == 5
+    ran = _suite(tmp_path, "def test_a():\n    assert 1 + 1 == 2\n")
+    assert _pytest("-q", str(ran), cwd=ran).returncode == 0
+
+
+def test_the_quick_guard_stops_a_test_that_builds_hibari_directly(tmp_path: Path) -> None:
+    body = ("import pytest\n\n"
+            "def test_builds_the_phonemizer():\n"
+            "    from hibari.g2p import G2P\n"
+            "    G2P()\n\n"
+            "def test_builds_the_model():\n"
+            "    from guided.speech import hibari_engine\n"
+            "    from guided.speech.hibari_fast import make_tts\n"
+            "    path, _ = hibari_engine.voice_files()['heart']\n"
+            "    make_tts('heart', path, None, None)\n")
+    suite = _suite(tmp_path, body)
+    done = _pytest("-q", "--quick", str(suite), cwd=suite)
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert done.stdout.count("mark it @pytest.mark.speech") >= 2, done.stdout[-3000:]
+    assert "2 failed" in done.stdout
