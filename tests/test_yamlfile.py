@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from guided.errors import GuidedError
-from guided.practice.journeyfile import parse_journey
+from guided.practice.journeys import parse_journey
 from guided.script.loader import load_script
 from guided.script.varsfile import load_vars_file
 from guided.settings import load_settings
