@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "journey": "guided.commands.journey:journey",
     "bundle": "guided.commands.bundle:bundle",
     "log": "guided.commands.log:log",
+    "clients": "guided.commands.clients:clients_command",
     "record": "guided.commands.record:record",
     "voices": "guided.commands.speech:voices",
     "cache": "guided.commands.speech:cache",
@@ -205,7 +206,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(70)
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with standard output closed (`>&-`)
+            sys.stdout.flush()
     except (BrokenPipeError, ValueError):  # the reader went away after our last line
         _quiet_exit()
     sys.exit(code if isinstance(code, int) else 0)

@@ -188,7 +188,16 @@ def test_bundle_folder_has_audio_captions_page_and_note(guided, scripts, tmp_pat
     assert result.returncode == 0, result.stderr
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         ".guided-bundle", "README.txt", "audio/01-feet.mp3", "audio/02-breath.mp3",
-        "captions/01-feet.vtt", "captions/02-breath.vtt", "index.html"]
+        "captions/01-feet.vtt", "captions/02-breath.vtt", "cover.png", "index.html"]
+    # the MP3s go together in a music app: numbered, this bundle's album, its cover
+    from mutagen.id3 import ID3
+
+    from guided.outputs.cover import cover_png
+    tags = [ID3(out / f"audio/{name}.mp3") for name in ("01-feet", "02-breath")]
+    assert [str(t["TRCK"]) for t in tags] == ["1/2", "2/2"]
+    assert {str(t["TALB"]) for t in tags} == {"Your practices · for Sam"}
+    assert [t.getall("APIC")[0].data for t in tags] == [cover_png("Your practices · for Sam")] * 2
+    assert (out / "cover.png").read_bytes() == cover_png("Your practices · for Sam")
     vtt = (out / "captions/01-feet.vtt").read_text()
     assert vtt.startswith("WEBVTT") and "Hello, Sam. Welcome" in vtt
     readme = (out / "README.txt").read_text()
@@ -242,7 +251,8 @@ def test_bundle_zip_of_a_journey_unpacks_to_one_folder(guided, scripts, isolated
         names = sorted(archive.namelist())
         readme = archive.read("sam/README.txt").decode()
     assert names == ["sam/README.txt", "sam/audio/01-feet.mp3", "sam/audio/02-breath.mp3",
-                     "sam/captions/01-feet.vtt", "sam/captions/02-breath.vtt", "sam/index.html"]
+                     "sam/captions/01-feet.vtt", "sam/captions/02-breath.vtt", "sam/cover.png",
+                     "sam/index.html"]
     assert "Day 2: One Breath, Feet and Hands" in readme
     assert out.stat().st_mode & 0o044 == 0o044  # others can read what they are sent
     assert "What did your feet feel like?" in readme

@@ -102,14 +102,16 @@ def test_only_the_voice_in_the_wheel_is_listed_until_another_is_on_disk(
 
 def test_no_code_path_can_download() -> None:
     """Every model is found with download_missing=False and opened from that file
-    (guided.speech.hibari_fast makes the session itself; it never asks hibari for a path)."""
-    from guided.speech import hibari_fast, hibari_models
+    (guided.speech.hibari_model makes the session itself, and when it calls hibari's own
+    constructor it always hands it the model file)."""
+    from guided.speech import hibari_fast, hibari_model, hibari_shared
 
-    source = Path(hibari_engine.__file__).read_text() + Path(hibari_models.__file__).read_text()
+    source = Path(hibari_engine.__file__).read_text() + Path(hibari_shared.__file__).read_text()
     assert "download_missing=False" in source
     assert "voice_path(name)" not in source and "make_tts(self.name, self.path," in source
-    fast = Path(hibari_fast.__file__).read_text()
-    assert "voice_path" not in fast and "Hibari(" not in fast
+    fast = Path(hibari_fast.__file__).read_text() + Path(hibari_model.__file__).read_text()
+    assert "voice_path" not in fast
+    assert fast.count("Hibari(") == fast.count("Hibari(voice=name, model=str(model),") == 2
     assert "tts.sess = model_session(model, " in fast
 
 

@@ -330,3 +330,29 @@ def test_journey_start_changes_the_progress_under_its_lock(cli, monkeypatch, sma
     one_line_error(result, "another guided is changing your journey progress")
     assert not journeys.progress_file().exists()
     assert cli("journey", "start", "small").returncode == 0
+
+
+def test_journey_check_lists_every_mistake_in_one_run(cli, tmp_path):
+    """A tester's find: six mistakes in a journey file took six runs of `journey check`."""
+    journey = write(tmp_path / "j.yaml", """\
+title: J
+weeks:
+  - title: One
+    days:
+      - practice: groundnig
+        reflection: Hm
+      - practise: orienting
+  - titel: Two
+    days:
+      - practice: nothing-here
+      - reflection: only
+""")
+    result = cli("journey", "check", str(journey))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(": error: ")[0] for line in lines[:-1]] == [
+        f"{journey}:7:9", f"{journey}:8:5", f"{journey}:11:9", f"{journey}:5:19", f"{journey}:10:19"]
+    assert "did you mean 'practice'?" in lines[0] and "did you mean 'title'?" in lines[1]
+    assert "'groundnig' (did you mean 'grounding'?)" in lines[3] and "'nothing-here'" in lines[4]
+    assert lines[-1] == "5 problems to fix before it can be followed."
+    assert "Traceback" not in result.stderr

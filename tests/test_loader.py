@@ -96,6 +96,7 @@ def test_defaults(tmp_path):
 @pytest.mark.parametrize(("value", "seconds"), [
     ("5", 5.0), ("2.5", 2.5), ("'500ms'", 0.5), ("5s", 5.0), ("1.5s", 1.5), ("2m", 120.0),
     ("1m30s", 90.0), ("0", 0.0), ("1:30", 90.0),  # YAML reads 1:30 as 90 (minutes:seconds)
+    ("1m 30s", 90.0), ("1h 2m 3s", 3723.0), ("3 s", 3.0),  # spaces between parts, as people write
 ])
 def test_durations(tmp_path, value, seconds):
     (pause,) = steps_of(tmp_path, f"- pause: {value}\n")
@@ -264,3 +265,26 @@ def test_library_lists_user_scripts_shadowing_and_broken(isolated_home):
     assert "inside" not in entries
     assert entries["orienting"].source == BUILT_IN and entries["orienting"].ok
     assert "arriving" not in entries  # scripts/parts/ holds snippets, not practices
+
+
+@pytest.mark.parametrize("text", ["1m 30s", "1h 2m 3s", "3 s", "1m30s"])
+def test_the_editor_schema_takes_the_durations_the_loader_takes(text):
+    """A tester's find: `1m 30s` was refused while `3 s` was taken; both are one grammar."""
+    import re
+
+    from guided.script.durations import parse_duration
+    from guided.script.schema import DURATION_PATTERN
+
+    assert parse_duration(text) > 0 and re.match(DURATION_PATTERN, text)
+
+
+@pytest.mark.parametrize("text", ["30s 1m", "m30s", "1 m s", "1m 30"])
+def test_durations_out_of_order_or_without_numbers_stay_refused(text):
+    import re
+
+    from guided.script.durations import parse_duration
+    from guided.script.schema import DURATION_PATTERN
+
+    with pytest.raises(ValueError):
+        parse_duration(text)
+    assert not re.match(DURATION_PATTERN, text)

@@ -674,3 +674,14 @@ def test_a_redo_whose_voice_json_cannot_be_written_leaves_the_voice_as_it_was(cl
         assert hashlib.sha256(store.take_path(line).read_bytes()).hexdigest() == line.sha256
         # a new take is a new prepared clip: never the old one played from the cache
         assert RecordedLines(store, None, None).key(line.text) != old_keys[line.key]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("words", "speech", "allow"), [
+    ([4, 5], "under a minute", "about 1 minute"),  # two short lines (a tester saw "about 8 minutes")
+    ([12] * 20, "about 2 minutes", "about 11 minutes"),  # 240 words: 111 s of speech, x3 + 20 x 15 s
+])
+def test_the_recording_time_fits_the_lines(words, speech, allow):
+    from guided.commands.record import recording_estimate
+
+    said = recording_estimate([" ".join(["word"] * n) for n in words])
+    assert said.startswith(f"That is {speech} of speech; allow {allow},"), said

@@ -72,7 +72,7 @@ def test_the_quick_guard_stops_a_test_that_builds_hibari_directly(tmp_path: Path
             "    G2P()\n\n"
             "def test_builds_the_model():\n"
             "    from guided.speech import hibari_engine\n"
-            "    from guided.speech.hibari_fast import make_tts\n"
+            "    from guided.speech.hibari_model import make_tts\n"
             "    path, _ = hibari_engine.voice_files()['heart']\n"
             "    make_tts('heart', path, None, None)\n")
     suite = _suite(tmp_path, body)

@@ -63,6 +63,9 @@ HINTS = {
                           "the quote \" opened here is never closed"),
     "no space after the dash": ("title: T\nsteps:\n  - say: Hello.\n  -pause: 5s\n", "4:3",
                                 "put a space after the '-'"),
+    "steps indented under repeat": ("title: T\nsteps:\n  - repeat: 2\n      steps:\n        - say: Hi.\n",
+                                    "4:7", "'steps:' is indented further than 'repeat:' above it: "
+                                           "start it in the same column as 'repeat' (column 5)"),
     "no space after the colon": ("title:T\nsteps:\n  - say: Hello.\n", "1:6", "put a space after the colon: 'title: ...'"),
 }
 

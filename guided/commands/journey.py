@@ -282,7 +282,7 @@ def status() -> None:
     j, progress = _current()
     number = journeys.day_number(progress)
     total = len(j.days)
-    from guided.commands.log import reading_log
+    from guided.commands.logread import reading_log
 
     with reading_log() as log:
         done = journeys.practised_days(j.name, progress, log.all())
@@ -330,7 +330,7 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     from guided.practice.checks import unfilled_problems
 
     values = collect_vars(variables, vars_file)
-    j = load_checked(name)
+    j = load_checked(name, values)
     scripts, problems = journeys.journey_problems(j, values)
     for problem in problems:
         click.echo(printable(problem), err=True)

@@ -4,6 +4,7 @@ programme written in Markdown (docs/journeys.md, "Programmes in Markdown")."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -14,16 +15,20 @@ from guided.practice import journeys
 from guided.practice.journeyfile import Day, Journey
 
 
-def load_checked(name: str) -> Journey:
-    """The journey ``name``; a programme's mistakes are all listed, one line each, then
-    the command ends (exit 1)."""
+def load_checked(name: str, values: Mapping[str, str] | None = None) -> Journey:
+    """The journey ``name``; its mistakes are all listed, one line each (for a YAML
+    journey, with the practices of the days that could be read), then the command ends
+    (exit 1)."""
     try:
         return journeys.load_journey(name)
     except ScriptErrors as exc:
-        for error in exc.errors:
-            click.echo(printable(f"{error.pos}: error: {error.message}"), err=True)
-        count = len(exc.errors)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} to fix before this programme can be "
+        lines = [f"{error.pos}: error: {error.message}" for error in exc.errors]
+        if isinstance(exc.partial, Journey):
+            lines += [str(problem) for problem in journeys.journey_problems(exc.partial, values)[1]]
+        for line in lines:
+            click.echo(printable(line), err=True)
+        count = len(lines)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} to fix before it can be "
                    "followed.", err=True)
         sys.exit(1)
 

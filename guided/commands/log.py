@@ -2,50 +2,29 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from guided.commands.clients import known_client, log_import
+from guided.commands.logread import reading_log, terminal_width
 from guided.errors import GuidedError
 from guided.outputs.formats import LOG_FORMATS
 from guided.script.durations import format_clock
 
 if TYPE_CHECKING:
-    from guided.practice.sessionlog import Session, SessionLog
+    from guided.practice.sessionlog import Session
 
 
 SQLITE_MAX = 2**63 - 1  # the largest whole number the log can hold (any more: everything)
-
-
-@contextlib.contextmanager
-def reading_log() -> Iterator[SessionLog]:
-    """The session log opened only to read, with one line on stderr when sessions still
-    wait beside it, in the side file. Sessions waiting there are added first when that can
-    be done at once; nothing waits for another process, and a log that cannot be written
-    (a full disk, a read-only folder) is still read."""
-    from guided.errors import GuidedError
-    from guided.practice.sessionlog import SessionLog, db_path, pending_path
-
-    db = None
-    if pending_path(db_path()).is_file():
-        with contextlib.suppress(GuidedError):
-            db = SessionLog(timeout=0.0)  # opening to write adds the waiting rows, if it can
-    with db or SessionLog(read_only=True) as db:
-        waiting = db.pending_sessions()
-        if waiting:
-            one = waiting == 1
-            click.echo(f"guided: {waiting} session{'' if one else 's'} "
-                       f"{'waits' if one else 'wait'} beside the log, in "
-                       f"{pending_path(db.path).name}, and {'is' if one else 'are'} not included "
-                       "here yet.", err=True)
-        yield db
+CLIENT_OPTION = click.option(
+    "--client", default=None, metavar="NAME",
+    help="A client's sessions, from the practice records you imported (default: your own).")
 
 
 @click.group(invoke_without_command=True)
@@ -53,8 +32,9 @@ def reading_log() -> Iterator[SessionLog]:
               show_default=True,
               help="How many recent sessions to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the sessions as JSON.")
+@CLIENT_OPTION
 @click.pass_context
-def log(ctx: click.Context, limit: int, as_json: bool) -> None:
+def log(ctx: click.Context, limit: int, as_json: bool, client: str | None) -> None:
     """Your past sessions, newest first. Everything stays on this computer.
 
     \b
@@ -62,6 +42,9 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     guided log show N          one session whole, with its note and reflection
     guided log stats           time listened per week, days in a row, distress change
     guided log export -o f.csv share with your therapist
+    guided log import REC.json file a client's practice record under their name
+    guided log chart -o f.svg  distress before and after, and minutes, as a picture
+    guided log --client NAME   one client's sessions (also for stats, export, chart)
     guided log off / on        stop or resume logging
     """
     if ctx.invoked_subcommand is not None:
@@ -69,15 +52,16 @@ def log(ctx: click.Context, limit: int, as_json: bool) -> None:
     from guided.outputs.safetext import printable_json
 
     with reading_log() as db:
-        sessions = db.recent(limit)
+        sessions = db.recent(limit, client=known_client(db, client))
     if as_json:
         click.echo(printable_json(json.dumps([s.to_dict() for s in sessions], indent=2,
                                              ensure_ascii=False)))
         return
     if not sessions:
-        click.echo("No sessions yet. When you play a practice, it will appear here.")
+        click.echo("No sessions from this client yet." if client else
+                   "No sessions yet. When you play a practice, it will appear here.")
         return
-    for line in _table(sessions, _terminal_width()):
+    for line in _table(sessions, terminal_width()):
         click.echo(line)
 
 
@@ -91,7 +75,7 @@ def show(number: int) -> None:
         session = db.get(number) if 0 < number <= SQLITE_MAX else None
     if session is None:
         raise GuidedError(f"there is no session {number} in your log; `guided log` shows their numbers")
-    for line in _details(session, _terminal_width()):
+    for line in _details(session, terminal_width()):
         click.echo(line)
 
 
@@ -99,12 +83,13 @@ def show(number: int) -> None:
 @click.option("--no-streak", is_flag=True,
               help="Leave out the days-in-a-row count (see also `guided log streak off`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
-def stats(no_streak: bool, as_json: bool) -> None:
+@CLIENT_OPTION
+def stats(no_streak: bool, as_json: bool, client: str | None) -> None:
     """Time listened in all and per week, days practised in a row, and the average change in distress per practice."""
     from guided.practice import logstats
 
     with reading_log() as db:
-        result = logstats.stats(db.all())
+        result = logstats.stats(db.all(known_client(db, client)))
     show_streak = not no_streak and logstats.streak_enabled()
     if as_json:
         data = {"sessions": result.sessions, "total_minutes": result.total_minutes,
@@ -118,7 +103,10 @@ def stats(no_streak: bool, as_json: bool) -> None:
     from guided.script.durations import format_length
 
     click.echo(f"Sessions: {result.sessions}, {format_length(result.total_seconds)} listened in all.")
-    click.echo("Time listened per week (each # is two minutes):")
+    if result.seconds_per_week:
+        click.echo("Time listened per week (each # is two minutes):")
+    else:
+        click.echo("Nothing listened yet: `guided play grounding` is a gentle place to begin.")
     for week, seconds in result.seconds_per_week:
         click.echo(f"  {week}  {format_length(seconds):>7}  {'#' * min(40, round(seconds / 120))}")
     if show_streak:
@@ -138,7 +126,8 @@ def stats(no_streak: bool, as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Write to this file, .csv or .json (default, or '-': print).")
 @click.option("--force", is_flag=True, help="Replace the file if it already exists.")
-def export_log(fmt: str | None, output: str | None, force: bool) -> None:
+@CLIENT_OPTION
+def export_log(fmt: str | None, output: str | None, force: bool, client: str | None) -> None:
     """Every session, oldest first, as CSV or JSON, to share with your therapist.
 
     Text in the CSV that a spreadsheet would read as a formula (starting with =, +, -
@@ -152,7 +141,7 @@ def export_log(fmt: str | None, output: str | None, force: bool) -> None:
     if target is not None:
         check_target(target, force=force, guard=guard, what="the export")
     with reading_log() as db:
-        sessions = db.all()
+        sessions = db.all(known_client(db, client))
     text = _as_json(sessions) if fmt == "json" else _as_csv(sessions)
     if target is None:
         click.echo(_for_screen(text, fmt), nl=False)
@@ -265,12 +254,6 @@ def _short(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _terminal_width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((100, 24)).columns
-
-
 def _remarks(s: Session) -> str:
     """The note and the reflection's answer, for the last column of the table."""
     question, answer = s.reflection_parts()
@@ -360,3 +343,15 @@ def _fields() -> list[str]:
     fields = [f for f in Session.__dataclass_fields__ if f != "reflection"]
     return fields + ["reflection_question", "reflection_answer"]
 
+
+
+log.add_command(log_import)
+
+
+def _chart() -> click.Command:
+    from guided.commands.chart import chart
+
+    return chart
+
+
+log.add_command(_chart())

@@ -290,6 +290,20 @@ def read_listing(path: Path) -> dict[int, str] | None:
 # -- recording -----------------------------------------------------------------------
 
 
+def recording_estimate(lines: list[str]) -> str:
+    """How long the speech is, and how long to allow: three times the speech, and about
+    15 seconds a line to settle, listen back and perhaps redo it (two short lines
+    were "about 8 minutes")."""
+    import math
+
+    speech = sum(len(text.split()) for text in lines) / WORDS_PER_MINUTE * 60
+    allow = math.ceil((3 * speech + 15 * len(lines)) / 60)
+    said = ("under a minute" if speech < 60 else
+            f"about {round(speech / 60)} minute{'s' if round(speech / 60) != 1 else ''}")
+    return (f"That is {said} of speech; allow about {allow} minute{'s' if allow != 1 else ''}, "
+            "with time to listen back and redo a line.")
+
+
 def record_takes(store, lines: list[str], device: str | None, redo: bool) -> None:
     from guided.outputs.player.keys import Keys
     from guided.speech.recorded.capture import Recorder, check_input
@@ -302,10 +316,7 @@ def record_takes(store, lines: list[str], device: str | None, redo: bool) -> Non
     mic = Recorder(check_input(device))
     click.echo(f"Recording {len(todo)} of {len(lines)} lines into {store.name}'s voice, "
                f"from {mic.device.name}.")
-    words = sum(len(text.split()) for _, text in todo)
-    speech = max(1, round(words / WORDS_PER_MINUTE))
-    click.echo(f"That is about {speech} minute{'s' if speech != 1 else ''} of speech; allow "
-               f"about {3 * speech + 5} minutes, with time to listen back and redo a line.")
+    click.echo(recording_estimate([text for _, text in todo]))
     click.echo("Take your time. Each take you keep is saved at once; q or Ctrl-C stops "
                "and keeps them all.\n")
     kept = 0

@@ -21,21 +21,25 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import os
 import re
 import shutil
-import tempfile
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from guided.atomic import temp_folder, temp_name
+from guided.atomic import temp_folder
 from guided.errors import GuidedError, disk_problem
-from guided.outputs.bundlepage import (
+from guided.outputs.bundle_client import client_side
+from guided.outputs.bundle_target import (
     AUDIO_DIR,
     CAPTIONS_DIR,
+    MARKER,
+    MARKER_TEXT,
+    _move_into_place,
+    check_bundle_target,
+)
+from guided.outputs.bundlepage import (
     Contents,
     Item,
     chapters_of,
@@ -44,8 +48,9 @@ from guided.outputs.bundlepage import (
     readme_text,
     render_page,
 )
+from guided.outputs.page_policy import with_policy
 from guided.outputs.progress import ExportTracker, Progress
-from guided.outputs.writer import Guard, check_target, writing
+from guided.outputs.writer import Guard
 from guided.paths import is_path_ref
 from guided.practice import journeys
 from guided.practice.journeyfile import Journey
@@ -159,11 +164,11 @@ def build_bundle(
     set to the seconds of audio to make and moved along as clips and audio are made."""
     from guided.outputs.export import export_timeline
     from guided.outputs.transcript import write_transcript
+    from guided.practice.checks import require_known_variables, text_variables
     from guided.practice.prepare import Speakers, prepare
 
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"
-    from guided.practice.checks import require_known_variables, text_variables
 
     say = report or (lambda _msg: None)
     own_title = given_title(title)  # a mistake in it is said before any work
@@ -210,12 +215,13 @@ def build_bundle(
             intro = contents.journey.description if contents.journey else (
                 items[0].description if len(items) == 1 else "")
             data = page_data(bundle_title, intro, items, contents, values)
+            client_side(work, data, (values.get("name") or "").strip())  # id, cover, MP3 tags
             language = contents.scripts[0].language or "en"
             page = render_page(data, language)
             if "programme" in data.get("journey", {}):
                 from guided.outputs.programme_page import with_programme
 
-                page = with_programme(page)
+                page = with_policy(with_programme(page))  # its script is allowed too
             (work / "index.html").write_text(page, encoding="utf-8")
             (work / "README.txt").write_text(
                 readme_text(bundle_title, items, contents, today or dt.date.today()),
@@ -261,68 +267,3 @@ def _disk_problem(exc: BaseException, work: Path) -> str | None:
     if cause.errno in _DISK_ERRNOS or names_work or exc is cause:
         return disk_problem(cause)
     return None
-
-
-MARKER = ".guided-bundle"  # in every bundle folder: `--force` replaces only folders that have it
-MARKER_TEXT = "Made by `guided bundle`. `guided bundle --force` may replace this folder.\n"
-_BUNDLE_ENTRIES = {"index.html", "README.txt", AUDIO_DIR, CAPTIONS_DIR, MARKER}
-
-
-def is_bundle_folder(path: Path) -> bool:
-    """A folder a bundle made: it has the marker, or (made before the marker existed)
-    holds nothing but a bundle's own entries, index.html among them."""
-    try:
-        names = set(os.listdir(path))
-    except OSError:
-        return False
-    return MARKER in names or ("index.html" in names and names <= _BUNDLE_ENTRIES)
-
-
-def check_bundle_target(out: Path, *, as_zip: bool, force: bool, guard: Guard) -> Path:
-    """The output writer's rules for a bundle: a .zip is a file like any export; a folder
-    is replaced (with --force) only if a previous bundle made it."""
-    if as_zip:
-        return check_target(out, force=force, guard=guard, what="the bundle")
-    real = Path(os.path.realpath(out))
-    guard.check(out, "the bundle")
-    if not real.exists():
-        check_target(out, guard=None, what="the bundle")  # the folders on the way
-        return real
-    if not real.is_dir():
-        raise GuidedError(f"{out} is a file; give a folder name, or a name ending in .zip")
-    cwd = Path(os.path.realpath(Path.cwd()))
-    if real == cwd or real in cwd.parents:
-        raise GuidedError(f"{out} is the folder you are in (or holds it); choose a new folder name")
-    if not is_bundle_folder(real):
-        raise GuidedError(f"{out} is a folder that a bundle did not make; it is left as it is, "
-                          "so choose a new folder name")
-    if not force:
-        raise GuidedError(f"{out} already exists; add --force to replace it, or choose another name")
-    return real
-
-
-def zip_root(out: Path) -> str:
-    """The one folder inside the .zip: the file's name, made safe (never '..' or empty)."""
-    name = out.stem.strip().strip(".")
-    return re.sub(r"[/\\]", "-", name) or "bundle"
-
-
-def _move_into_place(work: Path, out: Path, as_zip: bool, force: bool = False) -> None:
-    for path in work.rglob("*"):
-        if path.is_file():
-            path.chmod(0o644)  # exports are written private; a bundle is meant to be shared
-    if as_zip:
-        root = zip_root(out)
-        with writing(out, force=force) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(work.rglob("*")):
-                if path.is_file() and path.name != MARKER:
-                    archive.write(path, f"{root}/{path.relative_to(work).as_posix()}")
-        shutil.rmtree(work, ignore_errors=True)
-        return
-    old = None
-    if out.exists():  # --force on a previous bundle: swap the new folder in, then remove the old
-        old = Path(tempfile.mkdtemp(prefix=temp_name(out), suffix=".building", dir=out.parent))
-        os.replace(out, old)
-    os.replace(work, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
+from guided.outputs.bundle_target import AUDIO_DIR, CAPTIONS_DIR
+from guided.outputs.page_policy import with_policy
 from guided.paths import PACKAGE_DIR
 from guided.practice.journeyfile import Journey
 from guided.script.durations import format_clock
@@ -20,8 +22,6 @@ from guided.script.model import Script
 from guided.timeline.plan import SPEECH, Timeline
 
 PAGE_TEMPLATE = PACKAGE_DIR / "templates" / "bundle_page.html"
-AUDIO_DIR = "audio"
-CAPTIONS_DIR = "captions"
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents,
     if j is not None:
         ids = [item.id for item in items]
         data["journey"] = {
-            "title": j.title,
+            "name": j.name, "title": j.title,
             "description": j.description,
             "weeks": [{
                 "number": w.number, "title": w.title, "theme": w.theme,
@@ -119,7 +119,7 @@ def render_page(data: dict, language: str = "en") -> str:
               "TITLE": html.escape(data["title"], quote=True),
               "DATA": payload}
     page = PAGE_TEMPLATE.read_text(encoding="utf-8")
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], page)
+    return with_policy(_PLACEHOLDER.sub(lambda m: values[m.group(1)], page))
 
 
 def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date) -> str:
@@ -129,6 +129,7 @@ def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date
              "  index.html   open this to listen: it opens in your web browser",
              f"  {AUDIO_DIR}/       the practices as MP3 files (they play in any music app too)",
              f"  {CAPTIONS_DIR}/    the words of each practice, as captions",
+             "  cover.png    a calm picture for this bundle, also shown in music apps",
              "",
              "HOW TO OPEN IT",
              "  1. If this came as a .zip file, unzip it first",
@@ -136,6 +137,12 @@ def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date
              "  2. Open index.html. No internet and no installing are needed.",
              "  3. Choose a practice and press play. The words appear as they are spoken,",
              "     and the chapter list lets you jump to any part.",
+             "",
+             "WHAT THE PAGE REMEMBERS",
+             "  Where you stopped, what you finished, and any ratings or answers you give",
+             "  are kept only in your web browser, on this device. Nothing is sent anywhere.",
+             "  \"Save my practice record\" makes a file you may send to your therapist",
+             "  if you wish; \"Forget everything on this device\" clears it all.",
              "",
              "GENTLE REMINDERS",
              "  - Listen somewhere comfortable, never while driving.",

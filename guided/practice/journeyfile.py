@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from guided.errors import GuidedError, Pos, ScriptError
+from guided.errors import GuidedError, Pos, ScriptError, ScriptErrors
 from guided.script.hygiene import text_problem
-from guided.script.nodes import NodeBudget, NodeReader
+from guided.script.nodes import Gather, NodeBudget, NodeReader
 from guided.script.yamlfile import FLOAT, INT, MAP, STR, load_nodes
 
 if TYPE_CHECKING:
@@ -157,11 +157,13 @@ class _Parser(NodeReader):
         for key, value in node.value:
             self.visit(key)
             name = key.value if isinstance(key, yaml.ScalarNode) else None
-            if name not in keys:
-                raise ScriptError(f"unknown key '{name}' in {what}{_suggest(str(name), keys)}", self.pos(key))
-            if name in result:
-                raise ScriptError(f"'{name}' appears twice in {what}", self.pos(key))
-            result[name] = value
+            if name not in keys:  # noted, and the rest is read: every mistake in one run
+                self.note(ScriptError(f"unknown key '{name}' in {what}{_suggest(str(name), keys)}",
+                                      self.pos(key)))
+            elif name in result:
+                self.note(ScriptError(f"'{name}' appears twice in {what}", self.pos(key)))
+            else:
+                result[name] = value
         return result
 
     def text(self, node: yaml.Node, what: str) -> str:
@@ -196,42 +198,60 @@ class _Parser(NodeReader):
         title = self.text(top["title"], "the title")
         if not title:
             raise ScriptError("the title is empty", self.pos(top["title"]))
-        weeks = tuple(
-            self.week(item, i)
-            for i, item in enumerate(self.sequence(top["weeks"], "'weeks'", 1, MAX_WEEKS), 1)
-        )
-        return Journey(
+        found = [self.attempt(self.week, item, i)  # a week with a mistake: noted, the rest read
+                 for i, item in enumerate(self.sequence(top["weeks"], "'weeks'", 1, MAX_WEEKS), 1)]
+        journey = Journey(
             name=self.path.stem,
             title=title,
-            weeks=weeks,
+            weeks=tuple(week for week in found if week is not None),
             path=self.path,
-            description=self.text(top["description"], "the description") if "description" in top else "",
-            author=self.text(top["author"], "the author") if "author" in top else "",
+            description=self.attempt(self.text, top["description"], "the description") or ""
+            if "description" in top else "",
+            author=self.attempt(self.text, top["author"], "the author") or "" if "author" in top else "",
         )
+        if self.errors:  # every mistake, in file order, and the journey as far as it was read
+            gathered = Gather(self.budget)
+            gathered.errors = self.errors
+            try:
+                gathered.done()
+            except ScriptErrors as exc:
+                exc.partial = journey
+                raise
+            except ScriptError as exc:
+                raise ScriptErrors([exc], partial=journey) from None
+        return journey
 
-    def week(self, node: yaml.Node, number: int) -> Week:
+    def week(self, node: yaml.Node, number: int) -> Week | None:
         what = f"week {number}"
+        noted = len(self.errors)
         keys = self.fields(node, what, WEEK_KEYS)
-        if "title" not in keys:
-            raise ScriptError(f"{what} needs a 'title'", self.pos(node))
+        slipped = len(self.errors) > noted  # 'titel' or 'dayz' was just named: no second line
+        if "title" not in keys and not slipped:
+            self.note(ScriptError(f"{what} needs a 'title'", self.pos(node)))
         if "days" not in keys:
+            if slipped:
+                return None
             raise ScriptError(f"{what} needs 'days' (a list of practices)", self.pos(node))
         items = self.sequence(keys["days"], f"the days of {what}", 1, MAX_DAYS_PER_WEEK)
         return Week(
             number=number,
-            title=self.text(keys["title"], f"the title of {what}"),
+            title=self.text(keys["title"], f"the title of {what}") if "title" in keys else "",
             theme=self.text(keys["theme"], f"the theme of {what}") if "theme" in keys else "",
-            days=tuple(self.day(item, number) for item in items),
+            days=tuple(day for day in (self.attempt(self.day, item, number) for item in items)
+                       if day is not None),
             pos=self.pos(node),
         )
 
-    def day(self, node: yaml.Node, week: int) -> Day:
+    def day(self, node: yaml.Node, week: int) -> Day | None:
         self.day_number += 1
         number = self.day_number
         what = f"day {number}"
         if isinstance(node, yaml.ScalarNode):  # shorthand: `- grounding`
             return Day(number, week, (self.ref(node),), pos=self.pos(node))
+        noted = len(self.errors)
         keys = self.fields(node, what, DAY_KEYS)
+        if not {"practice", "practices"} & set(keys) and len(self.errors) > noted:
+            return None  # 'practise: …' was just named as the slip it is
         if ("practice" in keys) == ("practices" in keys):
             raise ScriptError(f"{what} needs either 'practice: NAME' or 'practices: [A, B]'", self.pos(node))
         if "practice" in keys:

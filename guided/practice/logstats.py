@@ -61,8 +61,12 @@ def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8)
         if s.distress_before is not None and s.distress_after is not None:
             changes.setdefault(s.script, []).append(s.distress_after - s.distress_before)
     recent_weeks = []
+    first = min(practised | {d for s in sessions if (d := days.local_day(s.started))}, default=None)
     for back in range(weeks - 1, -1, -1):
-        year, week, _ = (today - dt.timedelta(weeks=back)).isocalendar()
+        when = today - dt.timedelta(weeks=back)
+        if first is None or _monday(when) < _monday(first):
+            continue  # no empty weeks before the first session (a new log shows none)
+        year, week, _ = when.isocalendar()
         key = f"{year}-W{week:02d}"
         recent_weeks.append((key, per_week.get(key, 0.0)))
     streak = 0
@@ -73,3 +77,7 @@ def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8)
     distress = sorted((name, round(sum(v) / len(v), 1), len(v)) for name, v in changes.items())
     return Stats(len(sessions), round(total, 1), [(k, round(m, 1)) for k, m in recent_weeks],
                  streak, distress, total * 60, [(k, m * 60) for k, m in recent_weeks])
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())

@@ -19,7 +19,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from guided.errors import GuidedError
 from guided.outcomes import INTERRUPTED, OUTCOMES
 from guided.paths import guided_home
 from guided.practice import days
+from guided.practice.logschema import MIGRATIONS, migrate
 
 _OFF_FILE = "logging-off"  # present in GUIDED_HOME when the user turned logging off
 
@@ -38,54 +39,6 @@ def db_path() -> Path:
 def now_iso() -> str:
     """Stored in UTC; shown and counted in local time (``guided.practice.days``)."""
     return days.now_utc_iso()
-
-
-# --- migrations: numbered, append-only -------------------------------------------
-
-
-def _m001_sessions(db: sqlite3.Connection) -> None:
-    db.execute(
-        """
-        CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            script TEXT NOT NULL,
-            title TEXT NOT NULL,
-            content_hash TEXT NOT NULL DEFAULT '',
-            voice TEXT NOT NULL DEFAULT '',
-            engine TEXT NOT NULL DEFAULT '',
-            rate INTEGER,
-            started TEXT NOT NULL,
-            ended TEXT,
-            planned_seconds REAL NOT NULL DEFAULT 0,
-            listened_seconds REAL NOT NULL DEFAULT 0,
-            outcome TEXT NOT NULL DEFAULT 'interrupted',
-            distress_before INTEGER CHECK (distress_before BETWEEN 0 AND 10),
-            distress_after INTEGER CHECK (distress_after BETWEEN 0 AND 10),
-            note TEXT NOT NULL DEFAULT '',
-            reflection TEXT,
-            journey TEXT,
-            journey_day INTEGER
-        )
-        """
-    )
-    db.execute("CREATE INDEX sessions_started ON sessions (started)")
-
-
-def _m002_origin(db: sqlite3.Connection) -> None:
-    """Where a session was started from, when not a plain play: 'now' or 'timer'."""
-    db.execute("ALTER TABLE sessions ADD COLUMN origin TEXT")
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions, _m002_origin]
-
-
-def migrate(db: sqlite3.Connection) -> None:
-    """Bring the schema up to date; each migration commits with its version bump."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-        with db:
-            migration(db)
-            db.execute(f"PRAGMA user_version = {number}")
 
 
 # --- model -------------------------------------------------------------------------
@@ -112,10 +65,16 @@ class Session:
     journey: str | None
     journey_day: int | None
     origin: str | None = None  # 'now' (guided now) or 'timer'; None for play and journeys
+    client: str | None = None  # None: your own; else whose practice this was (imported)
+    source: str | None = None  # an imported session's own key in its record
 
     def to_dict(self) -> dict:
-        """For JSON: times in local ISO 8601 with their offset, the reflection as an object."""
+        """For JSON: times in local ISO 8601 with their offset, the reflection as an object
+        (and the client's name for a client's session)."""
         data = asdict(self)
+        del data["source"]
+        if self.client is None:
+            del data["client"]
         data["started"] = days.local_iso(self.started)
         data["ended"] = days.local_iso(self.ended)
         if self.reflection:
@@ -375,24 +334,27 @@ class SessionLog:
         return row is not None
 
     def get(self, session_id: int) -> Session | None:
+        """Session N, yours or a client's."""
         rows = list(self._select("WHERE id = ?", (session_id,)))
         return rows[0] if rows else None
 
-    def recent(self, limit: int | None = 20) -> list[Session]:
-        """Newest first."""
+    def recent(self, limit: int | None = 20, client: str | None = None) -> list[Session]:
+        """Newest first: your own sessions, or with ``client`` that client's."""
+        where = "WHERE client IS ? ORDER BY started DESC, id DESC"
         if limit is None:
-            return list(self._select("ORDER BY started DESC, id DESC", ()))
-        return list(self._select("ORDER BY started DESC, id DESC LIMIT ?", (limit,)))
+            return list(self._select(where, (client,)))
+        return list(self._select(f"{where} LIMIT ?", (client, limit)))
 
-    def all(self) -> list[Session]:
-        """Oldest first (for exports)."""
-        return list(self._select("ORDER BY started, id", ()))
+    def all(self, client: str | None = None) -> list[Session]:
+        """Oldest first (for exports): your own sessions, or with ``client`` that client's."""
+        return list(self._select("WHERE client IS ? ORDER BY started, id", (client,)))
 
     def _select(self, tail: str, params: tuple) -> Iterator[Session]:
         try:
             have = {row[1] for row in self.db.execute("PRAGMA table_info(sessions)")}
             wanted = ", ".join(c if c in have else f"NULL AS {c}" for c in _COLUMNS)  # an older log
-            rows = self.db.execute(f"SELECT {wanted} FROM sessions {tail}", params).fetchall()
+            rows = self.db.execute(f"SELECT * FROM (SELECT {wanted} FROM sessions) {tail}",
+                                   params).fetchall()
         except sqlite3.Error as exc:
             later = " (it comes from a newer version of guided)" if self.newer else ""
             raise GuidedError(f"cannot read the session log {self.path}{later}: {exc}") from None

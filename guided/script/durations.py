@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-_PART = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)")
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)")  # "1m 30s" as "1m30s"
 
 
 def parse_duration(value: object) -> float:

@@ -30,7 +30,7 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 # A number of seconds, or "<number><unit>" parts in the order h, m, s, ms ("1m30s").
 _NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
 DURATION_PATTERN = (
-    rf"^\s*(?:{_NUM}|(?=\S)(?:{_NUM}\s*h)?(?:{_NUM}\s*m(?!s))?(?:{_NUM}\s*s)?(?:{_NUM}\s*ms)?)\s*$"
+    rf"^\s*(?:{_NUM}|(?=\S)(?:{_NUM}\s*h\s*)?(?:{_NUM}\s*m(?!s)\s*)?(?:{_NUM}\s*s\s*)?(?:{_NUM}\s*ms)?)\s*$"
 )
 # Plain YAML scalars the loader reads as text (numbers and yes/no stay as written).
 _TEXT_TYPES = ["string", "number", "boolean"]

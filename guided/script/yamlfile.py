@@ -139,6 +139,10 @@ _KEY = re.compile(r"^\s*(?:- )?[A-Za-z_][\w-]*:\s")
 # A step's name with no colon after it, followed by lines that belong to it ('- repeat 2'
 # then 'steps:'): YAML reads the lines as one text and stops at the next ': '.
 _STEP_WITHOUT_COLON = re.compile(r"^\s*- (say|pause|bell|section|breathe|repeat|include)\b([^:#]*)$")
+# '- repeat: 2' then 'steps:' indented under 'repeat' instead of beside it (a tester's find:
+# it was taken for text with ': ' in it, and "put the text in quotes" was no help)
+_KEY_WITH_VALUE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):[ \t]+[^\s#]")
+_STEP_PART = re.compile(r"^(\s*)(steps|sound):(\s|$)")
 _BESIDE = {"repeat": "with 'steps:' beside it", "breathe": "with its options indented under it",
            "bell": "with 'sound:' indented under it"}
 
@@ -187,6 +191,12 @@ def syntax_hint(text: str, exc: yaml.MarkedYAMLError) -> tuple[str, tuple[int, i
             beside = _BESIDE.get(kind, "")
             return (f"a colon is missing after '{kind}': write '- {written}'"
                     + (f" {beside}" if beside else ""), at(row - 1, match.start(1)))
+    if "mapping values" in problem and row > 0:
+        above, this = _KEY_WITH_VALUE.match(lines[row - 1]), _STEP_PART.match(here)
+        if above and this and len(this.group(1)) > above.start(2):
+            return (f"'{this.group(2)}:' is indented further than '{above.group(2)}:' above it: "
+                    f"start it in the same column as '{above.group(2)}' (column "
+                    f"{above.start(2) + 1})", at(row, len(this.group(1))))
     if "mapping values" in problem:
         curly = next((c for c in here if c in _CURLY), None)
         example = _quoted_example(here)

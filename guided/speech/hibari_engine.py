@@ -32,7 +32,7 @@ import numpy as np
 from guided.errors import SpeechError
 from guided.speech.base import Voice
 from guided.speech.chunking import pieces
-from guided.speech.hibari_models import model, pool, warm_in_background
+from guided.speech.hibari_shared import model, pool, warm_in_background
 
 ENGINE_NAME = "hibari"
 DEFAULT_VOICE = "heart"
@@ -189,6 +189,15 @@ def _hibari_version() -> str:
 
 
 AHEAD = 4  # sentences of one clip in hand at once (model outputs are ~1 MB a second)
+def _plain_session(tts: Any) -> Any:
+    """The voice model's onnxruntime session when it takes the inputs ``_infer`` gives
+    (hibari 0.2), else None: then hibari's own ``from_ids`` voices each sentence."""
+    from guided.speech.hibari_model import session_as_expected
+
+    session = getattr(tts, "sess", None)
+    return session if session is not None and session_as_expected(session) else None
+
+
 class _NotAsExpected(Exception):
     """hibari's waveform step did not draw its noise as this release does."""
 
@@ -302,7 +311,7 @@ class HibariEngine:
         """hibari's own way: each sentence's model run, then its waveform, drawing the
         noise from one generator in turn (``Hibari.stream``)."""
         rng = np.random.default_rng(seed)
-        session = getattr(tts, "sess", None)
+        session = _plain_session(tts)
         parts = []
         for ids in runs:
             if session is None or len(ids) < 3:  # its own call (nothing to say: no noise drawn)
@@ -323,7 +332,7 @@ class HibariEngine:
         the clip's generator, so the draws are made beforehand, in order, and each
         sentence's waveform is then finished on its own. At most ``AHEAD`` sentences
         are in hand at once, so memory stays bounded whatever the length."""
-        session = getattr(tts, "sess", None)
+        session = _plain_session(tts)
         if session is None:
             raise _NotAsExpected()
         rng = np.random.default_rng(seed)

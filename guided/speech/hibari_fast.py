@@ -14,22 +14,32 @@ release, so they are made once and kept:
   hibari's own tables, and the file is made again next time.
 - ``<model>-ort<version>-<machine>.onnx``: onnxruntime's graph at the portable
   "extended" level (the same numbers as hibari's own session, checked when the copy
-  is made), loaded with further optimization turned off.
+  is made), loaded with further optimization turned off (``guided.speech.hibari_model``).
 
 Both are written to a temporary file and renamed into place, and keyed by the hibari
 version and the size of its source files, so an upgrade makes new ones. The audio is
 the same sample for sample as with hibari's own loading (tests/test_hibari_fast.py).
+
+Kept files are read only when they are regular files (never a FIFO, a device or a
+link: ``_read_kept``), and the model copy carries the SHA-256 of its bytes, checked
+before every use, so a damaged copy that would still load is never heard.
+
+Building hibari's objects this way relies on its internals (``G2P.__new__`` and the
+attributes its ``__init__`` sets, ``_load_json``, ``ASSETS``, the tables' keys, the
+model's input names). ``internals_as_expected`` checks them once; when any is missing
+or different (a newer hibari), hibari's public constructors are used instead: slower
+to start, the same voice.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dis
 import functools
 import hashlib
-import json
 import marshal
 import os
-import platform
+import stat
 import struct
 import threading
 import zlib
@@ -38,8 +48,74 @@ from typing import Any
 
 FORMAT = 1
 MAGIC = b"guided-hibari-g2p\n"
+KEPT_CAP = 256 * 1024 * 1024  # far above either kept file (a few MB each)
 _UNSET = object()
 _LOCK = threading.Lock()  # one writer per process; other processes use temp names
+
+# What hibari 0.2 sets in the constructors that are bypassed here.
+G2P_ATTRIBUTES = frozenset({"lexicon", "tokenizer", "tagger", "_oov", "unk", "british"})
+HIBARI_ATTRIBUTES = frozenset({"voice", "model_path", "sess", "vocab", "_g2p"})
+
+
+def _stored_attributes(function: Any) -> frozenset[str]:
+    """The names ``function`` assigns on its first argument (``self.x = ...``)."""
+    this = function.__code__.co_varnames[0]
+    code = list(dis.get_instructions(function))
+
+    def loads_this(before: dis.Instruction) -> bool:  # 3.13 loads two names at once
+        loaded = before.argval if isinstance(before.argval, tuple) else (before.argval,)
+        return before.opname.startswith("LOAD_FAST") and loaded[-1] == this
+
+    return frozenset(i.argval for before, i in zip(code, code[1:], strict=False)
+                     if i.opname == "STORE_ATTR" and loads_this(before))
+
+
+@functools.cache
+def internals_as_expected() -> bool:
+    """Whether the installed hibari is built as the fast path expects (checked once)."""
+    try:
+        import hibari.g2p as g2p_module
+        from hibari import Hibari, tts
+        from hibari.g2p.lexicon import Lexicon  # noqa: F401 - must be there
+        from hibari.g2p.tagger import Tagger  # noqa: F401
+        from hibari.g2p.tokenize import Tokenizer  # noqa: F401
+
+        return (callable(getattr(g2p_module, "_load_json", None))
+                and _stored_attributes(g2p_module.G2P.__init__) == G2P_ATTRIBUTES
+                and _stored_attributes(Hibari.__init__) == HIBARI_ATTRIBUTES
+                and os.path.isfile(os.path.join(str(getattr(tts, "ASSETS", "")), "vocab.json")))
+    except Exception:  # noqa: BLE001 - anything unexpected means: use the public way
+        return False
+
+
+def _read_kept(path: Path) -> bytes | None:
+    """A kept file's bytes, or None when it is missing, not a regular file (a FIFO, a
+    device, a link), larger than any kept file can be, or unreadable."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > KEPT_CAP:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(KEPT_CAP + 1)
+        return data if len(data) <= KEPT_CAP else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _is_other_than_a_file(path: Path) -> bool:
+    """Something not guided's own is in a kept file's place (a FIFO, a device, a link):
+    it is left alone and nothing is written over it."""
+    try:
+        return not stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 @functools.cache
@@ -207,17 +283,28 @@ def _assemble(tables: dict[str, Any], exceptions: dict, british: bool) -> Any:
 def load_g2p(british: bool, folder: Path | None) -> Any:
     """hibari's phonemizer, from the kept tables when they are there (made and kept
     now when they are not). Without a usable folder: hibari's own loading."""
-    from hibari.g2p import G2P, _load_json
+    from hibari.g2p import G2P
 
-    if folder is None:
+    if folder is None or not internals_as_expected():
         return G2P(british=british)
+    try:
+        return _load_g2p_kept(british, folder)
+    except Exception:  # noqa: BLE001 - tables shaped otherwise (another hibari): its own way
+        return G2P(british=british)
+
+
+def _load_g2p_kept(british: bool, folder: Path) -> Any:
+    from hibari.g2p import _load_json
+
     names = _tables(british)
     path = folder / f"g2p-{_g2p_key(british)}.bin"
     exceptions = _load_json("tokenizer_exceptions.json")  # small: 32 kB
+    data = _read_kept(path)
     try:
-        data = path.read_bytes()
+        if data is None:
+            raise ValueError("no kept tables")
         meta, body = _unpack(data)
-    except (OSError, ValueError, EOFError, TypeError, struct.error):
+    except (ValueError, EOFError, TypeError, struct.error):
         data = None
     if data is not None:
         index, small = meta["index"], meta["small"]
@@ -237,6 +324,8 @@ def load_g2p(british: bool, folder: Path | None) -> Any:
                          exceptions, british)
     tables = {name: _load_json(file) for name, file in names.items()}
     tagger = tables["tagger"]
+    if _is_other_than_a_file(path):
+        return _assemble(tables, exceptions, british)
     with _LOCK, contextlib.suppress(OSError, ValueError, TypeError):
         small = {"tags": tagger["tags"], "vocab": tagger.get("vocab", []),
                  "has_vocab": "vocab" in tagger}
@@ -244,77 +333,3 @@ def load_g2p(british: bool, folder: Path | None) -> Any:
             {"gold": tables["gold"], "silver": tables["silver"],
              "tagger.tagdict": tagger["tagdict"], "tagger.weights": tagger["weights"]}, small))
     return _assemble(tables, exceptions, british)
-
-
-# -- the voice model ------------------------------------------------------------------
-
-def _options(ort: Any, optimized: bool, threads: int) -> Any:
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = so.inter_op_num_threads = threads
-    so.log_severity_level = 3
-    levels = ort.GraphOptimizationLevel
-    so.graph_optimization_level = levels.ORT_DISABLE_ALL if optimized else levels.ORT_ENABLE_EXTENDED
-    return so
-
-
-def _probe(session: Any) -> bytes:
-    """A short fixed input through the model: what the kept copy must reproduce."""
-    import numpy as np
-
-    ids = np.asarray([[0, *range(10, 50), 0]], np.int64)
-    out = session.run(None, {"ids": ids, "speed": np.asarray([0.7], np.float32)})
-    return hashlib.sha256(b"".join(np.ascontiguousarray(o).tobytes() for o in out)).digest()
-
-
-def model_session(model: Path, folder: Path | None, threads: int = 1) -> Any:
-    """An onnxruntime session for a hibari voice model, from the kept optimized copy
-    (made now, checked against the model itself, when it is not there yet)."""
-    import onnxruntime as ort
-
-    st = model.stat()
-    providers = ["CPUExecutionProvider"]
-    if folder is None:
-        return ort.InferenceSession(str(model), _options(ort, False, threads), providers=providers)
-    key = hashlib.sha256(f"{model.name}|{st.st_size}|{hibari_version()}".encode()).hexdigest()[:16]
-    kept = folder / f"{model.stem}-{key}-ort{ort.__version__}-{platform.machine()}.onnx"
-    if kept.is_file():
-        try:
-            return ort.InferenceSession(str(kept), _options(ort, True, threads), providers=providers)
-        except Exception:  # noqa: BLE001 - a damaged copy: make it again below
-            with contextlib.suppress(OSError):
-                kept.unlink()
-    with _LOCK:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".{kept.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-        except OSError:  # a read-only cache folder: optimize in memory each time
-            return ort.InferenceSession(str(model), _options(ort, False, threads), providers=providers)
-        so = _options(ort, False, threads)
-        so.optimized_model_filepath = str(tmp)
-        session = ort.InferenceSession(str(model), so, providers=providers)
-        try:
-            copy = ort.InferenceSession(str(tmp), _options(ort, True, threads), providers=providers)
-            if _probe(copy) == _probe(session):
-                os.replace(tmp, kept)
-        except Exception:  # noqa: BLE001 - not kept; the session above is fine
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
-    return session
-
-
-def make_tts(name: str, model: Path, g2p: Any, folder: Path | None, threads: int = 1) -> Any:
-    """hibari's ``Hibari`` for one voice, with the session above (what ``Hibari.__init__``
-    does, minus its own session)."""
-    from hibari import Hibari
-    from hibari.tts import ASSETS
-
-    tts = Hibari.__new__(Hibari)
-    tts.voice = name
-    tts.model_path = str(model)
-    tts.sess = model_session(model, folder, threads)
-    with open(os.path.join(ASSETS, "vocab.json"), encoding="utf-8") as fh:
-        tts.vocab = json.load(fh)
-    tts._g2p = g2p
-    return tts

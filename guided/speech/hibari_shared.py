@@ -63,7 +63,7 @@ class _Model:
     def tts(self) -> Any:
         with self._lock:
             if self._tts is None:
-                from guided.speech.hibari_fast import make_tts
+                from guided.speech.hibari_model import make_tts
 
                 self._tts = make_tts(self.name, self.path, self._g2p, self._folder, threads=1)
             return self._tts
