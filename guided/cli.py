@@ -23,6 +23,7 @@ from guided.outputs.safetext import printable
 COMMANDS: dict[str, str] = {
     "play": "guided.commands.play:play",
     "export": "guided.commands.export:export",
+    "now": "guided.commands.now:now",
     "timer": "guided.commands.timer:timer",
     "check": "guided.commands.scripts:check",
     "list": "guided.commands.scripts:list_scripts",
@@ -99,6 +100,7 @@ def cli() -> None:
 
     \b
     Listen now:            guided play grounding
+    For a hard moment:     guided now
     Keep an MP3:           guided export grounding -o grounding.mp3
     Check your own script: guided check client.yaml
 

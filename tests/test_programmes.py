@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from guided.errors import ScriptError
 from guided.practice import journeys
 from guided.practice.programmes.journey import is_written
 from guided.script.model import Bell, Pause, Say, Section
@@ -275,7 +276,11 @@ def test_deep_nesting_and_many_blocks_stay_quick(tmp_path):
     assert len(j.days) == 7 and j.day(1).title == "Deep"
     assert time.monotonic() - started < 10
     many = write(tmp_path / "many.md", "## Day 1: Many\n\n" + "- a thing\n" * 50_000)
-    assert journeys.load_journey(many).day(1).practices
+    with pytest.raises(ScriptError, match="a programme may have at most 20,000"):
+        journeys.load_journey(many)
+    some = write(tmp_path / "some.md", "## Day 1: Some\n\n" + "- a thing\n" * 2_000)
+    assert journeys.load_journey(some).day(1).practices
+    assert time.monotonic() - started < 20
 
 
 def test_markup_in_the_text_is_inert_and_silent(tmp_path):
@@ -311,3 +316,21 @@ def test_several_answers_are_kept_with_their_questions(isolated_home):
     session = Session(**{**fields, "reflection": json.dumps(kept)})
     assert _reflections(session) == [("What did you notice?", "Warm feet."), ("What felt kind?", "The pause.")]
     assert session.reflection_parts() == ("What did you notice? / What felt kind?", "Warm feet. / The pause.")
+
+
+def test_play_and_export_point_a_programme_to_journey(cli, small):
+    for command in (("play", str(small), "--no-prompt"), ("export", str(small), "-o", str(small.with_suffix(".mp3")))):
+        result = cli(*command)
+        assert result.returncode == 1 and "plays as a journey: `guided journey start" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert not small.with_suffix(".mp3").exists()
+
+
+def test_an_alias_bomb_in_front_matter_is_refused_quickly(cli, tmp_path):
+    started = time.monotonic()
+    path = write(tmp_path / "bomb.md", "---\na: &a [x, x, x, x, x, x, x, x, x]\n"
+                 + "".join(f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]\n" for p, k in zip("abcdefgh", "bcdefghi", strict=True))
+                 + "---\n\n## Day 1: A\n\nWords.\n")
+    result = cli("journey", "check", str(path))
+    assert result.returncode == 1 and "needs one plain value" in result.stderr and "Traceback" not in result.stderr
+    assert time.monotonic() - started < 10

@@ -9,6 +9,8 @@ import time
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from guided.practice import sessionlog
 from tests.audio_devices import (  # noqa: F401 - fixtures
     alsa_file_sink,
@@ -156,3 +158,29 @@ def test_the_page_keeps_the_programme_inert(guided, tmp_path, browser):  # noqa:
         assert anchors == (["https://example.org/ok"] if links == "true" else [])
         assert "(https://example.org/ok)" in browser.js(f"{section}.textContent") or links == "true"
         assert browser.console == []
+
+
+@pytest.mark.subprocess
+def test_add_with_stdout_closed_or_killed_leaves_whole_files_only(tmp_path, isolated_home):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    journeys_dir = isolated_home / "journeys"
+    closed = subprocess.run([sys.executable, "-m", "guided", "journey", "add", str(SEED)],
+                            stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.close(1))
+    assert "Traceback" not in closed.stderr
+    assert (journeys_dir / "attachment-healing.md").read_bytes() == SEED.read_bytes()
+    (journeys_dir / "attachment-healing.md").unlink()
+    for delay in (0.05, 0.2, 0.4, 0.6, 0.9):
+        proc = subprocess.Popen([sys.executable, "-m", "guided", "journey", "add", str(SEED)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        found = sorted(journeys_dir.glob("*.md")) if journeys_dir.is_dir() else []
+        assert found in ([], [journeys_dir / "attachment-healing.md"])
+        if found:
+            assert found[0].read_bytes() == SEED.read_bytes()  # never half a programme
+            found[0].unlink()

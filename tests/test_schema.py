@@ -30,9 +30,13 @@ VALID = {
         pace: 1.25
         variables: {name: friend, place: }
         ambience: pink-noise
+        fits:
+          distress: 6-10
+          why: Eyes open and outward.
         steps:
           - say: Hello {name}.
         """,
+    "fits one level, no why": "title: T\nfits: {distress: 7}\nsteps: [bell]\n",
     "every step": """\
         title: Steps
         steps:
@@ -67,6 +71,10 @@ INVALID = {
     "unknown kind": "title: T\npractice: yoga\nsteps: [bell]\n",
     "format 2": "format: 2\ntitle: T\nsteps: [bell]\n",
     "empty steps": "title: T\nsteps: []\n",
+    "fits without distress": "title: T\nfits: {why: calm}\nsteps: [bell]\n",
+    "fits level 11": "title: T\nfits: {distress: 11}\nsteps: [bell]\n",
+    "fits range over 10": "title: T\nfits: {distress: 6-12}\nsteps: [bell]\n",
+    "fits unknown key": "title: T\nfits: {distress: 3, eyes: open}\nsteps: [bell]\n",
 }
 
 

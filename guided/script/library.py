@@ -182,6 +182,9 @@ def _not_a_script(ref: str, path: Path) -> str:
 def load(ref: str) -> Script:
     """Find and load a SCRIPT argument. Library scripts are named by their short name."""
     path = find_script(ref)
+    if path.suffix.lower() in (".md", ".markdown"):  # a programme (guided.practice.programmes)
+        raise GuidedError(f"{ref} is a programme written in Markdown, which plays as a journey: "
+                          f"`guided journey start {ref}`, then `guided journey today --play`")
     return load_script(path, name=path.stem)
 
 

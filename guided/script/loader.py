@@ -57,7 +57,7 @@ from guided.script.yamlfile import (
 
 TOP_LEVEL_KEYS = (
     "format", "title", "practice", "description", "author", "language", "original", "voice",
-    "rate", "pace", "variables", "ambience", "steps",
+    "rate", "pace", "variables", "ambience", "fits", "steps",
 )
 SCRIPT_SUFFIXES = YAML_SUFFIXES
 
@@ -202,6 +202,10 @@ class _Builder(StepReader):
             return self.number(node, "'pace'", *PACE_RANGE)
         if key == "variables":
             return self.variables(node)
+        if key == "fits":
+            from guided.script.fits import read_fits
+
+            return read_fits(self, node)
         raise AssertionError(key)  # pragma: no cover - TOP_LEVEL_KEYS are all handled
 
     def language(self, node: yaml.Node) -> str:

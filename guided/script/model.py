@@ -87,6 +87,19 @@ class Include:
 
 Step = Say | Pause | Bell | Section | Breathe | Repeat | Include
 
+DISTRESS_RANGE = (0, 10)  # the 0-10 scale of the ratings, also in 'fits:'
+MAX_WHY_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Fits:
+    """What a practice suits ('fits:'): the 0-10 distress levels, and why, in one line
+    (``guided now`` offers it then)."""
+
+    low: int
+    high: int
+    why: str = ""
+
 
 @dataclass(frozen=True)
 class Script:
@@ -105,6 +118,7 @@ class Script:
     pace: float = 1.0
     variables: Mapping[str, str] = field(default_factory=dict)
     ambience: str = "none"
+    fits: Fits | None = None  # 'fits:' (guided now)
     ambience_volume: float = 1.0  # the listener's level for the bed (--ambience-volume), never the file's
     pos: Pos = field(default_factory=lambda: Pos("<script>"))
     source_hash: str = ""  # sha256 of the file bytes (and included files), for the session log

@@ -170,6 +170,19 @@ def script_schema() -> dict[str, Any]:
             },
             "ambience": {"enum": list(AMBIENCES), "default": "none",
                          "description": "A quiet background bed under the whole practice."},
+            "fits": {
+                "type": "object", "additionalProperties": False, "required": ["distress"],
+                "description": "What the practice suits: `guided now` offers it when the "
+                               "listener's distress (0-10) is in its range.",
+                "properties": {
+                    "distress": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 10},
+                                           {"type": "string",
+                                            "pattern": r"^\s*(10|[0-9])\s*-\s*(10|[0-9])\s*$"}],
+                                 "description": "One level (7) or a range from-to (6-10)."},
+                    "why": _text("One line on why it suits those levels; shown by `guided now`.",
+                                 maxLength=200),
+                },
+            },
             "steps": {"$ref": "#/definitions/steps",
                       "description": "What happens, in order."},
         },

@@ -14,6 +14,7 @@ from guided.script.hygiene import bad_character, describe_character
 from guided.script.yamlfile import decode, read_bytes
 
 MAX_BYTES = 1024 * 1024
+MAX_LINES = 20_000  # a year of written days fits; the parser takes seconds per 10,000 lines
 MD_SUFFIXES = (".md", ".markdown")
 SHAPE = ("expected a programme with '## Day 1: Title' sections, or a '## Your Journey Plan' "
          "with '### Week 1: Title' headings and a bullet for each focus (see docs/journeys.md)")
@@ -46,6 +47,10 @@ def read_programme(path: Path, display: str | None = None) -> Programme:
         line = text.count("\n", 0, index) + 1
         col = index - (text.rfind("\n", 0, index) + 1) + 1
         raise ScriptError(f"the text contains {describe_character(char)}; remove it", Pos(display, line, col))
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise ScriptError(f"the file has {lines:,} lines; a programme may have at most {MAX_LINES:,} "
+                          "(split it into several programmes)", Pos(display, MAX_LINES + 1, 1))
     problems = _Problems()
     meta_text, meta_line = _front_matter(text, display)
     from guided.practice.programmes import frontmatter

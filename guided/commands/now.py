@@ -1,0 +1,171 @@
+"""``guided now``: how are you, how much time is there, a few practices that fit,
+the one you choose played, and how you are after."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from guided.commands.common import FiniteFloatRange, plain_text, preference_default
+from guided.commands.sounds import sound_options
+from guided.errors import GuidedError
+from guided.practice.now import HIGH_DISTRESS, MINUTES_RANGE
+
+if TYPE_CHECKING:
+    from guided.practice.now import Suggestion
+    from guided.timeline.sounds import SoundChoice
+
+DEFAULT_MINUTES = 5.0
+TIMER = "timer"
+
+
+@click.command()
+@click.option("--level", type=click.IntRange(0, 10), default=None, metavar="N",
+              help="How much distress you feel now, 0-10, without being asked.")
+@click.option("--minutes", type=FiniteFloatRange(*MINUTES_RANGE), default=None, metavar="M",
+              help=f"How many minutes you have (default {DEFAULT_MINUTES:g}).")
+@click.option("--pick", default=None, metavar="N|timer",
+              help="Play this one of the offers without being asked (1, 2, 3, or timer for quiet "
+                   "time); without a terminal the first is played.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the offers (name, title, seconds, why) as JSON and play nothing.")
+@sound_options
+@click.option("--device", default=preference_default("device"), metavar="D",
+              help="Output device number or name (see `guided devices`).")
+@click.option("--no-prompt", is_flag=True, help="Ask nothing after (give --level for before).")
+@click.option("--after", type=click.IntRange(0, 10), default=None, metavar="N",
+              help="Distress after, 0-10, without being asked.")
+@click.option("--note", default=None, metavar="TEXT", callback=plain_text,
+              help="A one-line note to keep with this session.")
+def now(level: int | None, minutes: float | None, pick: str | None, as_json: bool,
+        sounds: SoundChoice, device: str | None, no_prompt: bool, after: int | None,
+        note: str | None) -> None:
+    """For a hard moment: a few practices that fit how you feel and the time you have.
+
+    \b
+    guided now                            asks how you are and how long you have
+    guided now --level 8 --minutes 5      offers short, eyes-open grounding first
+    guided now --level 8 --json           the offers as JSON, nothing played
+
+    Each practice says in its `fits:` which levels (0-10) it suits; yours can too.
+    You can also choose quiet time (a timer with soft bells) instead. The session is
+    kept in your log like any other, marked as started from `guided now`. If it is
+    still a lot afterwards, one line offers what else might help, with the support
+    contact you saved (`guided settings set support "..."`), if any.
+    """
+    from guided.outputs.player.screen import is_interactive
+    from guided.practice.now import suggestions
+
+    interactive = is_interactive() and not as_json
+    if level is None and not interactive:
+        raise GuidedError("say how much distress you feel with --level N (0-10): "
+                          "there is no terminal to ask on")
+    if pick is not None and pick != TIMER and not (pick.isdigit() and 1 <= int(pick) <= 3):
+        raise GuidedError(f"--pick takes 1, 2, 3 or timer, got {pick!r}")
+    if level is None:
+        level = _ask_level()
+    if minutes is None:
+        minutes = _ask_minutes() if interactive else DEFAULT_MINUTES
+    offers = suggestions(5 if level is None else level, minutes)
+    if as_json:
+        click.echo(json.dumps([o.to_dict() for o in offers], ensure_ascii=False, indent=2))
+        return
+    choice = pick or (_ask_choice(offers, minutes) if interactive else "1")
+    if choice is None:
+        click.echo("That is fine. `guided now` is here whenever you want it.")
+        return
+    script = _chosen(choice, offers, minutes)
+    from guided.commands.timer import play_made
+
+    after = play_made(sounds.for_script(script), sounds, "now", device, no_prompt, level,
+                      after, note)
+    if after is not None and after >= HIGH_DISTRESS:
+        click.echo(_still_hard())
+
+
+def _chosen(choice: str, offers: list[Suggestion], minutes: float):  # noqa: ANN202 - a Script
+    if choice == TIMER:
+        from guided.timeline.timer import timer_script
+
+        return timer_script(minutes * 60)
+    if int(choice) > len(offers):
+        raise GuidedError(f"there {'is' if len(offers) == 1 else 'are'} only {len(offers)} "
+                          f"offer(s) this time; --pick timer is always there")
+    from guided.script.library import load
+
+    return load(offers[int(choice) - 1].name)
+
+
+def _ask_level() -> int | None:
+    from guided.commands.ask import ask_rating
+
+    return ask_rating("How much distress do you feel right now?", explain=True)
+
+
+def _ask_minutes() -> float:
+    from guided.commands.ask import _input
+
+    low, high = MINUTES_RANGE
+    while True:
+        try:
+            answer = _input(f"How many minutes do you have? (Enter for {DEFAULT_MINUTES:g}): ").strip()
+        except EOFError:
+            return DEFAULT_MINUTES
+        if not answer:
+            return DEFAULT_MINUTES
+        try:
+            value = float(answer)
+        except ValueError:
+            value = -1.0
+        if low <= value <= high:
+            return value
+        click.echo(f"A number of minutes from {low:g} to {high:g} works here (or Enter for "
+                   f"{DEFAULT_MINUTES:g}).")
+
+
+def _ask_choice(offers: list[Suggestion], minutes: float) -> str | None:
+    from guided.commands.ask import _input
+    from guided.outputs.safetext import printable
+    from guided.script.durations import format_clock
+
+    if offers:
+        click.echo("These might fit this moment:")
+    else:
+        click.echo("No practice here says it fits this moment; quiet time is always here.")
+    for n, offer in enumerate(offers, 1):
+        longer = " (a little longer than you have)" if offer.longer else ""
+        click.echo(printable(f"  {n}  {offer.title} ({format_clock(offer.seconds)}){longer}"))
+        if offer.why:
+            click.echo(printable(f"     {offer.why}"))
+    click.echo(f"  t  Quiet time: a soft bell, {format_clock(minutes * 60)} of silence, a bell")
+    keys = "".join(str(n) for n in range(1, len(offers) + 1))
+    while True:
+        try:
+            answer = _input(f"Which would you like? ({'/'.join(keys + 't')}, Enter for "
+                            f"{'1' if offers else 't'}, q to leave it): ").strip().lower()
+        except EOFError:
+            return None
+        if not answer:
+            return "1" if offers else TIMER
+        if answer in ("q", "quit"):
+            return None
+        if answer in ("t", TIMER, "quiet", "silence"):
+            return TIMER
+        if answer in keys and len(answer) == 1:
+            return answer
+        click.echo("One of the numbers, t for quiet time, or q works here.")
+
+
+def _still_hard() -> str:
+    from guided.outputs.safetext import printable
+    from guided.preferences import load_preferences
+
+    support = load_preferences().support
+    line = ("It is still a lot right now, and that makes sense. Another short practice "
+            "(`guided now`) may help, or reaching out to someone you trust")
+    if support:
+        return printable(f"{line}: {support}.")
+    return (f"{line}. If you like, `guided settings set support \"NAME, NUMBER\"` keeps "
+            "someone's details here for moments like this.")

@@ -1,0 +1,56 @@
+"""``guided now``: which practices fit this moment. A practice says what it suits in
+its ``fits:`` key (the distress levels, and why); the ones whose range holds the
+listener's level and whose length fits the time they have are offered, the closest
+fit first. High distress is met with short, eyes-open, outward practices because
+that is what the built-in library's ``fits:`` says, not because of a rule here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from guided.script.library import Entry, iter_library
+from guided.timeline.estimate import estimate_seconds
+
+MAX_OFFERED = 3
+TIME_SLACK = 1.1  # a practice up to a tenth longer than the time given still fits
+HIGH_DISTRESS = 6  # from here on, after a practice, a calm line offers more support
+MINUTES_RANGE = (0.5, 240.0)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    name: str
+    title: str
+    seconds: float
+    why: str
+    longer: bool = False  # longer than the time given (offered when nothing shorter fits)
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 1)
+        return data
+
+
+def suggestions(level: int, minutes: float, entries: list[Entry] | None = None) -> list[Suggestion]:
+    """Up to ``MAX_OFFERED`` practices for ``level`` (0-10) and ``minutes``: those whose
+    ``fits:`` holds the level and that last no longer than the time (give or take a
+    tenth), the closest fit first; when fewer than two are short enough, the shortest
+    others that fit the level make up two, marked ``longer``."""
+    fitting: list[tuple[float, float, Suggestion]] = []
+    for entry in iter_library() if entries is None else entries:
+        script = entry.script
+        if script is None or script.fits is None or not script.fits.low <= level <= script.fits.high:
+            continue
+        seconds = estimate_seconds(script)
+        middle = (script.fits.low + script.fits.high) / 2
+        why = script.fits.why or script.description
+        fitting.append((abs(level - middle), seconds,
+                        Suggestion(entry.name, script.title, seconds, why)))
+    room = minutes * 60 * TIME_SLACK
+    inside = sorted((item for item in fitting if item[1] <= room), key=lambda i: (i[0], i[1]))
+    offered = [item[2] for item in inside[:MAX_OFFERED]]
+    longer = sorted((item for item in fitting if item[1] > room), key=lambda i: i[1])
+    offered += [Suggestion(s.name, s.title, s.seconds, s.why, longer=True)
+                for _, _, s in longer[:max(0, 2 - len(offered))]]
+    return offered
