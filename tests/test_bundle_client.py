@@ -63,6 +63,17 @@ def reload(page) -> None:
     page.wait_for("!window.beforeReload && document.readyState === 'complete'")
 
 
+def audit(page) -> list:
+    """axe-core's accessibility audit of the page as it is now (violations only)."""
+    import axe_core_python
+
+    page.js((Path(axe_core_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+            + "\n;true")
+    assert page.js("axe.version").startswith("4.")  # the audit really runs
+    return page.js("axe.run(document, {resultTypes: ['violations']}).then(r => "
+                   "r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))")
+
+
 def choose(page, select: str, value: str) -> None:
     page.js(f"(function () {{ var s = document.getElementById('{select}'); s.value = '{value}';"
                "s.dispatchEvent(new Event('change')); })()")
@@ -92,6 +103,7 @@ def test_the_page_remembers_and_the_record_reaches_the_therapist(bundle, browser
     assert browser.js("document.getElementById('reflection-question').textContent") == \
         "What did your feet feel like?"
     assert browser.js("document.activeElement.id") == "after-heading"
+    assert audit(browser) == []  # the questions after the track, as a screen reader meets them
     choose(browser, "after-rating", "3")
     browser.js(f"document.getElementById('reflection').value = {json.dumps(TYPED)}; true")
     browser.js("document.getElementById('note').value = 'lighter'; true")
@@ -125,7 +137,10 @@ def test_the_page_remembers_and_the_record_reaches_the_therapist(bundle, browser
     assert browser.js("document.querySelectorAll('#chart circle.after').length") == 1
     ticks = browser.js("[...document.querySelectorAll('#chart text.tick')].map(t => t.textContent)")
     assert ticks == ["0", "5", "10"]
-    assert "You practised 2 times here" in browser.js("document.getElementById('mine-summary').textContent")
+    browser.js("document.getElementById('forget').click()")  # asked, not yet answered
+    assert audit(browser) == []  # the chart, the finished marks, the record and forget buttons
+    browser.js("document.getElementById('forget-no').click()")
+    assert "Practised here: 2 times" in browser.js("document.getElementById('mine-summary').textContent")
     browser.js("[...document.querySelectorAll('#practices button')].find(b => b.dataset.id.endsWith('long')).click()")
     browser.wait_for("audio.readyState >= 1 && audio.currentTime > 8", timeout=20)
     assert "You stopped at 0:09" in browser.js("document.getElementById('resume').textContent")
@@ -161,6 +176,7 @@ def test_the_page_remembers_and_the_record_reaches_the_therapist(bundle, browser
     assert guided("log", "--json").stdout.strip() == "[]"  # the therapist's own log is untouched
 
     # a day later the page opens on day 2
+    browser.js("audio.pause(); true")  # (a playing page keeps saving what it knows)
     browser.js("(function () { var k = Object.keys(localStorage)[0], s = JSON.parse(localStorage.getItem(k));"
                "var d = new Date(Date.now() - 86400000);"
                "s.first = d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' +"

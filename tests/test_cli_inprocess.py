@@ -111,7 +111,7 @@ def test_an_unknown_guided_engine_is_named_with_the_choices(cli, tmp_path, args)
     result = cli(*args, env={"GUIDED_ENGINE": "bogus"}, cwd=tmp_path / "out")
     assert result.returncode == 1 and result.stdout == ""
     assert one_line(result) == ("guided: GUIDED_ENGINE is 'bogus', which is not a speech engine: "
-                                "set it to one of auto, hibari, piper, pyttsx3, or unset it")
+                                "set it to one of auto, hibari, piper, pico, pyttsx3, or unset it")
     assert list((tmp_path / "out").iterdir()) == []
     # --engine still wins over it, as an environment variable's default should
     spoken = cli("say", "Hello.", "--engine", "test", "-o", "hi.wav",

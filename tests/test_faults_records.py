@@ -163,3 +163,15 @@ def test_closed_stdout_and_a_kill_mid_way(guided, tmp_path, isolated_home):
                             preexec_fn=lambda: os.close(1))
     assert "Traceback" not in closed.stderr and closed.stderr.count("\n") <= 1, closed.stderr
     assert json.loads(guided("clients", "--json").stdout)[0]["sessions"] == 20_000
+
+
+@pytest.mark.subprocess
+def test_clients_and_chart_with_standard_output_closed(tmp_path, isolated_home):
+    path = write(tmp_path / "r.json", record(session()))
+    for args in (("log", "import", str(path)), ("clients",), ("log", "chart", "--client", "Sam"),
+                 ("log", "chart", "-o", "-")):
+        done = subprocess.run([sys.executable, "-m", "guided", *args], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+                              timeout=120, preexec_fn=lambda: os.close(1))
+        assert done.returncode == 0 and done.stderr.count("\n") <= 1, (args, done.stderr)
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr

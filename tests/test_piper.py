@@ -219,7 +219,7 @@ def test_settings_errors_point_at_the_line(isolated_home: Path) -> None:
     path.write_text("engine: piper\nvoice: en_US-joe-medium\n")
     assert load_settings(path) == Settings("piper", "en_US-joe-medium")
     cases = {
-        "engine: pipr\n": "1:9: engine should be one of auto, hibari, piper, pyttsx3",
+        "engine: pipr\n": "1:9: engine should be one of auto, hibari, piper, pico, pyttsx3",
         "engine: auto\nspeed: 3\n": "2:1: unknown setting 'speed'",
         "engine: [piper\n": "2:1: YAML syntax: expected ',' or ']'",
         "- piper\n": "1:1: settings should be a mapping",

@@ -59,6 +59,8 @@ def test_a_record_is_filed_under_the_client_once(cli, tmp_path):
     assert "No sessions yet" in cli("log").stdout
     # a name typed in another case finds the same client
     assert "grounding" in cli("log", "--client", "sam").stdout
+    shown = cli("log", "show", "1").stdout
+    assert "Client:     Sam" in shown and "warm hands" in shown
 
 
 def test_a_later_record_brings_newer_ratings_instead_of_copies(cli, tmp_path):

@@ -112,16 +112,18 @@ def test_an_empty_voice_key_is_a_located_error(guided, tmp_path: Path) -> None:
 def test_a_german_script_is_spoken_by_a_german_voice(guided, tmp_path: Path) -> None:
     path = _script(tmp_path, "ruhe", "language: de\n", ("Atme ruhig ein und langsam wieder aus.",))
     chosen = speech_settings(load_script(path), voice=VoiceChoice())
-    assert (chosen.engine, chosen.voice) == ("pyttsx3", "gmw/de")
-    assert "German" in chosen.note and "espeak-ng" in chosen.note
+    assert (chosen.engine, chosen.voice) == ("pico", "pico-de")  # Pico's, not espeak-ng's
+    assert chosen.note == "Speaking with Pico's pico-de voice. `guided voices` lists the others."
     out = tmp_path / "ruhe.wav"
     code, shown = _on_terminal(["export", str(path), "-o", str(out), "--format", "wav"],
                                dict(os.environ), tmp_path)
     assert code == 0, shown
-    assert shown.count("No natural voice speaks German here yet") == 1
+    assert "espeak-ng" not in shown
     assert out.stat().st_size > 20_000
     listed = guided("voices", "-l", "de")
     assert listed.returncode == 0 and "gmw/de" in listed.stdout and "pyttsx3" in listed.stdout
+    assert "pico-de" in listed.stdout
+    assert "A practice in German (de) is spoken by Pico's pico-de voice here." in listed.stdout
 
 
 @pytest.mark.speech  # espeak-ng's voices are listed by its worker

@@ -305,6 +305,8 @@ def _details(s: Session, width: int) -> list[str]:
 
     ended = local_clock(s.ended)[-5:] if s.ended else "?"
     lines = [printable(f"Session {s.id}: {s.title} ({s.script})")]
+    if s.client:
+        lines += field("Client", s.client)
     lines += field("When", f"{local_clock(s.started)} to {ended}")
     lines += field("Listened", f"{format_clock(s.listened_seconds)} of "
                                f"{format_clock(s.planned_seconds)} · {s.outcome}")

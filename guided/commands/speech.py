@@ -94,6 +94,8 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
         for v in found:
             click.echo(f"{v.id:<{width_id}}  {v.name:<{width_name}}  {v.language:<{width_lang}}  "
                        f"{v.gender or '-':<7}  {v.engine or '-'}")
+    if language and found and engine == "all":
+        click.echo(f"\n{_who_speaks(language)}")
     if engine in ("all", "hibari") and (not language or language.lower().startswith("en")):
         from guided.speech.hibari_engine import how_to_add, missing_voices
 
@@ -112,6 +114,23 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
             said = (f"damaged: {s.folder / 'voice.json'} cannot be read (restore it from a "
                     "backup)" if problem else f"{n} line{'s' if n != 1 else ''}")
             click.echo(f"  {s.name:<{width}}  {printable(said)}")
+
+
+def _who_speaks(language: str) -> str:
+    """One line: which voice speaks a practice in ``language`` here (and when a fallback does)."""
+    from guided.speech.choice import VoiceChoice, settle
+    from guided.speech.engines import ENGINE_LABELS
+    from guided.speech.languages import language_name
+
+    try:
+        settings = settle(VoiceChoice(), language=language)
+    except GuidedError as exc:
+        return exc.message
+    label = ENGINE_LABELS.get(settings.engine, settings.engine)
+    if settings.note.startswith("Speaking with"):
+        return (f"A practice in {language_name(language)} ({language}) is spoken by {label}'s "
+                f"{settings.voice} voice here.")
+    return settings.note
 
 
 def _recorded():

@@ -162,7 +162,8 @@ def _moment(value: object, name: str, where: str, now: dt.datetime) -> str:
         raise RecordError(f"{where}: its {name!r} should say its offset from UTC (+01:00, Z)")
     moment = moment.astimezone(dt.timezone.utc)
     if moment > now + SKEW:
-        raise RecordError(f"{where}: its {name!r} ({text}) is in the future")
+        raise RecordError(f"{where}: its {name!r} ({text}) is in the future (was the clock "
+                          "of the device it came from right?)")
     if moment.year < 2000:
         raise RecordError(f"{where}: its {name!r} ({text}) is too long ago to be a session")
     return moment.isoformat(timespec="seconds")

@@ -25,8 +25,8 @@ from guided.script.model import (
     Section,
     Step,
 )
+from guided.script.words import BREATH_PHASES  # noqa: E402 - one list of the phases
 
-BREATH_PHASES = ("inhale", "hold", "exhale", "hold-out")
 # Lengths of the synthesized bells (guided.audio.sounds renders them to exactly this many seconds).
 BELL_SECONDS = {"bell": 4.0, "soft-bell": 3.0, "chime": 2.5}
 AMBIENCE_TAIL_SECONDS = 4.0

@@ -23,6 +23,7 @@ import yaml
 
 from guided.errors import Pos, ScriptError, ScriptErrors
 from guided.paths import YAML_SUFFIXES
+from guided.script.cuewords import read_cues
 from guided.script.lengths import check_limits
 from guided.script.model import (
     AMBIENCES,
@@ -57,7 +58,7 @@ from guided.script.yamlfile import (
 
 TOP_LEVEL_KEYS = (
     "format", "title", "practice", "description", "author", "language", "original", "voice",
-    "rate", "pace", "variables", "ambience", "fits", "steps",
+    "rate", "pace", "variables", "ambience", "fits", "cues", "steps",
 )
 SCRIPT_SUFFIXES = YAML_SUFFIXES
 
@@ -202,6 +203,8 @@ class _Builder(StepReader):
             return self.number(node, "'pace'", *PACE_RANGE)
         if key == "variables":
             return self.variables(node)
+        if key == "cues":
+            return read_cues(self, node)
         if key == "fits":
             from guided.script.fits import read_fits
 

@@ -120,6 +120,7 @@ class Script:
     ambience: str = "none"
     fits: Fits | None = None  # 'fits:' (guided now)
     ambience_volume: float = 1.0  # the listener's level for the bed (--ambience-volume), never the file's
+    cues: tuple[tuple[str, str], ...] = ()  # (breath phase, words): the script's own cue words
     pos: Pos = field(default_factory=lambda: Pos("<script>"))
     source_hash: str = ""  # sha256 of the file bytes (and included files), for the session log
     value_pos: Mapping[str, Pos] = field(default_factory=dict)  # top-level key -> its value's place

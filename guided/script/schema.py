@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from guided.script.cuewords import MAX_CUE_CHARS
 from guided.script.lengths import DEFAULT_RATE
 from guided.script.model import (
     AMBIENCES,
@@ -24,6 +25,7 @@ from guided.script.model import (
     REPEAT_RANGE,
 )
 from guided.script.steps import BREATHE_CYCLES_DEFAULT, CYCLES_RANGE
+from guided.script.words import CUE_KEYS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -182,6 +184,13 @@ def script_schema() -> dict[str, Any]:
                     "why": _text("One line on why it suits those levels; shown by `guided now`.",
                                  maxLength=200),
                 },
+            },
+            "cues": {
+                "type": "object", "additionalProperties": False,
+                "description": "Your own words for the breath cues of `breathe`, by phase "
+                               "(the others keep the words of the script's language).",
+                "properties": {key: _text(f"Spoken as each '{key}' phase begins.", minLength=1,
+                                          maxLength=MAX_CUE_CHARS) for key in CUE_KEYS},
             },
             "steps": {"$ref": "#/definitions/steps",
                       "description": "What happens, in order."},

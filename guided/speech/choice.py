@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from guided.errors import GuidedError
+from guided.speech import fit
 from guided.speech.base import SpeechSettings, Voice
 from guided.speech.engines import (
     ACCEPTED_ENGINES,
@@ -42,19 +43,18 @@ from guided.speech.engines import (
     ENGINE_NAMES,
     HIBARI,
     NATURAL,
+    PICO,
     PIPER,
     PYTTSX3,
     RECORDED,
 )
-
-LANGUAGE_NAMES = {
-    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-    "nl": "Dutch", "pt": "Portuguese", "sv": "Swedish", "da": "Danish", "nb": "Norwegian",
-    "fi": "Finnish", "pl": "Polish", "cs": "Czech", "ru": "Russian", "uk": "Ukrainian",
-    "el": "Greek", "tr": "Turkish", "ja": "Japanese", "zh": "Chinese", "cmn": "Chinese",
-    "ko": "Korean", "hi": "Hindi", "ar": "Arabic", "he": "Hebrew", "no": "Norwegian",
-    "yue": "Cantonese", "id": "Indonesian",
-}
+from guided.speech.languages import (
+    LANGUAGE_NAMES,
+    language_codes,
+    language_family,
+    language_name,
+    normalise_language,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,10 @@ def voices_of(engine: str) -> list[Voice]:
         from guided.speech.hibari_engine import voice_list
 
         return voice_list()
+    if engine == PICO:  # a fixed list: no process is started to read it
+        from guided.speech.pico import voice_list as pico_voices
+
+        return pico_voices()
     found: list[Voice] = []
     if engine_available(engine):
         from guided.speech.engines import get_engine
@@ -110,53 +114,25 @@ def voices_of(engine: str) -> list[Voice]:
     return found
 
 
-def language_family(code: str) -> str:
-    return normalise_language(code).split("-")[0]
-
-
-def normalise_language(code: str | None) -> str:
-    return (code or "en").strip().lower().replace("_", "-")
-
-
-# What people often write for a language whose voices go by another code: the ISO 639-1
-# code of a macrolanguage (zh: Chinese, spoken here as Mandarin, or Cantonese for Hong
-# Kong and Macao; no: Norwegian, whose voices are Bokmål) or an older code.
-SAME_LANGUAGE = {"zh": "cmn", "zh-hk": "yue", "zh-mo": "yue", "zh-yue": "yue", "no": "nb",
-                 "iw": "he", "in": "id", "ji": "yi", "jw": "jv"}
-
-
-def language_codes(language: str) -> list[str]:
-    """``language`` as written (normalised), then the code its voices go by when that is
-    another: ``zh-TW`` -> ``zh-tw``, ``cmn``; ``no`` -> ``no``, ``nb``; and for a region
-    with a language of its own only that: ``zh-Hant-HK`` -> ``yue``."""
-    lang = normalise_language(language)
-    parts = lang.split("-")
-    for key in (lang, f"{parts[0]}-{parts[-1]}"):
-        if "-" in key and key in SAME_LANGUAGE:  # a region with a language of its own: only that one
-            return [SAME_LANGUAGE[key]]  # (a Mandarin voice must not speak for zh-HK)
-    if parts[0] in SAME_LANGUAGE:
-        return [lang, SAME_LANGUAGE[parts[0]]]
-    return [lang]
-
-
-def voice_for_language(engine: str, language: str) -> Voice | None:
-    """The voice ``engine`` would use for ``language``: an exact language match, else one
-    of the same family; the engine's own favourite first. A code its voices go by
-    another name for (``zh``, ``no``) is tried under that name too."""
+def voice_for_language(engine: str, language: str, exact: bool = False) -> Voice | None:
+    """The voice ``engine`` would use for ``language``: an exact language match, else
+    (unless ``exact``) one of the same family; the engine's own favourite first. A code
+    its voices go by another name for (``zh``, ``no``) is tried under that name too."""
     for lang in language_codes(language):
-        found = _voice_for(engine, lang)
+        found = _voice_for(engine, lang, exact)
         if found is not None:
             return found
     return None
 
 
-def _voice_for(engine: str, lang: str) -> Voice | None:
+def _voice_for(engine: str, lang: str, only_exact: bool) -> Voice | None:
     from guided.speech.engines import preferred_voice
 
     voices = voices_of(engine)
     exact = [v for v in voices if normalise_language(v.language) == lang
              or v.id.lower().rsplit("/", 1)[-1] == lang]
-    family = [v for v in voices if v.language and language_family(v.language) == language_family(lang)]
+    family = [] if only_exact else [v for v in voices if v.language
+                                    and language_family(v.language) == language_family(lang)]
     favourite = preferred_voice(engine)
     for group in (exact, family):
         for v in group:
@@ -249,6 +225,12 @@ def _settle(choice: VoiceChoice, lang: str, script_voice: str | None, rate: int,
             return own
         if choice.engine == AUTO:  # with an engine chosen it was looked up above
             found = find_voice(name, engines)
+        if len(found) == 1 and not fit.speaks(found[0], lang):  # another language's voice
+            if where == "--voice":
+                raise fit.refuse(name, found[0], lang, _fitting(lang))
+            if not passed_over:
+                passed_over.append(fit.passed_over(name, found[0], lang, where))
+            continue
         if len(found) == 1:
             return _settings(found[0], choice, lang, rate, "")
         if len(found) > 1:
@@ -318,7 +300,7 @@ def check_recording_name(name: str) -> None:
     if wanted in LANGUAGE_NAMES:
         owner = f"the language code of {LANGUAGE_NAMES[wanted]}"
     else:
-        found = find_voice(wanted, NATURAL)
+        found = find_voice(wanted, (*NATURAL, PICO))
         if found:
             full = "" if found[0].id.lower() == wanted else f" ({found[0].id})"
             owner = f"a {ENGINE_LABELS[found[0].engine]} voice{full}"
@@ -386,9 +368,12 @@ def _not_added(name: str, engines: tuple[str, ...]) -> None:
                           f"{how_to_add(name.lower())}")
 
 
+def _fitting(lang: str) -> list[str]:
+    return fit.fitting((v for engine in ENGINE_NAMES for v in voices_of(engine)), lang)
+
+
 def _by_language(choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings:
-    name = next((LANGUAGE_NAMES[code.split("-")[0]] for code in language_codes(lang)
-                 if code.split("-")[0] in LANGUAGE_NAMES), lang)
+    name = language_name(lang)
     if choice.engine != AUTO:
         voice = voice_for_language(choice.engine, lang)
         if voice is None:
@@ -396,15 +381,19 @@ def _by_language(choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings:
             raise GuidedError(f"{label} has no voice for {name} ({lang}) here; try --engine auto, "
                               f"or `guided voices -l {lang}` to see who speaks it")
         return _settings(voice, choice, lang, rate, "")
-    for engine in NATURAL:
-        voice = voice_for_language(engine, lang)
-        if voice is not None:
-            return _settings(voice, choice, lang, rate, "")
+    for exact in (True, False):  # the very language and region first (en-GB: Pico's)
+        for engine in (*NATURAL, PICO):
+            voice = voice_for_language(engine, lang, exact)
+            if voice is not None:
+                return _settings(voice, choice, lang, rate, "")
     voice = voice_for_language(PYTTSX3, lang)
     if voice is None:
-        raise GuidedError(no_voice_message(lang))
-    fallback = (f"No natural voice speaks {name} here yet, so espeak-ng's {name} voice "
-                f"({voice.id}) will speak.")
+        raise GuidedError(fit.no_voice_message(lang, languages_spoken()))
+    from guided.speech.pico.voices import default_voice as pico_voice
+
+    whose = (f"Pico's {name} voice is not on this computer (py-nanotts has it for Linux "
+             "x86_64 and Windows)" if pico_voice(lang) else f"No natural voice speaks {name} here")
+    fallback = f"{whose}, so espeak-ng's {name} voice ({voice.id}) speaks instead."
     return _settings(voice, choice, lang, rate, fallback)
 
 
@@ -415,9 +404,13 @@ def script_problems(language: str | None, voice: str | None) -> list[tuple[str, 
     problems = []
     lang = normalise_language(language)
     if not any(voice_for_language(engine, lang) for engine in ENGINE_NAMES):
-        problems.append(("language", no_voice_message(lang)))
-    if voice and not find_voice(voice) and not _is_recorded(voice):
-        why, _, hint = _not_here(voice, ENGINE_NAMES).partition("; ")
+        problems.append(("language", fit.no_voice_message(lang, languages_spoken())))
+    found = find_voice(voice) if voice and not _is_recorded(voice) else None
+    reason = ("" if found is None or len(found) > 1 else _not_here(voice or "", ENGINE_NAMES)
+              if not found else "" if fit.speaks(found[0], lang)
+              else fit.passed_over(voice or "", found[0], lang, "the voice"))
+    if reason:
+        why, _, hint = reason.partition("; ")
         problems.append(("voice", f"{why}, so the usual voice for the script's language "
                                   f"speaks instead; {hint}"))
     return problems
@@ -427,16 +420,6 @@ def _is_recorded(name: str) -> bool:
     from guided.speech.recorded.store import VoiceStore
 
     return VoiceStore.find(name) is not None
-
-
-def no_voice_message(lang: str) -> str:
-    import difflib
-
-    spoken = sorted(languages_spoken())
-    close = difflib.get_close_matches(lang.split("-")[0], spoken, n=1, cutoff=0.5)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return (f"no voice on this computer speaks the language {lang!r}{hint}; "
-            "use a language code such as 'en' or 'de' (`guided voices` lists them)")
 
 
 def _settings(voice: Voice, choice: VoiceChoice, lang: str, rate: int, note: str) -> SpeechSettings:

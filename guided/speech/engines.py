@@ -24,14 +24,16 @@ from guided.errors import GuidedError
 from guided.speech.base import Engine
 
 AUTO = "auto"
-HIBARI, PIPER, PYTTSX3 = "hibari", "piper", "pyttsx3"
+HIBARI, PIPER, PICO, PYTTSX3 = "hibari", "piper", "pico", "pyttsx3"
 RECORDED = "recorded"  # a therapist's own voice: chosen by its name, never by `auto`
-ENGINE_NAMES = (HIBARI, PIPER, PYTTSX3)
+ENGINE_NAMES = (HIBARI, PIPER, PICO, PYTTSX3)
 ENGINE_CHOICES = (AUTO, *ENGINE_NAMES)  # what a user chooses from
 TEST = "test"  # tones for the test suite: accepted by --engine, never offered or picked
 ACCEPTED_ENGINES = (*ENGINE_CHOICES, TEST)
-NATURAL = (HIBARI, PIPER)  # what `auto` tries first, best first (bench/results/)
-ENGINE_LABELS = {HIBARI: "hibari", PIPER: "Piper", PYTTSX3: "espeak-ng", TEST: "the test engine"}
+NATURAL = (HIBARI, PIPER)  # the natural (neural) voices, best first (bench/results/)
+# `auto` tries NATURAL, then Pico (bench/results/: far clearer than espeak-ng), then espeak-ng
+ENGINE_LABELS = {HIBARI: "hibari", PIPER: "Piper", PICO: "Pico", PYTTSX3: "espeak-ng",
+                 TEST: "the test engine"}
 DEFAULT_ENGINE = AUTO
 
 # engine name -> "module:factory" (the factory takes the audio cache folder, or None for
@@ -39,6 +41,7 @@ DEFAULT_ENGINE = AUTO
 ENGINES = MappingProxyType({
     "hibari": "guided.speech.hibari_engine:create",  # the default natural voice (core dependency)
     "piper": "guided.speech.piper:create",  # optional extra guided[neural]
+    "pico": "guided.speech.pico:create",  # de, es, fr, it, en-GB, en-US (py-nanotts)
     "pyttsx3": "guided.speech.pyttsx3_engine:create",  # espeak-ng: many languages
     # A therapist's own takes (guided record); chosen by naming the voice, never by auto.
     "recorded": "guided.speech.recorded:create",

@@ -42,6 +42,8 @@ from guided.script.model import (
     iter_steps,
 )
 from guided.script.placeholders import fill_text, filled_say, merged_variables
+from guided.script.words import BREATH_CUE_WORDS as WORDS
+from guided.script.words import breath_cue_words
 
 # Event kinds
 EventKind = Literal["speech", "silence", "bell", "tone", "section", "tail"]
@@ -53,13 +55,9 @@ SECTION: EventKind = "section"  # zero length marker; text: section title
 TAIL: EventKind = "tail"  # closing silence after the last sound, where an ambience bed fades out
 EVENT_KINDS: tuple[EventKind, ...] = (SPEECH, SILENCE, BELL, TONE, SECTION, TAIL)
 
-# What the voice says at the start of each breath phase (cue: voice).
-BREATH_CUE_WORDS = {
-    "inhale": "Breathing in",
-    "hold": "Holding",
-    "exhale": "Breathing out",
-    "hold-out": "Resting",
-}
+# What the voice says at the start of each breath phase (cue: voice), in English; a
+# script's language and its own ``cues:`` choose the words spoken (guided.script.words).
+BREATH_CUE_WORDS = WORDS["en"]
 
 Measure = Callable[[str], "int | None"]
 
@@ -224,15 +222,18 @@ class _State:
         self.cursor = 0
         self.section = ""
         self.count = 0
+        self.cue_words: Mapping[str, str] = BREATH_CUE_WORDS
 
     @classmethod
     def for_script(cls, script: Script, variables: Mapping[str, str] | None, pace: float | None,
                    rate: int | None, measure: Measure | None) -> _State:
         """The listener's choices resolved once: ``--var`` over the script's defaults,
         ``--pace`` and ``--rate`` replacing the script's values."""
-        return cls(merged_variables(script, variables),
-                   pace if pace is not None else script.pace, speaking_rate(script, rate),
-                   measure, seconds_to_samples(MAX_TOTAL_SECONDS), script.file)
+        state = cls(merged_variables(script, variables),
+                    pace if pace is not None else script.pace, speaking_rate(script, rate),
+                    measure, seconds_to_samples(MAX_TOTAL_SECONDS), script.file)
+        state.cue_words = breath_cue_words(script.language, dict(script.cues))
+        return state
 
     def events(self, script: Script) -> Iterator[Event]:
         yield from self.steps(script.steps)
@@ -288,7 +289,7 @@ class _State:
             return []
         problems = []
         for phase, seconds in breath_phases(step, self.pace):
-            words = BREATH_CUE_WORDS[phase]
+            words = self.cue_words[phase]
             cue = self.speech_length(words)
             if cue > seconds_to_samples(seconds):
                 problems.append(ScriptError(
@@ -309,7 +310,7 @@ class _State:
                 if step.cue == "tone":
                     yield self.emit(TONE, total, step.pos, phase, phase)
                     continue
-                words = BREATH_CUE_WORDS[phase]
+                words = self.cue_words[phase]
                 cue = self.speech_length(words)
                 yield self.emit(SPEECH, cue, step.pos, words, phase)
                 if total > cue:

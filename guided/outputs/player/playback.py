@@ -14,7 +14,8 @@ from guided.interrupts import Held
 from guided.outcomes import COMPLETED, INTERRUPTED, SKIPPED, STOPPED, Outcome
 from guided.outputs.player.renderer import END, Playable, Renderer
 from guided.samples import SAMPLE_RATE
-from guided.timeline.plan import BREATH_CUE_WORDS, SPEECH, TONE
+from guided.script.words import BREATH_PHASES, breath_cue_words
+from guided.timeline.plan import SPEECH, TONE
 
 DOUBLE_BACK = 2.0  # a second `b` within this many seconds goes to the previous section
 
@@ -180,8 +181,9 @@ class Playback:
         ev = self.performance.plan.event_at(heard)
         if ev is not None:
             text = ev.text if ev.kind == SPEECH else ""
-            if ev.kind == TONE and ev.phase in BREATH_CUE_WORDS:  # a breath tone: say which phase
-                text = f"({BREATH_CUE_WORDS[ev.phase].lower()})"
+            if ev.kind == TONE and ev.phase in BREATH_PHASES:  # a breath tone: say which phase
+                script = self.performance.script  # in the script's words and language
+                text = f"({breath_cue_words(script.language, dict(script.cues))[ev.phase].lower()})"
             self.screen.caption(ev.section, (ev.start, ev.kind), text)
         total = (self.performance.total_samples() - self.start) / SAMPLE_RATE
         self.screen.progress((heard - self.start) / SAMPLE_RATE, total, self.paused, force)

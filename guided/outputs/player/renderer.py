@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 if TYPE_CHECKING:
+    from guided.script.model import Script
     from guided.timeline.lazy import LazyPlan
 
 QUEUE_BLOCKS = 4  # rendered blocks kept ready ahead of the device (about 0.37 s)
@@ -22,6 +23,7 @@ class Playable(Protocol):
     """What the render thread and the playback loop need of one playing
     (``guided.outputs.player.play.Performance``)."""
 
+    script: Script  # its language and cues name a breath tone's phase
     plan: LazyPlan
     floor: int  # `b` never goes before this sample
 
