@@ -25,7 +25,7 @@ from guided.script.model import (
     Section,
     Step,
 )
-from guided.script.words import BREATH_PHASES  # noqa: E402 - one list of the phases
+from guided.script.words import BREATH_PHASES
 
 # Lengths of the synthesized bells (guided.audio.sounds renders them to exactly this many seconds).
 BELL_SECONDS = {"bell": 4.0, "soft-bell": 3.0, "chime": 2.5}
