@@ -12,9 +12,11 @@
    chapter mark is measured.
 3. First sound: `guided journey today --play --no-prompt` (the introduction, then Day 1)
    into an ALSA file sink; seconds from starting the process to the first non-zero sample
-   (bench/first_sound.py's method), cold (empty clip cache) and warm.
+   (bench/first_sound.py's method), cold (empty clip cache) and warm, beside `guided play
+   grounding` measured the same way at the same moment (a busy machine inflates both);
+   and the first audible sample of the rendered day track itself.
 
-    python bench/programme_day.py [--engine hibari|pyttsx3] [--runs 3]
+    python bench/programme_day.py [--engine hibari|pyttsx3] [--runs 3] [--nice 15]
 """
 
 from __future__ import annotations
@@ -98,7 +100,8 @@ def measure_track(engine: str, cache: Path) -> dict:
             sound = min((r[0] for r in runs if r[0] >= ev.start), default=ev.start)
             chapters.append({"title": ev.text, "at_s": round(ev.start / rate, 3),
                              "first_audible_after_ms": round((sound - ev.start) / rate * 1000, 1)})
-        return {"engine": engine, "voice": f"{prep.speaker.settings}"[:120], "track_s": round(timeline.seconds, 1), "pauses": pauses,
+        first = runs[0][0] if runs else timeline.length
+        return {"track_first_audible_ms": round(first / rate * 1000, 1), "engine": engine, "voice": f"{prep.speaker.settings}"[:120], "track_s": round(timeline.seconds, 1), "pauses": pauses,
                 "bold_lead_chapters": chapters, "chapters": len(timeline.chapters())}
 
 
@@ -119,7 +122,7 @@ def first_sound(root: Path, cache: Path, engine: str, programme: Path | None, ti
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "guided", *command, "--no-prompt",
                              "--device", sink.device], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, preexec_fn=_priority)
     seen = 0
     try:
         while time.perf_counter() - started < timeout:
@@ -147,11 +150,26 @@ def first_sound(root: Path, cache: Path, engine: str, programme: Path | None, ti
                 proc.wait()
 
 
+PRIORITY = 0  # --nice N: the measured process runs N steps ahead of other work on a shared machine
+
+
+def _priority() -> None:
+    if PRIORITY:
+        import contextlib
+
+        with contextlib.suppress(OSError):  # not allowed here: measured at the ordinary priority
+            os.nice(-PRIORITY)
+
+
 def main() -> None:
+    global PRIORITY
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="hibari")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--nice", type=int, default=0,
+                        help="run the measured guided processes this many steps ahead of other work")
     args = parser.parse_args()
+    PRIORITY = args.nice
     compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="guided-programme-day-") as tmp:
         tmp_path = Path(tmp)

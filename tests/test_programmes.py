@@ -334,3 +334,28 @@ def test_an_alias_bomb_in_front_matter_is_refused_quickly(cli, tmp_path):
     result = cli("journey", "check", str(path))
     assert result.returncode == 1 and "needs one plain value" in result.stderr and "Traceback" not in result.stderr
     assert time.monotonic() - started < 10
+
+
+def test_a_focus_day_plays_the_practice_that_fits_it():
+    from guided.commands.journey_programme import day_scripts
+    from guided.practice.programmes.fitting import fitting_practice
+
+    j = journeys.load_journey(FIXTURE_SEED)
+    expected = {15: "orienting", 8: "self-compassion", 23: "pause-breathe-respond", 19: "safe-place",
+                2: "grounding"}
+    for number, name in expected.items():
+        day = j.day(number)
+        assert fitting_practice(day.focus, j.weeks[day.week - 1].title)[0] == name, day.focus
+        (script,) = day_scripts(j, day)
+        assert script.name == name and plan(script).seconds > 30
+
+
+def test_guided_check_lists_every_mistake_of_a_programme(cli, tmp_path):
+    path = write(tmp_path / "broken.md", "## Day 2: A\n\nWords.\n\n## Day 1: B\n\n#### deep\n\nx\n\n## Empty\n")
+    result = cli("check", str(path))
+    assert result.returncode == 1
+    assert [line.split(": error: ")[0] for line in result.stderr.strip().splitlines()] == [
+        f"{path}:5:1", f"{path}:7:1", f"{path}:11:1"]
+    assert "more mistake" not in result.stderr
+    ok = cli("check", str(FIXTURE_SEED))
+    assert ok.returncode == 0 and "ok — a journey, 'Attachment Healing': 6 weeks, 42 days" in ok.stdout

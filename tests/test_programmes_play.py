@@ -120,6 +120,8 @@ def test_bundle_of_the_seed_shows_day_one_beside_its_audio(guided, tmp_path, bro
     assert browser.js(f"{day}.querySelectorAll('ol.reflection li').length") == 4
     assert browser.js(f"{day}.querySelectorAll('ol.steps > li').length") == 3
     assert "Expected Outcomes" in browser.js("document.getElementById('programme').textContent")
+    assert "duration: 6 weeks · category: Healing" in browser.js(
+        "document.querySelector('#programme .programme-about').textContent")
     browser.js(f"{day}.querySelector('button.listen').click()")
     browser.wait_for("document.getElementById('now-title').textContent === 'Day 1: Your Attachment Story'")
     browser.wait_for("!document.getElementById('audio').paused && document.getElementById('audio').currentTime > 0.3",

@@ -38,8 +38,11 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
 
     The client opens index.html in any web browser, with no internet and nothing to
     install. The page lists the practices, with chapters to jump to and the words
-    following along; a journey also shows its weeks, days and reflection questions.
-    README.txt explains how to open it, with a few gentle reminders.
+    following along; a journey also shows its weeks, days and reflection questions,
+    opening on today's day. The page remembers, on the client's device only, where they
+    stopped, what they finished and any ratings and answers; they can save a practice
+    record to send you (`guided log import`). README.txt explains how to open it, with a
+    few gentle reminders.
 
     \b
     guided bundle grounding self-compassion -o "Sam's practices"

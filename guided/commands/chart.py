@@ -23,8 +23,7 @@ def chart(client: str | None, output: str | None, force: bool) -> None:
     guided log chart -o progress.svg      a picture to open in any web browser
     guided log chart --client Sam -o sam.svg
     """
-    from guided.commands.clients import known_client
-    from guided.commands.logread import reading_log, terminal_width
+    from guided.commands.log import _terminal_width, known_client, reading_log
     from guided.outputs.writer import Guard, check_target, is_stdout, write_output
 
     target = None if output is None or is_stdout(output) else Path(output)
@@ -40,7 +39,7 @@ def chart(client: str | None, output: str | None, force: bool) -> None:
     from guided.outputs.safetext import printable
 
     if target is None and output is None:
-        for line in chart_text(sessions, terminal_width()):
+        for line in chart_text(sessions, _terminal_width()):
             click.echo(line)
         return
     title = f"Practice of {name}" if name else "Your practice"

@@ -12,33 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.errors import GuidedError
-
 if TYPE_CHECKING:
     from guided.practice.records import Record
-
-
-def known_client(db: object, name: str | None) -> str | None:
-    """``--client NAME`` as filed: the name made tidy; a name with no sessions and no
-    bundle gets a suggestion of the closest one."""
-    if name is None:
-        return None
-    from guided.practice.records import client_name, clients
-    from guided.script.suggest import did_you_mean
-
-    name = client_name(name)
-    known = [c.name for c in clients(db.db)]  # type: ignore[attr-defined]
-    if name in known:
-        return name
-    folded = {k.casefold(): k for k in known}
-    if name.casefold() in folded:
-        return folded[name.casefold()]
-    from guided.outputs.safetext import printable
-
-    hint = did_you_mean(name, known)
-    listed = "" if hint else " (`guided clients` lists them)"
-    raise GuidedError(f"there are no sessions from a client called '{printable(name)}' yet"
-                      f"{listed}{hint}")
 
 
 @click.command("import")
@@ -82,10 +57,12 @@ def safe_texts(record: Record) -> Record:
     import json
 
     def clean(text: str) -> str:
+        if not _UNSAFE_IN_JSON.search(text):  # nothing but text, line breaks and tabs
+            return text
         return "\n".join("\t".join(printable(part) for part in line.split("\t"))
                          for line in text.split("\n"))
 
-    from guided.outputs.safetext import printable
+    from guided.outputs.safetext import _UNSAFE_IN_JSON, printable
 
     sessions = []
     for row in record.sessions:
@@ -105,7 +82,7 @@ def clients_command(as_json: bool) -> None:
     """Your clients whose practice records you imported, with their last practice."""
     import json
 
-    from guided.commands.logread import reading_log
+    from guided.commands.log import reading_log
     from guided.outputs.safetext import printable, printable_json
     from guided.practice.days import local_clock, local_iso
     from guided.practice.records import clients

@@ -282,7 +282,7 @@ def status() -> None:
     j, progress = _current()
     number = journeys.day_number(progress)
     total = len(j.days)
-    from guided.commands.logread import reading_log
+    from guided.commands.log import reading_log
 
     with reading_log() as log:
         done = journeys.practised_days(j.name, progress, log.all())

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from guided.commands.clients import known_client, log_import
-from guided.commands.logread import reading_log, terminal_width
 from guided.errors import GuidedError
 from guided.outputs.formats import LOG_FORMATS
 from guided.script.durations import format_clock
 
 if TYPE_CHECKING:
-    from guided.practice.sessionlog import Session
+    from guided.practice.sessionlog import Session, SessionLog
 
 
 SQLITE_MAX = 2**63 - 1  # the largest whole number the log can hold (any more: everything)
@@ -27,7 +27,69 @@ CLIENT_OPTION = click.option(
     help="A client's sessions, from the practice records you imported (default: your own).")
 
 
-@click.group(invoke_without_command=True)
+@contextlib.contextmanager
+def reading_log() -> Iterator[SessionLog]:
+    """The session log opened only to read, with one line on stderr when sessions still
+    wait beside it, in the side file. Sessions waiting there are added first when that can
+    be done at once; nothing waits for another process, and a log that cannot be written
+    (a full disk, a read-only folder) is still read."""
+    from guided.errors import GuidedError
+    from guided.practice.sessionlog import SessionLog, db_path, pending_path
+
+    db = None
+    if pending_path(db_path()).is_file():
+        with contextlib.suppress(GuidedError):
+            db = SessionLog(timeout=0.0)  # opening to write adds the waiting rows, if it can
+    with db or SessionLog(read_only=True) as db:
+        waiting = db.pending_sessions()
+        if waiting:
+            one = waiting == 1
+            click.echo(f"guided: {waiting} session{'' if one else 's'} "
+                       f"{'waits' if one else 'wait'} beside the log, in "
+                       f"{pending_path(db.path).name}, and {'is' if one else 'are'} not included "
+                       "here yet.", err=True)
+        yield db
+
+
+class LogGroup(click.Group):
+    """``guided log`` with the therapist's subcommands (import, chart) loaded only when
+    used, from their own modules (which import this one, never the other way)."""
+
+    LAZY = {"import": "guided.commands.clients:log_import", "chart": "guided.commands.chart:chart"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.LAZY))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.LAZY:
+            import importlib
+
+            module, attribute = self.LAZY[name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
+
+
+def known_client(db: SessionLog, name: str | None) -> str | None:
+    """``--client NAME`` as filed: the name made tidy; a name with no sessions and no
+    bundle gets a suggestion of the closest one."""
+    if name is None:
+        return None
+    from guided.outputs.safetext import printable
+    from guided.practice.records import client_name, clients
+    from guided.script.suggest import did_you_mean
+
+    name = client_name(name)
+    known = [c.name for c in clients(db.db)]
+    folded = {k.casefold(): k for k in known}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    hint = did_you_mean(name, known)
+    listed = "" if hint else " (`guided clients` lists them)"
+    raise GuidedError(f"there are no sessions from a client called '{printable(name)}' yet"
+                      f"{listed}{hint}")
+
+
+@click.group(cls=LogGroup, invoke_without_command=True)
 @click.option("--limit", "-n", type=click.IntRange(1, SQLITE_MAX, clamp=True), default=20,
               show_default=True,
               help="How many recent sessions to show.")
@@ -61,7 +123,7 @@ def log(ctx: click.Context, limit: int, as_json: bool, client: str | None) -> No
         click.echo("No sessions from this client yet." if client else
                    "No sessions yet. When you play a practice, it will appear here.")
         return
-    for line in _table(sessions, terminal_width()):
+    for line in _table(sessions, _terminal_width()):
         click.echo(line)
 
 
@@ -75,7 +137,7 @@ def show(number: int) -> None:
         session = db.get(number) if 0 < number <= SQLITE_MAX else None
     if session is None:
         raise GuidedError(f"there is no session {number} in your log; `guided log` shows their numbers")
-    for line in _details(session, terminal_width()):
+    for line in _details(session, _terminal_width()):
         click.echo(line)
 
 
@@ -254,6 +316,12 @@ def _short(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
+
+
 def _remarks(s: Session) -> str:
     """The note and the reflection's answer, for the last column of the table."""
     question, answer = s.reflection_parts()
@@ -346,14 +414,3 @@ def _fields() -> list[str]:
     return fields + ["reflection_question", "reflection_answer"]
 
 
-
-log.add_command(log_import)
-
-
-def _chart() -> click.Command:
-    from guided.commands.chart import chart
-
-    return chart
-
-
-log.add_command(_chart())

@@ -159,8 +159,9 @@ def _check_journey_file(path: Path, values) -> _JourneyCheck:
 
     try:
         j = journeys.parse_journey(path)
-    except GuidedError as exc:
-        return _JourneyCheck(path, None, [], [Problem(exc.pos or Pos(str(path)), exc.message)])
+    except GuidedError as exc:  # every mistake of the file, when several were found
+        errors = getattr(exc, "errors", None) or [exc]
+        return _JourneyCheck(path, None, [], [Problem(e.pos or Pos(str(path)), e.message) for e in errors])
     # the names given are checked once, against every file of this `check`
     practices, problems = journeys.journey_problems(j, values, given_names=False)
     return _JourneyCheck(path, j, practices, problems)

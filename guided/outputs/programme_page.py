@@ -77,7 +77,9 @@ def programme_data(journey: Journey, item_ids: Mapping[int, list[str]],
                                  "steps": [_blocks(step.blocks, values) for step in a.steps]}
         days.append(entry)
     intro_ids = [i for i in item_ids.get(1, []) if i.endswith("introduction")]
-    return {"labels": LABELS, "links": p.links, "intro": _blocks(p.intro, values), "intro_items": intro_ids,
+    about = [[key, fill_text(value, values)] for key, value in p.meta.items()
+             if key not in ("title", "description", "links", "voice", "rate", "pace", "step-pause")]
+    return {"labels": LABELS, "links": p.links, "about": about, "intro": _blocks(p.intro, values), "intro_items": intro_ids,
             "before": [_part(part, values) for part in p.before], "days": days,
             "after": [_part(part, values) for part in p.after]}
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from guided.errors import GuidedError, Pos
 from guided.outcomes import OUTCOMES
+from guided.script.hygiene import mended
 
 FORMAT = "guided-practice-record"
 VERSION = 1
@@ -123,8 +124,6 @@ def parse_record(value: object, shown: str) -> Record:
 
 
 def _text(value: object, name: str, limit: int, where: str, *, empty: str = "") -> str:
-    from guided.script.hygiene import mended
-
     if value is None:
         return empty
     if not isinstance(value, str):
@@ -132,7 +131,7 @@ def _text(value: object, name: str, limit: int, where: str, *, empty: str = "") 
     if len(value) > limit:
         raise RecordError(f"{where}: its {name!r} is {len(value)} characters long; "
                           f"at most {limit} are kept")
-    return mended(value)
+    return value if value.isascii() else mended(value)
 
 
 def _number(value: object, name: str, where: str, low: float, high: float) -> float:

@@ -80,6 +80,11 @@
 
   var section = el("section", {id: "programme", "aria-labelledby": "programme-heading"});
   section.appendChild(el("h2", {id: "programme-heading"}, L.heading));
+  if (p.about && p.about.length) {  // the front matter's other keys (duration, category, …), as text
+    var about = el("p", {"class": "muted programme-about"});
+    about.textContent = p.about.map(function (kv) { return kv[0] + ": " + kv[1]; }).join(" · ");
+    section.appendChild(about);
+  }
   if (p.intro.length || p.intro_items.length) {
     var intro = el("article", {"class": "card programme-day", id: "programme-introduction"});
     intro.appendChild(el("h3", {}, L.introduction));
