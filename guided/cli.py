@@ -160,8 +160,7 @@ def error_line(exc: GuidedError) -> str:
 def main(argv: list[str] | None = None) -> None:
     from guided.outputs.writer import stop_on_signals
 
-    _stand_in_for_closed_streams()
-
+    _standard_streams()
     try:
         # Not standalone, so GuidedError reaches us; Click then *returns* the code given
         # to ctx.exit(n) instead of raising, so pass it on. SIGTERM and SIGHUP unwind
@@ -215,13 +214,25 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def _stand_in_for_closed_streams() -> None:
-    """A standard stream closed before guided started (``guided timer 1m -o x.wav >&-``)
-    is None in Python: the null device stands in, so nothing asks it for a line or
-    writes to nothing."""
-    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+def _standard_streams() -> None:
+    """Standard input, output or error started closed (``>&-``, ``<&-``, ``guided timer
+    1m -o x.wav >&-``): each is opened on the null device, so the next file guided opens (an export, the log) can never
+    take its number and receive what is printed, and a command reads end-of-input or
+    writes to nowhere instead of failing with a traceback."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+                if null != fd:
+                    os.dup2(null, fd)
+                    os.close(null)
+            except OSError:
+                continue
         if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+            setattr(sys, name, open(fd, mode, encoding="utf-8", errors="replace",  # noqa: SIM115
+                                    closefd=False))
 
 
 def _stdout_closed() -> bool:

@@ -33,9 +33,7 @@ import yaml
 from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
 from guided.script.model import PACE_RANGE, RATE_RANGE
-from guided.settings import LISTENER_KEYS, check_key, load_settings
-
-MAX_BYTES = 64 * 1024
+from guided.settings import LISTENER_KEYS, MAX_BYTES, check_key, load_settings, settings_text
 
 # What each setting means, and what applies while it is not set (for `guided settings`).
 DESCRIPTIONS = {
@@ -223,13 +221,7 @@ def _sound_value(key: str, value: object, text: str) -> object:
 
 
 def _text(path: Path) -> str:
-    from guided.script.yamlfile import decode, read_bytes
-
-    if not path.exists():
-        return ""
-    # the checks and one-line messages every YAML file gets: a folder, a device, too big, not UTF-8
-    return decode(read_bytes(path, Pos(str(path)), max_bytes=MAX_BYTES, what="a settings file"),
-                  str(path))
+    return settings_text(path) or ""
 
 
 def _yaml_scalar(value: object) -> str:

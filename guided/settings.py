@@ -21,16 +21,17 @@ from pathlib import Path
 
 import yaml
 
-from guided.errors import GuidedError, Pos
+from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import settings_file
 from guided.script.nodes import NodeReader
-from guided.script.yamlfile import load_nodes, node_pos
+from guided.script.yamlfile import compose, is_blank, node_pos
 from guided.speech.engines import AUTO, ENGINE_CHOICES
 
 SPEECH_KEYS = ("engine", "voice")  # read here
 LISTENER_KEYS = ("rate", "pace", "device", "ratings", "streaks",
                  "ambience", "ambience-volume", "bells", "breath-tones", "support")
 ALL_KEYS = SPEECH_KEYS + LISTENER_KEYS
+MAX_BYTES = 64 * 1024
 KEYS = ALL_KEYS  # rate, pace, device, ratings and streaks are read by guided.preferences
 
 
@@ -43,9 +44,11 @@ class Settings:
 def load_settings(path: Path | None = None) -> Settings:
     """The settings file (default ``settings_file()``); defaults when it does not exist."""
     path = path or settings_file()
-    if not path.exists():
+    text = settings_text(path)
+    if text is None:
         return Settings()
-    node = load_nodes(path, max_bytes=64 * 1024, what="a settings file", alias_places=True)
+    node = None if is_blank(text) else compose(text, str(path), single="a settings file",
+                                                 alias_places=True)
     for key, _ in node.value if isinstance(node, yaml.MappingNode) else ():
         if not isinstance(key, yaml.ScalarNode):  # e.g. '? [a, b]': not a setting's name
             raise GuidedError(f"a setting's name is a plain word; known settings: {', '.join(KEYS)}",
@@ -100,3 +103,20 @@ def check_key(key: str) -> str:
     close = difflib.get_close_matches(key.lower(), ALL_KEYS, n=1, cutoff=0.5)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     raise GuidedError(f"unknown setting '{key}'{hint}; the settings are: {', '.join(ALL_KEYS)}")
+
+
+def settings_text(path: Path) -> str | None:
+    """The settings file's text (None when there is none), through the kept-file door
+    (``guided.doors.keptfile``): a regular file in the guided folder, not a link, a pipe
+    or a device, at most ``MAX_BYTES``, UTF-8 (a bad byte named at its line and column)."""
+    from guided.doors.keptfile import Damaged, read_kept
+    from guided.script.yamlfile import decode
+
+    try:
+        data = read_kept(path, advice="put a settings file of your own there, or remove it",
+                         max_bytes=MAX_BYTES, kind="a settings file")
+    except Damaged as exc:
+        raise ScriptError(f"{exc.why.removeprefix('it ')}; put a settings file of your own there (or "
+                          "remove it)",
+                          Pos(str(path))) from None
+    return None if data is None else decode(data, str(path))

@@ -48,6 +48,8 @@ def reading_log() -> Iterator[SessionLog]:
                        f"{'waits' if one else 'wait'} beside the log, in "
                        f"{pending_path(db.path).name}, and {'is' if one else 'are'} not included "
                        "here yet.", err=True)
+        if db.pending_note:
+            click.echo(db.pending_note, err=True)
         yield db
 
 

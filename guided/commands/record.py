@@ -20,7 +20,7 @@ KEYS_BEFORE = "Enter: start recording · s: skip this line · q: stop here"
 KEYS_AFTER = "Enter or k: keep · l: listen · r: redo · s: skip · q: stop here"
 WORDS_PER_MINUTE = 130  # a calm reading pace, for the time a sitting will take
 ENTER_SOUND_SECONDS = 0.12  # the end of a take holds the sound of the key that stopped it
-_TAKE_FILE = re.compile(r"^(\d{1,3})(?!\d)")
+_TAKE_FILE = re.compile(r"^(\d{1,6})(?!\d)")  # 1.wav, 001.wav, 0001 - take 2.wav
 _LISTED = re.compile(r"^(\d{1,3})\t(.+)$")  # a line of --list: NNN, a tab, the line
 LISTING = "lines.txt"  # --list saved beside the takes: what each file number stood for
 
@@ -184,16 +184,15 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool,
     is left out, never attached to a line it does not speak."""
     from guided.outputs.safetext import printable
     from guided.speech.recorded.store import line_key
-    from guided.speech.recorded.takes import DECODED, prepare, read_audio
+    from guided.speech.recorded.takes import prepare, read_audio
 
     if not folder.is_dir():
         raise GuidedError(f"there is no folder {folder}")
     found: dict[int, Path] = {}
     for path in sorted(folder.iterdir()):
-        match = _TAKE_FILE.match(path.stem)
-        if not match or path.suffix.lower() not in DECODED or not path.is_file():
+        number = _take_number(path)
+        if number is None:
             continue
-        number = int(match.group(1))
         if number in found:
             raise GuidedError(f"two takes for line {number:03d} in {folder}: "
                               f"{found[number].name} and {path.name}; keep one")
@@ -206,8 +205,9 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool,
     kept = left = 0
     wrong: list[str] = []
 
-    def note(path: Path, message: str) -> None:
-        click.echo(f"{printable(path.name)}: {printable(message)}", err=True)
+    def note(path: Path, message: str) -> None:  # the file is named once, at the start
+        said = message.replace(f"left out: {path.name} ", "left out: ", 1)
+        click.echo(f"{printable(path.name)}: {printable(said)}", err=True)
 
     for number, path in sorted(found.items()):
         if listed is not None:
@@ -268,14 +268,39 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool,
             f"to the numbers `{listing}` shows now")
 
 
+def _take_number(path: Path) -> int | None:
+    """The line a file in the import folder is the take of; None (with one line saying
+    why, unless it is ``lines.txt`` or hidden) for a file that is not a take."""
+    from guided.outputs.safetext import printable
+    from guided.speech.recorded.takes import DECODED
+
+    if path.name == LISTING or path.name.startswith("."):
+        return None
+    match = _TAKE_FILE.match(path.stem)
+    why = None
+    if not match:
+        why = "not named by a line number (001.wav, 002.wav, …)"
+    elif path.suffix.lower() not in DECODED:
+        why = (f"{path.suffix or 'a file with no ending'} is not a kind of audio guided reads; "
+               f"save it as {', '.join(s.lstrip('.').upper() for s in DECODED[:4])} or M4A")
+    elif not path.is_file():
+        why = "not a regular file"
+    if why:
+        click.echo(f"{printable(path.name)}: left out: {why}", err=True)
+        return None
+    return int(match.group(1)) if match else None
+
+
 def read_listing(path: Path) -> dict[int, str] | None:
     """``--list`` saved as DIR/lines.txt: number -> the line it stood for, else None."""
+    from guided.errors import Pos
+    from guided.script.yamlfile import decode, read_bytes
+
     if not path.is_file():
         return None
-    try:
-        rows = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GuidedError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    # a regular file, no bigger than a listing of 100,000 lines; not UTF-8 is one line
+    data = read_bytes(path, Pos(str(path)), max_bytes=16 * 1024 * 1024, what="a list of lines")
+    rows = decode(data.removeprefix(b"\xef\xbb\xbf"), str(path)).splitlines()
     listed = {}
     for row in rows:
         match = _LISTED.match(row)

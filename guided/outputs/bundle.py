@@ -226,7 +226,7 @@ def build_bundle(
             (work / "README.txt").write_text(
                 readme_text(bundle_title, items, contents, today or dt.date.today()),
                 encoding="utf-8")
-            (work / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            (work / MARKER).write_bytes(MARKER_TEXT.encode())  # the same bytes everywhere
             _move_into_place(work, target, as_zip, force)
         except BaseException as exc:
             shutil.rmtree(work, ignore_errors=True)

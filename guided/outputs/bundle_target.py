@@ -16,25 +16,26 @@ from pathlib import Path
 
 from guided.atomic import temp_name
 from guided.errors import GuidedError
-from guided.outputs.cover import COVER_NAME
-from guided.outputs.writer import Guard, check_target, writing
+from guided.outputs.writer import Guard, check_target, plain_name, writing
 
 AUDIO_DIR = "audio"
 CAPTIONS_DIR = "captions"
 
 MARKER = ".guided-bundle"  # in every bundle folder: `--force` replaces only folders that have it
 MARKER_TEXT = "Made by `guided bundle`. `guided bundle --force` may replace this folder.\n"
-_BUNDLE_ENTRIES = {"index.html", "README.txt", AUDIO_DIR, CAPTIONS_DIR, MARKER, COVER_NAME}
 
 
 def is_bundle_folder(path: Path) -> bool:
-    """A folder a bundle made: it has the marker, or (made before the marker existed)
-    holds nothing but a bundle's own entries, index.html among them."""
+    """A folder a bundle provably made: its marker, a regular file read through the
+    kept-file door (never a link or a pipe), says exactly what ``guided bundle`` writes
+    in it. A folder that only looks like a bundle (index.html, README.txt, audio/) is
+    someone's own, and ``--force`` never replaces it."""
+    from guided.doors.keptfile import Damaged, read_kept
+
     try:
-        names = set(os.listdir(path))
-    except OSError:
+        return read_kept(path / MARKER, advice="", max_bytes=1024) == MARKER_TEXT.encode()
+    except Damaged:
         return False
-    return MARKER in names or ("index.html" in names and names <= _BUNDLE_ENTRIES)
 
 
 def check_bundle_target(out: Path, *, as_zip: bool, force: bool, guard: Guard) -> Path:
@@ -42,6 +43,7 @@ def check_bundle_target(out: Path, *, as_zip: bool, force: bool, guard: Guard) -
     is replaced (with --force) only if a previous bundle made it."""
     if as_zip:
         return check_target(out, force=force, guard=guard, what="the bundle")
+    plain_name(out, "the bundle")
     real = Path(os.path.realpath(out))
     guard.check(out, "the bundle")
     if not real.exists():

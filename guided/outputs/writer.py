@@ -102,6 +102,7 @@ def check_target(target: Path | str, *, force: bool = False, guard: Guard | None
     path = Path(target).expanduser()
     if is_stdout(target):
         raise GuidedError(f"{what} cannot go to standard output; give a file name")
+    plain_name(path, what)
     real = _real(path)
     if guard is not None:
         guard.check(path, what)
@@ -121,6 +122,16 @@ def check_target(target: Path | str, *, force: bool = False, guard: Guard | None
             raise GuidedError(f"{path} already exists; add --force to replace it, or choose another name")
     _check_folder(real.parent, path)
     return real
+
+
+def plain_name(path: Path, what: str = "the output") -> None:
+    """Refuse a name whose bytes are not UTF-8 text (Linux allows them; the page, the
+    tags, the zip and every message would have to show it as something else)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise GuidedError(f"{what} cannot be called {path}: that name holds bytes that are not "
+                          "UTF-8 text; choose a name typed in ordinary letters") from None
 
 
 def _check_folder(folder: Path, shown: Path) -> None:

@@ -22,6 +22,9 @@ class Progress:
     since: str | None = None  # the moment `journey start` ran (UTC ISO 8601); older files lack it
 
 
+PROGRESS_BYTES = 1024 * 1024  # a few hundred bytes per journey started
+
+
 def progress_file() -> Path:
     return guided_home() / "journey-progress.json"
 
@@ -32,16 +35,19 @@ def _read_state(*, repair: bool = False) -> dict:
     damaged file (not JSON, or values of the wrong kind) is a one-line error, unless
     ``repair``: then what is sound is kept and the rest dropped (starting a journey
     writes the file anew)."""
+    from guided.doors.keptfile import Damaged, read_kept_json
+
     path = progress_file()
-    if not path.is_file():
+    advice = "start the journey again with `guided journey start`"
+    damaged = GuidedError(f"cannot read {path}: it may be damaged; {advice}")
+    try:  # through the kept-file door: never a link, a pipe, a huge or absurdly nested file
+        data = read_kept_json(path, advice=advice, max_bytes=PROGRESS_BYTES)
+    except Damaged as exc:
+        if not (repair and path.is_file() and not path.is_symlink()):
+            raise GuidedError(f"cannot read {path}: it may be damaged ({exc.why}); {advice}") from None
+        return {}  # damaged contents: starting a journey writes the file anew
+    if data is None:
         return {}
-    damaged = GuidedError(
-        f"cannot read {path}: it may be damaged; start the journey again with `guided journey start`"
-    )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = None
     if not isinstance(data, dict):
         if repair:
             return {}

@@ -160,6 +160,8 @@ class PracticeLog:
     def _open(self, wait: float) -> None:
         self._db = db = sessionlog.SessionLog(self.path, timeout=wait)
         kept = f"this session is kept beside it, in {self.side_file.name}"
+        if db.pending_note:
+            self._warn(db.pending_note)
         if db.newer:
             self._give_up(f"the session log {self.path} comes from a newer version of guided, "
                           f"so this one does not write to it; {kept}")
@@ -183,6 +185,7 @@ class PracticeLog:
             self.side_file.parent.mkdir(parents=True, exist_ok=True)
             made = not self.side_file.exists()
             fd = os.open(self.side_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT
+                         | getattr(os, "O_NONBLOCK", 0)  # a named pipe there: never wait
                          | getattr(os, "O_NOFOLLOW", 0),  # no O_NOFOLLOW on Windows
                          0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as fh:

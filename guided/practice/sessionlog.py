@@ -133,6 +133,7 @@ class SessionLog:
         another process holds its write lock."""
         self.path = path or db_path()
         self.read_only, self.newer = read_only, False
+        self.pending_note: str | None = None  # one line about sessions-pending.jsonl, if any
         try:
             if read_only:
                 self.db = self._open_to_read(timeout)
@@ -185,11 +186,11 @@ class SessionLog:
 
     def pending_sessions(self) -> int:
         """How many sessions wait in the side file, not yet added to the log."""
-        try:
-            text = pending_path(self.path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return 0
-        return len(_pending_rows(text))
+        from guided.practice import pending
+
+        waiting = pending.read(pending_path(self.path))
+        self.pending_note = self.pending_note or waiting.note
+        return len(waiting.rows)
 
     def __enter__(self) -> SessionLog:
         return self
@@ -229,43 +230,20 @@ class SessionLog:
                             [*(row[c] for c in names), session_id])
 
     def _merge_pending(self) -> None:
-        """Add the rows a practice could not write at the time (the log was busy or
-        could not be written), then remove the side file. A damaged line is skipped."""
-        side = pending_path(self.path)
-        if not side.is_file():
-            return
-        taken = side.with_name(f"{side.name}.{os.getpid()}")
-        try:
-            os.replace(side, taken)  # one process merges each line, once
-            text = taken.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return
-        rows = _pending_rows(text)
-        try:
-            for key, row in list(rows.items()):
-                saved = row.get("id")
-                there = self.get(saved) if isinstance(saved, int) else None
-                if there is not None and (there.script, there.started) == (row["script"],
-                                                                             row["started"]):
-                    self.update_row(there.id, row)  # written at the start, finished here
-                else:
-                    self.insert_row(row)
-                del rows[key]  # in the log now: never added twice
-        except (sqlite3.Error, GuidedError):
-            whole = len(rows) == len(_pending_rows(text))
-            if whole:  # none added: the lines go back as they were
-                left = text
-            else:  # only the rows not added yet, so none is added twice
-                left = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows.values())
-            try:  # try again next time; putting the file back needs no room on the disk
-                if whole and not side.exists():
-                    os.replace(taken, side)
-                else:
-                    with side.open("a", encoding="utf-8") as fh:
-                        fh.write(left)
-            except OSError:
-                return  # kept as it was taken, rather than lost
-        taken.unlink(missing_ok=True)
+        """Add the rows a practice could not write at the time (the log was busy or could
+        not be written), then remove them from the side file (``guided.practice.pending``).
+        A line that cannot be added stays there, and ``pending_note`` says so."""
+        from guided.practice import pending
+
+        self.pending_note = pending.merge(pending_path(self.path), self._add_pending)
+
+    def _add_pending(self, row: dict) -> None:
+        saved = row.get("id")
+        there = self.get(saved) if isinstance(saved, int) else None
+        if there is not None and (there.script, there.started) == (row["script"], row["started"]):
+            self.update_row(there.id, row)  # written at the start, finished here
+        else:
+            self.insert_row(row)
 
     # writing: each call is one short, committed transaction
 
@@ -378,16 +356,6 @@ def set_logging(enabled: bool) -> None:
         marker.write_text("Session logging is off. Turn it back on with: guided log on\n")
 
 
-def _pending_rows(text: str) -> dict[str, dict]:
-    """The rows of a side file, by key: the last snapshot of a row wins; a damaged line
-    is skipped."""
-    rows: dict[str, dict] = {}
-    for line in text.splitlines():
-        with contextlib.suppress(ValueError, TypeError):
-            row = json.loads(line)
-            if isinstance(row, dict) and row.get("script") and row.get("started"):
-                rows[str(row.get("key"))] = row
-    return rows
 
 
 def _empty_log() -> sqlite3.Connection:

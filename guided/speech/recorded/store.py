@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import wave
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -32,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from guided.atomic import replacing, write_atomic
+from guided.doors.keptfile import Damaged, kept_path, read_kept_json
 from guided.errors import GuidedError, disk_problem
 from guided.paths import guided_home
 from guided.speech.cache import normalise
@@ -42,6 +44,9 @@ LOCK = ".lock"  # held while voice.json is read, changed and written (guided.por
 LOCK_SECONDS = 30.0  # how long a take waits for another guided changing the same voice
 TAKES = "takes"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_TAKE_NAME = re.compile(r"^takes/([0-9a-f]{32})-([0-9a-f]{16})\.wav$")  # as keep() names a take
+MANIFEST_BYTES = 16 * 1024 * 1024  # about 40,000 lines: far beyond any voice
+DAMAGED_ADVICE = "restore it from a backup, or remove the voice with `guided voices remove` and record it again"
 
 
 def voices_dir() -> Path:
@@ -89,7 +94,9 @@ class VoiceStore:
         return store if store.exists() else None
 
     def exists(self) -> bool:
-        return (self.folder / MANIFEST).is_file()
+        """Whether the voice is there: anything named voice.json in its folder (a damaged
+        one, a link, a pipe counts, and is listed as damaged)."""
+        return os.path.lexists(self.folder / MANIFEST)
 
     def lines(self) -> dict[str, Line]:
         if self._lines is None:
@@ -97,21 +104,32 @@ class VoiceStore:
         return self._lines
 
     def has(self, text: str) -> bool:
-        """Whether ``text`` has a take (its file there: a lost file counts as not recorded)."""
+        """Whether ``text`` has a take (its file there, a regular file and not a link: a
+        lost file counts as not recorded)."""
         line = self.line(text)
-        return line is not None and self.take_path(line).is_file()
+        if line is None:
+            return False
+        try:
+            return stat.S_ISREG(os.lstat(self.take_path(line)).st_mode)
+        except OSError:
+            return False
 
     def line(self, text: str) -> Line | None:
         return self.lines().get(line_key(text))
 
     def take_path(self, line: Line) -> Path:
+        """Where ``line``'s take is: always a file guided named, inside ``takes/`` (a
+        ``Line`` is only made for such a name, see ``is_take_name``)."""
+        if not is_take_name(line.file, line.key):
+            raise GuidedError(f"{self.folder / MANIFEST} names {line.file!r} as a take, which is "
+                              f"not a file guided made; {DAMAGED_ADVICE}")
         return self.folder / line.file
 
     def read_take(self, line: Line) -> tuple[np.ndarray, int]:
         """The take as float32 (frames, channels) and its sample rate."""
-        from guided.speech.recorded.takes import read_audio
+        from guided.doors.audio import read_take
 
-        return read_audio(self.take_path(line))
+        return read_take(self.take_path(line), inside=self.folder / TAKES)
 
     def keep(self, text: str, samples: np.ndarray, rate: int, source: str = "recorded") -> Line:
         """Store a take for ``text`` (float samples, mono or (frames, channels)).
@@ -151,9 +169,17 @@ class VoiceStore:
             if old is not None and old.file != line.file \
                     and all(other.file != old.file for other in lines.values()):
                 # an old take left behind is untidy, never wrong: voice.json names the new one
-                with suppress(OSError):
-                    self.take_path(old).unlink(missing_ok=True)
+                self._remove_take(old)
         return line
+
+    def _remove_take(self, line: Line) -> None:
+        """Remove a replaced take: only a regular file guided named, in a real ``takes/``
+        folder of this voice (not a link to elsewhere)."""
+        with suppress(OSError, GuidedError):
+            path = self.take_path(line)
+            if stat.S_ISDIR(os.lstat(self.folder / TAKES).st_mode) \
+                    and stat.S_ISREG(os.lstat(path).st_mode):
+                path.unlink()
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -199,24 +225,36 @@ class VoiceStore:
 
     # -- the manifest ----------------------------------------------------------------
     def _read(self) -> dict[str, Line]:
-        path = self.folder / MANIFEST
+        """voice.json through the kept-file door (``guided.doors.keptfile``). A line whose
+        take is not named as guided names takes (a path elsewhere, ``voice.json`` itself,
+        a device) counts as not recorded: nothing outside ``takes/`` is read or removed."""
+        path = kept_path(self.folder, MANIFEST)
+        unread = f"cannot read the recorded voice {self.name!r}: "
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+            data = read_kept_json(path, advice=DAMAGED_ADVICE, max_bytes=MANIFEST_BYTES)
+        except Damaged as exc:
+            raise GuidedError(unread + exc.message) from None
+        if data is None:
             return {}
-        except (OSError, ValueError) as exc:
-            raise GuidedError(f"cannot read the recorded voice {self.name!r} ({path}): {exc}") from None
         entries = data.get("lines") if isinstance(data, dict) else None
         if not isinstance(entries, dict):
-            raise GuidedError(f"cannot read the recorded voice {self.name!r} ({path}): it does not "
-                              "list the takes as guided writes it (a damaged or hand-edited file)")
+            raise GuidedError(f"{unread}{path} looks damaged (it does not list the takes as "
+                              f"guided writes it); {DAMAGED_ADVICE}")
+        assert isinstance(data, dict)
+        written = data.get("format", FORMAT)
+        if not isinstance(written, int) or isinstance(written, bool) or written > FORMAT:
+            raise GuidedError(f"{unread}{path} was written by a newer version of guided (format "
+                              f"{written!r}); this one leaves it as it is: use the newer guided "
+                              "for this voice")
         lines = {}
         for key, item in entries.items():
             try:
-                lines[key] = Line(key, str(item["text"]), str(item["file"]), str(item["sha256"]),
-                                  str(item.get("source", "recorded")))
+                line = Line(key, str(item["text"]), str(item["file"]), str(item["sha256"]),
+                            str(item.get("source", "recorded")))
             except (KeyError, TypeError):
                 continue  # a damaged entry: that line counts as not recorded
+            if is_take_name(line.file, key):
+                lines[key] = line
         return lines
 
     def _write(self, lines: dict[str, Line]) -> None:
@@ -231,6 +269,13 @@ class VoiceStore:
             raise GuidedError(f"cannot change {path}, so the take was not kept and the voice "
                               f"is as it was: {_why(exc)}") from None
         self._lines = lines
+
+
+def is_take_name(file: str, key: str) -> bool:
+    """Whether ``file`` (relative to the voice folder) is a take guided made for the line
+    ``key``: ``takes/<key>-<hash>.wav``, nothing else."""
+    match = _TAKE_NAME.match(file)
+    return match is not None and match.group(1) == key
 
 
 def recorded_voices(root: Path | None = None) -> list[VoiceStore]:
@@ -257,16 +302,18 @@ def _why(exc: OSError) -> str:
 
 
 def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
-    """A take file's bytes: 16-bit PCM WAV (mono, or (frames, channels))."""
-    data = np.asarray(samples, dtype=np.float64)
+    """A take file's bytes: 16-bit PCM WAV (mono, or (frames, channels)), converted a
+    block at a time so a long take never needs a float64 copy of itself."""
+    data = np.asarray(samples)
     channels = 1 if data.ndim == 1 else data.shape[1]
-    pcm = np.round(np.clip(data, -1.0, 32767 / 32768) * 32768.0).astype("<i2")
     out = io.BytesIO()
     with wave.open(out, "wb") as w:
         w.setnchannels(channels)
         w.setsampwidth(2)
         w.setframerate(int(rate))
-        w.writeframes(pcm.tobytes())
+        for start in range(0, len(data), 1 << 18):
+            block = np.asarray(data[start:start + (1 << 18)], dtype=np.float64)
+            w.writeframes(np.round(np.clip(block, -1.0, 32767 / 32768) * 32768.0).astype("<i2").tobytes())
     return out.getvalue()
 
 

@@ -22,12 +22,13 @@ same samples.
 from __future__ import annotations
 
 import math
-import wave
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from guided.doors.audio import DECODED as DECODED
 from guided.errors import GuidedError
 from guided.samples import SAMPLE_RATE
 
@@ -45,7 +46,6 @@ CLICK_MAX_SECONDS = 0.06  # a sound this short, apart from the words, is a click
 HANG_SECONDS = 0.03  # kept around the speech so soft onsets and endings are not clipped
 TOO_QUIET_DBFS = -42.0  # speech level (RMS of speech frames) below this: move closer
 NOISY_SNR_DB = 25.0  # speech less than this far above the room: a noisy take
-DECODED = (".wav", ".flac", ".mp3", ".m4a")
 
 
 @dataclass
@@ -61,73 +61,25 @@ class Take:
 
 
 def read_audio(path: Path) -> tuple[np.ndarray, int]:
-    """A file's samples as float32 (frames, channels) and its rate. WAV (PCM) with the
-    standard library; FLAC, MP3, Ogg (and other WAV) with soundfile, whose wheels carry
-    their codecs; anything else (M4A) through pydub when ffmpeg is there."""
-    try:
-        return _read_wav(path)
-    except (wave.Error, EOFError):
-        pass
-    except OSError as exc:
-        raise GuidedError(f"cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        return _read_with_soundfile(path)
-    except (RuntimeError, TypeError, ValueError):  # soundfile's errors derive from these
-        pass
-    return _read_with_pydub(path)
+    """A file's samples as float32 (frames, channels) and its rate, through the one
+    bounded decoder for audio from outside (``guided.doors.audio``)."""
+    from guided.doors.audio import read_take
 
-
-def _read_with_soundfile(path: Path) -> tuple[np.ndarray, int]:
-    import soundfile
-
-    data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
-    return data, int(rate)
-
-
-def _read_wav(path: Path) -> tuple[np.ndarray, int]:
-    with wave.open(str(path), "rb") as w:
-        channels, width, rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
-        raw = w.readframes(w.getnframes())
-    if width == 1:
-        data = (np.frombuffer(raw, np.uint8).astype(np.float32) - 128) / 128
-    elif width == 2:
-        data = np.frombuffer(raw, "<i2").astype(np.float32) / 32768
-    elif width == 3:
-        b = np.frombuffer(raw, np.uint8).reshape(-1, 3).astype(np.int32)
-        v = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
-        data = (np.where(v >= 1 << 23, v - (1 << 24), v) / float(1 << 23)).astype(np.float32)
-    elif width == 4:
-        data = (np.frombuffer(raw, "<i4") / 2147483648.0).astype(np.float32)
-    else:
-        raise wave.Error(f"{width}-byte samples")
-    return data.reshape(-1, channels), rate
-
-
-def _read_with_pydub(path: Path) -> tuple[np.ndarray, int]:
-    import shutil
-
-    if shutil.which("ffmpeg") is None:
-        raise GuidedError(
-            f"cannot read {path.name}: reading {path.suffix or 'this'} files needs ffmpeg; "
-            "save the take as a WAV file instead (16- or 24-bit PCM)")
-    from pydub import AudioSegment
-
-    try:
-        seg = AudioSegment.from_file(str(path))
-    except Exception as exc:  # noqa: BLE001 - ffmpeg's many ways to fail become one line
-        detail = str(exc).strip().splitlines()[-1:] or ["not an audio file"]
-        raise GuidedError(f"cannot read {path.name} as audio ({detail[0][:120]})") from None
-    full = float(1 << (8 * seg.sample_width - 1))
-    data = np.array(seg.get_array_of_samples(), dtype=np.float64) / full
-    return data.astype(np.float32).reshape(-1, seg.channels), seg.frame_rate
+    return read_take(path)
 
 
 # -- preparing -----------------------------------------------------------------------
 
 
 def to_mono(samples: np.ndarray) -> np.ndarray:
-    data = np.asarray(samples, dtype=np.float64)
-    return data.mean(axis=1) if data.ndim > 1 else data
+    data = np.asarray(samples)
+    if data.ndim == 1:
+        return data.astype(np.float64)
+    mono = data[:, 0].astype(np.float64)  # channel by channel: no float64 copy of them all
+    for channel in range(1, data.shape[1]):
+        mono += data[:, channel]
+    mono /= data.shape[1]
+    return mono
 
 
 def resample(x: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
@@ -146,10 +98,21 @@ def high_pass(x: np.ndarray, rate: int = SAMPLE_RATE, cutoff: float = HIGH_PASS_
     low /= low.sum()
     kernel = -low
     kernel[taps // 2] += 1.0
-    size = len(x) + taps - 1
-    nfft = 1 << (size - 1).bit_length()
-    y = np.fft.irfft(np.fft.rfft(x, nfft) * np.fft.rfft(kernel, nfft), nfft)[:size]
-    return y[taps // 2: taps // 2 + len(x)]
+    return _convolve_same(x, kernel)
+
+
+def _convolve_same(x: np.ndarray, kernel: np.ndarray, block: int = 1 << 16) -> np.ndarray:
+    """``x`` convolved with an odd-length ``kernel``, centred (the output lines up with
+    ``x``), by overlap-add in blocks: memory stays a few blocks whatever the take's length."""
+    taps = len(kernel)
+    nfft = 1 << (block + taps - 2).bit_length()
+    spectrum = np.fft.rfft(kernel, nfft)
+    full = np.zeros(len(x) + taps - 1)
+    for start in range(0, len(x), block):
+        piece = x[start:start + block]
+        out = np.fft.irfft(np.fft.rfft(piece, nfft) * spectrum, nfft)[:len(piece) + taps - 1]
+        full[start:start + len(out)] += out
+    return full[taps // 2: taps // 2 + len(x)]
 
 
 def _frame_db(x: np.ndarray, frame: int) -> np.ndarray:
@@ -202,6 +165,12 @@ def speech_bounds(x: np.ndarray, rate: int = SAMPLE_RATE) -> tuple[int, int, flo
 def prepare(samples: np.ndarray, rate: int) -> Take:
     """A take (any rate, mono or (frames, channels)) as a clip for the session; see the
     module docstring. Raises ``GuidedError`` when no speech can be found in it."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):  # odd takes: no NumPy notes
+        warnings.simplefilter("ignore")
+        return _prepare(samples, rate)
+
+
+def _prepare(samples: np.ndarray, rate: int) -> Take:
     from guided.audio.loudness import measure
 
     raw = to_mono(samples)
@@ -222,7 +191,8 @@ def prepare(samples: np.ndarray, rate: int) -> Take:
         warnings.append(f"the room is loud behind the voice (only {level - noise:.0f} dB under "
                         "it): a quieter room or a closer microphone helps")
     speech = x[start:end]
-    loud = measure([speech.astype(np.float32)]).integrated
+    loud = measure(speech[i:i + (1 << 16)].astype(np.float32)
+                   for i in range(0, len(speech), 1 << 16)).integrated
     gain = 10 ** ((TARGET_LUFS - loud) / 20) if math.isfinite(loud) else 1.0
     peak = float(np.abs(speech).max())
     if peak * gain > PEAK_CEILING:

@@ -1,0 +1,193 @@
+"""The door for audio from outside: own-voice takes and the files ``record --import``
+brings in.
+
+``read_take(path)`` is the one way guided decodes such a file. It opens the file
+without waiting on a pipe (``O_NONBLOCK``, then ``fstat``: only a regular file is read;
+a kept take inside a voice folder is also never a link), reads the header first and
+refuses, in one line, a sample rate outside ``RATES``, more than ``MAX_CHANNELS``
+channels, or more audio than a take can hold (``MAX_SECONDS``, ``MAX_SAMPLES``), so a
+10 KB file whose header says 1 Hz, or a recorder left running for three hours, costs
+nothing. The samples are then decoded block by block (soundfile) and reading stops at
+the cap, whatever the header claimed; memory is bounded by the cap, never by the
+file's length. A header soundfile cannot read is one line naming the file; M4A, which
+soundfile's codecs do not cover, goes through pydub and ffmpeg, asked for no more than
+the cap. Notes the MP3 decoder prints on the terminal are kept off it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from guided.errors import GuidedError
+
+RATES = (8000, 192000)  # Hz: a telephone to a studio recorder
+MAX_CHANNELS = 8
+MAX_SECONDS = 300.0  # a take is one line of a practice; five minutes is far beyond any line
+MAX_SAMPLES = int(MAX_SECONDS * 48000 * 2)  # about 110 MiB as float32: five stereo minutes at 48 kHz
+BLOCK_FRAMES = 65536
+SOUNDFILE = (".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus")  # libsndfile's own codecs
+FFMPEG = (".m4a",)  # through pydub, when ffmpeg is installed
+DECODED = SOUNDFILE + FFMPEG
+_OPEN = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+class NotAudio(GuidedError):
+    """A file that is not a take guided can use; one line naming it."""
+
+
+def read_take(path: Path, *, inside: Path | None = None, max_seconds: float = MAX_SECONDS
+              ) -> tuple[np.ndarray, int]:
+    """The samples of ``path`` as float32 (frames, channels) and its sample rate.
+    ``inside``: the folder a kept take must be directly in (then a link is refused too)."""
+    with _opened(path, inside) as fh:
+        if path.suffix.lower() in FFMPEG:
+            return _with_ffmpeg(path, fh, max_seconds)
+        return _with_soundfile(path, fh, max_seconds)
+
+
+@contextmanager
+def _opened(path: Path, inside: Path | None) -> Iterator[BinaryIO]:
+    name = path.name
+    if inside is not None and os.path.realpath(path.parent) != os.path.realpath(inside):
+        raise NotAudio(f"{path} is not inside {inside}, so guided does not read it as a take")
+    flags = _OPEN | (getattr(os, "O_NOFOLLOW", 0) if inside is not None else 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise NotAudio(f"{name} is not there any more") from None
+    except OSError as exc:
+        if os.path.islink(path):
+            raise NotAudio(f"{path} is a link, not a take guided kept; record the line "
+                           "again") from None
+        raise NotAudio(f"cannot read {name}: {(exc.strerror or str(exc)).lower()}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode) \
+                else "a device or socket"
+            raise NotAudio(f"{name} is {kind}, not an audio file")
+        if hasattr(os, "set_blocking"):  # not on Windows before Python 3.12
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        yield fh
+
+
+def _check_shape(name: str, rate: int, channels: int, frames: int | None,
+                 max_seconds: float) -> int:
+    """The most frames to read; a one-line refusal for a shape no take has."""
+    if not RATES[0] <= rate <= RATES[1]:
+        raise NotAudio(f"{name} says its sample rate is {rate} Hz; a take must be between "
+                       f"{RATES[0]} and {RATES[1]} Hz (save it again as an ordinary WAV file)")
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise NotAudio(f"{name} says it has {channels} channels; a take has 1 to "
+                       f"{MAX_CHANNELS} (save it again as mono or stereo)")
+    most = int(min(max_seconds * rate, MAX_SAMPLES // channels))
+    if frames is not None and frames > most:
+        raise _too_long(name, frames / rate, most / rate)
+    return most
+
+
+def _too_long(name: str, seconds: float, most: float) -> NotAudio:
+    def minutes(s: float) -> str:
+        return f"{s / 60:.0f} minutes" if s >= 120 else f"{s:.0f} seconds"
+
+    return NotAudio(f"{name} holds {minutes(seconds)} of audio; a take is one line, at most "
+                    f"{minutes(most)} here: cut it to the line (or save it as mono), then import "
+                    "it again")
+
+
+def _with_soundfile(path: Path, fh: BinaryIO, max_seconds: float) -> tuple[np.ndarray, int]:
+    import soundfile
+
+    name = path.name
+    try:
+        with _quiet_decoder(path.suffix.lower() == ".mp3"), soundfile.SoundFile(fh) as sound:
+            rate, channels = int(sound.samplerate), int(sound.channels)
+            known = sound.frames if 0 <= sound.frames < 2 ** 62 else None
+            most = _check_shape(name, rate, channels, known, max_seconds)
+            data = _read_blocks(sound, name, most, known)
+    except NotAudio:
+        raise
+    except (RuntimeError, TypeError, ValueError, OverflowError, MemoryError) as exc:
+        detail = " ".join(str(exc).split())[:160] or "not an audio file"
+        raise NotAudio(f"cannot read {name} as audio ({detail}); save it again as an "
+                       "ordinary WAV file") from None
+    return data, rate
+
+
+def _read_blocks(sound, name: str, most: int, known: int | None) -> np.ndarray:
+    """Up to ``most`` frames, block by block, into one array sized by the header (grown
+    only when the header said less than the file holds): no copy of the whole take."""
+    rate, channels = int(sound.samplerate), int(sound.channels)
+    data = np.empty((min(known if known is not None else BLOCK_FRAMES, most), channels), np.float32)
+    total = 0
+    while True:
+        block = sound.read(min(BLOCK_FRAMES, most + 1 - total), dtype="float32", always_2d=True)
+        if not len(block):
+            break
+        if total + len(block) > most:  # the header said less than the file holds
+            raise _too_long(name, (total + len(block)) / rate, most / rate)
+        if total + len(block) > len(data):
+            data = np.resize(data, (min(max(2 * len(data), total + len(block)), most), channels))
+        data[total:total + len(block)] = block
+        total += len(block)
+    return data[:total]
+
+
+def _with_ffmpeg(path: Path, fh: BinaryIO, max_seconds: float) -> tuple[np.ndarray, int]:
+    import shutil
+
+    name = path.name
+    if shutil.which("ffmpeg") is None:
+        raise NotAudio(f"cannot read {name}: reading {path.suffix} files needs ffmpeg; save "
+                       "the take as a WAV file instead (16- or 24-bit PCM)")
+    from pydub import AudioSegment
+
+    try:  # ffmpeg stops at the cap (and one second more, to know it was longer)
+        seg = AudioSegment.from_file(fh, format=path.suffix.lstrip(".").lower(),
+                                     duration=max_seconds + 1)
+    except Exception as exc:  # noqa: BLE001 - ffmpeg's many ways to fail become one line
+        detail = str(exc).strip().splitlines()[-1:] or ["not an audio file"]
+        raise NotAudio(f"cannot read {name} as audio ({detail[0][:120]})") from None
+    rate, channels = int(seg.frame_rate), int(seg.channels)
+    frames = int(seg.frame_count())
+    _check_shape(name, rate, channels, frames, max_seconds)
+    full = float(1 << (8 * seg.sample_width - 1))
+    data = np.asarray(seg.get_array_of_samples(), dtype=np.float32) / np.float32(full)
+    return data.reshape(-1, channels), rate
+
+
+@contextmanager
+def _quiet_decoder(quiet: bool) -> Iterator[None]:
+    """The MP3 decoder (libmpg123) writes notes such as "Note: Illegal Audio-MPEG-Header"
+    straight to the terminal: while it decodes, the process's standard error goes
+    nowhere."""
+    if not quiet:
+        yield
+        return
+    import sys
+
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

@@ -1,0 +1,145 @@
+"""``sessions-pending.jsonl``: sessions a practice could not write to the log at the
+time (it was busy, read-only, or from a newer guided), one JSON row a line, added to
+the log the next time it is opened to write.
+
+The file is read through the kept-file door (``guided.doors.keptfile``): a link, a
+named pipe, a device or a file far bigger than guided writes there is left as it is,
+never waited on, and named in one line. A line that cannot be read (not JSON, nested
+absurdly deep, a value SQLite cannot hold) is kept in the file as it was and named in
+one line; the good rows around it are added.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guided.doors.keptfile import Damaged, json_lines, read_kept_text
+from guided.errors import GuidedError
+
+NAME = "sessions-pending.jsonl"
+MAX_BYTES = 16 * 1024 * 1024  # a few hundred bytes a session
+ADVICE = "move it out of the guided folder; new sessions are then kept as usual"
+# SQLite refused this row itself (a number too big for it, a value of the wrong kind)
+ROW_ERRORS = (OverflowError, TypeError, ValueError, sqlite3.InterfaceError,
+              sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.DataError)
+
+
+@dataclass
+class Waiting:
+    """What the side file holds: its rows by key (the last snapshot of a row wins), the
+    lines that cannot be read (kept as they are), and one line about them."""
+
+    rows: dict[str, dict] = field(default_factory=dict)
+    bad: list[str] = field(default_factory=list)  # the raw lines, as written
+    note: str | None = None
+
+
+def parse(text: str, name: str = NAME) -> Waiting:
+    found = Waiting()
+    raw = text.splitlines()
+    problems: list[str] = []
+    for number, value in json_lines(text):
+        if isinstance(value, ValueError):
+            problems.append(f"line {number} ({value})")
+            found.bad.append(raw[number - 1])
+        elif isinstance(value, dict) and value.get("script") and value.get("started"):
+            found.rows[str(value.get("key"))] = value
+        else:
+            problems.append(f"line {number} (not a session as guided writes one)")
+            found.bad.append(raw[number - 1])
+    found.note = _note(name, problems)
+    return found
+
+
+def _note(name: str, problems: list[str]) -> str | None:
+    if not problems:
+        return None
+    more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+    return (f"guided: {name} has a line that cannot be added to the log: {problems[0]}{more}; "
+            "it is kept there as it is (remove the line to let it go)")
+
+
+def read(side: Path) -> Waiting:
+    """The side file as it is, read only (empty when there is none)."""
+    try:
+        text = read_kept_text(side, advice=ADVICE, max_bytes=MAX_BYTES)
+    except Damaged as exc:
+        return Waiting(note=f"guided: {exc.message}")
+    return Waiting() if text is None else parse(text, side.name)
+
+
+def merge(side: Path, add: Callable[[dict], None]) -> str | None:
+    """Add the side file's rows to the log with ``add``, then remove what was added. One
+    process takes the file (renamed to ``NAME.<pid>``) so each line is added once; a row
+    SQLite refuses and a line that cannot be read go back into the file; when the log
+    fails (busy, full) the rows not added yet go back. Returns one line to show, if any."""
+    try:
+        if not stat.S_ISREG(os.lstat(side).st_mode):
+            return read(side).note  # a link, pipe or device: left where it is, named
+    except OSError:
+        return None
+    taken = side.with_name(f"{side.name}.{os.getpid()}")
+    try:
+        os.replace(side, taken)  # one process merges each line, once
+    except OSError:
+        return None
+    try:
+        text = read_kept_text(taken, advice=ADVICE, max_bytes=MAX_BYTES) or ""
+    except Damaged as exc:
+        if not os.path.lexists(side):  # as it was; else kept under its own name, never lost
+            with contextlib.suppress(OSError):
+                os.replace(taken, side)
+        return f"guided: {exc.message}".replace(taken.name, side.name)
+    waiting = parse(text, side.name)
+    rows, refused = dict(waiting.rows), []
+    try:
+        for key, row in list(rows.items()):
+            try:
+                add(row)
+            except ROW_ERRORS as exc:
+                refused.append((row, str(exc)))
+            del rows[key]  # in the log now (or refused, and kept below): never added twice
+    except (sqlite3.Error, GuidedError):
+        pass
+    untouched = len(rows) == len(waiting.rows) and not refused
+    left = None if untouched else "".join(
+        [line + "\n" for line in waiting.bad]
+        + [json.dumps(row, ensure_ascii=False) + "\n" for row, _ in refused]
+        + [json.dumps(row, ensure_ascii=False) + "\n" for row in rows.values()])
+    if untouched and not waiting.bad and not rows:
+        taken.unlink(missing_ok=True)
+        return None
+    _put_back(taken, side, left, text)
+    if refused:
+        return (f"guided: {side.name} has a session the log cannot hold ({refused[0][1]}); it is "
+                "kept there as it is (remove the line to let it go)")
+    return waiting.note
+
+
+def _put_back(taken: Path, side: Path, left: str | None, text: str) -> None:
+    """The lines not added go back into the side file (``left``; None: the file as it was
+    taken, whose text was ``text``), so nothing waits under a name nothing reads."""
+    try:
+        if left is None:
+            if not os.path.lexists(side):
+                os.replace(taken, side)  # needs no room on the disk
+                return
+            left = text
+        if left:
+            fd = os.open(side, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
+                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as fh:
+                fh.write(left)
+    except OSError:
+        if left is None and not os.path.lexists(side):
+            with contextlib.suppress(OSError):
+                os.replace(taken, side)
+        return  # otherwise kept as it was taken, rather than lost or added twice
+    taken.unlink(missing_ok=True)
