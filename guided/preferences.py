@@ -100,7 +100,7 @@ def set_value(key: str, value: str, path: Path | None = None) -> object:
 def _set_locked(path: Path, key: str, parsed: object) -> object:
     if key in ("voice", "engine"):  # now, not at every play: a voice that is not here,
         # or that the engine set cannot speak, is refused
-        from guided.speech.choice import check_engine_speaks, check_voice_name
+        from guided.speech.voicenames import check_engine_speaks, check_voice_name
 
         now = load_settings(path)
         if key == "voice":
