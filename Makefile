@@ -20,7 +20,7 @@ TEST_PACKAGES := espeak-ng ffmpeg pulseaudio pulseaudio-utils alsa-utils libasou
 APT_PACKAGES := $(DEMO_PACKAGES) $(TEST_PACKAGES)
 EXTRAS := dev,neural
 
-.PHONY: setup system demo test test-fast test-rest bench lint typecheck clean
+.PHONY: setup system demo test test-fast test-rest bench catalogues lint typecheck clean
 
 # Compiling guided's bytecode is what pip does when it installs a wheel; in a checkout
 # Python would do it on the first run, but not where PYTHONDONTWRITEBYTECODE is set
@@ -74,6 +74,12 @@ test-rest: setup
 bench: setup
 	$(PY) -m pip install -q -e '.[$(EXTRAS),bench]'  # the offline recogniser for the voice bench
 	$(PY) bench/run.py
+
+# The message catalogues (guided/locale): new texts from the code land in each .po to be
+# translated, and each .mo is compiled (docs/dev/translations.md).
+catalogues: setup
+	$(PY) tools/catalogues.py
+
 
 # ruff, mypy, and the layers: lint-imports checks that imports only run downward and
 # never in a circle (the contracts are in pyproject.toml, docs/architecture.md explains them).

@@ -71,7 +71,7 @@ PASSAGES = {
     "de": [
         "Im Nebenzimmer schaltete sich der Wasserkocher ab, und im Haus wurde es wieder still.",
         "Draußen fegte eine Nachbarin langsam das Laub vom Weg.",
-        "Am Samstag fährt der Bus erst um halb zehn, deshalb gehen wir zu Fuß zum Markt.",
+        "Am Samstag fährt der Bus erst spät, deshalb gehen wir zu Fuß zum Markt.",
         "Der Bäcker hat versprochen, für alle frisches Brot zu backen.",
         "Am Abend kam der Regen aus dem Westen und wusch den Staub von der Straße.",
         "Eine Weile sprach niemand, man hörte nur die Uhr über dem Bücherregal.",
@@ -81,7 +81,7 @@ PASSAGES = {
     "es": [
         "En la habitación de al lado se apagó la tetera y la casa volvió a quedar en silencio.",
         "Fuera, una vecina barría despacio las hojas del camino.",
-        "El sábado el autobús no sale hasta las diez, así que iremos andando al mercado.",
+        "El sábado el autobús sale tarde, así que iremos andando al mercado.",
         "El panadero prometió pan recién hecho para todos.",
         "Por la tarde llegó la lluvia del oeste y limpió el polvo de la carretera.",
         "Durante un rato nadie habló; solo se oía el reloj encima de la estantería.",
@@ -91,7 +91,7 @@ PASSAGES = {
     "fr": [
         "Dans la pièce voisine, la bouilloire s'est arrêtée et la maison est redevenue calme.",
         "Dehors, une voisine balayait lentement les feuilles du chemin.",
-        "Le samedi, le bus ne part qu'à dix heures, alors nous irons au marché à pied.",
+        "Le samedi, le bus part tard, alors nous irons au marché à pied.",
         "Le boulanger a promis du pain frais pour tout le monde.",
         "Le soir, la pluie est arrivée de l'ouest et a lavé la poussière de la route.",
         "Pendant un moment, personne n'a parlé; on n'entendait que l'horloge au-dessus de la bibliothèque.",
@@ -101,7 +101,7 @@ PASSAGES = {
     "it": [
         "Nella stanza accanto il bollitore si è spento e la casa è tornata silenziosa.",
         "Fuori, una vicina spazzava piano le foglie dal sentiero.",
-        "Il sabato l'autobus parte solo alle dieci, quindi andremo al mercato a piedi.",
+        "Il sabato l'autobus parte tardi, quindi andremo al mercato a piedi.",
         "Il fornaio ha promesso pane fresco per tutti.",
         "La sera è arrivata la pioggia da ovest e ha lavato la polvere dalla strada.",
         "Per un po' nessuno ha parlato; si sentiva solo l'orologio sopra la libreria.",

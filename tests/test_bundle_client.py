@@ -140,7 +140,7 @@ def test_the_page_remembers_and_the_record_reaches_the_therapist(bundle, browser
     browser.js("document.getElementById('forget').click()")  # asked, not yet answered
     assert audit(browser) == []  # the chart, the finished marks, the record and forget buttons
     browser.js("document.getElementById('forget-no').click()")
-    assert "Practised here: 2 times" in browser.js("document.getElementById('mine-summary').textContent")
+    assert "Sessions practised here: 2." in browser.js("document.getElementById('mine-summary').textContent")
     browser.js("[...document.querySelectorAll('#practices button')].find(b => b.dataset.id.endsWith('long')).click()")
     browser.wait_for("audio.readyState >= 1 && audio.currentTime > 8", timeout=20)
     assert "You stopped at 0:09" in browser.js("document.getElementById('resume').textContent")
@@ -209,4 +209,50 @@ def test_the_page_remembers_and_the_record_reaches_the_therapist(bundle, browser
     assert all(u.startswith("file://") for u in urls), urls
     policy = browser.js("document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
     assert "connect-src 'none'" in policy and "'unsafe-inline'" not in policy
+    assert browser.console == []
+
+
+def test_a_bundle_without_a_name_or_journey_and_a_page_closed_mid_play(
+        guided, isolated_home, tmp_path, browser):  # noqa: F811
+    folder = isolated_home / "scripts"
+    folder.mkdir()
+    (folder / "long.yaml").write_text(LONG)
+    out = tmp_path / "plain"
+    assert guided("bundle", "long", "-o", str(out)).returncode == 0
+    data = page_data(out)
+    assert data["bundle"]["client"] == "" and "journey" not in data
+    browser.open((out / "index.html").as_uri())
+    assert browser.js("document.getElementById('today').hidden") is True
+    browser.js("document.querySelector('#practices button').click()")
+    browser.wait_for("!audio.paused && audio.currentTime > 3", timeout=20)
+    time.sleep(2.5)  # the page saves what it knows every two seconds while playing
+    # the tab is closed mid-play, as a phone does to a page in the background
+    def pages() -> list[str]:
+        return [t["targetId"] for t in browser.send("Target.getTargets", page=False)["targetInfos"]
+                if t["url"].endswith("index.html")]
+
+    [tab] = pages()
+    browser.send("Target.closeTarget", {"targetId": tab}, page=False)
+    deadline = time.monotonic() + 10
+    while pages() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pages() == []
+    browser.open((out / "index.html").as_uri())
+    [row] = kept(browser)["sessions"]
+    assert row["outcome"] == "interrupted" and row["listened_seconds"] > 2
+    assert row["journey"] is None and row["distress_before"] is None
+    assert "Sessions practised here: 1." in browser.js("document.getElementById('mine-summary').textContent")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.send("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)},
+                 page=False)
+    browser.js("document.getElementById('save-record').click()")
+    deadline = time.monotonic() + 20
+    while not list(downloads.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [saved] = list(downloads.glob("*.json"))
+    assert saved.name.startswith("practice record ")
+    nameless = guided("log", "import", str(saved))
+    assert nameless.returncode == 1 and "add --client NAME" in nameless.stderr
+    assert "1 new session" in guided("log", "import", str(saved), "--client", "Robin").stdout
     assert browser.console == []

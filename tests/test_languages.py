@@ -293,3 +293,47 @@ def test_each_language_is_exported_by_pico_with_the_system_espeak_ng_hidden(tmp_
         info = ffprobe(tmp_path / f"{language}.mp3")
         assert float(info["format"]["duration"]) > 10, language
         assert f"is spoken by Pico's pico-{language} voice here." in result.stdout, language
+
+
+@pytest.mark.slow
+@pytest.mark.speech
+def test_the_espeak_extra_speaks_other_languages_with_no_system_espeak_ng(tmp_path) -> None:
+    """guided[espeak] (espeakng-loader's wheel) stands in for the system package."""
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_wheel import _can_unshare, _library, _program
+
+    if importlib.util.find_spec("espeakng_loader") is None:
+        pytest.skip("the espeak extra (espeakng-loader) is not installed")
+    if not _can_unshare():
+        pytest.skip("needs root and mount namespaces (unshare -m) to hide system packages")
+    hidden = [f for f in (_program("espeak-ng"), _library("espeak-ng")) if f]
+    mounts = " && ".join(f"mount --bind /dev/null {f}" for f in hidden)
+    path = _script(tmp_path, "language: pt\n", "  - say: Sinta os pés no chão.\n"
+                   "  - breathe: {in: 4, out: 6, cycles: 1}\n")
+    out = tmp_path / "pt.mp3"
+    probe = f"! {sys.executable} -c \"import ctypes; ctypes.CDLL('libespeak-ng.so.1')\" 2>/dev/null"
+    command = (f"{mounts} && {probe} && {sys.executable} -m guided voices -l pt && "
+               f"{sys.executable} -m guided export {path} -o {out}")
+    result = subprocess.run(["unshare", "-m", "sh", "-c", command], capture_output=True, text=True,
+                            timeout=600, cwd=tmp_path,
+                            env={**os.environ, "GUIDED_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "roa/pt" in result.stdout  # espeak-ng's Portuguese voice, from the wheel
+    assert "espeak-ng's Portuguese voice (roa/pt) speaks instead" in result.stdout
+    from tests.meters import ffprobe
+
+    assert float(ffprobe(out)["format"]["duration"]) > 10
+
+
+@needs_pico
+@pytest.mark.speech  # espeak-ng's voices are listed by its worker
+def test_voices_for_a_region_with_no_voice_of_its_own_lists_the_languages(cli) -> None:
+    result = cli("voices", "-l", "it-CH")
+    assert result.returncode == 0
+    assert "pico-it" in result.stdout and "roa/it" in result.stdout
+    assert result.stdout.rstrip().endswith(
+        "A practice in Italian (it-CH) is spoken by Pico's pico-it voice here.")

@@ -278,6 +278,9 @@ def test_deep_nesting_and_many_blocks_stay_quick(tmp_path):
     many = write(tmp_path / "many.md", "## Day 1: Many\n\n" + "- a thing\n" * 50_000)
     with pytest.raises(ScriptError, match="a programme may have at most 20,000"):
         journeys.load_journey(many)
+    headings = write(tmp_path / "headings.md", "## Day 1: A\n\nWords.\n\n"
+                     + "".join(f"## Part {n}\n\nx\n\n<!-- speak -->\n\n" for n in range(1, 1500)))
+    assert len(journeys.load_journey(headings).programme.after) == 1499  # each section once, quickly
     some = write(tmp_path / "some.md", "## Day 1: Some\n\n" + "- a thing\n" * 2_000)
     assert journeys.load_journey(some).day(1).practices
     assert time.monotonic() - started < 20

@@ -170,7 +170,7 @@ def test_prefetch_in_order_and_clip_waits_for_it(speaker: Speaker) -> None:
 
 def test_engine_registry() -> None:
     assert "pyttsx3" in engines.available_engines()
-    assert set(engines.ENGINES) == {"hibari", "piper", "pyttsx3", "recorded", "test"}  # recorded: guided record; test: tones, for tests only
+    assert set(engines.ENGINES) == {"hibari", "piper", "pico", "pyttsx3", "recorded", "test"}  # recorded: guided record; test: tones, for tests only
     with pytest.raises(GuidedError, match="no speech engine 'nope'"):
         engines.check_name("nope")
     engine = engines.get_engine("pyttsx3")

@@ -13,6 +13,8 @@ from guided.speech.speaker import Speaker
 def library_lines(count: int = 40) -> list[str]:
     lines = []
     for entry in sorted(iter_library(), key=lambda e: e.name):
+        if not entry.script.language.lower().startswith("en"):  # words a minute: English
+            continue
         for step in iter_steps(entry.script.steps):
             if isinstance(step, Say) and "{" not in step.text and len(step.text.split()) >= 8:
                 lines.append(step.text)

@@ -90,6 +90,9 @@ def test_wheel_holds_the_package_the_library_and_the_templates(wheel):
     assert "guided/outputs/encode.py" in names
     assert "guided/scripts/grounding.yaml" in names  # the built-in library (scripts/)
     assert "guided/templates/bundle_page.html" in names
+    for lang, name in (("de", "erdung"), ("es", "anclaje"), ("fr", "ancrage"), ("it", "radicamento")):
+        assert f"guided/scripts/{lang}/{name}.yaml" in names  # the translated library
+        assert f"guided/locale/{lang}/LC_MESSAGES/guided.mo" in names  # what a client reads
     assert any(n.startswith("guided/templates/") and n.endswith(".yaml") for n in names)
     assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
     metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))

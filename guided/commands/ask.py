@@ -3,39 +3,50 @@ optional line of reflection, asked before the player's keys take over the termin
 
 from __future__ import annotations
 
-SCALE_HINT = "0 means completely calm, 10 the most distress you can imagine. Enter skips."
+from guided.i18n import N_, texts
+
+SCALE_HINT = N_("0 means completely calm, 10 the most distress you can imagine. Enter skips.")
+# The questions, in the language of the practice (guided.i18n); the command line stays English.
+BEFORE = N_("How much distress do you feel right now?")
+AFTER = N_("And now, how much distress do you feel?")
+NOTICED = N_("Anything you noticed, in one line?")
+REFLECTION = N_("Your reflection, in a line or two?")
 
 
 RATING_RANGE = (0, 10)
 
 
-def ask_rating(question: str, explain: bool = False) -> int | None:
+def ask_rating(question: str, explain: bool = False, language: str = "en") -> int | None:
     """Ask for a 0-10 rating until the answer is one, or Enter skips (and says so).
 
     An answer outside the scale is never dropped silently: the question is asked again,
     with the accepted range, as often as needed."""
+    _ = texts(language)
     low, high = RATING_RANGE
     if explain:
-        print(SCALE_HINT)
+        print(_(SCALE_HINT))
     while True:
         try:
-            answer = _input(f"{question} ({low}-{high}, Enter to skip): ").strip()
+            answer = _input(_(question) + " " + _("({low}-{high}, Enter to skip): ").format(
+                low=low, high=high)).strip()
         except EOFError:
             return None
         if not answer:
-            print("Skipped, that is fine. No rating is kept for this one.")
+            print(_("Skipped, that is fine. No rating is kept for this one."))
             return None
         if answer.isdigit() and low <= int(answer) <= high:
             return int(answer)
-        print(f"A whole number from {low} to {high} works here (or just Enter to skip).")
+        print(_("A whole number from {low} to {high} works here (or just Enter to skip).").format(
+            low=low, high=high))
 
 
-def ask_line(question: str) -> str:
+def ask_line(question: str, language: str = "en") -> str:
     """An optional one-line answer; Enter skips."""
     from guided.script.hygiene import mended
 
+    _ = texts(language)
     try:
-        return mended(_input(f"{question} (Enter to skip): ")).strip()
+        return mended(_input(_(question) + " " + _("(Enter to skip): "))).strip()
     except EOFError:
         return ""
 

@@ -98,6 +98,7 @@ def journey() -> None:
     guided journey status             where you are and the days you practised
     guided journey add programme.md   a programme written in Markdown, into your journeys
     guided journey show NAME          a journey's weeks, and a programme's own sections
+    guided journey remind --ics F     the days ahead as calendar events, with reminders
     """
 
 
@@ -201,7 +202,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     """Play the day's practices in turn (like `guided play`), logged with the journey and
     day; then ask the day's question and keep the answer with the last session."""
     from guided.audio.device import check_output
-    from guided.commands.ask import ask_line, ask_rating
+    from guided.commands.ask import AFTER, BEFORE, REFLECTION, ask_line, ask_rating
     from guided.commands.journey_programme import day_scripts
     from guided.outcomes import REACHED_END
     from guided.outputs import liveline  # a warning while playing goes above the progress line
@@ -215,6 +216,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.script.placeholders import filled_title
 
     scripts = day_scripts(j, day)
+    language = scripts[0].language if scripts else "en"  # the questions, in the day's language
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
                             asked)
     found = check_output(device)  # before asking anything: no device, no questions
@@ -223,7 +225,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     log = (open_for_practice(warn=lambda message: liveline.echo(message, err=True))
            if sessionlog.logging_enabled() else None)  # never stops the practice
     try:
-        before = ask_rating("How much distress do you feel right now?") if rate_it else None
+        before = ask_rating(BEFORE, language=language) if rate_it else None
         result = None
         recorder = (SessionRecorder(log, distress_before=before, journey=j.name, journey_day=day.number)
                     if log is not None else None)
@@ -244,14 +246,14 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
                 break
         if result is None:
             return
-        after = ask_rating("And now, how much distress do you feel?") if rate_it else None
+        after = ask_rating(AFTER, language=language) if rate_it else None
         kept = []
         for n, question in enumerate(day.asked()):
             answer = reflection if n == 0 else None
             if answer is None and ask:
                 click.echo("")
                 click.echo(click.wrap_text(question))
-                answer = ask_line("Your reflection, in a line or two?")
+                answer = ask_line(REFLECTION, language)
             if answer and answer.strip():
                 kept.append({"question": question, "answer": answer.strip()})
         if not day.asked() and reflection and reflection.strip():
@@ -351,9 +353,11 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
 
 def _more_commands() -> None:
     from guided.commands.journey_programme import add, show
+    from guided.commands.journey_remind import remind
 
     journey.add_command(add)
     journey.add_command(show)
+    journey.add_command(remind)
 
 
 _more_commands()

@@ -119,7 +119,8 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
                    after: int | None, note: str | None) -> int | None:
     """Play what was prepared, with the questions and the log; returns the rating after."""
     from guided.audio.device import check_output
-    from guided.commands.ask import ask_line, ask_rating
+    from guided.commands.ask import AFTER, BEFORE, NOTICED, ask_line, ask_rating
+    from guided.i18n import texts
     from guided.outcomes import COMPLETED, INTERRUPTED, REACHED_END, SKIPPED
     from guided.outputs import liveline  # a warning while playing goes above the progress line
     from guided.outputs.player import PlayResult, Rounds, play_script
@@ -143,7 +144,7 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
     try:
         if before is None and ask_ratings:
             explain = log is None or not log.has_ratings()
-            before = ask_rating("How much distress do you feel right now?", explain)
+            before = ask_rating(BEFORE, explain, loaded.language)
         options.device = found.index
         options.interactive = interactive
         recorder = SessionRecorder(log, distress_before=before) if log is not None else None
@@ -152,7 +153,7 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
         while True:
             try:
                 if delay_seconds:
-                    countdown(delay_seconds, interactive=interactive)
+                    countdown(delay_seconds, interactive=interactive, language=loaded.language)
                 result = play_script(loaded, options, recorder, prepared=first, rounds=heard)
                 first = None
                 stop = result.stop_wanted
@@ -170,19 +171,20 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
             if recorder is not None:
                 recorder.distress_before = None  # the rating belonged to the first round
         if ask_ratings and after is None:
-            after = ask_rating("And now, how much distress do you feel?")
+            after = ask_rating(AFTER, language=loaded.language)
         if ask and note is None:
-            note = ask_line("Anything you noticed, in one line?")
+            note = ask_line(NOTICED, loaded.language)
         if log is not None and recorder is not None and recorder.session_id is not None:
             log.rate_after(recorder.session_id, distress_after=after, note=note or None)
-        if interactive:
+        if interactive:  # the listener's last line, in the practice's language
+            _ = texts(loaded.language)
             if result.outcome == COMPLETED:
-                click.echo("Thank you for taking this time.")
+                click.echo(_("Thank you for taking this time."))
             elif result.outcome == SKIPPED:
-                click.echo(f"You skipped to the end after listening {_listened(heard)}. "
-                           "Thank you for taking this time.")
+                click.echo(_("You skipped to the end after listening {time}. Thank you for "
+                             "taking this time.").format(time=_listened(heard)))
             else:
-                click.echo(f"Stopped after {_listened(heard)}. That counts too.")
+                click.echo(_("Stopped after {time}. That counts too.").format(time=_listened(heard)))
     finally:
         if log is not None:
             log.close()

@@ -69,9 +69,12 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
              for v in (voices_of(name) if name != RECORDED else [])]
     if language:
         wanted = language_codes(language)  # `-l zh` lists the Mandarin voices too
-        found = [v for v in found if any(v.language.lower() == code
-                                         or v.language.lower().startswith(code + "-")
-                                         for code in wanted)]
+        same = [v for v in found if any(v.language.lower() == code
+                                        or v.language.lower().startswith(code + "-")
+                                        for code in wanted)]
+        # `-l it-CH`: no Swiss voice, so the Italian ones (who speaks it-CH, below)
+        families = {code.split("-")[0] for code in wanted}
+        found = same or [v for v in found if v.language.lower().split("-")[0] in families]
     order = {name: i for i, name in enumerate(ENGINE_NAMES)}
     found.sort(key=lambda v: (order.get(v.engine, 9), v.language, v.name))
     own = _recorded() if engine in ("all", RECORDED) else []

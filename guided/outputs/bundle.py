@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from guided.atomic import temp_folder
 from guided.errors import GuidedError, disk_problem
+from guided.i18n import texts
 from guided.outputs.bundle_client import client_side
 from guided.outputs.bundle_target import (
     AUDIO_DIR,
@@ -39,16 +40,15 @@ from guided.outputs.bundle_target import (
     _move_into_place,
     check_bundle_target,
 )
-from guided.outputs.bundlepage import (
-    Contents,
-    Item,
-    chapters_of,
-    cues_of,
-    page_data,
-    readme_text,
-    render_page,
-)
+from guided.outputs.bundleitems import Contents, Item
+from guided.outputs.bundlepage import chapters_of, cues_of, page_data, render_page
 from guided.outputs.page_policy import with_policy
+from guided.outputs.pagetext import (
+    FOR_NAME,
+    YOUR_PRACTICES,
+    page_language,
+    readme_text,
+)
 from guided.outputs.progress import ExportTracker, Progress
 from guided.outputs.writer import Guard
 from guided.paths import is_path_ref
@@ -130,16 +130,17 @@ def slug(text: str) -> str:
 
 def default_title(contents: Contents, variables: Mapping[str, str]) -> str:
     name = (variables.get("name") or "").strip()
+    _ = texts(page_language([script.language for script in contents.scripts]))
     if contents.journey is not None:
         base = contents.journey.title
     elif len(contents.scripts) == 1:
         script = contents.scripts[0]
         base = filled_title(script, variables)
     else:
-        base = "Your practices"
+        base = _(YOUR_PRACTICES)
     if not name or re.search(rf"(?<!\w){re.escape(name)}(?!\w)", base, re.IGNORECASE):
         return base  # "Evening settle for Sam" already says whom it is for
-    return f"{base} · for {name}"
+    return _(FOR_NAME).format(title=base, name=name)
 
 
 def build_bundle(
@@ -211,12 +212,12 @@ def build_bundle(
                     write_transcript(prep.timeline, "vtt", work / captions)
                     items.append(Item(stem, script.name, prep.timeline.title, prep.timeline.description, audio,
                                       captions, round(prep.timeline.seconds, 3),
-                                      chapters_of(prep.timeline), cues))
+                                      chapters_of(prep.timeline), cues, script.language or "en"))
             intro = contents.journey.description if contents.journey else (
                 items[0].description if len(items) == 1 else "")
             data = page_data(bundle_title, intro, items, contents, values)
             client_side(work, data, (values.get("name") or "").strip())  # id, cover, MP3 tags
-            language = contents.scripts[0].language or "en"
+            language = page_language([script.language for script in contents.scripts])
             page = render_page(data, language)
             if "programme" in data.get("journey", {}):
                 from guided.outputs.programme_page import with_programme
@@ -224,7 +225,7 @@ def build_bundle(
                 page = with_policy(with_programme(page))  # its script is allowed too
             (work / "index.html").write_text(page, encoding="utf-8")
             (work / "README.txt").write_text(
-                readme_text(bundle_title, items, contents, today or dt.date.today()),
+                readme_text(bundle_title, items, contents, today or dt.date.today(), language),
                 encoding="utf-8")
             (work / MARKER).write_bytes(MARKER_TEXT.encode())  # the same bytes everywhere
             _move_into_place(work, target, as_zip, force)

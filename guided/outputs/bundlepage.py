@@ -6,57 +6,26 @@ exactly as the audio and the captions have them). Building the bundle:
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
-from guided.outputs.bundle_target import AUDIO_DIR, CAPTIONS_DIR
+from guided.i18n import texts
+from guided.outputs.bundleitems import ChapterMark, Contents, Cue, Item
 from guided.outputs.page_policy import with_policy
+from guided.outputs.pagetext import (
+    fill_marks,
+    language_labels,
+    page_language,
+    script_texts,
+)
 from guided.paths import PACKAGE_DIR
-from guided.practice.journeyfile import Journey
 from guided.script.durations import format_clock
-from guided.script.model import Script
 from guided.timeline.plan import SPEECH, Timeline
 
 PAGE_TEMPLATE = PACKAGE_DIR / "templates" / "bundle_page.html"
-
-
-@dataclass(frozen=True)
-class Cue:
-    start: float  # seconds
-    end: float
-    text: str
-
-
-@dataclass(frozen=True)
-class ChapterMark:
-    title: str
-    start: float  # seconds
-
-
-@dataclass(frozen=True)
-class Item:
-    """One practice in the bundle, as the page sees it."""
-
-    id: str  # "01-grounding": file stem inside the bundle
-    name: str
-    title: str
-    description: str
-    audio: str  # path relative to the bundle folder
-    captions: str
-    duration: float
-    chapters: list[ChapterMark] = field(default_factory=list)
-    cues: list[Cue] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Contents:
-    scripts: list[Script]
-    journey: Journey | None
-    days: dict[int, list[int]] = field(default_factory=dict)  # journey day -> indexes into scripts
 
 
 # ---------------------------------------------------------------------------- timeline → page
@@ -81,6 +50,7 @@ def page_data(title: str, intro: str, items: list[Item], contents: Contents,
         item["length"] = format_clock(item["duration"])
         for chapter in item["chapters"]:
             chapter["at"] = format_clock(chapter["start"])
+    language_labels(data["items"])
     j = contents.journey
     if j is not None:
         ids = [item.id for item in items]
@@ -112,59 +82,17 @@ def render_page(data: dict, language: str = "en") -> str:
     ``<script type="application/json">`` element, with ``<``, ``>`` and ``&`` escaped so
     no text can close the element or start markup; the title and language are
     HTML-escaped for their places."""
+    language = page_language([language])  # English where the page's words are not translated
+    _ = texts(language)
+    template = PAGE_TEMPLATE.read_text(encoding="utf-8")
+    data = {**data, "language": language, "text": script_texts(template, _)}
+    if "programme" in data.get("journey", {}):  # a Markdown programme's labels (programme_page)
+        shown = data["journey"]["programme"]
+        shown["labels"] = {key: _(label) for key, label in shown["labels"].items()}
     payload = (json.dumps(data, ensure_ascii=False, indent=1)
                .replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
                .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
     values = {"LANG": html.escape(language or "en", quote=True),
               "TITLE": html.escape(data["title"], quote=True),
               "DATA": payload}
-    page = PAGE_TEMPLATE.read_text(encoding="utf-8")
-    return with_policy(_PLACEHOLDER.sub(lambda m: values[m.group(1)], page))
-
-
-def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date) -> str:
-    """README.txt: a short, plain note for the client."""
-    lines = [title, "=" * len(title), "", f"Made for you on {when.isoformat()}.", "",
-             "WHAT IS INSIDE",
-             "  index.html   open this to listen: it opens in your web browser",
-             f"  {AUDIO_DIR}/       the practices as MP3 files (they play in any music app too)",
-             f"  {CAPTIONS_DIR}/    the words of each practice, as captions",
-             "  cover.png    a calm picture for this bundle, also shown in music apps",
-             "",
-             "HOW TO OPEN IT",
-             "  1. If this came as a .zip file, unzip it first",
-             "     (on a phone: open it in Files and choose Extract or Unzip).",
-             "  2. Open index.html. No internet and no installing are needed.",
-             "  3. Choose a practice and press play. The words appear as they are spoken,",
-             "     and the chapter list lets you jump to any part.",
-             "",
-             "WHAT THE PAGE REMEMBERS",
-             "  Where you stopped, what you finished, and any ratings or answers you give",
-             "  are kept only in your web browser, on this device. Nothing is sent anywhere.",
-             "  \"Save my practice record\" makes a file you may send to your therapist",
-             "  if you wish; \"Forget everything on this device\" clears it all.",
-             "",
-             "GENTLE REMINDERS",
-             "  - Listen somewhere comfortable, never while driving.",
-             "  - Your eyes can stay open. You can move, pause or stop at any time.",
-             "  - There is no right way to do this; noticing is enough.",
-             "  - A few minutes, often, tends to help more than a long session now and then.",
-             "  - These recordings do not replace care from a person. If something feels",
-             "    like too much, stop, and reach out to your therapist or someone you trust.",
-             "",
-             "PRACTICES"]
-    for n, item in enumerate(items, 1):
-        lines.append(f"  {n}. {item.title} ({format_clock(item.duration)})  {item.audio}")
-    journey = contents.journey
-    if journey is not None:
-        lines += ["", f"YOUR JOURNEY: {journey.title}",
-                  "  One practice a day; skip or repeat days as you need."]
-        for week in journey.weeks:
-            lines += ["", f"  Week {week.number}: {week.title}"]
-            for day in week.days:
-                practised = ", ".join(items[i].title for i in contents.days[day.number])
-                lines.append(f"    Day {day.number}: {practised}")
-                if day.reflection:
-                    lines.append(f"      To reflect on: {day.reflection}")
-    lines.append("")
-    return "\n".join(lines)
+    return with_policy(_PLACEHOLDER.sub(lambda m: values[m.group(1)], fill_marks(template, _)))

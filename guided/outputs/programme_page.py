@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from guided.i18n import N_
 from guided.practice.journeyfile import Journey
 from guided.practice.programmes.model import Block, Part, Programme, Span, Spans
 from guided.script.placeholders import fill_text
 
 SCRIPT = Path(__file__).resolve().parent.parent / "templates" / "programme_page.js"
-LABELS = {"heading": "The programme, day by day", "introduction": "Introduction",
-          "listen": "Listen", "questions": "To reflect on afterwards", "activity": "Activity",
-          "focus": "Focus"}
+# The page's labels for a programme, translated where the page is made (guided.outputs.bundle)
+LABELS = {"heading": N_("The programme, day by day"), "introduction": N_("Introduction"),
+          "listen": N_("Listen"), "questions": N_("To reflect on afterwards"),
+          "activity": N_("Activity"), "focus": N_("Focus"), "day": N_("Day {number}"),
+          "day_titled": N_("Day {number}: {title}")}
 
 
 def _span(span: Span, values: Mapping[str, str]) -> dict:

@@ -102,6 +102,16 @@ def current_progress() -> Progress | None:
         return None
 
 
+def progress_of(ref: str) -> Progress | None:
+    """Where the journey started as ``ref`` is (current or not); None if never started."""
+    state = _read_state()
+    try:
+        return Progress(ref, dt.date.fromisoformat((state.get("started") or {})[ref]),
+                        (state.get("since") or {}).get(ref))
+    except (KeyError, ValueError):
+        return None
+
+
 def remembered_vars(ref: str) -> str | None:
     """The variables file the journey ``ref`` was started with, if any."""
     return (_read_state().get("vars") or {}).get(ref)

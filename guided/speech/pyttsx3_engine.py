@@ -80,6 +80,9 @@ def _backend_version() -> str:
     if system in ("Darwin", "Windows"):
         return f"{system} {platform.release()}"
     try:
+        from guided.speech.espeak_lib import data_path
+
+        data_path()  # the system's libespeak-ng, else the espeak extra's
         from pyttsx3.drivers import _espeak  # loads libespeak-ng; espeak_Info needs no init
 
         info = _espeak.Info(None)
@@ -104,7 +107,8 @@ class Pyttsx3Backend:
                 self._engine = pyttsx3.init()
         except Exception as exc:  # noqa: BLE001 - missing espeak-ng and friends
             raise SpeechError(
-                f"could not start pyttsx3 ({exc}); on Debian or Ubuntu, install espeak-ng"
+                f"could not start pyttsx3 ({exc}); on Debian or Ubuntu, install espeak-ng, "
+                "or add guided's espeak extra: pip install 'guided[espeak]'"
             ) from exc
         self._voices: list[dict[str, str]] | None = None
         self._resolved: dict[str, str] = {}
@@ -191,10 +195,13 @@ class _EspeakSynth:
     BUFFER_MS = 500
 
     def __init__(self) -> None:
+        from guided.speech.espeak_lib import data_path
+
+        path = data_path()  # the system's libespeak-ng, else the espeak extra's (and its data)
         from pyttsx3.drivers import _espeak
 
         self._lib = _espeak
-        self.sample_rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, self.BUFFER_MS)
+        self.sample_rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, self.BUFFER_MS, path)
         if self.sample_rate <= 0:
             raise RuntimeError("could not initialise espeak-ng")
         current = _espeak.GetCurrentVoice()

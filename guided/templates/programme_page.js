@@ -97,7 +97,7 @@
   });
   p.days.forEach(function (d) {
     var a = el("article", {"class": "card programme-day", id: "programme-day-" + d.number});
-    a.appendChild(el("h3", {}, "Day " + d.number + (d.title ? ": " + d.title : "")));
+    a.appendChild(el("h3", {}, (d.title ? L.day_titled : L.day).replace("{number}", d.number).replace("{title}", d.title)));
     listen(a, d.items);
     d.learning.forEach(function (prt) { part(a, prt, 4); });
     if (d.activity) {

@@ -239,7 +239,7 @@ class Performance:
         start = self.start_sample()
         self.floor = start
         planned = (self.total_samples() - start) / SAMPLE_RATE
-        screen = PlayerScreen(enabled=self.options.interactive)
+        screen = PlayerScreen(enabled=self.options.interactive, language=self.script.language)
         outcome: Outcome = INTERRUPTED
         lost: DeviceLost | None = None
         # From here Ctrl-C, SIGTERM and SIGHUP are noted, not raised: the loop sees the

@@ -13,11 +13,12 @@ import time
 from collections.abc import Iterator
 from typing import TextIO
 
+from guided.i18n import N_, texts
 from guided.outputs import liveline
 from guided.outputs.safetext import printable
 from guided.script.durations import format_clock
 
-KEY_HELP = "space pause · n next section · b back · q quit"
+KEY_HELP = N_("space pause · n next section · b back · q quit")
 
 
 def is_interactive() -> bool:
@@ -31,8 +32,10 @@ def is_interactive() -> bool:
 class PlayerScreen:
     """Captions and a progress line; silent (does nothing) when ``enabled`` is false."""
 
-    def __init__(self, out: TextIO | None = None, enabled: bool = True, width: int | None = None):
+    def __init__(self, out: TextIO | None = None, enabled: bool = True, width: int | None = None,
+                 language: str = "en"):
         self.out = out or sys.stdout
+        self._ = texts(language)  # the screen's words, in the practice's language
         self.enabled = enabled
         self.width = width
         self._section: str | None = None
@@ -59,7 +62,7 @@ class PlayerScreen:
 
     def heading(self, title: str, total_seconds: float) -> None:
         if self.enabled:
-            self._write(f"{printable(title)}  ({format_clock(total_seconds)})\n{KEY_HELP}\n\n")
+            self._write(f"{printable(title)}  ({format_clock(total_seconds)})\n{self._(KEY_HELP)}\n\n")
 
     def caption(self, section: str, key: object, text: str) -> None:
         """Show a section heading when it changes, and ``text`` once per ``key``."""
@@ -87,8 +90,9 @@ class PlayerScreen:
         elapsed = max(0.0, elapsed)
         total = max(total, elapsed)
         remaining = max(0.0, total - elapsed)  # never below zero, whatever the estimate said
-        label = f" {format_clock(elapsed)} · {format_clock(remaining)} left"
-        label += "  paused (space resumes)" if paused else ""
+        label = " " + self._("{elapsed} · {remaining} left").format(
+            elapsed=format_clock(elapsed), remaining=format_clock(remaining))
+        label += "  " + self._("paused (space resumes)") if paused else ""
         bar_width = max(10, min(40, self._columns() - len(label) - 4))
         filled = min(bar_width, int(bar_width * (elapsed / total))) if total > 0 else 0
         self._draw(f"[{'#' * filled}{'.' * (bar_width - filled)}]{label}")
@@ -112,16 +116,19 @@ class PlayerScreen:
                 pass
 
 
-def countdown(seconds: float, out: TextIO | None = None, interactive: bool = True) -> None:
+def countdown(seconds: float, out: TextIO | None = None, interactive: bool = True,
+              language: str = "en") -> None:
     """A calm countdown before the practice starts; quiet (just waits) off a terminal."""
     out = out or sys.stdout
+    _ = texts(language)
     end = time.monotonic() + seconds
     while (left := end - time.monotonic()) > 0:
         if not interactive:
             time.sleep(left)
             break
         whole = math.ceil(left)
-        out.write(f"\r\x1b[KStarting in {whole}… settle in, there is no hurry.")
+        out.write("\r\x1b[K" + _("Starting in {seconds}… settle in, there is no hurry.").format(
+            seconds=whole))
         out.flush()
         time.sleep(left - (whole - 1))  # until the next whole second
     if interactive:

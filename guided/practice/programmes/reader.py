@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from guided.errors import Pos, ScriptError, ScriptErrors
@@ -63,8 +64,6 @@ def read_programme(path: Path, display: str | None = None) -> Programme:
     if problems.errors:
         errors = sorted(problems.errors, key=lambda e: (e.pos.line if e.pos else 0, e.pos.col if e.pos else 0))
         raise ScriptErrors(errors)
-    from dataclasses import replace
-
     return replace(programme, source_hash=hashlib.sha256(data).hexdigest(),
                    warnings=tuple(problems.warnings))
 
@@ -117,9 +116,11 @@ def _shape(blocks: list[Block], path: Path, display: str, problems: _Problems) -
             spoken = any(b.kind == "speak" for b in body[:1])
             part = Part(title, title_block.pos, tuple(b for b in body if b.kind != "speak"), spoken)
             (after if days else before).append(part)
-    for earlier, later in zip(groups, groups[1:], strict=False):  # <!-- speak --> just before a heading
-        if earlier[1] and earlier[1][-1].kind == "speak":
-            _mark_spoken(later[0], before, after)
+    marked = {later[0].pos for earlier, later in zip(groups, groups[1:], strict=False)
+              if earlier[1] and earlier[1][-1].kind == "speak"}  # <!-- speak --> just before a heading
+    if marked:
+        before = [replace(p, spoken=True) if p.pos in marked else p for p in before]
+        after = [replace(p, spoken=True) if p.pos in marked else p for p in after]
     if not days and not plan:
         raise ScriptError(f"this Markdown file is not a programme guided can follow: {SHAPE}", Pos(display, 1, 1))
     sections.check_day_order(days, problems)
@@ -127,15 +128,6 @@ def _shape(blocks: list[Block], path: Path, display: str, problems: _Problems) -
                      heading=heading, intro=tuple(b for b in intro if b.kind != "speak"),
                      days=tuple(days), plan_title=plan_title, plan=tuple(plan or ()),
                      before=tuple(before), after=tuple(after))
-
-
-def _mark_spoken(heading: Block, before: list[Part], after: list[Part]) -> None:
-    from dataclasses import replace
-
-    for parts in (before, after):
-        for i, part in enumerate(parts):
-            if part.pos == heading.pos:
-                parts[i] = replace(part, spoken=True)
 
 
 def _check_headings(blocks: list[Block], problems: _Problems) -> None:
@@ -147,8 +139,10 @@ def _check_headings(blocks: list[Block], problems: _Problems) -> None:
             problems.error(block.pos, f"a heading level is skipped: '{'#' * block.level} {block.text}' follows "
                                       f"a level-{previous} heading; use '{'#' * (previous + 1)}' here")
         previous = block.level
-        rest = [b for b in blocks[i + 1:] if b.kind not in ("speak",)]
-        following = rest[0] if rest else None
+        j = i + 1
+        while j < len(blocks) and blocks[j].kind == "speak":
+            j += 1
+        following = blocks[j] if j < len(blocks) else None
         if following is None or (following.kind == "heading" and following.level <= block.level):
             problems.error(block.pos, f"the section '{block.text}' is empty: write something under it, "
                                       "or remove the heading")
