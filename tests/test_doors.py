@@ -376,3 +376,25 @@ def test_an_import_shows_no_decoder_notes_or_numpy_warnings(guided, script, tmp_
     assert done.returncode == 0, done.stderr
     assert "Imported 1 take" in done.stdout
     assert done.stderr == "002.wav: left out: no speech was heard in this take\n"
+
+
+def test_a_side_file_left_by_a_killed_merge_is_merged_once(cli, isolated_home):
+    """A merge killed after it took the side file left ``sessions-pending.jsonl.<pid>``,
+    which nothing read again: its sessions left the history without a word."""
+    import subprocess
+    import sys
+
+    from guided.practice.sessionlog import SessionLog
+
+    with SessionLog() as db:  # the first row went in before the kill
+        db.insert_row(dict(GOOD))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    second = dict(GOOD, key="k-2", script="body", started="2026-01-03T10:00:00+00:00")
+    orphan = write(isolated_home, f"sessions-pending.jsonl.{gone.pid}",
+                   json.dumps(GOOD) + "\n" + json.dumps(second) + "\n")
+    alive = write(isolated_home, f"sessions-pending.jsonl.{os.getppid()}", json.dumps(second) + "\n")
+    shown = cli("log", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert sorted(r["script"] for r in json.loads(shown.stdout)) == ["body", "grounding"]
+    assert not orphan.exists() and alive.exists()  # a running merge's file is its own

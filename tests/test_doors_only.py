@@ -37,6 +37,9 @@ ALLOWED = {
     "speech/hibari_fast.py:os.open": "hibari's kept start-up files, read with O_NOFOLLOW, O_NONBLOCK "
                                      "and fstat (issue 20 items 4 and 8)",
     "outputs/programme_page.py:read_text": "a script shipped inside the package",
+    "i18n.py:open": "a compiled message catalogue shipped inside the package (guided/locale)",
+    "outputs/pagetext.py:json.loads": "a string literal of the page template shipped inside the "
+                                      "package, read as the JSON string it is written as",
     "speech/pyttsx3_engine.py:wave.open": "the WAV espeak-ng just wrote into guided's "
                                                         "own temporary folder",
     "outputs/encode.py:soundfile.SoundFile": "the export this process just wrote",

@@ -34,10 +34,11 @@ def reading_log() -> Iterator[SessionLog]:
     be done at once; nothing waits for another process, and a log that cannot be written
     (a full disk, a read-only folder) is still read."""
     from guided.errors import GuidedError
+    from guided.practice import pending
     from guided.practice.sessionlog import SessionLog, db_path, pending_path
 
     db = None
-    if pending_path(db_path()).is_file():
+    if pending.waiting(pending_path(db_path())):
         with contextlib.suppress(GuidedError):
             db = SessionLog(timeout=0.0)  # opening to write adds the waiting rows, if it can
     with db or SessionLog(read_only=True) as db:

@@ -19,9 +19,13 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from guided.doors.keptfile import Damaged, json_lines, read_kept_text
 from guided.errors import GuidedError
+
+if TYPE_CHECKING:
+    from guided.practice.sessionlog import SessionLog
 
 NAME = "sessions-pending.jsonl"
 MAX_BYTES = 16 * 1024 * 1024  # a few hundred bytes a session
@@ -80,6 +84,7 @@ def merge(side: Path, add: Callable[[dict], None]) -> str | None:
     process takes the file (renamed to ``NAME.<pid>``) so each line is added once; a row
     SQLite refuses and a line that cannot be read go back into the file; when the log
     fails (busy, full) the rows not added yet go back. Returns one line to show, if any."""
+    _adopt_orphans(side)
     try:
         if not stat.S_ISREG(os.lstat(side).st_mode):
             return read(side).note  # a link, pipe or device: left where it is, named
@@ -123,6 +128,67 @@ def merge(side: Path, add: Callable[[dict], None]) -> str | None:
     return waiting.note
 
 
+def add(log: SessionLog, row: dict) -> None:
+    """One waiting row into the log: it updates the row it finishes (the id it was given
+    at the start, or one with the same script and start: added by a merge that was
+    killed before it could say so), else it is added."""
+    saved = row.get("id")
+    there = log.get(saved) if isinstance(saved, int) else None
+    if there is not None and (there.script, there.started) == (row["script"], row["started"]):
+        log.update_row(there.id, row)  # written at the start, finished here
+        return
+    same = log.db.execute("SELECT id FROM sessions WHERE client IS NULL AND script = ? AND "
+                          "started = ?", (row["script"], row["started"])).fetchone()
+    if same is not None:
+        log.update_row(same[0], row)
+    else:
+        log.insert_row(row)
+
+
+def waiting(side: Path) -> bool:
+    """Whether sessions may wait to be added: the side file, or one a killed merge left."""
+    return side.is_file() or bool(_orphans(side))
+
+
+def _orphans(side: Path) -> list[Path]:
+    """Side files taken by a merge whose process is gone (``NAME.<pid>``)."""
+    from guided.portable import pid_alive
+
+    try:
+        taken = [p for p in side.parent.iterdir() if p.name.startswith(side.name + ".")]
+    except OSError:
+        return []
+    return [p for p in taken if (pid := p.name[len(side.name) + 1:]).isdigit()
+            and int(pid) != os.getpid() and not pid_alive(int(pid))]
+
+
+def _adopt_orphans(side: Path) -> None:
+    """A merge killed after it took the side file (``NAME.<pid>``, that process gone) left
+    its rows under a name nothing else reads: they go back into the side file, to be
+    merged now (a row already added is found again by its script and start, and
+    updated, never added twice)."""
+    for orphan in _orphans(side):
+        try:
+            text = read_kept_text(orphan, advice=ADVICE, max_bytes=MAX_BYTES)
+        except Damaged:
+            continue  # not a file a merge left: not ours to move
+        if text is None:
+            continue
+        try:
+            if text.strip():
+                _append(side, text if text.endswith("\n") else text + "\n")
+            orphan.unlink()
+        except OSError:
+            return
+
+
+def _append(side: Path, text: str) -> None:
+    fd = os.open(side, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
+                 | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as fh:
+        fh.write(text)
+
+
 def _put_back(taken: Path, side: Path, left: str | None, text: str) -> None:
     """The lines not added go back into the side file (``left``; None: the file as it was
     taken, whose text was ``text``), so nothing waits under a name nothing reads."""
@@ -133,10 +199,7 @@ def _put_back(taken: Path, side: Path, left: str | None, text: str) -> None:
                 return
             left = text
         if left:
-            fd = os.open(side, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0)
-                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
-            with os.fdopen(fd, "a", encoding="utf-8") as fh:
-                fh.write(left)
+            _append(side, left)
     except OSError:
         if left is None and not os.path.lexists(side):
             with contextlib.suppress(OSError):

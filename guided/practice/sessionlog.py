@@ -235,15 +235,7 @@ class SessionLog:
         A line that cannot be added stays there, and ``pending_note`` says so."""
         from guided.practice import pending
 
-        self.pending_note = pending.merge(pending_path(self.path), self._add_pending)
-
-    def _add_pending(self, row: dict) -> None:
-        saved = row.get("id")
-        there = self.get(saved) if isinstance(saved, int) else None
-        if there is not None and (there.script, there.started) == (row["script"], row["started"]):
-            self.update_row(there.id, row)  # written at the start, finished here
-        else:
-            self.insert_row(row)
+        self.pending_note = pending.merge(pending_path(self.path), lambda row: pending.add(self, row))
 
     # writing: each call is one short, committed transaction
 
