@@ -235,7 +235,23 @@ class SessionLog:
         A line that cannot be added stays there, and ``pending_note`` says so."""
         from guided.practice import pending
 
-        self.pending_note = pending.merge(pending_path(self.path), lambda row: pending.add(self, row))
+        self.pending_note = pending.merge(pending_path(self.path), self._add_pending)
+
+    def _add_pending(self, row: dict) -> None:
+        """One waiting row into the log: it updates the row it finishes (the id it was given
+        at the start, or one with the same script and start: added by a merge that was
+        killed before it could say so), else it is added."""
+        saved = row.get("id")
+        there = self.get(saved) if isinstance(saved, int) else None
+        if there is not None and (there.script, there.started) == (row["script"], row["started"]):
+            self.update_row(there.id, row)  # written at the start, finished here
+            return
+        same = self.db.execute("SELECT id FROM sessions WHERE client IS NULL AND script = ? AND "
+                              "started = ?", (row["script"], row["started"])).fetchone()
+        if same is not None:
+            self.update_row(same[0], row)
+        else:
+            self.insert_row(row)
 
     # writing: each call is one short, committed transaction
 
