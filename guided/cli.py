@@ -7,7 +7,6 @@ imported only when used, so ``guided play`` starts fast. Errors meant for the us
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import os
 import re
@@ -109,11 +108,11 @@ def cli() -> None:
 
 
 def _unknown_command(name: str, commands: list[str]) -> str:
-    import difflib
+    from guided.script.suggest import closest
 
-    close = difflib.get_close_matches(name.lower(), commands, n=1, cutoff=0.6)
+    close = closest(name.lower(), commands)
     if close:
-        return (f"there is no command '{name}' (did you mean '{close[0]}'?); "
+        return (f"there is no command '{name}' (did you mean '{close}'?); "
                 "`guided --help` shows how to use it")
     try:
         from guided.script.library import find_script
@@ -125,8 +124,10 @@ def _unknown_command(name: str, commands: list[str]) -> str:
 
 
 def _suggest(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    from guided.script.suggest import closest
+
+    close = closest(word, choices)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def usage_line(exc: click.UsageError, argv: list[str] | None = None) -> str:

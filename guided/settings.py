@@ -15,7 +15,6 @@ the file, line and column.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +99,10 @@ def check_key(key: str) -> str:
     """``key`` when it is a setting; else a one-line error with the closest one."""
     if key in ALL_KEYS:
         return key
-    close = difflib.get_close_matches(key.lower(), ALL_KEYS, n=1, cutoff=0.5)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    from guided.script.suggest import closest
+
+    close = closest(key.lower(), ALL_KEYS, cutoff=0.5)
+    hint = f" (did you mean '{close}'?)" if close else ""
     raise GuidedError(f"unknown setting '{key}'{hint}; the settings are: {', '.join(ALL_KEYS)}")
 
 

@@ -252,7 +252,7 @@ def test_bundle_zip_of_a_journey_unpacks_to_one_folder(guided, scripts, isolated
         readme = archive.read("sam/README.txt").decode()
     assert names == ["sam/README.txt", "sam/audio/01-feet.mp3", "sam/audio/02-breath.mp3",
                      "sam/captions/01-feet.vtt", "sam/captions/02-breath.vtt", "sam/cover.png",
-                     "sam/index.html"]
+                     "sam/index.html", "sam/reminders.ics"]
     assert "Day 2: One Breath, Feet and Hands" in readme
     assert out.stat().st_mode & 0o044 == 0o044  # others can read what they are sent
     assert "What did your feet feel like?" in readme

@@ -34,8 +34,6 @@ ALLOWED = {
     "speech/hibari_model.py:open": "hibari's vocabulary, inside the installed hibari package",
     "speech/hibari_model.py:json.load": "hibari's vocabulary, inside the installed hibari package",
     "speech/hibari_model.py:read_bytes": "the optimised model ONNX Runtime has just written",
-    "speech/hibari_fast.py:os.open": "hibari's kept start-up files, read with O_NOFOLLOW, O_NONBLOCK "
-                                     "and fstat (issue 20 items 4 and 8)",
     "outputs/programme_page.py:read_text": "a script shipped inside the package",
     "i18n.py:open": "a compiled message catalogue shipped inside the package (guided/locale)",
     "outputs/pagetext.py:json.loads": "a string literal of the page template shipped inside the "

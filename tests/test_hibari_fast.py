@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from guided.script.library import iter_library
-from guided.speech import hibari_engine, hibari_shared
+from guided.speech import hibari_engine
 from guided.speech.hibari_fast import load_g2p
 from guided.speech.hibari_model import make_tts
 
@@ -134,7 +134,7 @@ def test_play_preloads_the_default_voice_only_when_it_is_the_likely_one(tmp_path
     assert not (tmp_path / "other").exists()
     cache = tmp_path / "cache"
     hibari_engine.preload("auto", (None, None), str(cache))
-    hibari_shared._finish_warming()  # what happens at exit, too
-    assert ("heart", cache / "hibari") in hibari_shared._MODELS  # the Speaker's engine finds it
-    assert hibari_shared._G2PS[False, cache / "hibari"]._ready.wait(60)  # loads beside the model
+    hibari_engine._finish_warming()  # what happens at exit, too
+    assert ("heart", cache / "hibari") in hibari_engine._MODELS  # the Speaker's engine finds it
+    assert hibari_engine._G2PS[False, cache / "hibari"]._ready.wait(60)  # loads beside the model
     assert sorted(p.suffix for p in (cache / "hibari").iterdir()) == [".bin", ".onnx"]

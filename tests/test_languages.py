@@ -337,3 +337,16 @@ def test_voices_for_a_region_with_no_voice_of_its_own_lists_the_languages(cli) -
     assert "pico-it" in result.stdout and "roa/it" in result.stdout
     assert result.stdout.rstrip().endswith(
         "A practice in Italian (it-CH) is spoken by Pico's pico-it voice here.")
+
+
+@needs_pico
+def test_with_several_practices_voice_speaks_those_in_its_language() -> None:
+    """export --all and a bundle of several practices: --voice heart speaks the English
+    ones, and each practice in another language gets its own best voice, in one line."""
+    said: list[str] = []
+    several = VoiceChoice(voice="heart", several=True, warn=said.append)
+    assert settle(several, language="en").voice == "heart"
+    assert settle(several, language="de").voice == "pico-de"
+    assert said == ["--voice 'heart' speaks English (en-us), not this practice's German (de), so "
+                    "Pico's pico-de voice speaks instead; `guided voices -l de` lists the voices "
+                    "that do"]

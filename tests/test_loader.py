@@ -272,8 +272,7 @@ def test_the_editor_schema_takes_the_durations_the_loader_takes(text):
     """A tester's find: `1m 30s` was refused while `3 s` was taken; both are one grammar."""
     import re
 
-    from guided.script.durations import parse_duration
-    from guided.script.schema import DURATION_PATTERN
+    from guided.script.durations import DURATION_PATTERN, parse_duration
 
     assert parse_duration(text) > 0 and re.match(DURATION_PATTERN, text)
 
@@ -282,8 +281,7 @@ def test_the_editor_schema_takes_the_durations_the_loader_takes(text):
 def test_durations_out_of_order_or_without_numbers_stay_refused(text):
     import re
 
-    from guided.script.durations import parse_duration
-    from guided.script.schema import DURATION_PATTERN
+    from guided.script.durations import DURATION_PATTERN, parse_duration
 
     with pytest.raises(ValueError):
         parse_duration(text)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from guided.errors import AudioDeviceError
+from guided.pcm import to_int16
 from guided.samples import BLOCK_SIZE, CHANNELS, SAMPLE_RATE
 
 INSTALL_HINT = ("PortAudio is not installed: run `sudo apt-get install libportaudio2`, "
@@ -84,9 +85,9 @@ def check_output(device: str | int | None = None) -> OutputDevice:
 
 
 def to_pcm16(block: np.ndarray) -> np.ndarray:
-    """The exact conversion the player applies before audio reaches the device."""
-    scaled = np.rint(np.clip(block, -1.0, 1.0) * 32767.0)
-    return scaled.astype("<i2")
+    """The exact conversion the player applies before audio reaches the device: the one
+    int16 rule (``guided.pcm``), little-endian as the stream is opened."""
+    return to_int16(block).astype("<i2", copy=False)
 
 
 def open_stream(device: OutputDevice) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import click
@@ -63,7 +64,8 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
             else:
                 click.echo(printable(f"Exporting {msg}"))
 
-        made = build_bundle(list(refs), output, variables=values, title=title, voice=voice,
+        several = dataclasses.replace(voice, several=len(refs) > 1)  # --voice where it fits
+        made = build_bundle(list(refs), output, variables=values, title=title, voice=several,
                             rate=rate, pace=pace, force=force, report=report, progress=progress,
                             guard=guard, cache_dir=cache_dir)
     # the real names, made safe to print: a control character is shown as an escape such as

@@ -79,7 +79,9 @@ def export(script: str | None, output: str | None, fmt: str | None, export_all: 
                 raise GuidedError("--all exports the whole library into -d DIR; leave out SCRIPT and -o")
             if not folder:
                 raise GuidedError("--all needs a folder: add -d DIR")
-            _export_library(Path(folder), replace(opts, fmt=fmt or DEFAULT_AUDIO_FORMAT))
+            several = replace(voice, several=True)  # --voice where its language is spoken
+            _export_library(Path(folder), replace(opts, fmt=fmt or DEFAULT_AUDIO_FORMAT,
+                                                  voice=several))
             return
         if not script:
             raise GuidedError("which practice? give a name (see `guided list`) or a .yaml file, "

@@ -204,6 +204,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.audio.device import check_output
     from guided.commands.ask import AFTER, BEFORE, REFLECTION, ask_line, ask_rating
     from guided.commands.journey_programme import day_scripts
+    from guided.i18n import texts
     from guided.outcomes import REACHED_END
     from guided.outputs import liveline  # a warning while playing goes above the progress line
     from guided.outputs.player import PlayOptions, play_script
@@ -217,6 +218,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
 
     scripts = day_scripts(j, day)
     language = scripts[0].language if scripts else "en"  # the questions, in the day's language
+    _ = texts(language)
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
                             asked)
     found = check_output(device)  # before asking anything: no device, no questions
@@ -231,7 +233,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
                     if log is not None else None)
         for script in scripts:
             title = filled_title(script, variables)
-            click.echo(f"\nPlaying {title}. You can stop at any time with Ctrl-C.")
+            click.echo("\n" + _("Playing {title}. You can stop at any time with Ctrl-C.").format(title=title))
             options = PlayOptions(
                 device=found.index, variables=dict(variables), pace=pace, rate=rate, voice=voice,
                 cache_dir=cache_dir, interactive=interactive)
@@ -239,7 +241,8 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
             if recorder is not None:
                 recorder.distress_before = None  # the rating belonged to the first practice
             if result.stop_wanted:
-                click.echo("\nStopped. That counts too." + (" The session is in your log." if log else ""),
+                click.echo("\n" + (_("Stopped. That counts too. The session is in your log.") if log
+                                    else _("Stopped. That counts too.")),
                            err=True)
                 sys.exit(130)
             if result.outcome not in REACHED_END:
@@ -270,7 +273,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
                            "the next time guided can write to it.")
         elif saved:
             click.echo("Session logging is off, so the reflection was not saved.")
-        click.echo("Thank you for taking this time.")
+        click.echo(_("Thank you for taking this time."))
     finally:
         if log is not None:
             log.close()

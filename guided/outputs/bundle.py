@@ -216,6 +216,11 @@ def build_bundle(
             intro = contents.journey.description if contents.journey else (
                 items[0].description if len(items) == 1 else "")
             data = page_data(bundle_title, intro, items, contents, values)
+            if contents.journey is not None:  # the days as calendar events, from the bundle's day
+                from guided.outputs.calendar import journey_calendar
+
+                data["journey"]["reminders"] = journey_calendar(
+                    contents.journey, work, today or dt.date.today())
             client_side(work, data, (values.get("name") or "").strip())  # id, cover, MP3 tags
             language = page_language([script.language for script in contents.scripts])
             page = render_page(data, language)

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass
+from pathlib import Path
 
 from guided.errors import GuidedError
 from guided.practice.journeyfile import Day, Journey
@@ -24,6 +25,8 @@ from guided.script.lengths import estimate_seconds
 from guided.script.placeholders import filled_title
 
 MIN_EVENT_MINUTES = 10
+BUNDLE_FILE = "reminders.ics"  # beside a bundle's page
+BUNDLE_TIME = dt.time(8, 30)
 PRODID = "-//guided//journey reminders//EN"
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
@@ -107,6 +110,14 @@ def calendar_bytes(reminders: Reminders, now: dt.datetime | None = None) -> byte
         cal.add_missing_timezones(first_date=reminders.started - dt.timedelta(days=366),
                                   last_date=last + dt.timedelta(days=366))
     return cal.to_ical()
+
+
+def journey_calendar(journey: Journey, folder: Path, started: dt.date) -> str:
+    """A bundle's ``reminders.ics``: every day of ``journey`` from ``started`` at 08:30 on
+    the client's own clock (floating: the client's zone is not known here). Returns its
+    name, for the page's link."""
+    (folder / BUNDLE_FILE).write_bytes(calendar_bytes(Reminders(journey, started, 1, BUNDLE_TIME)))
+    return BUNDLE_FILE
 
 
 def _practices(journey: Journey, day: Day,

@@ -24,6 +24,8 @@ from typing import BinaryIO
 
 import numpy as np
 
+from guided.pcm import to_int16
+
 VBR_QUALITY = 4  # -V 4
 ALGORITHM_QUALITY = 5  # -q 5: the most careful search that never writes an overreading granule
 ENCODER_DELAY = 576  # samples LAME adds in front (LAME 3.100, as its own header states)
@@ -103,7 +105,7 @@ def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int) -> None:
     placeholder = None
     started = False
     for block in blocks:
-        pcm = np.clip(np.asarray(block, dtype=np.float32) * 32768.0, -32768, 32767).astype("<i2")
+        pcm = to_int16(block).astype("<i2", copy=False)
         samples += len(pcm)
         if started:
             data = bytes(enc.encode(pcm.tobytes()))

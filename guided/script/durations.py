@@ -5,7 +5,17 @@ from __future__ import annotations
 import math
 import re
 
-_PART = re.compile(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)")  # "1m 30s" as "1m30s"
+# The one grammar of a duration written as text, for the loader (``parse_duration``) and
+# the editor schema (``guided.script.schema``): a number of seconds, or "<number><unit>"
+# parts in the order h, m, s, ms, spaces allowed between them ("1m30s", "1m 30s").
+# No signs, exponents or underscores ("1e3" is refused by both, not 1000 s to one).
+NUMBER = r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"  # ASCII digits, as JSON Schema (ECMA) reads \d
+DURATION_PATTERN = (
+    rf"^\s*(?:{NUMBER}|(?=\S)(?:{NUMBER}\s*h\s*)?(?:{NUMBER}\s*m(?!s)\s*)?(?:{NUMBER}\s*s\s*)?"
+    rf"(?:{NUMBER}\s*ms)?)\s*$"
+)
+_WHOLE = re.compile(DURATION_PATTERN)
+_PART = re.compile(rf"\s*({NUMBER})\s*(ms|s|m|h)")  # "1m 30s" as "1m30s"
 
 
 def parse_duration(value: object) -> float:
@@ -35,12 +45,10 @@ def _parse_text(text: str) -> float:
     bad = ValueError(
         f"bad duration {text!r}: use seconds (5, 2.5) or units like '500ms', '5s', '2m', '1m30s'"
     )
-    if not text:
+    if not text or not _WHOLE.match(text):  # the schema's own pattern: one grammar
         raise bad
-    try:
+    if re.fullmatch(NUMBER, text):
         return float(text)
-    except ValueError:
-        pass
     pos = 0
     total = 0.0
     last = -1

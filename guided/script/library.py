@@ -24,7 +24,6 @@ yours before the built-in ones.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import re
 import stat
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from guided.paths import builtin_scripts_dir, is_path_ref, user_scripts_dir
 from guided.script.langtag import language_name, same_language
 from guided.script.loader import SCRIPT_SUFFIXES, load_script
 from guided.script.model import Script
+from guided.script.suggest import closest
 
 USER = "user"
 BUILT_IN = "built-in"
@@ -139,8 +139,8 @@ def suggest(ref: str, files: list[tuple[str, Path, str]] | None = None,
         candidates.setdefault(name_key(name), name)
     for title, path in titles:
         candidates.setdefault(name_key(title), name_of.get(path, title))
-    close = difflib.get_close_matches(name_key(ref), list(candidates), n=1, cutoff=0.6)
-    return f" (did you mean '{candidates[close[0]]}'?)" if close else ""
+    close = closest(name_key(ref), candidates)
+    return f" (did you mean '{candidates[close]}'?)" if close else ""
 
 
 def current_folder_scripts() -> list[Path]:

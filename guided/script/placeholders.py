@@ -9,13 +9,13 @@ syntax with ``placeholder_names``; the timeline fills each ``say`` with ``filled
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 
 from guided.errors import Pos, ScriptError
 from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
 from guided.script.model import MAX_SAY_CHARS, VARIABLE_NAME, Say, Script
+from guided.script.suggest import closest
 
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
@@ -67,15 +67,15 @@ def missing_value(name: str, variables: Mapping[str, str], *, in_script: bool = 
     name that only the command line gave (``--var nmae=Sam`` for ``{name}``) is the likely
     slip then, and is named as such. ``in_script`` False for a journey, which has no
     'variables:' of its own."""
-    close = difflib.get_close_matches(name, list(variables), n=1, cutoff=0.6)
+    close = closest(name, variables)
     if not close:
         where = (f"add it under 'variables:' or pass --var {name}=..." if in_script else
                  f"pass --var {name}=... or give it in a --vars-file")
         return f"variable '{name}' has no value: {where}"
-    if close[0] in getattr(variables, "given", ()):
-        return (f"variable '{name}' has no value; a value was given for '{close[0]}' "
+    if close in getattr(variables, "given", ()):
+        return (f"variable '{name}' has no value; a value was given for '{close}' "
                 f"(--var or --vars-file): is that meant to be '{name}'?")
-    return f"{{{name}}} has no value; did you mean {{{close[0]}}}?"
+    return f"{{{name}}} has no value; did you mean {{{close}}}?"
 
 
 def fill_text(text: str, variables: Mapping[str, str]) -> str:

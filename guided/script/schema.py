@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from guided.script.cuewords import MAX_CUE_CHARS
+from guided.script.durations import DURATION_PATTERN
 from guided.script.lengths import DEFAULT_RATE
 from guided.script.model import (
     AMBIENCES,
@@ -29,11 +30,6 @@ from guided.script.words import CUE_KEYS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
-# A number of seconds, or "<number><unit>" parts in the order h, m, s, ms ("1m30s").
-_NUM = r"(?:\d+(?:\.\d+)?|\.\d+)"
-DURATION_PATTERN = (
-    rf"^\s*(?:{_NUM}|(?=\S)(?:{_NUM}\s*h\s*)?(?:{_NUM}\s*m(?!s)\s*)?(?:{_NUM}\s*s\s*)?(?:{_NUM}\s*ms)?)\s*$"
-)
 # Plain YAML scalars the loader reads as text (numbers and yes/no stay as written).
 _TEXT_TYPES = ["string", "number", "boolean"]
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+
+
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The one choice most like ``word`` (by ``difflib``, at least ``cutoff`` alike), or
+    None: the single place guided asks difflib, for every "did you mean" it says."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return found[0] if found else None
 
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str:

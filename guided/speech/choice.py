@@ -64,6 +64,7 @@ class VoiceChoice:
     voice: str | None = None  # --voice
     rate: int | None = None  # --rate (words per minute)
     settings_voice: str | None = None  # the settings file's voice: the last word
+    several: bool = False  # several practices (export --all): --voice where its language is
     announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
     # one line that must be said (a script's voice not here), on any output
     warn: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
@@ -225,7 +226,7 @@ def _settle(choice: VoiceChoice, lang: str, script_voice: str | None, rate: int,
         if choice.engine == AUTO:  # with an engine chosen it was looked up above
             found = find_voice(name, engines)
         if len(found) == 1 and not fit.speaks(found[0], lang):  # another language's voice
-            if where == "--voice":
+            if where == "--voice" and not choice.several:
                 raise fit.refuse(name, found[0], lang, _fitting(lang))
             if not passed_over:
                 passed_over.append(fit.passed_over(name, found[0], lang, where))
@@ -275,7 +276,7 @@ def _no_such_voice(name: str, engines: tuple[str, ...], engine: str, where: str 
 def _voice_hint(name: str, engines: tuple[str, ...]) -> str:
     """What to try for a voice not found: the engine it belongs to when another engine
     than its own was chosen, else the closest voice id, and `guided voices`."""
-    import difflib
+    from guided.script.suggest import closest
 
     if len(engines) == 1:
         other = find_voice(name, tuple(e for e in ENGINE_NAMES if e != engines[0]))
@@ -285,9 +286,9 @@ def _voice_hint(name: str, engines: tuple[str, ...]) -> str:
     names = {v.id.lower(): v.id for engine in engines for v in voices_of(engine)}
     names.update({v.name.lower().split()[0]: v.id for engine in engines for v in voices_of(engine)
                   if engine != PYTTSX3 and v.name.strip()})  # joe, heart
-    close = difflib.get_close_matches(name.strip().lower(), list(names), n=1, cutoff=0.6)
+    close = closest(name.strip().lower(), names)
     listing = "`guided voices` lists the ones you can use"
-    return f"did you mean {names[close[0]]!r}? ({listing})" if close else listing
+    return f"did you mean {names[close]!r}? ({listing})" if close else listing
 
 
 def _recorded_voice(name: str, choice: VoiceChoice, lang: str, rate: int) -> SpeechSettings | None:

@@ -52,9 +52,9 @@ def passed_over(name: str, voice: Voice, language: str, where: str) -> str:
 
 def no_voice_message(lang: str, spoken: Iterable[str]) -> str:
     """The one line for a language no voice here speaks (``spoken``: the languages that are)."""
-    import difflib
+    from guided.script.suggest import closest
 
-    close = difflib.get_close_matches(lang.split("-")[0], sorted(spoken), n=1, cutoff=0.5)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(lang.split("-")[0], sorted(spoken), cutoff=0.5)
+    hint = f" (did you mean {close!r}?)" if close else ""
     return (f"no voice on this computer speaks the language {lang!r}{hint}; "
             "use a language code such as 'en' or 'de' (`guided voices` lists them)")

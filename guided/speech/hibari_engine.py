@@ -18,12 +18,10 @@ the same samples.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib.util
-import sys
 import threading
-import types
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,6 @@ import numpy as np
 from guided.errors import SpeechError
 from guided.speech.base import Voice
 from guided.speech.chunking import pieces
-from guided.speech.hibari_shared import model, pool, warm_in_background
 
 ENGINE_NAME = "hibari"
 DEFAULT_VOICE = "heart"
@@ -50,68 +47,6 @@ SPEED_TO_WPM = (
     (2.00, 367.3),
 )
 SPEED_RANGE = (0.4, 2.0)
-
-
-class _LoadedOnFirstUse(types.ModuleType):
-    """``urllib.request`` before anything has used it: the first name read from it, set
-    or deleted on it runs the real module's code in this very module object, which
-    from then on is the plain module (as ``importlib.util.LazyLoader`` does, but
-    without loading when the import system merely looks at it)."""
-
-    def __getattr__(self, name: str) -> Any:  # only for names it lacks
-        _load_into(self)
-        return getattr(self, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        _load_into(self)
-        setattr(self, name, value)
-
-    def __delattr__(self, name: str) -> None:
-        _load_into(self)
-        delattr(self, name)
-
-
-_URLLIB_LOCK = threading.Lock()
-
-
-def _load_into(module: types.ModuleType) -> None:
-    import urllib
-
-    with _URLLIB_LOCK:
-        if type(module) is not _LoadedOnFirstUse:
-            return  # loaded meanwhile by another thread
-        object.__setattr__(module, "__class__", types.ModuleType)
-        try:
-            module.__spec__.loader.exec_module(module)  # type: ignore[union-attr]
-        except BaseException:  # never left half made: the next import starts afresh
-            if sys.modules.get("urllib.request") is module:
-                del sys.modules["urllib.request"]
-                del urllib.request  # type: ignore[attr-defined]
-            raise
-
-
-def _defer_urllib_request() -> None:
-    """hibari's voice registry imports ``urllib.request`` for the downloads guided never
-    makes; importing it (with http.client, email and ssl) is about 30 ms of a cold
-    start. Until something really uses it, ``urllib.request`` is a module that loads
-    itself on first use (``_LoadedOnFirstUse``), so nothing changes for any other user
-    of it."""
-    if "urllib.request" in sys.modules:
-        return
-    import importlib.machinery
-    import urllib
-
-    spec = importlib.machinery.PathFinder.find_spec("urllib.request", urllib.__path__)
-    if spec is None or spec.loader is None:
-        return  # not where Python keeps it: leave it to the import system
-    module = _LoadedOnFirstUse("urllib.request")
-    module.__dict__.update(__spec__=spec, __loader__=spec.loader, __file__=spec.origin,
-                           __cached__=spec.cached, __package__="urllib")
-    sys.modules["urllib.request"] = module
-    urllib.request = module  # type: ignore[attr-defined]  # as an import would set it
-
-
-_defer_urllib_request()
 
 
 def installed() -> bool:
@@ -188,7 +123,6 @@ def _hibari_version() -> str:
     return hibari_version()
 
 
-AHEAD = 4  # sentences of one clip in hand at once (model outputs are ~1 MB a second)
 def _plain_session(tts: Any) -> Any:
     """The voice model's onnxruntime session when it takes the inputs ``_infer`` gives
     (hibari 0.2), else None: then hibari's own ``from_ids`` voices each sentence."""
@@ -198,41 +132,91 @@ def _plain_session(tts: Any) -> Any:
     return session if session is not None and session_as_expected(session) else None
 
 
-class _NotAsExpected(Exception):
-    """hibari's waveform step did not draw its noise as this release does."""
+class _G2P:
+    """hibari's phonemizer, loaded in a background thread (while the voice model loads
+    beside it) and shared by every voice of one accent. Parsing its gzipped JSON tables
+    takes 0.5 to 1 s on a busy machine, so the parsed tables are kept in the cache
+    (``guided.speech.hibari_fast``) and read from there in a few milliseconds."""
+
+    def __init__(self, british: bool, folder: Path | None):
+        self._british, self._folder = british, folder
+        self._ready = threading.Event()
+        self._real: Any = None
+        self._error: BaseException | None = None
+        self._lock = threading.Lock()
+        threading.Thread(target=self._load, daemon=True, name="guided-hibari-g2p").start()
+
+    def _load(self) -> None:
+        try:
+            from guided.speech.hibari_fast import load_g2p
+
+            self._real = load_g2p(self._british, self._folder)
+        except BaseException as exc:  # noqa: BLE001 - raised where it is used
+            self._error = exc
+        finally:
+            self._ready.set()
+
+    def __call__(self, text: str) -> str:
+        self._ready.wait()
+        if self._error is not None:
+            raise SpeechError(f"hibari's phonemizer could not start ({self._error})")
+        with self._lock:  # pure Python with caches: one sentence at a time
+            return self._real(text)
 
 
-def _noise_shape(outputs: list[np.ndarray]) -> tuple[int, int]:
-    try:
-        bins, frames = outputs[0].shape  # hibari 0.2: complex noise, one value per bin and frame
-    except (IndexError, ValueError, AttributeError):
-        raise _NotAsExpected() from None
-    return bins, 2 * frames
+class _Model:
+    """One voice, loaded once per process and shared by every speech thread: the
+    onnxruntime session is thread-safe; the phonemizer loads beside it, in parallel."""
+
+    def __init__(self, name: str, path: Path, british: bool, folder: Path | None):
+        self.name, self.path, self._folder = name, path, folder
+        self._lock = threading.Lock()
+        self._g2p = _g2p(british, folder)
+        self._tts: Any = None
+
+    def tts(self) -> Any:
+        with self._lock:
+            if self._tts is None:
+                from guided.speech.hibari_model import make_tts
+
+                self._tts = make_tts(self.name, self.path, self._g2p, self._folder, threads=1)
+            return self._tts
+
+    def phonemize(self, text: str) -> list[str]:
+        return list(self.tts().phonemize(text))
 
 
-def _waveform(outputs: list[np.ndarray], noise: _Noise) -> np.ndarray:
-    from hibari import dsp
+_MODELS: dict[tuple[str, Path | None], _Model] = {}
+_G2PS: dict[tuple[bool, Path | None], _G2P] = {}
+_MODELS_LOCK = threading.Lock()
 
-    return dsp.synth(*outputs, noise)
+
+_WARMING: list[threading.Thread] = []
 
 
-class _Noise:
-    """The one draw ``hibari.dsp.synth`` makes from its generator, made beforehand in the
-    clip's order (``HibariEngine._voice_in_parallel``); anything else it asks for means
-    another hibari, and the clip is made one sentence after another instead."""
+def _finish_warming() -> None:
+    """At exit (an error before the first clip, say): let a model still loading finish
+    first. onnxruntime aborts the process ("terminate called ...") if the interpreter
+    shuts down while one of its sessions is being made."""
+    for thread in list(_WARMING):
+        thread.join(10.0)
 
-    def __init__(self, samples: np.ndarray):
-        self._samples = samples
-        self.used = False
 
-    def standard_normal(self, size: Any = None, dtype: Any = np.float64) -> np.ndarray:
-        if self.used or dtype is not np.float32 or tuple(np.atleast_1d(size)) != self._samples.shape:
-            raise _NotAsExpected()
-        self.used = True
-        return self._samples
+def _g2p(british: bool, folder: Path | None) -> _G2P:
+    with _MODELS_LOCK:
+        if (british, folder) not in _G2PS:
+            _G2PS[british, folder] = _G2P(british, folder)
+        return _G2PS[british, folder]
 
-    def __getattr__(self, name: str) -> Any:
-        raise _NotAsExpected()
+
+def _model(name: str, path: Path, info: dict[str, Any], folder: Path | None) -> _Model:
+    with _MODELS_LOCK:
+        found = _MODELS.get((name, folder))
+    if found is None:  # made outside the lock: _Model takes it for its phonemizer
+        made = _Model(name, path, bool(info.get("british")), folder)
+        with _MODELS_LOCK:
+            found = _MODELS.setdefault((name, folder), made)
+    return found
 
 
 class HibariEngine:
@@ -269,32 +253,33 @@ class HibariEngine:
 
     def start(self) -> None:
         """Load the default voice and its phonemizer now, in the background."""
-        warm_in_background(self._warm)
+        thread = threading.Thread(target=self._warm, daemon=True, name="guided-hibari-warm")
+        with _MODELS_LOCK:
+            if not _WARMING:
+                atexit.register(_finish_warming)
+            _WARMING.append(thread)
+        thread.start()
 
     def _warm(self) -> None:
         try:
             path, info = self._files(DEFAULT_VOICE)
-            model(DEFAULT_VOICE, path, info, self._folder).tts()
+            _model(DEFAULT_VOICE, path, info, self._folder).tts()
         except Exception:  # noqa: BLE001 - a real failure shows up when a clip is made
             pass
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
         name = voice or DEFAULT_VOICE
         path, info = self._files(name)
-        voice_model = model(name, path, info, self._folder)
+        model = _model(name, path, info, self._folder)
         try:
-            tts = voice_model.tts()
+            tts = model.tts()
             # Bounded pieces (guided.speech.chunking): hibari cuts only at sentence and
             # clause ends, so one run-on sentence would be one run whose memory grows
             # with its length (2.2 GB at 5,000 characters). Pieces are joined as hibari
             # joins its own sentences, with nothing between them.
             runs = [tts.ids(phonemes) for piece in pieces(text)
-                    for phonemes in voice_model.phonemize(piece)]
-            seed = clip_seed(name, rate, text)
-            try:
-                parts = self._voice_in_parallel(tts, runs, speed(rate), seed)
-            except _NotAsExpected:  # another hibari: one sentence after another
-                parts = self._voice_in_order(tts, runs, speed(rate), seed)
+                    for phonemes in model.phonemize(piece)]
+            parts = self._voice_in_order(tts, runs, speed(rate), clip_seed(name, rate, text))
         except SpeechError:
             raise
         except Exception as exc:  # noqa: BLE001 - onnxruntime / phonemizer errors
@@ -322,41 +307,6 @@ class HibariEngine:
             from hibari import dsp
 
             parts.append(dsp.synth(*self._infer(session, ids, speed), rng))
-        return parts
-
-    def _voice_in_parallel(self, tts: Any, runs: list[list[int]], speed: float,
-                           seed: int) -> list[np.ndarray]:
-        """The same samples as ``_voice_in_order``, with the sentences of a clip made side
-        by side on the cores (a cold ``guided play`` waits for its first clip; issue 13).
-        The model runs are independent; the waveform step draws its noise once from
-        the clip's generator, so the draws are made beforehand, in order, and each
-        sentence's waveform is then finished on its own. At most ``AHEAD`` sentences
-        are in hand at once, so memory stays bounded whatever the length."""
-        session = _plain_session(tts)
-        if session is None:
-            raise _NotAsExpected()
-        rng = np.random.default_rng(seed)
-        workers = pool()
-        runs = [ids for ids in runs if len(ids) >= 3]  # as hibari: too short is silence, no draw
-        parts: list[np.ndarray] = []
-        window: list[Future] = []
-        try:
-            for start in range(0, len(runs), AHEAD):
-                window = [workers.submit(self._infer, session, ids, speed)
-                          for ids in runs[start:start + AHEAD]]
-                finishing = []
-                for made in window:
-                    outputs = made.result()
-                    noise = _Noise(rng.standard_normal(_noise_shape(outputs), dtype=np.float32))
-                    finishing.append((workers.submit(_waveform, outputs, noise), noise))
-                window = [job for job, _ in finishing]
-                for job, noise in finishing:
-                    parts.append(job.result())
-                    if not noise.used:
-                        raise _NotAsExpected()
-        finally:
-            for job in window:
-                job.cancel()
         return parts
 
     def _infer(self, session: Any, ids: list[int], speed: float) -> list[np.ndarray]:

@@ -89,24 +89,17 @@ def internals_as_expected() -> bool:
 
 
 def _read_kept(path: Path) -> bytes | None:
-    """A kept file's bytes, or None when it is missing, not a regular file (a FIFO, a
-    device, a link), larger than any kept file can be, or unreadable."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    """A kept file's bytes through the kept-file door (``guided.doors.keptfile``), or
+    None when it is missing or not as guided writes it (a FIFO, a device, a link,
+    larger than any kept file can be, unreadable): then it is made again, or, when
+    something else is in its place, hibari starts the slow way."""
+    from guided.doors.keptfile import Damaged, read_kept
+
     try:
-        fd = os.open(path, flags)
-    except OSError:
+        return read_kept(path, advice="guided makes it again", max_bytes=KEPT_CAP,
+                         kind="hibari's kept start-up file")
+    except Damaged:
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > KEPT_CAP:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            data = fh.read(KEPT_CAP + 1)
-        return data if len(data) <= KEPT_CAP else None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def _is_other_than_a_file(path: Path) -> bool:
@@ -249,17 +242,16 @@ def _unpack(data: bytes) -> tuple[dict, memoryview]:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    """``data`` into ``path`` whole or not at all (the one atomic write, guided.atomic);
+    a failure is an ``OSError`` here: a kept file that cannot be written is not kept."""
+    from guided.atomic import write_atomic
+    from guided.errors import GuidedError
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+        write_atomic(path, data)
+    except GuidedError as exc:
+        raise OSError(str(exc)) from None
 
 
 def _assemble(tables: dict[str, Any], exceptions: dict, british: bool) -> Any:

@@ -6,6 +6,8 @@ Ground for ``guided.speech.choice`` (which voice speaks) and ``guided voices -l`
 
 from __future__ import annotations
 
+import re
+
 LANGUAGE_NAMES = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
     "nl": "Dutch", "pt": "Portuguese", "sv": "Swedish", "da": "Danish", "nb": "Norwegian",
@@ -49,3 +51,25 @@ def language_name(code: str) -> str:
     """The English name of a language tag (``de-AT`` -> German), else the tag itself."""
     return next((LANGUAGE_NAMES[c.split("-")[0]] for c in language_codes(code)
                  if c.split("-")[0] in LANGUAGE_NAMES), normalise_language(code))
+
+
+# ISO 639-2 codes (both forms) of the languages in LANGUAGE_NAMES: `eng` means English, not a voice
+THREE_LETTER = {
+    "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it",
+    "nld": "nl", "dut": "nl", "por": "pt", "swe": "sv", "dan": "da", "nob": "nb", "nor": "no",
+    "fin": "fi", "pol": "pl", "ces": "cs", "cze": "cs", "rus": "ru", "ukr": "uk", "ell": "el",
+    "gre": "el", "tur": "tr", "jpn": "ja", "zho": "zh", "chi": "zh", "kor": "ko", "hin": "hi",
+    "ara": "ar", "heb": "he", "ind": "id",
+}
+
+
+def language_of_name(name: str) -> str | None:
+    """The language a would-be voice name stands for (``en``, ``en-us``, ``eng``,
+    ``pt_br``), else None."""
+    first = re.split(r"[-_]", name, maxsplit=1)[0]
+    code = THREE_LETTER.get(first, first)
+    if code not in LANGUAGE_NAMES:
+        return None
+    if first != name and not re.fullmatch(r"[a-z]{2,3}(?:[-_][a-z0-9]{1,8})+", name):
+        return None
+    return LANGUAGE_NAMES[code]

@@ -16,6 +16,8 @@ from math import gcd
 
 import numpy as np
 
+from guided.pcm import from_int16
+
 HALF_TAPS = 16  # filter half-length in samples of the lower rate
 ROLLOFF = 0.95  # pass band, as a fraction of the lower Nyquist frequency
 KAISER_BETA = 8.6  # about 80 dB stop-band attenuation
@@ -94,7 +96,5 @@ def _segment(samples: np.ndarray, start: int, stop: int) -> np.ndarray:
 
 def _as_float(samples: np.ndarray) -> np.ndarray:
     if samples.dtype == np.int16:
-        out = samples.astype(np.float32)
-        out /= 32768.0
-        return out
+        return from_int16(samples)
     return np.asarray(samples, dtype=np.float32)

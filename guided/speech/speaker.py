@@ -28,6 +28,7 @@ import numpy as np
 
 from guided.errors import GuidedError, SpeechError
 from guided.paths import cache_dir as default_cache_dir
+from guided.pcm import from_int16
 from guided.speech import engines, recorded
 from guided.speech.base import Engine, SpeechSettings
 from guided.speech.cache import ClipCache, CorruptClip, clip_key, normalise
@@ -376,9 +377,7 @@ def _start(engine: Engine) -> None:
 
 
 def _as_float(samples: np.ndarray) -> np.ndarray:
-    out = samples.astype(np.float32)
-    out /= np.float32(32768.0)  # in place: a long clip is not held twice as float
-    return out
+    return from_int16(samples)  # the one int16 rule (guided.pcm)
 
 
 def _quote(text: str, limit: int = 60) -> str:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from guided.pcm import from_int16, to_int16
 from guided.samples import SAMPLE_RATE
+
+__all__ = ["clean", "from_int16", "resample", "to_float32", "to_int16", "trim"]
 
 THRESHOLD_DBFS = -50.0  # anything quieter than this at either end counts as silence
 FADE_SECONDS = 0.005  # a tiny fade at both cut points so the clip never starts with a click
@@ -23,26 +26,12 @@ def to_float32(pcm: np.ndarray) -> np.ndarray:
     if pcm.ndim > 1:  # channels last, as soundfile and wave readers give it
         pcm = pcm.mean(axis=-1)
     if pcm.dtype == np.int16:
-        out = pcm.astype(np.float32)
-        out /= 32768.0  # in place: a long clip is not held twice
-        return out
+        return from_int16(pcm)
     if pcm.dtype == np.int32:
         return (pcm / 2147483648.0).astype(np.float32)
     if pcm.dtype == np.uint8:
         return (pcm.astype(np.float32) - 128.0) / 128.0
     return np.clip(pcm.astype(np.float32, copy=False), -1.0, 1.0)
-
-
-def to_int16(samples: np.ndarray) -> np.ndarray:
-    """float32 in [-1, 1] as int16 (what the cache stores), block by block so a long
-    clip is never copied whole as float."""
-    out = np.empty(len(samples), dtype=np.int16)
-    for start in range(0, len(samples), BLOCK):
-        scaled = np.clip(samples[start:start + BLOCK], -1.0, 32767 / 32768)
-        scaled *= 32768.0
-        np.round(scaled, out=scaled)
-        out[start:start + BLOCK] = scaled
-    return out
 
 
 def resample(samples: np.ndarray, sample_rate: int, target: int = SAMPLE_RATE) -> np.ndarray:

@@ -10,7 +10,7 @@ import re
 from guided.errors import GuidedError
 from guided.speech.choice import _a, _is_recorded, _no_such_voice, find_voice
 from guided.speech.engines import AUTO, ENGINE_LABELS, ENGINE_NAMES, HIBARI, NATURAL, PICO
-from guided.speech.languages import LANGUAGE_NAMES
+from guided.speech.languages import language_of_name
 
 
 def check_voice_name(name: str) -> None:
@@ -42,27 +42,7 @@ def check_engine_speaks(engine: str, voice: str, *, setting: str) -> None:
                       "the engine as it is")
 
 
-# ISO 639-2 codes (both forms) of the languages above: `eng` means English, not a voice
-THREE_LETTER = {
-    "eng": "en", "deu": "de", "ger": "de", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it",
-    "nld": "nl", "dut": "nl", "por": "pt", "swe": "sv", "dan": "da", "nob": "nb", "nor": "no",
-    "fin": "fi", "pol": "pl", "ces": "cs", "cze": "cs", "rus": "ru", "ukr": "uk", "ell": "el",
-    "gre": "el", "tur": "tr", "jpn": "ja", "zho": "zh", "chi": "zh", "kor": "ko", "hin": "hi",
-    "ara": "ar", "heb": "he", "ind": "id",
-}
 WINDOWS_DEVICES = {"con", "prn", "aux", "nul", "conin$", "conout$"}
-
-
-def _language_of_name(name: str) -> str | None:
-    """The language a would-be voice name stands for (``en``, ``en-us``, ``eng``,
-    ``pt_br``), else None."""
-    first = re.split(r"[-_]", name, maxsplit=1)[0]
-    code = THREE_LETTER.get(first, first)
-    if code not in LANGUAGE_NAMES:
-        return None
-    if first != name and not re.fullmatch(r"[a-z]{2,3}(?:[-_][a-z0-9]{1,8})+", name):
-        return None
-    return LANGUAGE_NAMES[code]
 
 
 def check_recording_name(name: str) -> None:
@@ -71,7 +51,7 @@ def check_recording_name(name: str) -> None:
     would then speak the recordings instead."""
     wanted = name.strip().lower()
     owner = None
-    language = _language_of_name(wanted)
+    language = language_of_name(wanted)
     if wanted in WINDOWS_DEVICES or re.fullmatch(r"(com|lpt)[0-9]", wanted):
         owner = "the name of a device on Windows (no folder can have it there)"
     elif language:

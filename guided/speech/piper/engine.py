@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from guided.errors import SpeechError
+from guided.pcm import to_int16
 from guided.speech.base import Voice
 from guided.speech.piper.identity import piper_cache_dir, voice_identity
 from guided.speech.piper.models import clip_seed, seeded_voice
@@ -99,7 +100,7 @@ class PiperEngine:
                 audio = self._run(model, ids, scale)
                 if parts:
                     parts.append(gap)
-                parts.append(np.clip(audio * 32767.0, -32767, 32767).astype(np.int16))
+                parts.append(to_int16(audio))
                 del audio
         except SpeechError:
             raise

@@ -19,12 +19,13 @@ from collections.abc import Iterable
 import numpy as np
 
 from guided.errors import GuidedError, SpeechError
+from guided.pcm import from_int16, to_int16
 from guided.speech.base import SpeechSettings, Voice
 from guided.speech.cache import ClipCache, CorruptClip, clip_key, normalise
 from guided.speech.engines import RECORDED
 from guided.speech.recorded.store import VoiceStore, recorded_voices
 from guided.speech.recorded.takes import PREP_VERSION, prepare
-from guided.speech.trim import to_int16, trim
+from guided.speech.trim import trim
 
 ENGINE = RECORDED
 
@@ -66,7 +67,7 @@ class RecordedLines:
         if stored is None:
             stored = to_int16(self.prepared(text))
             self.cache.store(key, stored)
-        return stored.astype(np.float32) / np.float32(32768.0)
+        return from_int16(stored)
 
     def prepared(self, text: str) -> np.ndarray:
         return prepared_clip(self.store, text)

@@ -36,6 +36,7 @@ from guided.atomic import replacing, write_atomic
 from guided.doors.keptfile import Damaged, kept_path, read_kept_json
 from guided.errors import GuidedError, disk_problem
 from guided.paths import guided_home
+from guided.pcm import to_int16
 from guided.speech.cache import normalise
 
 FORMAT = 1
@@ -312,8 +313,7 @@ def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
         w.setsampwidth(2)
         w.setframerate(int(rate))
         for start in range(0, len(data), 1 << 18):
-            block = np.asarray(data[start:start + (1 << 18)], dtype=np.float64)
-            w.writeframes(np.round(np.clip(block, -1.0, 32767 / 32768) * 32768.0).astype("<i2").tobytes())
+            w.writeframes(to_int16(data[start:start + (1 << 18)]).astype("<i2", copy=False).tobytes())
     return out.getvalue()
 
 
