@@ -210,7 +210,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import is_interactive
     from guided.practice import sessionlog
-    from guided.practice.checks import require_known_variables
+    from guided.practice.checks import check_practices, require_known_variables
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
@@ -221,6 +221,11 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     _ = texts(language)
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
                             asked)
+    problems = check_practices(scripts, variables)  # said now, before a question or a sound
+    if problems:
+        for problem in problems:
+            click.echo(printable(str(problem)), err=True)
+        sys.exit(1)
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     rate_it = interactive and ask and load_preferences().ratings
