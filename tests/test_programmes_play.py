@@ -81,6 +81,26 @@ def test_today_play_speaks_the_day_and_keeps_every_answer(guided, tmp_path, alsa
     assert "What felt kind?" in shown and "The pause." in shown
 
 
+def test_today_play_without_a_value_says_so_before_anything_is_asked(guided, tmp_path, alsa_file_sink):  # noqa: F811
+    """Started without a vars file, a programme's {name} is one line naming the fix that
+    works for Markdown (no 'variables:' key there), said before a rating or a sound."""
+    source = tmp_path / "two-questions.md"
+    source.write_text(TWO_QUESTIONS)
+    assert guided("journey", "add", str(source)).returncode == 0
+    assert guided("journey", "start", "two-questions").returncode == 0
+    result = guided("journey", "today", "--play", "--device", alsa_file_sink.device,
+                    input="5\n", env=alsa_file_sink.merged())
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert "two-questions.md:5:" in lines[0] and "pass --var name=... or give it in a --vars-file" in lines[0]
+    assert "Playing" not in result.stdout
+    assert not alsa_file_sink.output.exists() or alsa_file_sink.output.stat().st_size == 0
+    fixed = guided("journey", "today", "--play", "--no-prompt", "--var", "name=Sam",
+                   "--device", alsa_file_sink.device, env=alsa_file_sink.merged())
+    assert fixed.returncode == 0, fixed.stderr
+
+
 def test_wait_holds_in_play_until_space(guided, tmp_path, pulse_null_sink):  # noqa: F811
     source = tmp_path / "waiting.md"
     source.write_text(WAITING)

@@ -114,8 +114,9 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
         "--engine", type=EngineChoice(ACCEPTED_ENGINES), default=None, envvar="GUIDED_ENGINE",
         metavar="ENGINE",  # the choices are in the help text (the test engine is not for users)
         help="Speech engine: hibari (natural, English), piper (natural, needs guided[neural]), "
-             "pyttsx3 (espeak-ng, many languages), or auto: a natural voice for the script's "
-             "language, else espeak-ng (default: GUIDED_ENGINE, your settings', else auto).",
+             "pico (German, Spanish, French, Italian, British English), pyttsx3 (espeak-ng, "
+             "many languages), or auto: the best voice here for the script's language "
+             "(default: GUIDED_ENGINE, your settings', else auto).",
     )(command)
 
 

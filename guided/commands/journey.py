@@ -212,7 +212,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
-    from guided.script.checks import require_known_variables
+    from guided.script.checks import check_practices, require_known_variables
     from guided.timeline.plan import filled_title
 
     scripts = day_scripts(j, day)
@@ -220,6 +220,11 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     _ = texts(language)
     require_known_variables(variables, [journeys.load_practice(j, ref) for ref in j.practice_refs()],
                             asked)
+    problems = check_practices(scripts, variables)  # said now, before a question or a sound
+    if problems:
+        for problem in problems:
+            click.echo(printable(str(problem)), err=True)
+        sys.exit(1)
     found = check_output(device)  # before asking anything: no device, no questions
     interactive = is_interactive()
     rate_it = interactive and ask and load_preferences().ratings

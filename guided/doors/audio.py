@@ -93,17 +93,17 @@ def _check_shape(name: str, rate: int, channels: int, frames: int | None,
                        f"{MAX_CHANNELS} (save it again as mono or stereo)")
     most = int(min(max_seconds * rate, MAX_SAMPLES // channels))
     if frames is not None and frames > most:
-        raise _too_long(name, frames / rate, most / rate)
+        raise _too_long(name, frames / rate, most / rate, mono_helps=most < max_seconds * rate)
     return most
 
 
-def _too_long(name: str, seconds: float, most: float) -> NotAudio:
+def _too_long(name: str, seconds: float, most: float, *, mono_helps: bool = False) -> NotAudio:
     def minutes(s: float) -> str:
         return f"{s / 60:.0f} minutes" if s >= 120 else f"{s:.0f} seconds"
 
+    mono = " (or save it as mono)" if mono_helps else ""
     return NotAudio(f"{name} holds {minutes(seconds)} of audio; a take is one line, at most "
-                    f"{minutes(most)} here: cut it to the line (or save it as mono), then import "
-                    "it again")
+                    f"{minutes(most)} here: cut it to just the line{mono}, then import it again")
 
 
 def _with_soundfile(path: Path, fh: BinaryIO, max_seconds: float) -> tuple[np.ndarray, int]:

@@ -210,7 +210,8 @@ def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None, *,
             if unfilled is not None:
                 unfilled.append(name)
                 return token
-            raise ScriptError(missing_value(name, variables), pos)
+            raise ScriptError(missing_value(name, variables, in_script=not (  # a programme has no 'variables:'
+                pos is not None and pos.file.lower().endswith(".md"))), pos)
         return str(variables[name])
 
     return _PLACEHOLDER.sub(replace, text)
