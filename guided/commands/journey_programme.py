@@ -12,7 +12,7 @@ import click
 from guided.errors import GuidedError, ScriptErrors
 from guided.outputs.safetext import printable
 from guided.practice import journeys
-from guided.practice.journeys import Day, Journey
+from guided.practice.journeyfile import Day, Journey
 
 
 def load_checked(name: str, values: Mapping[str, str] | None = None) -> Journey:
