@@ -80,9 +80,13 @@ bench: setup
 catalogues: setup
 	$(PY) tools/catalogues.py
 
+
+# ruff, mypy, and the layers: lint-imports checks that imports only run downward and
+# never in a circle (the contracts are in pyproject.toml, docs/architecture.md explains them).
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 typecheck: setup
 	$(VENV)/bin/mypy

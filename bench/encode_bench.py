@@ -34,7 +34,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from guided.audio.format import SAMPLE_RATE  # noqa: E402
+from guided.samples import SAMPLE_RATE  # noqa: E402
 from tests.meters import ebur128  # noqa: E402 - ffmpeg's meter, as the tests use it
 
 ROUNDS = 5

@@ -9,19 +9,106 @@ its temporary names are ones ``guided cache prune`` knows to clean up.)
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import shutil
+import stat
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from guided.errors import GuidedError
+
+TEMP_SUFFIXES = (".part", ".building")
+STALE_AFTER = 24 * 3600.0  # a temp file whose process is unknown is stale after a day
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+(?:\.part|\.building)$")
 
 
 def temp_beside(target: Path) -> Path:
     """A hidden temporary file beside ``target`` (same folder, so the final rename is
     atomic), named ``.NAME.PID.XXXX.part`` so a later run can remove it if this process
-    is killed outright (see ``guided.outputs.writer.sweep_stale``)."""
-    from guided.outputs.writer import temp_file
-
+    is killed outright (see ``sweep_stale``)."""
     return temp_file(target)
+
+
+def make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GuidedError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
+
+
+def temp_name(target: Path) -> str:
+    return f".{target.name[:80]}.{os.getpid()}."
+
+
+def temp_file(target: Path) -> Path:
+    """A hidden temporary file beside ``target`` named so the next run can tell whether its
+    writer is still alive; readable like any new file (mkstemp alone makes it private)."""
+    folder = target.parent if str(target.parent) else Path(".")
+    make_folder(folder)
+    sweep_stale(folder)
+    try:
+        fd, name = tempfile.mkstemp(prefix=temp_name(target), suffix=".part", dir=folder)
+    except OSError as exc:
+        raise GuidedError(f"cannot write in {folder}: {exc.strerror or exc}") from None
+    os.close(fd)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(name, 0o666 & ~mask)
+    return Path(name)
+
+
+def temp_folder(target: Path) -> Path:
+    folder = target.parent if str(target.parent) else Path(".")
+    make_folder(folder)
+    sweep_stale(folder)
+    try:
+        return Path(tempfile.mkdtemp(prefix=temp_name(target), suffix=".building", dir=folder))
+    except OSError as exc:
+        raise GuidedError(f"cannot write in {folder}: {exc.strerror or exc}") from None
+
+
+# --- temporary files left by runs that were killed -------------------------------------
+
+
+def sweep_stale(folder: Path) -> int:
+    """Remove ``.NAME.PID.XXXX.part`` files and ``.building`` folders whose process is gone
+    (or, if the process can't be told, older than a day). Returns how many were removed."""
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    now = time.time()
+    for name in names:
+        match = _TEMP_NAME.match(name)
+        if not match:
+            continue
+        path = folder / name
+        pid = int(match.group(1))
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        if pid == os.getpid() or (_alive(pid) and now - st.st_mtime < STALE_AFTER):
+            continue
+        with contextlib.suppress(OSError):
+            if stat.S_ISDIR(st.st_mode):
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    from guided.portable import pid_alive
+
+    return pid_alive(pid)
 
 
 @contextmanager

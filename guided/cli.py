@@ -31,7 +31,7 @@ COMMANDS: dict[str, str] = {
     "new": "guided.commands.authoring:new",
     "edit": "guided.commands.authoring:edit",
     "remove": "guided.commands.authoring:remove",
-    "say": "guided.commands.authoring:say",
+    "say": "guided.commands.say:say",
     "journey": "guided.commands.journey:journey",
     "bundle": "guided.commands.bundle:bundle",
     "log": "guided.commands.log:log",

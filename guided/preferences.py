@@ -30,15 +30,10 @@ from pathlib import Path
 
 import yaml
 
-from guided.errors import GuidedError, Pos, ScriptError
+from guided.errors import GuidedError, Pos
 from guided.paths import settings_file
 from guided.script.model import PACE_RANGE, RATE_RANGE
-
-SPEECH_KEYS = ("engine", "voice")  # read by guided.settings
-LISTENER_KEYS = ("rate", "pace", "device", "ratings", "streaks",
-                 "ambience", "ambience-volume", "bells", "breath-tones", "support")
-ALL_KEYS = SPEECH_KEYS + LISTENER_KEYS
-MAX_BYTES = 64 * 1024
+from guided.settings import LISTENER_KEYS, MAX_BYTES, check_key, load_settings, settings_text
 
 # What each setting means, and what applies while it is not set (for `guided settings`).
 DESCRIPTIONS = {
@@ -90,17 +85,6 @@ def raw_settings(path: Path | None = None) -> dict[str, object]:
     return _read(path or settings_file())[0]
 
 
-def check_key(key: str) -> str:
-    """``key`` when it is a setting; else a one-line error with the closest one."""
-    if key in ALL_KEYS:
-        return key
-    from guided.script.suggest import closest
-
-    close = closest(key.lower(), ALL_KEYS, cutoff=0.5)
-    hint = f" (did you mean '{close}'?)" if close else ""
-    raise GuidedError(f"unknown setting '{key}'{hint}; the settings are: {', '.join(ALL_KEYS)}")
-
-
 def set_value(key: str, value: str, path: Path | None = None) -> object:
     """Write ``key: value`` into the settings file, keeping every other line as it is.
 
@@ -115,8 +99,8 @@ def set_value(key: str, value: str, path: Path | None = None) -> object:
 
 def _set_locked(path: Path, key: str, parsed: object) -> object:
     if key in ("voice", "engine"):  # now, not at every play: a voice that is not here,
-        from guided.settings import load_settings  # or that the engine set cannot speak,
-        from guided.speech.choice import check_engine_speaks, check_voice_name  # is refused
+        # or that the engine set cannot speak, is refused
+        from guided.speech.voicenames import check_engine_speaks, check_voice_name
 
         now = load_settings(path)
         if key == "voice":
@@ -155,7 +139,6 @@ def _read(path: Path) -> tuple[dict[str, object], dict[str, Pos]]:
     if not path.exists():
         return {}, {}
     from guided.script.yamlfile import load_nodes, node_pos
-    from guided.settings import load_settings
 
     load_settings(path)  # the file as a whole: names, engine and voice, every mistake one line
     node = load_nodes(path, max_bytes=MAX_BYTES, what="a settings file", alias_places=True)
@@ -199,7 +182,7 @@ def _parse_value(key: str, value: object) -> object:
             return text.lower() in _ON
         raise GuidedError(f"{key} should be on or off")
     if key == "engine":
-        from guided.speech.choice import ENGINE_CHOICES
+        from guided.speech.engines import ENGINE_CHOICES
 
         if text.lower() not in ENGINE_CHOICES:
             raise GuidedError(f"engine should be one of {', '.join(ENGINE_CHOICES)}")
@@ -239,23 +222,6 @@ def _sound_value(key: str, value: object, text: str) -> object:
 
 def _text(path: Path) -> str:
     return settings_text(path) or ""
-
-
-def settings_text(path: Path) -> str | None:
-    """The settings file's text (None when there is none), through the kept-file door
-    (``guided.doors.keptfile``): a regular file in the guided folder, not a link, a pipe
-    or a device, at most ``MAX_BYTES``, UTF-8 (a bad byte named at its line and column)."""
-    from guided.doors.keptfile import Damaged, read_kept
-    from guided.script.yamlfile import decode
-
-    try:
-        data = read_kept(path, advice="put a settings file of your own there, or remove it",
-                         max_bytes=MAX_BYTES, kind="a settings file")
-    except Damaged as exc:
-        raise ScriptError(f"{exc.why.removeprefix('it ')}; put a settings file of your own there (or "
-                          "remove it)",
-                          Pos(str(path))) from None
-    return None if data is None else decode(data, str(path))
 
 
 def _yaml_scalar(value: object) -> str:

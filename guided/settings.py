@@ -20,13 +20,17 @@ from pathlib import Path
 
 import yaml
 
-from guided.errors import GuidedError, Pos
+from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import settings_file
-from guided.preferences import ALL_KEYS, check_key, settings_text
 from guided.script.nodes import NodeReader
 from guided.script.yamlfile import compose, is_blank, node_pos
-from guided.speech.choice import AUTO, ENGINE_CHOICES
+from guided.speech.engines import AUTO, ENGINE_CHOICES
 
+SPEECH_KEYS = ("engine", "voice")  # read here
+LISTENER_KEYS = ("rate", "pace", "device", "ratings", "streaks",
+                 "ambience", "ambience-volume", "bells", "breath-tones", "support")
+ALL_KEYS = SPEECH_KEYS + LISTENER_KEYS
+MAX_BYTES = 64 * 1024
 KEYS = ALL_KEYS  # rate, pace, device, ratings and streaks are read by guided.preferences
 
 
@@ -89,3 +93,31 @@ def _positions(path: Path, node: yaml.Node | None) -> tuple[dict[object, Pos], d
     pairs = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)]
     return ({k.value: _pos(path, k) for k, _ in pairs},
             {k.value: _pos(path, v) for k, v in pairs})
+
+
+def check_key(key: str) -> str:
+    """``key`` when it is a setting; else a one-line error with the closest one."""
+    if key in ALL_KEYS:
+        return key
+    from guided.script.suggest import closest
+
+    close = closest(key.lower(), ALL_KEYS, cutoff=0.5)
+    hint = f" (did you mean '{close}'?)" if close else ""
+    raise GuidedError(f"unknown setting '{key}'{hint}; the settings are: {', '.join(ALL_KEYS)}")
+
+
+def settings_text(path: Path) -> str | None:
+    """The settings file's text (None when there is none), through the kept-file door
+    (``guided.doors.keptfile``): a regular file in the guided folder, not a link, a pipe
+    or a device, at most ``MAX_BYTES``, UTF-8 (a bad byte named at its line and column)."""
+    from guided.doors.keptfile import Damaged, read_kept
+    from guided.script.yamlfile import decode
+
+    try:
+        data = read_kept(path, advice="put a settings file of your own there, or remove it",
+                         max_bytes=MAX_BYTES, kind="a settings file")
+    except Damaged as exc:
+        raise ScriptError(f"{exc.why.removeprefix('it ')}; put a settings file of your own there (or "
+                          "remove it)",
+                          Pos(str(path))) from None
+    return None if data is None else decode(data, str(path))

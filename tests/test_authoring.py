@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
+from guided.samples import SAMPLE_RATE
 from guided.script import library
 from guided.script.model import PRACTICE_KINDS
 from tests import audio_devices

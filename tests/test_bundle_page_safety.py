@@ -100,7 +100,7 @@ def test_placeholders_in_the_language_and_title_cannot_re_substitute(tmp_path, b
     # The case, below the loader (which now refuses such a language): the page was
     # filled by successive str.replace, so "__DATA__" in the language was filled again
     # inside the lang attribute and a crafted title's onfocus handler ran on load.
-    from guided.outputs.bundle import render_page
+    from guided.outputs.bundlepage import render_page
 
     title = '" autofocus onfocus="window.pwned=1" x="'
     data = {"title": title, "intro": "__LANG__", "items": []}

@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from guided.speech.base import SpeechSettings
 from guided.speech.cache import HEADER, ClipCache, CorruptClip, clip_key
-from guided.speech.speaker import Speaker, SpeechSettings
+from guided.speech.speaker import Speaker
 from tests.helpers import one_line_error
 
 TEXTS = ["Welcome, friend.", "Notice five things you can see.", "Feel your feet on the floor."]
@@ -106,7 +107,8 @@ def test_damaged_clip_is_made_again(tmp_path: Path, damage: str) -> None:
 
 FILL = """
 import sys
-from guided.speech.speaker import Speaker, SpeechSettings
+from guided.speech.speaker import Speaker
+from guided.speech.base import SpeechSettings
 with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=sys.argv[1]) as s:
     s.ensure([f"Shared sentence number {i}." for i in range(40)])
     for i in range(40):

@@ -116,7 +116,7 @@ def test_the_questions_follow_the_language(monkeypatch, capsys):
 def test_readme_in_german_labels_each_language_in_a_mixed_bundle():
     import datetime as dt
 
-    from guided.outputs.bundle import Contents, Item
+    from guided.outputs.bundleitems import Contents, Item
     from guided.outputs.pagetext import readme_text
 
     items = [Item("01-erdung", "erdung", "Erdung", "", "audio/01-erdung.mp3", "captions/01-erdung.vtt",

@@ -11,10 +11,11 @@ import click
 import numpy as np
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
 from guided.cli import cli as root
+from guided.samples import SAMPLE_RATE
 from guided.speech import choice, engines, tone_engine
-from guided.speech.speaker import Speaker, SpeechSettings
+from guided.speech.base import SpeechSettings
+from guided.speech.speaker import Speaker
 from tests.helpers import write
 
 

@@ -43,8 +43,8 @@ def test_export_speed_claims_name_the_engine():
 def test_the_rate_order_is_documented_as_it_behaves(isolated_home: Path, tmp_path: Path):
     """Without --rate, the settings' rate wins over the script's (as --help says)."""
     from guided.commands.common import preference_default
+    from guided.script.lengths import speaking_rate
     from guided.script.model import Script
-    from guided.timeline.plan import speaking_rate
 
     text = " ".join((REPO / "docs" / "speech-and-cache.md").read_text().split())
     assert "Without it, your settings' `rate` (`guided settings set rate 130`), else the script's `rate`, else 140." in text

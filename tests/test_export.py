@@ -16,7 +16,7 @@ import mutagen
 import numpy as np
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
+from guided.samples import SAMPLE_RATE
 from tests.meters import ebur128, ffprobe
 
 SR = SAMPLE_RATE

@@ -266,7 +266,7 @@ def test_a_hard_link_to_the_script_is_still_the_script(guided, tiny, tmp_path):
 
 
 def test_stale_temporary_files_go_and_live_ones_stay(tmp_path):
-    from guided.outputs.writer import sweep_stale
+    from guided.atomic import sweep_stale
 
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     dead = subprocess.Popen([sys.executable, "-c", "pass"])

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guided.errors import ScriptError
-from guided.script.checks import check_script
-from guided.script.loader import BREATHE_KEYS, STEP_KEYS, TOP_LEVEL_KEYS, load_script
+from guided.practice.checks import check_script
+from guided.script.loader import TOP_LEVEL_KEYS, load_script
 from guided.script.model import Script
+from guided.script.steps import BREATHE_KEYS, STEP_KEYS
 
 VALID = """\
 format: 1

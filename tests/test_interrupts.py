@@ -74,7 +74,7 @@ def _interrupting_insert(monkeypatch):
 
 
 def _playing(title: str):
-    from guided.outputs.player.play import Playing
+    from guided.practice.recorder import Playing
 
     return Playing(script=title.lower(), title=title, content_hash="x", voice="v", engine="test",
                    rate=140, planned_seconds=10.0)

@@ -9,7 +9,9 @@ import re
 
 import pytest
 
-from guided.outputs.bundle import ChapterMark, Contents, Item, page_data, readme_text
+from guided.outputs.bundleitems import ChapterMark, Contents, Item
+from guided.outputs.bundlepage import page_data
+from guided.outputs.pagetext import readme_text
 from guided.script.durations import format_clock, format_length
 
 

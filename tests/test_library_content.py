@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
+from guided.samples import SAMPLE_RATE
 from guided.script.loader import load_script
 from guided.script.model import Bell, Breathe, Include, Pause, Repeat, Say, Section, iter_steps
 from guided.timeline.plan import SILENCE, SPEECH, TONE, plan

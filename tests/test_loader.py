@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from guided.errors import GuidedError, ScriptError
+from guided.script.lengths import estimate_seconds
 from guided.script.library import BUILT_IN, USER, find_script, iter_library, load
 from guided.script.loader import load_script
 from guided.script.model import Bell, Breathe, Include, Pause, Repeat, Say, Section
-from guided.timeline.estimate import estimate_seconds
 from guided.timeline.plan import plan
 from tests.helpers import write as _write_file
 

@@ -208,7 +208,7 @@ def test_malformed_script_is_one_line(cli, tmp_path, case):
     ("brethe", "breathe"), ("breathing", "breathe"), ("Say", "say"), ("secton", "section"),
 ])
 def test_a_step_is_suggested_only_for_a_likely_slip(typed, hint):
-    from guided.script.loader import STEP_KEYS
+    from guided.script.steps import STEP_KEYS
     from guided.script.suggest import did_you_mean
 
     assert did_you_mean(typed, STEP_KEYS) == (f" (did you mean '{hint}'?)" if hint else "")

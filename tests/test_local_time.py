@@ -17,7 +17,7 @@ import time
 import pytest
 
 from guided.outcomes import COMPLETED
-from guided.practice import days, journeys, sessionlog
+from guided.practice import days, journeys, logstats, sessionlog
 
 TZ = "Pacific/Kiritimati"
 MORNING_UTC = "2026-11-29T18:00:00+00:00"  # 08:00 on Monday 30 November in Kiritimati
@@ -49,7 +49,7 @@ def test_one_local_day_for_streaks_weeks_and_journeys(kiritimati):
         _session(db, EVENING_UTC, journey="small", journey_day=1)
         rows = db.all()
     # Two sessions on one local day: one day in a row, not two (the UTC days differ).
-    result = sessionlog.stats(rows, today=LOCAL_DAY)
+    result = logstats.stats(rows, today=LOCAL_DAY)
     assert result.streak_days == 1
     assert result.minutes_per_week[-1] == ("2026-W49", 2.0)  # Monday 30 November starts week 49
     assert {journeys.session_day(r.started) for r in rows} == {LOCAL_DAY}

@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
 from guided.errors import GuidedError, SpeechError
+from guided.samples import SAMPLE_RATE
 from guided.settings import Settings, load_settings
 from guided.speech import piper as piper_engine
+from guided.speech.base import SpeechSettings
 from guided.speech.cache import SUFFIX
 from guided.speech.piper import DEFAULT_VOICE, PiperEngine, find_voices, length_scale
-from guided.speech.speaker import Speaker, SpeechSettings
+from guided.speech.speaker import Speaker
 
 pytestmark = [pytest.mark.speech, pytest.mark.skipif(
     not piper_engine.available(), reason="the guided[neural] extra is not installed"

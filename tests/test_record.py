@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
 from guided.audio.loudness import measure
+from guided.samples import SAMPLE_RATE
 from guided.speech.recorded import RecordedLines
 from guided.speech.recorded.store import VoiceStore
 from guided.speech.recorded.takes import prepare, read_audio, resample
@@ -255,7 +255,8 @@ def test_take_preparation_cuts_a_breath_and_a_click_and_resamples_without_aliasi
     reference = clean(words, 48000)
     assert abs(len(prepared) - len(reference)) / SAMPLE_RATE < 0.02
     # its loudness matches the synthesized voice's clip of the same line (within 1 LU)
-    from guided.speech.speaker import Speaker, SpeechSettings
+    from guided.speech.base import SpeechSettings
+    from guided.speech.speaker import Speaker
 
     with Speaker(SpeechSettings(engine="pyttsx3"), tmp_path / "cache") as speaker:
         synthesized = measure([speaker.clip(LINES[1])]).integrated

@@ -163,10 +163,10 @@ def test_a_bad_client_name_is_one_line(cli, tmp_path, given):
 def test_a_log_from_before_clients_reads_and_then_grows(cli, tmp_path, isolated_home):
     import sqlite3
 
-    from guided.practice import sessionlog
+    from guided.practice import logschema
 
     db = sqlite3.connect(isolated_home / "sessions.db")
-    sessionlog._m001_sessions(db)
+    logschema._m001_sessions(db)
     db.execute("PRAGMA user_version = 1")
     db.execute("INSERT INTO sessions (script, title, started, outcome) VALUES"
                " ('breath', 'Breath', '2026-11-01T10:00:00+00:00', 'completed')")

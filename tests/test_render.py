@@ -8,11 +8,12 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
 from guided.audio.render import render
 from guided.errors import Pos
+from guided.samples import SAMPLE_RATE
 from guided.script.model import Bell, Breathe, Pause, Repeat, Say, Script, Section
-from guided.speech.speaker import Speaker, SpeechSettings
+from guided.speech.base import SpeechSettings
+from guided.speech.speaker import Speaker
 from guided.timeline.plan import BELL, SPEECH, TAIL, TONE, iter_plan, plan
 
 P = Pos("test.yaml", 1, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from guided.practice import sessionlog
+from guided.practice import logschema, logstats, sessionlog
 from guided.practice.sessionlog import SessionLog
 
 
@@ -13,7 +13,7 @@ def test_database_lives_in_guided_home_and_is_migrated(isolated_home):
     with SessionLog() as db:
         assert db.path == isolated_home / "sessions.db"
     con = sqlite3.connect(isolated_home / "sessions.db")
-    assert con.execute("PRAGMA user_version").fetchone()[0] == len(sessionlog.MIGRATIONS)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == len(logschema.MIGRATIONS)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     cols = {row[1] for row in con.execute("PRAGMA table_info(sessions)")}
     assert {"script", "title", "content_hash", "voice", "started", "ended", "planned_seconds",
@@ -21,7 +21,7 @@ def test_database_lives_in_guided_home_and_is_migrated(isolated_home):
             "reflection", "journey", "journey_day"} <= cols
     # opening again does not re-run migrations
     SessionLog().close()
-    assert con.execute("PRAGMA user_version").fetchone()[0] == len(sessionlog.MIGRATIONS)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == len(logschema.MIGRATIONS)
 
 
 def test_row_exists_from_the_start_and_survives_without_finish(isolated_home):
@@ -69,19 +69,19 @@ def test_stats_streak_weeks_and_distress():
         _session("2026-11-21T20:00:00+00:00", 10, "g", 5, 4),
         _session("2026-11-22T08:00:00+00:00", 3, "b", 6, 6),
     ]
-    result = sessionlog.stats(sessions, today=today, weeks=2)
+    result = logstats.stats(sessions, today=today, weeks=2)
     assert result.streak_days == 3
     # no empty weeks before the first session (a new user saw seven of them) ...
     assert result.minutes_per_week == [("2026-W47", 23.0)]
     # ... but a quiet week between sessions is shown as it was
     earlier = [_session("2026-11-04T20:00:00+00:00", 4), *sessions]
-    assert sessionlog.stats(earlier, today=today, weeks=4).minutes_per_week == [
+    assert logstats.stats(earlier, today=today, weeks=4).minutes_per_week == [
         ("2026-W45", 4.0), ("2026-W46", 0.0), ("2026-W47", 23.0)]
-    assert sessionlog.stats([], today=today).minutes_per_week == []
+    assert logstats.stats([], today=today).minutes_per_week == []
     assert result.distress_change == [("b", 0.0, 1), ("g", -2.0, 2)]
     # yesterday still counts as a running streak; two days ago does not
-    assert sessionlog.stats(sessions[:3], today=today).streak_days == 2
-    assert sessionlog.stats(sessions[:1], today=today).streak_days == 0
+    assert logstats.stats(sessions[:3], today=today).streak_days == 2
+    assert logstats.stats(sessions[:1], today=today).streak_days == 0
 
 
 def test_logging_and_streak_switches(isolated_home):
@@ -90,5 +90,5 @@ def test_logging_and_streak_switches(isolated_home):
     assert not sessionlog.logging_enabled()
     sessionlog.set_logging(True)
     assert sessionlog.logging_enabled()
-    sessionlog.set_streak(False)
-    assert not sessionlog.streak_enabled()
+    logstats.set_streak(False)
+    assert not logstats.streak_enabled()

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from guided.cli import cli
 from guided.errors import GuidedError
-from guided.practice import sessionlog
+from guided.practice import logstats
 from guided.preferences import Preferences, load_preferences
 from guided.speech.choice import VoiceChoice, settle
 from tests.audio_devices import alsa_file_sink  # noqa: F401 - fixture
@@ -92,10 +92,10 @@ def test_a_hand_written_mistake_points_at_its_line(guided, isolated_home: Path):
 
 def test_streaks_setting_is_the_same_switch_as_log_streak():
     assert run("settings", "set", "streaks", "off").exit_code == 0
-    assert not sessionlog.streak_enabled()
+    assert not logstats.streak_enabled()
     assert "in a row" not in run("log", "stats").output
     assert run("log", "streak", "on").exit_code == 0
-    assert load_preferences().streaks and sessionlog.streak_enabled()
+    assert load_preferences().streaks and logstats.streak_enabled()
 
 
 def test_pace_and_rate_settings_are_the_defaults_for_the_options(guided):

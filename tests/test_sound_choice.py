@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from guided.audio.format import SAMPLE_RATE
+from guided.samples import SAMPLE_RATE
 from tests.helpers import write
 
 SR = SAMPLE_RATE

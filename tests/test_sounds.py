@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
 from guided.audio.sounds import AMBIENCE_RMS, Ambience, bell, tone
-from guided.timeline.plan import BELL_SECONDS
+from guided.samples import SAMPLE_RATE
+from guided.script.lengths import BELL_SECONDS
 
 
 def db(x: float) -> float:

@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
 from guided.errors import GuidedError, SpeechError
+from guided.samples import SAMPLE_RATE
 from guided.speech import engines
+from guided.speech.base import SpeechSettings
 from guided.speech.pyttsx3_engine import BACKEND
-from guided.speech.speaker import Speaker, SpeechSettings
+from guided.speech.speaker import Speaker
 from guided.speech.trim import THRESHOLD_DBFS, clean, resample, trim
 from guided.speech.worker import WorkerEngine
 
@@ -236,7 +237,8 @@ def test_pyttsx3_event_loop_path_gives_the_same_speech(monkeypatch: pytest.Monke
 
 INTERRUPTED = """
 import sys, time
-from guided.speech.speaker import Speaker, SpeechSettings
+from guided.speech.speaker import Speaker
+from guided.speech.base import SpeechSettings
 texts = [f"An unhurried sentence, number {i}, to be spoken slowly." for i in range(3000)]
 with Speaker(SpeechSettings(engine="pyttsx3"), cache_dir=sys.argv[1]) as s:
     s.prefetch(texts)

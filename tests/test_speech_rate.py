@@ -3,10 +3,11 @@ setting, so the engine calibrates it (measured here on the built-in library's li
 
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
+from guided.samples import SAMPLE_RATE
 from guided.script.library import iter_library
 from guided.script.model import Say, iter_steps
-from guided.speech.speaker import Speaker, SpeechSettings
+from guided.speech.base import SpeechSettings
+from guided.speech.speaker import Speaker
 
 
 def library_lines(count: int = 40) -> list[str]:

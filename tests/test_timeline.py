@@ -5,21 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from guided.audio.format import SAMPLE_RATE
 from guided.errors import Pos, ScriptError
+from guided.samples import SAMPLE_RATE
+from guided.script.lengths import BELL_SECONDS
 from guided.script.model import Bell, Breathe, Include, Pause, Repeat, Say, Script, Section
-from guided.timeline.plan import (
-    BELL,
-    BELL_SECONDS,
-    BREATH_CUE_WORDS,
-    SECTION,
-    SILENCE,
-    SPEECH,
-    TAIL,
-    TONE,
-    fill_variables,
-    plan,
-)
+from guided.script.placeholders import fill_variables
+from guided.timeline.plan import BELL, BREATH_CUE_WORDS, SECTION, SILENCE, SPEECH, TAIL, TONE, plan
 
 P = Pos("t.yaml", 1, 1)
 

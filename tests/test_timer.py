@@ -13,8 +13,8 @@ import pytest
 import soundfile
 
 from guided.audio.device import to_pcm16
-from guided.audio.format import SAMPLE_RATE
 from guided.audio.render import render
+from guided.samples import SAMPLE_RATE
 from guided.timeline.plan import plan
 from guided.timeline.timer import timer_script
 from tests.audio_devices import alsa_file_sink  # noqa: F401 - fixture

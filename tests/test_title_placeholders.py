@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from guided.script.checks import WARNING, check_file
+from guided.practice.checks import WARNING, check_file
 from guided.script.loader import load_script
 from guided.timeline.plan import SECTION, plan
 from tests.helpers import write

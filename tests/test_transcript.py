@@ -7,9 +7,9 @@ import re
 import pytest
 from test_export import cli_env, decode, export_cli, regions
 
-from guided.audio.format import SAMPLE_RATE
 from guided.errors import GuidedError, Pos
 from guided.outputs.transcript import transcript_text, write_transcript
+from guided.samples import SAMPLE_RATE
 from guided.script.model import Pause, Say, Script, Section
 from guided.timeline.plan import plan
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from guided.audio.format import BLOCK_SIZE, CHANNELS, SAMPLE_RATE
 from guided.errors import AudioDeviceError
 from guided.pcm import to_int16
+from guided.samples import BLOCK_SIZE, CHANNELS, SAMPLE_RATE
 
 INSTALL_HINT = ("PortAudio is not installed: run `sudo apt-get install libportaudio2`, "
                 "or make an MP3 instead with `guided export SCRIPT -o FILE.mp3`")

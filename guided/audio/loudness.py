@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from guided.audio.format import SAMPLE_RATE
+from guided.samples import SAMPLE_RATE
 
 TARGET_LUFS_MONO = -19.0  # -16 LUFS for stereo; we export mono
 TRUE_PEAK_CEILING = -1.0  # dBTP, the most a file may reach

@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from guided.audio.format import BLOCK_SIZE
 from guided.audio.sounds import Ambience, bell, tone
-from guided.speech.base import ClipSource
+from guided.samples import BLOCK_SIZE, ClipSource
 from guided.timeline.ambience import ambience_gain
 from guided.timeline.plan import BELL, SPEECH, TAIL, TONE, Event
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from guided.audio.format import SAMPLE_RATE, seconds_to_samples
+from guided.samples import SAMPLE_RATE, seconds_to_samples
+from guided.script.lengths import BELL_SECONDS
 from guided.script.model import AMBIENCES as SCRIPT_AMBIENCES
-from guided.timeline.plan import BELL_SECONDS
 
 BELL_PEAK = 0.5  # -6 dBFS
 TONE_LEVEL = 0.08  # peak of a breath tone, about -22 dBFS

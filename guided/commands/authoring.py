@@ -1,4 +1,5 @@
-"""Writing your own practices: ``guided new``, ``guided edit`` and ``guided say``."""
+"""Writing your own practices: ``guided new``, ``guided edit`` and ``guided remove``
+(``guided say``, to hear a line as you write it: ``guided.commands.say``)."""
 
 from __future__ import annotations
 
@@ -16,16 +17,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.commands.common import cache_option, collect_vars, var_option, voice_options
 from guided.errors import GuidedError, disk_problem
 from guided.paths import PACKAGE_DIR, is_path_ref, user_scripts_dir
-from guided.script.model import MAX_SAY_CHARS, PRACTICE_KINDS, Include, Script, iter_steps
+from guided.script.model import PRACTICE_KINDS, Include, Script, iter_steps
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 if TYPE_CHECKING:
-    from guided.speech.choice import VoiceChoice
+    pass
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -225,7 +225,7 @@ def free_name(name: str) -> str:
 def _report_check(path: Path, ref: str) -> bool:
     """Run `guided check` on ``path`` and say how it went; True when it can be played.
     ``ref`` is how to name it to `guided edit` again."""
-    from guided.script.checks import WARNING, check_file
+    from guided.practice.checks import WARNING, check_file
     from guided.script.durations import format_length
 
     report = check_file(path, name=path.stem)
@@ -402,123 +402,3 @@ def trash_dir() -> Path:
 
 def _quote(path: Path) -> str:
     return f'"{path}"' if sys.platform == "win32" else shlex.quote(str(path))
-
-
-def say_format(path: Path) -> str:
-    """The audio format a ``say -o`` file name asks for."""
-    from guided.outputs.formats import AUDIO_FORMATS as SAY_FORMATS
-
-    ext = path.suffix.lower().lstrip(".")
-    ext = "ogg" if ext == "oga" else ext
-    if ext not in SAY_FORMATS:
-        raise GuidedError(f"cannot tell which audio format to write from {path.name!r}; "
-                          f"use a name ending in {', '.join('.' + f for f in SAY_FORMATS)}")
-    return ext
-
-
-def write_wav(path: Path, samples, sample_rate: int, *, force: bool = True) -> None:
-    """Write mono float32 samples as a 16-bit WAV, whole or not at all."""
-    import wave
-
-    from guided.outputs.writer import check_target, writing
-    from guided.speech.trim import to_int16
-
-    real = check_target(path, force=force, what="the phrase")
-    with writing(real, force=force) as tmp, wave.open(str(tmp), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(sample_rate)
-        out.writeframes(to_int16(samples).tobytes())
-
-
-def write_phrase(path: Path, samples, sample_rate: int, *, force: bool = False) -> None:
-    """``say -o``: WAV, MP3, Ogg Vorbis or FLAC, as the file name says."""
-    fmt = say_format(path)
-    if fmt == "wav":
-        write_wav(path, samples, sample_rate, force=force)
-        return
-    from guided.outputs.export import encode_samples
-    from guided.outputs.writer import check_target, writing
-
-    real = check_target(path, force=force, what="the phrase")
-    with writing(real, force=force) as tmp:
-        encode_samples(samples, tmp, fmt)
-
-
-def speak(text: str, voice: VoiceChoice | None, rate: int | None, cache_dir: str | None = None):
-    """The trimmed clip for ``text`` (float32 at ``SAMPLE_RATE``), through the clip cache."""
-    from guided.speech.choice import VoiceChoice, settle
-    from guided.speech.speaker import Speaker
-    from guided.timeline.plan import DEFAULT_RATE
-
-    settings = settle(voice or VoiceChoice(), language="en", rate=rate or DEFAULT_RATE)
-    with Speaker(settings, Path(cache_dir) if cache_dir else None) as speaker:
-        return speaker.clip(text)
-
-
-@click.command()
-@click.argument("text")
-@voice_options
-@var_option
-@click.option("--device", default=None, help="Output device (see `guided devices`).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Write the phrase to a file instead of playing it: .wav, .mp3, .ogg or .flac.")
-@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
-@cache_option
-def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, ...],
-        vars_file: str | None, device: str | None, output: str | None, force: bool,
-        cache_dir: str | None) -> None:
-    """Hear one phrase, to try out wording, voice and speed.
-
-    \b
-    guided say "Let your shoulders soften." --rate 130
-    guided say "Welcome, {name}." --var name=Sam -o welcome.mp3
-    """
-    from guided.audio.format import SAMPLE_RATE
-    from guided.errors import Pos
-    from guided.outputs.writer import Guard, check_target, stop_on_signals
-    from guided.script.checks import require_known_variables
-    from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
-    from guided.script.model import Say
-    from guided.timeline.plan import fill_variables, normalise_text
-
-    values = collect_vars(variables, vars_file)
-    require_known_variables(values, [Script(title="the phrase", steps=(Say(text, Pos("phrase")),))])
-    if output:
-        guard = Guard.for_user_data(cache_dir)
-        guard.add_input(vars_file, "the vars file")
-        check_target(Path(output), force=force, guard=guard, what="the phrase")  # `-o -` too
-        say_format(Path(output))
-    phrase = normalise_text(fill_variables(text, values, None))
-    if not phrase:
-        raise GuidedError("there is nothing to say: give a phrase in quotes")
-    if len(phrase) > MAX_SAY_CHARS:
-        raise GuidedError(f"a phrase can be at most {MAX_SAY_CHARS} characters")
-    problem = text_problem(phrase)
-    if problem or not speakable(phrase):
-        raise GuidedError(problem or NOTHING_TO_SAY.replace("this 'say'", "the phrase"))
-    samples = speak(phrase, voice, rate, cache_dir)
-    seconds = len(samples) / SAMPLE_RATE
-    if output:
-        with stop_on_signals():
-            write_phrase(Path(output), samples, SAMPLE_RATE, force=force)
-        click.echo(f"Wrote {output} ({seconds:.1f}s).")
-        return
-    play_samples(samples, device)
-
-
-def play_samples(samples, device: str | None) -> None:
-    """Play a short clip on the default output (or ``device``) and wait until it has been heard."""
-    from guided.audio.device import check_output, to_pcm16
-    from guided.audio.format import SAMPLE_RATE
-    from guided.errors import AudioDeviceError
-
-    output = check_output(device)  # a clear AudioDeviceError when there is nothing to play on
-    import sounddevice as sd
-
-    try:
-        with sd.OutputStream(samplerate=SAMPLE_RATE, channels=1, dtype="int16",
-                             device=output.index) as stream:
-            stream.write(to_pcm16(samples).reshape(-1, 1))
-    except sd.PortAudioError as exc:
-        raise AudioDeviceError(f"cannot play on '{output.name}': {exc}") from None

@@ -96,7 +96,7 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Adds ``--engine``, ``--voice`` and ``--rate``. The command receives ``voice``: one
     ``VoiceChoice`` made of the three and the settings file (read once, here), and
     ``rate`` (also inside the choice) for the timeline."""
-    from guided.speech.choice import ACCEPTED_ENGINES
+    from guided.speech.engines import ACCEPTED_ENGINES
 
     @functools.wraps(f)
     def command(*args: Any, engine: str | None, voice: str | None, rate: int | None,
@@ -136,7 +136,7 @@ def env_engine() -> str | None:
     as ``--engine`` checks it."""
     import os
 
-    from guided.speech.choice import ACCEPTED_ENGINES
+    from guided.speech.engines import ACCEPTED_ENGINES
 
     value = os.environ.get("GUIDED_ENGINE") or None
     if value is not None and value not in ACCEPTED_ENGINES:
@@ -145,7 +145,7 @@ def env_engine() -> str | None:
 
 
 def _wrong_env_engine(value: str) -> GuidedError:
-    from guided.speech.choice import ENGINE_CHOICES
+    from guided.speech.engines import ENGINE_CHOICES
 
     return GuidedError(f"GUIDED_ENGINE is {printable(value)!r}, which is not a speech "
                        f"engine: set it to one of {', '.join(ENGINE_CHOICES)}, or unset it")

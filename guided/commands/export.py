@@ -168,7 +168,7 @@ def _export_one(ref: str, out: Path, opts: _Options) -> None:
 
     format_for(out, opts.fmt)  # a wrong extension fails before the script is read
     script = load_script(ref)
-    from guided.script.checks import require_known_variables
+    from guided.practice.checks import require_known_variables
 
     require_known_variables(opts.values, [script])  # a mistyped --var name: before any speech
     opts.check_outputs(script, out)  # and the output writer's rules before any work

@@ -23,7 +23,8 @@ from guided.errors import GuidedError
 from guided.outputs.safetext import printable
 from guided.paths import is_path_ref
 from guided.practice import journeys
-from guided.practice.journeys import Day, Journey, Progress
+from guided.practice.journeyfile import Day, Journey
+from guided.practice.journeys import Progress
 
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
@@ -44,8 +45,8 @@ def _current() -> tuple[Journey, Progress]:
 def _script_lengths(journey: Journey, day: Day, values: Mapping[str, str]) -> list[tuple[str, str]]:
     """``(title, about-length)`` for each practice of a day (titles filled with ``values``)."""
     from guided.script.durations import format_length
-    from guided.timeline.estimate import estimate_seconds
-    from guided.timeline.plan import filled_title
+    from guided.script.lengths import estimate_seconds
+    from guided.script.placeholders import filled_title
 
     result = []
     for ref in day.practices:
@@ -209,11 +210,11 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.outputs.player import PlayOptions, play_script
     from guided.outputs.player.screen import is_interactive
     from guided.practice import sessionlog
+    from guided.practice.checks import check_practices, require_known_variables
     from guided.practice.practicelog import open_for_practice
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
-    from guided.script.checks import check_practices, require_known_variables
-    from guided.timeline.plan import filled_title
+    from guided.script.placeholders import filled_title
 
     scripts = day_scripts(j, day)
     language = scripts[0].language if scripts else "en"  # the questions, in the day's language
@@ -336,7 +337,7 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     guided journey check attachment-healing.md
     """
     from guided.commands.journey_programme import load_checked, programme_summary
-    from guided.script.checks import unfilled_problems
+    from guided.practice.checks import unfilled_problems
 
     values = collect_vars(variables, vars_file)
     j = load_checked(name, values)

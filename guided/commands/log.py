@@ -151,11 +151,11 @@ def show(number: int) -> None:
 @CLIENT_OPTION
 def stats(no_streak: bool, as_json: bool, client: str | None) -> None:
     """Time listened in all and per week, days practised in a row, and the average change in distress per practice."""
-    from guided.practice import sessionlog
+    from guided.practice import logstats
 
     with reading_log() as db:
-        result = sessionlog.stats(db.all(known_client(db, client)))
-    show_streak = not no_streak and sessionlog.streak_enabled()
+        result = logstats.stats(db.all(known_client(db, client)))
+    show_streak = not no_streak and logstats.streak_enabled()
     if as_json:
         data = {"sessions": result.sessions, "total_minutes": result.total_minutes,
                 "minutes_per_week": dict(result.minutes_per_week),
@@ -299,7 +299,7 @@ def on() -> None:
 @click.argument("state", type=click.Choice(["on", "off"]))
 def streak(state: str) -> None:
     """Show or hide the days-in-a-row count in `guided log stats`."""
-    from guided.practice.sessionlog import set_streak
+    from guided.practice.logstats import set_streak
 
     set_streak(state == "on")
     click.echo("Streaks are shown." if state == "on" else

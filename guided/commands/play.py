@@ -87,7 +87,7 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
           note: str | None, cache_dir: str | None) -> None:
     _warm_up_voice(voice, cache_dir)  # the natural voice loads while the script does
     warm = _warm_up_audio()  # and PortAudio starts
-    from guided.script.checks import require_known_variables
+    from guided.practice.checks import require_known_variables
     from guided.script.library import load
 
     prepared: Prepared | None = None
@@ -223,9 +223,9 @@ def _list_playable() -> None:
     after the list (a journey or a variables file in the folder is not a practice)."""
     from guided.outputs.safetext import printable
     from guided.script.durations import format_length
+    from guided.script.lengths import estimate_seconds
     from guided.script.library import current_folder_scripts, iter_library, listed
     from guided.script.loader import load_script
-    from guided.timeline.estimate import estimate_seconds
 
     broken = "(cannot be read: see below)"
     errors: list[GuidedError] = []

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.audio.format import SAMPLE_RATE
 from guided.commands.common import (
     cache_option,
     collect_vars,
@@ -25,6 +24,7 @@ from guided.commands.common import (
 )
 from guided.errors import GuidedError, Pos
 from guided.outputs.safetext import printable, printable_json
+from guided.samples import SAMPLE_RATE
 from guided.script.model import Breathe, Script, iter_steps
 from guided.timeline.plan import Event, Measure, Timeline
 
@@ -59,7 +59,7 @@ def check(files: tuple[str, ...], variables: tuple[str, ...], vars_file: str | N
     """
     from guided.commands.record import recorded_voice, with_missing_takes
     from guided.practice import journeys
-    from guided.script.checks import WARNING, Report, check_file, unknown_variables
+    from guided.practice.checks import WARNING, Report, check_file, unknown_variables
     from guided.script.durations import format_length
     from guided.script.library import find_script
 
@@ -155,7 +155,7 @@ def _variables_file_names(report) -> list[str] | None:
 
 def _check_journey_file(path: Path, values) -> _JourneyCheck:
     from guided.practice import journeys
-    from guided.script.checks import Problem
+    from guided.practice.checks import Problem
 
     try:
         j = journeys.parse_journey(path)
@@ -186,10 +186,10 @@ def list_scripts(kind: str | None, language: str | None, as_json: bool) -> None:
     """
     from guided.script.durations import format_length
     from guided.script.langtag import language_name
+    from guided.script.lengths import estimate_seconds
     from guided.script.library import iter_library, listed, other_languages
     from guided.script.model import PRACTICE_KINDS
     from guided.script.suggest import did_you_mean
-    from guided.timeline.estimate import estimate_seconds
 
     if kind is not None and kind not in PRACTICE_KINDS:
         raise GuidedError(
@@ -275,7 +275,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     With --play-from SECTION it then plays the practice from that section, the way
     `guided play --from` does, so you can listen to the part you are working on.
     """
-    from guided.script.checks import require_known_variables
+    from guided.practice.checks import require_known_variables
     from guided.script.library import load
     from guided.timeline.plan import plan
 

@@ -27,7 +27,8 @@ def settings(ctx: click.Context) -> None:
         return
     from guided.outputs.safetext import printable
     from guided.paths import settings_file
-    from guided.preferences import ALL_KEYS, DESCRIPTIONS, load_preferences, raw_settings
+    from guided.preferences import DESCRIPTIONS, load_preferences, raw_settings
+    from guided.settings import ALL_KEYS
 
     path = settings_file()
     load_preferences(path)  # a mistake in the file (any key) is shown as file:line:col, here too
@@ -60,7 +61,8 @@ def set_(key: str, value: str) -> None:
 @click.argument("key")
 def unset(key: str) -> None:
     """Take KEY out of your settings file, so its default applies again."""
-    from guided.preferences import DESCRIPTIONS, check_key, unset_value
+    from guided.preferences import DESCRIPTIONS, unset_value
+    from guided.settings import check_key
 
     key = check_key(key)
     if unset_value(key):

@@ -12,7 +12,7 @@ import click
 
 from guided.commands.common import cache_option
 from guided.errors import GuidedError
-from guided.speech.choice import ENGINE_NAMES
+from guided.speech.engines import ENGINE_NAMES
 
 RECORDED = "recorded"  # guided.speech.recorded.ENGINE, without importing numpy to list voices
 _BARE_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
@@ -121,7 +121,8 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
 
 def _who_speaks(language: str) -> str:
     """One line: which voice speaks a practice in ``language`` here (and when a fallback does)."""
-    from guided.speech.choice import ENGINE_LABELS, VoiceChoice, settle
+    from guided.speech.choice import VoiceChoice, settle
+    from guided.speech.engines import ENGINE_LABELS
     from guided.speech.languages import language_name
 
     try:

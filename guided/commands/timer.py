@@ -69,7 +69,8 @@ def export_made(script: Script, out: Path, fmt: str | None, force: bool,
     from guided.commands.export import _export_one, _Options
     from guided.outputs.writer import stop_on_signals
 
-    opts = _Options(fmt, {}, None, None, None, None, None, force, None, sounds)  # type: ignore[arg-type]
+    opts = _Options(fmt=fmt, values={}, voice=None, rate=None, pace=None,  # type: ignore[arg-type]
+                    cache_dir=None, transcript=None, force=force, sounds=sounds)  # no speech
     with stop_on_signals():
         _export_one(script, out, opts)  # type: ignore[arg-type]
 

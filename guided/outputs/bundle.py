@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import html
-import json
 import re
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from guided.atomic import temp_folder
 from guided.errors import GuidedError, disk_problem
 from guided.i18n import texts
 from guided.outputs.bundle_client import client_side
@@ -41,60 +40,27 @@ from guided.outputs.bundle_target import (
     _move_into_place,
     check_bundle_target,
 )
+from guided.outputs.bundleitems import Contents, Item
+from guided.outputs.bundlepage import chapters_of, cues_of, page_data, render_page
 from guided.outputs.page_policy import with_policy
 from guided.outputs.pagetext import (
     FOR_NAME,
     YOUR_PRACTICES,
-    fill_marks,
-    language_labels,
     page_language,
     readme_text,
-    script_texts,
 )
 from guided.outputs.progress import ExportTracker, Progress
-from guided.outputs.writer import Guard, temp_folder
-from guided.paths import PACKAGE_DIR, is_path_ref
+from guided.outputs.writer import Guard
+from guided.paths import is_path_ref
 from guided.practice import journeys
-from guided.practice.journeys import Journey
-from guided.script.durations import format_clock
+from guided.practice.journeyfile import Journey
 from guided.script.model import Script
-from guided.timeline.plan import SPEECH, Timeline, filled_title
-
-PAGE_TEMPLATE = PACKAGE_DIR / "templates" / "bundle_page.html"
+from guided.script.placeholders import filled_title
 
 Report = Callable[[str], None]
 
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
-
-
-@dataclass(frozen=True)
-class Cue:
-    start: float  # seconds
-    end: float
-    text: str
-
-
-@dataclass(frozen=True)
-class ChapterMark:
-    title: str
-    start: float  # seconds
-
-
-@dataclass(frozen=True)
-class Item:
-    """One practice in the bundle, as the page sees it."""
-
-    id: str  # "01-grounding": file stem inside the bundle
-    name: str
-    title: str
-    description: str
-    audio: str  # path relative to the bundle folder
-    captions: str
-    duration: float
-    chapters: list[ChapterMark] = field(default_factory=list)
-    cues: list[Cue] = field(default_factory=list)
-    language: str = "en"  # the practice's own (the page may be in another)
 
 
 @dataclass(frozen=True)
@@ -106,13 +72,6 @@ class Bundle:
 
 
 # ---------------------------------------------------------------------------- what goes in
-
-
-@dataclass(frozen=True)
-class Contents:
-    scripts: list[Script]
-    journey: Journey | None
-    days: dict[int, list[int]] = field(default_factory=dict)  # journey day -> indexes into scripts
 
 
 def collect(refs: list[str]) -> Contents:
@@ -161,79 +120,9 @@ def collect(refs: list[str]) -> Contents:
     return Contents(ordered, journey, {d: [index[k] for k in keys] for d, keys in days.items()})
 
 
-# ---------------------------------------------------------------------------- timeline → page
-
-
-def cues_of(timeline: Timeline) -> list[Cue]:
-    """What is said and when, for the page: one cue per spoken event, exactly the cues of
-    the VTT captions (``guided.outputs.transcript``) and the same events the audio is made of."""
-    return [Cue(round(ev.start_seconds, 3), round(ev.end_seconds, 3), ev.text)
-            for ev in timeline.events if ev.kind == SPEECH]
-
-
-def chapters_of(timeline: Timeline) -> list[ChapterMark]:
-    rate = timeline.sample_rate
-    return [ChapterMark(ch.title, round(ch.start / rate, 3)) for ch in timeline.chapters()]
-
-
 def slug(text: str) -> str:
     value = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
     return value[:40] or "practice"
-
-
-def page_data(title: str, intro: str, items: list[Item], contents: Contents,
-              values: Mapping[str, str] | None = None) -> dict:
-    data: dict = {"title": title, "intro": intro, "items": [asdict(item) for item in items]}
-    for item in data["items"]:  # lengths written once, in Python, as README.txt writes them
-        item["length"] = format_clock(item["duration"])
-        for chapter in item["chapters"]:
-            chapter["at"] = format_clock(chapter["start"])
-    language_labels(data["items"])
-    j = contents.journey
-    if j is not None:
-        ids = [item.id for item in items]
-        data["journey"] = {
-            "name": j.name, "title": j.title,
-            "description": j.description,
-            "weeks": [{
-                "number": w.number, "title": w.title, "theme": w.theme,
-                "days": [{"number": d.number, "title": d.title, "reflection": d.reflection,
-                          "note": d.note, "items": [ids[i] for i in contents.days[d.number]]}
-                         for d in w.days],
-            } for w in j.weeks],
-        }
-        from guided.outputs.programme_page import programme_data  # a programme written in Markdown
-
-        shown = programme_data(j, {d.number: [ids[i] for i in contents.days[d.number]] for d in j.days},
-                               values or {})
-        if shown is not None:
-            data["journey"]["programme"] = shown
-    return data
-
-
-_PLACEHOLDER = re.compile(r"__(LANG|TITLE|DATA)__")
-
-
-def render_page(data: dict, language: str = "en") -> str:
-    """index.html with the data inlined in one pass: each placeholder of the template is
-    filled once, and nothing filled in is looked at again. The data is JSON inside a
-    ``<script type="application/json">`` element, with ``<``, ``>`` and ``&`` escaped so
-    no text can close the element or start markup; the title and language are
-    HTML-escaped for their places."""
-    language = page_language([language])  # English where the page's words are not translated
-    _ = texts(language)
-    template = PAGE_TEMPLATE.read_text(encoding="utf-8")
-    data = {**data, "language": language, "text": script_texts(template, _)}
-    if "programme" in data.get("journey", {}):  # a Markdown programme's labels (programme_page)
-        shown = data["journey"]["programme"]
-        shown["labels"] = {key: _(label) for key, label in shown["labels"].items()}
-    payload = (json.dumps(data, ensure_ascii=False, indent=1)
-               .replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-               .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-    values = {"LANG": html.escape(language or "en", quote=True),
-              "TITLE": html.escape(data["title"], quote=True),
-              "DATA": payload}
-    return with_policy(_PLACEHOLDER.sub(lambda m: values[m.group(1)], fill_marks(template, _)))
 
 
 # ---------------------------------------------------------------------------- building
@@ -276,8 +165,8 @@ def build_bundle(
     set to the seconds of audio to make and moved along as clips and audio are made."""
     from guided.outputs.export import export_timeline
     from guided.outputs.transcript import write_transcript
+    from guided.practice.checks import require_known_variables, text_variables
     from guided.practice.prepare import Speakers, prepare
-    from guided.script.checks import require_known_variables, text_variables
 
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"

@@ -14,8 +14,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from guided.atomic import temp_name
 from guided.errors import GuidedError
-from guided.outputs.writer import Guard, check_target, plain_name, temp_name, writing
+from guided.outputs.writer import Guard, check_target, plain_name, writing
 
 AUDIO_DIR = "audio"
 CAPTIONS_DIR = "captions"

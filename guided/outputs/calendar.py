@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guided.errors import GuidedError
-from guided.practice.journeys import Day, Journey, load_practice
+from guided.practice.journeyfile import Day, Journey
+from guided.practice.journeys import load_practice
 from guided.script.durations import format_length
-from guided.timeline.estimate import estimate_seconds
-from guided.timeline.plan import filled_title
+from guided.script.lengths import estimate_seconds
+from guided.script.placeholders import filled_title
 
 MIN_EVENT_MINUTES = 10
 BUNDLE_FILE = "reminders.ics"  # beside a bundle's page

@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from guided.audio.format import SAMPLE_RATE
 from guided.errors import GuidedError
 from guided.outputs.mp3 import encode_mp3, lameenc_problem
+from guided.samples import SAMPLE_RATE
 
 
 @dataclass(frozen=True)

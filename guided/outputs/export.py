@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from guided.audio.format import SAMPLE_RATE
+from guided.atomic import make_folder
 from guided.audio.loudness import (
     LIMIT_AT,
     TARGET_LUFS_MONO,
@@ -40,9 +40,9 @@ from guided.audio.render import render
 from guided.errors import GuidedError, disk_problem
 from guided.outputs.encode import ENCODINGS, decoded_true_peak, encode, encoder_problem
 from guided.outputs.formats import AUDIO_FORMATS, LOG_FORMATS, TRANSCRIPT_FORMATS
-from guided.outputs.writer import check_target, is_stdout, make_folder, writing
+from guided.outputs.writer import check_target, is_stdout, writing
+from guided.samples import SAMPLE_RATE, ClipSource
 from guided.script.durations import format_timestamp
-from guided.speech.base import ClipSource
 from guided.timeline.plan import Timeline
 
 assert tuple(ENCODINGS) == AUDIO_FORMATS  # one encoder for each format the commands offer

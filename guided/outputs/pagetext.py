@@ -25,7 +25,7 @@ from guided.i18n import ENGLISH, N_, Gettext, catalogue_language, texts
 from guided.script.durations import format_clock
 
 if TYPE_CHECKING:
-    from guided.outputs.bundle import Contents, Item
+    from guided.outputs.bundleitems import Contents, Item
 
 MARK = re.compile(r"\{\{(.+?)\}\}")
 SCRIPT_TEXT = re.compile(r'\bt\("((?:[^"\\]|\\.)*)"')
@@ -73,7 +73,7 @@ def catalogue_key(tag: str) -> str:
 def readme_text(title: str, items: list[Item], contents: Contents, when: dt.date,
                 language: str = ENGLISH) -> str:
     """README.txt: a short, plain note for the client, in the page's language."""
-    from guided.outputs.bundle import AUDIO_DIR, CAPTIONS_DIR
+    from guided.outputs.bundle_target import AUDIO_DIR, CAPTIONS_DIR
 
     _ = texts(language)
     lines = [title, "=" * len(title), "", _("Made for you on {date}.").format(date=when.isoformat()),

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from guided.i18n import N_
-from guided.practice.journeys import Journey
+from guided.practice.journeyfile import Journey
 from guided.practice.programmes.model import Block, Part, Programme, Span, Spans
-from guided.timeline.plan import fill_text
+from guided.script.placeholders import fill_text
 
 SCRIPT = Path(__file__).resolve().parent.parent / "templates" / "programme_page.js"
 # The page's labels for a programme, translated where the page is made (guided.outputs.bundle)

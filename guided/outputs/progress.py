@@ -157,7 +157,7 @@ class ExportTracker:
     def __init__(self, progress: Progress | None, scripts: list, pace: float | None):
         from dataclasses import replace
 
-        from guided.timeline.estimate import estimate_seconds
+        from guided.script.lengths import estimate_seconds
 
         self.progress = progress
         self.weights = {n: max(1.0, estimate_seconds(replace(s, pace=pace) if pace else s))

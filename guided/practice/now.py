@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from guided.script.lengths import estimate_seconds
 from guided.script.library import Entry, iter_library
-from guided.timeline.estimate import estimate_seconds
 
 MAX_OFFERED = 3
 TIME_SLACK = 1.1  # a practice up to a tenth longer than the time given still fits

@@ -19,13 +19,9 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from guided.doors.keptfile import Damaged, json_lines, read_kept_text
 from guided.errors import GuidedError
-
-if TYPE_CHECKING:
-    from guided.practice.sessionlog import SessionLog
 
 NAME = "sessions-pending.jsonl"
 MAX_BYTES = 16 * 1024 * 1024  # a few hundred bytes a session
@@ -126,23 +122,6 @@ def merge(side: Path, add: Callable[[dict], None]) -> str | None:
         return (f"guided: {side.name} has a session the log cannot hold ({refused[0][1]}); it is "
                 "kept there as it is (remove the line to let it go)")
     return waiting.note
-
-
-def add(log: SessionLog, row: dict) -> None:
-    """One waiting row into the log: it updates the row it finishes (the id it was given
-    at the start, or one with the same script and start: added by a merge that was
-    killed before it could say so), else it is added."""
-    saved = row.get("id")
-    there = log.get(saved) if isinstance(saved, int) else None
-    if there is not None and (there.script, there.started) == (row["script"], row["started"]):
-        log.update_row(there.id, row)  # written at the start, finished here
-        return
-    same = log.db.execute("SELECT id FROM sessions WHERE client IS NULL AND script = ? AND "
-                          "started = ?", (row["script"], row["started"])).fetchone()
-    if same is not None:
-        log.update_row(same[0], row)
-    else:
-        log.insert_row(row)
 
 
 def waiting(side: Path) -> bool:

@@ -14,10 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from guided.script.lengths import speaking_rate
 from guided.script.model import Script
-from guided.speech.choice import SpeechSettings, VoiceChoice, settle
+from guided.speech.base import SpeechSettings
+from guided.speech.choice import VoiceChoice, settle
 from guided.speech.speaker import Speaker
-from guided.timeline.plan import Timeline, plan, speaking_rate
+from guided.timeline.plan import Timeline, plan
 
 
 @dataclass

@@ -10,17 +10,42 @@ not know, the recorder adds: the distress rating before, the journey and its day
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from guided.interrupts import held
 from guided.outcomes import Outcome
 
 if TYPE_CHECKING:
-    from guided.outputs.player.play import Playing
     from guided.practice.practicelog import PracticeLog
     from guided.practice.sessionlog import SessionLog
 
 SAVE_EVERY = 2.0  # seconds between refreshes of listened_seconds in the log
+
+
+@dataclass(frozen=True)
+class Playing:
+    """What is being played, as the recorder is told at the first sound."""
+
+    script: str  # the name, or the file it came from
+    title: str
+    content_hash: str
+    voice: str
+    engine: str
+    rate: int | None
+    planned_seconds: float
+    origin: str | None = None  # PlayOptions.origin
+
+
+class Recorder(Protocol):
+    """What the player tells about the listening session (``guided.outputs.player``
+    calls it; ``SessionRecorder`` keeps the session in the log)."""
+
+    def begin(self, playing: Playing) -> None: ...
+
+    def progress(self, listened_seconds: float, now: bool = False) -> None: ...
+
+    def finish(self, outcome: Outcome, listened_seconds: float, planned_seconds: float) -> None: ...
 
 
 class SessionRecorder:

@@ -16,21 +16,20 @@ short transaction in WAL mode.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from guided.errors import GuidedError
 from guided.outcomes import INTERRUPTED, OUTCOMES
 from guided.paths import guided_home
 from guided.practice import days
+from guided.practice.logschema import MIGRATIONS, migrate
 
 _OFF_FILE = "logging-off"  # present in GUIDED_HOME when the user turned logging off
-_NO_STREAK_FILE = "streak-off"  # present when the user asked not to see streaks
 
 
 def db_path() -> Path:
@@ -40,68 +39,6 @@ def db_path() -> Path:
 def now_iso() -> str:
     """Stored in UTC; shown and counted in local time (``guided.practice.days``)."""
     return days.now_utc_iso()
-
-
-# --- migrations: numbered, append-only -------------------------------------------
-
-
-def _m001_sessions(db: sqlite3.Connection) -> None:
-    db.execute(
-        """
-        CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            script TEXT NOT NULL,
-            title TEXT NOT NULL,
-            content_hash TEXT NOT NULL DEFAULT '',
-            voice TEXT NOT NULL DEFAULT '',
-            engine TEXT NOT NULL DEFAULT '',
-            rate INTEGER,
-            started TEXT NOT NULL,
-            ended TEXT,
-            planned_seconds REAL NOT NULL DEFAULT 0,
-            listened_seconds REAL NOT NULL DEFAULT 0,
-            outcome TEXT NOT NULL DEFAULT 'interrupted',
-            distress_before INTEGER CHECK (distress_before BETWEEN 0 AND 10),
-            distress_after INTEGER CHECK (distress_after BETWEEN 0 AND 10),
-            note TEXT NOT NULL DEFAULT '',
-            reflection TEXT,
-            journey TEXT,
-            journey_day INTEGER
-        )
-        """
-    )
-    db.execute("CREATE INDEX sessions_started ON sessions (started)")
-
-
-def _m002_origin(db: sqlite3.Connection) -> None:
-    """Where a session was started from, when not a plain play: 'now' or 'timer'."""
-    db.execute("ALTER TABLE sessions ADD COLUMN origin TEXT")
-
-
-def _m003_clients(db: sqlite3.Connection) -> None:
-    """Sessions a client practised, imported from their record (``guided log import``):
-    ``client`` names whose they are (NULL: your own), ``source`` is what the record called
-    the session, so importing the same record again adds nothing. ``bundles`` remembers
-    for whom each bundle was made."""
-    db.execute("ALTER TABLE sessions ADD COLUMN client TEXT")
-    db.execute("ALTER TABLE sessions ADD COLUMN source TEXT")
-    db.execute("CREATE UNIQUE INDEX sessions_source ON sessions (client, source)"
-               " WHERE source IS NOT NULL")
-    db.execute("CREATE TABLE bundles (id TEXT PRIMARY KEY, client TEXT NOT NULL,"
-               " title TEXT NOT NULL DEFAULT '', made TEXT NOT NULL)")
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_sessions, _m002_origin,
-                                                          _m003_clients]
-
-
-def migrate(db: sqlite3.Connection) -> None:
-    """Bring the schema up to date; each migration commits with its version bump."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-        with db:
-            migration(db)
-            db.execute(f"PRAGMA user_version = {number}")
 
 
 # --- model -------------------------------------------------------------------------
@@ -298,7 +235,23 @@ class SessionLog:
         A line that cannot be added stays there, and ``pending_note`` says so."""
         from guided.practice import pending
 
-        self.pending_note = pending.merge(pending_path(self.path), lambda row: pending.add(self, row))
+        self.pending_note = pending.merge(pending_path(self.path), self._add_pending)
+
+    def _add_pending(self, row: dict) -> None:
+        """One waiting row into the log: it updates the row it finishes (the id it was given
+        at the start, or one with the same script and start: added by a merge that was
+        killed before it could say so), else it is added."""
+        saved = row.get("id")
+        there = self.get(saved) if isinstance(saved, int) else None
+        if there is not None and (there.script, there.started) == (row["script"], row["started"]):
+            self.update_row(there.id, row)  # written at the start, finished here
+            return
+        same = self.db.execute("SELECT id FROM sessions WHERE client IS NULL AND script = ? AND "
+                              "started = ?", (row["script"], row["started"])).fetchone()
+        if same is not None:
+            self.update_row(same[0], row)
+        else:
+            self.insert_row(row)
 
     # writing: each call is one short, committed transaction
 
@@ -411,75 +364,6 @@ def set_logging(enabled: bool) -> None:
         marker.write_text("Session logging is off. Turn it back on with: guided log on\n")
 
 
-def streak_enabled() -> bool:
-    """``streaks`` in settings.yaml (``guided settings``); the older marker file still hides them."""
-    from guided.preferences import load_preferences
-
-    return load_preferences().streaks and not (guided_home() / _NO_STREAK_FILE).exists()
-
-
-def set_streak(enabled: bool) -> None:
-    """The same switch as ``guided settings set streaks on|off``."""
-    from guided.preferences import set_value
-
-    set_value("streaks", "on" if enabled else "off")
-    (guided_home() / _NO_STREAK_FILE).unlink(missing_ok=True)
-
-
-# --- stats ------------------------------------------------------------------------------
-
-
-@dataclass
-class Stats:
-    sessions: int
-    total_minutes: float
-    minutes_per_week: list[tuple[str, float]]  # (ISO week "2026-W47", minutes), oldest first
-    streak_days: int  # local days practised in a row, ending today or yesterday
-    distress_change: list[tuple[str, float, int]]  # (script, average after-before, sessions rated)
-    total_seconds: float = 0.0  # unrounded, for lengths a person reads (m:ss)
-    seconds_per_week: list[tuple[str, float]] = field(default_factory=list)
-
-
-def stats(sessions: list[Session], today: dt.date | None = None, weeks: int = 8) -> Stats:
-    today = today or days.today()
-    per_week: dict[str, float] = {}
-    practised: set[dt.date] = set()
-    changes: dict[str, list[int]] = {}
-    total = 0.0
-    for s in sessions:
-        day = days.local_day(s.started)
-        minutes = s.listened_seconds / 60
-        total += minutes
-        if day is None:
-            continue
-        if s.listened_seconds > 0:
-            practised.add(day)
-        year, week, _ = day.isocalendar()
-        key = f"{year}-W{week:02d}"
-        per_week[key] = per_week.get(key, 0.0) + minutes
-        if s.distress_before is not None and s.distress_after is not None:
-            changes.setdefault(s.script, []).append(s.distress_after - s.distress_before)
-    recent_weeks = []
-    first = min(practised | {d for s in sessions if (d := days.local_day(s.started))}, default=None)
-    for back in range(weeks - 1, -1, -1):
-        when = today - dt.timedelta(weeks=back)
-        if first is None or _monday(when) < _monday(first):
-            continue  # no empty weeks before the first session (a new log shows none)
-        year, week, _ = when.isocalendar()
-        key = f"{year}-W{week:02d}"
-        recent_weeks.append((key, per_week.get(key, 0.0)))
-    streak = 0
-    cursor = today if today in practised else today - dt.timedelta(days=1)
-    while cursor in practised:
-        streak += 1
-        cursor -= dt.timedelta(days=1)
-    distress = sorted((name, round(sum(v) / len(v), 1), len(v)) for name, v in changes.items())
-    return Stats(len(sessions), round(total, 1), [(k, round(m, 1)) for k, m in recent_weeks],
-                 streak, distress, total * 60, [(k, m * 60) for k, m in recent_weeks])
-
-
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def _empty_log() -> sqlite3.Connection:

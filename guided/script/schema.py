@@ -13,7 +13,7 @@ from typing import Any
 
 from guided.script.cuewords import MAX_CUE_CHARS
 from guided.script.durations import DURATION_PATTERN
-from guided.script.loader import BREATHE_CYCLES_DEFAULT, CYCLES_RANGE
+from guided.script.lengths import DEFAULT_RATE
 from guided.script.model import (
     AMBIENCES,
     BELL_SOUNDS,
@@ -25,8 +25,8 @@ from guided.script.model import (
     RATE_RANGE,
     REPEAT_RANGE,
 )
+from guided.script.steps import BREATHE_CYCLES_DEFAULT, CYCLES_RANGE
 from guided.script.words import CUE_KEYS
-from guided.timeline.plan import DEFAULT_RATE
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 

@@ -1,8 +1,10 @@
-"""Interfaces between speech engines, the clip cache and the renderer."""
+"""What every speech engine keeps (``Engine``), what it names its voices with (``Voice``),
+and what one ``Speaker`` speaks with (``SpeechSettings``, settled by ``guided.speech.choice``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -32,10 +34,14 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-class ClipSource(Protocol):
-    """What the timeline and the renderer need from speech: trimmed float32 clips at
-    ``guided.audio.format.SAMPLE_RATE`` for the current voice and rate."""
+@dataclass(frozen=True)
+class SpeechSettings:
+    """What one ``Speaker`` speaks with: a concrete engine and voice."""
 
-    def clip(self, text: str) -> np.ndarray: ...
-
-    def cached_length(self, text: str) -> int | None: ...
+    engine: str = "hibari"  # guided.speech.engines.HIBARI
+    voice: str | None = None  # None = the engine's default voice for `language`
+    rate: int = 140  # words per minute
+    language: str = "en"
+    note: str = field(default="", compare=False)  # one line: who is speaking
+    announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
+    fallback: SpeechSettings | None = None  # engine `recorded`: who speaks unrecorded lines

@@ -36,8 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from guided.audio.format import SAMPLE_RATE
 from guided.errors import GuidedError
+from guided.samples import SAMPLE_RATE
 from guided.timeline.plan import normalise_text
 
 FORMAT_VERSION = 1

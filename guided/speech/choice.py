@@ -34,26 +34,26 @@ from dataclasses import dataclass, field
 
 from guided.errors import GuidedError
 from guided.speech import fit
-from guided.speech.base import Voice
+from guided.speech.base import SpeechSettings, Voice
+from guided.speech.engines import (
+    ACCEPTED_ENGINES,
+    AUTO,
+    ENGINE_CHOICES,
+    ENGINE_LABELS,
+    ENGINE_NAMES,
+    HIBARI,
+    NATURAL,
+    PICO,
+    PIPER,
+    PYTTSX3,
+    RECORDED,
+)
 from guided.speech.languages import (
     language_codes,
     language_family,
     language_name,
-    language_of_name,
     normalise_language,
 )
-
-AUTO = "auto"
-HIBARI, PIPER, PICO, PYTTSX3 = "hibari", "piper", "pico", "pyttsx3"
-RECORDED = "recorded"  # a therapist's own voice: chosen by its name, never by `auto`
-ENGINE_NAMES = (HIBARI, PIPER, PICO, PYTTSX3)
-ENGINE_CHOICES = (AUTO, *ENGINE_NAMES)  # what a user chooses from
-TEST = "test"  # tones for the test suite: accepted by --engine, never offered or picked
-ACCEPTED_ENGINES = (*ENGINE_CHOICES, TEST)
-NATURAL = (HIBARI, PIPER)  # the natural (neural) voices, best first (bench/results/)
-# `auto` tries NATURAL, then Pico (bench/results/: far clearer than espeak-ng), then espeak-ng
-ENGINE_LABELS = {HIBARI: "hibari", PIPER: "Piper", PICO: "Pico", PYTTSX3: "espeak-ng",
-                 TEST: "the test engine"}
 
 
 @dataclass(frozen=True)
@@ -68,19 +68,6 @@ class VoiceChoice:
     announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
     # one line that must be said (a script's voice not here), on any output
     warn: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class SpeechSettings:
-    """What one ``Speaker`` speaks with: a concrete engine and voice."""
-
-    engine: str = HIBARI
-    voice: str | None = None  # None = the engine's default voice for `language`
-    rate: int = 140  # words per minute
-    language: str = "en"
-    note: str = field(default="", compare=False)  # one line: who is speaking
-    announce: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
-    fallback: SpeechSettings | None = None  # engine `recorded`: who speaks unrecorded lines
 
 
 # -- the voices each engine has here ------------------------------------------------
@@ -271,66 +258,8 @@ def _not_here(name: str, engines: tuple[str, ...]) -> str:
         return exc.message
 
 
-def check_voice_name(name: str) -> None:
-    """Refuse a voice that no engine has here, and no voice recorded with ``guided record``
-    is called (for ``guided settings set voice``), with what ``--voice`` would say.
-    Only the voices are listed: no model is loaded, nothing is fetched."""
-    if _is_recorded(name) or find_voice(name):
-        return
-    raise _no_such_voice(name, ENGINE_NAMES, AUTO, None)
-
-
-def check_engine_speaks(engine: str, voice: str, *, setting: str) -> None:
-    """Refuse a settings file whose ``engine`` cannot speak its ``voice`` (for ``guided
-    settings set``; ``setting`` is the one being set), since ``play`` would then pass
-    the voice over. ``auto`` and a recorded voice go with anything."""
-    if engine == AUTO or _is_recorded(voice) or find_voice(voice, (engine,)):
-        return
-    owners = find_voice(voice)
-    owner = owners[0].engine if owners else None
-    whose = f"{_a(ENGINE_LABELS[owner])} voice" if owner else "not on this computer"
-    label = ENGINE_LABELS.get(engine, engine)
-    if setting == "voice":
-        change = f"`guided settings set engine {owner}`" if owner else "`guided settings set engine auto`"
-        raise GuidedError(f"{voice!r} is {whose}, and your settings' engine is {engine} ({label}), "
-                          f"which cannot speak it: set the engine first ({change}), or choose one "
-                          f"of {label}'s voices (`guided voices --engine {engine}`)")
-    raise GuidedError(f"your settings' voice {voice!r} is {whose}, which {label} cannot speak, so "
-                      "it would be passed over: `guided settings unset voice` first, or keep "
-                      "the engine as it is")
-
-
 def _a(word: str) -> str:
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
-
-
-WINDOWS_DEVICES = {"con", "prn", "aux", "nul", "conin$", "conout$"}
-
-
-def check_recording_name(name: str) -> None:
-    """Refuse to record a voice under a name a synthesized voice answers to (hibari's,
-    also those not added yet, or Piper's; a language code), since ``--voice NAME``
-    would then speak the recordings instead."""
-    wanted = name.strip().lower()
-    owner = None
-    language = language_of_name(wanted)
-    if wanted in WINDOWS_DEVICES or re.fullmatch(r"(com|lpt)[0-9]", wanted):
-        owner = "the name of a device on Windows (no folder can have it there)"
-    elif language:
-        owner = f"the language code of {language}"
-    else:
-        found = find_voice(wanted, (*NATURAL, PICO))
-        if found:
-            full = "" if found[0].id.lower() == wanted else f" ({found[0].id})"
-            owner = f"a {ENGINE_LABELS[found[0].engine]} voice{full}"
-        elif HIBARI in NATURAL:
-            from guided.speech.hibari_engine import missing_voices
-
-            if wanted in missing_voices():
-                owner = "a hibari voice"
-    if owner:
-        raise GuidedError(f"{wanted!r} is {owner}, so a recorded voice cannot have that name: "
-                          "choose a name of your own, for example --as anna")
 
 
 def _no_such_voice(name: str, engines: tuple[str, ...], engine: str, where: str | None

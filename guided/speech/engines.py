@@ -22,8 +22,18 @@ from types import MappingProxyType
 
 from guided.errors import GuidedError
 from guided.speech.base import Engine
-from guided.speech.choice import AUTO, ENGINE_CHOICES
 
+AUTO = "auto"
+HIBARI, PIPER, PICO, PYTTSX3 = "hibari", "piper", "pico", "pyttsx3"
+RECORDED = "recorded"  # a therapist's own voice: chosen by its name, never by `auto`
+ENGINE_NAMES = (HIBARI, PIPER, PICO, PYTTSX3)
+ENGINE_CHOICES = (AUTO, *ENGINE_NAMES)  # what a user chooses from
+TEST = "test"  # tones for the test suite: accepted by --engine, never offered or picked
+ACCEPTED_ENGINES = (*ENGINE_CHOICES, TEST)
+NATURAL = (HIBARI, PIPER)  # the natural (neural) voices, best first (bench/results/)
+# `auto` tries NATURAL, then Pico (bench/results/: far clearer than espeak-ng), then espeak-ng
+ENGINE_LABELS = {HIBARI: "hibari", PIPER: "Piper", PICO: "Pico", PYTTSX3: "espeak-ng",
+                 TEST: "the test engine"}
 DEFAULT_ENGINE = AUTO
 
 # engine name -> "module:factory" (the factory takes the audio cache folder, or None for

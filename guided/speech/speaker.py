@@ -6,7 +6,7 @@ Every other part of the program gets speech from here::
     settings = settle(VoiceChoice(), language="en")   # guided.speech.choice
     with Speaker(settings) as speaker:
         speaker.ensure(texts)            # export: fill the cache, both cores busy
-        samples = speaker.clip(text)     # float32 mono at guided.audio.format.SAMPLE_RATE
+        samples = speaker.clip(text)     # float32 mono at guided.samples.SAMPLE_RATE
 
 For live play, ``prefetch(texts)`` starts synthesizing in order in the background and
 ``clip(text)`` waits for (or jumps the queue with) the text it needs.
@@ -30,9 +30,9 @@ from guided.errors import GuidedError, SpeechError
 from guided.paths import cache_dir as default_cache_dir
 from guided.pcm import from_int16
 from guided.speech import engines, recorded
-from guided.speech.base import Engine
+from guided.speech.base import Engine, SpeechSettings
 from guided.speech.cache import ClipCache, CorruptClip, clip_key, normalise
-from guided.speech.choice import SpeechSettings
+from guided.speech.choice import VoiceChoice, settle
 from guided.speech.trim import clean, to_int16
 
 URGENT, BACKGROUND = 0, 1  # job priorities: a clip someone waits for goes first
@@ -55,7 +55,7 @@ class _Job:
 
 
 class Speaker:
-    """Implements ``guided.speech.base.ClipSource``. Thread-safe; close it when done
+    """Implements ``guided.samples.ClipSource``. Thread-safe; close it when done
     (or use it as a context manager)."""
 
     def __init__(self, settings: SpeechSettings, cache_dir: Path | None = None,
@@ -64,7 +64,7 @@ class Speaker:
         self.cache = ClipCache(Path(cache_dir) if cache_dir else default_cache_dir())
         # A recorded voice (guided record) speaks the lines it has; the synthesized
         # voice settled for the others (``settings.fallback``) speaks the rest.
-        self.recorded = recorded.lines_for(settings, self.cache)
+        self.recorded = recorded.lines_for(settings, self.cache, _fallback(settings))
         if self.recorded is not None:
             settings = self.recorded.fallback
         self._engine_settings = settings
@@ -383,3 +383,10 @@ def _as_float(samples: np.ndarray) -> np.ndarray:
 def _quote(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
+
+def _fallback(settings: SpeechSettings) -> SpeechSettings:
+    """Who speaks a recorded voice's lines that have no take: the voice settled with it,
+    else the best voice for its language."""
+    if settings.fallback is not None or settings.engine != recorded.ENGINE:
+        return settings.fallback or settings
+    return settle(VoiceChoice(), language=settings.language, rate=settings.rate)

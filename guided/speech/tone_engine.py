@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from guided.audio.format import SAMPLE_RATE
 from guided.errors import SpeechError
+from guided.samples import SAMPLE_RATE
 from guided.speech.base import Voice
 
 NAME = "test"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from guided.audio.format import SAMPLE_RATE
 from guided.pcm import from_int16, to_int16
+from guided.samples import SAMPLE_RATE
 
 __all__ = ["clean", "from_int16", "resample", "to_float32", "to_int16", "trim"]
 

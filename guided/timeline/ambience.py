@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from guided.audio.format import seconds_to_samples
+from guided.samples import seconds_to_samples
 from guided.timeline.plan import Event
 
 AMBIENCE_FADE_IN_SECONDS = 3.0

@@ -12,19 +12,24 @@ cached clip when there is one, else an estimate from the word count and rate.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from guided.audio.format import SAMPLE_RATE, seconds_to_samples
 from guided.errors import Pos, ScriptError, ScriptErrors
+from guided.samples import SAMPLE_RATE, seconds_to_samples
 from guided.script.durations import format_clock
-from guided.script.hygiene import NOTHING_TO_SAY, speakable, text_problem
+from guided.script.lengths import (
+    AMBIENCE_TAIL_SECONDS,
+    MAX_EVENTS,
+    bell_samples,
+    breath_phases,
+    estimate_samples,
+    pause_samples,
+    speaking_rate,
+)
 from guided.script.model import (
-    MAX_SAY_CHARS,
     MAX_TOTAL_SECONDS,
-    VARIABLE_NAME,
     Bell,
     Breathe,
     Include,
@@ -36,9 +41,9 @@ from guided.script.model import (
     Step,
     iter_steps,
 )
-from guided.script.suggest import closest
+from guided.script.placeholders import fill_text, filled_say, merged_variables
 from guided.script.words import BREATH_CUE_WORDS as WORDS
-from guided.script.words import BREATH_PHASES, breath_cue_words
+from guided.script.words import breath_cue_words
 
 # Event kinds
 EventKind = Literal["speech", "silence", "bell", "tone", "section", "tail"]
@@ -53,19 +58,12 @@ EVENT_KINDS: tuple[EventKind, ...] = (SPEECH, SILENCE, BELL, TONE, SECTION, TAIL
 # What the voice says at the start of each breath phase (cue: voice), in English; a
 # script's language and its own ``cues:`` choose the words spoken (guided.script.words).
 BREATH_CUE_WORDS = WORDS["en"]
-# Lengths of the synthesized bells (guided.audio.sounds renders them to exactly this many seconds).
-BELL_SECONDS = {"bell": 4.0, "soft-bell": 3.0, "chime": 2.5}
-AMBIENCE_TAIL_SECONDS = 4.0
-DEFAULT_RATE = 140  # words per minute, inside the calm 130-150 range
-MAX_EVENTS = 200_000  # guard against scripts that expand into millions of tiny steps
 
 Measure = Callable[[str], "int | None"]
 
 # A practice of 0:00 (only 'pause: 0', or a 'say' whose value is ""): nothing to play or export.
 NOTHING_TO_HEAR = ("this practice has nothing to hear: it lasts 0:00 "
                    "(give it a 'say', a 'bell' or a 'pause' longer than 0)")
-
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
 class NothingToHear(ScriptError):
@@ -152,139 +150,6 @@ class Timeline:
         return chapters
 
 
-def estimate_samples(text: str, rate: int) -> int:
-    """Estimated spoken length before a clip exists: words at `rate` wpm plus a little air."""
-    words = max(1, len(text.split()))
-    return seconds_to_samples(words * 60.0 / rate + 0.2)
-
-
-def pause_samples(step: Pause, pace: float) -> int:
-    """A pause stretched by ``pace``."""
-    return seconds_to_samples(step.seconds * pace)
-
-
-def bell_samples(sound: str) -> int:
-    return seconds_to_samples(BELL_SECONDS[sound])
-
-
-def breath_phases(step: Breathe, pace: float) -> list[tuple[str, float]]:
-    """(phase, seconds) of one breath cycle, without the phases of length 0.
-
-    Holds are the rests inside ``breathe``: ``pace`` stretches them; in and out keep their count."""
-    lengths = (step.inhale, step.hold * pace, step.exhale, step.hold_out * pace)
-    return [(phase, seconds) for phase, seconds in zip(BREATH_PHASES, lengths, strict=True) if seconds > 0]
-
-
-def fill_variables(text: str, variables: Mapping[str, str], pos: Pos | None, *,
-                   unfilled: list[str] | None = None) -> str:
-    """Fill ``{name}`` placeholders; ``{{`` and ``}}`` are literal braces.
-
-    A ``say`` holds every brace to these rules (a ``ScriptError`` at ``pos``). With
-    ``unfilled`` (a title, a section, a reflection: text that format 1 never asked to
-    escape its braces), a brace that is not the placeholder of a variable with a value
-    stays as written, and the names of the placeholders with no value are added to it."""
-
-    def replace(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "{{":
-            return "{"
-        if token == "}}":
-            return "}"
-        name = match.group(1)
-        if name is None:
-            if unfilled is not None:
-                return token
-            raise ScriptError(
-                f"unmatched '{token}' in text (write '{token * 2}' for a literal brace)", pos
-            )
-        name = name.strip()
-        if not VARIABLE_NAME.match(name):
-            if unfilled is not None:
-                return token
-            raise ScriptError(
-                f"'{{{name}}}' is not a variable name (use letters, digits, '_' or '-'; "
-                "write '{{' for a literal brace)",
-                pos,
-            )
-        if name not in variables:
-            if unfilled is not None:
-                unfilled.append(name)
-                return token
-            raise ScriptError(missing_value(name, variables, in_script=not (  # a programme has no 'variables:'
-                pos is not None and pos.file.lower().endswith(".md"))), pos)
-        return str(variables[name])
-
-    return _PLACEHOLDER.sub(replace, text)
-
-
-def missing_value(name: str, variables: Mapping[str, str], *, in_script: bool = True) -> str:
-    """Why ``{name}`` cannot be filled: most often the placeholder is misspelled
-    (``{nmae}`` beside a variable ``name``), so a close name is suggested for it; a close
-    name that only the command line gave (``--var nmae=Sam`` for ``{name}``) is the likely
-    slip then, and is named as such. ``in_script`` False for a journey, which has no
-    'variables:' of its own."""
-    close = closest(name, variables)
-    if not close:
-        where = (f"add it under 'variables:' or pass --var {name}=..." if in_script else
-                 f"pass --var {name}=... or give it in a --vars-file")
-        return f"variable '{name}' has no value: {where}"
-    if close in getattr(variables, "given", ()):
-        return (f"variable '{name}' has no value; a value was given for '{close}' "
-                f"(--var or --vars-file): is that meant to be '{name}'?")
-    return f"{{{name}}} has no value; did you mean {{{close}}}?"
-
-
-def fill_text(text: str, variables: Mapping[str, str]) -> str:
-    """A title, section or reflection with the variables that have a value filled in
-    (``{{`` and ``}}`` are literal braces, as in ``say``); any other brace stays as
-    written, so titles written for format 1 keep their meaning. Blank once filled: as written."""
-    filled = fill_variables(text, variables, None, unfilled=[])
-    return filled if filled.strip() else text
-
-
-def unfilled_names(text: str, variables: Mapping[str, str]) -> list[str]:
-    """The ``{name}``s of ``text`` that ``fill_text`` leaves as written for want of a value."""
-    names: list[str] = []
-    fill_variables(text, variables, None, unfilled=names)
-    return names
-
-
-def placeholder_names(text: str) -> list[str]:
-    """The variable names ``text`` uses, in order; a ``ScriptError`` (without a position)
-    for placeholder syntax that is wrong."""
-    names: list[str] = []
-
-    class Recorder(dict):
-        def __contains__(self, key: object) -> bool:
-            return True
-
-        def __getitem__(self, key: str) -> str:
-            names.append(key)
-            return ""
-
-    fill_variables(text, Recorder(), None)
-    return names
-
-
-def filled_say(step: Say, variables: Mapping[str, str]) -> str:
-    """A ``say``'s text with its placeholders filled, held to the rules the loader keeps
-    for text as written: no control characters, at most ``MAX_SAY_CHARS``, and something
-    to speak unless it is empty (an optional variable left blank is skipped)."""
-    text = fill_variables(step.text, variables, step.pos)
-    if text == step.text:
-        return text  # no placeholders: the loader has checked it already
-    problem = text_problem(text)
-    if problem:
-        raise ScriptError(f"once its variables are filled in, {problem}", step.pos)
-    if len(text) > MAX_SAY_CHARS:
-        raise ScriptError(
-            f"once its variables are filled in, this 'say' has {len(text)} characters; "
-            f"one 'say' may have at most {MAX_SAY_CHARS} (use a shorter value)", step.pos)
-    if text.strip() and not speakable(text):
-        raise ScriptError(f"once its variables are filled in, {NOTHING_TO_SAY}", step.pos)
-    return text
-
-
 def normalise_text(text: str) -> str:
     """Collapse whitespace (YAML block scalars keep newlines) so captions and cache keys are stable."""
     return " ".join(text.split())
@@ -313,31 +178,6 @@ def plan(
         raise NothingToHear(NOTHING_TO_HEAR, script.pos)
     return Timeline(script, events, state.cursor, state.rate, state.pace, exact[0],
                     state.variables)
-
-
-def speaking_rate(script: Script, rate: int | None = None) -> int:
-    """Words per minute: ``rate`` (``--rate``), else the script's, else the default."""
-    return rate or script.rate or DEFAULT_RATE
-
-
-class Merged(dict[str, str]):
-    """A script's variable defaults with the listener's values over them; ``given`` holds
-    the names only the listener gave (``--var``, ``--vars-file``), for messages."""
-
-    given: frozenset[str] = frozenset()
-
-
-def merged_variables(script: Script, variables: Mapping[str, str] | None) -> Merged:
-    values = Merged(script.variables)
-    values.update(variables or {})
-    values.given = frozenset(values) - frozenset(script.variables)
-    return values
-
-
-def filled_title(script: Script, variables: Mapping[str, str] | None) -> str:
-    """``script``'s title as the listener sees it: its own variables, then ``variables``
-    (``--var``, ``--vars-file``), filled in (what ``Timeline.title`` shows once planned)."""
-    return fill_text(script.title, merged_variables(script, variables))
 
 
 def breath_cue_problems(script: Script, variables: Mapping[str, str] | None = None,

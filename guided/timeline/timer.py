@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from guided.audio.format import SAMPLE_RATE, seconds_to_samples
 from guided.errors import GuidedError, Pos
+from guided.samples import SAMPLE_RATE, seconds_to_samples
 from guided.script.durations import format_clock, parse_duration
+from guided.script.lengths import BELL_SECONDS
 from guided.script.model import MAX_TOTAL_SECONDS, Bell, Pause, Script, Step
-from guided.timeline.plan import BELL_SECONDS
 
 TIMER_BELL = "soft-bell"
 MIN_TIMER_SECONDS = 10.0  # room for the first and the last bell, and a little quiet

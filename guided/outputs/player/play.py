@@ -15,15 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from guided.audio.device import OutputDevice, check_output
-from guided.audio.format import BLOCK_SIZE, SAMPLE_RATE
 from guided.errors import AudioDeviceError
 from guided.interrupts import held
 from guided.outcomes import INTERRUPTED, REACHED_END, Outcome
+from guided.practice.recorder import Playing, Recorder
+from guided.samples import BLOCK_SIZE, SAMPLE_RATE
 from guided.script.model import Script
 from guided.timeline.lazy import LazyPlan, resolve_section
 from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
@@ -45,30 +46,6 @@ class PlayOptions:
     interactive: bool = False  # captions, progress and keys (a terminal on both ends)
     sounds: SoundChoice = field(default_factory=SoundChoice)  # bells and tones left out (--bells off)
     origin: str | None = None  # for the log: 'now' or 'timer' when started from there
-
-
-@dataclass(frozen=True)
-class Playing:
-    """What is being played, as the recorder is told at the first sound."""
-
-    script: str  # the name, or the file it came from
-    title: str
-    content_hash: str
-    voice: str
-    engine: str
-    rate: int | None
-    planned_seconds: float
-    origin: str | None = None  # PlayOptions.origin
-
-
-class Recorder(Protocol):
-    """Keeps the listening session (``guided.practice.recorder.SessionRecorder``)."""
-
-    def begin(self, playing: Playing) -> None: ...
-
-    def progress(self, listened_seconds: float, now: bool = False) -> None: ...
-
-    def finish(self, outcome: Outcome, listened_seconds: float, planned_seconds: float) -> None: ...
 
 
 @dataclass
@@ -204,6 +181,10 @@ class Performance:
             script, variables=variables, pace=options.pace, rate=rate, measure=measure)))
         self.plan.on_event = self._watch_sections
         self.floor = 0  # `b` never goes before where playback began
+
+    @property
+    def interactive(self) -> bool:
+        return self.options.interactive
 
     def _watch_sections(self, ev: Event) -> None:
         if ev.kind == SECTION:

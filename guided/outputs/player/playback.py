@@ -7,18 +7,15 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from guided.audio.device import OutputDevice, open_stream, to_pcm16
-from guided.audio.format import SAMPLE_RATE
 from guided.interrupts import Held
 from guided.outcomes import COMPLETED, INTERRUPTED, SKIPPED, STOPPED, Outcome
-from guided.outputs.player.renderer import END, Renderer
-from guided.script.words import breath_cue_words
-from guided.timeline.plan import BREATH_PHASES, SPEECH, TONE
-
-if TYPE_CHECKING:
-    from guided.outputs.player.play import Performance
+from guided.outputs.player.renderer import END, Playable, Renderer
+from guided.samples import SAMPLE_RATE
+from guided.script.words import BREATH_PHASES, breath_cue_words
+from guided.timeline.plan import SPEECH, TONE
 
 DOUBLE_BACK = 2.0  # a second `b` within this many seconds goes to the previous section
 
@@ -31,7 +28,7 @@ class DeviceLost(Exception):
 class Playback:
     """The main-thread side: writes blocks, reads keys, draws."""
 
-    def __init__(self, performance: Performance, device: OutputDevice, screen: Any, start: int):
+    def __init__(self, performance: Playable, device: OutputDevice, screen: Any, start: int):
         self.performance = performance
         self.screen = screen
         self.on_first_sound: Callable[[], None] | None = None  # called as the first block is written
@@ -139,7 +136,7 @@ class Playback:
 
     def _hold_at(self, sample: int) -> None:
         """Pause at a silence the author asked to wait at (``Pause.hold``), when keys are read."""
-        if not getattr(self.performance.options, "interactive", False):
+        if not self.performance.interactive:
             return
         ev = self.performance.plan.event_at(sample)
         if ev is None or ev.phase != "hold" or ev.start in self._held:

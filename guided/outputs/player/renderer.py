@@ -6,16 +6,33 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from guided.outputs.player.play import Performance
+    from guided.script.model import Script
+    from guided.timeline.lazy import LazyPlan
 
 QUEUE_BLOCKS = 4  # rendered blocks kept ready ahead of the device (about 0.37 s)
 
 END = object()  # put in the queue after the last block
+
+
+class Playable(Protocol):
+    """What the render thread and the playback loop need of one playing
+    (``guided.outputs.player.play.Performance``)."""
+
+    script: Script  # its language and cues name a breath tone's phase
+    plan: LazyPlan
+    floor: int  # `b` never goes before this sample
+
+    @property
+    def interactive(self) -> bool: ...  # keys are read (a hold waits for space)
+
+    def total_samples(self) -> int: ...
+
+    def render_from(self, sample: int) -> Iterator[np.ndarray]: ...
 
 
 class Renderer(threading.Thread):
@@ -25,7 +42,7 @@ class Renderer(threading.Thread):
     (from before a jump) is dropped by the reader. An exception in this thread is
     handed over as ``("error", 0, exc)``, for the main thread to raise."""
 
-    def __init__(self, performance: Performance, start: int):
+    def __init__(self, performance: Playable, start: int):
         super().__init__(name="guided-render", daemon=True)
         self.performance = performance
         self.start_at = start

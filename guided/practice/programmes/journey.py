@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from guided.practice.journeys import Day, Journey, PracticeRef, Week
+from guided.practice.journeyfile import Day, Journey, PracticeRef, Week
 from guided.practice.programmes import speech
 from guided.practice.programmes.model import PlanWeek, Programme
 from guided.practice.programmes.reader import read_programme

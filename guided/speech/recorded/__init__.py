@@ -20,9 +20,9 @@ import numpy as np
 
 from guided.errors import GuidedError, SpeechError
 from guided.pcm import from_int16, to_int16
-from guided.speech.base import Voice
+from guided.speech.base import SpeechSettings, Voice
 from guided.speech.cache import ClipCache, CorruptClip, clip_key, normalise
-from guided.speech.choice import RECORDED, SpeechSettings, VoiceChoice, settle
+from guided.speech.engines import RECORDED
 from guided.speech.recorded.store import VoiceStore, recorded_voices
 from guided.speech.recorded.takes import PREP_VERSION, prepare
 from guided.speech.trim import trim
@@ -32,7 +32,7 @@ ENGINE = RECORDED
 
 class RecordedLines:
     """Prepared clips of one recorded voice (implements the clip part of
-    ``guided.speech.base.ClipSource`` for the lines that have a take)."""
+    ``guided.samples.ClipSource`` for the lines that have a take)."""
 
     def __init__(self, store: VoiceStore, cache: ClipCache, fallback: SpeechSettings):
         self.store = store
@@ -133,16 +133,16 @@ def prepared_clip(store: VoiceStore, text: str) -> np.ndarray:
     return clip
 
 
-def lines_for(settings: SpeechSettings, cache: ClipCache) -> RecordedLines | None:
-    """The recorded voice ``settings`` speak with (engine ``recorded``), else None."""
+def lines_for(settings: SpeechSettings, cache: ClipCache,
+              fallback: SpeechSettings) -> RecordedLines | None:
+    """The recorded voice ``settings`` speak with (engine ``recorded``), else None;
+    ``fallback`` speaks the lines it has no take of."""
     if settings.engine != ENGINE:
         return None
     store = VoiceStore.find(settings.voice)
     if store is None:
         raise SpeechError(f"there is no recorded voice called {settings.voice!r}; "
                           "`guided voices` lists yours")
-    fallback = settings.fallback or settle(VoiceChoice(), language=settings.language,
-                                           rate=settings.rate)
     return RecordedLines(store, cache, fallback)
 
 
@@ -166,7 +166,7 @@ class RecordedEngine:
         return found
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
-        from guided.audio.format import SAMPLE_RATE
+        from guided.samples import SAMPLE_RATE
 
         store = VoiceStore.find(voice)
         if store is None:

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from guided.audio.format import SAMPLE_RATE
 from guided.doors.audio import DECODED as DECODED
 from guided.errors import GuidedError
+from guided.samples import SAMPLE_RATE
 
 PREP_VERSION = 1  # part of a prepared clip's cache key: change it when preparing changes
 TARGET_LUFS = -19.5  # measured: espeak-ng clips sit at -19.2..-20.2 LUFS, Piper's at -17.8..-20.7

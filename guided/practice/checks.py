@@ -16,18 +16,20 @@ from pathlib import Path
 from guided.errors import Pos, ScriptError
 from guided.script.durations import format_clock
 from guided.script.model import Pause, Say, Script, Section, iter_steps
+from guided.script.placeholders import (
+    fill_variables,
+    merged_variables,
+    missing_value,
+    unfilled_names,
+)
 from guided.timeline.plan import (
     NOTHING_TO_HEAR,
     SPEECH,
     Measure,
     Timeline,
     breath_cue_problems,
-    fill_variables,
-    merged_variables,
-    missing_value,
     normalise_text,
     plan,
-    unfilled_names,
 )
 
 ERROR = "error"
@@ -242,12 +244,12 @@ WARNINGS: tuple[Check, ...] = (long_pauses, fast_speech, missing_sections, empty
 
 def used_variables(script: Script) -> set[str]:
     """The variable names a script declares or writes as ``{name}`` (included parts too)."""
-    from guided.timeline.plan import _PLACEHOLDER
+    from guided.script.placeholders import PLACEHOLDER
 
     names = set(script.variables) | text_variables(script.title) | text_variables(script.description)
     for step in iter_steps(script.steps):
         if isinstance(step, Say):
-            names.update(m.group(1).strip() for m in _PLACEHOLDER.finditer(step.text) if m.group(1))
+            names.update(m.group(1).strip() for m in PLACEHOLDER.finditer(step.text) if m.group(1))
         elif isinstance(step, Section):
             names |= text_variables(step.title)
     return names

@@ -1,16 +1,18 @@
-"""How long a script will last, known before anything is planned or spoken, and the
-limits that keep a practice within bounds (4 hours, ``MAX_EVENTS`` steps).
+"""How long each step lasts, known before anything is spoken, and the limits that keep
+a practice within bounds (4 hours, ``MAX_EVENTS`` steps).
 
-Lengths come from the timeline's own arithmetic (``pause_samples``, ``bell_samples``,
-``breath_phases``, ``estimate_samples``), with speech estimated from its words and
+The timeline (``guided.timeline.plan``) places events with this same arithmetic
+(``pause_samples``, ``bell_samples``, ``breath_phases``, ``estimate_samples``), with
+real clip lengths where they are known; here speech is estimated from its words and
 the rate. Repeats are multiplied through instead of unrolled, so a hostile script
-(``repeat: 1000`` eight levels deep) is measured at once instead of hanging.
+(``repeat: 1000`` eight levels deep) is measured at once instead of hanging. The
+loader runs ``check_limits`` on every script it loads.
 """
 
 from __future__ import annotations
 
-from guided.audio.format import SAMPLE_RATE, seconds_to_samples
 from guided.errors import ScriptError
+from guided.samples import SAMPLE_RATE, seconds_to_samples
 from guided.script.durations import format_length
 from guided.script.model import (
     MAX_TOTAL_SECONDS,
@@ -23,15 +25,41 @@ from guided.script.model import (
     Section,
     Step,
 )
-from guided.timeline.plan import (
-    AMBIENCE_TAIL_SECONDS,
-    MAX_EVENTS,
-    bell_samples,
-    breath_phases,
-    estimate_samples,
-    pause_samples,
-    speaking_rate,
-)
+from guided.script.words import BREATH_PHASES
+
+# Lengths of the synthesized bells (guided.audio.sounds renders them to exactly this many seconds).
+BELL_SECONDS = {"bell": 4.0, "soft-bell": 3.0, "chime": 2.5}
+AMBIENCE_TAIL_SECONDS = 4.0
+DEFAULT_RATE = 140  # words per minute, inside the calm 130-150 range
+MAX_EVENTS = 200_000  # guard against scripts that expand into millions of tiny steps
+
+
+def estimate_samples(text: str, rate: int) -> int:
+    """Estimated spoken length before a clip exists: words at `rate` wpm plus a little air."""
+    words = max(1, len(text.split()))
+    return seconds_to_samples(words * 60.0 / rate + 0.2)
+
+
+def pause_samples(step: Pause, pace: float) -> int:
+    """A pause stretched by ``pace``."""
+    return seconds_to_samples(step.seconds * pace)
+
+
+def bell_samples(sound: str) -> int:
+    return seconds_to_samples(BELL_SECONDS[sound])
+
+
+def breath_phases(step: Breathe, pace: float) -> list[tuple[str, float]]:
+    """(phase, seconds) of one breath cycle, without the phases of length 0.
+
+    Holds are the rests inside ``breathe``: ``pace`` stretches them; in and out keep their count."""
+    lengths = (step.inhale, step.hold * pace, step.exhale, step.hold_out * pace)
+    return [(phase, seconds) for phase, seconds in zip(BREATH_PHASES, lengths, strict=True) if seconds > 0]
+
+
+def speaking_rate(script: Script, rate: int | None = None) -> int:
+    """Words per minute: ``rate`` (``--rate``), else the script's, else the default."""
+    return rate or script.rate or DEFAULT_RATE
 
 
 def estimate_seconds(script: Script) -> float:
