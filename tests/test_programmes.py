@@ -165,6 +165,22 @@ def test_add_never_replaces_a_different_programme(cli, isolated_home, small, tmp
     assert not (tmp_path / "escape.md").exists() and not (isolated_home / "escape.md").exists()
 
 
+def test_add_never_hides_a_built_in_or_a_yaml_journey_of_the_same_name(cli, isolated_home, small):
+    """A tester's find: `journey add --name six-weeks` hid the built-in journey, and a copy
+    named like a YAML journey of yours was said to be added but never found by name."""
+    hiding = cli("journey", "add", str(small), "--name", "six-weeks")
+    assert hiding.returncode == 1 and "built-in journey" in hiding.stderr and "my-six-weeks" in hiding.stderr
+    assert len(hiding.stderr.strip().splitlines()) == 1
+    assert not (isolated_home / "journeys" / "six-weeks.md").exists()
+    assert "built-in" in next(line for line in cli("journey", "list").stdout.splitlines()
+                              if line.startswith("six-weeks"))
+    mine = write(isolated_home / "journeys" / "small-steps.yaml", "title: Mine\nweeks: []\n")
+    hidden = cli("journey", "add", str(small))
+    assert hidden.returncode == 1 and "small-steps.yaml" in hidden.stderr and "it is kept" in hidden.stderr
+    assert not (isolated_home / "journeys" / "small-steps.md").exists()
+    assert mine.read_text() == "title: Mine\nweeks: []\n"
+
+
 def test_other_shapes_pauses_waits_and_spoken_sections(small: Path):
     j = journeys.load_journey(small)
     p = j.programme

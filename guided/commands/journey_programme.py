@@ -87,6 +87,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
 
 
+def _refuse_a_name_taken(name: str, target: Path) -> None:
+    """A copy named like a built-in journey would hide it, and one named like a YAML
+    journey of yours would be hidden by it (``journey start`` looks for YAML first)."""
+    from guided.paths import YAML_SUFFIXES
+
+    for suffix in (*YAML_SUFFIXES, ".md"):
+        if (journeys.builtin_journeys_dir() / f"{name}{suffix}").is_file():
+            raise GuidedError(f"'{name}' is the name of a built-in journey, and a copy called that "
+                              f"would hide it; choose another name, such as --name my-{name}")
+        other = target.with_suffix(suffix)
+        if other != target and other.is_file():
+            raise GuidedError(printable(f"your journeys already hold a journey called '{name}' ({other}); "
+                                        "it is kept as it is. Choose another name with --name"))
+
+
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", default=None, help="The name to start it by (default: from its title).")
@@ -121,6 +136,7 @@ def add(file: Path, name: str | None) -> None:
                           "dashes, like 'attachment-healing'")
     folder = user_journeys_dir()
     target = folder / f"{target_name}.md"
+    _refuse_a_name_taken(target_name, target)
     if target.is_symlink() or (target.exists() and not target.is_file()):
         raise GuidedError(f"{target} is not a plain file, so nothing was written; "
                           "choose another name with --name")
