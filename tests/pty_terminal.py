@@ -26,7 +26,8 @@ def _controlling_terminal() -> None:
 
 
 class PtyGuided:
-    def __init__(self, args: list[str], env: dict[str, str], columns: int = 100):
+    def __init__(self, args: list[str], env: dict[str, str], columns: int = 100,
+                 cwd: str | os.PathLike[str] | None = None):
         import fcntl
         import struct
         import termios
@@ -39,7 +40,7 @@ class PtyGuided:
         env.pop("COLUMNS", None)
         self.proc = subprocess.Popen([sys.executable, "-m", "guided", *args], env=env,
                                      stdin=slave, stdout=slave, stderr=slave,
-                                     preexec_fn=_controlling_terminal)
+                                     preexec_fn=_controlling_terminal, cwd=cwd)
         os.close(slave)
         self.text = ""
         self._lock = threading.Lock()
@@ -93,6 +94,28 @@ class PtyGuided:
     def screen_lines(self) -> list[str]:
         """The final text of each line, after carriage returns and ``ESC[K`` erasures."""
         return screen_lines(self.text)
+
+
+def answer_on_terminal(args: list[str], answer: str, prompt: str = "[y/N]",
+                       timeout: float = 60, cwd: str | os.PathLike[str] | None = None) -> tuple[int, str]:
+    """Run guided on a pseudo-terminal, wait (at most ``timeout``) for its question,
+    answer it, and return (exit code, everything shown)."""
+    term = PtyGuided(args, dict(os.environ), cwd=cwd)
+    try:
+        term.wait_for(prompt, timeout=timeout)
+        term.send(answer + "\n")
+    finally:
+        code = term.finish(timeout=timeout)
+    return code, term.text
+
+
+def run_on_terminal(args: list[str], timeout: float = 300,
+                    cwd: str | os.PathLike[str] | None = None) -> tuple[int, str]:
+    """Run guided on a pseudo-terminal to its end (killed after ``timeout``); (exit code,
+    everything shown)."""
+    term = PtyGuided(args, dict(os.environ), cwd=cwd)
+    code = term.finish(timeout=timeout)
+    return code, term.text
 
 
 _ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

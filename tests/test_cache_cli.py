@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from pathlib import Path
@@ -176,27 +175,14 @@ def test_parse_age_rejects_nonsense() -> None:
 @pytest.mark.subprocess  # a real terminal (pty) needs a real process
 @pytest.mark.parametrize(("answer", "left"), [("n", 2), ("y", 0)])
 def test_clear_asks_first_on_a_terminal(tmp_path: Path, answer: str, left: int) -> None:
-    import pty
-    import subprocess
-    import sys
+    from tests.pty_terminal import answer_on_terminal
 
     fill(tmp_path, 2)
-    controller, terminal = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "guided", "cache", "clear", "--cache-dir",
-                             str(tmp_path)], stdin=terminal, stdout=terminal, stderr=terminal)
-    os.close(terminal)
-    seen = b""
-    while b"[y/N]" not in seen:
-        chunk = os.read(controller, 1024)
-        assert chunk, seen
-        seen += chunk
-    assert b"Delete all 2 clips" in seen
-    os.write(controller, answer.encode() + b"\n")
-    assert proc.wait(timeout=30) == 0
-    with contextlib.suppress(OSError):  # Linux reports EIO once the terminal has closed
-        seen += os.read(controller, 1024)
-    os.close(controller)
-    assert (b"Nothing was deleted" in seen) == (answer == "n")
+    code, seen = answer_on_terminal(["cache", "clear", "--cache-dir", str(tmp_path)], answer,
+                                    timeout=30)
+    assert code == 0
+    assert "Delete all 2 clips" in seen
+    assert ("Nothing was deleted" in seen) == (answer == "n")
     assert ClipCache(tmp_path).info().entries == left
 
 

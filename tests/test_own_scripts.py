@@ -4,36 +4,19 @@ that works, with the editor fallback as documented."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import pty
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 from guided.script import library
+from tests.pty_terminal import answer_on_terminal
 
 
 def run_in_terminal(args: list[str], answer: str, prompt: bytes = b"[y/N]") -> tuple[int, str]:
     """Run guided on a pseudo-terminal, answer its question, return (exit code, all output)."""
-    controller, terminal = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "guided", *args],
-                            stdin=terminal, stdout=terminal, stderr=terminal)
-    os.close(terminal)
-    seen = b""
-    while prompt not in seen:
-        chunk = os.read(controller, 1024)
-        assert chunk, seen
-        seen += chunk
-    os.write(controller, answer.encode() + b"\n")
-    code = proc.wait(timeout=60)
-    with contextlib.suppress(OSError):  # Linux reports EIO once the terminal has closed
-        while chunk := os.read(controller, 4096):
-            seen += chunk
-    os.close(controller)
-    return code, seen.decode()
+    return answer_on_terminal(args, answer, prompt.decode(), timeout=60)
 
 
 def test_new_refuses_the_name_of_a_built_in(guided, isolated_home):

@@ -3,12 +3,8 @@ left, and never glued to another message."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import pty
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +13,7 @@ import pytest
 
 from guided.outputs import progress as progress_module
 from guided.outputs.progress import Progress
+from tests.pty_terminal import run_on_terminal as run_guided_on_terminal
 
 ANSI = re.compile(r"\x1b\[K")
 
@@ -75,16 +72,7 @@ def test_no_bar_when_not_on_a_terminal(monkeypatch):
 
 
 def run_on_terminal(args: list[str], cwd: Path, timeout: float = 300) -> tuple[int, str]:
-    controller, terminal = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "guided", *args], cwd=cwd,
-                            stdin=terminal, stdout=terminal, stderr=terminal)
-    os.close(terminal)
-    seen = b""
-    with contextlib.suppress(OSError):  # EIO once the terminal has closed
-        while chunk := os.read(controller, 4096):
-            seen += chunk
-    os.close(controller)
-    return proc.wait(timeout=timeout), seen.decode()
+    return run_guided_on_terminal(args, timeout=timeout, cwd=cwd)
 
 
 @pytest.mark.subprocess
