@@ -16,7 +16,7 @@ DEMO_PACKAGES := libportaudio2
 # speak with), ffmpeg (ffprobe and ebur128 as outside checkers of exported files; guided
 # never runs it), the virtual audio devices the tests play into (pulseaudio, alsa), and
 # Chromium to check the client bundle page.
-TEST_PACKAGES := espeak-ng ffmpeg pulseaudio pulseaudio-utils alsa-utils libasound2-plugins chromium
+TEST_PACKAGES := espeak-ng ffmpeg pulseaudio pulseaudio-utils alsa-utils libasound2-plugins chromium firefox-esr
 APT_PACKAGES := $(DEMO_PACKAGES) $(TEST_PACKAGES)
 EXTRAS := dev,neural
 
