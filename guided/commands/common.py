@@ -96,7 +96,7 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Adds ``--engine``, ``--voice`` and ``--rate``. The command receives ``voice``: one
     ``VoiceChoice`` made of the three and the settings file (read once, here), and
     ``rate`` (also inside the choice) for the timeline."""
-    from guided.speech.engines import ACCEPTED_ENGINES
+    from guided.speech.engines import ACCEPTED_ENGINES, engine_help
 
     @functools.wraps(f)
     def command(*args: Any, engine: str | None, voice: str | None, rate: int | None,
@@ -113,10 +113,8 @@ def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--engine", type=EngineChoice(ACCEPTED_ENGINES), default=None, envvar="GUIDED_ENGINE",
         metavar="ENGINE",  # the choices are in the help text (the test engine is not for users)
-        help="Speech engine: hibari (natural, English), piper (natural, needs guided[neural]), "
-             "pico (German, Spanish, French, Italian, British English), pyttsx3 (espeak-ng, "
-             "many languages), or auto: the best voice here for the script's language "
-             "(default: GUIDED_ENGINE, your settings', else auto).",
+        help=f"Speech engine: {engine_help()}, or auto: the best voice here for the script's "
+             "language (default: GUIDED_ENGINE, your settings', else auto).",
     )(command)
 
 
