@@ -75,9 +75,11 @@ FIXTURE_MARKS: dict[str, tuple[str, ...]] = {
     "no_audio_device": ("audio",),
     "small_disk": ("subprocess", "speech", "tools"),  # exports onto a tiny disk (test_faults_misc)
     "browser": ("tools",),  # headless Chromium (test_bundle)
+    "firefox": ("tools",),  # headless Firefox (test_bundle_firefox)
 }
 QUICK_EXCLUDES = ("audio", "slow", "speech", "tools", "subprocess")
-TOOLS = {"ffmpeg", "ffprobe", "chromium", "chromium-browser", "google-chrome"}
+TOOLS = {"ffmpeg", "ffprobe", "chromium", "chromium-browser", "google-chrome", "firefox-esr",
+         "firefox"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -101,6 +101,38 @@ def test_today_play_without_a_value_says_so_before_anything_is_asked(guided, tmp
     assert fixed.returncode == 0, fixed.stderr
 
 
+def test_ctrl_c_at_the_second_question_keeps_the_first_answer(guided, tmp_path, alsa_file_sink):  # noqa: F811
+    """A tester's find: Ctrl-C while answering lost every answer already given (and the
+    rating after), because they were only written once all the questions were asked."""
+    source = tmp_path / "two-questions.md"
+    source.write_text(TWO_QUESTIONS)
+    assert guided("journey", "add", str(source)).returncode == 0
+    vars_file = tmp_path / "sam.yaml"
+    vars_file.write_text("name: Sam\n")
+    assert guided("journey", "start", "two-questions", "--vars-file", str(vars_file)).returncode == 0
+    term = PtyGuided(["journey", "today", "--play", "--device", alsa_file_sink.device], alsa_file_sink.merged())
+    try:
+        term.wait_for("How much distress", timeout=60)
+        term.send("6\r")
+        at = term.wait_for("And now, how much distress", timeout=120)
+        term.send("3\r")
+        at = term.wait_for("What did you notice?", timeout=20, after=at)
+        term.send("My feet on the floor.\r")
+        term.wait_for("What felt kind?", timeout=20, after=at)
+        term.send("\x03")
+        assert term.finish(timeout=30) == 130
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    assert "Traceback" not in term.text and "What you wrote so far is kept" in term.text
+    with sessionlog.SessionLog() as log:
+        every = log.all()
+    rows = [r for r in every if r.reflection]
+    assert [r.distress_before for r in every] == [6, None]  # the rating belongs to the first practice
+    assert len(rows) == 1 and rows[0].distress_after == 3
+    assert json.loads(rows[0].reflection) == {"question": "What did you notice?", "answer": "My feet on the floor."}
+
+
 def test_wait_holds_in_play_until_space(guided, tmp_path, pulse_null_sink):  # noqa: F811
     source = tmp_path / "waiting.md"
     source.write_text(WAITING)

@@ -59,3 +59,24 @@ def test_ratings_off_in_settings_asks_only_for_a_note(guided, tmp_path: Path, al
     assert "0-10" not in term.text
     (row,) = logged_sessions()
     assert (row.distress_before, row.distress_after, row.note) == (None, None, "calmer")
+
+
+def test_ctrl_c_at_the_note_keeps_the_rating_after(tmp_path: Path, alsa_file_sink):  # noqa: F811
+    """A tester's find: Ctrl-C at "Anything you noticed" lost the rating given just before."""
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY)
+    term = PtyGuided(["play", str(path), "--device", alsa_file_sink.device], alsa_file_sink.merged())
+    try:
+        at = term.wait_for("(0-10, Enter to skip)")
+        term.send("7\n")
+        at = term.wait_for("And now, how much distress", after=at)
+        term.send("4\n")
+        term.wait_for("Anything you noticed", after=at)
+        term.send("\x03")
+        assert term.finish() == 130, term.text[-1500:]
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    assert "Traceback" not in term.text and "Your rating is kept" in term.text
+    (row,) = logged_sessions()
+    assert (row.distress_before, row.distress_after) == (7, 4) and not row.note

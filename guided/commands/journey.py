@@ -254,16 +254,19 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
                 break
         if result is None:
             return
-        after = ask_rating(AFTER, language=language) if rate_it else None
-        kept = []
-        for n, question in enumerate(day.asked()):
-            answer = reflection if n == 0 else None
-            if answer is None and ask:
-                click.echo("")
-                click.echo(click.wrap_text(question))
-                answer = ask_line(REFLECTION, language)
-            if answer and answer.strip():
-                kept.append({"question": question, "answer": answer.strip()})
+        after, kept, stopped = None, [], False
+        try:  # Ctrl-C while answering keeps the rating and the answers already given
+            after = ask_rating(AFTER, language=language) if rate_it else None
+            for n, question in enumerate(day.asked()):
+                answer = reflection if n == 0 else None
+                if answer is None and ask:
+                    click.echo("")
+                    click.echo(click.wrap_text(question))
+                    answer = ask_line(REFLECTION, language)
+                if answer and answer.strip():
+                    kept.append({"question": question, "answer": answer.strip()})
+        except KeyboardInterrupt:
+            stopped = True
         if not day.asked() and reflection and reflection.strip():
             kept.append({"question": "", "answer": reflection.strip()})
         saved: object = (kept[0] if len(kept) == 1 else kept) or None
@@ -278,6 +281,9 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
                            "the next time guided can write to it.")
         elif saved:
             click.echo("Session logging is off, so the reflection was not saved.")
+        if stopped:
+            click.echo("\nStopped." + (" What you wrote so far is kept." if log is not None else ""), err=True)
+            sys.exit(130)
         click.echo(_("Thank you for taking this time."))
     finally:
         if log is not None:

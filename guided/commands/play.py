@@ -170,12 +170,20 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
                 break
             if recorder is not None:
                 recorder.distress_before = None  # the rating belonged to the first round
-        if ask_ratings and after is None:
-            after = ask_rating(AFTER, language=loaded.language)
-        if ask and note is None:
-            note = ask_line(NOTICED, loaded.language)
+        answering = False
+        try:  # Ctrl-C at a question keeps what was answered before it
+            if ask_ratings and after is None:
+                after = ask_rating(AFTER, language=loaded.language)
+            if ask and note is None:
+                note = ask_line(NOTICED, loaded.language)
+        except KeyboardInterrupt:
+            answering = True
         if log is not None and recorder is not None and recorder.session_id is not None:
             log.rate_after(recorder.session_id, distress_after=after, note=note or None)
+        if answering:
+            click.echo("\nStopped." + (" Your rating is kept." if log is not None and after is not None else ""),
+                       err=True)
+            sys.exit(130)
         if interactive:  # the listener's last line, in the practice's language
             _ = texts(loaded.language)
             if result.outcome == COMPLETED:
