@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -31,17 +34,25 @@ PREFS = {
     "browser.safebrowsing.update.enabled": False,
     "media.autoplay.default": 0,  # allowed: the test clicks, but headless has no real gesture
     "media.volume_scale": "0.0",
-    # nothing leaves the machine: every web request goes to a closed loopback port
+    "media.gmp-manager.updateEnabled": False,  # no plugin downloads (update.googleapis.com)
+    "media.gmp-gmpopenh264.autoupdate": False,
+    "media.gmp-widevinecdm.autoupdate": False,
+    "media.gmp-manager.url": "",
+    "browser.safebrowsing.provider.mozilla.updateURL": "",
+    "browser.safebrowsing.downloads.remote.enabled": False,
+    # nothing leaves the machine: every web request goes to the trap (see Firefox.requests)
     "network.proxy.type": 1,
     "network.proxy.http": "127.0.0.1",
-    "network.proxy.http_port": 9,
     "network.proxy.ssl": "127.0.0.1",
-    "network.proxy.ssl_port": 9,
     "network.proxy.no_proxies_on": "",
-    "services.settings.server": "http://127.0.0.1:9/",
     "browser.region.network.url": "",
     "network.dns.disableIPv6": True,
 }
+
+
+# Firefox's own background services (remote settings and the like) call home whatever the
+# page does; they reach only the trap, and are told apart from anything the page asked for.
+OWN_HOSTS = (".mozilla.com", ".mozilla.net", ".mozilla.org", ".firefox.com", "update.googleapis.com")
 
 
 def firefox_binary() -> str | None:
@@ -63,13 +74,19 @@ class Firefox:
     def __init__(self, binary: str, profile: Path, timeout: float = 30.0):
         profile.mkdir(parents=True)
         port = free_port()
-        prefs = {**PREFS, "marionette.port": port}
+        self.requests: list[str] = []  # what Firefox tried to fetch from the web, if anything
+        self.trap = socket.create_server(("127.0.0.1", 0))
+        trap_port = self.trap.getsockname()[1]
+        threading.Thread(target=self._catch, daemon=True).start()
+        prefs = {**PREFS, "marionette.port": port, "network.proxy.http_port": trap_port,
+                 "network.proxy.ssl_port": trap_port}
         (profile / "user.js").write_text("".join(
             f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in prefs.items()))
         self.timeout = timeout
         self.proc = subprocess.Popen(
             [binary, "--headless", "--marionette", "--no-remote", "--profile", str(profile)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its content processes share its group, killed with it
             env={"PATH": "/usr/bin:/bin", "HOME": str(profile), "MOZ_HEADLESS": "1"})
         deadline = time.monotonic() + timeout
         while True:
@@ -78,13 +95,33 @@ class Firefox:
                 break
             except OSError:
                 if time.monotonic() > deadline or self.proc.poll() is not None:
-                    self.proc.kill()
+                    self._kill()
                     raise RuntimeError("Firefox did not open its Marionette port") from None
                 time.sleep(0.1)
         self.buffer = b""
         self.next_id = 0
         self.hello = self._read()
         self.send("WebDriver:NewSession", {"capabilities": {"alwaysMatch": {"acceptInsecureCerts": False}}})
+
+    def _catch(self) -> None:
+        """The proxy every web request goes to: note its first line, answer nothing."""
+        while True:
+            try:
+                conn, _ = self.trap.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(2)
+                with contextlib.suppress(OSError):
+                    self.requests.append(conn.recv(4096).split(b"\r\n", 1)[0].decode("latin-1"))
+
+    def page_requests(self) -> list[str]:
+        """Web requests that were not Firefox's own background services."""
+        def host(line: str) -> str:
+            target = line.split(" ")[1] if " " in line else line
+            return target.split("://")[-1].split("/")[0].split(":")[0]
+
+        return [r for r in self.requests if not host(r).endswith(OWN_HOSTS)]
 
     def _read(self):
         while b":" not in self.buffer:
@@ -142,5 +179,10 @@ class Firefox:
             self.send("WebDriver:DeleteSession")
         with contextlib.suppress(OSError):
             self.sock.close()
-        self.proc.kill()
+        self._kill()
+        self.trap.close()
+
+    def _kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(10)
