@@ -57,8 +57,10 @@ demo: setup
 JOBS ?= auto
 XDIST = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup)
 
-test: setup
-	$(PY) -m pytest $(XDIST)
+# The whole suite, each test once: the quick half first (under --quick a test that reaches
+# for a real voice, a device, a tool or a subprocess without its mark fails, so the marks
+# stay honest), then the rest.
+test: test-fast test-rest
 
 # The inner loop while you work: every test that needs no real speech, audio device,
 # ffmpeg, Chromium or subprocess (`--quick`, see tests/conftest.py). pytest exits 5 when
@@ -66,8 +68,7 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -q --quick $(XDIST)
 
-# The other half: every test `--quick` leaves out. CI runs test-fast, then this, so each
-# test runs once.
+# The other half: every test `--quick` leaves out (`make test` runs test-fast, then this).
 test-rest: setup
 	$(PY) -m pytest --not-quick $(XDIST)
 
