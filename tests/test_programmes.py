@@ -274,7 +274,7 @@ def test_hostile_files_are_refused_in_one_line(cli, tmp_path, small):
     write(tmp_path / "latin1.md", "## Day 1: Caf\xe9\n\nWords.\n".encode("latin-1"))
     write(tmp_path / "control.md", "## Day 1: A\n\nWords \x1b[31m here.\n")
     write(tmp_path / "huge.md", b"## Day 1: A\n\n" + b"word " * 300_000)
-    for name, expected in (("pipe.md", "no journey file"), ("link.md", "no journey file"),
+    for name, expected in (("pipe.md", "pipe.md is not a regular file"), ("link.md", "link.md is not a regular file"),
                            ("latin1.md", "not UTF-8"), ("control.md", "U+001B"),
                            ("huge.md", "at most 1 MiB")):
         result = cli("journey", "check", str(tmp_path / name))

@@ -56,6 +56,8 @@ def find_journey(ref: str) -> Path:
         path = Path(ref).expanduser()
         if path.is_file():
             return path
+        if path.exists():  # a folder, a pipe or a device: there, but not a file to read
+            raise GuidedError(f"{ref} is not a regular file (a folder, pipe or device); give the journey's file")
         raise GuidedError(f"no journey file at {ref}")
     for _, folder in journey_dirs():
         for suffix in (*YAML_SUFFIXES, ".md"):
