@@ -140,13 +140,14 @@ def _export_file(script: Script, out: Path, opts: _Options, speaker: Speaker | N
     """Export one practice (and its transcript); returns the files written."""
     from guided.outputs.export import export_timeline
     from guided.outputs.transcript import transcript_path, write_transcript
-    from guided.practice.prepare import prepare
+    from guided.practice.prepare import PrepareOptions, prepare
 
     if opts.sounds is not None:
         script = opts.sounds.for_script(script)
-    with prepare(script, variables=opts.values, pace=opts.pace, voice=opts.voice,
-                 rate=opts.rate, cache_dir=opts.cache_dir, progress=on_clips,
-                 speaker=speaker) as prepared:
+    chosen = PrepareOptions(variables=opts.values, pace=opts.pace, voice=opts.voice,
+                            rate=opts.rate,
+                            cache_dir=Path(opts.cache_dir) if opts.cache_dir else None)
+    with prepare(script, chosen, progress=on_clips, speaker=speaker) as prepared:
         timeline = prepared.timeline
         if opts.sounds is not None:
             timeline = opts.sounds.timeline(timeline)  # a bell left out: its silence stays

@@ -166,7 +166,7 @@ def build_bundle(
     from guided.outputs.export import export_timeline
     from guided.outputs.transcript import write_transcript
     from guided.practice.checks import require_known_variables, text_variables
-    from guided.practice.prepare import Speakers, prepare
+    from guided.practice.prepare import PrepareOptions, Speakers, prepare
 
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"
@@ -202,8 +202,8 @@ def build_bundle(
             for n, script in enumerate(contents.scripts, 1):
                 stem = f"{n:02d}-{slug(script.name or script.title)}"
                 say(f"[{n}/{total}] {filled_title(script, values)}")
-                with prepare(script, variables=values, pace=pace, speaker=voiced[n - 1],
-                             progress=tracker.clips(n)) as prep:
+                with prepare(script, PrepareOptions(variables=values, pace=pace),
+                             speaker=voiced[n - 1], progress=tracker.clips(n)) as prep:
                     audio = f"{AUDIO_DIR}/{stem}.mp3"
                     export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3",
                                     progress=tracker.audio(n, prep.timeline.seconds))

@@ -2,7 +2,7 @@
 
 Export, bundles and previews all start here::
 
-    with prepare("grounding", variables={"name": "Sam"}) as prep:
+    with prepare("grounding", PrepareOptions(variables={"name": "Sam"})) as prep:
         for block in render(prep.timeline.events, prep.speaker, ambience=prep.script.ambience):
             ...
 """
@@ -94,30 +94,42 @@ class Speakers:
         self.close()
 
 
+@dataclass(frozen=True)
+class PrepareOptions:
+    """What a command chose for preparing a script, resolved once at the command line.
+
+    ``settings`` (if given) is used as is; otherwise they are made from ``voice``,
+    ``rate`` and the script. No ``cache_dir`` means the default clip cache."""
+
+    variables: Mapping[str, str] | None = None
+    pace: float | None = None
+    settings: SpeechSettings | None = None
+    voice: VoiceChoice | str | None = None
+    rate: int | None = None
+    cache_dir: Path | None = None
+
+
 def prepare(
     ref_or_script: str | Path | Script,
+    options: PrepareOptions | None = None,
     *,
-    variables: Mapping[str, str] | None = None,
-    pace: float | None = None,
-    settings: SpeechSettings | None = None,
-    voice: VoiceChoice | str | None = None,
-    rate: int | None = None,
-    cache_dir: Path | str | None = None,
     progress: Callable[[int, int], None] | None = None,
     speaker: Speaker | None = None,
 ) -> Prepared:
     """Load the script, synthesize the clips it needs, and plan it exactly.
 
-    ``settings`` (if given) is used as is; otherwise it is made from ``voice``, ``rate``
-    and the script. ``progress(done, total)`` is called as clips become ready. Pass a
-    ``speaker`` to reuse one (it must match the settings; the caller closes it).
+    ``options`` holds the voice, pace, variables and cache folder (``PrepareOptions``).
+    ``progress(done, total)`` is called as clips become ready. Pass a ``speaker`` to
+    reuse one (it must match the settings; the caller closes it).
     """
+    opts = options or PrepareOptions()
+    variables, pace = opts.variables, opts.pace
     script = load(ref_or_script)
-    settings = speaker.settings if speaker else settings or speech_settings(
-        script, voice=voice, rate=rate)
+    settings = speaker.settings if speaker else opts.settings or speech_settings(
+        script, voice=opts.voice, rate=opts.rate)
     owns = speaker is None
     if speaker is None:
-        speaker = Speaker(settings, Path(cache_dir) if cache_dir else None)
+        speaker = Speaker(settings, Path(opts.cache_dir) if opts.cache_dir else None)
     try:
         # A first plan with what the cache already knows tells which texts are needed
         # (breath cue words included); then every length is real.
