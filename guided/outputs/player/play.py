@@ -131,9 +131,7 @@ def play_script(script: Script, options: PlayOptions, recorder: Recorder | None 
     result: PlayResult | None = None
     try:
         speaker.introduce(prepared.texts)  # who speaks: said now that playing is sure
-        performance = Performance(script, options, speaker, prepared.estimate,
-                                  prepared.start_ordinal, dict(prepared.estimate.variables),
-                                  speaker.settings.rate)
+        performance = Performance(script, options, prepared)
         result = performance.run(device, recorder, rounds)
     finally:
         try:
@@ -160,15 +158,18 @@ class Performance:
     """One playing of a script: its lazy plan, the estimate behind the progress bar,
     where it starts, and the blocks rendered from any place in it."""
 
-    def __init__(self, script: Script, options: PlayOptions, speaker: Any, estimate: Timeline,
-                 start_ordinal: int, variables: dict[str, str], rate: int | None):
+    def __init__(self, script: Script, options: PlayOptions, prepared: Prepared):
+        """``prepared`` (from ``prepare``) lends its speaker, its estimate (whose
+        variables are the filled ones) and where playing starts."""
         from guided.timeline.plan import iter_plan
 
         self.script = script
         self.options = options
-        self.speaker = speaker
-        self.estimate = estimate
-        self.start_ordinal = start_ordinal
+        self.speaker = speaker = prepared.speaker
+        self.estimate = prepared.estimate
+        self.start_ordinal = start_ordinal = prepared.start_ordinal
+        variables = dict(prepared.estimate.variables)
+        rate = speaker.settings.rate
         # Before the --from section, lengths need not be real (nothing there is heard),
         # so planning up to it costs no synthesis.
         self._exact = start_ordinal == 0
