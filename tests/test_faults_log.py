@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from guided.practice.sessionlog import SessionStart
 from tests.audio_devices import alsa_file_sink, pulse_null_sink  # noqa: F401 - fixtures
 
 PRACTICE = "title: Short\nsteps:\n  - say: Hello.\n  - pause: 1s\n  - say: Goodbye.\n"
@@ -62,7 +63,7 @@ def _make_log(home: Path) -> Path:
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as log:
-        log.finish(log.start(script="earlier", title="Earlier"), "completed", 60.0)
+        log.finish(log.start(SessionStart(script="earlier", title="Earlier")), "completed", 60.0)
     return home / "sessions.db"
 
 
@@ -222,7 +223,7 @@ def test_when_the_side_file_cannot_be_written_either_the_lines_agree(isolated_ho
     (isolated_home / "sessions-pending.jsonl").mkdir()  # and the side file cannot be made
     said: list[str] = []
     log = PracticeLog(warn=said.append)
-    sid = log.start(script="short", title="Short", planned_seconds=2.0)
+    sid = log.start(SessionStart(script="short", title="Short", planned_seconds=2.0))
     log.finish(sid, "completed", 2.0, 2.0)
     log.close()
     assert len(said) == 2, said

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from guided.practice.sessionlog import SessionLog
+from guided.practice.sessionlog import SessionLog, SessionStart
 
 FS_IOC_GETFLAGS, FS_IOC_SETFLAGS, FS_IMMUTABLE_FL = 0x80086601, 0x40086602, 0x10
 WAITING = ('{"key": "k-1", "script": "waiting", "title": "Waiting", '
@@ -25,7 +25,7 @@ WAITING = ('{"key": "k-1", "script": "waiting", "title": "Waiting", '
 
 def _make_log(home: Path) -> Path:
     with SessionLog() as log:
-        log.finish(log.start(script="earlier", title="Earlier"), "completed", 60.0)
+        log.finish(log.start(SessionStart(script="earlier", title="Earlier")), "completed", 60.0)
     assert not list(home.glob("sessions.db-*"))  # its WAL files go on close
     return home / "sessions.db"
 
@@ -163,7 +163,7 @@ def test_a_side_file_that_could_not_be_written_is_not_left_empty(isolated_home, 
 
     said: list[str] = []
     log = PracticeLog(warn=said.append)
-    sid = log.start(script="short", title="Short", planned_seconds=2.0)
+    sid = log.start(SessionStart(script="short", title="Short", planned_seconds=2.0))
     log.finish(sid, "completed", 2.0, 2.0)
     monkeypatch.setattr(os, "fdopen", no_room)
     log.close()

@@ -15,6 +15,7 @@ import re
 import pytest
 
 from guided.outputs.safetext import printable, printable_json
+from guided.practice.sessionlog import SessionStart
 from tests.helpers import write
 
 ESC = "\x1b"
@@ -303,7 +304,7 @@ def test_session_log_shows_notes_and_names_safely(guided):
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as db:
-        row = db.start(script="x\x1b]0;t\x07", title="T", planned_seconds=60)
+        row = db.start(SessionStart(script="x\x1b]0;t\x07", title="T", planned_seconds=60))
         db.finish(row, "completed", 60)
         db.rate_after(row, note="warm \x1b[2J feet \x9b1m")
     table = guided("log")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from guided.practice.sessionlog import SessionStart
 from tests.helpers import one_line_error
 
 PRACTICE = "title: Tiny\nsteps:\n  - section: One\n  - say: Hello there.\n  - pause: 1s\n"
@@ -120,7 +121,7 @@ def test_the_session_log_is_never_an_output(guided, isolated_home, tmp_path):
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as log:
-        log.start(script="grounding", title="Grounding")
+        log.start(SessionStart(script="grounding", title="Grounding"))
     db = isolated_home / "sessions.db"
     # The case: this replaced the session log ("file is not a database" afterwards).
     result = guided("log", "export", "-o", str(db), "--format", "csv", "--force")
@@ -221,7 +222,7 @@ def test_log_export_writes_what_its_name_says(guided, isolated_home, tmp_path):
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as log:
-        log.start(script="grounding", title="Grounding")
+        log.start(SessionStart(script="grounding", title="Grounding"))
     as_json = tmp_path / "s.json"
     assert guided("log", "export", "-o", str(as_json)).returncode == 0
     assert json.loads(as_json.read_text())[0]["script"] == "grounding"
@@ -244,7 +245,7 @@ def test_csv_cells_are_safe_in_a_spreadsheet(guided, isolated_home, tmp_path, no
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as log:
-        sid = log.start(script="grounding", title=note)
+        sid = log.start(SessionStart(script="grounding", title=note))
         log.rate_after(sid, note=note)
     out = tmp_path / "s.csv"
     assert guided("log", "export", "-o", str(out)).returncode == 0

@@ -100,7 +100,7 @@ def test_ctrl_c_as_the_next_round_begins_never_rewrites_the_last_round(monkeypat
     recorder.begin(_playing("Round one"))
     recorder.finish("completed", 10.0, 10.0)
 
-    def stopped_at_once(**columns):  # the stop lands before the new row exists at all
+    def stopped_at_once(row):  # the stop lands before the new row exists at all
         raise KeyboardInterrupt
 
     monkeypatch.setattr(log, "start", stopped_at_once)

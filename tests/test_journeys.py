@@ -12,6 +12,7 @@ import pytest
 from guided.errors import ScriptError
 from guided.outcomes import COMPLETED
 from guided.practice import days, journeys, sessionlog
+from guided.practice.sessionlog import SessionStart
 from tests import audio_devices
 from tests.helpers import one_line_error
 
@@ -167,7 +168,7 @@ def test_days_follow_the_calendar_and_end_gently(cli, small_journey):
 
 
 def log_session(log: sessionlog.SessionLog, journey: str, day: int, listened: float = 30.0) -> int:
-    sid = log.start(script="tiny", title="Tiny", journey=journey, journey_day=day, planned_seconds=30)
+    sid = log.start(SessionStart(script="tiny", title="Tiny", journey=journey, journey_day=day, planned_seconds=30))
     log.finish(sid, COMPLETED, listened)
     return sid
 
@@ -232,7 +233,7 @@ def test_play_today_logs_the_day_and_saves_the_reflection(guided, small_journey,
     assert guided("journey", "start", "small").returncode == 0
     with sessionlog.SessionLog() as log:  # two earlier sessions: this one is the log's third
         for _ in range(2):
-            log.finish(log.start(script="grounding", title="Grounding", planned_seconds=30),
+            log.finish(log.start(SessionStart(script="grounding", title="Grounding", planned_seconds=30)),
                        COMPLETED, 30.0)
     vars_file = write(tmp_path / "sam.yaml", "name: Sam\n")
     result = guided("journey", "today", "--play", "--device", alsa_file_sink.device,

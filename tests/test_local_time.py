@@ -18,6 +18,7 @@ import pytest
 
 from guided.outcomes import COMPLETED
 from guided.practice import days, journeys, logstats, sessionlog
+from guided.practice.sessionlog import SessionStart
 
 TZ = "Pacific/Kiritimati"
 MORNING_UTC = "2026-11-29T18:00:00+00:00"  # 08:00 on Monday 30 November in Kiritimati
@@ -35,7 +36,7 @@ def kiritimati(monkeypatch):
 
 
 def _session(db: sessionlog.SessionLog, started: str, **kw) -> int:
-    sid = db.start(script="grounding", title="Grounding", planned_seconds=60, **kw)
+    sid = db.start(SessionStart(script="grounding", title="Grounding", planned_seconds=60, **kw))
     db.finish(sid, COMPLETED, 60)
     with db.db:
         db.db.execute("UPDATE sessions SET started = ?, ended = ? WHERE id = ?", (started, started, sid))

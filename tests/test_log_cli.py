@@ -8,15 +8,15 @@ import json
 
 import pytest
 
-from guided.practice.sessionlog import SessionLog
+from guided.practice.sessionlog import SessionLog, SessionStart
 
 
 def _two_sessions():
     with SessionLog() as db:
-        a = db.start(script="grounding", title="Grounding", planned_seconds=120, distress_before=7)
+        a = db.start(SessionStart(script="grounding", title="Grounding", planned_seconds=120, distress_before=7))
         db.finish(a, "completed", 120)
         db.rate_after(a, distress_after=4, note="feet felt warm")
-        b = db.start(script="breath", title="Breath", planned_seconds=60)
+        b = db.start(SessionStart(script="breath", title="Breath", planned_seconds=60))
         db.finish(b, "stopped", 20)
     return a, b
 
@@ -48,8 +48,8 @@ def test_log_export_csv_and_json(cli, tmp_path):
 
 def test_notes_and_reflections_are_shown_and_exported_plainly(guided, tmp_path):
     with SessionLog() as db:
-        sid = db.start(script="grounding", title="Grounding", planned_seconds=120,
-                       journey="six-weeks", journey_day=2)
+        sid = db.start(SessionStart(script="grounding", title="Grounding", planned_seconds=120,
+                       journey="six-weeks", journey_day=2))
         db.finish(sid, "completed", 120)
         db.rate_after(sid, note="shoulders dropped",
                       reflection={"question": "Where did you feel most settled?",
@@ -102,7 +102,7 @@ def test_log_path_and_off_on(cli, isolated_home):
 
 def test_a_reflection_answer_is_a_safe_plain_cell(guided):
     with SessionLog() as db:
-        sid = db.start(script="grounding", title="Grounding", planned_seconds=60)
+        sid = db.start(SessionStart(script="grounding", title="Grounding", planned_seconds=60))
         db.finish(sid, "completed", 60)
         db.rate_after(sid, reflection={"question": "What helped?",
                                        "answer": '=HYPERLINK("http://example.invalid","x")'})
@@ -135,7 +135,7 @@ def test_log_export_on_a_terminal_cannot_act_on_it(tmp_path):
     from tests.pty_terminal import PtyGuided
 
     with SessionLog() as db:
-        db.finish(db.start(script="x\x1b]0;PWNED\x07y", title="T\u202eT", planned_seconds=5), "completed", 5)
+        db.finish(db.start(SessionStart(script="x\x1b]0;PWNED\x07y", title="T\u202eT", planned_seconds=5)), "completed", 5)
     term = PtyGuided(["log", "export"], dict(os.environ))
     assert term.finish(timeout=60) == 0, term.text
     assert "\x1b]0" not in term.text and "\u202e" not in term.text

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from guided.practice.sessionlog import SessionStart
+
 
 def session(key: object = "p1", **changes: object) -> dict:
     row = {"id": key, "script": "grounding", "title": "Grounding",
@@ -105,7 +107,7 @@ def test_a_clients_own_log_export_imports_the_same_way(cli, tmp_path, isolated_h
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as db:  # the client's computer: one session of their own
-        sid = db.start(script="breath", title="Breath", planned_seconds=60, distress_before=5)
+        sid = db.start(SessionStart(script="breath", title="Breath", planned_seconds=60, distress_before=5))
         db.finish(sid, "completed", 60)
         db.rate_after(sid, 2, note="easier")
     exported = tmp_path / "mine.json"

@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 
 from guided.practice import logschema, logstats, sessionlog
-from guided.practice.sessionlog import SessionLog
+from guided.practice.sessionlog import SessionLog, SessionStart
 
 
 def test_database_lives_in_guided_home_and_is_migrated(isolated_home):
@@ -26,8 +26,8 @@ def test_database_lives_in_guided_home_and_is_migrated(isolated_home):
 
 def test_row_exists_from_the_start_and_survives_without_finish(isolated_home):
     db = SessionLog()
-    sid = db.start(script="grounding", title="Grounding", content_hash="abc", voice="en",
-                   engine="espeak", rate=140, planned_seconds=300, distress_before=6)
+    sid = db.start(SessionStart(script="grounding", title="Grounding", content_hash="abc", voice="en",
+                   engine="espeak", rate=140, planned_seconds=300, distress_before=6))
     db.progress(sid, 12.5)
     db.db.close()  # as if the process died here: no finish()
     row = SessionLog().get(sid)
@@ -38,7 +38,7 @@ def test_row_exists_from_the_start_and_survives_without_finish(isolated_home):
 
 def test_finish_and_ratings(isolated_home):
     with SessionLog() as db:
-        sid = db.start(script="breath", title="Breath", planned_seconds=60)
+        sid = db.start(SessionStart(script="breath", title="Breath", planned_seconds=60))
         db.finish(sid, "completed", 60.0)
         db.rate_after(sid, distress_after=3, note="calmer", reflection={"q": "a"})
         row = db.get(sid)
@@ -49,7 +49,7 @@ def test_finish_and_ratings(isolated_home):
 def test_distress_is_checked_by_the_database(isolated_home):
     with SessionLog() as db:
         try:
-            db.start(script="x", title="X", distress_before=11)
+            db.start(SessionStart(script="x", title="X", distress_before=11))
         except sqlite3.IntegrityError:
             pass
         else:

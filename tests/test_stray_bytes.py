@@ -10,6 +10,7 @@ import sys
 
 from guided.commands.ask import ask_line, ask_rating
 from guided.practice.practicelog import PracticeLog
+from guided.practice.sessionlog import SessionStart
 from guided.script.hygiene import mended
 from tests.helpers import logged_sessions
 
@@ -43,7 +44,7 @@ def test_an_answer_typed_at_a_terminal_that_is_not_utf8(monkeypatch, capsys):
 
 def test_the_log_keeps_such_text_mended_and_the_ratings_with_it():
     log = PracticeLog()
-    sid = log.start(script="caf\udce9", title="T", planned_seconds=5.0, distress_before=4)
+    sid = log.start(SessionStart(script="caf\udce9", title="T", planned_seconds=5.0, distress_before=4))
     log.finish(sid, "completed", 5.0, 5.0)
     log.rate_after(sid, distress_after=2, note="caf\udce9",
                    reflection={"question": "q", "answer": "caf\udcc3"})

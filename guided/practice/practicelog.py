@@ -19,6 +19,7 @@ writing half of ``SessionLog``'s interface (``start``, ``progress``, ``finish``,
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sqlite3
@@ -63,8 +64,8 @@ class PracticeLog:
 
     # the SessionLog interface the player and the commands use
 
-    def start(self, **columns: Any) -> int:
-        columns = _mended(columns)
+    def start(self, row: sessionlog.SessionStart) -> int:
+        columns = _mended(dataclasses.asdict(row))
         local = len(self._rows) + 1
         columns.setdefault("started", sessionlog.now_iso())
         self._rows[local] = {"listened_seconds": 0.0, "outcome": sessionlog.INTERRUPTED, **columns}

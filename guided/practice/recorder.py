@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from guided.interrupts import held
 from guided.outcomes import Outcome
+from guided.practice.sessionlog import SessionStart
 
 if TYPE_CHECKING:
     from guided.practice.practicelog import PracticeLog
@@ -66,11 +67,11 @@ class SessionRecorder:
 
     def _begin(self, playing: Playing) -> None:
         self.session_id = None  # never the last round's row, whatever happens next
-        self.session_id = self.log.start(
+        self.session_id = self.log.start(SessionStart(
             script=playing.script, title=playing.title, content_hash=playing.content_hash,
             voice=playing.voice, engine=playing.engine, rate=playing.rate,
             planned_seconds=playing.planned_seconds, distress_before=self.distress_before,
-            journey=self.journey, journey_day=self.journey_day, origin=playing.origin)
+            journey=self.journey, journey_day=self.journey_day, origin=playing.origin))
         self._last_save = time.monotonic()
 
     def progress(self, listened_seconds: float, now: bool = False) -> None:

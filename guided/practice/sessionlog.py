@@ -109,6 +109,23 @@ class Session:
 _COLUMNS = [f for f in Session.__dataclass_fields__]
 
 
+@dataclass(frozen=True)
+class SessionStart:
+    """What is known of a session as playback starts: the row ``SessionLog.start`` writes."""
+
+    script: str
+    title: str
+    content_hash: str = ""
+    voice: str = ""
+    engine: str = ""
+    rate: int | None = None
+    planned_seconds: float = 0.0
+    distress_before: int | None = None
+    journey: str | None = None
+    journey_day: int | None = None
+    origin: str | None = None
+
+
 class NewerLog(GuidedError):
     """The log was written by a newer version of guided: read it, never write to it."""
 
@@ -255,19 +272,18 @@ class SessionLog:
 
     # writing: each call is one short, committed transaction
 
-    def start(self, *, script: str, title: str, content_hash: str = "", voice: str = "",
-              engine: str = "", rate: int | None = None, planned_seconds: float = 0.0,
-              distress_before: int | None = None, journey: str | None = None,
-              journey_day: int | None = None, origin: str | None = None) -> int:
+    def start(self, row: SessionStart) -> int:
         """Insert the row as playback starts (outcome 'interrupted' until told otherwise)."""
+        r = row
         self._writable()
         with self.db:
             cur = self.db.execute(
                 "INSERT INTO sessions (script, title, content_hash, voice, engine, rate, started,"
                 " planned_seconds, listened_seconds, outcome, distress_before, journey, journey_day,"
                 " origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
-                (script, title, content_hash, voice, engine, rate, now_iso(), planned_seconds,
-                 INTERRUPTED, distress_before, journey, journey_day, origin),
+                (r.script, r.title, r.content_hash, r.voice, r.engine, r.rate, now_iso(),
+                 r.planned_seconds, INTERRUPTED, r.distress_before, r.journey, r.journey_day,
+                 r.origin),
             )
         return int(cur.lastrowid or 0)  # always set after an INSERT
 
