@@ -96,7 +96,7 @@ def test_a_practice_no_voice_can_speak_stops_the_bundle_before_any_progress(cli,
 
 
 def test_a_scripts_voice_warning_comes_before_any_progress(evening, work, monkeypatch):
-    from guided.outputs.bundle import build_bundle
+    from guided.outputs.bundle import BundleRequest, build_bundle
     from guided.speech import choice
     from guided.speech.base import Voice
     from guided.speech.choice import VoiceChoice
@@ -109,8 +109,9 @@ def test_a_scripts_voice_warning_comes_before_any_progress(evening, work, monkey
     write(work, "typo.yaml", "title: Typo\nvoice: lwo\nsteps:\n  - say: Hello.\n  - pause: 1s\n")
 
     said: list[str] = []  # the warnings and the progress lines, in the order they were said
-    build_bundle([str(evening), str(work / "typo.yaml")], work / "b", variables={"name": "Sam"},
-                 voice=VoiceChoice(warn=said.append), report=said.append)
+    build_bundle([str(evening), str(work / "typo.yaml")], work / "b",
+                 BundleRequest(variables={"name": "Sam"}, voice=VoiceChoice(warn=said.append)),
+                 report=said.append)
     assert [line.split(":")[0] for line in said] == [
         str(work / "typo.yaml"), "[1/2] Evening settle for Sam", "[2/2] Typo"], said
     assert "warning: there is no voice 'lwo'" in said[0]

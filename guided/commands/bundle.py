@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -49,7 +50,7 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
     guided bundle grounding self-compassion -o "Sam's practices"
     guided bundle six-weeks --vars-file sam.yaml -o sam-six-weeks.zip
     """
-    from guided.outputs.bundle import build_bundle
+    from guided.outputs.bundle import BundleRequest, build_bundle
     from guided.outputs.progress import Progress
     from guided.outputs.safetext import printable
     from guided.outputs.writer import Guard
@@ -65,9 +66,11 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
                 click.echo(printable(f"Exporting {msg}"))
 
         several = dataclasses.replace(voice, several=len(refs) > 1)  # --voice where it fits
-        made = build_bundle(list(refs), output, variables=values, title=title, voice=several,
-                            rate=rate, pace=pace, force=force, report=report, progress=progress,
-                            guard=guard, cache_dir=cache_dir)
+        request = BundleRequest(variables=values, title=title, voice=several, rate=rate,
+                                pace=pace, force=force,
+                                cache_dir=Path(cache_dir) if cache_dir else None)
+        made = build_bundle(list(refs), output, request, report=report, progress=progress,
+                            guard=guard)
     # the real names, made safe to print: a control character is shown as an escape such as
     # \x1b (click would silently drop an escape sequence and name a file that is not there)
     click.echo(printable(f"Made {made.path}: {len(made.items)} "

@@ -143,31 +143,41 @@ def default_title(contents: Contents, variables: Mapping[str, str]) -> str:
     return _(FOR_NAME).format(title=base, name=name)
 
 
+@dataclass(frozen=True)
+class BundleRequest:
+    """What a bundle command chose, resolved once at the command line."""
+
+    variables: Mapping[str, str] | None = None
+    title: str | None = None
+    voice: VoiceChoice | str | None = None  # guided.speech.choice
+    rate: int | None = None
+    pace: float | None = None
+    force: bool = False
+    today: dt.date | None = None
+    cache_dir: Path | None = None  # None: the default clip cache
+
+
 def build_bundle(
     refs: list[str],
     out: Path | str,
+    request: BundleRequest | None = None,
     *,
-    variables: Mapping[str, str] | None = None,
-    title: str | None = None,
-    voice: VoiceChoice | str | None = None,  # guided.speech.choice
-    rate: int | None = None,
-    pace: float | None = None,
-    force: bool = False,
     report: Report | None = None,
-    today: dt.date | None = None,
     progress: Progress | None = None,
     guard: Guard | None = None,
-    cache_dir: Path | str | None = None,
 ) -> Bundle:
     """Export every practice and write the page; ``out`` is a folder or a ``.zip`` file.
 
-    ``report`` hears "[n/N] Title" as each practice starts; ``progress`` (if given) is
+    ``request`` holds the choices (``BundleRequest``); ``report`` hears "[n/N] Title" as each practice starts; ``progress`` (if given) is
     set to the seconds of audio to make and moved along as clips and audio are made."""
     from guided.outputs.export import export_timeline
     from guided.outputs.transcript import write_transcript
     from guided.practice.checks import require_known_variables, text_variables
     from guided.practice.prepare import PrepareOptions, Speakers, prepare
 
+    asked = request or BundleRequest()
+    variables, title, voice, rate = asked.variables, asked.title, asked.voice, asked.rate
+    pace, force, today, cache_dir = asked.pace, asked.force, asked.today, asked.cache_dir
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"
 
