@@ -18,7 +18,7 @@ DEMO_PACKAGES := libportaudio2
 # Chromium to check the client bundle page.
 TEST_PACKAGES := espeak-ng ffmpeg pulseaudio pulseaudio-utils alsa-utils libasound2-plugins chromium firefox-esr
 APT_PACKAGES := $(DEMO_PACKAGES) $(TEST_PACKAGES)
-EXTRAS := dev,neural
+EXTRAS := dev,neural,espeak
 
 .PHONY: setup system demo test test-fast test-rest bench catalogues lint typecheck clean
 

@@ -306,8 +306,8 @@ def test_the_espeak_extra_speaks_other_languages_with_no_system_espeak_ng(tmp_pa
 
     from tests.test_wheel import _can_unshare, _library, _program
 
-    if importlib.util.find_spec("espeakng_loader") is None:
-        pytest.skip("the espeak extra (espeakng-loader) is not installed")
+    if importlib.util.find_spec("espeakng_loader") is None:  # make setup installs it (EXTRAS)
+        pytest.fail("the espeak extra (espeakng-loader) is not installed: run `make setup`")
     if not _can_unshare():
         pytest.skip("needs root and mount namespaces (unshare -m) to hide system packages")
     hidden = [f for f in (_program("espeak-ng"), _library("espeak-ng")) if f]

@@ -27,9 +27,8 @@ def load_checked(name: str, values: Mapping[str, str] | None = None) -> Journey:
             lines += [str(problem) for problem in journeys.journey_problems(exc.partial, values)[1]]
         for line in lines:
             click.echo(printable(line), err=True)
-        count = len(lines)
-        click.echo(f"{count} problem{'s' if count != 1 else ''} to fix before it can be "
-                   "followed.", err=True)
+        if len(lines) > 1:  # one mistake is one line, as `guided check` says it
+            click.echo(f"{len(lines)} problems to fix before it can be followed.", err=True)
         sys.exit(1)
 
 
