@@ -66,22 +66,27 @@ def first_sound(script: str, cache: Path, root: Path, engine: str = "pyttsx3",
         [sys.executable, "-m", "guided", "play", script, "--no-prompt", "--device", sink.device],
         env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
+    return wait_for_sound(proc, sink.output, started, timeout)
+
+
+def wait_for_sound(proc: subprocess.Popen, output: Path, started: float, timeout: float) -> float:
+    """Seconds from ``started`` until the first non-zero sample ``proc`` writes to the file
+    sink's ``output``; the process is ended (SIGTERM, then kill) however it turns out."""
     seen = 0
     try:
         while time.perf_counter() - started < timeout:
             try:
-                with sink.output.open("rb") as fh:
+                with output.open("rb") as fh:
                     fh.seek(seen)
                     data = fh.read()
             except FileNotFoundError:
                 data = b""
             usable = len(data) - len(data) % 2
-            samples = memoryview(data[:usable]).cast("h")
-            if any(samples):
+            if any(memoryview(data[:usable]).cast("h")):
                 return time.perf_counter() - started
             seen += usable
             if proc.poll() is not None:
-                raise RuntimeError(f"guided play ended without sound: {proc.stderr.read().decode()[-500:]}")
+                raise RuntimeError(f"guided ended without sound: {proc.stderr.read().decode()[-500:]}")
             time.sleep(0.001)
         raise RuntimeError("no sound within the timeout")
     finally:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.first_sound import compile_bytecode, fresh_cache  # noqa: E402
+from bench.first_sound import compile_bytecode, fresh_cache, wait_for_sound  # noqa: E402
 from tests.audio_devices import make_file_sink  # noqa: E402
 
 AUDIBLE = 1e-3  # about -60 dBFS: below this a sample counts as silence
@@ -123,31 +122,7 @@ def first_sound(root: Path, cache: Path, engine: str, programme: Path | None, ti
     proc = subprocess.Popen([sys.executable, "-m", "guided", *command, "--no-prompt",
                              "--device", sink.device], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, preexec_fn=_priority)
-    seen = 0
-    try:
-        while time.perf_counter() - started < timeout:
-            try:
-                with sink.output.open("rb") as fh:
-                    fh.seek(seen)
-                    data = fh.read()
-            except FileNotFoundError:
-                data = b""
-            usable = len(data) - len(data) % 2
-            if any(memoryview(data[:usable]).cast("h")):
-                return time.perf_counter() - started
-            seen += usable
-            if proc.poll() is not None:
-                raise RuntimeError(f"no sound: {proc.stderr.read().decode()[-400:]}")
-            time.sleep(0.001)
-        raise RuntimeError("no sound within the timeout")
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    return wait_for_sound(proc, sink.output, started, timeout)
 
 
 PRIORITY = 0  # --nice N: the measured process runs N steps ahead of other work on a shared machine
