@@ -91,6 +91,14 @@ class PtyGuided:
         os.close(self.master)
         return code
 
+    def __enter__(self) -> PtyGuided:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """A test that failed half-way leaves no guided running behind it."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+
     def screen_lines(self) -> list[str]:
         """The final text of each line, after carriage returns and ``ESC[K`` erasures."""
         return screen_lines(self.text)

@@ -127,8 +127,7 @@ def test_at_a_terminal_now_asks_offers_plays_and_asks_again(alsa_file_sink):  # 
     from tests.pty_terminal import PtyGuided
 
     write(user_scripts_dir(), "feet.yaml", TINY)
-    term = PtyGuided(["now", "--device", alsa_file_sink.device], alsa_file_sink.merged())
-    try:
+    with PtyGuided(["now", "--device", alsa_file_sink.device], alsa_file_sink.merged()) as term:
         at = term.wait_for("How much distress do you feel right now?")
         term.send("9\n")
         at = term.wait_for("How many minutes do you have?", after=at)
@@ -143,9 +142,6 @@ def test_at_a_terminal_now_asks_offers_plays_and_asks_again(alsa_file_sink):  # 
         term.wait_for("Anything you noticed", after=at)
         term.send("\n")
         assert term.finish() == 0, term.text[-1500:]
-    finally:
-        if term.proc.poll() is None:
-            term.proc.kill()
     assert "someone you trust" not in term.text  # 3 is not still high
     (row,) = logged_sessions()
     assert (row.script, row.origin, row.distress_before, row.distress_after) == ("feet", "now", 9, 3)

@@ -157,8 +157,7 @@ def test_keys_pause_skip_quit_and_ratings(tmp_path, pulse_null_sink):  # noqa: F
     path = _script(tmp_path, THREE_SECTIONS)
     env = pulse_null_sink.merged()
     env["TERM"] = "xterm"
-    term = PtyGuided(["play", str(path), "--device", "pulse"], env)
-    try:
+    with PtyGuided(["play", str(path), "--device", "pulse"], env) as term:
         term.wait_for("0 means completely calm")  # the scale is explained the first time
         term.wait_for("(0-10, Enter to skip)")
         term.send("eleven\n")
@@ -194,9 +193,6 @@ def test_keys_pause_skip_quit_and_ratings(tmp_path, pulse_null_sink):  # noqa: F
         term.wait_for("Anything you noticed")
         term.send("feet felt warm\n")
         term.proc.wait(timeout=20)
-    finally:
-        if term.proc.poll() is None:
-            term.proc.kill()
     assert "── Three ──" not in term.text
     (row,) = logged_sessions()
     assert row.outcome == "stopped"
@@ -214,8 +210,7 @@ def test_the_first_clip_is_made_while_the_first_question_waits(tmp_path, alsa_fi
     cache = tmp_path / "cold-cache"
     env = alsa_file_sink.merged()
     env.update(TERM="xterm", GUIDED_CACHE_DIR=str(cache))
-    term = PtyGuided(["play", str(path), "--device", alsa_file_sink.device], env)
-    try:
+    with PtyGuided(["play", str(path), "--device", alsa_file_sink.device], env) as term:
         term.wait_for("(0-10, Enter to skip)")
         deadline = time.monotonic() + 20
         while not list(cache.glob("*/*.clip")):  # made while nobody has answered yet
@@ -231,9 +226,6 @@ def test_the_first_clip_is_made_while_the_first_question_waits(tmp_path, alsa_fi
         term.wait_for("Anything you noticed")
         term.send("\n")
         assert term.proc.wait(timeout=20) == 0
-    finally:
-        if term.proc.poll() is None:
-            term.proc.kill()
     (row,) = logged_sessions()
     assert row.outcome == "completed" and row.distress_before == 4
     assert len(list(cache.glob("*/*.clip"))) == 1  # made once, not again for playing

@@ -110,8 +110,7 @@ def test_ctrl_c_at_the_second_question_keeps_the_first_answer(guided, tmp_path, 
     vars_file = tmp_path / "sam.yaml"
     vars_file.write_text("name: Sam\n")
     assert guided("journey", "start", "two-questions", "--vars-file", str(vars_file)).returncode == 0
-    term = PtyGuided(["journey", "today", "--play", "--device", alsa_file_sink.device], alsa_file_sink.merged())
-    try:
+    with PtyGuided(["journey", "today", "--play", "--device", alsa_file_sink.device], alsa_file_sink.merged()) as term:
         term.wait_for("How much distress", timeout=60)
         term.send("6\r")
         at = term.wait_for("And now, how much distress", timeout=120)
@@ -121,9 +120,6 @@ def test_ctrl_c_at_the_second_question_keeps_the_first_answer(guided, tmp_path, 
         term.wait_for("What felt kind?", timeout=20, after=at)
         term.send("\x03")
         assert term.finish(timeout=30) == 130
-    finally:
-        if term.proc.poll() is None:
-            term.proc.kill()
     assert "Traceback" not in term.text and "What you wrote so far is kept" in term.text
     with sessionlog.SessionLog() as log:
         every = log.all()
@@ -139,8 +135,7 @@ def test_wait_holds_in_play_until_space(guided, tmp_path, pulse_null_sink):  # n
     assert guided("journey", "start", str(source)).returncode == 0
     env = pulse_null_sink.merged()
     env["TERM"] = "xterm"
-    term = PtyGuided(["journey", "today", "--play", "--no-prompt", "--device", "pulse"], env)
-    try:
+    with PtyGuided(["journey", "today", "--play", "--no-prompt", "--device", "pulse"], env) as term:
         term.wait_for("Stand up slowly", timeout=60)
         term.wait_for("paused", timeout=20)
         time.sleep(3)  # held: nothing moves on by itself
@@ -150,9 +145,6 @@ def test_wait_holds_in_play_until_space(guided, tmp_path, pulse_null_sink):  # n
         term.wait_for("Sit down again", timeout=15)  # on at once, not after the 60 s pause
         assert time.monotonic() - pressed < 15
         assert term.finish(timeout=60) == 0
-    finally:
-        if term.proc.poll() is None:
-            term.proc.kill()
 
 
 def test_bundle_of_the_seed_shows_day_one_beside_its_audio(guided, tmp_path, browser):  # noqa: F811

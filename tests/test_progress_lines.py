@@ -68,8 +68,7 @@ def test_progress_line_stands_alone_never_goes_negative_and_ends_full(tmp_path, 
 def test_skipping_to_the_end_is_not_listening_to_the_end(tmp_path, pulse_null_sink):  # noqa: F811
     script = tmp_path / "sections.yaml"
     script.write_text(THREE_SECTIONS)
-    term = PtyGuided(["play", str(script), "--device", "pulse", "--no-prompt"], pulse_null_sink.merged())
-    try:
+    with PtyGuided(["play", str(script), "--device", "pulse", "--no-prompt"], pulse_null_sink.merged()) as term:
         at = term.wait_for("── One ──")
         time.sleep(1.0)
         term.send("n")
@@ -80,9 +79,6 @@ def test_skipping_to_the_end_is_not_listening_to_the_end(tmp_path, pulse_null_si
         time.sleep(0.5)
         term.send("n")  # in the last section: to the end
         assert term.finish(timeout=30) == 0, term.text[-1500:]
-    finally:
-        if term.proc.poll() is None:
-            term.proc.kill()
     (row,) = logged_sessions()
     assert row.outcome == "skipped"
     assert 1.0 < row.listened_seconds < row.planned_seconds - 3.0

@@ -22,8 +22,7 @@ TINY = "title: Tiny\nsteps:\n  - say: Hello.\n"
 def test_invalid_ratings_are_asked_again_until_valid(tmp_path: Path, alsa_file_sink):  # noqa: F811
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY)
-    term = PtyGuided(["play", str(path), "--device", alsa_file_sink.device], alsa_file_sink.merged())
-    try:
+    with PtyGuided(["play", str(path), "--device", alsa_file_sink.device], alsa_file_sink.merged()) as term:
         at = term.wait_for("(0-10, Enter to skip)")
         for wrong in ("eleven", "11", "-3", "4.5"):
             term.send(wrong + "\n")
@@ -36,9 +35,6 @@ def test_invalid_ratings_are_asked_again_until_valid(tmp_path: Path, alsa_file_s
         term.wait_for("Anything you noticed", after=at)
         term.send("\n")
         assert term.finish() == 0, term.text[-1500:]
-    finally:
-        if term.proc.poll() is None:
-            term.proc.kill()
     (row,) = logged_sessions()
     assert (row.distress_before, row.distress_after) == (4, None)
     assert term.text.count("A whole number from 0 to 10") == 4
@@ -48,14 +44,10 @@ def test_ratings_off_in_settings_asks_only_for_a_note(guided, tmp_path: Path, al
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY)
     assert guided("settings", "set", "ratings", "off").returncode == 0
-    term = PtyGuided(["play", str(path), "--device", alsa_file_sink.device], alsa_file_sink.merged())
-    try:
+    with PtyGuided(["play", str(path), "--device", alsa_file_sink.device], alsa_file_sink.merged()) as term:
         term.wait_for("Anything you noticed")
         term.send("calmer\n")
         assert term.finish() == 0, term.text[-1500:]
-    finally:
-        if term.proc.poll() is None:
-            term.proc.kill()
     assert "0-10" not in term.text
     (row,) = logged_sessions()
     assert (row.distress_before, row.distress_after, row.note) == (None, None, "calmer")
@@ -65,8 +57,7 @@ def test_ctrl_c_at_the_note_keeps_the_rating_after(tmp_path: Path, alsa_file_sin
     """A tester's find: Ctrl-C at "Anything you noticed" lost the rating given just before."""
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY)
-    term = PtyGuided(["play", str(path), "--device", alsa_file_sink.device], alsa_file_sink.merged())
-    try:
+    with PtyGuided(["play", str(path), "--device", alsa_file_sink.device], alsa_file_sink.merged()) as term:
         at = term.wait_for("(0-10, Enter to skip)")
         term.send("7\n")
         at = term.wait_for("And now, how much distress", after=at)
@@ -74,9 +65,6 @@ def test_ctrl_c_at_the_note_keeps_the_rating_after(tmp_path: Path, alsa_file_sin
         term.wait_for("Anything you noticed", after=at)
         term.send("\x03")
         assert term.finish() == 130, term.text[-1500:]
-    finally:
-        if term.proc.poll() is None:
-            term.proc.kill()
     assert "Traceback" not in term.text and "Your rating is kept" in term.text
     (row,) = logged_sessions()
     assert (row.distress_before, row.distress_after) == (7, 4) and not row.note
