@@ -79,6 +79,20 @@ def choose(page, select: str, value: str) -> None:
                "s.dispatchEvent(new Event('change')); })()")
 
 
+def save_record(page, downloads: Path) -> Path:
+    """Press "Save my practice record" and wait (20 s at most) for the one file it
+    downloads into ``downloads``, as a browser's normal download would save it."""
+    downloads.mkdir()
+    page.send("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)},
+              page=False)
+    page.js("document.getElementById('save-record').click()")
+    deadline = time.monotonic() + 20
+    while not list(downloads.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    [saved] = list(downloads.glob("*.json"))
+    return saved
+
+
 def test_the_page_remembers_and_the_record_reaches_the_therapist(bundle, browser, guided, tmp_path):  # noqa: F811
     data = page_data(bundle)
     assert data["bundle"]["client"] == "Sam" and len(data["bundle"]["id"]) == 32
@@ -146,15 +160,7 @@ def test_the_page_remembers_and_the_record_reaches_the_therapist(bundle, browser
     assert "You stopped at 0:09" in browser.js("document.getElementById('resume').textContent")
 
     # save the record through a normal download
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    browser.send("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)},
-                 page=False)
-    browser.js("document.getElementById('save-record').click()")
-    deadline = time.monotonic() + 20
-    while not [p for p in downloads.iterdir() if p.suffix == ".json"] and time.monotonic() < deadline:
-        time.sleep(0.1)
-    [saved] = [p for p in downloads.iterdir() if p.suffix == ".json"]
+    saved = save_record(browser, tmp_path / "downloads")
     assert saved.name.startswith("Sam practice record ")
     record = json.loads(saved.read_text())
     assert (record["format"], record["version"], record["client"]) == ("guided-practice-record", 1, "Sam")
@@ -242,15 +248,7 @@ def test_a_bundle_without_a_name_or_journey_and_a_page_closed_mid_play(
     assert row["outcome"] == "interrupted" and row["listened_seconds"] > 2
     assert row["journey"] is None and row["distress_before"] is None
     assert "Sessions practised here: 1." in browser.js("document.getElementById('mine-summary').textContent")
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    browser.send("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)},
-                 page=False)
-    browser.js("document.getElementById('save-record').click()")
-    deadline = time.monotonic() + 20
-    while not list(downloads.glob("*.json")) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    [saved] = list(downloads.glob("*.json"))
+    saved = save_record(browser, tmp_path / "downloads")
     assert saved.name.startswith("practice record ")
     nameless = guided("log", "import", str(saved))
     assert nameless.returncode == 1 and "add --client NAME" in nameless.stderr
