@@ -1,20 +1,20 @@
 """Where guided's Pico path loses words (issue 22): the same sentences, side by side in
 one run, heard by the same offline listener (Whisper base, language set).
 
-For each language and each of bench/pico_texts.py's PASSAGES, the sentences are made
-in several ways, each joined with one second of silence into one file:
+For each language, the sentences of both of its passages in bench/pico_texts.py
+(PASSAGES and GENTLE, about 300 words) are made in several ways, each joined with one
+second of silence into one file:
 
 - ``raw-1.0``: Pico alone at its own default speed (py-nanotts, no speed tag), 16 kHz;
-- ``raw-0.X``: Pico alone at speed 0.X, 16 kHz;
 - ``raw-guided``: Pico alone at the speed guided asks for at rate 140, 16 kHz;
-- ``clean``: ``raw-guided`` through guided's resampling to 24 kHz and trimming;
 - ``speaker``: guided's own clip for the sentence (``Speaker.clip``: the worker, the
-  text as guided passes it, the cache), 24 kHz;
-- ``export``: ``guided export`` of the passage as a script at rate 140 (pauses of 1 s).
+  text as guided gives it to Pico, resampling to 24 kHz, trimming, the cache);
+- ``export``: ``guided export`` of the sentences as a script at rate 140 (pauses of
+  1 s; loudness, the encoder's WAV).
 
 So a loss between two neighbours is the step between them. Run: nice -n 10 python
-bench/pico_path.py [LANG ...]  (Whisper is most of the time). Prints a table; writes
-nothing but a temporary folder.
+bench/pico_path.py [LANG ...]  (Whisper is most of the time). Prints what was heard and
+writes the table to bench/results/pico-path.md.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from language_bench import LANGUAGES, export, words  # noqa: E402
+from language_bench import SETS, export, words  # noqa: E402
 from voice_bench import _edit_distance, _whisper  # noqa: E402
 
-SPEEDS = (0.7, 0.85)
+SPEEDS: tuple[float, ...] = ()  # more Pico speeds to hear alone, e.g. (0.7, 0.85)
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int) -> Path:
@@ -57,7 +57,7 @@ def joined(clips: list[np.ndarray], rate: int) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def variants(language: str, passage: list[str], work: Path) -> dict[str, Path]:
+def variants(language: str, passage: list[str], work: Path) -> dict:
     from py_nanotts import NanoTTS
 
     from guided.pcm import from_int16
@@ -86,8 +86,6 @@ def variants(language: str, passage: list[str], work: Path) -> dict[str, Path]:
     out[f"raw-guided ({guided_speed})"] = write_wav(work / f"{language}-raw-g.wav",
                                                     joined(at_guided, 16000), 16000)
     cleaned = [clean((c * 32768).round().astype(np.int16), 16000) for c in at_guided]
-    out["clean"] = write_wav(work / f"{language}-clean.wav", joined(cleaned, SAMPLE_RATE),
-                             SAMPLE_RATE)
     os.environ["GUIDED_CACHE_DIR"] = str(work / f"cache-{language}")
     os.environ["GUIDED_HOME"] = str(work / "home")
     settings = settle(VoiceChoice(engine="pico"), language=language)
@@ -100,22 +98,25 @@ def variants(language: str, passage: list[str], work: Path) -> dict[str, Path]:
     lengths = all(len(a) == len(b) for a, b in zip(cleaned, spoken, strict=True))
     apart = max(float(np.abs(a - b).max()) for a, b in zip(cleaned, spoken, strict=True)
                 if len(a) == len(b))
-    print(f"{language}: guided's clips have the lengths of clean(raw-guided): {lengths}; "
-          f"largest sample difference {apart:.4f} (full scale 1)")
+    note = (f"- {language}: guided's clips have the lengths of Pico's at the same speed, "
+            f"resampled and trimmed: {lengths}; largest sample difference {apart:.4f} "
+            "(full scale 1)")
     out["export"] = export(passage, language, "auto", work)
-    return out
+    return {**out, "note": note}
 
 
-def main(languages: list[str]) -> None:
-    started = time.process_time()
+def main(languages: list[str]) -> str:
+    started, cpu = time.perf_counter(), os.times()
     with tempfile.TemporaryDirectory(prefix="guided-pico-path-") as tmp:
         work = Path(tmp)
         whisper = _whisper(work)
-        rows = []
+        rows, notes = [], []
         for language in languages:
-            passage = LANGUAGES[language]
+            passage = [s for p in SETS[language].values() for s in p]
             reference = words(" ".join(passage), language)
-            for name, audio in variants(language, passage, work).items():
+            made = variants(language, passage, work)
+            notes.append(made.pop("note"))
+            for name, audio in made.items():
                 segments, _ = whisper.transcribe(str(audio), language=language, beam_size=5,
                                                  vad_filter=False)
                 heard = " ".join(s.text for s in segments)
@@ -123,12 +124,20 @@ def main(languages: list[str]) -> None:
                 rows.append((language, name, errors, len(reference)))
                 print(f"{language} {name:20} {errors / len(reference) * 100:5.1f}% "
                       f"({errors}/{len(reference)})  {heard.strip()}", flush=True)
-    print("\n| language | made by | word error rate |\n|---|---|---|")
-    for language, name, errors, total in rows:
-        print(f"| {language} | {name} | {errors / total * 100:.1f}% ({errors}/{total}) |")
-    print(f"\nCPU time (user+sys of this process): {time.process_time() - started:.0f} s; "
-          f"load average {[round(x, 1) for x in os.getloadavg()]} on {os.cpu_count()} cores")
+    spent = os.times()
+    lines = ["# Pico alone and guided's clips, side by side (bench/pico_path.py)", "",
+             f"One run; Whisper base with the language set; {len(rows)} files. Load average "
+             f"at the end {[round(x, 1) for x in os.getloadavg()]} on {os.cpu_count()} cores "
+             "(a shared machine: the wall time is not a result; word error rates do not "
+             f"depend on it); {time.perf_counter() - started:.0f} s in all, "
+             f"{sum(spent[i] - cpu[i] for i in range(4)):.0f} s of CPU (user+sys).", "",
+             *notes, "", "| language | made by | word error rate |", "|---|---|---|"]
+    lines += [f"| {language} | {name} | {errors / total * 100:.1f}% ({errors}/{total}) |"
+              for language, name, errors, total in rows]
+    return "\n".join(lines + [""])
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["de", "es", "fr", "it"])
+    table = main(sys.argv[1:] or ["de", "es", "fr", "it"])
+    (HERE / "results" / "pico-path.md").write_text(table, encoding="utf-8")
+    print(table)
