@@ -33,7 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.first_sound import compile_bytecode, fresh_cache  # noqa: E402
+from bench.first_sound import compile_bytecode, fresh_cache, same_user_cache  # noqa: E402
 from bench.programme_day import seed  # noqa: E402
 from tests.audio_devices import make_file_sink  # noqa: E402
 
@@ -79,10 +79,12 @@ def first_sound(tree: Path, command: list[str], cache: Path, root: Path, engine:
             proc.wait()
 
 
-def _prime(tree: Path, tmp: Path, engine: str) -> Path:
-    """A cache holding the engine's one-time files (made by one play, then kept)."""
+def _prime(trees: list[Path], tmp: Path, engine: str) -> Path:
+    """A cache holding the engine's one-time files, as each tree keeps them (made by one
+    play of each, then kept)."""
     primed = tmp / "primed"
-    first_sound(tree, ["play", "pause-breathe-respond"], primed, tmp / "prime" / "run", engine)
+    for i, tree in enumerate(trees):
+        first_sound(tree, ["play", "pause-breathe-respond"], primed, tmp / f"prime-{i}" / "run", engine)
     return primed
 
 
@@ -102,7 +104,8 @@ def measure(trees: dict[str, Path], runs: int, engine: str) -> dict:
         label: {f"{case} {temp}": [] for case in CASES for temp in ("cold", "warm")} for label in trees}
     with tempfile.TemporaryDirectory(prefix="guided-startup-") as tmp_name:
         tmp = Path(tmp_name)
-        primed = _prime(next(iter(trees.values())), tmp, engine)
+        same_user_cache(tmp)
+        primed = _prime(list(trees.values()), tmp, engine)
         for i in range(runs):
             order = list(trees.items()) if i % 2 == 0 else list(trees.items())[::-1]
             for label, tree in order:

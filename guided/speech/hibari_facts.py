@@ -135,7 +135,9 @@ def keep(folder: Path, version: str, voices: Voices, voice_folder: str, stamp: i
             "voice_folder_stamp": stamp,
             "voices": {name: {"path": str(path), "info": info} for name, (path, info) in voices.items()}}
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.parent.is_dir():  # no cache yet: it is not made for this alone
+            return
+        folder.mkdir(exist_ok=True)
         write_atomic(target, json.dumps(data, indent=1, sort_keys=True))
     except (OSError, GuidedError, TypeError, ValueError):
         return
