@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from guided.script.lengths import estimate_seconds
-from guided.script.library import Entry, iter_library
+from guided.script.library import Entry, iter_library, listed
 
 MAX_OFFERED = 3
 TIME_SLACK = 1.1  # a practice up to a tenth longer than the time given still fits
@@ -32,13 +32,16 @@ class Suggestion:
         return data
 
 
-def suggestions(level: int, minutes: float, entries: list[Entry] | None = None) -> list[Suggestion]:
+def suggestions(level: int, minutes: float, entries: list[Entry] | None = None,
+                language: str | None = None) -> list[Suggestion]:
     """Up to ``MAX_OFFERED`` practices for ``level`` (0-10) and ``minutes``: those whose
     ``fits:`` holds the level and that last no longer than the time (give or take a
     tenth), the closest fit first; when fewer than two are short enough, the shortest
-    others that fit the level make up two, marked ``longer``."""
+    others that fit the level make up two, marked ``longer``. Only practices in
+    ``language`` are offered; without one, those `guided list` shows (yours and the
+    English built-in ones)."""
     fitting: list[tuple[float, float, Suggestion]] = []
-    for entry in iter_library() if entries is None else entries:
+    for entry in listed(iter_library() if entries is None else entries, language):
         script = entry.script
         if script is None or script.fits is None or not script.fits.low <= level <= script.fits.high:
             continue
