@@ -273,6 +273,19 @@ def _in_language(ref: str, language: str) -> str:
     return str(in_language(path, ref, language))
 
 
+def listener_language(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--language`` (``-l``) for a command a listener meets (`now`, `timer`): what it
+    offers, says and shows in that language; by default the saved ``language`` setting."""
+
+    def checked(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value is not None:
+            require_language_tag(value)
+        return value
+
+    return click.option("--language", "-l", default=preference_default("language"),
+                        metavar="CODE", callback=checked, help=help_text)
+
+
 def require_language_tag(language: str) -> None:
     """``--language``'s value is a language tag (``de``, ``pt-BR``), else a one-line error."""
     from guided.script.langtag import is_language_tag
