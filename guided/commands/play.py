@@ -85,8 +85,7 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
           rate: int | None, pace: float | None, sounds: SoundChoice, device: str | None, delay: str | None, loop: bool,
           start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
           note: str | None, cache_dir: str | None) -> None:
-    _warm_up_voice(voice, cache_dir)  # the natural voice loads while the script does
-    warm = _warm_up_audio()  # and PortAudio starts
+    warm = _warm_up_audio()  # PortAudio starts while the script loads
     from guided.practice.checks import require_known_variables
     from guided.script.library import load
 
@@ -294,14 +293,6 @@ def _warm_up_audio() -> threading.Thread:
     thread = threading.Thread(target=warm, name="guided-audio-warm-up", daemon=True)
     thread.start()
     return thread
-
-
-def _warm_up_voice(voice: VoiceChoice, cache_dir: str | None) -> None:
-    """Start loading the default natural voice while the script loads (issue 13: first
-    sound); a no-op when another engine or voice was asked for."""
-    from guided.speech.hibari_engine import preload
-
-    preload(voice.engine, (voice.voice, voice.settings_voice), cache_dir)
 
 
 def _parse_delay(delay: str | None) -> float:

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
 
 
+SPEECH_LEAD_SECONDS = 2.0  # a first sound this long before any words (a bell) plays at once
+
+
 @dataclass
 class PlayOptions:
     device: str | int | None = None
@@ -79,6 +82,7 @@ class Prepared:
     estimate: Timeline
     start_ordinal: int
     texts: list[str]  # the speech from the starting section on, in order
+    later: list[str] = field(default_factory=list)  # to make once the first sound is heard
 
     def close(self) -> None:
         self.speaker.close()
@@ -104,11 +108,32 @@ def prepare(script: Script, options: PlayOptions) -> Prepared:
         if options.start_section:
             start_ordinal, _ = resolve_section(estimate, options.start_section)
         texts = _texts_from(estimate, start_ordinal)
-        speaker.prefetch(texts)
+        later = [] if _speech_wanted_first(estimate, start_ordinal, speaker) else texts
+        if not later:
+            speaker.prefetch(texts)
     except BaseException:
         speaker.close()
         raise
-    return Prepared(speaker, estimate, start_ordinal, texts)
+    return Prepared(speaker, estimate, start_ordinal, texts, later)
+
+
+def _speech_wanted_first(estimate: Timeline, start_ordinal: int, speaker: Any) -> bool:
+    """Whether speech must be made before the first sound: the first words come within
+    ``SPEECH_LEAD_SECONDS`` of where playing starts and are not in the cache. Otherwise
+    (a bell first, or the clip is cached) nothing is made until the first sound is
+    heard, so the voice's loading does not hold the bell back (issue 19: first sound)."""
+    sections = 0
+    begins: int | None = 0 if start_ordinal == 0 else None
+    for ev in estimate.events:
+        if ev.kind == SECTION:
+            sections += 1
+            if sections == start_ordinal:
+                begins = ev.start
+        elif ev.kind == SPEECH and begins is not None:
+            if ev.start - begins >= SPEECH_LEAD_SECONDS * estimate.sample_rate:
+                return False
+            return speaker.cached_length(ev.text) is None
+    return False
 
 
 def play_script(script: Script, options: PlayOptions, recorder: Recorder | None = None,
@@ -167,6 +192,7 @@ class Performance:
         self.options = options
         self.speaker = speaker = prepared.speaker
         self.estimate = prepared.estimate
+        self.later = prepared.later  # the speech to start making once the first sound is heard
         self.start_ordinal = start_ordinal = prepared.start_ordinal
         variables = dict(prepared.estimate.variables)
         rate = speaker.settings.rate
@@ -248,8 +274,16 @@ class Performance:
         # written down whole (never a row written twice or left unfinished).
         with held(deliver=False) as stop:
             playback = Playback(self, device, screen, start)  # opens the stream first
+
+            def first_sound() -> None:
+                if self.later:  # the bell is playing: now the voice can load
+                    self.speaker.prefetch(self.later)
+                    self.later = []
+                if recorder is not None:
+                    recorder.begin(self.playing(planned))
+
+            playback.on_first_sound = first_sound
             if recorder is not None:
-                playback.on_first_sound = lambda: recorder.begin(self.playing(planned))
                 playback.on_progress = recorder.progress
             try:
                 with Keys() if self.options.interactive else NoKeys() as keys, screen.live():
