@@ -168,12 +168,12 @@ def test_prefetch_in_order_and_clip_waits_for_it(speaker: Speaker) -> None:
     assert speaker.stats.synthesized == 12  # each made once, prefetch and clip shared it
 
 
-def test_engine_registry() -> None:
+def test_engine_registry(tmp_path: Path) -> None:
     assert "pyttsx3" in engines.available_engines()
     assert set(engines.ENGINES) == {"hibari", "piper", "pico", "pyttsx3", "recorded", "test"}  # recorded: guided record; test: tones, for tests only
     with pytest.raises(GuidedError, match="no speech engine 'nope'"):
         engines.check_name("nope")
-    engine = engines.get_engine("pyttsx3")
+    engine = engines.get_engine("pyttsx3", tmp_path)
     try:
         assert "espeak-ng 1." in engine.version() and "pyttsx3 2." in engine.version()
         assert any(v.language.startswith("en") for v in engine.voices())

@@ -39,8 +39,8 @@ ENGINE_NAME = "piper"
 class PiperEngine:
     name = ENGINE_NAME
 
-    def __init__(self, threads: int | None = None, voices_folder: Path | None = None,
-                 cache_dir: Path | None = None):
+    def __init__(self, cache_dir: Path, threads: int | None = None,
+                 voices_folder: Path | None = None):
         self._folder = voices_folder
         self._threads = threads or max(1, min(4, os.cpu_count() or 1))
         self._store = piper_cache_dir(cache_dir)
