@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from guided.commands.environment import apply_environment
 from guided.errors import GuidedError, SpeechError
 from guided.paths import cache_dir
 from guided.samples import SAMPLE_RATE
@@ -62,6 +63,7 @@ def voices_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "en_US-calm-medium.onnx.json").write_text(json.dumps(config))
     (folder / "notes.onnx").write_text("no config beside me: not a voice")
     monkeypatch.setenv("GUIDED_VOICES_DIR", str(folder))
+    apply_environment()  # as the command line reads it, once
     return folder
 
 
@@ -324,6 +326,7 @@ def test_clips_key_on_their_own_voice_model_only(tmp_path: Path, voices_dir: Pat
     assert calm_after != calm_key  # its own model changed: its clips are made anew
     assert joe_after == joe_key  # another voice changed: joe's clips are still good
     monkeypatch.delenv("GUIDED_VOICES_DIR")  # the other voice removed altogether
+    apply_environment()
     with Speaker(SpeechSettings(engine="piper"), cache_dir=tmp_path) as joe:
         assert joe.key(PHRASE) == joe_key
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from guided.commands.environment import apply_environment
 from guided.errors import GuidedError, SpeechError
 from guided.samples import SAMPLE_RATE
 from guided.speech import engines
@@ -217,6 +218,7 @@ def test_pyttsx3_event_loop_path_gives_the_same_speech(monkeypatch: pytest.Monke
     direct = WorkerEngine("pyttsx3", BACKEND)
     direct.start()  # before the switch below: workers read it when they start
     monkeypatch.setenv("GUIDED_PYTTSX3_LOOP", "1")
+    apply_environment()  # as the command line reads it, once; the worker is told on its command line
     looped = WorkerEngine("pyttsx3", BACKEND)
     try:
         a = clean(*direct.synthesize("Rest here for a moment.", "gmw/en-us", 150))
