@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from guided.errors import GuidedError
+from guided.errors import GuidedError, quoted
 from guided.outputs.safetext import printable
 from guided.script.hygiene import text_problem
 from guided.script.model import PACE_RANGE, RATE_RANGE
@@ -146,7 +146,7 @@ def env_engine() -> str | None:
 def _wrong_env_engine(value: str) -> GuidedError:
     from guided.speech.engines import ENGINE_CHOICES
 
-    return GuidedError(f"GUIDED_ENGINE is {printable(value)!r}, which is not a speech "
+    return GuidedError(f"GUIDED_ENGINE is {quoted(value)}, which is not a speech "
                        f"engine: set it to one of {', '.join(ENGINE_CHOICES)}, or unset it")
 
 
@@ -277,10 +277,23 @@ def _in_language(ref: str, language: str) -> str:
     return str(in_language(path, ref, language))
 
 
+def listener_language(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--language`` (``-l``) for a command a listener meets (`now`, `timer`): what it
+    offers, says and shows in that language; by default the saved ``language`` setting."""
+
+    def checked(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value is not None:
+            require_language_tag(value)
+        return value
+
+    return click.option("--language", "-l", default=preference_default("language"),
+                        metavar="CODE", callback=checked, help=help_text)
+
+
 def require_language_tag(language: str) -> None:
     """``--language``'s value is a language tag (``de``, ``pt-BR``), else a one-line error."""
     from guided.script.langtag import is_language_tag
 
     if not is_language_tag(language):
-        raise GuidedError(f"--language: '{printable(language[:40])}' is not a language tag; "
+        raise GuidedError(f"--language: {quoted(language, 40)} is not a language tag; "
                           "give one such as de, es, fr, it or pt-BR")

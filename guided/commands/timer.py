@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.commands.common import plain_text, preference_default
+from guided.commands.common import listener_language, plain_text, preference_default
 from guided.commands.sounds import sound_options
 from guided.outputs.formats import AUDIO_FORMATS
 
@@ -39,9 +39,12 @@ if TYPE_CHECKING:
               help="Distress after, 0-10, without being asked.")
 @click.option("--note", default=None, metavar="TEXT", callback=plain_text,
               help="A one-line note to keep with this session.")
+@listener_language("The questions and every line shown in this language (de, es, fr, it; "
+                   "default English, or `guided settings set language de`).")
 def timer(length: str, bell_every: str | None, sounds: SoundChoice, output: str | None,
           fmt: str | None, force: bool, device: str | None, no_prompt: bool,
-          before: int | None, after: int | None, note: str | None) -> None:
+          before: int | None, after: int | None, note: str | None,
+          language: str | None) -> None:
     """Quiet time: a soft bell, silence, and a bell as the time is up.
 
     LENGTH is how long, e.g. 10m, 1m30s or 90s (a plain number is minutes), up to
@@ -51,6 +54,7 @@ def timer(length: str, bell_every: str | None, sounds: SoundChoice, output: str 
     guided timer 10m
     guided timer 20m --bell-every 5m --ambience rain-like
     guided timer 10m -o quiet-ten.mp3
+    guided timer 10m --language fr       the questions and the screen in French
 
     The same keys, questions and log as a practice (see `guided play --help`).
     """
@@ -58,7 +62,7 @@ def timer(length: str, bell_every: str | None, sounds: SoundChoice, output: str 
 
     seconds = parse_length(length, "LENGTH")
     every = parse_length(bell_every, "--bell-every") if bell_every is not None else None
-    script = sounds.for_script(timer_script(seconds, every))
+    script = sounds.for_script(timer_script(seconds, every, language))
     if output is not None:
         export_made(script, Path(output).expanduser(), fmt, force, sounds)
         return

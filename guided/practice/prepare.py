@@ -132,4 +132,7 @@ def prepare(
         if owns:
             speaker.close()
         raise
+    from guided.practice.known_lengths import remember_timeline
+
+    remember_timeline(timeline, chosen.voice, chosen.cache)  # for `guided list`
     return Prepared(script, speaker, timeline, owns)

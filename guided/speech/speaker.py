@@ -4,7 +4,7 @@ freshly synthesized, by a small pool of engine workers.
 Every other part of the program gets speech from here::
 
     settings = settle(VoiceChoice(), language="en")   # guided.speech.choice
-    with Speaker(settings) as speaker:
+    with Speaker(settings, cache_dir()) as speaker:   # guided.paths: the folder the command chose
         speaker.ensure(texts)            # export: fill the cache, both cores busy
         samples = speaker.clip(text)     # float32 mono at guided.samples.SAMPLE_RATE
 

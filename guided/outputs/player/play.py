@@ -13,7 +13,7 @@ tells it when the first sound is heard, how far listening got, and how it ended.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,6 +30,9 @@ from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
 
 if TYPE_CHECKING:
     from guided.practice.chosen import Chosen
+
+
+SPEECH_LEAD_SECONDS = 2.0  # a first sound this long before any words (a bell) plays at once
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class Prepared:
     estimate: Timeline
     start_ordinal: int
     texts: list[str]  # the speech from the starting section on, in order
+    later: list[str] = field(default_factory=list)  # to make once the first sound is heard
 
     def close(self) -> None:
         self.speaker.close()
@@ -101,11 +105,32 @@ def prepare(script: Script, options: PlayOptions) -> Prepared:
         if options.start_section:
             start_ordinal, _ = resolve_section(estimate, options.start_section)
         texts = _texts_from(estimate, start_ordinal)
-        speaker.prefetch(texts)
+        later = [] if _speech_wanted_first(estimate, start_ordinal, speaker) else texts
+        if not later:
+            speaker.prefetch(texts)
     except BaseException:
         speaker.close()
         raise
-    return Prepared(speaker, estimate, start_ordinal, texts)
+    return Prepared(speaker, estimate, start_ordinal, texts, later)
+
+
+def _speech_wanted_first(estimate: Timeline, start_ordinal: int, speaker: Any) -> bool:
+    """Whether speech must be made before the first sound: the first words come within
+    ``SPEECH_LEAD_SECONDS`` of where playing starts and are not in the cache. Otherwise
+    (a bell first, or the clip is cached) nothing is made until the first sound is
+    heard, so the voice's loading does not hold the bell back (issue 19: first sound)."""
+    sections = 0
+    begins: int | None = 0 if start_ordinal == 0 else None
+    for ev in estimate.events:
+        if ev.kind == SECTION:
+            sections += 1
+            if sections == start_ordinal:
+                begins = ev.start
+        elif ev.kind == SPEECH and begins is not None:
+            if ev.start - begins >= SPEECH_LEAD_SECONDS * estimate.sample_rate:
+                return False
+            return speaker.cached_length(ev.text) is None
+    return False
 
 
 def play_script(script: Script, options: PlayOptions, recorder: Recorder | None = None,
@@ -164,6 +189,7 @@ class Performance:
         self.options = options
         self.speaker = speaker = prepared.speaker
         self.estimate = prepared.estimate
+        self.later = prepared.later  # the speech to start making once the first sound is heard
         self.start_ordinal = start_ordinal = prepared.start_ordinal
         variables = dict(prepared.estimate.variables)
         rate = speaker.settings.rate
@@ -245,8 +271,16 @@ class Performance:
         # written down whole (never a row written twice or left unfinished).
         with held(deliver=False) as stop:
             playback = Playback(self, device, screen, start)  # opens the stream first
+
+            def first_sound() -> None:
+                if self.later:  # the bell is playing: now the voice can load
+                    self.speaker.prefetch(self.later)
+                    self.later = []
+                if recorder is not None:
+                    recorder.begin(self.playing(planned))
+
+            playback.on_first_sound = first_sound
             if recorder is not None:
-                playback.on_first_sound = lambda: recorder.begin(self.playing(planned))
                 playback.on_progress = recorder.progress
             try:
                 with Keys() if self.options.interactive else NoKeys() as keys, screen.live():
@@ -271,12 +305,25 @@ class Performance:
                 if rounds is not None and playback.began:
                     rounds.count += 1
                     rounds.listened_seconds += round(playback.listened_seconds, 2)
+        self._remember_length()
         if lost is not None:
             raise AudioDeviceError(lost_output_message(device.name, playback.listened_seconds,
                                                        kept=recorder is not None and playback.began))
         # a stop that came as the end was being written: the round stands, no more follow
         return PlayResult(outcome, playback.listened_seconds, planned,
                           late_stop=bool(stop) and outcome != INTERRUPTED)
+
+
+    def _remember_length(self) -> None:
+        """A practice planned to its end from the start, every clip real: its length is
+        noted for `guided list` (``guided.practice.known_lengths``)."""
+        if self.start_ordinal or not self.plan.done:
+            return
+        from guided.practice.known_lengths import remember, timeline_key
+
+        chosen = self.options.chosen
+        remember(timeline_key(self.estimate, chosen.voice), self.plan.length / SAMPLE_RATE,
+                 chosen.cache)
 
 
 def lost_output_message(name: str, listened_seconds: float, kept: bool) -> str:
