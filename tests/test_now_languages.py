@@ -136,7 +136,7 @@ def test_a_german_now_at_a_terminal_asks_offers_and_speaks_german(guided, alsa_f
         at = term.wait_for("Ausatmen", after=at)
         at = term.wait_for("Und jetzt, wie belastet fühlst du dich?", after=at)
         term.send("8\n")
-        term.wait_for("Ist dir etwas aufgefallen?", after=at)
+        term.wait_for("was dir aufgefallen ist?", after=at)
         term.send("\n")
         assert term.finish() == 0, term.text[-1500:]
     assert "Es ist gerade immer noch viel" in term.text

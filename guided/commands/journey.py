@@ -71,9 +71,9 @@ def _show_day(journey: Journey, day: Day, is_today: bool, values: Mapping[str, s
     for name, length in _script_lengths(journey, day, values):
         click.echo(f"  Practice: {name} (about {length})")
     if not day.practices:  # a programme day with a focus only: never silence
-        from guided.commands.journey_programme import suggestion_lines
+        from guided.commands.journey_programme import programme_language, suggestion_lines
 
-        for line in suggestion_lines(day, week.title):
+        for line in suggestion_lines(day, week.title, programme_language(journey)):
             click.echo(click.wrap_text(line, initial_indent="  ", subsequent_indent="  "))
     if day.note:
         click.echo(click.wrap_text(day.note, initial_indent="  ", subsequent_indent="  "))
