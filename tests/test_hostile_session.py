@@ -31,8 +31,8 @@ def own_cache(isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_a_huge_whole_number_in_the_note_of_lengths_is_passed_over(cli, own_cache):
     note = own_cache / known_lengths.FILE_NAME
-    note.write_text('{"format": 1, "lengths": {"%s": %s, "%s": 61.5}}'
-                    % ("a" * 64, HUGE, "b" * 64), encoding="utf-8")
+    lengths = f'"{"a" * 64}": {HUGE}, "{"b" * 64}": 61.5'
+    note.write_text(f'{{"format": 1, "lengths": {{{lengths}}}}}', encoding="utf-8")
     assert known_lengths.recall(cache_dir()) == {"b" * 64: 61.5}
     listed = cli("list")
     assert listed.returncode == 0, listed.stderr
