@@ -29,12 +29,11 @@ def listing_lengths() -> Lengths:
     from guided.practice.known_lengths import Lengths
     from guided.preferences import load_preferences
 
-    prefs = load_preferences()
     try:
-        voice: VoiceChoice | None = replace(voice_choice(env_engine(), None, prefs.rate),
-                                            announce=None, warn=None)
-    except GuidedError:  # a wrong GUIDED_ENGINE is for play and export to say
-        voice = None
+        prefs = load_preferences()
+        voice = replace(voice_choice(env_engine(), None, prefs.rate), announce=None, warn=None)
+    except GuidedError:  # a wrong GUIDED_ENGINE or a damaged settings file is for play to say;
+        return Lengths(None)  # a listing still lists, with the estimates
     return Lengths(voice, rate=prefs.rate, pace=prefs.pace, ambience=prefs.ambience)
 
 
