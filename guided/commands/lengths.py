@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guided.errors import GuidedError
 
 if TYPE_CHECKING:
+    from guided.practice.chosen import Chosen
     from guided.practice.known_lengths import Lengths
     from guided.script.model import Script
-    from guided.speech.choice import VoiceChoice
     from guided.timeline.plan import Measure
 
 ESTIMATED_NOTE = ("~ estimated from the words; the length is exact once the practice has "
@@ -26,6 +25,7 @@ def listing_lengths() -> Lengths:
     rate, pace, background): the real one once noted, else the estimate. Reads your
     settings and the note of lengths once; starts no speech engine."""
     from guided.commands.common import env_engine, voice_choice
+    from guided.paths import cache_dir  # `guided list` has no --cache-dir: the default folder
     from guided.practice.known_lengths import Lengths
     from guided.preferences import load_preferences
 
@@ -33,8 +33,8 @@ def listing_lengths() -> Lengths:
         prefs = load_preferences()
         voice = replace(voice_choice(env_engine(), None, prefs.rate), announce=None, warn=None)
     except GuidedError:  # a wrong GUIDED_ENGINE or a damaged settings file is for play to say;
-        return Lengths(None)  # a listing still lists, with the estimates
-    return Lengths(voice, rate=prefs.rate, pace=prefs.pace, ambience=prefs.ambience)
+        return Lengths(None, cache_dir())  # a listing still lists, with the estimates
+    return Lengths(voice, cache_dir(), rate=prefs.rate, pace=prefs.pace, ambience=prefs.ambience)
 
 
 def shown_length(lengths: Lengths, script: Script) -> str:
@@ -45,16 +45,14 @@ def shown_length(lengths: Lengths, script: Script) -> str:
     return ("" if exact else "~") + format_length(seconds)
 
 
-def cached_lengths(script: Script, rate: int | None, voice: VoiceChoice, cache_dir: str | None
-                   ) -> tuple[Measure | None, Callable[[], None]]:
-    """Read real clip lengths from the speech cache (the same voice and rate `play` uses);
-    without a usable speech stack, (None, no-op) and the preview estimates."""
+def cached_lengths(script: Script, chosen: Chosen) -> tuple[Measure | None, Callable[[], None]]:
+    """Read real clip lengths from the chosen clip cache (the same voice and rate `play`
+    uses); without a usable speech stack, (None, no-op) and the preview estimates."""
     try:
         from guided.practice.prepare import speech_settings
         from guided.speech.speaker import Speaker
 
-        speaker = Speaker(speech_settings(script, voice=voice, rate=rate),
-                          Path(cache_dir) if cache_dir else None)
+        speaker = Speaker(speech_settings(script, chosen.voice), chosen.cache)
     except (ImportError, GuidedError):
         return None, lambda: None
 
