@@ -3,7 +3,8 @@
 
 CALIBRATION: sentences in the manner of a practice (the rate is set for that kind of
 speech). PASSAGES: everyday narrative, as the English passage of ``voice_bench.py``,
-for the listener to write down.
+for the listener to write down; GENTLE: more for the listener, in the manner of a
+practice.
 """
 
 from __future__ import annotations
@@ -107,5 +108,97 @@ PASSAGES = {
         "Per un po' nessuno ha parlato; si sentiva solo l'orologio sopra la libreria.",
         "Tommaso ha piegato la cartina con cura, perché gli angoli cominciavano già a strapparsi.",
         "Mia sorella mi scrive una lunga lettera ogni domenica.",
+    ],
+}
+
+# GENTLE: passages in the manner of a practice (tracking a sensation, a worried part, the
+# end of a day), written anew in each language for the language bench, none in the
+# library: with PASSAGES about 300 words a language, so one word heard wrong is a third
+# of a percent.
+GENTLE = {
+    "de": [
+        "Wenn du magst, such dir einen Platz, an dem dich eine Weile niemand stört.",
+        "Es ist völlig in Ordnung, wenn du noch unruhig bist und die Ruhe auf sich warten lässt.",
+        "Vielleicht spürst du irgendwo eine Enge, im Hals, in der Brust oder im Bauch.",
+        "Du musst nichts daran ändern; es genügt, sie für einen Augenblick zu bemerken.",
+        "Manchmal hilft es, ihr einen Namen zu geben, etwa Druck, Wärme oder Kribbeln.",
+        "Schau ruhig nach, ob sie eine Form hat, eine Farbe oder eine Temperatur.",
+        "Danach wandert deine Aufmerksamkeit zu einer Stelle, die sich etwas ruhiger "
+        "anfühlt, vielleicht zu deinen Händen oder zu deinen Fußsohlen.",
+        "Ein Teil von dir möchte vielleicht sofort wissen, ob alles gut ausgeht.",
+        "Dieser Teil hat lange Zeit auf dich aufgepasst, und du darfst ihm dafür danken.",
+        "Du kannst ihm leise sagen, dass du jetzt da bist und dich selbst um dich kümmerst.",
+        "Wenn Tränen kommen, dürfen sie da sein, und wenn nichts kommt, ist das genauso gut.",
+        "Lass die Schultern sinken und den Kiefer ein wenig weicher werden.",
+        "Draußen wird es allmählich dunkel, und die Geräusche der Straße werden leiser.",
+        "Du hast heute etwas Freundliches für dich getan, auch wenn es dir klein vorkommt.",
+        "Nimm mit, was dir gutgetan hat, und lass alles andere einfach hier.",
+        "Sobald du bereit bist, kannst du dich strecken und in deinem Tempo in den Tag "
+        "zurückkehren.",
+    ],
+    "es": [
+        "Si te apetece, busca un sitio donde nadie te moleste durante un rato.",
+        "No pasa nada si todavía sientes inquietud y la calma tarda en llegar.",
+        "A lo mejor notas una presión en alguna parte, en la garganta, en el pecho o en la "
+        "tripa.",
+        "No hace falta cambiarla; basta con darte cuenta de ella un momento.",
+        "A veces ayuda ponerle un nombre, como peso, calor u hormigueo.",
+        "Fíjate, sin prisa, en si tiene una forma, un color o una temperatura.",
+        "Luego lleva la atención a una zona que se sienta un poco más tranquila, quizá las "
+        "manos o las plantas de los pies.",
+        "Puede que una parte de ti quiera saber ahora mismo si todo va a salir bien.",
+        "Esa parte lleva mucho tiempo cuidándote, y puedes darle las gracias por ello.",
+        "Puedes decirle en voz baja que ahora estás aquí y que te vas a cuidar.",
+        "Si llegan las lágrimas, pueden quedarse, y si no llega nada, también está bien.",
+        "Deja que los hombros bajen y que la mandíbula se suelte un poco.",
+        "Fuera empieza a anochecer, y el ruido de la calle se va apagando.",
+        "Hoy has hecho algo bueno por ti, aunque te parezca poca cosa.",
+        "Llévate lo que te ha sentado bien y deja aquí todo lo demás.",
+        "Cuando quieras, puedes estirarte y volver a tu día a tu propio ritmo.",
+    ],
+    "fr": [
+        "Si vous le souhaitez, trouvez un endroit où personne ne viendra vous déranger "
+        "pendant un moment.",
+        "C'est tout à fait normal de ressentir encore de l'agitation et de ne pas trouver le "
+        "calme tout de suite.",
+        "Vous sentez peut-être une tension quelque part, dans la gorge, dans la poitrine ou "
+        "dans le ventre.",
+        "Inutile de la changer; il suffit de la remarquer un instant.",
+        "Parfois, cela aide de lui donner un nom, comme lourdeur, chaleur ou picotement.",
+        "Regardez tranquillement si elle a une forme, une couleur ou une température.",
+        "Ensuite, portez votre attention vers un endroit qui semble un peu plus calme, "
+        "peut-être vos mains ou la plante de vos pieds.",
+        "Une part de vous voudrait peut-être savoir tout de suite si tout ira bien.",
+        "Cette part veille sur vous depuis longtemps, et vous pouvez la remercier.",
+        "Vous pouvez lui dire doucement : « Merci, je suis là maintenant, je m'occupe de "
+        "nous. »",
+        "Si des larmes viennent, elles ont leur place, et si rien ne vient, c'est très bien "
+        "aussi.",
+        "Laissez les épaules descendre et la mâchoire se détendre un peu.",
+        "Dehors, la lumière baisse doucement et les bruits de la rue s'apaisent.",
+        "Aujourd'hui, vous avez fait quelque chose de bon pour vous, même si cela paraît "
+        "petit.",
+        "Gardez ce qui vous a fait du bien et laissez le reste ici.",
+        "Quand vous le voudrez, vous pourrez vous étirer et retrouver votre journée à votre "
+        "rythme.",
+    ],
+    "it": [
+        "Se ti va, cerca un posto dove nessuno ti disturbi per un po'.",
+        "Va benissimo se senti ancora agitazione e la calma non arriva subito.",
+        "Forse avverti una tensione da qualche parte, nella gola, nel petto o nella pancia.",
+        "Non serve cambiarla; basta accorgersene per un momento.",
+        "A volte aiuta darle un nome, come peso, calore o formicolio.",
+        "Guarda con calma se ha una forma, un colore o una temperatura.",
+        "Poi porta l'attenzione in un punto che sembra un po' più tranquillo, magari le mani "
+        "o le piante dei piedi.",
+        "Una parte di te forse vorrebbe sapere subito se andrà tutto bene.",
+        "Quella parte si prende cura di te da tanto tempo, e puoi ringraziarla.",
+        "Puoi dirle sottovoce che adesso ci sei tu e che ti occuperai di te.",
+        "Se arrivano le lacrime, possono restare, e se non arriva niente, va bene lo stesso.",
+        "Lascia che le spalle scendano e che la mascella si ammorbidisca un poco.",
+        "Fuori comincia a fare buio, e i rumori della strada si fanno più lievi.",
+        "Oggi hai fatto qualcosa di gentile per te, anche se ti sembra poco.",
+        "Porta con te ciò che ti ha fatto bene e lascia qui tutto il resto.",
+        "Quando vuoi, puoi stiracchiarti e tornare alla tua giornata con il tuo ritmo.",
     ],
 }

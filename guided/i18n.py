@@ -59,6 +59,16 @@ def _translation(language: str) -> gettext.NullTranslations:
         return gettext.NullTranslations()
 
 
+# The languages with a catalogue that write a decimal comma (2,5 minutes).
+DECIMAL_COMMA = frozenset({"de", "es", "fr", "it"})
+
+
+def decimal(value: float, tag: str | None) -> str:
+    """``0.5`` as the language of ``tag`` writes it (``0,5`` in German)."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if catalogue_language(tag) in DECIMAL_COMMA else text
+
+
 def texts(tag: str | None) -> Gettext:
     """``gettext`` for the language of ``tag`` (English where there is no catalogue)."""
     return _translation(catalogue_language(tag)).gettext

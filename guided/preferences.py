@@ -12,6 +12,7 @@
     bells: off         # the start, end and section bells heard as silence
     breath-tones: off  # breath tones heard as silence
     support: "Sam, 0123 456789"   # someone you trust, shown by `guided now` when it is hard
+    language: de       # `guided now` and `guided timer` in German (their --language)
 
 Every key is optional. ``guided settings`` shows them, ``guided settings set KEY VALUE``
 changes one line of the file (comments and the other lines stay as you wrote them),
@@ -49,6 +50,8 @@ DESCRIPTIONS = {
     "bells": ("the start, end and section bells (on/off; off leaves their silence)", "on"),
     "breath-tones": ("the tones that pace a breath (on/off)", "on"),
     "support": ("someone you trust and how to reach them, shown by `guided now`", "none"),
+    "language": ("the language of `guided now` and `guided timer`: what they offer, say "
+                 "and show (de, es, fr, it...)", "English"),
 }
 
 _ON = {"on", "yes", "true", "1"}
@@ -67,6 +70,7 @@ class Preferences:
     bells: bool = True
     breath_tones: bool = True
     support: str | None = None
+    language: str | None = None  # a language tag: `guided now` and `guided timer` in it
 
 
 def load_preferences(path: Path | None = None) -> Preferences:
@@ -173,6 +177,12 @@ def _parse_value(key: str, value: object) -> object:
         if isinstance(value, bool) or not low_p <= pace <= high_p:
             raise GuidedError(f"pace should be a number from {low_p:g} to {high_p:g} (1.5 = pauses half again as long)")
         return pace
+    if key == "language":
+        from guided.script.langtag import is_language_tag
+
+        if isinstance(value, bool) or not is_language_tag(text):
+            raise GuidedError("language should be a language tag such as de, es, fr, it or pt-BR")
+        return text
     if key in ("ambience", "ambience-volume", "support"):
         return _sound_value(key, value, text)
     if key in ("ratings", "streaks", "bells", "breath-tones"):

@@ -28,7 +28,7 @@ from guided.speech.engines import AUTO, ENGINE_CHOICES
 
 SPEECH_KEYS = ("engine", "voice")  # read here
 LISTENER_KEYS = ("rate", "pace", "device", "ratings", "streaks",
-                 "ambience", "ambience-volume", "bells", "breath-tones", "support")
+                 "ambience", "ambience-volume", "bells", "breath-tones", "support", "language")
 ALL_KEYS = SPEECH_KEYS + LISTENER_KEYS
 MAX_BYTES = 64 * 1024
 KEYS = ALL_KEYS  # rate, pace, device, ratings and streaks are read by guided.preferences

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from guided.errors import GuidedError, Pos
+from guided.i18n import catalogue_language, texts
 from guided.samples import SAMPLE_RATE, seconds_to_samples
 from guided.script.durations import format_clock, parse_duration
 from guided.script.lengths import BELL_SECONDS
@@ -36,9 +37,11 @@ def parse_length(text: str, option: str) -> float:
     return seconds
 
 
-def timer_script(seconds: float, every: float | None = None) -> Script:
+def timer_script(seconds: float, every: float | None = None,
+                 language: str | None = None) -> Script:
     """The timer as a script. ``every`` (seconds) rings a bell at each interval from
-    the start, while one still fits before the last bell."""
+    the start, while one still fits before the last bell. Its title and description
+    are in ``language`` (it speaks no words), and so are the player's lines."""
     limit = format_clock(MAX_TOTAL_SECONDS)
     if seconds > MAX_TOTAL_SECONDS:
         raise GuidedError(f"a timer can last up to 4 hours ({limit}); "
@@ -70,8 +73,12 @@ def timer_script(seconds: float, every: float | None = None) -> Script:
             steps.append(Pause((start - cursor) / SAMPLE_RATE, pos))
         steps.append(Bell(TIMER_BELL, pos))
         cursor = start + bell
+    _ = texts(language)
     clock = format_clock(seconds)
-    described = f", a bell every {format_clock(every)}" if every else ""
-    return Script(title=f"Quiet time, {clock}", steps=tuple(steps), name=TIMER_NAME,
-                  description=f"A silent timer of {clock}{described}.", pos=pos,
+    described = (_("A silent timer of {clock}, a bell every {every}.").format(
+        clock=clock, every=format_clock(every)) if every else
+        _("A silent timer of {clock}.").format(clock=clock))
+    return Script(title=_("Quiet time, {clock}").format(clock=clock), steps=tuple(steps),
+                  name=TIMER_NAME, description=described, pos=pos,
+                  language=catalogue_language(language),  # no voice needed: it says nothing
                   source_hash=f"timer:{total}:{seconds_to_samples(every) if every else 0}")

@@ -2,9 +2,10 @@
 
 Text reaches Pico in pieces of at most ``MAX_PIECE_CHARS`` (``guided.speech.chunking``,
 which also cuts an endless "word"): Pico spins without end on a single token of a few
-thousand characters, and a bounded piece keeps each call short. ``<`` and ``>`` become
-spaces, since Pico reads them as its own markup (``<speed level="400">``); the speed is
-given through py-nanotts's own ``speed``.
+thousand characters, and a bounded piece keeps each call short. The text is first made
+into what Pico reads as a speaker would (``guided.speech.pico.text``: no markup of its
+own, ellipses and dashes as pauses); the speed is given through py-nanotts's own
+``speed``.
 
 Pico keeps state from one utterance to the next inside its library (the same sentence
 spoken twice in one process can differ in its noise), so each clip is made in a child
@@ -23,6 +24,7 @@ from typing import Any
 from guided.errors import GuidedError, SpeechError
 from guided.speech.chunking import pieces
 from guided.speech.pico.rate import pico_speed
+from guided.speech.pico.text import for_pico
 from guided.speech.pico.voices import (
     ENGINE_NAME,
     SAMPLE_RATE,
@@ -33,7 +35,6 @@ from guided.speech.pico.voices import (
 )
 
 MAX_PIECE_CHARS = 240
-_MARKUP = str.maketrans({"<": " ", ">": " "})
 
 
 class PicoBackend:
@@ -61,7 +62,7 @@ class PicoBackend:
                               f"Pico's voices are {', '.join(VOICES)}")
         language = pico_language(voice)
         speed = pico_speed(voice or "pico-en-us", rate)
-        parts = pieces(" ".join(text.translate(_MARKUP).split()), MAX_PIECE_CHARS)
+        parts = pieces(for_pico(text), MAX_PIECE_CHARS)
         if not hasattr(os, "fork"):
             return self._speak(parts, language, speed), SAMPLE_RATE
         return self._speak_in_child(parts, language, speed, 10 + len(text) // 50), SAMPLE_RATE

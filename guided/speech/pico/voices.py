@@ -79,11 +79,13 @@ def default_voice(language: str) -> str | None:
 
 
 def engine_version() -> str:
-    """py-nanotts's version and the rate calibration: part of every clip's cache key."""
+    """py-nanotts's version, the rate calibration and the text rules: part of every
+    clip's cache key."""
     from guided.speech.pico.rate import CALIBRATION
+    from guided.speech.pico.text import TEXT_RULES
 
     try:
         version = importlib.metadata.version(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
         version = "?"
-    return f"py-nanotts {version}; rate {CALIBRATION}"
+    return f"py-nanotts {version}; rate {CALIBRATION}; text {TEXT_RULES}"
