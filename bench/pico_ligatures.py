@@ -2,9 +2,10 @@
 as written and with œ written out as oe, at the speed guided asks at rate 140 and at
 Pico's own default, side by side, heard by Whisper base with the language set.
 
-Measured once (a shared 2-core machine, load about 20; the counts do not depend on it):
-as written 17 and 11 of 60 words wrong (guided's speed, default speed), written out 8
-and 9; Pico read œ as "ou" (cœur heard as "cours", œuvre as "ouvre", vœu as "vous").
+Measured twice (a shared 2-core machine, load 15 to 20; the counts do not depend on it,
+but the listener varies by a word or two from run to run): as written 17 and 16 of 60
+words wrong at guided's speed, 11 and 12 at Pico's default; written out 8 and 9, and 9
+and 7. Pico read œ as "ou" (cœur heard as "cours", œuvre as "ouvre", vœu as "vous").
 So guided writes the ligatures out (guided/speech/pico/text.py).
 
 Run: nice -n 10 python bench/pico_ligatures.py  (a minute or two of CPU)

@@ -6,8 +6,8 @@ bench/pico_ligatures.py, and by the length of Pico's own pauses; issue 22).
   (``<speed level="400">``), so a `say` could change the voice or its speed.
 - The ligatures ``œ`` and ``æ`` are written out (``oe``, ``ae``): Pico's French reads
   ``œ`` as "ou", so "votre cœur" was heard as "votre cours", "œuvre" as "ouvre" and
-  "vœu" as "vous" (bench/pico_ligatures.py: ten sentences with ``œ`` had 17 of 60
-  words heard wrong at rate 140, written out 8); it reads ``oe`` in these words right.
+  "vœu" as "vous" (bench/pico_ligatures.py: ten sentences with ``œ`` had 16 to 17 of 60
+  words heard wrong at rate 140, written out 8 to 9); it reads ``oe`` in these words right.
 - An ellipsis written as one sign (``…``) is passed over by Pico without any pause,
   while three full stops make one (about a second at rate 140): both are given as three
   full stops, so a practice pauses at ``Atme ein… und aus`` however it was typed.
