@@ -122,6 +122,14 @@ def fresh_cache(path: Path, primed: Path) -> Path:
     return path
 
 
+def same_user_cache(tmp: Path) -> None:
+    """One user cache folder for every start of a bench, as a person has: the file sink
+    gives each start its own empty HOME (so no desktop's sound settings leak in), and
+    without this each start would look like a new user to hibari's voice folder, so
+    the facts guided keeps about hibari (guided.speech.hibari_facts) would never hold."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp / "user-cache")
+
+
 def compile_bytecode(tree: Path = REPO) -> None:
     """guided's bytecode in ``tree``, as an installed copy has it (see the module's docstring)."""
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "guided")],
@@ -133,6 +141,7 @@ def run() -> dict:
     compile_bytecode()
     with tempfile.TemporaryDirectory(prefix="guided-first-sound-") as tmp:
         tmp_path = Path(tmp)
+        same_user_cache(tmp_path)
         speech_first = tmp_path / "speech-first.yaml"
         speech_first.write_text(SPEECH_FIRST)
         for engine in _engines():

@@ -122,7 +122,7 @@ def test_the_engine_keeps_its_files_in_the_cache_folder(tmp_path: Path) -> None:
     pcm, rate = engine.synthesize("Notice your feet on the floor.", None, 140)
     assert rate == 24000 and len(pcm) > 10_000
     names = sorted(p.suffix for p in (cache / "hibari").iterdir())
-    assert names == [".bin", ".onnx"]
+    assert names == [".bin", ".json", ".onnx"]  # tables, facts (hibari_facts), model
     plain, _ = hibari_engine.HibariEngine().synthesize("Notice your feet on the floor.", None, 140)
     assert np.array_equal(pcm, plain)
 
@@ -137,4 +137,4 @@ def test_play_preloads_the_default_voice_only_when_it_is_the_likely_one(tmp_path
     hibari_engine._finish_warming()  # what happens at exit, too
     assert ("heart", cache / "hibari") in hibari_engine._MODELS  # the Speaker's engine finds it
     assert hibari_engine._G2PS[False, cache / "hibari"]._ready.wait(60)  # loads beside the model
-    assert sorted(p.suffix for p in (cache / "hibari").iterdir()) == [".bin", ".onnx"]
+    assert sorted(p.suffix for p in (cache / "hibari").iterdir()) == [".bin", ".json", ".onnx"]

@@ -128,7 +128,7 @@ def test_list_shows_built_ins_and_user_scripts(cli, isolated_home):
     assert lines[0].split() == ["name", "title", "practice", "length", "source"]
     table = lines[:lines.index("")] if "" in lines else lines  # notes follow a blank line
     rows = {line.split()[0]: line for line in table[1:]}
-    assert re.search(r"Sam's evening\s+self-compassion\s+1:0\d\s+user$", rows["sam-evening"])
+    assert re.search(r"Sam's evening\s+self-compassion\s+~1:0\d\s+user$", rows["sam-evening"])  # estimated
     assert rows["broken"].endswith("user") and "cannot be read" in rows["broken"]
     assert rows["grounding"].endswith("built-in")
 
@@ -140,7 +140,7 @@ def test_list_filters_by_kind_and_prints_json(cli):
     assert items and all(item["practice"] == "breath" for item in items)
     first = items[0]
     assert set(first) == {"name", "title", "practice", "language", "length", "length_seconds",
-                          "source", "path"}
+                          "length_exact", "source", "path"}  # exact: real once heard
     assert first["source"] == "built-in" and Path(first["path"]).is_file()
     assert first["length_seconds"] > 0
 
@@ -186,6 +186,7 @@ def test_preview_pace_replaces_the_scripts_pace(cli, tmp_path):
 
 
 def test_preview_uses_real_clip_lengths_once_cached(cli, tmp_path, monkeypatch):
+    from guided.paths import cache_dir
     from guided.practice.prepare import speech_settings
     from guided.script.loader import load_script
     from guided.speech.choice import VoiceChoice
@@ -200,7 +201,7 @@ def test_preview_uses_real_clip_lengths_once_cached(cli, tmp_path, monkeypatch):
           - breathe: {in: 3, out: 3}
         """)
     script = load_script(path)
-    with Speaker(speech_settings(script, voice=VoiceChoice(engine="test"))) as speaker:
+    with Speaker(speech_settings(script, voice=VoiceChoice(engine="test")), cache_dir()) as speaker:
         speaker.ensure(plan(script).speech_texts())
         exact = plan(script, measure=speaker.cached_length)
     assert exact.exact

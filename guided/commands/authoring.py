@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.errors import GuidedError, disk_problem
-from guided.paths import PACKAGE_DIR, is_path_ref, user_scripts_dir
+from guided.errors import GuidedError, disk_problem, quoted
+from guided.paths import PACKAGE_DIR, is_path_ref, is_windows_device_name, user_scripts_dir
 from guided.script.model import PRACTICE_KINDS, Include, Script, iter_steps
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -35,9 +35,12 @@ def user_script_path(name: str) -> Path:
     """Where ``guided new NAME`` writes: ``GUIDED_HOME/scripts/NAME.yaml``."""
     if not _NAME.match(name):
         raise GuidedError(
-            f"'{name}' cannot be a script name: use letters, digits, '-' or '_' "
+            f"{quoted(name)} cannot be a script name: use letters, digits, '-' or '_' "
             "(for example: sam-evening)"
         )
+    if is_windows_device_name(name):
+        raise GuidedError(f"{quoted(name)} is the name of a device on Windows, so no file can be "
+                          f"called that there; choose another name, such as my-{name.lower()}")
     return user_scripts_dir() / f"{name}.yaml"
 
 
@@ -181,7 +184,7 @@ def edit_target(ref: str) -> Path:
     found = library.lookup(ref, library.library_files())  # as `guided play` finds it
     if found is None:
         user_script_path(ref)  # a clear message for a name that cannot be a file name
-        raise GuidedError(f"you have no script called '{ref}' yet; start one with `guided new {ref}`")
+        raise GuidedError(f"you have no script called {quoted(ref)} yet; start one with `guided new {ref}`")
     if found.parent == user_scripts_dir():
         return found
     what = builtin_named(ref, found)
@@ -365,7 +368,7 @@ def remove(name: str, yes: bool) -> None:
     path = library.lookup(name, library.library_files())  # as `guided play` finds it
     if path is None:
         names = [p.stem for p in library.user_files()]
-        raise GuidedError(f"you have no script called '{name}'{did_you_mean(name, names)}; "
+        raise GuidedError(f"you have no script called {quoted(name)}{did_you_mean(name, names)}; "
                           "`guided list` shows yours (source: user)")
     if path.parent != user_scripts_dir():
         mine = library.user_path(name)

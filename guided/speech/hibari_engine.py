@@ -73,13 +73,33 @@ def speed(rate: int) -> float:
     return round(min(high, max(low, value)), 3)
 
 
-def voice_files() -> dict[str, tuple[Path, dict[str, Any]]]:
+def voice_files(folder: Path | None = None) -> dict[str, tuple[Path, dict[str, Any]]]:
     """The hibari voices present on this computer: name -> (model file, registry entry).
-    Never downloads: voices not on disk are left out."""
-    if not installed():
-        return {}
-    from hibari.voices import VOICES, voice_path
+    Never downloads: voices not on disk are left out. ``folder`` (default: the audio
+    cache's ``hibari/``) keeps what was found, so that the next start need not import
+    hibari to know it (``guided.speech.hibari_facts``)."""
+    return _facts(folder)[1]
 
+
+def _facts(folder: Path | None) -> tuple[str, dict[str, tuple[Path, dict[str, Any]]]]:
+    """hibari's release and the voices on this computer: as kept in ``folder`` while
+    they still hold, else from hibari itself (and then kept)."""
+    from guided.speech import hibari_facts
+
+    if folder is None:
+        from guided.paths import cache_dir
+
+        folder = cache_dir() / "hibari"
+    known = hibari_facts.kept(folder)
+    if known is not None:
+        return known
+    if not installed():
+        return "", {}
+    from hibari.voices import VOICES, voice_path
+    from hibari.voices import cache_dir as voice_folder
+
+    where = voice_folder()
+    stamp = hibari_facts.folder_stamp(where)  # before looking: a voice added meanwhile is seen next time
     found = {}
     for name, info in VOICES.items():
         try:
@@ -88,7 +108,9 @@ def voice_files() -> dict[str, tuple[Path, dict[str, Any]]]:
             continue
         if path.is_file():
             found[name] = (path, info)
-    return found
+    version = _hibari_version()
+    hibari_facts.keep(folder, version, found, where, stamp)
+    return version, found
 
 
 def missing_voices() -> list[str]:
@@ -101,9 +123,9 @@ def missing_voices() -> list[str]:
     return [name for name in VOICES if name not in present]
 
 
-def voice_list() -> list[Voice]:
+def voice_list(folder: Path | None = None) -> list[Voice]:
     result = []
-    for name, (_path, info) in voice_files().items():
+    for name, (_path, info) in voice_files(folder).items():
         language = str(info.get("language", "")).lower()
         label = f"{name} ({info.get('accent', '')} English, hibari)".replace(" ,", ",")
         result.append(Voice(id=name, name=label, language=language,
@@ -231,7 +253,8 @@ class HibariEngine:
         self._folder = folder  # where hibari's tables and optimized model are kept
 
     def version(self) -> str:
-        return f"hibari-tts {_hibari_version()}; seeded; speed for 140 wpm {speed(140):g}"
+        release = _facts(self._folder)[0] or _hibari_version()  # kept: hibari need not be imported
+        return f"hibari-tts {release}; seeded; speed for 140 wpm {speed(140):g}"
 
     def voice_version(self, voice: str | None, language: str) -> str:
         name = voice or self.default_voice(language) or DEFAULT_VOICE
@@ -243,7 +266,7 @@ class HibariEngine:
 
     def default_voice(self, language: str) -> str | None:
         wanted = (language or "en").strip().lower().replace("_", "-")
-        voices = voice_list()
+        voices = voice_list(self._folder)
         exact = [v.id for v in voices if v.language == wanted]
         family = [v.id for v in voices if v.language.split("-")[0] == wanted.split("-")[0]]
         picks = exact or family
@@ -340,14 +363,14 @@ class HibariEngine:
     def _files(self, name: str) -> tuple[Path, dict[str, Any]]:
         if not installed():
             raise SpeechError("hibari is not installed; reinstall guided (pip install guided)")
-        files = voice_files()
+        files = voice_files(self._folder)
         if name not in files:
             raise SpeechError(f"the hibari voice {name!r} is not on this computer; "
                               f"{how_to_add(name)}")
         return files[name]
 
 
-def preload(engine: str, voices: tuple[str | None, ...], cache_dir: str | Path | None) -> None:
+def preload(engine: str, voices: tuple[str | None, ...], cache_dir: Path) -> None:
     """Start loading hibari's default voice and phonemizer in the background now, when
     it is the voice most likely to speak (``engine`` auto or hibari, no other voice
     named), so that it is ready, or nearly, when the first clip is wanted. The
@@ -357,10 +380,7 @@ def preload(engine: str, voices: tuple[str | None, ...], cache_dir: str | Path |
         return
     if not installed():
         return
-    from guided.paths import cache_dir as default_cache_dir
-
-    root = Path(cache_dir) if cache_dir else default_cache_dir()  # as the Speaker does
-    HibariEngine(root / "hibari").start()
+    HibariEngine(Path(cache_dir) / "hibari").start()  # where the Speaker's engine keeps it
 
 
 def how_to_add(name: str = "emma") -> str:
@@ -372,10 +392,8 @@ def how_to_add(name: str = "emma") -> str:
             f"(hibari keeps its voices in {folder})")
 
 
-def create(cache_dir: Path | None = None) -> HibariEngine:
+def create(cache_dir: Path) -> HibariEngine:
     """The engine as ``guided.speech.engines`` makes it: hibari keeps its parsed
     phonemizer tables and optimized model in the cache folder's ``hibari/``
     (``guided.speech.hibari_fast``)."""
-    from guided.paths import cache_dir as default_cache_dir
-
-    return HibariEngine((Path(cache_dir) if cache_dir else default_cache_dir()) / "hibari")
+    return HibariEngine(Path(cache_dir) / "hibari")

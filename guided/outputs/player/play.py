@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,23 +27,23 @@ from guided.samples import BLOCK_SIZE, SAMPLE_RATE
 from guided.script.model import Script
 from guided.timeline.lazy import LazyPlan, resolve_section
 from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
-from guided.timeline.sounds import SoundChoice
 
 if TYPE_CHECKING:
-    from guided.speech.choice import VoiceChoice
+    from guided.practice.chosen import Chosen
 
 
-@dataclass
+SPEECH_LEAD_SECONDS = 2.0  # a first sound this long before any words (a bell) plays at once
+
+
+@dataclass(frozen=True)
 class PlayOptions:
-    device: str | int | None = None
-    variables: dict[str, str] = field(default_factory=dict)
-    pace: float | None = None
-    rate: int | None = None
-    voice: VoiceChoice | str | None = None  # guided.speech.choice
+    """One playing: what the command chose (``Chosen``: voice, pace, variables, sounds,
+    the clip cache) and how this playing goes."""
+
+    chosen: Chosen
+    device: str | int | None = None  # the output device found (``check_output``)
     start_section: str | None = None  # number or title (--from)
-    cache_dir: str | None = None
     interactive: bool = False  # captions, progress and keys (a terminal on both ends)
-    sounds: SoundChoice = field(default_factory=SoundChoice)  # bells and tones left out (--bells off)
     origin: str | None = None  # for the log: 'now' or 'timer' when started from there
 
 
@@ -79,6 +78,7 @@ class Prepared:
     estimate: Timeline
     start_ordinal: int
     texts: list[str]  # the speech from the starting section on, in order
+    later: list[str] = field(default_factory=list)  # to make once the first sound is heard
 
     def close(self) -> None:
         self.speaker.close()
@@ -93,22 +93,44 @@ def prepare(script: Script, options: PlayOptions) -> Prepared:
     from guided.speech.speaker import Speaker
     from guided.timeline.plan import plan
 
-    settings = speech_settings(script, voice=options.voice, rate=options.rate)
-    speaker = Speaker(settings, Path(options.cache_dir) if options.cache_dir else None)
+    chosen = options.chosen
+    speaker = Speaker(speech_settings(script, chosen.voice), chosen.cache)
+    settings = speaker.settings
     try:
         # A quick estimate of the whole practice (real lengths where clips are cached):
         # for the progress bar, the speech to prefetch, and --from.
-        estimate = plan(script, variables=options.variables, pace=options.pace,
+        estimate = plan(script, variables=chosen.variables, pace=chosen.pace,
                         rate=settings.rate, measure=speaker.cached_length)
         start_ordinal = 0
         if options.start_section:
             start_ordinal, _ = resolve_section(estimate, options.start_section)
         texts = _texts_from(estimate, start_ordinal)
-        speaker.prefetch(texts)
+        later = [] if _speech_wanted_first(estimate, start_ordinal, speaker) else texts
+        if not later:
+            speaker.prefetch(texts)
     except BaseException:
         speaker.close()
         raise
-    return Prepared(speaker, estimate, start_ordinal, texts)
+    return Prepared(speaker, estimate, start_ordinal, texts, later)
+
+
+def _speech_wanted_first(estimate: Timeline, start_ordinal: int, speaker: Any) -> bool:
+    """Whether speech must be made before the first sound: the first words come within
+    ``SPEECH_LEAD_SECONDS`` of where playing starts and are not in the cache. Otherwise
+    (a bell first, or the clip is cached) nothing is made until the first sound is
+    heard, so the voice's loading does not hold the bell back (issue 19: first sound)."""
+    sections = 0
+    begins: int | None = 0 if start_ordinal == 0 else None
+    for ev in estimate.events:
+        if ev.kind == SECTION:
+            sections += 1
+            if sections == start_ordinal:
+                begins = ev.start
+        elif ev.kind == SPEECH and begins is not None:
+            if ev.start - begins >= SPEECH_LEAD_SECONDS * estimate.sample_rate:
+                return False
+            return speaker.cached_length(ev.text) is None
+    return False
 
 
 def play_script(script: Script, options: PlayOptions, recorder: Recorder | None = None,
@@ -167,6 +189,7 @@ class Performance:
         self.options = options
         self.speaker = speaker = prepared.speaker
         self.estimate = prepared.estimate
+        self.later = prepared.later  # the speech to start making once the first sound is heard
         self.start_ordinal = start_ordinal = prepared.start_ordinal
         variables = dict(prepared.estimate.variables)
         rate = speaker.settings.rate
@@ -178,8 +201,8 @@ class Performance:
         def measure(text: str) -> int | None:
             return speaker.measure(text) if self._exact else speaker.cached_length(text)
 
-        self.plan = LazyPlan(options.sounds.events(iter_plan(
-            script, variables=variables, pace=options.pace, rate=rate, measure=measure)))
+        self.plan = LazyPlan(options.chosen.sounds.events(iter_plan(
+            script, variables=variables, pace=options.chosen.pace, rate=rate, measure=measure)))
         self.plan.on_event = self._watch_sections
         self.floor = 0  # `b` never goes before where playback began
 
@@ -248,8 +271,16 @@ class Performance:
         # written down whole (never a row written twice or left unfinished).
         with held(deliver=False) as stop:
             playback = Playback(self, device, screen, start)  # opens the stream first
+
+            def first_sound() -> None:
+                if self.later:  # the bell is playing: now the voice can load
+                    self.speaker.prefetch(self.later)
+                    self.later = []
+                if recorder is not None:
+                    recorder.begin(self.playing(planned))
+
+            playback.on_first_sound = first_sound
             if recorder is not None:
-                playback.on_first_sound = lambda: recorder.begin(self.playing(planned))
                 playback.on_progress = recorder.progress
             try:
                 with Keys() if self.options.interactive else NoKeys() as keys, screen.live():
@@ -274,12 +305,25 @@ class Performance:
                 if rounds is not None and playback.began:
                     rounds.count += 1
                     rounds.listened_seconds += round(playback.listened_seconds, 2)
+        self._remember_length()
         if lost is not None:
             raise AudioDeviceError(lost_output_message(device.name, playback.listened_seconds,
                                                        kept=recorder is not None and playback.began))
         # a stop that came as the end was being written: the round stands, no more follow
         return PlayResult(outcome, playback.listened_seconds, planned,
                           late_stop=bool(stop) and outcome != INTERRUPTED)
+
+
+    def _remember_length(self) -> None:
+        """A practice planned to its end from the start, every clip real: its length is
+        noted for `guided list` (``guided.practice.known_lengths``)."""
+        if self.start_ordinal or not self.plan.done:
+            return
+        from guided.practice.known_lengths import remember, timeline_key
+
+        chosen = self.options.chosen
+        remember(timeline_key(self.estimate, chosen.voice), self.plan.length / SAMPLE_RATE,
+                 chosen.cache)
 
 
 def lost_output_message(name: str, listened_seconds: float, kept: bool) -> str:

@@ -88,14 +88,18 @@ class Playback:
                 self._stream("stop")  # let the last blocks play out
                 self.position = pos
                 return SKIPPED if skipped else COMPLETED
-            if not self.began:  # the first sound: the listening session begins
-                self.began = True
-                if self.on_first_sound is not None:
-                    self.on_first_sound()
             if self.awaiting:  # the first block after a jump
                 self.awaiting = False
                 self.segment = pos
-            self._stream("write", to_pcm16(block))
+            if self.began:
+                self._stream("write", to_pcm16(block))
+            else:  # the first sound: the listening session begins as it reaches the device
+                try:
+                    self._stream("write", to_pcm16(block))
+                finally:
+                    self.began = True
+                    if self.on_first_sound is not None:
+                        self.on_first_sound()
             self.position = pos + len(block)
             self.listened += len(block)
             self._hold_at(self.position - 1)
