@@ -136,3 +136,24 @@ def test_facts_naming_a_voice_file_elsewhere_are_not_used(tmp_path: Path, where:
             entry["path"] = str(folder / "x.onnx")
         (folder / hibari_facts.FILE_NAME).write_text(json.dumps(data), encoding="utf-8")
     assert hibari_facts.kept(folder) is None  # hibari is asked again; nothing is loaded from there
+
+
+# -- Pico's text rules: ellipses are pauses, but a line of them is not an hour -----------
+
+def test_a_run_of_ellipses_is_one_pause_for_pico() -> None:
+    from guided.speech.pico.text import for_pico
+
+    assert for_pico("Atme ein … … … und aus") == "Atme ein ... und aus"
+    assert for_pico("Breathe in .. … ... and out") == "Breathe in ... and out"
+    assert for_pico("one… two") == "one... two"  # a single one is as before
+
+
+@pytest.mark.speech
+def test_a_phrase_of_spaced_ellipses_lasts_seconds_not_an_hour(cli, isolated_home, tmp_path):
+    import soundfile
+
+    out = tmp_path / "dots.wav"
+    text = "Breathe in " + "… " * 1500 + "and out."  # 3,000 characters: one phrase may hold it
+    result = cli("say", text, "--engine", "pico", "--voice", "pico-en-us", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert soundfile.info(str(out)).duration < 10  # was 2,507 s: 1.7 s of silence per "…"
