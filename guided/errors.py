@@ -79,3 +79,16 @@ def disk_problem(exc: OSError) -> str:
     if exc.errno == errno.EROFS:
         return "that place is read-only; choose another folder"
     return (exc.strerror or str(exc)).lower()
+
+
+def quoted(name: object, limit: int = 60) -> str:
+    """A name the user gave (``--name``, ``--language``, a voice), quoted for an error line,
+    once: ``'con'``. A byte that was not text where it was typed (Python keeps ``\\xff``
+    as the lone surrogate ``\\udcff``) is shown as that byte, ``'\\xff'``; other control
+    characters are left for ``guided.outputs.safetext.printable``, which every error line
+    passes through on its way out. Longer than ``limit``: cut, with "…"."""
+    text = str(name)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    shown = "".join(f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff" else c for c in text)
+    return f"'{shown}'"

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -17,6 +18,18 @@ import platformdirs
 YAML_SUFFIXES = (".yaml", ".yml")  # scripts, journeys, variables files
 PACKAGE_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = PACKAGE_DIR.parent
+
+
+# Names Windows keeps for its devices, whatever the case and the extension (``con.md``):
+# no file there can be called that, so no name guided keeps a file under may be one.
+WINDOWS_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", "conin$", "conout$"})
+_NUMBERED_DEVICE = re.compile(r"(?:com|lpt)[0-9\u00b9\u00b2\u00b3]")
+
+
+def is_windows_device_name(name: str) -> bool:
+    """Whether ``name`` (``con``, ``NUL``, ``lpt1``, ``com1.md``) is a Windows device name."""
+    stem = name.strip().split(".", 1)[0].rstrip(" ").lower()
+    return stem in WINDOWS_DEVICE_NAMES or _NUMBERED_DEVICE.fullmatch(stem) is not None
 
 
 def guided_home() -> Path:

@@ -127,3 +127,58 @@ def test_a_bundle_mixing_languages_labels_each_practice_with_its_own(
     browser.js("document.querySelectorAll('#practices button')[0].click(); true")
     assert browser.js("document.getElementById('now-title').hasAttribute('lang')") is False
     assert _audit(browser) == []
+
+
+SHORT = {  # language: (name, script, words the page shows in it)
+    "es": ("un-momento", ANCLAJE, ("Prácticas", "Descargar el audio", "Capítulos", "Lo que se dice")),
+    "fr": ("un-instant", """\
+title: Un instant
+language: fr
+steps:
+  - section: Arriver
+  - say: Bonjour, prenez le temps qu'il vous faut.
+  - pause: 1s
+""", ("Pratiques", "Télécharger l'audio", "Chapitres", "Ce qui est dit")),
+    "it": ("un-momento-it", """\
+title: Un momento per te
+language: it
+steps:
+  - section: Arrivare
+  - say: Ciao, prenditi tutto il tempo che ti serve.
+  - pause: 1s
+""", ("Pratiche", "Scarica l'audio", "Capitoli", "Cosa viene detto")),
+}
+
+
+@pytest.mark.parametrize(("language", "other"), [("es", "fr"), ("fr", "it"), ("it", "es")])
+def test_a_spanish_french_and_italian_page_reads_its_language_and_passes_the_audit(
+        guided, isolated_home, tmp_path, browser, language, other):  # noqa: F811 - the fixture
+    folder = isolated_home / "scripts"
+    folder.mkdir()
+    for name, script, _ in SHORT.values():
+        (folder / f"{name}.yaml").write_text(script, encoding="utf-8")
+    first, second = SHORT[language][0], SHORT[other][0]
+    out = tmp_path / language
+    result = guided("bundle", first, second, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    readme = (out / "README.txt").read_text(encoding="utf-8")
+    heading = {"es": "QUÉ HAY DENTRO", "fr": "CE QUE VOUS TROUVEREZ ICI", "it": "COSA C'È DENTRO"}
+    assert heading[language] in readme and "WHAT IS INSIDE" not in readme
+    browser.open((out / "index.html").as_uri())
+    assert browser.js("document.documentElement.lang") == language
+    shown = browser.js("document.querySelector('main').innerText")
+    for text in SHORT[language][2]:
+        assert text in shown, text
+    for english in ("Practices", "Chapters", "Download the audio", "What is said"):
+        assert english not in shown, english
+    labels = browser.js("[...document.querySelectorAll('#practices button')].map(b => "
+                        "[b.querySelector('strong').lang, b.querySelector('span').lang, "
+                        "b.querySelector('span').textContent])")
+    assert labels[0][:2] == ["", ""] and labels[1][:2] == [other, other]  # each in its own
+    names = {"es": "Español", "fr": "Français", "it": "Italiano"}
+    assert [label[2] for label in labels] == [f" · {names[language]}", f" · {names[other]}"]
+    assert browser.wait_for("audio.readyState >= 1 && audio.duration", timeout=20)
+    assert _audit(browser) == []
+    browser.js("document.querySelectorAll('#practices button')[1].click(); true")
+    assert browser.js("document.getElementById('now-title').lang") == other
+    assert _audit(browser) == []  # with the other language's practice shown

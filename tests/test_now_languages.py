@@ -136,7 +136,7 @@ def test_a_german_now_at_a_terminal_asks_offers_and_speaks_german(guided, alsa_f
         at = term.wait_for("Ausatmen", after=at)
         at = term.wait_for("Und jetzt, wie belastet fühlst du dich?", after=at)
         term.send("8\n")
-        term.wait_for("Ist dir etwas aufgefallen?", after=at)
+        term.wait_for("was dir aufgefallen ist?", after=at)
         term.send("\n")
         assert term.finish() == 0, term.text[-1500:]
     assert "Es ist gerade immer noch viel" in term.text
@@ -161,3 +161,61 @@ def test_an_italian_timer_asks_in_italian(guided, alsa_file_sink):  # noqa: F811
     assert "How much" not in term.text and "distress" not in term.text
     (row,) = logged_sessions()
     assert (row.script, row.origin, row.distress_before, row.distress_after) == ("timer", "timer", 4, 2)
+
+
+# -- the translated library in `guided now` ------------------------------------------
+
+def test_each_translation_is_offered_at_the_levels_of_its_original_written_once():
+    from guided.practice.now import levels
+    from guided.script.library import iter_library, name_key
+
+    entries = iter_library()
+    by_name = {name_key(e.name): e.script for e in entries if e.script is not None}
+    translations = [e.script for e in entries
+                    if e.script is not None and e.script.original and e.source == "built-in"]
+    assert len(translations) == 20
+    for script in translations:
+        original = by_name[name_key(script.original)]
+        assert script.fits is not None and script.fits.levels is None, script.name  # one source
+        assert levels(script, by_name) == original.fits.levels, script.name
+        assert script.fits.why and script.fits.why != original.fits.why, script.name
+
+
+OFFERED = {  # language: (for distress 8, for distress 2)
+    "de": ({"erdung", "orientierung"}, {"atem", "selbstmitgefuehl", "ruhig-atmen"}),
+    "es": ({"anclaje", "orientacion"}, {"respiracion", "autocompasion", "respiracion-pausada"}),
+    "fr": ({"ancrage", "orientation"}, {"respiration", "autocompassion", "coherence-cardiaque"}),
+    "it": ({"radicamento", "orientamento"}, {"respiro", "autocompassione", "respiro-regolare"}),
+}
+
+
+def test_now_in_a_language_offers_its_built_in_practices(cli):
+    from guided.practice.now import suggestions
+    from guided.script.library import iter_library
+
+    entries = iter_library()  # read once for every language
+    for language, (high, calm) in OFFERED.items():
+        assert {s.name for s in suggestions(8, 10, entries, language)} == high, language
+        assert {s.name for s in suggestions(2, 10, entries, language)} == calm, language
+    english = {s.name for level in (2, 8) for s in suggestions(level, 10, entries)}
+    translated = set().union(*(h | c for h, c in OFFERED.values()))
+    assert english and not english & translated  # the plain `now` offers no translation
+    german = offers(cli, "--language", "de", "--level", "8", "--minutes", "10")
+    assert {o["name"] for o in german} == OFFERED["de"][0]
+    assert {o["name"]: o["why"] for o in german}["erdung"] == (
+        "Deine Füße, der Stuhl, die Dinge um dich herum: etwas, das Halt gibt, wenn es gerade viel ist.")
+    listed = cli("list", "--language", "de")  # `list` is as it was: the five, nothing more
+    assert listed.returncode == 0
+    assert sum(name in listed.stdout for name in OFFERED["de"][0] | OFFERED["de"][1]) == 5
+
+
+def test_a_translations_own_levels_win_and_one_without_an_original_is_not_offered(cli):
+    write(user_scripts_dir(), "boden.yaml", FUESSE.replace(
+        "fits:\n  distress: 7-10\n", "original: grounding\nfits:\n  distress: 2\n"))
+    write(user_scripts_dir(), "waise.yaml", FUESSE.replace(
+        "fits:\n  distress: 7-10\n", "original: no-such-practice\nfits:\n"))
+    assert "boden" in {o["name"] for o in offers(cli, "-l", "de", "--level", "2", "--minutes", "30")}
+    names = {o["name"] for o in offers(cli, "-l", "de", "--level", "8", "--minutes", "30")}
+    assert "boden" not in names and "waise" not in names and "erdung" in names
+    checked = cli("check", "--strict", str(user_scripts_dir() / "waise.yaml"))
+    assert checked.returncode == 0, checked.stderr

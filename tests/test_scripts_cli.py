@@ -128,7 +128,7 @@ def test_list_shows_built_ins_and_user_scripts(cli, isolated_home):
     assert lines[0].split() == ["name", "title", "practice", "length", "source"]
     table = lines[:lines.index("")] if "" in lines else lines  # notes follow a blank line
     rows = {line.split()[0]: line for line in table[1:]}
-    assert re.search(r"Sam's evening\s+self-compassion\s+1:0\d\s+user$", rows["sam-evening"])
+    assert re.search(r"Sam's evening\s+self-compassion\s+~1:0\d\s+user$", rows["sam-evening"])  # estimated
     assert rows["broken"].endswith("user") and "cannot be read" in rows["broken"]
     assert rows["grounding"].endswith("built-in")
 
@@ -140,7 +140,7 @@ def test_list_filters_by_kind_and_prints_json(cli):
     assert items and all(item["practice"] == "breath" for item in items)
     first = items[0]
     assert set(first) == {"name", "title", "practice", "language", "length", "length_seconds",
-                          "source", "path"}
+                          "length_exact", "source", "path"}  # exact: real once heard
     assert first["source"] == "built-in" and Path(first["path"]).is_file()
     assert first["length_seconds"] > 0
 

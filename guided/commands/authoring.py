@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.errors import GuidedError, disk_problem
-from guided.paths import PACKAGE_DIR, is_path_ref, user_scripts_dir
+from guided.errors import GuidedError, disk_problem, quoted
+from guided.paths import PACKAGE_DIR, is_path_ref, is_windows_device_name, user_scripts_dir
 from guided.script.model import PRACTICE_KINDS, Include, Script, iter_steps
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -35,9 +35,12 @@ def user_script_path(name: str) -> Path:
     """Where ``guided new NAME`` writes: ``GUIDED_HOME/scripts/NAME.yaml``."""
     if not _NAME.match(name):
         raise GuidedError(
-            f"'{name}' cannot be a script name: use letters, digits, '-' or '_' "
+            f"{quoted(name)} cannot be a script name: use letters, digits, '-' or '_' "
             "(for example: sam-evening)"
         )
+    if is_windows_device_name(name):
+        raise GuidedError(f"{quoted(name)} is the name of a device on Windows, so no file can be "
+                          f"called that there; choose another name, such as my-{name.lower()}")
     return user_scripts_dir() / f"{name}.yaml"
 
 

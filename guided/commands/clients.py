@@ -25,17 +25,17 @@ def log_import(record: Path, client: str | None) -> None:
 
     RECORD.json is the file a client saved from their bundle page ("Save my practice
     record"), or their own `guided log export --format json` (then say whose it is with
-    --client). Importing the same record again adds nothing; a later record brings the
+    --client); '-' reads it from standard input. Importing the same record again adds nothing; a later record brings the
     sessions' newer ratings and notes. Your own sessions stay separate.
     """
     from guided.outputs.safetext import printable
-    from guided.practice.records import import_record, read_record, whose
+    from guided.practice.records import import_record, read_record, record_name, whose
     from guided.practice.sessionlog import SessionLog
 
     found = safe_texts(read_record(record))  # checked whole before the log is opened
     with SessionLog() as db:
         db._writable()
-        name = whose(db.db, found, client, str(record))
+        name = whose(db.db, found, client, record_name(record))
         done = import_record(db.db, found, name)
     parts = [f"{done.added} new session{'s' if done.added != 1 else ''}"]
     if done.updated:

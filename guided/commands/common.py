@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from guided.errors import GuidedError
+from guided.errors import GuidedError, quoted
 from guided.outputs.safetext import printable
 from guided.script.hygiene import text_problem
 from guided.script.model import PACE_RANGE, RATE_RANGE
@@ -145,7 +145,7 @@ def env_engine() -> str | None:
 def _wrong_env_engine(value: str) -> GuidedError:
     from guided.speech.engines import ENGINE_CHOICES
 
-    return GuidedError(f"GUIDED_ENGINE is {printable(value)!r}, which is not a speech "
+    return GuidedError(f"GUIDED_ENGINE is {quoted(value)}, which is not a speech "
                        f"engine: set it to one of {', '.join(ENGINE_CHOICES)}, or unset it")
 
 
@@ -291,5 +291,5 @@ def require_language_tag(language: str) -> None:
     from guided.script.langtag import is_language_tag
 
     if not is_language_tag(language):
-        raise GuidedError(f"--language: '{printable(language[:40])}' is not a language tag; "
+        raise GuidedError(f"--language: {quoted(language, 40)} is not a language tag; "
                           "give one such as de, es, fr, it or pt-BR")

@@ -115,8 +115,8 @@ def add(file: Path, name: str | None) -> None:
     import hashlib
 
     from guided.atomic import write_atomic
-    from guided.errors import Pos
-    from guided.paths import user_journeys_dir
+    from guided.errors import Pos, quoted
+    from guided.paths import is_windows_device_name, user_journeys_dir
     from guided.practice.programmes.reader import MAX_BYTES, is_programme_path
     from guided.script.yamlfile import read_bytes
 
@@ -131,8 +131,14 @@ def add(file: Path, name: str | None) -> None:
         raise GuidedError(f"{shown} changed while it was being read; please try again")
     target_name = name if name is not None else (_slug(j.title) or _slug(file.stem) or "programme")
     if not target_name or _slug(target_name) != target_name:
-        raise GuidedError(f"--name {printable(target_name)!r}: use lower-case letters, digits and "
+        raise GuidedError(f"--name {quoted(target_name)}: use lower-case letters, digits and "
                           "dashes, like 'attachment-healing'")
+    if is_windows_device_name(target_name):
+        given = f"--name {quoted(target_name)}" if name is not None else \
+            f"the name its title gives, {quoted(target_name)},"
+        raise GuidedError(f"{given} is the name of a device on Windows, so no "
+                          "file can be called that there; choose another with --name, such as "
+                          f"--name my-{target_name}")
     folder = user_journeys_dir()
     target = folder / f"{target_name}.md"
     _refuse_a_name_taken(target_name, target)

@@ -228,18 +228,18 @@ def _list_playable() -> None:
     """What `guided play` can play: the library, then the scripts in this folder. A script
     that cannot be read is listed too, marked as `guided list` marks it, with its error
     after the list (a journey or a variables file in the folder is not a practice)."""
+    from guided.commands.lengths import ESTIMATED_NOTE, listing_lengths, shown_length
     from guided.outputs.safetext import printable
-    from guided.script.durations import format_length
-    from guided.script.lengths import estimate_seconds
     from guided.script.library import current_folder_scripts, iter_library, listed
     from guided.script.loader import load_script
 
     broken = "(cannot be read: see below)"
     errors: list[GuidedError] = []
     rows = []
+    lengths = listing_lengths()  # real once heard or exported, else estimated (~)
     for e in listed(iter_library(), None):  # as `guided list`: in English, and yours
         if e.script is not None:
-            rows.append((e.name, e.script.title, format_length(estimate_seconds(e.script))))
+            rows.append((e.name, e.script.title, shown_length(lengths, e.script)))
         elif e.error is not None:
             rows.append((e.name, broken, "-"))
             errors.append(e.error)
@@ -254,7 +254,7 @@ def _list_playable() -> None:
                 here.append((name, broken, "-"))
                 errors.append(exc)
             continue
-        here.append((name, found.title, format_length(estimate_seconds(found))))
+        here.append((name, found.title, shown_length(lengths, found)))
     if not rows and not here:
         click.echo("There are no practices to play yet; `guided new NAME` starts one.")
         return
@@ -267,6 +267,8 @@ def _list_playable() -> None:
         click.echo(f"\n{heading}" if heading else "")
         for name, title, length in group:
             click.echo(printable(f"  {name.ljust(width)}  {title.ljust(title_width)}  {length}"))
+    if any(length.startswith("~") for _, _, length in rows + here):
+        click.echo(f"\n{ESTIMATED_NOTE}")
     for error in errors:  # one line each, after the list, as `guided list` shows them
         click.echo(printable(str(error)), err=True)
 

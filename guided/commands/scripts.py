@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +26,7 @@ from guided.errors import GuidedError, Pos
 from guided.outputs.safetext import printable, printable_json
 from guided.samples import SAMPLE_RATE
 from guided.script.model import Breathe, Script, iter_steps
-from guided.timeline.plan import Event, Measure, Timeline
+from guided.timeline.plan import Event, Timeline
 
 if TYPE_CHECKING:
     from guided.speech.choice import VoiceChoice
@@ -184,9 +184,9 @@ def list_scripts(kind: str | None, language: str | None, as_json: bool) -> None:
     same name as a built-in practice (or one differing only in capitals, '-' or '_')
     is used instead of it, and is marked "hides the built-in".
     """
+    from guided.commands.lengths import ESTIMATED_NOTE, listing_lengths
     from guided.script.durations import format_length
     from guided.script.langtag import language_name
-    from guided.script.lengths import estimate_seconds
     from guided.script.library import iter_library, listed, other_languages
     from guided.script.model import PRACTICE_KINDS
     from guided.script.suggest import did_you_mean
@@ -198,6 +198,7 @@ def list_scripts(kind: str | None, language: str | None, as_json: bool) -> None:
         )
     if language is not None:
         require_language_tag(language)
+    length = listing_lengths()  # real once heard or exported, else estimated
     everything = iter_library()
     entries = [e for e in listed(everything, language)
                if kind is None or (e.script is not None and e.script.practice == kind)]
@@ -208,9 +209,10 @@ def list_scripts(kind: str | None, language: str | None, as_json: bool) -> None:
             if e.hides is not None:
                 item["hides"] = str(e.hides)
             if e.script is not None:
-                seconds = estimate_seconds(e.script)
+                seconds, exact = length.of(e.script)
                 item.update(title=e.script.title, practice=e.script.practice,
-                            language=e.script.language, length_seconds=round(seconds, 1), length=format_length(seconds))
+                            language=e.script.language, length_seconds=round(seconds, 1),
+                            length=format_length(seconds), length_exact=exact)
             else:
                 item["error"] = str(e.error)
             items.append(item)
@@ -221,11 +223,14 @@ def list_scripts(kind: str | None, language: str | None, as_json: bool) -> None:
         click.echo(f"No practices of that kind{where} yet." if kind else f"No practices{where} yet.")
         return
     rows: list[tuple[str, ...]] = [("name", "title", "practice", "length", "source")]
+    estimated = False
     for e in entries:
         source = f"{e.source}, hides the built-in" if e.hides is not None else e.source
         if e.script is not None:
+            seconds, exact = length.of(e.script)
+            estimated = estimated or not exact
             rows.append((e.name, e.script.title, e.script.practice,
-                         format_length(estimate_seconds(e.script)), source))
+                         ("" if exact else "~") + format_length(seconds), source))
         else:
             rows.append((e.name, "(cannot be read: see below)", "-", "-", source))
     others = other_languages(everything) if language is None else []
@@ -233,6 +238,8 @@ def list_scripts(kind: str | None, language: str | None, as_json: bool) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    if estimated:
+        click.echo(f"\n{ESTIMATED_NOTE}")
     for e in entries:  # one line each, after the table, so the rest is listed first
         if e.error is not None:
             click.echo(printable(e.error), err=True)
@@ -275,6 +282,7 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     With --play-from SECTION it then plays the practice from that section, the way
     `guided play --from` does, so you can listen to the part you are working on.
     """
+    from guided.commands.lengths import cached_lengths
     from guided.practice.checks import require_known_variables
     from guided.script.library import load
     from guided.timeline.plan import plan
@@ -289,11 +297,15 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
 
         with quiet.captured(show=quiet.debug_requested()):  # PortAudio's start-up messages
             found = check_output(device)  # no device: say so before printing anything
-    measure, close = _cached_lengths(script, rate, voice, cache_dir)
+    measure, close = cached_lengths(script, rate, voice, cache_dir)
     try:
         timeline = plan(script, variables=values, pace=pace, rate=rate, measure=measure)
     finally:
         close()
+    if timeline.exact:  # every clip was in the cache: `guided list` may show this length too
+        from guided.practice.known_lengths import remember_timeline
+
+        remember_timeline(timeline, voice, cache_dir)
     for line in preview_lines(timeline):
         click.echo(printable(line))
     if play_from is not None:
@@ -309,28 +321,6 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
         if result.stop_wanted:  # Ctrl-C or SIGTERM: as `guided play` ends
             click.echo("Stopped.", err=True)
             sys.exit(130)
-
-
-def _cached_lengths(script: Script, rate: int | None, voice: VoiceChoice, cache_dir: str | None
-                    ) -> tuple[Measure | None, Callable[[], None]]:
-    """Read real clip lengths from the speech cache (the same voice and rate `play` uses);
-    without a usable speech stack, (None, no-op) and the preview estimates."""
-    try:
-        from guided.practice.prepare import speech_settings
-        from guided.speech.speaker import Speaker
-
-        speaker = Speaker(speech_settings(script, voice=voice, rate=rate),
-                          Path(cache_dir) if cache_dir else None)
-    except (ImportError, GuidedError):
-        return None, lambda: None
-
-    def measure(text: str) -> int | None:
-        try:
-            return speaker.cached_length(text)
-        except (GuidedError, OSError):
-            return None
-
-    return measure, speaker.close
 
 
 @click.command()

@@ -11,7 +11,7 @@ import sys
 import click
 
 from guided.commands.common import cache_option
-from guided.errors import GuidedError
+from guided.errors import GuidedError, quoted
 from guided.speech.engines import ENGINE_NAMES
 
 RECORDED = "recorded"  # guided.speech.recorded.ENGINE, without importing numpy to list voices
@@ -63,6 +63,10 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
     """
     if ctx.invoked_subcommand is not None:
         return
+    if language is not None:  # as `guided list --language` refuses it: before any engine starts
+        from guided.commands.common import require_language_tag
+
+        require_language_tag(language)
     from guided.speech.choice import language_codes, voices_of
 
     found = [v for name in (ENGINE_NAMES if engine == "all" else (engine,))
@@ -86,7 +90,7 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
         click.echo(json.dumps(items, indent=2, ensure_ascii=False))
         return
     if not found and not own:
-        click.echo(f"No voices for {language!r}. Try `guided voices` to see them all."
+        click.echo(f"No voices for {quoted(language)}. Try `guided voices` to see them all."
                    if language else "No recorded voices yet: see `guided record --help`.")
     elif found:
         width_id = max(len(v.id) for v in found)

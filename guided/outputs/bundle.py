@@ -212,7 +212,7 @@ def build_bundle(
             for n, script in enumerate(contents.scripts, 1):
                 stem = f"{n:02d}-{slug(script.name or script.title)}"
                 say(f"[{n}/{total}] {filled_title(script, values)}")
-                with prepare(script, PrepareOptions(variables=values, pace=pace),
+                with prepare(script, PrepareOptions(variables=values, pace=pace, voice=voice),
                              speaker=voiced[n - 1], progress=tracker.clips(n)) as prep:
                     audio = f"{AUDIO_DIR}/{stem}.mp3"
                     export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3",

@@ -144,8 +144,11 @@ def _description(journey: Journey, day: Day, practices: list[str]) -> str:
         parts.append(f"Focus: {day.focus}")
     if day.note:
         parts.append(day.note)
-    for question in day.asked():
-        parts.append(f"To reflect on afterwards: {question}")
+    questions = list(day.asked())
+    if len(questions) == 1:
+        parts.append(f"To reflect on afterwards: {questions[0]}")
+    elif questions:  # said once, then the questions (a programme's day may ask four)
+        parts.append("To reflect on afterwards:\n" + "\n".join(f"- {q}" for q in questions))
     parts.append("When you are ready: guided journey today --play. "
                  "There is no need to catch up on a missed day.")
     return "\n\n".join(parts)

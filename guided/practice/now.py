@@ -3,6 +3,8 @@ its ``fits:`` key (the distress levels, and why); the ones whose range holds the
 listener's level and whose length fits the time they have are offered, the closest
 fit first. High distress is met with short, eyes-open, outward practices because
 that is what the built-in library's ``fits:`` says, not because of a rule here.
+A translation's ``fits:`` may give only its ``why:``; the levels are then its
+original's (``levels``), written once for every language.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from guided.script.lengths import estimate_seconds
-from guided.script.library import Entry, iter_library, listed
+from guided.script.library import Entry, iter_library, listed, name_key
+from guided.script.model import Script
 
 MAX_OFFERED = 3
 TIME_SLACK = 1.1  # a practice up to a tenth longer than the time given still fits
@@ -40,13 +43,16 @@ def suggestions(level: int, minutes: float, entries: list[Entry] | None = None,
     others that fit the level make up two, marked ``longer``. Only practices in
     ``language`` are offered; without one, those `guided list` shows (yours and the
     English built-in ones)."""
+    everything = iter_library() if entries is None else entries
+    originals = {name_key(e.name): e.script for e in everything if e.script is not None}
     fitting: list[tuple[float, float, Suggestion]] = []
-    for entry in listed(iter_library() if entries is None else entries, language):
+    for entry in listed(everything, language):
         script = entry.script
-        if script is None or script.fits is None or not script.fits.low <= level <= script.fits.high:
+        found = None if script is None else levels(script, originals)
+        if script is None or script.fits is None or found is None or not found[0] <= level <= found[1]:
             continue
         seconds = estimate_seconds(script)
-        middle = (script.fits.low + script.fits.high) / 2
+        middle = (found[0] + found[1]) / 2
         why = script.fits.why or script.description
         fitting.append((abs(level - middle), seconds,
                         Suggestion(entry.name, script.title, seconds, why)))
@@ -57,3 +63,17 @@ def suggestions(level: int, minutes: float, entries: list[Entry] | None = None,
     offered += [Suggestion(s.name, s.title, s.seconds, s.why, longer=True)
                 for _, _, s in longer[:max(0, 2 - len(offered))]]
     return offered
+
+
+def levels(script: Script, originals: dict[str, Script]) -> tuple[int, int] | None:
+    """The distress levels ``script`` suits: its own ``fits:``, or, for a translation
+    that gives only ``why:``, those of its original (found by name among ``originals``,
+    yours first as names are looked up); None when it says none."""
+    if script.fits is None:
+        return None
+    if script.fits.levels is not None or not script.original:
+        return script.fits.levels
+    original = originals.get(name_key(script.original))
+    if original is None or original.fits is None or original is script:
+        return None
+    return original.fits.levels

@@ -150,4 +150,14 @@ def prepare(
         if owns:
             speaker.close()
         raise
+    if opts.voice is not None or opts.settings is None and owns:  # the voice as asked for is known
+        from guided.practice.known_lengths import remember_timeline
+
+        remember_timeline(timeline, opts.voice, _cache_root(speaker, opts.cache_dir))
     return Prepared(script, speaker, timeline, owns)
+
+
+def _cache_root(speaker: Speaker, fallback: Path | None) -> Path | None:
+    """The clip cache folder ``speaker`` uses (where the note of lengths is kept)."""
+    cache = getattr(speaker, "cache", None)
+    return getattr(cache, "root", None) or fallback

@@ -22,6 +22,7 @@ import math
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from guided.errors import GuidedError, Pos
 from guided.outcomes import OUTCOMES
@@ -57,16 +58,31 @@ class Imported:
     unchanged: int
 
 
-def read_record(path: Path) -> Record:
-    """The record at ``path``, checked whole; a ``RecordError`` (one line) otherwise."""
-    from guided.script.yamlfile import decode, read_bytes
+STDIN = "standard input"  # how a record piped in (``-``) is named in messages
 
-    shown = str(path)
+
+def record_name(path: Path) -> str:
+    """``path`` as messages name it: ``standard input`` for ``-``."""
+    return STDIN if str(path) == "-" else str(path)
+
+
+def read_record(path: Path) -> Record:
+    """The record at ``path`` (``-``: standard input, with the same cap and checks),
+    checked whole; a ``RecordError`` (one line) otherwise."""
+    from guided.script.yamlfile import decode, read_bytes, read_stream
+
+    shown = record_name(path)
     try:
-        text = decode(read_bytes(path, Pos(shown), max_bytes=MAX_BYTES,
-                                 what="a practice record"), shown)
+        if shown == STDIN:
+            data = read_stream(_stdin(), Pos(shown), max_bytes=MAX_BYTES, what="a practice record")
+        else:
+            data = read_bytes(path, Pos(shown), max_bytes=MAX_BYTES, what="a practice record")
+        text = decode(data, shown)
     except GuidedError as exc:
         raise RecordError(str(exc)) from None
+    if not text.strip():
+        raise RecordError(f"{shown}: it is empty, and a practice record was expected (the file "
+                          "a client saved from their bundle page)")
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -76,6 +92,16 @@ def read_record(path: Path) -> Record:
         raise RecordError(f"{shown}: this is not a practice record (it is nested far too "
                           "deeply)") from None
     return parse_record(value, shown)
+
+
+def _stdin() -> BinaryIO:
+    """Standard input's bytes; a terminal there means nothing was piped in."""
+    import sys
+
+    if sys.stdin is None or sys.stdin.isatty():
+        raise RecordError("`guided log import -` reads a practice record piped in, for example "
+                          "`guided log import - < record.json`; nothing was piped in")
+    return cast(BinaryIO, getattr(sys.stdin, "buffer", sys.stdin))
 
 
 def parse_record(value: object, shown: str) -> Record:

@@ -5,7 +5,10 @@ and, in one line, why::
       distress: 6-10     # one level (7) or a range (from-to)
       why: Eyes open, with the room around you; steadying when feelings run high.
 
-``guided now`` offers a practice when the listener's level is in its range.
+``guided now`` offers a practice when the listener's level is in its range. A
+translation (a script with ``original:``) may give only ``why:`` in its own language:
+its original's levels apply, so they are written once (the loader refuses ``fits``
+without ``distress`` in any other script, ``MISSING_DISTRESS``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from guided.script.suggest import did_you_mean
 from guided.script.yamlfile import INT
 
 FITS_KEYS = ("distress", "why")
+MISSING_DISTRESS = ("'fits' needs 'distress:', the 0-10 levels it suits, e.g. 'distress: 6-10' "
+                    "(only a translation, with 'original:', takes its original's levels)")
 _RANGE = re.compile(r"\s*(\d{1,2})\s*-\s*(\d{1,2})\s*")
 
 
@@ -38,9 +43,8 @@ def read_fits(reader: NodeReader, node: yaml.Node) -> Fits:
             if len(why) > MAX_WHY_CHARS:
                 raise reader.fail(f"'why' is one line of at most {MAX_WHY_CHARS} characters "
                                   f"(it has {len(why)})", value)
-    if levels is None:
-        raise reader.fail("'fits' needs 'distress:', the 0-10 levels it suits, e.g. 'distress: 6-10'",
-                          node)
+    if levels is None:  # a translation's: its original's levels (else the loader refuses it)
+        return Fits(None, None, why)
     return Fits(levels[0], levels[1], why)
 
 

@@ -34,6 +34,7 @@ from guided.script.model import (
     PRACTICE_KINDS,
     RATE_RANGE,
     VARIABLE_NAME,
+    Fits,
     Include,
     Script,
     Step,
@@ -154,6 +155,11 @@ class _Builder(StepReader):
                     fields[key] = found
                 elif key == "variables":
                     self.state.variables_failed = True
+        fits = fields.get("fits")
+        if isinstance(fits, Fits) and fits.levels is None and not fields.get("original"):
+            from guided.script.fits import MISSING_DISTRESS
+
+            self.note(ScriptError(MISSING_DISTRESS, places["fits"]))
         if "title" not in seen:
             missing.append(self.fail("missing 'title': every script needs a title", root))
         if "steps" not in seen:

@@ -94,11 +94,17 @@ MAX_WHY_CHARS = 200
 @dataclass(frozen=True)
 class Fits:
     """What a practice suits ('fits:'): the 0-10 distress levels, and why, in one line
-    (``guided now`` offers it then)."""
+    (``guided now`` offers it then). A translation (with ``original:``) may leave the
+    levels out: ``low`` and ``high`` are then None, and its original's levels apply
+    (``guided.practice.now``), so the two cannot drift apart."""
 
-    low: int
-    high: int
+    low: int | None
+    high: int | None
     why: str = ""
+
+    @property
+    def levels(self) -> tuple[int, int] | None:
+        return None if self.low is None or self.high is None else (self.low, self.high)
 
 
 @dataclass(frozen=True)

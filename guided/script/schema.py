@@ -134,6 +134,9 @@ def script_schema() -> dict[str, Any]:
         "type": "object",
         "required": ["title", "steps"],
         "additionalProperties": False,
+        # 'fits' needs 'distress' except in a translation, which takes its original's
+        "if": {"not": {"required": ["original"]}},
+        "then": {"properties": {"fits": {"required": ["distress"]}}},
         "properties": {
             "format": {"const": FORMAT_VERSION, "default": FORMAT_VERSION,
                        "description": f"Format version (optional; only {FORMAT_VERSION} exists)."},
@@ -169,9 +172,11 @@ def script_schema() -> dict[str, Any]:
             "ambience": {"enum": list(AMBIENCES), "default": "none",
                          "description": "A quiet background bed under the whole practice."},
             "fits": {
-                "type": "object", "additionalProperties": False, "required": ["distress"],
+                "type": "object", "additionalProperties": False,
                 "description": "What the practice suits: `guided now` offers it when the "
-                               "listener's distress (0-10) is in its range.",
+                               "listener's distress (0-10) is in its range. A translation "
+                               "(with `original`) may give only `why`: its original's "
+                               "levels apply.",
                 "properties": {
                     "distress": {"oneOf": [{"type": "integer", "minimum": 0, "maximum": 10},
                                            {"type": "string",

@@ -14,6 +14,7 @@ import copy
 import re
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 import yaml
 
@@ -61,6 +62,25 @@ def read_bytes(path: Path, where: Pos, *, max_bytes: int, what: str) -> bytes:
     if len(data) > max_bytes:  # the file grew between stat and read
         raise ScriptError(f"file is larger than {limit}, the most {what} may be", where)
     return data
+
+
+def read_stream(stream: BinaryIO, where: Pos, *, max_bytes: int, what: str) -> bytes:
+    """What a pipe (standard input, ``-``) holds, up to ``max_bytes``: the same cap as a
+    file's, found out by reading one byte past it, never by reading all of it."""
+    limit = _size(max_bytes)
+    chunks, total = [], 0
+    try:
+        while total <= max_bytes:
+            chunk = stream.read(min(1 << 16, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise ScriptError(f"cannot be read: {exc.strerror or exc}", where) from None
+    if total > max_bytes:
+        raise ScriptError(f"holds more than {limit}, the most {what} may be", where)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, display: str) -> str:

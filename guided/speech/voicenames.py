@@ -5,9 +5,8 @@ a language code or a Windows device answers to. Who speaks: ``guided.speech.choi
 
 from __future__ import annotations
 
-import re
-
-from guided.errors import GuidedError
+from guided.errors import GuidedError, quoted
+from guided.paths import is_windows_device_name
 from guided.speech.choice import _a, _is_recorded, _no_such_voice, find_voice
 from guided.speech.engines import AUTO, ENGINE_LABELS, ENGINE_NAMES, HIBARI, NATURAL, PICO
 from guided.speech.languages import language_of_name
@@ -42,9 +41,6 @@ def check_engine_speaks(engine: str, voice: str, *, setting: str) -> None:
                       "the engine as it is")
 
 
-WINDOWS_DEVICES = {"con", "prn", "aux", "nul", "conin$", "conout$"}
-
-
 def check_recording_name(name: str) -> None:
     """Refuse to record a voice under a name a synthesized voice answers to (hibari's,
     also those not added yet, or Piper's; a language code), since ``--voice NAME``
@@ -52,7 +48,7 @@ def check_recording_name(name: str) -> None:
     wanted = name.strip().lower()
     owner = None
     language = language_of_name(wanted)
-    if wanted in WINDOWS_DEVICES or re.fullmatch(r"(com|lpt)[0-9]", wanted):
+    if is_windows_device_name(wanted):
         owner = "the name of a device on Windows (no folder can have it there)"
     elif language:
         owner = f"the language code of {language}"
@@ -67,5 +63,5 @@ def check_recording_name(name: str) -> None:
             if wanted in missing_voices():
                 owner = "a hibari voice"
     if owner:
-        raise GuidedError(f"{wanted!r} is {owner}, so a recorded voice cannot have that name: "
+        raise GuidedError(f"{quoted(wanted)} is {owner}, so a recorded voice cannot have that name: "
                           "choose a name of your own, for example --as anna")

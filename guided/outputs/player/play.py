@@ -308,12 +308,24 @@ class Performance:
                 if rounds is not None and playback.began:
                     rounds.count += 1
                     rounds.listened_seconds += round(playback.listened_seconds, 2)
+        self._remember_length()
         if lost is not None:
             raise AudioDeviceError(lost_output_message(device.name, playback.listened_seconds,
                                                        kept=recorder is not None and playback.began))
         # a stop that came as the end was being written: the round stands, no more follow
         return PlayResult(outcome, playback.listened_seconds, planned,
                           late_stop=bool(stop) and outcome != INTERRUPTED)
+
+
+    def _remember_length(self) -> None:
+        """A practice planned to its end from the start, every clip real: its length is
+        noted for `guided list` (``guided.practice.known_lengths``)."""
+        if self.start_ordinal or not self.plan.done:
+            return
+        from guided.practice.known_lengths import remember, timeline_key
+
+        remember(timeline_key(self.estimate, self.options.voice), self.plan.length / SAMPLE_RATE,
+                 self.options.cache_dir or getattr(getattr(self.speaker, "cache", None), "root", None))
 
 
 def lost_output_message(name: str, listened_seconds: float, kept: bool) -> str:

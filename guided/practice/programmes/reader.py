@@ -16,6 +16,10 @@ from guided.script.yamlfile import decode, read_bytes
 
 MAX_BYTES = 1024 * 1024
 MAX_LINES = 20_000  # a year of written days fits; the parser takes seconds per 10,000 lines
+# Markdown marks the parser pays dearly for (a 1 MiB run of '[' took it over a minute):
+# (characters, at most, what they are). A long written programme uses a few hundred.
+MARKUP_LIMITS = (("[", 5_000, "'[' (the start of a link or image)"),
+                 ("*_", 20_000, "'*' and '_' (emphasis)"))
 MD_SUFFIXES = (".md", ".markdown")
 SHAPE = ("expected a programme with '## Day 1: Title' sections, or a '## Your Journey Plan' "
          "with '### Week 1: Title' headings and a bullet for each focus (see docs/journeys.md)")
@@ -52,6 +56,7 @@ def read_programme(path: Path, display: str | None = None) -> Programme:
     if lines > MAX_LINES:
         raise ScriptError(f"the file has {lines:,} lines; a programme may have at most {MAX_LINES:,} "
                           "(split it into several programmes)", Pos(display, MAX_LINES + 1, 1))
+    _check_markup(text, display)
     problems = _Problems()
     meta_text, meta_line = _front_matter(text, display)
     from guided.practice.programmes import frontmatter
@@ -66,6 +71,22 @@ def read_programme(path: Path, display: str | None = None) -> Programme:
         raise ScriptErrors(errors)
     return replace(programme, source_hash=hashlib.sha256(data).hexdigest(),
                    warnings=tuple(problems.warnings))
+
+
+def _check_markup(text: str, display: str) -> None:
+    """One linear pass before the parser: more of a costly mark than ``MARKUP_LIMITS``
+    allows is one line at the first one over."""
+    for chars, limit, what in MARKUP_LIMITS:
+        count = sum(text.count(c) for c in chars)
+        if count <= limit:
+            continue
+        marks = re.finditer(f"[{re.escape(chars)}]", text)
+        index = next(m for n, m in enumerate(marks) if n == limit).start()
+        line = text.count("\n", 0, index) + 1
+        col = index - (text.rfind("\n", 0, index) + 1) + 1
+        raise ScriptError(f"the file holds {count:,} {what}; a programme may hold at most {limit:,}, "
+                          "since more would take minutes to read (is this the programme you meant?)",
+                          Pos(display, line, col))
 
 
 def _front_matter(text: str, display: str) -> tuple[str | None, int]:

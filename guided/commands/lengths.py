@@ -1,0 +1,68 @@
+"""Lengths as the listing commands show them: real once a practice has been heard or
+exported (``guided.practice.known_lengths``), estimated and marked ``~`` before; and
+the real clip lengths ``preview`` reads from the cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from guided.errors import GuidedError
+
+if TYPE_CHECKING:
+    from guided.practice.known_lengths import Lengths
+    from guided.script.model import Script
+    from guided.speech.choice import VoiceChoice
+    from guided.timeline.plan import Measure
+
+ESTIMATED_NOTE = ("~ estimated from the words; the length is exact once the practice has "
+                  "been played or exported.")
+
+
+def listing_lengths() -> Lengths:
+    """Each practice's length as `guided play` would last with your settings (voice,
+    rate, pace, background): the real one once noted, else the estimate. Reads your
+    settings and the note of lengths once; starts no speech engine."""
+    from guided.commands.common import env_engine, voice_choice
+    from guided.practice.known_lengths import Lengths
+    from guided.preferences import load_preferences
+
+    prefs = load_preferences()
+    try:
+        voice: VoiceChoice | None = replace(voice_choice(env_engine(), None, prefs.rate),
+                                            announce=None, warn=None)
+    except GuidedError:  # a wrong GUIDED_ENGINE is for play and export to say
+        voice = None
+    return Lengths(voice, rate=prefs.rate, pace=prefs.pace, ambience=prefs.ambience)
+
+
+def shown_length(lengths: Lengths, script: Script) -> str:
+    """``6:34`` when real, ``~6:44`` when estimated."""
+    from guided.script.durations import format_length
+
+    seconds, exact = lengths.of(script)
+    return ("" if exact else "~") + format_length(seconds)
+
+
+def cached_lengths(script: Script, rate: int | None, voice: VoiceChoice, cache_dir: str | None
+                   ) -> tuple[Measure | None, Callable[[], None]]:
+    """Read real clip lengths from the speech cache (the same voice and rate `play` uses);
+    without a usable speech stack, (None, no-op) and the preview estimates."""
+    try:
+        from guided.practice.prepare import speech_settings
+        from guided.speech.speaker import Speaker
+
+        speaker = Speaker(speech_settings(script, voice=voice, rate=rate),
+                          Path(cache_dir) if cache_dir else None)
+    except (ImportError, GuidedError):
+        return None, lambda: None
+
+    def measure(text: str) -> int | None:
+        try:
+            return speaker.cached_length(text)
+        except (GuidedError, OSError):
+            return None
+
+    return measure, speaker.close
