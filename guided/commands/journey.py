@@ -227,13 +227,13 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
         for problem in problems:
             click.echo(printable(str(problem)), err=True)
         sys.exit(1)
-    # As `guided play` does: the first practice's speech starts being made now, while the
-    # device, the log and the questions are seen to (first sound, issues 13 and 21).
+    found = check_output(device)  # before asking anything or any speech: no device, no questions
+    # The first practice's speech starts being made now, while the log and the questions
+    # are seen to (first sound, issues 13 and 21).
     first = prepare(scripts[0], PlayOptions(variables=dict(variables), pace=pace, rate=rate,
                                             voice=voice, cache_dir=cache_dir)) if scripts else None
     log = None
     try:
-        found = check_output(device)  # before asking anything: no device, no questions
         interactive = is_interactive()
         rate_it = interactive and ask and load_preferences().ratings
         log = (open_for_practice(warn=lambda message: liveline.echo(message, err=True))
