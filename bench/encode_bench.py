@@ -48,12 +48,13 @@ def _render_library(work: Path) -> tuple[list[Path], float]:
     """Every practice rendered and normalised once to raw float32 (the export's first pass)."""
     from guided.audio.loudness import LIMIT_AT, TARGET_LUFS_MONO, Meter, normalised
     from guided.audio.render import render
-    from guided.practice.prepare import PrepareOptions, prepare
+    from guided.practice.chosen import Chosen
+    from guided.practice.prepare import prepare
     from guided.script.library import iter_library
 
     raws, seconds = [], 0.0
     for i, entry in enumerate(e for e in iter_library() if e.ok):
-        with prepare(entry.script, PrepareOptions(cache_dir=work / "cache")) as prep:  # the default voice
+        with prepare(entry.script, Chosen(work / "cache")) as prep:  # the default voice
             def blocks(prep=prep, ambience=entry.script.ambience):
                 return render(prep.timeline.events, prep.speaker, ambience=ambience,
                               block_size=BLOCK)

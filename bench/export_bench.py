@@ -76,7 +76,8 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
     from guided.audio.render import render
     from guided.outputs.encode import encode
     from guided.outputs.export import EXPORT_BLOCK
-    from guided.practice.prepare import PrepareOptions, prepare
+    from guided.practice.chosen import Chosen
+    from guided.practice.prepare import prepare
     from guided.speech.choice import VoiceChoice
     from guided.speech.engines import get_engine
 
@@ -86,7 +87,7 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
     warm_synthesized = 0
     for i, entry in enumerate(entries):
         # the engine the exports above used (GUIDED_ENGINE is the command line's, not the library's)
-        with prepare(entry.script, PrepareOptions(cache_dir=cache, voice=VoiceChoice(engine="pyttsx3"))) as prep:
+        with prepare(entry.script, Chosen(cache, voice=VoiceChoice(engine="pyttsx3"))) as prep:
             warm_synthesized += prep.speaker.stats.synthesized
             for text in prep.timeline.speech_texts():
                 texts.setdefault(text, prep.speaker.settings.rate)
@@ -100,7 +101,7 @@ def _bare(entries: list, cache: Path, work: Path) -> dict[str, float]:
     engine_runs, encoder_runs, cpu_runs = [], [], []
     for _ in range(ROUNDS):
         cpu_before = _children_cpu()
-        engine = get_engine("pyttsx3")  # the engine runs in a worker process: a child
+        engine = get_engine("pyttsx3", cache)  # the engine runs in a worker process: a child
         try:
             started = time.perf_counter()
             for text, rate in texts.items():

@@ -82,11 +82,12 @@ def pace(passage: list[str], language: str, engine: str) -> float:
     """Words a minute (English) or syllables a second heard at rate 140, clip by clip."""
     import numpy as np
 
+    from guided.paths import cache_dir
     from guided.speech.choice import VoiceChoice, settle
     from guided.speech.engines import get_engine
 
     settings = settle(VoiceChoice(engine=engine), language=language)
-    speech = get_engine(settings.engine)
+    speech = get_engine(settings.engine, cache_dir())
     voiced = 0.0
     try:
         for sentence in passage:

@@ -89,7 +89,7 @@ def variants(language: str, passage: list[str], work: Path) -> dict:
     os.environ["GUIDED_CACHE_DIR"] = str(work / f"cache-{language}")
     os.environ["GUIDED_HOME"] = str(work / "home")
     settings = settle(VoiceChoice(engine="pico"), language=language)
-    with Speaker(settings) as speaker:
+    with Speaker(settings, work / f"cache-{language}") as speaker:
         spoken = [speaker.clip(s) for s in passage]
     out["speaker"] = write_wav(work / f"{language}-speaker.wav", joined(spoken, SAMPLE_RATE),
                                SAMPLE_RATE)

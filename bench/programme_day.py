@@ -74,7 +74,8 @@ def audible_runs(timeline, speaker) -> list[tuple[int, int]]:
 
 def measure_track(engine: str, cache: Path) -> dict:
     from guided.practice import journeys
-    from guided.practice.prepare import PrepareOptions, prepare
+    from guided.practice.chosen import Chosen
+    from guided.practice.prepare import prepare
     from guided.script.model import Pause
     from guided.timeline.plan import SECTION, SILENCE, SPEECH
 
@@ -83,7 +84,7 @@ def measure_track(engine: str, cache: Path) -> dict:
     written = {(p.pos.line, p.seconds) for p in track.steps if isinstance(p, Pause) and p.written}
     from guided.speech.choice import VoiceChoice
 
-    with prepare(track, PrepareOptions(cache_dir=cache, voice=VoiceChoice(engine=engine))) as prep:
+    with prepare(track, Chosen(cache, voice=VoiceChoice(engine=engine))) as prep:
         timeline, rate = prep.timeline, prep.timeline.sample_rate
         runs = audible_runs(timeline, prep.speaker)
         pauses = []

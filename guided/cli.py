@@ -159,8 +159,10 @@ def error_line(exc: GuidedError) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from guided.commands.environment import apply_environment
     from guided.outputs.writer import stop_on_signals
 
+    debug = apply_environment().debug  # GUIDED_HOME, GUIDED_DEBUG...: read once, here
     _standard_streams()
     try:
         # Not standalone, so GuidedError reaches us; Click then *returns* the code given
@@ -193,13 +195,13 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except OSError as exc:  # the system said no (a full disk, a path too long): say so in one line
-        if os.environ.get("GUIDED_DEBUG"):
+        if debug:
             raise
         where = f": {exc.filename}" if exc.filename else ""
         click.echo(printable(f"guided: {disk_problem(exc)}{where}"), err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
-        if os.environ.get("GUIDED_DEBUG"):
+        if debug:
             raise
         click.echo(
             printable(f"guided: internal error: {type(exc).__name__}: {exc} ")

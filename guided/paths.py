@@ -1,5 +1,6 @@
 """Where things live on disk. Every location has an environment override so tests
-(and careful users) can redirect it.
+(and careful users) can redirect it; the command line reads it once
+(``guided.commands.environment``) and this module asks ``guided.runtime.current()``.
 
 - ``GUIDED_HOME``: the user's data folder (session log, own scripts, journeys, settings);
   default: the platform's user data folder (``~/.local/share/guided`` on Linux).
@@ -14,6 +15,8 @@ import re
 from pathlib import Path
 
 import platformdirs
+
+from guided.runtime import current
 
 YAML_SUFFIXES = (".yaml", ".yml")  # scripts, journeys, variables files
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -35,12 +38,12 @@ def is_windows_device_name(name: str) -> bool:
 def guided_home() -> Path:
     """The user's guided folder; a one-line error when something other than a folder
     is in its place (``GUIDED_HOME`` pointing at a file)."""
-    env = os.environ.get("GUIDED_HOME")
-    home = Path(env).expanduser() if env else Path(platformdirs.user_data_dir("guided"))
+    chosen = current().home
+    home = chosen or Path(platformdirs.user_data_dir("guided"))
     if os.path.lexists(home) and not home.is_dir():
         from guided.errors import GuidedError
 
-        where = "GUIDED_HOME points at" if env else "your guided folder is"
+        where = "GUIDED_HOME points at" if chosen else "your guided folder is"
         raise GuidedError(f"{where} {home}, which is not a folder: point it at a folder "
                           "(it is made if missing)")
     return home
@@ -72,12 +75,12 @@ def is_source_checkout() -> bool:
 
 def cache_dir(option: str | os.PathLike[str] | None = None) -> Path:
     """``--cache-dir``, else ``GUIDED_CACHE_DIR``, else a checkout's ``audio_cache/``,
-    else the user cache folder."""
+    else the user cache folder: the one place where no choice becomes the default."""
     if option:
         return Path(option).expanduser()
-    env = os.environ.get("GUIDED_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
+    chosen = current().cache
+    if chosen:
+        return chosen
     if is_source_checkout():
         return SOURCE_ROOT / "audio_cache"
     return Path(platformdirs.user_cache_dir("guided"))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtu
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(tmp_path: Path, shared_cache: Path,
+                  monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("GUIDED_HOME", str(home))
@@ -63,7 +65,15 @@ def isolated_home(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.Monkey
         p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p))
     # Tests speak with espeak-ng (fast, always there) unless they choose Piper themselves.
     monkeypatch.setenv("GUIDED_ENGINE", "pyttsx3")
-    return home
+    # What the command line reads once from the environment (guided.commands.environment),
+    # for the code a test calls directly; each `cli` call reads it again, as `guided` does.
+    from guided.commands.environment import apply_environment
+    from guided.runtime import current, use
+
+    previous = current()
+    apply_environment()
+    yield home
+    use(previous)
 
 
 # Marks given by the fixtures a test uses (besides any it declares itself).
@@ -203,11 +213,12 @@ def cli(monkeypatch: pytest.MonkeyPatch):
     """Run the command line in this process (``guided.cli.main``), as ``guided`` does
     in a subprocess: same arguments, same one-line errors and exit codes."""
     from guided.cli import main
+    from guided.runtime import current, use
 
     def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
             timeout: float | None = None, cwd: str | Path | None = None) -> CliResult:
         del timeout  # pytest-timeout guards in-process calls
-        saved_env = dict(os.environ)
+        saved_env, saved_runtime = dict(os.environ), current()
         with monkeypatch.context() as m, CliRunner().isolation(input=input, env=env) as streams:
             if cwd is not None:
                 m.chdir(cwd)
@@ -219,6 +230,7 @@ def cli(monkeypatch: pytest.MonkeyPatch):
             finally:
                 os.environ.clear()  # an option that set a variable must not leak to the next call
                 os.environ.update(saved_env)
+                use(saved_runtime)  # and what the command line read from it
             out, err = streams[0].getvalue(), streams[1].getvalue()
         return CliResult(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
 

@@ -97,6 +97,8 @@ def test_a_practice_no_voice_can_speak_stops_the_bundle_before_any_progress(cli,
 
 def test_a_scripts_voice_warning_comes_before_any_progress(evening, work, monkeypatch):
     from guided.outputs.bundle import BundleRequest, build_bundle
+    from guided.paths import cache_dir
+    from guided.practice.chosen import Chosen
     from guided.speech import choice
     from guided.speech.base import Voice
     from guided.speech.choice import VoiceChoice
@@ -110,7 +112,8 @@ def test_a_scripts_voice_warning_comes_before_any_progress(evening, work, monkey
 
     said: list[str] = []  # the warnings and the progress lines, in the order they were said
     build_bundle([str(evening), str(work / "typo.yaml")], work / "b",
-                 BundleRequest(variables={"name": "Sam"}, voice=VoiceChoice(warn=said.append)),
+                 BundleRequest(Chosen(cache_dir(), variables={"name": "Sam"},
+                                      voice=VoiceChoice(warn=said.append))),
                  report=said.append)
     assert [line.split(":")[0] for line in said] == [
         str(work / "typo.yaml"), "[1/2] Evening settle for Sam", "[2/2] Typo"], said

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from guided.cli import cli
+from guided.paths import cache_dir
 from guided.speech import engines
 from guided.speech.engines.info import OFFERED, OWN, TEST_ONLY, EngineInfo
 
@@ -34,7 +35,7 @@ def test_each_module_in_the_folder_describes_one_engine() -> None:
 
 
 def test_the_registry_makes_the_test_engine() -> None:
-    engine = engines.get_engine("test")
+    engine = engines.get_engine("test", cache_dir())
     try:
         assert engine.name == "test"
     finally:

@@ -263,7 +263,8 @@ def test_all_formats_have_the_same_length(exported):
 
 def test_second_export_synthesizes_nothing_and_one_edit_one_clip(tmp_path):
     from guided.outputs.export import export_timeline
-    from guided.practice.prepare import PrepareOptions, prepare
+    from guided.practice.chosen import Chosen
+    from guided.practice.prepare import prepare
     from guided.script.loader import load_script
 
     cache = tmp_path / "cache"
@@ -271,7 +272,7 @@ def test_second_export_synthesizes_nothing_and_one_edit_one_clip(tmp_path):
     path.write_text(PRACTICE)
 
     def export_once(name: str):
-        with prepare(load_script(path), PrepareOptions(cache_dir=cache)) as prep:
+        with prepare(load_script(path), Chosen(cache)) as prep:
             export_timeline(prep.timeline, prep.speaker, tmp_path / name)
             return prep.speaker.stats
 

@@ -38,11 +38,13 @@ def practice(tmp_path: Path) -> Path:
 def _expected_pcm_bytes(path: Path) -> int:
     from guided.audio.device import to_pcm16
     from guided.audio.render import render
-    from guided.practice.prepare import PrepareOptions, prepare
+    from guided.paths import cache_dir
+    from guided.practice.chosen import Chosen
+    from guided.practice.prepare import prepare
     from guided.speech.choice import VoiceChoice
 
     # the engine `guided play` speaks with here (GUIDED_ENGINE, set by conftest)
-    with prepare(str(path), PrepareOptions(voice=VoiceChoice(engine="pyttsx3"))) as prep:
+    with prepare(str(path), Chosen(cache_dir(), voice=VoiceChoice(engine="pyttsx3"))) as prep:
         return sum(len(to_pcm16(b).tobytes())
                    for b in render(prep.timeline.events, prep.speaker, ambience=prep.script.ambience))
 

@@ -178,7 +178,12 @@ def test_a_second_ctrl_c_still_ends_a_slow_close(monkeypatch):
                                                        settings=SimpleNamespace(rate=140)),
                                texts=[], estimate=SimpleNamespace(variables={}), start_ordinal=0,
                                close=slow_close)
-    result = play.play_script(object(), play.PlayOptions(), prepared=prepared)
+    from pathlib import Path
+
+    from guided.practice.chosen import Chosen
+
+    options = play.PlayOptions(Chosen(Path("unused-cache")))  # the prepared speaker is used
+    result = play.play_script(object(), options, prepared=prepared)
     assert result.outcome == "completed" and result.late_stop and result.stop_wanted
 
 

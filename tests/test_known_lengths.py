@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import soundfile
 
+from guided.commands.environment import apply_environment
+from guided.paths import cache_dir
 from guided.practice import known_lengths
 from guided.script.durations import format_length
 from tests.audio_devices import alsa_file_sink  # noqa: F401 - fixture
@@ -30,6 +32,7 @@ def tiny(isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     cache = tmp_path / "cache"
     cache.mkdir()
     monkeypatch.setenv("GUIDED_CACHE_DIR", str(cache))
+    apply_environment()  # what the command line reads, for the calls made here directly
     (isolated_home / "scripts").mkdir()
     (isolated_home / "scripts" / "tiny.yaml").write_text(TINY, encoding="utf-8")
     return cache
@@ -90,8 +93,8 @@ def test_preview_notes_the_length_once_every_clip_is_cached(cli, tiny, tmp_path)
 def test_the_note_keeps_the_newest_lengths_only(tiny, monkeypatch):
     monkeypatch.setattr(known_lengths, "MAX_ENTRIES", 3)
     for n in range(5):
-        known_lengths.remember(f"{n:064x}", 10.0 + n)
-    assert list(known_lengths.recall()) == [f"{n:064x}" for n in (2, 3, 4)]
+        known_lengths.remember(f"{n:064x}", 10.0 + n, cache_dir())
+    assert list(known_lengths.recall(cache_dir())) == [f"{n:064x}" for n in (2, 3, 4)]
     data = json.loads((tiny / known_lengths.FILE_NAME).read_text(encoding="utf-8"))
     assert data["format"] == 1 and len(data["lengths"]) == 3
 
@@ -128,16 +131,16 @@ def _mangled(path: Path, kind: str, outside: Path) -> None:
 def test_whatever_stands_in_place_of_the_note_is_passed_over(tiny, tmp_path, kind):
     note, outside = tiny / known_lengths.FILE_NAME, tmp_path / "yours.json"
     _mangled(note, kind, outside)
-    assert known_lengths.recall() == {}  # no hang on a pipe, no crash: nothing known
+    assert known_lengths.recall(cache_dir()) == {}  # no hang on a pipe, no crash: nothing known
     key = "e" * 64
-    known_lengths.remember(key, 42.0)  # never raises
+    known_lengths.remember(key, 42.0, cache_dir())  # never raises
     if kind in ("fifo", "link", "folder"):  # not guided's file: left as it was
-        assert known_lengths.recall() == {}
+        assert known_lengths.recall(cache_dir()) == {}
         assert not note.is_file() or note.is_symlink()
         if kind == "link":
             assert outside.read_text() == '{"format": 1, "lengths": {}}'
     else:  # guided's own file, damaged: written again whole, and used
-        assert known_lengths.recall() == {key: 42.0}
+        assert known_lengths.recall(cache_dir()) == {key: 42.0}
 
 
 def test_a_pipe_in_place_of_the_note_never_holds_up_list_or_export(cli, tiny, tmp_path):
@@ -161,9 +164,9 @@ def test_a_temporary_note_left_by_a_killed_run_is_not_read(tiny):
     """A run killed while writing leaves at most its hidden temporary file; the note
     itself is whole or absent, and the next run writes it again."""
     (tiny / f".{known_lengths.FILE_NAME}.99999.x.part").write_text('{"format": 1, "lengths": {')
-    assert known_lengths.recall() == {}
-    known_lengths.remember("f" * 64, 7.5)
-    assert known_lengths.recall() == {"f" * 64: 7.5}
+    assert known_lengths.recall(cache_dir()) == {}
+    known_lengths.remember("f" * 64, 7.5, cache_dir())
+    assert known_lengths.recall(cache_dir()) == {"f" * 64: 7.5}
 
 
 @pytest.mark.audio

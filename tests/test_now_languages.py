@@ -217,5 +217,9 @@ def test_a_translations_own_levels_win_and_one_without_an_original_is_not_offere
     assert "boden" in {o["name"] for o in offers(cli, "-l", "de", "--level", "2", "--minutes", "30")}
     names = {o["name"] for o in offers(cli, "-l", "de", "--level", "8", "--minutes", "30")}
     assert "boden" not in names and "waise" not in names and "erdung" in names
-    checked = cli("check", "--strict", str(user_scripts_dir() / "waise.yaml"))
-    assert checked.returncode == 0, checked.stderr
+    warned = cli("check", str(user_scripts_dir() / "waise.yaml"))  # it plays; now would not offer it
+    assert warned.returncode == 0, warned.stderr
+    assert "waise.yaml:5:" in warned.stdout + warned.stderr
+    assert "'no-such-practice', which gives none here" in warned.stdout + warned.stderr
+    assert cli("check", "--strict", str(user_scripts_dir() / "waise.yaml")).returncode != 0
+    assert cli("check", "--strict", str(user_scripts_dir() / "boden.yaml")).returncode == 0

@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from guided.commands.environment import apply_environment
 from guided.errors import GuidedError, SpeechError
+from guided.paths import cache_dir
 from guided.samples import SAMPLE_RATE
 from guided.settings import Settings, load_settings
 from guided.speech import piper as piper_engine
@@ -39,7 +41,7 @@ LOUD = 0.02
 
 @pytest.fixture(scope="module")
 def engine() -> PiperEngine:
-    return PiperEngine()
+    return PiperEngine(cache_dir())
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ def voices_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "en_US-calm-medium.onnx.json").write_text(json.dumps(config))
     (folder / "notes.onnx").write_text("no config beside me: not a voice")
     monkeypatch.setenv("GUIDED_VOICES_DIR", str(folder))
+    apply_environment()  # as the command line reads it, once
     return folder
 
 
@@ -124,13 +127,13 @@ def test_cache_key_separates_engines_and_voices(tmp_path: Path, voices_dir: Path
 
 
 def test_version_names_every_model_and_changes_with_it(voices_dir: Path) -> None:
-    with_calm = PiperEngine().version()
+    with_calm = PiperEngine(cache_dir()).version()
     assert "en_US-calm-medium@" in with_calm and f"{DEFAULT_VOICE}@" in with_calm
     config = voices_dir / "en_US-calm-medium.onnx.json"
     data = json.loads(config.read_text())
     data["inference"]["noise_scale"] = 0.4
     config.write_text(json.dumps(data))
-    assert PiperEngine().version() != with_calm  # a changed model never reuses old clips
+    assert PiperEngine(cache_dir()).version() != with_calm  # a changed model never reuses old clips
     # The model's hash is remembered by path, size and mtime.
     store = json.loads((Path(os.environ["GUIDED_CACHE_DIR"]) / "piper" / "voice-ids.json").read_text())
     assert any(key.startswith(str(find_voices()[0].model.resolve())) for key in store)
@@ -242,7 +245,7 @@ def test_bad_settings_reach_the_user_as_one_line(guided, isolated_home: Path,
 
 
 def test_the_same_text_gives_the_same_samples_whatever_came_before() -> None:
-    first, second = PiperEngine(), PiperEngine()
+    first, second = PiperEngine(cache_dir()), PiperEngine(cache_dir())
     a, _ = first.synthesize(PHRASE, None, 140)
     second.synthesize(SENTENCES[0], None, 140)  # the noise generator moves on here ...
     b, _ = second.synthesize(PHRASE, None, 140)
@@ -259,7 +262,7 @@ def test_voice_package_is_found_without_importing_it() -> None:
 
 def test_abort_ends_a_run_in_progress_within_a_second(engine: PiperEngine) -> None:
     engine.synthesize(PHRASE, None, 140)  # warm, so the abort lands while speaking
-    worker = PiperEngine()
+    worker = PiperEngine(cache_dir())
     run_on = " ".join(["and the breath moves slowly through the body"] * 100)  # no punctuation
     outcome: list[object] = []
 
@@ -323,6 +326,7 @@ def test_clips_key_on_their_own_voice_model_only(tmp_path: Path, voices_dir: Pat
     assert calm_after != calm_key  # its own model changed: its clips are made anew
     assert joe_after == joe_key  # another voice changed: joe's clips are still good
     monkeypatch.delenv("GUIDED_VOICES_DIR")  # the other voice removed altogether
+    apply_environment()
     with Speaker(SpeechSettings(engine="piper"), cache_dir=tmp_path) as joe:
         assert joe.key(PHRASE) == joe_key
 
@@ -350,7 +354,7 @@ def test_a_long_run_on_line_stays_in_bounded_memory(tmp_path: Path, use_auto: No
 
 def test_abort_is_heard_within_a_second(engine: PiperEngine) -> None:
     engine.synthesize(PHRASE, None, 140)  # warm
-    worker = PiperEngine()
+    worker = PiperEngine(cache_dir())
     done = threading.Event()
     outcome: list[object] = []
 

@@ -17,7 +17,9 @@ import pytest
 
 from guided.audio.device import to_pcm16
 from guided.audio.render import render
-from guided.practice.prepare import PrepareOptions, prepare
+from guided.paths import cache_dir
+from guided.practice.chosen import Chosen
+from guided.practice.prepare import prepare
 from tests.audio_devices import (  # noqa: F401 - fixtures
     alsa_file_sink,
     no_audio_device,
@@ -62,7 +64,7 @@ def _rendered_pcm(path: Path, **kw) -> tuple[bytes, object]:
     from guided.speech.choice import VoiceChoice
 
     kw.setdefault("voice", VoiceChoice(engine="pyttsx3"))  # what `play` speaks with here
-    with prepare(str(path), PrepareOptions(**kw)) as prep:
+    with prepare(str(path), Chosen(cache_dir(), **kw)) as prep:
         blocks = render(prep.timeline.events, prep.speaker, ambience=prep.script.ambience)
         pcm = b"".join(to_pcm16(b).tobytes() for b in blocks)
         return pcm, prep.timeline

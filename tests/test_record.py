@@ -194,8 +194,10 @@ def test_missing_lines_are_named_by_check_and_spoken_by_the_default_voice(guided
 def test_play_speaks_the_recorded_takes(guided, script, tmp_path, alsa_file_sink):  # noqa: F811
     from guided.audio.device import to_pcm16
     from guided.audio.render import render
-    from guided.practice.prepare import PrepareOptions
+    from guided.paths import cache_dir
+    from guided.practice.chosen import Chosen
     from guided.practice.prepare import prepare as prepare_practice
+    from guided.speech.choice import VoiceChoice
 
     takes = make_takes(tmp_path / "takes", [1, 2, 3, 4, 5])
     assert guided("record", str(script), "--as", "anna", "--var", "name=Sam", "--import",
@@ -205,7 +207,8 @@ def test_play_speaks_the_recorded_takes(guided, script, tmp_path, alsa_file_sink
     result = guided("play", str(script), "--var", "name=Sam", "--voice", "anna", "--device",
                     alsa_file_sink.device, "--no-prompt", env=env)
     assert result.returncode == 0, result.stderr
-    with prepare_practice(script, PrepareOptions(variables={"name": "Sam"}, voice="anna")) as prep:
+    with prepare_practice(script, Chosen(cache_dir(), variables={"name": "Sam"},
+                                                  voice=VoiceChoice(voice="anna"))) as prep:
         assert prep.speaker.recorded is not None
         expected = b"".join(to_pcm16(b).tobytes() for b in render(
             prep.timeline.events, prep.speaker, ambience=prep.script.ambience))
@@ -233,10 +236,13 @@ def test_a_journey_day_plays_in_the_recorded_voice(guided, script, tmp_path,
     assert "no recording" not in result.stderr
     from guided.audio.device import to_pcm16
     from guided.audio.render import render
-    from guided.practice.prepare import PrepareOptions
+    from guided.paths import cache_dir
+    from guided.practice.chosen import Chosen
     from guided.practice.prepare import prepare as prepare_practice
+    from guided.speech.choice import VoiceChoice
 
-    with prepare_practice(script, PrepareOptions(variables={"name": "Sam"}, voice="anna")) as prep:
+    with prepare_practice(script, Chosen(cache_dir(), variables={"name": "Sam"},
+                                                  voice=VoiceChoice(voice="anna"))) as prep:
         expected = b"".join(to_pcm16(b).tobytes() for b in render(
             prep.timeline.events, prep.speaker, ambience=prep.script.ambience))
     assert alsa_file_sink.output.read_bytes()[: len(expected)] == expected

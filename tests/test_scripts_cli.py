@@ -186,6 +186,7 @@ def test_preview_pace_replaces_the_scripts_pace(cli, tmp_path):
 
 
 def test_preview_uses_real_clip_lengths_once_cached(cli, tmp_path, monkeypatch):
+    from guided.paths import cache_dir
     from guided.practice.prepare import speech_settings
     from guided.script.loader import load_script
     from guided.speech.choice import VoiceChoice
@@ -200,7 +201,7 @@ def test_preview_uses_real_clip_lengths_once_cached(cli, tmp_path, monkeypatch):
           - breathe: {in: 3, out: 3}
         """)
     script = load_script(path)
-    with Speaker(speech_settings(script, voice=VoiceChoice(engine="test"))) as speaker:
+    with Speaker(speech_settings(script, voice=VoiceChoice(engine="test")), cache_dir()) as speaker:
         speaker.ensure(plan(script).speech_texts())
         exact = plan(script, measure=speaker.cached_length)
     assert exact.exact

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from guided.commands.environment import apply_environment
 from guided.errors import GuidedError, SpeechError
 from guided.samples import SAMPLE_RATE
 from guided.speech import engines
@@ -168,12 +169,12 @@ def test_prefetch_in_order_and_clip_waits_for_it(speaker: Speaker) -> None:
     assert speaker.stats.synthesized == 12  # each made once, prefetch and clip shared it
 
 
-def test_engine_registry() -> None:
+def test_engine_registry(tmp_path: Path) -> None:
     assert "pyttsx3" in engines.available_engines()
     assert set(engines.ENGINES) == {"hibari", "piper", "pico", "pyttsx3", "recorded", "test"}  # recorded: guided record; test: tones, for tests only
     with pytest.raises(GuidedError, match="no speech engine 'nope'"):
         engines.check_name("nope")
-    engine = engines.get_engine("pyttsx3")
+    engine = engines.get_engine("pyttsx3", tmp_path)
     try:
         assert "espeak-ng 1." in engine.version() and "pyttsx3 2." in engine.version()
         assert any(v.language.startswith("en") for v in engine.voices())
@@ -217,6 +218,7 @@ def test_pyttsx3_event_loop_path_gives_the_same_speech(monkeypatch: pytest.Monke
     direct = WorkerEngine("pyttsx3", BACKEND)
     direct.start()  # before the switch below: workers read it when they start
     monkeypatch.setenv("GUIDED_PYTTSX3_LOOP", "1")
+    apply_environment()  # as the command line reads it, once; the worker is told on its command line
     looped = WorkerEngine("pyttsx3", BACKEND)
     try:
         a = clean(*direct.synthesize("Rest here for a moment.", "gmw/en-us", 150))

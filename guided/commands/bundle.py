@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from guided.commands.chosen import choose
 from guided.commands.common import (
     cache_option,
-    collect_vars,
     language_option,
     pace_option,
     var_option,
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
               help="Replace the .zip, or a folder an earlier bundle made, if it already exists.")
 @cache_option
 def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_file: str | None,
-           voice: VoiceChoice, rate: int | None, pace: float | None, title: str | None,
-           force: bool, cache_dir: str | None) -> None:
+           voice: VoiceChoice, pace: float | None, title: str | None,
+           force: bool, cache_dir: Path) -> None:
     """Make a folder (or .zip) for a client: MP3s, captions and a page that plays them.
 
     The client opens index.html in any web browser, with no internet and nothing to
@@ -55,8 +55,10 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
     from guided.outputs.safetext import printable
     from guided.outputs.writer import Guard
 
-    values = collect_vars(variables, vars_file)
-    guard = Guard.for_user_data(cache_dir)
+    several = dataclasses.replace(voice, several=len(refs) > 1)  # --voice where it fits
+    chosen = choose(cache_dir=cache_dir, voice=several, variables=variables, vars_file=vars_file,
+                    pace=pace)
+    guard = Guard.for_user_data(chosen.cache)
     guard.add_input(vars_file, "the vars file")
     with Progress(1, "Getting ready") as progress:
         def report(msg: str) -> None:
@@ -65,10 +67,7 @@ def bundle(refs: tuple[str, ...], output: str, variables: tuple[str, ...], vars_
             else:
                 click.echo(printable(f"Exporting {msg}"))
 
-        several = dataclasses.replace(voice, several=len(refs) > 1)  # --voice where it fits
-        request = BundleRequest(variables=values, title=title, voice=several, rate=rate,
-                                pace=pace, force=force,
-                                cache_dir=Path(cache_dir) if cache_dir else None)
+        request = BundleRequest(chosen, title=title, force=force)
         made = build_bundle(list(refs), output, request, report=report, progress=progress,
                             guard=guard)
     # the real names, made safe to print: a control character is shown as an escape such as

@@ -25,13 +25,14 @@ def chart(client: str | None, output: str | None, force: bool) -> None:
     """
     from guided.commands.log import _terminal_width, known_client, reading_log
     from guided.outputs.writer import Guard, check_target, is_stdout, write_output
+    from guided.paths import cache_dir as default_cache  # no --cache-dir here
 
     target = None if output is None or is_stdout(output) else Path(output)
     if target is not None:
         if target.suffix.lower() != ".svg":
             raise GuidedError(f"{target.name}: the chart is drawn as SVG; name the file .svg "
                               "(any web browser opens it)")
-        check_target(target, force=force, guard=Guard.for_user_data(), what="the chart")
+        check_target(target, force=force, guard=Guard.for_user_data(default_cache()), what="the chart")
     with reading_log() as db:
         name = known_client(db, client)
         sessions = db.all(name)

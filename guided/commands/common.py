@@ -7,6 +7,7 @@ import math
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
@@ -94,14 +95,14 @@ def pace_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def voice_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """Adds ``--engine``, ``--voice`` and ``--rate``. The command receives ``voice``: one
-    ``VoiceChoice`` made of the three and the settings file (read once, here), and
-    ``rate`` (also inside the choice) for the timeline."""
+    ``VoiceChoice`` made of the three and the settings file (read once, here); the rate
+    travels inside it (``voice.rate``)."""
     from guided.speech.engines import ACCEPTED_ENGINES, engine_help
 
     @functools.wraps(f)
     def command(*args: Any, engine: str | None, voice: str | None, rate: int | None,
                 **kwargs: Any) -> Any:
-        return f(*args, voice=voice_choice(engine, voice, rate), rate=rate, **kwargs)
+        return f(*args, voice=voice_choice(engine, voice, rate), **kwargs)
 
     command = click.option("--rate", type=click.IntRange(*RATE_RANGE), default=preference_default("rate"),
                            help="Speaking rate in words per minute (default: your settings', else "
@@ -224,14 +225,17 @@ def cache_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
-def _cache_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """``--cache-dir`` or ``GUIDED_CACHE_DIR`` (a folder, made if missing); what is wrong
-    with it names the one that was used."""
+def _cache_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> Path:
+    """``--cache-dir`` or ``GUIDED_CACHE_DIR`` (a folder, made if missing), else the
+    default folder (``guided.paths.cache_dir``), as a real path the command passes down;
+    what is wrong with it names the one that was used."""
     import os
-    from pathlib import Path
 
-    if not value or not os.path.lexists(Path(value).expanduser()) or Path(value).expanduser().is_dir():
-        return value
+    from guided.paths import cache_dir
+
+    folder = cache_dir(value)
+    if not value or not os.path.lexists(folder) or folder.is_dir():
+        return folder
     if param.name and ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
         raise GuidedError(f"GUIDED_CACHE_DIR points at {value}, which is not a folder: "
                           "point it at a folder (it is made if missing)")

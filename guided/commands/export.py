@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from guided.commands.chosen import choose
 from guided.commands.common import (
     cache_option,
-    collect_vars,
     language_option,
     pace_option,
     var_option,
@@ -28,6 +28,7 @@ from guided.outputs.safetext import printable
 from guided.outputs.writer import Guard, check_target, stop_on_signals
 
 if TYPE_CHECKING:
+    from guided.practice.chosen import Chosen
     from guided.script.model import Script
     from guided.speech.choice import VoiceChoice
     from guided.speech.speaker import Speaker
@@ -57,8 +58,8 @@ EXPORT_WORKERS = 2  # --all: practices exported at once (each one thread; the en
 @cache_option
 def export(script: str | None, output: str | None, fmt: str | None, export_all: bool,
            folder: str | None, transcript: str | None, variables: tuple[str, ...],
-           vars_file: str | None, voice: VoiceChoice, rate: int | None, pace: float | None,
-           sounds: SoundChoice, cache_dir: str | None, force: bool) -> None:
+           vars_file: str | None, voice: VoiceChoice, pace: float | None,
+           sounds: SoundChoice, cache_dir: Path, force: bool) -> None:
     """Save a practice as an audio file to keep, for example on your phone.
 
     \b
@@ -71,17 +72,18 @@ def export(script: str | None, output: str | None, fmt: str | None, export_all: 
     appears once it is complete. An existing file is kept unless you add --force;
     missing folders are made.
     """
-    opts = _Options(fmt, collect_vars(variables, vars_file), voice, rate, pace, cache_dir,
-                    transcript, force, vars_file, sounds)
+    chosen = choose(cache_dir=cache_dir, voice=voice, variables=variables, vars_file=vars_file,
+                    pace=pace, sounds=sounds)
+    opts = ExportOptions(chosen, fmt, transcript, force, vars_file)
     with stop_on_signals():
         if export_all:
             if script or output:
                 raise GuidedError("--all exports the whole library into -d DIR; leave out SCRIPT and -o")
             if not folder:
                 raise GuidedError("--all needs a folder: add -d DIR")
-            several = replace(voice, several=True)  # --voice where its language is spoken
-            _export_library(Path(folder), replace(opts, fmt=fmt or DEFAULT_AUDIO_FORMAT,
-                                                  voice=several))
+            several = replace(chosen, voice=replace(voice, several=True))  # --voice where its language is spoken
+            _export_library(Path(folder), replace(opts, chosen=several,
+                                                  fmt=fmt or DEFAULT_AUDIO_FORMAT))
             return
         if not script:
             raise GuidedError("which practice? give a name (see `guided list`) or a .yaml file, "
@@ -98,21 +100,18 @@ def _output_for(script: str, output: str | None, fmt: str | None) -> Path:
 
 
 @dataclass(frozen=True)
-class _Options:
-    fmt: str | None
-    values: dict[str, str]
-    voice: VoiceChoice
-    rate: int | None
-    pace: float | None
-    cache_dir: str | None
-    transcript: str | None
+class ExportOptions:
+    """What `guided export` chose: the command's ``Chosen`` and the files to write."""
+
+    chosen: Chosen  # variables, voice (and rate), pace, sounds, the clip cache
+    fmt: str | None = None
+    transcript: str | None = None
     force: bool = False
-    vars_file: str | None = None
-    sounds: SoundChoice | None = None  # --ambience, --bells, ...
+    vars_file: str | None = None  # an input never written over
 
     def guard(self, script: Script) -> Guard:
         """What this export must never write over: its inputs and guided's own files."""
-        guard = Guard.for_user_data(self.cache_dir)
+        guard = Guard.for_user_data(self.chosen.cache)
         guard.add_input(self.vars_file, "the vars file")
         guard.add_script(script)
         return guard
@@ -133,24 +132,19 @@ class _Cancelled(Exception):
     """Raised inside a worker's export when the whole run is being stopped."""
 
 
-def _export_file(script: Script, out: Path, opts: _Options, speaker: Speaker | None = None,
+def _export_file(script: Script, out: Path, opts: ExportOptions, speaker: Speaker | None = None,
                  on_clips: Callable[[int, int], None] | None = None,
                  on_audio: Callable[[float], None] | None = None,
                  on_timeline: Callable[[float], None] | None = None) -> list[Path]:
     """Export one practice (and its transcript); returns the files written."""
     from guided.outputs.export import export_timeline
     from guided.outputs.transcript import transcript_path, write_transcript
-    from guided.practice.prepare import PrepareOptions, prepare
+    from guided.practice.prepare import prepare
 
-    if opts.sounds is not None:
-        script = opts.sounds.for_script(script)
-    chosen = PrepareOptions(variables=opts.values, pace=opts.pace, voice=opts.voice,
-                            rate=opts.rate,
-                            cache_dir=Path(opts.cache_dir) if opts.cache_dir else None)
-    with prepare(script, chosen, progress=on_clips, speaker=speaker) as prepared:
-        timeline = prepared.timeline
-        if opts.sounds is not None:
-            timeline = opts.sounds.timeline(timeline)  # a bell left out: its silence stays
+    sounds = opts.chosen.sounds
+    script = sounds.for_script(script)
+    with prepare(script, opts.chosen, progress=on_clips, speaker=speaker) as prepared:
+        timeline = sounds.timeline(prepared.timeline)  # a bell left out: its silence stays
         if on_timeline:
             on_timeline(timeline.seconds)
         result = export_timeline(timeline, prepared.speaker, out, fmt=opts.fmt, progress=on_audio,
@@ -163,7 +157,7 @@ def _export_file(script: Script, out: Path, opts: _Options, speaker: Speaker | N
     return written
 
 
-def _export_one(ref: str, out: Path, opts: _Options) -> None:
+def _export_one(ref: str, out: Path, opts: ExportOptions) -> None:
     from guided.outputs.export import format_for
     from guided.practice.prepare import load as load_script
 
@@ -171,7 +165,7 @@ def _export_one(ref: str, out: Path, opts: _Options) -> None:
     script = load_script(ref)
     from guided.practice.checks import require_known_variables
 
-    require_known_variables(opts.values, [script])  # a mistyped --var name: before any speech
+    require_known_variables(opts.chosen.variables, [script])  # a mistyped --var name: before any speech
     opts.check_outputs(script, out)  # and the output writer's rules before any work
     with ExitStack() as stack:
         synth = stack.enter_context(_bar(f"Preparing {script.name or script.title}", 1))
@@ -197,7 +191,7 @@ def _export_one(ref: str, out: Path, opts: _Options) -> None:
         click.echo(printable(path))
 
 
-def _export_library(folder: Path, opts: _Options) -> None:
+def _export_library(folder: Path, opts: ExportOptions) -> None:
     """Every practice in the library, two at a time on a multi-core machine (each export
     is one Python thread rendering and encoding), printed in library order."""
     from concurrent.futures import ThreadPoolExecutor
@@ -209,7 +203,7 @@ def _export_library(folder: Path, opts: _Options) -> None:
     fmt = opts.fmt or DEFAULT_AUDIO_FORMAT
     folder.mkdir(parents=True, exist_ok=True)
     entries = iter_library()
-    speakers = Speakers(voice=opts.voice, rate=opts.rate, cache_dir=opts.cache_dir)
+    speakers = Speakers(opts.chosen)
     stop = threading.Event()
 
     def check(*_args: object) -> None:
@@ -219,7 +213,7 @@ def _export_library(folder: Path, opts: _Options) -> None:
     progress = Progress(1, "Exporting the library")
     playable = [entry for entry in entries if entry.script is not None]
     scripts = {entry.name: entry.script for entry in playable if entry.script is not None}
-    tracker = ExportTracker(progress, list(scripts.values()), opts.pace)
+    tracker = ExportTracker(progress, list(scripts.values()), opts.chosen.pace)
 
     def work(n: int, script: Script, out: Path) -> list[Path]:
         check()

@@ -27,6 +27,7 @@ from guided.practice.journeyfile import Day, Journey
 from guided.practice.journeys import Progress
 
 if TYPE_CHECKING:
+    from guided.practice.chosen import Chosen
     from guided.speech.choice import VoiceChoice
 
 
@@ -70,9 +71,9 @@ def _show_day(journey: Journey, day: Day, is_today: bool, values: Mapping[str, s
     for name, length in _script_lengths(journey, day, values):
         click.echo(f"  Practice: {name} (about {length})")
     if not day.practices:  # a programme day with a focus only: never silence
-        from guided.commands.journey_programme import suggestion_lines
+        from guided.commands.journey_programme import programme_language, suggestion_lines
 
-        for line in suggestion_lines(day, week.title):
+        for line in suggestion_lines(day, week.title, programme_language(journey)):
             click.echo(click.wrap_text(line, initial_indent="  ", subsequent_indent="  "))
     if day.note:
         click.echo(click.wrap_text(day.note, initial_indent="  ", subsequent_indent="  "))
@@ -169,8 +170,8 @@ def start(name: str, on: dt.datetime | None, vars_file: str | None) -> None:
 @var_option
 @cache_option
 def today(day_number: int | None, play_now: bool, reflection: str | None, no_prompt: bool,
-          device: str | None, voice: VoiceChoice, rate: int | None, pace: float | None,
-          variables: tuple[str, ...], vars_file: str | None, cache_dir: str | None) -> None:
+          device: str | None, voice: VoiceChoice, pace: float | None,
+          variables: tuple[str, ...], vars_file: str | None, cache_dir: Path) -> None:
     """Show today's practice and question, and offer to play it."""
     j, progress = _current()
     number = day_number or journeys.day_number(progress)
@@ -181,7 +182,11 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
         click.echo(f"You have reached the end of '{j.title}' ({len(j.days)} days). Well done for showing up.")
         click.echo("Any practice is still here for you: `guided list`, or repeat a day with --day N.")
         return
-    values = collect_vars(variables, vars_file or journeys.remembered_vars(progress.journey))
+    from guided.commands.chosen import choose
+
+    chosen = choose(cache_dir=cache_dir, voice=voice, variables=variables, pace=pace, device=device,
+                    vars_file=vars_file or journeys.remembered_vars(progress.journey))
+    values = chosen.variables
     asked = journeys.reflection_variables(j)  # the {name}s the reflections use, before filling
     j = j.filled(values)  # the reflections, as the client will read them
     day = j.day(number)
@@ -193,12 +198,11 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
     from guided.outputs import quiet
 
     with quiet.captured(show=quiet.debug_requested()):  # PortAudio's C messages stay off the screen
-        _play_day(j, day, device=device, voice=voice, rate=rate, pace=pace, variables=values,
-                  reflection=reflection, ask=not no_prompt, cache_dir=cache_dir, asked=asked)
+        _play_day(j, day, chosen, reflection=reflection, ask=not no_prompt, asked=asked)
 
 
-def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, reflection, ask,
-              asked: set[str], cache_dir=None) -> None:
+def _play_day(j: Journey, day: Day, chosen: Chosen, *, reflection: str | None, ask: bool,
+              asked: set[str]) -> None:
     """Play the day's practices in turn (like `guided play`), logged with the journey and
     day; then ask the day's question and keep the answer with the last session."""
     from guided.audio.device import check_output
@@ -217,6 +221,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
     from guided.preferences import load_preferences
     from guided.script.placeholders import filled_title
 
+    variables = chosen.variables
     scripts = day_scripts(j, day)
     language = scripts[0].language if scripts else "en"  # the questions, in the day's language
     _ = texts(language)
@@ -227,11 +232,10 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
         for problem in problems:
             click.echo(printable(str(problem)), err=True)
         sys.exit(1)
-    found = check_output(device)  # before asking anything or any speech: no device, no questions
+    found = check_output(chosen.device)  # before asking anything or any speech: no device, no questions
     # The first practice's speech starts being made now, while the log and the questions
     # are seen to (first sound, issues 13 and 21).
-    first = prepare(scripts[0], PlayOptions(variables=dict(variables), pace=pace, rate=rate,
-                                            voice=voice, cache_dir=cache_dir)) if scripts else None
+    first = prepare(scripts[0], PlayOptions(chosen)) if scripts else None
     log = None
     try:
         interactive = is_interactive()
@@ -245,9 +249,7 @@ def _play_day(j: Journey, day: Day, *, device, voice, rate, pace, variables, ref
         for script in scripts:
             title = filled_title(script, variables)
             click.echo("\n" + _("Playing {title}. You can stop at any time with Ctrl-C.").format(title=title))
-            options = PlayOptions(
-                device=found.index, variables=dict(variables), pace=pace, rate=rate, voice=voice,
-                cache_dir=cache_dir, interactive=interactive)
+            options = PlayOptions(chosen, device=found.index, interactive=interactive)
             prepared, first = first, None  # the first practice plays what was prepared
             result = play_script(script, options, recorder, prepared=prepared)
             if recorder is not None:

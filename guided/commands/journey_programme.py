@@ -58,10 +58,15 @@ def programme_summary(j: Journey, note: str) -> None:
                 click.echo(printable(f"  Day {d.number} (week {week.number}): {d.focus or 'a day to rest or repeat'}"))
 
 
-def suggestion_lines(day: Day, week_title: str) -> list[str]:
+def programme_language(j: Journey) -> str:
+    """The language a programme is written in (its front matter's ``language``)."""
+    return str(getattr(j.programme, "language", None) or "en")
+
+
+def suggestion_lines(day: Day, week_title: str, language: str = "en") -> list[str]:
     from guided.practice.programmes.fitting import fitting_practice
 
-    name, why = fitting_practice(day.focus, week_title)
+    name, why = fitting_practice(day.focus, week_title, language)
     return [f"No recording is written for this day. A practice that fits it: {name} ({why}); "
             "--play plays it."]
 
@@ -75,7 +80,7 @@ def day_scripts(j: Journey, day: Day) -> list:
     from guided.script import library
 
     week = j.weeks[day.week - 1]
-    return [library.load(fitting_practice(day.focus, week.title)[0])]
+    return [library.load(fitting_practice(day.focus, week.title, programme_language(j))[0])]
 
 
 def _slug(text: str) -> str:

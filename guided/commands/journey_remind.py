@@ -32,6 +32,7 @@ def remind(name: str | None, ics: str, at: str, force: bool) -> None:
     from guided.outputs.calendar import Reminders, calendar_bytes, parse_clock, zone_name
     from guided.outputs.safetext import printable
     from guided.outputs.writer import Guard, check_target, writing
+    from guided.paths import cache_dir as default_cache  # no --cache-dir here
     from guided.practice import journeys
     from guided.practice.journey_progress import progress_of
 
@@ -56,7 +57,7 @@ def remind(name: str | None, ics: str, at: str, force: bool) -> None:
         journey = journey.filled(collect_vars((), vars_file))
     except GuidedError:
         pass  # the titles keep their {name}: a reminder is still a reminder
-    guard = Guard.for_user_data()
+    guard = Guard.for_user_data(default_cache())
     guard.add_input(journey.path, "the journey")
     guard.add_input(vars_file, "the journey's vars file")
     out = Path(ics).expanduser()

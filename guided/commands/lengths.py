@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from guided.errors import GuidedError
 
 if TYPE_CHECKING:
+    from guided.practice.chosen import Chosen
     from guided.practice.known_lengths import Lengths
     from guided.script.model import Script
     from guided.speech.choice import VoiceChoice
@@ -26,6 +26,7 @@ def listing_lengths() -> Lengths:
     rate, pace, background): the real one once noted, else the estimate. Reads your
     settings and the note of lengths once; starts no speech engine."""
     from guided.commands.common import env_engine, voice_choice
+    from guided.paths import cache_dir  # `guided list` has no --cache-dir: the default folder
     from guided.practice.known_lengths import Lengths
     from guided.preferences import load_preferences
 
@@ -35,7 +36,7 @@ def listing_lengths() -> Lengths:
                                             announce=None, warn=None)
     except GuidedError:  # a wrong GUIDED_ENGINE is for play and export to say
         voice = None
-    return Lengths(voice, rate=prefs.rate, pace=prefs.pace, ambience=prefs.ambience)
+    return Lengths(voice, cache_dir(), rate=prefs.rate, pace=prefs.pace, ambience=prefs.ambience)
 
 
 def shown_length(lengths: Lengths, script: Script) -> str:
@@ -46,16 +47,14 @@ def shown_length(lengths: Lengths, script: Script) -> str:
     return ("" if exact else "~") + format_length(seconds)
 
 
-def cached_lengths(script: Script, rate: int | None, voice: VoiceChoice, cache_dir: str | None
-                   ) -> tuple[Measure | None, Callable[[], None]]:
-    """Read real clip lengths from the speech cache (the same voice and rate `play` uses);
-    without a usable speech stack, (None, no-op) and the preview estimates."""
+def cached_lengths(script: Script, chosen: Chosen) -> tuple[Measure | None, Callable[[], None]]:
+    """Read real clip lengths from the chosen clip cache (the same voice and rate `play`
+    uses); without a usable speech stack, (None, no-op) and the preview estimates."""
     try:
         from guided.practice.prepare import speech_settings
         from guided.speech.speaker import Speaker
 
-        speaker = Speaker(speech_settings(script, voice=voice, rate=rate),
-                          Path(cache_dir) if cache_dir else None)
+        speaker = Speaker(speech_settings(script, chosen.voice), chosen.cache)
     except (ImportError, GuidedError):
         return None, lambda: None
 

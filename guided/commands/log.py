@@ -199,10 +199,11 @@ def export_log(fmt: str | None, output: str | None, force: bool, client: str | N
     or @) is kept as plain text.
     """
     from guided.outputs.writer import Guard, check_target, is_stdout, write_output
+    from guided.paths import cache_dir as default_cache  # no --cache-dir here
 
     target = Path(output) if output is not None and not is_stdout(output) else None
     fmt = _log_format(target, fmt) if target is not None else (fmt or "csv")
-    guard = Guard.for_user_data()
+    guard = Guard.for_user_data(default_cache())
     if target is not None:
         check_target(target, force=force, guard=guard, what="the export")
     with reading_log() as db:

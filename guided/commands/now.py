@@ -88,10 +88,11 @@ def now(level: int | None, minutes: float | None, pick: str | None, as_json: boo
         click.echo(_("That is fine. `guided now` is here whenever you want it."))
         return
     script = _chosen(choice, offers, minutes, language)
-    from guided.commands.timer import play_made
+    from guided.commands.play import Asked
+    from guided.commands.timer import play_made, saved_choices
 
-    after = play_made(sounds.for_script(script), sounds, "now", device, no_prompt, level,
-                      after, note)
+    after = play_made(sounds.for_script(script), "now", saved_choices(sounds, device),
+                      Asked(no_prompt, level, after, note))
     if after is not None and after >= HIGH_DISTRESS:
         click.echo(_still_hard(_))
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sys
 import threading
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from guided.commands.chosen import choose
 from guided.commands.common import (
     cache_option,
-    collect_vars,
     language_option,
     pace_option,
     plain_text,
@@ -25,6 +26,7 @@ from guided.script.durations import format_clock
 
 if TYPE_CHECKING:
     from guided.outputs.player.play import PlayOptions, Prepared, Rounds
+    from guided.practice.chosen import Chosen
     from guided.script.model import Script
     from guided.speech.choice import VoiceChoice
     from guided.timeline.sounds import SoundChoice
@@ -55,9 +57,9 @@ MAX_DELAY_SECONDS = 3600  # --delay: a quiet hour at most
 @click.option("--note", default=None, metavar="TEXT", callback=plain_text, help="A one-line note to keep with this session.")
 @cache_option
 def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
-         rate: int | None, pace: float | None, sounds: SoundChoice, device: str | None,
+         pace: float | None, sounds: SoundChoice, device: str | None,
          delay: str | None, loop: bool, start_section: str | None, no_prompt: bool,
-         before: int | None, after: int | None, note: str | None, cache_dir: str | None) -> None:
+         before: int | None, after: int | None, note: str | None, cache_dir: Path) -> None:
     """Play a practice now, with captions and keys on a terminal.
 
     SCRIPT is a practice's name or title (any case), a .yaml file in this folder by
@@ -77,14 +79,23 @@ def play(script: str | None, variables: tuple[str, ...], vars_file: str | None, 
 
     # PortAudio's and ALSA's own C messages stay off the screen (GUIDED_DEBUG=1 shows them after)
     with quiet.captured(show=quiet.debug_requested()):
-        _play(script, variables, vars_file, voice, rate, pace, sounds, device, delay, loop, start_section,
-              no_prompt, before, after, note, cache_dir)
+        chosen = choose(cache_dir=cache_dir, voice=voice, variables=variables, vars_file=vars_file,
+                        pace=pace, sounds=sounds, device=device)
+        _play(script, chosen, delay, loop, start_section, Asked(no_prompt, before, after, note))
 
 
-def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice: VoiceChoice,
-          rate: int | None, pace: float | None, sounds: SoundChoice, device: str | None, delay: str | None, loop: bool,
-          start_section: str | None, no_prompt: bool, before: int | None, after: int | None,
-          note: str | None, cache_dir: str | None) -> None:
+@dataclass(frozen=True)
+class Asked:
+    """What ``play`` asks before and after, or was told instead."""
+
+    no_prompt: bool = False  # --no-prompt: never ask
+    before: int | None = None  # --before
+    after: int | None = None  # --after
+    note: str | None = None  # --note
+
+
+def _play(script: str, chosen: Chosen, delay: str | None, loop: bool, start_section: str | None,
+          asked: Asked) -> None:
     warm = _warm_up_audio()  # PortAudio starts while the script loads
     from guided.practice.checks import require_known_variables
     from guided.script.library import load
@@ -93,30 +104,26 @@ def _play(script: str, variables: tuple[str, ...], vars_file: str | None, voice:
     try:
         try:
             delay_seconds = _parse_delay(delay)
-            values = collect_vars(variables, vars_file)
-            loaded = sounds.for_script(load(script))  # --ambience, --ambience-volume
-            require_known_variables(values, [loaded])  # a mistyped name: before any device or speech
+            loaded = chosen.sounds.for_script(load(script))  # --ambience, --ambience-volume
+            require_known_variables(chosen.variables, [loaded])  # a mistyped name: before any device or speech
             from guided.outputs.player.play import PlayOptions, prepare
 
-            options = PlayOptions(variables=values, pace=pace, rate=rate, voice=voice,
-                                  start_section=start_section, cache_dir=cache_dir,
-                                  sounds=sounds)
+            options = PlayOptions(chosen, start_section=start_section)
             # The first clip is made while the device, the log and the questions are seen
             # to (issue 13: first sound); nothing is said of the voice until playing is sure.
             prepared = prepare(loaded, options)
         finally:
             warm.join(timeout=5)  # PortAudio's start-up messages land in the capture, not after it
-        _play_prepared(loaded, options, prepared, device, delay_seconds, loop, no_prompt,
-                       before, after, note)
+        _play_prepared(loaded, options, prepared, delay_seconds, loop, asked)
     finally:
         if prepared is not None:
             prepared.close()  # when play_script did not (no device, Ctrl-C at a question)
 
 
-def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, device: str | None,
-                   delay_seconds: float, loop: bool, no_prompt: bool, before: int | None,
-                   after: int | None, note: str | None) -> int | None:
-    """Play what was prepared, with the questions and the log; returns the rating after."""
+def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared,
+                   delay_seconds: float, loop: bool, asked: Asked) -> int | None:
+    """Play what was prepared on the device the command chose, with the questions and
+    the log; returns the rating after."""
     from guided.audio.device import check_output
     from guided.commands.ask import AFTER, BEFORE, NOTICED, ask_line, ask_rating
     from guided.i18n import texts
@@ -129,9 +136,10 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
     from guided.practice.recorder import SessionRecorder
     from guided.preferences import load_preferences
 
-    found = check_output(device)  # before asking anything: no device, no questions
+    found = check_output(options.chosen.device)  # before asking anything: no device, no questions
     interactive = is_interactive()
-    ask = interactive and not no_prompt
+    before, after, note = asked.before, asked.after, asked.note
+    ask = interactive and not asked.no_prompt
     ask_ratings = ask and load_preferences().ratings  # `guided settings set ratings off`
 
     log = None
@@ -144,8 +152,7 @@ def _play_prepared(loaded: Script, options: PlayOptions, prepared: Prepared, dev
         if before is None and ask_ratings:
             explain = log is None or not log.has_ratings()
             before = ask_rating(BEFORE, explain, loaded.language)
-        options.device = found.index
-        options.interactive = interactive
+        options = replace(options, device=found.index, interactive=interactive)
         recorder = SessionRecorder(log, distress_before=before) if log is not None else None
         heard = Rounds()  # every round of --loop together, counted by the player
         first: Prepared | None = prepared  # the first round plays what was prepared

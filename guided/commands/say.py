@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from guided.commands.common import cache_option, collect_vars, var_option, voice_options
+from guided.commands.chosen import choose
+from guided.commands.common import cache_option, var_option, voice_options
 from guided.errors import GuidedError
 from guided.script.model import MAX_SAY_CHARS, Script
 
 if TYPE_CHECKING:
+    from guided.practice.chosen import Chosen
     from guided.speech.choice import VoiceChoice
 
 
@@ -56,14 +58,15 @@ def write_phrase(path: Path, samples, sample_rate: int, *, force: bool = False) 
         encode_samples(samples, tmp, fmt)
 
 
-def speak(text: str, voice: VoiceChoice | None, rate: int | None, cache_dir: str | None = None):
-    """The trimmed clip for ``text`` (float32 at ``SAMPLE_RATE``), through the clip cache."""
+def speak(text: str, chosen: Chosen):
+    """The trimmed clip for ``text`` (float32 at ``SAMPLE_RATE``) in the chosen voice and
+    rate, through the chosen clip cache."""
     from guided.script.lengths import DEFAULT_RATE
-    from guided.speech.choice import VoiceChoice, settle
+    from guided.speech.choice import settle
     from guided.speech.speaker import Speaker
 
-    settings = settle(voice or VoiceChoice(), language="en", rate=rate or DEFAULT_RATE)
-    with Speaker(settings, Path(cache_dir) if cache_dir else None) as speaker:
+    settings = settle(chosen.voice, language="en", rate=chosen.rate or DEFAULT_RATE)
+    with Speaker(settings, chosen.cache) as speaker:
         return speaker.clip(text)
 
 
@@ -76,9 +79,9 @@ def speak(text: str, voice: VoiceChoice | None, rate: int | None, cache_dir: str
               help="Write the phrase to a file instead of playing it: .wav, .mp3, .ogg or .flac.")
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 @cache_option
-def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, ...],
+def say(text: str, voice: VoiceChoice, variables: tuple[str, ...],
         vars_file: str | None, device: str | None, output: str | None, force: bool,
-        cache_dir: str | None) -> None:
+        cache_dir: Path) -> None:
     """Hear one phrase, to try out wording, voice and speed.
 
     \b
@@ -94,10 +97,12 @@ def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, .
     from guided.script.placeholders import fill_variables
     from guided.timeline.plan import normalise_text
 
-    values = collect_vars(variables, vars_file)
+    chosen = choose(cache_dir=cache_dir, voice=voice, variables=variables, vars_file=vars_file,
+                    device=device)
+    values = chosen.variables
     require_known_variables(values, [Script(title="the phrase", steps=(Say(text, Pos("phrase")),))])
     if output:
-        guard = Guard.for_user_data(cache_dir)
+        guard = Guard.for_user_data(chosen.cache)
         guard.add_input(vars_file, "the vars file")
         check_target(Path(output), force=force, guard=guard, what="the phrase")  # `-o -` too
         say_format(Path(output))
@@ -109,14 +114,14 @@ def say(text: str, voice: VoiceChoice, rate: int | None, variables: tuple[str, .
     problem = text_problem(phrase)
     if problem or not speakable(phrase):
         raise GuidedError(problem or NOTHING_TO_SAY.replace("this 'say'", "the phrase"))
-    samples = speak(phrase, voice, rate, cache_dir)
+    samples = speak(phrase, chosen)
     seconds = len(samples) / SAMPLE_RATE
     if output:
         with stop_on_signals():
             write_phrase(Path(output), samples, SAMPLE_RATE, force=force)
         click.echo(f"Wrote {output} ({seconds:.1f}s).")
         return
-    play_samples(samples, device)
+    play_samples(samples, chosen.device)
 
 
 def play_samples(samples, device: str | None) -> None:

@@ -270,8 +270,8 @@ def list_scripts(kind: str | None, language: str | None, as_json: bool) -> None:
               help="Output device for --play-from (see `guided devices`; default: your settings', "
                    "else the system's).")
 def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
-            pace: float | None, rate: int | None, voice: VoiceChoice,
-            cache_dir: str | None, play_from: str | None, device: str | None) -> None:
+            pace: float | None, voice: VoiceChoice,
+            cache_dir: Path, play_from: str | None, device: str | None) -> None:
     """Show the practice as a timeline: when each thing is said, every pause,
     section and breath, and the total length.
 
@@ -282,30 +282,32 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
     With --play-from SECTION it then plays the practice from that section, the way
     `guided play --from` does, so you can listen to the part you are working on.
     """
+    from guided.commands.chosen import choose
     from guided.commands.lengths import cached_lengths
     from guided.practice.checks import require_known_variables
     from guided.script.library import load
     from guided.timeline.plan import plan
 
     script = load(script_ref)
-    values = collect_vars(variables, vars_file)
-    require_known_variables(values, [script])
-    voice = replace(voice, announce=None)  # a preview never announces the voice
+    chosen = choose(cache_dir=cache_dir, voice=replace(voice, announce=None),  # never announced
+                    variables=variables, vars_file=vars_file, pace=pace, device=device)
+    require_known_variables(chosen.variables, [script])
     if play_from is not None:
         from guided.audio.device import check_output
         from guided.outputs import quiet
 
         with quiet.captured(show=quiet.debug_requested()):  # PortAudio's start-up messages
-            found = check_output(device)  # no device: say so before printing anything
-    measure, close = cached_lengths(script, rate, voice, cache_dir)
+            found = check_output(chosen.device)  # no device: say so before printing anything
+    measure, close = cached_lengths(script, chosen)
     try:
-        timeline = plan(script, variables=values, pace=pace, rate=rate, measure=measure)
+        timeline = plan(script, variables=chosen.variables, pace=chosen.pace, rate=chosen.rate,
+                        measure=measure)
     finally:
         close()
     if timeline.exact:  # every clip was in the cache: `guided list` may show this length too
         from guided.practice.known_lengths import remember_timeline
 
-        remember_timeline(timeline, voice, cache_dir)
+        remember_timeline(timeline, chosen.voice, chosen.cache)
     for line in preview_lines(timeline):
         click.echo(printable(line))
     if play_from is not None:
@@ -313,9 +315,8 @@ def preview(script_ref: str, variables: tuple[str, ...], vars_file: str | None,
         from guided.outputs.player import PlayOptions, play_script
         from guided.outputs.player.screen import is_interactive
 
-        options = PlayOptions(
-            device=found.index, variables=values, pace=pace, rate=rate, voice=voice,
-            start_section=play_from, cache_dir=cache_dir, interactive=is_interactive())
+        options = PlayOptions(chosen, device=found.index, start_section=play_from,
+                              interactive=is_interactive())
         with quiet.captured(show=quiet.debug_requested()):
             result = play_script(script, options)
         if result.stop_wanted:  # Ctrl-C or SIGTERM: as `guided play` ends
@@ -335,6 +336,7 @@ def schema(output: str | None, force: bool) -> None:
     See docs/editor-setup.md.
     """
     from guided.outputs.writer import Guard, is_stdout, write_output
+    from guided.paths import cache_dir as default_cache  # no --cache-dir here
     from guided.script.schema import script_schema
 
     text = json.dumps(script_schema(), indent=2, ensure_ascii=False) + "\n"
@@ -342,7 +344,7 @@ def schema(output: str | None, force: bool) -> None:
         click.echo(text, nl=False)
         return
     target = Path(output).expanduser()
-    write_output(target, text, force=force, guard=Guard.for_user_data(), what="the schema")
+    write_output(target, text, force=force, guard=Guard.for_user_data(default_cache()), what="the schema")
     click.echo(f"Wrote the schema to {target}")
 
 

@@ -14,6 +14,8 @@ from guided.commands.sounds import sound_options
 from guided.outputs.formats import AUDIO_FORMATS
 
 if TYPE_CHECKING:
+    from guided.commands.play import Asked
+    from guided.practice.chosen import Chosen
     from guided.script.model import Script
     from guided.timeline.sounds import SoundChoice
 
@@ -64,39 +66,50 @@ def timer(length: str, bell_every: str | None, sounds: SoundChoice, output: str 
     if output is not None:
         export_made(script, Path(output).expanduser(), fmt, force, sounds)
         return
-    play_made(script, sounds, "timer", device, no_prompt, before, after, note)
+    from guided.commands.play import Asked
+
+    play_made(script, "timer", saved_choices(sounds, device), Asked(no_prompt, before, after, note))
+
+
+def saved_choices(sounds: SoundChoice, device: str | None) -> Chosen:
+    """What `guided timer` and `guided now` play with: your settings' pace and rate,
+    ``GUIDED_ENGINE`` or your settings' voice, the default clip cache, and the sounds and
+    device chosen on the command line."""
+    from guided.commands.chosen import choose
+    from guided.commands.common import env_engine, voice_choice
+    from guided.paths import cache_dir
+    from guided.preferences import load_preferences
+
+    saved = load_preferences()
+    return choose(cache_dir=cache_dir(), voice=voice_choice(env_engine(), None, saved.rate),
+                  pace=saved.pace, sounds=sounds, device=device)
 
 
 def export_made(script: Script, out: Path, fmt: str | None, force: bool,
                 sounds: SoundChoice) -> None:
     """Write a script made here (not read from a file) as `guided export` writes one."""
-    from guided.commands.export import _export_one, _Options
+    from guided.commands.chosen import choose
+    from guided.commands.export import ExportOptions, _export_one
     from guided.outputs.writer import stop_on_signals
+    from guided.paths import cache_dir
 
-    opts = _Options(fmt=fmt, values={}, voice=None, rate=None, pace=None,  # type: ignore[arg-type]
-                    cache_dir=None, transcript=None, force=force, sounds=sounds)  # no speech
+    opts = ExportOptions(choose(cache_dir=cache_dir(), sounds=sounds), fmt=fmt, transcript=None,
+                         force=force)  # no speech
     with stop_on_signals():
         _export_one(script, out, opts)  # type: ignore[arg-type]
 
 
-def play_made(script: Script, sounds: SoundChoice, origin: str, device: str | None,
-              no_prompt: bool, before: int | None, after: int | None,
-              note: str | None) -> int | None:
+def play_made(script: Script, origin: str, chosen: Chosen, asked: Asked) -> int | None:
     """Play ``script`` as `guided play` does (device, questions, log), the session
     marked with ``origin``; returns the rating after, when one was given."""
-    from guided.commands.common import env_engine, voice_choice
     from guided.commands.play import _play_prepared
     from guided.outputs import quiet
     from guided.outputs.player.play import PlayOptions, prepare
-    from guided.preferences import load_preferences
 
-    saved = load_preferences()
-    options = PlayOptions(pace=saved.pace, rate=saved.rate, sounds=sounds, origin=origin,
-                          voice=voice_choice(env_engine(), None, saved.rate))
+    options = PlayOptions(chosen, origin=origin)
     with quiet.captured(show=quiet.debug_requested()):
         prepared = prepare(script, options)
         try:
-            return _play_prepared(script, options, prepared, device, 0.0, False, no_prompt,
-                                  before, after, note)
+            return _play_prepared(script, options, prepared, 0.0, False, asked)
         finally:
             prepared.close()

@@ -60,7 +60,7 @@ from guided.script.placeholders import filled_title
 Report = Callable[[str], None]
 
 if TYPE_CHECKING:
-    from guided.speech.choice import VoiceChoice
+    from guided.practice.chosen import Chosen
 
 
 @dataclass(frozen=True)
@@ -145,22 +145,19 @@ def default_title(contents: Contents, variables: Mapping[str, str]) -> str:
 
 @dataclass(frozen=True)
 class BundleRequest:
-    """What a bundle command chose, resolved once at the command line."""
+    """What a bundle command chose, resolved once at the command line: the command's
+    ``Chosen`` (variables, voice, pace, the clip cache) and the bundle's own choices."""
 
-    variables: Mapping[str, str] | None = None
+    chosen: Chosen
     title: str | None = None
-    voice: VoiceChoice | str | None = None  # guided.speech.choice
-    rate: int | None = None
-    pace: float | None = None
     force: bool = False
     today: dt.date | None = None
-    cache_dir: Path | None = None  # None: the default clip cache
 
 
 def build_bundle(
     refs: list[str],
     out: Path | str,
-    request: BundleRequest | None = None,
+    request: BundleRequest,
     *,
     report: Report | None = None,
     progress: Progress | None = None,
@@ -173,11 +170,10 @@ def build_bundle(
     from guided.outputs.export import export_timeline
     from guided.outputs.transcript import write_transcript
     from guided.practice.checks import require_known_variables, text_variables
-    from guided.practice.prepare import PrepareOptions, Speakers, prepare
+    from guided.practice.prepare import Speakers, prepare
 
-    asked = request or BundleRequest()
-    variables, title, voice, rate = asked.variables, asked.title, asked.voice, asked.rate
-    pace, force, today, cache_dir = asked.pace, asked.force, asked.today, asked.cache_dir
+    chosen, title, force, today = request.chosen, request.title, request.force, request.today
+    variables, pace = chosen.variables, chosen.pace
     out = Path(out).expanduser()
     as_zip = out.suffix.lower() == ".zip"
 
@@ -190,7 +186,7 @@ def build_bundle(
     values = dict(variables or {})
     if contents.journey is not None:
         contents = replace(contents, journey=contents.journey.filled(values))
-    guard = guard or Guard.for_user_data(cache_dir)
+    guard = guard or Guard.for_user_data(chosen.cache)
     for script in contents.scripts:
         guard.add_script(script)
     if contents.journey is not None:
@@ -198,7 +194,7 @@ def build_bundle(
     target = check_bundle_target(out, as_zip=as_zip, force=force, guard=guard)
     bundle_title = own_title or default_title(contents, values)
 
-    with Speakers(voice=voice, rate=rate, cache_dir=cache_dir) as speakers:
+    with Speakers(chosen) as speakers:
         # who speaks each practice, with any warning or error about it, before "[1/N]"
         voiced = [speakers.for_script(script) for script in contents.scripts]
         work = temp_folder(target)
@@ -212,7 +208,7 @@ def build_bundle(
             for n, script in enumerate(contents.scripts, 1):
                 stem = f"{n:02d}-{slug(script.name or script.title)}"
                 say(f"[{n}/{total}] {filled_title(script, values)}")
-                with prepare(script, PrepareOptions(variables=values, pace=pace, voice=voice),
+                with prepare(script, replace(chosen, variables=values),
                              speaker=voiced[n - 1], progress=tracker.clips(n)) as prep:
                     audio = f"{AUDIO_DIR}/{stem}.mp3"
                     export_timeline(prep.timeline, prep.speaker, work / audio, fmt="mp3",

@@ -21,12 +21,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 KEEP_BYTES = 64 * 1024  # the last this many bytes of captured messages are kept
-DEBUG_ENV = "GUIDED_DEBUG"
 
 
 def debug_requested() -> bool:
-    """``GUIDED_DEBUG=1``: the person asked for the details (read by the commands, at the edge)."""
-    return bool(os.environ.get(DEBUG_ENV))
+    """``GUIDED_DEBUG=1``: the person asked for the details (read once at the command line,
+    ``guided.runtime``)."""
+    from guided.runtime import current
+
+    return current().debug
 
 
 @dataclass

@@ -56,9 +56,9 @@ class Guard:
             self.folders.setdefault(_real(Path(path)), what)
 
     @classmethod
-    def for_user_data(cls, cache_dir: str | os.PathLike[str] | None = None) -> Guard:
-        """The session log, settings, journey progress and the clip cache."""
-        from guided.paths import cache_dir as find_cache_dir
+    def for_user_data(cls, cache_dir: Path) -> Guard:
+        """The session log, settings, journey progress and the clip cache (the folder the
+        command line chose)."""
         from guided.paths import guided_home, settings_file
 
         guard = cls()
@@ -68,7 +68,7 @@ class Guard:
         guard.add_input(home / "sessions-pending.jsonl", "the session log")
         guard.add_input(settings_file(), "your settings")
         guard.add_input(home / "journey-progress.json", "your journey progress")
-        guard.add_folder(find_cache_dir(cache_dir), "the clip cache")
+        guard.add_folder(cache_dir, "the clip cache")
         return guard
 
     def add_script(self, script: object) -> None:

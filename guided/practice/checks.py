@@ -90,8 +90,22 @@ def check_file(path: Path, variables: Mapping[str, str] | None = None, *,
             problems += [p for p in more if p not in problems]
         return Report(path, None, None, tuple(_in_file_order(problems, str(path))))
     timeline, problems = _check(script, variables, measure)
-    problems = [*_voice_problems(script), *problems]
+    problems = [*_voice_problems(script), *_fits_problems(script), *problems]
     return Report(path, script, timeline, tuple(problems))
+
+
+def _fits_problems(script: Script) -> list[Problem]:
+    """A translation whose ``fits:`` leaves its levels to an original that gives none
+    here (a warning: `guided now` would not offer it), at the place of ``fits``."""
+    if script.fits is None or script.fits.levels is not None or not script.original:
+        return []
+    from guided.practice.now import levels, originals
+
+    if levels(script, originals()) is not None:
+        return []
+    return [Problem(script.place("fits"), f"'fits' leaves its distress levels to its original "
+                    f"'{script.original}', which gives none here, so `guided now` will not offer "
+                    "this practice; add 'distress:' (such as 'distress: 5-10')", WARNING)]
 
 
 def _voice_problems(script: Script) -> list[Problem]:

@@ -47,11 +47,11 @@ MAX_BYTES = 512 * 1024
 _ADVICE = "it is only a note of lengths; guided writes it again"
 
 
-def record_path(cache_dir: Path | str | None = None) -> Path:
+def record_path(cache_dir: Path) -> Path:
+    """The note of lengths in the clip cache folder the command line chose."""
     from guided.doors.keptfile import kept_path
-    from guided.paths import cache_dir as default_cache_dir
 
-    return kept_path(default_cache_dir(cache_dir), FILE_NAME)
+    return kept_path(Path(cache_dir), FILE_NAME)
 
 
 def length_key(script: Script, voice: VoiceChoice | str | None, *, rate: int, pace: float,
@@ -76,7 +76,7 @@ def timeline_key(timeline: Timeline, voice: VoiceChoice | str | None) -> str | N
                       variables=timeline.variables)
 
 
-def remember(key: str | None, seconds: float, cache_dir: Path | str | None = None) -> None:
+def remember(key: str | None, seconds: float, cache_dir: Path) -> None:
     """Note ``seconds`` as the real length for ``key``. Never raises for the record's
     sake: a folder that cannot be written, a lock held too long, something that is not
     guided's record at its place — the length is simply not noted."""
@@ -105,13 +105,13 @@ def remember(key: str | None, seconds: float, cache_dir: Path | str | None = Non
 
 
 def remember_timeline(timeline: Timeline, voice: VoiceChoice | str | None,
-                      cache_dir: Path | str | None = None) -> None:
+                      cache_dir: Path) -> None:
     """Note an exact timeline's length (an estimated one is not noted)."""
     if timeline.exact:
         remember(timeline_key(timeline, voice), timeline.seconds, cache_dir)
 
 
-def recall(cache_dir: Path | str | None = None) -> Mapping[str, float]:
+def recall(cache_dir: Path) -> Mapping[str, float]:
     """Every noted length; empty when there is no record or it cannot be used."""
     try:
         return _read(record_path(cache_dir))
@@ -123,10 +123,10 @@ class Lengths:
     """A practice's length as ``play`` would last with your settings: the noted real one
     (exact), else the estimate from the words. Reads the record once."""
 
-    def __init__(self, voice: VoiceChoice | None, *, rate: int | None = None,
+    def __init__(self, voice: VoiceChoice | None, cache_dir: Path, *, rate: int | None = None,
                  pace: float | None = None, ambience: str | None = None):
         self.voice, self.rate, self.pace, self.ambience = voice, rate, pace, ambience
-        self.known = recall() if voice is not None else {}
+        self.known = recall(cache_dir) if voice is not None else {}
 
     def of(self, script: Script) -> tuple[float, bool]:
         """(seconds, exact)."""

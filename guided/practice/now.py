@@ -44,11 +44,11 @@ def suggestions(level: int, minutes: float, entries: list[Entry] | None = None,
     ``language`` are offered; without one, those `guided list` shows (yours and the
     English built-in ones)."""
     everything = iter_library() if entries is None else entries
-    originals = {name_key(e.name): e.script for e in everything if e.script is not None}
+    by_name = originals(everything)
     fitting: list[tuple[float, float, Suggestion]] = []
     for entry in listed(everything, language):
         script = entry.script
-        found = None if script is None else levels(script, originals)
+        found = None if script is None else levels(script, by_name)
         if script is None or script.fits is None or found is None or not found[0] <= level <= found[1]:
             continue
         seconds = estimate_seconds(script)
@@ -65,15 +65,21 @@ def suggestions(level: int, minutes: float, entries: list[Entry] | None = None,
     return offered
 
 
-def levels(script: Script, originals: dict[str, Script]) -> tuple[int, int] | None:
+def originals(entries: list[Entry] | None = None) -> dict[str, Script]:
+    """The practices a translation's ``original:`` may name, by ``name_key``."""
+    found = iter_library() if entries is None else entries
+    return {name_key(e.name): e.script for e in found if e.script is not None}
+
+
+def levels(script: Script, by_name: dict[str, Script]) -> tuple[int, int] | None:
     """The distress levels ``script`` suits: its own ``fits:``, or, for a translation
-    that gives only ``why:``, those of its original (found by name among ``originals``,
+    that gives only ``why:``, those of its original (found by name among ``by_name``,
     yours first as names are looked up); None when it says none."""
     if script.fits is None:
         return None
     if script.fits.levels is not None or not script.original:
         return script.fits.levels
-    original = originals.get(name_key(script.original))
+    original = by_name.get(name_key(script.original))
     if original is None or original.fits is None or original is script:
         return None
     return original.fits.levels

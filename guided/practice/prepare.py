@@ -2,7 +2,7 @@
 
 Export, bundles and previews all start here::
 
-    with prepare("grounding", PrepareOptions(variables={"name": "Sam"})) as prep:
+    with prepare("grounding", Chosen(cache, variables={"name": "Sam"})) as prep:
         for block in render(prep.timeline.events, prep.speaker, ambience=prep.script.ambience):
             ...
 """
@@ -10,10 +10,11 @@ Export, bundles and previews all start here::
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from guided.practice.chosen import Chosen
 from guided.script.lengths import speaking_rate
 from guided.script.model import Script
 from guided.speech.base import SpeechSettings
@@ -51,34 +52,32 @@ def load(ref: str | Path | Script) -> Script:
     return library_load(str(ref))
 
 
-def speech_settings(script: Script, *, voice: VoiceChoice | str | None = None,
-                    rate: int | None = None) -> SpeechSettings:
+def speech_settings(script: Script, voice: VoiceChoice | str | None = None) -> SpeechSettings:
     """Settings for this script: the command's ``VoiceChoice`` (or a plain voice id)
     settled with the script's voice and language (``guided.speech.choice.settle``);
-    ``--rate`` wins over the script's rate, else the default."""
-    choice = voice if isinstance(voice, VoiceChoice) else VoiceChoice(voice=voice, rate=rate)
+    the choice's rate (``--rate``) wins over the script's, else the default."""
+    choice = voice if isinstance(voice, VoiceChoice) else VoiceChoice(voice=voice)
     warn = choice.warn
     return settle(choice, language=script.language or "en", script_voice=script.voice,
-                  rate=speaking_rate(script, rate if rate is not None else choice.rate),
+                  rate=speaking_rate(script, choice.rate),
                   warn=(lambda line: warn(f"{script.place('voice')}: warning: {line}")) if warn else None)
 
 
 class Speakers:
     """One ``Speaker`` per voice and rate, shared by the practices that use it (safe to
-    call from several threads); ``close`` closes them all. For exporting many practices."""
+    call from several threads); ``close`` closes them all. For exporting many practices
+    with one command's ``Chosen``."""
 
-    def __init__(self, *, voice: VoiceChoice | str | None = None, rate: int | None = None,
-                 cache_dir: Path | str | None = None):
-        self._voice, self._rate = voice, rate
-        self._cache_dir = Path(cache_dir) if cache_dir else None
+    def __init__(self, chosen: Chosen):
+        self._voice, self._cache = chosen.voice, chosen.cache
         self._lock = threading.Lock()
         self._speakers: dict[SpeechSettings, Speaker] = {}
 
     def for_script(self, script: Script) -> Speaker:
-        settings = speech_settings(script, voice=self._voice, rate=self._rate)
+        settings = speech_settings(script, self._voice)
         with self._lock:
             if settings not in self._speakers:
-                self._speakers[settings] = Speaker(settings, self._cache_dir)
+                self._speakers[settings] = Speaker(settings, self._cache)
             return self._speakers[settings]
 
     def close(self) -> None:
@@ -94,42 +93,25 @@ class Speakers:
         self.close()
 
 
-@dataclass(frozen=True)
-class PrepareOptions:
-    """What a command chose for preparing a script, resolved once at the command line.
-
-    ``settings`` (if given) is used as is; otherwise they are made from ``voice``,
-    ``rate`` and the script. No ``cache_dir`` means the default clip cache."""
-
-    variables: Mapping[str, str] | None = None
-    pace: float | None = None
-    settings: SpeechSettings | None = None
-    voice: VoiceChoice | str | None = None
-    rate: int | None = None
-    cache_dir: Path | None = None
-
-
 def prepare(
     ref_or_script: str | Path | Script,
-    options: PrepareOptions | None = None,
+    chosen: Chosen,
     *,
     progress: Callable[[int, int], None] | None = None,
     speaker: Speaker | None = None,
 ) -> Prepared:
     """Load the script, synthesize the clips it needs, and plan it exactly.
 
-    ``options`` holds the voice, pace, variables and cache folder (``PrepareOptions``).
-    ``progress(done, total)`` is called as clips become ready. Pass a ``speaker`` to
-    reuse one (it must match the settings; the caller closes it).
+    ``chosen`` holds the voice, pace, variables and cache folder (``Chosen``, from the
+    command line). ``progress(done, total)`` is called as clips become ready. Pass a
+    ``speaker`` to reuse one (its settings are used; the caller closes it).
     """
-    opts = options or PrepareOptions()
-    variables, pace = opts.variables, opts.pace
+    variables, pace = chosen.variables, chosen.pace
     script = load(ref_or_script)
-    settings = speaker.settings if speaker else opts.settings or speech_settings(
-        script, voice=opts.voice, rate=opts.rate)
     owns = speaker is None
     if speaker is None:
-        speaker = Speaker(settings, Path(opts.cache_dir) if opts.cache_dir else None)
+        speaker = Speaker(speech_settings(script, chosen.voice), chosen.cache)
+    settings = speaker.settings
     try:
         # A first plan with what the cache already knows tells which texts are needed
         # (breath cue words included); then every length is real.
@@ -150,14 +132,7 @@ def prepare(
         if owns:
             speaker.close()
         raise
-    if opts.voice is not None or opts.settings is None and owns:  # the voice as asked for is known
-        from guided.practice.known_lengths import remember_timeline
+    from guided.practice.known_lengths import remember_timeline
 
-        remember_timeline(timeline, opts.voice, _cache_root(speaker, opts.cache_dir))
+    remember_timeline(timeline, chosen.voice, chosen.cache)  # for `guided list`
     return Prepared(script, speaker, timeline, owns)
-
-
-def _cache_root(speaker: Speaker, fallback: Path | None) -> Path | None:
-    """The clip cache folder ``speaker`` uses (where the note of lengths is kept)."""
-    cache = getattr(speaker, "cache", None)
-    return getattr(cache, "root", None) or fallback

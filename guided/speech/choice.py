@@ -99,9 +99,10 @@ def voices_of(engine: str) -> list[Voice]:
         return pico_voices()
     found: list[Voice] = []
     if engine_available(engine):
+        from guided.paths import cache_dir
         from guided.speech.engines import get_engine
 
-        speech = get_engine(engine)
+        speech = get_engine(engine, cache_dir())  # listing voices keeps nothing there
         try:
             found = list(speech.voices())
         except GuidedError:

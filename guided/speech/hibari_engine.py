@@ -370,7 +370,7 @@ class HibariEngine:
         return files[name]
 
 
-def preload(engine: str, voices: tuple[str | None, ...], cache_dir: str | Path | None) -> None:
+def preload(engine: str, voices: tuple[str | None, ...], cache_dir: Path) -> None:
     """Start loading hibari's default voice and phonemizer in the background now, when
     it is the voice most likely to speak (``engine`` auto or hibari, no other voice
     named), so that it is ready, or nearly, when the first clip is wanted. The
@@ -380,10 +380,7 @@ def preload(engine: str, voices: tuple[str | None, ...], cache_dir: str | Path |
         return
     if not installed():
         return
-    from guided.paths import cache_dir as default_cache_dir
-
-    root = Path(cache_dir) if cache_dir else default_cache_dir()  # as the Speaker does
-    HibariEngine(root / "hibari").start()
+    HibariEngine(Path(cache_dir) / "hibari").start()  # where the Speaker's engine keeps it
 
 
 def how_to_add(name: str = "emma") -> str:
@@ -395,10 +392,8 @@ def how_to_add(name: str = "emma") -> str:
             f"(hibari keeps its voices in {folder})")
 
 
-def create(cache_dir: Path | None = None) -> HibariEngine:
+def create(cache_dir: Path) -> HibariEngine:
     """The engine as ``guided.speech.engines`` makes it: hibari keeps its parsed
     phonemizer tables and optimized model in the cache folder's ``hibari/``
     (``guided.speech.hibari_fast``)."""
-    from guided.paths import cache_dir as default_cache_dir
-
-    return HibariEngine((Path(cache_dir) if cache_dir else default_cache_dir()) / "hibari")
+    return HibariEngine(Path(cache_dir) / "hibari")

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from guided.errors import SpeechError
+from guided.runtime import current
 from guided.speech.worker import WorkerEngine
 
 NAME = "pyttsx3"
@@ -99,7 +100,7 @@ class Pyttsx3Backend:
         self._espeak: _EspeakSynth | None = None
         self._engine: Any = None  # a pyttsx3 engine, where its own loop is used
         try:
-            if platform.system() == "Linux" and not os.environ.get("GUIDED_PYTTSX3_LOOP"):
+            if platform.system() == "Linux" and not current().pyttsx3_loop:  # GUIDED_PYTTSX3_LOOP
                 self._espeak = _EspeakSynth()
             else:
                 import pyttsx3

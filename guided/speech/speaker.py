@@ -4,7 +4,7 @@ freshly synthesized, by a small pool of engine workers.
 Every other part of the program gets speech from here::
 
     settings = settle(VoiceChoice(), language="en")   # guided.speech.choice
-    with Speaker(settings) as speaker:
+    with Speaker(settings, cache_dir()) as speaker:   # guided.paths: the folder the command chose
         speaker.ensure(texts)            # export: fill the cache, both cores busy
         samples = speaker.clip(text)     # float32 mono at guided.samples.SAMPLE_RATE
 
@@ -27,7 +27,6 @@ from pathlib import Path
 import numpy as np
 
 from guided.errors import GuidedError, SpeechError
-from guided.paths import cache_dir as default_cache_dir
 from guided.pcm import from_int16
 from guided.speech import engines, recorded
 from guided.speech.base import Engine, SpeechSettings
@@ -58,10 +57,11 @@ class Speaker:
     """Implements ``guided.samples.ClipSource``. Thread-safe; close it when done
     (or use it as a context manager)."""
 
-    def __init__(self, settings: SpeechSettings, cache_dir: Path | None = None,
-                 workers: int | None = None):
+    def __init__(self, settings: SpeechSettings, cache_dir: Path, workers: int | None = None):
+        """``cache_dir`` is the clip cache folder the command line chose
+        (``guided.paths.cache_dir`` decides the default)."""
         self.settings = settings
-        self.cache = ClipCache(Path(cache_dir) if cache_dir else default_cache_dir())
+        self.cache = ClipCache(Path(cache_dir))
         # A recorded voice (guided record) speaks the lines it has; the synthesized
         # voice settled for the others (``settings.fallback``) speaks the rest.
         self.recorded = recorded.lines_for(settings, self.cache, _fallback(settings))

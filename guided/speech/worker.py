@@ -34,11 +34,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from guided.errors import GuidedError, SpeechError
+from guided.runtime import Runtime, current, use
+
+PYTTSX3_LOOP_ARG = "--pyttsx3-loop"  # the worker's own option: GUIDED_PYTTSX3_LOOP in the parent
 
 if TYPE_CHECKING:
     import numpy as np
@@ -128,9 +131,9 @@ class WorkerEngine:
                 self.restarts += 1
                 self._discard()
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "guided.speech.worker", self.target],
+                [sys.executable, "-m", "guided.speech.worker", self.target, *_runtime_args()],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=None if os.environ.get("GUIDED_DEBUG") else subprocess.DEVNULL,
+                stderr=None if current().debug else subprocess.DEVNULL,
                 env=_worker_env(), close_fds=True,
             )
             self._buffer = bytearray()
@@ -249,7 +252,16 @@ def _quote(text: str | None, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
+def _runtime_args() -> list[str]:
+    """What the worker needs of this process's ``Runtime``, on its command line (the
+    worker reads no guided variable from its environment)."""
+    return [PYTTSX3_LOOP_ARG] if current().pyttsx3_loop else []
+
+
 def _worker_env() -> dict[str, str]:
+    """The worker's environment: this process's (a child process's convention: it needs
+    ``PATH``, the locale, the audio and espeak-ng settings its parent has), with this
+    checkout's guided on ``PYTHONPATH``."""
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parents[2])  # the folder holding the guided package
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
@@ -258,8 +270,10 @@ def _worker_env() -> dict[str, str]:
 
 # -- the worker process -----------------------------------------------------------
 
-def serve(target: str) -> int:
-    """The worker's loop: requests on stdin, answers on the original stdout."""
+def serve(target: str, options: Sequence[str] = ()) -> int:
+    """The worker's loop: requests on stdin, answers on the original stdout. ``options``
+    are the parent's choices the backend needs (``_runtime_args``)."""
+    use(Runtime(pyttsx3_loop=PYTTSX3_LOOP_ARG in options))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     proto = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -299,4 +313,4 @@ def _handle(backend: Any, request: dict[str, Any]) -> tuple[dict[str, Any], byte
 
 
 if __name__ == "__main__":
-    sys.exit(serve(sys.argv[1]))
+    sys.exit(serve(sys.argv[1], sys.argv[2:]))

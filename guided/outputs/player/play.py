@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -28,26 +27,23 @@ from guided.samples import BLOCK_SIZE, SAMPLE_RATE
 from guided.script.model import Script
 from guided.timeline.lazy import LazyPlan, resolve_section
 from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
-from guided.timeline.sounds import SoundChoice
 
 if TYPE_CHECKING:
-    from guided.speech.choice import VoiceChoice
+    from guided.practice.chosen import Chosen
 
 
 SPEECH_LEAD_SECONDS = 2.0  # a first sound this long before any words (a bell) plays at once
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlayOptions:
-    device: str | int | None = None
-    variables: dict[str, str] = field(default_factory=dict)
-    pace: float | None = None
-    rate: int | None = None
-    voice: VoiceChoice | str | None = None  # guided.speech.choice
+    """One playing: what the command chose (``Chosen``: voice, pace, variables, sounds,
+    the clip cache) and how this playing goes."""
+
+    chosen: Chosen
+    device: str | int | None = None  # the output device found (``check_output``)
     start_section: str | None = None  # number or title (--from)
-    cache_dir: str | None = None
     interactive: bool = False  # captions, progress and keys (a terminal on both ends)
-    sounds: SoundChoice = field(default_factory=SoundChoice)  # bells and tones left out (--bells off)
     origin: str | None = None  # for the log: 'now' or 'timer' when started from there
 
 
@@ -97,12 +93,13 @@ def prepare(script: Script, options: PlayOptions) -> Prepared:
     from guided.speech.speaker import Speaker
     from guided.timeline.plan import plan
 
-    settings = speech_settings(script, voice=options.voice, rate=options.rate)
-    speaker = Speaker(settings, Path(options.cache_dir) if options.cache_dir else None)
+    chosen = options.chosen
+    speaker = Speaker(speech_settings(script, chosen.voice), chosen.cache)
+    settings = speaker.settings
     try:
         # A quick estimate of the whole practice (real lengths where clips are cached):
         # for the progress bar, the speech to prefetch, and --from.
-        estimate = plan(script, variables=options.variables, pace=options.pace,
+        estimate = plan(script, variables=chosen.variables, pace=chosen.pace,
                         rate=settings.rate, measure=speaker.cached_length)
         start_ordinal = 0
         if options.start_section:
@@ -204,8 +201,8 @@ class Performance:
         def measure(text: str) -> int | None:
             return speaker.measure(text) if self._exact else speaker.cached_length(text)
 
-        self.plan = LazyPlan(options.sounds.events(iter_plan(
-            script, variables=variables, pace=options.pace, rate=rate, measure=measure)))
+        self.plan = LazyPlan(options.chosen.sounds.events(iter_plan(
+            script, variables=variables, pace=options.chosen.pace, rate=rate, measure=measure)))
         self.plan.on_event = self._watch_sections
         self.floor = 0  # `b` never goes before where playback began
 
@@ -324,8 +321,9 @@ class Performance:
             return
         from guided.practice.known_lengths import remember, timeline_key
 
-        remember(timeline_key(self.estimate, self.options.voice), self.plan.length / SAMPLE_RATE,
-                 self.options.cache_dir or getattr(getattr(self.speaker, "cache", None), "root", None))
+        chosen = self.options.chosen
+        remember(timeline_key(self.estimate, chosen.voice), self.plan.length / SAMPLE_RATE,
+                 chosen.cache)
 
 
 def lost_output_message(name: str, listened_seconds: float, kept: bool) -> str:

@@ -62,7 +62,14 @@ def read_programme(path: Path, display: str | None = None) -> Programme:
     from guided.practice.programmes import frontmatter
 
     meta = frontmatter.read(meta_text, meta_line, display, problems) if meta_text is not None else None
-    all_blocks = tokens.blocks(tokens.parser().parse(text), display, problems.error)
+    parsed = tokens.parser().parse(text)
+    all_blocks = tokens.blocks(parsed, display, problems.error)
+    html = tokens.dropped_html(parsed, text.split("\n"), display)
+    if html is not None:  # once, at the first: the page and `journey show` leave it out
+        where, count = html
+        more = "" if count == 1 else f" (and in {count - 1} more place{'s' if count > 2 else ''})"
+        problems.warn(where, f"HTML in a programme is neither shown nor spoken{more}; write it as "
+                             "Markdown, or as an HTML comment if it is a note for yourself")
     programme = _shape(all_blocks, path, display, problems)
     if meta is not None:
         programme = frontmatter.apply(programme, meta, problems)

@@ -3,7 +3,8 @@
 No Markdown is parsed by hand here: the parser's tokens become ``Block``s of inert
 ``Span``s, each with the line it starts on. Raw HTML is dropped (never shown, never
 spoken), except the author's comments ``<!-- pause: 5m -->``, ``<!-- wait -->`` and
-``<!-- speak -->`` on a line of their own."""
+``<!-- speak -->`` on a line of their own; ``dropped_html`` finds what was dropped, so
+the reader can say so once."""
 
 from __future__ import annotations
 
@@ -123,3 +124,33 @@ def blocks(tokens: list[Token], display: str, problem: Callable[[Pos, str], None
         else:  # front matter, a rule, anything else: nothing to show or say
             i += 1
     return out
+
+
+def dropped_html(tokens: list[Token], lines: list[str], display: str) -> tuple[Pos, int] | None:
+    """Where the first raw HTML that is neither shown nor spoken is (HTML comments are the
+    author's notes, not dropped content), and how many places hold such HTML."""
+    first: Pos | None = None
+    count = 0
+    for token in tokens:
+        found: list[str] = []
+        if token.type == "html_block":
+            found = [token.content] if _COMMENT.sub("", token.content).strip() else []
+        elif token.type == "inline":
+            found = [c.content for c in token.children or () if c.type == "html_inline"
+                     and not c.content.lstrip().startswith("<!--")]
+        if not found or not token.map:
+            continue
+        count += len(found)
+        if first is None:
+            first = _place(found[0], token.map[0], token.map[1], lines, display)
+    return (first, count) if first is not None else None
+
+
+def _place(html: str, start: int, end: int, lines: list[str], display: str) -> Pos:
+    """The line and column where ``html`` starts within source lines ``start``..``end``."""
+    needle = html.strip().split("\n", 1)[0]
+    for number in range(start, min(end, len(lines))):
+        col = lines[number].find(needle) if needle else -1
+        if col >= 0:
+            return Pos(display, number + 1, col + 1)
+    return Pos(display, start + 1, 1)

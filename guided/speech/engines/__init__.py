@@ -95,8 +95,9 @@ def engine_factory(name: str) -> Callable[..., Engine]:
     return getattr(importlib.import_module(module_name), attr)
 
 
-def get_engine(name: str, cache_dir: Path | None = None) -> Engine:
-    """A new engine; close it when done."""
+def get_engine(name: str, cache_dir: Path) -> Engine:
+    """A new engine keeping its files in the clip cache folder ``cache_dir``; close it
+    when done."""
     return engine_factory(name)(cache_dir=cache_dir)
 
 

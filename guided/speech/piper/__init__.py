@@ -33,6 +33,6 @@ __all__ = [
 ]
 
 
-def create(cache_dir: Path | None = None) -> PiperEngine:
+def create(cache_dir: Path) -> PiperEngine:
     """The engine as ``guided.speech.engines`` makes it."""
     return PiperEngine(cache_dir=cache_dir)

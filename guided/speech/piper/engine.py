@@ -19,6 +19,7 @@ import numpy as np
 
 from guided.errors import SpeechError
 from guided.pcm import to_int16
+from guided.runtime import VOICES_DIR_ENV
 from guided.speech.base import Voice
 from guided.speech.piper.identity import piper_cache_dir, voice_identity
 from guided.speech.piper.models import clip_seed, seeded_voice
@@ -26,7 +27,6 @@ from guided.speech.piper.rate import SENTENCE_GAP_SECONDS, length_scale
 from guided.speech.piper.runs import phoneme_runs, synthesize_ids
 from guided.speech.piper.voices import (
     DEFAULT_VOICE,
-    VOICES_DIR_ENV,
     PiperVoiceFiles,
     find_voices,
     piper_installed,
@@ -39,8 +39,8 @@ ENGINE_NAME = "piper"
 class PiperEngine:
     name = ENGINE_NAME
 
-    def __init__(self, threads: int | None = None, voices_folder: Path | None = None,
-                 cache_dir: Path | None = None):
+    def __init__(self, cache_dir: Path, threads: int | None = None,
+                 voices_folder: Path | None = None):
         self._folder = voices_folder
         self._threads = threads or max(1, min(4, os.cpu_count() or 1))
         self._store = piper_cache_dir(cache_dir)

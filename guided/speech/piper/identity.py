@@ -18,13 +18,8 @@ from typing import Any
 from guided.speech.piper.voices import PiperVoiceFiles
 
 
-def piper_cache_dir(cache_dir: Path | None = None) -> Path:
-    """``piper/`` in the audio cache folder (``cache_dir``, else the default one):
-    model hashes and optimized models."""
-    if cache_dir is None:
-        from guided.paths import cache_dir as default_cache_dir
-
-        cache_dir = default_cache_dir()
+def piper_cache_dir(cache_dir: Path) -> Path:
+    """``piper/`` in the audio cache folder: model hashes and optimized models."""
     return Path(cache_dir) / "piper"
 
 

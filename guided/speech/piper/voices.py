@@ -12,15 +12,14 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from guided.errors import SpeechError
+from guided.runtime import current
 
 DEFAULT_VOICE = "en_US-joe-medium"
-VOICES_DIR_ENV = "GUIDED_VOICES_DIR"
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,7 @@ def available() -> bool:
 
 
 def voices_dir() -> Path | None:
-    env = os.environ.get(VOICES_DIR_ENV)
-    return Path(env).expanduser() if env else None
+    return current().voices_dir  # GUIDED_VOICES_DIR, read once at the command line
 
 
 def find_voices(folder: Path | None = None) -> list[PiperVoiceFiles]:
