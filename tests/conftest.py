@@ -101,6 +101,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "test once: make test-fast, then make test-rest)")
 
 
+REALTIME = "realtime"
+
+
+def _join_realtime_group(config: pytest.Config, item: pytest.Item) -> None:
+    """Under ``--dist loadgroup`` xdist schedules by a "@group" ending of the test's id, which
+    its worker adds by setting ``item._nodeid``; pytest 9 keeps the id in ``item._id`` and
+    ignores that, so the group was silently lost and the real-time tests ran on both
+    workers at once. Here the ending is added on pytest 9 (earlier versions do as before)."""
+    if not getattr(config.option, "loadgroup", False):  # set in xdist workers only
+        return
+    node_id = getattr(item, "_id", None)
+    if node_id is not None and not item.nodeid.endswith(f"@{REALTIME}"):
+        item._id = type(node_id).parse(f"{item.nodeid}@{REALTIME}")  # type: ignore[attr-defined]
+
+
+# tryfirst: xdist's worker reads the xdist_group marks in its own hook of this name; a
+# conftest's hook would otherwise run after it, when the marks come too late.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         for fixture in getattr(item, "fixturenames", ()):
@@ -109,7 +127,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if item.get_closest_marker("audio"):
             # Real-time playback into a virtual device: under pytest-xdist these run one
             # after another on one worker (`--dist loadgroup`), never two at once.
-            item.add_marker(pytest.mark.xdist_group("realtime"))
+            item.add_marker(pytest.mark.xdist_group(REALTIME))
+            _join_realtime_group(config, item)
     quick, rest = config.getoption("quick"), config.getoption("not_quick")
     if quick and rest:
         raise pytest.UsageError("--quick and --not-quick choose opposite halves: pass one")

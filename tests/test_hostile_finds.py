@@ -151,7 +151,9 @@ def test_a_programme_of_brackets_is_refused_at_once(cli, tmp_path):
     head = "---\ntitle: B\n---\n\n## Day 1: A\n\n"
     cases = {"brackets.md": ("[" * (1024 * 1024 - 100), "'[' (the start of a link or image)", 5001),
              "images.md": ("![" * 400_000, "'[' (the start of a link or image)", 10_002),
-             "stars.md": ("*a" * 400_000, "'*' and '_' (emphasis)", 40_001)}
+             "stars.md": ("*a" * 400_000, "'*' and '_' (emphasis)", 40_001),
+             "angles.md": ("<" * (1024 * 1024 - 100), "other characters Markdown gives a meaning "
+                                                      "to (] ! < > & \\ `)", 50_001)}
     for name, (body, what, col) in cases.items():
         (tmp_path / name).write_text(head + body + "\n", encoding="utf-8")
         before = resource.getrusage(resource.RUSAGE_SELF)
@@ -164,3 +166,23 @@ def test_a_programme_of_brackets_is_refused_at_once(cli, tmp_path):
     at_the_limit.write_text(head + "Some [words](https://example.org) " * 2_500 + "\n",
                             encoding="utf-8")
     assert cli("journey", "check", str(at_the_limit)).returncode == 0
+
+
+@pytest.mark.parametrize(("args", "start"), [
+    (("play", "gr\udcffund"), "guided: there is no practice called 'gr\\xffund'"),
+    (("journey", "start", "\udcff"), "guided: no journey called '\\xff'"),
+    (("remove", "\udcff"), "guided: you have no script called '\\xff'"),
+])
+def test_names_that_are_not_text_read_as_the_bytes_typed_everywhere(cli, monkeypatch, args, start):
+    monkeypatch.setenv("GUIDED_ENGINE", "test")  # the test engine's voices: no speech worker
+    line = one_line(cli(*args, input=""))
+    assert line.startswith(start) and "udcff" not in line, line
+
+
+@pytest.mark.speech  # the message suggests voices from every engine's list (espeak-ng's too)
+def test_a_voice_name_that_is_not_text_reads_as_the_byte_typed():
+    from guided.speech.choice import _no_such_voice
+    from guided.speech.engines import AUTO, ENGINE_NAMES
+
+    message = str(_no_such_voice("\udcff", ENGINE_NAMES, AUTO, None))
+    assert message.startswith("there is no voice '\\xff'") and "udcff" not in message

@@ -187,3 +187,18 @@ def listed_by(guided) -> str:
     assert result.returncode == 0, result.stderr
     (row,) = [line.split() for line in result.stdout.splitlines() if line.startswith("tiny ")]
     return row[-2]
+
+
+@pytest.mark.parametrize("settings", ["rate: [\n", "engine: nonsense\n"])
+def test_a_damaged_settings_file_still_lists_with_estimates(cli, tiny, tmp_path, settings):
+    """`list` reads your settings only to know which noted length is yours: when they
+    cannot be read, it lists as before, with the estimates (play says what is wrong)."""
+    (Path(os.environ["GUIDED_HOME"]) / "settings.yaml").write_text(settings, encoding="utf-8")
+    result = cli("list")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^tiny\s+Tiny\s+custom\s+~\d+:\d\d\s+user$", result.stdout, re.M)
+
+
+def test_a_wrong_guided_engine_still_lists_with_estimates(cli, tiny, monkeypatch):
+    monkeypatch.setenv("GUIDED_ENGINE", "nonsense")
+    assert listed(cli).startswith("~")

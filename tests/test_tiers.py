@@ -80,3 +80,25 @@ def test_the_quick_guard_stops_a_test_that_builds_hibari_directly(tmp_path: Path
     assert done.returncode == 1, done.stdout[-2000:]
     assert done.stdout.count("mark it @pytest.mark.speech") >= 2, done.stdout[-3000:]
     assert "2 failed" in done.stdout
+
+
+def test_the_real_time_tests_run_on_one_worker_one_after_another(tmp_path: Path) -> None:
+    """`make test`'s `--dist loadgroup` keeps every audio test on one worker. Under pytest 9
+    the group xdist adds was silently lost, and real-time playback shared the CPU."""
+    body = ("import os, pytest, time\n\n"
+            "def _note(kind, i):\n"
+            f"    with open({str(tmp_path / 'ran.txt')!r}, 'a') as f:\n"
+            "        f.write(f\"{kind} {i} {os.environ['PYTEST_XDIST_WORKER']}\\n\")\n\n"
+            "@pytest.mark.audio\n@pytest.mark.parametrize('i', range(6))\n"
+            "def test_plays(i):\n    _note('audio', i)\n    time.sleep(0.05)\n\n"
+            "@pytest.mark.parametrize('i', range(6))\n"
+            "def test_other(i):\n    _note('other', i)\n    time.sleep(0.05)\n")
+    suite = _suite(tmp_path, body)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2",
+                           "--dist", "loadgroup", str(suite)], capture_output=True, text=True,
+                          timeout=240, cwd=suite)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    ran = [line.split() for line in (tmp_path / "ran.txt").read_text().splitlines()]
+    assert len(ran) == 12
+    assert len({worker for kind, _, worker in ran if kind == "audio"}) == 1, ran
+    assert len({worker for _, _, worker in ran}) == 2, ran  # the other tests still spread

@@ -184,7 +184,7 @@ def edit_target(ref: str) -> Path:
     found = library.lookup(ref, library.library_files())  # as `guided play` finds it
     if found is None:
         user_script_path(ref)  # a clear message for a name that cannot be a file name
-        raise GuidedError(f"you have no script called '{ref}' yet; start one with `guided new {ref}`")
+        raise GuidedError(f"you have no script called {quoted(ref)} yet; start one with `guided new {ref}`")
     if found.parent == user_scripts_dir():
         return found
     what = builtin_named(ref, found)
@@ -368,7 +368,7 @@ def remove(name: str, yes: bool) -> None:
     path = library.lookup(name, library.library_files())  # as `guided play` finds it
     if path is None:
         names = [p.stem for p in library.user_files()]
-        raise GuidedError(f"you have no script called '{name}'{did_you_mean(name, names)}; "
+        raise GuidedError(f"you have no script called {quoted(name)}{did_you_mean(name, names)}; "
                           "`guided list` shows yours (source: user)")
     if path.parent != user_scripts_dir():
         mine = library.user_path(name)

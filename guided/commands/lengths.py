@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from guided.practice.chosen import Chosen
     from guided.practice.known_lengths import Lengths
     from guided.script.model import Script
-    from guided.speech.choice import VoiceChoice
     from guided.timeline.plan import Measure
 
 ESTIMATED_NOTE = ("~ estimated from the words; the length is exact once the practice has "
@@ -30,12 +29,11 @@ def listing_lengths() -> Lengths:
     from guided.practice.known_lengths import Lengths
     from guided.preferences import load_preferences
 
-    prefs = load_preferences()
     try:
-        voice: VoiceChoice | None = replace(voice_choice(env_engine(), None, prefs.rate),
-                                            announce=None, warn=None)
-    except GuidedError:  # a wrong GUIDED_ENGINE is for play and export to say
-        voice = None
+        prefs = load_preferences()
+        voice = replace(voice_choice(env_engine(), None, prefs.rate), announce=None, warn=None)
+    except GuidedError:  # a wrong GUIDED_ENGINE or a damaged settings file is for play to say;
+        return Lengths(None, cache_dir())  # a listing still lists, with the estimates
     return Lengths(voice, cache_dir(), rate=prefs.rate, pace=prefs.pace, ambience=prefs.ambience)
 
 

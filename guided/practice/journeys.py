@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from guided.errors import GuidedError, ScriptError
+from guided.errors import GuidedError, ScriptError, quoted
 from guided.paths import (
     YAML_SUFFIXES,
     builtin_scripts_dir,
@@ -65,7 +65,7 @@ def find_journey(ref: str) -> Path:
             if candidate.is_file():
                 return candidate
     names = ", ".join(name for name, _, _ in iter_journeys()) or "none yet"
-    raise GuidedError(f"no journey called '{ref}' (journeys: {names}; see `guided journey list`)")
+    raise GuidedError(f"no journey called {quoted(ref)} (journeys: {names}; see `guided journey list`)")
 
 
 def iter_journeys() -> Iterator[tuple[str, str, Path]]:

@@ -29,7 +29,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from guided.errors import GuidedError, Pos, ScriptError
+from guided.errors import GuidedError, Pos, ScriptError, quoted
 from guided.paths import builtin_scripts_dir, is_path_ref, user_scripts_dir
 from guided.script.langtag import language_name, same_language
 from guided.script.loader import SCRIPT_SUFFIXES, load_script
@@ -73,7 +73,7 @@ def find_script(ref: str, language: str | None = None) -> Path:
     if found is not None:
         return found
     raise GuidedError(
-        f"there is no practice called '{ref}'{suggest(ref, files)}; "
+        f"there is no practice called {quoted(ref)}{suggest(ref, files)}; "
         "see `guided list` for the ones you have, or give the path to a .yaml file"
     )
 

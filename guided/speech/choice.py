@@ -32,7 +32,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from guided.errors import GuidedError
+from guided.errors import GuidedError, quoted
 from guided.speech import fit
 from guided.speech.base import SpeechSettings, Voice
 from guided.speech.engines import (
@@ -270,7 +270,7 @@ def _no_such_voice(name: str, engines: tuple[str, ...], engine: str, where: str 
     _not_added(name, engines)
     engine_part = "" if engine == AUTO else f" in {ENGINE_LABELS[engine]}"
     asked = f" ({where})" if where else ""
-    return GuidedError(f"there is no voice {name!r}{engine_part} on this computer{asked}; "
+    return GuidedError(f"there is no voice {quoted(name)}{engine_part} on this computer{asked}; "
                        f"{_voice_hint(name, engines)}")
 
 
