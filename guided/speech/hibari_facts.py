@@ -112,10 +112,12 @@ def kept(folder: Path) -> tuple[str, Voices] | None:
     return (version, voices) if isinstance(version, str) and version else None
 
 
-def keep(folder: Path, version: str, voices: Voices, voice_folder: str, stamp: int | None) -> None:
+def keep(folder: Path, version: str, voices: Voices, voice_folder: str, stamp: int | None,
+         *, make: bool = True) -> None:
     """Write the facts down in ``folder`` (``stamp``: ``folder_stamp(voice_folder)`` taken
-    before the voices were looked at). A folder that cannot be written, or something
-    other than a file in the facts' place, only means hibari is imported next time."""
+    before the voices were looked at); without ``make``, only when the cache ``folder``
+    belongs to is already there. A folder that cannot be written, or something other
+    than a file in the facts' place, only means hibari is imported next time."""
     from guided.atomic import write_atomic
     from guided.doors.keptfile import kept_path
     from guided.errors import GuidedError
@@ -135,9 +137,9 @@ def keep(folder: Path, version: str, voices: Voices, voice_folder: str, stamp: i
             "voice_folder_stamp": stamp,
             "voices": {name: {"path": str(path), "info": info} for name, (path, info) in voices.items()}}
     try:
-        if not folder.parent.is_dir():  # no cache yet: it is not made for this alone
+        if not make and not folder.parent.is_dir():  # no cache yet: not made for this alone
             return
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         write_atomic(target, json.dumps(data, indent=1, sort_keys=True))
     except (OSError, GuidedError, TypeError, ValueError):
         return
