@@ -169,8 +169,8 @@ def test_a_phrase_of_spaced_ellipses_lasts_seconds_not_an_hour(cli, isolated_hom
     (("timer", "1m"), "fr", "casque"),
     (("timer", "1m"), "it", "cuffie"),
 ])
-def test_no_device_is_said_in_the_listeners_language(guided, no_audio_device, command,
-                                                     language, words):  # noqa: F811
+def test_no_device_is_said_in_the_listeners_language(
+        guided, no_audio_device, command, language, words):  # noqa: F811
     result = guided(*command, "--no-prompt", "-l", language, env=no_audio_device.merged())
     assert result.returncode == 3, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
