@@ -2,7 +2,7 @@
 
 - cold: `guided export grounding` with an empty clip cache (hibari's one-time files
   kept, as in bench/first_sound.py); target at least 150x real time;
-- warm: `guided export muscle-relaxation` (the longest built-in practice, 8.6 minutes)
+- warm: `guided export muscle-relaxation` (the longest built-in practice, 8.5 minutes)
   with every clip cached; target at least 400x real time.
 
 Each figure is the median of --runs (default 3) with the CPU seconds (user+sys of the

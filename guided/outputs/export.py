@@ -52,8 +52,7 @@ CHECKED_FORMATS = ("mp3",)  # lossy formats whose decoded true peak is checked a
 RETRIES = 2  # encodings again, each with the limiter lower, if the decoded peak is over the ceiling
 RETRY_MARGIN = 0.5  # dB below the ceiling, beyond the measured overshoot, for each retry
 # How far LAME's MP3, decoded, may go above the audio it was given: the worst over the
-# built-in library is under 0.1 dB (bench/peak_headroom.py; tests/test_mp3_peak.py checks
-# it). When the audio leaves this much room under the ceiling (always, as the limiter
+# built-in library is 0.15 dB (bench/peak_headroom.py; tests/test_mp3_peak.py checks it). When the audio leaves this much room under the ceiling (always, as the limiter
 # keeps it at LIMIT_AT), the MP3 is not decoded again to be measured.
 ENCODER_HEADROOM_DB = 0.5
 EXPORT_BLOCK = 15360  # bigger blocks than playback; with the 1024-tap K-weighting, one 16384 FFT each
