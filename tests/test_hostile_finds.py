@@ -151,7 +151,9 @@ def test_a_programme_of_brackets_is_refused_at_once(cli, tmp_path):
     head = "---\ntitle: B\n---\n\n## Day 1: A\n\n"
     cases = {"brackets.md": ("[" * (1024 * 1024 - 100), "'[' (the start of a link or image)", 5001),
              "images.md": ("![" * 400_000, "'[' (the start of a link or image)", 10_002),
-             "stars.md": ("*a" * 400_000, "'*' and '_' (emphasis)", 40_001)}
+             "stars.md": ("*a" * 400_000, "'*' and '_' (emphasis)", 40_001),
+             "angles.md": ("<" * (1024 * 1024 - 100), "other characters Markdown gives a meaning "
+                                                      "to (] ! < > & \\ `)", 50_001)}
     for name, (body, what, col) in cases.items():
         (tmp_path / name).write_text(head + body + "\n", encoding="utf-8")
         before = resource.getrusage(resource.RUSAGE_SELF)

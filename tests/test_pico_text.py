@@ -28,6 +28,9 @@ needs_pico = pytest.mark.skipif(not pico.available(), reason="py-nanotts has no 
     ("Un po’ d’aria.... e poi..respira", "Un po’ d’aria... e poi...respira"),
     # a dash at either end, or beside other punctuation, leaves no comma of its own
     ("— Hola —", "Hola"), ("ein —, und", "ein, und"), ("fin — … puis", "fin... puis"),
+    # Pico's French reads œ as "ou" (cœur as cours): the ligatures are written out
+    ("Posez une main sur votre cœur. Œuvre, sœur, ex æquo, Æ.",
+     "Posez une main sur votre coeur. Oeuvre, soeur, ex aequo, Ae."),
     # Pico's own markup is never obeyed, and spaces are made single
     ('a <speed level="500">  b', 'a speed level="500" b'),
     ("Respirez\u202f!\n\tEncore", "Respirez ! Encore"),
@@ -61,3 +64,17 @@ def test_an_ellipsis_and_a_dash_are_heard_as_pauses() -> None:
                                                              abs=0.02)
     finally:
         engine.close()
+
+
+@needs_pico
+@pytest.mark.speech
+def test_pico_says_coeur_for_the_ligature() -> None:
+    """Pico's French read "cœur" as "cours": the clip for the ligature is the clip for
+    the word written out, sample for sample (each clip is made in a fresh fork)."""
+    engine = pico.create()
+    try:
+        ligature, _ = engine.synthesize("Posez une main sur votre cœur.", "pico-fr", 140)
+        written_out, _ = engine.synthesize("Posez une main sur votre coeur.", "pico-fr", 140)
+    finally:
+        engine.close()
+    assert len(ligature) > 16000 and np.array_equal(ligature, written_out)

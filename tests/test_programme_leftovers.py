@@ -124,3 +124,11 @@ def test_a_german_programme_suggests_and_plays_the_german_practice(cli, tmp_path
 
     (script,) = day_scripts(j, fear)
     assert script.name == "selbstmitgefuehl" and script.language == "de"
+
+
+def test_guided_check_shows_the_programme_warning_too(cli, tmp_path):
+    programme = write(tmp_path / "html.md", HTML)
+    result = cli("check", str(programme))
+    assert result.returncode == 0, result.stderr
+    assert f"{programme}:5:9: warning: HTML in a programme is neither shown nor spoken" in result.stderr
+    assert f"{programme}: ok (with 1 warning) — a journey" in result.stdout

@@ -21,6 +21,7 @@ from guided.practice.now import HIGH_DISTRESS, MINUTES_RANGE
 
 if TYPE_CHECKING:
     from guided.practice.now import Suggestion
+    from guided.script.library import Entry
     from guided.timeline.sounds import SoundChoice
 
 DEFAULT_MINUTES = 5.0
@@ -74,12 +75,13 @@ def now(level: int | None, minutes: float | None, pick: str | None, as_json: boo
                           "there is no terminal to ask on")
     if pick is not None and pick != TIMER and not (pick.isdigit() and 1 <= int(pick) <= 3):
         raise GuidedError(f"--pick takes 1, 2, 3 or timer, got {pick!r}")
+    entries, language = _offered_in(language)
     _ = texts(language)
     if level is None:
         level = _ask_level(language)
     if minutes is None:
         minutes = _ask_minutes(language) if interactive else DEFAULT_MINUTES
-    offers = suggestions(5 if level is None else level, minutes, language=language)
+    offers = suggestions(5 if level is None else level, minutes, entries, language=language)
     if as_json:
         click.echo(json.dumps([o.to_dict() for o in offers], ensure_ascii=False, indent=2))
         return
@@ -95,6 +97,28 @@ def now(level: int | None, minutes: float | None, pick: str | None, as_json: boo
                       Asked(no_prompt, level, after, note))
     if after is not None and after >= HIGH_DISTRESS:
         click.echo(_still_hard(_))
+
+
+def _offered_in(language: str | None) -> tuple[list[Entry], str | None]:
+    """The practices to choose from, and the language to offer them in. A language no
+    practice here is written in: refused when given with --language, and when it is only
+    the saved setting, English is offered with one line saying why (a hard moment is no
+    time for nothing at all)."""
+    from guided.commands.common import quoted
+    from guided.script.library import iter_library, listed, other_languages
+
+    entries = iter_library()
+    if language is None or listed(entries, language):
+        return entries, language
+    have = ", ".join(["en", *other_languages(entries)])
+    shown = quoted(language, 40)
+    source = click.get_current_context().get_parameter_source("language")
+    if source == click.core.ParameterSource.COMMANDLINE:
+        raise GuidedError(f"--language: there are no practices in {shown} here yet; "
+                          f"guided now offers them in {have}")
+    click.echo(f"There are no practices in {shown} here yet (your language setting), so "
+               f"these are in English; `guided settings set language` takes {have}.", err=True)
+    return entries, None
 
 
 def _chosen(choice: str, offers: list[Suggestion], minutes: float,  # noqa: ANN202 - a Script

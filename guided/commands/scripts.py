@@ -132,10 +132,14 @@ class _JourneyCheck:
         where = shlex.quote(str(self.path))
         if self.problems or self.journey is None:
             return True
+        j = self.journey
+        warnings = list(getattr(j.programme, "warnings", ()))  # a programme's: HTML left out, ...
+        for pos, message in warnings:
+            click.echo(printable(f"{pos}: warning: {message}"), err=True)
         if not quiet:
-            j = self.journey
             weeks = f"{len(j.weeks)} week{'s' if len(j.weeks) != 1 else ''}"
-            click.echo(printable(f"{self.path}: ok — a journey, '{j.title}': {weeks}, "
+            note = f" (with {len(warnings)} warning{'s' if len(warnings) != 1 else ''})" if warnings else ""
+            click.echo(printable(f"{self.path}: ok{note} — a journey, '{j.title}': {weeks}, "
                                  f"{len(j.days)} days, every practice checked "
                                  f"(as `guided journey check {where}` does)"))
         return False

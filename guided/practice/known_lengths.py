@@ -165,4 +165,6 @@ def _read(path: Path) -> dict[str, float]:
 
 
 def _plausible(seconds: float) -> bool:
-    return math.isfinite(seconds) and 0 < seconds <= MAX_TOTAL_SECONDS + 60
+    # compared before any float(): a whole number of 400 digits (JSON allows it) is
+    # simply implausible, never an OverflowError
+    return 0 < seconds <= MAX_TOTAL_SECONDS + 60 and math.isfinite(seconds)

@@ -117,7 +117,7 @@ def parse_record(value: object, shown: str) -> Record:
             raise RecordError(f"{shown}: the record's \"version\" should be a whole number")
         if version > VERSION:
             raise RecordError(f"{shown}: this record was made by a newer guided (format "
-                              f"version {version}; this one reads version {VERSION}); "
+                              f"version {_short(version)}; this one reads version {VERSION}); "
                               "update guided to import it")
         client = _text(value.get("client"), "client", MAX_NAME, shown)
         bundle = value.get("bundle")
@@ -161,11 +161,22 @@ def _text(value: object, name: str, limit: int, where: str, *, empty: str = "") 
 
 
 def _number(value: object, name: str, where: str, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or (isinstance(value, float) and not math.isfinite(value)):
         raise RecordError(f"{where}: its {name!r} should be a number")
-    if not low <= value <= high:
-        raise RecordError(f"{where}: its {name!r} is {value}; it should be from {low:g} to {high:g}")
+    if not low <= value <= high:  # a whole number of 400 digits compares, never overflows
+        raise RecordError(f"{where}: its {name!r} is {_short(value)}; it should be from "
+                          f"{low:g} to {high:g}")
     return float(value)
+
+
+def _short(value: object) -> str:
+    """A number as the message shows it: 20 characters at most."""
+    try:
+        text = str(value)
+    except ValueError:  # more digits than Python writes out
+        return "a number far too large"
+    return text if len(text) <= 20 else f"{text[:12]}… ({len(text.lstrip('-'))} digits)"
 
 
 def _rating(value: object, name: str, where: str) -> int | None:
@@ -185,7 +196,11 @@ def _moment(value: object, name: str, where: str, now: dt.datetime) -> str:
                           "2026-11-30T20:15:00+01:00") from None
     if moment.tzinfo is None:
         raise RecordError(f"{where}: its {name!r} should say its offset from UTC (+01:00, Z)")
-    moment = moment.astimezone(dt.timezone.utc)
+    try:
+        moment = moment.astimezone(dt.timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first day Python knows
+        raise RecordError(f"{where}: its {name!r} ({text}) is too long ago to be a session") \
+            from None
     if moment > now + SKEW:
         raise RecordError(f"{where}: its {name!r} ({text}) is in the future (was the clock "
                           "of the device it came from right?)")

@@ -16,10 +16,12 @@ from guided.script.yamlfile import decode, read_bytes
 
 MAX_BYTES = 1024 * 1024
 MAX_LINES = 20_000  # a year of written days fits; the parser takes seconds per 10,000 lines
-# Markdown marks the parser pays dearly for (a 1 MiB run of '[' took it over a minute):
-# (characters, at most, what they are). A long written programme uses a few hundred.
+# Markdown marks the parser pays dearly for (a 1 MiB run of '[' took it over a minute, of
+# '<' three seconds): (characters, at most, what they are). The seed uses 55 in all.
 MARKUP_LIMITS = (("[", 5_000, "'[' (the start of a link or image)"),
-                 ("*_", 20_000, "'*' and '_' (emphasis)"))
+                 ("*_", 20_000, "'*' and '_' (emphasis)"),
+                 ("]!<>&\\`", 50_000, "other characters Markdown gives a meaning to "
+                                       "(] ! < > & \\ `)"))
 MD_SUFFIXES = (".md", ".markdown")
 SHAPE = ("expected a programme with '## Day 1: Title' sections, or a '## Your Journey Plan' "
          "with '### Week 1: Title' headings and a bullet for each focus (see docs/journeys.md)")
@@ -92,7 +94,7 @@ def _check_markup(text: str, display: str) -> None:
         line = text.count("\n", 0, index) + 1
         col = index - (text.rfind("\n", 0, index) + 1) + 1
         raise ScriptError(f"the file holds {count:,} {what}; a programme may hold at most {limit:,}, "
-                          "since more would take minutes to read (is this the programme you meant?)",
+                          "since more would keep the reader busy for a long time (is this the programme you meant?)",
                           Pos(display, line, col))
 
 
