@@ -17,6 +17,9 @@
    and the first audible sample of the rendered day track itself.
 
     python bench/programme_day.py [--engine hibari|pyttsx3] [--runs 3] [--nice 15]
+
+`make bench` runs it too (bench/run.py); the result is also written to
+bench/results/programme-day.json.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.first_sound import compile_bytecode, fresh_cache, wait_for_sound  # noqa: E402
+from bench.first_sound import compile_bytecode, fresh_cache, same_user_cache, wait_for_sound  # noqa: E402
 from tests.audio_devices import make_file_sink  # noqa: E402
 
 AUDIBLE = 1e-3  # about -60 dBFS: below this a sample counts as silence
@@ -137,6 +140,35 @@ def _priority() -> None:
             os.nice(-PRIORITY)
 
 
+def run(engine: str = "hibari", runs: int = 3) -> dict:
+    """For bench/run.py (`make bench`): also written to bench/results/programme-day.json."""
+    compile_bytecode()
+    with tempfile.TemporaryDirectory(prefix="guided-programme-day-") as tmp:
+        tmp_path = Path(tmp)
+        same_user_cache(tmp_path)
+        result = measure_track(engine, tmp_path / "track-cache")
+        primed = tmp_path / "track-cache"  # the engine's one-time files, kept as a user has them
+        for label, programme in (("journey today --play (seed, day 1)", seed()), ("play grounding", None)):
+            cold, warm = [], []
+            for i in range(runs):
+                cache = fresh_cache(tmp_path / f"cache-{label[:4]}-{i}", primed)
+                cold.append(first_sound(tmp_path / f"cold-{label[:4]}-{i}", cache, engine, programme))
+                warm.append(first_sound(tmp_path / f"warm-{label[:4]}-{i}", cache, engine, programme))
+            result.setdefault("first_sound_s", {})[label] = {
+                "cold_median": round(statistics.median(cold), 3), "warm_median": round(statistics.median(warm), 3),
+                "cold": [round(x, 3) for x in cold], "warm": [round(x, 3) for x in warm],
+                "target": TARGET_FIRST_SOUND}
+    result["load_average"] = [round(x, 1) for x in os.getloadavg()]  # other work inflates start times
+    result["summary"] = [
+        f"{label}: first sound {r['cold_median']} s cold, {r['warm_median']} s warm "
+        f"(median of {runs}; target {r['target']} s)" for label, r in result["first_sound_s"].items()]
+    result["summary"].append(f"load average at the end: {result['load_average']} on {os.cpu_count()} cores")
+    import json
+
+    (REPO / "bench" / "results" / "programme-day.json").write_text(json.dumps(result, indent=1) + "\n")
+    return result
+
+
 def main() -> None:
     global PRIORITY
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -146,25 +178,9 @@ def main() -> None:
                         help="run the measured guided processes this many steps ahead of other work")
     args = parser.parse_args()
     PRIORITY = args.nice
-    compile_bytecode()
-    with tempfile.TemporaryDirectory(prefix="guided-programme-day-") as tmp:
-        tmp_path = Path(tmp)
-        result = measure_track(args.engine, tmp_path / "track-cache")
-        primed = tmp_path / "track-cache"  # the engine's one-time files, kept as a user has them
-        for label, programme in (("journey today --play (seed, day 1)", seed()), ("play grounding", None)):
-            cold, warm = [], []
-            for i in range(args.runs):
-                cache = fresh_cache(tmp_path / f"cache-{label[:4]}-{i}", primed)
-                cold.append(first_sound(tmp_path / f"cold-{label[:4]}-{i}", cache, args.engine, programme))
-                warm.append(first_sound(tmp_path / f"warm-{label[:4]}-{i}", cache, args.engine, programme))
-            result.setdefault("first_sound_s", {})[label] = {
-                "cold_median": round(statistics.median(cold), 3), "warm_median": round(statistics.median(warm), 3),
-                "cold": [round(x, 3) for x in cold], "warm": [round(x, 3) for x in warm],
-                "target": TARGET_FIRST_SOUND}
-    result["load_average"] = [round(x, 1) for x in os.getloadavg()]  # other work inflates start times
     import json
 
-    print(json.dumps(result, indent=1))
+    print(json.dumps(run(args.engine, args.runs), indent=1))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-MODULES = ["export_bench", "encode_bench", "first_sound", "voice_bench"]
+MODULES = ["export_bench", "encode_bench", "first_sound", "programme_day", "export_ratios",
+           "peak_headroom", "voice_bench"]
 
 
 def main(argv: list[str]) -> int:

@@ -2,14 +2,17 @@
 
 Everything guided writes for the user (exports, transcripts, schemas, log exports,
 WAV auditions) and its own small state files are written to a hidden temporary file
-in the target's folder and renamed into place, so Ctrl-C or a crash never leaves a
-half-written file behind. (The clip cache keeps its own variant in ``guided.speech.cache``:
-its temporary names are ones ``guided cache prune`` knows to clean up.)
+in the target's folder and moved into place by ``move_into_place`` (the one last step
+of every atomic write in guided: ``replacing``, ``creating``, the output writer, the clip
+cache, kept engine files), so Ctrl-C or a crash never leaves a half-written file behind.
+(The clip cache names its temporary files its own way, ones ``guided cache prune`` knows
+to clean up, and hands them to ``move_into_place`` too.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -111,6 +114,40 @@ def _alive(pid: int) -> bool:
     return pid_alive(pid)
 
 
+def move_into_place(tmp: Path | str, target: Path | str, *, overwrite: bool = True) -> None:
+    """The finished temporary file ``tmp`` (in ``target``'s folder) becomes ``target`` in
+    one step, so a reader sees the old file or the new one, never half of one. With
+    ``overwrite=False`` a file already at ``target`` is never replaced (a hard link, which
+    fails if one appeared meanwhile; on a file system without hard links, a rename when
+    nothing is there): ``FileExistsError``, and ``tmp`` is left for the caller to remove."""
+    if overwrite:
+        os.replace(tmp, target)
+        return
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "it already exists", str(target)) from None
+        os.replace(tmp, target)
+        return
+    Path(tmp).unlink(missing_ok=True)
+
+
+@contextmanager
+def creating(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target`` to write; on success it becomes ``target``,
+    which must not exist (``FileExistsError`` if it appeared meanwhile); on any error
+    (or Ctrl-C) it is removed and nothing is left behind."""
+    tmp = temp_beside(target)
+    try:
+        yield tmp
+        move_into_place(tmp, target, overwrite=False)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 @contextmanager
 def replacing(target: Path) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``target`` (a symlink's
@@ -121,7 +158,7 @@ def replacing(target: Path) -> Iterator[Path]:
     tmp = temp_beside(real)
     try:
         yield tmp
-        os.replace(tmp, real)
+        move_into_place(tmp, real)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         if str(tmp) not in (exc.filename, exc.filename2) and str(real) not in (exc.filename, exc.filename2):

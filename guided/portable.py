@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,49 +52,18 @@ def locked(lock_file: Path, timeout: float = 30.0) -> Iterator[None]:
     """Hold an exclusive lock on ``lock_file`` (made if missing, never removed) for a
     read-change-write of a small file that two guided commands might do at once (the
     settings, a recorded voice's voice.json). Waits up to ``timeout`` seconds, then
-    raises ``LockTimeout``. ``flock`` on Linux and macOS, ``msvcrt.locking`` on Windows;
-    the lock goes with the process, so a killed command never leaves it held."""
+    raises ``LockTimeout``. The one lock helper: the ``filelock`` library's, ``flock`` on
+    Linux and macOS, ``msvcrt.locking`` on Windows, so the lock goes with the process and
+    a killed command never leaves it held (tested on Linux: tests/test_locks.py)."""
+    import filelock
+
     lock_file.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    lock = filelock.FileLock(lock_file, timeout=timeout, mode=0o600)
     try:
-        deadline = time.monotonic() + timeout
-        while not _try_lock(fd):
-            if time.monotonic() > deadline:
-                raise LockTimeout(str(lock_file))
-            time.sleep(0.05)
-        try:
-            yield
-        finally:
-            _unlock(fd)
+        lock.acquire(poll_interval=0.05)
+    except filelock.Timeout:
+        raise LockTimeout(str(lock_file)) from None
+    try:
+        yield
     finally:
-        os.close(fd)
-
-
-def _try_lock(fd: int) -> bool:
-    if WINDOWS:  # pragma: no cover - Windows only
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-def _unlock(fd: int) -> None:
-    if WINDOWS:  # pragma: no cover - Windows only
-        import msvcrt
-
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
-        return
-    import fcntl
-
-    fcntl.flock(fd, fcntl.LOCK_UN)
+        lock.release()

@@ -246,27 +246,24 @@ def test_new_from_refuses_a_clashing_part_before_writing_anything(cli, isolated_
 def test_new_from_takes_back_what_it_wrote_when_a_later_file_fails(cli, isolated_home, tmp_path,
                                                                    monkeypatch):
     import errno
-    import os
 
-    from guided.commands import authoring
     from tests.helpers import one_line_error, write
 
     source = _script_with_two_parts(tmp_path)
     scripts = isolated_home / "scripts"
     mine = write(scripts, "keep.yaml", "title: Keep\nsteps:\n  - say: Kept.\n")
-    real_fdopen = os.fdopen
+    real_write = Path.write_bytes
     opened: list[str] = []
 
-    def fdopen(fd, *args, **kwargs):
-        fh = real_fdopen(fd, *args, **kwargs)
-        opened.append(str(fd))
-        if len(opened) == 2:  # the second file: the disk fills up
-            fh.close()
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return fh
+    def write_bytes(self: Path, data: bytes) -> int:
+        if scripts in self.parents:  # a file of the copy, written beside its place
+            opened.append(str(self))
+            if len(opened) == 2:  # the second file: the disk fills up
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, data)
 
     with monkeypatch.context() as m:
-        m.setattr(authoring.os, "fdopen", fdopen)
+        m.setattr(Path, "write_bytes", write_bytes)
         result = cli("new", "cpy", "--from", str(source))
     one_line_error(result, f"cannot write {scripts / 'parts' / 'a.yaml'}: the disk is full")
     assert sorted(p.relative_to(scripts).as_posix() for p in scripts.rglob("*")) == ["keep.yaml"]

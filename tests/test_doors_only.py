@@ -38,7 +38,7 @@ ALLOWED = {
     "i18n.py:open": "a compiled message catalogue shipped inside the package (guided/locale)",
     "outputs/pagetext.py:json.loads": "a string literal of the page template shipped inside the "
                                       "package, read as the JSON string it is written as",
-    "speech/pyttsx3_engine.py:wave.open": "the WAV espeak-ng just wrote into guided's "
+    "speech/pyttsx3_engine.py:sf.SoundFile": "the WAV espeak-ng just wrote into guided's "
                                                         "own temporary folder",
     "outputs/encode.py:soundfile.SoundFile": "the export this process just wrote",
     # user-written files, through their own guarded readers (regular file, size cap, UTF-8)

@@ -186,3 +186,11 @@ def test_a_voice_name_that_is_not_text_reads_as_the_byte_typed():
 
     message = str(_no_such_voice("\udcff", ENGINE_NAMES, AUTO, None))
     assert message.startswith("there is no voice '\\xff'") and "udcff" not in message
+
+
+@pytest.mark.speech  # the message looks the name up in every engine's voices (espeak-ng's too)
+def test_preview_with_a_voice_not_here_says_so_as_play_does(cli, monkeypatch):
+    monkeypatch.setenv("GUIDED_ENGINE", "test")
+    line = one_line(cli("preview", "grounding", "--voice", "nonsense"))
+    assert line.startswith("guided: there is no voice 'nonsense'")
+    assert cli("preview", "grounding").returncode == 0  # no --voice: the preview as before

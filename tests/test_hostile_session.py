@@ -98,3 +98,62 @@ def test_now_takes_a_regional_or_capitalised_german_tag_as_german(cli, isolated_
     assert result.returncode == 0, result.stderr
     german = json.loads(cli("now", "--level", "5", "--json", "-l", "de").stdout)
     assert json.loads(result.stdout) == german and german
+
+
+# -- hibari's kept facts: a voice named anywhere is not loaded ---------------------------
+
+def _facts_naming(folder: Path, place: Path) -> Path:
+    """hibari's facts as guided keeps them, with the voice's file moved to ``place``."""
+    from guided.speech import hibari_engine, hibari_facts
+
+    folder.parent.mkdir(exist_ok=True)
+    hibari_engine.voice_files(folder)  # asks hibari once and keeps what it said
+    facts = folder / hibari_facts.FILE_NAME
+    data = json.loads(facts.read_text(encoding="utf-8"))
+    assert hibari_facts.kept(folder) is not None  # as written: used
+    for entry in data["voices"].values():
+        entry["path"] = str(place)
+    facts.write_text(json.dumps(data), encoding="utf-8")
+    return facts
+
+
+@pytest.mark.parametrize("where", ["elsewhere", "same-size-elsewhere", "in-the-facts-folder"])
+def test_facts_naming_a_voice_file_elsewhere_are_not_used(tmp_path: Path, where: str) -> None:
+    from guided.speech import hibari_facts
+
+    if where == "elsewhere":
+        place = tmp_path / "passwd"
+        place.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    else:  # the right size, but not where hibari keeps voices
+        place = tmp_path / "model.onnx"
+        place.write_bytes(b"\0" * 7936868)
+    folder = tmp_path / "cache" / "hibari"
+    _facts_naming(folder, place)
+    if where == "in-the-facts-folder":  # a file in the facts' own folder of another size
+        (folder / "x.onnx").write_bytes(b"\0" * 10)
+        data = json.loads((folder / hibari_facts.FILE_NAME).read_text(encoding="utf-8"))
+        for entry in data["voices"].values():
+            entry["path"] = str(folder / "x.onnx")
+        (folder / hibari_facts.FILE_NAME).write_text(json.dumps(data), encoding="utf-8")
+    assert hibari_facts.kept(folder) is None  # hibari is asked again; nothing is loaded from there
+
+
+# -- Pico's text rules: ellipses are pauses, but a line of them is not an hour -----------
+
+def test_a_run_of_ellipses_is_one_pause_for_pico() -> None:
+    from guided.speech.pico.text import for_pico
+
+    assert for_pico("Atme ein … … … und aus") == "Atme ein ... und aus"
+    assert for_pico("Breathe in .. … ... and out") == "Breathe in ... and out"
+    assert for_pico("one… two") == "one... two"  # a single one is as before
+
+
+@pytest.mark.speech
+def test_a_phrase_of_spaced_ellipses_lasts_seconds_not_an_hour(cli, isolated_home, tmp_path):
+    import soundfile
+
+    out = tmp_path / "dots.wav"
+    text = "Breathe in " + "… " * 1500 + "and out."  # 3,000 characters: one phrase may hold it
+    result = cli("say", text, "--engine", "pico", "--voice", "pico-en-us", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert soundfile.info(str(out)).duration < 10  # was 2,507 s: 1.7 s of silence per "…"

@@ -202,3 +202,15 @@ def test_a_damaged_settings_file_still_lists_with_estimates(cli, tiny, tmp_path,
 def test_a_wrong_guided_engine_still_lists_with_estimates(cli, tiny, monkeypatch):
     monkeypatch.setenv("GUIDED_ENGINE", "nonsense")
     assert listed(cli).startswith("~")
+
+
+def test_the_tracks_of_one_programme_have_lengths_of_their_own():
+    """A Markdown programme's introduction and days are read from one file (one hash):
+    each track's length is noted under its own key."""
+    from guided.practice.journeys import load_journey, load_practice
+
+    j = load_journey(Path(__file__).parent / "fixtures" / "attachment-healing.md")
+    scripts = [load_practice(j, ref) for day in j.days for ref in day.practices]
+    assert len(scripts) >= 2 and len({s.source_hash for s in scripts}) == 1
+    keys = {known_lengths.length_key(s, None, rate=140, pace=1.0, variables={}) for s in scripts}
+    assert len(keys) == len(scripts)

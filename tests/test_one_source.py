@@ -1,10 +1,14 @@
-"""One source per fact (issue 19 item 4), kept so by a test: the 16-bit scale is
-written only in guided/pcm.py, and difflib is asked only in guided/script/suggest.py."""
+"""One source per fact (issue 19 items 1 and 4), kept so by a test: the 16-bit scale is
+written only in guided/pcm.py, difflib is asked only in guided/script/suggest.py, the
+environment is read at the command line, files are moved into place only by
+guided/atomic.py, and WAV files go through soundfile."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "guided"
 
@@ -74,3 +78,51 @@ def test_every_allowed_read_still_happens() -> None:
     for where in ENVIRONMENT_READS_ALLOWED:
         lines = [code for _, code in _code_lines(PACKAGE / where)]
         assert any(ENVIRONMENT_READ.search(code) for code in lines), where
+
+
+# Files are moved into place in one place (guided/atomic.py, move_into_place); the moves
+# left elsewhere are not writes, and say why.
+RENAMES_ALLOWED = {
+    "atomic.py": "move_into_place itself",
+    "practice/pending.py": "sessions-pending.jsonl is taken aside to be merged, and put back "
+                          "when it cannot be: a file moved whole, never written",
+}
+RENAME = re.compile(r"\bos\.(replace|rename|renames)\(|\.rename\(")  # str has no .rename
+
+
+def test_files_are_moved_into_place_in_one_place() -> None:
+    found = [f"{p.relative_to(PACKAGE).as_posix()}:{n}" for p in sorted(PACKAGE.rglob("*.py"))
+             if p.relative_to(PACKAGE).as_posix() not in RENAMES_ALLOWED
+             for n, code in _code_lines(p) if RENAME.search(code)]
+    assert found == [], "write with guided.atomic (replacing, creating, move_into_place) instead"
+
+
+def test_wav_files_are_written_with_soundfile() -> None:
+    """No hand-driven WAV writer or reader beside soundfile."""
+    found = [f"{p.relative_to(PACKAGE).as_posix()}:{n}" for p in sorted(PACKAGE.rglob("*.py"))
+             for n, code in _code_lines(p) if re.search(r"^\s*(import wave\b|from wave import)", code)]
+    assert found == [], "read and write WAV with soundfile"
+
+
+@pytest.mark.parametrize("channels", [1, 2, 8])
+def test_a_take_keeps_its_sha256(channels: int) -> None:
+    """A take's bytes are what the standard library's wave module wrote before guided
+    used soundfile, so the sha256 voice.json keeps for each take still names it."""
+    import io
+    import wave
+
+    import numpy as np
+
+    from guided.pcm import to_int16
+    from guided.speech.recorded.store import wav_bytes
+
+    samples = np.random.default_rng(channels).uniform(-1, 1, (3000, channels)).astype(np.float32)
+    if channels == 1:
+        samples = samples[:, 0]
+    before = io.BytesIO()
+    with wave.open(before, "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(to_int16(samples).astype("<i2").tobytes())
+    assert wav_bytes(samples, 44100) == before.getvalue()

@@ -184,7 +184,14 @@ def test_something_other_than_a_file_in_the_facts_place_is_left_alone(tmp_path: 
     assert hibari_facts.kept(folder) is None
 
 
-def test_no_cache_folder_is_made_for_the_facts_alone(tmp_path: Path) -> None:
-    folder = tmp_path / "no-cache-yet" / "hibari"
-    assert "heart" in hibari_engine.voice_files(folder)
+def test_no_cache_folder_is_made_for_the_facts_alone(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from guided.commands.environment import apply_environment
+
+    monkeypatch.setenv("GUIDED_CACHE_DIR", str(tmp_path / "no-cache-yet"))
+    apply_environment()  # as the command line reads it (the fixture puts the old one back)
+    assert "heart" in hibari_engine.voice_files()  # choosing a voice (`guided check`, say)
     assert not (tmp_path / "no-cache-yet").exists()
+    (tmp_path / "no-cache-yet").mkdir()
+    assert "heart" in hibari_engine.voice_files()
+    assert hibari_facts.kept(tmp_path / "no-cache-yet" / "hibari") is not None

@@ -11,7 +11,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,30 +59,17 @@ def starter_text(name: str, practice: str = "custom") -> str:
 
 
 def write_new(path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet, atomically (temp file, then a no-clobber link)."""
+    """Write a file that must not exist yet, whole or not at all (``guided.atomic.creating``:
+    a temporary file beside it, then a no-clobber link)."""
+    from guided.atomic import creating
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise GuidedError(f"cannot write {path}: {disk_problem(exc)}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        try:
-            os.link(tmp, path)  # fails if the file appeared meanwhile: never overwrites
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links
-            if path.exists():
-                raise FileExistsError(path) from None
-            os.replace(tmp, path)
+        with creating(path) as tmp:
+            tmp.write_bytes(data)
     except FileExistsError:
         raise GuidedError(f"{path} already exists; open it with `guided edit {path.stem}`") from None
     except OSError as exc:  # a full disk: name the file, never the hidden temporary one
         raise GuidedError(f"cannot write {path}: {disk_problem(exc)}") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def included_files(script: Script) -> list[Path]:

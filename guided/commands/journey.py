@@ -212,6 +212,7 @@ def _play_day(j: Journey, day: Day, chosen: Chosen, *, reflection: str | None, a
     from guided.outcomes import REACHED_END
     from guided.outputs import liveline  # a warning while playing goes above the progress line
     from guided.outputs.player import PlayOptions, play_script
+    from guided.outputs.player.play import prepare
     from guided.outputs.player.screen import is_interactive
     from guided.practice import sessionlog
     from guided.practice.checks import check_practices, require_known_variables
@@ -231,12 +232,16 @@ def _play_day(j: Journey, day: Day, chosen: Chosen, *, reflection: str | None, a
         for problem in problems:
             click.echo(printable(str(problem)), err=True)
         sys.exit(1)
-    found = check_output(chosen.device)  # before asking anything: no device, no questions
-    interactive = is_interactive()
-    rate_it = interactive and ask and load_preferences().ratings
-    log = (open_for_practice(warn=lambda message: liveline.echo(message, err=True))
-           if sessionlog.logging_enabled() else None)  # never stops the practice
+    found = check_output(chosen.device)  # before asking anything or any speech: no device, no questions
+    # The first practice's speech starts being made now, while the log and the questions
+    # are seen to (first sound, issues 13 and 21).
+    first = prepare(scripts[0], PlayOptions(chosen)) if scripts else None
+    log = None
     try:
+        interactive = is_interactive()
+        rate_it = interactive and ask and load_preferences().ratings
+        log = (open_for_practice(warn=lambda message: liveline.echo(message, err=True))
+               if sessionlog.logging_enabled() else None)  # never stops the practice
         before = ask_rating(BEFORE, language=language) if rate_it else None
         result = None
         recorder = (SessionRecorder(log, distress_before=before, journey=j.name, journey_day=day.number)
@@ -245,7 +250,8 @@ def _play_day(j: Journey, day: Day, chosen: Chosen, *, reflection: str | None, a
             title = filled_title(script, variables)
             click.echo("\n" + _("Playing {title}. You can stop at any time with Ctrl-C.").format(title=title))
             options = PlayOptions(chosen, device=found.index, interactive=interactive)
-            result = play_script(script, options, recorder)
+            prepared, first = first, None  # the first practice plays what was prepared
+            result = play_script(script, options, recorder, prepared=prepared)
             if recorder is not None:
                 recorder.distress_before = None  # the rating belonged to the first practice
             if result.stop_wanted:
@@ -289,6 +295,8 @@ def _play_day(j: Journey, day: Day, chosen: Chosen, *, reflection: str | None, a
             sys.exit(130)
         click.echo(_("Thank you for taking this time."))
     finally:
+        if first is not None:
+            first.close()  # not played (no device, Ctrl-C at a question)
         if log is not None:
             log.close()
 

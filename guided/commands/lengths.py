@@ -53,7 +53,11 @@ def cached_lengths(script: Script, chosen: Chosen) -> tuple[Measure | None, Call
         from guided.speech.speaker import Speaker
 
         speaker = Speaker(speech_settings(script, chosen.voice), chosen.cache)
-    except (ImportError, GuidedError):
+    except ImportError:
+        return None, lambda: None
+    except GuidedError:
+        if getattr(chosen.voice, "voice", None):  # a --voice not here: one line, as play says
+            raise
         return None, lambda: None
 
     def measure(text: str) -> int | None:

@@ -30,18 +30,16 @@ def say_format(path: Path) -> str:
 
 
 def write_wav(path: Path, samples, sample_rate: int, *, force: bool = True) -> None:
-    """Write mono float32 samples as a 16-bit WAV, whole or not at all."""
-    import wave
+    """Write mono float32 samples as a 16-bit WAV, whole or not at all (soundfile, as
+    every other audio file guided writes)."""
+    import soundfile as sf
 
     from guided.outputs.writer import check_target, writing
     from guided.speech.trim import to_int16
 
     real = check_target(path, force=force, what="the phrase")
-    with writing(real, force=force) as tmp, wave.open(str(tmp), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(sample_rate)
-        out.writeframes(to_int16(samples).tobytes())
+    with writing(real, force=force) as tmp:
+        sf.write(str(tmp), to_int16(samples), sample_rate, subtype="PCM_16", format="WAV")
 
 
 def write_phrase(path: Path, samples, sample_rate: int, *, force: bool = False) -> None:

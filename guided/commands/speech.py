@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from pathlib import Path
 
 import click
 
@@ -192,16 +193,16 @@ def cache() -> None:
     """
 
 
-def _open(cache_dir: str | None):
-    from guided.paths import cache_dir as find_cache_dir
+def _open(cache_dir: Path):
+    """The clip cache in the folder ``--cache-dir`` resolved (``cache_option``)."""
     from guided.speech.cache import ClipCache
 
-    return ClipCache(find_cache_dir(cache_dir))
+    return ClipCache(cache_dir)
 
 
 @cache.command()
 @cache_option
-def info(cache_dir: str | None) -> None:
+def info(cache_dir: Path) -> None:
     """Where the cache is, how many clips it holds and how big it is."""
     details = _open(cache_dir).info()
     click.echo(f"Location: {details.location}")
@@ -212,7 +213,7 @@ def info(cache_dir: str | None) -> None:
 @cache.command()
 @cache_option
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-def clear(cache_dir: str | None, yes: bool) -> None:
+def clear(cache_dir: Path, yes: bool) -> None:
     """Delete every cached clip."""
     store = _open(cache_dir)
     if not yes and sys.stdin.isatty():
@@ -232,7 +233,7 @@ def clear(cache_dir: str | None, yes: bool) -> None:
 @click.option("--older-than", "older_than", required=True, metavar="AGE",
               help="Delete clips not used for this long, with a unit: 30d (days), 12h (hours), 2w (weeks).")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
-def prune(cache_dir: str | None, older_than: str, yes: bool) -> None:
+def prune(cache_dir: Path, older_than: str, yes: bool) -> None:
     """Delete clips that have not been used for a while.
 
     Says how many clips that is, and asks first on a terminal. A clip counts as

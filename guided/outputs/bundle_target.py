@@ -14,7 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from guided.atomic import temp_name
+from guided.atomic import move_into_place, temp_name
 from guided.errors import GuidedError
 from guided.outputs.writer import Guard, check_target, plain_name, writing
 
@@ -83,7 +83,7 @@ def _move_into_place(work: Path, out: Path, as_zip: bool, force: bool = False) -
     old = None
     if out.exists():  # --force on a previous bundle: swap the new folder in, then remove the old
         old = Path(tempfile.mkdtemp(prefix=temp_name(out), suffix=".building", dir=out.parent))
-        os.replace(out, old)
-    os.replace(work, out)
+        move_into_place(out, old)  # the earlier bundle, set aside whole
+    move_into_place(work, out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -5,10 +5,12 @@
 2. Read it back with one linear gain to -19 LUFS (mono), through a gentle look-ahead
    limiter only if that gain would push the true peak over -1 dBTP, and encode it
    in-process, block by block (``guided.outputs.encode``: libsndfile through soundfile,
-   MP3 with LAME through lameenc). An MP3 is then decoded and its true peak measured;
-   if a lossy encoder put it over -1 dBTP, it is encoded again from the kept render
-   with the limiter lower (at most ``RETRIES`` times). Tags and chapters are then
-   written with mutagen.
+   MP3 with LAME through lameenc). The true peak of what the encoder was given is
+   known (the gain is linear, the limiter holds its ceiling), so an MP3 is decoded and
+   measured only when that leaves less room under -1 dBTP than LAME's overshoot needs
+   (``ENCODER_HEADROOM_DB``); if it is then over -1 dBTP, it is encoded again from the
+   kept render with the limiter lower (at most ``RETRIES`` times), each retry decoded
+   and checked. Tags and chapters are then written with mutagen.
 
 The output only appears when complete: the encoder writes a hidden temporary file in
 the same folder, which is renamed over the target at the very end. Any error or Ctrl-C
@@ -49,6 +51,10 @@ assert tuple(ENCODINGS) == AUDIO_FORMATS  # one encoder for each format the comm
 CHECKED_FORMATS = ("mp3",)  # lossy formats whose decoded true peak is checked after encoding
 RETRIES = 2  # encodings again, each with the limiter lower, if the decoded peak is over the ceiling
 RETRY_MARGIN = 0.5  # dB below the ceiling, beyond the measured overshoot, for each retry
+# How far LAME's MP3, decoded, may go above the audio it was given: the worst over the
+# built-in library is 0.15 dB (bench/peak_headroom.py; tests/test_mp3_peak.py checks it). When the audio leaves this much room under the ceiling (always, as the limiter
+# keeps it at LIMIT_AT), the MP3 is not decoded again to be measured.
+ENCODER_HEADROOM_DB = 0.5
 EXPORT_BLOCK = 15360  # bigger blocks than playback; with the 1024-tap K-weighting, one 16384 FFT each
 ALBUM = "guided practices"
 GENRE = "Guided practice"
@@ -143,6 +149,9 @@ def export_timeline(
                        tmp, fmt)
                 if fmt not in CHECKED_FORMATS or math.isinf(measured.true_peak):
                     break
+                if attempt == 0 and source_peak(measured.true_peak, gain, limited, ceiling) \
+                        <= TRUE_PEAK_CEILING - ENCODER_HEADROOM_DB:
+                    break  # room enough for the encoder's overshoot (a retry is always checked)
                 # A lossy encoder can put a decoded peak above the ceiling the limiter kept
                 # to: measure the file as played back, and if it is over, encode it again
                 # from the spooled render with the limiter lower by the overshoot.
@@ -153,6 +162,13 @@ def export_timeline(
                 ceiling -= decoded - TRUE_PEAK_CEILING + RETRY_MARGIN
             write_tags(tmp, fmt, timeline)
     return ExportResult(out, timeline.seconds, measured, gain, limited, decoded)
+
+
+def source_peak(true_peak: float, gain_db: float, limited: bool, ceiling: float = LIMIT_AT) -> float:
+    """The true peak (dBTP) of the audio handed to the encoder, known without measuring it
+    again: the loudness gain is linear, and the limiter keeps the 4x-oversampled peak at
+    or under its ``ceiling``."""
+    return min(true_peak + gain_db, ceiling) if limited else true_peak + gain_db
 
 
 class _Spool:

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guided.atomic import temp_file
+from guided.atomic import move_into_place, temp_file
 from guided.errors import GuidedError
 
 STDOUT_NAMES = ("-", "/dev/stdout")
@@ -144,21 +144,12 @@ def _check_folder(folder: Path, shown: Path) -> None:
 
 
 def commit(tmp: Path, real: Path, *, force: bool) -> None:
-    """Move the finished temporary file into place; without ``force`` never over a file
-    that appeared meanwhile."""
-    if force:
-        os.replace(tmp, real)
-        return
+    """Move the finished temporary file into place (``guided.atomic.move_into_place``);
+    without ``force`` never over a file that appeared meanwhile."""
     try:
-        os.link(tmp, real)
+        move_into_place(tmp, real, overwrite=force)
     except FileExistsError:
         raise GuidedError(f"{real} appeared while it was being written; it was left as it was") from None
-    except OSError:  # a file system without hard links
-        if real.exists():
-            raise GuidedError(f"{real} appeared while it was being written; it was left as it was") from None
-        os.replace(tmp, real)
-        return
-    tmp.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -10,7 +10,8 @@ record in the clip cache folder, ``lengths.json``::
     {"format": 1, "lengths": {"<sha256 of what decides the length>": 394.12, ...}}
 
 The key is the sha256 of what decides the length: the practice file's own hash (with
-its includes), whether a bed's closing tail is added, the voice as asked for (engine,
+its includes) and the practice's name and title (a Markdown programme's tracks share
+one file), whether a bed's closing tail is added, the voice as asked for (engine,
 ``--voice``, the settings' voice), the speaking rate, the pace and the variables.
 ``list`` builds the same key from your settings and shows the real length where one is
 noted, and the estimate, marked as one, where not.
@@ -62,6 +63,8 @@ def length_key(script: Script, voice: VoiceChoice | str | None, *, rate: int, pa
     choice = voice if isinstance(voice, VoiceChoice) else VoiceChoice(voice=voice)
     parts = {
         "script": script.source_hash,
+        # a programme's tracks share their file's hash: the track tells them apart
+        "name": script.name, "title": script.title,
         "tail": script.ambience != "none",
         "engine": choice.engine, "voice": choice.voice, "settings_voice": choice.settings_voice,
         "several": bool(choice.several and choice.voice),  # it only changes what --voice means

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from guided.atomic import move_into_place
 from guided.errors import GuidedError
 from guided.samples import SAMPLE_RATE
 from guided.timeline.plan import normalise_text
@@ -174,12 +175,12 @@ class ClipCache:
                     f.write(payload)
                 os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide clips from other users
                 try:
-                    os.replace(tmp, path)
+                    move_into_place(tmp, path)
                 except OSError as exc:
                     if exc.errno not in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST):
                         raise
                     _remove_any(path)  # a folder where the clip belongs
-                    os.replace(tmp, path)
+                    move_into_place(tmp, path)
                 return path
             except FileNotFoundError:
                 if attempt == 4:

@@ -86,6 +86,7 @@ def _facts(folder: Path | None) -> tuple[str, dict[str, tuple[Path, dict[str, An
     they still hold, else from hibari itself (and then kept)."""
     from guided.speech import hibari_facts
 
+    engines_own = folder is not None  # the engine's folder, which it fills anyway
     if folder is None:
         from guided.paths import cache_dir
 
@@ -109,7 +110,7 @@ def _facts(folder: Path | None) -> tuple[str, dict[str, tuple[Path, dict[str, An
         if path.is_file():
             found[name] = (path, info)
     version = _hibari_version()
-    hibari_facts.keep(folder, version, found, where, stamp)
+    hibari_facts.keep(folder, version, found, where, stamp, make=engines_own)
     return version, found
 
 

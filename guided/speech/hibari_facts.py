@@ -14,7 +14,9 @@ used while all of these still hold:
 - the same voice folder: where hibari looks for voices (``HIBARI_HOME``, else the
   user cache's ``hibari/``, as its documentation says) is the folder written down;
 - the same voices: that folder has not changed since (its time of change), and every
-  voice written down is still a file.
+  voice written down is still a file, inside hibari's package or its voice folder, of
+  the size hibari gave (facts naming any other file are not used: nothing else is
+  ever loaded as a voice).
 
 Otherwise, or when the file is missing, damaged or something other than a regular
 file (read through ``guided.doors.keptfile``), hibari is imported as before and the
@@ -38,16 +40,23 @@ PACKAGE_FILES = ("__init__.py", "voices.py", "tts.py", "assets/voices.json")
 Voices = dict[str, tuple[Path, dict[str, Any]]]
 
 
-def signature() -> str | None:
-    """The installed hibari and the places it looks at, without importing it; None when
-    it is not installed as a package of files."""
+def _package() -> Path | None:
+    """The installed hibari's package folder, found without importing it."""
     try:
         spec = importlib.util.find_spec("hibari")
     except (ImportError, ValueError):
         return None
     if spec is None or not spec.submodule_search_locations:
         return None
-    package = Path(next(iter(spec.submodule_search_locations)))
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def signature() -> str | None:
+    """The installed hibari and the places it looks at, without importing it; None when
+    it is not installed as a package of files."""
+    package = _package()
+    if package is None:
+        return None
     parts = [f"format {FORMAT}", str(package)]
     for name in PACKAGE_FILES:
         try:
@@ -104,7 +113,7 @@ def kept(folder: Path) -> tuple[str, Voices] | None:
         voices: Voices = {}
         for name, entry in dict(data["voices"]).items():
             path, info = Path(str(entry["path"])), entry["info"]
-            if not isinstance(info, dict) or not path.is_file():
+            if not isinstance(info, dict) or not _voice_file(path, info, where):
                 return None
             voices[str(name)] = (path, info)
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -112,10 +121,28 @@ def kept(folder: Path) -> tuple[str, Voices] | None:
     return (version, voices) if isinstance(version, str) and version else None
 
 
-def keep(folder: Path, version: str, voices: Voices, voice_folder: str, stamp: int | None) -> None:
+def _voice_file(path: Path, info: dict[str, Any], where: str) -> bool:
+    """``path`` is a voice file where hibari keeps them (its package, its voice folder)
+    and of the size hibari gave: a fact naming any other file (``/etc/passwd``, a model
+    of another size) means the facts are not used, so nothing else is ever loaded."""
+    package = _package()
+    try:
+        real = path.resolve(strict=True)
+        places = [p.resolve() for p in (package, Path(where)) if p is not None]
+        if not path.is_file() or not any(real.is_relative_to(p) for p in places):
+            return False
+        size = info.get("bytes")
+        return not isinstance(size, int) or real.stat().st_size == size
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def keep(folder: Path, version: str, voices: Voices, voice_folder: str, stamp: int | None,
+         *, make: bool = True) -> None:
     """Write the facts down in ``folder`` (``stamp``: ``folder_stamp(voice_folder)`` taken
-    before the voices were looked at). A folder that cannot be written, or something
-    other than a file in the facts' place, only means hibari is imported next time."""
+    before the voices were looked at); without ``make``, only when the cache ``folder``
+    belongs to is already there. A folder that cannot be written, or something other
+    than a file in the facts' place, only means hibari is imported next time."""
     from guided.atomic import write_atomic
     from guided.doors.keptfile import kept_path
     from guided.errors import GuidedError
@@ -135,9 +162,9 @@ def keep(folder: Path, version: str, voices: Voices, voice_folder: str, stamp: i
             "voice_folder_stamp": stamp,
             "voices": {name: {"path": str(path), "info": info} for name, (path, info) in voices.items()}}
     try:
-        if not folder.parent.is_dir():  # no cache yet: it is not made for this alone
+        if not make and not folder.parent.is_dir():  # no cache yet: not made for this alone
             return
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         write_atomic(target, json.dumps(data, indent=1, sort_keys=True))
     except (OSError, GuidedError, TypeError, ValueError):
         return

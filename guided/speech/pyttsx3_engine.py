@@ -21,7 +21,6 @@ import os
 import platform
 import shutil
 import tempfile
-import wave
 from pathlib import Path
 from typing import Any
 
@@ -175,12 +174,14 @@ class Pyttsx3Backend:
         self._engine.runAndWait()
         if not path.is_file():
             return b"", 0
-        with wave.open(str(path), "rb") as f:
-            rate_hz, width, channels = f.getframerate(), f.getsampwidth(), f.getnchannels()
-            frames = f.readframes(f.getnframes())
+        import soundfile as sf
+
+        with sf.SoundFile(str(path)) as f:
+            rate_hz, subtype, channels = f.samplerate, f.subtype, f.channels
+            frames = f.read(dtype="int16").astype("<i2", copy=False).tobytes()
         path.unlink(missing_ok=True)
-        if width != 2 or channels != 1:
-            raise RuntimeError(f"unexpected WAV from pyttsx3 ({channels} ch, {8 * width}-bit)")
+        if subtype != "PCM_16" or channels != 1:
+            raise RuntimeError(f"unexpected WAV from pyttsx3 ({channels} ch, {subtype})")
         return frames, rate_hz
 
     def close(self) -> None:

@@ -10,7 +10,9 @@ bench/pico_ligatures.py, and by the length of Pico's own pauses; issue 22).
   words heard wrong at rate 140, written out 8 to 9); it reads ``oe`` in these words right.
 - An ellipsis written as one sign (``…``) is passed over by Pico without any pause,
   while three full stops make one (about a second at rate 140): both are given as three
-  full stops, so a practice pauses at ``Atme ein… und aus`` however it was typed.
+  full stops, so a practice pauses at ``Atme ein… und aus`` however it was typed. A run
+  of them (``… … …``) is one pause: Pico paused about 1.7 s for each, so a phrase of
+  1,500 spaced ellipses was 42 minutes of silence.
 - A dash (``—``, or ``–`` anywhere but between two digits, as in 4–6) is passed over
   without a pause, where a speaker pauses: it is given as a comma (Pico's short pause).
 
@@ -25,9 +27,9 @@ from __future__ import annotations
 
 import re
 
-TEXT_RULES = "2026-12-07b"
+TEXT_RULES = "2026-12-07c"
 _SIGNS = str.maketrans({"<": " ", ">": " ", "œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
-_ELLIPSIS = re.compile(r"…|\.{2,}")
+_ELLIPSIS = re.compile(r"(?:…|\.{2,})(?:\s*(?:…|\.{2,}))*")
 _DASH = re.compile(r"\s*(?:—|―|(?<!\d)–|–(?!\d))\s*")
 _COMMAS = re.compile(r",\s*(?=[,.;:!?])|^\s*,\s*|\s*,\s*$")
 

@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from guided.atomic import move_into_place
 from guided.errors import SpeechError
 from guided.speech.piper.identity import model_hash
 from guided.speech.piper.voices import PiperVoiceFiles
@@ -100,7 +101,7 @@ def _optimized_graph(files: PiperVoiceFiles, threads: int, folder: Path, ort: An
             ort.InferenceSession(str(files.model), sess_options=opts,
                                  providers=["CPUExecutionProvider"])
             if tmp.is_file() and tmp.stat().st_size > 0:
-                os.replace(tmp, optimized)
+                move_into_place(tmp, optimized)
                 return optimized
         except Exception:  # noqa: BLE001 - could not save the copy: use the model itself
             pass

@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import stat
-import wave
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -303,17 +302,18 @@ def _why(exc: OSError) -> str:
 
 
 def wav_bytes(samples: np.ndarray, rate: int) -> bytes:
-    """A take file's bytes: 16-bit PCM WAV (mono, or (frames, channels)), converted a
-    block at a time so a long take never needs a float64 copy of itself."""
+    """A take file's bytes: 16-bit PCM WAV (mono, or (frames, channels)), written by
+    soundfile a block at a time so a long take never needs a float64 copy of itself.
+    (The bytes are the ones the standard library's ``wave`` wrote before, so a take's
+    sha256 in voice.json stays the same: tests/test_record_store.py.)"""
+    import soundfile as sf
+
     data = np.asarray(samples)
     channels = 1 if data.ndim == 1 else data.shape[1]
     out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(channels)
-        w.setsampwidth(2)
-        w.setframerate(int(rate))
+    with sf.SoundFile(out, "w", int(rate), channels, subtype="PCM_16", format="WAV") as w:
         for start in range(0, len(data), 1 << 18):
-            w.writeframes(to_int16(data[start:start + (1 << 18)]).astype("<i2", copy=False).tobytes())
+            w.write(to_int16(data[start:start + (1 << 18)]))
     return out.getvalue()
 
 
