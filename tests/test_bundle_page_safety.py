@@ -11,6 +11,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.test_bundle import browser  # noqa: F401 - the Chromium fixture
 
 HOSTILE = [
@@ -120,19 +122,21 @@ def test_placeholders_in_the_language_and_title_cannot_re_substitute(tmp_path, b
     assert json.loads(data_text)["title"] == title
 
 
-def test_the_loader_refuses_a_language_that_is_not_a_tag(guided, tmp_path):
+@pytest.mark.speech  # check asks which voice here speaks pt-BR or cmn
+def test_the_loader_refuses_a_language_that_is_not_a_tag(cli, tmp_path):
+    # in this process (the cli fixture): eleven checks of the loader, not of a process start
     path = tmp_path / "lang.yaml"
     path.write_text('title: T\nlanguage: "__DATA__"\nsteps:\n  - say: Hello.\n')
-    result = guided("check", str(path))
+    result = cli("check", str(path))
     assert result.returncode == 1
     assert re.fullmatch(rf"{re.escape(str(path))}:2:11: error: 'language' should be a language "
                         r"tag such as en, en-GB, de or pt-BR \(got '__DATA__'\)\n", result.stderr)
     for good in ("en", "en-GB", "pt_BR", "de-Latn-AT", "cmn"):  # valid tags that a voice here speaks
         path.write_text(f"title: T\nlanguage: {good}\nsteps:\n  - say: Hello.\n")
-        assert guided("check", str(path)).returncode == 0, good
+        assert cli("check", str(path)).returncode == 0, good
     for bad in ("english language", "<b>en</b>", "e", "en-", "x" * 40):
         path.write_text(f"title: T\nlanguage: {_q(bad)}\nsteps:\n  - say: Hello.\n")
-        assert guided("check", str(path)).returncode == 1, bad
+        assert cli("check", str(path)).returncode == 1, bad
 
 
 def test_a_deeply_nested_yaml_gives_bundle_the_same_line_as_check(guided, tmp_path):

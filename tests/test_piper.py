@@ -331,27 +331,6 @@ def test_clips_key_on_their_own_voice_model_only(tmp_path: Path, voices_dir: Pat
         assert joe.key(PHRASE) == joe_key
 
 
-@pytest.mark.slow
-def test_a_long_run_on_line_stays_in_bounded_memory(tmp_path: Path, use_auto: None) -> None:
-    """Issue 10: a 2,000-character run-on sentence used 3.3 GB, 4,987 characters 8.3 GB.
-    Cut into bounded pieces, the whole `say` stays well under 1.5 GB."""
-    import subprocess
-    import sys
-
-    words = "and the breath moves slowly through the body while the shoulders soften"
-    text = " ".join([words] * 80)[:4980]  # one sentence, no punctuation, within the 5,000 limit
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "guided", "say", text, "--voice", "joe", "-o", str(tmp_path / "long.wav")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "GUIDED_CACHE_DIR": str(tmp_path / "cache")})
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, proc.stderr.read().decode()[-400:]
-    peak_mib = usage.ru_maxrss / 1024
-    assert peak_mib < 1536, f"peak {peak_mib:.0f} MiB"
-    with wave.open(str(tmp_path / "long.wav")) as w:
-        assert w.getnframes() / w.getframerate() > 120  # the whole text was spoken
-
-
 def test_abort_is_heard_within_a_second(engine: PiperEngine) -> None:
     engine.synthesize(PHRASE, None, 140)  # warm
     worker = PiperEngine(cache_dir())

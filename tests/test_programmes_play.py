@@ -149,7 +149,9 @@ def test_wait_holds_in_play_until_space(guided, tmp_path, pulse_null_sink):  # n
 
 def test_bundle_of_the_seed_shows_day_one_beside_its_audio(guided, tmp_path, browser):  # noqa: F811
     assert guided("journey", "add", str(SEED)).returncode == 0
-    result = guided("bundle", "attachment-healing", "-o", str(tmp_path / "sam.zip"), timeout=600)
+    # a quarter of each pause: what is checked is the page and that day 1's audio plays
+    result = guided("bundle", "attachment-healing", "-o", str(tmp_path / "sam.zip"), "--pace", "0.25",
+                    timeout=600)
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(tmp_path / "sam.zip") as z:
         z.extractall(tmp_path / "unzipped")

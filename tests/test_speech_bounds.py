@@ -80,6 +80,10 @@ def wav_seconds(path: Path) -> float:
 @pytest.mark.parametrize("kind", ["run-on", "mixed scripts"])
 def test_the_longest_say_stays_under_one_and_a_half_gigabytes(engine: str, kind: str,
                                                              tmp_path: Path) -> None:
+    """Issue 10: a 2,000-character run-on sentence used 3.3 GB with Piper, 4,987 characters
+    8.3 GB. Cut into bounded pieces, the whole `say` stays well under 1.5 GB. (test_piper.py
+    had a twin of the run-on Piper case, reaching Piper through `--voice joe`; it was merged
+    here, and `--voice joe` is tested there on a short phrase.)"""
     text = run_on() if kind == "run-on" else mixed_scripts()
     assert len(text) <= MAX_SAY_CHARS
     out = tmp_path / "long.wav"
@@ -91,7 +95,7 @@ def test_the_longest_say_stays_under_one_and_a_half_gigabytes(engine: str, kind:
     peak_mb = report["peak_kib"] / 1024
     print(f"{engine}, {len(text)} characters of {kind}: peak {peak_mb:.0f} MB, "
           f"{wav_seconds(out):.0f} s of speech")
-    assert wav_seconds(out) > 60  # it was all spoken
+    assert wav_seconds(out) > (120 if kind == "run-on" else 60)  # it was all spoken
     assert peak_mb < PEAK_LIMIT_MB
 
 
