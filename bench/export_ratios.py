@@ -59,9 +59,8 @@ def _seconds_of(path: Path) -> float:
 def measure(trees: dict[str, Path], runs: int = RUNS, engine: str = "hibari") -> dict:
     rows: dict[str, dict[str, list[tuple[float, float]]]] = {label: {} for label in trees}
     audio: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="guided-export-ratios-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix="guided-export-ratios-") as tmp_name, same_user_cache(tmp_name):
         tmp = Path(tmp_name)
-        same_user_cache(tmp)
         primed = tmp / "primed"  # hibari's one-time files, as each tree keeps them
         for label, tree in trees.items():
             _export(tree, "pause-breathe-respond", tmp / f"prime-{label}.mp3", primed, tmp / "home", engine)

@@ -23,6 +23,7 @@ modules from source again: about 70 ms more on every figure here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -122,12 +124,22 @@ def fresh_cache(path: Path, primed: Path) -> Path:
     return path
 
 
-def same_user_cache(tmp: Path) -> None:
+@contextlib.contextmanager
+def same_user_cache(tmp: str | Path) -> Iterator[None]:
     """One user cache folder for every start of a bench, as a person has: the file sink
     gives each start its own empty HOME (so no desktop's sound settings leak in), and
     without this each start would look like a new user to hibari's voice folder, so
-    the facts guided keeps about hibari (guided.speech.hibari_facts) would never hold."""
-    os.environ["XDG_CACHE_HOME"] = str(tmp / "user-cache")
+    the facts guided keeps about hibari (guided.speech.hibari_facts) would never hold.
+    The variable is put back on leaving (`make bench` runs other benchmarks after)."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "user-cache")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = before
 
 
 def compile_bytecode(tree: Path = REPO) -> None:
@@ -139,9 +151,8 @@ def compile_bytecode(tree: Path = REPO) -> None:
 def run() -> dict:
     results: dict[str, dict] = {}
     compile_bytecode()
-    with tempfile.TemporaryDirectory(prefix="guided-first-sound-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="guided-first-sound-") as tmp, same_user_cache(tmp):
         tmp_path = Path(tmp)
-        same_user_cache(tmp_path)
         speech_first = tmp_path / "speech-first.yaml"
         speech_first.write_text(SPEECH_FIRST)
         for engine in _engines():

@@ -143,9 +143,8 @@ def _priority() -> None:
 def run(engine: str = "hibari", runs: int = 3) -> dict:
     """For bench/run.py (`make bench`): also written to bench/results/programme-day.json."""
     compile_bytecode()
-    with tempfile.TemporaryDirectory(prefix="guided-programme-day-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="guided-programme-day-") as tmp, same_user_cache(tmp):
         tmp_path = Path(tmp)
-        same_user_cache(tmp_path)
         result = measure_track(engine, tmp_path / "track-cache")
         primed = tmp_path / "track-cache"  # the engine's one-time files, kept as a user has them
         for label, programme in (("journey today --play (seed, day 1)", seed()), ("play grounding", None)):

@@ -102,9 +102,8 @@ CASES = {"play grounding": ["play", "grounding"],
 def measure(trees: dict[str, Path], runs: int, engine: str) -> dict:
     results: dict[str, dict[str, list[tuple[float, float]]]] = {
         label: {f"{case} {temp}": [] for case in CASES for temp in ("cold", "warm")} for label in trees}
-    with tempfile.TemporaryDirectory(prefix="guided-startup-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix="guided-startup-") as tmp_name, same_user_cache(tmp_name):
         tmp = Path(tmp_name)
-        same_user_cache(tmp)
         primed = _prime(list(trees.values()), tmp, engine)
         for i in range(runs):
             order = list(trees.items()) if i % 2 == 0 else list(trees.items())[::-1]

@@ -13,6 +13,7 @@ import pytest
 from guided.commands.environment import apply_environment
 from guided.paths import cache_dir
 from guided.practice import known_lengths
+from tests.audio_devices import no_audio_device  # noqa: F401 - fixture
 from tests.helpers import one_line_error
 from tests.test_records import record, session
 
@@ -157,3 +158,21 @@ def test_a_phrase_of_spaced_ellipses_lasts_seconds_not_an_hour(cli, isolated_hom
     result = cli("say", text, "--engine", "pico", "--voice", "pico-en-us", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert soundfile.info(str(out)).duration < 10  # was 2,507 s: 1.7 s of silence per "…"
+
+
+# -- guided now and timer in the listener's language: no device, said in their words ------
+
+@pytest.mark.audio
+@pytest.mark.parametrize(("command", "language", "words"), [
+    (("now", "--level", "5", "--pick", "timer", "--minutes", "1"), "de", "Kopfhörer"),
+    (("now", "--level", "5", "--pick", "timer", "--minutes", "1"), "es", "auriculares"),
+    (("timer", "1m"), "fr", "casque"),
+    (("timer", "1m"), "it", "cuffie"),
+])
+def test_no_device_is_said_in_the_listeners_language(
+        guided, no_audio_device, command, language, words):  # noqa: F811
+    result = guided(*command, "--no-prompt", "-l", language, env=no_audio_device.merged())
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0] and "Traceback" not in result.stderr, lines
+    assert "guided export" in lines[0]  # the way out stays: an MP3 instead

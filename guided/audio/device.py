@@ -13,13 +13,15 @@ from typing import Any
 import numpy as np
 
 from guided.errors import AudioDeviceError
+from guided.i18n import N_
 from guided.pcm import to_int16
 from guided.samples import BLOCK_SIZE, CHANNELS, SAMPLE_RATE
 
 INSTALL_HINT = ("PortAudio is not installed: run `sudo apt-get install libportaudio2`, "
                 "or make an MP3 instead with `guided export SCRIPT -o FILE.mp3`")
-NO_DEVICE_HINT = ("no audio output device found: check that speakers or headphones are connected, "
-                  "or make an MP3 instead with `guided export SCRIPT -o FILE.mp3`")
+# a listener meets it in `guided now` and `guided timer`: translated there (guided.i18n)
+NO_DEVICE_HINT = N_("no audio output device found: check that speakers or headphones are "
+                    "connected, or make an MP3 instead with `guided export SCRIPT -o FILE.mp3`")
 
 
 def _sounddevice() -> Any:

@@ -102,14 +102,22 @@ def export_made(script: Script, out: Path, fmt: str | None, force: bool,
 def play_made(script: Script, origin: str, chosen: Chosen, asked: Asked) -> int | None:
     """Play ``script`` as `guided play` does (device, questions, log), the session
     marked with ``origin``; returns the rating after, when one was given."""
+    from guided.audio.device import NO_DEVICE_HINT
     from guided.commands.play import _play_prepared
+    from guided.errors import AudioDeviceError
+    from guided.i18n import texts
     from guided.outputs import quiet
     from guided.outputs.player.play import PlayOptions, prepare
 
     options = PlayOptions(chosen, origin=origin)
-    with quiet.captured(show=quiet.debug_requested()):
-        prepared = prepare(script, options)
-        try:
-            return _play_prepared(script, options, prepared, 0.0, False, asked)
-        finally:
-            prepared.close()
+    try:
+        with quiet.captured(show=quiet.debug_requested()):
+            prepared = prepare(script, options)
+            try:
+                return _play_prepared(script, options, prepared, 0.0, False, asked)
+            finally:
+                prepared.close()
+    except AudioDeviceError as exc:  # no device: said in the listener's own words
+        if str(exc) != NO_DEVICE_HINT:
+            raise
+        raise AudioDeviceError(texts(script.language)(NO_DEVICE_HINT)) from None
