@@ -68,9 +68,10 @@ test: test-fast test-rest
 test-fast: setup
 	$(PY) -m pytest -q --quick $(XDIST)
 
-# The other half: every test `--quick` leaves out (`make test` runs test-fast, then this).
+# The other half: every test `--quick` leaves out (`make test` runs test-fast, then this);
+# it ends with its fifteen slowest tests, so a run shows where the time goes.
 test-rest: setup
-	$(PY) -m pytest --not-quick $(XDIST)
+	$(PY) -m pytest --not-quick --durations=15 $(XDIST)
 
 bench: setup
 	$(PY) -m pip install -q -e '.[$(EXTRAS),bench]'  # the offline recogniser for the voice bench
