@@ -176,3 +176,13 @@ def test_no_device_is_said_in_the_listeners_language(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0] and "Traceback" not in result.stderr, lines
     assert "guided export" in lines[0]  # the way out stays: an MP3 instead
+
+
+def test_setting_a_language_with_no_practices_is_kept_and_says_what_now_will_do(
+        cli, isolated_home):
+    result = cli("settings", "set", "language", "zz")
+    assert result.returncode == 0, result.stderr
+    assert "language is now zz." in result.stdout
+    assert result.stderr.count("\n") == 1 and "zz" in result.stderr and "English" in result.stderr
+    quiet = cli("settings", "set", "language", "de-AT")  # German practices: nothing to say
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr

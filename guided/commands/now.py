@@ -105,12 +105,13 @@ def _offered_in(language: str | None) -> tuple[list[Entry], str | None]:
     the saved setting, English is offered with one line saying why (a hard moment is no
     time for nothing at all)."""
     from guided.commands.common import quoted
-    from guided.script.library import iter_library, listed, other_languages
+    from guided.practice.now import languages_offered
+    from guided.script.library import iter_library
 
     entries = iter_library()
-    if language is None or listed(entries, language):
+    have = languages_offered(entries, language)
+    if have is None:
         return entries, language
-    have = ", ".join(["en", *other_languages(entries)])
     shown = quoted(language, 40)
     source = click.get_current_context().get_parameter_source("language")
     if source == click.core.ParameterSource.COMMANDLINE:

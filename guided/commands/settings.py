@@ -55,6 +55,22 @@ def set_(key: str, value: str) -> None:
         _check_device(value)
     stored = set_value(key, value)
     click.echo(f"{key} is now {_shown(stored)}.")
+    if key.strip().lower() == "language" and isinstance(stored, str):
+        _note_language(stored)
+
+
+def _note_language(language: str) -> None:
+    """One line when no practice here is written in ``language``: kept all the same (a
+    script of your own may come), and `guided now` offers English until then."""
+    from guided.errors import quoted
+    from guided.practice.now import languages_offered
+    from guided.script.library import iter_library
+
+    have = languages_offered(iter_library(), language)
+    if have is not None:
+        click.echo(f"There are no practices in {quoted(language, 40)} here yet, so `guided now` "
+                   f"offers English ones until there are; practices are here in {have}.",
+                   err=True)
 
 
 @settings.command()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from guided.script.lengths import estimate_seconds
-from guided.script.library import Entry, iter_library, listed, name_key
+from guided.script.library import Entry, iter_library, listed, name_key, other_languages
 from guided.script.model import Script
 
 MAX_OFFERED = 3
@@ -63,6 +63,14 @@ def suggestions(level: int, minutes: float, entries: list[Entry] | None = None,
     offered += [Suggestion(s.name, s.title, s.seconds, s.why, longer=True)
                 for _, _, s in longer[:max(0, 2 - len(offered))]]
     return offered
+
+
+def languages_offered(entries: list[Entry], language: str | None) -> str | None:
+    """None when ``language`` (or English, for None) has practices among ``entries``; else
+    the languages that do, as a message lists them (``en, de, es, fr, it``)."""
+    if language is None or listed(entries, language):
+        return None
+    return ", ".join(["en", *other_languages(entries)])
 
 
 def originals(entries: list[Entry] | None = None) -> dict[str, Script]:
