@@ -11,25 +11,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from guided.outputs.player.play import PlayOptions, prepare
 from guided.practice.chosen import Chosen
 from guided.practice.programmes.journey import programme_journey
 from guided.script.loader import load_script
+from guided.speech.choice import VoiceChoice
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "attachment-healing.md"
 if not SEED.exists():
     SEED = Path("/work/shared/seeds/attachment-healing.md")
 
 
-@pytest.fixture(autouse=True)
-def _test_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GUIDED_ENGINE", "test")  # which clips are made, not how they sound
+
+
+def _options(cache: Path) -> PlayOptions:
+    """The deterministic test engine: which clips are made, not how they sound."""
+    return PlayOptions(Chosen(cache, voice=VoiceChoice(engine="test")))
 
 
 def _only_first_made(script, cache: Path) -> list[str]:
-    prepared = prepare(script, PlayOptions(Chosen(cache)))
+    prepared = prepare(script, _options(cache))
     try:
         texts = prepared.texts
         assert len(texts) >= 2
@@ -67,7 +68,7 @@ def test_a_bell_first_makes_no_speech_before_the_first_sound(tmp_path: Path) -> 
     path.write_text("title: Bell first\nsteps:\n  - bell: soft-bell\n  - pause: 4s\n"
                     "  - say: Welcome. Let yourself arrive.\n  - say: Notice your feet on the floor.\n",
                     encoding="utf-8")
-    prepared = prepare(load_script(path), PlayOptions(Chosen(tmp_path / "cache")))
+    prepared = prepare(load_script(path), _options(tmp_path / "cache"))
     try:
         assert prepared.later == prepared.texts
         assert [t for t in prepared.texts if prepared.speaker.cached_length(t) is not None] == []
