@@ -45,7 +45,9 @@ def _measure(engine: str) -> dict:
     from guided.audio.loudness import LIMIT_AT, TRUE_PEAK_CEILING
     from guided.outputs.encode import decoded_true_peak
     from guided.outputs.export import ENCODER_HEADROOM_DB, export_timeline, source_peak
-    from guided.practice.prepare import PrepareOptions, prepare
+    from guided.paths import cache_dir
+    from guided.practice.chosen import Chosen
+    from guided.practice.prepare import prepare
     from guided.script.library import iter_library
     from guided.speech.choice import VoiceChoice
 
@@ -55,7 +57,7 @@ def _measure(engine: str) -> dict:
             if entry.script is None:
                 continue
             out = Path(tmp) / f"{entry.name}.mp3"
-            with prepare(entry.script, PrepareOptions(voice=VoiceChoice(engine=engine))) as prep:
+            with prepare(entry.script, Chosen(cache_dir(), voice=VoiceChoice(engine=engine))) as prep:
                 result = export_timeline(prep.timeline, prep.speaker, out, fmt="mp3")
             source = source_peak(result.measured.true_peak, result.gain_db, result.limited)
             decoded = decoded_true_peak(out)

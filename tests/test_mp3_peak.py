@@ -55,12 +55,14 @@ def test_lames_overshoot_stays_inside_the_headroom_the_export_trusts(tmp_path):
     the whole library)."""
     from guided.outputs import export
     from guided.outputs.encode import decoded_true_peak
-    from guided.practice.prepare import PrepareOptions, prepare
+    from guided.paths import cache_dir
+    from guided.practice.chosen import Chosen
+    from guided.practice.prepare import prepare
     from guided.speech.choice import VoiceChoice
 
     for name in MOST_LIKELY_TO_SPIKE:
         out = tmp_path / f"{name}.mp3"
-        with prepare(name, PrepareOptions(voice=VoiceChoice(engine="hibari"))) as prep:
+        with prepare(name, Chosen(cache_dir(), voice=VoiceChoice(engine="hibari"))) as prep:
             result = export.export_timeline(prep.timeline, prep.speaker, out)
         source = export.source_peak(result.measured.true_peak, result.gain_db, result.limited)
         decoded = decoded_true_peak(out)
@@ -75,13 +77,15 @@ def test_an_mp3_over_the_ceiling_is_encoded_again_lower(tmp_path, monkeypatch):
     """With the ceiling set below what the first encoding reaches, the export measures the
     decoded file, encodes it again with the limiter lower, and the result holds."""
     import guided.outputs.export as export
+    from guided.paths import cache_dir
+    from guided.practice.chosen import Chosen
     from guided.practice.prepare import prepare
 
     script = tmp_path / "pause-check.yaml"
     script.write_text(PRACTICE)
     from guided.outputs.encode import decoded_true_peak
 
-    with prepare(script) as prep:
+    with prepare(script, Chosen(cache_dir())) as prep:
         first = export.export_timeline(prep.timeline, prep.speaker, tmp_path / "first.mp3")
         # room enough under the ceiling for the encoder: the export did not decode it again
         assert first.decoded_peak is None

@@ -17,10 +17,11 @@ delay and padding, for gapless playback) header, as LAME's own front end writes 
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 from array import array
 from collections.abc import Iterable
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -40,6 +41,7 @@ _TAG_FRAME_KBPS = {1: 128, 2: 64, 3: 64}  # big enough for the 156 bytes of the 
 # ``encode`` call); `export --all` encodes on two threads, so starts take turns.
 _STARTING = threading.Lock()
 _NOTHING = contextlib.nullcontext()
+_QUEUED = 4  # blocks rendered ahead of the encoder (about 0.6 s of audio each)
 
 
 def lameenc_problem() -> str | None:
@@ -89,6 +91,68 @@ class _Frames:
         del buf[:pos]
 
 
+class _Encoder(threading.Thread):
+    """LAME, on its own thread: lameenc lets go of the GIL while it encodes, so the next
+    block is rendered and measured on the calling thread while this one is encoded (about
+    half of a warm export's CPU is LAME). Blocks are encoded, and their frames written, in
+    the order they were given, by one thread: the bytes are the same as encoding in line."""
+
+    def __init__(self, enc: Any, sink: BinaryIO):
+        super().__init__(name="guided-mp3", daemon=True)
+        self.enc = enc
+        self.sink = sink
+        self.frames = _Frames(sink)
+        self.placeholder: bytes | None = None
+        self.started = False
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUED)
+
+    def put(self, pcm: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self._queue.put(pcm)
+
+    def finish(self) -> None:
+        """Wait until every block given is encoded and written; raise what went wrong."""
+        self._queue.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def abandon(self) -> None:
+        """Stop after what is queued (the caller failed or was interrupted)."""
+        self.error = self.error or _Abandoned()
+        with contextlib.suppress(queue.Full):
+            self._queue.put(None, timeout=1.0)
+
+    def run(self) -> None:
+        while (pcm := self._queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self._encode(pcm)
+                except BaseException as exc:  # noqa: BLE001 (raised again on the caller's thread)
+                    self.error = exc
+
+    def _encode(self, pcm: bytes) -> None:
+        if self.started:
+            data = bytes(self.enc.encode(pcm))
+        else:
+            with _STARTING:
+                data = bytes(self.enc.encode(pcm))
+            self.started = True
+        self.write(data)
+
+    def write(self, data: bytes) -> None:
+        if self.placeholder is None and data:
+            self.placeholder = _tag_frame(data[:4], 0, 0, 0, array("I"))
+            self.sink.write(self.placeholder)
+        self.frames.write(data)
+
+
+class _Abandoned(Exception):
+    pass
+
+
 def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int) -> None:
     """Encode mono float ``blocks`` at ``rate`` to the seekable ``sink`` as VBR MP3."""
     import lameenc
@@ -100,34 +164,26 @@ def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int) -> None:
     enc.set_vbr_quality(VBR_QUALITY)
     enc.set_quality(ALGORITHM_QUALITY)
     start = sink.tell()
-    frames = _Frames(sink)
+    encoder = _Encoder(enc, sink)
+    encoder.start()
     samples = 0
-    placeholder = None
-    started = False
-    for block in blocks:
-        pcm = to_int16(block).astype("<i2", copy=False)
-        samples += len(pcm)
-        if started:
-            data = bytes(enc.encode(pcm.tobytes()))
-        else:
-            with _STARTING:
-                data = bytes(enc.encode(pcm.tobytes()))
-            started = True
-        if placeholder is None and data:
-            placeholder = _tag_frame(data[:4], 0, 0, 0, array("I"))
-            sink.write(placeholder)
-        frames.write(data)
-    with _STARTING if not started else _NOTHING:
+    try:
+        for block in blocks:
+            pcm = to_int16(block).astype("<i2", copy=False)
+            samples += len(pcm)
+            encoder.put(pcm.tobytes())
+    except BaseException:
+        encoder.abandon()
+        raise
+    encoder.finish()
+    with _STARTING if not encoder.started else _NOTHING:
         tail = bytes(enc.flush())
-    if placeholder is None and tail:
-        placeholder = _tag_frame(tail[:4], 0, 0, 0, array("I"))
-        sink.write(placeholder)
-    frames.write(tail)
-    if placeholder is None:
+    encoder.write(tail)
+    if encoder.placeholder is None:
         return
     end = sink.tell()
     sink.seek(start)
-    sink.write(_tag_frame(frames.first, samples, end - start, rate, frames.sizes))
+    sink.write(_tag_frame(encoder.frames.first, samples, end - start, rate, encoder.frames.sizes))
     sink.seek(end)
 
 
