@@ -81,10 +81,18 @@ def first_sound(tree: Path, command: list[str], cache: Path, root: Path, engine:
 
 def _prime(trees: list[Path], tmp: Path, engine: str) -> Path:
     """A cache holding the engine's one-time files, as each tree keeps them (made by one
-    play of each, then kept)."""
+    play of each, then kept). The play is killed at its first sound (a bell), before the
+    voice has loaded, so each tree also says one phrase to the end: only that keeps
+    hibari's parsed phonemizer tables and optimized model (without it every "cold" start
+    below made them again, about 1.5 s of CPU no returning listener spends). Its clip
+    is not copied (fresh_cache keeps only the one-time folders)."""
     primed = tmp / "primed"
     for i, tree in enumerate(trees):
         first_sound(tree, ["play", "pause-breathe-respond"], primed, tmp / f"prime-{i}" / "run", engine)
+        env = dict(os.environ, GUIDED_CACHE_DIR=str(primed), GUIDED_HOME=str(tmp / f"prime-{i}" / "home"),
+                   GUIDED_ENGINE=engine, PYTHONPATH=str(tree))
+        subprocess.run([sys.executable, "-m", "guided", "say", "Welcome.", "-o", str(tmp / f"prime-{i}.wav")],
+                       env=env, cwd=tree, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return primed
 
 

@@ -105,9 +105,12 @@ def prepare(script: Script, options: PlayOptions) -> Prepared:
         if options.start_section:
             start_ordinal, _ = resolve_section(estimate, options.start_section)
         texts = _texts_from(estimate, start_ordinal)
-        later = [] if _speech_wanted_first(estimate, start_ordinal, speaker) else texts
-        if not later:
-            speaker.prefetch(texts)
+        later = texts
+        if _speech_wanted_first(estimate, start_ordinal, speaker):
+            # Only the first words now; the rest once they are heard. Voicing a long
+            # second paragraph on the other worker meanwhile would take the CPU and
+            # the GIL from the first clip (issue 21: first sound of a programme).
+            speaker.prefetch(texts[:1])
     except BaseException:
         speaker.close()
         raise
@@ -273,7 +276,7 @@ class Performance:
             playback = Playback(self, device, screen, start)  # opens the stream first
 
             def first_sound() -> None:
-                if self.later:  # the bell is playing: now the voice can load
+                if self.later:  # heard (a bell, or the first words): now the rest can be made
                     self.speaker.prefetch(self.later)
                     self.later = []
                 if recorder is not None:
