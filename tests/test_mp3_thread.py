@@ -83,3 +83,23 @@ def test_a_write_failing_on_the_encoder_thread_reaches_the_caller() -> None:
     with pytest.raises(OSError, match="No space left"):
         mp3.encode_mp3(rendering(), _FullDisk(), RATE)
     assert given < 40  # it stopped rendering once the encoder had failed
+
+
+def test_frame_sizes_known_by_their_header_bytes_match_reading_each_header() -> None:
+    """_Frames remembers a frame's size by its header bytes; walking the stream header by
+    header gives the same sizes, fed whole or in odd pieces."""
+    blocks = _blocks(6)
+    sink = io.BytesIO()
+    mp3.encode_mp3(iter(blocks), sink, RATE)
+    data = sink.getvalue()
+    data = data[mp3._header(data[:4])[1]:]  # the audio frames, after the tag frame
+    walked, pos = [], 0
+    while pos < len(data):
+        walked.append(mp3._header(data[pos:pos + 4])[1])
+        pos += walked[-1]
+    assert len(set(walked)) > 1  # VBR: frames of several sizes
+    for piece in (len(data), 1, 7, 1000):
+        frames = mp3._Frames(io.BytesIO())
+        for i in range(0, len(data), piece):
+            frames.write(data[i:i + piece])
+        assert frames.sizes.tolist() == walked

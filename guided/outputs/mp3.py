@@ -72,6 +72,7 @@ class _Frames:
         self.sizes = array("I")
         self.first = b""
         self._pending = bytearray()
+        self._known: dict[int, int] = {}  # frame size by header bytes 2 and 3
 
     def write(self, data: bytes) -> None:
         if not data:
@@ -80,8 +81,14 @@ class _Frames:
         buf = self._pending
         buf += data
         pos = 0
+        known = self._known
         while len(buf) - pos >= 4:
-            _, size, _ = _header(bytes(buf[pos:pos + 4]))
+            # a frame's size follows from its second and third bytes once the first is sync
+            key = (buf[pos + 1] << 8) | buf[pos + 2]
+            size = known.get(key) if buf[pos] == 0xFF else None
+            if size is None:
+                _, size, _ = _header(bytes(buf[pos:pos + 4]))
+                known[key] = size
             if len(buf) - pos < size:
                 break
             if not self.first:
