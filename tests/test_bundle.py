@@ -21,6 +21,10 @@ import pytest
 
 pytestmark = [pytest.mark.speech, pytest.mark.tools]  # real speech, ffmpeg, Chromium
 
+# what Chromium answers when a page is being replaced under an evaluation
+NAVIGATING = ("Inspected target navigated or closed", "Execution context was destroyed",
+              "Cannot find context with specified id")
+
 TINY = """\
 title: Feet and Hands
 description: A very short practice.
@@ -138,7 +142,13 @@ class Browser:
     def wait_for(self, condition: str, timeout: float = 20.0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            value = self.js(f"(function(){{ try {{ return {condition}; }} catch (e) {{ return false; }} }})()")
+            try:
+                value = self.js(f"(function(){{ try {{ return {condition}; }} catch (e) {{ return false; }} }})()")
+            except RuntimeError as error:
+                # a page mid-navigation (a reload) has no context to evaluate in yet: ask again
+                if not any(sign in str(error) for sign in NAVIGATING):
+                    raise
+                value = None
             if value:
                 return value
             time.sleep(0.05)
