@@ -4,20 +4,20 @@ links be followed on the page. Unknown keys are kept and shown, one warning each
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Protocol
 
 import yaml
 
 from guided.errors import Pos, ScriptError
+from guided.practice.programmes import words
 from guided.practice.programmes.model import Programme
 from guided.script.model import PACE_RANGE, RATE_RANGE
 
 KNOWN = ("title", "description", "duration", "category", "sequence", "author",
          "voice", "language", "rate", "pace", "step-pause", "links")
 MAX_TEXT = 2000
-_WEEKS = re.compile(r"^\s*(\d{1,2})\s*weeks?\s*$", re.I)
+_WEEKS = words.WEEKS
 
 
 class Problems(Protocol):

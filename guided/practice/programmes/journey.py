@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from guided.i18n import Gettext, texts
 from guided.practice.journeyfile import Day, Journey, PracticeRef, Week
 from guided.practice.programmes import speech
 from guided.practice.programmes.model import PlanWeek, Programme
@@ -20,9 +21,10 @@ def programme_journey(path: Path) -> Journey:
     return as_journey(read_programme(path))
 
 
-def review_focus(week_title: str) -> str:
-    """The focus of a day after the week's listed ones."""
-    return f"{week_title}: a gentler day, to look back over the week and keep what helped"
+def review_focus(week_title: str, _: Gettext) -> str:
+    """The focus of a day after the week's listed ones, in the programme's language (the
+    client reads it in `journey today` and on the bundle's page)."""
+    return _("{week}: a gentler day, to look back over the week and keep what helped").format(week=week_title)
 
 
 def as_journey(programme: Programme) -> Journey:
@@ -31,14 +33,15 @@ def as_journey(programme: Programme) -> Journey:
     count = max(len(programme.plan), programme.weeks_written, math.ceil(last / DAYS_PER_WEEK), 1)
     plan = {week.number: week for week in programme.plan}
     intro = speech.introduction(programme)
+    _ = texts(programme.language)
     weeks: list[Week] = []
     for number in range(1, count + 1):
-        planned = plan.get(number) or PlanWeek(number, f"Week {number}", programme.pos)
+        planned = plan.get(number) or PlanWeek(number, _("Week {number}").format(number=number), programme.pos)
         days: list[Day] = []
         for index in range(DAYS_PER_WEEK):
             n = (number - 1) * DAYS_PER_WEEK + index + 1
             focus = planned.focus[index] if index < len(planned.focus) else (
-                review_focus(planned.title) if planned.focus else "")
+                review_focus(planned.title, _) if planned.focus else "")
             refs: list[PracticeRef] = []
             if n == 1 and intro is not None:
                 refs.append(PracticeRef("introduction", intro.pos, intro))

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from guided.errors import Pos, ScriptError, ScriptErrors
-from guided.practice.programmes import sections, tokens
+from guided.practice.programmes import sections, tokens, words
 from guided.practice.programmes.model import Block, Part, Programme
 from guided.script.hygiene import bad_character, describe_character
 from guided.script.yamlfile import decode, read_bytes
@@ -110,8 +110,7 @@ def _front_matter(text: str, display: str) -> tuple[str | None, int]:
                       "(before the first heading)", Pos(display, 1, 1))
 
 
-_DAY = re.compile(r"^day\s+(\d{1,4})\b\s*[:.\-–—]?\s*(.*)$", re.I)
-_WEEK = re.compile(r"^week\s+(\d{1,3})\b\s*[:.\-–—]?\s*(.*)$", re.I)
+_DAY, _WEEK = words.DAY, words.WEEK  # in each language a practice can be spoken in
 
 
 def _shape(blocks: list[Block], path: Path, display: str, problems: _Problems) -> Programme:

@@ -7,6 +7,7 @@ import re
 from typing import Protocol
 
 from guided.errors import Pos
+from guided.practice.programmes import words
 from guided.practice.programmes.model import (
     Activity,
     Block,
@@ -18,12 +19,7 @@ from guided.practice.programmes.model import (
     plain,
 )
 
-_ACTIVITY = re.compile(r"activit|exercise|practi[cs]e|try this", re.I)
-_QUESTIONS = re.compile(r"reflect|question|journal", re.I)
-_STEP = re.compile(r"^step\s+(\d{1,3})\s*[:.\-–—)]?\s*(.*)$", re.I | re.S)
-# "about 45 minutes", "20-30 minutes", "an hour"
-_LENGTH = re.compile(r"(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*\d+(?:\.\d+)?\s*)?(minutes?|mins?|hours?|hrs?)\b"
-                     r"|\ban\s+(hour)\b", re.I)
+_ACTIVITY, _QUESTIONS, _STEP = words.ACTIVITY, words.QUESTIONS, words.STEP
 
 MAX_DAYS = 52 * 7
 
@@ -124,14 +120,7 @@ def _step(blocks: list[Block], problems: Problems) -> Step | None:
                 wait=any(b.kind == "wait" for b in blocks))
 
 
-def _length(text: str) -> float | None:
-    match = _LENGTH.search(text)
-    if not match:
-        return None
-    if match.group(3):
-        return 3600.0
-    amount = float(match.group(1))
-    return amount * (3600.0 if match.group(2).lower().startswith("h") else 60.0)
+_length = words.length_seconds
 
 
 def plan(body: list[Block], problems: Problems, week_heading: re.Pattern[str]) -> list[PlanWeek]:
