@@ -268,6 +268,33 @@ def test_a_malformed_or_lying_header_is_one_line_and_costs_nothing(tmp_path, hea
     assert time.monotonic() - started < 2
 
 
+@pytest.mark.parametrize("header", [wav_header(0, data=b"\0" * 100),
+                                    wav_header(2 ** 32 - 1, data=b"\0" * 100)])
+def test_the_decoder_s_own_words_never_say_internal_error(tmp_path, header):
+    with pytest.raises(NotAudio) as caught:
+        read_take(write(tmp_path, "bad.wav", header))
+    said = str(caught.value)
+    assert "internal error" not in said.lower() and "BufferedReader" not in said
+    assert "its header is damaged" in said
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_a_float_take_holding_nan_or_infinity_is_refused(tmp_path, value):
+    samples = np.sin(np.arange(16000) / 10.0)
+    samples[::97] = value
+    path = tmp_path / "odd.wav"
+    soundfile.write(str(path), samples, 16000, subtype="FLOAT")
+    with pytest.raises(NotAudio, match="odd.wav holds samples that are not numbers"):
+        read_take(path)
+
+
+def test_float_samples_far_beyond_full_scale_are_clipped_at_the_door(tmp_path):
+    path = tmp_path / "loud.wav"
+    soundfile.write(str(path), np.sin(np.arange(16000) / 10.0) * 1e30, 16000, subtype="FLOAT")
+    samples, _ = read_take(path)
+    assert np.abs(samples).max() == 1.0
+
+
 def test_a_take_longer_than_the_cap_is_refused_from_its_header(tmp_path):
     path = tmp_path / "hour.wav"
     with soundfile.SoundFile(str(path), "w", 8000, 1, "PCM_16") as out:

@@ -119,10 +119,21 @@ def _with_soundfile(path: Path, fh: BinaryIO, max_seconds: float) -> tuple[np.nd
     except NotAudio:
         raise
     except (RuntimeError, TypeError, ValueError, OverflowError, MemoryError) as exc:
-        detail = " ".join(str(exc).split())[:160] or "not an audio file"
-        raise NotAudio(f"cannot read {name} as audio ({detail}); save it again as an "
-                       "ordinary WAV file") from None
+        raise NotAudio(f"cannot read {name} as audio ({_decoder_said(exc)}); save it again "
+                       "as an ordinary WAV file") from None
     return data, rate
+
+
+def _decoder_said(exc: BaseException) -> str:
+    """libsndfile's reason in plain words: without the Python object it was given
+    ("Error opening <_io.BufferedReader name=3>: ") and never its "internal error", which
+    for a file means a header it cannot make sense of."""
+    import re
+
+    detail = re.sub(r"^Error opening <[^>]*>:\s*", "", " ".join(str(exc).split()))
+    if not detail or re.search(r"internal error|SF_INFO", detail, re.IGNORECASE):
+        return "its header is damaged or of a kind guided cannot read"
+    return detail.rstrip(".")[:160]
 
 
 def _read_blocks(sound, name: str, most: int, known: int | None) -> np.ndarray:
@@ -137,6 +148,10 @@ def _read_blocks(sound, name: str, most: int, known: int | None) -> np.ndarray:
             break
         if total + len(block) > most:  # the header said less than the file holds
             raise _too_long(name, (total + len(block)) / rate, most / rate)
+        if not np.isfinite(block).all():  # a float WAV can hold NaN and infinities
+            raise NotAudio(f"{name} holds samples that are not numbers (NaN or infinite); "
+                           "save it again as an ordinary WAV file (16- or 24-bit PCM)")
+        np.clip(block, -1.0, 1.0, out=block)  # and samples far beyond full scale
         if total + len(block) > len(data):
             data = np.resize(data, (min(max(2 * len(data), total + len(block)), most), channels))
         data[total:total + len(block)] = block
