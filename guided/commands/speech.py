@@ -119,8 +119,11 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
 
         for s in own:
             n, problem = _line_count(s)
-            said = (f"damaged: {s.folder / 'voice.json'} cannot be read (restore it from a "
-                    "backup)" if problem else f"{n} line{'s' if n != 1 else ''}")
+            said = (f"{n} line{'s' if n != 1 else ''}" if not problem
+                    else f"written by a newer guided: {s.folder / 'voice.json'} is left as it "
+                    "is (use that guided for this voice)" if "newer version" in problem
+                    else f"damaged: {s.folder / 'voice.json'} cannot be read (restore it from a "
+                    "backup)")
             click.echo(f"  {s.name:<{width}}  {printable(said)}")
 
 
