@@ -27,3 +27,23 @@ def test_a_yaml_escape_in_a_programme_s_front_matter_is_an_error_at_its_place(cl
     assert result.returncode == 1
     assert f"p.md:{where}" in result.stdout + result.stderr
     assert "\x1b" not in result.stdout + result.stderr and "\x9b" not in result.stdout + result.stderr
+
+
+RECORD = {"format": "guided-practice-record", "version": 1, "client": "Sam", "bundle": {"id": "b-1"},
+          "sessions": [
+    {"id": "s-1", "script": "grounding", "title": "Grounding", "started": "2026-12-01T20:00:00+01:00",
+     "listened_seconds": 590.5, "outcome": "completed", "distress_before": 7, "distress_after": 4}]}
+
+
+@pytest.mark.parametrize("where", ["file", "-"])
+def test_a_practice_record_saved_with_a_byte_order_mark_is_read(cli, tmp_path: Path, where):
+    """Windows Notepad saves UTF-8 with a byte order mark: the record a client opened
+    there to look at, then sent, was "not a practice record (the JSON is damaged:
+    Unexpected UTF-8 BOM ...)"."""
+    import json
+
+    path = write(tmp_path, "Sam's record.json", b"\xef\xbb\xbf" + json.dumps(RECORD).encode())
+    result = (cli("log", "import", str(path)) if where == "file"
+              else cli("log", "import", "-", input=path.read_bytes()))
+    assert result.returncode == 0, result.stderr
+    assert "Filed under Sam: 1 new session." in result.stdout

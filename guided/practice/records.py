@@ -77,7 +77,7 @@ def read_record(path: Path) -> Record:
             data = read_stream(_stdin(), Pos(shown), max_bytes=MAX_BYTES, what="a practice record")
         else:
             data = read_bytes(path, Pos(shown), max_bytes=MAX_BYTES, what="a practice record")
-        text = decode(data, shown)
+        text = decode(data, shown).removeprefix("\ufeff")  # saved by Windows Notepad, say
     except GuidedError as exc:
         raise RecordError(str(exc)) from None
     if not text.strip():
