@@ -199,10 +199,12 @@ def test_bad_pending_lines_are_named_and_kept_and_the_good_ones_added(cli, isola
 
 @pytest.mark.parametrize("bad", [
     {"listened_seconds": 1e400}, {"planned_seconds": -1}, {"started": "9999-12-31T23:59:59-23:59"},
-    {"started": "0001-01-01T00:00:00+23:59"}, {"ended": "not a time"}, {"started": 12345}])
+    {"started": "0001-01-01T00:00:00+23:59"}, {"ended": "not a time"}, {"started": 12345},
+    {"reflection": "[" * 100_000 + "]" * 100_000}])
 def test_a_pending_row_no_log_command_could_show_is_kept_out_of_the_log(cli, isolated_home, bad):
-    """An infinite length or a moment at the calendar's edge, once in the log, stopped
-    every later ``guided log`` command with "internal error"."""
+    """An infinite length, a moment at the calendar's edge or a reflection nested 100,000
+    deep, once in the log, stopped every later ``guided log`` command with "internal
+    error"."""
     odd = json.dumps(dict(GOOD, key="k-2", **bad)).replace("Infinity", "1e400")
     side = write(isolated_home, "sessions-pending.jsonl", odd + "\n" + json.dumps(GOOD) + "\n")
     for args in (["log"], ["log", "stats"], ["log", "export"], ["log", "show", "1"]):

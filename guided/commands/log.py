@@ -400,10 +400,10 @@ def _details(s: Session, width: int) -> list[str]:
 
 def _reflections(s) -> list[tuple[str, str]]:
     """Each question with its answer (a programme day keeps several)."""
-    import json
+    from guided.doors.keptfile import parse_json
 
-    try:
-        value = json.loads(s.reflection or "null")
+    try:  # nesting capped: a row a hand or a damaged side file put in the log
+        value = parse_json(s.reflection or "null")
     except ValueError:
         value = None
     if isinstance(value, list):

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guided.doors.keptfile import Damaged, json_lines, read_kept_text
+from guided.doors.keptfile import Damaged, json_lines, parse_json, read_kept_text
 from guided.errors import GuidedError
 
 NAME = "sessions-pending.jsonl"
@@ -83,6 +83,15 @@ def implausible(row: dict) -> str | None:
             moment = None
         if moment is None:
             return f"its {name} is not a date and time guided writes"
+    reflection = row.get("reflection")
+    if reflection is not None and not isinstance(reflection, str):
+        return "its reflection is not text"
+    try:
+        if reflection:
+            parse_json(reflection)
+    except ValueError as exc:
+        if "nests" in str(exc):  # plain words are fine; JSON nested absurdly deep is not
+            return f"its reflection {exc}"
     for name in ("planned_seconds", "listened_seconds"):
         value = row.get(name, 0)
         if isinstance(value, bool) or not isinstance(value, (int, float)) \
