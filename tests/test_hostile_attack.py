@@ -47,3 +47,18 @@ def test_a_practice_record_saved_with_a_byte_order_mark_is_read(cli, tmp_path: P
               else cli("log", "import", "-", input=path.read_bytes()))
     assert result.returncode == 0, result.stderr
     assert "Filed under Sam: 1 new session." in result.stdout
+
+
+@pytest.mark.parametrize("where", ["file", "-"])
+def test_a_record_holding_a_number_of_5000_digits_is_one_line(cli, tmp_path: Path, where):
+    """Past Python's cap of 4,300 digits, ``json.loads`` raises a plain ValueError: it
+    ended in "internal error"."""
+    import json
+
+    text = json.dumps(RECORD).replace('"version": 1', '"version": ' + "9" * 5000)
+    path = write(tmp_path, "record.json", text)
+    result = (cli("log", "import", str(path)) if where == "file"
+              else cli("log", "import", "-", input=text))
+    assert result.returncode == 1
+    assert "internal error" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "this is not a practice record (it holds a number of thousands of digits)" in result.stderr

@@ -91,6 +91,9 @@ def read_record(path: Path) -> Record:
     except RecursionError:
         raise RecordError(f"{shown}: this is not a practice record (it is nested far too "
                           "deeply)") from None
+    except ValueError:  # Python's cap on digits: a whole number of over 4,300 of them
+        raise RecordError(f"{shown}: this is not a practice record (it holds a number of "
+                          "thousands of digits)") from None
     return parse_record(value, shown)
 
 
