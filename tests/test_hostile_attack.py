@@ -62,3 +62,23 @@ def test_a_record_holding_a_number_of_5000_digits_is_one_line(cli, tmp_path: Pat
     assert result.returncode == 1
     assert "internal error" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "this is not a practice record (it holds a number of thousands of digits)" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("settings.yaml", "rate: {n}\n"),
+    ("s.yaml", "format: 1\ntitle: T\npractice: custom\nrate: {n}\nsteps:\n  - say: Hi.\n"),
+    ("j.yaml", "title: T\nweeks:\n  - title: {n}\n    days: [grounding]\n"),
+])
+def test_a_yaml_number_of_5000_digits_is_one_line_at_its_place(cli, isolated_home, tmp_path: Path,
+                                                              name, text):
+    """PyYAML reads a whole number with ``int()``, which refuses more than 4,300 digits
+    with a plain ValueError: `guided settings`, `check` and `journey check` ended in
+    "internal error"."""
+    folder = isolated_home if name == "settings.yaml" else tmp_path
+    path = write(folder, name, text.format(n="9" * 5000))
+    args = {"settings.yaml": ["settings"], "s.yaml": ["check", str(path)],
+            "j.yaml": ["journey", "check", str(path)]}[name]
+    result = cli(*args)
+    said = result.stdout + result.stderr
+    assert result.returncode == 1 and "internal error" not in said
+    assert f"{name}:" in said and "a number of 5,000 characters is far beyond any value" in said
