@@ -82,3 +82,26 @@ def test_a_yaml_number_of_5000_digits_is_one_line_at_its_place(cli, isolated_hom
     said = result.stdout + result.stderr
     assert result.returncode == 1 and "internal error" not in said
     assert f"{name}:" in said and "a number of 5,000 characters is far beyond any value" in said
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("kind", ["fifo", "nested"])
+def test_piper_s_remembered_hashes_as_a_pipe_or_nested_are_passed_over(tmp_path: Path, kind):
+    """``piper/voice-ids.json`` in the cache was read with ``read_text``: a named pipe
+    there made `guided say --voice en_US-joe-medium` wait for ever, and JSON nested
+    100,000 deep ended in "internal error"."""
+    import hashlib
+    import os
+
+    from guided.speech.piper.identity import model_hash
+    from guided.speech.piper.voices import PiperVoiceFiles
+
+    model = write(tmp_path, "v.onnx", b"not really a model")
+    files = PiperVoiceFiles("v", model, write(tmp_path, "v.onnx.json", "{}"), "test")
+    store = tmp_path / "piper" / "voice-ids.json"
+    store.parent.mkdir()
+    if kind == "fifo":
+        os.mkfifo(store)
+    else:
+        store.write_text("[" * 100_000 + "]" * 100_000)
+    assert model_hash(files, store) == hashlib.sha256(b"not really a model").hexdigest()
