@@ -105,3 +105,18 @@ def test_piper_s_remembered_hashes_as_a_pipe_or_nested_are_passed_over(tmp_path:
     else:
         store.write_text("[" * 100_000 + "]" * 100_000)
     assert model_hash(files, store) == hashlib.sha256(b"not really a model").hexdigest()
+
+
+def test_what_an_engine_says_of_its_voices_is_shown_never_sent(cli, monkeypatch):
+    """hibari's kept facts (``hibari/facts.json``) and a Piper voice's own config name
+    the voices: an escape in an accent or a gender reached the terminal raw through
+    `guided voices`."""
+    from guided.speech import choice
+    from guided.speech.base import Voice
+
+    odd = Voice("heart", "heart (\x1b]0;pwned\x07 English, hibari)", "en-us", "\x1b[2J", "hibari")
+    monkeypatch.setattr(choice, "voices_of", lambda name: [odd] if name == "hibari" else [])
+    result = cli("voices", "--engine", "hibari")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "heart (\\x1b]0;pwned\\x07 English, hibari)" in result.stdout and "\\x1b[2J" in result.stdout
