@@ -120,3 +120,51 @@ def test_what_an_engine_says_of_its_voices_is_shown_never_sent(cli, monkeypatch)
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout
     assert "heart (\\x1b]0;pwned\\x07 English, hibari)" in result.stdout and "\\x1b[2J" in result.stdout
+
+
+def _m4a(tmp_path: Path, seconds: float, name: str = "001.m4a", channels: int = 1) -> Path:
+    import subprocess
+
+    out = tmp_path / name
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i",
+                    f"sine=f=220:d={seconds}", "-ac", str(channels), "-c:a", "aac", str(out)], check=True)
+    return out
+
+
+@pytest.mark.tools
+def test_an_m4a_take_far_bigger_than_its_audio_costs_no_more_memory(tmp_path: Path):
+    """pydub read the whole file into memory before ffmpeg saw it: a 400 MB M4A (a few
+    seconds of sound and a 'free' atom) peaked at 870 MB. Now ffmpeg reads the checked
+    file from the disk, and only its bounded output comes in."""
+    import struct
+    import subprocess
+    import sys
+
+    path = _m4a(tmp_path, 2)
+    with path.open("r+b") as f:  # 300 MB of 'free' atom, sparse on the disk
+        f.seek(0, 2)
+        f.write(struct.pack(">I", 300 * 2 ** 20 + 8) + b"free")
+        f.seek(300 * 2 ** 20 - 1, 1)
+        f.write(b"\0")
+    code = ("import resource, sys\nfrom guided.doors.audio import read_take\n"
+            "samples, rate = read_take(__import__('pathlib').Path(sys.argv[1]))\n"
+            "print(len(samples) / rate, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                          check=True)
+    seconds, peak_kib = done.stdout.split()
+    assert abs(float(seconds) - 2) < 0.1 and path.stat().st_size > 300 * 2 ** 20
+    assert int(peak_kib) < 200 * 1024, peak_kib  # was over 300 MB more than the file
+
+
+@pytest.mark.tools
+def test_m4a_takes_too_long_or_not_audio_are_one_line(tmp_path: Path):
+    from guided.doors.audio import NotAudio, read_take
+
+    with pytest.raises(NotAudio, match="001.m4a holds more than 5 minutes of audio"):
+        read_take(_m4a(tmp_path, 400))
+    junk = write(tmp_path, "002.m4a", "not audio at all\n")
+    with pytest.raises(NotAudio, match=r"cannot read 002.m4a as audio \(002.m4a: ") as caught:
+        read_take(junk)
+    assert "/proc/" not in str(caught.value)
+    stereo, rate = read_take(_m4a(tmp_path, 1, "003.m4a", channels=2))
+    assert stereo.shape[1] == 2 and abs(len(stereo) / rate - 1) < 0.1
