@@ -168,3 +168,49 @@ def test_m4a_takes_too_long_or_not_audio_are_one_line(tmp_path: Path):
     assert "/proc/" not in str(caught.value)
     stereo, rate = read_take(_m4a(tmp_path, 1, "003.m4a", channels=2))
     assert stereo.shape[1] == 2 and abs(len(stereo) / rate - 1) < 0.1
+
+
+def test_an_import_takes_the_write_lock_before_it_looks_for_sessions_already_here(isolated_home):
+    """Two imports of one record at once (two terminals, a double click) each found the
+    sessions missing and both inserted them: one ended in "internal error:
+    IntegrityError: UNIQUE constraint failed". The lock is now taken first, so the
+    second finds them all "already here"."""
+    from guided.practice.records import import_record, parse_record
+    from guided.practice.sessionlog import SessionLog
+
+    record = parse_record(RECORD, "record.json")
+    with SessionLog() as log:
+        said: list[str] = []
+        log.db.set_trace_callback(said.append)
+        assert import_record(log.db, record, "Sam").added == 1
+        log.db.set_trace_callback(None)
+    first_select = next(i for i, s in enumerate(said) if s.lstrip().upper().startswith("SELECT"))
+    assert "BEGIN IMMEDIATE" in said[:first_select], said[:first_select + 1]
+
+
+def test_an_import_while_the_log_stays_busy_is_one_line_and_files_nothing(cli, isolated_home,
+                                                                        tmp_path: Path, monkeypatch):
+    import json
+    import sqlite3
+
+    from guided.practice import records, sessionlog
+
+    assert cli("log").returncode == 0  # the log is made
+    monkeypatch.setattr(sessionlog.SessionLog.__init__, "__defaults__", (None, 0.2))
+    holder = sqlite3.connect(isolated_home / "sessions.db")
+    real_whose = records.whose
+
+    def whose_then_busy(*args, **kwargs):  # another guided starts writing once the log is open
+        holder.execute("BEGIN IMMEDIATE")
+        return real_whose(*args, **kwargs)
+
+    monkeypatch.setattr(records, "whose", whose_then_busy)
+    try:
+        result = cli("log", "import", str(write(tmp_path, "r.json", json.dumps(RECORD))))
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.returncode == 1 and "internal error" not in result.stderr
+    assert "the session log is busy (another guided is writing to it); nothing was filed" in result.stderr
+    monkeypatch.setattr(records, "whose", real_whose)
+    assert "Filed under Sam: 1 new session." in cli("log", "import", str(tmp_path / "r.json")).stdout
