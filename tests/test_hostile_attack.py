@@ -214,3 +214,25 @@ def test_an_import_while_the_log_stays_busy_is_one_line_and_files_nothing(cli, i
     assert "the session log is busy (another guided is writing to it); nothing was filed" in result.stderr
     monkeypatch.setattr(records, "whose", real_whose)
     assert "Filed under Sam: 1 new session." in cli("log", "import", str(tmp_path / "r.json")).stdout
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("kind", ["fifo", "folder", "dangling"])
+def test_a_pipe_or_folder_named_like_a_journey_is_named_as_such(cli, isolated_home, kind):
+    """A named pipe at journeys/NAME.md read as "no journey called 'NAME' (journeys:
+    NAME, six-weeks; ...)": the list named the very journey it said was not there."""
+    import os
+
+    folder = isolated_home / "journeys"
+    folder.mkdir()
+    place = folder / "mine.md"
+    if kind == "fifo":
+        os.mkfifo(place)
+    elif kind == "folder":
+        place.mkdir()
+    else:
+        place.symlink_to(folder / "gone.md")
+    for args in (["journey", "start", "mine"], ["journey", "show", "mine"]):
+        result = cli(*args)
+        assert result.returncode == 1 and "internal error" not in result.stderr
+        assert f"{place} is not a regular file" in result.stderr and "no journey called" not in result.stderr
