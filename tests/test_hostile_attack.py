@@ -236,3 +236,21 @@ def test_a_pipe_or_folder_named_like_a_journey_is_named_as_such(cli, isolated_ho
         result = cli(*args)
         assert result.returncode == 1 and "internal error" not in result.stderr
         assert f"{place} is not a regular file" in result.stderr and "no journey called" not in result.stderr
+
+
+def test_a_side_file_named_with_a_pid_no_process_can_have_is_no_internal_error(cli, isolated_home):
+    """``sessions-pending.jsonl.<pid>`` (left by a killed merge) named with a number too
+    large for the system: ``os.kill`` raised OverflowError, and every `guided log`
+    ended in "internal error". A pid no process can have is a process that has gone."""
+    import json
+
+    from guided.portable import pid_alive
+
+    assert not pid_alive(10 ** 23) and not pid_alive(0) and not pid_alive(2 ** 31)
+    row = {"key": "k-1", "script": "grounding", "title": "Grounding",
+           "started": "2026-01-02T10:00:00+00:00", "outcome": "completed", "listened_seconds": 60.0}
+    write(isolated_home, "sessions-pending.jsonl." + "9" * 23, json.dumps(row) + "\n")
+    for args in (["log"], ["log", "stats"], ["log", "export"]):
+        result = cli(*args)
+        assert result.returncode == 0 and "internal error" not in result.stderr, result.stderr
+    assert [r["script"] for r in json.loads(cli("log", "--json").stdout)] == ["grounding"]
