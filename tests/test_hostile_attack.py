@@ -254,3 +254,23 @@ def test_a_side_file_named_with_a_pid_no_process_can_have_is_no_internal_error(c
         result = cli(*args)
         assert result.returncode == 0 and "internal error" not in result.stderr, result.stderr
     assert [r["script"] for r in json.loads(cli("log", "--json").stdout)] == ["grounding"]
+
+
+def test_log_stats_shows_a_practice_named_with_escapes_escaped(cli, isolated_home, monkeypatch):
+    """A session's practice name (from the side file, or a log edited by hand) reached
+    the terminal raw in `log stats`' "Average change in distress" (click strips escapes
+    only when the output is not a terminal, so this checks the text before it)."""
+    import json
+
+    import click
+
+    row = {"key": "k-1", "script": "\x1b[2Jx", "title": "T", "started": "2026-12-01T10:00:00+00:00",
+           "outcome": "completed", "listened_seconds": 60.0, "distress_before": 8, "distress_after": 2}
+    write(isolated_home, "sessions-pending.jsonl", json.dumps(row) + "\n")
+    said: list[str] = []
+    real_echo = click.echo
+    monkeypatch.setattr(click, "echo", lambda message=None, *a, **k: (said.append(str(message)),
+                                                                       real_echo(message, *a, **k)))
+    assert cli("log", "stats").returncode == 0
+    assert any("\\x1b[2Jx: -6.0 over 1 rated session" in line for line in said), said
+    assert not any("\x1b" in line for line in said)

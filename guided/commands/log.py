@@ -180,7 +180,10 @@ def stats(no_streak: bool, as_json: bool, client: str | None) -> None:
     if result.distress_change:
         click.echo("Average change in distress (after minus before, 0-10):")
         for name, change, count in result.distress_change:
-            click.echo(f"  {name}: {change:+.1f} over {count} rated session{'s' if count != 1 else ''}")
+            from guided.outputs.safetext import printable  # a name from the log: escaped
+
+            click.echo(printable(f"  {name}: {change:+.1f} over {count} rated "
+                                 f"session{'s' if count != 1 else ''}"))
     else:
         click.echo("No rated sessions yet: ratings before and after show what helps.")
 
