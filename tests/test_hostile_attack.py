@@ -274,3 +274,20 @@ def test_log_stats_shows_a_practice_named_with_escapes_escaped(cli, isolated_hom
     assert cli("log", "stats").returncode == 0
     assert any("\\x1b[2Jx: -6.0 over 1 rated session" in line for line in said), said
     assert not any("\x1b" in line for line in said)
+
+
+@pytest.mark.speech  # espeak-ng lists its voices
+def test_a_recorded_voice_cannot_take_over_an_espeak_language_code(cli, tmp_path: Path):
+    """The language table knows 27 languages, so `--as kk` (Kazakh, which espeak-ng
+    speaks) was accepted, and then `--voice kk` spoke the recordings instead of Kazakh,
+    as `en-us` did in issue 20 (point 14)."""
+    from guided.speech.recorded.store import VoiceStore
+
+    takes = tmp_path / "takes"
+    takes.mkdir()
+    script = write(tmp_path, "two.yaml", "format: 1\ntitle: Two\npractice: custom\nsteps:\n"
+                   "  - say: Hello there.\n")
+    for name, voice in [("kk", "trk/kk"), ("sw", "bnt/sw"), ("hak", "sit/hak")]:
+        result = cli("record", str(script), "--as", name, "--import", str(takes))
+        assert result.returncode == 1 and "espeak-ng's" in result.stderr and f"({voice})" in result.stderr
+        assert not VoiceStore.find(name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from guided.errors import GuidedError, quoted
 from guided.paths import is_windows_device_name
 from guided.speech.choice import _a, _is_recorded, _no_such_voice, find_voice
-from guided.speech.engines import AUTO, ENGINE_LABELS, ENGINE_NAMES, HIBARI, NATURAL, PICO
+from guided.speech.engines import AUTO, ENGINE_LABELS, ENGINE_NAMES, HIBARI, NATURAL, PICO, PYTTSX3
 from guided.speech.languages import language_of_name
 
 
@@ -62,6 +62,10 @@ def check_recording_name(name: str) -> None:
 
             if wanted in missing_voices():
                 owner = "a hibari voice"
+        if owner is None:  # espeak-ng's, by id or language code (`kk` is Kazakh there)
+            spoken = find_voice(wanted, (PYTTSX3,))
+            if spoken:
+                owner = f"what --voice means for espeak-ng's {spoken[0].name} voice ({spoken[0].id})"
     if owner:
         raise GuidedError(f"{quoted(wanted)} is {owner}, so a recorded voice cannot have that name: "
                           "choose a name of your own, for example --as anna")
