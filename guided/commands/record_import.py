@@ -4,6 +4,7 @@ lines by their numbers (``1.wav``, ``001 - take 2.wav``) or by the ``lines.txt``
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -138,6 +139,11 @@ def read_listing(path: Path) -> dict[int, str] | None:
     from guided.script.yamlfile import decode, read_bytes
 
     if not path.is_file():
+        if os.path.lexists(path):  # a pipe, a device, a folder: it was passed over silently,
+            # and the numbers read as today's --list, which lines.txt is there to prevent
+            raise GuidedError(f"{path} is not a regular file (a pipe, a device, a folder or a "
+                              "broken link), so which line each number stands for cannot be "
+                              "read: put the list saved with --list there, or remove it")
         return None
     # a regular file, no bigger than a listing of 100,000 lines; not UTF-8 is one line
     data = read_bytes(path, Pos(str(path)), max_bytes=16 * 1024 * 1024, what="a list of lines")
