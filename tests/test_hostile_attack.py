@@ -322,3 +322,29 @@ def test_lines_txt_that_is_not_a_file_stops_the_import(cli, isolated_home, tmp_p
     assert result.returncode == 1 and "internal error" not in result.stderr
     assert f"{listing} is not a regular file" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.speech  # onnxruntime optimizes a real Piper voice
+def test_a_damaged_piper_copy_that_still_loads_is_made_again(tmp_path: Path):
+    """Piper's optimized copy in the cache was used when it merely loaded: with a few
+    bytes flipped, `guided say --voice en_US-joe-medium` made only silence (NaN samples,
+    with NumPy's warning), for good. It now carries its SHA-256, checked before use."""
+    import onnxruntime
+
+    from guided.speech.piper import models
+    from guided.speech.piper.voices import find_voices
+
+    joe = next(v for v in find_voices() if v.id == "en_US-joe-medium")
+    folder = tmp_path / "piper"
+    folder.mkdir()
+    made = models._optimized_graph(joe, 1, folder, onnxruntime)
+    assert isinstance(made, bytes) and made
+    (kept,) = folder.glob("*.onnx")
+    damaged = bytearray(kept.read_bytes())
+    for k in range(1, 50):
+        damaged[len(damaged) * k // 50] ^= 0x55
+    kept.write_bytes(bytes(damaged))
+    models._CHECKED.clear()
+    again = models._optimized_graph(joe, 1, folder, onnxruntime)
+    assert again is not None and models._unseal(kept.read_bytes()) == again
+    assert kept.read_bytes() != bytes(damaged)
