@@ -348,3 +348,22 @@ def test_a_damaged_piper_copy_that_still_loads_is_made_again(tmp_path: Path):
     again = models._optimized_graph(joe, 1, folder, onnxruntime)
     assert again is not None and models._unseal(kept.read_bytes()) == again
     assert kept.read_bytes() != bytes(damaged)
+
+
+def test_a_folder_of_many_other_files_names_a_screenful_of_them(cli, isolated_home, tmp_path: Path,
+                                                              monkeypatch):
+    """`--import ~/Downloads` (the wrong folder) printed one line for each file in it: a
+    folder of 20,000 files gave 20,000 lines. Twenty are named, then how many more."""
+    monkeypatch.setenv("GUIDED_ENGINE", "test")
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    for n in range(50):
+        write(folder, f"invoice-{n:02d}.pdf", "not audio")
+    script = write(tmp_path, "two.yaml", "format: 1\ntitle: Two\npractice: custom\nsteps:\n"
+                   "  - say: Hello there.\n")
+    result = cli("record", str(script), "--as", "anna", "--import", str(folder))
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 22, lines
+    assert lines[0].startswith("invoice-00.pdf: left out:") and lines[19].startswith("invoice-19.pdf")
+    assert lines[20] == "… and 30 more files that are not takes, left out"
+    assert lines[21].startswith("guided: no takes in")

@@ -17,6 +17,9 @@ _LISTED = re.compile(r"^(\d{1,3})\t(.+)$")  # a line of --list: NNN, a tab, the 
 LISTING = "lines.txt"  # --list saved beside the takes: what each file number stood for
 
 
+SHOWN_NOT_TAKES = 20  # files in the folder that are not takes, named one a line
+
+
 def import_takes(store, lines: list[str], folder: Path, redo: bool,
                  listing: str = "guided record SCRIPT --list") -> None:
     """Attach DIR/NNN.* to the lines. A number means the line it had in the listing the
@@ -31,14 +34,20 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool,
     if not folder.is_dir():
         raise GuidedError(f"there is no folder {folder}")
     found: dict[int, Path] = {}
+    passed: list[str] = []  # files that are not takes, each with why (shown up to a screenful)
     for path in sorted(folder.iterdir()):
-        number = _take_number(path)
+        number = _take_number(path, passed)
         if number is None:
             continue
         if number in found:
             raise GuidedError(f"two takes for line {number:03d} in {folder}: "
                               f"{found[number].name} and {path.name}; keep one")
         found[number] = path
+    for line in passed[:SHOWN_NOT_TAKES]:
+        click.echo(line, err=True)
+    if len(passed) > SHOWN_NOT_TAKES:  # a folder of 20,000 other files gave 20,000 lines
+        click.echo(f"… and {len(passed) - SHOWN_NOT_TAKES:,} more files that are not takes, "
+                   "left out", err=True)
     if not found:
         raise GuidedError(f"no takes in {folder}: name them by line number, 001.wav, 002.wav, … "
                           "(see `guided record SCRIPT --list`)")
@@ -110,9 +119,10 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool,
             f"to the numbers `{listing}` shows now")
 
 
-def _take_number(path: Path) -> int | None:
+def _take_number(path: Path, passed: list[str]) -> int | None:
     """The line a file in the import folder is the take of; None (with one line saying
-    why, unless it is ``lines.txt`` or hidden) for a file that is not a take."""
+    why added to ``passed``, unless it is ``lines.txt`` or hidden) for a file that is
+    not a take."""
     from guided.outputs.safetext import printable
     from guided.speech.recorded.takes import DECODED
 
@@ -128,7 +138,7 @@ def _take_number(path: Path) -> int | None:
     elif not path.is_file():
         why = "not a regular file"
     if why:
-        click.echo(f"{printable(path.name)}: left out: {why}", err=True)
+        passed.append(f"{printable(path.name)}: left out: {why}")
         return None
     return int(match.group(1)) if match else None
 
