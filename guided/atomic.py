@@ -27,7 +27,10 @@ from guided.errors import GuidedError
 
 TEMP_SUFFIXES = (".part", ".building")
 STALE_AFTER = 24 * 3600.0  # a temp file whose process is unknown is stale after a day
-_TEMP_NAME = re.compile(r"^\..+\.(\d+)\.[A-Za-z0-9_]+(?:\.part|\.building)$")
+# exactly as ``temp_name`` and ``tempfile`` name them: a process number in ASCII digits
+# and eight characters from tempfile's alphabet (it took any word: a user's hidden
+# ``.thesis.2019.final.part`` or ``.photos.1999.summer.building`` was removed as stale)
+_TEMP_NAME = re.compile(r"^\..+\.([0-9]{1,10})\.[a-z0-9_]{8}(?:\.part|\.building)$")
 
 
 def temp_beside(target: Path) -> Path:

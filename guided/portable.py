@@ -15,7 +15,10 @@ def pid_alive(pid: int, *, windows: bool = WINDOWS) -> bool:
     """Whether process ``pid`` is still running (another user's counts as running).
 
     On Windows ``os.kill(pid, 0)`` would send Ctrl-C (signal 0 is CTRL_C_EVENT there),
-    so the process is looked up instead."""
+    so the process is looked up instead. A number no process can have (0, or one too
+    large for the system, read from a file name) is a process that has gone."""
+    if not 0 < pid < 2 ** 31:  # os.kill raised OverflowError: "internal error" in `guided log`
+        return False
     if windows:
         return _windows_pid_alive(pid)
     try:

@@ -144,6 +144,9 @@ def test_a_voice_json_from_a_newer_guided_is_refused_and_never_rewritten(cli, sc
     result = cli("record", str(script), "--as", "anna", "--import", str(tmp_path / "takes"))
     one_line_error(result, "written by a newer version of guided (format 2)")
     assert manifest.read_bytes() == before
+    listed = cli("voices", "--engine", "recorded")  # not "damaged": a backup would lose newer takes
+    assert listed.returncode == 0, listed.stderr
+    assert "anna  written by a newer guided" in listed.stdout and "backup" not in listed.stdout
 
 
 @pytest.mark.parametrize("named", ["OUTSIDE", "voice.json", "takes/../voice.json", "DEVICE"])
@@ -192,6 +195,24 @@ def test_bad_pending_lines_are_named_and_kept_and_the_good_ones_added(cli, isola
     again = cli("log", "--json")  # nothing added twice, the bad lines still kept
     assert [r["script"] for r in json.loads(again.stdout)] == ["grounding"]
     assert deep in side.read_text().splitlines()
+
+
+@pytest.mark.parametrize("bad", [
+    {"listened_seconds": 1e400}, {"planned_seconds": -1}, {"started": "9999-12-31T23:59:59-23:59"},
+    {"started": "0001-01-01T00:00:00+23:59"}, {"ended": "not a time"}, {"started": 12345},
+    {"reflection": "[" * 100_000 + "]" * 100_000}])
+def test_a_pending_row_no_log_command_could_show_is_kept_out_of_the_log(cli, isolated_home, bad):
+    """An infinite length, a moment at the calendar's edge or a reflection nested 100,000
+    deep, once in the log, stopped every later ``guided log`` command with "internal
+    error"."""
+    odd = json.dumps(dict(GOOD, key="k-2", **bad)).replace("Infinity", "1e400")
+    side = write(isolated_home, "sessions-pending.jsonl", odd + "\n" + json.dumps(GOOD) + "\n")
+    for args in (["log"], ["log", "stats"], ["log", "export"], ["log", "show", "1"]):
+        shown = cli(*args)
+        assert shown.returncode == 0, shown.stderr
+        assert "internal error" not in shown.stderr and "Traceback" not in shown.stderr
+    assert [r["script"] for r in json.loads(cli("log", "--json").stdout)] == ["grounding"]
+    assert side.read_text().splitlines() == [odd]
 
 
 @pytest.mark.timeout(60)
@@ -250,6 +271,33 @@ def test_a_malformed_or_lying_header_is_one_line_and_costs_nothing(tmp_path, hea
             read_take(path)
         assert said in str(caught.value) and "\n" not in str(caught.value)
     assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("header", [wav_header(0, data=b"\0" * 100),
+                                    wav_header(2 ** 32 - 1, data=b"\0" * 100)])
+def test_the_decoder_s_own_words_never_say_internal_error(tmp_path, header):
+    with pytest.raises(NotAudio) as caught:
+        read_take(write(tmp_path, "bad.wav", header))
+    said = str(caught.value)
+    assert "internal error" not in said.lower() and "BufferedReader" not in said
+    assert "its header is damaged" in said
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_a_float_take_holding_nan_or_infinity_is_refused(tmp_path, value):
+    samples = np.sin(np.arange(16000) / 10.0)
+    samples[::97] = value
+    path = tmp_path / "odd.wav"
+    soundfile.write(str(path), samples, 16000, subtype="FLOAT")
+    with pytest.raises(NotAudio, match="odd.wav holds samples that are not numbers"):
+        read_take(path)
+
+
+def test_float_samples_far_beyond_full_scale_are_clipped_at_the_door(tmp_path):
+    path = tmp_path / "loud.wav"
+    soundfile.write(str(path), np.sin(np.arange(16000) / 10.0) * 1e30, 16000, subtype="FLOAT")
+    samples, _ = read_take(path)
+    assert np.abs(samples).max() == 1.0
 
 
 def test_a_take_longer_than_the_cap_is_refused_from_its_header(tmp_path):

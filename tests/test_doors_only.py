@@ -55,14 +55,10 @@ ALLOWED = {
     "practice/programmes/reader.py:read_bytes": "yamlfile.read_bytes: regular file, size cap",
     # streams and columns, not files
     "speech/worker.py:json.loads": "a line of the worker's own pipe protocol",
-    "practice/sessionlog.py:json.loads": "a reflection column guided wrote to SQLite",
-    "commands/log.py:json.loads": "a reflection column guided wrote to SQLite",
     "cli.py:open": "a standard stream's own descriptor, wrapped when Python left it None",
     "speech/cache.py:os.open": "the clip cache's own door (O_NOFOLLOW, O_NONBLOCK, fstat)",
     # Piper voices the user adds: their config, hashed and parsed to describe the voice
     "speech/piper/identity.py:read_bytes": "a Piper voice's config, hashed",
-    "speech/piper/identity.py:json.loads": "a Piper voice's config",
-    "speech/piper/identity.py:read_text": "a Piper voice's config",
     "speech/piper/voices.py:json.loads": "a Piper voice's config",
     "speech/piper/voices.py:read_text": "a Piper voice's config",
 }

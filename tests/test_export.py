@@ -392,9 +392,9 @@ def test_mp3_is_vbr_mono_at_the_session_rate_with_a_gapless_header(exported):
     assert abs(len(decode(exported["mp3"])) - len(decode(exported["wav"]))) == 0
 
 
-# Reading a therapist's M4A takes is the one optional use of ffmpeg (through pydub, where
+# Reading a therapist's M4A takes is the one optional use of ffmpeg (where
 # ffmpeg is installed); WAV, FLAC, MP3 and Ogg takes need nothing.
-OPTIONAL_FFMPEG = {"doors/audio.py"}  # an .m4a take, through pydub, where ffmpeg is installed
+OPTIONAL_FFMPEG = {"doors/audio.py"}  # an .m4a take, where ffmpeg is installed
 
 
 def test_product_code_never_runs_ffmpeg():

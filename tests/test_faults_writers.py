@@ -273,14 +273,19 @@ def test_stale_temporary_files_go_and_live_ones_stay(tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     try:
-        (tmp_path / f".a.mp3.{live.pid}.x1y2.part").write_bytes(b"being written")
-        (tmp_path / f".b.mp3.{dead.pid}.x1y2.part").write_bytes(b"left by a killed run")
-        (tmp_path / f".c.{dead.pid}.x1y2.building").mkdir()
-        (tmp_path / f".c.{dead.pid}.x1y2.building" / "index.html").write_text("half")
+        (tmp_path / f".a.mp3.{live.pid}.x1y2z3w4.part").write_bytes(b"being written")
+        (tmp_path / f".b.mp3.{dead.pid}.x1y2z3w4.part").write_bytes(b"left by a killed run")
+        (tmp_path / f".c.{dead.pid}.x1y2z3w4.building").mkdir()
+        (tmp_path / f".c.{dead.pid}.x1y2z3w4.building" / "index.html").write_text("half")
         (tmp_path / ".notes.part").write_text("not ours: no process number")
+        # not ours either: a word where guided's eight random characters would be
+        (tmp_path / f".thesis.{dead.pid}.final.part").write_text("a user's own draft")
+        (tmp_path / f".photos.{dead.pid}.summer.building").mkdir()
+        (tmp_path / f".photos.{dead.pid}.summer.building" / "a.jpg").write_text("a photo")
         assert sweep_stale(tmp_path) == 2
         assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == sorted(
-            [f".a.mp3.{live.pid}.x1y2.part", ".notes.part"])
+            [f".a.mp3.{live.pid}.x1y2z3w4.part", ".notes.part", f".thesis.{dead.pid}.final.part",
+             f".photos.{dead.pid}.summer.building"])
     finally:
         live.kill()
         live.wait()

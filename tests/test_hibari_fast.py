@@ -74,12 +74,18 @@ def test_a_damaged_table_file_changes_nothing_heard(tmp_path: Path, texts: list[
     load_g2p(False, folder)
     kept = next(p for p in folder.iterdir() if p.name.startswith("g2p-"))
     data = bytearray(kept.read_bytes())
+    clean = bytes(data)
     for at in range(len(data) // 3, len(data), len(data) // 7):  # damage a few shards
         data[at] ^= 0xFF
     kept.write_bytes(bytes(data))
     damaged = load_g2p(False, folder)
     for text in texts[:40] + TRICKY:
         assert damaged(text) == reference(text), text
+    # the damaged copy is removed once noticed, and made again whole by the next start
+    # (it was kept, so every start fell back to hibari's own slow tables for good)
+    assert not kept.exists()
+    load_g2p(False, folder)
+    assert kept.read_bytes() == clean
     kept.write_bytes(b"not a table file")  # unreadable header: made again
     assert load_g2p(False, folder)(TRICKY[0]) == reference(TRICKY[0])
     assert kept.stat().st_size > 1_000_000

@@ -163,7 +163,7 @@ def test_a_cache_folder_that_cannot_be_written_still_exports(cli, tiny, tmp_path
 def test_a_temporary_note_left_by_a_killed_run_is_not_read(tiny):
     """A run killed while writing leaves at most its hidden temporary file; the note
     itself is whole or absent, and the next run writes it again."""
-    (tiny / f".{known_lengths.FILE_NAME}.99999.x.part").write_text('{"format": 1, "lengths": {')
+    (tiny / f".{known_lengths.FILE_NAME}.99999.x1y2z3w4.part").write_text('{"format": 1, "lengths": {')
     assert known_lengths.recall(cache_dir()) == {}
     known_lengths.remember("f" * 64, 7.5, cache_dir())
     assert known_lengths.recall(cache_dir()) == {"f" * 64: 7.5}

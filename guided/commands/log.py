@@ -180,7 +180,10 @@ def stats(no_streak: bool, as_json: bool, client: str | None) -> None:
     if result.distress_change:
         click.echo("Average change in distress (after minus before, 0-10):")
         for name, change, count in result.distress_change:
-            click.echo(f"  {name}: {change:+.1f} over {count} rated session{'s' if count != 1 else ''}")
+            from guided.outputs.safetext import printable  # a name from the log: escaped
+
+            click.echo(printable(f"  {name}: {change:+.1f} over {count} rated "
+                                 f"session{'s' if count != 1 else ''}"))
     else:
         click.echo("No rated sessions yet: ratings before and after show what helps.")
 
@@ -400,10 +403,10 @@ def _details(s: Session, width: int) -> list[str]:
 
 def _reflections(s) -> list[tuple[str, str]]:
     """Each question with its answer (a programme day keeps several)."""
-    import json
+    from guided.doors.keptfile import parse_json
 
-    try:
-        value = json.loads(s.reflection or "null")
+    try:  # nesting capped: a row a hand or a damaged side file put in the log
+        value = parse_json(s.reflection or "null")
     except ValueError:
         value = None
     if isinstance(value, list):

@@ -4,6 +4,7 @@ lines by their numbers (``1.wav``, ``001 - take 2.wav``) or by the ``lines.txt``
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from guided.errors import GuidedError
 _TAKE_FILE = re.compile(r"^(\d{1,6})(?!\d)")  # 1.wav, 001.wav, 0001 - take 2.wav
 _LISTED = re.compile(r"^(\d{1,3})\t(.+)$")  # a line of --list: NNN, a tab, the line
 LISTING = "lines.txt"  # --list saved beside the takes: what each file number stood for
+
+
+SHOWN_NOT_TAKES = 20  # files in the folder that are not takes, named one a line
 
 
 def import_takes(store, lines: list[str], folder: Path, redo: bool,
@@ -30,14 +34,20 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool,
     if not folder.is_dir():
         raise GuidedError(f"there is no folder {folder}")
     found: dict[int, Path] = {}
+    passed: list[str] = []  # files that are not takes, each with why (shown up to a screenful)
     for path in sorted(folder.iterdir()):
-        number = _take_number(path)
+        number = _take_number(path, passed)
         if number is None:
             continue
         if number in found:
             raise GuidedError(f"two takes for line {number:03d} in {folder}: "
                               f"{found[number].name} and {path.name}; keep one")
         found[number] = path
+    for line in passed[:SHOWN_NOT_TAKES]:
+        click.echo(line, err=True)
+    if len(passed) > SHOWN_NOT_TAKES:  # a folder of 20,000 other files gave 20,000 lines
+        click.echo(f"… and {len(passed) - SHOWN_NOT_TAKES:,} more files that are not takes, "
+                   "left out", err=True)
     if not found:
         raise GuidedError(f"no takes in {folder}: name them by line number, 001.wav, 002.wav, … "
                           "(see `guided record SCRIPT --list`)")
@@ -109,9 +119,10 @@ def import_takes(store, lines: list[str], folder: Path, redo: bool,
             f"to the numbers `{listing}` shows now")
 
 
-def _take_number(path: Path) -> int | None:
+def _take_number(path: Path, passed: list[str]) -> int | None:
     """The line a file in the import folder is the take of; None (with one line saying
-    why, unless it is ``lines.txt`` or hidden) for a file that is not a take."""
+    why added to ``passed``, unless it is ``lines.txt`` or hidden) for a file that is
+    not a take."""
     from guided.outputs.safetext import printable
     from guided.speech.recorded.takes import DECODED
 
@@ -127,7 +138,7 @@ def _take_number(path: Path) -> int | None:
     elif not path.is_file():
         why = "not a regular file"
     if why:
-        click.echo(f"{printable(path.name)}: left out: {why}", err=True)
+        passed.append(f"{printable(path.name)}: left out: {why}")
         return None
     return int(match.group(1)) if match else None
 
@@ -138,6 +149,11 @@ def read_listing(path: Path) -> dict[int, str] | None:
     from guided.script.yamlfile import decode, read_bytes
 
     if not path.is_file():
+        if os.path.lexists(path):  # a pipe, a device, a folder: it was passed over silently,
+            # and the numbers read as today's --list, which lines.txt is there to prevent
+            raise GuidedError(f"{path} is not a regular file (a pipe, a device, a folder or a "
+                              "broken link), so which line each number stands for cannot be "
+                              "read: put the list saved with --list there, or remove it")
         return None
     # a regular file, no bigger than a listing of 100,000 lines; not UTF-8 is one line
     data = read_bytes(path, Pos(str(path)), max_bytes=16 * 1024 * 1024, what="a list of lines")

@@ -94,14 +94,20 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
         click.echo(f"No voices for {quoted(language)}. Try `guided voices` to see them all."
                    if language else "No recorded voices yet: see `guided record --help`.")
     elif found:
-        width_id = max(len(v.id) for v in found)
-        width_name = max(len(v.name) for v in found)
-        width_lang = max(len("LANGUAGE"), *(len(v.language) for v in found))
+        from guided.outputs.safetext import printable
+
+        # what an engine says of its voices (a Piper voice's own config, hibari's kept
+        # facts) is text from outside: an escape in it is shown, never sent
+        rows = [[printable(str(x)) for x in (v.id, v.name, v.language, v.gender or "-", v.engine or "-")]
+                for v in found]
+        width_id = max(len(r[0]) for r in rows)
+        width_name = max(len(r[1]) for r in rows)
+        width_lang = max(len("LANGUAGE"), *(len(r[2]) for r in rows))
         click.echo(f"{'ID':<{width_id}}  {'NAME':<{width_name}}  {'LANGUAGE':<{width_lang}}  "
                    f"{'GENDER':<7}  ENGINE")
-        for v in found:
-            click.echo(f"{v.id:<{width_id}}  {v.name:<{width_name}}  {v.language:<{width_lang}}  "
-                       f"{v.gender or '-':<7}  {v.engine or '-'}")
+        for vid, name, lang, gender, engine_name in rows:
+            click.echo(f"{vid:<{width_id}}  {name:<{width_name}}  {lang:<{width_lang}}  "
+                       f"{gender:<7}  {engine_name}")
     if language and found and engine == "all":
         click.echo(f"\n{_who_speaks(language)}")
     if engine in ("all", "hibari") and (not language or language.lower().startswith("en")):
@@ -119,8 +125,11 @@ def voices(ctx: click.Context, language: str | None, engine: str, as_json: bool)
 
         for s in own:
             n, problem = _line_count(s)
-            said = (f"damaged: {s.folder / 'voice.json'} cannot be read (restore it from a "
-                    "backup)" if problem else f"{n} line{'s' if n != 1 else ''}")
+            said = (f"{n} line{'s' if n != 1 else ''}" if not problem
+                    else f"written by a newer guided: {s.folder / 'voice.json'} is left as it "
+                    "is (use that guided for this voice)" if "newer version" in problem
+                    else f"damaged: {s.folder / 'voice.json'} cannot be read (restore it from a "
+                    "backup)")
             click.echo(f"  {s.name:<{width}}  {printable(said)}")
 
 

@@ -10,7 +10,7 @@ channels, or more audio than a take can hold (``MAX_SECONDS``, ``MAX_SAMPLES``),
 nothing. The samples are then decoded block by block (soundfile) and reading stops at
 the cap, whatever the header claimed; memory is bounded by the cap, never by the
 file's length. A header soundfile cannot read is one line naming the file; M4A, which
-soundfile's codecs do not cover, goes through pydub and ffmpeg, asked for no more than
+soundfile's codecs do not cover, goes through ffmpeg (reading the checked file itself), asked for no more than
 the cap. Notes the MP3 decoder prints on the terminal are kept off it.
 """
 
@@ -33,7 +33,7 @@ MAX_SECONDS = 300.0  # a take is one line of a practice; five minutes is far bey
 MAX_SAMPLES = int(MAX_SECONDS * 48000 * 2)  # about 110 MiB as float32: five stereo minutes at 48 kHz
 BLOCK_FRAMES = 65536
 SOUNDFILE = (".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus")  # libsndfile's own codecs
-FFMPEG = (".m4a",)  # through pydub, when ffmpeg is installed
+FFMPEG = (".m4a",)  # through ffmpeg, when it is installed
 DECODED = SOUNDFILE + FFMPEG
 _OPEN = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
@@ -102,7 +102,8 @@ def _too_long(name: str, seconds: float, most: float, *, mono_helps: bool = Fals
         return f"{s / 60:.0f} minutes" if s >= 120 else f"{s:.0f} seconds"
 
     mono = " (or save it as mono)" if mono_helps else ""
-    return NotAudio(f"{name} holds {minutes(seconds)} of audio; a take is one line, at most "
+    held = minutes(seconds) if minutes(seconds) != minutes(most) else f"more than {minutes(most)}"
+    return NotAudio(f"{name} holds {held} of audio; a take is one line, at most "
                     f"{minutes(most)} here: cut it to just the line{mono}, then import it again")
 
 
@@ -119,10 +120,21 @@ def _with_soundfile(path: Path, fh: BinaryIO, max_seconds: float) -> tuple[np.nd
     except NotAudio:
         raise
     except (RuntimeError, TypeError, ValueError, OverflowError, MemoryError) as exc:
-        detail = " ".join(str(exc).split())[:160] or "not an audio file"
-        raise NotAudio(f"cannot read {name} as audio ({detail}); save it again as an "
-                       "ordinary WAV file") from None
+        raise NotAudio(f"cannot read {name} as audio ({_decoder_said(exc)}); save it again "
+                       "as an ordinary WAV file") from None
     return data, rate
+
+
+def _decoder_said(exc: BaseException) -> str:
+    """libsndfile's reason in plain words: without the Python object it was given
+    ("Error opening <_io.BufferedReader name=3>: ") and never its "internal error", which
+    for a file means a header it cannot make sense of."""
+    import re
+
+    detail = re.sub(r"^Error opening <[^>]*>:\s*", "", " ".join(str(exc).split()))
+    if not detail or re.search(r"internal error|SF_INFO", detail, re.IGNORECASE):
+        return "its header is damaged or of a kind guided cannot read"
+    return detail.rstrip(".")[:160]
 
 
 def _read_blocks(sound, name: str, most: int, known: int | None) -> np.ndarray:
@@ -137,6 +149,10 @@ def _read_blocks(sound, name: str, most: int, known: int | None) -> np.ndarray:
             break
         if total + len(block) > most:  # the header said less than the file holds
             raise _too_long(name, (total + len(block)) / rate, most / rate)
+        if not np.isfinite(block).all():  # a float WAV can hold NaN and infinities
+            raise NotAudio(f"{name} holds samples that are not numbers (NaN or infinite); "
+                           "save it again as an ordinary WAV file (16- or 24-bit PCM)")
+        np.clip(block, -1.0, 1.0, out=block)  # and samples far beyond full scale
         if total + len(block) > len(data):
             data = np.resize(data, (min(max(2 * len(data), total + len(block)), most), channels))
         data[total:total + len(block)] = block
@@ -145,26 +161,54 @@ def _read_blocks(sound, name: str, most: int, known: int | None) -> np.ndarray:
 
 
 def _with_ffmpeg(path: Path, fh: BinaryIO, max_seconds: float) -> tuple[np.ndarray, int]:
+    """An M4A take through ffmpeg, asked for no more than the cap (and one second more,
+    to know it was longer). ffmpeg reads the very file opened and checked above (passed
+    as ``/proc/self/fd/N`` where there is one) straight from the disk, and its output is
+    read up to what the cap can hold: pydub, used before, read the whole file into
+    memory first (a 400 MB M4A took 870 MB)."""
+    import io
     import shutil
+    import subprocess
+    import tempfile
 
     name = path.name
-    if shutil.which("ffmpeg") is None:
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
         raise NotAudio(f"cannot read {name}: reading {path.suffix} files needs ffmpeg; save "
                        "the take as a WAV file instead (16- or 24-bit PCM)")
-    from pydub import AudioSegment
-
-    try:  # ffmpeg stops at the cap (and one second more, to know it was longer)
-        seg = AudioSegment.from_file(fh, format=path.suffix.lstrip(".").lower(),
-                                     duration=max_seconds + 1)
-    except Exception as exc:  # noqa: BLE001 - ffmpeg's many ways to fail become one line
-        detail = str(exc).strip().splitlines()[-1:] or ["not an audio file"]
-        raise NotAudio(f"cannot read {name} as audio ({detail[0][:120]})") from None
-    rate, channels = int(seg.frame_rate), int(seg.channels)
-    frames = int(seg.frame_count())
-    _check_shape(name, rate, channels, frames, max_seconds)
-    full = float(1 << (8 * seg.sample_width - 1))
-    data = np.asarray(seg.get_array_of_samples(), dtype=np.float32) / np.float32(full)
-    return data.reshape(-1, channels), rate
+    fd = fh.fileno()
+    by_fd = f"/proc/self/fd/{fd}"
+    source = by_fd if os.path.exists(by_fd) else str(path)
+    command = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-t", f"{max_seconds + 1:g}",
+               "-i", source, "-vn", "-map", "0:a:0", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1"]
+    cap = MAX_SAMPLES * 2 + 65536  # 16-bit samples, and the header
+    with tempfile.TemporaryFile() as said:
+        try:
+            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=said, pass_fds=(fd,) if source == by_fd else ())
+        except OSError as exc:
+            raise NotAudio(f"cannot read {name}: ffmpeg did not start ({exc.strerror or exc})") from None
+        assert proc.stdout is not None
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            while total <= cap and (chunk := proc.stdout.read(min(1 << 20, cap + 1 - total))):
+                chunks.append(chunk)
+                total += len(chunk)
+        finally:
+            proc.stdout.close()
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        said.seek(0)
+        detail = said.read(4096).decode("utf-8", "replace").strip().splitlines()[-1:]
+    out = b"".join(chunks)
+    if len(out) > cap:
+        raise _too_long(name, max_seconds + 1, max_seconds)
+    if not out:
+        said_first = (detail or ["not an audio file"])[0].replace(source, name)
+        raise NotAudio(f"cannot read {name} as audio ({said_first[:120]})")
+    return _with_soundfile(path, io.BytesIO(out), max_seconds)
 
 
 @contextmanager

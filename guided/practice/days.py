@@ -34,6 +34,11 @@ def local_time(moment: str | dt.datetime | None) -> dt.datetime | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
+    try:  # a moment at the very edge of the calendar (year 1, 9999) has no local time
+        for shift in (-2, 2):
+            (moment + dt.timedelta(days=shift)).astimezone(dt.timezone.utc)
+    except OverflowError:
+        return None
     return _on_local_clock(moment)
 
 

@@ -8,6 +8,7 @@ journey is started (``guided.practice.journey_progress``).
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,11 +60,16 @@ def find_journey(ref: str) -> Path:
         if path.exists():  # a folder, a pipe or a device: there, but not a file to read
             raise GuidedError(f"{ref} is not a regular file (a folder, pipe or device); give the journey's file")
         raise GuidedError(f"no journey file at {ref}")
+    odd: Path | None = None  # a pipe, a folder, a dangling link where the journey would be
     for _, folder in journey_dirs():
         for suffix in (*YAML_SUFFIXES, ".md"):
             candidate = folder / f"{ref}{suffix}"
             if candidate.is_file():
                 return candidate
+            odd = odd or (candidate if os.path.lexists(candidate) else None)
+    if odd is not None:  # it was "no journey called NAME (journeys: NAME, …)"
+        raise GuidedError(f"{odd} is not a regular file (a folder, pipe, device or broken link), "
+                          "so the journey cannot be read; put the journey's file there, or remove it")
     names = ", ".join(name for name, _, _ in iter_journeys()) or "none yet"
     raise GuidedError(f"no journey called {quoted(ref)} (journeys: {names}; see `guided journey list`)")
 

@@ -12,6 +12,7 @@ one line; the good rows around it are added.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -20,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guided.doors.keptfile import Damaged, json_lines, read_kept_text
+from guided.doors.keptfile import Damaged, json_lines, parse_json, read_kept_text
 from guided.errors import GuidedError
 
 NAME = "sessions-pending.jsonl"
@@ -50,12 +51,53 @@ def parse(text: str, name: str = NAME) -> Waiting:
             problems.append(f"line {number} ({value})")
             found.bad.append(raw[number - 1])
         elif isinstance(value, dict) and value.get("script") and value.get("started"):
-            found.rows[str(value.get("key"))] = value
+            why = implausible(value)
+            if why:
+                problems.append(f"line {number} ({why})")
+                found.bad.append(raw[number - 1])
+            else:
+                found.rows[str(value.get("key"))] = value
         else:
             problems.append(f"line {number} (not a session as guided writes one)")
             found.bad.append(raw[number - 1])
     found.note = _note(name, problems)
     return found
+
+
+def implausible(row: dict) -> str | None:
+    """Why ``row`` is not a session guided could have written (None when it could be): a
+    moment that is not a date and time Python can place in any zone, or a length that is
+    not a finite number of seconds. Such a row would stop every ``guided log`` command
+    once added, so it stays in the side file."""
+    for name in ("started", "ended"):
+        value = row.get(name)
+        if value is None and name == "ended":
+            continue
+        try:
+            moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+            if moment is not None:  # a day either way, for any local zone
+                moment = moment.replace(tzinfo=moment.tzinfo or dt.timezone.utc)
+                for shift in (-2, 2):
+                    (moment + dt.timedelta(days=shift)).astimezone(dt.timezone.utc)
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is None:
+            return f"its {name} is not a date and time guided writes"
+    reflection = row.get("reflection")
+    if reflection is not None and not isinstance(reflection, str):
+        return "its reflection is not text"
+    try:
+        if reflection:
+            parse_json(reflection)
+    except ValueError as exc:
+        if "nests" in str(exc):  # plain words are fine; JSON nested absurdly deep is not
+            return f"its reflection {exc}"
+    for name in ("planned_seconds", "listened_seconds"):
+        value = row.get(name, 0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not 0 <= value < 1e9:  # also refuses NaN and infinities
+            return f"its {name} is not a length in seconds"
+    return None
 
 
 def _note(name: str, problems: list[str]) -> str | None:

@@ -77,7 +77,7 @@ def read_record(path: Path) -> Record:
             data = read_stream(_stdin(), Pos(shown), max_bytes=MAX_BYTES, what="a practice record")
         else:
             data = read_bytes(path, Pos(shown), max_bytes=MAX_BYTES, what="a practice record")
-        text = decode(data, shown)
+        text = decode(data, shown).removeprefix("\ufeff")  # saved by Windows Notepad, say
     except GuidedError as exc:
         raise RecordError(str(exc)) from None
     if not text.strip():
@@ -91,6 +91,9 @@ def read_record(path: Path) -> Record:
     except RecursionError:
         raise RecordError(f"{shown}: this is not a practice record (it is nested far too "
                           "deeply)") from None
+    except ValueError:  # Python's cap on digits: a whole number of over 4,300 of them
+        raise RecordError(f"{shown}: this is not a practice record (it holds a number of "
+                          "thousands of digits)") from None
     return parse_record(value, shown)
 
 
@@ -304,12 +307,27 @@ def whose(db: sqlite3.Connection, record: Record, given: str | None, shown: str)
 
 
 def import_record(db: sqlite3.Connection, record: Record, client: str) -> Imported:
-    """File every session of ``record`` under ``client`` in one transaction: all or none."""
+    """File every session of ``record`` under ``client`` in one transaction: all or none,
+    taking the write lock before it looks for sessions already here."""
+    try:
+        return _file_sessions(db, record, client)
+    except sqlite3.OperationalError as exc:  # rolled back: nothing was filed
+        why = str(exc)
+        if "locked" in why or "busy" in why:
+            raise GuidedError("the session log is busy (another guided is writing to it); "
+                              "nothing was filed: import the record again in a moment") from None
+        raise GuidedError(f"cannot file the record in the session log ({why}); nothing was "
+                          "filed") from None
+
+
+def _file_sessions(db: sqlite3.Connection, record: Record, client: str) -> Imported:
     from guided.practice.sessionlog import _COLUMNS
 
     names = [c for c in _COLUMNS if c != "id"]
     added = updated = unchanged = 0
     with db:
+        if not db.in_transaction:  # the write lock first: two imports of one record at
+            db.execute("BEGIN IMMEDIATE")  # once each saw a session missing, and one failed
         for row in record.sessions:
             values = {**row, "client": client}
             there = db.execute(f"SELECT {', '.join(names)} FROM sessions WHERE client = ? "

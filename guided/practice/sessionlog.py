@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from guided.doors.keptfile import parse_json
 from guided.errors import GuidedError
 from guided.outcomes import INTERRUPTED, OUTCOMES
 from guided.paths import guided_home
@@ -79,7 +80,7 @@ class Session:
         data["ended"] = days.local_iso(self.ended)
         if self.reflection:
             with contextlib.suppress(ValueError):
-                data["reflection"] = json.loads(self.reflection)
+                data["reflection"] = parse_json(self.reflection)
         return data
 
     def reflection_parts(self) -> tuple[str, str]:
@@ -87,7 +88,7 @@ class Session:
         if not self.reflection:
             return "", ""
         try:
-            value = json.loads(self.reflection)
+            value = parse_json(self.reflection)
         except ValueError:
             return "", self.reflection
         if isinstance(value, list):  # a programme day asks several questions

@@ -68,7 +68,7 @@ def _parse_text(text: str) -> float:
 
 def format_clock(seconds: float) -> str:
     """``m:ss`` (or ``h:mm:ss``) for previews and progress bars."""
-    seconds = max(0, int(round(seconds)))
+    seconds = max(0, int(round(seconds))) if math.isfinite(seconds) else 0
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

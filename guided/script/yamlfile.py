@@ -21,6 +21,7 @@ import yaml
 from guided.errors import Pos, ScriptError
 
 MAX_BRACKET_DEPTH = 64
+MAX_NUMBER_CHARACTERS = 1000  # Python reads at most 4,300 digits; ours are a few
 
 TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (TAG + t for t in ("str", "int", "float", "bool", "null"))
@@ -328,6 +329,10 @@ def _check_tags(root: yaml.Node, display: str) -> None:
                 "and mappings only",
                 node_pos(display, node),
             )
+        if node.tag == INT and len(node.value) > MAX_NUMBER_CHARACTERS:
+            # past 4,300 digits Python refuses to read it (a ValueError, "internal error")
+            raise ScriptError(f"a number of {len(node.value):,} characters is far beyond any "
+                              "value guided takes; write a shorter one", node_pos(display, node))
         if isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
         elif isinstance(node, yaml.MappingNode):

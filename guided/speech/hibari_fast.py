@@ -154,10 +154,12 @@ def _shard_of(key: str, n: int) -> int:
 class LazyTable:
     """A read-only dict, decoded one shard at a time (``get``, ``in``, ``[]``)."""
 
-    __slots__ = ("_data", "_index", "_n", "_shards", "_fallback", "_full", "_lock")
+    __slots__ = ("_data", "_index", "_n", "_shards", "_fallback", "_full", "_lock", "_damaged")
 
-    def __init__(self, data: memoryview, index: list[tuple[int, int, int]], fallback: Any):
+    def __init__(self, data: memoryview, index: list[tuple[int, int, int]], fallback: Any,
+                 damaged: Any = None):
         self._data, self._index, self._n = data, index, len(index)
+        self._damaged = damaged  # () -> None: the kept file is made again next time
         self._shards: list[dict | None] = [None] * len(index)
         self._fallback = fallback  # () -> the whole table, from hibari's own files
         self._full: dict | None = None
@@ -181,6 +183,8 @@ class LazyTable:
                 with self._lock:
                     if self._full is None:
                         self._full = self._fallback()
+                        if self._damaged is not None:
+                            self._damaged()
                 return self._full
             self._shards[i] = shard
         return shard
@@ -306,7 +310,12 @@ def _load_g2p_kept(british: bool, folder: Path) -> Any:
                 table = _load_json(names[name])
                 return table[part] if part else table
 
-            return LazyTable(body, index[f"{name}.{part}" if part else name], whole)
+            return LazyTable(body, index[f"{name}.{part}" if part else name], whole, forget)
+
+        def forget() -> None:  # a damaged shard: remove guided's own copy, to be made again
+            with contextlib.suppress(OSError):
+                if not _is_other_than_a_file(path):
+                    path.unlink()
 
         tagger = {"tags": small["tags"], "vocab": small["vocab"],
                   "tagdict": lazy("tagger", "tagdict"), "weights": lazy("tagger", "weights")}

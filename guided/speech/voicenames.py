@@ -62,6 +62,35 @@ def check_recording_name(name: str) -> None:
 
             if wanted in missing_voices():
                 owner = "a hibari voice"
+        if owner is None:  # espeak-ng's, by id or language code (`kk` is Kazakh there)
+            spoken = _espeak_voice(wanted)
+            if spoken:
+                owner = f"what --voice means for espeak-ng's voice {spoken}"
     if owner:
         raise GuidedError(f"{quoted(wanted)} is {owner}, so a recorded voice cannot have that name: "
                           "choose a name of your own, for example --as anna")
+
+
+def _espeak_voice(wanted: str) -> str | None:
+    """The espeak-ng voice (``trk/kk``) that ``wanted`` names by its id or its language
+    code, read from espeak-ng's own data folders (its ``lang/`` files), so no speech
+    worker is started for a name check; None when there is none."""
+    from pathlib import Path
+
+    folders: list[Path] = []
+    try:
+        import espeakng_loader
+
+        folders.append(Path(espeakng_loader.get_data_path()))
+    except Exception:  # noqa: BLE001 - no wheel, or a wheel without its data: the system's
+        pass
+    folders += [Path("/usr/share/espeak-ng-data"), *Path("/usr/lib").glob("*/espeak-ng-data")]
+    for data in folders:
+        try:
+            for path in sorted((data / "lang").rglob("*")):
+                voice = path.relative_to(data / "lang").as_posix()
+                if path.is_file() and wanted in (path.name.lower(), voice.lower()):
+                    return voice
+        except OSError:
+            continue
+    return None

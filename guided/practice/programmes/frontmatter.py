@@ -53,6 +53,13 @@ def read(text: str, first_line: int, display: str, problems: Problems) -> dict[s
         if name in found:
             problems.error(where, f"'{name}' appears twice in the front matter")
             continue
+        from guided.script.hygiene import text_problem
+
+        problem = text_problem(name) or text_problem(str(value.value))
+        if problem:  # a YAML escape ("\e[2J") the file's own check could not see
+            problems.error(Pos(display, value.start_mark.line + first_line, value.start_mark.column + 1),
+                           f"the front matter's '{name}': {problem}")
+            continue
         words = " ".join(str(value.value).split())
         if len(words) > MAX_TEXT:
             problems.error(where, f"'{name}' is longer than {MAX_TEXT} characters")

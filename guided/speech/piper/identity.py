@@ -54,9 +54,14 @@ def _sha256(path: Path) -> str:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
+    """The remembered hashes, read through the kept-file door: a named pipe there (which
+    made `say` wait for ever), a link, or JSON nested absurdly deep is passed over, and
+    the model is hashed again."""
+    from guided.doors.keptfile import Damaged, read_kept_json
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_kept_json(path, advice="guided writes it again")
+    except Damaged:
         return {}
     return data if isinstance(data, dict) else {}
 

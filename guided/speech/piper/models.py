@@ -48,10 +48,9 @@ def seeded_voice(files: PiperVoiceFiles, threads: int, folder: Path, seed: int) 
         try:
             session = _seeded_session(optimized or files.model, threads, onnxruntime,
                                       optimized is not None, seed)
-        except Exception:  # noqa: BLE001 - a damaged optimized copy: drop it, use the model
+        except Exception:  # noqa: BLE001 - a copy onnxruntime refuses: use the model itself
             if optimized is None:
                 raise
-            optimized.unlink(missing_ok=True)
             session = _seeded_session(files.model, threads, onnxruntime, False, seed)
     except SpeechError:
         raise
@@ -60,10 +59,11 @@ def seeded_voice(files: PiperVoiceFiles, threads: int, folder: Path, seed: int) 
     return PiperVoice(session=session, config=config)
 
 
-def _seeded_session(path: Path, threads: int, ort: Any, optimized: bool, seed: int) -> Any:
+def _seeded_session(model: Path | bytes, threads: int, ort: Any, optimized: bool, seed: int) -> Any:
     with _SEED_LOCK:
         ort.set_seed(seed)
-        return ort.InferenceSession(str(path), sess_options=_options(threads, ort, optimized),
+        return ort.InferenceSession(model if isinstance(model, bytes) else str(model),
+                                    sess_options=_options(threads, ort, optimized),
                                     providers=["CPUExecutionProvider"])
 
 
@@ -83,13 +83,35 @@ def _options(threads: int, ort: Any, optimized: bool) -> Any:
 _GRAPH_LOCK = threading.Lock()
 
 
-def _optimized_graph(files: PiperVoiceFiles, threads: int, folder: Path, ort: Any) -> Path | None:
-    """The optimized graph's file, made the first time (None when it cannot be kept)."""
+PIPER_MAGIC = b"guided-piper-model-sha256\n"  # ends a kept optimized copy, before its digest
+_KEPT_CAP = 1024 * 1024 * 1024  # a Piper model is 20 to 120 MB
+_CHECKED: dict[tuple[str, int, int], bytes] = {}  # copies whose digest matched, this process
+
+
+def _optimized_graph(files: PiperVoiceFiles, threads: int, folder: Path, ort: Any) -> bytes | None:
+    """The optimized graph, made and kept the first time (None when it cannot be kept).
+    The kept copy carries the SHA-256 of its bytes, checked once a process before it is
+    used: a damaged copy that still loaded was used before (its noise made only silence,
+    for good) and is now made again."""
+    from guided.doors.keptfile import Damaged, read_kept
+
     digest = model_hash(files, folder / "voice-ids.json")
     optimized = folder / f"{digest[:16]}-ort{ort.__version__}-{platform.machine()}.onnx"
     with _GRAPH_LOCK:
-        if optimized.is_file() and optimized.stat().st_size > 0:
-            return optimized
+        try:
+            info = os.lstat(optimized)
+            key = (str(optimized), info.st_size, info.st_mtime_ns)
+            if key in _CHECKED:
+                return _CHECKED[key]
+            model = _unseal(read_kept(optimized, advice="guided makes it again", max_bytes=_KEPT_CAP))
+            if model is not None:
+                _CHECKED[key] = model
+                return model
+        except (OSError, Damaged):
+            pass
+        if os.path.lexists(optimized) and not os.path.isfile(optimized) \
+                or os.path.islink(optimized):  # not guided's: left alone
+            return None
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:  # a read-only cache folder: load the slow way each time
@@ -100,12 +122,24 @@ def _optimized_graph(files: PiperVoiceFiles, threads: int, folder: Path, ort: An
         try:
             ort.InferenceSession(str(files.model), sess_options=opts,
                                  providers=["CPUExecutionProvider"])
-            if tmp.is_file() and tmp.stat().st_size > 0:
+            model = read_kept(tmp, advice="guided makes it again", max_bytes=_KEPT_CAP)
+            if model:
+                tmp.write_bytes(model + PIPER_MAGIC + hashlib.sha256(model).digest())
                 move_into_place(tmp, optimized)
-                return optimized
+                return model
         except Exception:  # noqa: BLE001 - could not save the copy: use the model itself
             pass
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
         return None
+
+
+def _unseal(data: bytes | None) -> bytes | None:
+    """The model inside a kept copy, or None unless its digest matches (damaged, cut
+    short, or from before copies carried one)."""
+    tail = len(PIPER_MAGIC) + 32
+    if data is None or len(data) <= tail or data[-tail:-32] != PIPER_MAGIC:
+        return None
+    model = data[:-tail]
+    return model if hashlib.sha256(model).digest() == data[-32:] else None
