@@ -216,3 +216,26 @@ def test_a_length_is_read_in_each_language(text: str, seconds: int) -> None:
 @pytest.mark.parametrize("text", ["Monday", "ora et labora", "a day or two", "2 orecchie", "Minutenzeiger"])
 def test_words_that_only_look_like_a_length_are_not_one(text: str) -> None:
     assert length_seconds(text) is None
+
+
+@pytest.mark.parametrize(("heading", "expected"), [
+    ("## Day 99999999999999999999: Far", ":10:1: error: day numbered past a billion is out of range"),
+    ("## Day 400: Far", ":10:1: error: day 400 is out of range"),
+    ("## Tag " + "9" * 5000 + ": Weit", ":10:1: error: day numbered past a billion is out of range"),
+])
+def test_a_day_numbered_out_of_range_is_named_at_its_heading(cli, tmp_path: Path, heading: str,
+                                                              expected: str) -> None:
+    path = tmp_path / "far.md"
+    path.write_text(GERMAN.replace("## Tag 1: Ankommen", heading), encoding="utf-8")
+    result = cli("journey", "check", str(path))
+    assert result.returncode != 0 and expected in result.stderr, result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_a_week_numbered_out_of_order_is_named_not_dropped(cli, tmp_path: Path) -> None:
+    path = tmp_path / "weeks.md"
+    path.write_text(GERMAN.replace("### Woche 2: Halt finden", "### Woche 99999999999999: Halt finden"),
+                    encoding="utf-8")
+    result = cli("journey", "check", str(path))
+    assert result.returncode != 0
+    assert "'Week 999999999999…' is out of order" in result.stderr and "should be week 2" in result.stderr

@@ -138,7 +138,7 @@ def _shape(blocks: list[Block], path: Path, display: str, problems: _Problems) -
         title = title_block.text
         day = _DAY.match(title)
         if day:
-            days.append(sections.day(int(day.group(1)), day.group(2).strip(), title_block.pos, body, problems))
+            days.append(sections.day(words.number(day.group(1)), day.group(2).strip(), title_block.pos, body, problems))
         elif any(b.kind == "heading" and b.level == 3 and _WEEK.match(b.text) for b in body) and plan is None:
             plan, plan_title = sections.plan(body, problems, _WEEK), title
         else:

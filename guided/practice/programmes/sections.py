@@ -65,7 +65,8 @@ def day(number: int, title: str, pos: Pos, body: list[Block], problems: Problems
         else:
             learning.append(part)
     if number < 1 or number > MAX_DAYS:
-        problems.error(pos, f"day {number} is out of range: days are numbered 1 to {MAX_DAYS}")
+        shown = number if number < 10**9 else "numbered past a billion"
+        problems.error(pos, f"day {shown} is out of range: days are numbered 1 to {MAX_DAYS}")
     return Day(number, title, pos, tuple(learning), activity, tuple(questions), questions_title)
 
 
@@ -129,10 +130,11 @@ def plan(body: list[Block], problems: Problems, week_heading: re.Pattern[str]) -
         match = week_heading.match(part.title) if part.title else None
         if not match:
             continue
-        number = int(match.group(1))
+        number = words.number(match.group(1))
         expected = len(weeks) + 1
         if number != expected:
-            problems.error(part.pos, f"'Week {number}' is out of order: the plan's weeks are numbered 1, 2, 3 "
+            shown = match.group(1) if len(match.group(1)) <= 12 else match.group(1)[:12] + "…"
+            problems.error(part.pos, f"'Week {shown}' is out of order: the plan's weeks are numbered 1, 2, 3 "
                                      f"… in order, so this one should be week {expected}")
         focus = tuple(plain(item) for b in part.blocks if b.kind in ("bullets", "numbers")
                       for item in b.items if plain(item))

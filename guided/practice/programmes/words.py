@@ -15,9 +15,11 @@ import re
 _SEP = r"\b\s*[:.\-–—)]?\s*(.*)$"
 
 # `## Day 3: Title`: a day written out.
-DAY = re.compile(r"^(?:day|tag|d[ií]a|jour|giorno)\s+(\d{1,4})" + _SEP, re.I)
+# Any run of digits is taken, so `## Day 99999999999` is said to be out of range at its
+# heading rather than read as some other section (``number`` keeps the value bounded).
+DAY = re.compile(r"^(?:day|tag|d[ií]a|jour|giorno)\s+(\d+)" + _SEP, re.I)
 # `### Week 2: Title` inside the plan.
-WEEK = re.compile(r"^(?:week|woche|semana|semaine|settimana)\s+(\d{1,3})" + _SEP, re.I)
+WEEK = re.compile(r"^(?:week|woche|semana|semaine|settimana)\s+(\d+)" + _SEP, re.I)
 # `Step 1:` opening a paragraph of an activity.
 STEP = re.compile(r"^(?:step|schritt|paso|[ée]tape|passo)\s+(\d{1,3})\s*[:.\-–—)]?\s*(.*)$", re.I | re.S)
 # `### Today's Activity`, `### Übung für heute`, `### Ejercicio`, `### Exercice du jour`, `### Esercizio`
@@ -40,6 +42,12 @@ LENGTH = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:(?:-|–|to|bis|a|à)\s*\d+(?:[.,]\
                     r"|\b(?:an|eine|una|une)\s+(hour|stunde|hora|heure)\b|\b(un['’]ora)\b", re.I)
 # `duration: 6 weeks` in the front matter; `6 Wochen`, `6 semanas`, `6 semaines`, `6 settimane`.
 WEEKS = re.compile(r"^\s*(\d{1,2})\s*(?:weeks?|wochen?|semanas?|semaines?|settiman[ae])\s*$", re.I)
+
+
+def number(digits: str) -> int:
+    """A day's or week's number as written, or one past any limit when it is longer than
+    nine digits (Python refuses to read 4,300 digits and more as a number)."""
+    return int(digits) if len(digits) <= 9 else 10**9
 
 
 def length_seconds(text: str) -> float | None:
