@@ -367,3 +367,22 @@ def test_a_folder_of_many_other_files_names_a_screenful_of_them(cli, isolated_ho
     assert lines[0].startswith("invoice-00.pdf: left out:") and lines[19].startswith("invoice-19.pdf")
     assert lines[20] == "… and 30 more files that are not takes, left out"
     assert lines[21].startswith("guided: no takes in")
+
+
+def test_log_json_of_a_hand_edited_infinite_length_is_still_json(cli, isolated_home):
+    """A log edited by hand (or by another program) may hold an infinite or NaN length;
+    `guided log --json` wrote `Infinity`, which no JSON reader accepts."""
+    import json
+    import sqlite3
+
+    row = {"key": "k-1", "script": "grounding", "title": "Grounding",
+           "started": "2026-01-02T10:00:00+00:00", "outcome": "completed", "listened_seconds": 60.0}
+    write(isolated_home, "sessions-pending.jsonl", json.dumps(row) + "\n")
+    assert cli("log").returncode == 0  # the side file is merged into the log
+    [db_path] = list(isolated_home.rglob("*.db"))
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE sessions SET listened_seconds = 9e999, planned_seconds = 9e999")
+    result = cli("log", "--json")
+    assert result.returncode == 0, result.stderr
+    [session] = json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
+    assert session["listened_seconds"] is None and session["script"] == "grounding"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -73,6 +74,9 @@ class Session:
         """For JSON: times in local ISO 8601 with their offset, the reflection as an object
         (and the client's name for a client's session)."""
         data = asdict(self)
+        for key, value in data.items():  # a hand-edited log may hold inf or nan, which JSON cannot
+            if isinstance(value, float) and not math.isfinite(value):
+                data[key] = None
         del data["source"]
         if self.client is None:
             del data["client"]
