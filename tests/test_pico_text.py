@@ -23,8 +23,18 @@ needs_pico = pytest.mark.skipif(not pico.available(), reason="py-nanotts has no 
     # German quotation marks and an en dash between words; a range of digits is kept
     ("Atme „ganz langsam“ ein – und wieder aus, 4–6 Mal.",
      "Atme „ganz langsam“ ein, und wieder aus, 4–6 Mal."),
-    # Spanish opening signs stay: Pico reads questions and exclamations with them
-    ("¿Cómo estás? ¡Qué bien!", "¿Cómo estás? ¡Qué bien!"),
+    # Spanish opening signs after an end (or at the start) are left out: Pico paused at
+    # each as at a full stop, on top of the end's own pause; after a word they stay
+    ("¿Cómo estás? ¡Qué bien!", "Cómo estás? Qué bien!"),
+    ("Respira. ¿Notas el aire?", "Respira. Notas el aire?"),
+    ("Si puedes, ¡sonríe! Respira… ¿sí?", "Si puedes, sonríe! Respira... sí?"),
+    ("Dijo: «¿Vienes?» ¡¿Ya?!", "Dijo: «Vienes?» Ya?!"),
+    ("Hola ¿cómo estás? — ¡Bien!", "Hola ¿cómo estás? Bien!"),
+    # a number that ends the text is spaced from its full stop (Pico's German read
+    # "bis 4." as an ordinal); inside the text, and decimals, stay as written
+    ("Zähle bis 4.", "Zähle bis 4 ."), ("Zähle langsam bis 12.“", "Zähle langsam bis 12 .“"),
+    ("Am 4. Mai atmest du 4.5 Sekunden.", "Am 4. Mai atmest du 4.5 Sekunden."),
+    ("Comptez jusqu'à 4...", "Comptez jusqu'à 4..."),
     ("Un po’ d’aria.... e poi..respira", "Un po’ d’aria... e poi...respira"),
     # a dash at either end, or beside other punctuation, leaves no comma of its own
     ("— Hola —", "Hola"), ("ein —, und", "ein, und"), ("fin — … puis", "fin... puis"),
@@ -37,6 +47,17 @@ needs_pico = pytest.mark.skipif(not pico.available(), reason="py-nanotts has no 
 ])
 def test_the_text_pico_is_given(written: str, given: str) -> None:
     assert for_pico(written) == given
+
+
+def test_each_piece_of_a_long_text_ends_its_number_as_a_whole_text_does() -> None:
+    from guided.speech.chunking import pieces
+    from guided.speech.pico.backend import MAX_PIECE_CHARS
+    from guided.speech.pico.text import number_ends
+
+    first = "Zähle ganz langsam und ruhig, " * 6 + "bis 4."
+    text = f"{first} " + "Atme dabei ruhig und gleichmäßig weiter. " * 5
+    parts = [number_ends(piece) for piece in pieces(for_pico(text), MAX_PIECE_CHARS)]
+    assert parts[0] == first[:-1] + " ." and len(parts) == 2
 
 
 def test_the_text_rules_are_part_of_every_clip_key() -> None:
@@ -78,3 +99,17 @@ def test_pico_says_coeur_for_the_ligature() -> None:
     finally:
         engine.close()
     assert len(ligature) > 16000 and np.array_equal(ligature, written_out)
+
+
+@needs_pico
+@pytest.mark.speech
+def test_pico_says_bis_vier_for_a_number_at_the_end() -> None:
+    """Pico's German read "Zähle bis 4." as an ordinal with no sentence end: the clip is
+    now the clip for the word written out, sample for sample."""
+    engine = pico.create()
+    try:
+        digits, _ = engine.synthesize("Zähle bis 4.", "pico-de", 140)
+        word, _ = engine.synthesize("Zähle bis vier.", "pico-de", 140)
+    finally:
+        engine.close()
+    assert len(digits) > 16000 and np.array_equal(digits, word)

@@ -15,23 +15,42 @@ bench/pico_ligatures.py, and by the length of Pico's own pauses; issue 22).
   1,500 spaced ellipses was 42 minutes of silence.
 - A dash (``—``, or ``–`` anywhere but between two digits, as in 4–6) is passed over
   without a pause, where a speaker pauses: it is given as a comma (Pico's short pause).
+- Spanish ``¿`` and ``¡`` where a sentence or clause has just ended (or at the start) are
+  left out: Pico pauses at each as at a full stop (about 0.65 s at rate 140), on top of
+  the pause of the ``.``, ``,`` or ``:`` before it, so "Respira. ¿Cómo estás?" had a
+  gap of 1.4 s where a speaker leaves 0.8, and every `say` that opened with ``¿``
+  began with 0.65 s of silence. The question's or exclamation's tune comes from the
+  closing ``?`` or ``!``: after a full stop the question is spoken as before (its pitch
+  and loudness contours the same); after a comma the clause before now keeps its pitch
+  up, as at a comma, where with the sign it fell as at the end of a sentence ("Si
+  puedes, ¡sonríe!"). Where ``¿`` follows a word with no punctuation ("Hola ¿cómo
+  estás?") it stays: it is then the only break the writer left.
+- A number that ends the text with a full stop (``bis 4.``) is given as ``4 .``: Pico's
+  German reads a number with a full stop as an ordinal ("bis vierte", as in ``am 4.
+  Mai``) and then makes no sentence end; spaced, it is "bis vier." (the same samples as
+  the word written out). Pico's French, Spanish, Italian and English speak ``4.`` and
+  ``4 .`` the same. Inside a German text ``4.`` stays as written: it is ambiguous
+  there (``bis 4. Dann`` or ``am 4. Mai``).
 
 Everything else reaches Pico as written, checked by ear: elisions with either
 apostrophe (``l'air``, ``qu’il``), guillemets and German quotation marks, ``¿`` and
-``¡``, digits (read as words in each language), non-breaking spaces before French
-``!`` and ``?``. Spaces are made single. ``TEXT_RULES`` names these rules in every
-Pico clip's cache key, so a clip made under other rules is made again.
+``¡`` after a word, digits (read as words in each language), non-breaking spaces before
+French ``!`` and ``?``. Spaces are made single. ``TEXT_RULES`` names these rules in
+every Pico clip's cache key, so a clip made under other rules is made again.
 """
 
 from __future__ import annotations
 
 import re
 
-TEXT_RULES = "2026-12-07c"
+TEXT_RULES = "2026-12-07d"
 _SIGNS = str.maketrans({"<": " ", ">": " ", "œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
 _ELLIPSIS = re.compile(r"(?:…|\.{2,})(?:\s*(?:…|\.{2,}))*")
 _DASH = re.compile(r"\s*(?:—|―|(?<!\d)–|–(?!\d))\s*")
-_COMMAS = re.compile(r",\s*(?=[,.;:!?])|^\s*,\s*|\s*,\s*$")
+_COMMAS = re.compile(r",\s*(?=[,.;:!?])|(?<=[.;:!?]),|^\s*,\s*|\s*,\s*$")
+# opening signs at the start or after the punctuation of an end (quotation marks between)
+_OPENING = re.compile(r"(^|[.!?,;:][\"'»”’)\]]*\s*)([\"'«“„‹‚(\[]?\s*)[¿¡]+\s*")
+_FINAL_NUMBER = re.compile(r"(\d)\.(?=[\"'»”“’)\]]*$)")
 
 
 def for_pico(text: str) -> str:
@@ -40,4 +59,11 @@ def for_pico(text: str) -> str:
     text = _ELLIPSIS.sub("...", text)
     text = _DASH.sub(", ", text)
     # a dash beside other punctuation, or at either end, leaves no comma of its own
-    return " ".join(_COMMAS.sub("", text).split())
+    text = " ".join(_COMMAS.sub("", text).split())
+    return number_ends(_OPENING.sub(r"\1\2", text))
+
+
+def number_ends(piece: str) -> str:
+    """``piece`` with a number that ends it followed by a spaced full stop (``4 .``); the
+    backend also gives each piece of a long text this way (a piece can end ``bis 4.``)."""
+    return _FINAL_NUMBER.sub(r"\1 .", piece)
