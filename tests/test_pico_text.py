@@ -49,6 +49,21 @@ def test_the_text_pico_is_given(written: str, given: str) -> None:
     assert for_pico(written) == given
 
 
+@pytest.mark.parametrize("written, given", [
+    ("Le bus part en mars, hélas.", "Le busse part en marse, hélasse."),
+    ("BUS. Un virus, l'abribus, Mars.", "BUSSE. Un virusse, l'abribusse, Marse."),
+    ("Les lys et le cosmos.", "Les lysse et le cosmosse."),
+    # other words, and words that only begin or end alike, stay as written
+    ("Les bras, le repas, busqué, autobus, plus, tous.",
+     "Les bras, le repas, busqué, autobus, plus, tous."),
+])
+def test_french_words_with_a_sounded_final_s(written: str, given: str) -> None:
+    """Pico's French says "bus" as "bu" and "mars" as "mar": the words it was measured
+    to say without their s get an e after it, for the French voice only."""
+    assert for_pico(written, "fr-FR") == given
+    assert for_pico(written, "de-DE") == for_pico(written) == written
+
+
 def test_each_piece_of_a_long_text_ends_its_number_as_a_whole_text_does() -> None:
     from guided.speech.chunking import pieces
     from guided.speech.pico.backend import MAX_PIECE_CHARS
@@ -113,3 +128,19 @@ def test_pico_says_bis_vier_for_a_number_at_the_end() -> None:
     finally:
         engine.close()
     assert len(digits) > 16000 and np.array_equal(digits, word)
+
+
+@needs_pico
+@pytest.mark.speech
+def test_pico_sounds_the_s_of_bus() -> None:
+    """Pico's French said "le bus" exactly as "le bu": guided's clip is now the clip of
+    "busse", with the s."""
+    engine = pico.create()
+    try:
+        def clip(text: str) -> np.ndarray:
+            return engine.synthesize(text, "pico-fr", 140)[0]
+
+        bus, bu, busse = clip("Le bus part."), clip("Le bu part."), clip("Le busse part.")
+    finally:
+        engine.close()
+    assert np.array_equal(bus, busse) and len(bus) > len(bu) + 800

@@ -62,7 +62,8 @@ class PicoBackend:
                               f"Pico's voices are {', '.join(VOICES)}")
         language = pico_language(voice)
         speed = pico_speed(voice or "pico-en-us", rate)
-        parts = [number_ends(piece) for piece in pieces(for_pico(text), MAX_PIECE_CHARS)]
+        parts = [number_ends(piece)
+                 for piece in pieces(for_pico(text, language), MAX_PIECE_CHARS)]
         if not hasattr(os, "fork"):
             return self._speak(parts, language, speed), SAMPLE_RATE
         return self._speak_in_child(parts, language, speed, 10 + len(text) // 50), SAMPLE_RATE

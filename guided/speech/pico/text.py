@@ -32,6 +32,13 @@ bench/pico_ligatures.py, and by the length of Pico's own pauses; issue 22).
   ``4 .`` the same. Inside a German text ``4.`` stays as written: it is ambiguous
   there (``bis 4. Dann`` or ``am 4. Mai``).
 
+- French words whose final ``s`` is sounded but which Pico's French says without it
+  ("le bus" as "le bu", "en mars" as "en mar", "hélas", "virus", "cosmos"...:
+  ``SOUNDED_FINAL_S``, each word whose clip was, sample for sample, the clip of the word
+  without its ``s``, in two sentences; from a list of about 90 words with a sounded
+  final ``s``, bench/pico_french.py) get an ``e`` after the ``s`` (``sse`` after a
+  vowel), which Pico's letter rules sound: "busse", "marse". Only for the French voice.
+
 Everything else reaches Pico as written, checked by ear: elisions with either
 apostrophe (``l'air``, ``qu’il``), guillemets and German quotation marks, ``¿`` and
 ``¡`` after a word, digits (read as words in each language), non-breaking spaces before
@@ -43,7 +50,7 @@ from __future__ import annotations
 
 import re
 
-TEXT_RULES = "2026-12-07d"
+TEXT_RULES = "2026-12-07e"
 _SIGNS = str.maketrans({"<": " ", ">": " ", "œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
 _ELLIPSIS = re.compile(r"(?:…|\.{2,})(?:\s*(?:…|\.{2,}))*")
 _DASH = re.compile(r"\s*(?:—|―|(?<!\d)–|–(?!\d))\s*")
@@ -51,10 +58,19 @@ _COMMAS = re.compile(r",\s*(?=[,.;:!?])|(?<=[.;:!?]),|^\s*,\s*|\s*,\s*$")
 # opening signs at the start or after the punctuation of an end (quotation marks between)
 _OPENING = re.compile(r"(^|[.!?,;:][\"'»”’)\]]*\s*)([\"'«“„‹‚(\[]?\s*)[¿¡]+\s*")
 _FINAL_NUMBER = re.compile(r"(\d)\.(?=[\"'»”“’)\]]*$)")
+SOUNDED_FINAL_S = frozenset(["abribus", "angélus", "blocus", "bus", "cosmos", "focus",
+                             "hélas", "hibiscus", "ibis", "lys", "mars", "minibus", "mucus",
+                             "nimbus", "opus", "papyrus", "pastis", "plexus", "prospectus",
+                             "sinus", "tournevis", "vasistas", "virus"])
+_WORD = re.compile(r"[^\W\d_]+")
+_VOWELS = set("aeiouyàâäéèêëîïôöûùüÿ")
 
 
-def for_pico(text: str) -> str:
-    """``text`` as Pico is given it (the rules above)."""
+def for_pico(text: str, language: str = "") -> str:
+    """``text`` as Pico is given it (the rules above); ``language`` is Pico's
+    (``fr-FR``), for the rules of one language."""
+    if language.startswith("fr"):
+        text = _WORD.sub(_sounded_final_s, text)
     text = " ".join(text.translate(_SIGNS).split())
     text = _ELLIPSIS.sub("...", text)
     text = _DASH.sub(", ", text)
@@ -67,3 +83,11 @@ def number_ends(piece: str) -> str:
     """``piece`` with a number that ends it followed by a spaced full stop (``4 .``); the
     backend also gives each piece of a long text this way (a piece can end ``bis 4.``)."""
     return _FINAL_NUMBER.sub(r"\1 .", piece)
+
+
+def _sounded_final_s(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if word.lower() not in SOUNDED_FINAL_S:
+        return word
+    tail = "se" if word[-2].lower() in _VOWELS else "e"
+    return word + (tail.upper() if word.isupper() else tail)
