@@ -20,7 +20,8 @@ needs_pico = pytest.mark.skipif(not pico.available(), reason="py-nanotts has no 
     ("Sentez l'air qu’il laisse — doucement… « Merci », dit-elle.",
      "Sentez l'air qu’il laisse, doucement... « Merci », dit-elle."),
     ("Aujourd’hui, c’est l’été ; respirez !", "Aujourd’hui, c’est l’été ; respirez !"),
-    # German quotation marks and an en dash between words; a range of digits is kept
+    # German quotation marks and an en dash between words; a range of digits is kept when
+    # no language is named (each language's word for it: test_numbers_joined_by_dashes)
     ("Atme „ganz langsam“ ein – und wieder aus, 4–6 Mal.",
      "Atme „ganz langsam“ ein, und wieder aus, 4–6 Mal."),
     # Spanish opening signs after an end (or at the start) are left out: Pico paused at
@@ -62,6 +63,22 @@ def test_french_words_with_a_sounded_final_s(written: str, given: str) -> None:
     to say without their s get an e after it, for the French voice only."""
     assert for_pico(written, "fr-FR") == given
     assert for_pico(written, "de-DE") == for_pico(written) == written
+
+
+@pytest.mark.parametrize("written, language, given", [
+    ("Atme 4–6 Mal — ruhig.", "de-DE", "Atme 4 bis 6 Mal, ruhig."),
+    ("Respirez 4 – 6 fois, de 1914-1918.", "fr-FR", "Respirez 4 à 6 fois, de 1914 à 1918 ."),
+    ("Respira 4-6 veces.", "es-ES", "Respira 4 a 6 veces."),
+    ("Breathe 4—6 times.", "en-US", "Breathe 4 to 6 times."),
+    ("Respira 4–6 volte.", "it-IT", "Respira 4–6 volte."),  # "da 4 a 6" needs its "da"
+    # three or more numbers are a name, said number by number
+    ("Die 4-7-8 Atmung.", "de-DE", "Die 4 7 8 Atmung."),
+    ("Il respiro 4–7–8, e 06-12-34-56 oggi.", "it-IT", "Il respiro 4 7 8, e 06 12 34 56 oggi."),
+    # decimals, and words with digits, stay as written
+    ("Zwischen 4,5-6 und 3.5–4 Mal, A-4-B.", "de-DE", "Zwischen 4,5-6 und 3.5–4 Mal, A-4-B."),
+])
+def test_numbers_joined_by_dashes(written: str, language: str, given: str) -> None:
+    assert for_pico(written, language) == given
 
 
 def test_each_piece_of_a_long_text_ends_its_number_as_a_whole_text_does() -> None:
@@ -144,3 +161,17 @@ def test_pico_sounds_the_s_of_bus() -> None:
     finally:
         engine.close()
     assert np.array_equal(bus, busse) and len(bus) > len(bu) + 800
+
+
+@needs_pico
+@pytest.mark.speech
+def test_pico_says_a_range_as_a_range() -> None:
+    """Pico's German said "4–6 Mal" as "vier sechs Mal": the clip is now the clip of
+    the words written out, "vier bis sechs Mal", sample for sample."""
+    engine = pico.create()
+    try:
+        digits, _ = engine.synthesize("Atme 4–6 Mal.", "pico-de", 140)
+        words, _ = engine.synthesize("Atme vier bis sechs Mal.", "pico-de", 140)
+    finally:
+        engine.close()
+    assert len(digits) > 16000 and np.array_equal(digits, words)

@@ -31,7 +31,13 @@ bench/pico_ligatures.py, and by the length of Pico's own pauses; issue 22).
   the word written out). Pico's French, Spanish, Italian and English speak ``4.`` and
   ``4 .`` the same. Inside a German text ``4.`` stays as written: it is ambiguous
   there (``bis 4. Dann`` or ``am 4. Mai``).
-
+- Two numbers joined by a dash are a range, given with the language's word for it:
+  ``4–6 Mal`` as ``4 bis 6 Mal``, ``4-6 fois`` as ``4 à 6 fois``, Spanish ``4 a 6``,
+  English ``4 to 6``. Pico said German ``4-6`` as "vier bis sechs" but ``4–6`` as "vier
+  sechs", and its French, Spanish and English said neither as a range. Three or more
+  (the ``4-7-8`` breath) are a name, said number by number: ``4 7 8`` (Pico said
+  ``4-7-8`` otherwise, and a second longer). Italian ranges stay as written ("da 4 a 6" needs the
+  "da" before).
 - French words whose final ``s`` is sounded but which Pico's French says without it
   ("le bus" as "le bu", "en mars" as "en mar", "hélas", "virus", "cosmos"...:
   ``SOUNDED_FINAL_S``, each word whose clip was, sample for sample, the clip of the word
@@ -50,7 +56,7 @@ from __future__ import annotations
 
 import re
 
-TEXT_RULES = "2026-12-07e"
+TEXT_RULES = "2026-12-07f"
 _SIGNS = str.maketrans({"<": " ", ">": " ", "œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
 _ELLIPSIS = re.compile(r"(?:…|\.{2,})(?:\s*(?:…|\.{2,}))*")
 _DASH = re.compile(r"\s*(?:—|―|(?<!\d)–|–(?!\d))\s*")
@@ -58,6 +64,9 @@ _COMMAS = re.compile(r",\s*(?=[,.;:!?])|(?<=[.;:!?]),|^\s*,\s*|\s*,\s*$")
 # opening signs at the start or after the punctuation of an end (quotation marks between)
 _OPENING = re.compile(r"(^|[.!?,;:][\"'»”’)\]]*\s*)([\"'«“„‹‚(\[]?\s*)[¿¡]+\s*")
 _FINAL_NUMBER = re.compile(r"(\d)\.(?=[\"'»”“’)\]]*$)")
+_NUMBERS = re.compile(r"(?<![\d.,])\d+(?:(?:\s?[–—]\s?|-)\d+)+(?![\d.,]\d)")
+_JOIN = re.compile(r"\s?[–—-]\s?")
+RANGE_WORDS = {"de": "bis", "fr": "à", "es": "a", "en": "to"}
 SOUNDED_FINAL_S = frozenset(["abribus", "angélus", "blocus", "bus", "cosmos", "focus",
                              "hélas", "hibiscus", "ibis", "lys", "mars", "minibus", "mucus",
                              "nimbus", "opus", "papyrus", "pastis", "plexus", "prospectus",
@@ -71,6 +80,7 @@ def for_pico(text: str, language: str = "") -> str:
     (``fr-FR``), for the rules of one language."""
     if language.startswith("fr"):
         text = _WORD.sub(_sounded_final_s, text)
+    text = _NUMBERS.sub(lambda m: _numbers(m.group(0), RANGE_WORDS.get(language[:2])), text)
     text = " ".join(text.translate(_SIGNS).split())
     text = _ELLIPSIS.sub("...", text)
     text = _DASH.sub(", ", text)
@@ -91,3 +101,12 @@ def _sounded_final_s(match: re.Match[str]) -> str:
         return word
     tail = "se" if word[-2].lower() in _VOWELS else "e"
     return word + (tail.upper() if word.isupper() else tail)
+
+
+def _numbers(joined: str, range_word: str | None) -> str:
+    """Numbers joined by dashes: a range said with ``range_word``, or a name said number
+    by number."""
+    numbers = _JOIN.split(joined)
+    if len(numbers) > 2:
+        return " ".join(numbers)
+    return f" {range_word} ".join(numbers) if range_word else joined
