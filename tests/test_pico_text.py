@@ -54,13 +54,18 @@ def test_the_text_pico_is_given(written: str, given: str) -> None:
     ("Le bus part en mars, hélas.", "Le busse part en marse, hélasse."),
     ("BUS. Un virus, l'abribus, Mars.", "BUSSE. Un virusse, l'abribusse, Marse."),
     ("Les lys et le cosmos.", "Les lysse et le cosmosse."),
+    # the inversion -t- written with an apostrophe (Pico read the t as if alone)
+    ("Y a-t’il une gêne ? Va-t'elle partir ? Aime-t’on ?",
+     "Y a-t-il une gêne ? Va-t-elle partir ? Aime-t-on ?"),
+    ("Peut-être l'a-t-il vu, m’a-t-elle dit, t'il.", "Peut-être l'a-t-il vu, m’a-t-elle dit, t'il."),
     # other words, and words that only begin or end alike, stay as written
     ("Les bras, le repas, busqué, autobus, plus, tous.",
      "Les bras, le repas, busqué, autobus, plus, tous."),
 ])
-def test_french_words_with_a_sounded_final_s(written: str, given: str) -> None:
+def test_french_words_pico_said_otherwise(written: str, given: str) -> None:
     """Pico's French says "bus" as "bu" and "mars" as "mar": the words it was measured
-    to say without their s get an e after it, for the French voice only."""
+    to say without their s get an e after it, for the French voice only (as does the
+    inversion -t- written with an apostrophe)."""
     assert for_pico(written, "fr-FR") == given
     assert for_pico(written, "de-DE") == for_pico(written) == written
 
