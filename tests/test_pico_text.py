@@ -58,6 +58,12 @@ def test_the_text_pico_is_given(written: str, given: str) -> None:
     ("Y a-t’il une gêne ? Va-t'elle partir ? Aime-t’on ?",
      "Y a-t-il une gêne ? Va-t-elle partir ? Aime-t-on ?"),
     ("Peut-être l'a-t-il vu, m’a-t-elle dit, t'il.", "Peut-être l'a-t-il vu, m’a-t-elle dit, t'il."),
+    # units of time after a number are written out (Pico said "cinq min"); a unit's full
+    # stop ends the sentence only before a capital or at the end; 10 h 30 is a time
+    ("Pendant 5 min. Puis 1 min, 1,5 mn, 10 sec. puis 2h.",
+     "Pendant 5 minutes. Puis 1 minute, 1,5 minute, 10 secondes puis 2 heures."),
+    ("Il est 10 h 30, ou 10h30, et 4 min 30 ; 5 hommes, minh.",
+     "Il est 10 h 30, ou 10h30, et 4 min 30 ; 5 hommes, minh."),
     # other words, and words that only begin or end alike, stay as written
     ("Les bras, le repas, busqué, autobus, plus, tous.",
      "Les bras, le repas, busqué, autobus, plus, tous."),

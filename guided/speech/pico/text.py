@@ -44,6 +44,9 @@ bench/pico_ligatures.py, and by the length of Pico's own pauses; issue 22).
   without its ``s``, in two sentences; from a list of about 90 words with a sounded
   final ``s``, bench/pico_french.py) get an ``e`` after the ``s`` (``sse`` after a
   vowel), which Pico's letter rules sound: "busse", "marse". Only for the French voice.
+- French units of time after a number, ``5 min`` (or ``mn``), ``10 sec``, ``2 h`` (not
+  ``10 h 30``, which Pico reads as a time), are written out (``5 minutes``, ``1
+  minute``): Pico said "cinq min", and "2 h" otherwise than "deux heures".
 - The French inversion ``-t-`` written with an apostrophe (``a-t’il``, ``a-t'elle``, a
   common slip) is given as ``a-t-il``: Pico read "Y a-t’il une tension ?" 0.4 s longer
   than "Y a-t-il une tension ?", as if the ``t`` stood alone.
@@ -59,7 +62,7 @@ from __future__ import annotations
 
 import re
 
-TEXT_RULES = "2026-12-07g"
+TEXT_RULES = "2026-12-07h"
 _SIGNS = str.maketrans({"<": " ", ">": " ", "œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
 _ELLIPSIS = re.compile(r"(?:…|\.{2,})(?:\s*(?:…|\.{2,}))*")
 _DASH = re.compile(r"\s*(?:—|―|(?<!\d)–|–(?!\d))\s*")
@@ -75,6 +78,11 @@ SOUNDED_FINAL_S = frozenset(["abribus", "angélus", "blocus", "bus", "cosmos", "
                              "nimbus", "opus", "papyrus", "pastis", "plexus", "prospectus",
                              "sinus", "tournevis", "vasistas", "virus"])
 _WORD = re.compile(r"[^\W\d_]+")
+# a unit's full stop ends the sentence at the end or before a capital (group 3), else
+# it is the abbreviation's own and is dropped
+_UNIT = re.compile(r"\b(\d+(?:[.,]\d+)?)\s?(min|mn|sec|h)\b"
+                   r"(?:(\.)(?=\s*$|\s+[«\"“]?\s*[A-ZÀ-Ý])|\.(?=\s)|(?!\s?\d))")
+FRENCH_UNITS = {"min": "minute", "mn": "minute", "sec": "seconde", "h": "heure"}
 _INVERSION = re.compile(r"(?<=\w-t)['’](?=(?:il|elle|on)s?\b)", re.IGNORECASE)
 _VOWELS = set("aeiouyàâäéèêëîïôöûùüÿ")
 
@@ -84,6 +92,7 @@ def for_pico(text: str, language: str = "") -> str:
     (``fr-FR``), for the rules of one language."""
     if language.startswith("fr"):
         text = _INVERSION.sub("-", _WORD.sub(_sounded_final_s, text))
+        text = _UNIT.sub(_french_unit, text)
     text = _NUMBERS.sub(lambda m: _numbers(m.group(0), RANGE_WORDS.get(language[:2])), text)
     text = " ".join(text.translate(_SIGNS).split())
     text = _ELLIPSIS.sub("...", text)
@@ -114,3 +123,10 @@ def _numbers(joined: str, range_word: str | None) -> str:
     if len(numbers) > 2:
         return " ".join(numbers)
     return f" {range_word} ".join(numbers) if range_word else joined
+
+
+def _french_unit(match: re.Match[str]) -> str:
+    number, unit, _ = match.groups()
+    word = FRENCH_UNITS[unit]
+    plural = float(number.replace(",", ".")) >= 2  # French: "1,5 minute", "2 minutes"
+    return f"{number} {word}{'s' if plural else ''}{match.group(3) or ''}"
