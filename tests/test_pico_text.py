@@ -85,6 +85,8 @@ def test_french_words_pico_said_otherwise(written: str, given: str) -> None:
     # three or more numbers are a name, said number by number
     ("Die 4-7-8 Atmung.", "de-DE", "Die 4 7 8 Atmung."),
     ("Il respiro 4–7–8, e 06-12-34-56 oggi.", "it-IT", "Il respiro 4 7 8, e 06 12 34 56 oggi."),
+    # but a date is given with slashes, which Pico reads as a date
+    ("Le 07-12-2026 ou le 7-1-26, 4-7-8.", "fr-FR", "Le 07/12/2026 ou le 7/1/26, 4 7 8 ."),
     # decimals, and words with digits, stay as written
     ("Zwischen 4,5-6 und 3.5–4 Mal, A-4-B.", "de-DE", "Zwischen 4,5-6 und 3.5–4 Mal, A-4-B."),
 ])

@@ -36,7 +36,9 @@ bench/pico_ligatures.py, and by the length of Pico's own pauses; issue 22).
   English ``4 to 6``. Pico said German ``4-6`` as "vier bis sechs" but ``4–6`` as "vier
   sechs", and its French, Spanish and English said neither as a range. Three or more
   (the ``4-7-8`` breath) are a name, said number by number: ``4 7 8`` (Pico said
-  ``4-7-8`` otherwise, and a second longer). Italian ranges stay as written ("da 4 a 6" needs the
+  ``4-7-8`` otherwise, and a second longer), but for a date (``07-12-2026``), given
+  as ``07/12/2026``, which each Pico voice reads as a date (its French did not with
+  dashes). Italian ranges stay as written ("da 4 a 6" needs the
   "da" before).
 - French words whose final ``s`` is sounded but which Pico's French says without it
   ("le bus" as "le bu", "en mars" as "en mar", "hélas", "virus", "cosmos"...:
@@ -62,7 +64,7 @@ from __future__ import annotations
 
 import re
 
-TEXT_RULES = "2026-12-07h"
+TEXT_RULES = "2026-12-07i"
 _SIGNS = str.maketrans({"<": " ", ">": " ", "œ": "oe", "Œ": "Oe", "æ": "ae", "Æ": "Ae"})
 _ELLIPSIS = re.compile(r"(?:…|\.{2,})(?:\s*(?:…|\.{2,}))*")
 _DASH = re.compile(r"\s*(?:—|―|(?<!\d)–|–(?!\d))\s*")
@@ -117,9 +119,12 @@ def _sounded_final_s(match: re.Match[str]) -> str:
 
 
 def _numbers(joined: str, range_word: str | None) -> str:
-    """Numbers joined by dashes: a range said with ``range_word``, or a name said number
-    by number."""
+    """Numbers joined by dashes: a range said with ``range_word``, a date, or a name said
+    number by number."""
     numbers = _JOIN.split(joined)
+    day, month, *year = numbers
+    if len(numbers) == 3 and len(day) <= 2 and len(month) <= 2 and len(year[0]) in (2, 4):
+        return "/".join(numbers)  # a date, which Pico reads as one with slashes
     if len(numbers) > 2:
         return " ".join(numbers)
     return f" {range_word} ".join(numbers) if range_word else joined
