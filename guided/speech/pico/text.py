@@ -1,6 +1,8 @@
-"""The text Pico is given: a script's `say` with the few signs Pico reads wrongly made
-into the ones it reads as a speaker would (heard with bench/pico_path.py and
-bench/pico_ligatures.py, and by the length of Pico's own pauses; issue 22).
+"""The text Pico is given: a script's `say` with the few signs and words Pico reads
+wrongly made into the ones it reads as a speaker would (heard with bench/pico_path.py
+and bench/pico_ligatures.py, by the length of Pico's own pauses, and by comparing
+Pico's clips sample for sample with those of the words written out, bench/pico_french.py;
+issue 22).
 
 - ``<`` and ``>`` become spaces: Pico reads them as its own markup
   (``<speed level="400">``), so a `say` could change the voice or its speed.
@@ -38,8 +40,7 @@ bench/pico_ligatures.py, and by the length of Pico's own pauses; issue 22).
   (the ``4-7-8`` breath) are a name, said number by number: ``4 7 8`` (Pico said
   ``4-7-8`` otherwise, and a second longer), but for a date (``07-12-2026``), given
   as ``07/12/2026``, which each Pico voice reads as a date (its French did not with
-  dashes). Italian ranges stay as written ("da 4 a 6" needs the
-  "da" before).
+  dashes). Italian ranges stay as written ("da 4 a 6" needs the "da" before).
 - French words whose final ``s`` is sounded but which Pico's French says without it
   ("le bus" as "le bu", "en mars" as "en mar", "hélas", "virus", "cosmos"...:
   ``SOUNDED_FINAL_S``, each word whose clip was, sample for sample, the clip of the word
