@@ -24,7 +24,7 @@ from typing import Any
 from guided.errors import GuidedError, SpeechError
 from guided.speech.chunking import pieces
 from guided.speech.pico.rate import pico_speed
-from guided.speech.pico.text import for_pico
+from guided.speech.pico.text import for_pico, number_ends
 from guided.speech.pico.voices import (
     ENGINE_NAME,
     SAMPLE_RATE,
@@ -62,7 +62,8 @@ class PicoBackend:
                               f"Pico's voices are {', '.join(VOICES)}")
         language = pico_language(voice)
         speed = pico_speed(voice or "pico-en-us", rate)
-        parts = pieces(for_pico(text), MAX_PIECE_CHARS)
+        parts = [number_ends(piece)
+                 for piece in pieces(for_pico(text, language), MAX_PIECE_CHARS)]
         if not hasattr(os, "fork"):
             return self._speak(parts, language, speed), SAMPLE_RATE
         return self._speak_in_child(parts, language, speed, 10 + len(text) // 50), SAMPLE_RATE
