@@ -32,6 +32,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.audio_devices import pulse_servers  # noqa: F401 - the run's PulseAudio servers
+
 REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = REPO / "scripts"
 
