@@ -9,8 +9,8 @@ PortAudio's ALSA host API, and the device name to pass to ``--device``.
   so playback runs as fast as the player can render (fine for byte checks).
 - ``pulse_null_sink``: a private PulseAudio daemon with a null sink, reached through
   the ALSA ``pulse`` plugin (libasound2-plugins). The null sink consumes audio in
-  real time, so pauses, skips and interrupts can be timed; the daemon is killed at
-  teardown.
+  real time, so pauses, skips and interrupts can be timed. The daemon is started
+  once and shared by the tests of a run (``pulse_servers``), killed when the run ends.
 - ``pulse_microphone``: the same private PulseAudio with a second null sink,
   ``guided_mic``, whose monitor is the default *input*: PortAudio's ``pulse`` device
   records whatever a test plays into that sink (``speak_into(env, wav)``, e.g.
@@ -162,16 +162,61 @@ def alsa_file_sink(tmp_path: Path) -> AudioEnv:
     return make_file_sink(tmp_path / "alsa-file")
 
 
-@pytest.fixture
-def pulse_null_sink(tmp_path_factory: pytest.TempPathFactory):
-    # a short root: unix socket paths are limited to 108 bytes
-    root = Path(os.environ.get("TMPDIR", "/tmp")) / f"gpulse-{os.getpid()}-{time.monotonic_ns()}"
-    daemon = PulseDaemon(root)
-    try:
-        yield AudioEnv(daemon.env, "pulse", extra={"sink": daemon.sink})
-    finally:
+class PulseServers:
+    """The private PulseAudio servers of one test run, started when first asked for and
+    kept until the run ends: a server takes a second or two to start and settle, and
+    the real-time tests that play into one run one after another on one worker (a
+    test's stream ends with its player, and no test changes the server). A server that
+    has stopped is started again."""
+
+    def __init__(self) -> None:
+        self._daemons: dict[str | None, tuple[PulseDaemon, Path]] = {}
+
+    def get(self, mic: str | None = None) -> PulseDaemon:
+        running = self._daemons.get(mic)
+        if running is not None and running[0].proc.poll() is None:
+            return running[0]
+        if running is not None:
+            self._stop(running)
+        # a short root: unix socket paths are limited to 108 bytes
+        root = Path(os.environ.get("TMPDIR", "/tmp")) / f"gpulse-{os.getpid()}-{time.monotonic_ns()}"
+        daemon = PulseDaemon(root, mic=mic)
+        self._daemons[mic] = (daemon, root)
+        return daemon
+
+    @staticmethod
+    def _stop(running: tuple[PulseDaemon, Path]) -> None:
+        daemon, root = running
         daemon.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+    def stop_all(self) -> None:
+        for running in self._daemons.values():
+            self._stop(running)
+        self._daemons.clear()
+
+
+@pytest.fixture(scope="session")
+def pulse_servers():
+    servers = PulseServers()
+    try:
+        yield servers
+    finally:
+        servers.stop_all()
+
+
+def _client_env(daemon: PulseDaemon, tmp_path: Path) -> dict[str, str]:
+    """The daemon's server for this test's player, with a home of the test's own."""
+    env = dict(daemon.env)
+    own = _base_env(tmp_path / "pulse-client")
+    env.update(HOME=own["HOME"], XDG_RUNTIME_DIR=own["XDG_RUNTIME_DIR"])
+    return env
+
+
+@pytest.fixture
+def pulse_null_sink(pulse_servers: PulseServers, tmp_path: Path) -> AudioEnv:
+    daemon = pulse_servers.get()
+    return AudioEnv(_client_env(daemon, tmp_path), "pulse", extra={"sink": daemon.sink})
 
 
 def speak_into(env: AudioEnv, wav: Path) -> subprocess.Popen:
@@ -183,14 +228,10 @@ def speak_into(env: AudioEnv, wav: Path) -> subprocess.Popen:
 
 
 @pytest.fixture
-def pulse_microphone(tmp_path_factory: pytest.TempPathFactory):
-    root = Path(os.environ.get("TMPDIR", "/tmp")) / f"gmic-{os.getpid()}-{time.monotonic_ns()}"
-    daemon = PulseDaemon(root, mic="guided_mic")
-    try:
-        yield AudioEnv(daemon.env, "pulse", extra={"sink": daemon.sink, "mic": "guided_mic"})
-    finally:
-        daemon.stop()
-        shutil.rmtree(root, ignore_errors=True)
+def pulse_microphone(pulse_servers: PulseServers, tmp_path: Path) -> AudioEnv:
+    daemon = pulse_servers.get(mic="guided_mic")
+    return AudioEnv(_client_env(daemon, tmp_path), "pulse",
+                    extra={"sink": daemon.sink, "mic": "guided_mic"})
 
 
 @pytest.fixture

@@ -32,6 +32,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.audio_devices import pulse_servers  # noqa: F401 - the run's PulseAudio servers
+
 REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = REPO / "scripts"
 
@@ -102,18 +104,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 REALTIME = "realtime"
+SHARED = "shared:"  # the group of a module's tests that share a module fixture
 
 
-def _join_realtime_group(config: pytest.Config, item: pytest.Item) -> None:
+def _join_group(config: pytest.Config, item: pytest.Item) -> None:
     """Under ``--dist loadgroup`` xdist schedules by a "@group" ending of the test's id, which
     its worker adds by setting ``item._nodeid``; pytest 9 keeps the id in ``item._id`` and
     ignores that, so the group was silently lost and the real-time tests ran on both
-    workers at once. Here the ending is added on pytest 9 (earlier versions do as before)."""
+    workers at once. Here the ending is added on pytest 9 (earlier versions do as before),
+    for every ``xdist_group`` mark."""
     if not getattr(config.option, "loadgroup", False):  # set in xdist workers only
         return
+    names = {str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+             for m in item.iter_markers("xdist_group")}  # as xdist names the group
     node_id = getattr(item, "_id", None)
-    if node_id is not None and not item.nodeid.endswith(f"@{REALTIME}"):
-        item._id = type(node_id).parse(f"{item.nodeid}@{REALTIME}")  # type: ignore[attr-defined]
+    if not names or node_id is None:
+        return
+    group = "_".join(sorted(names))
+    if not item.nodeid.endswith(f"@{group}"):
+        item._id = type(node_id).parse(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        defs and defs[-1].scope in ("module", "class", "package")
+        for defs in info.name2fixturedefs.values())
 
 
 # tryfirst: xdist's worker reads the xdist_group marks in its own hook of this name; a
@@ -128,7 +144,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             # Real-time playback into a virtual device: under pytest-xdist these run one
             # after another on one worker (`--dist loadgroup`), never two at once.
             item.add_marker(pytest.mark.xdist_group(REALTIME))
-            _join_realtime_group(config, item)
+        elif _shares_a_module_fixture(item) and not item.get_closest_marker("xdist_group"):
+            # A module fixture (a wheel, a model, four exports) is made once per worker and
+            # again whenever the worker comes back to the module after another one: the
+            # tests that share it run together on one worker, so it is made once.
+            item.add_marker(pytest.mark.xdist_group(f"{SHARED}{item.nodeid.split('::')[0]}"))
+        _join_group(config, item)
     quick, rest = config.getoption("quick"), config.getoption("not_quick")
     if quick and rest:
         raise pytest.UsageError("--quick and --not-quick choose opposite halves: pass one")
@@ -139,6 +160,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         kept = [i for i in items if is_quick(i) == bool(quick)]
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+    if getattr(config.option, "loadgroup", False):
+        # The longest first: xdist hands out the groups (the real-time one first) and then
+        # single tests in this order, so a test of minutes started last would keep one
+        # worker busy long after the other has finished. The same order in every worker.
+        items.sort(key=lambda item: not item.get_closest_marker("slow"))
 
 
 _PASSED: list[str] = []

@@ -24,24 +24,35 @@ def _pytest(*args: str, cwd: Path = REPO,
                           env={**os.environ, **(env or {})})
 
 
-def _collected(tmp_path: Path, *args: str) -> set[str]:
-    """The ids pytest would run (some hold newlines, so they are written as JSON)."""
-    out = tmp_path / f"ids{len(args)}{'-'.join(a.strip('-') for a in args)}.json"
+def _collected(tmp_path: Path, *args: str) -> tuple[set[str], set[str]]:
+    """The ids of the whole suite as collected, and of the tests pytest would run with
+    ``args`` (some ids hold newlines, so they are written as JSON). The whole comes from
+    the same run, before any hook chooses: a wrapper sees the items first."""
+    out = tmp_path / f"ids{'-'.join(a.strip('-') for a in args)}.json"
     (tmp_path / "collected_ids.py").write_text(
-        "import json\n\ndef pytest_collection_finish(session):\n"
-        f"    open({str(out)!r}, 'w').write(json.dumps([i.nodeid for i in session.items]))\n")
+        "import json\n\nimport pytest\n\nseen = {}\n\n"
+        "@pytest.hookimpl(wrapper=True)\n"
+        "def pytest_collection_modifyitems(items):\n"
+        "    seen['whole'] = [i.nodeid for i in items]\n"
+        "    return (yield)\n\n"
+        "def pytest_collection_finish(session):\n"
+        "    seen['chosen'] = [i.nodeid for i in session.items]\n"
+        f"    open({str(out)!r}, 'w').write(json.dumps(seen))\n")
     done = _pytest("--collect-only", "-q", "-p", "collected_ids", *args,
                    env={"PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"})
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    ids = json.loads(out.read_text())
-    assert len(ids) == len(set(ids))
-    return set(ids)
+    seen = json.loads(out.read_text())
+    for ids in seen.values():
+        assert len(ids) == len(set(ids))
+    return set(seen["whole"]), set(seen["chosen"])
 
 
 @pytest.mark.slow
 def test_the_two_halves_are_the_whole_suite_each_test_once(tmp_path: Path) -> None:
-    whole = _collected(tmp_path)
-    quick, rest = _collected(tmp_path, "--quick"), _collected(tmp_path, "--not-quick")
+    # two collections, not three: each also gives the whole suite, before the choice
+    whole, quick = _collected(tmp_path, "--quick")
+    whole_again, rest = _collected(tmp_path, "--not-quick")
+    assert whole == whole_again
     assert len(quick) > 300 and len(rest) > 100
     assert not quick & rest
     assert quick | rest == whole
