@@ -27,6 +27,23 @@ def data_path() -> bytes | None:
     return found
 
 
+def system_data_folder() -> bytes | None:
+    """The voice data folder of the system's libespeak-ng, as the library itself reports
+    it (``espeak_Info`` after ``espeak_ng_InitializePath(NULL)``: its compiled-in default,
+    which is where the system package put it); None when there is no such library."""
+    try:
+        lib = ctypes.CDLL("libespeak-ng.so.1")
+        lib.espeak_ng_InitializePath.argtypes = [ctypes.c_char_p]
+        lib.espeak_Info.argtypes = [ctypes.POINTER(ctypes.c_char_p)]
+        lib.espeak_Info.restype = ctypes.c_char_p
+        lib.espeak_ng_InitializePath(None)
+        path = ctypes.c_char_p()
+        lib.espeak_Info(ctypes.byref(path))
+    except (OSError, AttributeError):
+        return None
+    return path.value or None
+
+
 def _system_library() -> bool:
     try:
         ctypes.CDLL("libespeak-ng.so.1")

@@ -5,6 +5,8 @@ a language code or a Windows device answers to. Who speaks: ``guided.speech.choi
 
 from __future__ import annotations
 
+import os
+
 from guided.errors import GuidedError, quoted
 from guided.paths import is_windows_device_name
 from guided.speech.choice import _a, _is_recorded, _no_such_voice, find_voice
@@ -84,7 +86,11 @@ def _espeak_voice(wanted: str) -> str | None:
         folders.append(Path(espeakng_loader.get_data_path()))
     except Exception:  # noqa: BLE001 - no wheel, or a wheel without its data: the system's
         pass
-    folders += [Path("/usr/share/espeak-ng-data"), *Path("/usr/lib").glob("*/espeak-ng-data")]
+    from guided.speech.espeak_lib import system_data_folder
+
+    system = system_data_folder()  # where the system's espeak-ng says its data is
+    if system:
+        folders.append(Path(os.fsdecode(system)))
     for data in folders:
         try:
             for path in sorted((data / "lang").rglob("*")):
