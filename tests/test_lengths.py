@@ -53,4 +53,4 @@ def test_a_long_pause_warning_quotes_the_authors_words(guided, tmp_path):
     script.write_text("title: Sam\nsteps:\n  - section: Quiet\n  - say: Rest now.\n  - pause: 3m\n")
     result = guided("check", str(script))
     assert f"{script}:5:5: warning: 'pause: 3m' is over 2 minutes of silence" in result.stderr
-    assert "180" not in result.stderr
+    assert "180" not in result.stderr.replace(str(script), "")  # pytest's own folder may be pytest-180
