@@ -53,9 +53,7 @@ demo: setup
 
 # Tests run on every core (pytest-xdist); the real-time playback tests stay together on
 # one worker (`--dist loadgroup`, tests/conftest.py), so they never share the CPU with
-# each other; so do a module's tests that share a module fixture (the wheel, a voice
-# model: made once), and the slow tests start first, so none of them ends the run alone.
-# `make test JOBS=0` runs everything in one process.
+# each other. `make test JOBS=0` runs everything in one process.
 JOBS ?= auto
 XDIST = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup)
 

@@ -160,11 +160,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         kept = [i for i in items if is_quick(i) == bool(quick)]
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
-    if getattr(config.option, "loadgroup", False):
-        # The longest first: xdist hands out the groups (the real-time one first) and then
-        # single tests in this order, so a test of minutes started last would keep one
-        # worker busy long after the other has finished. The same order in every worker.
-        items.sort(key=lambda item: not item.get_closest_marker("slow"))
 
 
 _PASSED: list[str] = []
