@@ -14,6 +14,7 @@ defaults.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -165,3 +166,19 @@ def _size(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / 1024 / 1024:.1f} MiB"
     return f"{max(1, n // 1024)} KiB"
+
+
+def seal(data: bytes, marker: bytes) -> bytes:
+    """A copy guided keeps of something it made (an optimised model): the bytes, then
+    ``marker`` and their SHA-256, so a damaged copy is known before it is used."""
+    return data + marker + hashlib.sha256(data).digest()
+
+
+def unseal(sealed: bytes | None, marker: bytes) -> bytes | None:
+    """The bytes inside a ``seal``-ed copy, or None unless its digest matches (damaged,
+    cut short, or from before copies carried one)."""
+    tail = len(marker) + 32
+    if sealed is None or len(sealed) <= tail or sealed[-tail:-32] != marker:
+        return None
+    data = sealed[:-tail]
+    return data if hashlib.sha256(data).digest() == sealed[-32:] else None

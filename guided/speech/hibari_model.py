@@ -52,17 +52,16 @@ def _probe(session: Any) -> bytes:
 
 def _seal(model_bytes: bytes) -> bytes:
     """A kept model copy: the model, then a marker and the SHA-256 of the model."""
-    return model_bytes + MODEL_MAGIC + hashlib.sha256(model_bytes).digest()
+    from guided.doors.keptfile import seal
+
+    return seal(model_bytes, MODEL_MAGIC)
 
 
 def _unseal(data: bytes | None) -> bytes | None:
-    """The model inside a kept copy, or None unless its digest matches (damaged, cut
-    short, or from before copies carried one)."""
-    tail = len(MODEL_MAGIC) + 32
-    if data is None or len(data) <= tail or data[-tail:-32] != MODEL_MAGIC:
-        return None
-    model = data[:-tail]
-    return model if hashlib.sha256(model).digest() == data[-32:] else None
+    """The model inside a kept copy, or None unless its digest matches."""
+    from guided.doors.keptfile import unseal
+
+    return unseal(data, MODEL_MAGIC)
 
 
 def model_session(model: Path, folder: Path | None, threads: int = 1) -> Any:

@@ -93,7 +93,7 @@ def _optimized_graph(files: PiperVoiceFiles, threads: int, folder: Path, ort: An
     The kept copy carries the SHA-256 of its bytes, checked once a process before it is
     used: a damaged copy that still loaded was used before (its noise made only silence,
     for good) and is now made again."""
-    from guided.doors.keptfile import Damaged, read_kept
+    from guided.doors.keptfile import Damaged, read_kept, seal
 
     digest = model_hash(files, folder / "voice-ids.json")
     optimized = folder / f"{digest[:16]}-ort{ort.__version__}-{platform.machine()}.onnx"
@@ -124,7 +124,7 @@ def _optimized_graph(files: PiperVoiceFiles, threads: int, folder: Path, ort: An
                                  providers=["CPUExecutionProvider"])
             model = read_kept(tmp, advice="guided makes it again", max_bytes=_KEPT_CAP)
             if model:
-                tmp.write_bytes(model + PIPER_MAGIC + hashlib.sha256(model).digest())
+                tmp.write_bytes(seal(model, PIPER_MAGIC))
                 move_into_place(tmp, optimized)
                 return model
         except Exception:  # noqa: BLE001 - could not save the copy: use the model itself
@@ -136,10 +136,7 @@ def _optimized_graph(files: PiperVoiceFiles, threads: int, folder: Path, ort: An
 
 
 def _unseal(data: bytes | None) -> bytes | None:
-    """The model inside a kept copy, or None unless its digest matches (damaged, cut
-    short, or from before copies carried one)."""
-    tail = len(PIPER_MAGIC) + 32
-    if data is None or len(data) <= tail or data[-tail:-32] != PIPER_MAGIC:
-        return None
-    model = data[:-tail]
-    return model if hashlib.sha256(model).digest() == data[-32:] else None
+    """The model inside a kept copy, or None unless its digest matches."""
+    from guided.doors.keptfile import unseal
+
+    return unseal(data, PIPER_MAGIC)
