@@ -19,14 +19,16 @@ bench/results/pico-french.md.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
+
+from pico_ligatures import speak as pico_alone  # noqa: E402
 
 from guided.speech.pico.rate import pico_speed  # noqa: E402
 from guided.speech.pico.text import SOUNDED_FINAL_S  # noqa: E402
@@ -62,20 +64,7 @@ HEARD = [
 
 def speak(text: str) -> np.ndarray:
     """Pico alone, as guided asks it at rate 140, in a fresh fork."""
-    from py_nanotts import NanoTTS
-
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        view = memoryview(NanoTTS().speak(text, voice="fr-FR", speed=pico_speed("pico-fr", 140)))
-        while view:
-            view = view[os.write(write, view):]
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    return np.frombuffer(data, dtype="<i2")
+    return pico_alone(text, pico_speed("pico-fr", 140))
 
 
 def same(a: str, b: str) -> bool:
