@@ -17,7 +17,6 @@ from guided.script.model import PACE_RANGE, RATE_RANGE
 KNOWN = ("title", "description", "duration", "category", "sequence", "author",
          "voice", "language", "rate", "pace", "step-pause", "links")
 MAX_TEXT = 2000
-_WEEKS = words.WEEKS
 
 
 class Problems(Protocol):
@@ -79,7 +78,7 @@ def apply(programme: Programme, meta: dict[str, tuple[str, Pos]], problems: Prob
         if key in meta and meta[key][0]:
             changes[key] = meta[key][0]
     if "duration" in meta:
-        weeks = _WEEKS.match(meta["duration"][0])
+        weeks = words.WEEKS.match(meta["duration"][0])
         if weeks and 1 <= int(weeks.group(1)) <= 52:
             changes["weeks_written"] = int(weeks.group(1))
         else:

@@ -110,9 +110,6 @@ def _front_matter(text: str, display: str) -> tuple[str | None, int]:
                       "(before the first heading)", Pos(display, 1, 1))
 
 
-_DAY, _WEEK = words.DAY, words.WEEK  # in each language a practice can be spoken in
-
-
 def _shape(blocks: list[Block], path: Path, display: str, problems: _Problems) -> Programme:
     """Headings checked (no level skipped, no section empty), then the document cut into
     its introduction, days, plan and other sections."""
@@ -136,11 +133,11 @@ def _shape(blocks: list[Block], path: Path, display: str, problems: _Problems) -
     after: list[Part] = []
     for title_block, body in groups:
         title = title_block.text
-        day = _DAY.match(title)
+        day = words.DAY.match(title)  # in each language a practice can be spoken in
         if day:
             days.append(sections.day(words.number(day.group(1)), day.group(2).strip(), title_block.pos, body, problems))
-        elif any(b.kind == "heading" and b.level == 3 and _WEEK.match(b.text) for b in body) and plan is None:
-            plan, plan_title = sections.plan(body, problems, _WEEK), title
+        elif any(b.kind == "heading" and b.level == 3 and words.WEEK.match(b.text) for b in body) and plan is None:
+            plan, plan_title = sections.plan(body, problems), title
         else:
             spoken = any(b.kind == "speak" for b in body[:1])
             part = Part(title, title_block.pos, tuple(b for b in body if b.kind != "speak"), spoken)

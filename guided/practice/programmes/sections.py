@@ -3,7 +3,6 @@ journey plan (weeks and their focus)."""
 
 from __future__ import annotations
 
-import re
 from typing import Protocol
 
 from guided.errors import Pos
@@ -18,8 +17,6 @@ from guided.practice.programmes.model import (
     Step,
     plain,
 )
-
-_ACTIVITY, _QUESTIONS, _STEP = words.ACTIVITY, words.QUESTIONS, words.STEP
 
 MAX_DAYS = 52 * 7
 
@@ -53,14 +50,14 @@ def day(number: int, title: str, pos: Pos, body: list[Block], problems: Problems
     questions: list[Question] = []
     questions_title = ""
     for part in _parts(body, title, pos):
-        if part.title and _QUESTIONS.search(part.title) and not _ACTIVITY.search(part.title):
+        if part.title and words.QUESTIONS.search(part.title) and not words.ACTIVITY.search(part.title):
             found = _questions(part)
             if not found:
                 problems.error(part.pos, f"no questions found under '{part.title}': write each as an item "
                                          "of a list ('1. What did you notice?')")
             questions += found
             questions_title = questions_title or part.title
-        elif part.title and _ACTIVITY.search(part.title) and activity is None:
+        elif part.title and words.ACTIVITY.search(part.title) and activity is None:
             activity = _activity(part, problems)
         else:
             learning.append(part)
@@ -84,7 +81,7 @@ def _activity(part: Part, problems: Problems) -> Activity:
     setup: list[Block] = []
     steps: list[list[Block]] = []
     for block in part.blocks:
-        if block.kind == "paragraph" and _STEP.match(block.text):
+        if block.kind == "paragraph" and words.STEP.match(block.text):
             steps.append([block])
         elif steps:
             steps[-1].append(block)
@@ -101,14 +98,14 @@ def _activity(part: Part, problems: Problems) -> Activity:
         else:
             steps, setup = [setup], []
     made = [_step(blocks, problems) for blocks in steps if blocks]
-    words = " ".join(b.text or " ".join(plain(i) for i in b.items) for b in setup)
+    text = " ".join(b.text or " ".join(plain(i) for i in b.items) for b in setup)
     return Activity(part.title, part.pos, tuple(b for b in setup if b.kind not in ("wait",)),
-                    tuple(s for s in made if s is not None), total_seconds=_length(words))
+                    tuple(s for s in made if s is not None), total_seconds=words.length_seconds(text))
 
 
 def _step(blocks: list[Block], problems: Problems) -> Step | None:
     head = blocks[0]
-    match = _STEP.match(head.text)
+    match = words.STEP.match(head.text)
     says = [b for b in blocks if b.kind not in ("pause", "wait", "speak")]
     if match and not match.group(2).strip() and len(says) == 1:
         problems.error(head.pos, f"'Step {match.group(1)}' has nothing under it: write what to do after "
@@ -121,13 +118,10 @@ def _step(blocks: list[Block], problems: Problems) -> Step | None:
                 wait=any(b.kind == "wait" for b in blocks))
 
 
-_length = words.length_seconds
-
-
-def plan(body: list[Block], problems: Problems, week_heading: re.Pattern[str]) -> list[PlanWeek]:
+def plan(body: list[Block], problems: Problems) -> list[PlanWeek]:
     weeks: list[PlanWeek] = []
     for part in _parts(body, "", Pos("")):
-        match = week_heading.match(part.title) if part.title else None
+        match = words.WEEK.match(part.title) if part.title else None
         if not match:
             continue
         number = words.number(match.group(1))
