@@ -20,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-MODULES = ["export_bench", "encode_bench", "first_sound", "programme_day", "export_ratios",
+MODULES = ["export_bench", "encode_bench", "first_sound", "programme_day", "export_ratios", "say_bounds",
            "peak_headroom", "voice_bench"]
 
 
