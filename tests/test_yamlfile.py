@@ -90,3 +90,51 @@ def test_no_space_after_the_first_dash_is_pointed_out(guided, tmp_path: Path):
     assert result.returncode == 1
     assert result.stderr.strip() == (f"{path}:3:3: error: expected a list of steps under 'steps', found "
                                      "a mapping; put a space after the '-' of each step: '- say: ...'")
+
+
+def _tree(node):
+    """A node tree as plain values: kind, tag, place, value, children."""
+    import yaml
+
+    head = (type(node).__name__, node.tag, node.start_mark.line, node.start_mark.column,
+            node.end_mark.line, node.end_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return (*head, node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return (*head, [_tree(item) for item in node.value])
+    return (*head, [(_tree(key), _tree(value)) for key, value in node.value])
+
+
+def test_libyaml_composes_every_library_file_as_the_pure_python_composer_does():
+    """compose() hands shallow text to libyaml (ten times quicker); its trees must be the
+    ones the pure-Python composer makes, with the same tags and places."""
+    import yaml
+
+    from guided.script import yamlfile
+
+    assert yamlfile._FAST is yaml.CSafeLoader  # PyYAML's wheels carry libyaml
+    repo = Path(__file__).resolve().parent.parent
+    files = sorted((repo / "scripts").rglob("*.yaml")) + sorted((repo / "guided" / "templates").glob("*.yaml"))
+    assert len(files) > 40
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert yamlfile._shallow(text), path
+        fast = yaml.compose(text, Loader=yaml.CSafeLoader)
+        assert _tree(fast) == _tree(yaml.compose(text, Loader=yaml.SafeLoader)), path
+        assert _tree(yamlfile.compose(text, str(path))) == _tree(fast)
+
+
+@pytest.mark.parametrize("data", [b"- " * 5000 + b"x\n",
+                                  b"".join(b" " * i + b"- \n" for i in range(0, 2000, 2))],
+                         ids=["dashes on one line", "indented 1,000 deep"])
+def test_deep_block_nesting_never_reaches_libyaml_and_is_one_line(tmp_path: Path, data: bytes):
+    """libyaml recurses in C, without Python's recursion limit: text nested deeper than it
+    plainly needs goes to the pure-Python composer, which says so in one line."""
+    from guided.script import yamlfile
+
+    assert not yamlfile._shallow(data.decode())
+    path = tmp_path / "deep.yaml"
+    path.write_bytes(data)
+    with pytest.raises(GuidedError) as caught:
+        load_script(path)
+    assert "\n" not in str(caught.value) and "deep.yaml" in str(caught.value)
