@@ -339,26 +339,7 @@ def test_default_output_name_and_format_option(tmp_path, shared_cache):
     assert result.stderr == ""  # quiet when not on a terminal
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(900)  # a guard against a hang: about 35 s of CPU, much longer under load
-def test_all_exports_the_whole_library(tmp_path, shared_cache):
-    from guided.script.library import iter_library
-
-    names = [entry.name for entry in iter_library() if entry.ok]
-    assert names
-    out = tmp_path / "library"
-    # 35 practices (the translations too): FLAC and a quarter of every pause keep the run
-    # to about a third of the CPU of full-length Vorbis; what is proved is that --all
-    # exports each practice once, under its own name, whole and with its chapters.
-    result = export_cli("--all", "-d", str(out), "--format", "flac", "--pace", "0.25",
-                        env=cli_env(tmp_path / "home", shared_cache), timeout=840)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [str(out / f"{name}.flac") for name in names]
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.flac" for name in names)
-    for name in names[:3]:
-        info = ffprobe(out / f"{name}.flac")
-        assert float(info["format"]["duration"]) > 30
-        assert info["chapters"]
+# `export --all` of the whole library: test_progress.py (on a terminal, with its bar).
 
 
 def test_atomic_writes_leave_the_old_file_on_failure(tmp_path):

@@ -93,14 +93,30 @@ def test_bundle_shows_a_bar_with_time_left_on_a_terminal(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # a guard against a hang: about 35 s of CPU, much longer under load
 def test_export_all_shows_time_left_and_lists_files_on_their_own_lines(tmp_path):
-    # FLAC at a quarter of each pause: the bar and the lines are the same, for about a
-    # third of the CPU of full-length MP3s of all 35 practices.
+    """`guided export --all` on a terminal: a bar with the time left, and each practice of
+    the library exported once, under its own name, whole and with its chapters, its path
+    on a line of its own. (test_export.py had the same export without a terminal; the two
+    were merged, as the export is the same.)"""
+    from guided.script.library import iter_library
+    from tests.meters import ffprobe
+
+    names = [entry.name for entry in iter_library() if entry.ok]
+    assert len(names) >= 35  # the translations too
+    # FLAC at a quarter of each pause: the bar, the lines and the files are the same, for
+    # about a third of the CPU of full-length MP3s of all 35 practices.
     code, raw = run_on_terminal(["export", "--all", "-d", "lib", "--engine", "pyttsx3",
-                                 "--format", "flac", "--pace", "0.25"], tmp_path, timeout=600)
+                                 "--format", "flac", "--pace", "0.25"], tmp_path, timeout=840)
     assert code == 0, raw[-2000:]
     assert re.search(r"Exporting the library  \[[#-]{20}\] +\d+%  about \d+:\d\d left", raw)
     shown = screen_lines(raw)
     files = [line for line in shown if line.endswith(".flac")]
-    assert files and all(re.fullmatch(r"lib/[\w-]+\.flac", line) for line in files)
+    assert files == [f"lib/{name}.flac" for name in names]
     assert shown[-2].startswith("Exporting the library  [####################] 100%")
+    out = tmp_path / "lib"
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.flac" for name in names)
+    for name in names[:3]:
+        info = ffprobe(out / f"{name}.flac")
+        assert float(info["format"]["duration"]) > 30
+        assert info["chapters"]

@@ -95,10 +95,10 @@ def test_ctrl_c_during_a_long_sentence_stops_within_a_second(engine: str, tmp_pa
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_long_text_in_pieces_gives_the_same_samples_every_time(engine: str) -> None:
-    # four pieces of at most 240 characters (guided.speech.chunking), one across the change
-    # from run-on words to other scripts: half the text this test once spoke, as many kinds
-    # of cut
-    text = run_on(600) + ". " + mixed_scripts(150)
+    # four pieces of at most 240 characters (guided.speech.chunking): three cut between the
+    # words of a run-on sentence, one at the change to other scripts, which Piper spells
+    # letter by letter (60 characters of them: 150 took Piper 30 s, twice)
+    text = run_on(500) + ". " + mixed_scripts(60)
     assert len(pieces(text)) >= 4
     def make() -> piper_engine.PiperEngine | hibari_engine.HibariEngine:
         if engine == "piper":
