@@ -56,6 +56,11 @@ demo: setup
 # each other. `make test JOBS=0` runs everything in one process.
 JOBS ?= auto
 XDIST = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup)
+# pytest rewrites the asserts of every test module it imports (about 7 s of CPU for this
+# suite) and keeps the result beside the module, unless PYTHONDONTWRITEBYTECODE is set (as
+# on our CI machine): then every worker, and each pytest a test starts, rewrites them all
+# again. The test runs keep it (in tests/__pycache__, which git ignores).
+PYTEST = env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest
 
 # The whole suite, each test once: the quick half first (under --quick a test that reaches
 # for a real voice, a device, a tool or a subprocess without its mark fails, so the marks
@@ -66,12 +71,12 @@ test: test-fast test-rest
 # ffmpeg, Chromium or subprocess (`--quick`, see tests/conftest.py). pytest exits 5 when
 # no test ran (or when every test was skipped), and make passes that on.
 test-fast: setup
-	$(PY) -m pytest -q --quick $(XDIST)
+	$(PYTEST) -q --quick $(XDIST)
 
 # The other half: every test `--quick` leaves out (`make test` runs test-fast, then this);
 # it ends with its fifteen slowest tests, so a run shows where the time goes.
 test-rest: setup
-	$(PY) -m pytest --not-quick --durations=15 $(XDIST)
+	$(PYTEST) --not-quick --durations=15 $(XDIST)
 
 bench: setup
 	$(PY) -m pip install -q -e '.[$(EXTRAS),bench]'  # the offline recogniser for the voice bench
