@@ -72,7 +72,7 @@ def test_parse_small_journey_with_shorthand_days(small_journey):
     ("title: T\nweeks:\n  - title: W\n    dayz: []\n", "4:5", "unknown key 'dayz' in week 1 (did you mean 'days'?)"),
     ("title: T\nweeks:\n  - title: W\n    days:\n      - reflection: Why?\n", "5:9",
      "day 1 needs either 'practice: NAME' or 'practices: [A, B]'"),
-    ("title: T\nweeks: []\n", "2:8", "'weeks' needs 1 to 52 items, found 0"),
+    ("title: T\nweeks: []\n", "2:8", "'weeks' must hold 1 to 52 items, found 0"),
     ("weeks:\n  - title: W\n    days: [tiny]\n", "1:1", "the journey needs a 'title'"),
     ("title: T\nformat: 2\nweeks: []\n", "2:9", "unknown journey format"),
     ("title: [a\n", "", "YAML syntax"),

@@ -183,7 +183,7 @@ class _Parser(NodeReader):
         if not isinstance(node, yaml.SequenceNode):
             raise ScriptError(f"expected {what} as a list (each item starting with '- ')", self.pos(node))
         if not low <= len(node.value) <= high:
-            raise ScriptError(f"{what} needs {low} to {high} items, found {len(node.value)}", self.pos(node))
+            raise ScriptError(f"{what} must hold {low} to {high} items, found {len(node.value)}", self.pos(node))
         return node.value
 
     def journey(self, node: yaml.Node) -> Journey:
