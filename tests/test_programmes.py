@@ -378,3 +378,20 @@ def test_guided_check_lists_every_mistake_of_a_programme(cli, tmp_path):
     assert "more mistake" not in result.stderr
     ok = cli("check", str(FIXTURE_SEED))
     assert ok.returncode == 0 and "ok — a journey, 'Attachment Healing': 6 weeks, 42 days" in ok.stdout
+
+
+def test_check_fills_the_title_and_focus_with_the_values_given(cli, tmp_path):
+    """`journey check --var` shows the programme as it will be heard: the title and each
+    day's focus filled in (it showed 'Steady days for {name}')."""
+    path = tmp_path / "steady.md"
+    path.write_text("---\ntitle: Steady days for {name}\n---\n\nHello {name}.\n\n"
+                    "## Day 1: Arriving\n\n### Today's Learning\n\nSomething gentle, {name}.\n\n"
+                    "## Your Journey Plan\n\n### Week 1: Settling\n\n- Noticing {name}'s breath\n",
+                    encoding="utf-8")
+    result = cli("journey", "check", str(path), "--var", "name=Sam")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("All good: 'Steady days for Sam', 1 week,")
+    assert "{name}" not in result.stdout
+    unfilled = cli("journey", "check", str(path))
+    assert unfilled.returncode == 1
+    assert unfilled.stderr.splitlines()[-1].endswith("before 'Steady days for {name}' can be played.")

@@ -355,9 +355,11 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     """
     from guided.commands.journey_programme import load_checked, programme_summary
     from guided.practice.checks import unfilled_problems
+    from guided.script.placeholders import fill_text
 
     values = collect_vars(variables, vars_file)
     j = load_checked(name, values)
+    title = fill_text(j.title, values)
     scripts, problems = journeys.journey_problems(j, values)
     for problem in problems:
         click.echo(printable(problem), err=True)
@@ -366,14 +368,14 @@ def check(name: str, variables: tuple[str, ...], vars_file: str | None) -> None:
         click.echo(printable(warning), err=True)
     if problems:
         count = _count(problems, "problem")
-        click.echo(f"{count} to fix before '{j.title}' can be played.", err=True)
+        click.echo(printable(f"{count} to fix before '{title}' can be played."), err=True)
         sys.exit(1)
     note = f" (with {_count(warnings, 'warning')})" if warnings else ""
     if j.programme is not None:
-        programme_summary(j, note)
+        programme_summary(j, note, values)
         return
-    click.echo(f"All good{note}: '{j.title}', {_count(j.weeks, 'week')}, {_count(j.days, 'day')}, "
-               f"{_count(scripts, 'different practice')}.")
+    click.echo(printable(f"All good{note}: '{title}', {_count(j.weeks, 'week')}, "
+                         f"{_count(j.days, 'day')}, {_count(scripts, 'different practice')}."))
 
 
 def _more_commands() -> None:

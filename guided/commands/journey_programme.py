@@ -36,17 +36,18 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def programme_summary(j: Journey, note: str) -> None:
+def programme_summary(j: Journey, note: str, values: Mapping[str, str]) -> None:
     """What `journey check` says about a programme: its weeks, the written days, and
-    every other day with its focus."""
+    every other day with its focus (each filled in with ``values``, as it will be heard)."""
     from guided.practice.programmes.journey import is_written
+    from guided.script.placeholders import fill_text
 
     programme = j.programme
     for pos, message in getattr(programme, "warnings", ()):
         click.echo(printable(f"{pos}: warning: {message}"), err=True)
     written = [d for d in j.days if is_written(d)]
     others = [d for d in j.days if not is_written(d)]
-    click.echo(printable(f"All good{note}: '{j.title}', {_plural(len(j.weeks), 'week')}, "
+    click.echo(printable(f"All good{note}: '{fill_text(j.title, values)}', {_plural(len(j.weeks), 'week')}, "
                          f"{_plural(len(j.days), 'day')}: {_plural(len(written), 'written day')} "
                          f"({', '.join(str(d.number) for d in written) or 'none'}), "
                          f"{len(others)} with a focus only."))
@@ -55,7 +56,8 @@ def programme_summary(j: Journey, note: str) -> None:
     for week in j.weeks:
         for d in week.days:
             if not is_written(d):
-                click.echo(printable(f"  Day {d.number} (week {week.number}): {d.focus or 'a day to rest or repeat'}"))
+                focus = fill_text(d.focus, values) if d.focus else "a day to rest or repeat"
+                click.echo(printable(f"  Day {d.number} (week {week.number}): {focus}"))
 
 
 def programme_language(j: Journey) -> str:
