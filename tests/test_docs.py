@@ -61,4 +61,5 @@ def test_ci_runs_both_halves_of_make_test():
     assert steps == ["make lint", "make test"]  # the README's command
     makefile = (REPO / "Makefile").read_text()
     assert "\ntest: test-fast test-rest\n" in makefile  # the quick half first, then the rest
-    assert "pytest -q --quick" in makefile and "pytest --not-quick" in makefile
+    assert "\nPYTEST = env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest\n" in makefile
+    assert "$(PYTEST) -q --quick" in makefile and "$(PYTEST) --not-quick" in makefile

@@ -118,7 +118,7 @@ def test_libyaml_composes_every_library_file_as_the_pure_python_composer_does():
     assert len(files) > 40
     for path in files:
         text = path.read_text(encoding="utf-8")
-        assert yamlfile._shallow(text), path
+        assert yamlfile._for_libyaml(text), path
         fast = yaml.compose(text, Loader=yaml.CSafeLoader)
         assert _tree(fast) == _tree(yaml.compose(text, Loader=yaml.SafeLoader)), path
         assert _tree(yamlfile.compose(text, str(path))) == _tree(fast)
@@ -132,9 +132,25 @@ def test_deep_block_nesting_never_reaches_libyaml_and_is_one_line(tmp_path: Path
     plainly needs goes to the pure-Python composer, which says so in one line."""
     from guided.script import yamlfile
 
-    assert not yamlfile._shallow(data.decode())
+    assert not yamlfile._for_libyaml(data.decode())
     path = tmp_path / "deep.yaml"
     path.write_bytes(data)
     with pytest.raises(GuidedError) as caught:
         load_script(path)
     assert "\n" not in str(caught.value) and "deep.yaml" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["title: T\t\n", "steps:\n  - bell: {sound: soft-bel?l}\n",
+                                  "steps:\n  - bell\n\ufeff\n  - say: x\n", "title: |#\n  T\n"],
+                         ids=["tab after a value", "? in a flow mapping", "byte order mark inside",
+                              "comment glued to |"])
+def test_what_libyaml_would_let_through_is_still_a_syntax_error(text: str):
+    """Fuzzing the library with both composers found these, which libyaml accepts and the
+    pure-Python composer refuses: they are still refused, at their place."""
+    from guided.errors import ScriptError
+    from guided.script import yamlfile
+
+    assert not yamlfile._for_libyaml(text)
+    with pytest.raises(ScriptError) as caught:
+        yamlfile.compose(text, "t.yaml")
+    assert "YAML syntax" in str(caught.value) or "tab" in str(caught.value)

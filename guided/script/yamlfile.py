@@ -124,16 +124,28 @@ class _AliasPlacesLoader(yaml.SafeLoader):
 # built-in library and the tests composes identically (only a plain scalar's style is ''
 # instead of None, which guided never reads). Anything it refuses is composed again by the
 # pure-Python composer, whose messages the hints below know. It recurses in C, so it is
-# only given text whose nesting is plainly shallow (see _shallow).
+# only given text whose nesting is plainly shallow (see _for_libyaml).
 _FAST = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 _MAX_FAST_DEPTH = 100
 _INDICATORS = re.compile(r"(?:^|\s)[-?:](?=\s|$)")
+# Where libyaml is more lenient than the pure-Python composer (found by fuzzing the library
+# with both): a tab ('a: b<tab>'), '?' inside a flow collection ('{sound: soft-bel?l}'), a
+# byte order mark after the start, and a comment glued to a block scalar's '|' or '>'.
+# Such text goes the pure-Python way, so it is refused as before.
+_GLUED_COMMENT = re.compile(r"[|>][-+0-9]*#")
 
 
-def _shallow(text: str) -> bool:
-    """Whether no node can be nested more than ``_MAX_FAST_DEPTH`` deep: block nesting
-    needs a deeper indent or another indicator on the line, brackets are capped already."""
+def _for_libyaml(text: str) -> bool:
+    """Whether libyaml may compose ``text``: nothing libyaml is more lenient about, and no
+    node nested more than ``_MAX_FAST_DEPTH`` deep (block nesting needs a deeper indent or
+    another indicator on the line; brackets are capped already). Linear in the text."""
+    if "\t" in text or "\ufeff" in text[1:] or _GLUED_COMMENT.search(text):
+        return False
     for line in text.splitlines():
+        if "?" in line:
+            flow = min((i for i in (line.find("["), line.find("{")) if i >= 0), default=-1)
+            if 0 <= flow < line.rfind("?"):
+                return False
         indent = len(line) - len(line.lstrip(" "))
         if indent + len(_INDICATORS.findall(line)) > _MAX_FAST_DEPTH:
             return False
@@ -146,7 +158,7 @@ def compose(text: str, display: str, *, single: str = "a file", alias_places: bo
     ``single`` names the file in the message about a second document. With
     ``alias_places``, a node reached through an alias has the alias's place."""
     _check_bracket_depth(text, display)
-    if not alias_places and _shallow(text):
+    if not alias_places and _for_libyaml(text):
         try:
             node = yaml.compose(text, Loader=_FAST)
         except (yaml.YAMLError, RecursionError):
