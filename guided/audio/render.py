@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from guided.audio.sounds import Ambience, bell, tone
+from guided.audio.sounds import Ambience, made_bell, tone
 from guided.samples import BLOCK_SIZE, ClipSource
 from guided.timeline.ambience import ambience_gain
 from guided.timeline.plan import BELL, SPEECH, TAIL, TONE, Event
@@ -96,7 +96,7 @@ def _source(ev: Event, clips: ClipSource, bells: dict[str, np.ndarray]) -> _Sour
         return _slicer(clip)
     if ev.kind == BELL:
         if ev.text not in bells:
-            bells[ev.text] = bell(ev.text)
+            bells[ev.text] = made_bell(ev.text)
         return _slicer(bells[ev.text])
     if ev.kind == TONE:
         length = ev.length

@@ -10,6 +10,7 @@ beds are about 27 dB under espeak-ng's speech (RMS -48 dBFS against about -21 dB
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,6 +58,22 @@ def bell(sound: str) -> np.ndarray:
     out[n - nf:] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, np.pi, nf))
     out *= BELL_PEAK / np.max(np.abs(out))
     return out.astype(np.float32)
+
+
+_MADE_BELLS: dict[str, np.ndarray] = {}
+_MADE_BELLS_LOCK = threading.Lock()
+
+
+def made_bell(sound: str) -> np.ndarray:
+    """``bell(sound)``, made once per process and kept (read-only): the player makes the
+    opening bell in the background while the device opens (first sound, issue 19)."""
+    with _MADE_BELLS_LOCK:  # a second caller waits for the first one's bell
+        made = _MADE_BELLS.get(sound)
+        if made is None:
+            made = bell(sound)
+            made.flags.writeable = False
+            _MADE_BELLS[sound] = made
+    return made
 
 
 # Breath tones: inhale rises and is brighter (harmonics); exhale falls and is a pure,

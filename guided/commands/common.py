@@ -297,3 +297,19 @@ def require_language_tag(language: str) -> None:
     if not is_language_tag(language):
         raise GuidedError(f"--language: {quoted(language, 40)} is not a language tag; "
                           "give one such as de, es, fr, it or pt-BR")
+
+
+def warm_up_audio() -> threading.Thread:
+    """Start PortAudio (loading it and its device scan take ~0.1 s, mostly outside the
+    GIL) in the background, while the practice loads and numpy is imported; call it
+    inside ``guided.outputs.quiet.captured`` and join it before leaving that."""
+    import contextlib
+
+    def warm() -> None:
+        # a missing PortAudio is reported properly by check_output
+        with contextlib.suppress(Exception):
+            import sounddevice  # noqa: F401
+
+    thread = threading.Thread(target=warm, name="guided-audio-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from guided.commands.common import (
     preference_default,
     var_option,
     voice_options,
+    warm_up_audio,
 )
 from guided.commands.sounds import sound_options
 from guided.errors import GuidedError
@@ -96,7 +96,7 @@ class Asked:
 
 def _play(script: str, chosen: Chosen, delay: str | None, loop: bool, start_section: str | None,
           asked: Asked) -> None:
-    warm = _warm_up_audio()  # PortAudio starts while the script loads
+    warm = warm_up_audio()  # PortAudio starts while the script loads
     from guided.practice.checks import require_known_variables
     from guided.script.library import load
 
@@ -286,20 +286,6 @@ def _not_a_practice(path: Path) -> bool:
     from guided.script.varsfile import variable_names
 
     return is_journey_file(path) or variable_names(path) is not None
-
-
-def _warm_up_audio() -> threading.Thread:
-    """Start PortAudio (its device scan takes ~0.1 s) while the script loads."""
-    import contextlib
-
-    def warm() -> None:
-        # a missing PortAudio is reported properly by check_output
-        with contextlib.suppress(Exception):
-            import sounddevice  # noqa: F401
-
-    thread = threading.Thread(target=warm, name="guided-audio-warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 def _parse_delay(delay: str | None) -> float:

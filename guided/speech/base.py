@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
+if TYPE_CHECKING:  # only in annotations: `guided play` imports numpy after PortAudio's start
+    import numpy as np
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,20 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from guided.errors import GuidedError, SpeechError
 from guided.pcm import from_int16
-from guided.speech import engines, recorded
+from guided.speech import engines
 from guided.speech.base import Engine, SpeechSettings
 from guided.speech.cache import ClipCache, CorruptClip, clip_key, normalise
 from guided.speech.choice import VoiceChoice, settle
 from guided.speech.trim import clean, to_int16
+
+if TYPE_CHECKING:
+    from guided.speech.recorded import RecordedLines
 
 URGENT, BACKGROUND = 0, 1  # job priorities: a clip someone waits for goes first
 FIRST_CLIP_HEAD_START = 0.3  # seconds the first worker runs alone while the cache is cold
@@ -64,7 +68,11 @@ class Speaker:
         self.cache = ClipCache(Path(cache_dir))
         # A recorded voice (guided record) speaks the lines it has; the synthesized
         # voice settled for the others (``settings.fallback``) speaks the rest.
-        self.recorded = recorded.lines_for(settings, self.cache, _fallback(settings))
+        self.recorded: RecordedLines | None = None
+        if settings.engine == engines.RECORDED:  # imported only then: not on a first sound's way
+            from guided.speech import recorded
+
+            self.recorded = recorded.lines_for(settings, self.cache, _fallback(settings))
         if self.recorded is not None:
             settings = self.recorded.fallback
         self._engine_settings = settings
@@ -387,6 +395,6 @@ def _quote(text: str, limit: int = 60) -> str:
 def _fallback(settings: SpeechSettings) -> SpeechSettings:
     """Who speaks a recorded voice's lines that have no take: the voice settled with it,
     else the best voice for its language."""
-    if settings.fallback is not None or settings.engine != recorded.ENGINE:
+    if settings.fallback is not None or settings.engine != engines.RECORDED:
         return settings.fallback or settings
     return settle(VoiceChoice(), language=settings.language, rate=settings.rate)

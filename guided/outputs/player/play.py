@@ -26,7 +26,7 @@ from guided.practice.recorder import Playing, Recorder
 from guided.samples import BLOCK_SIZE, SAMPLE_RATE
 from guided.script.model import Script
 from guided.timeline.lazy import LazyPlan, resolve_section
-from guided.timeline.plan import SECTION, SPEECH, Event, Timeline
+from guided.timeline.plan import BELL, SECTION, SPEECH, TONE, Event, Timeline
 
 if TYPE_CHECKING:
     from guided.practice.chosen import Chosen
@@ -106,6 +106,7 @@ def prepare(script: Script, options: PlayOptions) -> Prepared:
             start_ordinal, _ = resolve_section(estimate, options.start_section)
         texts = _texts_from(estimate, start_ordinal)
         later = texts
+        _make_opening_bell(estimate, start_ordinal)
         if _speech_wanted_first(estimate, start_ordinal, speaker):
             # Only the first words now; the rest once they are heard. Voicing a long
             # second paragraph on the other worker meanwhile would take the CPU and
@@ -115,6 +116,31 @@ def prepare(script: Script, options: PlayOptions) -> Prepared:
         speaker.close()
         raise
     return Prepared(speaker, estimate, start_ordinal, texts, later)
+
+
+def _make_opening_bell(estimate: Timeline, start_ordinal: int) -> None:
+    """A bell that opens the playing is made now, in the background, while the log and
+    the device are seen to, so the renderer finds it ready (issue 19: first sound)."""
+    sections = 0
+    begins: int | None = 0 if start_ordinal == 0 else None
+    for ev in estimate.events:
+        if ev.kind == SECTION:
+            sections += 1
+            if sections == start_ordinal:
+                begins = ev.start
+        elif begins is not None and ev.length > 0 and ev.kind in (BELL, SPEECH, TONE):
+            if ev.kind == BELL:
+                import threading
+
+                threading.Thread(target=_make_bell, args=(ev.text,), daemon=True,
+                                 name="guided-opening-bell").start()
+            return
+
+
+def _make_bell(sound: str) -> None:
+    from guided.audio.sounds import made_bell  # imported here too, off the main thread
+
+    made_bell(sound)
 
 
 def _speech_wanted_first(estimate: Timeline, start_ordinal: int, speaker: Any) -> bool:
