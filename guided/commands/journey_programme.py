@@ -124,7 +124,8 @@ def add(file: Path, name: str | None) -> None:
     from guided.atomic import write_atomic
     from guided.errors import Pos, quoted
     from guided.paths import is_windows_device_name, user_journeys_dir
-    from guided.practice.programmes.reader import MAX_BYTES, is_programme_path
+    from guided.practice.programmes import is_programme_path
+    from guided.practice.programmes.reader import MAX_BYTES
     from guided.script.yamlfile import read_bytes
 
     shown = printable(str(file))

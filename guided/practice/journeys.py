@@ -92,7 +92,7 @@ def is_journey_file(path: Path) -> bool:
     as every YAML file (``guided.script.yamlfile``). A file that cannot be read is not a
     journey here; the script loader then says what is wrong with it, in one line.
     A Markdown file (``.md``) is a programme: always a journey."""
-    from guided.practice.programmes.reader import is_programme_path
+    from guided.practice.programmes import is_programme_path
 
     if is_programme_path(path):
         return path.is_file()
@@ -112,7 +112,7 @@ def load_journey(ref: str | Path) -> Journey:
 def parse_journey(path: Path) -> Journey:
     """Read and validate a journey file; every problem is a ``file:line:col`` ScriptError.
     A Markdown programme (``.md``) is read by ``guided.practice.programmes``."""
-    from guided.practice.programmes.reader import is_programme_path
+    from guided.practice.programmes import is_programme_path
 
     if is_programme_path(path):
         from guided.practice.programmes.journey import programme_journey

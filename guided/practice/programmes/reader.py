@@ -22,13 +22,8 @@ MARKUP_LIMITS = (("[", 5_000, "'[' (the start of a link or image)"),
                  ("*_", 20_000, "'*' and '_' (emphasis)"),
                  ("]!<>&\\`", 50_000, "other characters Markdown gives a meaning to "
                                        "(] ! < > & \\ `)"))
-MD_SUFFIXES = (".md", ".markdown")
 SHAPE = ("expected a programme with '## Day 1: Title' sections, or a '## Your Journey Plan' "
          "with '### Week 1: Title' headings and a bullet for each focus (see docs/journeys.md)")
-
-
-def is_programme_path(path: Path | str) -> bool:
-    return str(path).lower().endswith(MD_SUFFIXES)
 
 
 class _Problems:
