@@ -4,6 +4,7 @@ landed): each case a find, and the test that fails without its fix."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -386,3 +387,43 @@ def test_log_json_of_a_hand_edited_infinite_length_is_still_json(cli, isolated_h
     assert result.returncode == 0, result.stderr
     [session] = json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))
     assert session["listened_seconds"] is None and session["script"] == "grounding"
+
+
+@pytest.mark.speech  # onnxruntime optimizes a real Piper voice
+def test_a_piper_copy_half_made_by_a_killed_run_is_swept_by_the_next(tmp_path: Path):
+    """The copy is written under a temporary name first. It was '.NAME.PID.THREAD.tmp',
+    which nothing removed when the run was killed while onnxruntime wrote it (tens of MB
+    each time); it is now named as guided names its temporary files, so the next run that
+    writes in the folder removes it once its process is gone."""
+    import onnxruntime
+
+    from guided.atomic import _TEMP_NAME, sweep_stale
+    from guided.speech.piper import models
+    from guided.speech.piper.voices import find_voices
+
+    joe = next(v for v in find_voices() if v.id == "en_US-joe-medium")
+    folder = tmp_path / "piper"
+    folder.mkdir()
+    written: list[str] = []
+
+    class Recording:
+        def __init__(self, model, sess_options, providers):
+            written.append(sess_options.optimized_model_filepath)
+            raise KeyboardInterrupt  # as far as a kill lets the run go
+
+    class Ort:
+        __version__ = onnxruntime.__version__
+        SessionOptions = onnxruntime.SessionOptions
+        GraphOptimizationLevel = onnxruntime.GraphOptimizationLevel
+        ExecutionMode = onnxruntime.ExecutionMode
+        InferenceSession = Recording
+
+    with pytest.raises(KeyboardInterrupt):
+        models._optimized_graph(joe, 1, folder, Ort)
+    (name,) = (Path(w).name for w in written)
+    match = _TEMP_NAME.match(name)
+    assert match and int(match.group(1)) == os.getpid()
+    # what a kill leaves: the file, from a process that is gone
+    dead = name.replace(f".{os.getpid()}.", ".999999999.")
+    (folder / dead).write_bytes(b"\0" * 1000)
+    assert sweep_stale(folder) == 1 and not (folder / dead).exists()

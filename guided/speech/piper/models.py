@@ -21,8 +21,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from guided.atomic import move_into_place
-from guided.errors import SpeechError
+from guided.atomic import move_into_place, temp_file
+from guided.errors import GuidedError, SpeechError
 from guided.speech.piper.identity import model_hash
 from guided.speech.piper.voices import PiperVoiceFiles
 
@@ -112,11 +112,11 @@ def _optimized_graph(files: PiperVoiceFiles, threads: int, folder: Path, ort: An
         if os.path.lexists(optimized) and not os.path.isfile(optimized) \
                 or os.path.islink(optimized):  # not guided's: left alone
             return None
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:  # a read-only cache folder: load the slow way each time
+        try:  # named as guided names its temporary files, so a run killed meanwhile
+            # leaves nothing the next one does not sweep away (guided.atomic.sweep_stale)
+            tmp = temp_file(optimized)
+        except GuidedError:  # a read-only cache folder: load the slow way each time
             return None
-        tmp = folder / f".{optimized.name}.{os.getpid()}.{threading.get_ident()}.tmp"
         opts = _options(threads, ort, False)
         opts.optimized_model_filepath = str(tmp)
         try:
