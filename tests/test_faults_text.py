@@ -92,7 +92,8 @@ def test_printable_escapes_controls_and_keeps_ordinary_text():
     assert printable("Breathe in… «calm» 呼吸 🙂") == "Breathe in… «calm» 呼吸 🙂"
     assert printable("a\x1b[2Jb") == "a\\x1b[2Jb"
     assert printable("x\x9by\x7f") == "x\\x9by\\x7f"
-    assert printable("half \udcff") == "half \\udcff"
+    assert printable("half \udcff") == "half \\xff"  # the byte that was not UTF-8 (a file name)
+    assert printable("\udc7f \ud800") == "\\udc7f \\ud800"  # not from a byte: as it is
     assert printable("rtl \u202eevil") == "rtl \\u202eevil"
     assert printable("two\nlines\tand tab") == "two lines and tab"
     text = json.dumps({"name": "x\x1b\x9b\ud800\u202e"}, ensure_ascii=False, indent=1)

@@ -41,4 +41,6 @@ def _escape(match: re.Match[str]) -> str:
     if char in _SPACES:
         return _SPACES[char]
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (a file name): that byte
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
