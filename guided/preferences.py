@@ -142,13 +142,13 @@ def _changing(path: Path):  # noqa: ANN202 - a context manager
 def _read(path: Path) -> tuple[dict[str, object], dict[str, Pos]]:
     if not path.exists():
         return {}, {}
-    from guided.script.yamlfile import load_nodes, node_pos
+    from guided.script.yamlfile import constructed, load_nodes, node_pos
 
     load_settings(path)  # the file as a whole: names, engine and voice, every mistake one line
     node = load_nodes(path, max_bytes=MAX_BYTES, what="a settings file", alias_places=True)
     if not isinstance(node, yaml.MappingNode):
         return {}, {}  # guided.settings reports a file that is not a mapping
-    data = yaml.SafeLoader("").construct_document(node)
+    data = constructed(node, str(path))
     where = {k.value: node_pos(str(path), v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
     return (data if isinstance(data, dict) else {}), where
 

@@ -23,7 +23,7 @@ import yaml
 from guided.errors import GuidedError, Pos, ScriptError
 from guided.paths import settings_file
 from guided.script.nodes import NodeReader
-from guided.script.yamlfile import compose, is_blank, node_pos
+from guided.script.yamlfile import compose, constructed, is_blank, node_pos
 from guided.speech.engines import AUTO, ENGINE_CHOICES
 
 SPEECH_KEYS = ("engine", "voice")  # read here
@@ -55,7 +55,7 @@ def load_settings(path: Path | None = None) -> Settings:
     if isinstance(node, yaml.MappingNode):  # each setting once, as in a script ('rate' twice: which?)
         NodeReader(str(path)).mapping(node, "settings such as 'engine: auto'")
     try:
-        data = None if node is None else yaml.SafeLoader("").construct_document(node)
+        data = None if node is None else constructed(node, str(path))
     except yaml.YAMLError as exc:
         raise GuidedError(f"cannot read the settings: {exc}".splitlines()[0], _pos(path, node)) from None
     if data is None:

@@ -140,17 +140,62 @@ def test_deep_block_nesting_never_reaches_libyaml_and_is_one_line(tmp_path: Path
     assert "\n" not in str(caught.value) and "deep.yaml" in str(caught.value)
 
 
-@pytest.mark.parametrize("text", ["title: T\t\n", "steps:\n  - bell: {sound: soft-bel?l}\n",
-                                  "steps:\n  - bell\n\ufeff\n  - say: x\n", "title: |#\n  T\n"],
-                         ids=["tab after a value", "? in a flow mapping", "byte order mark inside",
-                              "comment glued to |"])
-def test_what_libyaml_would_let_through_is_still_a_syntax_error(text: str):
-    """Fuzzing the library with both composers found these, which libyaml accepts and the
-    pure-Python composer refuses: they are still refused, at their place."""
-    from guided.errors import ScriptError
+LENIENT = {  # what libyaml reads and the pure-Python composer refuses, or reads otherwise
+    "tab after a value": "title: T\t\n",
+    "? in a flow mapping": "steps:\n  - bell: {sound: soft-bel?l}\n",
+    "? in a flow mapping over two lines": "steps: [{say:\n    Hello there, how are you?}]\n",
+    "byte order mark inside": "steps:\n  - bell\n\ufeff\n  - say: x\n",
+    "comment glued to |": "title: |#\n  T\n",
+    "a bare tag": "title: T\ndescription: !\n",
+    "a tag ended by a comma": "a: [!!str, b]\n",
+}
+
+
+@pytest.mark.parametrize("text", LENIENT.values(), ids=LENIENT.keys())
+def test_what_libyaml_reads_otherwise_goes_the_pure_python_way(text: str, monkeypatch):
+    """Fuzzing the library with both composers, and a review, found these, which libyaml
+    reads and the pure-Python composer refuses or reads otherwise: compose() reads them
+    as the pure-Python composer does (the same tree, or the same one-line error)."""
+    import yaml
+
     from guided.script import yamlfile
 
     assert not yamlfile._for_libyaml(text)
+    assert yaml.compose(text, Loader=yaml.CSafeLoader) is not None  # libyaml would read it
+
+    def outcome():
+        try:
+            return _tree(yamlfile.compose(text, "t.yaml"))
+        except GuidedError as exc:
+            assert "\n" not in str(exc)
+            return str(exc)
+
+    got = outcome()  # as the pure-Python composer reads it: the only composer it reaches
+    monkeypatch.setattr(yamlfile, "_for_libyaml", lambda text: True)
+    assert outcome() != got  # what libyaml would have made of it
+
+
+def test_a_lone_surrogate_is_a_control_character_error_on_either_path():
+    from guided.errors import ScriptError
+    from guided.script import yamlfile
+
     with pytest.raises(ScriptError) as caught:
-        yamlfile.compose(text, "t.yaml")
-    assert "YAML syntax" in str(caught.value) or "tab" in str(caught.value)
+        yamlfile.compose("a: b\ud800", "x.yaml")
+    assert "U+D800" in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "place", "kind"), [
+    ("rate: !!int x\n", "1:7", "a whole number"), ("rate: !!int\n", "1:7", "a whole number"),
+    ("pace: !!float q\n", "1:7", "a number"), ("ratings: !!bool maybe\n", "1:10", "true or false"),
+    ("rate: !!timestamp x\n", "1:7", "a date")])
+def test_a_settings_value_tagged_as_what_it_is_not_is_one_line(isolated_home, text, place, kind):
+    """PyYAML's constructor stopped with a bare ValueError, IndexError or KeyError: every
+    `guided settings` and every command reading the settings was an internal error."""
+    from guided.settings import load_settings, settings_file
+
+    path = settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GuidedError) as caught:
+        load_settings(path)
+    assert str(caught.value).startswith(f"{path}:{place}: ") and kind in str(caught.value)

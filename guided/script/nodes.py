@@ -150,6 +150,9 @@ class NodeReader:
         if not (isinstance(node, yaml.ScalarNode) and node.tag == INT):
             raise self.fail(f"expected a whole number {lo}..{hi} for {what}, found {describe(node)}", node)
         value = construct(node)
+        if value is None:
+            raise self.fail(f"expected a whole number {lo}..{hi} for {what}, found "
+                            f"'{short(node.value)}', which is not one", node)
         if not lo <= value <= hi:
             raise self.fail(f"{what} must be {lo}..{hi}, got {node.value}", node)
         return int(value)
@@ -158,7 +161,11 @@ class NodeReader:
         self.visit(node)
         if not (isinstance(node, yaml.ScalarNode) and node.tag in (INT, FLOAT)):
             raise self.fail(f"expected a number {lo:g}..{hi:g} for {what}, found {describe(node)}", node)
-        value = float(construct(node))
+        made = construct(node)
+        if made is None:
+            raise self.fail(f"expected a number {lo:g}..{hi:g} for {what}, found "
+                            f"'{short(node.value)}', which is not one", node)
+        value = float(made)
         if not (math.isfinite(value) and lo <= value <= hi):
             raise self.fail(f"{what} must be {lo:g}..{hi:g}, got {node.value}", node)
         return value
@@ -168,6 +175,9 @@ class NodeReader:
         if not isinstance(node, yaml.ScalarNode) or node.tag in (NULL, BOOL):
             raise self.fail(f"expected {DURATION_HELP} for {what}, found {describe(node)}", node)
         value = construct(node) if node.tag in (INT, FLOAT) else node.value
+        if value is None:
+            raise self.fail(f"expected {DURATION_HELP} for {what}, found '{short(node.value)}', "
+                            "which is not a number", node)
         try:
             seconds = parse_duration(value)
         except ValueError as exc:
@@ -198,11 +208,16 @@ def mapping_node(items: list[tuple[str, yaml.Node, yaml.Node]]) -> yaml.MappingN
     return yaml.MappingNode(MAP, pairs, pairs[0][0].start_mark, pairs[-1][1].end_mark)
 
 
-def construct(node: yaml.ScalarNode) -> int | float:
+def construct(node: yaml.ScalarNode) -> int | float | None:
+    """The number an ``!!int`` or ``!!float`` node holds; None when it holds none, as when
+    the tag is written by hand on other text (``rate: !!int abc``, or nothing at all)."""
     constructor = yaml.constructor.SafeConstructor()
-    if node.tag == INT:
-        return constructor.construct_yaml_int(node)
-    return constructor.construct_yaml_float(node)
+    try:
+        if node.tag == INT:
+            return constructor.construct_yaml_int(node)
+        return constructor.construct_yaml_float(node)
+    except (ValueError, IndexError, OverflowError):
+        return None
 
 
 def describe(node: yaml.Node) -> str:

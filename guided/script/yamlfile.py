@@ -129,23 +129,34 @@ _FAST = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 _MAX_FAST_DEPTH = 100
 _INDICATORS = re.compile(r"(?:^|\s)[-?:](?=\s|$)")
 # Where libyaml is more lenient than the pure-Python composer (found by fuzzing the library
-# with both): a tab ('a: b<tab>'), '?' inside a flow collection ('{sound: soft-bel?l}'), a
-# byte order mark after the start, and a comment glued to a block scalar's '|' or '>'.
-# Such text goes the pure-Python way, so it is refused as before.
+# with both, and by a review): a tab ('a: b<tab>'), '?' inside a flow collection, even one
+# that spans lines ('{sound: soft-bel?l}'), a byte order mark after the start, a comment
+# glued to a block scalar's '|' or '>', and tags ('description: !' is text to libyaml and
+# nothing to PyYAML; '[!!str, b]' ends the tag at the comma). Such text goes the
+# pure-Python way, so it is read, or refused, as before.
 _GLUED_COMMENT = re.compile(r"[|>][-+0-9]*#")
+_TAG_START = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
+_FLOW_OR_QUESTION = re.compile(r"[\[\]{}?]")
 
 
 def _for_libyaml(text: str) -> bool:
     """Whether libyaml may compose ``text``: nothing libyaml is more lenient about, and no
     node nested more than ``_MAX_FAST_DEPTH`` deep (block nesting needs a deeper indent or
     another indicator on the line; brackets are capped already). Linear in the text."""
-    if "\t" in text or "\ufeff" in text[1:] or _GLUED_COMMENT.search(text):
+    if "\t" in text or "\ufeff" in text[1:] or _GLUED_COMMENT.search(text) \
+            or _TAG_START.search(text):
         return False
-    for line in text.splitlines():
-        if "?" in line:
-            flow = min((i for i in (line.find("["), line.find("{")) if i >= 0), default=-1)
-            if 0 <= flow < line.rfind("?"):
+    depth = 0  # brackets counted anywhere, even in quotes or comments: only ever cautious
+    for match in _FLOW_OR_QUESTION.finditer(text):
+        char = match.group()
+        if char == "?":
+            if depth > 0:
                 return False
+        elif char in "[{":
+            depth += 1
+        else:
+            depth = max(0, depth - 1)
+    for line in text.splitlines():
         indent = len(line) - len(line.lstrip(" "))
         if indent + len(_INDICATORS.findall(line)) > _MAX_FAST_DEPTH:
             return False
@@ -161,7 +172,7 @@ def compose(text: str, display: str, *, single: str = "a file", alias_places: bo
     if not alias_places and _for_libyaml(text):
         try:
             node = yaml.compose(text, Loader=_FAST)
-        except (yaml.YAMLError, RecursionError):
+        except (yaml.YAMLError, RecursionError, UnicodeError):
             pass  # the pure-Python composer below says what is wrong, in its own words
         else:
             if node is not None:
@@ -325,6 +336,35 @@ def load_nodes(path: Path, *, max_bytes: int, what: str, display: str | None = N
     if is_blank(text):
         return None
     return compose(text, display, single=what, alias_places=alias_places)
+
+
+def constructed(node: yaml.Node, display: str) -> object:
+    """The Python value of a node tree from ``compose`` (plain tags only). A value whose tag
+    was written by hand on text that is not of its kind (``rate: !!int x``, ``!!bool maybe``,
+    ``!!float`` with nothing after it) is a ``ScriptError`` at its place: PyYAML's
+    constructor would stop with a bare ValueError, IndexError or KeyError."""
+    constructor = yaml.SafeLoader("")
+    seen: set[int] = set()
+    stack = [node]
+    while stack:  # each node once (aliases share theirs), without recursion
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, yaml.ScalarNode):
+            if item.tag in (INT, FLOAT, BOOL, TAG + "timestamp"):
+                try:
+                    constructor.construct_object(item)
+                except (ValueError, IndexError, KeyError, AttributeError, OverflowError):
+                    kind = {INT: "a whole number", FLOAT: "a number", BOOL: "true or false"}
+                    raise ScriptError(f"'{one_line(item.value)[:40]}' is marked as "
+                                      f"{kind.get(item.tag, 'a date')} (with a YAML tag), "
+                                      "but is not one", node_pos(display, item)) from None
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(item.value)
+        elif isinstance(item, yaml.MappingNode):
+            stack.extend(v for pair in item.value for v in pair)
+    return yaml.SafeLoader("").construct_document(node)
 
 
 def _as_file(what: str) -> str:
