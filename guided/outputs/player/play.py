@@ -118,9 +118,9 @@ def prepare(script: Script, options: PlayOptions) -> Prepared:
     return Prepared(speaker, estimate, start_ordinal, texts, later)
 
 
-def _make_opening_bell(estimate: Timeline, start_ordinal: int) -> None:
-    """A bell that opens the playing is made now, in the background, while the log and
-    the device are seen to, so the renderer finds it ready (issue 19: first sound)."""
+def _from_start(estimate: Timeline, start_ordinal: int) -> Iterator[tuple[Event, int]]:
+    """The events from where playing starts (section ``start_ordinal``, 0 for the top),
+    each with the sample where playing starts."""
     sections = 0
     begins: int | None = 0 if start_ordinal == 0 else None
     for ev in estimate.events:
@@ -128,7 +128,15 @@ def _make_opening_bell(estimate: Timeline, start_ordinal: int) -> None:
             sections += 1
             if sections == start_ordinal:
                 begins = ev.start
-        elif begins is not None and ev.length > 0 and ev.kind in (BELL, SPEECH, TONE):
+        elif begins is not None:
+            yield ev, begins
+
+
+def _make_opening_bell(estimate: Timeline, start_ordinal: int) -> None:
+    """A bell that opens the playing is made now, in the background, while the log and
+    the device are seen to, so the renderer finds it ready (issue 19: first sound)."""
+    for ev, _ in _from_start(estimate, start_ordinal):
+        if ev.length > 0 and ev.kind in (BELL, SPEECH, TONE):
             if ev.kind == BELL:
                 import threading
 
@@ -148,14 +156,8 @@ def _speech_wanted_first(estimate: Timeline, start_ordinal: int, speaker: Any) -
     ``SPEECH_LEAD_SECONDS`` of where playing starts and are not in the cache. Otherwise
     (a bell first, or the clip is cached) nothing is made until the first sound is
     heard, so the voice's loading does not hold the bell back (issue 19: first sound)."""
-    sections = 0
-    begins: int | None = 0 if start_ordinal == 0 else None
-    for ev in estimate.events:
-        if ev.kind == SECTION:
-            sections += 1
-            if sections == start_ordinal:
-                begins = ev.start
-        elif ev.kind == SPEECH and begins is not None:
+    for ev, begins in _from_start(estimate, start_ordinal):
+        if ev.kind == SPEECH:
             if ev.start - begins >= SPEECH_LEAD_SECONDS * estimate.sample_rate:
                 return False
             return speaker.cached_length(ev.text) is None
