@@ -21,8 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 MODULES = ["export_bench", "encode_bench", "first_sound", "programme_day", "export_ratios", "say_bounds",
-           "lame_quality",
-           "peak_headroom", "voice_bench"]
+           "lame_quality", "peak_headroom", "voice_bench"]
 
 
 def main(argv: list[str]) -> int:
