@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -177,35 +176,21 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
     """Show today's practice and question, and offer to play it."""
     from guided.outputs import quiet
 
-    if not play_now:
-        _today(day_number, play_now, reflection, no_prompt, _Picked(device, voice, pace, variables,
-                                                                   vars_file, cache_dir))
-        return
-    # PortAudio's and ALSA's C messages stay off the screen; PortAudio starts while the
-    # programme is read (first sound, issue 21)
+    # PortAudio's and ALSA's C messages stay off the screen (Python's own lines still show);
+    # with --play, PortAudio starts while the programme is read (first sound, issue 21)
     with quiet.captured(show=quiet.debug_requested()):
-        warm = warm_up_audio()
+        warm = warm_up_audio() if play_now else None
         try:
-            _today(day_number, play_now, reflection, no_prompt, _Picked(device, voice, pace, variables,
-                                                                       vars_file, cache_dir))
+            _today(day_number, play_now, reflection, no_prompt, device, voice, pace, variables,
+                   vars_file, cache_dir)
         finally:
-            warm.join(timeout=5)  # its start-up messages land in the capture, not after it
-
-
-@dataclass(frozen=True)
-class _Picked:
-    """What `journey today` was given for playing (``choose`` makes the ``Chosen``)."""
-
-    device: str | None
-    voice: VoiceChoice
-    pace: float | None
-    variables: tuple[str, ...]
-    vars_file: str | None
-    cache_dir: Path
+            if warm is not None:
+                warm.join(timeout=5)  # its start-up messages land in the capture, not after it
 
 
 def _today(day_number: int | None, play_now: bool, reflection: str | None, no_prompt: bool,
-           picked: _Picked) -> None:
+           device: str | None, voice: VoiceChoice, pace: float | None,
+           variables: tuple[str, ...], vars_file: str | None, cache_dir: Path) -> None:
     j, progress = _current()
     number = day_number or journeys.day_number(progress)
     if day_number is not None and day_number > len(j.days):  # asked for: not the gentle end
@@ -217,9 +202,8 @@ def _today(day_number: int | None, play_now: bool, reflection: str | None, no_pr
         return
     from guided.commands.chosen import choose
 
-    chosen = choose(cache_dir=picked.cache_dir, voice=picked.voice, variables=picked.variables,
-                    pace=picked.pace, device=picked.device,
-                    vars_file=picked.vars_file or journeys.remembered_vars(progress.journey))
+    chosen = choose(cache_dir=cache_dir, voice=voice, variables=variables, pace=pace, device=device,
+                    vars_file=vars_file or journeys.remembered_vars(progress.journey))
     values = chosen.variables
     asked = journeys.reflection_variables(j)  # the {name}s the reflections use, before filling
     j = j.filled(values)  # the reflections, as the client will read them
@@ -229,13 +213,7 @@ def _today(day_number: int | None, play_now: bool, reflection: str | None, no_pr
                          or not click.confirm("\nPlay it now?", default=False)):
         click.echo(f"\nWhen you are ready: guided journey today{f' --day {number}' if day_number else ''} --play")
         return
-    if play_now:  # already inside `today`'s capture
-        _play_day(j, day, chosen, reflection=reflection, ask=not no_prompt, asked=asked)
-        return
-    from guided.outputs import quiet
-
-    with quiet.captured(show=quiet.debug_requested()):  # PortAudio's C messages stay off the screen
-        _play_day(j, day, chosen, reflection=reflection, ask=not no_prompt, asked=asked)
+    _play_day(j, day, chosen, reflection=reflection, ask=not no_prompt, asked=asked)
 
 
 def _play_day(j: Journey, day: Day, chosen: Chosen, *, reflection: str | None, ask: bool,
