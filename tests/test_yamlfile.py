@@ -186,6 +186,7 @@ def test_a_lone_surrogate_is_a_control_character_error_on_either_path():
 
 @pytest.mark.parametrize(("text", "place", "kind"), [
     ("rate: !!int x\n", "1:7", "a whole number"), ("rate: !!int\n", "1:7", "a whole number"),
+    ("rate: 0x_\n", "1:7", "a whole number"),  # no tag: a form YAML takes for a number
     ("pace: !!float q\n", "1:7", "a number"), ("ratings: !!bool maybe\n", "1:10", "true or false"),
     ("rate: !!timestamp x\n", "1:7", "a date")])
 def test_a_settings_value_tagged_as_what_it_is_not_is_one_line(isolated_home, text, place, kind):

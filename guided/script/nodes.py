@@ -22,7 +22,7 @@ from guided.script.durations import parse_duration
 from guided.script.hygiene import text_problem
 from guided.script.model import MAX_TOTAL_SECONDS
 from guided.script.suggest import did_you_mean
-from guided.script.yamlfile import BOOL, FLOAT, INT, MAP, NULL, node_pos, one_line
+from guided.script.yamlfile import BOOL, FLOAT, INT, MAP, NULL, node_pos, one_line, typed_value
 
 # How many YAML nodes one load may visit (all included files together), counting each
 # alias again: a "billion laughs" document is small on disk but huge once aliases are followed.
@@ -211,13 +211,8 @@ def mapping_node(items: list[tuple[str, yaml.Node, yaml.Node]]) -> yaml.MappingN
 def construct(node: yaml.ScalarNode) -> int | float | None:
     """The number an ``!!int`` or ``!!float`` node holds; None when it holds none, as when
     the tag is written by hand on other text (``rate: !!int abc``, or nothing at all)."""
-    constructor = yaml.constructor.SafeConstructor()
-    try:
-        if node.tag == INT:
-            return constructor.construct_yaml_int(node)
-        return constructor.construct_yaml_float(node)
-    except (ValueError, IndexError, OverflowError):
-        return None
+    value = typed_value(node)
+    return value if isinstance(value, (int, float)) else None
 
 
 def describe(node: yaml.Node) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,7 +27,8 @@ MAX_NUMBER_CHARACTERS = 1000  # Python reads at most 4,300 digits; ours are a fe
 TAG = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (TAG + t for t in ("str", "int", "float", "bool", "null"))
 MAP, SEQ, MERGE = TAG + "map", TAG + "seq", TAG + "merge"
-SAFE_TAGS = frozenset({STR, INT, FLOAT, BOOL, NULL, MAP, SEQ, TAG + "timestamp"})
+TIMESTAMP = TAG + "timestamp"
+SAFE_TAGS = frozenset({STR, INT, FLOAT, BOOL, NULL, MAP, SEQ, TIMESTAMP})
 
 _BRACKETS = re.compile(r"[\[\]{}]")
 
@@ -338,32 +340,30 @@ def load_nodes(path: Path, *, max_bytes: int, what: str, display: str | None = N
     return compose(text, display, single=what, alias_places=alias_places)
 
 
+# The scalars whose text PyYAML turns into a value of a kind, what it calls each, and what
+# a person reading the message would call it.
+_TYPED = {INT: ("construct_yaml_int", "a whole number"), FLOAT: ("construct_yaml_float", "a number"),
+          BOOL: ("construct_yaml_bool", "true or false"), TIMESTAMP: ("construct_yaml_timestamp", "a date")}
+
+
+def typed_value(node: yaml.ScalarNode) -> object:
+    """The value of a number, true/false or date scalar; None when its text is not of its
+    kind, as with a tag written by hand (``rate: !!int x``, ``!!bool maybe``) or a form
+    YAML takes for a number that is none (``0x_``): PyYAML's constructor stops there
+    with a bare ValueError, IndexError or KeyError."""
+    try:
+        return getattr(yaml.constructor.SafeConstructor(), _TYPED[node.tag][0])(node)
+    except (ValueError, IndexError, KeyError, AttributeError, OverflowError):
+        return None
+
+
 def constructed(node: yaml.Node, display: str) -> object:
-    """The Python value of a node tree from ``compose`` (plain tags only). A value whose tag
-    was written by hand on text that is not of its kind (``rate: !!int x``, ``!!bool maybe``,
-    ``!!float`` with nothing after it) is a ``ScriptError`` at its place: PyYAML's
-    constructor would stop with a bare ValueError, IndexError or KeyError."""
-    constructor = yaml.SafeLoader("")
-    seen: set[int] = set()
-    stack = [node]
-    while stack:  # each node once (aliases share theirs), without recursion
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, yaml.ScalarNode):
-            if item.tag in (INT, FLOAT, BOOL, TAG + "timestamp"):
-                try:
-                    constructor.construct_object(item)
-                except (ValueError, IndexError, KeyError, AttributeError, OverflowError):
-                    kind = {INT: "a whole number", FLOAT: "a number", BOOL: "true or false"}
-                    raise ScriptError(f"'{one_line(item.value)[:40]}' is marked as "
-                                      f"{kind.get(item.tag, 'a date')} (with a YAML tag), "
-                                      "but is not one", node_pos(display, item)) from None
-        elif isinstance(item, yaml.SequenceNode):
-            stack.extend(item.value)
-        elif isinstance(item, yaml.MappingNode):
-            stack.extend(v for pair in item.value for v in pair)
+    """The Python value of a node tree from ``compose`` (plain tags only); a scalar whose
+    text is not of its kind (``typed_value``) is a ``ScriptError`` at its place."""
+    for item in _each_node(node):
+        if isinstance(item, yaml.ScalarNode) and item.tag in _TYPED and typed_value(item) is None:
+            raise ScriptError(f"'{one_line(item.value)[:40]}' is taken for {_TYPED[item.tag][1]} "
+                              "(by its form or a YAML tag), but is not one", node_pos(display, item))
     return yaml.SafeLoader("").construct_document(node)
 
 
@@ -392,8 +392,9 @@ def _check_bracket_depth(text: str, display: str) -> None:
             )
 
 
-def _check_tags(root: yaml.Node, display: str) -> None:
-    """Reject tags that are not plain YAML types (e.g. ``!!python/object``), in document order."""
+def _each_node(root: yaml.Node) -> Iterator[yaml.Node]:
+    """Every node of the tree once (an alias shares its anchor's), in document order,
+    without recursion."""
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -401,6 +402,17 @@ def _check_tags(root: yaml.Node, display: str) -> None:
         if id(node) in seen:
             continue
         seen.add(id(node))
+        yield node
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+
+
+def _check_tags(root: yaml.Node, display: str) -> None:
+    """Reject tags that are not plain YAML types (e.g. ``!!python/object``), in document order."""
+    for node in _each_node(root):
         if node.tag == MERGE:
             raise ScriptError("merge keys ('<<') are not supported; write the keys out",
                               node_pos(display, node))
@@ -415,11 +427,6 @@ def _check_tags(root: yaml.Node, display: str) -> None:
             # past 4,300 digits Python refuses to read it (a ValueError, "internal error")
             raise ScriptError(f"a number of {len(node.value):,} characters is far beyond any "
                               "value guided takes; write a shorter one", node_pos(display, node))
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in reversed(node.value):
-                stack.extend((value, key))
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
