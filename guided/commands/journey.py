@@ -174,18 +174,21 @@ def today(day_number: int | None, play_now: bool, reflection: str | None, no_pro
           device: str | None, voice: VoiceChoice, pace: float | None,
           variables: tuple[str, ...], vars_file: str | None, cache_dir: Path) -> None:
     """Show today's practice and question, and offer to play it."""
+    if not play_now:
+        _today(day_number, play_now, reflection, no_prompt, device, voice, pace, variables,
+               vars_file, cache_dir)
+        return
     from guided.outputs import quiet
 
-    # PortAudio's and ALSA's C messages stay off the screen (Python's own lines still show);
-    # with --play, PortAudio starts while the programme is read (first sound, issue 21)
+    # PortAudio's and ALSA's C messages stay off the screen; PortAudio starts while the
+    # programme is read (first sound, issue 21)
     with quiet.captured(show=quiet.debug_requested()):
-        warm = warm_up_audio() if play_now else None
+        warm = warm_up_audio()
         try:
             _today(day_number, play_now, reflection, no_prompt, device, voice, pace, variables,
                    vars_file, cache_dir)
         finally:
-            if warm is not None:
-                warm.join(timeout=5)  # its start-up messages land in the capture, not after it
+            warm.join(timeout=5)  # its start-up messages land in the capture, not after it
 
 
 def _today(day_number: int | None, play_now: bool, reflection: str | None, no_prompt: bool,
@@ -213,7 +216,13 @@ def _today(day_number: int | None, play_now: bool, reflection: str | None, no_pr
                          or not click.confirm("\nPlay it now?", default=False)):
         click.echo(f"\nWhen you are ready: guided journey today{f' --day {number}' if day_number else ''} --play")
         return
-    _play_day(j, day, chosen, reflection=reflection, ask=not no_prompt, asked=asked)
+    if play_now:  # already inside `today`'s capture
+        _play_day(j, day, chosen, reflection=reflection, ask=not no_prompt, asked=asked)
+        return
+    from guided.outputs import quiet
+
+    with quiet.captured(show=quiet.debug_requested()):  # PortAudio's C messages stay off the screen
+        _play_day(j, day, chosen, reflection=reflection, ask=not no_prompt, asked=asked)
 
 
 def _play_day(j: Journey, day: Day, chosen: Chosen, *, reflection: str | None, ask: bool,
