@@ -19,8 +19,9 @@ import itertools
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
 
 URGENT, BACKGROUND = 0, 1  # job priorities: a clip someone waits for goes first
 FIRST_CLIP_HEAD_START = 0.3  # seconds the first worker runs alone while the cache is cold
+# How long a stop (Ctrl-C) waits for a worker still busy in a step it cannot leave (hibari's
+# waveform arithmetic, up to a second on a loaded machine) before leaving it to end alone.
+STOP_WAIT = 0.2
 
 
 @dataclass
@@ -223,10 +227,12 @@ class Speaker:
                     abort()
         for _ in threads:
             self._queue.put((URGENT - 1, next(self._seq), None))  # stop, ahead of pending work
+        deadline = time.monotonic() + STOP_WAIT
         for t in threads:
-            t.join()
-        for engine in self._engines:
-            engine.close()
+            t.join(max(0.0, deadline - time.monotonic()) if busy else None)
+        for t, engine in zip(threads, self._engines, strict=False):
+            if not t.is_alive():  # one still busy uses its engine until its step ends
+                engine.close()
         with self._lock:
             pending = list(self._jobs.values())
             self._jobs.clear()
@@ -340,12 +346,12 @@ class Speaker:
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
                 with self._lock:
                     self._jobs.pop(job.key, None)
-                job.future.set_exception(exc)
+                _settle(job.future, exc)
                 continue
             with self._lock:
                 self.stats.synthesized += 1
                 self._jobs.pop(job.key, None)
-            job.future.set_result(None)  # waiters read the clip from the cache
+            _settle(job.future, None)  # waiters read the clip from the cache
             self._first_done.set()
 
     def _store(self, key: str, samples: np.ndarray) -> None:
@@ -376,6 +382,16 @@ class Speaker:
                 if not self._voice_resolved:
                     self._voice_arg, self._voice_resolved = voice, True
         return self._voice_arg
+
+
+def _settle(future: Future, exc: BaseException | None) -> None:
+    """Give a job's outcome to whoever waits, unless a stop has already given it one
+    (``close`` does not wait long for a worker busy in a step it cannot leave)."""
+    with contextlib.suppress(InvalidStateError):
+        if exc is None:
+            future.set_result(None)
+        else:
+            future.set_exception(exc)
 
 
 def _start(engine: Engine) -> None:
