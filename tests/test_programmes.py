@@ -125,6 +125,36 @@ def test_the_seed_speaks_its_words_and_never_its_markup():
     assert pauses == [900.0, 900.0, 900.0]  # about 45 minutes, shared by three steps
 
 
+def test_each_track_opens_with_a_soft_bell_and_a_day_ends_with_one(small: Path):
+    """As every practice of the library: the bell rings at once while the voice gets
+    ready (its 3 s come before the first words, so `play` does not wait for them), and
+    a day's track ends with a bell when the activity's time is up, or a breath after
+    its last words; never two bells in a row."""
+    from guided.outputs.player.play import SPEECH_LEAD_SECONDS
+    from guided.timeline.plan import BELL, SPEECH
+
+    j = journeys.load_journey(FIXTURE_SEED)
+    intro, day = (ref.script for ref in j.day(1).practices)
+    for script in (intro, day):
+        first = next(s for s in script.steps if not isinstance(s, Section))
+        assert isinstance(first, Bell) and first.sound == "soft-bell", script.title
+        events = plan(script).events
+        audible = [ev for ev in events if ev.kind in (BELL, SPEECH)]
+        assert audible[0].kind == BELL and audible[0].start == 0
+        assert audible[1].start >= SPEECH_LEAD_SECONDS * 24000
+    assert not isinstance(intro.steps[-1], Bell)  # the day's own bell follows at once
+    *_, last_pause, closing = day.steps
+    assert isinstance(closing, Bell) and isinstance(last_pause, Pause) and last_pause.seconds == 900.0
+
+    k = journeys.load_journey(small)
+    waited = k.day(1).practices[1].script.steps  # its last step waits, then rings its bell
+    assert isinstance(waited[-1], Bell) and not isinstance(waited[-2], Bell)
+    assert isinstance(waited[-2], Pause) and waited[-2].written == "wait"
+    spoken_last = k.day(2).practices[0].script.steps  # closing words marked <!-- speak -->
+    assert isinstance(spoken_last[-1], Bell) and isinstance(spoken_last[-3], Say)
+    assert isinstance(spoken_last[-2], Pause) and spoken_last[-2].seconds == 1.0
+
+
 def test_the_seed_checks_with_its_weeks_and_focus_days(cli):
     result = cli("journey", "check", str(FIXTURE_SEED))
     assert result.returncode == 0, result.stderr

@@ -19,6 +19,7 @@ HEADING_PAUSE = 1.5  # after a subsection's title
 PARAGRAPH_PAUSE = 1.0  # between paragraphs
 ITEM_PAUSE = 0.7  # between the items of a list
 WAIT_SECONDS = 60.0  # a <!-- wait --> outside an activity step, in an export
+OPENING_BELL = "soft-bell"  # each spoken track opens with it; a day's track also ends with it
 # never read aloud, even when written as text (an underscore inside a word or a {name} stays)
 _SYMBOLS = re.compile(r"[*#`|~<>\\^]+|(?<![\w{])_+|_+(?![\w}])")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+")
@@ -52,6 +53,20 @@ class _Track:
             last = self.steps.pop()  # two gaps in a row: the longer one
             seconds = max(seconds, last.seconds)
         self.steps.append(Pause(seconds, pos, written, hold=written == "wait"))
+
+    def bell(self, pos: Pos, closing: bool = False) -> None:
+        """The soft bell a track opens with, and a day's track ends with, as every
+        practice of the library does: the listener hears at once that it has begun
+        (while the voice gets ready), and hears when an activity's time is up. A
+        listener's `--bells off` makes it a silence of the same length."""
+        if closing:
+            if self.steps and isinstance(self.steps[-1], Bell):
+                return  # a <!-- wait --> step already ends with one
+            while self.steps and isinstance(self.steps[-1], Pause) and not self.steps[-1].written:
+                self.steps.pop()  # straight after the last words, or after the activity's time
+            if self.steps and not isinstance(self.steps[-1], Pause):
+                self.pause(PARAGRAPH_PAUSE, pos)  # a breath between the last words and the bell
+        self.steps.append(Bell(OPENING_BELL, pos))
 
     def section(self, title: str, pos: Pos) -> None:
         title = spoken(title) or "Part"
@@ -160,6 +175,7 @@ def introduction(programme: Programme) -> Script | None:
     track = _Track(programme)
     if programme.intro:
         track.section("Introduction", programme.intro[0].pos)
+        track.bell(programme.pos)
         track.say(programme.title, programme.pos, after=HEADING_PAUSE)
         track.blocks(programme.intro)
     for part in programme.before:
@@ -167,6 +183,8 @@ def introduction(programme: Programme) -> Script | None:
             track.part(part)
     if not any(isinstance(step, Say) for step in track.steps):
         return None
+    if not programme.intro:
+        track.steps.insert(0, Bell(OPENING_BELL, programme.pos))
     return track.script(f"{programme.title}: Introduction", f"{programme.name}-introduction", programme.pos)
 
 
@@ -175,6 +193,7 @@ def day_script(programme: Programme, day: Day) -> Script | None:
     written day also carries the closing sections marked ``<!-- speak -->``."""
     track = _Track(programme)
     heading = f"Day {day.number}" + (f": {day.title}" if day.title else "")
+    track.bell(day.pos)
     track.say(f"Day {day.number}." + (f" {day.title}." if day.title else ""), day.pos, after=HEADING_PAUSE)
     for part in day.learning:
         track.part(part)
@@ -186,4 +205,5 @@ def day_script(programme: Programme, day: Day) -> Script | None:
                 track.part(part)
     if sum(isinstance(step, Say) for step in track.steps) < 2:
         return None  # only the day's name: nothing written to speak
+    track.bell(day.pos, closing=True)
     return track.script(heading, f"{programme.name}-day-{day.number}", day.pos)
