@@ -116,52 +116,83 @@ def export_timeline(
     force: bool = True,
 ) -> ExportResult:
     """Render ``timeline`` (clips from ``clips``) into the file ``out``, normalised and tagged.
-    Without ``force`` an existing file is never replaced (the command's rule)."""
+    Without ``force`` an existing file is never replaced (the command's rule). Audio
+    measured at an earlier export (``kept_loudness``, in the clip cache of ``clips``) is
+    rendered, measured and encoded in one pass."""
+    from guided.outputs import kept_loudness
+
+    kept = kept_loudness.folder_for(clips)
     out = Path(out)
     fmt = check_output(out, fmt, force=force)
-    ambience = timeline.script.ambience
-
     real = Path(os.path.realpath(out))  # a symlink's target is written, not the link
     folder = real.parent
     make_folder(folder)
-    with _Spool(folder) as spool:
+    key = kept_loudness.render_key(timeline, clips) if kept is not None else ""
+    known = kept_loudness.recall(kept, key) if kept is not None else None
+    with _Spool(folder) as spool, writing(real, force=force) as tmp:
         meter = Meter()
-        for block in render(timeline.events, clips, ambience=ambience,
-                            volume=timeline.script.ambience_volume, block_size=EXPORT_BLOCK):
-            meter.feed(block)
-            spool.write(block)
-            if progress:
-                progress(len(block) / SAMPLE_RATE)
-        measured = meter.result()
-        gain = measured.gain_db(TARGET_LUFS_MONO)
-        limited = not math.isinf(measured.true_peak) and measured.true_peak + gain > LIMIT_AT
 
-        def blocks(report: bool) -> Iterable[np.ndarray]:
+        def rendered(share: float) -> Iterator[np.ndarray]:
+            ambience = timeline.script.ambience
+            for block in render(timeline.events, clips, ambience=ambience,
+                                volume=timeline.script.ambience_volume, block_size=EXPORT_BLOCK):
+                meter.feed(block)
+                spool.write(block)
+                if progress:
+                    progress(share * len(block) / SAMPLE_RATE)
+                yield block
+
+        def kept_render(report: bool) -> Iterator[np.ndarray]:
             for block in spool.read():
                 if progress and report:
                     progress(len(block) / SAMPLE_RATE)
                 yield block
 
-        with writing(real, force=force) as tmp:
-            ceiling, decoded = LIMIT_AT, None
-            for attempt in range(1 + RETRIES):
-                encode(normalised(blocks(attempt == 0), gain, limit=limited, ceiling_db=ceiling),
-                       tmp, fmt)
-                if fmt not in CHECKED_FORMATS or math.isinf(measured.true_peak):
-                    break
-                if attempt == 0 and source_peak(measured.true_peak, gain, limited, ceiling) \
-                        <= TRUE_PEAK_CEILING - ENCODER_HEADROOM_DB:
-                    break  # room enough for the encoder's overshoot (a retry is always checked)
-                # A lossy encoder can put a decoded peak above the ceiling the limiter kept
-                # to: measure the file as played back, and if it is over, encode it again
-                # from the spooled render with the limiter lower by the overshoot.
-                decoded = decoded_true_peak(tmp)
-                if decoded <= TRUE_PEAK_CEILING:
-                    break
-                limited = True
-                ceiling -= decoded - TRUE_PEAK_CEILING + RETRY_MARGIN
-            write_tags(tmp, fmt, timeline)
+        encoded = None
+        if known is not None:  # one pass, checked: what was kept must be what is measured now
+            encoded = _encode_checked(rendered(2.0), kept_render, known, tmp, fmt)
+            if meter.result() != known:
+                encoded = None  # encoded again below, with the gain measured now
+        measured = meter.result() if known is not None else None
+        if encoded is None:
+            if measured is None:
+                for _block in rendered(1.0):
+                    pass
+                measured = meter.result()
+            if kept is not None:
+                kept_loudness.keep(kept, key, measured)
+            encoded = _encode_checked(kept_render(known is None), kept_render, measured, tmp, fmt)
+        gain, limited, decoded = encoded
+        write_tags(tmp, fmt, timeline)
+    assert measured is not None
     return ExportResult(out, timeline.seconds, measured, gain, limited, decoded)
+
+
+def _encode_checked(first: Iterable[np.ndarray], again: Callable[[bool], Iterable[np.ndarray]],
+                    measured: Loudness, tmp: Path, fmt: str) -> tuple[float, bool, float | None]:
+    """Encode ``first`` with the gain ``measured`` calls for into ``tmp``; an MP3 whose
+    decoded peak may be over the ceiling is checked, and encoded ``again`` (the kept
+    render) with the limiter lower if it is. Returns (gain, limited, decoded peak)."""
+    gain = measured.gain_db(TARGET_LUFS_MONO)
+    limited = not math.isinf(measured.true_peak) and measured.true_peak + gain > LIMIT_AT
+    ceiling, decoded = LIMIT_AT, None
+    for attempt in range(1 + RETRIES):
+        encode(normalised(first if attempt == 0 else again(False), gain, limit=limited,
+                          ceiling_db=ceiling), tmp, fmt)
+        if fmt not in CHECKED_FORMATS or math.isinf(measured.true_peak):
+            break
+        if attempt == 0 and source_peak(measured.true_peak, gain, limited, ceiling) \
+                <= TRUE_PEAK_CEILING - ENCODER_HEADROOM_DB:
+            break  # room enough for the encoder's overshoot (a retry is always checked)
+        # A lossy encoder can put a decoded peak above the ceiling the limiter kept
+        # to: measure the file as played back, and if it is over, encode it again
+        # from the spooled render with the limiter lower by the overshoot.
+        decoded = decoded_true_peak(tmp)
+        if decoded <= TRUE_PEAK_CEILING:
+            break
+        limited = True
+        ceiling -= decoded - TRUE_PEAK_CEILING + RETRY_MARGIN
+    return gain, limited, decoded
 
 
 def source_peak(true_peak: float, gain_db: float, limited: bool, ceiling: float = LIMIT_AT) -> float:

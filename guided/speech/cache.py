@@ -51,6 +51,10 @@ STALE_TEMP_SECONDS = 3600.0  # temp files older than this were left by a killed 
 MAX_CLIP_BYTES = 2 * 3600 * SAMPLE_RATE  # an hour of int16: no clip comes near it
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 _FANOUT = re.compile(r"^[0-9a-f]{2}$")
+# Loudness measurements kept beside the clips (guided.outputs.kept_loudness names them
+# by the digest of a render); cleared and pruned with the clips.
+KEPT_LOUDNESS = "loudness"
+_KEPT_LOUDNESS_NAME = re.compile(r"^[0-9a-f]{32}\.json$")
 _CLIP_NAME = re.compile(r"^[0-9a-f]{64}" + re.escape(SUFFIX) + r"$")
 
 
@@ -267,6 +271,22 @@ class ClipCache:
         cutoff = time.time() - older_than_seconds
         return self._remove(lambda mtime: mtime < cutoff)
 
+    def _remove_measurements(self, doomed) -> None:
+        """The kept loudness measurements ``doomed`` picks, and their folder once empty,
+        with its write's leftovers (``guided.atomic``); not counted as clips."""
+        from guided.atomic import sweep_stale
+
+        folder = self.root / KEPT_LOUDNESS
+        removed = False
+        for path, st in _measurements_of(self):
+            if doomed(st.st_mtime):
+                path.unlink(missing_ok=True)
+                removed = True
+        if removed:
+            sweep_stale(folder)
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only succeeds when empty
+
     def count_older(self, older_than_seconds: float) -> tuple[int, int]:
         """(clips, bytes) that ``prune(older_than_seconds)`` would delete now."""
         cutoff = time.time() - older_than_seconds
@@ -313,6 +333,7 @@ class ClipCache:
                 if removed:
                     with contextlib.suppress(OSError):
                         sub.rmdir()  # only succeeds when empty
+            self._remove_measurements(doomed)
         except PermissionError:
             done = f" ({_clips(count)} deleted before that)" if count else ""
             raise GuidedError(f"the clip cache {self.root} is read-only, so its clips stay{done}") from None
@@ -323,6 +344,23 @@ class ClipCache:
             raise GuidedError(f"the clip cache {self.root} is on a read-only disk; "
                               "nothing was deleted") from None
         return count, size
+
+
+def _measurements_of(cache: ClipCache) -> Iterator[tuple[Path, os.stat_result]]:
+    """The loudness measurements kept beside the clips (regular files named as
+    ``guided.outputs.kept_loudness`` names them, in a real ``loudness/`` folder)."""
+    folder = cache.root / KEPT_LOUDNESS
+    if os.path.islink(folder) or not os.path.isdir(folder):
+        return
+    for name in sorted(cache._listdir(folder)):
+        if not _KEPT_LOUDNESS_NAME.match(name):
+            continue
+        try:
+            st = os.lstat(folder / name)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            yield folder / name, st
 
 
 def _clips(n: int) -> str:
