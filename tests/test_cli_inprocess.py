@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from guided.cli import cli as root
+from guided.paths import cache_dir
 from guided.samples import SAMPLE_RATE
 from guided.speech import choice, engines, tone_engine
 from guided.speech.base import SpeechSettings
@@ -246,7 +247,7 @@ def test_a_variable_without_a_value_names_its_place(cli, work):
 
 
 def tones(text: str, rate: int = 140, voice: str | None = None) -> np.ndarray:
-    pcm, rate_hz = tone_engine.create().synthesize(text, voice, rate)
+    pcm, rate_hz = tone_engine.create(cache_dir()).synthesize(text, voice, rate)
     assert rate_hz == SAMPLE_RATE and pcm.dtype == np.float32
     return pcm
 

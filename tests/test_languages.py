@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from guided.errors import GuidedError, ScriptError
+from guided.paths import cache_dir
 from guided.script.loader import load_script
 from guided.script.words import BREATH_CUE_WORDS, BREATH_PHASES, breath_cue_words
 from guided.speech import pico
@@ -177,7 +178,7 @@ def test_a_scripts_voice_of_another_language_is_passed_over_and_check_warns(cli,
 @needs_pico
 @pytest.mark.speech
 def test_pico_speaks_each_language_the_same_way_twice() -> None:
-    engine = pico.create()
+    engine = pico.create(cache_dir())
     try:
         for voice, text in (("pico-de", "Spüre deine Füße."), ("pico-es", "Siente tus pies."),
                             ("pico-fr", "Sentez vos pieds."), ("pico-it", "Senti i piedi."),
@@ -200,7 +201,7 @@ def test_pico_speaks_each_language_the_same_way_twice() -> None:
 def test_pico_survives_markup_and_an_endless_word() -> None:
     """Pico reads `<...>` as its own markup and spins without end on a single token of a
     few thousand characters; both reach it made safe."""
-    engine = pico.create()
+    engine = pico.create(cache_dir())
     try:
         plain, _ = engine.synthesize("a b", "pico-de", 140)
         marked, _ = engine.synthesize('a <speed level="500"> b', "pico-de", 140)
@@ -220,7 +221,7 @@ def test_pico_survives_markup_and_an_endless_word() -> None:
     ("pico-it", "Prenditi un momento e lascia che lo sguardo si muova piano nella stanza.", "it"),
 ])
 def test_rate_140_is_heard_at_the_syllable_rate_of_the_language(voice, text, language) -> None:
-    engine = pico.create()
+    engine = pico.create(cache_dir())
     try:
         pcm, rate = engine.synthesize(text, voice, 140)
     finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from guided.paths import cache_dir
 from guided.speech import pico
 from guided.speech.pico.text import for_pico
 from guided.speech.pico.voices import engine_version
@@ -116,7 +117,7 @@ def test_the_text_rules_are_part_of_every_clip_key() -> None:
 def test_an_ellipsis_and_a_dash_are_heard_as_pauses() -> None:
     """Measured: Pico says "Atme ein… und aus" as fast as "Atme ein und aus"; guided's
     text makes the ellipsis a pause, whichever way it is typed, and the dash a comma's."""
-    engine = pico.create()
+    engine = pico.create(cache_dir())
     try:
         def voiced(text: str) -> float:
             pcm, rate = engine.synthesize(text, "pico-de", 140)
@@ -134,7 +135,7 @@ def test_an_ellipsis_and_a_dash_are_heard_as_pauses() -> None:
 
 def _clips(voice: str, *texts: str) -> list[np.ndarray]:
     """Each text spoken by one Pico engine at rate 140 (each clip in a fresh fork)."""
-    engine = pico.create()
+    engine = pico.create(cache_dir())
     try:
         return [engine.synthesize(text, voice, 140)[0] for text in texts]
     finally:

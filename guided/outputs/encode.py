@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from guided.errors import GuidedError
+from guided.errors import GuidedError, disk_problem
 from guided.outputs.mp3 import encode_mp3, lameenc_problem
 from guided.samples import SAMPLE_RATE
 
@@ -90,7 +90,7 @@ def encode(blocks: Iterable[np.ndarray], path: Path, fmt: str,
                 subtype=enc.subtype, compression_level=enc.compression_level,
                 bitrate_mode=enc.bitrate_mode)
     except (soundfile.LibsndfileError, ValueError, TypeError) as exc:
-        raise GuidedError(f"could not start writing {fmt} to {path.name} ({exc}); is the disk "
+        raise GuidedError(f"cannot write the audio in {path.parent} ({exc}); is the disk "
                           "full, or the folder read-only?") from exc
     try:
         with sink:  # closing flushes the encoder and writes the MP3 info header
@@ -99,7 +99,7 @@ def encode(blocks: Iterable[np.ndarray], path: Path, fmt: str,
     except (soundfile.LibsndfileError, AssertionError) as exc:
         detail = str(exc) or "the encoder wrote less than it was given"
         raise GuidedError(
-            f"could not write {fmt} to {path.name} ({detail}); is the disk full?") from exc
+            f"cannot write the audio in {path.parent} ({detail}); is the disk full?") from exc
 
 
 def _with_sound(blocks: Iterable[np.ndarray], fmt: str, path: Path) -> Iterator[np.ndarray]:
@@ -121,14 +121,14 @@ def _encode_mp3(blocks: Iterable[np.ndarray], path: Path) -> None:
     try:
         sink = open(path, "wb")  # noqa: SIM115 (closed below)
     except OSError as exc:
-        raise GuidedError(f"could not start writing mp3 to {path.name} ({exc.strerror or exc}); "
-                          "is the disk full, or the folder read-only?") from exc
+        raise GuidedError(f"cannot write the audio in {path.parent}: {disk_problem(exc)}") from exc
     try:
         with sink:
             encode_mp3(blocks, sink, SAMPLE_RATE)
-    except (OSError, ValueError) as exc:
-        detail = getattr(exc, "strerror", None) or str(exc)
-        raise GuidedError(f"could not write mp3 to {path.name} ({detail}); is the disk full?") from exc
+    except OSError as exc:  # as the render's own spool says it (guided.outputs.export)
+        raise GuidedError(f"cannot write the audio in {path.parent}: {disk_problem(exc)}") from exc
+    except ValueError as exc:
+        raise GuidedError(f"cannot write the audio in {path.parent} ({exc}); is the disk full?") from exc
 
 
 def decoded_true_peak(path: Path) -> float:

@@ -2,7 +2,7 @@
 and Windows).
 
 pyttsx3 can hang or fail silently after many utterances, so it never runs in the
-program's own process: ``create()`` returns a ``WorkerEngine`` hosting
+program's own process: ``create(cache_dir)`` returns a ``WorkerEngine`` hosting
 ``Pyttsx3Backend`` in a worker process (see ``guided.speech.worker``). The backend
 imports nothing heavy, so a worker is ready in well under 0.1 s.
 
@@ -32,7 +32,7 @@ NAME = "pyttsx3"
 BACKEND = "guided.speech.pyttsx3_engine:Pyttsx3Backend"
 
 
-def create(cache_dir: Path | None = None) -> WorkerEngine:
+def create(cache_dir: Path) -> WorkerEngine:
     """The engine as the rest of the program uses it: pyttsx3 in a worker process
     (it keeps nothing in the cache folder)."""
     return WorkerEngine(NAME, BACKEND, version=engine_version)

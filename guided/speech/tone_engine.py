@@ -42,8 +42,9 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,;:]|[.!?]+")
 _VOWELS = re.compile(r"[aeiouyäöüàâéèêëïîôûœæ]+", re.IGNORECASE)
 
 
-def create(cache_dir: Path | None = None) -> ToneEngine:
-    """A new engine (``cache_dir`` is accepted like other engines' and not needed)."""
+def create(cache_dir: Path) -> ToneEngine:
+    """A new engine (``cache_dir``, the clip cache folder every engine is made with, is
+    not needed: tones keep nothing)."""
     return ToneEngine()
 
 

@@ -3,7 +3,10 @@
 Every module or package in this folder (``guided/speech/engines/``) describes one
 engine with an ``ENGINE = EngineInfo(...)``: its name, the ``"module:function"`` that
 makes it (imported only when that engine is used), how messages name it, whether
-``auto`` tries it and in which order, and its favourite voice. Adding an engine is
+``auto`` tries it and in which order, and its favourite voice. Every engine is made
+the same way, ``create(cache_dir)``, with the clip cache folder the command line chose
+(an engine that keeps files, such as hibari's tables or Piper's optimized model, keeps
+them there; the others take it and keep nothing). Adding an engine is
 adding one folder here: ``engines/NAME/__init__.py`` holds its ``ENGINE`` (and
 nothing heavy: it is read whenever the engines are listed), the engine itself sits
 beside it (``create`` pointing at ``guided.speech.engines.NAME.engine:create``).

@@ -29,6 +29,6 @@ BACKEND = "guided.speech.pico.backend:PicoBackend"
 __all__ = ["ENGINE_NAME", "available", "create", "engine_version", "voice_list"]
 
 
-def create(cache_dir: Path | None = None) -> WorkerEngine:
+def create(cache_dir: Path) -> WorkerEngine:
     """The engine as ``guided.speech.engines`` makes it (it keeps nothing in the cache)."""
     return WorkerEngine(ENGINE_NAME, BACKEND, version=engine_version)

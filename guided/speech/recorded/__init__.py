@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 
@@ -181,5 +182,6 @@ def _count(n: int) -> str:
     return "1 line" if n == 1 else f"{n} lines"
 
 
-def create(cache_dir: object = None) -> RecordedEngine:
+def create(cache_dir: Path) -> RecordedEngine:
+    """The stand-in ``guided.speech.engines`` makes (``Speaker`` speaks takes itself)."""
     return RecordedEngine()
