@@ -162,6 +162,9 @@ def test_cache_clear_and_prune_take_the_measurements_and_nothing_else(cli, pract
     assert not kept.exists() and (folder / "notes.txt").read_text() == "mine"
     _export(cli, practice, tmp_path / "b.mp3")
     assert len([p for p in _kept(tmp_path) if p.suffix == ".json"]) == 1
+    left = folder / f".{kept.name}.999999999.abcd_123.part"  # a write killed long ago
+    left.write_text("{")
+    os.utime(left, (1_000_000, 1_000_000))
     assert cli("cache", "clear", "--yes").returncode == 0
     assert [p.name for p in _kept(tmp_path)] == ["notes.txt"]
 

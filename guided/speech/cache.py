@@ -277,15 +277,14 @@ class ClipCache:
         from guided.atomic import sweep_stale
 
         folder = self.root / KEPT_LOUDNESS
-        removed = False
+        if os.path.islink(folder) or not os.path.isdir(folder):
+            return
         for path, st in _measurements_of(self):
             if doomed(st.st_mtime):
                 path.unlink(missing_ok=True)
-                removed = True
-        if removed:
-            sweep_stale(folder)
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only succeeds when empty
+        sweep_stale(folder)  # what a write cut short left (a kill, a full disk)
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only succeeds when empty
 
     def count_older(self, older_than_seconds: float) -> tuple[int, int]:
         """(clips, bytes) that ``prune(older_than_seconds)`` would delete now."""
