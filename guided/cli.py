@@ -225,6 +225,9 @@ def _stopped(real: bool) -> NoReturn:
     a second that a listener who asked to stop should not wait."""
     if not real:
         sys.exit(130)
+    from guided.interrupts import leave_at_once
+
+    leave_at_once()  # e.g. a voice still loading is not waited for: nothing is torn down
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # closed, or its reader gone: nothing to say

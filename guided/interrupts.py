@@ -87,3 +87,16 @@ def _restore(previous: dict[int, Any], ours: Any) -> None:
                 late = late or exc
     if late is not None:
         raise late
+
+
+_LEAVING = threading.Event()
+
+
+def leave_at_once() -> None:
+    """The process is about to end with ``os._exit`` (``guided.cli`` after a stop): no
+    exit handler need wait for work that only interpreter shutdown could upset."""
+    _LEAVING.set()
+
+
+def leaving_at_once() -> bool:
+    return _LEAVING.is_set()

@@ -98,7 +98,7 @@ def test_a_wrong_measurement_kept_is_found_and_mended(cli, practice, tmp_path, p
 
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("damage", ["fifo", "link", "huge", "garbage", "nested", "floats", "nan",
-                                    "inf", "not-utf8", "folder"])
+                                    "inf", "not-utf8", "folder", "billion", "loud"])
 def test_a_hostile_kept_file_is_never_used_or_followed(cli, practice, tmp_path, damage):
     right = _export(cli, practice, tmp_path / "right.mp3")
     (kept,) = _kept(tmp_path)
@@ -121,6 +121,9 @@ def test_a_hostile_kept_file_is_never_used_or_followed(cli, practice, tmp_path, 
             "nan": b'{"integrated": "nan", "true_peak": "-6.0"}',
             "inf": b'{"integrated": "inf", "true_peak": "inf"}',
             "not-utf8": b'{"integrated": "-25\xff", "true_peak": "-6.0"}',
+            # a gain of a billion dB overflowed the encoder's gain (a review found it)
+            "billion": b'{"integrated": "-1e9", "true_peak": "-6.0"}',
+            "loud": b'{"integrated": "-20.0", "true_peak": "1e6"}',
         }[damage])
     assert _export(cli, practice, tmp_path / "again.mp3") == right
     assert mine.read_text() == '{"integrated": "-40.0", "true_peak": "-20.0"}'
@@ -199,3 +202,22 @@ def test_two_exports_at_once_share_the_measurement(cli, practice, tmp_path):
     assert not errors and len(set(outputs.values())) == 1
     (kept,) = _kept(tmp_path)
     assert set(json.loads(kept.read_text())) == {"integrated", "true_peak"}
+
+
+def test_an_error_while_rendering_is_not_taken_for_a_failed_write(tmp_path):
+    """The render runs inside the encoder's loop in one pass: a clip that cannot be read
+    is reported as itself, never as "cannot write the audio in FOLDER"."""
+    import errno
+
+    import numpy as np
+
+    from guided.outputs.encode import encode
+
+    def blocks():
+        yield np.full(2400, 0.1, np.float32)
+        raise OSError(errno.EIO, "Input/output error", "clip.clip")
+
+    for fmt in ("mp3", "flac"):
+        with pytest.raises(OSError) as caught:
+            encode(blocks(), tmp_path / f"x.{fmt}", fmt)
+        assert caught.value.errno == errno.EIO and caught.value.filename == "clip.clip"

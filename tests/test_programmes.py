@@ -150,6 +150,10 @@ def test_each_track_opens_with_a_soft_bell_and_a_day_ends_with_one(small: Path):
     waited = k.day(1).practices[1].script.steps  # its last step waits, then rings its bell
     assert isinstance(waited[-1], Bell) and not isinstance(waited[-2], Bell)
     assert isinstance(waited[-2], Pause) and waited[-2].written == "wait"
+    for ending in ("- 🙂\n- ★\n", "<!-- pause: 5s -->\n"):  # after a wait: nothing spoken
+        text = f"## Day 1: A\n\nWords here.\n\n<!-- wait -->\n\n{ending}"
+        steps = journeys.load_journey(write(small.parent / "ends.md", text)).day(1).practices[0].script.steps
+        assert sum(isinstance(s, Bell) for s in steps) == 2, steps  # the opening one, the wait's
     spoken_last = k.day(2).practices[0].script.steps  # closing words marked <!-- speak -->
     assert isinstance(spoken_last[-1], Bell) and isinstance(spoken_last[-3], Say)
     assert isinstance(spoken_last[-2], Pause) and spoken_last[-2].seconds == 1.0

@@ -330,18 +330,27 @@ def test_a_stop_does_not_wait_for_a_step_the_engine_cannot_leave(
             pass
 
         def close(self) -> None:
-            closed.append(True)
+            closed.append(self)
 
+        def start(self) -> None:
+            started.append(True)
+
+    started: list[bool] = []
     monkeypatch.setattr(engines, "engine_factory", lambda name: Stuck)
-    speaker = Speaker(SpeechSettings(engine="test"), cache_dir=tmp_path, workers=1)
+    speaker = Speaker(SpeechSettings(engine="test"), cache_dir=tmp_path, workers=2)
     speaker.prefetch(["A line the engine is busy with."])
     assert entered.wait(10)
+    key = speaker.key("A line the engine is busy with.")
     speaker.close()
-    (busy,) = speaker._threads
-    assert busy.is_alive() and not release.is_set() and closed == []
+    busy, other = speaker._threads
+    assert busy.is_alive() and not release.is_set()
+    assert speaker._engines[0] not in closed  # the busy one's engine is left to it
     release.set()
-    busy.join(10)
-    assert not busy.is_alive() and crashes == []
+    for t in (busy, other):
+        t.join(10)
+        assert not t.is_alive()
+    assert crashes == [] and started == [True]  # the stop woke the second: it did not warm up
+    assert speaker.cache.read_length(key) is None  # made after the stop: not kept
 
 
 def test_espeak_gives_the_same_samples_whatever_it_said_before() -> None:

@@ -76,9 +76,36 @@ def encode(blocks: Iterable[np.ndarray], path: Path, fmt: str,
            encoding: Encoding | None = None) -> None:
     """Write mono float32 ``blocks`` at SAMPLE_RATE to ``path`` as ``fmt`` (with
     ``encoding`` instead of the usual settings, for the benchmark)."""
+    try:
+        _encode(_from_source(_with_sound(blocks, fmt, path)), path, fmt, encoding)
+    except _SourceFailed as failed:  # the render's own error, not the file's
+        raise failed.error from failed.error.__cause__
+
+
+class _SourceFailed(Exception):  # noqa: N818 - carries the error, it is not one itself
+    """An error raised while the blocks were made (reading clips, rendering): carried past
+    the encoders' handlers, which would take it for a failed write of the file."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _from_source(blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    it = iter(blocks)
+    while True:
+        try:
+            block = next(it)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - raised again, unchanged, by encode
+            raise _SourceFailed(exc) from exc
+        yield block
+
+
+def _encode(blocks: Iterable[np.ndarray], path: Path, fmt: str, encoding: Encoding | None) -> None:
     import soundfile
 
-    blocks = _with_sound(blocks, fmt, path)
     if fmt == "mp3" and encoding is None:
         _encode_mp3(blocks, path)
         return
@@ -154,5 +181,5 @@ def decoded_true_peak(path: Path) -> float:
                 meter.feed(x if channels == 1 else x.reshape(got, channels).mean(axis=1))
     except (soundfile.LibsndfileError, RuntimeError) as exc:
         raise GuidedError(f"could not read back the {path.suffix.lstrip('.') or 'audio'} just "
-                          f"written to {path.name} ({exc})") from exc
+                          f"written in {path.parent} ({exc})") from exc
     return meter.result().true_peak

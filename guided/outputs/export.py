@@ -24,6 +24,7 @@ import os
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,7 +130,9 @@ def export_timeline(
     make_folder(folder)
     key = kept_loudness.render_key(timeline, clips) if kept is not None else ""
     known = kept_loudness.recall(kept, key) if kept is not None else None
-    with _Spool(folder) as spool, writing(real, force=force) as tmp:
+    with ExitStack() as stack:
+        spool = stack.enter_context(_Spool(folder))
+        tmp = stack.enter_context(writing(real, force=force))
         meter = Meter()
 
         def rendered(share: float) -> Iterator[np.ndarray]:
@@ -149,11 +152,16 @@ def export_timeline(
                 yield block
 
         encoded = None
+        measured = None
         if known is not None:  # one pass, checked: what was kept must be what is measured now
-            encoded = _encode_checked(rendered(2.0), kept_render, known, tmp, fmt)
-            if meter.result() != known:
-                encoded = None  # encoded again below, with the gain measured now
-        measured = meter.result() if known is not None else None
+            try:
+                encoded = _encode_checked(rendered(2.0), kept_render, known, tmp, fmt)
+            except ArithmeticError:  # a kept value no render gives: measured first below
+                meter, spool = Meter(), stack.enter_context(_Spool(folder))
+            else:
+                measured = meter.result()
+                if measured != known:
+                    encoded = None  # encoded again below, with the gain measured now
         if encoded is None:
             if measured is None:
                 for _block in rendered(1.0):

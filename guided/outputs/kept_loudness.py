@@ -35,6 +35,8 @@ from guided.speech.cache import KEPT_LOUDNESS as FOLDER
 from guided.timeline.plan import SPEECH, Timeline
 
 MAX_BYTES = 1024  # a kept measurement is about 80 bytes
+PLAUSIBLE = (-200.0, 30.0)  # LUFS and dBTP of any render float32 audio can hold, and more
+REFRESH_SECONDS = 3600  # a measurement used is marked so at most once an hour (for `prune`)
 _ADVICE = "guided keeps it only to export faster, and measures again instead"
 
 
@@ -77,7 +79,19 @@ def recall(folder: Path, key: str) -> Loudness | None:
         return None
     integrated, true_peak = values
     assert integrated is not None and true_peak is not None
+    _used(kept_path(folder, f"{key}.json"))
     return Loudness(integrated, true_peak)
+
+
+def _used(path: Path) -> None:
+    """Mark a measurement as used, as a clip is when read, so `guided cache prune` keeps
+    what is in use (at most once an hour; never through a link)."""
+    import time
+
+    with contextlib.suppress(OSError, NotImplementedError):
+        st = os.lstat(path)
+        if stat.S_ISREG(st.st_mode) and time.time() - st.st_mtime > REFRESH_SECONDS:
+            os.utime(path, follow_symlinks=False)
 
 
 def keep(folder: Path, key: str, measured: Loudness) -> None:
@@ -110,12 +124,14 @@ def _text(value: float) -> str:
 
 
 def _number(value: object) -> float | None:
+    """A level (LUFS or dBTP) as ``keep`` writes it: -inf (silence), or a finite level a
+    render can have. Anything else (a gain of a billion dB would overflow) is not one."""
     if not isinstance(value, str) or len(value) > 32:
         return None
     try:
         number = float(value)
     except ValueError:
         return None
-    if math.isnan(number) or number == math.inf:
-        return None
-    return number
+    if number == -math.inf or PLAUSIBLE[0] <= number <= PLAUSIBLE[1]:
+        return number
+    return None

@@ -220,7 +220,12 @@ _WARMING: list[threading.Thread] = []
 def _finish_warming() -> None:
     """At exit (an error before the first clip, say): let a model still loading finish
     first. onnxruntime aborts the process ("terminate called ...") if the interpreter
-    shuts down while one of its sessions is being made."""
+    shuts down while one of its sessions is being made. Not when the process ends at
+    once after a stop (``os._exit``): nothing is shut down then."""
+    from guided.interrupts import leaving_at_once
+
+    if leaving_at_once():
+        return
     for thread in list(_WARMING):
         thread.join(10.0)
 

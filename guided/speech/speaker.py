@@ -230,15 +230,14 @@ class Speaker:
         deadline = time.monotonic() + STOP_WAIT
         for t in threads:
             t.join(max(0.0, deadline - time.monotonic()) if busy else None)
-        for t, engine in zip(threads, self._engines, strict=False):
-            if not t.is_alive():  # one still busy uses its engine until its step ends
+        for i, engine in enumerate(self._engines):
+            if i >= len(threads) or not threads[i].is_alive():  # a busy one uses it still
                 engine.close()
         with self._lock:
             pending = list(self._jobs.values())
             self._jobs.clear()
-        for job in pending:
-            if not job.future.done():
-                job.future.set_exception(SpeechError("speech was stopped before this clip was made"))
+        for job in pending:  # a worker left busy may settle one at the same moment
+            _settle(job.future, SpeechError("speech was stopped before this clip was made"))
 
     def __enter__(self) -> Speaker:
         return self
@@ -331,7 +330,8 @@ class Speaker:
             # so live play starts sooner; then join in.
             self._first_done.wait(FIRST_CLIP_HEAD_START)
             with contextlib.suppress(Exception):  # a failed start shows up per job below
-                _start(engine)
+                if not self._closed:  # woken by a stop: nothing to warm up for
+                    _start(engine)
         while True:
             _prio, _seq, job = self._queue.get()
             if job is None:
@@ -342,6 +342,8 @@ class Speaker:
                 job.claimed = True
             try:
                 samples = self._synthesize(engine, job.text)
+                if self._closed:  # stopped meanwhile: the cache may be gone (a temporary one)
+                    raise SpeechError("speech was stopped before this clip was made")
                 self._store(job.key, samples)
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
                 with self._lock:

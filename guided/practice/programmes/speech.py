@@ -60,10 +60,12 @@ class _Track:
         (while the voice gets ready), and hears when an activity's time is up. A
         listener's `--bells off` makes it a silence of the same length."""
         if closing:
-            if self.steps and isinstance(self.steps[-1], Bell):
-                return  # a <!-- wait --> step already ends with one
             while self.steps and isinstance(self.steps[-1], Pause) and not self.steps[-1].written:
                 self.steps.pop()  # straight after the last words, or after the activity's time
+            tail = self.steps[-2:]
+            if tail and isinstance(tail[-1], Bell) or (
+                    len(tail) == 2 and isinstance(tail[0], Bell) and isinstance(tail[1], Pause)):
+                return  # a <!-- wait --> rang one just now (with at most a set pause after it)
             if self.steps and not isinstance(self.steps[-1], Pause):
                 self.pause(PARAGRAPH_PAUSE, pos)  # a breath between the last words and the bell
         self.steps.append(Bell(OPENING_BELL, pos))
@@ -183,8 +185,9 @@ def introduction(programme: Programme) -> Script | None:
             track.part(part)
     if not any(isinstance(step, Say) for step in track.steps):
         return None
-    if not programme.intro:
-        track.steps.insert(0, Bell(OPENING_BELL, programme.pos))
+    if not programme.intro:  # after the first part's chapter mark, as after "Introduction"
+        first = 1 if track.steps and isinstance(track.steps[0], Section) else 0
+        track.steps.insert(first, Bell(OPENING_BELL, programme.pos))
     return track.script(f"{programme.title}: Introduction", f"{programme.name}-introduction", programme.pos)
 
 
