@@ -221,3 +221,17 @@ def test_an_error_while_rendering_is_not_taken_for_a_failed_write(tmp_path):
         with pytest.raises(OSError) as caught:
             encode(blocks(), tmp_path / f"x.{fmt}", fmt)
         assert caught.value.errno == errno.EIO and caught.value.filename == "clip.clip"
+
+
+def test_a_kept_value_that_overflows_the_gain_is_measured_again(cli, practice, tmp_path, passes,
+                                                                 monkeypatch):
+    """Belt and braces behind the plausible range `recall` keeps to: if a kept value ever
+    made the gain overflow, the export measures first and comes out the same."""
+    from guided.audio.loudness import Loudness
+    from guided.outputs import kept_loudness
+
+    right = _export(cli, practice, tmp_path / "right.mp3")
+    monkeypatch.setattr(kept_loudness, "recall", lambda folder, key: Loudness(-1e9, -6.0))
+    passes.clear()
+    assert _export(cli, practice, tmp_path / "again.mp3") == right
+    assert passes == ["render", "reread"]  # the gain overflowed before a block: measured first
