@@ -20,6 +20,8 @@ import pytest
 from guided.speech import hibari_engine, hibari_facts
 from tests.audio_devices import alsa_file_sink  # noqa: F401 - a fixture
 
+REPO = Path(__file__).resolve().parent.parent
+
 # Never needed before the first sound of `guided play`: each costs from a few to
 # hundreds of milliseconds, and each came in once by an eager import somewhere.
 NOT_BEFORE_FIRST_SOUND = (
@@ -64,6 +66,28 @@ def test_help_loads_none_of_the_heavy_libraries(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "guided play grounding" in done.stdout
     assert _loaded(json.loads(out.read_text()), NOT_FOR_HELP) == []
+
+
+@pytest.mark.subprocess
+@pytest.mark.parametrize("script", ["grounding", "scripts/de/erdung.yaml"])
+def test_check_loads_no_audio_library(tmp_path: Path, script: str) -> None:
+    """`guided check` reads and times a script, and asks which voices speak its
+    language: none of that needs numpy or an engine's audio code (it is started often,
+    by authors and by the tests)."""
+    out = tmp_path / "modules.json"
+    code = ("import json, sys\nfrom guided.cli import main\ntry:\n"
+            f"    main(['check', {script!r}])\nexcept SystemExit as exc:\n    assert not exc.code\n"
+            f"json.dump(sorted(sys.modules), open({str(out)!r}, 'w'))\n")
+    cache = tmp_path / "cache"
+    (cache / "hibari").mkdir(parents=True)  # as after any use of the default voice
+    env = {**os.environ, "GUIDED_CACHE_DIR": str(cache)}
+    for _start in range(2):  # the first start asks hibari which voices it has, and keeps that
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60, cwd=REPO, env=env)
+        assert done.returncode == 0, done.stderr
+        assert ": ok" in done.stdout
+    assert _loaded(json.loads(out.read_text()), ("numpy", "sounddevice", "soundfile", "onnxruntime",
+                                                  "hibari", "piper")) == []
 
 
 def _play_until_first_sound(sink, cache: Path, tmp_path: Path, script: str) -> list[str]:

@@ -126,6 +126,10 @@ def with_missing_takes(report, store, ref: str, strict: bool, *, script_voice: b
     ``script_voice`` is False: ``--voice`` named another) has no
     take for, whose take file is gone, or whose take is the same audio as another
     line's (a file imported under the wrong number)."""
+    script = report.script
+    named = script_voice and script is not None and script.voice
+    if store is None and not named:
+        return report  # no recorded voice: nothing of it is loaded (numpy is not needed)
     from dataclasses import replace
 
     from guided.errors import Pos
@@ -133,8 +137,7 @@ def with_missing_takes(report, store, ref: str, strict: bool, *, script_voice: b
     from guided.speech.recorded.store import VoiceStore
     from guided.timeline.plan import SPEECH
 
-    script = report.script
-    if store is None and script_voice and script is not None and script.voice:
+    if store is None and named:
         store = VoiceStore.find(script.voice)
     if store is None or report.timeline is None:
         return report

@@ -23,13 +23,14 @@ import hashlib
 import importlib.util
 import threading
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from guided.errors import SpeechError
 from guided.speech.base import Voice
 from guided.speech.chunking import pieces
+
+if TYPE_CHECKING:  # numpy only where audio is made: listing voices (`guided check`) needs none
+    import numpy as np
 
 ENGINE_NAME = "hibari"
 DEFAULT_VOICE = "heart"
@@ -68,6 +69,8 @@ def speed(rate: int) -> float:
         slope = (speeds[1] - speeds[0]) / (wpms[1] - wpms[0])
         value = speeds[0] - (wpms[0] - rate) * slope
     else:
+        import numpy as np
+
         value = float(np.interp(rate, wpms, speeds))
     low, high = SPEED_RANGE
     return round(min(high, max(low, value)), 3)
@@ -297,6 +300,8 @@ class HibariEngine:
             pass
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
+        import numpy as np
+
         name = voice or DEFAULT_VOICE
         path, info = self._files(name)
         model = _model(name, path, info, self._folder)
@@ -324,6 +329,8 @@ class HibariEngine:
                         seed: int) -> list[np.ndarray]:
         """hibari's own way: each sentence's model run, then its waveform, drawing the
         noise from one generator in turn (``Hibari.stream``)."""
+        import numpy as np
+
         rng = np.random.default_rng(seed)
         session = _plain_session(tts)
         parts = []
@@ -341,6 +348,7 @@ class HibariEngine:
     def _infer(self, session: Any, ids: list[int], speed: float) -> list[np.ndarray]:
         """One model run, which ``abort`` can end between its steps (hibari's own call
         takes no run options): the six outputs the waveform step takes."""
+        import numpy as np
         import onnxruntime
 
         options = onnxruntime.RunOptions()

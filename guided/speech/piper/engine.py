@@ -13,18 +13,14 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from guided.errors import SpeechError
-from guided.pcm import to_int16
 from guided.runtime import VOICES_DIR_ENV
 from guided.speech.base import Voice
 from guided.speech.piper.identity import piper_cache_dir, voice_identity
 from guided.speech.piper.models import clip_seed, seeded_voice
 from guided.speech.piper.rate import SENTENCE_GAP_SECONDS, length_scale
-from guided.speech.piper.runs import phoneme_runs, synthesize_ids
 from guided.speech.piper.voices import (
     DEFAULT_VOICE,
     PiperVoiceFiles,
@@ -32,6 +28,9 @@ from guided.speech.piper.voices import (
     piper_installed,
     piper_version,
 )
+
+if TYPE_CHECKING:  # numpy only where audio is made: listing voices (`guided check`) needs none
+    import numpy as np
 
 ENGINE_NAME = "piper"
 
@@ -89,6 +88,11 @@ class PiperEngine:
         return DEFAULT_VOICE if DEFAULT_VOICE in ids else ids[0]
 
     def synthesize(self, text: str, voice: str | None, rate: int) -> tuple[np.ndarray, int]:
+        import numpy as np
+
+        from guided.pcm import to_int16
+        from guided.speech.piper.runs import phoneme_runs
+
         files = self._resolve(voice)
         scale = length_scale(rate)
         model = seeded_voice(files, self._threads, self._store, clip_seed(files.id, rate, text))
@@ -115,6 +119,8 @@ class PiperEngine:
     def _run(self, model: Any, ids: list[int], scale: float) -> np.ndarray:
         """One run of the model, which ``abort`` can end between its steps."""
         import onnxruntime
+
+        from guided.speech.piper.runs import synthesize_ids
 
         options = onnxruntime.RunOptions()
         # give the run's working memory back when it ends (see guided.speech.piper.runs)
