@@ -219,3 +219,19 @@ def test_no_cache_folder_is_made_for_the_facts_alone(tmp_path: Path,
     (tmp_path / "no-cache-yet").mkdir()
     assert "heart" in hibari_engine.voice_files()
     assert hibari_facts.kept(tmp_path / "no-cache-yet" / "hibari") is not None
+
+
+@pytest.mark.subprocess
+@pytest.mark.speech  # hibari says a word
+def test_a_cache_folder_chosen_on_the_command_line_is_the_only_one_used(tmp_path: Path) -> None:
+    """`--cache-dir X` with GUIDED_CACHE_DIR pointing elsewhere: what guided keeps about
+    hibari goes to X only (it once went to the other folder too, from the voice list)."""
+    other, chosen = tmp_path / "other", tmp_path / "chosen"
+    (other / "hibari").mkdir(parents=True)  # as it is once the default voice has spoken there
+    env = {**os.environ, "GUIDED_CACHE_DIR": str(other), "GUIDED_ENGINE": "auto"}
+    done = subprocess.run([sys.executable, "-m", "guided", "say", "Hello there.", "--cache-dir",
+                           str(chosen), "-o", str(tmp_path / "hello.wav")],
+                          capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert _facts_file(chosen / "hibari").is_file()
+    assert sorted(p.name for p in other.rglob("*")) == ["hibari"]

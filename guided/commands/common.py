@@ -235,11 +235,24 @@ def _cache_folder(ctx: click.Context, param: click.Parameter, value: str | None)
 
     folder = cache_dir(value)
     if not value or not os.path.lexists(folder) or folder.is_dir():
+        _chosen_for_all(folder)
         return folder
     if param.name and ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
         raise GuidedError(f"GUIDED_CACHE_DIR points at {value}, which is not a folder: "
                           "point it at a folder (it is made if missing)")
     raise click.BadParameter(f"{value!r} is not a folder", ctx=ctx, param=param)
+
+
+def _chosen_for_all(folder: Path) -> None:
+    """The folder chosen, also where code below the commands asks for the default
+    (``guided.paths.cache_dir()``: the voices hibari has, kept in its ``hibari/``), so
+    that nothing reads or keeps anything in another cache than the one chosen."""
+    from dataclasses import replace
+
+    from guided.runtime import current, use
+
+    if current().cache != folder:
+        use(replace(current(), cache=folder))
 
 
 def language_option(argument: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
