@@ -151,25 +151,21 @@ def export_timeline(
                     progress(len(block) / SAMPLE_RATE)
                 yield block
 
-        encoded = None
-        measured = None
+        encoded, measured, report = None, None, True
         if known is not None:  # one pass, checked: what was kept must be what is measured now
             try:
                 encoded = _encode_checked(rendered(2.0), kept_render, known, tmp, fmt)
+                measured, report = meter.result(), False  # the one pass reported it all
             except ArithmeticError:  # a kept value no render gives: measured first below
                 meter, spool = Meter(), stack.enter_context(_Spool(folder))
-            else:
-                measured = meter.result()
-                if measured != known:
-                    encoded = None  # encoded again below, with the gain measured now
-        if encoded is None:
-            if measured is None:
-                for _block in rendered(1.0):
-                    pass
-                measured = meter.result()
+        if measured is None:  # measured first: nothing kept, or it could not be used
+            for _block in rendered(1.0):
+                pass
+            measured = meter.result()
+        if encoded is None or measured != known:  # encoded (again) with the gain measured now
             if kept is not None:
                 kept_loudness.keep(kept, key, measured)
-            encoded = _encode_checked(kept_render(known is None), kept_render, measured, tmp, fmt)
+            encoded = _encode_checked(kept_render(report), kept_render, measured, tmp, fmt)
         gain, limited, decoded = encoded
         write_tags(tmp, fmt, timeline)
     assert measured is not None

@@ -32,6 +32,7 @@ from guided.doors.keptfile import Damaged, kept_path, read_kept_json
 from guided.errors import GuidedError
 from guided.samples import ClipSource
 from guided.speech.cache import KEPT_LOUDNESS as FOLDER
+from guided.speech.cache import is_real_folder
 from guided.timeline.plan import SPEECH, Timeline
 
 MAX_BYTES = 1024  # a kept measurement is about 80 bytes
@@ -66,10 +67,11 @@ def render_key(timeline: Timeline, clips: ClipSource) -> str:
 
 def recall(folder: Path, key: str) -> Loudness | None:
     """The measurement kept for ``key``, or None (none kept, or not one guided wrote)."""
-    if os.path.islink(folder):
-        return None  # the folder is guided's own, not a link to somewhere else
+    if not is_real_folder(folder):
+        return None  # none kept yet, or a link to somewhere else: not guided's own
+    path = kept_path(folder, f"{key}.json")
     try:
-        data = read_kept_json(kept_path(folder, f"{key}.json"), advice=_ADVICE, max_bytes=MAX_BYTES)
+        data = read_kept_json(path, advice=_ADVICE, max_bytes=MAX_BYTES)
     except (Damaged, ValueError):
         return None
     if not isinstance(data, dict):
@@ -79,7 +81,7 @@ def recall(folder: Path, key: str) -> Loudness | None:
         return None
     integrated, true_peak = values
     assert integrated is not None and true_peak is not None
-    _used(kept_path(folder, f"{key}.json"))
+    _used(path)
     return Loudness(integrated, true_peak)
 
 
@@ -110,7 +112,7 @@ def keep(folder: Path, key: str, measured: Loudness) -> None:
 
 def _ours(folder: Path, path: Path) -> bool:
     """Whether ``path`` may be written: a real folder, and a regular file or nothing there."""
-    if os.path.islink(folder) or not os.path.isdir(folder):
+    if not is_real_folder(folder):
         return False
     try:
         return stat.S_ISREG(os.lstat(path).st_mode)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import re
@@ -30,7 +31,7 @@ import tempfile
 import time
 import unicodedata
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,8 +225,7 @@ class ClipCache:
             raise GuidedError(f"the clip cache {self.root} is a file, not a folder; "
                               "choose another with --cache-dir or GUIDED_CACHE_DIR") from None
         for name in names:
-            if _FANOUT.match(name) and os.path.isdir(self.root / name) \
-                    and not os.path.islink(self.root / name):
+            if _FANOUT.match(name) and is_real_folder(self.root / name):
                 yield self.root / name
 
     def _listdir(self, sub: Path) -> list[str]:
@@ -244,15 +244,21 @@ class ClipCache:
 
     def _clips(self) -> Iterator[tuple[Path, os.stat_result]]:
         for sub in self._folders():
-            for name in sorted(self._listdir(sub)):
-                if not _clip_name(sub, name):
-                    continue
-                try:
-                    st = os.lstat(sub / name)
-                except FileNotFoundError:
-                    continue
-                if stat.S_ISREG(st.st_mode):
-                    yield sub / name, st
+            yield from self._files_named(sub, functools.partial(_clip_name, sub))
+
+    def _files_named(self, folder: Path, wanted: Callable[[str], object]
+                     ) -> Iterator[tuple[Path, os.stat_result]]:
+        """The regular files of ``folder`` whose names ``wanted`` picks, in name order,
+        with their ``lstat`` (never a link, a folder or a pipe of the same name)."""
+        for name in sorted(self._listdir(folder)):
+            if not wanted(name):
+                continue
+            try:
+                st = os.lstat(folder / name)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                yield folder / name, st
 
     def info(self) -> CacheInfo:
         entries = size = 0
@@ -277,9 +283,9 @@ class ClipCache:
         from guided.atomic import sweep_stale
 
         folder = self.root / KEPT_LOUDNESS
-        if os.path.islink(folder) or not os.path.isdir(folder):
+        if not is_real_folder(folder):
             return
-        for path, st in _measurements_of(self):
+        for path, st in self._files_named(folder, _KEPT_LOUDNESS_NAME.match):
             if doomed(st.st_mtime):
                 path.unlink(missing_ok=True)
         sweep_stale(folder)  # what a write cut short left (a kill, a full disk)
@@ -345,21 +351,10 @@ class ClipCache:
         return count, size
 
 
-def _measurements_of(cache: ClipCache) -> Iterator[tuple[Path, os.stat_result]]:
-    """The loudness measurements kept beside the clips (regular files named as
-    ``guided.outputs.kept_loudness`` names them, in a real ``loudness/`` folder)."""
-    folder = cache.root / KEPT_LOUDNESS
-    if os.path.islink(folder) or not os.path.isdir(folder):
-        return
-    for name in sorted(cache._listdir(folder)):
-        if not _KEPT_LOUDNESS_NAME.match(name):
-            continue
-        try:
-            st = os.lstat(folder / name)
-        except FileNotFoundError:
-            continue
-        if stat.S_ISREG(st.st_mode):
-            yield folder / name, st
+def is_real_folder(path: Path) -> bool:
+    """A folder itself, not a link to one (nor a file, nor nothing): what the cache and
+    what is kept beside its clips may be read from and written into."""
+    return os.path.isdir(path) and not os.path.islink(path)
 
 
 def _clips(n: int) -> str:

@@ -44,6 +44,7 @@ FIRST_CLIP_HEAD_START = 0.3  # seconds the first worker runs alone while the cac
 # How long a stop (Ctrl-C) waits for a worker still busy in a step it cannot leave (hibari's
 # waveform arithmetic, up to a second on a loaded machine) before leaving it to end alone.
 STOP_WAIT = 0.2
+_STOPPED = "speech was stopped before this clip was made"
 
 
 @dataclass
@@ -237,7 +238,7 @@ class Speaker:
             pending = list(self._jobs.values())
             self._jobs.clear()
         for job in pending:  # a worker left busy may settle one at the same moment
-            _settle(job.future, SpeechError("speech was stopped before this clip was made"))
+            _settle(job.future, SpeechError(_STOPPED))
 
     def __enter__(self) -> Speaker:
         return self
@@ -343,7 +344,7 @@ class Speaker:
             try:
                 samples = self._synthesize(engine, job.text)
                 if self._closed:  # stopped meanwhile: the cache may be gone (a temporary one)
-                    raise SpeechError("speech was stopped before this clip was made")
+                    raise SpeechError(_STOPPED)
                 self._store(job.key, samples)
             except BaseException as exc:  # noqa: BLE001 - handed to whoever waits
                 with self._lock:
