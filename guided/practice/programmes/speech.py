@@ -177,7 +177,6 @@ def introduction(programme: Programme) -> Script | None:
     track = _Track(programme)
     if programme.intro:
         track.section("Introduction", programme.intro[0].pos)
-        track.bell(programme.pos)
         track.say(programme.title, programme.pos, after=HEADING_PAUSE)
         track.blocks(programme.intro)
     for part in programme.before:
@@ -185,9 +184,9 @@ def introduction(programme: Programme) -> Script | None:
             track.part(part)
     if not any(isinstance(step, Say) for step in track.steps):
         return None
-    if not programme.intro:  # after the first part's chapter mark, as after "Introduction"
-        first = 1 if track.steps and isinstance(track.steps[0], Section) else 0
-        track.steps.insert(first, Bell(OPENING_BELL, programme.pos))
+    # the opening bell, after the first chapter mark ("Introduction", or the first part's)
+    first = 1 if isinstance(track.steps[0], Section) else 0
+    track.steps.insert(first, Bell(OPENING_BELL, programme.pos))
     return track.script(f"{programme.title}: Introduction", f"{programme.name}-introduction", programme.pos)
 
 
