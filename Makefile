@@ -51,9 +51,10 @@ demo: setup
 	  $(VENV)/bin/guided export grounding -o grounding.mp3 --force; \
 	elif [ $$rc != 0 ] && [ $$rc != 130 ]; then exit $$rc; fi
 
-# Tests run on every core (pytest-xdist); the real-time playback tests stay together on
-# one worker (`--dist loadgroup`, tests/conftest.py), so they never share the CPU with
-# each other. `make test JOBS=0` runs everything in one process.
+# Tests run on every core (pytest-xdist). The real-time playback tests stay together on a
+# worker of their own, one after another, while the others run everything else niced
+# (tests/scheduling.py), so they never share the CPU with each other or wait for it.
+# `make test JOBS=0` runs everything in one process.
 JOBS ?= auto
 XDIST = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup)
 # pytest rewrites the asserts of every test module it imports (about 7 s of CPU for this
@@ -62,10 +63,12 @@ XDIST = $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup)
 # again. The test runs keep it (in tests/__pycache__, which git ignores).
 PYTEST = env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest
 
-# The whole suite, each test once: the quick half first (under --quick a test that reaches
-# for a real voice, a device, a tool or a subprocess without its mark fails, so the marks
-# stay honest), then the rest.
-test: test-fast test-rest
+# The whole suite in one run, each test once; it ends with its fifteen slowest tests, so a
+# run shows where the time goes. A test with none of the marks for the real thing fails if
+# it reaches for a real voice, a device, a tool or a subprocess anyway (tests/conftest.py),
+# in this run as in test-fast, so the marks stay honest.
+test: setup
+	$(PYTEST) --durations=15 $(XDIST)
 
 # The inner loop while you work: every test that needs no real speech, audio device,
 # ffmpeg, Chromium or subprocess (`--quick`, see tests/conftest.py). pytest exits 5 when
@@ -73,8 +76,8 @@ test: test-fast test-rest
 test-fast: setup
 	$(PYTEST) -q --quick $(XDIST)
 
-# The other half: every test `--quick` leaves out (`make test` runs test-fast, then this);
-# it ends with its fifteen slowest tests, so a run shows where the time goes.
+# The other half: every test `--quick` leaves out (test-fast and test-rest are the whole
+# suite, each test once: tests/test_tiers.py).
 test-rest: setup
 	$(PYTEST) --not-quick --durations=15 $(XDIST)
 

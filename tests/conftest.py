@@ -15,9 +15,10 @@ Two ways to run the command line, with the same call and the same result fields
 
 The quick selection (``make test-fast``, i.e. ``pytest --quick``) is every test not
 marked ``audio``, ``slow``, ``speech``, ``tools`` or ``subprocess``; some marks are given
-by the fixtures a test uses (``FIXTURE_MARKS``). Under ``--quick`` a test that reaches
+by the fixtures a test uses (``FIXTURE_MARKS``). A test without those marks that reaches
 for the real thing anyway (a real voice, ffmpeg, Chromium, ``python -m guided``) fails
-and says which mark it needs, so the quick loop stays quick and honest.
+and says which mark it needs, in the quick run as in the whole suite, so the quick loop
+stays quick and honest.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests import scheduling
 from tests.audio_devices import pulse_servers  # noqa: F401 - the run's PulseAudio servers
 
 REPO = Path(__file__).resolve().parent.parent
@@ -99,11 +101,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="run only the tests that need no real speech, audio device, tool or "
                           "subprocess (make test-fast)")
     parser.addoption("--not-quick", dest="not_quick", action="store_true",
-                     help="run only the tests --quick leaves out (CI runs both halves, each "
-                          "test once: make test-fast, then make test-rest)")
+                     help="run only the tests --quick leaves out (make test-rest; the two "
+                          "halves are the whole suite, each test once)")
 
 
-REALTIME = "realtime"
+REALTIME = scheduling.REALTIME
 SHARED = "shared:"  # the group of a module's tests that share a module fixture
 
 
@@ -123,6 +125,11 @@ def _join_group(config: pytest.Config, item: pytest.Item) -> None:
     group = "_".join(sorted(names))
     if not item.nodeid.endswith(f"@{group}"):
         item._id = type(node_id).parse(f"{item.nodeid}@{group}")  # type: ignore[attr-defined]
+
+
+def is_quick(item: pytest.Item) -> bool:
+    """A test with none of the marks for the real thing: it belongs to ``--quick``."""
+    return not any(item.get_closest_marker(m) for m in QUICK_EXCLUDES)
 
 
 def _shares_a_module_fixture(item: pytest.Item) -> bool:
@@ -154,12 +161,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if quick and rest:
         raise pytest.UsageError("--quick and --not-quick choose opposite halves: pass one")
     if quick or rest:
-        def is_quick(item: pytest.Item) -> bool:
-            return not any(item.get_closest_marker(m) for m in QUICK_EXCLUDES)
-
         kept = [i for i in items if is_quick(i) == bool(quick)]
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
+
+
+@pytest.hookimpl(optionalhook=True)  # the two xdist hooks: not there under -p no:xdist
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: one worker per core, and one more for the real-time tests when the run
+    has them (tests/scheduling.py)."""
+    return scheduling.auto_workers(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    return scheduling.make_scheduler(config, log)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    scheduling.nice_the_others(config)
 
 
 _PASSED: list[str] = []
@@ -185,8 +205,9 @@ class NeedsAMark(AssertionError):
 
 @pytest.fixture(autouse=True)
 def _quick_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Under ``--quick``: no real voice, no ffmpeg or Chromium, no ``python -m guided``."""
-    if not request.config.getoption("quick"):
+    """For every test of the quick half, in any run (``--quick`` or the whole suite): no real
+    voice, no ffmpeg or Chromium, no ``python -m guided``."""
+    if not is_quick(request.node):
         return
     from guided.speech import engines
 

@@ -53,13 +53,14 @@ def test_readme_opens_with_the_two_commands():
     assert readme.index("make demo") < readme.index("## ")
 
 
-def test_ci_runs_both_halves_of_make_test():
-    """CI runs the quick half (with its honesty check) and then the rest, each test once;
-    tests/test_tiers.py checks that the two halves are the whole suite."""
+def test_ci_runs_the_whole_suite_once():
+    """CI runs `make test`: the whole suite in one run, each test once, with the quick
+    half's honesty check on every unmarked test (tests/conftest.py); tests/test_tiers.py
+    checks that test-fast and test-rest are the whole suite."""
     steps = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()
              if line.strip().startswith("make ")]
     assert steps == ["make lint", "make test"]  # the README's command
     makefile = (REPO / "Makefile").read_text()
-    assert "\ntest: test-fast test-rest\n" in makefile  # the quick half first, then the rest
+    assert "\ntest: setup\n\t$(PYTEST) --durations=15 $(XDIST)\n" in makefile
     assert "\nPYTEST = env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest\n" in makefile
     assert "$(PYTEST) -q --quick" in makefile and "$(PYTEST) --not-quick" in makefile

@@ -35,6 +35,9 @@ VOICES = {
     "low": ("Low tone", "en", 220.0),
     "high": ("High tone", "en", 330.0),
     "tief": ("Tiefer Ton", "de", 196.0),
+    "grave": ("Tono grave", "es", 208.0),
+    "doux": ("Ton doux", "fr", 233.0),
+    "basso": ("Tono basso", "it", 185.0),
 }
 DEFAULT_VOICE = "low"
 

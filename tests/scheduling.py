@@ -1,0 +1,85 @@
+"""Where each test runs under pytest-xdist: the real-time tests on a worker of their own.
+
+The real-time tests (``xdist_group("realtime")``, every test with an audio device) mostly
+wait: a player takes as long as its audio, and a test waits for it. With ``-n 2`` one of
+the two workers spent about 160 s of a run waiting on them, with a core idle. With three
+workers on two cores, the first worker (``gw0``) runs the real-time tests one after
+another and nothing else until they are done, and the other workers run everything else.
+The others are niced (``niceness``), so a player and its PulseAudio server get the CPU
+the moment they need it, and the timings those tests measure stay those of a quiet
+machine. When gw0 has finished its real-time tests it helps with what is left.
+
+With fewer than three workers xdist's own ``loadgroup`` scheduling is used unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from xdist.scheduler import LoadGroupScheduling
+
+REALTIME = "realtime"  # the xdist_group of the tests that play in real time (conftest)
+REALTIME_WORKER = "gw0"
+OTHERS_NICENESS = 10  # a nice 0 process gets about ten times the CPU of a nice 10 one
+
+
+class RealtimeApart(LoadGroupScheduling):
+    """``--dist loadgroup``, except that the real-time group goes whole to ``gw0`` first,
+    and gw0 is given nothing else until it is done."""
+
+    def _assign_work_unit(self, node) -> None:  # type: ignore[no-untyped-def]
+        if REALTIME not in self.workqueue:
+            super()._assign_work_unit(node)
+            return
+        if node.gateway.id == REALTIME_WORKER or not self._has_realtime_worker():
+            scope = REALTIME
+        else:  # the first other unit: the real-time group waits for gw0
+            scope = next((name for name in self.workqueue if name != REALTIME), None)
+            if scope is None:
+                return
+        unit = self.workqueue.pop(scope)
+        self.assigned_work.setdefault(node, {})[scope] = unit
+        collection = self.registered_collections[node]
+        node.send_runtest_some([collection.index(nodeid) for nodeid, done in unit.items()
+                                if not done])
+
+    def _has_realtime_worker(self) -> bool:
+        """gw0 is there (a worker that crashed is gone: then any worker takes the group)."""
+        return any(node.gateway.id == REALTIME_WORKER for node in self.assigned_work)
+
+    def _reschedule(self, node) -> None:  # type: ignore[no-untyped-def]
+        if node.gateway.id == REALTIME_WORKER and self._pending_of(
+                {REALTIME: self.assigned_work[node].get(REALTIME, {})}) > 0:
+            return  # busy with the real-time tests: nothing else meanwhile
+        super()._reschedule(node)
+
+
+def auto_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` for a run that has real-time tests (not ``--quick``): a worker per core and
+    gw0 for the real-time tests; None (xdist decides) otherwise or when
+    PYTEST_XDIST_AUTO_NUM_WORKERS says."""
+    if config.getoption("quick") or os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return cores + 1 if cores and cores >= 2 else None
+
+
+def workers_apart(config: pytest.Config) -> bool:
+    """Whether this run keeps the real-time tests apart (three workers or more)."""
+    return getattr(config.option, "dist", "no") == "loadgroup" and \
+        (getattr(config.option, "numprocesses", 0) or 0) >= 3
+
+
+def make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
+    return RealtimeApart(config, log) if workers_apart(config) else None
+
+
+def nice_the_others(config: pytest.Config) -> None:
+    """In a worker: every worker but gw0 yields the CPU to the real-time tests."""
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker is None or worker == REALTIME_WORKER:
+        return
+    if getattr(config.option, "loadgroup", False) and \
+            int(getattr(config, "workerinput", {}).get("workercount", 0)) >= 3:
+        os.nice(OTHERS_NICENESS)
