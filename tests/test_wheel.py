@@ -66,12 +66,19 @@ def wheel(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory, wheel) -> Path:
-    """A bare virtual environment with only the wheel (and its dependencies) installed."""
+    """A bare virtual environment with only the wheel (and its dependencies) installed.
+
+    This run's pip installs into it (``--python``), so the environment holds no pip of its
+    own, and nothing is compiled ahead (``--no-compile``): what guided imports is compiled
+    when it is first run, as from any source. The same files are installed either way;
+    this way takes about a quarter of the CPU (17 s less: numpy's and onnxruntime's many
+    modules are not compiled)."""
     venv = tmp_path_factory.mktemp("fresh") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
-    result = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
-                             f"{wheel}{EXTRAS}"], capture_output=True, text=True, timeout=600,
-                            env=_clean_env())
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   timeout=120)
+    result = subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"),
+                             "install", "-q", "--no-compile", f"{wheel}{EXTRAS}"],
+                            capture_output=True, text=True, timeout=600, env=_clean_env())
     assert result.returncode == 0, result.stderr[-3000:]
     return venv
 
