@@ -29,28 +29,22 @@ class RealtimeApart(LoadGroupScheduling):
     and gw0 is given nothing else until it is done."""
 
     def _assign_work_unit(self, node) -> None:  # type: ignore[no-untyped-def]
-        if REALTIME not in self.workqueue:
-            super()._assign_work_unit(node)
-            return
-        if node.gateway.id == REALTIME_WORKER or not self._has_realtime_worker():
-            scope = REALTIME
-        else:  # the first other unit: the real-time group waits for gw0
-            scope = next((name for name in self.workqueue if name != REALTIME), None)
-            if scope is None:
-                return
-        unit = self.workqueue.pop(scope)
-        self.assigned_work.setdefault(node, {})[scope] = unit
-        collection = self.registered_collections[node]
-        node.send_runtest_some([collection.index(nodeid) for nodeid, done in unit.items()
-                                if not done])
+        """xdist's own assignment of the first unit in the queue, with the real-time group
+        moved first for gw0 and last for any other worker."""
+        if REALTIME in self.workqueue:
+            for_it = node.gateway.id == REALTIME_WORKER or not self._has_realtime_worker()
+            if not for_it and len(self.workqueue) == 1:
+                return  # only the real-time group is left: it waits for gw0
+            self.workqueue.move_to_end(REALTIME, last=not for_it)
+        super()._assign_work_unit(node)
 
     def _has_realtime_worker(self) -> bool:
         """gw0 is there (a worker that crashed is gone: then any worker takes the group)."""
         return any(node.gateway.id == REALTIME_WORKER for node in self.assigned_work)
 
     def _reschedule(self, node) -> None:  # type: ignore[no-untyped-def]
-        if node.gateway.id == REALTIME_WORKER and self._pending_of(
-                {REALTIME: self.assigned_work[node].get(REALTIME, {})}) > 0:
+        if node.gateway.id == REALTIME_WORKER and not all(
+                self.assigned_work[node].get(REALTIME, {}).values()):
             return  # busy with the real-time tests: nothing else meanwhile
         super()._reschedule(node)
 
@@ -77,9 +71,8 @@ def make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
 
 def nice_the_others(config: pytest.Config) -> None:
     """In a worker: every worker but gw0 yields the CPU to the real-time tests."""
-    worker = getattr(config, "workerinput", {}).get("workerid")
-    if worker is None or worker == REALTIME_WORKER:
+    given = getattr(config, "workerinput", {})
+    if given.get("workerid", REALTIME_WORKER) == REALTIME_WORKER:
         return
-    if getattr(config.option, "loadgroup", False) and \
-            int(getattr(config, "workerinput", {}).get("workercount", 0)) >= 3:
+    if getattr(config.option, "loadgroup", False) and int(given.get("workercount", 0)) >= 3:
         os.nice(OTHERS_NICENESS)

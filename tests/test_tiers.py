@@ -93,26 +93,33 @@ def test_the_quick_guard_stops_a_test_that_builds_hibari_directly(tmp_path: Path
     assert "2 failed" in done.stdout
 
 
-def test_the_real_time_tests_run_on_one_worker_one_after_another(tmp_path: Path) -> None:
-    """`make test`'s `--dist loadgroup` keeps every audio test on one worker. Under pytest 9
-    the group xdist adds was silently lost, and real-time playback shared the CPU."""
+def _spread(tmp_path: Path, workers: int, tests: str) -> list[list[str]]:
+    """Run ``tests`` with ``workers`` xdist workers (``--dist loadgroup``, as `make test`);
+    each calls ``_note(kind, i)``, and each row returned is what one call noted: the kind,
+    i, the worker, its niceness and the time."""
     body = ("import os, pytest, time\n\n"
             "def _note(kind, i):\n"
             f"    with open({str(tmp_path / 'ran.txt')!r}, 'a') as f:\n"
-            "        f.write(f\"{kind} {i} {os.environ['PYTEST_XDIST_WORKER']}\\n\")\n\n"
-            "@pytest.mark.audio\n@pytest.mark.parametrize('i', range(6))\n"
-            "def test_plays(i):\n    _note('audio', i)\n    time.sleep(0.05)\n\n"
-            "@pytest.mark.parametrize('i', range(6))\n"
-            "def test_other(i):\n    _note('other', i)\n    time.sleep(0.05)\n")
+            "        f.write(f\"{kind} {i} {os.environ['PYTEST_XDIST_WORKER']} {os.nice(0)} "
+            "{time.monotonic()}\\n\")\n\n" + tests)
     suite = _suite(tmp_path, body)
-    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2",
-                           "--dist", "loadgroup", str(suite)], capture_output=True, text=True,
-                          timeout=240, cwd=suite)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n",
+                           str(workers), "--dist", "loadgroup", str(suite)], capture_output=True,
+                          text=True, timeout=240, cwd=suite)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    ran = [line.split() for line in (tmp_path / "ran.txt").read_text().splitlines()]
+    return [line.split() for line in (tmp_path / "ran.txt").read_text().splitlines()]
+
+
+def test_the_real_time_tests_run_on_one_worker_one_after_another(tmp_path: Path) -> None:
+    """`make test`'s `--dist loadgroup` keeps every audio test on one worker. Under pytest 9
+    the group xdist adds was silently lost, and real-time playback shared the CPU."""
+    ran = _spread(tmp_path, 2, "@pytest.mark.audio\n@pytest.mark.parametrize('i', range(6))\n"
+                  "def test_plays(i):\n    _note('audio', i)\n    time.sleep(0.05)\n\n"
+                  "@pytest.mark.parametrize('i', range(6))\n"
+                  "def test_other(i):\n    _note('other', i)\n    time.sleep(0.05)\n")
     assert len(ran) == 12
-    assert len({worker for kind, _, worker in ran if kind == "audio"}) == 1, ran
-    assert len({worker for _, _, worker in ran}) == 2, ran  # the other tests still spread
+    assert len({worker for kind, _, worker, *_ in ran if kind == "audio"}) == 1, ran
+    assert len({worker for _, _, worker, *_ in ran}) == 2, ran  # the other tests still spread
 
 
 @pytest.mark.slow
@@ -120,21 +127,10 @@ def test_with_three_workers_the_real_time_tests_have_one_to_themselves(tmp_path:
     """`make test` on two cores starts three workers (tests/scheduling.py): gw0 runs the
     real-time tests, one after another, and nothing else until they are done; the other
     workers run everything else at niceness 10, so a player gets the CPU when it asks."""
-    body = ("import os, pytest, time\n\n"
-            "def _note(kind, i):\n"
-            f"    with open({str(tmp_path / 'ran.txt')!r}, 'a') as f:\n"
-            "        f.write(f\"{kind} {i} {os.environ['PYTEST_XDIST_WORKER']} {os.nice(0)} "
-            "{time.monotonic()}\\n\")\n\n"
-            "@pytest.mark.audio\n@pytest.mark.parametrize('i', range(4))\n"
-            "def test_plays(i):\n    time.sleep(0.2)\n    _note('audio', i)\n\n"
-            "@pytest.mark.parametrize('i', range(12))\n"
-            "def test_other(i):\n    _note('other', i)\n    time.sleep(0.05)\n")
-    suite = _suite(tmp_path, body)
-    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "3",
-                           "--dist", "loadgroup", str(suite)], capture_output=True, text=True,
-                          timeout=240, cwd=suite)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    ran = [line.split() for line in (tmp_path / "ran.txt").read_text().splitlines()]
+    ran = _spread(tmp_path, 3, "@pytest.mark.audio\n@pytest.mark.parametrize('i', range(4))\n"
+                  "def test_plays(i):\n    time.sleep(0.2)\n    _note('audio', i)\n\n"
+                  "@pytest.mark.parametrize('i', range(12))\n"
+                  "def test_other(i):\n    _note('other', i)\n    time.sleep(0.05)\n")
     assert len(ran) == 16
     audio = [row for row in ran if row[0] == "audio"]
     base = os.nice(0)  # this test's own (it may itself run on a niced worker)
