@@ -1,5 +1,6 @@
-"""LAME runs on its own thread while the next block is rendered (guided.outputs.mp3):
-the bytes are those of encoding in line, and a failure on either side stops both."""
+"""LAME runs on its own threads while the next block is rendered (guided.outputs.mp3):
+the bytes are those of encoding in line (for audio shorter than one segment; longer audio
+is tests/test_mp3_segments.py), and a failure on either side stops both."""
 
 from __future__ import annotations
 
@@ -72,17 +73,20 @@ class _FullDisk(io.BytesIO):
 
 
 def test_a_write_failing_on_the_encoder_thread_reaches_the_caller() -> None:
+    """The first bytes are written when the first two segments are joined (after about
+    20 s of audio, with about a minute rendered ahead): a 4-minute render stops early."""
     given = 0
+    blocks = _blocks(12)
 
     def rendering():
         nonlocal given
-        for block in _blocks(40):
+        for i in range(400):
             given += 1
-            yield block
+            yield blocks[i % len(blocks)]
 
     with pytest.raises(OSError, match="No space left"):
         mp3.encode_mp3(rendering(), _FullDisk(), RATE)
-    assert given < 40  # it stopped rendering once the encoder had failed
+    assert given < 400  # it stopped rendering once the encoder had failed
 
 
 def test_frame_sizes_known_by_their_header_bytes_match_reading_each_header() -> None:
@@ -92,10 +96,10 @@ def test_frame_sizes_known_by_their_header_bytes_match_reading_each_header() -> 
     sink = io.BytesIO()
     mp3.encode_mp3(iter(blocks), sink, RATE)
     data = sink.getvalue()
-    data = data[mp3._header(data[:4])[1]:]  # the audio frames, after the tag frame
+    data = data[mp3.header(data[:4])[1]:]  # the audio frames, after the tag frame
     walked, pos = [], 0
     while pos < len(data):
-        walked.append(mp3._header(data[pos:pos + 4])[1])
+        walked.append(mp3.header(data[pos:pos + 4])[1])
         pos += walked[-1]
     assert len(set(walked)) > 1  # VBR: frames of several sizes
     for piece in (len(data), 1, 7, 1000):

@@ -73,11 +73,13 @@ def encoder_problem() -> str | None:
 
 
 def encode(blocks: Iterable[np.ndarray], path: Path, fmt: str,
-           encoding: Encoding | None = None) -> None:
+           encoding: Encoding | None = None, *, in_segments: bool = True) -> None:
     """Write mono float32 ``blocks`` at SAMPLE_RATE to ``path`` as ``fmt`` (with
-    ``encoding`` instead of the usual settings, for the benchmark)."""
+    ``encoding`` instead of the usual settings, for the benchmark). An MP3 is encoded
+    ``in_segments`` two at a time (``guided.outputs.mp3``); if they cannot be joined,
+    ``mp3_splice.Unjoinable`` is raised, and the caller encodes again in one piece."""
     try:
-        _encode(_from_source(_with_sound(blocks, fmt, path)), path, fmt, encoding)
+        _encode(_from_source(_with_sound(blocks, fmt, path)), path, fmt, encoding, in_segments)
     except _SourceFailed as failed:  # the render's own error, not the file's
         raise failed.error from failed.error.__cause__
 
@@ -103,11 +105,12 @@ def _from_source(blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
         yield block
 
 
-def _encode(blocks: Iterable[np.ndarray], path: Path, fmt: str, encoding: Encoding | None) -> None:
+def _encode(blocks: Iterable[np.ndarray], path: Path, fmt: str, encoding: Encoding | None,
+            in_segments: bool) -> None:
     import soundfile
 
     if fmt == "mp3" and encoding is None:
-        _encode_mp3(blocks, path)
+        _encode_mp3(blocks, path, in_segments)
         return
     enc = encoding or ENCODINGS[fmt]
     try:
@@ -144,14 +147,14 @@ def _with_sound(blocks: Iterable[np.ndarray], fmt: str, path: Path) -> Iterator[
     return itertools.chain(head, it)
 
 
-def _encode_mp3(blocks: Iterable[np.ndarray], path: Path) -> None:
+def _encode_mp3(blocks: Iterable[np.ndarray], path: Path, in_segments: bool) -> None:
     try:
         sink = open(path, "wb")  # noqa: SIM115 (closed below)
     except OSError as exc:
         raise GuidedError(f"cannot write the audio in {path.parent}: {disk_problem(exc)}") from exc
     try:
         with sink:
-            encode_mp3(blocks, sink, SAMPLE_RATE)
+            encode_mp3(blocks, sink, SAMPLE_RATE, in_segments=in_segments)
     except OSError as exc:  # as the render's own spool says it (guided.outputs.export)
         raise GuidedError(f"cannot write the audio in {path.parent}: {disk_problem(exc)}") from exc
     except ValueError as exc:

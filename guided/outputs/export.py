@@ -43,6 +43,7 @@ from guided.audio.render import render
 from guided.errors import GuidedError, disk_problem
 from guided.outputs.encode import ENCODINGS, decoded_true_peak, encode, encoder_problem
 from guided.outputs.formats import AUDIO_FORMATS, LOG_FORMATS, TRANSCRIPT_FORMATS
+from guided.outputs.mp3_splice import Unjoinable
 from guided.outputs.writer import check_target, is_stdout, writing
 from guided.samples import SAMPLE_RATE, ClipSource
 from guided.script.durations import format_timestamp
@@ -181,8 +182,12 @@ def _encode_checked(first: Iterable[np.ndarray], again: Callable[[bool], Iterabl
     limited = not math.isinf(measured.true_peak) and measured.true_peak + gain > LIMIT_AT
     ceiling, decoded = LIMIT_AT, None
     for attempt in range(1 + RETRIES):
-        encode(normalised(first if attempt == 0 else again(False), gain, limit=limited,
-                          ceiling_db=ceiling), tmp, fmt)
+        try:
+            encode(normalised(first if attempt == 0 else again(False), gain, limit=limited,
+                              ceiling_db=ceiling), tmp, fmt)
+        except Unjoinable:  # the MP3's segments could not be joined: in one piece, then
+            encode(normalised(again(False), gain, limit=limited, ceiling_db=ceiling), tmp, fmt,
+                   in_segments=False)
         if fmt not in CHECKED_FORMATS or math.isinf(measured.true_peak):
             break
         if attempt == 0 and source_peak(measured.true_peak, gain, limited, ceiling) \
@@ -252,7 +257,7 @@ class _Spool:
 
 def encode_samples(samples: np.ndarray, path: Path, fmt: str) -> None:
     """Encode one short clip (float samples at ``SAMPLE_RATE``) as ``fmt``, untagged."""
-    encode([np.asarray(samples, dtype=np.float32)], path, fmt)
+    encode([np.asarray(samples, dtype=np.float32)], path, fmt, in_segments=False)
 
 
 # --- tags and chapters ------------------------------------------------------------------

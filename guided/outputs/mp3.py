@@ -12,36 +12,43 @@ this module asks for ``-V 4 -q 5`` (docs/export.md has the measurements).
 lameenc returns only the audio frames, so the first frame written is a placeholder that
 becomes, at the end, the usual Xing (frame count, size, seek table) and LAME (encoder
 delay and padding, for gapless playback) header, as LAME's own front end writes it.
+
+A practice is mostly pauses of digital silence, and LAME is most of a warm export's CPU.
+So the stream is cut, at pauses, into segments of at least 15 s that two LAMEs encode at
+once, each on its own thread, while the next block is rendered; their frames are written
+one segment after another. The cuts are made so that the file decodes to the very same
+number of samples, every sound at its own time (``_Cutter``): one file, as if encoded whole.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import queue
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
 import numpy as np
 
+from guided.outputs import mp3_splice
+from guided.outputs.mp3_splice import BITRATES, ENCODER_DELAY, SAMPLES_PER_FRAME, header
 from guided.pcm import to_int16
 
 VBR_QUALITY = 4  # -V 4
 ALGORITHM_QUALITY = 5  # -q 5: the most careful search that never writes an overreading granule
-ENCODER_DELAY = 576  # samples LAME adds in front (LAME 3.100, as its own header states)
-_SAMPLES_PER_FRAME = {1: 1152, 2: 576, 3: 576}  # Layer III, by MPEG version (1, 2, 2.5)
-_BITRATES = {  # kb/s by bitrate index, Layer III
-    1: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
-    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
-}
-_RATES = {1: (44100, 48000, 32000), 2: (22050, 24000, 16000), 3: (11025, 12000, 8000)}
 _TAG_FRAME_KBPS = {1: 128, 2: 64, 3: 64}  # big enough for the 156 bytes of the two tags
 # LAME fills shared tables when an encoder first starts (lameenc starts it on the first
 # ``encode`` call); `export --all` encodes on two threads, so starts take turns.
 _STARTING = threading.Lock()
 _NOTHING = contextlib.nullcontext()
-_QUEUED = 4  # blocks rendered ahead of the encoder (about 0.6 s of audio each)
+_QUEUED = 96  # blocks rendered ahead of the encoders (0.64 s of audio each; 3 MiB in all)
+_WORKERS = 2  # LAMEs at once: a warm export is mostly LAME, and this is where two cores pay
+SEGMENT_SECONDS = 20.0  # each encoder's share of the audio (one more encoder start each)
+_START_BYTES = 2 * 1152  # samples (16 bits) a new encoder starts on, taking its turn
+_PROBING = threading.Lock()
+_PROBED: dict[int, bool] = {}  # sample rate: whether its segments can be joined
 
 
 def lameenc_problem() -> str | None:
@@ -51,17 +58,6 @@ def lameenc_problem() -> str | None:
         return (f"the MP3 encoder (the lameenc package) could not be loaded ({exc}); "
                 "reinstalling guided with `pip install --force-reinstall guided` brings it back")
     return None
-
-
-def _header(b: bytes) -> tuple[int, int, int]:
-    """(MPEG version 1/2/3, frame size in bytes, sample rate) of the frame header ``b``."""
-    if len(b) < 4 or b[0] != 0xFF or (b[1] & 0xE0) != 0xE0 or (b[1] & 0x06) != 0x02:
-        raise ValueError("the MP3 encoder wrote something that is not a Layer III frame")
-    version = {3: 1, 2: 2, 0: 3}[(b[1] >> 3) & 3]
-    kbps = _BITRATES[min(version, 2)][b[2] >> 4]
-    rate = _RATES[version][(b[2] >> 2) & 3]
-    per_frame = _SAMPLES_PER_FRAME[version]
-    return version, per_frame * kbps * 125 // rate + ((b[2] >> 1) & 1), rate
 
 
 class _Frames:
@@ -87,7 +83,7 @@ class _Frames:
             key = (buf[pos + 1] << 8) | buf[pos + 2]
             size = known.get(key) if buf[pos] == 0xFF else None
             if size is None:
-                _, size, _ = _header(bytes(buf[pos:pos + 4]))
+                _, size, _ = header(bytes(buf[pos:pos + 4]))
                 known[key] = size
             if len(buf) - pos < size:
                 break
@@ -98,70 +94,156 @@ class _Frames:
         del buf[:pos]
 
 
-class _Encoder(threading.Thread):
-    """LAME, on its own thread: lameenc lets go of the GIL while it encodes, so the next
-    block is rendered and measured on the calling thread while this one is encoded (about
-    half of a warm export's CPU is LAME). Blocks are encoded, and their frames written, in
-    the order they were given, by one thread: the bytes are the same as encoding in line."""
+class _Stream:
+    """The MP3 written in order: a placeholder for the tag frame, then the segments, each
+    joined to the next (``guided.outputs.mp3_splice``) as soon as both are encoded."""
 
-    def __init__(self, enc: Any, sink: BinaryIO):
-        super().__init__(name="guided-mp3", daemon=True)
-        self.enc = enc
-        self.sink = sink
+    def __init__(self, sink: BinaryIO, segment_frames: int):
         self.frames = _Frames(sink)
+        self.sink = sink
+        self.segment_frames = segment_frames
         self.placeholder: bytes | None = None
-        self.started = False
-        self.error: BaseException | None = None
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUED)
+        self._lock = threading.Lock()
+        self._head = 0  # the next segment to write
+        self._head_at = 0  # the frame of the whole its kept part starts at
+        self._last: int | None = None
+        self._done: dict[int, bytes] = {}
+        # Segments that cannot be joined: raised once all the audio is given, so that
+        # whoever rendered it has it all (guided.outputs.export encodes it again whole).
+        self.unjoinable: mp3_splice.Unjoinable | None = None
 
-    def put(self, pcm: bytes) -> None:
-        if self.error is not None:
-            raise self.error
-        self._queue.put(pcm)
+    def done(self, segment: int, data: bytes) -> None:
+        with self._lock:
+            self._done[segment] = data
+            self._write_ready()
 
-    def finish(self) -> None:
-        """Wait until every block given is encoded and written; raise what went wrong."""
-        self._queue.put(None)
-        self.join()
-        if self.error is not None:
-            raise self.error
+    def finish(self, last: int) -> None:
+        """Every segment up to ``last`` is given; those after it are not used."""
+        with self._lock:
+            self._last = last
+            self._write_ready()
 
-    def abandon(self) -> None:
-        """Stop after what is queued (the caller failed or was interrupted)."""
-        self.error = self.error or _Abandoned()
-        with contextlib.suppress(queue.Full):
-            self._queue.put(None, timeout=1.0)
-
-    def run(self) -> None:
-        while (pcm := self._queue.get()) is not None:
-            if self.error is None:
+    def _write_ready(self) -> None:
+        while self._head in self._done and self.unjoinable is None:
+            head = self._done[self._head]
+            if self._head == self._last:
+                self._emit(head)
+            elif self._head + 1 in self._done:
+                share = (self._head + 1) * self.segment_frames  # the frame the next segment's share starts at
                 try:
-                    self._encode(pcm)
-                except BaseException as exc:  # noqa: BLE001 (raised again on the caller's thread)
-                    self.error = exc
+                    kept, rest, at = mp3_splice.join(
+                        head, self._head_at, self._done[self._head + 1], share - mp3_splice.PRE,
+                        share, share + mp3_splice.POST - mp3_splice.SETTLE)
+                except mp3_splice.Unjoinable as exc:
+                    self.unjoinable = exc
+                    return
+                self._emit(bytes(kept))
+                self._done[self._head + 1], self._head_at = rest, at
+            else:
+                return
+            del self._done[self._head]
+            self._head += 1
 
-    def _encode(self, pcm: bytes) -> None:
-        if self.started:
-            data = bytes(self.enc.encode(pcm))
-        else:
-            with _STARTING:
-                data = bytes(self.enc.encode(pcm))
-            self.started = True
-        self.write(data)
-
-    def write(self, data: bytes) -> None:
+    def _emit(self, data: bytes) -> None:
         if self.placeholder is None and data:
             self.placeholder = _tag_frame(data[:4], 0, 0, 0, array("I"))
             self.sink.write(self.placeholder)
         self.frames.write(data)
 
 
+class _Lame(threading.Thread):
+    """One LAME at a time on its own thread, for the segments given to it in turn (a fresh
+    encoder for each). lameenc lets go of the GIL while it encodes, so two of these encode
+    two segments at once while the next block is rendered on the calling thread."""
+
+    def __init__(self, rate: int, stream: _Stream, budget: threading.Semaphore):
+        super().__init__(name="guided-mp3", daemon=True)
+        self.rate = rate
+        self.stream = stream
+        self.budget = budget
+        self.error: BaseException | None = None
+        self.queue: queue.Queue[tuple[int, bytes | None] | None] = queue.Queue()
+        self._enc: Any = None
+        self._begun = False
+        self._out = bytearray()
+
+    def run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            segment, pcm = item
+            if self.error is None:
+                try:
+                    self._step(segment, pcm)
+                except BaseException as exc:  # noqa: BLE001 (raised again on the caller's thread)
+                    self.error = exc
+            if pcm is not None:
+                self.budget.release()
+
+    def _step(self, segment: int, pcm: bytes | None) -> None:
+        if self._enc is None:
+            self._enc, self._begun, self._out = _new_encoder(self.rate), False, bytearray()
+        if pcm is None:  # the segment's end
+            with _STARTING if not self._begun else _NOTHING:
+                self._out += self._enc.flush()
+            self._enc = None
+            self.stream.done(segment, bytes(self._out))
+            return
+        if not self._begun:  # LAME starts on its first samples: a few, taking turns
+            with _STARTING:
+                self._out += self._enc.encode(pcm[:_START_BYTES])
+            self._begun = True
+            pcm = pcm[_START_BYTES:]
+        if pcm:
+            self._out += self._enc.encode(pcm)
+
+
 class _Abandoned(Exception):
-    pass
+    """The caller stopped (failed or interrupted): what is queued is not encoded."""
 
 
-def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int) -> None:
-    """Encode mono float ``blocks`` at ``rate`` to the seekable ``sink`` as VBR MP3."""
+class _Plan:
+    """Which samples go to which segment: segment ``k`` is given frames ``k * S - PRE`` to
+    ``(k + 1) * S + POST`` of the whole (``S`` frames, about 20 s; the first from 0), so
+    two neighbours share ``PRE + POST`` frames, where they are joined. With ``rate`` 0,
+    one segment is given everything."""
+
+    def __init__(self, rate: int):
+        frame = mp3_splice.FRAME
+        self.segment_frames = round(SEGMENT_SECONDS * rate / frame) if rate else 0
+        self._length = self.segment_frames * frame
+        self._pre, self._post = mp3_splice.PRE * frame, mp3_splice.POST * frame
+        self._open = 0  # the first segment not yet ended
+        self._begun = -1  # the last segment begun
+
+    def _start(self, k: int) -> float:
+        if not k:
+            return 0
+        return k * self._length - self._pre if self._length else math.inf
+
+    def _end(self, k: int) -> float:
+        return (k + 1) * self._length + self._post if self._length else math.inf
+
+    def route(self, at: int, pcm: np.ndarray) -> Iterator[tuple[int, np.ndarray | None]]:
+        """(segment, samples) for the samples ``pcm`` starting at ``at``, and (segment,
+        None) for each segment that ends with them."""
+        stop = at + len(pcm)
+        k = self._open
+        while self._start(k) < stop:
+            lo, hi = max(self._start(k), at), min(self._end(k), stop)
+            if hi > lo:
+                self._begun = max(self._begun, k)
+                yield k, pcm[int(lo) - at:int(hi) - at]
+            if self._end(k) <= stop:
+                yield k, None
+                self._open = k + 1
+            k += 1
+
+    def last(self) -> int | None:
+        """At the end of the audio: the last segment it needs (None: no audio). When the
+        audio ends inside the overlap of two segments, the earlier one has it all."""
+        return min(self._open, self._begun) if self._begun >= 0 else None
+
+
+def _new_encoder(rate: int) -> Any:
     import lameenc
 
     enc = lameenc.Encoder()
@@ -170,36 +252,89 @@ def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int) -> None:
     enc.set_vbr(4)  # vbr_mtrh, LAME's default VBR mode
     enc.set_vbr_quality(VBR_QUALITY)
     enc.set_quality(ALGORITHM_QUALITY)
+    return enc
+
+
+def _joinable(rate: int) -> bool:
+    """Whether this LAME writes, at ``rate``, frames that ``mp3_splice`` can join, with
+    the frame grid it counts on (checked once per rate, on a few frames of silence)."""
+    with _PROBING:
+        if rate not in _PROBED:
+            enc = _new_encoder(rate)
+            samples = 3 * mp3_splice.FRAME - ENCODER_DELAY  # LAME: ceil((n + 576) / F) + 1 frames
+            with _STARTING:
+                data = bytes(enc.encode(bytes(2 * samples))) + bytes(enc.flush())
+            _PROBED[rate] = (mp3_splice.joinable(data[:4], rate)
+                             and len(mp3_splice.starts(data, 4)) == 5
+                             and mp3_splice.starts(data, 4)[-1] == len(data))
+        return _PROBED[rate]
+
+
+def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int, *,
+               in_segments: bool = True) -> None:
+    """Encode mono float ``blocks`` at ``rate`` to the seekable ``sink`` as VBR MP3: in
+    segments (about 20 s, overlapping by a little) encoded two at a time, joined into one
+    stream. ``mp3_splice.Unjoinable`` (segments that cannot be joined): encode the audio
+    again ``in_segments=False``."""
     start = sink.tell()
-    encoder = _Encoder(enc, sink)
-    encoder.start()
+    split = in_segments and _joinable(rate)
+    plan = _Plan(rate if split else 0)
+    stream = _Stream(sink, plan.segment_frames)
+    budget = threading.Semaphore(_QUEUED)
+    workers = [_Lame(rate, stream, budget) for _ in range(_WORKERS)]
+    for worker in workers:
+        worker.start()
     samples = 0
+
+    def give(segment: int, pcm: np.ndarray | None) -> None:
+        failed = next((w.error for w in workers if w.error is not None), None)
+        if failed is not None:
+            raise failed
+        if pcm is None:
+            workers[segment % _WORKERS].queue.put((segment, None))
+        elif len(pcm):
+            budget.acquire()
+            workers[segment % _WORKERS].queue.put((segment, pcm.tobytes()))
+
     try:
         for block in blocks:
             pcm = to_int16(block).astype("<i2", copy=False)
+            for segment, piece in plan.route(samples, pcm):
+                give(segment, piece)
             samples += len(pcm)
-            encoder.put(pcm.tobytes())
+        last = plan.last()
+        if last is not None:
+            give(last, None)  # and a segment after it, begun, is not used
     except BaseException:
-        encoder.abandon()
+        for worker in workers:
+            worker.error = worker.error or _Abandoned()
+            worker.queue.put(None)
         raise
-    encoder.finish()
-    with _STARTING if not encoder.started else _NOTHING:
-        tail = bytes(enc.flush())
-    encoder.write(tail)
-    if encoder.placeholder is None:
+    for worker in workers:
+        worker.queue.put(None)
+    for worker in workers:
+        worker.join()
+    failed = next((w.error for w in workers if w.error is not None), None)
+    if failed is not None:
+        raise failed
+    if last is not None:
+        stream.finish(last)
+    if stream.unjoinable is not None:
+        raise stream.unjoinable
+    if stream.placeholder is None:
         return
     end = sink.tell()
     sink.seek(start)
-    sink.write(_tag_frame(encoder.frames.first, samples, end - start, rate, encoder.frames.sizes))
+    sink.write(_tag_frame(stream.frames.first, samples, end - start, rate, stream.frames.sizes))
     sink.seek(end)
 
 
 def _tag_frame(first: bytes, samples: int, total: int, rate: int, sizes: array) -> bytes:
     """The Xing + LAME header frame (LAME's own layout), for ``sizes`` audio frames."""
-    version, _, frame_rate = _header(first)
-    index = _BITRATES[min(version, 2)].index(_TAG_FRAME_KBPS[version])
+    version, _, frame_rate = header(first)
+    index = BITRATES[min(version, 2)].index(_TAG_FRAME_KBPS[version])
     head = bytes([0xFF, first[1], (index << 4) | (first[2] & 0x0C), first[3]])
-    _, size, _ = _header(head)
+    _, size, _ = header(head)
     side = (17 if (first[3] >> 6) == 3 else 32) if version == 1 else (9 if (first[3] >> 6) == 3 else 17)
     nframes = len(sizes)
     frame = bytearray(size)
@@ -213,7 +348,7 @@ def _tag_frame(first: bytes, samples: int, total: int, rate: int, sizes: array) 
             toc[i] = min(255, int(offsets[k] * 256 / total))
     xing = (b"Xing" + (15).to_bytes(4, "big") + nframes.to_bytes(4, "big") + total.to_bytes(4, "big")
             + bytes(toc) + (100 - 10 * VBR_QUALITY).to_bytes(4, "big"))
-    per_frame = _SAMPLES_PER_FRAME[version]
+    per_frame = SAMPLES_PER_FRAME[version]
     padding = max(0, nframes * per_frame - ENCODER_DELAY - samples) if nframes else 0
     lame = bytearray(36)
     lame[:9] = b"LAME3.100"
