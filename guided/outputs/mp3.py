@@ -44,7 +44,9 @@ _TAG_FRAME_KBPS = {1: 128, 2: 64, 3: 64}  # big enough for the 156 bytes of the 
 _STARTING = threading.Lock()
 _NOTHING = contextlib.nullcontext()
 _QUEUED = 96  # blocks rendered ahead of the encoders (0.64 s of audio each; 3 MiB in all)
-_WORKERS = 2  # LAMEs at once: a warm export is mostly LAME, and this is where two cores pay
+# LAMEs at once: a warm export is mostly LAME. At least two: neighbouring segments overlap,
+# so segment k + 1 is given samples before segment k ends, on an encoder of its own.
+_WORKERS = 2
 SEGMENT_SECONDS = 20.0  # each encoder's share of the audio (one more encoder start each)
 _START_BYTES = 2 * 1152  # samples (16 bits) a new encoder starts on, taking its turn
 _PROBING = threading.Lock()
