@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests import scheduling
+from tests import audio_devices, scheduling
 from tests.audio_devices import pulse_servers  # noqa: F401 - the run's PulseAudio servers
 
 REPO = Path(__file__).resolve().parent.parent
@@ -180,6 +180,15 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 
 def pytest_configure(config: pytest.Config) -> None:
     scheduling.nice_the_others(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """On the real-time worker, after its last real-time test: its PulseAudio servers are
+    stopped, so the CPU they take while awake goes to the tests still to run."""
+    if scheduling.realtime_worker_here(item.config) and item.get_closest_marker("audio") \
+            and (nextitem is None or not nextitem.get_closest_marker("audio")):
+        audio_devices.stop_pulse_servers()
 
 
 _PASSED: list[str] = []

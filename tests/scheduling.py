@@ -69,6 +69,14 @@ def make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
     return RealtimeApart(config, log) if workers_apart(config) else None
 
 
+def realtime_worker_here(config: pytest.Config) -> bool:
+    """In a worker: whether this is gw0 of a run that keeps the real-time tests apart (so
+    once it has run a test that is not real-time, its real-time tests are all done)."""
+    given = getattr(config, "workerinput", {})
+    return given.get("workerid") == REALTIME_WORKER and \
+        bool(getattr(config.option, "loadgroup", False)) and int(given.get("workercount", 0)) >= 3
+
+
 def nice_the_others(config: pytest.Config) -> None:
     """In a worker: every worker but gw0 yields the CPU to the real-time tests."""
     given = getattr(config, "workerinput", {})

@@ -126,11 +126,19 @@ def test_the_real_time_tests_run_on_one_worker_one_after_another(tmp_path: Path)
 def test_with_three_workers_the_real_time_tests_have_one_to_themselves(tmp_path: Path) -> None:
     """`make test` on two cores starts three workers (tests/scheduling.py): gw0 runs the
     real-time tests, one after another, and nothing else until they are done; the other
-    workers run everything else at niceness 10, so a player gets the CPU when it asks."""
-    ran = _spread(tmp_path, 3, "@pytest.mark.audio\n@pytest.mark.parametrize('i', range(4))\n"
-                  "def test_plays(i):\n    time.sleep(0.2)\n    _note('audio', i)\n\n"
-                  "@pytest.mark.parametrize('i', range(12))\n"
-                  "def test_other(i):\n    _note('other', i)\n    time.sleep(0.05)\n")
+    workers run everything else at niceness 10, so a player gets the CPU when it asks.
+    After its last real-time test, gw0 stops the run's PulseAudio servers (here a stand-in
+    that notes when it is stopped), before it runs anything else."""
+    rows = _spread(tmp_path, 3, "import tests.audio_devices as devices\n\n"
+                   "class Servers:\n    def stop_all(self):\n        _note('stopped', 0)\n\n"
+                   "@pytest.mark.audio\n@pytest.mark.parametrize('i', range(4))\n"
+                   "def test_plays(i):\n    if not devices._SERVERS:\n"
+                   "        devices._SERVERS.append(Servers())\n"
+                   "    time.sleep(0.2)\n    _note('audio', i)\n\n"
+                   "@pytest.mark.parametrize('i', range(12))\n"
+                   "def test_other(i):\n    _note('other', i)\n    time.sleep(0.05)\n")
+    ran = [row for row in rows if row[0] != "stopped"]
+    stopped = [row for row in rows if row[0] == "stopped"]
     assert len(ran) == 16
     audio = [row for row in ran if row[0] == "audio"]
     base = os.nice(0)  # this test's own (it may itself run on a niced worker)
@@ -140,3 +148,6 @@ def test_with_three_workers_the_real_time_tests_have_one_to_themselves(tmp_path:
     assert {worker for _, _, worker, _, _ in others} >= {"gw1", "gw2"}, ran
     assert all(float(at) > last_audio for _, _, worker, _, at in others if worker == "gw0"), ran
     assert {int(nice) for _, _, worker, nice, _ in others if worker != "gw0"} == {min(base + 10, 19)}, ran
+    assert [row[2] for row in stopped] == ["gw0"], rows
+    assert all(last_audio < float(stopped[0][4]) < float(at)
+               for _, _, worker, _, at in others if worker == "gw0"), rows
