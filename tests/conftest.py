@@ -241,7 +241,8 @@ def _quick_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     real_init = subprocess.Popen.__init__
 
     def popen_init(self: subprocess.Popen, args: object, *more: object, **kwargs: object) -> None:
-        argv = [str(a) for a in ([args] if isinstance(args, (str, bytes)) else args)]
+        argv = [os.fsdecode(a) if isinstance(a, (str, bytes, os.PathLike)) else str(a)
+                for a in ([args] if isinstance(args, (str, bytes)) else args)]
         program = Path(argv[0]).name if argv else ""
         if program in TOOLS:
             raise NeedsAMark(f"this test runs {program}: mark it @pytest.mark.tools")

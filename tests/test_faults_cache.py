@@ -41,8 +41,8 @@ def _only_clip(cache: Path) -> Path:
     return clip
 
 
-def _prime(guided, practice: Path, cache: Path, tmp_path: Path) -> Path:
-    result = guided("export", str(practice), "-o", str(tmp_path / "first.wav"),
+def _prime(run, practice: Path, cache: Path, tmp_path: Path) -> Path:
+    result = run("export", str(practice), "-o", str(tmp_path / "first.wav"),
                     "--cache-dir", str(cache))
     assert result.returncode == 0, result.stderr
     return _only_clip(cache)
@@ -56,26 +56,28 @@ def _as_plain_root(*args: str) -> list[str]:
     return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--", *args]
 
 
-def test_a_fifo_in_place_of_a_clip_neither_hangs_preview_nor_export(guided, practice, cache,
+@pytest.mark.speech
+def test_a_fifo_in_place_of_a_clip_neither_hangs_preview_nor_export(cli, practice, cache,
                                                                     tmp_path):
     # The case: a FIFO in place of a clip hung `preview` and `export`.
-    clip = _prime(guided, practice, cache, tmp_path)
+    clip = _prime(cli, practice, cache, tmp_path)
     clip.unlink()
     os.mkfifo(clip)
-    preview = guided("preview", str(practice), "--cache-dir", str(cache), timeout=30)
+    preview = cli("preview", str(practice), "--cache-dir", str(cache), timeout=30)
     assert preview.returncode == 0, preview.stderr
-    exported = guided("export", str(practice), "-o", str(tmp_path / "again.wav"),
+    exported = cli("export", str(practice), "-o", str(tmp_path / "again.wav"),
                       "--cache-dir", str(cache), timeout=60)
     assert exported.returncode == 0, exported.stderr
     assert stat.S_ISREG(os.lstat(clip).st_mode)  # replaced by a real clip
     assert (tmp_path / "again.wav").stat().st_size == (tmp_path / "first.wav").stat().st_size
 
 
+@pytest.mark.speech
 @pytest.mark.parametrize("intruder", ["folder", "link", "socket"])
-def test_anything_else_in_place_of_a_clip_is_replaced(guided, practice, cache, tmp_path, intruder):
+def test_anything_else_in_place_of_a_clip_is_replaced(cli, practice, cache, tmp_path, intruder):
     import socket
 
-    clip = _prime(guided, practice, cache, tmp_path)
+    clip = _prime(cli, practice, cache, tmp_path)
     clip.unlink()
     outside = tmp_path / "not-a-clip.txt"
     outside.write_text("someone's notes")
@@ -93,7 +95,7 @@ def test_anything_else_in_place_of_a_clip_is_replaced(guided, practice, cache, t
         finally:
             os.chdir(here)
     try:
-        result = guided("export", str(practice), "-o", str(tmp_path / "again.wav"),
+        result = cli("export", str(practice), "-o", str(tmp_path / "again.wav"),
                         "--cache-dir", str(cache), timeout=60)
     finally:
         if held:
@@ -103,14 +105,15 @@ def test_anything_else_in_place_of_a_clip_is_replaced(guided, practice, cache, t
     assert outside.read_text() == "someone's notes"  # a link is never followed
 
 
-def test_a_file_in_place_of_a_fan_out_folder_is_replaced(guided, practice, cache, tmp_path):
-    clip = _prime(guided, practice, cache, tmp_path)
+@pytest.mark.speech
+def test_a_file_in_place_of_a_fan_out_folder_is_replaced(cli, practice, cache, tmp_path):
+    clip = _prime(cli, practice, cache, tmp_path)
     folder = clip.parent
     for p in folder.iterdir():
         p.unlink()
     folder.rmdir()
     folder.write_text("not a folder")
-    result = guided("export", str(practice), "-o", str(tmp_path / "again.wav"),
+    result = cli("export", str(practice), "-o", str(tmp_path / "again.wav"),
                     "--cache-dir", str(cache))
     assert result.returncode == 0, result.stderr
     assert folder.is_dir() and _only_clip(cache).is_file()
@@ -141,7 +144,7 @@ def test_an_unreadable_clip_or_folder_is_one_line_naming_the_folder(guided, prac
     assert not (tmp_path / "again.wav").exists()
 
 
-def test_clear_and_prune_succeed_on_any_content(guided, cache, tmp_path):
+def test_clear_and_prune_succeed_on_any_content(cli, cache, tmp_path):
     outside = tmp_path / "keep.txt"
     outside.write_text("mine")
     (cache / "ab").mkdir(parents=True)
@@ -152,11 +155,11 @@ def test_clear_and_prune_succeed_on_any_content(guided, cache, tmp_path):
     os.mkfifo(cache / "cd")  # a pipe where a fan-out folder would be
     (cache / "ef").symlink_to(tmp_path)  # a link where a fan-out folder would be
     (cache / "notes.txt").write_text("not guided's")
-    info = guided("cache", "info", "--cache-dir", str(cache))
+    info = cli("cache", "info", "--cache-dir", str(cache))
     assert info.returncode == 0, info.stderr
-    pruned = guided("cache", "prune", "--older-than", "30d", "--cache-dir", str(cache), timeout=30)
+    pruned = cli("cache", "prune", "--older-than", "30d", "--cache-dir", str(cache), timeout=30)
     assert pruned.returncode == 0, pruned.stderr
-    cleared = guided("cache", "clear", "-y", "--cache-dir", str(cache), timeout=30)
+    cleared = cli("cache", "clear", "-y", "--cache-dir", str(cache), timeout=30)
     assert cleared.returncode == 0, cleared.stderr
     assert "Deleted 1 clip " in cleared.stdout  # the damaged regular file in a clip's place
     assert not (cache / "ab" / f"{'ab' * 31}00.clip").exists()
@@ -186,17 +189,18 @@ def _unchangeable(folder: Path):
             folder.chmod(0o755)
 
 
-def test_a_read_only_cache_is_one_line(guided, practice, cache, tmp_path):
-    clip = _prime(guided, practice, cache, tmp_path)
+@pytest.mark.speech
+def test_a_read_only_cache_is_one_line(cli, practice, cache, tmp_path):
+    clip = _prime(cli, practice, cache, tmp_path)
     long_ago = time.time() - 40 * 86400
     os.utime(clip, (long_ago, long_ago))
     with _unchangeable(clip.parent):
-        cleared = guided("cache", "clear", "-y", "--cache-dir", str(cache))
+        cleared = cli("cache", "clear", "-y", "--cache-dir", str(cache))
         _one_line(cleared, str(cache), "read-only")
-        pruned = guided("cache", "prune", "--older-than", "30d", "--cache-dir", str(cache))
+        pruned = cli("cache", "prune", "--older-than", "30d", "--cache-dir", str(cache))
         _one_line(pruned, "read-only")
         # and the clips there still serve an export
-        again = guided("export", str(practice), "-o", str(tmp_path / "again.wav"),
+        again = cli("export", str(practice), "-o", str(tmp_path / "again.wav"),
                        "--cache-dir", str(cache))
         assert again.returncode == 0, again.stderr
     assert clip.is_file()

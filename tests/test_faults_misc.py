@@ -37,19 +37,19 @@ def one_line(result, start: str, *parts: str) -> str:
 # --- include paths the system refuses ------------------------------------------------------
 
 
-def test_include_path_with_nul(guided, tmp_path):
+def test_include_path_with_nul(cli, tmp_path):
     write(tmp_path, "s.yaml", T + '  - include: "part\\0.yaml"\n')
-    one_line(guided("check", "s.yaml", cwd=tmp_path), "s.yaml:3:14: error: ", "U+0000 (NUL)")
+    one_line(cli("check", "s.yaml", cwd=tmp_path), "s.yaml:3:14: error: ", "U+0000 (NUL)")
 
 
 @pytest.mark.parametrize("ref", ["a" * 300 + ".yaml", "parts/" + "b" * 256 + "/x.yaml",
                                  "/".join(["c" * 200] * 25) + "/x.yaml"],
                          ids=["name over the limit", "folder name over the limit",
                               "path over the limit"])
-def test_include_path_too_long(guided, tmp_path, ref):
+def test_include_path_too_long(cli, tmp_path, ref):
     (tmp_path / "parts").mkdir()  # so the long name itself is reached
     write(tmp_path, "s.yaml", T + f"  - include: {ref}\n")
-    line = one_line(guided("check", "s.yaml", cwd=tmp_path), "s.yaml:3:14: error: cannot include '")
+    line = one_line(cli("check", "s.yaml", cwd=tmp_path), "s.yaml:3:14: error: cannot include '")
     assert line.endswith("too long"), line
 
 
@@ -179,51 +179,51 @@ def test_disk_full_while_writing_tags(tmp_path, small_disk, fmt):
                                          ("engine: auto\n{voice: x}: 1\n", "2:1"),
                                          ("? {engine: piper}\n: yes\n", "1:3")],
                          ids=["list key", "mapping key", "explicit mapping key"])
-def test_settings_file_with_a_complex_key(guided, tmp_path, isolated_home, text, where):
+def test_settings_file_with_a_complex_key(cli, tmp_path, isolated_home, text, where):
     write(isolated_home, "settings.yaml", text)
     write(tmp_path, "s.yaml", SHORT)
-    result = guided("export", "s.yaml", "-o", "s.wav", cwd=tmp_path)
+    result = cli("export", "s.yaml", "-o", "s.wav", cwd=tmp_path)
     one_line(result, f"{isolated_home / 'settings.yaml'}:{where}: error: a setting's name is a plain word")
     assert not (tmp_path / "s.wav").exists()
 
 
 @pytest.mark.parametrize("command", [["list"], ["play", "s.yaml"], ["new", "mine"],
                                      ["journey", "status"], ["log"]])
-def test_guided_home_pointing_at_a_file(guided, tmp_path, command):
+def test_guided_home_pointing_at_a_file(cli, tmp_path, command):
     home = write(tmp_path, "home-file", "not a folder\n")
     write(tmp_path, "s.yaml", SHORT)
-    result = guided(*command, cwd=tmp_path, env={"GUIDED_HOME": str(home)})
+    result = cli(*command, cwd=tmp_path, env={"GUIDED_HOME": str(home)})
     one_line(result, f"guided: GUIDED_HOME points at {home}, which is not a folder")
     assert home.read_text() == "not a folder\n"
 
 
-def test_guided_home_that_is_a_fifo(guided, tmp_path):
+def test_guided_home_that_is_a_fifo(cli, tmp_path):
     home = tmp_path / "pipe"
     os.mkfifo(home)
-    result = guided("list", cwd=tmp_path, env={"GUIDED_HOME": str(home)}, timeout=30)
+    result = cli("list", cwd=tmp_path, env={"GUIDED_HOME": str(home)}, timeout=30)
     one_line(result, f"guided: GUIDED_HOME points at {home}, which is not a folder")
 
 
 @pytest.mark.parametrize("delay, message", [("1e20", "bad duration '1e20'"),  # one grammar: no exponents
                                             ("2h", "at most 60 minutes"),
                                             ("1e400", "bad duration '1e400'")])
-def test_delay_out_of_range(guided, tmp_path, delay, message):
+def test_delay_out_of_range(cli, tmp_path, delay, message):
     write(tmp_path, "s.yaml", SHORT)
-    one_line(guided("play", "s.yaml", "--delay", delay, cwd=tmp_path), "guided: --delay: ", message)
+    one_line(cli("play", "s.yaml", "--delay", delay, cwd=tmp_path), "guided: --delay: ", message)
 
 
 @pytest.mark.parametrize("state", ['{"current": "six-weeks", "started": []}',
                                    '{"current": ["x"], "started": {}}',
                                    '{"current": "six-weeks", "started": {"six-weeks": 20260101}}',
                                    '[1, 2]', '"just text"'])
-def test_journey_progress_with_wrong_types(guided, isolated_home, state):
+def test_journey_progress_with_wrong_types(cli, isolated_home, state):
     progress = write(isolated_home, "journey-progress.json", state)
     for command in (["status"], ["today"]):
-        one_line(guided("journey", *command), f"guided: cannot read {progress}: it may be damaged")
+        one_line(cli("journey", *command), f"guided: cannot read {progress}: it may be damaged")
     assert progress.read_text() == state  # reading never rewrites it
-    result = guided("journey", "start", "six-weeks")  # starting again writes it anew
+    result = cli("journey", "start", "six-weeks")  # starting again writes it anew
     assert result.returncode == 0, result.stderr
-    assert guided("journey", "status").returncode == 0
+    assert cli("journey", "status").returncode == 0
 
 
 # --- a reader that stops reading ---------------------------------------------------------------

@@ -44,31 +44,33 @@ def hidden_leftovers(folder: Path) -> list[str]:
 # --- 1. only regular files: devices, FIFOs and links ----------------------------------
 
 
-def test_a_device_node_is_refused_and_stays_a_device(guided, tiny):
+def test_a_device_node_is_refused_and_stays_a_device(cli, tiny):
     # The case: run as root, this replaced the system's /dev/null with a file.
-    result = guided("export", str(tiny), "-o", "/dev/null", "--format", "mp3", "--force")
+    result = cli("export", str(tiny), "-o", "/dev/null", "--format", "mp3", "--force")
     one_line_error(result, "/dev/null", "not a regular file")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
-def test_a_fifo_is_refused_without_hanging(guided, tiny, tmp_path):
+def test_a_fifo_is_refused_without_hanging(cli, tiny, tmp_path):
     fifo = tmp_path / "pipe.mp3"
     os.mkfifo(fifo)
-    result = guided("export", str(tiny), "-o", str(fifo), "--force", timeout=30)
+    result = cli("export", str(tiny), "-o", str(fifo), "--force", timeout=30)
     one_line_error(result, "not a regular file")
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
-    said = guided("say", "Hello.", "-o", str(fifo), "--force", timeout=30)
+    said = cli("say", "Hello.", "-o", str(fifo), "--force", timeout=30)
     one_line_error(said)
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-def test_a_symlink_is_followed_and_its_target_replaced(guided, tiny, tmp_path):
+@pytest.mark.speech
+@pytest.mark.tools
+def test_a_symlink_is_followed_and_its_target_replaced(cli, tiny, tmp_path):
     real = tmp_path / "kept" / "real.mp3"
     real.parent.mkdir()
     real.write_bytes(b"old")
     link = tmp_path / "link.mp3"
     link.symlink_to(real)
-    result = guided("export", str(tiny), "-o", str(link), "--force")
+    result = cli("export", str(tiny), "-o", str(link), "--force")
     assert result.returncode == 0, result.stderr
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert ffprobe_format(real) == "mp3"
@@ -78,26 +80,29 @@ def test_a_symlink_is_followed_and_its_target_replaced(guided, tiny, tmp_path):
 # --- 2. the user's own files ----------------------------------------------------------
 
 
-def test_an_existing_file_is_kept_unless_force(guided, tiny, tmp_path):
+@pytest.mark.speech
+@pytest.mark.tools
+def test_an_existing_file_is_kept_unless_force(cli, tiny, tmp_path):
     out = tmp_path / "out.mp3"
     out.write_bytes(b"my own recording")
-    result = guided("export", str(tiny), "-o", str(out))
+    result = cli("export", str(tiny), "-o", str(out))
     one_line_error(result, "already exists", "--force")
     assert out.read_bytes() == b"my own recording"
-    forced = guided("export", str(tiny), "-o", str(out), "--force")
+    forced = cli("export", str(tiny), "-o", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
     assert ffprobe_format(out) == "mp3"
 
 
-def test_the_script_itself_is_never_the_output(guided, tiny):
+def test_the_script_itself_is_never_the_output(cli, tiny):
     # The case: `export same.yaml -o same.yaml --format mp3` turned the script into an MP3.
     before = tiny.read_bytes()
-    result = guided("export", str(tiny), "-o", str(tiny), "--format", "mp3", "--force")
+    result = cli("export", str(tiny), "-o", str(tiny), "--format", "mp3", "--force")
     one_line_error(result, "the practice script")
     assert tiny.read_bytes() == before
 
 
-def test_an_included_script_and_the_vars_file_are_never_outputs(guided, tmp_path):
+@pytest.mark.speech
+def test_an_included_script_and_the_vars_file_are_never_outputs(cli, tmp_path):
     part = tmp_path / "part.yaml"
     part.write_text("title: Part\nsteps:\n  - say: A part.\n")
     main = tmp_path / "main.yaml"
@@ -105,42 +110,42 @@ def test_an_included_script_and_the_vars_file_are_never_outputs(guided, tmp_path
     vars_file = tmp_path / "sam.yaml"
     vars_file.write_text("name: Sam\n")
     kept = {p: p.read_bytes() for p in (part, main, vars_file)}
-    included = guided("export", str(main), "--vars-file", str(vars_file), "-o", str(part),
+    included = cli("export", str(main), "--vars-file", str(vars_file), "-o", str(part),
                       "--format", "ogg", "--force")
     one_line_error(included, "a script it includes")
-    as_vars = guided("export", str(main), "--vars-file", str(vars_file), "-o", str(vars_file),
+    as_vars = cli("export", str(main), "--vars-file", str(vars_file), "-o", str(vars_file),
                      "--format", "wav", "--force")
     one_line_error(as_vars, "the vars file")
-    said = guided("say", "Hi {name}", "--vars-file", str(vars_file), "-o",
+    said = cli("say", "Hi {name}", "--vars-file", str(vars_file), "-o",
                   str(tmp_path / "sam.yaml.wav"), "--force")
     assert said.returncode == 0, said.stderr  # a different name is fine
     assert {p: p.read_bytes() for p in kept} == kept
 
 
-def test_the_session_log_is_never_an_output(guided, isolated_home, tmp_path):
+def test_the_session_log_is_never_an_output(cli, isolated_home, tmp_path):
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as log:
         log.start(SessionStart(script="grounding", title="Grounding"))
     db = isolated_home / "sessions.db"
     # The case: this replaced the session log ("file is not a database" afterwards).
-    result = guided("log", "export", "-o", str(db), "--format", "csv", "--force")
+    result = cli("log", "export", "-o", str(db), "--format", "csv", "--force")
     one_line_error(result, "the session log")
     with SessionLog() as log:
         assert [s.script for s in log.all()] == ["grounding"]
     # a variant: the log reached through a symlink, and the settings file
     link = tmp_path / "log.csv"
     link.symlink_to(db)
-    one_line_error(guided("log", "export", "-o", str(link), "--force"), "the session log")
+    one_line_error(cli("log", "export", "-o", str(link), "--force"), "the session log")
     assert sqlite3.connect(db).execute("SELECT count(*) FROM sessions").fetchone() == (1,)
-    one_line_error(guided("schema", "-o", str(isolated_home / "settings.yaml"), "--force"),
+    one_line_error(cli("schema", "-o", str(isolated_home / "settings.yaml"), "--force"),
                    "your settings")
 
 
-def test_two_outputs_of_one_command_never_share_a_path(guided, tiny, tmp_path):
+def test_two_outputs_of_one_command_never_share_a_path(cli, tiny, tmp_path):
     # The case: `export -o x.vtt --transcript vtt` wrote the transcript over the audio.
     out = tmp_path / "x.vtt"
-    result = guided("export", str(tiny), "-o", str(out), "--format", "mp3", "--transcript", "vtt")
+    result = cli("export", str(tiny), "-o", str(out), "--format", "mp3", "--transcript", "vtt")
     # now refused sooner, by the name: a file called .vtt does not hold MP3 audio
     one_line_error(result, "ends in .vtt but --format is mp3")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "tiny.yaml"]
@@ -157,45 +162,49 @@ def test_two_outputs_claiming_one_path_are_refused(tmp_path):
         guard.check(tmp_path / "sub" / ".." / "x.vtt", "the transcript")
 
 
-def test_output_folders_are_made_like_dash_d(guided, tiny, tmp_path):
+@pytest.mark.speech
+@pytest.mark.tools
+def test_output_folders_are_made_like_dash_d(cli, tiny, tmp_path):
     out = tmp_path / "new" / "folder" / "tiny.mp3"
-    result = guided("export", str(tiny), "-o", str(out), "--transcript", "srt")
+    result = cli("export", str(tiny), "-o", str(out), "--transcript", "srt")
     assert result.returncode == 0, result.stderr
     assert ffprobe_format(out) == "mp3" and out.with_suffix(".srt").is_file()
-    onto_a_file = guided("export", str(tiny), "-o", str(tiny / "x.mp3"))
+    onto_a_file = cli("export", str(tiny), "-o", str(tiny / "x.mp3"))
     one_line_error(onto_a_file, "is a file, not a folder")
 
 
 # --- bundle --force -----------------------------------------------------------------------
 
 
-def test_bundle_force_replaces_only_a_bundle(guided, tiny, tmp_path):
+@pytest.mark.speech
+def test_bundle_force_replaces_only_a_bundle(cli, tiny, tmp_path):
     mine = tmp_path / "Documents"
     mine.mkdir()
     (mine / "thesis.txt").write_text("years of work")
     # The case: `bundle -o FOLDER --force` deleted any folder.
-    result = guided("bundle", str(tiny), "-o", str(mine), "--force")
+    result = cli("bundle", str(tiny), "-o", str(mine), "--force")
     one_line_error(result, "a bundle did not make")
     assert (mine / "thesis.txt").read_text() == "years of work"
     # a variant: the folder you are in
-    here = guided("bundle", str(tiny), "-o", ".", "--force", cwd=mine)
+    here = cli("bundle", str(tiny), "-o", ".", "--force", cwd=mine)
     one_line_error(here, "the folder you are in")
     assert sorted(p.name for p in mine.iterdir()) == ["thesis.txt"]
     # a folder a bundle made is replaced with --force, and only then
     made = tmp_path / "for-sam"
-    assert guided("bundle", str(tiny), "-o", str(made)).returncode == 0
-    one_line_error(guided("bundle", str(tiny), "-o", str(made)), "--force")
-    again = guided("bundle", str(tiny), "-o", str(made), "--force")
+    assert cli("bundle", str(tiny), "-o", str(made)).returncode == 0
+    one_line_error(cli("bundle", str(tiny), "-o", str(made)), "--force")
+    again = cli("bundle", str(tiny), "-o", str(made), "--force")
     assert again.returncode == 0, again.stderr
     assert (made / "index.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
-def test_a_zip_named_with_dots_has_no_parent_entries(guided, tiny, tmp_path):
+@pytest.mark.speech
+def test_a_zip_named_with_dots_has_no_parent_entries(cli, tiny, tmp_path):
     import zipfile
 
     out = tmp_path / "...zip"
-    result = guided("bundle", str(tiny), "-o", str(out))
+    result = cli("bundle", str(tiny), "-o", str(out))
     assert result.returncode == 0, result.stderr
     names = zipfile.ZipFile(out).namelist()
     assert names and not any(".." in Path(n).parts or n.startswith("/") for n in names), names
@@ -204,64 +213,66 @@ def test_a_zip_named_with_dots_has_no_parent_entries(guided, tiny, tmp_path):
 # --- files are what their names say -------------------------------------------------------
 
 
+@pytest.mark.speech
+@pytest.mark.tools
 @pytest.mark.parametrize("ext,format_name", [("mp3", "mp3"), ("ogg", "ogg"), ("flac", "flac"),
                                              ("wav", "wav")])
-def test_say_writes_the_format_its_name_says(guided, tmp_path, ext, format_name):
+def test_say_writes_the_format_its_name_says(cli, tmp_path, ext, format_name):
     out = tmp_path / f"x.{ext}"
-    result = guided("say", "Hello there.", "-o", str(out))
+    result = cli("say", "Hello there.", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert ffprobe_format(out) == format_name
 
 
-def test_say_refuses_a_name_it_cannot_honour(guided, tmp_path):
-    one_line_error(guided("say", "Hello.", "-o", str(tmp_path / "x.txt")), ".mp3")
+def test_say_refuses_a_name_it_cannot_honour(cli, tmp_path):
+    one_line_error(cli("say", "Hello.", "-o", str(tmp_path / "x.txt")), ".mp3")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]
 
 
-def test_log_export_writes_what_its_name_says(guided, isolated_home, tmp_path):
+def test_log_export_writes_what_its_name_says(cli, isolated_home, tmp_path):
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as log:
         log.start(SessionStart(script="grounding", title="Grounding"))
     as_json = tmp_path / "s.json"
-    assert guided("log", "export", "-o", str(as_json)).returncode == 0
+    assert cli("log", "export", "-o", str(as_json)).returncode == 0
     assert json.loads(as_json.read_text())[0]["script"] == "grounding"
     as_csv = tmp_path / "s.csv"
-    assert guided("log", "export", "-o", str(as_csv)).returncode == 0
+    assert cli("log", "export", "-o", str(as_csv)).returncode == 0
     assert next(csv.DictReader(io.StringIO(as_csv.read_text())))["script"] == "grounding"
-    one_line_error(guided("log", "export", "-o", str(tmp_path / "t.csv"), "--format", "json"),
+    one_line_error(cli("log", "export", "-o", str(tmp_path / "t.csv"), "--format", "json"),
                    ".csv", "--format")
-    one_line_error(guided("log", "export", "-o", str(tmp_path / "t.txt")), ".csv or .json")
+    one_line_error(cli("log", "export", "-o", str(tmp_path / "t.txt")), ".csv or .json")
     unknown = tmp_path / "s.data"
-    assert guided("log", "export", "-o", str(unknown), "--format", "json").returncode == 0
+    assert cli("log", "export", "-o", str(unknown), "--format", "json").returncode == 0
     assert json.loads(unknown.read_text())[0]["script"] == "grounding"  # --format wins
-    printed = guided("log", "export", "-o", "-", "--format", "json")
+    printed = cli("log", "export", "-o", "-", "--format", "json")
     assert json.loads(printed.stdout)[0]["script"] == "grounding"
 
 
 @pytest.mark.parametrize("note", ['=HYPERLINK("http://example.invalid","x")',
                                   "+1+1", "-2+3", "@SUM(A1:A2)", "\tcmd", "\r=1+1"])
-def test_csv_cells_are_safe_in_a_spreadsheet(guided, isolated_home, tmp_path, note):
+def test_csv_cells_are_safe_in_a_spreadsheet(cli, isolated_home, tmp_path, note):
     from guided.practice.sessionlog import SessionLog
 
     with SessionLog() as log:
         sid = log.start(SessionStart(script="grounding", title=note))
         log.rate_after(sid, note=note)
     out = tmp_path / "s.csv"
-    assert guided("log", "export", "-o", str(out)).returncode == 0
+    assert cli("log", "export", "-o", str(out)).returncode == 0
     row = next(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8"), newline="")))
     assert row["note"] == "'" + note and row["title"] == "'" + note
     assert row["script"] == "grounding"  # ordinary text is untouched
     # JSON is data, not a spreadsheet: kept exactly
-    printed = guided("log", "export", "--format", "json")
+    printed = cli("log", "export", "--format", "json")
     assert json.loads(printed.stdout)[0]["note"] == note
 
 
-def test_a_hard_link_to_the_script_is_still_the_script(guided, tiny, tmp_path):
+def test_a_hard_link_to_the_script_is_still_the_script(cli, tiny, tmp_path):
     other_name = tmp_path / "other.mp3"
     os.link(tiny, other_name)
     before = tiny.read_bytes()
-    one_line_error(guided("export", str(tiny), "-o", str(other_name), "--force"),
+    one_line_error(cli("export", str(tiny), "-o", str(other_name), "--force"),
                    "the practice script")
     assert tiny.read_bytes() == before
 
@@ -291,11 +302,11 @@ def test_stale_temporary_files_go_and_live_ones_stay(tmp_path):
         live.wait()
 
 
-def test_audio_to_standard_output_says_so_with_or_without_a_format(guided, tiny):
+def test_audio_to_standard_output_says_so_with_or_without_a_format(cli, tiny):
     for args in (("-o", "-"), ("-o", "/dev/stdout"), ("-o", "-", "--format", "wav")):
-        result = guided("export", str(tiny), *args)
+        result = cli("export", str(tiny), *args)
         assert result.returncode == 1 and result.stdout == ""
         assert result.stderr == "guided: the audio cannot go to standard output; give a file name\n"
-    said = guided("say", "Hello.", "-o", "-")
+    said = cli("say", "Hello.", "-o", "-")
     assert said.returncode == 1
     assert said.stderr == "guided: the phrase cannot go to standard output; give a file name\n"
