@@ -21,10 +21,10 @@ steps:
 """
 
 
-def test_five_mistakes_in_one_run(guided, tmp_path: Path):
+def test_five_mistakes_in_one_run(cli, tmp_path: Path):
     path = tmp_path / "sam.yaml"
     path.write_text(FIVE)
-    result = guided("check", "sam.yaml", cwd=tmp_path)
+    result = cli("check", "sam.yaml", cwd=tmp_path)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [
         "sam.yaml:2:7: error: 'rate' (words per minute) must be 80..300, got 400",
@@ -37,12 +37,12 @@ def test_five_mistakes_in_one_run(guided, tmp_path: Path):
     ]
 
 
-def test_mistakes_in_an_included_part_come_after_the_scripts_own(guided, tmp_path: Path):
+def test_mistakes_in_an_included_part_come_after_the_scripts_own(cli, tmp_path: Path):
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "opening.yaml").write_text("title: Opening\nsteps:\n  - bel\n")
     (tmp_path / "sam.yaml").write_text(
         "title: Sam\nsteps:\n  - include: parts/opening.yaml\n  - pause: soon\n")
-    result = guided("check", "sam.yaml", cwd=tmp_path)
+    result = cli("check", "sam.yaml", cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0].startswith("sam.yaml:4:12: error: 'pause': bad duration 'soon'")
@@ -50,10 +50,10 @@ def test_mistakes_in_an_included_part_come_after_the_scripts_own(guided, tmp_pat
     assert len(lines) == 2
 
 
-def test_at_most_twenty_then_how_many_more(guided, tmp_path: Path):
+def test_at_most_twenty_then_how_many_more(cli, tmp_path: Path):
     steps = "".join(f"  - pasue: {n}s\n" for n in range(25))
     (tmp_path / "many.yaml").write_text("title: Many\nsteps:\n" + steps)
-    result = guided("check", "many.yaml", cwd=tmp_path)
+    result = cli("check", "many.yaml", cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 21
@@ -61,18 +61,18 @@ def test_at_most_twenty_then_how_many_more(guided, tmp_path: Path):
     assert lines[20] == "many.yaml: and 5 more; fix these first, then check again"
 
 
-def test_play_names_the_first_mistake_and_how_many_more(guided, tmp_path: Path):
+def test_play_names_the_first_mistake_and_how_many_more(cli, tmp_path: Path):
     (tmp_path / "sam.yaml").write_text(FIVE)
-    result = guided("play", "sam.yaml", cwd=tmp_path)
+    result = cli("play", "sam.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "sam.yaml:2:7: error: 'rate' (words per minute) must be 80..300, got 400 "
         "(and 4 more mistakes: `guided check` lists them all)")
 
 
-def test_a_misspelt_title_or_steps_key_is_one_mistake_not_two(guided, tmp_path: Path):
+def test_a_misspelt_title_or_steps_key_is_one_mistake_not_two(cli, tmp_path: Path):
     (tmp_path / "t.yaml").write_text("tilte: T\nstpes:\n  - bell\n")
-    result = guided("check", "t.yaml", cwd=tmp_path)
+    result = cli("check", "t.yaml", cwd=tmp_path)
     assert result.stderr.splitlines() == [
         "t.yaml:1:1: error: unknown key 'tilte' (did you mean 'title'?)",
         "t.yaml:2:1: error: unknown key 'stpes' (did you mean 'steps'?)",
@@ -92,12 +92,12 @@ steps:
 """
 
 
-def test_every_mistake_inside_one_step_is_listed(guided, tmp_path: Path):
+def test_every_mistake_inside_one_step_is_listed(cli, tmp_path: Path):
     """Within one step, too: each bad option of a `breathe`, and a stray key beside a step
     as well as a mistake in its value. Options written beside `breathe` (an indentation
     slip) are still read as meant."""
     (tmp_path / "slips.yaml").write_text(SLIPS_IN_ONE_STEP)
-    result = guided("check", "slips.yaml", cwd=tmp_path)
+    result = cli("check", "slips.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "slips.yaml:3:19: error: breathe 'in' must be longer than 0 seconds",
@@ -111,11 +111,11 @@ def test_every_mistake_inside_one_step_is_listed(guided, tmp_path: Path):
     ]
 
 
-def test_a_slip_in_one_step_does_not_hide_the_timing_of_the_others(guided, tmp_path: Path):
+def test_a_slip_in_one_step_does_not_hide_the_timing_of_the_others(cli, tmp_path: Path):
     (tmp_path / "t.yaml").write_text(
         "title: T\nsteps:\n  - pasue: 5s\n  - say: Hello.\n"
         "  - breathe: {in: 1, out: 1, cycles: 2, cue: voice}\n")
-    result = guided("check", "t.yaml", cwd=tmp_path)
+    result = cli("check", "t.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "t.yaml:3:5: error: unknown step 'pasue' (did you mean 'pause'?)",

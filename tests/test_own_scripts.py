@@ -19,8 +19,8 @@ def run_in_terminal(args: list[str], answer: str, prompt: bytes = b"[y/N]") -> t
     return answer_on_terminal(args, answer, prompt.decode(), timeout=60)
 
 
-def test_new_refuses_the_name_of_a_built_in(guided, isolated_home):
-    result = guided("new", "grounding")
+def test_new_refuses_the_name_of_a_built_in(cli, isolated_home):
+    result = cli("new", "grounding")
     assert result.returncode == 1
     assert "built-in practice" in result.stderr
     assert "guided new my-grounding" in result.stderr and "--force" in result.stderr
@@ -28,20 +28,20 @@ def test_new_refuses_the_name_of_a_built_in(guided, isolated_home):
     assert not (isolated_home / "scripts" / "grounding.yaml").exists()
     assert library.find_script("grounding") == library.builtin_path("grounding")  # still plays
     # the suggestion works as written
-    suggested = guided("new", "my-grounding", "--from", "grounding")
+    suggested = cli("new", "my-grounding", "--from", "grounding")
     assert suggested.returncode == 0, suggested.stderr
 
 
-def test_new_force_hides_the_built_in_and_list_marks_it(guided, isolated_home):
-    made = guided("new", "grounding", "--force")
+def test_new_force_hides_the_built_in_and_list_marks_it(cli, isolated_home):
+    made = cli("new", "grounding", "--force")
     assert made.returncode == 0, made.stderr
     assert "hides the built-in 'grounding'" in made.stdout
     assert "guided remove grounding" in made.stdout
-    listing = guided("list")
+    listing = cli("list")
     row = next(line for line in listing.stdout.splitlines() if line.startswith("grounding "))
     assert row.rstrip().endswith("user, hides the built-in")
     assert "`guided remove NAME`" in listing.stdout
-    items = {item["name"]: item for item in json.loads(guided("list", "--json").stdout)}
+    items = {item["name"]: item for item in json.loads(cli("list", "--json").stdout)}
     assert items["grounding"]["source"] == "user"
     assert Path(items["grounding"]["hides"]).name == "grounding.yaml"
     assert "hides" not in items["box-breathing"]
@@ -68,53 +68,53 @@ def test_remove_asks_on_a_terminal_and_moves_to_the_trash(guided, isolated_home)
     assert own.read_text().endswith("# my notes for Sam\n")
 
 
-def test_remove_without_a_terminal_needs_yes_and_never_touches_built_ins(guided, isolated_home):
-    assert guided("new", "sam").returncode == 0
-    asked = guided("remove", "sam")
+def test_remove_without_a_terminal_needs_yes_and_never_touches_built_ins(cli, isolated_home):
+    assert cli("new", "sam").returncode == 0
+    asked = cli("remove", "sam")
     assert asked.returncode == 1 and "--yes" in asked.stderr
     assert (isolated_home / "scripts" / "sam.yaml").exists()
-    builtin = guided("remove", "grounding", "--yes")
+    builtin = cli("remove", "grounding", "--yes")
     assert builtin.returncode == 1 and "built-in practice" in builtin.stderr
-    typo = guided("remove", "sma", "--yes")
+    typo = cli("remove", "sma", "--yes")
     assert typo.returncode == 1 and "did you mean 'sam'" in typo.stderr
-    done = guided("remove", "sam", "--yes")
+    done = cli("remove", "sam", "--yes")
     assert done.returncode == 0 and "Moved 'sam' to the trash" in done.stdout
-    assert guided("remove", "sam", "--yes").returncode == 1  # gone, but not lost:
+    assert cli("remove", "sam", "--yes").returncode == 1  # gone, but not lost:
     assert len(list((isolated_home / "trash").rglob("sam.yaml"))) == 1
 
 
-def test_edit_a_path_advises_a_command_that_works(guided, tmp_path):
+def test_edit_a_path_advises_a_command_that_works(cli, tmp_path):
     script = tmp_path / "sam.yaml"
     script.write_text("title: Sam\nsteps:\n  - say: Hello, friend.\n")
     breaker = tmp_path / "breaker.sh"
     breaker.write_text('#!/bin/sh\nprintf "  - pasue: 5s\\n" >> "$1"\n')
     breaker.chmod(0o755)
-    result = guided("edit", "sam.yaml", env={"VISUAL": str(breaker)}, cwd=tmp_path)
+    result = cli("edit", "sam.yaml", env={"VISUAL": str(breaker)}, cwd=tmp_path)
     assert result.returncode == 1
     assert "sam.yaml:4:5: error: unknown step 'pasue'" in result.stderr
     assert "then run `guided edit sam.yaml` again" in result.stderr
     fixer = tmp_path / "fixer.sh"
     fixer.write_text('#!/bin/sh\nsed -i s/pasue/pause/ "$1"\n')
     fixer.chmod(0o755)
-    again = guided("edit", "sam.yaml", env={"VISUAL": str(fixer)}, cwd=tmp_path)
+    again = cli("edit", "sam.yaml", env={"VISUAL": str(fixer)}, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "Check: all good" in again.stdout
 
 
-def test_edit_own_script_by_name_advises_the_name(guided, isolated_home, tmp_path):
-    assert guided("new", "sam").returncode == 0
+def test_edit_own_script_by_name_advises_the_name(cli, isolated_home, tmp_path):
+    assert cli("new", "sam").returncode == 0
     breaker = tmp_path / "breaker.sh"
     breaker.write_text('#!/bin/sh\nprintf "\\tbad\\n" >> "$1"\n')
     breaker.chmod(0o755)
-    result = guided("edit", "sam", env={"EDITOR": str(breaker), "VISUAL": ""})
+    result = cli("edit", "sam", env={"EDITOR": str(breaker), "VISUAL": ""})
     assert result.returncode == 1
     assert "then run `guided edit sam` again" in result.stderr
 
 
-def test_edit_falls_back_to_nano_never_sensible_editor(guided, isolated_home, tmp_path):
+def test_edit_falls_back_to_nano_never_sensible_editor(cli, isolated_home, tmp_path):
     """With neither $VISUAL nor $EDITOR, nano is used (Debian's sensible-editor may stop
     to ask which editor to use)."""
-    assert guided("new", "sam").returncode == 0
+    assert cli("new", "sam").returncode == 0
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for name in ("sensible-editor", "nano", "vi"):
@@ -122,11 +122,11 @@ def test_edit_falls_back_to_nano_never_sensible_editor(guided, isolated_home, tm
         fake.write_text(f'#!/bin/sh\necho {name} >> "{tmp_path}/used"\n')
         fake.chmod(0o755)
     env = {"VISUAL": "", "EDITOR": "", "PATH": f"{bin_dir}:{os.environ['PATH']}"}
-    result = guided("edit", "sam", env=env)
+    result = cli("edit", "sam", env=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "used").read_text().split() == ["nano"]
     (bin_dir / "nano").unlink()
-    assert guided("edit", "sam", env=env).returncode == 0
+    assert cli("edit", "sam", env=env).returncode == 0
     assert (tmp_path / "used").read_text().split() == ["nano", "vi"]
 
 

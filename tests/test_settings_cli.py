@@ -70,23 +70,23 @@ def test_set_keeps_the_file_hand_editable(isolated_home: Path, voices_here):
     (("set", "ratings", "maybe"), "ratings should be on or off"),
     (("unset", "devise"), "(did you mean 'device'?)"),
 ])
-def test_mistakes_are_one_line_and_leave_the_file_alone(guided, isolated_home: Path, args, expected):
+def test_mistakes_are_one_line_and_leave_the_file_alone(cli, isolated_home: Path, args, expected):
     path = isolated_home / "settings.yaml"
     path.write_text("rate: 120\n")
-    result = guided("settings", *args)
+    result = cli("settings", *args)
     assert result.returncode == 1
     assert expected in result.stderr and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
     assert path.read_text() == "rate: 120\n"
 
 
-def test_a_hand_written_mistake_points_at_its_line(guided, isolated_home: Path):
+def test_a_hand_written_mistake_points_at_its_line(cli, isolated_home: Path):
     (isolated_home / "settings.yaml").write_text("rate: 120\nratngs: off\n")
-    result = guided("settings")
+    result = cli("settings")
     assert result.returncode == 1
     assert "settings.yaml:2:1: error: unknown setting 'ratngs' (did you mean 'ratings'?)" in result.stderr
     (isolated_home / "settings.yaml").write_text("pace: 12\n")
-    result = guided("play", "grounding", "--no-prompt")
+    result = cli("play", "grounding", "--no-prompt")
     assert result.returncode == 1 and "settings.yaml:1:7: error: pace should be a number" in result.stderr
 
 

@@ -22,20 +22,20 @@ def sam(tmp_path: Path) -> Path:
     return path
 
 
-def test_check_points_out_a_mistyped_var(guided, sam):
-    result = guided("check", str(sam), "--var", "nmae=Sam")
+def test_check_points_out_a_mistyped_var(cli, sam):
+    result = cli("check", str(sam), "--var", "nmae=Sam")
     assert result.returncode == 1
     assert result.stderr.startswith("--var nmae=Sam: error: 'A Place of Your Own' has no variable "
                                     "'nmae' (did you mean 'name'?); the variables are: name, place")
     assert ": ok" not in result.stdout
-    assert guided("check", str(sam), "--var", "name=Sam").returncode == 0
+    assert cli("check", str(sam), "--var", "name=Sam").returncode == 0
 
 
-def test_check_points_at_a_mistyped_name_in_a_vars_file(guided, sam, tmp_path):
+def test_check_points_at_a_mistyped_name_in_a_vars_file(cli, sam, tmp_path):
     sam.write_text(sam.read_text().replace("  place: a place where you feel at ease\n", "  place:\n"))
     values = tmp_path / "sam-values.yaml"
     values.write_text("variables:\n  name: Sam\n  plce: the beach at dawn\n")
-    result = guided("check", str(sam), "--vars-file", str(values))
+    result = cli("check", str(sam), "--vars-file", str(values))
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0].startswith(f"{values}:3:3: error: 'A Place of Your Own' has no variable 'plce' "
@@ -76,11 +76,11 @@ def test_a_mistyped_var_for_a_placeholder_is_named_as_the_slip(cli, tmp_path):
 
 @pytest.mark.parametrize("command", [["export", "-o", "out.mp3"], ["preview"], ["play"],
                                      ["bundle", "-o", "bundle"]])
-def test_a_mistyped_var_stops_before_anything_is_spoken(guided, sam, tmp_path, command):
+def test_a_mistyped_var_stops_before_anything_is_spoken(cli, sam, tmp_path, command):
     cache = tmp_path / "cache"
     name, *rest = command
-    result = guided(name, str(sam), *rest, "--var", "nmae=Sam", cwd=tmp_path,
-                    env={"GUIDED_CACHE_DIR": str(cache)})
+    result = cli(name, str(sam), *rest, "--var", "nmae=Sam", cwd=tmp_path,
+                 env={"GUIDED_CACHE_DIR": str(cache)})
     assert result.returncode == 1, result.stdout
     assert "has no variable 'nmae' (did you mean 'name'?)" in result.stderr
     assert "Traceback" not in result.stderr
@@ -99,33 +99,33 @@ weeks:
 """
 
 
-def test_journey_check_fills_every_practice_with_the_values(guided, sam, tmp_path):
+def test_journey_check_fills_every_practice_with_the_values(cli, sam, tmp_path):
     sam.write_text(sam.read_text().replace("  place: a place where you feel at ease\n", "  place:\n"))
     journey = tmp_path / "fortnight.yaml"
     journey.write_text(JOURNEY)
-    bare = guided("journey", "check", str(journey))
+    bare = cli("journey", "check", str(journey))
     assert bare.returncode == 1
     assert f"{sam}:9:5: error: variable 'place' has no value" in bare.stderr
     assert "to fix before \"Sam's fortnight\"" in bare.stderr or "to fix before 'Sam's fortnight'" in bare.stderr
 
     values = tmp_path / "values.yaml"
     values.write_text("name: Sam\nplce: the beach\n")
-    typo = guided("journey", "check", str(journey), "--vars-file", str(values))
+    typo = cli("journey", "check", str(journey), "--vars-file", str(values))
     assert typo.returncode == 1
     assert f"{values}:2:1: error: none of these practices has a variable 'plce' (did you mean 'place'?)" \
         in typo.stderr
 
     values.write_text("name: Sam\nplace: the beach\n")
-    good = guided("journey", "check", str(journey), "--vars-file", str(values))
+    good = cli("journey", "check", str(journey), "--vars-file", str(values))
     assert good.returncode == 0, good.stderr
     assert "All good" in good.stdout
-    assert guided("journey", "check", str(journey), "--var", "place=the beach").returncode == 0
+    assert cli("journey", "check", str(journey), "--var", "place=the beach").returncode == 0
 
 
-def test_check_star_yaml_checks_a_journey_as_a_journey(guided, sam, tmp_path):
+def test_check_star_yaml_checks_a_journey_as_a_journey(cli, sam, tmp_path):
     (tmp_path / "fortnight.yaml").write_text(JOURNEY)
     (tmp_path / "sam-values.yaml").write_text("name: Sam\n")
-    result = guided("check", "fortnight.yaml", "sam.yaml", "sam-values.yaml", cwd=tmp_path)
+    result = cli("check", "fortnight.yaml", "sam.yaml", "sam-values.yaml", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "unknown key 'weeks'" not in result.stderr
     assert ("fortnight.yaml: ok — a journey, 'Sam's fortnight': 1 week, 2 days, every practice "
@@ -134,7 +134,7 @@ def test_check_star_yaml_checks_a_journey_as_a_journey(guided, sam, tmp_path):
             "--vars-file sam-values.yaml") in result.stderr
 
     sam.write_text(sam.read_text().replace("  place: a place where you feel at ease\n", "  place:\n"))
-    broken = guided("check", "fortnight.yaml", cwd=tmp_path)
+    broken = cli("check", "fortnight.yaml", cwd=tmp_path)
     assert broken.returncode == 1
     assert broken.stderr.splitlines() == [
         "sam.yaml:9:5: error: variable 'place' has no value: add it under 'variables:' or pass --var place=...",
@@ -142,29 +142,29 @@ def test_check_star_yaml_checks_a_journey_as_a_journey(guided, sam, tmp_path):
     ]
 
 
-def test_a_clients_values_for_other_practices_are_fine(guided, tmp_path):
+def test_a_clients_values_for_other_practices_are_fine(cli, tmp_path):
     """One client's variables file serves many practices: only a near miss is a mistake."""
     values = tmp_path / "sam-values.yaml"
     values.write_text("name: Sam\nplace: the beach\nsafe_person: Grandma\n")
-    result = guided("check", "grounding", "--vars-file", str(values))
+    result = cli("check", "grounding", "--vars-file", str(values))
     assert result.returncode == 0, result.stderr
-    typed = guided("check", "grounding", "--var", "place=the beach")  # typed for this command
+    typed = cli("check", "grounding", "--var", "place=the beach")  # typed for this command
     assert typed.returncode == 1 and "'Grounding' has no variable 'place'" in typed.stderr
 
 
-def test_say_points_out_a_mistyped_var_before_speaking(guided, tmp_path):
+def test_say_points_out_a_mistyped_var_before_speaking(cli, tmp_path):
     out = tmp_path / "welcome.wav"
-    result = guided("say", "Welcome, {name}.", "--var", "nmae=Sam", "-o", str(out))
+    result = cli("say", "Welcome, {name}.", "--var", "nmae=Sam", "-o", str(out))
     assert result.returncode == 1
     assert "--var nmae=Sam: error: 'the phrase' has no variable 'nmae' (did you mean 'name'?)" in result.stderr
     assert not out.exists()
 
 
-def test_journey_today_play_points_out_a_mistyped_var_first(guided, sam, tmp_path):
+def test_journey_today_play_points_out_a_mistyped_var_first(cli, sam, tmp_path):
     journey = tmp_path / "fortnight.yaml"
     journey.write_text(JOURNEY)
-    assert guided("journey", "start", str(journey)).returncode == 0
-    result = guided("journey", "today", "--play", "--no-prompt", "--day", "2", "--var", "nmae=Sam")
+    assert cli("journey", "start", str(journey)).returncode == 0
+    result = cli("journey", "today", "--play", "--no-prompt", "--day", "2", "--var", "nmae=Sam")
     assert result.returncode == 1, result.stdout
     assert "none of these practices has a variable 'nmae' (did you mean 'name'?)" in result.stderr
     assert "Traceback" not in result.stderr

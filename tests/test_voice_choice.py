@@ -101,9 +101,9 @@ def test_default_is_hibari_heart_and_a_script_may_name_its_voice(tmp_path: Path)
         speech_settings(named, voice=VoiceChoice(voice="nobody"))
 
 
-def test_an_empty_voice_key_is_a_located_error(guided, tmp_path: Path) -> None:
+def test_an_empty_voice_key_is_a_located_error(cli, tmp_path: Path) -> None:
     path = _script(tmp_path, "empty", "voice: ''\n")
-    result = guided("check", str(path))
+    result = cli("check", str(path))
     assert result.returncode == 1
     assert f"{path}:2:8:" in result.stdout + result.stderr
     assert "'voice' is empty" in result.stdout + result.stderr
