@@ -190,11 +190,11 @@ def scripts(isolated_home: Path) -> Path:
     return folder
 
 
-def test_bundle_folder_has_audio_captions_page_and_note(guided, scripts, tmp_path):
+def test_bundle_folder_has_audio_captions_page_and_note(cli, scripts, tmp_path):
     vars_file = tmp_path / "sam.yaml"
     vars_file.write_text("name: Sam\n")
     out = tmp_path / "Sam's practices"
-    result = guided("bundle", "feet", "breath", "--vars-file", str(vars_file), "-o", str(out))
+    result = cli("bundle", "feet", "breath", "--vars-file", str(vars_file), "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
         ".guided-bundle", "README.txt", "audio/01-feet.mp3", "audio/02-breath.mp3",
@@ -222,39 +222,39 @@ def test_bundle_folder_has_audio_captions_page_and_note(guided, scripts, tmp_pat
     assert 9 < float(ffprobe.stdout) < 20
 
 
-def test_bundle_refuses_to_overwrite_without_force(guided, scripts, tmp_path):
+def test_bundle_refuses_to_overwrite_without_force(cli, scripts, tmp_path):
     out = tmp_path / "bundle"
-    assert guided("bundle", "breath", "-o", str(out)).returncode == 0
+    assert cli("bundle", "breath", "-o", str(out)).returncode == 0
     (out / "index.html").write_text("an earlier page")
-    result = guided("bundle", "breath", "-o", str(out))
+    result = cli("bundle", "breath", "-o", str(out))
     assert result.returncode == 1 and "--force" in result.stderr
     assert (out / "index.html").read_text() == "an earlier page"
-    forced = guided("bundle", "breath", "-o", str(out), "--force")
+    forced = cli("bundle", "breath", "-o", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
     assert "an earlier page" not in (out / "index.html").read_text()
     # a folder no bundle made is never replaced, even with --force
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "keep.txt").write_text("mine")
-    refused = guided("bundle", "breath", "-o", str(mine), "--force")
+    refused = cli("bundle", "breath", "-o", str(mine), "--force")
     assert refused.returncode == 1 and "a bundle did not make" in refused.stderr
     assert (mine / "keep.txt").read_text() == "mine"
 
 
-def test_a_failed_bundle_leaves_nothing_behind(guided, scripts, tmp_path):
+def test_a_failed_bundle_leaves_nothing_behind(cli, scripts, tmp_path):
     (scripts / "broken.yaml").write_text("title: Broken\nsteps:\n  - say: Hi {who}.\n")
     out = tmp_path / "bundle.zip"
-    result = guided("bundle", "breath", "broken", "-o", str(out))
+    result = cli("bundle", "breath", "broken", "-o", str(out))
     assert result.returncode == 1
     assert "broken.yaml:3:5: error: variable 'who' has no value" in result.stderr
     assert list(tmp_path.iterdir()) == [tmp_path / "home"]
 
 
-def test_bundle_zip_of_a_journey_unpacks_to_one_folder(guided, scripts, isolated_home, tmp_path):
+def test_bundle_zip_of_a_journey_unpacks_to_one_folder(cli, scripts, isolated_home, tmp_path):
     (isolated_home / "journeys").mkdir()
     (isolated_home / "journeys" / "two-days.yaml").write_text(JOURNEY)
     out = tmp_path / "sam.zip"
-    result = guided("bundle", "two-days", "-o", str(out))
+    result = cli("bundle", "two-days", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "the journey 'Two Days'" in result.stdout
     with zipfile.ZipFile(out) as archive:
@@ -268,8 +268,8 @@ def test_bundle_zip_of_a_journey_unpacks_to_one_folder(guided, scripts, isolated
     assert "What did your feet feel like?" in readme
 
 
-def test_unknown_name_is_a_gentle_error(guided, tmp_path):
-    result = guided("bundle", "no-such-thing", "-o", str(tmp_path / "b"))
+def test_unknown_name_is_a_gentle_error(cli, tmp_path):
+    result = cli("bundle", "no-such-thing", "-o", str(tmp_path / "b"))
     assert result.returncode == 1
     assert "no practice or journey called 'no-such-thing'" in result.stderr
 

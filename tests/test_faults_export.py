@@ -174,13 +174,15 @@ def _tables(path: Path) -> tuple[list[str], dict[str, list[str]]]:
     return walk(top), {k: list(v.child_element_ids) for k, v in tocs.items()}
 
 
+@pytest.mark.speech
+@pytest.mark.tools
 @pytest.mark.parametrize("fmt", ["mp3", "wav"])
-def test_more_than_255_sections_export_with_nested_tables(guided, tmp_path, fmt):
+def test_more_than_255_sections_export_with_nested_tables(cli, tmp_path, fmt):
     # The case: 256 or more sections ended in "bytes must be in range(0, 256)".
     script = tmp_path / "many.yaml"
     script.write_text(MANY_SECTIONS)
     out = tmp_path / f"many.{fmt}"
-    result = guided("export", str(script), "-o", str(out))
+    result = cli("export", str(script), "-o", str(out))
     assert result.returncode == 0, result.stderr
     ordered, tables = _tables(out)
     assert ordered == [f"chp{i}" for i in range(SECTIONS)]  # every chapter, in order
@@ -192,16 +194,18 @@ def test_more_than_255_sections_export_with_nested_tables(guided, tmp_path, fmt)
         assert [c["tags"]["title"] for c in chapters[:4]] == ["Round", "Rest", "Again", "Round"]
 
 
-def test_more_than_255_sections_in_a_bundle_and_vorbis(guided, tmp_path):
+@pytest.mark.speech
+@pytest.mark.tools
+def test_more_than_255_sections_in_a_bundle_and_vorbis(cli, tmp_path):
     script = tmp_path / "many.yaml"
     script.write_text(MANY_SECTIONS)
     out = tmp_path / "bundle"
-    result = guided("bundle", str(script), "-o", str(out))
+    result = cli("bundle", str(script), "-o", str(out))
     assert result.returncode == 0, result.stderr
     (mp3,) = (out / "audio").iterdir()
     assert len(_chapters(mp3)) == SECTIONS
     ogg = tmp_path / "many.ogg"
-    assert guided("export", str(script), "-o", str(ogg)).returncode == 0
+    assert cli("export", str(script), "-o", str(ogg)).returncode == 0
     assert len(_chapters(ogg)) == SECTIONS
 
 

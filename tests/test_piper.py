@@ -139,8 +139,8 @@ def test_version_names_every_model_and_changes_with_it(voices_dir: Path) -> None
     assert any(key.startswith(str(find_voices()[0].model.resolve())) for key in store)
 
 
-def test_voices_folder_shows_in_guided_voices(guided, voices_dir: Path) -> None:
-    result = guided("voices", "--engine", "piper", "--json")
+def test_voices_folder_shows_in_guided_voices(cli, voices_dir: Path) -> None:
+    result = cli("voices", "--engine", "piper", "--json")
     assert result.returncode == 0, result.stderr
     listed = {v["id"]: v for v in json.loads(result.stdout)}
     assert set(listed) == {DEFAULT_VOICE, "en_US-calm-medium"}
@@ -159,15 +159,15 @@ def _wav(path: Path) -> tuple[int, int]:
         return w.getframerate(), w.getnframes()
 
 
-def test_voice_joe_picks_piper_without_engine(guided, tmp_path: Path, use_auto: None) -> None:
+def test_voice_joe_picks_piper_without_engine(cli, tmp_path: Path, use_auto: None) -> None:
     out = tmp_path / "phrase.wav"
-    result = guided("say", PHRASE, "--voice", "joe", "-o", str(out))
+    result = cli("say", PHRASE, "--voice", "joe", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # not a terminal: nothing announced
     rate, frames = _wav(out)
     assert rate == SAMPLE_RATE and frames > SAMPLE_RATE // 2
     again = tmp_path / "again.wav"
-    assert guided("say", PHRASE, "--engine", "piper", "-o", str(again)).returncode == 0
+    assert cli("say", PHRASE, "--engine", "piper", "-o", str(again)).returncode == 0
     assert again.read_bytes() == out.read_bytes()
 
 
@@ -202,16 +202,16 @@ def test_without_the_extra_piper_voices_are_a_calm_line(guided, tmp_path: Path,
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_settings_choose_the_voice(guided, isolated_home: Path, tmp_path: Path,
+def test_settings_choose_the_voice(cli, isolated_home: Path, tmp_path: Path,
                                    use_auto: None) -> None:
     by_flag, by_file, by_env = (tmp_path / f"{n}.wav" for n in ("flag", "file", "env"))
-    assert guided("say", PHRASE, "--voice", "joe", "-o", str(by_flag)).returncode == 0
+    assert cli("say", PHRASE, "--voice", "joe", "-o", str(by_flag)).returncode == 0
     (isolated_home / "settings.yaml").write_text("voice: joe\n")  # a voice names its engine
-    result = guided("say", PHRASE, "-o", str(by_file))
+    result = cli("say", PHRASE, "-o", str(by_file))
     assert result.returncode == 0, result.stderr
     assert by_file.read_bytes() == by_flag.read_bytes()
     # GUIDED_ENGINE (the same as --engine) wins over the file: espeak-ng's own voice.
-    result = guided("say", PHRASE, "-o", str(by_env), env={"GUIDED_ENGINE": "pyttsx3"})
+    result = cli("say", PHRASE, "-o", str(by_env), env={"GUIDED_ENGINE": "pyttsx3"})
     assert result.returncode == 0, result.stderr
     assert by_env.read_bytes() != by_flag.read_bytes()
 
@@ -235,10 +235,10 @@ def test_settings_errors_point_at_the_line(isolated_home: Path) -> None:
         assert expected in str(caught.value) and str(path) in str(caught.value)
 
 
-def test_bad_settings_reach_the_user_as_one_line(guided, isolated_home: Path,
+def test_bad_settings_reach_the_user_as_one_line(cli, isolated_home: Path,
                                                  use_auto: None) -> None:
     (isolated_home / "settings.yaml").write_text("engine: loud\n")
-    result = guided("say", PHRASE, "-o", "x.wav", cwd=isolated_home)
+    result = cli("say", PHRASE, "-o", "x.wav", cwd=isolated_home)
     assert result.returncode == 1
     assert "settings.yaml:1:9: error: engine should be one of" in result.stderr
     assert "Traceback" not in result.stderr
