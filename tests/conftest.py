@@ -302,6 +302,8 @@ def cli(monkeypatch: pytest.MonkeyPatch):
                 os.environ.clear()  # an option that set a variable must not leak to the next call
                 os.environ.update(saved_env)
                 use(saved_runtime)  # and what the command line read from it
+                sys.stdout.flush()  # what was printed and not yet flushed (a process's exit
+                sys.stderr.flush()  # would flush it)
             out, err = streams[0].getvalue(), streams[1].getvalue()
         return CliResult(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
 

@@ -139,20 +139,20 @@ def test_the_loader_refuses_a_language_that_is_not_a_tag(cli, tmp_path):
         assert cli("check", str(path)).returncode == 1, bad
 
 
-def test_a_deeply_nested_yaml_gives_bundle_the_same_line_as_check(guided, tmp_path):
+def test_a_deeply_nested_yaml_gives_bundle_the_same_line_as_check(cli, tmp_path):
     # from the structure issue: bundle read YAML with yaml.compose directly, skipping the guard
     deep = tmp_path / "deep.yaml"
     deep.write_text("title: Deep\nsteps: " + "[" * 5000 + "]" * 5000 + "\n")
-    checked = guided("check", str(deep))
-    bundled = guided("bundle", str(deep), "-o", str(tmp_path / "out"))
+    checked = cli("check", str(deep))
+    bundled = cli("bundle", str(deep), "-o", str(tmp_path / "out"))
     assert checked.returncode == 1 and bundled.returncode == 1
     line = checked.stderr.strip().splitlines()[-1]  # one format for a place in a file
     assert "nested" in line and ": error: " in line and bundled.stderr == line + "\n"
     # a variant: deep block nesting (no brackets)
     block = tmp_path / "block.yaml"
     block.write_text("title: Deep\nsteps:\n" + "".join("  " * i + "-\n" for i in range(1, 3000)))
-    checked = guided("check", str(block))
-    bundled = guided("bundle", str(block), "-o", str(tmp_path / "out2"))
+    checked = cli("check", str(block))
+    bundled = cli("bundle", str(block), "-o", str(tmp_path / "out2"))
     assert checked.returncode == 1 and bundled.returncode == 1, bundled.stderr
     assert "Traceback" not in bundled.stderr and "internal error" not in bundled.stderr
     assert bundled.stderr.count("\n") == 1

@@ -125,10 +125,10 @@ def test_prune_refuses_an_age_of_zero(tmp_path: Path, cli, age: str) -> None:
     assert all(p.exists() for p in kept)
 
 
-def test_prune_needs_a_unit(tmp_path: Path, guided) -> None:
+def test_prune_needs_a_unit(tmp_path: Path, cli) -> None:
     """A bare number once meant seconds, and so deleted the whole cache."""
     kept = fill(tmp_path, 3, age_days=2)
-    run = guided("cache", "prune", "--older-than", "30", "--cache-dir", str(tmp_path))
+    run = cli("cache", "prune", "--older-than", "30", "--cache-dir", str(tmp_path))
     assert run.returncode == 1
     assert "--older-than needs a unit: 30d for 30 days" in run.stderr
     assert run.stderr.strip().count("\n") == 0 and "Traceback" not in run.stderr

@@ -41,16 +41,16 @@ def test_exit_codes_from_ctx_exit_reach_the_shell():
     assert result.returncode == 4
 
 
-def test_guided_alone_and_a_group_alone_show_their_help(guided):
+def test_guided_alone_and_a_group_alone_show_their_help(cli):
     for args in ((), ("journey",), ("cache",)):
-        result = guided(*args)
+        result = cli(*args)
         assert result.returncode == 0, result.stderr
         assert result.stdout.startswith("Usage: guided")
         assert "\n\nOptions:\n" in result.stdout  # the help keeps its lines
         assert result.stderr == ""
 
 
-def test_a_mistake_on_the_command_line_is_one_line_naming_the_help(guided):
+def test_a_mistake_on_the_command_line_is_one_line_naming_the_help(cli):
     cases = {
         ("play", "grounding", "--pase", "2"): "there is no option '--pase' (did you mean '--pace'?)",
         ("play", "grounding", "--pace", "9"): "invalid value for '--pace'",
@@ -60,7 +60,7 @@ def test_a_mistake_on_the_command_line_is_one_line_naming_the_help(guided):
         ("export", "grounding", "-o"): "option '-o' requires an argument",
     }
     for args, what in cases.items():
-        result = guided(*args)
+        result = cli(*args)
         command = "guided " + args[0] if args[0] != "log" else "guided log"
         assert result.returncode == 2, args
         assert result.stdout == ""

@@ -319,11 +319,11 @@ def test_interrupted_export_leaves_nothing_behind(tmp_path, shared_cache, sig):
     assert list(out.parent.iterdir()) == []
 
 
-def test_format_errors_are_one_friendly_line(tmp_path, guided):
-    result = guided("export", "whatever", "-o", str(tmp_path / "x.txt"))
+def test_format_errors_are_one_friendly_line(tmp_path, cli):
+    result = cli("export", "whatever", "-o", str(tmp_path / "x.txt"))
     assert result.returncode == 1
     assert "--format" in result.stderr and "Traceback" not in result.stderr
-    result = guided("export", "--all")
+    result = cli("export", "--all")
     assert result.returncode == 1 and "-d DIR" in result.stderr
     assert not (tmp_path / "x.txt").exists()
 

@@ -23,17 +23,18 @@ def test_one_way_to_write_a_length(seconds, text):
     assert format_length(seconds) == text == format_clock(seconds)
 
 
-def test_list_check_and_preview_write_lengths_as_clock_times(guided):
-    listing = guided("list")
+@pytest.mark.speech  # preview asks the voice (a speech worker) for its version
+def test_list_check_and_preview_write_lengths_as_clock_times(cli):
+    listing = cli("list")
     lengths = [line.split()[-2] for line in listing.stdout.splitlines()[1:]
                if line.strip() and line.rstrip().endswith("built-in")]
     # "~" marks an estimate: exact once played or exported (test_known_lengths)
     assert lengths and all(re.fullmatch(r"~?\d+:\d\d", length) for length in lengths), lengths
-    items = json.loads(guided("list", "--json").stdout)
+    items = json.loads(cli("list", "--json").stdout)
     assert all(re.fullmatch(r"\d+:\d\d", item["length"]) for item in items)
-    checked = guided("check", "grounding")
+    checked = cli("check", "grounding")
     assert re.search(r": ok — .+, about \d+:\d\d$", checked.stdout.strip())
-    preview = guided("preview", "grounding").stdout.splitlines()
+    preview = cli("preview", "grounding").stdout.splitlines()
     assert re.search(r"about \d+:\d\d(, estimated)?\)$", preview[0])
     assert re.search(r"end — (about )?\d+:\d\d in all", preview[-1])
 
@@ -48,9 +49,9 @@ def test_bundle_page_and_readme_give_the_same_length():
     assert [ch["at"] for ch in data["items"][0]["chapters"]] == ["0:00", "1:00"]
 
 
-def test_a_long_pause_warning_quotes_the_authors_words(guided, tmp_path):
+def test_a_long_pause_warning_quotes_the_authors_words(cli, tmp_path):
     script = tmp_path / "sam.yaml"
     script.write_text("title: Sam\nsteps:\n  - section: Quiet\n  - say: Rest now.\n  - pause: 3m\n")
-    result = guided("check", str(script))
+    result = cli("check", str(script))
     assert f"{script}:5:5: warning: 'pause: 3m' is over 2 minutes of silence" in result.stderr
     assert "180" not in result.stderr.replace(str(script), "")  # pytest's own folder may be pytest-180

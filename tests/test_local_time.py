@@ -76,11 +76,11 @@ def test_log_table_and_exports_use_local_time_with_offset(guided):
     assert listed[0]["started"] == "2026-11-30T23:30:00+14:00"
 
 
-def test_streak_counts_the_local_today(guided, kiritimati):
+def test_streak_counts_the_local_today(cli, kiritimati):
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     with sessionlog.SessionLog() as db:
         _session(db, now.isoformat())
-    stats = json.loads(guided("log", "stats", "--json", env={"TZ": TZ}).stdout)
+    stats = json.loads(cli("log", "stats", "--json", env={"TZ": TZ}).stdout)
     assert stats["days_in_a_row"] == 1
     assert days.today() == now.astimezone().date()
 

@@ -46,7 +46,7 @@ def test_log_export_csv_and_json(cli, tmp_path):
     assert data[1]["outcome"] == "stopped" and data[1]["listened_seconds"] == 20
 
 
-def test_notes_and_reflections_are_shown_and_exported_plainly(guided, tmp_path):
+def test_notes_and_reflections_are_shown_and_exported_plainly(cli, tmp_path):
     with SessionLog() as db:
         sid = db.start(SessionStart(script="grounding", title="Grounding", planned_seconds=120,
                        journey="six-weeks", journey_day=2))
@@ -54,20 +54,20 @@ def test_notes_and_reflections_are_shown_and_exported_plainly(guided, tmp_path):
         db.rate_after(sid, note="shoulders dropped",
                       reflection={"question": "Where did you feel most settled?",
                                   "answer": "In my hands, " + "warm and heavy, " * 12 + "then still."})
-    table = guided("log", env={"COLUMNS": "120"})
+    table = cli("log", env={"COLUMNS": "120"})
     assert table.returncode == 0, table.stderr
     row = table.stdout.splitlines()[1]
     assert "shoulders dropped · reflection: In my hands" in row
     assert len(row) < 120 and row.endswith("…")  # cut to the terminal's width
     assert "guided log show N" in table.stdout
-    shown = guided("log", "show", str(sid), env={"COLUMNS": "100"})
+    shown = cli("log", "show", str(sid), env={"COLUMNS": "100"})
     assert shown.returncode == 0, shown.stderr
     assert "Where did you feel most settled?" in shown.stdout
     assert "then still." in shown.stdout and "six-weeks, day 2" in shown.stdout
-    missing = guided("log", "show", "99")
+    missing = cli("log", "show", "99")
     assert missing.returncode == 1 and missing.stderr.count("\n") == 1
     assert "no session 99" in missing.stderr and "Traceback" not in missing.stderr
-    text = guided("log", "export", "--format", "csv").stdout
+    text = cli("log", "export", "--format", "csv").stdout
     (exported,) = list(csv.DictReader(io.StringIO(text)))
     assert exported["reflection_question"] == "Where did you feel most settled?"
     assert exported["reflection_answer"].startswith("In my hands, warm")
@@ -100,13 +100,13 @@ def test_log_path_and_off_on(cli, isolated_home):
     assert logging_enabled()
 
 
-def test_a_reflection_answer_is_a_safe_plain_cell(guided):
+def test_a_reflection_answer_is_a_safe_plain_cell(cli):
     with SessionLog() as db:
         sid = db.start(SessionStart(script="grounding", title="Grounding", planned_seconds=60))
         db.finish(sid, "completed", 60)
         db.rate_after(sid, reflection={"question": "What helped?",
                                        "answer": '=HYPERLINK("http://example.invalid","x")'})
-    (row,) = list(csv.DictReader(io.StringIO(guided("log", "export", "--format", "csv").stdout)))
+    (row,) = list(csv.DictReader(io.StringIO(cli("log", "export", "--format", "csv").stdout)))
     assert row["reflection_question"] == "What helped?"
     assert row["reflection_answer"] == '\'=HYPERLINK("http://example.invalid","x")'
 

@@ -75,12 +75,12 @@ def test_a_mistyped_practice_gets_a_suggestion(typed, suggestion):
     assert f"did you mean '{suggestion}'?" in caught.value.message
 
 
-def test_a_mistyped_command_gets_a_suggestion(guided):
-    result = guided("paly", "grounding")
+def test_a_mistyped_command_gets_a_suggestion(cli):
+    result = cli("paly", "grounding")
     assert result.returncode == 2
     assert result.stderr == ("guided: there is no command 'paly' (did you mean 'play'?); "
                              "`guided --help` shows how to use it\n")
-    practice = guided("Orienting")
+    practice = cli("Orienting")
     assert practice.returncode == 2 and "guided play Orienting" in practice.stderr
     assert practice.stderr.count("\n") == 1
 
@@ -117,8 +117,9 @@ def test_play_with_no_argument_marks_broken_scripts_as_list_does(cli, folder, is
     assert "(cannot be read: see below)" in listed.stdout.split("mine", 1)[1].splitlines()[0]
 
 
-def test_preview_finds_a_practice_by_title_through_the_command_line(guided):
-    result = guided("preview", "Orienting to the room")
+@pytest.mark.speech  # preview asks the voice (a speech worker) for its version
+def test_preview_finds_a_practice_by_title_through_the_command_line(cli):
+    result = cli("preview", "Orienting to the room")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Orienting to the Room")
 

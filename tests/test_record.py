@@ -101,22 +101,24 @@ def read_wav(path: Path) -> np.ndarray:
         return np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768
 
 
-def test_list_prints_each_line_once_with_values_and_breath_cues(guided, script):
-    result = guided("record", str(script), "--list", "--var", "name=Sam")
+def test_list_prints_each_line_once_with_values_and_breath_cues(cli, script):
+    result = cli("record", str(script), "--list", "--var", "name=Sam")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [f"{n:03d}\t{t}" for n, t in enumerate(LINES, 1)]
 
 
-def test_import_of_padded_44k_stereo_takes_keeps_pauses_exact(guided, script, tmp_path):
+@pytest.mark.speech
+@pytest.mark.tools
+def test_import_of_padded_44k_stereo_takes_keeps_pauses_exact(cli, script, tmp_path):
     takes = make_takes(tmp_path / "takes", [1, 2, 3, 4, 5])
-    result = guided("record", str(script), "--var", "name=Sam", "--as", "Anna", "--import", str(takes))
+    result = cli("record", str(script), "--var", "name=Sam", "--as", "Anna", "--import", str(takes))
     assert result.returncode == 0, result.stderr
     assert "Imported 5 takes into anna's voice." in result.stdout
     store = VoiceStore("anna")
     assert all(store.has(t) for t in LINES)
 
     out = tmp_path / "anna.wav"
-    result = guided("export", str(script), "--var", "name=Sam", "--voice", "anna", "-o", str(out))
+    result = cli("export", str(script), "--var", "name=Sam", "--voice", "anna", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "no recording" not in result.stderr
     audio = read_wav(out)
@@ -157,22 +159,23 @@ def test_recordings_survive_cache_clear_and_exports_are_byte_identical(guided, s
     assert mp3.stat().st_size > 20_000
 
 
-def test_missing_lines_are_named_by_check_and_spoken_by_the_default_voice(guided, script, tmp_path):
+@pytest.mark.speech  # the lines not recorded are spoken by the default voice
+def test_missing_lines_are_named_by_check_and_spoken_by_the_default_voice(cli, script, tmp_path):
     takes = make_takes(tmp_path / "takes", [1, 2, 5])
-    assert guided("record", str(script), "--var", "name=Sam", "--as", "anna", "--import",
-                  str(takes)).returncode == 0
-    result = guided("check", str(script), "--var", "name=Sam", "--voice", "anna")
+    assert cli("record", str(script), "--var", "name=Sam", "--as", "anna", "--import",
+               str(takes)).returncode == 0
+    result = cli("check", str(script), "--var", "name=Sam", "--voice", "anna")
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "no recording" in line]
     assert len(warnings) == 2
     assert warnings[0].startswith(f"{script}:11:5: warning: no recording of \u201cBreathing in\u201d")
     assert "Breathing out" in warnings[1]
-    strict = guided("check", str(script), "--var", "name=Sam", "--voice", "anna", "--strict")
+    strict = cli("check", str(script), "--var", "name=Sam", "--voice", "anna", "--strict")
     assert strict.returncode == 1
     assert f"{script}:11:5: error: no recording" in strict.stderr
 
     out = tmp_path / "mixed.wav"
-    result = guided("export", str(script), "--var", "name=Sam", "--voice", "anna", "-o", str(out))
+    result = cli("export", str(script), "--var", "name=Sam", "--voice", "anna", "-o", str(out))
     assert result.returncode == 0, result.stderr
     notes = [line for line in result.stderr.splitlines() if "no recording" in line]
     assert notes == ["2 lines have no recording in anna's voice yet, so the default voice speaks "
@@ -180,13 +183,13 @@ def test_missing_lines_are_named_by_check_and_spoken_by_the_default_voice(guided
     # a script that names the recorded voice itself (`voice: anna`) is checked and spoken the same way
     own = script.with_name("own-voice.yaml")
     own.write_text(SCRIPT.replace("practice: custom\n", "practice: custom\nvoice: anna\n"))
-    named = guided("check", str(own), "--var", "name=Sam")
+    named = cli("check", str(own), "--var", "name=Sam")
     assert named.returncode == 0 and named.stderr.count("no recording") == 2, named.stderr
     same = tmp_path / "named.wav"
-    result = guided("export", str(own), "--var", "name=Sam", "-o", str(same))
+    result = cli("export", str(own), "--var", "name=Sam", "-o", str(same))
     assert result.returncode == 0, result.stderr
     assert same.read_bytes() == out.read_bytes()
-    unknown = guided("check", str(script), "--voice", "nobody")
+    unknown = cli("check", str(script), "--voice", "nobody")
     assert unknown.returncode == 1 and len(unknown.stderr.strip().splitlines()) == 1
 
 
@@ -293,7 +296,8 @@ def test_takes_that_clip_are_too_quiet_or_noisy_are_noted(tmp_path):
     assert "room is loud" in notes(noisy + rng.normal(0, 0.01, len(noisy)))
 
 
-def test_import_reads_mp3_and_reports_unusable_takes(guided, script, tmp_path):
+@pytest.mark.tools
+def test_import_reads_mp3_and_reports_unusable_takes(cli, script, tmp_path):
     takes = make_takes(tmp_path / "takes", [1], ext="mp3")
     silent = takes / "002.wav"
     with wave.open(str(silent), "wb") as w:
@@ -303,7 +307,7 @@ def test_import_reads_mp3_and_reports_unusable_takes(guided, script, tmp_path):
         w.writeframes(b"\0\0" * 44100)
     (takes / "009.wav").write_bytes(silent.read_bytes())
     (takes / "003 breathing in.wav").write_text("not audio at all")
-    result = guided("record", str(script), "--var", "name=Sam", "--as", "anna", "--import", str(takes))
+    result = cli("record", str(script), "--var", "name=Sam", "--as", "anna", "--import", str(takes))
     assert result.returncode == 0, result.stderr
     assert "002.wav: left out: no speech was heard in this take" in result.stderr
     assert "009.wav: left out: the practice has 5 lines" in result.stderr
@@ -313,9 +317,9 @@ def test_import_reads_mp3_and_reports_unusable_takes(guided, script, tmp_path):
     assert VoiceStore("anna").has(LINES[0])
 
 
-def test_bad_names_and_no_terminal_are_one_line_errors(guided, script, tmp_path):
+def test_bad_names_and_no_terminal_are_one_line_errors(cli, script, tmp_path):
     for args in (["--as", "../x"], ["--as", "anna"], []):
-        result = guided("record", str(script), *args)
+        result = cli("record", str(script), *args)
         assert result.returncode == 1
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 

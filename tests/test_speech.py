@@ -199,15 +199,15 @@ def test_no_engine_chatter_on_stdout(tmp_path: Path, guided) -> None:
     assert (tmp_path / "p.wav").stat().st_size > 10_000
 
 
-def test_guided_voices_lists_english(guided) -> None:
-    run = guided("voices", "--language", "en")
+def test_guided_voices_lists_english(cli) -> None:
+    run = cli("voices", "--language", "en")
     assert run.returncode == 0, run.stderr
     assert "gmw/en-us" in run.stdout and "English (America)" in run.stdout
     assert "German" not in run.stdout
     header, first = run.stdout.splitlines()[:2]
     assert header.split()[-1] == "ENGINE" and first.split()[:1] == ["heart"]  # natural voices first
     assert first.split()[-1] == "hibari"
-    data = json.loads(guided("voices", "--language", "en-us", "--json").stdout)
+    data = json.loads(cli("voices", "--language", "en-us", "--json").stdout)
     assert data and all(v["language"].startswith("en-us") for v in data)
     assert {"id", "name", "language", "gender"} <= set(data[0])
 

@@ -71,11 +71,11 @@ HINTS = {
 
 
 @pytest.mark.parametrize("case", HINTS)
-def test_yaml_slips_get_a_plain_hint_at_their_place(guided, tmp_path: Path, case: str):
+def test_yaml_slips_get_a_plain_hint_at_their_place(cli, tmp_path: Path, case: str):
     text, where, hint = HINTS[case]
     path = tmp_path / "sam.yaml"
     path.write_text(text, encoding="utf-8")
-    result = guided("check", str(path))
+    result = cli("check", str(path))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr
@@ -83,10 +83,10 @@ def test_yaml_slips_get_a_plain_hint_at_their_place(guided, tmp_path: Path, case
     assert hint in lines[0]
 
 
-def test_no_space_after_the_first_dash_is_pointed_out(guided, tmp_path: Path):
+def test_no_space_after_the_first_dash_is_pointed_out(cli, tmp_path: Path):
     path = tmp_path / "sam.yaml"
     path.write_text("title: T\nsteps:\n  -say: Hello.\n  -pause: 3s\n")
-    result = guided("check", str(path))
+    result = cli("check", str(path))
     assert result.returncode == 1
     assert result.stderr.strip() == (f"{path}:3:3: error: expected a list of steps under 'steps', found "
                                      "a mapping; put a space after the '-' of each step: '- say: ...'")
