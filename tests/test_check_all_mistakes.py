@@ -126,13 +126,13 @@ def test_a_slip_in_one_step_does_not_hide_the_timing_of_the_others(cli, tmp_path
     ]
 
 
-def test_every_breath_phase_shorter_than_its_cue_is_listed(cli, tmp_path: Path):
+def test_every_breath_phase_shorter_than_its_cue_is_listed(guided, tmp_path: Path):
     """Each phase of a `breathe` whose spoken cue does not fit, in every step: not only
     the in-breath, not only "Holding", not only the first step."""
     (tmp_path / "t.yaml").write_text(
         "title: T\nsteps:\n  - breathe: {in: 1, out: 1}\n"
         "  - breathe: {in: 4, hold: 0.3, hold_out: 0.3, out: 4}\n")
-    result = cli("check", "t.yaml", cwd=tmp_path)
+    result = guided("check", "t.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert [line.split(" (")[0] for line in result.stderr.splitlines()] == [
         "t.yaml:3:5: error: the spoken cue 'Breathing in'",
@@ -140,7 +140,7 @@ def test_every_breath_phase_shorter_than_its_cue_is_listed(cli, tmp_path: Path):
         "t.yaml:4:5: error: the spoken cue 'Holding'",
         "t.yaml:4:5: error: the spoken cue 'Resting'",
     ]
-    played = cli("play", "t.yaml", "--engine", "test", cwd=tmp_path)  # the first, and how many more
+    played = guided("play", "t.yaml", "--engine", "test", cwd=tmp_path)  # the first, and how many more
     assert played.returncode == 1 and played.stderr.count("\n") == 1
     assert played.stderr.startswith("t.yaml:3:5: error: the spoken cue 'Breathing in'")
     assert played.stderr.rstrip().endswith("(and 1 more mistake: `guided check` lists them all)")
