@@ -199,3 +199,76 @@ def test_an_export_whose_segments_cannot_be_joined_is_encoded_whole(cli, tmp_pat
     with prepare(practice, Chosen(tmp_path / "cache", voice=VoiceChoice(engine="test"))) as prep:
         assert len(decoded) == prep.timeline.length > 2 * SEGMENT
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+class _SlowSink(io.BytesIO):
+    """A sink that takes its time; ``writing`` is set when the first write begins."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writing = threading.Event()
+
+    def write(self, data) -> int:  # type: ignore[override]
+        import time
+
+        self.writing.set()
+        time.sleep(0.05)
+        return super().write(data)
+
+
+def test_in_one_piece_the_mp3_is_written_as_it_is_encoded() -> None:
+    """The one-piece encoding (the fallback) keeps nothing whole in memory: by the time
+    most of the audio is rendered, most of its MP3 is in the sink."""
+    blocks = _blocks(_voice_and_noise(60.0))
+    sink = io.BytesIO()
+    seen: list[int] = []
+
+    def rendering():
+        for i, block in enumerate(blocks):
+            if i == len(blocks) - 5:
+                import time
+
+                time.sleep(0.5)  # the encoder catches up with what was rendered
+                seen.append(sink.tell())
+            yield block
+
+    mp3.encode_mp3(rendering(), sink, RATE, in_segments=False)
+    assert seen[0] > 0.5 * len(sink.getvalue())
+
+
+def test_nothing_is_written_after_a_failure_is_raised() -> None:
+    blocks = _blocks(_voice_and_noise(50.0))
+
+    sink = _SlowSink()
+
+    def rendering():
+        yield from blocks  # the first join is written ...
+        assert sink.writing.wait(10)
+        raise RuntimeError("render failed")  # ... while the render fails
+    with pytest.raises(RuntimeError, match="render failed"):
+        mp3.encode_mp3(rendering(), sink, RATE)
+    size = len(sink.getvalue())
+    import time
+
+    time.sleep(0.5)
+    assert len(sink.getvalue()) == size
+    assert not [t for t in threading.enumerate() if t.name == "guided-mp3" and t.is_alive()]
+
+
+def test_once_two_segments_cannot_be_joined_nothing_more_is_encoded(monkeypatch) -> None:
+    def never(*args, **kwargs):
+        raise mp3_splice.Unjoinable("no frame to join at")
+
+    monkeypatch.setattr(mp3_splice, "join", never)
+    steps_after: list[int] = []
+    real_step = mp3._Lame._step
+
+    def step(self, segment, pcm):
+        if self.stream.unjoinable is not None:
+            steps_after.append(segment)
+        return real_step(self, segment, pcm)
+
+    monkeypatch.setattr(mp3._Lame, "_step", step)
+    with pytest.raises(mp3_splice.Unjoinable):
+        mp3.encode_mp3(iter(_blocks(_voice_and_noise(90.0))), io.BytesIO(), RATE)
+    assert steps_after == []

@@ -13,11 +13,12 @@ lameenc returns only the audio frames, so the first frame written is a placehold
 becomes, at the end, the usual Xing (frame count, size, seek table) and LAME (encoder
 delay and padding, for gapless playback) header, as LAME's own front end writes it.
 
-A practice is mostly pauses of digital silence, and LAME is most of a warm export's CPU.
-So the stream is cut, at pauses, into segments of at least 15 s that two LAMEs encode at
-once, each on its own thread, while the next block is rendered; their frames are written
-one segment after another. The cuts are made so that the file decodes to the very same
-number of samples, every sound at its own time (``_Cutter``): one file, as if encoded whole.
+LAME is most of a warm export's CPU, and it works on one core. So audio longer than a
+segment (about 20 s) is given, in segments that overlap a little (``_Plan``), to two
+LAMEs at once, each on its own thread, while the next block is rendered and measured; each
+segment is joined to the next where both encoders made the same frame
+(``guided.outputs.mp3_splice``), so the file decodes to the very same number of samples,
+every sound at its own time: one MP3 stream, as if encoded whole.
 """
 
 from __future__ import annotations
@@ -97,27 +98,44 @@ class _Frames:
 
 
 class _Stream:
-    """The MP3 written in order: a placeholder for the tag frame, then the segments, each
-    joined to the next (``guided.outputs.mp3_splice``) as soon as both are encoded."""
+    """The MP3 written in order: a placeholder for the tag frame, then the segments. In one
+    piece, the encoder's bytes go straight to the sink; in segments, each segment is kept
+    (about 20 s of MP3, a few hundred KiB) until it is joined to the next
+    (``guided.outputs.mp3_splice``), and written then."""
 
     def __init__(self, sink: BinaryIO, segment_frames: int):
         self.frames = _Frames(sink)
         self.sink = sink
-        self.segment_frames = segment_frames
+        self.segment_frames = segment_frames  # 0: one piece
         self.placeholder: bytes | None = None
         self._lock = threading.Lock()
         self._head = 0  # the next segment to write
         self._head_at = 0  # the frame of the whole its kept part starts at
         self._last: int | None = None
-        self._done: dict[int, bytes] = {}
+        self._parts: dict[int, list[bytes]] = {}  # segments being encoded
+        self._done: dict[int, bytes] = {}  # segments encoded, not yet written
+        self._closed = False
         # Segments that cannot be joined: raised once all the audio is given, so that
         # whoever rendered it has it all (guided.outputs.export encodes it again whole).
         self.unjoinable: mp3_splice.Unjoinable | None = None
 
-    def done(self, segment: int, data: bytes) -> None:
+    @property
+    def wanted(self) -> bool:
+        """Whether what is still encoded will be used (not after a failure)."""
+        return self.unjoinable is None and not self._closed
+
+    def write(self, segment: int, data: bytes) -> None:
         with self._lock:
-            self._done[segment] = data
-            self._write_ready()
+            if not self.segment_frames:
+                self._emit(data)
+            elif self.wanted:
+                self._parts.setdefault(segment, []).append(data)
+
+    def done(self, segment: int) -> None:
+        with self._lock:
+            if self.segment_frames and self.wanted:
+                self._done[segment] = b"".join(self._parts.pop(segment, []))
+                self._write_ready()
 
     def finish(self, last: int) -> None:
         """Every segment up to ``last`` is given; those after it are not used."""
@@ -125,8 +143,15 @@ class _Stream:
             self._last = last
             self._write_ready()
 
+    def close(self) -> None:
+        """Nothing more reaches the sink (the caller stops: failed or interrupted)."""
+        with self._lock:
+            self._closed = True
+            self._parts.clear()
+            self._done.clear()
+
     def _write_ready(self) -> None:
-        while self._head in self._done and self.unjoinable is None:
+        while self._head in self._done and self.wanted:
             head = self._done[self._head]
             if self._head == self._last:
                 self._emit(head)
@@ -138,6 +163,8 @@ class _Stream:
                         share, share + mp3_splice.POST - mp3_splice.SETTLE)
                 except mp3_splice.Unjoinable as exc:
                     self.unjoinable = exc
+                    self._parts.clear()
+                    self._done.clear()
                     return
                 self._emit(bytes(kept))
                 self._done[self._head + 1], self._head_at = rest, at
@@ -147,6 +174,8 @@ class _Stream:
             self._head += 1
 
     def _emit(self, data: bytes) -> None:
+        if self._closed:
+            return
         if self.placeholder is None and data:
             self.placeholder = _tag_frame(data[:4], 0, 0, 0, array("I"))
             self.sink.write(self.placeholder)
@@ -167,12 +196,11 @@ class _Lame(threading.Thread):
         self.queue: queue.Queue[tuple[int, bytes | None] | None] = queue.Queue()
         self._enc: Any = None
         self._begun = False
-        self._out = bytearray()
 
     def run(self) -> None:
         while (item := self.queue.get()) is not None:
             segment, pcm = item
-            if self.error is None:
+            if self.error is None and self.stream.wanted:
                 try:
                     self._step(segment, pcm)
                 except BaseException as exc:  # noqa: BLE001 (raised again on the caller's thread)
@@ -182,24 +210,35 @@ class _Lame(threading.Thread):
 
     def _step(self, segment: int, pcm: bytes | None) -> None:
         if self._enc is None:
-            self._enc, self._begun, self._out = _new_encoder(self.rate), False, bytearray()
+            self._enc, self._begun = _new_encoder(self.rate), False
         if pcm is None:  # the segment's end
             with _STARTING if not self._begun else _NOTHING:
-                self._out += self._enc.flush()
+                self.stream.write(segment, bytes(self._enc.flush()))
             self._enc = None
-            self.stream.done(segment, bytes(self._out))
+            self.stream.done(segment)
             return
         if not self._begun:  # LAME starts on its first samples: a few, taking turns
             with _STARTING:
-                self._out += self._enc.encode(pcm[:_START_BYTES])
+                self.stream.write(segment, bytes(self._enc.encode(pcm[:_START_BYTES])))
             self._begun = True
             pcm = pcm[_START_BYTES:]
         if pcm:
-            self._out += self._enc.encode(pcm)
+            self.stream.write(segment, bytes(self._enc.encode(pcm)))
 
 
 class _Abandoned(Exception):
     """The caller stopped (failed or interrupted): what is queued is not encoded."""
+
+
+def _stop(workers: list[_Lame], stream: _Stream) -> None:
+    """The caller failed or was interrupted: nothing more is encoded or written, and the
+    encoder threads have ended (or are past writing) when this returns."""
+    stream.close()
+    for worker in workers:
+        worker.error = worker.error or _Abandoned()
+        worker.queue.put(None)
+    for worker in workers:
+        worker.join(timeout=5)
 
 
 class _Plan:
@@ -307,15 +346,13 @@ def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int, *,
         last = plan.last()
         if last is not None:
             give(last, None)  # and a segment after it, begun, is not used
-    except BaseException:
         for worker in workers:
-            worker.error = worker.error or _Abandoned()
             worker.queue.put(None)
+        for worker in workers:
+            worker.join()
+    except BaseException:
+        _stop(workers, stream)
         raise
-    for worker in workers:
-        worker.queue.put(None)
-    for worker in workers:
-        worker.join()
     failed = next((w.error for w in workers if w.error is not None), None)
     if failed is not None:
         raise failed
