@@ -230,6 +230,13 @@ class _Abandoned(Exception):
     """The caller stopped (failed or interrupted): what is queued is not encoded."""
 
 
+def _raise_failure(workers: list[_Lame]) -> None:
+    """Raise, on the caller's thread, the first error an encoder thread met."""
+    failed = next((w.error for w in workers if w.error is not None), None)
+    if failed is not None:
+        raise failed
+
+
 def _stop(workers: list[_Lame], stream: _Stream) -> None:
     """The caller failed or was interrupted: nothing more is encoded or written, and the
     encoder threads have ended (or are past writing) when this returns."""
@@ -306,7 +313,6 @@ def _joinable(rate: int) -> bool:
             with _STARTING:
                 data = bytes(enc.encode(bytes(2 * samples))) + bytes(enc.flush())
             _PROBED[rate] = (mp3_splice.joinable(data[:4], rate)
-                             and len(mp3_splice.starts(data, 4)) == 5
                              and mp3_splice.starts(data, 4)[-1] == len(data))
         return _PROBED[rate]
 
@@ -328,9 +334,7 @@ def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int, *,
     samples = 0
 
     def give(segment: int, pcm: np.ndarray | None) -> None:
-        failed = next((w.error for w in workers if w.error is not None), None)
-        if failed is not None:
-            raise failed
+        _raise_failure(workers)
         if pcm is None:
             workers[segment % _WORKERS].queue.put((segment, None))
         elif len(pcm):
@@ -353,9 +357,7 @@ def encode_mp3(blocks: Iterable[np.ndarray], sink: BinaryIO, rate: int, *,
     except BaseException:
         _stop(workers, stream)
         raise
-    failed = next((w.error for w in workers if w.error is not None), None)
-    if failed is not None:
-        raise failed
+    _raise_failure(workers)
     if last is not None:
         stream.finish(last)
     if stream.unjoinable is not None:

@@ -112,14 +112,12 @@ def join(earlier: bytes, earlier_at: int, later: bytes, later_at: int,
         if not (a.long and b.long):
             continue
         room = a.size - _HEAD - _SIDE + a.reservoir - a.data  # free after its own data
-        grow = _growth(earlier[a_pos:a_pos + _HEAD], b.reservoir - room)
-        if grow is None:
+        header = _roomier(earlier[a_pos:a_pos + _HEAD], b.reservoir - room)
+        if header is None:
             continue
         kept = bytearray(earlier[:a_pos + a.size])
-        if grow:
-            header = _bigger(earlier[a_pos:a_pos + _HEAD], a.size + grow)
-            kept[a_pos:a_pos + _HEAD] = header
-            kept += bytes(grow)
+        kept[a_pos:a_pos + _HEAD] = header
+        kept += bytes(frame_size(header) - a.size)
         if b.reservoir:
             _put_payload(kept, a_at[:m - earlier_at] + [len(kept)], b.reservoir,
                          _payload_tail(later, b_at[:m - later_at + 1], b.reservoir))
@@ -127,53 +125,51 @@ def join(earlier: bytes, earlier_at: int, later: bytes, later_at: int,
     raise Unjoinable(f"no frame from {first} to {last} to join two segments at")
 
 
-def _growth(header: bytes, deficit: int) -> int | None:
-    """Bytes the frame must grow by (a higher bitrate) to have ``deficit`` more room:
-    0 if it has room already, None if no bitrate gives it."""
+def _roomier(header: bytes, deficit: int) -> bytes | None:
+    """The frame header, at the lowest bitrate that gives the frame ``deficit`` more bytes
+    of room (``header`` itself if it has room already), or None if no bitrate does."""
     if deficit <= 0:
-        return 0
+        return header
     size = frame_size(header)
     for index in range((header[2] >> 4) + 1, len(_KBPS)):
-        bigger = frame_size(bytes([header[0], header[1], (index << 4) | (header[2] & 0x0F), header[3]]))
-        if bigger - size >= deficit:
-            return bigger - size
+        bigger = bytes([header[0], header[1], (index << 4) | (header[2] & 0x0F), header[3]])
+        if frame_size(bigger) - size >= deficit:
+            return bigger
     return None
 
 
-def _bigger(header: bytes, size: int) -> bytes:
-    for index in range(len(_KBPS)):
-        candidate = bytes([header[0], header[1], (index << 4) | (header[2] & 0x0F), header[3]])
-        if index and frame_size(candidate) == size:
-            return candidate
-    raise AssertionError("a frame size _growth found")  # pragma: no cover
+def _growth(header: bytes, deficit: int) -> int | None:
+    """Bytes the frame must grow by (a higher bitrate) to have ``deficit`` more room:
+    0 if it has room already, None if no bitrate gives it."""
+    roomier = _roomier(header, deficit)
+    return None if roomier is None else frame_size(roomier) - frame_size(header)
 
 
-def _payload_tail(data: bytes, at: list[int], count: int) -> bytes:
-    """The last ``count`` main-data bytes (headers and side information left out) of the
-    frames starting at ``at[:-1]`` (``at[-1]``: where the last one ends)."""
-    pieces: list[bytes] = []
-    need = count
-    for i in range(len(at) - 2, -1, -1):
-        body = data[at[i] + _HEAD + _SIDE:at[i + 1]]
-        take = min(need, len(body))
-        if take:
-            pieces.append(bytes(body[len(body) - take:]))
-        need -= take
-        if not need:
-            break
-    if need:
-        raise Unjoinable("a bit reservoir reaching back before the segment began")
-    return b"".join(reversed(pieces))
-
-
-def _put_payload(data: bytearray, at: list[int], count: int, tail: bytes) -> None:
-    """Write ``tail`` over the last ``count`` main-data bytes of the frames at ``at``."""
+def _tail_spans(at: list[int], count: int, short: str) -> list[tuple[int, int]]:
+    """Where the last ``count`` main-data bytes (headers and side information left out) of
+    the frames starting at ``at[:-1]`` lie (``at[-1]``: where the last one ends), the last
+    span first; ``Unjoinable(short)`` if the frames hold fewer."""
+    spans = []
     need = count
     for i in range(len(at) - 2, -1, -1):
         lo, hi = at[i] + _HEAD + _SIDE, at[i + 1]
         take = min(need, hi - lo)
-        data[hi - take:hi] = tail[need - take:need]
+        spans.append((hi - take, hi))
         need -= take
         if not need:
-            return
-    raise Unjoinable("no room for the joined frame's bit reservoir")
+            return spans
+    raise Unjoinable(short)
+
+
+def _payload_tail(data: bytes, at: list[int], count: int) -> bytes:
+    """The last ``count`` main-data bytes of the frames starting at ``at[:-1]``."""
+    spans = _tail_spans(at, count, "a bit reservoir reaching back before the segment began")
+    return b"".join(bytes(data[lo:hi]) for lo, hi in reversed(spans))
+
+
+def _put_payload(data: bytearray, at: list[int], count: int, tail: bytes) -> None:
+    """Write ``tail`` over the last ``count`` main-data bytes of the frames at ``at``."""
+    end = count
+    for lo, hi in _tail_spans(at, count, "no room for the joined frame's bit reservoir"):
+        data[lo:hi] = tail[end - (hi - lo):end]
+        end -= hi - lo
